@@ -288,6 +288,25 @@ mod typed {
     }
 
     #[tokio::test]
+    async fn a_whole_params_struct_can_be_passed() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters"))
+            .and(wiremock::matchers::query_param("itemsPerPage", "7"))
+            .and(wiremock::matchers::query_param("includeCount", "false"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": []})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let mut params = atlas_admin::params::ListGroupClustersParams::new(group());
+        params.items_per_page = Some(7);
+        params.include_count = Some(false);
+        let other: ObjectId = "65f0c1f2a1b2c3d4e5f60718".parse().unwrap();
+        client.clusters().list_clusters(other).with_params(params).send().await.unwrap();
+    }
+
+    #[tokio::test]
     async fn a_gzip_download_comes_back_as_bytes() {
         let server = MockServer::start().await;
         let gzip = vec![0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02];

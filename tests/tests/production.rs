@@ -328,6 +328,8 @@ async fn sixty_four_tasks_share_one_client_through_a_token_expiry() {
             .await;
     }
     let client = Client::builder().base_url(server.uri()).service_account("mdb_sa_id_1", "secret").build().unwrap();
+    fn shareable<T: Clone + Send + Sync + 'static>(_: &T) {}
+    shareable(&client);
     let tasks: Vec<_> = (0..64)
         .map(|i| {
             let client = client.clone();
@@ -336,8 +338,13 @@ async fn sixty_four_tasks_share_one_client_through_a_token_expiry() {
                 // Eight calls each, spread over about 1.6 s: across t1's expiry.
                 for call in 0..8u64 {
                     tokio::time::sleep(Duration::from_millis(200 * call + (i % 8) * 5)).await;
-                    let response = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap();
-                    assert_eq!(response.status(), 200);
+                    // Typed calls and raw requests alike.
+                    if call % 2 == 0 {
+                        let response = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap();
+                        assert_eq!(response.status(), 200);
+                    } else {
+                        client.projects().get_group(group()).send().await.unwrap();
+                    }
                     tokens.fetch_add(1, Ordering::SeqCst);
                 }
             })

@@ -76,6 +76,14 @@ impl<'c> GetGroupActivityFeed<'c> {
         self.params.cluster_name = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupActivityFeedParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -168,6 +176,14 @@ impl<'c> GetOrgActivityFeed<'c> {
     /// Start date and time for events to include in the activity feed link. ISO 8601 timestamp format in UTC.
     pub fn min_date(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.min_date = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgActivityFeedParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;

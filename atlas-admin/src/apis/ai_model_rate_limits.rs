@@ -160,6 +160,14 @@ pub struct GetGroupRateLimits<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetGroupRateLimits<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -245,6 +253,14 @@ impl<'c> GetGroupModelLimits<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupAiModelApiRateLimitsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -368,6 +384,14 @@ pub struct GetOrgRateLimits<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgRateLimits<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -453,6 +477,14 @@ impl<'c> GetOrgModelLimits<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgAiModelApiRateLimitsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -576,6 +608,14 @@ pub struct ResetGroupModelLimits<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ResetGroupModelLimits<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -653,6 +693,14 @@ pub struct ResetGroupRateLimits<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ResetGroupRateLimits<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ResetGroupAiModelApiRateLimitsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -728,6 +776,14 @@ pub struct UpdateGroupRateLimits<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateGroupRateLimits<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

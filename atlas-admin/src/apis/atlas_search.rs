@@ -520,6 +520,14 @@ pub struct CreateClusterFtsIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateClusterFtsIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterFtsIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -603,6 +611,14 @@ pub struct CreateClusterSearchDeployment<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateClusterSearchDeployment<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -692,6 +708,14 @@ pub struct CreateClusterSearchDeploymentV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateClusterSearchDeploymentV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -781,6 +805,14 @@ pub struct CreateClusterSearchIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateClusterSearchIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterSearchIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -863,6 +895,14 @@ pub struct DeleteClusterFtsIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteClusterFtsIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterFtsIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -936,6 +976,14 @@ pub struct DeleteClusterSearchDeployment<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteClusterSearchDeployment<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1008,6 +1056,14 @@ pub struct DeleteClusterSearchDeploymentV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteClusterSearchDeploymentV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1080,6 +1136,14 @@ pub struct DeleteClusterSearchIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteClusterSearchIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterSearchIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1153,6 +1217,14 @@ pub struct DeleteIndexByName<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteIndexByName<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterSearchIndexByNameParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1229,6 +1301,14 @@ pub struct GetClusterFtsIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterFtsIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterFtsIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1299,6 +1379,14 @@ pub struct GetClusterSearchDeployment<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterSearchDeployment<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1374,6 +1462,14 @@ pub struct GetClusterSearchDeploymentV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterSearchDeploymentV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1449,6 +1545,14 @@ pub struct GetClusterSearchDeploymentV20240530<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterSearchDeploymentV20240530<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1524,6 +1628,14 @@ pub struct GetClusterSearchIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterSearchIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterSearchIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1594,6 +1706,14 @@ pub struct GetIndexByName<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetIndexByName<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterSearchIndexByNameParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1667,6 +1787,14 @@ pub struct ListClusterFtsIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListClusterFtsIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterFtsIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1744,6 +1872,14 @@ pub struct ListSearchIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListSearchIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterSearchIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1821,6 +1957,14 @@ pub struct ListClusterSearchIndexes<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListClusterSearchIndexes<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterSearchIndexesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1896,6 +2040,14 @@ pub struct UpdateClusterFtsIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateClusterFtsIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterFtsIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1980,6 +2132,14 @@ pub struct UpdateClusterSearchDeployment<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateClusterSearchDeployment<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2069,6 +2229,14 @@ pub struct UpdateClusterSearchDeploymentV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateClusterSearchDeploymentV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterSearchDeploymentParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2158,6 +2326,14 @@ pub struct UpdateClusterSearchIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateClusterSearchIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterSearchIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2242,6 +2418,14 @@ pub struct UpdateIndexByName<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateIndexByName<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterSearchIndexByNameParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -53,6 +53,11 @@ pub struct GetGroupAuditLog<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetGroupAuditLog<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetGroupAuditLogParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -120,6 +125,14 @@ pub struct UpdateAuditLog<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateAuditLog<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupAuditLogParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

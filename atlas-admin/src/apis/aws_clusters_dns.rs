@@ -53,6 +53,14 @@ pub struct GetAwsCustomDns<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetAwsCustomDns<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupAwsCustomDnsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -127,6 +135,14 @@ pub struct ToggleAwsCustomDns<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ToggleAwsCustomDns<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ToggleGroupAwsCustomDnsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -1070,6 +1070,14 @@ pub struct CancelBackupRestoreJob<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CancelBackupRestoreJob<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CancelGroupClusterBackupRestoreJobParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1145,6 +1153,14 @@ pub struct CreateExportBucket<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateExportBucket<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupBackupExportBucketParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1233,6 +1249,14 @@ pub struct CreateExportBucketV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateExportBucketV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupBackupExportBucketParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1321,6 +1345,14 @@ pub struct CreateBackupPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateBackupPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupBackupPrivateEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1410,6 +1442,14 @@ pub struct CreateBackupExport<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateBackupExport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterBackupExportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1493,6 +1533,14 @@ pub struct CreateBackupRestoreJob<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateBackupRestoreJob<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterBackupRestoreJobParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1581,6 +1629,14 @@ pub struct CreateCollectionRestoreJob<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateCollectionRestoreJob<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterCollectionRestoreJobParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1670,6 +1726,14 @@ pub struct CreateServerlessRestoreJob<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateServerlessRestoreJob<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupServerlessBackupRestoreJobParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1757,6 +1821,14 @@ pub struct DeleteExportBucket<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteExportBucket<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupBackupExportBucketParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1829,6 +1901,14 @@ pub struct DeleteBackupPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteBackupPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupBackupPrivateEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1903,6 +1983,14 @@ pub struct DeleteClusterBackupSchedule<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteClusterBackupSchedule<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterBackupScheduleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1978,6 +2066,14 @@ pub struct DeleteClusterBackupScheduleV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteClusterBackupScheduleV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterBackupScheduleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2052,6 +2148,14 @@ pub struct DeleteClusterBackupSnapshot<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteClusterBackupSnapshot<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterBackupSnapshotParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2126,6 +2230,14 @@ pub struct DeleteBackupShardedCluster<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteBackupShardedCluster<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2200,6 +2312,14 @@ pub struct DisableCompliancePolicy<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DisableCompliancePolicy<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DisableGroupBackupCompliancePolicyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2271,6 +2391,14 @@ pub struct GetCompliancePolicy<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetCompliancePolicy<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupBackupCompliancePolicyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2344,6 +2472,14 @@ pub struct GetCompliancePolicyV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetCompliancePolicyV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupBackupCompliancePolicyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2417,6 +2553,14 @@ pub struct GetExportBucket<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetExportBucket<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupBackupExportBucketParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2492,6 +2636,14 @@ pub struct GetExportBucketV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetExportBucketV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupBackupExportBucketParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2567,6 +2719,14 @@ pub struct GetBackupPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetBackupPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupBackupPrivateEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2644,6 +2804,14 @@ pub struct GetBackupExport<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetBackupExport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterBackupExportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2714,6 +2882,14 @@ pub struct GetBackupRestoreJob<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetBackupRestoreJob<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterBackupRestoreJobParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2790,6 +2966,14 @@ pub struct GetBackupSchedule<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetBackupSchedule<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterBackupScheduleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2865,6 +3049,14 @@ pub struct GetBackupScheduleV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetBackupScheduleV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterBackupScheduleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2939,6 +3131,14 @@ pub struct GetClusterBackupSnapshot<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterBackupSnapshot<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterBackupSnapshotParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3015,6 +3215,14 @@ pub struct GetBackupSnapshotDatabase<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetBackupSnapshotDatabase<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterBackupSnapshotDatabaseParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3092,6 +3300,14 @@ pub struct GetSnapshotDatabaseCollection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetSnapshotDatabaseCollection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3170,6 +3386,14 @@ pub struct GetBackupShardedCluster<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetBackupShardedCluster<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterBackupSnapshotShardedClusterParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3247,6 +3471,14 @@ pub struct GetCollectionRestoreJob<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetCollectionRestoreJob<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterCollectionRestoreJobParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3323,6 +3555,14 @@ pub struct GetRestoreJobCollection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetRestoreJobCollection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterCollectionRestoreJobCollectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3406,6 +3646,14 @@ pub struct GetServerlessRestoreJob<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetServerlessRestoreJob<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupServerlessBackupRestoreJobParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3482,6 +3730,14 @@ pub struct GetServerlessBackupSnapshot<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetServerlessBackupSnapshot<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupServerlessBackupSnapshotParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3571,6 +3827,14 @@ impl<'c> ListExportBuckets<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupBackupExportBucketsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -3720,6 +3984,14 @@ impl<'c> ListExportBucketsV20230101<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupBackupExportBucketsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3865,6 +4137,14 @@ impl<'c> ListBackupPrivateEndpoints<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupBackupPrivateEndpointsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -4017,6 +4297,14 @@ impl<'c> ListBackupExports<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterBackupExportsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4159,6 +4447,14 @@ impl<'c> ListBackupRestoreJobs<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterBackupRestoreJobsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4296,6 +4592,14 @@ impl<'c> ListSnapshotDatabaseCollections<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -4443,6 +4747,14 @@ impl<'c> ListBackupSnapshotDatabases<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterBackupSnapshotDatabasesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4572,6 +4884,14 @@ pub struct ListBackupShardedClusters<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListBackupShardedClusters<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterBackupSnapshotShardedClustersParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4680,6 +5000,14 @@ impl<'c> ListBackupSnapshots<'c> {
     /// Oplog operation number that represents the desired point in time. This is the second part of an Oplog timestamp. Must be used with `oplogTs`. Mutually exclusive with `pointInTimeUtcSeconds`.
     pub fn oplog_inc(mut self, value: i64) -> Self {
         self.params.oplog_inc = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterBackupSnapshotsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -4838,6 +5166,14 @@ impl<'c> ListRestoreJobCollections<'c> {
         self.params.target_namespace = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4994,6 +5330,14 @@ impl<'c> ListCollectionRestoreJobs<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterCollectionRestoreJobsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -5132,6 +5476,14 @@ impl<'c> ListServerlessRestoreJobs<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupServerlessBackupRestoreJobsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -5281,6 +5633,14 @@ impl<'c> ListServerlessBackupSnapshots<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupServerlessBackupSnapshotsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -5414,6 +5774,14 @@ pub struct TakeSnapshots<'c> {
     options: crate::CallOptions,
 }
 impl<'c> TakeSnapshots<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::TakeGroupClusterBackupSnapshotsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -5500,6 +5868,14 @@ impl<'c> UpdateCompliancePolicy<'c> {
     /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
     pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
         self.params.overwrite_backup_policies = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupBackupCompliancePolicyParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -5599,6 +5975,14 @@ impl<'c> UpdateCompliancePolicyV20230101<'c> {
         self.params.overwrite_backup_policies = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupBackupCompliancePolicyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -5691,6 +6075,14 @@ pub struct UpdateBackupExportBucket<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateBackupExportBucket<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupBackupExportBucketParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -5780,6 +6172,14 @@ pub struct UpdateBackupSchedule<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateBackupSchedule<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterBackupScheduleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -5869,6 +6269,14 @@ pub struct UpdateBackupScheduleV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateBackupScheduleV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterBackupScheduleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -5957,6 +6365,14 @@ pub struct UpdateBackupSnapshot<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateBackupSnapshot<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterBackupSnapshotParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -208,6 +208,14 @@ pub struct CreateGroupLiveMigration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateGroupLiveMigration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupLiveMigrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -295,6 +303,14 @@ pub struct CreateGroupLiveMigrationV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateGroupLiveMigrationV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupLiveMigrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -382,6 +398,14 @@ pub struct CreateLinkToken<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateLinkToken<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateOrgLiveMigrationLinkTokenParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -461,6 +485,14 @@ pub struct CutoverMigration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CutoverMigration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CutoverGroupLiveMigrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -533,6 +565,14 @@ pub struct DeleteLinkTokens<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteLinkTokens<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteOrgLiveMigrationLinkTokensParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -604,6 +644,14 @@ pub struct GetGroupLiveMigration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetGroupLiveMigration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupLiveMigrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -678,6 +726,14 @@ pub struct GetMigrationValidateStatus<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetMigrationValidateStatus<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupLiveMigrationValidateStatusParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -752,6 +808,14 @@ pub struct ListAvailableProjects<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListAvailableProjects<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListOrgLiveMigrationAvailableProjectsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -827,6 +891,14 @@ pub struct ValidateLiveMigrations<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ValidateLiveMigrations<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ValidateGroupLiveMigrationsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -914,6 +986,14 @@ pub struct ValidateLiveMigrationsV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ValidateLiveMigrationsV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ValidateGroupLiveMigrationsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

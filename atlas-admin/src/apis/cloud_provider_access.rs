@@ -115,6 +115,14 @@ pub struct AuthorizeProviderAccessRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AuthorizeProviderAccessRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::AuthorizeGroupCloudProviderAccessRoleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -203,6 +211,14 @@ pub struct CreateCloudProviderAccess<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateCloudProviderAccess<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupCloudProviderAccessParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -289,6 +305,14 @@ pub struct DeauthorizeProviderAccessRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeauthorizeProviderAccessRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeauthorizeGroupCloudProviderAccessRoleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -362,6 +386,14 @@ pub struct GetCloudProviderAccess<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetCloudProviderAccess<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupCloudProviderAccessParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -436,6 +468,14 @@ pub struct ListCloudProviderAccess<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListCloudProviderAccess<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupCloudProviderAccessParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

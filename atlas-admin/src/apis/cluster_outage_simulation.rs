@@ -80,6 +80,14 @@ pub struct EndOutageSimulation<'c> {
     options: crate::CallOptions,
 }
 impl<'c> EndOutageSimulation<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::EndGroupClusterOutageSimulationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -154,6 +162,14 @@ pub struct GetOutageSimulation<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOutageSimulation<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterOutageSimulationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -229,6 +245,14 @@ pub struct StartOutageSimulation<'c> {
     options: crate::CallOptions,
 }
 impl<'c> StartOutageSimulation<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::StartGroupClusterOutageSimulationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

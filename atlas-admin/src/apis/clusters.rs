@@ -710,6 +710,14 @@ pub struct AutoScalingConfiguration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AutoScalingConfiguration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::AutoGroupClusterScalingConfigurationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -799,6 +807,14 @@ impl<'c> CreateCluster<'c> {
     /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
     pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
         self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -908,6 +924,14 @@ impl<'c> CreateClusterV20230101<'c> {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1008,6 +1032,14 @@ impl<'c> CreateClusterV20230201<'c> {
     /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
     pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
         self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1117,6 +1149,14 @@ impl<'c> CreateClusterV20240805<'c> {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1218,6 +1258,14 @@ impl<'c> DeleteCluster<'c> {
         self.params.retain_backups = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1298,6 +1346,14 @@ impl<'c> DeleteClusterV20230101<'c> {
     /// Flag that indicates whether to retain backup snapshots for the deleted dedicated cluster.
     pub fn retain_backups(mut self, value: bool) -> Self {
         self.params.retain_backups = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1385,6 +1441,11 @@ impl<'c> GetCluster<'c> {
     /// Controls how `replicationSpecs` are returned in the response. When set to `true`, returns the client-specified view in `replicationSpecs` and the actual cluster state in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
     pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
         self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetGroupClusterParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1481,6 +1542,11 @@ impl<'c> GetClusterV20230101<'c> {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetGroupClusterParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1570,6 +1636,11 @@ impl<'c> GetClusterV20230201<'c> {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetGroupClusterParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1654,6 +1725,14 @@ pub struct GetProcessArgs<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetProcessArgs<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterProcessArgsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1729,6 +1808,14 @@ pub struct GetProcessArgsV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetProcessArgsV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterProcessArgsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1805,6 +1892,14 @@ pub struct GetClusterSqlInterface<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> GetClusterSqlInterface<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterSqlInterfaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1879,6 +1974,14 @@ pub struct GetClusterStatus<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterStatus<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterStatusParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1948,6 +2051,14 @@ pub struct GetSampleDatasetLoad<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetSampleDatasetLoad<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupSampleDatasetLoadParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2018,6 +2129,14 @@ pub struct GrantMongoEmployeeAccess<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GrantMongoEmployeeAccess<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GrantGroupClusterMongoDbEmployeeAccessParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2116,6 +2235,14 @@ impl<'c> ListClusterDetails<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListClusterDetailsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -2258,6 +2385,14 @@ impl<'c> ListClusterProviderRegions<'c> {
     /// Cluster tier for which to retrieve the regions.
     pub fn tier(mut self, value: String) -> Self {
         self.params.tier = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterProviderRegionsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -2411,6 +2546,14 @@ impl<'c> ListClusters<'c> {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClustersParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -2571,6 +2714,14 @@ impl<'c> ListClustersV20230101<'c> {
         self.params.use_effective_instance_fields = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClustersParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2728,6 +2879,14 @@ impl<'c> ListClustersV20230201<'c> {
         self.params.use_effective_instance_fields = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClustersParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2865,6 +3024,14 @@ pub struct PinFeatureCompatibilityVersion<'c> {
     options: crate::CallOptions,
 }
 impl<'c> PinFeatureCompatibilityVersion<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::PinGroupClusterFeatureCompatibilityVersionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// The request body.
     pub fn body(mut self, body: crate::models::PinFcvView) -> Self {
         self.body = Some(body);
@@ -2955,6 +3122,14 @@ pub struct RequestSampleDatasetLoad<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RequestSampleDatasetLoad<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RequestGroupSampleDatasetLoadParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3024,6 +3199,14 @@ pub struct RestartPrimaries<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RestartPrimaries<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RestartGroupClusterPrimariesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3096,6 +3279,14 @@ pub struct RestartPrimariesV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RestartPrimariesV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RestartGroupClusterPrimariesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3168,6 +3359,14 @@ pub struct RevokeMongoEmployeeAccess<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RevokeMongoEmployeeAccess<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3240,6 +3439,14 @@ pub struct UnpinFeatureCompatibilityVersion<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UnpinFeatureCompatibilityVersion<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3321,6 +3528,14 @@ impl<'c> UpdateCluster<'c> {
     /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
     pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
         self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -3431,6 +3646,14 @@ impl<'c> UpdateClusterV20230101<'c> {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3532,6 +3755,14 @@ impl<'c> UpdateClusterV20230201<'c> {
     /// Controls how `replicationSpecs` fields are returned in the response. When set to `true`, stores the client's view of `replicationSpecs` and returns it in `replicationSpecs`, while the actual cluster state (including auto-scaled hardware and auto-added shards) is returned in `effectiveReplicationSpecs`. When `false` (default), `replicationSpecs` contains the actual cluster state.
     pub fn use_effective_fields_replication_specs(mut self, value: bool) -> Self {
         self.params.use_effective_fields_replication_specs = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -3642,6 +3873,14 @@ impl<'c> UpdateClusterV20240805<'c> {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3740,6 +3979,14 @@ pub struct UpdateProcessArgs<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateProcessArgs<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterProcessArgsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3829,6 +4076,14 @@ pub struct UpdateProcessArgsV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateProcessArgsV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterProcessArgsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3919,6 +4174,14 @@ pub struct UpdateClusterSqlInterface<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> UpdateClusterSqlInterface<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterSqlInterfaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4007,6 +4270,14 @@ pub struct UpgradeTenantUpgrade<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpgradeTenantUpgrade<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpgradeGroupClusterTenantUpgradeParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4089,6 +4360,14 @@ pub struct UpgradeClusterToServerless<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpgradeClusterToServerless<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4176,6 +4455,14 @@ pub struct ValidateGroupClusterConfigurations<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ValidateGroupClusterConfigurations<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ValidateGroupClusterConfigurationsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -113,6 +113,14 @@ pub struct CreateCustomDbRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateCustomDbRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupCustomDbRoleRoleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -194,6 +202,14 @@ pub struct DeleteCustomDbRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteCustomDbRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupCustomDbRoleRoleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -266,6 +282,14 @@ pub struct GetCustomDbRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetCustomDbRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupCustomDbRoleRoleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -335,6 +359,14 @@ pub struct ListCustomDbRoles<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListCustomDbRoles<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupCustomDbRoleRolesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -409,6 +441,14 @@ pub struct UpdateCustomDbRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateCustomDbRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupCustomDbRoleRoleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -140,6 +140,14 @@ pub struct CreateRestPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateRestPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -222,6 +230,14 @@ pub struct GetEncryptionAtRest<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetEncryptionAtRest<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupEncryptionAtRestParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -290,6 +306,14 @@ pub struct GetRestPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetRestPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupEncryptionAtRestPrivateEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -374,6 +398,14 @@ impl<'c> ListRestPrivateEndpoints<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -503,6 +535,14 @@ pub struct RequestPrivateEndpointDeletion<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RequestPrivateEndpointDeletion<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -578,6 +618,14 @@ pub struct UpdateEncryptionAtRest<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateEncryptionAtRest<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupEncryptionAtRestParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -105,6 +105,11 @@ impl<'c> GetGroupEvent<'c> {
         self.params.include_raw = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetGroupEventParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -183,6 +188,11 @@ impl<'c> GetOrgEvent<'c> {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgEventParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -268,6 +278,11 @@ impl<'c> ListEventTypes<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListEventTypesParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -445,6 +460,11 @@ impl<'c> ListGroupEvents<'c> {
         self.params.min_date = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListGroupEventsParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -616,6 +636,11 @@ impl<'c> ListOrgEvents<'c> {
     /// Date and time from when MongoDB Cloud starts returning events. This parameter uses the ISO 8601 timestamp format in UTC.
     pub fn min_date(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.min_date = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgEventsParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;

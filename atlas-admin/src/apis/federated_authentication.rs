@@ -430,6 +430,14 @@ pub struct CreateRoleMapping<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateRoleMapping<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -519,6 +527,14 @@ pub struct CreateIdentityProvider<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateIdentityProvider<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateFederationSettingIdentityProviderParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -606,6 +622,14 @@ pub struct DeleteFederationSetting<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteFederationSetting<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteFederationSettingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -677,6 +701,14 @@ pub struct DeleteRoleMapping<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteRoleMapping<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -751,6 +783,14 @@ pub struct DeleteIdentityProvider<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteIdentityProvider<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteFederationSettingIdentityProviderParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -824,6 +864,14 @@ pub struct GetConnectedOrgConfig<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetConnectedOrgConfig<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetFederationSettingConnectedOrgConfigParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -894,6 +942,14 @@ pub struct GetRoleMapping<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetRoleMapping<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -970,6 +1026,14 @@ pub struct GetIdentityProvider<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetIdentityProvider<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetFederationSettingIdentityProviderParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1045,6 +1109,14 @@ pub struct GetIdentityProviderV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetIdentityProviderV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetFederationSettingIdentityProviderParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1120,6 +1192,14 @@ pub struct GetIdentityProviderMetadata<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetIdentityProviderMetadata<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetFederationSettingIdentityProviderMetadataParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1188,6 +1268,14 @@ pub struct GetFederationSettings<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetFederationSettings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgFederationSettingsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1261,6 +1349,14 @@ pub struct ListRoleMappings<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListRoleMappings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1344,6 +1440,14 @@ impl<'c> ListConnectedOrgConfigs<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListFederationSettingConnectedOrgConfigsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1485,6 +1589,14 @@ impl<'c> ListIdentityProviders<'c> {
         self.params.idp_type = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListFederationSettingIdentityProvidersParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1606,6 +1718,14 @@ pub struct RemoveConnectedOrgConfig<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveConnectedOrgConfig<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RemoveFederationSettingConnectedOrgConfigParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1679,6 +1799,14 @@ pub struct RevokeIdentityProviderJwks<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RevokeIdentityProviderJwks<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RevokeFederationSettingIdentityProviderJwksParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1753,6 +1881,14 @@ pub struct UpdateConnectedOrgConfig<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateConnectedOrgConfig<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateFederationSettingConnectedOrgConfigParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1837,6 +1973,14 @@ pub struct UpdateRoleMapping<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateRoleMapping<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1927,6 +2071,14 @@ pub struct UpdateIdentityProvider<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateIdentityProvider<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateFederationSettingIdentityProviderParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2016,6 +2168,14 @@ pub struct UpdateIdentityProviderV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateIdentityProviderV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateFederationSettingIdentityProviderParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

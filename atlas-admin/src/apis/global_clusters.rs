@@ -319,6 +319,14 @@ pub struct CreateCustomZoneMapping<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateCustomZoneMapping<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -402,6 +410,14 @@ pub struct CreateCustomZoneMappingV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateCustomZoneMappingV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -485,6 +501,14 @@ pub struct CreateCustomZoneMappingV20230201<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateCustomZoneMappingV20230201<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -568,6 +592,14 @@ pub struct CreateManagedNamespace<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateManagedNamespace<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -651,6 +683,14 @@ pub struct CreateManagedNamespaceV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateManagedNamespaceV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -734,6 +774,14 @@ pub struct CreateManagedNamespaceV20230201<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateManagedNamespaceV20230201<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -816,6 +864,14 @@ pub struct DeleteCustomZoneMapping<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteCustomZoneMapping<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -885,6 +941,14 @@ pub struct DeleteCustomZoneMappingV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteCustomZoneMappingV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -954,6 +1018,14 @@ pub struct DeleteCustomZoneMappingV20230201<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteCustomZoneMappingV20230201<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1031,6 +1103,14 @@ impl<'c> DeleteManagedNamespaces<'c> {
     /// Human-readable label that identifies the collection associated with the managed namespace.
     pub fn collection(mut self, value: String) -> Self {
         self.params.collection = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1114,6 +1194,14 @@ impl<'c> DeleteManagedNamespacesV20230101<'c> {
         self.params.collection = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1195,6 +1283,14 @@ impl<'c> DeleteManagedNamespacesV20230201<'c> {
         self.params.collection = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1266,6 +1362,14 @@ pub struct GetClusterGlobalWrites<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterGlobalWrites<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterGlobalWritesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1335,6 +1439,14 @@ pub struct GetClusterGlobalWritesV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterGlobalWritesV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterGlobalWritesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1404,6 +1516,14 @@ pub struct GetClusterGlobalWritesV20230201<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterGlobalWritesV20230201<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterGlobalWritesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -259,6 +259,14 @@ pub struct CreateCostExplorerProcess<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateCostExplorerProcess<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateOrgBillingCostExplorerUsageProcessParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -346,6 +354,14 @@ pub struct CreateOrgInvoiceReport<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateOrgInvoiceReport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateOrgInvoiceReportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -436,6 +452,14 @@ pub struct GenerateInvoiceReport<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> GenerateInvoiceReport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GenerateOrgInvoiceAndDownloadReportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -536,6 +560,14 @@ impl<'c> GetOrgAssociatedInvoices<'c> {
         self.params.include_linked_orgs = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgAssociatedInvoicesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -616,6 +648,14 @@ pub struct GetCostExplorerUsage<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetCostExplorerUsage<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgBillingCostExplorerUsageParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -688,6 +728,11 @@ pub struct GetInvoice<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetInvoice<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgInvoiceParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -760,6 +805,11 @@ pub struct GetInvoiceCsv<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetInvoiceCsv<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgInvoiceCsvParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -832,6 +882,14 @@ pub struct GetOrgInvoiceReport<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgInvoiceReport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgInvoiceReportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -907,6 +965,11 @@ pub struct GetSku<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetSku<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetSkuParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -975,6 +1038,14 @@ pub struct ListInvoicePending<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListInvoicePending<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListOrgInvoicePendingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1061,6 +1132,14 @@ impl<'c> ListOrgInvoiceReports<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListOrgInvoiceReportsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1231,6 +1310,11 @@ impl<'c> ListInvoices<'c> {
         self.params.order_by = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgInvoicesParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1379,6 +1463,11 @@ impl<'c> ListSkus<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListSkusParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1500,6 +1589,14 @@ impl<'c> SearchInvoiceLineItems<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::SearchOrgInvoiceLineItemsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;

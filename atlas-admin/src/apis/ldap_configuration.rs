@@ -108,6 +108,14 @@ pub struct DeleteLdapUserMapping<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteLdapUserMapping<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -176,6 +184,14 @@ pub struct GetUserSecurity<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetUserSecurity<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupUserSecurityParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -244,6 +260,14 @@ pub struct GetUserSecurityVerify<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetUserSecurityVerify<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupUserSecurityLdapVerifyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -320,6 +344,14 @@ pub struct UpdateUserSecurity<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateUserSecurity<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupUserSecurityParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -402,6 +434,14 @@ pub struct VerifyUserSecurityLdap<'c> {
     options: crate::CallOptions,
 }
 impl<'c> VerifyUserSecurityLdap<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::VerifyGroupUserSecurityLdapParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

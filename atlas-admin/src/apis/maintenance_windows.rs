@@ -100,6 +100,14 @@ pub struct DeferMaintenanceWindow<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeferMaintenanceWindow<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeferGroupMaintenanceWindowParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -171,6 +179,14 @@ pub struct GetMaintenanceWindow<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetMaintenanceWindow<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupMaintenanceWindowParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -244,6 +260,14 @@ pub struct ResetMaintenanceWindow<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ResetMaintenanceWindow<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ResetGroupMaintenanceWindowParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -315,6 +339,14 @@ pub struct ToggleMaintenanceAutoDefer<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ToggleMaintenanceAutoDefer<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -387,6 +419,14 @@ pub struct UpdateMaintenanceWindow<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateMaintenanceWindow<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupMaintenanceWindowParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -113,6 +113,14 @@ pub struct CreateGroupMetricIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateGroupMetricIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupMetricIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -199,6 +207,14 @@ pub struct DeleteGroupMetricIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteGroupMetricIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupMetricIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -271,6 +287,14 @@ pub struct GetGroupMetricIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetGroupMetricIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupMetricIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -368,6 +392,14 @@ impl<'c> ListGroupMetricIntegrations<'c> {
     /// Optional filter by provider type (e.g., `CUSTOM`). When specified, `integrationType` must also be specified.
     pub fn provider_type(mut self, value: String) -> Self {
         self.params.provider_type = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupMetricIntegrationsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -504,6 +536,14 @@ pub struct UpdateGroupMetricIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateGroupMetricIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupMetricIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

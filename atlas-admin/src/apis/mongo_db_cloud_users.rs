@@ -487,6 +487,11 @@ pub struct AddGroupUserRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AddGroupUserRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::AddGroupUserRoleParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -570,6 +575,11 @@ pub struct AddGroupUsers<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AddGroupUsers<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::AddGroupUsersParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -652,6 +662,11 @@ pub struct AddOrgTeamUser<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AddOrgTeamUser<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::AddOrgTeamUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -735,6 +750,11 @@ pub struct AddOrgRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AddOrgRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::AddOrgUserRoleParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -818,6 +838,11 @@ pub struct CreateOrgUser<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateOrgUser<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::CreateOrgUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -900,6 +925,11 @@ pub struct CreateUser<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateUser<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::CreateUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -986,6 +1016,11 @@ impl<'c> GetGroupUser<'c> {
         self.params.org_membership_statuses = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetGroupUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1068,6 +1103,11 @@ impl<'c> GetOrgUser<'c> {
         self.params.org_membership_statuses = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1142,6 +1182,11 @@ pub struct GetUser<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetUser<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1210,6 +1255,11 @@ pub struct GetUserByName<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetUserByName<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetUserByNameParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1320,6 +1370,11 @@ impl<'c> ListGroupUsers<'c> {
     /// Email address to filter users by. Not supported in deprecated versions.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListGroupUsersParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1509,6 +1564,11 @@ impl<'c> ListGroupUsersV20230101<'c> {
         self.params.username = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListGroupUsersParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1684,6 +1744,11 @@ impl<'c> ListTeamUsers<'c> {
         self.params.user_id = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgTeamUsersParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1846,6 +1911,11 @@ impl<'c> ListTeamUsersV20230101<'c> {
         self.params.user_id = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgTeamUsersParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2006,6 +2076,11 @@ impl<'c> ListOrgUsers<'c> {
         value: Vec<crate::models::OrgMembershipStatus>,
     ) -> Self {
         self.params.org_membership_statuses = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgUsersParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -2173,6 +2248,11 @@ impl<'c> ListOrgUsersV20230101<'c> {
         self.params.org_membership_statuses = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgUsersParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2304,6 +2384,11 @@ pub struct RemoveGroupUser<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveGroupUser<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::RemoveGroupUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2376,6 +2461,11 @@ pub struct RemoveGroupUserV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveGroupUserV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::RemoveGroupUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2449,6 +2539,14 @@ pub struct RemoveGroupUserRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveGroupUserRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RemoveGroupUserRoleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2532,6 +2630,14 @@ pub struct RemoveOrgTeamUser<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveOrgTeamUser<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RemoveOrgTeamUserParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2614,6 +2720,11 @@ pub struct RemoveOrgUser<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveOrgUser<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::RemoveOrgUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2686,6 +2797,11 @@ pub struct RemoveOrgUserV20230101<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveOrgUserV20230101<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::RemoveOrgUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2759,6 +2875,14 @@ pub struct RemoveOrgRole<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveOrgRole<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RemoveOrgUserRoleParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2842,6 +2966,11 @@ pub struct UpdateOrgUser<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrgUser<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::UpdateOrgUserParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

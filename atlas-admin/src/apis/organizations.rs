@@ -361,6 +361,11 @@ pub struct CreateOrg<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateOrg<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::CreateOrgParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -445,6 +450,11 @@ pub struct CreateOrgInvite<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateOrgInvite<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::CreateOrgInviteParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -531,6 +541,11 @@ pub struct DeleteOrg<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteOrg<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::DeleteOrgParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -602,6 +617,11 @@ pub struct DeleteOrgInvite<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteOrgInvite<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::DeleteOrgInviteParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -674,6 +694,11 @@ pub struct GetOrg<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrg<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -742,6 +767,14 @@ pub struct GetOrgDelegationSettings<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgDelegationSettings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgDelegationSettingsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -833,6 +866,11 @@ impl<'c> GetOrgGroups<'c> {
     /// Human-readable label of the project to use to filter the returned list. Performs a case-insensitive search for a project within the organization which is prefixed by the specified name.
     pub fn name(mut self, value: String) -> Self {
         self.params.name = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgGroupsParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -954,6 +992,11 @@ pub struct GetOrgInvite<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgInvite<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgInviteParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1030,6 +1073,14 @@ pub struct GetOrgMaintenanceSettings<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> GetOrgMaintenanceSettings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgMaintenanceSettingsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1104,6 +1155,11 @@ pub struct GetOrgSettings<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgSettings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgSettingsParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1180,6 +1236,11 @@ impl<'c> ListOrgInvites<'c> {
     /// Email address of the user account invited to this organization. If you exclude this parameter, this resource returns all pending invitations.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgInvitesParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1274,6 +1335,11 @@ impl<'c> ListOrgs<'c> {
     /// Human-readable label of the organization to use to filter the returned list. Performs a case-insensitive search for an organization that starts with the specified name.
     pub fn name(mut self, value: String) -> Self {
         self.params.name = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgsParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1398,6 +1464,14 @@ pub struct ResetOrgMaintenanceSettings<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> ResetOrgMaintenanceSettings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ResetOrgMaintenanceSettingsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1473,6 +1547,11 @@ pub struct UpdateOrg<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrg<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::UpdateOrgParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1555,6 +1634,14 @@ pub struct UpdateOrgDelegationSettings<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrgDelegationSettings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateOrgDelegationSettingsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1642,6 +1729,14 @@ pub struct UpdateOrgInviteById<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrgInviteById<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateOrgInviteByIdParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1730,6 +1825,11 @@ pub struct UpdateOrgInvites<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrgInvites<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::UpdateOrgInvitesParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1819,6 +1919,14 @@ pub struct UpdateOrgMaintenanceSettings<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> UpdateOrgMaintenanceSettings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateOrgMaintenanceSettingsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1907,6 +2015,14 @@ pub struct UpdateOrgSettings<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrgSettings<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateOrgSettingsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1994,6 +2110,14 @@ pub struct UpdateOrgUserRoles<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrgUserRoles<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateOrgUserRolesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

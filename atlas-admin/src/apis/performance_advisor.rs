@@ -222,6 +222,14 @@ pub struct DisableManagedSlowMs<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DisableManagedSlowMs<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DisableGroupManagedSlowMsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -293,6 +301,14 @@ pub struct EnableManagedSlowMs<'c> {
     options: crate::CallOptions,
 }
 impl<'c> EnableManagedSlowMs<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::EnableGroupManagedSlowMsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -364,6 +380,14 @@ pub struct GetManagedSlowMs<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetManagedSlowMs<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupManagedSlowMsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -430,6 +454,14 @@ pub struct GetServerlessAutoIndexing<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetServerlessAutoIndexing<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -498,6 +530,14 @@ pub struct ListDropIndexSuggestions<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListDropIndexSuggestions<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -574,6 +614,14 @@ pub struct ListSchemaAdvice<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListSchemaAdvice<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -674,6 +722,14 @@ impl<'c> ListClusterSuggestedIndexes<'c> {
         self.params.until = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -768,6 +824,14 @@ impl<'c> ListPerformanceAdvisorNamespaces<'c> {
     /// - If you specify neither the **duration** nor the **since** parameters, the endpoint returns data from the previous 24 hours.
     pub fn since(mut self, value: i64) -> Self {
         self.params.since = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -878,6 +942,14 @@ impl<'c> ListSlowQueryLogs<'c> {
     /// Whether or not to include the operation type (read/write/command) extracted from the slow query log as a separate field.
     pub fn include_op_type(mut self, value: bool) -> Self {
         self.params.include_op_type = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1021,6 +1093,14 @@ impl<'c> ListSuggestedIndexes<'c> {
         self.params.since = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1112,6 +1192,14 @@ pub struct SetServerlessAutoIndexing<'c> {
     options: crate::CallOptions,
 }
 impl<'c> SetServerlessAutoIndexing<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -228,6 +228,14 @@ pub struct CreatePrivateEndpointService<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreatePrivateEndpointService<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupPrivateEndpointEndpointServiceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -310,6 +318,14 @@ pub struct CreatePrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreatePrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -394,6 +410,14 @@ pub struct DeletePrivateEndpointService<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeletePrivateEndpointService<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupPrivateEndpointEndpointServiceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -468,6 +492,14 @@ pub struct DeletePrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeletePrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -543,6 +575,14 @@ pub struct GetPrivateEndpointService<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetPrivateEndpointService<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupPrivateEndpointEndpointServiceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -614,6 +654,14 @@ pub struct GetPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -686,6 +734,14 @@ pub struct GetRegionalEndpointMode<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetRegionalEndpointMode<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupPrivateEndpointRegionalModeParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -759,6 +815,14 @@ pub struct ListPrivateEndpointService<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListPrivateEndpointService<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupPrivateEndpointEndpointServiceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -834,6 +898,14 @@ pub struct ToggleRegionalEndpointMode<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ToggleRegionalEndpointMode<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ToggleGroupPrivateEndpointRegionalModeParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -921,6 +993,14 @@ pub struct UpdatePrivateEndpointService<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdatePrivateEndpointService<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupPrivateEndpointEndpointServiceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -273,6 +273,11 @@ pub struct AddGroupApiKey<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AddGroupApiKey<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::AddGroupApiKeyParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -359,6 +364,14 @@ pub struct CreateGroupApiKey<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateGroupApiKey<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupApiKeyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -441,6 +454,11 @@ pub struct CreateOrgApiKey<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateOrgApiKey<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::CreateOrgApiKeyParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -536,6 +554,14 @@ impl<'c> CreateOrgAccessEntry<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateOrgApiKeyAccessListEntryParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -637,6 +663,11 @@ pub struct DeleteOrgApiKey<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteOrgApiKey<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::DeleteOrgApiKeyParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -709,6 +740,14 @@ pub struct DeleteAccessEntry<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteAccessEntry<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteOrgApiKeyAccessListEntryParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -782,6 +821,11 @@ pub struct GetOrgApiKey<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgApiKey<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgApiKeyParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -851,6 +895,14 @@ pub struct GetOrgAccessEntry<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgAccessEntry<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgApiKeyAccessListEntryParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -939,6 +991,11 @@ impl<'c> ListGroupApiKeys<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListGroupApiKeysParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1076,6 +1133,14 @@ impl<'c> ListOrgAccessEntries<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListOrgApiKeyAccessListEntriesParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1220,6 +1285,11 @@ impl<'c> ListOrgApiKeys<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgApiKeysParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1342,6 +1412,14 @@ pub struct RemoveGroupApiKey<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveGroupApiKey<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RemoveGroupApiKeyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1428,6 +1506,14 @@ impl<'c> UpdateApiKeyRoles<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupApiKeyRolesParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1524,6 +1610,11 @@ pub struct UpdateOrgApiKey<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrgApiKey<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::UpdateOrgApiKeyParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -169,6 +169,14 @@ pub struct CreateGroupLogIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateGroupLogIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupLogIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -256,6 +264,14 @@ pub struct CreateLogExport<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateLogExport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupPushBasedLogExportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -340,6 +356,14 @@ pub struct DeleteGroupLogIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteGroupLogIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupLogIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -412,6 +436,14 @@ pub struct DeleteLogExport<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteLogExport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupPushBasedLogExportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -483,6 +515,14 @@ pub struct GetGroupLogIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetGroupLogIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupLogIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -557,6 +597,14 @@ pub struct GetLogExport<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetLogExport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupPushBasedLogExportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -648,6 +696,14 @@ impl<'c> ListGroupLogIntegrations<'c> {
     /// Optional filter by integration type (e.g., `S3_LOG_EXPORT`).
     pub fn integration_type(mut self, value: String) -> Self {
         self.params.integration_type = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupLogIntegrationsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -779,6 +835,14 @@ pub struct UpdateGroupLogIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateGroupLogIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupLogIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -867,6 +931,14 @@ pub struct UpdateLogExport<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateLogExport<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupPushBasedLogExportParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

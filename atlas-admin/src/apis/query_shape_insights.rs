@@ -124,6 +124,14 @@ pub struct GetClusterQueryShape<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetClusterQueryShape<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterQueryShapeParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -214,6 +222,14 @@ impl<'c> GetQueryShapeDetails<'c> {
     /// Process IDs from which to retrieve query shape statistics. A `processId` is a combination of host and port that serves the MongoDB process. The host must be the hostname, FQDN, IPv4 address, or IPv6 address of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests. To include multiple `processIds`, pass the parameter multiple times delimited with an ampersand (`&`) between each `processId`.
     pub fn process_ids(mut self, value: Vec<String>) -> Self {
         self.params.process_ids = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupClusterQueryShapeInsightDetailsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -347,6 +363,14 @@ impl<'c> ListQueryShapeSummaries<'c> {
         self.params.query_shape_hashes = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterQueryShapeInsightSummariesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -454,6 +478,14 @@ impl<'c> ListClusterQueryShapes<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupClusterQueryShapesParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -581,6 +613,14 @@ pub struct UpdateClusterQueryShape<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateClusterQueryShape<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupClusterQueryShapeParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

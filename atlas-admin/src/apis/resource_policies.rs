@@ -145,6 +145,14 @@ pub struct CreateOrgResourcePolicy<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateOrgResourcePolicy<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateOrgResourcePolicyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -231,6 +239,14 @@ pub struct DeleteOrgResourcePolicy<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteOrgResourcePolicy<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteOrgResourcePolicyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -303,6 +319,14 @@ pub struct GetNonCompliantResources<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetNonCompliantResources<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgNonCompliantResourcesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -377,6 +401,14 @@ pub struct GetOrgResourcePolicy<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgResourcePolicy<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgResourcePolicyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -451,6 +483,14 @@ pub struct ListOrgResourcePolicies<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListOrgResourcePolicies<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListOrgResourcePoliciesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -526,6 +566,14 @@ pub struct UpdateOrgResourcePolicy<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateOrgResourcePolicy<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateOrgResourcePolicyParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -614,6 +662,14 @@ pub struct ValidateResourcePolicies<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ValidateResourcePolicies<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ValidateOrgResourcePoliciesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -43,6 +43,14 @@ pub struct CreateRollingIndex<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateRollingIndex<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupClusterIndexRollingIndexParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

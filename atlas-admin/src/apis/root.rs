@@ -45,6 +45,11 @@ pub struct GetSystemStatus<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetSystemStatus<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetSystemStatusParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -110,6 +115,14 @@ pub struct ListControlPlaneAddresses<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListControlPlaneAddresses<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListControlPlaneIpAddressesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

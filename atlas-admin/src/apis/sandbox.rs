@@ -141,6 +141,14 @@ pub struct CreateOrgSandboxConfig<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> CreateOrgSandboxConfig<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateOrgSandboxConfigParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -229,6 +237,14 @@ pub struct DeleteOrgSandboxConfig<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> DeleteOrgSandboxConfig<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteOrgSandboxConfigParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -303,6 +319,14 @@ pub struct GenerateSandboxClusterDescription<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> GenerateSandboxClusterDescription<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GenerateGroupSandboxClusterDescriptionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -380,6 +404,14 @@ pub struct GetOrgSandboxConfig<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> GetOrgSandboxConfig<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetOrgSandboxConfigParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -464,6 +496,14 @@ impl<'c> ListOrgSandboxConfig<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListOrgSandboxConfigParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -587,6 +627,14 @@ pub struct UpdateOrgSandboxConfig<'c> {
 }
 #[cfg(feature = "preview")]
 impl<'c> UpdateOrgSandboxConfig<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateOrgSandboxConfigParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

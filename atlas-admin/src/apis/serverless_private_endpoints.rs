@@ -144,6 +144,14 @@ pub struct CreateServerlessPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateServerlessPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -232,6 +240,14 @@ pub struct DeleteServerlessPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteServerlessPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -306,6 +322,14 @@ pub struct GetServerlessPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetServerlessPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -382,6 +406,14 @@ pub struct ListServerlessPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> ListServerlessPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -458,6 +490,14 @@ pub struct UpdateServerlessPrivateEndpoint<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateServerlessPrivateEndpoint<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -768,6 +768,14 @@ pub struct AcceptVpcPeeringConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AcceptVpcPeeringConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::AcceptGroupStreamVpcPeeringConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -854,6 +862,14 @@ pub struct CreateStreamConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateStreamConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupStreamConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -937,6 +953,14 @@ pub struct CreateFailoverConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateFailoverConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupStreamConnectionFailoverConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1027,6 +1051,14 @@ pub struct CreatePrivateLinkConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreatePrivateLinkConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupStreamPrivateLinkConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1114,6 +1146,14 @@ pub struct CreateStreamProcessor<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateStreamProcessor<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupStreamProcessorParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1197,6 +1237,14 @@ pub struct CreateStreamWorkspace<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateStreamWorkspace<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupStreamWorkspaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1278,6 +1326,14 @@ pub struct DeleteStreamConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteStreamConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupStreamConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1351,6 +1407,14 @@ pub struct DeleteStreamFailoverConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteStreamFailoverConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupStreamConnectionFailoverConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1426,6 +1490,14 @@ pub struct DeletePrivateLinkConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeletePrivateLinkConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupStreamPrivateLinkConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1498,6 +1570,14 @@ pub struct DeleteStreamProcessor<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteStreamProcessor<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupStreamProcessorParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1571,6 +1651,14 @@ pub struct DeleteVpcPeeringConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteVpcPeeringConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupStreamVpcPeeringConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1643,6 +1731,14 @@ pub struct DeleteStreamWorkspace<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteStreamWorkspace<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupStreamWorkspaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1728,6 +1824,14 @@ impl<'c> DownloadAuditLogs<'c> {
     /// Name of the stream processor to download logs for. An empty string will download logs for all stream processors in the workspace.
     pub fn sp_name(mut self, value: String) -> Self {
         self.params.sp_name = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DownloadGroupStreamAuditLogsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -1820,6 +1924,14 @@ impl<'c> DownloadOperationalLogs<'c> {
         self.params.sp_name = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DownloadGroupStreamOperationalLogsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1895,6 +2007,14 @@ pub struct GetAccountDetails<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetAccountDetails<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupStreamAccountDetailsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1969,6 +2089,14 @@ pub struct GetStreamConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetStreamConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupStreamConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2039,6 +2167,14 @@ pub struct GetStreamFailoverConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetStreamFailoverConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupStreamConnectionFailoverConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2116,6 +2252,14 @@ pub struct GetPrivateLinkConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetPrivateLinkConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupStreamPrivateLinkConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2190,6 +2334,14 @@ pub struct GetStreamProcessor<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetStreamProcessor<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupStreamProcessorParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2278,6 +2430,14 @@ impl<'c> GetStreamProcessors<'c> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupStreamProcessorsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -2417,6 +2577,14 @@ impl<'c> GetStreamWorkspace<'c> {
         self.params.include_connections = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupStreamWorkspaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2499,6 +2667,14 @@ impl<'c> ListActivePeeringConnections<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -2635,6 +2811,14 @@ impl<'c> ListFailoverConnections<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupStreamConnectionFailoverConnectionsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2769,6 +2953,14 @@ impl<'c> ListStreamConnections<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupStreamConnectionsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -2898,6 +3090,14 @@ impl<'c> ListPrivateLinkConnections<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupStreamPrivateLinkConnectionsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3024,6 +3224,14 @@ impl<'c> ListVpcPeeringConnections<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupStreamVpcPeeringConnectionsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -3165,6 +3373,14 @@ impl<'c> ListStreamWorkspaces<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupStreamWorkspacesParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3280,6 +3496,14 @@ pub struct RejectVpcPeeringConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RejectVpcPeeringConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RejectGroupStreamVpcPeeringConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3352,6 +3576,14 @@ pub struct StartStreamProcessor<'c> {
     options: crate::CallOptions,
 }
 impl<'c> StartStreamProcessor<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::StartGroupStreamProcessorParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3427,6 +3659,14 @@ pub struct StartStreamProcessorWith<'c> {
     options: crate::CallOptions,
 }
 impl<'c> StartStreamProcessorWith<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::StartGroupStreamProcessorWithParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// The request body.
     pub fn body(mut self, body: crate::models::StreamsStartStreamProcessorWith) -> Self {
         self.body = Some(body);
@@ -3519,6 +3759,14 @@ pub struct StopStreamProcessor<'c> {
     options: crate::CallOptions,
 }
 impl<'c> StopStreamProcessor<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::StopGroupStreamProcessorParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3594,6 +3842,14 @@ pub struct UpdateStreamConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateStreamConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupStreamConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3678,6 +3934,14 @@ pub struct UpdateStreamFailoverConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateStreamFailoverConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupStreamConnectionFailoverConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3769,6 +4033,14 @@ pub struct UpdatePrivateLinkConnection<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdatePrivateLinkConnection<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupStreamPrivateLinkConnectionParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3857,6 +4129,14 @@ pub struct UpdateStreamProcessor<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateStreamProcessor<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupStreamProcessorParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -3946,6 +4226,14 @@ pub struct UpdateStreamWorkspace<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateStreamWorkspace<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupStreamWorkspaceParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -4029,6 +4317,14 @@ pub struct WithStreamSampleConnections<'c> {
     options: crate::CallOptions,
 }
 impl<'c> WithStreamSampleConnections<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::WithGroupStreamSampleConnectionsParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

@@ -244,6 +244,11 @@ pub struct AddGroupTeams<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AddGroupTeams<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::AddGroupTeamsParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -331,6 +336,11 @@ pub struct AddTeamUsers<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AddTeamUsers<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::AddOrgTeamUsersParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -419,6 +429,11 @@ pub struct CreateOrgTeam<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateOrgTeam<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::CreateOrgTeamParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -498,6 +513,11 @@ pub struct DeleteOrgTeam<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteOrgTeam<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::DeleteOrgTeamParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -570,6 +590,11 @@ pub struct GetGroupTeam<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetGroupTeam<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetGroupTeamParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -637,6 +662,11 @@ pub struct GetOrgTeam<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetOrgTeam<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgTeamParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -706,6 +736,11 @@ pub struct GetTeamByName<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetTeamByName<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetOrgTeamByNameParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -788,6 +823,11 @@ impl<'c> ListGroupTeams<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListGroupTeamsParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -925,6 +965,11 @@ impl<'c> ListOrgTeams<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::ListOrgTeamsParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1040,6 +1085,11 @@ pub struct RemoveGroupTeam<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveGroupTeam<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::RemoveGroupTeamParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1112,6 +1162,14 @@ pub struct RemoveUserFromTeam<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RemoveUserFromTeam<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::RemoveOrgTeamUserFromTeamParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1186,6 +1244,11 @@ pub struct RenameOrgTeam<'c> {
     options: crate::CallOptions,
 }
 impl<'c> RenameOrgTeam<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::RenameOrgTeamParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -1269,6 +1332,11 @@ pub struct UpdateGroupTeam<'c> {
     options: crate::CallOptions,
 }
 impl<'c> UpdateGroupTeam<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::UpdateGroupTeamParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {

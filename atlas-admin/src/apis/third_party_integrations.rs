@@ -132,6 +132,14 @@ impl<'c> CreateGroupIntegration<'c> {
         self.params.page_num = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -230,6 +238,14 @@ pub struct DeleteGroupIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DeleteGroupIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DeleteGroupIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -302,6 +318,14 @@ pub struct GetGroupIntegration<'c> {
     options: crate::CallOptions,
 }
 impl<'c> GetGroupIntegration<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::GetGroupIntegrationParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -389,6 +413,14 @@ impl<'c> ListGroupIntegrations<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupIntegrationsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
@@ -527,6 +559,14 @@ impl<'c> UpdateGroupIntegration<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::UpdateGroupIntegrationParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;

@@ -85,6 +85,14 @@ pub struct CreateDatabaseUserCert<'c> {
     options: crate::CallOptions,
 }
 impl<'c> CreateDatabaseUserCert<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::CreateGroupDatabaseUserCertParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -165,6 +173,14 @@ pub struct DisableSecurityCustomerX509<'c> {
     options: crate::CallOptions,
 }
 impl<'c> DisableSecurityCustomerX509<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::DisableGroupUserSecurityCustomerX509Params,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -246,6 +262,14 @@ impl<'c> ListDatabaseUserCerts<'c> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::ListGroupDatabaseUserCertsParams,
+    ) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;

@@ -347,6 +347,16 @@ fn emit_operation(
     };
     let query_init = if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
     let headers_init = if headers.is_empty() { quote!(let headers = Vec::new();) } else { quote!(let mut headers = Vec::new();) };
+    // A caller holding a whole params struct (built, stored, or decoded) can pass it.
+    let with_params = params_ty.as_ref().map(|ty| {
+        quote! {
+            /// Every parameter at once (the required ones too), replacing those given so far.
+            pub fn with_params(mut self, params: #ty) -> Self {
+                self.params = params;
+                self
+            }
+        }
+    });
     let template = &op.path;
     // A list operation without a body: `stream()` and `collect_all()` across its pages.
     let page = body_field
@@ -386,6 +396,7 @@ fn emit_operation(
         #preview
         impl<'c> #builder<'c> {
             #(#setters)*
+            #with_params
             #body_setter
             /// Whether this call is validated before it is sent (when the client validates;
             /// for where the spec's constraints are wrong).

@@ -66,6 +66,14 @@ pub struct AddKeeperAccessList<'c> {
     options: crate::CallOptions,
 }
 impl<'c> AddKeeperAccessList<'c> {
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(
+        mut self,
+        params: crate::params::AddKeeperAccessListParams,
+    ) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -159,6 +167,11 @@ impl<'c> CreateKeeper<'c> {
         self.params.items_per_page = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::CreateKeeperParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -249,6 +262,11 @@ impl<'c> GetOneKeeper<'c> {
         self.params.shift = Some(value);
         self
     }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetKeeperParams) -> Self {
+        self.params = params;
+        self
+    }
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -318,6 +336,11 @@ pub struct GetOneKeeperV20230101<'c> {
 impl<'c> GetOneKeeperV20230101<'c> {
     pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
         self.params.shift = Some(value);
+        self
+    }
+    /// Every parameter at once (the required ones too), replacing those given so far.
+    pub fn with_params(mut self, params: crate::params::GetKeeperParams) -> Self {
+        self.params = params;
         self
     }
     /// Whether this call is validated before it is sent (when the client validates;
