@@ -2,13 +2,30 @@
 // (sha256 0fd914afb4a3e1ede2d0f48822fe30d7f1ba2c287625382dfb98bbe2606119f9). Do not edit: change the generator or spec/fixes.yaml and
 // run `cargo xtask generate`.
 
-/*! Every operation callable with inputs from the spec alone (362 of 540, in 58 of 58 tags, preview operations included with the `preview` feature), through the generated client against Prism serving the spec. Run by `cargo xtask e2e`, which starts Prism; ignored by a plain `cargo test`.
+/*! Every operation callable with inputs from the spec alone (523 of 540, in 58 of 58 tags, preview operations included with the `preview` feature), through the generated client against Prism serving the spec. Run by `cargo xtask e2e`, which starts Prism; ignored by a plain `cargo test`.
 
- Left out (178): acceptGroupStreamVpcPeeringConnection (a body without a whole example), acknowledgeGroupAlert (a body without a whole example), addGroupAccessUser (a body without a whole example), addGroupApiKey (a body without a whole example), addGroupTeams (a body without a whole example), addGroupUserRole (a body without a whole example), addGroupUsers (a body without a whole example), addOrgTeamUser (a body without a whole example), addOrgTeamUsers (a body without a whole example), addOrgUserRole (a body without a whole example), authorizeGroupCloudProviderAccessRole (a body without a whole example), createFederationSettingConnectedOrgConfigRoleMapping (a body without a whole example), createFederationSettingIdentityProvider (a body without a whole example), createGroup (a body without a whole example), createGroupAccessListEntry (a body without a whole example), createGroupAiModelApiKey (a body without a whole example), createGroupAlertConfig (a body without a whole example), createGroupApiKey (a body without a whole example), createGroupBackupPrivateEndpoint (a body without a whole example), createGroupCloudProviderAccess (a body without a whole example), createGroupClusterBackupExport (a body without a whole example), createGroupClusterBackupRestoreJob (a body without a whole example), createGroupClusterCollectionRestoreJob (a body without a whole example), createGroupClusterFtsIndex (a body without a whole example), createGroupClusterGlobalWriteCustomZoneMapping (a body without a whole example), createGroupClusterGlobalWriteManagedNamespace (a body without a whole example), createGroupClusterOnlineArchive (a body without a whole example), createGroupClusterOverloadSimulation (a body without a whole example), createGroupClusterRestoreJob (a body without a whole example), createGroupClusterSearchDeployment (a body without a whole example), createGroupClusterSearchIndex (a body without a whole example), createGroupContainer (a body without a whole example), createGroupCustomDbRoleRole (a body without a whole example), createGroupDataFederation (a body without a whole example), createGroupDatabaseUserCert (a body without a whole example), createGroupEncryptionAtRestPrivateEndpoint (a body without a whole example), createGroupFlexCluster (a body without a whole example), createGroupFlexClusterBackupRestoreJob (a body without a whole example), createGroupIntegration (a body without a whole example), createGroupInvite (a body without a whole example), createGroupLiveMigration (a body without a whole example), createGroupLogIntegration (a body without a whole example), createGroupMcpConfig (a body without a whole example), createGroupMcpConfigSecret (a body without a whole example), createGroupMetricIntegration (a body without a whole example), createGroupPeer (a body without a whole example), createGroupPrivateEndpointEndpointService (a body without a whole example), createGroupPrivateEndpointEndpointServiceEndpoint (a body without a whole example), createGroupPrivateEndpointServerlessInstanceEndpoint (a body without a whole example), createGroupPrivateNetworkSettingEndpointId (a body without a whole example), createGroupPushBasedLogExport (a body without a whole example), createGroupServerlessBackupRestoreJob (a body without a whole example), createGroupServiceAccount (a body without a whole example), createGroupServiceAccountAccessList (a body without a whole example), createGroupServiceAccountSecret (a body without a whole example), createGroupStandbyLink (a body without a whole example), createGroupStandbyLinkFailover (a body without a whole example), createGroupStreamConnection (a body without a whole example), createGroupStreamConnectionFailoverConnection (a body without a whole example), createGroupStreamPrivateLinkConnection (a body without a whole example), createGroupStreamProcessor (a body without a whole example), createGroupStreamWorkspace (a body without a whole example), createOrg (a body without a whole example), createOrgApiKey (a body without a whole example), createOrgApiKeyAccessListEntry (a body without a whole example), createOrgBillingCostExplorerUsageProcess (a body without a whole example), createOrgInvite (a body without a whole example), createOrgInvoiceReport (a body without a whole example), createOrgLiveMigrationLinkToken (a body without a whole example), createOrgMcpConfig (a body without a whole example), createOrgMcpConfigSecret (a body without a whole example), createOrgResourcePolicy (a body without a whole example), createOrgSandboxConfig (a body without a whole example), createOrgServiceAccount (a body without a whole example), createOrgServiceAccountAccessList (a body without a whole example), createOrgServiceAccountSecret (a body without a whole example), createOrgTeam (a body without a whole example), createOrgUser (a body without a whole example), createUser (a body without a whole example), deleteGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId), disableGroupPrivateIpModePeering (a body without a whole example), downloadGroupFlexClusterBackup (a body without a whole example), generateOrgInvoiceAndDownloadReport (a body without a whole example), getGroupClusterQueryShape (no value for queryShapeHash), getGroupClusterQueryShapeInsightDetails (no value for queryShapeHash), getGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId), getOrgInvoiceCsv (no value for invoiceId), getUserByName (no value for userName), grantGroupClusterMongoDbEmployeeAccess (a body without a whole example), inviteGroupServiceAccount (a body without a whole example), migrateGroup (a body without a whole example), pinGroupClusterCollStatPinnedNamespaces (a body without a whole example), removeGroupUserRole (a body without a whole example), removeOrgTeamUser (a body without a whole example), removeOrgUserRole (a body without a whole example), renameOrgTeam (a body without a whole example), searchOrgInvoiceLineItems (a body without a whole example), setGroupDataFederationLimit (a body without a whole example), setGroupLimit (a body without a whole example), startGroupClusterOutageSimulation (a body without a whole example), takeGroupClusterBackupSnapshots (a body without a whole example), tenantGroupFlexClusterUpgrade (a body without a whole example), toggleGroupAlertConfig (a body without a whole example), toggleGroupAwsCustomDns (a body without a whole example), toggleGroupPrivateEndpointRegionalMode (a body without a whole example), unpinGroupClusterCollStatUnpinNamespaces (a body without a whole example), updateFederationSettingConnectedOrgConfig (a body without a whole example), updateFederationSettingConnectedOrgConfigRoleMapping (a body without a whole example), updateFederationSettingIdentityProvider (a body without a whole example), updateGroup (a body without a whole example), updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits (a body without a whole example), updateGroupAiModelApiKey (a body without a whole example), updateGroupAlertConfig (a body without a whole example), updateGroupApiKeyRoles (a body without a whole example), updateGroupAuditLog (a body without a whole example), updateGroupBackupCompliancePolicy (a body without a whole example), updateGroupBackupExportBucket (a body without a whole example), updateGroupCluster (a body without a whole example), updateGroupClusterBackupSchedule (a body without a whole example), updateGroupClusterBackupSnapshot (a body without a whole example), updateGroupClusterCollStatPinnedNamespaces (a body without a whole example), updateGroupClusterFtsIndex (a body without a whole example), updateGroupClusterOnlineArchive (a body without a whole example), updateGroupClusterProcessArgs (a body without a whole example), updateGroupClusterQueryShape (no value for queryShapeHash), updateGroupClusterSearchDeployment (a body without a whole example), updateGroupClusterSearchIndex (a body without a whole example), updateGroupClusterSearchIndexByName (a body without a whole example), updateGroupClusterSnapshot (a body without a whole example), updateGroupClusterSnapshotSchedule (a body without a whole example), updateGroupClusterSqlInterface (a body without a whole example), updateGroupContainer (a body without a whole example), updateGroupCustomDbRoleRole (a body without a whole example), updateGroupDataFederation (a body without a whole example), updateGroupDatabaseUser (a body without a whole example), updateGroupEncryptionAtRest (a body without a whole example), updateGroupFlexCluster (a body without a whole example), updateGroupIntegration (a body without a whole example), updateGroupInviteById (a body without a whole example), updateGroupInvites (a body without a whole example), updateGroupLogIntegration (a body without a whole example), updateGroupMaintenanceWindow (a body without a whole example), updateGroupMcpConfig (a body without a whole example), updateGroupMetricIntegration (a body without a whole example), updateGroupPeer (a body without a whole example), updateGroupPrivateEndpointEndpointService (a body without a whole example), updateGroupPrivateEndpointServerlessInstanceEndpoint (a body without a whole example), updateGroupPushBasedLogExport (a body without a whole example), updateGroupServiceAccount (a body without a whole example), updateGroupSettings (a body without a whole example), updateGroupStreamConnection (a body without a whole example), updateGroupStreamConnectionFailoverConnection (a body without a whole example), updateGroupStreamPrivateLinkConnection (a body without a whole example), updateGroupStreamProcessor (a body without a whole example), updateGroupStreamWorkspace (a body without a whole example), updateGroupTeam (a body without a whole example), updateGroupUserRoles (a body without a whole example), updateGroupUserSecurity (a body without a whole example), updateOrg (a body without a whole example), updateOrgApiKey (a body without a whole example), updateOrgDelegationSettings (a body without a whole example), updateOrgInviteById (a body without a whole example), updateOrgInvites (a body without a whole example), updateOrgMaintenanceSettings (a body without a whole example), updateOrgMcpConfig (a body without a whole example), updateOrgResourcePolicy (a body without a whole example), updateOrgSandboxConfig (a body without a whole example), updateOrgServiceAccount (a body without a whole example), updateOrgSettings (a body without a whole example), updateOrgUser (a body without a whole example), updateOrgUserRoles (a body without a whole example), upgradeGroupClusterTenantUpgrade (a body without a whole example), upgradeGroupClusterTenantUpgradeToServerless (a body without a whole example), validateGroupClusterConfigurations (a body without a whole example), validateGroupLiveMigrations (a body without a whole example), validateOrgResourcePolicies (a body without a whole example), verifyGroupUserSecurityLdap (a body without a whole example), withGroupStreamSampleConnections (a body without a whole example).*/
+ Left out (17): authorizeGroupCloudProviderAccessRole (Prism cannot tell the variants of CloudProviderAccessRoleRequestUpdate apart (it ignores discriminators)), createFederationSettingIdentityProvider (Prism cannot tell the variants of FederationOidcIdentityProviderUpdate apart), createGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), createGroupCloudProviderAccess (Prism cannot tell the variants of CloudProviderAccessRoleRequest apart (it ignores discriminators)), createGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), createGroupClusterSearchIndex (Prism cannot tell the variants of SearchIndexCreateRequest apart (it ignores discriminators)), createGroupEncryptionAtRestPrivateEndpoint (Prism cannot tell the variants of EarPrivateEndpoint apart (it ignores discriminators)), createGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)), deleteGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId), getGroupClusterQueryShape (no value for queryShapeHash), getGroupClusterQueryShapeInsightDetails (no value for queryShapeHash), getGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId), updateGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), updateGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), updateGroupClusterQueryShape (no value for queryShapeHash), updateGroupPrivateEndpointServerlessInstanceEndpoint (Prism cannot tell the variants of ServerlessTenantEndpointUpdate apart (it ignores discriminators)), updateGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)).*/
 #![allow(deprecated)]
 mod prism;
 use atlas_admin::Client;
 async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupAiModelApiKey",
+        "AI Model API Keys",
+        c
+            .ai_model_api_keys()
+            .create_group_model_key(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AiModelApiKeyCreateRequest,
+                >("{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"name\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupAiModelApiKey",
         "AI Model API Keys",
@@ -73,6 +90,24 @@ async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupAiModelApiKey",
+        "AI Model API Keys",
+        c
+            .ai_model_api_keys()
+            .update_group_model_key(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::AiModelApiKeyUpdateRequest,
+                >("{\"name\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -166,6 +201,26 @@ async fn ai_model_rate_limits(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
+        "AI Model Rate Limits",
+        c
+            .ai_model_rate_limits()
+            .update_group_rate_limits(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                atlas_admin::models::Cloud::Any,
+                atlas_admin::models::Geography::Any,
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::AiModelsRateLimitUpdateRequest,
+                >("{\"requestsPerMinuteLimit\":1,\"tokensPerMinuteLimit\":1}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn aws_clusters_dns(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -177,6 +232,23 @@ async fn aws_clusters_dns(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "toggleGroupAwsCustomDns",
+        "AWS Clusters DNS",
+        c
+            .aws_clusters_dns()
+            .toggle_aws_custom_dns(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AwsCustomDnsEnabledView,
+                >("{\"enabled\":true}")
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -309,8 +381,44 @@ async fn alert_configurations(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "toggleGroupAlertConfig",
+        "Alert Configurations",
+        c
+            .alert_configurations()
+            .toggle_alert_config(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::AlertsToggle>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn alerts(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "acknowledgeGroupAlert",
+        "Alerts",
+        c
+            .alerts()
+            .acknowledge_alert_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::AlertView>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "getGroupAlert",
         "Alerts",
@@ -358,6 +466,26 @@ async fn alerts(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn atlas_search(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupClusterSearchDeployment",
+        "Atlas Search",
+        c
+            .atlas_search()
+            .create_cluster_search_deployment_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiSearchDeploymentRequestView,
+                >("{\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\"}]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupClusterFtsIndex",
         "Atlas Search",
@@ -556,6 +684,72 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupClusterSearchDeployment",
+        "Atlas Search",
+        c
+            .atlas_search()
+            .update_cluster_search_deployment_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiSearchDeploymentRequestView,
+                >("{\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\"}]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterSearchIndex",
+        "Atlas Search",
+        c
+            .atlas_search()
+            .update_cluster_search_index(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::SearchIndexUpdateRequest,
+                >("{\"definition\":{\"mappings\":{}}}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterSearchIndexByName",
+        "Atlas Search",
+        c
+            .atlas_search()
+            .update_index_by_name(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                String::from("e2e"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::SearchIndexUpdateRequest,
+                >("{\"definition\":{\"mappings\":{}}}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn auditing(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -567,6 +761,21 @@ async fn auditing(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupAuditLog",
+        "Auditing",
+        c
+            .auditing()
+            .update_audit_log(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::AuditLog>("{}")
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -597,16 +806,120 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         "Cloud Backups",
         c
             .cloud_backups()
-            .create_export_bucket(
+            .create_export_bucket_v2023_01_01(
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
                 serde_json::from_str::<
-                    atlas_admin::models::DiskBackupSnapshotExportBucketRequest,
+                    atlas_admin::models::DiskBackupSnapshotAwsExportBucketRequest,
                 >(
                         "{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"requirePrivateNetworking\":false}",
                     )
-                    .expect("the spec's example decodes"),
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupBackupPrivateEndpoint",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .create_backup_private_endpoint(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                atlas_admin::models::AwsCloudProvider::Aws,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectStoragePrivateEndpointRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupClusterBackupExport",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .create_backup_export(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::DiskBackupExportJobRequest,
+                >(
+                        "{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupClusterBackupRestoreJob",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .create_backup_restore_job(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::DiskBackupSnapshotRestoreJob,
+                >("{\"deliveryType\":\"automated\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupClusterCollectionRestoreJob",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .create_collection_restore_job(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiAtlasCollectionRestoreJobRequest,
+                >(
+                        "{\"indexStrategy\":\"ALL\",\"targetClusterName\":\"e2e\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\",\"writeStrategy\":\"CREATE_NEW\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupServerlessBackupRestoreJob",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .create_serverless_restore_job(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServerlessBackupRestoreJob,
+                >(
+                        "{\"deliveryType\":\"automated\",\"targetClusterName\":\"cluster1\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1164,8 +1477,144 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "takeGroupClusterBackupSnapshots",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .take_snapshots(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::DiskBackupOnDemandSnapshotRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupBackupCompliancePolicy",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .update_compliance_policy_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::DataProtectionSettings,
+                >("{\"authorizedEmail\":\"user@example.com\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupBackupExportBucket",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .update_backup_export_bucket(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::UpdateRequirePrivateNetworkingRequestView,
+                >("{\"requirePrivateNetworking\":true}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterBackupSchedule",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .update_backup_schedule_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::DiskBackupSnapshotSchedule,
+                >(
+                        "{\"policies\":[{\"policyItems\":[{\"frequencyInterval\":1,\"frequencyType\":\"daily\",\"retentionUnit\":\"days\",\"retentionValue\":1}]}]}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterBackupSnapshot",
+        "Cloud Backups",
+        c
+            .cloud_backups()
+            .update_backup_snapshot(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::BackupSnapshotRetention,
+                >("{\"retentionUnit\":\"DAYS\",\"retentionValue\":5}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupLiveMigration",
+        "Cloud Migration Service",
+        c
+            .cloud_migration_service()
+            .create_group_live_migration_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::LiveMigrationRequest,
+                >(
+                        "{\"destination\":{\"clusterName\":\"e2e\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"dropEnabled\":true,\"migrationHosts\":[\"e2e\"],\"source\":{\"clusterName\":\"e2e\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":true,\"ssl\":true}}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgLiveMigrationLinkToken",
+        "Cloud Migration Service",
+        c
+            .cloud_migration_service()
+            .create_link_token(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::TargetOrgRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "cutoverGroupLiveMigration",
         "Cloud Migration Service",
@@ -1236,6 +1685,25 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "validateGroupLiveMigrations",
+        "Cloud Migration Service",
+        c
+            .cloud_migration_service()
+            .validate_live_migrations_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::LiveMigrationRequest,
+                >(
+                        "{\"destination\":{\"clusterName\":\"e2e\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"dropEnabled\":true,\"migrationHosts\":[\"e2e\"],\"source\":{\"clusterName\":\"e2e\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":true,\"ssl\":true}}",
+                    )
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1322,6 +1790,26 @@ async fn cluster_outage_simulation(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "startGroupClusterOutageSimulation",
+        "Cluster Outage Simulation",
+        c
+            .cluster_outage_simulation()
+            .start_outage_simulation(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ClusterOutageSimulation,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn clusters(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -1345,16 +1833,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         "Clusters",
         c
             .clusters()
-            .create_cluster(
+            .create_cluster_v2023_01_01(
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
-                serde_json::from_str::<
-                    atlas_admin::models::ClusterDescription20240805,
-                >(
-                        "{\"clusterType\":\"SHARDED\",\"name\":\"myCluster\",\"replicationSpecs\":[{\"regionConfigs\":[{\"analyticsAutoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":true,\"maxInstanceSize\":\"M40\",\"minInstanceSize\":\"M30\",\"scaleDownEnabled\":true},\"diskGB\":{\"enabled\":true}},\"analyticsSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":0},\"autoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":true,\"maxInstanceSize\":\"M60\",\"minInstanceSize\":\"M30\",\"scaleDownEnabled\":true},\"diskGB\":{\"enabled\":true}},\"electableSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M60\",\"nodeCount\":3},\"priority\":7,\"providerName\":\"AWS\",\"readOnlySpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M60\",\"nodeCount\":0},\"regionName\":\"US_EAST_1\"}],\"zoneName\":\"Zone 1\"},{\"regionConfigs\":[{\"analyticsAutoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":true,\"maxInstanceSize\":\"M40\",\"minInstanceSize\":\"M30\",\"scaleDownEnabled\":true},\"diskGB\":{\"enabled\":true}},\"analyticsSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M30\",\"nodeCount\":0},\"autoScaling\":{\"autoIndexing\":{\"enabled\":false},\"compute\":{\"enabled\":true,\"maxInstanceSize\":\"M60\",\"minInstanceSize\":\"M30\",\"scaleDownEnabled\":true},\"diskGB\":{\"enabled\":true}},\"electableSpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":3},\"priority\":7,\"providerName\":\"AWS\",\"readOnlySpecs\":{\"diskSizeGB\":10,\"instanceSize\":\"M40\",\"nodeCount\":0},\"regionName\":\"US_EAST_1\"}],\"zoneName\":\"Zone 1\"}]}",
-                    )
-                    .expect("the spec's example decodes"),
+                serde_json::from_str::<atlas_admin::models::LegacyAtlasCluster>("{}")
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1452,6 +1936,28 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "grantGroupClusterMongoDbEmployeeAccess",
+        "Clusters",
+        c
+            .clusters()
+            .grant_mongo_employee_access(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::EmployeeAccessGrantView,
+                >(
+                        "{\"expirationTime\":\"2024-01-01T00:00:00Z\",\"grantType\":\"CLUSTER_DATABASE_LOGS\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1567,6 +2073,116 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupCluster",
+        "Clusters",
+        c
+            .clusters()
+            .update_cluster_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::LegacyAtlasCluster>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterProcessArgs",
+        "Clusters",
+        c
+            .clusters()
+            .update_process_args_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ClusterDescriptionProcessArgs,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    #[cfg(feature = "preview")]
+    r.record(
+        "updateGroupClusterSqlInterface",
+        "Clusters",
+        c
+            .clusters()
+            .update_cluster_sql_interface(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::SqlInterfaceStatusUpdateRequest,
+                >("{\"status\":\"ON\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "upgradeGroupClusterTenantUpgrade",
+        "Clusters",
+        c
+            .clusters()
+            .upgrade_tenant_upgrade(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::LegacyAtlasTenantClusterUpgradeRequest,
+                >("{\"name\":\"cluster1\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "upgradeGroupClusterTenantUpgradeToServerless",
+        "Clusters",
+        c
+            .clusters()
+            .upgrade_cluster_to_serverless(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServerlessInstanceDescription,
+                >(
+                        "{\"providerSettings\":{\"backingProviderName\":\"AWS\",\"regionName\":\"e2e\"}}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "validateGroupClusterConfigurations",
+        "Clusters",
+        c
+            .clusters()
+            .validate_group_cluster_configurations(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ClusterConfigurationValidation,
+                >("{\"clusterDescription\":{},\"editing\":true}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -1664,8 +2280,79 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "pinGroupClusterCollStatPinnedNamespaces",
+        "Collection Level Metrics",
+        c
+            .collection_level_metrics()
+            .pin_namespaces(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::NamespacesRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "unpinGroupClusterCollStatUnpinNamespaces",
+        "Collection Level Metrics",
+        c
+            .collection_level_metrics()
+            .unpin_namespaces(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::NamespacesRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterCollStatPinnedNamespaces",
+        "Collection Level Metrics",
+        c
+            .collection_level_metrics()
+            .update_pinned_namespaces(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::NamespacesRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn custom_database_roles(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupCustomDbRoleRole",
+        "Custom Database Roles",
+        c
+            .custom_database_roles()
+            .create_custom_db_role(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::UserCustomDbRole,
+                >("{\"roleName\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupCustomDbRoleRole",
         "Custom Database Roles",
@@ -1707,8 +2394,56 @@ async fn custom_database_roles(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupCustomDbRoleRole",
+        "Custom Database Roles",
+        c
+            .custom_database_roles()
+            .update_custom_db_role(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<atlas_admin::models::UpdateCustomDbRole>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn data_federation(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupDataFederation",
+        "Data Federation",
+        c
+            .data_federation()
+            .create_data_federation(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::DataLakeTenant>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupPrivateNetworkSettingEndpointId",
+        "Data Federation",
+        c
+            .data_federation()
+            .create_private_endpoint_id(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::PrivateNetworkEndpointIdEntry,
+                >("{\"endpointId\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupDataFederation",
         "Data Federation",
@@ -1853,6 +2588,42 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "setGroupDataFederationLimit",
+        "Data Federation",
+        c
+            .data_federation()
+            .set_data_federation_limit(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                atlas_admin::models::GroupDataFederationLimitName::BytesProcessedQuery,
+                serde_json::from_str::<
+                    atlas_admin::models::DataFederationTenantQueryLimit,
+                >("{\"value\":1}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupDataFederation",
+        "Data Federation",
+        c
+            .data_federation()
+            .update_data_federation(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                true,
+                serde_json::from_str::<atlas_admin::models::DataLakeTenant>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn database_users(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -1869,7 +2640,7 @@ async fn database_users(c: &Client, r: &mut prism::Report) {
                 >(
                         "{\"awsIAMType\":\"USER\",\"databaseName\":\"$external\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"arn:aws:iam::358363220050:user/mongodb-aws-iam-auth-test-user\"}",
                     )
-                    .expect("the spec's example decodes"),
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1913,6 +2684,27 @@ async fn database_users(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupDatabaseUser",
+        "Database Users",
+        c
+            .database_users()
+            .update_database_user(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::CloudDatabaseUser,
+                >(
+                        "{\"databaseName\":\"admin\",\"groupId\":\"e2e\",\"roles\":[{\"databaseName\":\"e2e\",\"roleName\":\"atlasAdmin\"}],\"username\":\"e2e\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1979,6 +2771,21 @@ async fn encryption_at_rest_using_customer_key_management(
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupEncryptionAtRest",
+        "Encryption at Rest using Customer Key Management",
+        c
+            .encryption_at_rest_using_customer_key_management()
+            .update_encryption_at_rest(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::EncryptionAtRest>("{}")
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2050,6 +2857,26 @@ async fn events(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn federated_authentication(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createFederationSettingConnectedOrgConfigRoleMapping",
+        "Federated Authentication",
+        c
+            .federated_authentication()
+            .create_role_mapping(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AuthFederationRoleMapping,
+                >("{\"externalGroupName\":\"e2e\",\"roleAssignments\":[{}]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteFederationSetting",
         "Federated Authentication",
@@ -2246,8 +3073,88 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateFederationSettingConnectedOrgConfig",
+        "Federated Authentication",
+        c
+            .federated_authentication()
+            .update_connected_org_config(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ConnectedOrgConfig,
+                >("{\"domainRestrictionEnabled\":true}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateFederationSettingConnectedOrgConfigRoleMapping",
+        "Federated Authentication",
+        c
+            .federated_authentication()
+            .update_role_mapping(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AuthFederationRoleMapping,
+                >("{\"externalGroupName\":\"e2e\",\"roleAssignments\":[{}]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateFederationSettingIdentityProvider",
+        "Federated Authentication",
+        c
+            .federated_authentication()
+            .update_identity_provider_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::FederationSamlIdentityProviderUpdate,
+                >("{\"ssoDebugEnabled\":true}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn flex_clusters(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupFlexCluster",
+        "Flex Clusters",
+        c
+            .flex_clusters()
+            .create_flex_cluster(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::FlexClusterDescriptionCreate20241113,
+                >(
+                        "{\"name\":\"cluster1\",\"providerSettings\":{\"backingProviderName\":\"AWS\",\"regionName\":\"e2e\"}}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupFlexCluster",
         "Flex Clusters",
@@ -2293,8 +3200,67 @@ async fn flex_clusters(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "tenantGroupFlexClusterUpgrade",
+        "Flex Clusters",
+        c
+            .flex_clusters()
+            .tenant_upgrade(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AtlasTenantClusterUpgradeRequest20240805,
+                >("{\"name\":\"cluster1\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupFlexCluster",
+        "Flex Clusters",
+        c
+            .flex_clusters()
+            .update_flex_cluster(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::FlexClusterDescriptionUpdate20241113,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn flex_restore_jobs(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupFlexClusterBackupRestoreJob",
+        "Flex Restore Jobs",
+        c
+            .flex_restore_jobs()
+            .create_flex_restore_job(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::FlexBackupRestoreJobCreate20241113,
+                >(
+                        "{\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetDeploymentItemName\":\"e2e\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "getGroupFlexClusterBackupRestoreJob",
         "Flex Restore Jobs",
@@ -2333,6 +3299,26 @@ async fn flex_restore_jobs(c: &Client, r: &mut prism::Report) {
 }
 async fn flex_snapshots(c: &Client, r: &mut prism::Report) {
     r.record(
+        "downloadGroupFlexClusterBackup",
+        "Flex Snapshots",
+        c
+            .flex_snapshots()
+            .download_flex_backup(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::FlexBackupSnapshotDownloadCreate20241113,
+                >("{\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "getGroupFlexClusterBackupSnapshot",
         "Flex Snapshots",
         c
@@ -2369,6 +3355,46 @@ async fn flex_snapshots(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn global_clusters(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupClusterGlobalWriteCustomZoneMapping",
+        "Global Clusters",
+        c
+            .global_clusters()
+            .create_custom_zone_mapping_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CustomZoneMappings,
+                >("{\"customZoneMappings\":[{\"location\":\"e2e\",\"zone\":\"e2e\"}]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupClusterGlobalWriteManagedNamespace",
+        "Global Clusters",
+        c
+            .global_clusters()
+            .create_managed_namespace_v2023_01_01(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ManagedNamespaces,
+                >("{\"collection\":\"e2e\",\"customShardKey\":\"e2e\",\"db\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupClusterGlobalWriteCustomZoneMapping",
         "Global Clusters",
@@ -2420,6 +3446,60 @@ async fn global_clusters(c: &Client, r: &mut prism::Report) {
 }
 async fn invoices(c: &Client, r: &mut prism::Report) {
     r.record(
+        "createOrgBillingCostExplorerUsageProcess",
+        "Invoices",
+        c
+            .invoices()
+            .create_cost_explorer_process(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CostExplorerFilterRequestBody,
+                >("{\"endDate\":\"2024-01-01\",\"startDate\":\"2024-01-01\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgInvoiceReport",
+        "Invoices",
+        c
+            .invoices()
+            .create_org_invoice_report(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::InvoiceReportRequest,
+                >("{\"reportFormat\":\"CSV\",\"reportType\":\"FOCUS\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    #[cfg(feature = "preview")]
+    r.record(
+        "generateOrgInvoiceAndDownloadReport",
+        "Invoices",
+        c
+            .invoices()
+            .generate_invoice_report(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ReportGenerationRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "getOrgAssociatedInvoices",
         "Invoices",
         c
@@ -2460,6 +3540,20 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "getOrgInvoiceCsv",
+        "Invoices",
+        c
+            .invoices()
+            .get_invoice_csv(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
             )
             .send_with_response()
             .await,
@@ -2529,6 +3623,26 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         "Invoices",
         c.invoices().list_skus().send_with_response().await,
     );
+    r.record(
+        "searchOrgInvoiceLineItems",
+        "Invoices",
+        c
+            .invoices()
+            .search_invoice_line_items(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiPublicUsageDetailsQueryRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn ldap_configuration(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -2573,8 +3687,62 @@ async fn ldap_configuration(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupUserSecurity",
+        "LDAP Configuration",
+        c
+            .ldap_configuration()
+            .update_user_security(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::UserSecurity>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "verifyGroupUserSecurityLdap",
+        "LDAP Configuration",
+        c
+            .ldap_configuration()
+            .verify_user_security_ldap(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::LdapVerifyConnectivityJobRequestParams,
+                >(
+                        "{\"bindPassword\":\"e2e\",\"bindUsername\":\"CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com\",\"hostname\":\"vm001.example.com\",\"port\":1}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn legacy_backup(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupClusterRestoreJob",
+        "Legacy Backup",
+        c
+            .legacy_backup()
+            .create_cluster_restore_job(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::BackupRestoreJob,
+                >("{\"delivery\":{\"methodName\":\"CLIENT_PIT_HTTP\"}}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupClusterSnapshot",
         "Legacy Backup",
@@ -2715,6 +3883,49 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupClusterSnapshot",
+        "Legacy Backup",
+        c
+            .legacy_backup()
+            .update_cluster_snapshot(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::BackupSnapshot>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterSnapshotSchedule",
+        "Legacy Backup",
+        c
+            .legacy_backup()
+            .update_cluster_snapshot_schedule(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiAtlasSnapshotScheduleView,
+                >(
+                        "{\"clusterCheckpointIntervalMin\":15,\"clusterId\":\"32b6e34b3d91647abb20e7b8\",\"dailySnapshotRetentionDays\":0,\"monthlySnapshotRetentionMonths\":0,\"pointInTimeWindowHours\":1,\"snapshotIntervalHours\":6,\"snapshotRetentionDays\":2,\"weeklySnapshotRetentionWeeks\":0}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 #[cfg(feature = "preview")]
 async fn limit_description(c: &Client, r: &mut prism::Report) {
@@ -2788,8 +3999,44 @@ async fn maintenance_windows(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupMaintenanceWindow",
+        "Maintenance Windows",
+        c
+            .maintenance_windows()
+            .update_maintenance_window(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupMaintenanceWindow,
+                >("{\"dayOfWeek\":1}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn metric_integrations(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupMetricIntegration",
+        "Metric Integrations",
+        c
+            .metric_integrations()
+            .create_group_metric_integration(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::MetricIntegrationRequest,
+                >(
+                        "{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupMetricIntegration",
         "Metric Integrations",
@@ -2831,8 +4078,140 @@ async fn metric_integrations(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupMetricIntegration",
+        "Metric Integrations",
+        c
+            .metric_integrations()
+            .update_group_metric_integration(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::MetricIntegrationUpdateRequest,
+                >(
+                        "{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "addGroupUserRole",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .add_group_user_role(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AddOrRemoveGroupRole,
+                >("{\"groupRole\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "addGroupUsers",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .add_group_users(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupUserRequest,
+                >("{\"roles\":[\"e2e\"],\"username\":\"user@example.com\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "addOrgTeamUser",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .add_org_team_user(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AddOrRemoveUserFromTeam,
+                >("{\"id\":\"32b6e34b3d91647abb20e7b8\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "addOrgUserRole",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .add_org_role(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AddOrRemoveOrgRole,
+                >("{\"orgRole\":\"ORG_OWNER\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgUser",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .create_org_user(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrgUserRequest,
+                >(
+                        "{\"roles\":{\"orgRoles\":[\"ORG_OWNER\"]},\"username\":\"user@example.com\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createUser",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .create_user(
+                serde_json::from_str::<
+                    atlas_admin::models::CloudAppUser,
+                >(
+                        "{\"country\":\"US\",\"firstName\":\"e2e\",\"lastName\":\"e2e\",\"mobileNumber\":\"212-555-0123\",\"password\":\"e2exxxxx\",\"roles\":[{}],\"username\":\"user@example.com\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "getGroupUser",
         "MongoDB Cloud Users",
@@ -2875,6 +4254,15 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
             )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "getUserByName",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .get_user_by_name(String::from("user@example.com"))
             .send_with_response()
             .await,
     );
@@ -2937,6 +4325,46 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
             .await,
     );
     r.record(
+        "removeGroupUserRole",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .remove_group_user_role(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AddOrRemoveGroupRole,
+                >("{\"groupRole\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "removeOrgTeamUser",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .remove_org_team_user(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AddOrRemoveUserFromTeam,
+                >("{\"id\":\"32b6e34b3d91647abb20e7b8\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "removeOrgUser",
         "MongoDB Cloud Users",
         c
@@ -2948,6 +4376,44 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "removeOrgUserRole",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .remove_org_role(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AddOrRemoveOrgRole,
+                >("{\"orgRole\":\"ORG_OWNER\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgUser",
+        "MongoDB Cloud Users",
+        c
+            .mongo_db_cloud_users()
+            .update_org_user(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::OrgUserUpdateRequest>("{}")
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3177,6 +4643,44 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
 }
 async fn network_peering(c: &Client, r: &mut prism::Report) {
     r.record(
+        "createGroupContainer",
+        "Network Peering",
+        c
+            .network_peering()
+            .create_group_container(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CloudProviderContainer,
+                >(
+                        "{\"atlasCidrBlock\":\"203.0.113.0/24\",\"region\":\"US_CENTRAL\",\"providerName\":\"AZURE\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupPeer",
+        "Network Peering",
+        c
+            .network_peering()
+            .create_group_peer(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::BaseNetworkPeeringConnectionSettings,
+                >(
+                        "{\"azureDirectoryId\":\"123e4567-e89b-12d3-a456-426614174000\",\"azureSubscriptionId\":\"123e4567-e89b-12d3-a456-426614174000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"resourceGroupName\":\"e2e\",\"vnetName\":\"e2e\",\"providerName\":\"AZURE\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "deleteGroupContainer",
         "Network Peering",
         c
@@ -3204,6 +4708,23 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
                 "32b6e34b3d91647abb20e7b8"
                     .parse::<atlas_admin::models::ObjectId>()
                     .expect("the spec's example fits its pattern"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "disableGroupPrivateIpModePeering",
+        "Network Peering",
+        c
+            .network_peering()
+            .disable_peering(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::PrivateIpModeView,
+                >("{\"enabled\":true}")
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3281,6 +4802,50 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
             .await,
     );
     r.record(
+        "updateGroupContainer",
+        "Network Peering",
+        c
+            .network_peering()
+            .update_group_container(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CloudProviderContainer,
+                >(
+                        "{\"atlasCidrBlock\":\"203.0.113.0/24\",\"region\":\"US_CENTRAL\",\"providerName\":\"AZURE\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupPeer",
+        "Network Peering",
+        c
+            .network_peering()
+            .update_group_peer(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::BaseNetworkPeeringConnectionSettings,
+                >(
+                        "{\"azureDirectoryId\":\"123e4567-e89b-12d3-a456-426614174000\",\"azureSubscriptionId\":\"123e4567-e89b-12d3-a456-426614174000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"resourceGroupName\":\"e2e\",\"vnetName\":\"e2e\",\"providerName\":\"AZURE\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "verifyGroupPrivateIpMode",
         "Network Peering",
         c
@@ -3295,6 +4860,28 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn online_archive(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupClusterOnlineArchive",
+        "Online Archive",
+        c
+            .online_archive()
+            .create_online_archive(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::BackupOnlineArchiveCreate,
+                >(
+                        "{\"collName\":\"e2e\",\"criteria\":{\"type\":\"DATE\"},\"dbName\":\"e2e\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupClusterOnlineArchive",
         "Online Archive",
@@ -3365,8 +4952,60 @@ async fn online_archive(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupClusterOnlineArchive",
+        "Online Archive",
+        c
+            .online_archive()
+            .update_online_archive(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::BackupOnlineArchive>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn organizations(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createOrg",
+        "Organizations",
+        c
+            .organizations()
+            .create_org(
+                serde_json::from_str::<
+                    atlas_admin::models::CreateOrganizationRequest,
+                >("{\"name\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgInvite",
+        "Organizations",
+        c
+            .organizations()
+            .create_org_invite(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrganizationInvitationRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteOrg",
         "Organizations",
@@ -3508,9 +5147,151 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateOrg",
+        "Organizations",
+        c
+            .organizations()
+            .update_org(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::AtlasOrganization,
+                >("{\"name\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgDelegationSettings",
+        "Organizations",
+        c
+            .organizations()
+            .update_org_delegation_settings(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrgDelegationSettingsUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgInviteById",
+        "Organizations",
+        c
+            .organizations()
+            .update_org_invite_by_id(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrganizationInvitationUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgInvites",
+        "Organizations",
+        c
+            .organizations()
+            .update_org_invites(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrganizationInvitationRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    #[cfg(feature = "preview")]
+    r.record(
+        "updateOrgMaintenanceSettings",
+        "Organizations",
+        c
+            .organizations()
+            .update_org_maintenance_settings(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrganizationMaintenanceSettingsUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgSettings",
+        "Organizations",
+        c
+            .organizations()
+            .update_org_settings(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::OrganizationSettings>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgUserRoles",
+        "Organizations",
+        c
+            .organizations()
+            .update_org_user_roles(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::UpdateOrgRolesForUser>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 #[cfg(feature = "preview")]
 async fn overload_protection_simulation(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupClusterOverloadSimulation",
+        "Overload Protection Simulation",
+        c
+            .overload_protection_simulation()
+            .create_cluster_overload_simulation(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OverloadProtectionSimulationRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupClusterOverloadSimulation",
         "Overload Protection Simulation",
@@ -3728,6 +5509,44 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
 }
 async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
     r.record(
+        "createGroupPrivateEndpointEndpointService",
+        "Private Endpoint Services",
+        c
+            .private_endpoint_services()
+            .create_private_endpoint_service(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CloudProviderEndpointServiceRequest,
+                >("{\"providerName\":\"AWS\",\"region\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupPrivateEndpointEndpointServiceEndpoint",
+        "Private Endpoint Services",
+        c
+            .private_endpoint_services()
+            .create_private_endpoint(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                atlas_admin::models::CloudProvider::Aws,
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CreateEndpointRequest,
+                >("{\"id\":\"vpce-3bf78b0ddee411ba1\",\"cloudProvider\":\"AWS\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "deleteGroupPrivateEndpointEndpointService",
         "Private Endpoint Services",
         c
@@ -3788,8 +5607,119 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "toggleGroupPrivateEndpointRegionalMode",
+        "Private Endpoint Services",
+        c
+            .private_endpoint_services()
+            .toggle_regional_endpoint_mode(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ProjectSettingItemView,
+                >("{\"enabled\":true}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupPrivateEndpointEndpointService",
+        "Private Endpoint Services",
+        c
+            .private_endpoint_services()
+            .update_private_endpoint_service(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiAtlasModifyEndpointServiceRequestView,
+                >("{\"cloudProvider\":\"AWS\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "addGroupApiKey",
+        "Programmatic API Keys",
+        c
+            .programmatic_api_keys()
+            .add_group_api_key(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::UserAccessRoleAssignment>,
+                >("[{}]")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupApiKey",
+        "Programmatic API Keys",
+        c
+            .programmatic_api_keys()
+            .create_group_api_key(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CreateAtlasProjectApiKey,
+                >("{\"desc\":\"e2e\",\"roles\":[\"e2e\"]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgApiKey",
+        "Programmatic API Keys",
+        c
+            .programmatic_api_keys()
+            .create_org_api_key(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CreateAtlasOrganizationApiKey,
+                >("{\"desc\":\"e2e\",\"roles\":[\"ORG_OWNER\"]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgApiKeyAccessListEntry",
+        "Programmatic API Keys",
+        c
+            .programmatic_api_keys()
+            .create_org_access_entry(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::UserAccessListRequest>,
+                >("[{}]")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteOrgApiKey",
         "Programmatic API Keys",
@@ -3914,8 +5844,65 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupApiKeyRoles",
+        "Programmatic API Keys",
+        c
+            .programmatic_api_keys()
+            .update_api_key_roles(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::UpdateAtlasProjectApiKey,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgApiKey",
+        "Programmatic API Keys",
+        c
+            .programmatic_api_keys()
+            .update_org_api_key(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::UpdateAtlasOrganizationApiKey,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn project_ip_access_list(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupAccessListEntry",
+        "Project IP Access List",
+        c
+            .project_ip_access_list()
+            .create_access_list_entry(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::NetworkPermissionEntry>,
+                >("[{}]")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupAccessListEntry",
         "Project IP Access List",
@@ -3979,6 +5966,50 @@ async fn project_ip_access_list(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn projects(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "addGroupAccessUser",
+        "Projects",
+        c
+            .projects()
+            .add_group_user(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::GroupInvitationRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroup",
+        "Projects",
+        c
+            .projects()
+            .create_group(
+                serde_json::from_str::<
+                    atlas_admin::models::Group,
+                >("{\"name\":\"e2e\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupInvite",
+        "Projects",
+        c
+            .projects()
+            .create_group_invite(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::GroupInvitationRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroup",
         "Projects",
@@ -4140,8 +6171,164 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         "Projects",
         c.projects().list_groups().send_with_response().await,
     );
+    r.record(
+        "migrateGroup",
+        "Projects",
+        c
+            .projects()
+            .migrate_group(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::GroupMigrationRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "setGroupLimit",
+        "Projects",
+        c
+            .projects()
+            .set_group_limit(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                atlas_admin::models::GroupLimitName::AtlasProjectSecurityDatabaseAccessUsers,
+                serde_json::from_str::<
+                    atlas_admin::models::DataFederationLimit,
+                >("{\"value\":1,\"name\":\"atlas.project.deployment.clusters\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroup",
+        "Projects",
+        c
+            .projects()
+            .update_group(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::GroupUpdate>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupInviteById",
+        "Projects",
+        c
+            .projects()
+            .update_invite_by_id(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupInvitationUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupInvites",
+        "Projects",
+        c
+            .projects()
+            .update_group_invites(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::GroupInvitationRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupSettings",
+        "Projects",
+        c
+            .projects()
+            .update_group_settings(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::GroupSettings>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupUserRoles",
+        "Projects",
+        c
+            .projects()
+            .update_group_user_roles(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::UpdateGroupRolesForUser,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupLogIntegration",
+        "Push-Based Log Export",
+        c
+            .push_based_log_export()
+            .create_group_log_integration(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::LogIntegrationRequest,
+                >(
+                        "{\"logTypes\":[\"MONGOD\"],\"type\":\"S3_LOG_EXPORT\",\"bucketName\":\"e2e\",\"iamRoleId\":\"507f191e810c19729de860ea\",\"prefixPath\":\"e2e\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupPushBasedLogExport",
+        "Push-Based Log Export",
+        c
+            .push_based_log_export()
+            .create_log_export(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CreatePushBasedLogExportProjectRequest,
+                >(
+                        "{\"bucketName\":\"e2e\",\"iamRoleId\":\"32b6e34b3d91647abb20e7b8\",\"prefixPath\":\"e2e\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupLogIntegration",
         "Push-Based Log Export",
@@ -4209,6 +6396,43 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupLogIntegration",
+        "Push-Based Log Export",
+        c
+            .push_based_log_export()
+            .update_group_log_integration(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::LogIntegrationRequest,
+                >(
+                        "{\"logTypes\":[\"MONGOD\"],\"type\":\"S3_LOG_EXPORT\",\"bucketName\":\"e2e\",\"iamRoleId\":\"507f191e810c19729de860ea\",\"prefixPath\":\"e2e\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupPushBasedLogExport",
+        "Push-Based Log Export",
+        c
+            .push_based_log_export()
+            .update_log_export(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::PushBasedLogExportProject,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn query_shape_insights(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -4257,6 +6481,80 @@ async fn rate_limiting(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupMcpConfig",
+        "Remote MCP Configurations",
+        c
+            .remote_mcp_configurations()
+            .create_group_mcp_config(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CreateGroupMcpConfigRequest,
+                >("{\"mcpConfigName\":\"e2e\",\"roles\":[\"e2e\"]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupMcpConfigSecret",
+        "Remote MCP Configurations",
+        c
+            .remote_mcp_configurations()
+            .create_group_mcp_secret(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "507f191e810c19729de860ea"
+                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountSecretRequest,
+                >("{\"secretExpiresAfterHours\":8}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgMcpConfig",
+        "Remote MCP Configurations",
+        c
+            .remote_mcp_configurations()
+            .create_org_mcp_config(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::CreateOrgMcpConfigRequest,
+                >("{\"mcpConfigName\":\"e2e\",\"roles\":[\"ORG_OWNER\"]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgMcpConfigSecret",
+        "Remote MCP Configurations",
+        c
+            .remote_mcp_configurations()
+            .create_org_mcp_secret(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "507f191e810c19729de860ea"
+                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountSecretRequest,
+                >("{\"secretExpiresAfterHours\":8}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupMcpConfig",
         "Remote MCP Configurations",
@@ -4455,8 +6753,67 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupMcpConfig",
+        "Remote MCP Configurations",
+        c
+            .remote_mcp_configurations()
+            .update_group_mcp_config(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cba6d9c6-1d3f-3c11-03cb-c705d895e636"
+                    .parse::<atlas_admin::models::Uuid>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupMcpConfigUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgMcpConfig",
+        "Remote MCP Configurations",
+        c
+            .remote_mcp_configurations()
+            .update_org_mcp_config(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cba6d9c6-1d3f-3c11-03cb-c705d895e636"
+                    .parse::<atlas_admin::models::Uuid>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrgMcpConfigUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn resource_policies(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createOrgResourcePolicy",
+        "Resource Policies",
+        c
+            .resource_policies()
+            .create_org_resource_policy(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiAtlasResourcePolicyCreateView,
+                >(
+                        "{\"name\":\"e2e\",\"policies\":[{\"body\":\"  forbid (\\n    principal,\\n    action == cloud::Action::\\\"cluster.createEdit\\\",\\n    resource\\n  ) when {\\n   context.cluster.regions.contains(cloud::region::\\\"aws:us-east-1\\\")\\n  };\\n\"}]}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteOrgResourcePolicy",
         "Resource Policies",
@@ -4515,6 +6872,45 @@ async fn resource_policies(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateOrgResourcePolicy",
+        "Resource Policies",
+        c
+            .resource_policies()
+            .update_org_resource_policy(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiAtlasResourcePolicyEditView,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "validateOrgResourcePolicies",
+        "Resource Policies",
+        c
+            .resource_policies()
+            .validate_resource_policies(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiAtlasResourcePolicyCreateView,
+                >(
+                        "{\"name\":\"e2e\",\"policies\":[{\"body\":\"  forbid (\\n    principal,\\n    action == cloud::Action::\\\"cluster.createEdit\\\",\\n    resource\\n  ) when {\\n   context.cluster.regions.contains(cloud::region::\\\"aws:us-east-1\\\")\\n  };\\n\"}]}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn rolling_index(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -4534,7 +6930,7 @@ async fn rolling_index(c: &Client, r: &mut prism::Report) {
                 >(
                         "{\"collation\":{\"alternate\":\"non-ignorable\",\"backwards\":false,\"caseFirst\":\"lower\",\"caseLevel\":false,\"locale\":\"af\",\"maxVariable\":\"punct\",\"normalization\":false,\"numericOrdering\":false,\"strength\":3},\"collection\":\"accounts\",\"db\":\"sample_airbnb\",\"keys\":[{\"property_type\":\"1\"}],\"options\":{\"name\":\"PartialIndexTest\",\"partialFilterExpression\":{\"limit\":{\"$gt\":900}}}}",
                     )
-                    .expect("the spec's example decodes"),
+                    .expect("a body made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4554,6 +6950,21 @@ async fn root(c: &Client, r: &mut prism::Report) {
 }
 #[cfg(feature = "preview")]
 async fn sandbox(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createOrgSandboxConfig",
+        "Sandbox",
+        c
+            .sandbox()
+            .create_org_sandbox_config(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::SandboxConfigRequest>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteOrgSandboxConfig",
         "Sandbox",
@@ -4615,6 +7026,26 @@ async fn sandbox(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateOrgSandboxConfig",
+        "Sandbox",
+        c
+            .sandbox()
+            .update_org_sandbox_config(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::SandboxConfigUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn serverless_instances(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -4648,6 +7079,26 @@ async fn serverless_instances(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn serverless_private_endpoints(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupPrivateEndpointServerlessInstanceEndpoint",
+        "Serverless Private Endpoints",
+        c
+            .serverless_private_endpoints()
+            .create_serverless_private_endpoint(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "cluster1"
+                    .parse::<atlas_admin::models::ResourceName>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServerlessTenantCreateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
         "Serverless Private Endpoints",
@@ -4704,6 +7155,124 @@ async fn serverless_private_endpoints(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn service_accounts(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupServiceAccount",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .create_group_service_account(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupServiceAccountRequest,
+                >(
+                        "{\"description\":\"e2e\",\"name\":\"e2e\",\"roles\":[\"e2e\"],\"secretExpiresAfterHours\":8}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupServiceAccountAccessList",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .create_access_list(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "mdb_sa_id_1234567890abcdef12345678"
+                    .parse::<atlas_admin::models::ServiceAccountClientId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::ServiceAccountIpAccessListEntry>,
+                >("[{}]")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupServiceAccountSecret",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .create_group_secret(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "mdb_sa_id_1234567890abcdef12345678"
+                    .parse::<atlas_admin::models::ServiceAccountClientId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountSecretRequest,
+                >("{\"secretExpiresAfterHours\":8}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgServiceAccount",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .create_org_service_account(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrgServiceAccountRequest,
+                >(
+                        "{\"description\":\"e2e\",\"name\":\"e2e\",\"roles\":[\"ORG_OWNER\"],\"secretExpiresAfterHours\":8}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgServiceAccountAccessList",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .create_org_access_list(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "mdb_sa_id_1234567890abcdef12345678"
+                    .parse::<atlas_admin::models::ServiceAccountClientId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::ServiceAccountIpAccessListEntry>,
+                >("[{}]")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgServiceAccountSecret",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .create_org_secret(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "mdb_sa_id_1234567890abcdef12345678"
+                    .parse::<atlas_admin::models::ServiceAccountClientId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountSecretRequest,
+                >("{\"secretExpiresAfterHours\":8}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupServiceAccount",
         "Service Accounts",
@@ -4853,6 +7422,26 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
             .await,
     );
     r.record(
+        "inviteGroupServiceAccount",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .invite_group_service_account(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "mdb_sa_id_1234567890abcdef12345678"
+                    .parse::<atlas_admin::models::ServiceAccountClientId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupServiceAccountRoleAssignment,
+                >("{\"roles\":[\"e2e\"]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "listGroupServiceAccountAccessList",
         "Service Accounts",
         c
@@ -4910,9 +7499,88 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupServiceAccount",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .update_group_service_account(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "mdb_sa_id_1234567890abcdef12345678"
+                    .parse::<atlas_admin::models::ServiceAccountClientId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupServiceAccountUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateOrgServiceAccount",
+        "Service Accounts",
+        c
+            .service_accounts()
+            .update_org_service_account(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "mdb_sa_id_1234567890abcdef12345678"
+                    .parse::<atlas_admin::models::ServiceAccountClientId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::OrgServiceAccountUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 #[cfg(feature = "preview")]
 async fn standby_links(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupStandbyLink",
+        "Standby Links",
+        c
+            .standby_links()
+            .create_group_standby_link(
+                "507f191e810c19729de860ea"
+                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiStandbyLinkRequest,
+                >(
+                        "{\"activeClusterUniqueId\":\"507f191e810c19729de860ea\",\"standbyClusterUniqueId\":\"507f191e810c19729de860eb\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupStandbyLinkFailover",
+        "Standby Links",
+        c
+            .standby_links()
+            .create_standby_link_failover(
+                "507f191e810c19729de860ea"
+                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
+                    .expect("the spec's example fits its pattern"),
+                "507f191e810c19729de860ea"
+                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ApiStandbyLinkFailoverRequest,
+                >("{\"type\":\"UNPLANNED\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupStandbyLink",
         "Standby Links",
@@ -5011,6 +7679,90 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn streams(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "acceptGroupStreamVpcPeeringConnection",
+        "Streams",
+        c
+            .streams()
+            .accept_vpc_peering_connection(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::VpcPeeringActionChallenge,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupStreamConnection",
+        "Streams",
+        c
+            .streams()
+            .create_stream_connection(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::StreamsConnection,
+                >("{\"type\":\"S3\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupStreamPrivateLinkConnection",
+        "Streams",
+        c
+            .streams()
+            .create_private_link_connection(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::StreamsPrivateLinkConnection,
+                >("{\"provider\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupStreamProcessor",
+        "Streams",
+        c
+            .streams()
+            .create_stream_processor(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<atlas_admin::models::StreamsProcessor>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupStreamWorkspace",
+        "Streams",
+        c
+            .streams()
+            .create_stream_workspace(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<atlas_admin::models::StreamsTenant>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupStreamConnection",
         "Streams",
@@ -5371,8 +8123,153 @@ async fn streams(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupStreamConnection",
+        "Streams",
+        c
+            .streams()
+            .update_stream_connection(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::StreamsConnection,
+                >("{\"type\":\"S3\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupStreamPrivateLinkConnection",
+        "Streams",
+        c
+            .streams()
+            .update_private_link_connection(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::StreamsPrivateLinkConnectionRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupStreamProcessor",
+        "Streams",
+        c
+            .streams()
+            .update_stream_processor(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::StreamsModifyStreamProcessor,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupStreamWorkspace",
+        "Streams",
+        c
+            .streams()
+            .update_stream_workspace(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::StreamsTenantUpdateRequest,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "withGroupStreamSampleConnections",
+        "Streams",
+        c
+            .streams()
+            .with_stream_sample_connections(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::TenantWithSampleConnections,
+                >("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn teams(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "addGroupTeams",
+        "Teams",
+        c
+            .teams()
+            .add_group_teams(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::TeamRole>,
+                >("[{\"roleNames\":[\"e2e\"],\"teamId\":\"32b6e34b3d91647abb20e7b8\"}]")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "addOrgTeamUsers",
+        "Teams",
+        c
+            .teams()
+            .add_team_users(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::AddUserToTeam>,
+                >("[{\"id\":\"32b6e34b3d91647abb20e7b8\"}]")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createOrgTeam",
+        "Teams",
+        c
+            .teams()
+            .create_org_team(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::Team,
+                >("{\"name\":\"e2e\",\"usernames\":[\"user@example.com\"]}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteOrgTeam",
         "Teams",
@@ -5496,8 +8393,68 @@ async fn teams(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "renameOrgTeam",
+        "Teams",
+        c
+            .teams()
+            .rename_org_team(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::TeamUpdate,
+                >("{\"name\":\"e2e\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupTeam",
+        "Teams",
+        c
+            .teams()
+            .update_group_team(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::TeamRole,
+                >("{\"roleNames\":[\"e2e\"],\"teamId\":\"32b6e34b3d91647abb20e7b8\"}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn third_party_integrations(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupIntegration",
+        "Third-Party Integrations",
+        c
+            .third_party_integrations()
+            .create_group_integration(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                atlas_admin::models::ThirdPartyIntegrationType::PagerDuty,
+                serde_json::from_str::<
+                    atlas_admin::models::ThirdPartyIntegration,
+                >(
+                        "{\"serviceKey\":\"****************************7890\",\"type\":\"PAGER_DUTY\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deleteGroupIntegration",
         "Third-Party Integrations",
@@ -5539,8 +8496,44 @@ async fn third_party_integrations(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupIntegration",
+        "Third-Party Integrations",
+        c
+            .third_party_integrations()
+            .update_group_integration(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                atlas_admin::models::ThirdPartyIntegrationType::PagerDuty,
+                serde_json::from_str::<
+                    atlas_admin::models::ThirdPartyIntegration,
+                >(
+                        "{\"serviceKey\":\"****************************7890\",\"type\":\"PAGER_DUTY\"}",
+                    )
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn x_509_authentication(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "createGroupDatabaseUserCert",
+        "X.509 Authentication",
+        c
+            .x_509_authentication()
+            .create_database_user_cert(
+                "32b6e34b3d91647abb20e7b8"
+                    .parse::<atlas_admin::models::ObjectId>()
+                    .expect("the spec's example fits its pattern"),
+                String::from("e2e"),
+                serde_json::from_str::<atlas_admin::models::UserCert>("{}")
+                    .expect("a body made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "disableGroupUserSecurityCustomerX509",
         "X.509 Authentication",
@@ -5633,8 +8626,8 @@ async fn every_tag_against_prism() {
     third_party_integrations(&c, &mut r).await;
     x_509_authentication(&c, &mut r).await;
     if cfg!(feature = "preview") {
-        r.finish(362usize, 58usize);
+        r.finish(523usize, 58usize);
     } else {
-        r.finish(344usize, 54usize);
+        r.finish(497usize, 54usize);
     }
 }

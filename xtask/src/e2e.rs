@@ -1,5 +1,10 @@
 //! `cargo xtask e2e`: the generated client against Prism serving the real spec.
 //!
+//! Prism serves the locked spec with the project's fixes (`spec/fixes.yaml`) applied: the
+//! spec the client is generated from. As published, some of its constraints refuse what
+//! Atlas accepts (a `mobileNumber` pattern escaped twice, so that no phone number matches),
+//! and Prism would refuse valid requests for the spec's faults rather than the client's.
+//!
 //! Installs the pinned Prism under `target/prism/` (once; npm from the registry), starts it
 //! on a free loopback port in static mode, runs the generated `atlas-admin/tests/e2e_prism.rs`
 //! (with the `preview` feature, so every tag is called), stops Prism, and ends with the
@@ -32,9 +37,15 @@ impl Drop for Prism {
     }
 }
 
-pub fn run(root: &Path, spec: &Path) -> Result<()> {
+pub fn run(root: &Path, spec: &Path, fixes: &Path) -> Result<()> {
     let dir = root.join("target/prism");
     let prism = install(&dir)?;
+    let published = spec;
+    let spec = &dir.join("atlas-api.fixed.json");
+    let mut document = generator::parse::parse_document(published, &generator::parse::read_limited(published)?)?;
+    let fixed = generator::parse::apply_fixes(&mut document, fixes)?;
+    std::fs::write(spec, serde_json::to_vec(&document)?)?;
+    println!("e2e: {} with its {fixed} fixes from {}", published.display(), fixes.display());
     let port = free_port()?;
     let url = format!("http://127.0.0.1:{port}");
     let log = dir.join("prism.log");

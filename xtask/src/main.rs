@@ -133,7 +133,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::E2e { spec } => {
             let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
             verify_lock(&paths, &spec_path)?;
-            e2e::run(&root, &spec_path)?;
+            e2e::run(&root, &spec_path, &paths.fixes)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Spec { command: SpecCommand::Update { spec, date, source } } => {

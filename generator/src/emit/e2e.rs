@@ -2,10 +2,10 @@
 //! alone, called through the generated client against Prism serving the spec
 //! (`cargo xtask e2e`). Required parameters get a value their type and pattern accept (the
 //! spec's own examples of that pattern, an enum's first value, a bound of a number); a
-//! required body is the spec's whole request example. Operations that need anything else
-//! (a body without a whole example, a value nothing in the spec shows) are left out and
-//! listed in the file's header. The recording and the verdict are the hand-written
-//! `tests/prism/mod.rs`.
+//! required body is the spec's whole request example, else one made from its schema
+//! (required properties, from the spec's property examples where it gives them). Operations
+//! that need anything else (a value nothing in the spec shows) are left out and listed in
+//! the file's header. The recording and the verdict are the hand-written `tests/prism/mod.rs`.
 
 use std::collections::BTreeMap;
 
@@ -21,9 +21,10 @@ pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
     // Per tag: each call, and whether it needs the `preview` feature.
     let mut tags: BTreeMap<&str, Vec<(TokenStream, bool)>> = BTreeMap::new();
     let mut left_out: Vec<String> = Vec::new();
+    let examples: Examples = model.examples.iter().filter(|e| !e.request).map(|e| (e.pointer.clone(), e.value.clone())).collect();
     for op in &model.operations {
-        match call(model, op, api_version) {
-            Ok(call) => tags.entry(op.tag.as_str()).or_default().push((call, op.version_for(api_version) == Some("preview"))),
+        match call(model, op, api_version, &examples) {
+            Ok(call) => tags.entry(op.tag.as_str()).or_default().push(call),
             Err(why) => left_out.push(format!("{} ({why})", op.id)),
         }
     }
@@ -93,8 +94,17 @@ pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
 }
 
 /// One recorded call of `op`, or why it cannot be made from the spec alone.
-fn call(model: &Model, op: &Operation, api_version: &str) -> std::result::Result<TokenStream, String> {
-    let version = op.version_for(api_version);
+fn call(model: &Model, op: &Operation, api_version: &str, examples: &Examples) -> std::result::Result<(TokenStream, bool), String> {
+    let plain = op.version_for(api_version);
+    let body = op.body.as_ref().filter(|b| b.required);
+    // Prism checks a request body against the first media type the spec lists, whatever
+    // the Content-Type says; a body is sent in that version (its own method) so that what
+    // Prism checks is what was sent.
+    let content = body.map(|b| b.contents.first().ok_or("a body without content")).transpose()?;
+    let version = match content {
+        Some(content) => content.version.as_deref(),
+        None => plain,
+    };
     let params = op.params.map(|id| model.get(id));
     let fields: Vec<&crate::ir::Field> = match params.map(|d| &d.kind) {
         Some(TypeKind::Struct(s)) => s.fields.iter().collect(),
@@ -104,29 +114,220 @@ fn call(model: &Model, op: &Operation, api_version: &str) -> std::result::Result
     for f in super::apis::method_arguments(op, &fields) {
         args.push(value(model, &f.ty, &f.constraints).ok_or_else(|| format!("no value for {}", f.wire))?);
     }
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let content = body
-            .contents
-            .iter()
-            .find(|c| c.version.as_deref() == version)
-            .or_else(|| body.contents.iter().filter(|c| c.version.as_deref() != Some("preview")).max_by_key(|c| &c.version))
-            .ok_or("no body content")?;
+    if let Some(content) = content {
         let ty = content.ty.as_ref().filter(|_| content.encoding == "json").ok_or("a body that is not JSON")?;
         let pointer = format!("{}/requestBody/content/{}", op.pointer, crate::error::pointer_token(&content.media_type));
-        let example = model
-            .examples
-            .iter()
-            .find(|e| e.request && e.pointer.starts_with(&pointer) && &e.ty == ty)
-            .ok_or("a body without a whole example")?;
-        let json = serde_json::to_string(&example.value).expect("a JSON value always serialises");
+        let whole = model.examples.iter().find(|e| e.request && e.pointer.starts_with(&pointer) && &e.ty == ty);
+        let json = match whole {
+            Some(example) => example.value.clone(),
+            None => sample(model, ty, Site { constraints: &content.constraints, ..Site::default() }, examples, 0)?,
+        };
+        let json = serde_json::to_string(&json).expect("a JSON value always serialises");
         let ty = type_tokens(model, ty, Scope::External);
-        args.push(quote!(serde_json::from_str::<#ty>(#json).expect("the spec's example decodes")));
+        args.push(quote!(serde_json::from_str::<#ty>(#json).expect("a body made from the spec decodes")));
     }
     let accessor = format_ident!("{}", names::field_name(&op.tag));
-    let method = format_ident!("{}", op.name);
+    let method = match version {
+        v if v == plain => format_ident!("{}", op.name),
+        Some(v) if v != "preview" => format_ident!("{}_v{}", op.name, v.replace('-', "_")),
+        _ => return Err("a body only in a preview version".into()),
+    };
     let (id, tag) = (&op.id, &op.tag);
-    Ok(quote! {
+    let call = quote! {
         r.record(#id, #tag, c.#accessor().#method(#(#args),*).send_with_response().await);
+    };
+    Ok((call, version == Some("preview")))
+}
+
+/// The spec's `example`s of schemas and properties, by JSON pointer.
+type Examples = std::collections::HashMap<String, serde_json::Value>;
+
+/// A JSON value of `ty` for a request, made from the spec: the required properties that a
+/// request sends (readOnly ones left out), each from the spec's example of that property
+/// or type when it gives one, else the simplest value its type, format and constraints
+/// accept; of a union, the first variant that Prism can tell from the others (it ignores
+/// discriminators, so a body two variants accept fails its `oneOf`), with its tag.
+fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth: usize) -> std::result::Result<serde_json::Value, String> {
+    use serde_json::{json, Value};
+    if let Some(example) = at.pointer.and_then(|p| examples.get(p)) {
+        return Ok(example.clone());
+    }
+    if depth > 12 {
+        return Err("a body nested too deep".into());
+    }
+    let constraints = at.constraints;
+    match ty {
+        TypeRef::Named(id) => {
+            let def = model.get(*id);
+            if let Some(example) = examples.get(&def.pointer) {
+                return Ok(example.clone());
+            }
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    let mut object = serde_json::Map::new();
+                    for f in s.fields.iter().filter(|f| f.required && !f.read_only) {
+                        let pointer = format!("{}/properties/{}", def.pointer, crate::error::pointer_token(&f.wire));
+                        let site = Site { pointer: Some(&pointer), constraints: &f.constraints, format: f.format.as_deref() };
+                        object.insert(f.wire.clone(), sample(model, &f.ty, site, examples, depth + 1)?);
+                    }
+                    Ok(Value::Object(object))
+                }
+                TypeKind::Enum(e) => Ok(json!(e.values.first().ok_or("an empty enum")?.wire)),
+                TypeKind::Tagged(u) => {
+                    let mut last = format!("no variant of {} can be made", def.name);
+                    for variant in &u.variants {
+                        let Some(tag) = variant.tags.first() else { continue };
+                        if tag_typed_as_object(model, variant.ty, &u.property) {
+                            last = format!("the spec types {}'s {} as an object", model.get(variant.ty).name, u.property);
+                            continue;
+                        }
+                        let mut value = match sample(model, &TypeRef::Named(variant.ty), Site::default(), examples, depth + 1) {
+                            Ok(value) => value,
+                            Err(why) => {
+                                last = why;
+                                continue;
+                            }
+                        };
+                        let Some(object) = value.as_object_mut() else { continue };
+                        object.insert(u.property.clone(), json!(tag));
+                        let others_accept = u.variants.iter().any(|other| other.ty != variant.ty && accepts(model, other.ty, &u.property, tag, object));
+                        if !others_accept {
+                            return Ok(value);
+                        }
+                        last = format!("Prism cannot tell the variants of {} apart (it ignores discriminators)", def.name);
+                    }
+                    Err(last)
+                }
+                TypeKind::Untagged(u) => {
+                    if is_string_union(model, ty) {
+                        return Err(format!("the spec types the string union {} as an object", def.name));
+                    }
+                    let mut last = format!("no variant of {} can be made", def.name);
+                    for variant in &u.variants {
+                        let value = match sample(model, &variant.ty, at, examples, depth + 1) {
+                            Ok(value) => value,
+                            Err(why) => {
+                                last = why;
+                                continue;
+                            }
+                        };
+                        let others_accept = value.as_object().is_some_and(|object| {
+                            u.variants.iter().any(|other| other.ty != variant.ty && matches!(&other.ty, TypeRef::Named(id) if accepts(model, *id, "", "", object)))
+                        });
+                        if !others_accept {
+                            return Ok(value);
+                        }
+                        last = format!("Prism cannot tell the variants of {} apart", def.name);
+                    }
+                    Err(last)
+                }
+                TypeKind::Alias(inner) => sample(model, inner, at, examples, depth + 1),
+                TypeKind::Newtype { pattern } => pattern_example(model, pattern).map(Value::String).ok_or_else(|| format!("no example of {pattern}")),
+                TypeKind::Shared(_) | TypeKind::Pending => Err("an unresolved type".into()),
+            }
+        }
+        TypeRef::Builtin(Builtin::String) => match &constraints.pattern {
+            Some(pattern) => pattern_example(model, pattern).map(Value::String).ok_or_else(|| format!("no example of {pattern}")),
+            None => Ok(json!(formatted_text(at.format).map_or_else(|| fitted_text(constraints), str::to_owned))),
+        },
+        TypeRef::Builtin(Builtin::I32 | Builtin::I64) => Ok(json!(integer(constraints).ok_or("no allowed integer")?)),
+        TypeRef::Builtin(Builtin::F32 | Builtin::F64) => Ok(json!(constraints.minimum.unwrap_or(1.0).max(1.0))),
+        TypeRef::Builtin(Builtin::Bool) => Ok(json!(true)),
+        TypeRef::Builtin(Builtin::DateTime) => Ok(json!("2024-01-01T00:00:00Z")),
+        TypeRef::Builtin(Builtin::Date) => Ok(json!("2024-01-01")),
+        TypeRef::Builtin(Builtin::Json) => Ok(json!({})),
+        TypeRef::Vec(inner) => {
+            let count = constraints.min_items.unwrap_or(1).max(1).min(constraints.max_items.unwrap_or(u64::MAX));
+            let items = constraints.items.as_deref().cloned().unwrap_or_default();
+            let item = sample(model, inner, Site { pointer: None, constraints: &items, format: at.format }, examples, depth + 1)?;
+            Ok(Value::Array(vec![item; count as usize]))
+        }
+        TypeRef::Map(_) => Ok(json!({})),
+    }
+}
+
+/// Where a sample value goes: the property's pointer (for its example), its constraints
+/// and its format.
+#[derive(Clone, Copy, Default)]
+struct Site<'a> {
+    pointer: Option<&'a str>,
+    constraints: &'a Constraints,
+    format: Option<&'a str>,
+}
+
+impl Default for &Constraints {
+    fn default() -> Self {
+        static NONE: std::sync::OnceLock<Constraints> = std::sync::OnceLock::new();
+        NONE.get_or_init(Constraints::default)
+    }
+}
+
+/// A union of string enums. Every one in the spec is declared `type: object` beside its
+/// string alternatives (13 properties: `regionName`, `eventTypeName`, ...), so Prism
+/// refuses any value of it. Atlas takes (and sends) strings.
+fn is_string_union(model: &Model, ty: &TypeRef) -> bool {
+    let TypeRef::Named(id) = ty else { return false };
+    match &model.get(*id).kind {
+        TypeKind::Untagged(u) => u.variants.iter().all(|v| matches!(&v.ty, TypeRef::Named(id) if matches!(model.get(*id).kind, TypeKind::Enum(_)))),
+        TypeKind::Alias(inner) => is_string_union(model, inner),
+        _ => false,
+    }
+}
+
+/// Whether the union variant `ty` types its tag `property` as a string union.
+fn tag_typed_as_object(model: &Model, ty: crate::ir::TypeId, property: &str) -> bool {
+    let TypeKind::Struct(s) = &model.get(ty).kind else { return false };
+    s.fields.iter().any(|f| f.wire == property && is_string_union(model, &f.ty))
+}
+
+/// A value of a string `format` that JSON Schema validators check.
+fn formatted_text(format: Option<&str>) -> Option<&'static str> {
+    Some(match format? {
+        "email" => "user@example.com",
+        "uri" | "url" => "https://example.com/",
+        "uuid" => "123e4567-e89b-12d3-a456-426614174000",
+        "ipv4" => "192.0.2.1",
+        "ipv6" => "2001:db8::1",
+        "hostname" => "example.com",
+        _ => return None,
+    })
+}
+
+/// Whether the variant `ty` of a union would accept `object` (with `property` set to
+/// `tag`) under JSON Schema, as Prism checks a `oneOf`: its tag property admits the value
+/// and the object has every property it requires.
+fn accepts(model: &Model, ty: crate::ir::TypeId, property: &str, tag: &str, object: &serde_json::Map<String, serde_json::Value>) -> bool {
+    let TypeKind::Struct(s) = &model.get(ty).kind else { return true };
+    let admits = |t: &TypeRef| match t {
+        TypeRef::Named(id) => match &model.get(*id).kind {
+            TypeKind::Enum(e) => e.values.iter().any(|v| v.wire == tag),
+            _ => true,
+        },
+        _ => true,
+    };
+    let tag_ok = s.fields.iter().find(|f| f.wire == property).is_none_or(|f| admits(&f.ty));
+    tag_ok && s.fields.iter().filter(|f| f.required).all(|f| object.contains_key(&f.wire))
+}
+
+/// Text its length bounds accept.
+fn fitted_text(constraints: &Constraints) -> String {
+    let min = constraints.min_length.unwrap_or(0) as usize;
+    let max = constraints.max_length.map_or(usize::MAX, |m| m as usize);
+    let mut text = "e2e".to_string();
+    while text.len() < min {
+        text.push('x');
+    }
+    text.truncate(max.max(1));
+    text
+}
+
+/// An integer its bounds (or allowed values) accept.
+fn integer(constraints: &Constraints) -> Option<i64> {
+    Some(match (&constraints.allowed_integers, constraints.minimum, constraints.maximum) {
+        (Some(allowed), _, _) => *allowed.first()?,
+        (None, Some(min), _) => min.ceil() as i64 + i64::from(constraints.exclusive_minimum),
+        (None, None, Some(max)) if max < 1.0 => max.floor() as i64,
+        _ => 1,
     })
 }
 
@@ -151,26 +352,12 @@ fn value(model: &Model, ty: &TypeRef, constraints: &Constraints) -> Option<Token
         TypeRef::Builtin(Builtin::String) => {
             let text = match &constraints.pattern {
                 Some(pattern) => pattern_example(model, pattern)?,
-                None => {
-                    let min = constraints.min_length.unwrap_or(0) as usize;
-                    let max = constraints.max_length.map_or(usize::MAX, |m| m as usize);
-                    let mut text = "e2e".to_string();
-                    while text.len() < min {
-                        text.push('x');
-                    }
-                    text.truncate(max.max(1));
-                    text
-                }
+                None => fitted_text(constraints),
             };
             Some(quote!(String::from(#text)))
         }
         TypeRef::Builtin(b @ (Builtin::I32 | Builtin::I64)) => {
-            let n = match (&constraints.allowed_integers, constraints.minimum, constraints.maximum) {
-                (Some(allowed), _, _) => *allowed.first()?,
-                (None, Some(min), _) => min.ceil() as i64 + i64::from(constraints.exclusive_minimum),
-                (None, None, Some(max)) if max < 1.0 => max.floor() as i64,
-                _ => 1,
-            };
+            let n = integer(constraints)?;
             Some(if *b == Builtin::I32 {
                 let n = i32::try_from(n).ok()?;
                 quote!(#n)
@@ -189,7 +376,12 @@ fn value(model: &Model, ty: &TypeRef, constraints: &Constraints) -> Option<Token
     }
 }
 
-/// The first example the spec gives of a value with `pattern`.
+/// A value `pattern` accepts: the first of the spec's examples of it that it does accept,
+/// else the first of a few ordinary values that it accepts.
 fn pattern_example(model: &Model, pattern: &str) -> Option<String> {
-    model.patterns.get(pattern)?.examples.first().cloned()
+    let info = model.patterns.get(pattern)?;
+    let regex = regress::Regex::with_flags(pattern, info.flags.as_str()).ok()?;
+    let fits = |text: &str| regex.find(text).is_some();
+    const ORDINARY: &[&str] = &["e2e", "e2e-1", "example", "E2E", "a", "1", "212-555-0123", "user@example.com", "https://example.com/"];
+    info.examples.iter().map(String::as_str).chain(ORDINARY.iter().copied()).find(|text| fits(text)).map(str::to_owned)
 }

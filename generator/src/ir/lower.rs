@@ -364,6 +364,14 @@ impl<'a> Lowerer<'a> {
                     }
                 };
                 let inline = matches!(property, ReferenceOr::Item(_));
+                // An array's format is its items' (`usernames`: emails).
+                let format = match property {
+                    ReferenceOr::Item(s) => View::of(s).format.or_else(|| match View::of(s).items {
+                        Some(ReferenceOr::Item(items)) => View::of(items).format,
+                        _ => None,
+                    }),
+                    ReferenceOr::Reference { reference } => self.resolve(reference, &property_pointer)?.1.and_then(|s| View::of(s).format),
+                };
                 let constraints = self.constraints(property.into(), &ty, &property_pointer, wire)?;
                 out.add(Field {
                     wire: wire.clone(),
@@ -379,6 +387,7 @@ impl<'a> Lowerer<'a> {
                     boxed: false,
                     secret: self.is_secret(property.into(), wire, &property_pointer)?,
                     constraints,
+                    format,
                 });
             }
         }

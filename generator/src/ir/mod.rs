@@ -204,6 +204,8 @@ pub struct Field {
     pub constraints: Constraints,
     /// Holds a secret ([`secrets`]): redacted in `Debug` and validation errors.
     pub secret: bool,
+    /// The schema's `format` (`email`, `uri`, ...), for making sample values; not enforced.
+    pub format: Option<String>,
 }
 
 impl Field {

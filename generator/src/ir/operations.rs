@@ -393,6 +393,7 @@ fn params_struct(
             boxed: false,
             constraints: p.constraints.clone(),
             secret: false,
+            format: None,
         })
         .collect();
     let wanted = format!("{}Params", names::type_name(id));
