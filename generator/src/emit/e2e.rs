@@ -177,10 +177,6 @@ fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth:
                     let mut last = format!("no variant of {} can be made", def.name);
                     for variant in &u.variants {
                         let Some(tag) = variant.tags.first() else { continue };
-                        if tag_typed_as_object(model, variant.ty, &u.property) {
-                            last = format!("the spec types {}'s {} as an object", model.get(variant.ty).name, u.property);
-                            continue;
-                        }
                         let mut value = match sample(model, &TypeRef::Named(variant.ty), Site::default(), examples, depth + 1) {
                             Ok(value) => value,
                             Err(why) => {
@@ -199,9 +195,6 @@ fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth:
                     Err(last)
                 }
                 TypeKind::Untagged(u) => {
-                    if is_string_union(model, ty) {
-                        return Err(format!("the spec types the string union {} as an object", def.name));
-                    }
                     let mut last = format!("no variant of {} can be made", def.name);
                     for variant in &u.variants {
                         let value = match sample(model, &variant.ty, at, examples, depth + 1) {
@@ -260,24 +253,6 @@ impl Default for &Constraints {
         static NONE: std::sync::OnceLock<Constraints> = std::sync::OnceLock::new();
         NONE.get_or_init(Constraints::default)
     }
-}
-
-/// A union of string enums. Every one in the spec is declared `type: object` beside its
-/// string alternatives (13 properties: `regionName`, `eventTypeName`, ...), so Prism
-/// refuses any value of it. Atlas takes (and sends) strings.
-fn is_string_union(model: &Model, ty: &TypeRef) -> bool {
-    let TypeRef::Named(id) = ty else { return false };
-    match &model.get(*id).kind {
-        TypeKind::Untagged(u) => u.variants.iter().all(|v| matches!(&v.ty, TypeRef::Named(id) if matches!(model.get(*id).kind, TypeKind::Enum(_)))),
-        TypeKind::Alias(inner) => is_string_union(model, inner),
-        _ => false,
-    }
-}
-
-/// Whether the union variant `ty` types its tag `property` as a string union.
-fn tag_typed_as_object(model: &Model, ty: crate::ir::TypeId, property: &str) -> bool {
-    let TypeKind::Struct(s) = &model.get(ty).kind else { return false };
-    s.fields.iter().any(|f| f.wire == property && is_string_union(model, &f.ty))
 }
 
 /// A value of a string `format` that JSON Schema validators check.
