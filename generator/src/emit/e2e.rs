@@ -120,7 +120,7 @@ fn call(model: &Model, op: &Operation, api_version: &str, examples: &Examples) -
         let whole = model.examples.iter().find(|e| e.request && e.pointer.starts_with(&pointer) && &e.ty == ty);
         let json = match whole {
             Some(example) => example.value.clone(),
-            None => sample(model, ty, Site { constraints: &content.constraints, ..Site::default() }, examples, 0)?,
+            None => sample(model, ty, Site { constraints: Some(&content.constraints), ..Site::default() }, examples, 0)?,
         };
         let json = serde_json::to_string(&json).expect("a JSON value always serialises");
         let ty = type_tokens(model, ty, Scope::External);
@@ -155,7 +155,8 @@ fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth:
     if depth > 12 {
         return Err("a body nested too deep".into());
     }
-    let constraints = at.constraints;
+    let none = Constraints::default();
+    let constraints = at.constraints.unwrap_or(&none);
     match ty {
         TypeRef::Named(id) => {
             let def = model.get(*id);
@@ -167,7 +168,7 @@ fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth:
                     let mut object = serde_json::Map::new();
                     for f in s.fields.iter().filter(|f| f.required && !f.read_only) {
                         let pointer = format!("{}/properties/{}", def.pointer, crate::error::pointer_token(&f.wire));
-                        let site = Site { pointer: Some(&pointer), constraints: &f.constraints, format: f.format.as_deref() };
+                        let site = Site { pointer: Some(&pointer), constraints: Some(&f.constraints), format: f.format.as_deref() };
                         object.insert(f.wire.clone(), sample(model, &f.ty, site, examples, depth + 1)?);
                     }
                     Ok(Value::Object(object))
@@ -231,8 +232,7 @@ fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth:
         TypeRef::Builtin(Builtin::Json) => Ok(json!({})),
         TypeRef::Vec(inner) => {
             let count = constraints.min_items.unwrap_or(1).max(1).min(constraints.max_items.unwrap_or(u64::MAX));
-            let items = constraints.items.as_deref().cloned().unwrap_or_default();
-            let item = sample(model, inner, Site { pointer: None, constraints: &items, format: at.format }, examples, depth + 1)?;
+            let item = sample(model, inner, Site { pointer: None, constraints: constraints.items.as_deref(), format: at.format }, examples, depth + 1)?;
             Ok(Value::Array(vec![item; count as usize]))
         }
         TypeRef::Map(_) => Ok(json!({})),
@@ -244,15 +244,8 @@ fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth:
 #[derive(Clone, Copy, Default)]
 struct Site<'a> {
     pointer: Option<&'a str>,
-    constraints: &'a Constraints,
+    constraints: Option<&'a Constraints>,
     format: Option<&'a str>,
-}
-
-impl Default for &Constraints {
-    fn default() -> Self {
-        static NONE: std::sync::OnceLock<Constraints> = std::sync::OnceLock::new();
-        NONE.get_or_init(Constraints::default)
-    }
 }
 
 /// A value of a string `format` that JSON Schema validators check.
