@@ -184,7 +184,7 @@ impl Client {
     /// Sends `request` until it succeeds, fails for good, or its retries run out; the
     /// successful response's body is left unread. One `atlas_request` span covers every
     /// attempt: operation, method, path template, then attempt, retry delay, rate-limit
-    /// headers and status as they become known. Nothing secret is recorded.
+    /// headers, status and Atlas's request id as they become known. Nothing secret is recorded.
     async fn dispatch(&self, request: &RawRequest) -> Result<reqwest::Response, Error> {
         let span = tracing::debug_span!(
             "atlas_request",
@@ -196,6 +196,7 @@ impl Client {
             ratelimit_limit = tracing::field::Empty,
             ratelimit_remaining = tracing::field::Empty,
             status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
         );
         self.dispatch_in(request, &span).instrument(span.clone()).await
     }
@@ -219,6 +220,9 @@ impl Client {
                     }
                     if let Some(remaining) = rate.remaining {
                         span.record("ratelimit_remaining", remaining);
+                    }
+                    if let Some(id) = request_id(response.headers()) {
+                        span.record("request_id", id.as_str());
                     }
                     let status = response.status().as_u16();
                     retry::retryable_status(status)

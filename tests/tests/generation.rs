@@ -236,3 +236,32 @@ fn method_body<'a>(source: &'a str, builder: &str) -> &'a str {
     let rest = &source[start..];
     &rest[..rest[1..].find("\npub struct ").map_or(rest.len(), |i| i + 1)]
 }
+
+#[test]
+fn every_paged_get_list_streams_and_every_download_streams_bytes() {
+    let files = &generated().tree.files;
+    let apis: String = files.iter().filter(|(path, _)| path.starts_with("src/apis/")).map(|(_, text)| text.as_str()).collect();
+    let model = &generated().model;
+    for op in &model.operations {
+        let params = op.params.map(|id| model.get(id));
+        let fields: Vec<&str> = match params.map(|d| &d.kind) {
+            Some(generator::ir::TypeKind::Struct(s)) => s.fields.iter().map(|f| f.wire.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        // A GET that also takes a body (`searchOrgInvoiceLineItems`) is a search, not a list.
+        let paged = op.method == "GET" && op.body.is_none() && fields.contains(&"itemsPerPage") && fields.contains(&"pageNum");
+        let builder = format!("/// A `{}` call:", op.id);
+        let start = apis.find(&builder).unwrap_or_else(|| panic!("no builder for {}", op.id));
+        let end = apis[start + 1..].find("/// A `").map_or(apis.len(), |i| start + 1 + i);
+        let text = &apis[start..end];
+        // Every paged GET but one whose page is not `results` (performance advisor's suggestions).
+        if paged && op.id != "listGroupProcessPerformanceAdvisorSuggestedIndexes" {
+            assert!(text.contains("fn stream("), "{} pages but has no stream()", op.id);
+            assert!(text.contains("impl crate::pagination::Pageable for"), "{}", op.id);
+        }
+        let download = op.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| &r.contents).any(|c| c.encoding != "json");
+        if download && op.version_for(&generated().api_version) != Some("preview") {
+            assert!(text.contains("fn send_stream("), "{} downloads but has no send_stream()", op.id);
+        }
+    }
+}

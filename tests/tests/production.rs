@@ -393,7 +393,10 @@ async fn each_request_has_a_span_with_operation_attempts_and_status_and_no_secre
         .mount(&server)
         .await;
     let busy = ResponseTemplate::new(503);
-    let ok = ResponseTemplate::new(200).insert_header("RateLimit-Remaining", "17").set_body_json(json!({"results": []}));
+    let ok = ResponseTemplate::new(200)
+        .insert_header("RateLimit-Remaining", "17")
+        .insert_header("x-request-id", "req-span-1")
+        .set_body_json(json!({"results": []}));
     Mock::given(method("GET")).respond_with(Sequence::new(vec![busy, ok])).mount(&server).await;
     let client = Client::builder()
         .base_url(server.uri())
@@ -410,6 +413,7 @@ async fn each_request_has_a_span_with_operation_attempts_and_status_and_no_secre
     assert!(log.contains("retry_delay_ms="), "{log}");
     assert!(log.contains("ratelimit_remaining=17"), "{log}");
     assert!(log.contains("status=200"), "{log}");
+    assert!(log.contains("req-span-1"), "the request id: {log}");
     assert!(!log.contains("SECRET"), "a secret reached the logs: {log}");
     assert!(!log.contains("32b6e34b3d91647abb20e7b8"), "only the template is logged: {log}");
 }
