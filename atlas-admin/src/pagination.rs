@@ -16,8 +16,9 @@ use crate::Error;
 /// Atlas's page size when a call does not set `items_per_page`.
 pub const DEFAULT_ITEMS_PER_PAGE: i64 = 100;
 
-/// Every item of a list operation, across pages.
-pub type Items<'c, T> = BoxStream<'c, Result<T, Error>>;
+/// Every item of a list operation, across pages: a `Stream` that owns what it needs (the
+/// client is shared, not borrowed), so it can be returned, stored or moved to a task.
+pub type Items<T> = BoxStream<'static, Result<T, Error>>;
 
 /// What a page says about itself.
 #[doc(hidden)]
@@ -57,10 +58,10 @@ fn is_last<T>(parts: &PageParts<T>, page_num: i64, per_page: i64) -> bool {
 }
 
 /// The items of every page from the builder's own page on, fetched lazily.
-pub fn items<'c, B>(builder: B) -> Items<'c, <B::Page as Page>::Item>
+pub fn items<B>(builder: B) -> Items<<B::Page as Page>::Item>
 where
-    B: Pageable + 'c,
-    <B::Page as Page>::Item: Send + 'c,
+    B: Pageable + 'static,
+    <B::Page as Page>::Item: Send + 'static,
 {
     let per_page = builder.items_per_page().unwrap_or(DEFAULT_ITEMS_PER_PAGE).max(1);
     let first = builder.page_num().unwrap_or(1).max(1);
@@ -77,10 +78,10 @@ where
 }
 
 /// Every item of every page, in order.
-pub async fn collect_all<'c, B>(builder: B) -> Result<Vec<<B::Page as Page>::Item>, Error>
+pub async fn collect_all<B>(builder: B) -> Result<Vec<<B::Page as Page>::Item>, Error>
 where
-    B: Pageable + 'c,
-    <B::Page as Page>::Item: Send + 'c,
+    B: Pageable + 'static,
+    <B::Page as Page>::Item: Send + 'static,
 {
     items(builder).try_collect().await
 }

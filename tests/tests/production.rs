@@ -241,6 +241,19 @@ mod pagination {
     }
 
     #[tokio::test]
+    async fn a_stream_owns_what_it_needs_and_moves_to_a_task() {
+        let server = serve(7, true, true).await;
+        // Built from a temporary client and spawned: nothing borrowed outlives its owner.
+        let stream = client(&server).projects().list_groups().items_per_page(3).stream();
+        let names = tokio::spawn(async move {
+            let projects: Vec<_> = stream.collect().await;
+            projects.into_iter().map(|p| p.unwrap().name).collect::<Vec<_>>()
+        });
+        assert_eq!(names.await.unwrap().len(), 7);
+        assert_eq!(pages_fetched(&server).await, ["1", "2", "3"]);
+    }
+
+    #[tokio::test]
     async fn an_empty_first_page_is_an_empty_stream() {
         let server = serve(0, true, true).await;
         let projects = client(&server).projects().list_groups().collect_all().await.unwrap();

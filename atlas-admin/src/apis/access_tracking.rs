@@ -20,9 +20,9 @@ impl<'c> AccessTracking<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetAccessHistoryCluster<'c> {
+    ) -> GetAccessHistoryCluster {
         GetAccessHistoryCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupDbAccessHistoryClusterParams::new(
                 group_id,
                 cluster_name,
@@ -39,9 +39,9 @@ impl<'c> AccessTracking<'c> {
         &self,
         group_id: crate::models::ObjectId,
         hostname: String,
-    ) -> GetAccessHistoryProcess<'c> {
+    ) -> GetAccessHistoryProcess {
         GetAccessHistoryProcess {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupDbAccessHistoryProcessParams::new(
                 group_id,
                 hostname,
@@ -53,12 +53,12 @@ impl<'c> AccessTracking<'c> {
 /// A `getGroupDbAccessHistoryCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAccessHistoryCluster<'c> {
-    client: &'c crate::Client,
+pub struct GetAccessHistoryCluster {
+    client: crate::Client,
     params: crate::params::GetGroupDbAccessHistoryClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAccessHistoryCluster<'c> {
+impl GetAccessHistoryCluster {
     /// Flag that indicates whether the response returns the successful authentication attempts only.
     pub fn auth_result(mut self, value: bool) -> Self {
         self.params.auth_result = Some(value);
@@ -118,8 +118,8 @@ impl<'c> GetAccessHistoryCluster<'c> {
         crate::TypedResponse<crate::models::MongoDbAccessLogsList>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
             response.json()
@@ -131,7 +131,8 @@ impl<'c> GetAccessHistoryCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dbAccessHistory/clusters/{}", crate ::path_segment(&
@@ -147,7 +148,7 @@ impl<'c> GetAccessHistoryCluster<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupDbAccessHistoryCluster",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
@@ -159,18 +160,19 @@ impl<'c> GetAccessHistoryCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupDbAccessHistoryProcess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAccessHistoryProcess<'c> {
-    client: &'c crate::Client,
+pub struct GetAccessHistoryProcess {
+    client: crate::Client,
     params: crate::params::GetGroupDbAccessHistoryProcessParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAccessHistoryProcess<'c> {
+impl GetAccessHistoryProcess {
     /// Flag that indicates whether the response returns the successful authentication attempts only.
     pub fn auth_result(mut self, value: bool) -> Self {
         self.params.auth_result = Some(value);
@@ -230,8 +232,8 @@ impl<'c> GetAccessHistoryProcess<'c> {
         crate::TypedResponse<crate::models::MongoDbAccessLogsList>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
             response.json()
@@ -243,7 +245,8 @@ impl<'c> GetAccessHistoryProcess<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dbAccessHistory/processes/{}", crate
@@ -259,7 +262,7 @@ impl<'c> GetAccessHistoryProcess<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupDbAccessHistoryProcess",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/processes/{hostname}",
@@ -271,6 +274,7 @@ impl<'c> GetAccessHistoryProcess<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

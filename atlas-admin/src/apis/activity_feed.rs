@@ -19,9 +19,9 @@ impl<'c> ActivityFeed<'c> {
     pub fn get_group_activity_feed(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupActivityFeed<'c> {
+    ) -> GetGroupActivityFeed {
         GetGroupActivityFeed {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupActivityFeedParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -34,9 +34,9 @@ impl<'c> ActivityFeed<'c> {
     pub fn get_org_activity_feed(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgActivityFeed<'c> {
+    ) -> GetOrgActivityFeed {
         GetOrgActivityFeed {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgActivityFeedParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -45,12 +45,12 @@ impl<'c> ActivityFeed<'c> {
 /// A `getGroupActivityFeed` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupActivityFeed<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupActivityFeed {
+    client: crate::Client,
     params: crate::params::GetGroupActivityFeedParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupActivityFeed<'c> {
+impl GetGroupActivityFeed {
     /// Category of incident recorded at this moment in time.
     ///
     /// **IMPORTANT**: The complete list of event type values changes frequently.
@@ -110,8 +110,8 @@ impl<'c> GetGroupActivityFeed<'c> {
         crate::TypedResponse<crate::models::ActivityFeedLinkResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
             response.json()
@@ -123,7 +123,8 @@ impl<'c> GetGroupActivityFeed<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/activityFeed", crate ::path_segment(& crate
@@ -137,7 +138,7 @@ impl<'c> GetGroupActivityFeed<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupActivityFeed",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/activityFeed",
@@ -149,18 +150,19 @@ impl<'c> GetGroupActivityFeed<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgActivityFeed` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgActivityFeed<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgActivityFeed {
+    client: crate::Client,
     params: crate::params::GetOrgActivityFeedParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgActivityFeed<'c> {
+impl GetOrgActivityFeed {
     /// Category of incident recorded at this moment in time.
     ///
     /// **IMPORTANT**: The complete list of event type values changes frequently.
@@ -212,8 +214,8 @@ impl<'c> GetOrgActivityFeed<'c> {
         crate::TypedResponse<crate::models::ActivityFeedLinkResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
             response.json()
@@ -225,7 +227,8 @@ impl<'c> GetOrgActivityFeed<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/activityFeed", crate ::path_segment(& crate
@@ -238,7 +241,7 @@ impl<'c> GetOrgActivityFeed<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgActivityFeed",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/activityFeed",
@@ -250,6 +253,7 @@ impl<'c> GetOrgActivityFeed<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

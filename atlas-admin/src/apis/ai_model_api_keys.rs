@@ -20,9 +20,9 @@ impl<'c> AiModelApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AiModelApiKeyCreateRequest,
-    ) -> CreateGroupModelKey<'c> {
+    ) -> CreateGroupModelKey {
         CreateGroupModelKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupAiModelApiKeyParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -37,9 +37,9 @@ impl<'c> AiModelApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         api_key_id: String,
-    ) -> DeleteGroupModelKey<'c> {
+    ) -> DeleteGroupModelKey {
         DeleteGroupModelKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupAiModelApiKeyParams::new(
                 group_id,
                 api_key_id,
@@ -56,9 +56,9 @@ impl<'c> AiModelApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         api_key_id: String,
-    ) -> GetGroupModelKey<'c> {
+    ) -> GetGroupModelKey {
         GetGroupModelKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAiModelApiKeyParams::new(
                 group_id,
                 api_key_id,
@@ -75,9 +75,9 @@ impl<'c> AiModelApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         api_key_id: String,
-    ) -> GetOrgModelKey<'c> {
+    ) -> GetOrgModelKey {
         GetOrgModelKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgAiModelApiKeyParams::new(org_id, api_key_id),
             options: crate::CallOptions::default(),
         }
@@ -90,9 +90,9 @@ impl<'c> AiModelApiKeys<'c> {
     pub fn list_group_model_keys(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupModelKeys<'c> {
+    ) -> ListGroupModelKeys {
         ListGroupModelKeys {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupAiModelApiKeysParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -105,9 +105,9 @@ impl<'c> AiModelApiKeys<'c> {
     pub fn list_org_model_keys(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgModelKeys<'c> {
+    ) -> ListOrgModelKeys {
         ListOrgModelKeys {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgAiModelApiKeysParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -122,9 +122,9 @@ impl<'c> AiModelApiKeys<'c> {
         group_id: crate::models::ObjectId,
         api_key_id: String,
         body: crate::models::AiModelApiKeyUpdateRequest,
-    ) -> UpdateGroupModelKey<'c> {
+    ) -> UpdateGroupModelKey {
         UpdateGroupModelKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupAiModelApiKeyParams::new(
                 group_id,
                 api_key_id,
@@ -137,13 +137,13 @@ impl<'c> AiModelApiKeys<'c> {
 /// A `createGroupAiModelApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupModelKey<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupModelKey {
+    client: crate::Client,
     params: crate::params::CreateGroupAiModelApiKeyParams,
     body: Option<crate::models::AiModelApiKeyCreateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupModelKey<'c> {
+impl CreateGroupModelKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -178,8 +178,8 @@ impl<'c> CreateGroupModelKey<'c> {
         crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
             response.json()
@@ -191,7 +191,8 @@ impl<'c> CreateGroupModelKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -214,7 +215,7 @@ impl<'c> CreateGroupModelKey<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupAiModelApiKey",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys",
@@ -226,18 +227,19 @@ impl<'c> CreateGroupModelKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupAiModelApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupModelKey<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupModelKey {
+    client: crate::Client,
     params: crate::params::DeleteGroupAiModelApiKeyParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupModelKey<'c> {
+impl DeleteGroupModelKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -267,8 +269,8 @@ impl<'c> DeleteGroupModelKey<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -283,7 +285,8 @@ impl<'c> DeleteGroupModelKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -294,7 +297,7 @@ impl<'c> DeleteGroupModelKey<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupAiModelApiKey",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
@@ -306,18 +309,19 @@ impl<'c> DeleteGroupModelKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupAiModelApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupModelKey<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupModelKey {
+    client: crate::Client,
     params: crate::params::GetGroupAiModelApiKeyParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupModelKey<'c> {
+impl GetGroupModelKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -352,8 +356,8 @@ impl<'c> GetGroupModelKey<'c> {
         crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
             response.json()
@@ -365,7 +369,8 @@ impl<'c> GetGroupModelKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -376,7 +381,7 @@ impl<'c> GetGroupModelKey<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAiModelApiKey",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
@@ -388,18 +393,19 @@ impl<'c> GetGroupModelKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgAiModelApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgModelKey<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgModelKey {
+    client: crate::Client,
     params: crate::params::GetOrgAiModelApiKeyParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgModelKey<'c> {
+impl GetOrgModelKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -434,8 +440,8 @@ impl<'c> GetOrgModelKey<'c> {
         crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
             response.json()
@@ -447,7 +453,8 @@ impl<'c> GetOrgModelKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -458,7 +465,7 @@ impl<'c> GetOrgModelKey<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgAiModelApiKey",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}",
@@ -470,18 +477,19 @@ impl<'c> GetOrgModelKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupAiModelApiKeys` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupModelKeys<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupModelKeys {
+    client: crate::Client,
     params: crate::params::ListGroupAiModelApiKeysParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupModelKeys<'c> {
+impl ListGroupModelKeys {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -526,8 +534,8 @@ impl<'c> ListGroupModelKeys<'c> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelApiKeysResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedAtlasAiModelApiKeysResponse,
@@ -544,7 +552,7 @@ impl<'c> ListGroupModelKeys<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::AiModelApiKeyResponse> {
+    ) -> crate::pagination::Items<crate::models::AiModelApiKeyResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -553,7 +561,8 @@ impl<'c> ListGroupModelKeys<'c> {
     ) -> Result<Vec<crate::models::AiModelApiKeyResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -569,7 +578,7 @@ impl<'c> ListGroupModelKeys<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupAiModelApiKeys",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys",
@@ -581,10 +590,11 @@ impl<'c> ListGroupModelKeys<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupModelKeys<'_> {
+impl crate::pagination::Pageable for ListGroupModelKeys {
     type Page = crate::models::PaginatedAtlasAiModelApiKeysResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -596,7 +606,7 @@ impl crate::pagination::Pageable for ListGroupModelKeys<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -615,12 +625,12 @@ impl crate::pagination::Pageable for ListGroupModelKeys<'_> {
 /// A `listOrgAiModelApiKeys` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgModelKeys<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgModelKeys {
+    client: crate::Client,
     params: crate::params::ListOrgAiModelApiKeysParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgModelKeys<'c> {
+impl ListOrgModelKeys {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -665,8 +675,8 @@ impl<'c> ListOrgModelKeys<'c> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelApiKeysResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedAtlasAiModelApiKeysResponse,
@@ -683,7 +693,7 @@ impl<'c> ListOrgModelKeys<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::AiModelApiKeyResponse> {
+    ) -> crate::pagination::Items<crate::models::AiModelApiKeyResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -692,7 +702,8 @@ impl<'c> ListOrgModelKeys<'c> {
     ) -> Result<Vec<crate::models::AiModelApiKeyResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiKeys", crate ::path_segment(& crate
@@ -708,7 +719,7 @@ impl<'c> ListOrgModelKeys<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgAiModelApiKeys",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys",
@@ -720,10 +731,11 @@ impl<'c> ListOrgModelKeys<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgModelKeys<'_> {
+impl crate::pagination::Pageable for ListOrgModelKeys {
     type Page = crate::models::PaginatedAtlasAiModelApiKeysResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -735,7 +747,7 @@ impl crate::pagination::Pageable for ListOrgModelKeys<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -754,13 +766,13 @@ impl crate::pagination::Pageable for ListOrgModelKeys<'_> {
 /// A `updateGroupAiModelApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupModelKey<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupModelKey {
+    client: crate::Client,
     params: crate::params::UpdateGroupAiModelApiKeyParams,
     body: Option<crate::models::AiModelApiKeyUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupModelKey<'c> {
+impl UpdateGroupModelKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -795,8 +807,8 @@ impl<'c> UpdateGroupModelKey<'c> {
         crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
             response.json()
@@ -808,7 +820,8 @@ impl<'c> UpdateGroupModelKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
@@ -832,7 +845,7 @@ impl<'c> UpdateGroupModelKey<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupAiModelApiKey",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
@@ -844,6 +857,7 @@ impl<'c> UpdateGroupModelKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

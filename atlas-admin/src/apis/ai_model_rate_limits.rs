@@ -22,9 +22,9 @@ impl<'c> AiModelRateLimits<'c> {
         cloud: crate::models::Cloud,
         geography: crate::models::Geography,
         model_group_name: String,
-    ) -> GetGroupRateLimits<'c> {
+    ) -> GetGroupRateLimits {
         GetGroupRateLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
                 group_id,
                 cloud,
@@ -42,9 +42,9 @@ impl<'c> AiModelRateLimits<'c> {
     pub fn get_group_model_limits(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupModelLimits<'c> {
+    ) -> GetGroupModelLimits {
         GetGroupModelLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAiModelApiRateLimitsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -60,9 +60,9 @@ impl<'c> AiModelRateLimits<'c> {
         cloud: crate::models::Cloud,
         geography: crate::models::Geography,
         model_group_name: String,
-    ) -> GetOrgRateLimits<'c> {
+    ) -> GetOrgRateLimits {
         GetOrgRateLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
                 org_id,
                 cloud,
@@ -80,9 +80,9 @@ impl<'c> AiModelRateLimits<'c> {
     pub fn get_org_model_limits(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgModelLimits<'c> {
+    ) -> GetOrgModelLimits {
         GetOrgModelLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgAiModelApiRateLimitsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -98,9 +98,9 @@ impl<'c> AiModelRateLimits<'c> {
         cloud: crate::models::Cloud,
         geography: crate::models::Geography,
         model_group_name: String,
-    ) -> ResetGroupModelLimits<'c> {
+    ) -> ResetGroupModelLimits {
         ResetGroupModelLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
                 group_id,
                 cloud,
@@ -118,9 +118,9 @@ impl<'c> AiModelRateLimits<'c> {
     pub fn reset_group_rate_limits(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ResetGroupRateLimits<'c> {
+    ) -> ResetGroupRateLimits {
         ResetGroupRateLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ResetGroupAiModelApiRateLimitsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -137,9 +137,9 @@ impl<'c> AiModelRateLimits<'c> {
         geography: crate::models::Geography,
         model_group_name: String,
         body: crate::models::AiModelsRateLimitUpdateRequest,
-    ) -> UpdateGroupRateLimits<'c> {
+    ) -> UpdateGroupRateLimits {
         UpdateGroupRateLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
                 group_id,
                 cloud,
@@ -154,12 +154,12 @@ impl<'c> AiModelRateLimits<'c> {
 /// A `getGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupRateLimits<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupRateLimits {
+    client: crate::Client,
     params: crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupRateLimits<'c> {
+impl GetGroupRateLimits {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -194,8 +194,8 @@ impl<'c> GetGroupRateLimits<'c> {
         crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
             response.json()
@@ -207,7 +207,8 @@ impl<'c> GetGroupRateLimits<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
@@ -221,7 +222,7 @@ impl<'c> GetGroupRateLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
@@ -233,18 +234,19 @@ impl<'c> GetGroupRateLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupAiModelApiRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupModelLimits<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupModelLimits {
+    client: crate::Client,
     params: crate::params::GetGroupAiModelApiRateLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupModelLimits<'c> {
+impl GetGroupModelLimits {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -289,8 +291,8 @@ impl<'c> GetGroupModelLimits<'c> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedAtlasAiModelRateLimitsResponse,
@@ -307,7 +309,7 @@ impl<'c> GetGroupModelLimits<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::AiModelRateLimitResponse> {
+    ) -> crate::pagination::Items<crate::models::AiModelRateLimitResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -316,7 +318,8 @@ impl<'c> GetGroupModelLimits<'c> {
     ) -> Result<Vec<crate::models::AiModelRateLimitResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiRateLimits", crate ::path_segment(& crate
@@ -332,7 +335,7 @@ impl<'c> GetGroupModelLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAiModelApiRateLimits",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits",
@@ -344,10 +347,11 @@ impl<'c> GetGroupModelLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for GetGroupModelLimits<'_> {
+impl crate::pagination::Pageable for GetGroupModelLimits {
     type Page = crate::models::PaginatedAtlasAiModelRateLimitsResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -359,7 +363,7 @@ impl crate::pagination::Pageable for GetGroupModelLimits<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -378,12 +382,12 @@ impl crate::pagination::Pageable for GetGroupModelLimits<'_> {
 /// A `getOrgAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgRateLimits<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgRateLimits {
+    client: crate::Client,
     params: crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgRateLimits<'c> {
+impl GetOrgRateLimits {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -418,8 +422,8 @@ impl<'c> GetOrgRateLimits<'c> {
         crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
             response.json()
@@ -431,7 +435,8 @@ impl<'c> GetOrgRateLimits<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
@@ -445,7 +450,7 @@ impl<'c> GetOrgRateLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
@@ -457,18 +462,19 @@ impl<'c> GetOrgRateLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgAiModelApiRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgModelLimits<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgModelLimits {
+    client: crate::Client,
     params: crate::params::GetOrgAiModelApiRateLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgModelLimits<'c> {
+impl GetOrgModelLimits {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -513,8 +519,8 @@ impl<'c> GetOrgModelLimits<'c> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedAtlasAiModelRateLimitsResponse,
@@ -531,7 +537,7 @@ impl<'c> GetOrgModelLimits<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::AiModelRateLimitResponse> {
+    ) -> crate::pagination::Items<crate::models::AiModelRateLimitResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -540,7 +546,8 @@ impl<'c> GetOrgModelLimits<'c> {
     ) -> Result<Vec<crate::models::AiModelRateLimitResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/aiModelApiRateLimits", crate ::path_segment(& crate
@@ -556,7 +563,7 @@ impl<'c> GetOrgModelLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgAiModelApiRateLimits",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiRateLimits",
@@ -568,10 +575,11 @@ impl<'c> GetOrgModelLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for GetOrgModelLimits<'_> {
+impl crate::pagination::Pageable for GetOrgModelLimits {
     type Page = crate::models::PaginatedAtlasAiModelRateLimitsResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -583,7 +591,7 @@ impl crate::pagination::Pageable for GetOrgModelLimits<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -602,12 +610,12 @@ impl crate::pagination::Pageable for GetOrgModelLimits<'_> {
 /// A `resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ResetGroupModelLimits<'c> {
-    client: &'c crate::Client,
+pub struct ResetGroupModelLimits {
+    client: crate::Client,
     params: crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> ResetGroupModelLimits<'c> {
+impl ResetGroupModelLimits {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -642,8 +650,8 @@ impl<'c> ResetGroupModelLimits<'c> {
         crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
             response.json()
@@ -655,7 +663,8 @@ impl<'c> ResetGroupModelLimits<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits:reset",
@@ -669,7 +678,7 @@ impl<'c> ResetGroupModelLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset",
@@ -681,18 +690,19 @@ impl<'c> ResetGroupModelLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `resetGroupAiModelApiRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ResetGroupRateLimits<'c> {
-    client: &'c crate::Client,
+pub struct ResetGroupRateLimits {
+    client: crate::Client,
     params: crate::params::ResetGroupAiModelApiRateLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> ResetGroupRateLimits<'c> {
+impl ResetGroupRateLimits {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -727,8 +737,8 @@ impl<'c> ResetGroupRateLimits<'c> {
         crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedAtlasAiModelRateLimitsResponse,
@@ -741,7 +751,8 @@ impl<'c> ResetGroupRateLimits<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiRateLimits:reset", crate ::path_segment(&
@@ -751,7 +762,7 @@ impl<'c> ResetGroupRateLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "resetGroupAiModelApiRateLimits",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits:reset",
@@ -763,19 +774,20 @@ impl<'c> ResetGroupRateLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupRateLimits<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupRateLimits {
+    client: crate::Client,
     params: crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
     body: Option<crate::models::AiModelsRateLimitUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupRateLimits<'c> {
+impl UpdateGroupRateLimits {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -810,8 +822,8 @@ impl<'c> UpdateGroupRateLimits<'c> {
         crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
             response.json()
@@ -823,7 +835,8 @@ impl<'c> UpdateGroupRateLimits<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
@@ -850,7 +863,7 @@ impl<'c> UpdateGroupRateLimits<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
@@ -862,6 +875,7 @@ impl<'c> UpdateGroupRateLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -22,9 +22,9 @@ impl<'c> AlertConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupAlertsConfig,
-    ) -> CreateAlertConfig<'c> {
+    ) -> CreateAlertConfig {
         CreateAlertConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupAlertConfigParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -41,9 +41,9 @@ impl<'c> AlertConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
-    ) -> DeleteAlertConfig<'c> {
+    ) -> DeleteAlertConfig {
         DeleteAlertConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupAlertConfigParams::new(
                 group_id,
                 alert_config_id,
@@ -62,9 +62,9 @@ impl<'c> AlertConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_id: crate::models::ObjectId,
-    ) -> GetAlertConfigs<'c> {
+    ) -> GetAlertConfigs {
         GetAlertConfigs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAlertAlertConfigsParams::new(
                 group_id,
                 alert_id,
@@ -83,9 +83,9 @@ impl<'c> AlertConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
-    ) -> GetAlertConfig<'c> {
+    ) -> GetAlertConfig {
         GetAlertConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAlertConfigParams::new(
                 group_id,
                 alert_config_id,
@@ -98,9 +98,9 @@ impl<'c> AlertConfigurations<'c> {
     /// Get all field names that the `matchers.fieldName` parameter accepts when you create or update an Alert Configuration. You can successfully call this endpoint with any assigned role.
     ///
     /// `GET /api/atlas/v2/alertConfigs/matchers/fieldNames` (`listAlertConfigMatcherFieldNames`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/listAlertConfigMatcherFieldNames).
-    pub fn list_matcher_field_names(&self) -> ListMatcherFieldNames<'c> {
+    pub fn list_matcher_field_names(&self) -> ListMatcherFieldNames {
         ListMatcherFieldNames {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListAlertConfigMatcherFieldNamesParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -115,9 +115,9 @@ impl<'c> AlertConfigurations<'c> {
     pub fn list_alert_configs(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListAlertConfigs<'c> {
+    ) -> ListAlertConfigs {
         ListAlertConfigs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupAlertConfigsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -136,9 +136,9 @@ impl<'c> AlertConfigurations<'c> {
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
         body: crate::models::AlertsToggle,
-    ) -> ToggleAlertConfig<'c> {
+    ) -> ToggleAlertConfig {
         ToggleAlertConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ToggleGroupAlertConfigParams::new(
                 group_id,
                 alert_config_id,
@@ -161,9 +161,9 @@ impl<'c> AlertConfigurations<'c> {
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
         body: crate::models::GroupAlertsConfig,
-    ) -> UpdateAlertConfig<'c> {
+    ) -> UpdateAlertConfig {
         UpdateAlertConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupAlertConfigParams::new(
                 group_id,
                 alert_config_id,
@@ -176,13 +176,13 @@ impl<'c> AlertConfigurations<'c> {
 /// A `createGroupAlertConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateAlertConfig<'c> {
-    client: &'c crate::Client,
+pub struct CreateAlertConfig {
+    client: crate::Client,
     params: crate::params::CreateGroupAlertConfigParams,
     body: Option<crate::models::GroupAlertsConfig>,
     options: crate::CallOptions,
 }
-impl<'c> CreateAlertConfig<'c> {
+impl CreateAlertConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -212,8 +212,8 @@ impl<'c> CreateAlertConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupAlertsConfig>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupAlertsConfig, crate::Error> = {
             response.json()
@@ -225,7 +225,8 @@ impl<'c> CreateAlertConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alertConfigs", crate ::path_segment(& crate
@@ -248,7 +249,7 @@ impl<'c> CreateAlertConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupAlertConfig",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs",
@@ -260,18 +261,19 @@ impl<'c> CreateAlertConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupAlertConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteAlertConfig<'c> {
-    client: &'c crate::Client,
+pub struct DeleteAlertConfig {
+    client: crate::Client,
     params: crate::params::DeleteGroupAlertConfigParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteAlertConfig<'c> {
+impl DeleteAlertConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -301,8 +303,8 @@ impl<'c> DeleteAlertConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -317,7 +319,8 @@ impl<'c> DeleteAlertConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alertConfigs/{}", crate ::path_segment(& crate
@@ -328,7 +331,7 @@ impl<'c> DeleteAlertConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupAlertConfig",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
@@ -340,18 +343,19 @@ impl<'c> DeleteAlertConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupAlertAlertConfigs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAlertConfigs<'c> {
-    client: &'c crate::Client,
+pub struct GetAlertConfigs {
+    client: crate::Client,
     params: crate::params::GetGroupAlertAlertConfigsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAlertConfigs<'c> {
+impl GetAlertConfigs {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -401,8 +405,8 @@ impl<'c> GetAlertConfigs<'c> {
         crate::TypedResponse<crate::models::PaginatedAlertConfigView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAlertConfigView, crate::Error> = {
             response.json()
@@ -416,9 +420,7 @@ impl<'c> GetAlertConfigs<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::GroupAlertsConfig> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::GroupAlertsConfig> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -427,7 +429,8 @@ impl<'c> GetAlertConfigs<'c> {
     ) -> Result<Vec<crate::models::GroupAlertsConfig>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alerts/{}/alertConfigs", crate ::path_segment(&
@@ -449,7 +452,7 @@ impl<'c> GetAlertConfigs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAlertAlertConfigs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}/alertConfigs",
@@ -461,10 +464,11 @@ impl<'c> GetAlertConfigs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for GetAlertConfigs<'_> {
+impl crate::pagination::Pageable for GetAlertConfigs {
     type Page = crate::models::PaginatedAlertConfigView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -476,7 +480,7 @@ impl crate::pagination::Pageable for GetAlertConfigs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -492,12 +496,12 @@ impl crate::pagination::Pageable for GetAlertConfigs<'_> {
 /// A `getGroupAlertConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAlertConfig<'c> {
-    client: &'c crate::Client,
+pub struct GetAlertConfig {
+    client: crate::Client,
     params: crate::params::GetGroupAlertConfigParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAlertConfig<'c> {
+impl GetAlertConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -527,8 +531,8 @@ impl<'c> GetAlertConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupAlertsConfig>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupAlertsConfig, crate::Error> = {
             response.json()
@@ -540,7 +544,8 @@ impl<'c> GetAlertConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alertConfigs/{}", crate ::path_segment(& crate
@@ -551,7 +556,7 @@ impl<'c> GetAlertConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAlertConfig",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
@@ -563,18 +568,19 @@ impl<'c> GetAlertConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listAlertConfigMatcherFieldNames` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListMatcherFieldNames<'c> {
-    client: &'c crate::Client,
+pub struct ListMatcherFieldNames {
+    client: crate::Client,
     params: crate::params::ListAlertConfigMatcherFieldNamesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListMatcherFieldNames<'c> {
+impl ListMatcherFieldNames {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -609,8 +615,8 @@ impl<'c> ListMatcherFieldNames<'c> {
         crate::TypedResponse<Vec<crate::models::MatcherFieldView>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::MatcherFieldView>, crate::Error> = {
             response.json()
@@ -622,14 +628,15 @@ impl<'c> ListMatcherFieldNames<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2/alertConfigs/matchers/fieldNames");
         let query = Vec::new();
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listAlertConfigMatcherFieldNames",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/alertConfigs/matchers/fieldNames",
@@ -641,18 +648,19 @@ impl<'c> ListMatcherFieldNames<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupAlertConfigs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListAlertConfigs<'c> {
-    client: &'c crate::Client,
+pub struct ListAlertConfigs {
+    client: crate::Client,
     params: crate::params::ListGroupAlertConfigsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListAlertConfigs<'c> {
+impl ListAlertConfigs {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -702,8 +710,8 @@ impl<'c> ListAlertConfigs<'c> {
         crate::TypedResponse<crate::models::PaginatedAlertConfigView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAlertConfigView, crate::Error> = {
             response.json()
@@ -717,9 +725,7 @@ impl<'c> ListAlertConfigs<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::GroupAlertsConfig> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::GroupAlertsConfig> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -728,7 +734,8 @@ impl<'c> ListAlertConfigs<'c> {
     ) -> Result<Vec<crate::models::GroupAlertsConfig>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alertConfigs", crate ::path_segment(& crate
@@ -749,7 +756,7 @@ impl<'c> ListAlertConfigs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupAlertConfigs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs",
@@ -761,10 +768,11 @@ impl<'c> ListAlertConfigs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListAlertConfigs<'_> {
+impl crate::pagination::Pageable for ListAlertConfigs {
     type Page = crate::models::PaginatedAlertConfigView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -776,7 +784,7 @@ impl crate::pagination::Pageable for ListAlertConfigs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -792,13 +800,13 @@ impl crate::pagination::Pageable for ListAlertConfigs<'_> {
 /// A `toggleGroupAlertConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ToggleAlertConfig<'c> {
-    client: &'c crate::Client,
+pub struct ToggleAlertConfig {
+    client: crate::Client,
     params: crate::params::ToggleGroupAlertConfigParams,
     body: Option<crate::models::AlertsToggle>,
     options: crate::CallOptions,
 }
-impl<'c> ToggleAlertConfig<'c> {
+impl ToggleAlertConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -828,8 +836,8 @@ impl<'c> ToggleAlertConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupAlertsConfig>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupAlertsConfig, crate::Error> = {
             response.json()
@@ -841,7 +849,8 @@ impl<'c> ToggleAlertConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alertConfigs/{}", crate ::path_segment(& crate
@@ -865,7 +874,7 @@ impl<'c> ToggleAlertConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "toggleGroupAlertConfig",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
@@ -877,19 +886,20 @@ impl<'c> ToggleAlertConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupAlertConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateAlertConfig<'c> {
-    client: &'c crate::Client,
+pub struct UpdateAlertConfig {
+    client: crate::Client,
     params: crate::params::UpdateGroupAlertConfigParams,
     body: Option<crate::models::GroupAlertsConfig>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateAlertConfig<'c> {
+impl UpdateAlertConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -919,8 +929,8 @@ impl<'c> UpdateAlertConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupAlertsConfig>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupAlertsConfig, crate::Error> = {
             response.json()
@@ -932,7 +942,8 @@ impl<'c> UpdateAlertConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alertConfigs/{}", crate ::path_segment(& crate
@@ -956,7 +967,7 @@ impl<'c> UpdateAlertConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupAlertConfig",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
@@ -968,6 +979,7 @@ impl<'c> UpdateAlertConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

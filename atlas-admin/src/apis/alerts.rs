@@ -23,9 +23,9 @@ impl<'c> Alerts<'c> {
         group_id: crate::models::ObjectId,
         alert_id: crate::models::ObjectId,
         body: crate::models::AcknowledgeAlert,
-    ) -> AcknowledgeAlert<'c> {
+    ) -> AcknowledgeAlert {
         AcknowledgeAlert {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AcknowledgeGroupAlertParams::new(group_id, alert_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -43,9 +43,9 @@ impl<'c> Alerts<'c> {
         group_id: crate::models::ObjectId,
         alert_id: crate::models::ObjectId,
         body: crate::models::AlertView,
-    ) -> AcknowledgeAlertV20230101<'c> {
+    ) -> AcknowledgeAlertV20230101 {
         AcknowledgeAlertV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AcknowledgeGroupAlertParams::new(group_id, alert_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -62,9 +62,9 @@ impl<'c> Alerts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_id: crate::models::ObjectId,
-    ) -> GetAlert<'c> {
+    ) -> GetAlert {
         GetAlert {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAlertParams::new(group_id, alert_id),
             options: crate::CallOptions::default(),
         }
@@ -80,9 +80,9 @@ impl<'c> Alerts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
-    ) -> GetAlertConfigAlerts<'c> {
+    ) -> GetAlertConfigAlerts {
         GetAlertConfigAlerts {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAlertConfigAlertsParams::new(
                 group_id,
                 alert_config_id,
@@ -97,9 +97,9 @@ impl<'c> Alerts<'c> {
     /// This resource remains under revision and may change.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/alerts` (`listGroupAlerts`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/listGroupAlerts).
-    pub fn list_alerts(&self, group_id: crate::models::ObjectId) -> ListAlerts<'c> {
+    pub fn list_alerts(&self, group_id: crate::models::ObjectId) -> ListAlerts {
         ListAlerts {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupAlertsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -108,13 +108,13 @@ impl<'c> Alerts<'c> {
 /// A `acknowledgeGroupAlert` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AcknowledgeAlert<'c> {
-    client: &'c crate::Client,
+pub struct AcknowledgeAlert {
+    client: crate::Client,
     params: crate::params::AcknowledgeGroupAlertParams,
     body: Option<crate::models::AcknowledgeAlert>,
     options: crate::CallOptions,
 }
-impl<'c> AcknowledgeAlert<'c> {
+impl AcknowledgeAlert {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -149,8 +149,8 @@ impl<'c> AcknowledgeAlert<'c> {
         crate::TypedResponse<crate::models::AlertViewForNdsGroup>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AlertViewForNdsGroup, crate::Error> = {
             response.json()
@@ -162,7 +162,8 @@ impl<'c> AcknowledgeAlert<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alerts/{}", crate ::path_segment(& crate
@@ -186,7 +187,7 @@ impl<'c> AcknowledgeAlert<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "acknowledgeGroupAlert",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}",
@@ -198,19 +199,20 @@ impl<'c> AcknowledgeAlert<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `acknowledgeGroupAlert` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AcknowledgeAlertV20230101<'c> {
-    client: &'c crate::Client,
+pub struct AcknowledgeAlertV20230101 {
+    client: crate::Client,
     params: crate::params::AcknowledgeGroupAlertParams,
     body: Option<crate::models::AlertView>,
     options: crate::CallOptions,
 }
-impl<'c> AcknowledgeAlertV20230101<'c> {
+impl AcknowledgeAlertV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -245,8 +247,8 @@ impl<'c> AcknowledgeAlertV20230101<'c> {
         crate::TypedResponse<crate::models::AlertViewForNdsGroup>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AlertViewForNdsGroup, crate::Error> = {
             response.json()
@@ -258,7 +260,8 @@ impl<'c> AcknowledgeAlertV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alerts/{}", crate ::path_segment(& crate
@@ -282,7 +285,7 @@ impl<'c> AcknowledgeAlertV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "acknowledgeGroupAlert",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}",
@@ -294,18 +297,19 @@ impl<'c> AcknowledgeAlertV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupAlert` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAlert<'c> {
-    client: &'c crate::Client,
+pub struct GetAlert {
+    client: crate::Client,
     params: crate::params::GetGroupAlertParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAlert<'c> {
+impl GetAlert {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupAlertParams) -> Self {
         self.params = params;
@@ -337,8 +341,8 @@ impl<'c> GetAlert<'c> {
         crate::TypedResponse<crate::models::AlertViewForNdsGroup>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AlertViewForNdsGroup, crate::Error> = {
             response.json()
@@ -350,7 +354,8 @@ impl<'c> GetAlert<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alerts/{}", crate ::path_segment(& crate
@@ -361,7 +366,7 @@ impl<'c> GetAlert<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAlert",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}",
@@ -373,18 +378,19 @@ impl<'c> GetAlert<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupAlertConfigAlerts` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAlertConfigAlerts<'c> {
-    client: &'c crate::Client,
+pub struct GetAlertConfigAlerts {
+    client: crate::Client,
     params: crate::params::GetGroupAlertConfigAlertsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAlertConfigAlerts<'c> {
+impl GetAlertConfigAlerts {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -429,8 +435,8 @@ impl<'c> GetAlertConfigAlerts<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PaginatedAlertView>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAlertView, crate::Error> = {
             response.json()
@@ -446,7 +452,7 @@ impl<'c> GetAlertConfigAlerts<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::AlertViewForNdsGroup> {
+    ) -> crate::pagination::Items<crate::models::AlertViewForNdsGroup> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -455,7 +461,8 @@ impl<'c> GetAlertConfigAlerts<'c> {
     ) -> Result<Vec<crate::models::AlertViewForNdsGroup>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alertConfigs/{}/alerts", crate ::path_segment(&
@@ -477,7 +484,7 @@ impl<'c> GetAlertConfigAlerts<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAlertConfigAlerts",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}/alerts",
@@ -489,10 +496,11 @@ impl<'c> GetAlertConfigAlerts<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for GetAlertConfigAlerts<'_> {
+impl crate::pagination::Pageable for GetAlertConfigAlerts {
     type Page = crate::models::PaginatedAlertView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -504,7 +512,7 @@ impl crate::pagination::Pageable for GetAlertConfigAlerts<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -520,12 +528,12 @@ impl crate::pagination::Pageable for GetAlertConfigAlerts<'_> {
 /// A `listGroupAlerts` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListAlerts<'c> {
-    client: &'c crate::Client,
+pub struct ListAlerts {
+    client: crate::Client,
     params: crate::params::ListGroupAlertsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListAlerts<'c> {
+impl ListAlerts {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -572,8 +580,8 @@ impl<'c> ListAlerts<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PaginatedAlertView>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAlertView, crate::Error> = {
             response.json()
@@ -589,7 +597,7 @@ impl<'c> ListAlerts<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::AlertViewForNdsGroup> {
+    ) -> crate::pagination::Items<crate::models::AlertViewForNdsGroup> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -598,7 +606,8 @@ impl<'c> ListAlerts<'c> {
     ) -> Result<Vec<crate::models::AlertViewForNdsGroup>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/alerts", crate ::path_segment(& crate
@@ -620,7 +629,7 @@ impl<'c> ListAlerts<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupAlerts",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/alerts",
@@ -632,10 +641,11 @@ impl<'c> ListAlerts<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListAlerts<'_> {
+impl crate::pagination::Pageable for ListAlerts {
     type Page = crate::models::PaginatedAlertView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -647,7 +657,7 @@ impl crate::pagination::Pageable for ListAlerts<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

@@ -22,9 +22,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterSearchIndex,
-    ) -> CreateClusterFtsIndex<'c> {
+    ) -> CreateClusterFtsIndex {
         CreateClusterFtsIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
@@ -43,9 +43,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiSearchDeploymentRequestView,
-    ) -> CreateClusterSearchDeployment<'c> {
+    ) -> CreateClusterSearchDeployment {
         CreateClusterSearchDeployment {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -64,9 +64,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiSearchDeploymentRequestView,
-    ) -> CreateClusterSearchDeploymentV20230101<'c> {
+    ) -> CreateClusterSearchDeploymentV20230101 {
         CreateClusterSearchDeploymentV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -85,9 +85,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::SearchIndexCreateRequest,
-    ) -> CreateClusterSearchIndex<'c> {
+    ) -> CreateClusterSearchIndex {
         CreateClusterSearchIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
@@ -107,9 +107,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
-    ) -> DeleteClusterFtsIndex<'c> {
+    ) -> DeleteClusterFtsIndex {
         DeleteClusterFtsIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
@@ -127,9 +127,9 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterSearchDeployment<'c> {
+    ) -> DeleteClusterSearchDeployment {
         DeleteClusterSearchDeployment {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -146,9 +146,9 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterSearchDeploymentV20230101<'c> {
+    ) -> DeleteClusterSearchDeploymentV20230101 {
         DeleteClusterSearchDeploymentV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -166,9 +166,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
-    ) -> DeleteClusterSearchIndex<'c> {
+    ) -> DeleteClusterSearchIndex {
         DeleteClusterSearchIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
@@ -189,9 +189,9 @@ impl<'c> AtlasSearch<'c> {
         database_name: String,
         collection_name: String,
         index_name: String,
-    ) -> DeleteIndexByName<'c> {
+    ) -> DeleteIndexByName {
         DeleteIndexByName {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterSearchIndexByNameParams::new(
                 group_id,
                 cluster_name,
@@ -213,9 +213,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
-    ) -> GetClusterFtsIndex<'c> {
+    ) -> GetClusterFtsIndex {
         GetClusterFtsIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
@@ -233,9 +233,9 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSearchDeployment<'c> {
+    ) -> GetClusterSearchDeployment {
         GetClusterSearchDeployment {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -252,9 +252,9 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSearchDeploymentV20230101<'c> {
+    ) -> GetClusterSearchDeploymentV20230101 {
         GetClusterSearchDeploymentV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -271,9 +271,9 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSearchDeploymentV20240530<'c> {
+    ) -> GetClusterSearchDeploymentV20240530 {
         GetClusterSearchDeploymentV20240530 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -291,9 +291,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
-    ) -> GetClusterSearchIndex<'c> {
+    ) -> GetClusterSearchIndex {
         GetClusterSearchIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
@@ -314,9 +314,9 @@ impl<'c> AtlasSearch<'c> {
         database_name: String,
         collection_name: String,
         index_name: String,
-    ) -> GetIndexByName<'c> {
+    ) -> GetIndexByName {
         GetIndexByName {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterSearchIndexByNameParams::new(
                 group_id,
                 cluster_name,
@@ -339,9 +339,9 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
         database_name: String,
         collection_name: String,
-    ) -> ListClusterFtsIndex<'c> {
+    ) -> ListClusterFtsIndex {
         ListClusterFtsIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
@@ -362,9 +362,9 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
         database_name: String,
         collection_name: String,
-    ) -> ListSearchIndex<'c> {
+    ) -> ListSearchIndex {
         ListSearchIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
@@ -383,9 +383,9 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterSearchIndexes<'c> {
+    ) -> ListClusterSearchIndexes {
         ListClusterSearchIndexes {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterSearchIndexesParams::new(
                 group_id,
                 cluster_name,
@@ -405,9 +405,9 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
         body: crate::models::ClusterSearchIndex,
-    ) -> UpdateClusterFtsIndex<'c> {
+    ) -> UpdateClusterFtsIndex {
         UpdateClusterFtsIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
@@ -427,9 +427,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiSearchDeploymentRequestView,
-    ) -> UpdateClusterSearchDeployment<'c> {
+    ) -> UpdateClusterSearchDeployment {
         UpdateClusterSearchDeployment {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -448,9 +448,9 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiSearchDeploymentRequestView,
-    ) -> UpdateClusterSearchDeploymentV20230101<'c> {
+    ) -> UpdateClusterSearchDeploymentV20230101 {
         UpdateClusterSearchDeploymentV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
@@ -470,9 +470,9 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
         body: crate::models::SearchIndexUpdateRequest,
-    ) -> UpdateClusterSearchIndex<'c> {
+    ) -> UpdateClusterSearchIndex {
         UpdateClusterSearchIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
@@ -495,9 +495,9 @@ impl<'c> AtlasSearch<'c> {
         collection_name: String,
         index_name: String,
         body: crate::models::SearchIndexUpdateRequest,
-    ) -> UpdateIndexByName<'c> {
+    ) -> UpdateIndexByName {
         UpdateIndexByName {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterSearchIndexByNameParams::new(
                 group_id,
                 cluster_name,
@@ -513,13 +513,13 @@ impl<'c> AtlasSearch<'c> {
 /// A `createGroupClusterFtsIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateClusterFtsIndex<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterFtsIndex {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterFtsIndexParams,
     body: Option<crate::models::ClusterSearchIndex>,
     options: crate::CallOptions,
 }
-impl<'c> CreateClusterFtsIndex<'c> {
+impl CreateClusterFtsIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -549,8 +549,8 @@ impl<'c> CreateClusterFtsIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
             response.json()
@@ -562,7 +562,8 @@ impl<'c> CreateClusterFtsIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes", crate ::path_segment(&
@@ -586,7 +587,7 @@ impl<'c> CreateClusterFtsIndex<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterFtsIndex",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes",
@@ -598,19 +599,20 @@ impl<'c> CreateClusterFtsIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateClusterSearchDeployment<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterSearchDeployment {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
     options: crate::CallOptions,
 }
-impl<'c> CreateClusterSearchDeployment<'c> {
+impl CreateClusterSearchDeployment {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -645,8 +647,8 @@ impl<'c> CreateClusterSearchDeployment<'c> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -659,7 +661,8 @@ impl<'c> CreateClusterSearchDeployment<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -683,7 +686,7 @@ impl<'c> CreateClusterSearchDeployment<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterSearchDeployment",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -695,19 +698,20 @@ impl<'c> CreateClusterSearchDeployment<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateClusterSearchDeploymentV20230101<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterSearchDeploymentV20230101 {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
     options: crate::CallOptions,
 }
-impl<'c> CreateClusterSearchDeploymentV20230101<'c> {
+impl CreateClusterSearchDeploymentV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -742,8 +746,8 @@ impl<'c> CreateClusterSearchDeploymentV20230101<'c> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -756,7 +760,8 @@ impl<'c> CreateClusterSearchDeploymentV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -780,7 +785,7 @@ impl<'c> CreateClusterSearchDeploymentV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterSearchDeployment",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -792,19 +797,20 @@ impl<'c> CreateClusterSearchDeploymentV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterSearchIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateClusterSearchIndex<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterSearchIndex {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterSearchIndexParams,
     body: Option<crate::models::SearchIndexCreateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateClusterSearchIndex<'c> {
+impl CreateClusterSearchIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -834,8 +840,8 @@ impl<'c> CreateClusterSearchIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
             response.json()
@@ -847,7 +853,8 @@ impl<'c> CreateClusterSearchIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes", crate ::path_segment(&
@@ -871,7 +878,7 @@ impl<'c> CreateClusterSearchIndex<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterSearchIndex",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes",
@@ -883,18 +890,19 @@ impl<'c> CreateClusterSearchIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterFtsIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterFtsIndex<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterFtsIndex {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterFtsIndexParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterFtsIndex<'c> {
+impl DeleteClusterFtsIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -924,8 +932,8 @@ impl<'c> DeleteClusterFtsIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -940,7 +948,8 @@ impl<'c> DeleteClusterFtsIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
@@ -952,7 +961,7 @@ impl<'c> DeleteClusterFtsIndex<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterFtsIndex",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
@@ -964,18 +973,19 @@ impl<'c> DeleteClusterFtsIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterSearchDeployment<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterSearchDeployment {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterSearchDeploymentParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterSearchDeployment<'c> {
+impl DeleteClusterSearchDeployment {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1005,8 +1015,8 @@ impl<'c> DeleteClusterSearchDeployment<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1021,7 +1031,8 @@ impl<'c> DeleteClusterSearchDeployment<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -1032,7 +1043,7 @@ impl<'c> DeleteClusterSearchDeployment<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterSearchDeployment",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -1044,18 +1055,19 @@ impl<'c> DeleteClusterSearchDeployment<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterSearchDeploymentV20230101<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterSearchDeploymentV20230101 {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterSearchDeploymentParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterSearchDeploymentV20230101<'c> {
+impl DeleteClusterSearchDeploymentV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1085,8 +1097,8 @@ impl<'c> DeleteClusterSearchDeploymentV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1101,7 +1113,8 @@ impl<'c> DeleteClusterSearchDeploymentV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -1112,7 +1125,7 @@ impl<'c> DeleteClusterSearchDeploymentV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterSearchDeployment",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -1124,18 +1137,19 @@ impl<'c> DeleteClusterSearchDeploymentV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterSearchIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterSearchIndex<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterSearchIndex {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterSearchIndexParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterSearchIndex<'c> {
+impl DeleteClusterSearchIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1165,8 +1179,8 @@ impl<'c> DeleteClusterSearchIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1181,7 +1195,8 @@ impl<'c> DeleteClusterSearchIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
@@ -1193,7 +1208,7 @@ impl<'c> DeleteClusterSearchIndex<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterSearchIndex",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
@@ -1205,18 +1220,19 @@ impl<'c> DeleteClusterSearchIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteIndexByName<'c> {
-    client: &'c crate::Client,
+pub struct DeleteIndexByName {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterSearchIndexByNameParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteIndexByName<'c> {
+impl DeleteIndexByName {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1246,8 +1262,8 @@ impl<'c> DeleteIndexByName<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1262,7 +1278,8 @@ impl<'c> DeleteIndexByName<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
@@ -1277,7 +1294,7 @@ impl<'c> DeleteIndexByName<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterSearchIndexByName",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
@@ -1289,18 +1306,19 @@ impl<'c> DeleteIndexByName<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterFtsIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterFtsIndex<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterFtsIndex {
+    client: crate::Client,
     params: crate::params::GetGroupClusterFtsIndexParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterFtsIndex<'c> {
+impl GetClusterFtsIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1330,8 +1348,8 @@ impl<'c> GetClusterFtsIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
             response.json()
@@ -1343,7 +1361,8 @@ impl<'c> GetClusterFtsIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
@@ -1355,7 +1374,7 @@ impl<'c> GetClusterFtsIndex<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterFtsIndex",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
@@ -1367,18 +1386,19 @@ impl<'c> GetClusterFtsIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterSearchDeployment<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterSearchDeployment {
+    client: crate::Client,
     params: crate::params::GetGroupClusterSearchDeploymentParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterSearchDeployment<'c> {
+impl GetClusterSearchDeployment {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1413,8 +1433,8 @@ impl<'c> GetClusterSearchDeployment<'c> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -1427,7 +1447,8 @@ impl<'c> GetClusterSearchDeployment<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -1438,7 +1459,7 @@ impl<'c> GetClusterSearchDeployment<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterSearchDeployment",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -1450,18 +1471,19 @@ impl<'c> GetClusterSearchDeployment<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterSearchDeploymentV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterSearchDeploymentV20230101 {
+    client: crate::Client,
     params: crate::params::GetGroupClusterSearchDeploymentParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterSearchDeploymentV20230101<'c> {
+impl GetClusterSearchDeploymentV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1496,8 +1518,8 @@ impl<'c> GetClusterSearchDeploymentV20230101<'c> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -1510,7 +1532,8 @@ impl<'c> GetClusterSearchDeploymentV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -1521,7 +1544,7 @@ impl<'c> GetClusterSearchDeploymentV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterSearchDeployment",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -1533,18 +1556,19 @@ impl<'c> GetClusterSearchDeploymentV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterSearchDeploymentV20240530<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterSearchDeploymentV20240530 {
+    client: crate::Client,
     params: crate::params::GetGroupClusterSearchDeploymentParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterSearchDeploymentV20240530<'c> {
+impl GetClusterSearchDeploymentV20240530 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1579,8 +1603,8 @@ impl<'c> GetClusterSearchDeploymentV20240530<'c> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -1593,7 +1617,8 @@ impl<'c> GetClusterSearchDeploymentV20240530<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -1604,7 +1629,7 @@ impl<'c> GetClusterSearchDeploymentV20240530<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterSearchDeployment",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -1616,18 +1641,19 @@ impl<'c> GetClusterSearchDeploymentV20240530<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterSearchIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterSearchIndex<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterSearchIndex {
+    client: crate::Client,
     params: crate::params::GetGroupClusterSearchIndexParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterSearchIndex<'c> {
+impl GetClusterSearchIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1657,8 +1683,8 @@ impl<'c> GetClusterSearchIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
             response.json()
@@ -1670,7 +1696,8 @@ impl<'c> GetClusterSearchIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
@@ -1682,7 +1709,7 @@ impl<'c> GetClusterSearchIndex<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterSearchIndex",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
@@ -1694,18 +1721,19 @@ impl<'c> GetClusterSearchIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetIndexByName<'c> {
-    client: &'c crate::Client,
+pub struct GetIndexByName {
+    client: crate::Client,
     params: crate::params::GetGroupClusterSearchIndexByNameParams,
     options: crate::CallOptions,
 }
-impl<'c> GetIndexByName<'c> {
+impl GetIndexByName {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1735,8 +1763,8 @@ impl<'c> GetIndexByName<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
             response.json()
@@ -1748,7 +1776,8 @@ impl<'c> GetIndexByName<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
@@ -1763,7 +1792,7 @@ impl<'c> GetIndexByName<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterSearchIndexByName",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
@@ -1775,18 +1804,19 @@ impl<'c> GetIndexByName<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterFtsIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterFtsIndex<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterFtsIndex {
+    client: crate::Client,
     params: crate::params::ListGroupClusterFtsIndexParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterFtsIndex<'c> {
+impl ListClusterFtsIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1821,8 +1851,8 @@ impl<'c> ListClusterFtsIndex<'c> {
         crate::TypedResponse<Vec<crate::models::ClusterSearchIndex>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::ClusterSearchIndex>, crate::Error> = {
             response.json()
@@ -1834,7 +1864,8 @@ impl<'c> ListClusterFtsIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}/{}", crate
@@ -1848,7 +1879,7 @@ impl<'c> ListClusterFtsIndex<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterFtsIndex",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}",
@@ -1860,18 +1891,19 @@ impl<'c> ListClusterFtsIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterSearchIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListSearchIndex<'c> {
-    client: &'c crate::Client,
+pub struct ListSearchIndex {
+    client: crate::Client,
     params: crate::params::ListGroupClusterSearchIndexParams,
     options: crate::CallOptions,
 }
-impl<'c> ListSearchIndex<'c> {
+impl ListSearchIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1906,8 +1938,8 @@ impl<'c> ListSearchIndex<'c> {
         crate::TypedResponse<Vec<crate::models::SearchIndexResponse>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::SearchIndexResponse>, crate::Error> = {
             response.json()
@@ -1919,7 +1951,8 @@ impl<'c> ListSearchIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}", crate
@@ -1933,7 +1966,7 @@ impl<'c> ListSearchIndex<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterSearchIndex",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}",
@@ -1945,18 +1978,19 @@ impl<'c> ListSearchIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterSearchIndexes` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterSearchIndexes<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterSearchIndexes {
+    client: crate::Client,
     params: crate::params::ListGroupClusterSearchIndexesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterSearchIndexes<'c> {
+impl ListClusterSearchIndexes {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1991,8 +2025,8 @@ impl<'c> ListClusterSearchIndexes<'c> {
         crate::TypedResponse<Vec<crate::models::SearchIndexResponse>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::SearchIndexResponse>, crate::Error> = {
             response.json()
@@ -2004,7 +2038,8 @@ impl<'c> ListClusterSearchIndexes<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes", crate ::path_segment(&
@@ -2015,7 +2050,7 @@ impl<'c> ListClusterSearchIndexes<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterSearchIndexes",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes",
@@ -2027,19 +2062,20 @@ impl<'c> ListClusterSearchIndexes<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterFtsIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterFtsIndex<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterFtsIndex {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterFtsIndexParams,
     body: Option<crate::models::ClusterSearchIndex>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterFtsIndex<'c> {
+impl UpdateClusterFtsIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2069,8 +2105,8 @@ impl<'c> UpdateClusterFtsIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
             response.json()
@@ -2082,7 +2118,8 @@ impl<'c> UpdateClusterFtsIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
@@ -2107,7 +2144,7 @@ impl<'c> UpdateClusterFtsIndex<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterFtsIndex",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
@@ -2119,19 +2156,20 @@ impl<'c> UpdateClusterFtsIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterSearchDeployment<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterSearchDeployment {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterSearchDeployment<'c> {
+impl UpdateClusterSearchDeployment {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2166,8 +2204,8 @@ impl<'c> UpdateClusterSearchDeployment<'c> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -2180,7 +2218,8 @@ impl<'c> UpdateClusterSearchDeployment<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -2204,7 +2243,7 @@ impl<'c> UpdateClusterSearchDeployment<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterSearchDeployment",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -2216,19 +2255,20 @@ impl<'c> UpdateClusterSearchDeployment<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterSearchDeploymentV20230101<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterSearchDeploymentV20230101 {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterSearchDeploymentParams,
     body: Option<crate::models::ApiSearchDeploymentRequestView>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterSearchDeploymentV20230101<'c> {
+impl UpdateClusterSearchDeploymentV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2263,8 +2303,8 @@ impl<'c> UpdateClusterSearchDeploymentV20230101<'c> {
         crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiSearchDeploymentResponseView,
@@ -2277,7 +2317,8 @@ impl<'c> UpdateClusterSearchDeploymentV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
@@ -2301,7 +2342,7 @@ impl<'c> UpdateClusterSearchDeploymentV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterSearchDeployment",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
@@ -2313,19 +2354,20 @@ impl<'c> UpdateClusterSearchDeploymentV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterSearchIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterSearchIndex<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterSearchIndex {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterSearchIndexParams,
     body: Option<crate::models::SearchIndexUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterSearchIndex<'c> {
+impl UpdateClusterSearchIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2355,8 +2397,8 @@ impl<'c> UpdateClusterSearchIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
             response.json()
@@ -2368,7 +2410,8 @@ impl<'c> UpdateClusterSearchIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
@@ -2393,7 +2436,7 @@ impl<'c> UpdateClusterSearchIndex<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterSearchIndex",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
@@ -2405,19 +2448,20 @@ impl<'c> UpdateClusterSearchIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateIndexByName<'c> {
-    client: &'c crate::Client,
+pub struct UpdateIndexByName {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterSearchIndexByNameParams,
     body: Option<crate::models::SearchIndexUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateIndexByName<'c> {
+impl UpdateIndexByName {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2447,8 +2491,8 @@ impl<'c> UpdateIndexByName<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
             response.json()
@@ -2460,7 +2504,8 @@ impl<'c> UpdateIndexByName<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
@@ -2488,7 +2533,7 @@ impl<'c> UpdateIndexByName<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterSearchIndexByName",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
@@ -2500,6 +2545,7 @@ impl<'c> UpdateIndexByName<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -19,9 +19,9 @@ impl<'c> Auditing<'c> {
     pub fn get_group_audit_log(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupAuditLog<'c> {
+    ) -> GetGroupAuditLog {
         GetGroupAuditLog {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAuditLogParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -35,9 +35,9 @@ impl<'c> Auditing<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AuditLog,
-    ) -> UpdateAuditLog<'c> {
+    ) -> UpdateAuditLog {
         UpdateAuditLog {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupAuditLogParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -47,12 +47,12 @@ impl<'c> Auditing<'c> {
 /// A `getGroupAuditLog` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupAuditLog<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupAuditLog {
+    client: crate::Client,
     params: crate::params::GetGroupAuditLogParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupAuditLog<'c> {
+impl GetGroupAuditLog {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupAuditLogParams) -> Self {
         self.params = params;
@@ -79,8 +79,8 @@ impl<'c> GetGroupAuditLog<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::AuditLog>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AuditLog, crate::Error> = { response.json() };
         let value = value?;
@@ -90,7 +90,8 @@ impl<'c> GetGroupAuditLog<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/auditLog", crate ::path_segment(& crate
@@ -100,7 +101,7 @@ impl<'c> GetGroupAuditLog<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAuditLog",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/auditLog",
@@ -112,19 +113,20 @@ impl<'c> GetGroupAuditLog<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupAuditLog` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateAuditLog<'c> {
-    client: &'c crate::Client,
+pub struct UpdateAuditLog {
+    client: crate::Client,
     params: crate::params::UpdateGroupAuditLogParams,
     body: Option<crate::models::AuditLog>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateAuditLog<'c> {
+impl UpdateAuditLog {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -154,8 +156,8 @@ impl<'c> UpdateAuditLog<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::AuditLog>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AuditLog, crate::Error> = { response.json() };
         let value = value?;
@@ -165,7 +167,8 @@ impl<'c> UpdateAuditLog<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/auditLog", crate ::path_segment(& crate
@@ -188,7 +191,7 @@ impl<'c> UpdateAuditLog<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupAuditLog",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/auditLog",
@@ -200,6 +203,7 @@ impl<'c> UpdateAuditLog<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

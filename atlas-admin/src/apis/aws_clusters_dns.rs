@@ -19,9 +19,9 @@ impl<'c> AwsClustersDns<'c> {
     pub fn get_aws_custom_dns(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetAwsCustomDns<'c> {
+    ) -> GetAwsCustomDns {
         GetAwsCustomDns {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAwsCustomDnsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -35,9 +35,9 @@ impl<'c> AwsClustersDns<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AwsCustomDnsEnabledView,
-    ) -> ToggleAwsCustomDns<'c> {
+    ) -> ToggleAwsCustomDns {
         ToggleAwsCustomDns {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ToggleGroupAwsCustomDnsParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -47,12 +47,12 @@ impl<'c> AwsClustersDns<'c> {
 /// A `getGroupAwsCustomDns` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAwsCustomDns<'c> {
-    client: &'c crate::Client,
+pub struct GetAwsCustomDns {
+    client: crate::Client,
     params: crate::params::GetGroupAwsCustomDnsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAwsCustomDns<'c> {
+impl GetAwsCustomDns {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -87,8 +87,8 @@ impl<'c> GetAwsCustomDns<'c> {
         crate::TypedResponse<crate::models::AwsCustomDnsEnabledView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
             response.json()
@@ -100,7 +100,8 @@ impl<'c> GetAwsCustomDns<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
@@ -110,7 +111,7 @@ impl<'c> GetAwsCustomDns<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAwsCustomDns",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/awsCustomDNS",
@@ -122,19 +123,20 @@ impl<'c> GetAwsCustomDns<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `toggleGroupAwsCustomDns` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ToggleAwsCustomDns<'c> {
-    client: &'c crate::Client,
+pub struct ToggleAwsCustomDns {
+    client: crate::Client,
     params: crate::params::ToggleGroupAwsCustomDnsParams,
     body: Option<crate::models::AwsCustomDnsEnabledView>,
     options: crate::CallOptions,
 }
-impl<'c> ToggleAwsCustomDns<'c> {
+impl ToggleAwsCustomDns {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -169,8 +171,8 @@ impl<'c> ToggleAwsCustomDns<'c> {
         crate::TypedResponse<crate::models::AwsCustomDnsEnabledView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
             response.json()
@@ -182,7 +184,8 @@ impl<'c> ToggleAwsCustomDns<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
@@ -205,7 +208,7 @@ impl<'c> ToggleAwsCustomDns<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "toggleGroupAwsCustomDns",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/awsCustomDNS",
@@ -217,6 +220,7 @@ impl<'c> ToggleAwsCustomDns<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -21,9 +21,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         restore_job_id: crate::models::ObjectId,
-    ) -> CancelBackupRestoreJob<'c> {
+    ) -> CancelBackupRestoreJob {
         CancelBackupRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CancelGroupClusterBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -41,9 +41,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DiskBackupSnapshotExportBucketRequest,
-    ) -> CreateExportBucket<'c> {
+    ) -> CreateExportBucket {
         CreateExportBucket {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupBackupExportBucketParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -58,9 +58,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DiskBackupSnapshotAwsExportBucketRequest,
-    ) -> CreateExportBucketV20230101<'c> {
+    ) -> CreateExportBucketV20230101 {
         CreateExportBucketV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupBackupExportBucketParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -76,9 +76,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::AwsCloudProvider,
         body: crate::models::ObjectStoragePrivateEndpointRequest,
-    ) -> CreateBackupPrivateEndpoint<'c> {
+    ) -> CreateBackupPrivateEndpoint {
         CreateBackupPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupBackupPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
@@ -97,9 +97,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupExportJobRequest,
-    ) -> CreateBackupExport<'c> {
+    ) -> CreateBackupExport {
         CreateBackupExport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterBackupExportParams::new(
                 group_id,
                 cluster_name,
@@ -118,9 +118,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupSnapshotRestoreJob,
-    ) -> CreateBackupRestoreJob<'c> {
+    ) -> CreateBackupRestoreJob {
         CreateBackupRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -139,9 +139,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiAtlasCollectionRestoreJobRequest,
-    ) -> CreateCollectionRestoreJob<'c> {
+    ) -> CreateCollectionRestoreJob {
         CreateCollectionRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterCollectionRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -163,9 +163,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ServerlessBackupRestoreJob,
-    ) -> CreateServerlessRestoreJob<'c> {
+    ) -> CreateServerlessRestoreJob {
         CreateServerlessRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupServerlessBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -183,9 +183,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         export_bucket_id: crate::models::ObjectId,
-    ) -> DeleteExportBucket<'c> {
+    ) -> DeleteExportBucket {
         DeleteExportBucket {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupBackupExportBucketParams::new(
                 group_id,
                 export_bucket_id,
@@ -203,9 +203,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::AwsCloudProvider,
         endpoint_id: crate::models::ObjectId,
-    ) -> DeleteBackupPrivateEndpoint<'c> {
+    ) -> DeleteBackupPrivateEndpoint {
         DeleteBackupPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupBackupPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
@@ -223,9 +223,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterBackupSchedule<'c> {
+    ) -> DeleteClusterBackupSchedule {
         DeleteClusterBackupSchedule {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
@@ -242,9 +242,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterBackupScheduleV20230101<'c> {
+    ) -> DeleteClusterBackupScheduleV20230101 {
         DeleteClusterBackupScheduleV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
@@ -262,9 +262,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> DeleteClusterBackupSnapshot<'c> {
+    ) -> DeleteClusterBackupSnapshot {
         DeleteClusterBackupSnapshot {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterBackupSnapshotParams::new(
                 group_id,
                 cluster_name,
@@ -283,9 +283,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> DeleteBackupShardedCluster<'c> {
+    ) -> DeleteBackupShardedCluster {
         DeleteBackupShardedCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams::new(
                 group_id,
                 cluster_name,
@@ -302,9 +302,9 @@ impl<'c> CloudBackups<'c> {
     pub fn disable_compliance_policy(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DisableCompliancePolicy<'c> {
+    ) -> DisableCompliancePolicy {
         DisableCompliancePolicy {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DisableGroupBackupCompliancePolicyParams::new(
                 group_id,
             ),
@@ -319,9 +319,9 @@ impl<'c> CloudBackups<'c> {
     pub fn get_compliance_policy(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetCompliancePolicy<'c> {
+    ) -> GetCompliancePolicy {
         GetCompliancePolicy {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -334,9 +334,9 @@ impl<'c> CloudBackups<'c> {
     pub fn get_compliance_policy_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetCompliancePolicyV20230101<'c> {
+    ) -> GetCompliancePolicyV20230101 {
         GetCompliancePolicyV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -350,9 +350,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         export_bucket_id: crate::models::ObjectId,
-    ) -> GetExportBucket<'c> {
+    ) -> GetExportBucket {
         GetExportBucket {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupBackupExportBucketParams::new(
                 group_id,
                 export_bucket_id,
@@ -369,9 +369,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         export_bucket_id: crate::models::ObjectId,
-    ) -> GetExportBucketV20230101<'c> {
+    ) -> GetExportBucketV20230101 {
         GetExportBucketV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupBackupExportBucketParams::new(
                 group_id,
                 export_bucket_id,
@@ -389,9 +389,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::AwsCloudProvider,
         endpoint_id: crate::models::ObjectId,
-    ) -> GetBackupPrivateEndpoint<'c> {
+    ) -> GetBackupPrivateEndpoint {
         GetBackupPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupBackupPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
@@ -410,9 +410,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         export_id: crate::models::ObjectId,
-    ) -> GetBackupExport<'c> {
+    ) -> GetBackupExport {
         GetBackupExport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupExportParams::new(
                 group_id,
                 cluster_name,
@@ -431,9 +431,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         restore_job_id: crate::models::ObjectId,
-    ) -> GetBackupRestoreJob<'c> {
+    ) -> GetBackupRestoreJob {
         GetBackupRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -451,9 +451,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetBackupSchedule<'c> {
+    ) -> GetBackupSchedule {
         GetBackupSchedule {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
@@ -470,9 +470,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetBackupScheduleV20230101<'c> {
+    ) -> GetBackupScheduleV20230101 {
         GetBackupScheduleV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
@@ -490,9 +490,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetClusterBackupSnapshot<'c> {
+    ) -> GetClusterBackupSnapshot {
         GetClusterBackupSnapshot {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupSnapshotParams::new(
                 group_id,
                 cluster_name,
@@ -512,9 +512,9 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
         database_name: String,
-    ) -> GetBackupSnapshotDatabase<'c> {
+    ) -> GetBackupSnapshotDatabase {
         GetBackupSnapshotDatabase {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupSnapshotDatabaseParams::new(
                 group_id,
                 cluster_name,
@@ -536,9 +536,9 @@ impl<'c> CloudBackups<'c> {
         snapshot_id: crate::models::ObjectId,
         database_name: String,
         collection_name: String,
-    ) -> GetSnapshotDatabaseCollection<'c> {
+    ) -> GetSnapshotDatabaseCollection {
         GetSnapshotDatabaseCollection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams::new(
                 group_id,
                 cluster_name,
@@ -559,9 +559,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetBackupShardedCluster<'c> {
+    ) -> GetBackupShardedCluster {
         GetBackupShardedCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupSnapshotShardedClusterParams::new(
                 group_id,
                 cluster_name,
@@ -580,9 +580,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         job_id: crate::models::ObjectId,
-    ) -> GetCollectionRestoreJob<'c> {
+    ) -> GetCollectionRestoreJob {
         GetCollectionRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterCollectionRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -602,9 +602,9 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
         job_id: crate::models::ObjectId,
         source_namespace: String,
-    ) -> GetRestoreJobCollection<'c> {
+    ) -> GetRestoreJobCollection {
         GetRestoreJobCollection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterCollectionRestoreJobCollectionParams::new(
                 group_id,
                 cluster_name,
@@ -627,9 +627,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         restore_job_id: crate::models::ObjectId,
-    ) -> GetServerlessRestoreJob<'c> {
+    ) -> GetServerlessRestoreJob {
         GetServerlessRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupServerlessBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -651,9 +651,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetServerlessBackupSnapshot<'c> {
+    ) -> GetServerlessBackupSnapshot {
         GetServerlessBackupSnapshot {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupServerlessBackupSnapshotParams::new(
                 group_id,
                 cluster_name,
@@ -670,9 +670,9 @@ impl<'c> CloudBackups<'c> {
     pub fn list_export_buckets(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListExportBuckets<'c> {
+    ) -> ListExportBuckets {
         ListExportBuckets {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -685,9 +685,9 @@ impl<'c> CloudBackups<'c> {
     pub fn list_export_buckets_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListExportBucketsV20230101<'c> {
+    ) -> ListExportBucketsV20230101 {
         ListExportBucketsV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -701,9 +701,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::AwsCloudProvider,
-    ) -> ListBackupPrivateEndpoints<'c> {
+    ) -> ListBackupPrivateEndpoints {
         ListBackupPrivateEndpoints {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupBackupPrivateEndpointsParams::new(
                 group_id,
                 cloud_provider,
@@ -720,9 +720,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListBackupExports<'c> {
+    ) -> ListBackupExports {
         ListBackupExports {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterBackupExportsParams::new(
                 group_id,
                 cluster_name,
@@ -739,9 +739,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListBackupRestoreJobs<'c> {
+    ) -> ListBackupRestoreJobs {
         ListBackupRestoreJobs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterBackupRestoreJobsParams::new(
                 group_id,
                 cluster_name,
@@ -760,9 +760,9 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
         database_name: String,
-    ) -> ListSnapshotDatabaseCollections<'c> {
+    ) -> ListSnapshotDatabaseCollections {
         ListSnapshotDatabaseCollections {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams::new(
                 group_id,
                 cluster_name,
@@ -782,9 +782,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> ListBackupSnapshotDatabases<'c> {
+    ) -> ListBackupSnapshotDatabases {
         ListBackupSnapshotDatabases {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterBackupSnapshotDatabasesParams::new(
                 group_id,
                 cluster_name,
@@ -802,9 +802,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListBackupShardedClusters<'c> {
+    ) -> ListBackupShardedClusters {
         ListBackupShardedClusters {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterBackupSnapshotShardedClustersParams::new(
                 group_id,
                 cluster_name,
@@ -821,9 +821,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListBackupSnapshots<'c> {
+    ) -> ListBackupSnapshots {
         ListBackupSnapshots {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterBackupSnapshotsParams::new(
                 group_id,
                 cluster_name,
@@ -841,9 +841,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         job_id: crate::models::ObjectId,
-    ) -> ListRestoreJobCollections<'c> {
+    ) -> ListRestoreJobCollections {
         ListRestoreJobCollections {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams::new(
                 group_id,
                 cluster_name,
@@ -861,9 +861,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListCollectionRestoreJobs<'c> {
+    ) -> ListCollectionRestoreJobs {
         ListCollectionRestoreJobs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterCollectionRestoreJobsParams::new(
                 group_id,
                 cluster_name,
@@ -883,9 +883,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListServerlessRestoreJobs<'c> {
+    ) -> ListServerlessRestoreJobs {
         ListServerlessRestoreJobs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupServerlessBackupRestoreJobsParams::new(
                 group_id,
                 cluster_name,
@@ -905,9 +905,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListServerlessBackupSnapshots<'c> {
+    ) -> ListServerlessBackupSnapshots {
         ListServerlessBackupSnapshots {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupServerlessBackupSnapshotsParams::new(
                 group_id,
                 cluster_name,
@@ -925,9 +925,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupOnDemandSnapshotRequest,
-    ) -> TakeSnapshots<'c> {
+    ) -> TakeSnapshots {
         TakeSnapshots {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::TakeGroupClusterBackupSnapshotsParams::new(
                 group_id,
                 cluster_name,
@@ -945,9 +945,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DataProtectionSettings20231001,
-    ) -> UpdateCompliancePolicy<'c> {
+    ) -> UpdateCompliancePolicy {
         UpdateCompliancePolicy {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupBackupCompliancePolicyParams::new(
                 group_id,
             ),
@@ -964,9 +964,9 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DataProtectionSettings,
-    ) -> UpdateCompliancePolicyV20230101<'c> {
+    ) -> UpdateCompliancePolicyV20230101 {
         UpdateCompliancePolicyV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupBackupCompliancePolicyParams::new(
                 group_id,
             ),
@@ -984,9 +984,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         export_bucket_id: crate::models::ObjectId,
         body: crate::models::UpdateRequirePrivateNetworkingRequestView,
-    ) -> UpdateBackupExportBucket<'c> {
+    ) -> UpdateBackupExportBucket {
         UpdateBackupExportBucket {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupBackupExportBucketParams::new(
                 group_id,
                 export_bucket_id,
@@ -1005,9 +1005,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupSnapshotSchedule20240805,
-    ) -> UpdateBackupSchedule<'c> {
+    ) -> UpdateBackupSchedule {
         UpdateBackupSchedule {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
@@ -1026,9 +1026,9 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupSnapshotSchedule,
-    ) -> UpdateBackupScheduleV20230101<'c> {
+    ) -> UpdateBackupScheduleV20230101 {
         UpdateBackupScheduleV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
@@ -1048,9 +1048,9 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
         body: crate::models::BackupSnapshotRetention,
-    ) -> UpdateBackupSnapshot<'c> {
+    ) -> UpdateBackupSnapshot {
         UpdateBackupSnapshot {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterBackupSnapshotParams::new(
                 group_id,
                 cluster_name,
@@ -1064,12 +1064,12 @@ impl<'c> CloudBackups<'c> {
 /// A `cancelGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CancelBackupRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct CancelBackupRestoreJob {
+    client: crate::Client,
     params: crate::params::CancelGroupClusterBackupRestoreJobParams,
     options: crate::CallOptions,
 }
-impl<'c> CancelBackupRestoreJob<'c> {
+impl CancelBackupRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1099,8 +1099,8 @@ impl<'c> CancelBackupRestoreJob<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1115,7 +1115,8 @@ impl<'c> CancelBackupRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
@@ -1128,7 +1129,7 @@ impl<'c> CancelBackupRestoreJob<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "cancelGroupClusterBackupRestoreJob",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -1140,19 +1141,20 @@ impl<'c> CancelBackupRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateExportBucket<'c> {
-    client: &'c crate::Client,
+pub struct CreateExportBucket {
+    client: crate::Client,
     params: crate::params::CreateGroupBackupExportBucketParams,
     body: Option<crate::models::DiskBackupSnapshotExportBucketRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateExportBucket<'c> {
+impl CreateExportBucket {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1187,8 +1189,8 @@ impl<'c> CreateExportBucket<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotExportBucketResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotExportBucketResponse,
@@ -1201,7 +1203,8 @@ impl<'c> CreateExportBucket<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -1224,7 +1227,7 @@ impl<'c> CreateExportBucket<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupBackupExportBucket",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
@@ -1236,19 +1239,20 @@ impl<'c> CreateExportBucket<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateExportBucketV20230101<'c> {
-    client: &'c crate::Client,
+pub struct CreateExportBucketV20230101 {
+    client: crate::Client,
     params: crate::params::CreateGroupBackupExportBucketParams,
     body: Option<crate::models::DiskBackupSnapshotAwsExportBucketRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateExportBucketV20230101<'c> {
+impl CreateExportBucketV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1283,8 +1287,8 @@ impl<'c> CreateExportBucketV20230101<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotAwsExportBucketResponse,
@@ -1297,7 +1301,8 @@ impl<'c> CreateExportBucketV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -1320,7 +1325,7 @@ impl<'c> CreateExportBucketV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupBackupExportBucket",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
@@ -1332,19 +1337,20 @@ impl<'c> CreateExportBucketV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateBackupPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct CreateBackupPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::CreateGroupBackupPrivateEndpointParams,
     body: Option<crate::models::ObjectStoragePrivateEndpointRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateBackupPrivateEndpoint<'c> {
+impl CreateBackupPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1379,8 +1385,8 @@ impl<'c> CreateBackupPrivateEndpoint<'c> {
         crate::TypedResponse<crate::models::ObjectStoragePrivateEndpointResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ObjectStoragePrivateEndpointResponse,
@@ -1393,7 +1399,8 @@ impl<'c> CreateBackupPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints", crate ::path_segment(&
@@ -1417,7 +1424,7 @@ impl<'c> CreateBackupPrivateEndpoint<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupBackupPrivateEndpoint",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
@@ -1429,19 +1436,20 @@ impl<'c> CreateBackupPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterBackupExport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateBackupExport<'c> {
-    client: &'c crate::Client,
+pub struct CreateBackupExport {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterBackupExportParams,
     body: Option<crate::models::DiskBackupExportJobRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateBackupExport<'c> {
+impl CreateBackupExport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1471,8 +1479,8 @@ impl<'c> CreateBackupExport<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DiskBackupExportJob>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
             response.json()
@@ -1484,7 +1492,8 @@ impl<'c> CreateBackupExport<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/exports", crate ::path_segment(&
@@ -1508,7 +1517,7 @@ impl<'c> CreateBackupExport<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterBackupExport",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
@@ -1520,19 +1529,20 @@ impl<'c> CreateBackupExport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateBackupRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct CreateBackupRestoreJob {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterBackupRestoreJobParams,
     body: Option<crate::models::DiskBackupSnapshotRestoreJob>,
     options: crate::CallOptions,
 }
-impl<'c> CreateBackupRestoreJob<'c> {
+impl CreateBackupRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1567,8 +1577,8 @@ impl<'c> CreateBackupRestoreJob<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotRestoreJob>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
             response.json()
@@ -1580,7 +1590,8 @@ impl<'c> CreateBackupRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs", crate
@@ -1604,7 +1615,7 @@ impl<'c> CreateBackupRestoreJob<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterBackupRestoreJob",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
@@ -1616,19 +1627,20 @@ impl<'c> CreateBackupRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterCollectionRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateCollectionRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct CreateCollectionRestoreJob {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterCollectionRestoreJobParams,
     body: Option<crate::models::ApiAtlasCollectionRestoreJobRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateCollectionRestoreJob<'c> {
+impl CreateCollectionRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1663,8 +1675,8 @@ impl<'c> CreateCollectionRestoreJob<'c> {
         crate::TypedResponse<crate::models::ApiAtlasCollectionRestoreJobResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiAtlasCollectionRestoreJobResponse,
@@ -1677,7 +1689,8 @@ impl<'c> CreateCollectionRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs", crate
@@ -1701,7 +1714,7 @@ impl<'c> CreateCollectionRestoreJob<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterCollectionRestoreJob",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
@@ -1713,19 +1726,20 @@ impl<'c> CreateCollectionRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupServerlessBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateServerlessRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct CreateServerlessRestoreJob {
+    client: crate::Client,
     params: crate::params::CreateGroupServerlessBackupRestoreJobParams,
     body: Option<crate::models::ServerlessBackupRestoreJob>,
     options: crate::CallOptions,
 }
-impl<'c> CreateServerlessRestoreJob<'c> {
+impl CreateServerlessRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1760,8 +1774,8 @@ impl<'c> CreateServerlessRestoreJob<'c> {
         crate::TypedResponse<crate::models::ServerlessBackupRestoreJob>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
             response.json()
@@ -1773,7 +1787,8 @@ impl<'c> CreateServerlessRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs", crate
@@ -1797,7 +1812,7 @@ impl<'c> CreateServerlessRestoreJob<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupServerlessBackupRestoreJob",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
@@ -1809,18 +1824,19 @@ impl<'c> CreateServerlessRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteExportBucket<'c> {
-    client: &'c crate::Client,
+pub struct DeleteExportBucket {
+    client: crate::Client,
     params: crate::params::DeleteGroupBackupExportBucketParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteExportBucket<'c> {
+impl DeleteExportBucket {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1850,8 +1866,8 @@ impl<'c> DeleteExportBucket<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1866,7 +1882,8 @@ impl<'c> DeleteExportBucket<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -1877,7 +1894,7 @@ impl<'c> DeleteExportBucket<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupBackupExportBucket",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
@@ -1889,18 +1906,19 @@ impl<'c> DeleteExportBucket<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteBackupPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct DeleteBackupPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::DeleteGroupBackupPrivateEndpointParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteBackupPrivateEndpoint<'c> {
+impl DeleteBackupPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1930,8 +1948,8 @@ impl<'c> DeleteBackupPrivateEndpoint<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1946,7 +1964,8 @@ impl<'c> DeleteBackupPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
@@ -1959,7 +1978,7 @@ impl<'c> DeleteBackupPrivateEndpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupBackupPrivateEndpoint",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
@@ -1971,18 +1990,19 @@ impl<'c> DeleteBackupPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterBackupSchedule<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterBackupSchedule {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterBackupScheduleParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterBackupSchedule<'c> {
+impl DeleteClusterBackupSchedule {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2017,8 +2037,8 @@ impl<'c> DeleteClusterBackupSchedule<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotSchedule20240805,
@@ -2031,7 +2051,8 @@ impl<'c> DeleteClusterBackupSchedule<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -2042,7 +2063,7 @@ impl<'c> DeleteClusterBackupSchedule<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterBackupSchedule",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
@@ -2054,18 +2075,19 @@ impl<'c> DeleteClusterBackupSchedule<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterBackupScheduleV20230101<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterBackupScheduleV20230101 {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterBackupScheduleParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterBackupScheduleV20230101<'c> {
+impl DeleteClusterBackupScheduleV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2100,8 +2122,8 @@ impl<'c> DeleteClusterBackupScheduleV20230101<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
             response.json()
@@ -2113,7 +2135,8 @@ impl<'c> DeleteClusterBackupScheduleV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -2124,7 +2147,7 @@ impl<'c> DeleteClusterBackupScheduleV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterBackupSchedule",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
@@ -2136,18 +2159,19 @@ impl<'c> DeleteClusterBackupScheduleV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterBackupSnapshot<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterBackupSnapshot {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterBackupSnapshotParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterBackupSnapshot<'c> {
+impl DeleteClusterBackupSnapshot {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2177,8 +2201,8 @@ impl<'c> DeleteClusterBackupSnapshot<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2193,7 +2217,8 @@ impl<'c> DeleteClusterBackupSnapshot<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
@@ -2206,7 +2231,7 @@ impl<'c> DeleteClusterBackupSnapshot<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterBackupSnapshot",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
@@ -2218,18 +2243,19 @@ impl<'c> DeleteClusterBackupSnapshot<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterBackupSnapshotShardedCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteBackupShardedCluster<'c> {
-    client: &'c crate::Client,
+pub struct DeleteBackupShardedCluster {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteBackupShardedCluster<'c> {
+impl DeleteBackupShardedCluster {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2259,8 +2285,8 @@ impl<'c> DeleteBackupShardedCluster<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2275,7 +2301,8 @@ impl<'c> DeleteBackupShardedCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
@@ -2288,7 +2315,7 @@ impl<'c> DeleteBackupShardedCluster<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterBackupSnapshotShardedCluster",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
@@ -2300,18 +2327,19 @@ impl<'c> DeleteBackupShardedCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `disableGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DisableCompliancePolicy<'c> {
-    client: &'c crate::Client,
+pub struct DisableCompliancePolicy {
+    client: crate::Client,
     params: crate::params::DisableGroupBackupCompliancePolicyParams,
     options: crate::CallOptions,
 }
-impl<'c> DisableCompliancePolicy<'c> {
+impl DisableCompliancePolicy {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2341,8 +2369,8 @@ impl<'c> DisableCompliancePolicy<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2357,7 +2385,8 @@ impl<'c> DisableCompliancePolicy<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -2367,7 +2396,7 @@ impl<'c> DisableCompliancePolicy<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "disableGroupBackupCompliancePolicy",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
@@ -2379,18 +2408,19 @@ impl<'c> DisableCompliancePolicy<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetCompliancePolicy<'c> {
-    client: &'c crate::Client,
+pub struct GetCompliancePolicy {
+    client: crate::Client,
     params: crate::params::GetGroupBackupCompliancePolicyParams,
     options: crate::CallOptions,
 }
-impl<'c> GetCompliancePolicy<'c> {
+impl GetCompliancePolicy {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2425,8 +2455,8 @@ impl<'c> GetCompliancePolicy<'c> {
         crate::TypedResponse<crate::models::DataProtectionSettings20231001>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
             response.json()
@@ -2438,7 +2468,8 @@ impl<'c> GetCompliancePolicy<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -2448,7 +2479,7 @@ impl<'c> GetCompliancePolicy<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupBackupCompliancePolicy",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
@@ -2460,18 +2491,19 @@ impl<'c> GetCompliancePolicy<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetCompliancePolicyV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetCompliancePolicyV20230101 {
+    client: crate::Client,
     params: crate::params::GetGroupBackupCompliancePolicyParams,
     options: crate::CallOptions,
 }
-impl<'c> GetCompliancePolicyV20230101<'c> {
+impl GetCompliancePolicyV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2506,8 +2538,8 @@ impl<'c> GetCompliancePolicyV20230101<'c> {
         crate::TypedResponse<crate::models::DataProtectionSettings>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
             response.json()
@@ -2519,7 +2551,8 @@ impl<'c> GetCompliancePolicyV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -2529,7 +2562,7 @@ impl<'c> GetCompliancePolicyV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupBackupCompliancePolicy",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
@@ -2541,18 +2574,19 @@ impl<'c> GetCompliancePolicyV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetExportBucket<'c> {
-    client: &'c crate::Client,
+pub struct GetExportBucket {
+    client: crate::Client,
     params: crate::params::GetGroupBackupExportBucketParams,
     options: crate::CallOptions,
 }
-impl<'c> GetExportBucket<'c> {
+impl GetExportBucket {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2587,8 +2621,8 @@ impl<'c> GetExportBucket<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotExportBucketResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotExportBucketResponse,
@@ -2601,7 +2635,8 @@ impl<'c> GetExportBucket<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -2612,7 +2647,7 @@ impl<'c> GetExportBucket<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupBackupExportBucket",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
@@ -2624,18 +2659,19 @@ impl<'c> GetExportBucket<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetExportBucketV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetExportBucketV20230101 {
+    client: crate::Client,
     params: crate::params::GetGroupBackupExportBucketParams,
     options: crate::CallOptions,
 }
-impl<'c> GetExportBucketV20230101<'c> {
+impl GetExportBucketV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2670,8 +2706,8 @@ impl<'c> GetExportBucketV20230101<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotAwsExportBucketResponse,
@@ -2684,7 +2720,8 @@ impl<'c> GetExportBucketV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -2695,7 +2732,7 @@ impl<'c> GetExportBucketV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupBackupExportBucket",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
@@ -2707,18 +2744,19 @@ impl<'c> GetExportBucketV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetBackupPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct GetBackupPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::GetGroupBackupPrivateEndpointParams,
     options: crate::CallOptions,
 }
-impl<'c> GetBackupPrivateEndpoint<'c> {
+impl GetBackupPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2753,8 +2791,8 @@ impl<'c> GetBackupPrivateEndpoint<'c> {
         crate::TypedResponse<crate::models::ObjectStoragePrivateEndpointResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ObjectStoragePrivateEndpointResponse,
@@ -2767,7 +2805,8 @@ impl<'c> GetBackupPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
@@ -2780,7 +2819,7 @@ impl<'c> GetBackupPrivateEndpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupBackupPrivateEndpoint",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
@@ -2792,18 +2831,19 @@ impl<'c> GetBackupPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupExport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetBackupExport<'c> {
-    client: &'c crate::Client,
+pub struct GetBackupExport {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupExportParams,
     options: crate::CallOptions,
 }
-impl<'c> GetBackupExport<'c> {
+impl GetBackupExport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2833,8 +2873,8 @@ impl<'c> GetBackupExport<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DiskBackupExportJob>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
             response.json()
@@ -2846,7 +2886,8 @@ impl<'c> GetBackupExport<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/exports/{}", crate
@@ -2858,7 +2899,7 @@ impl<'c> GetBackupExport<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupExport",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
@@ -2870,18 +2911,19 @@ impl<'c> GetBackupExport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetBackupRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct GetBackupRestoreJob {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupRestoreJobParams,
     options: crate::CallOptions,
 }
-impl<'c> GetBackupRestoreJob<'c> {
+impl GetBackupRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2916,8 +2958,8 @@ impl<'c> GetBackupRestoreJob<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotRestoreJob>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
             response.json()
@@ -2929,7 +2971,8 @@ impl<'c> GetBackupRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
@@ -2942,7 +2985,7 @@ impl<'c> GetBackupRestoreJob<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupRestoreJob",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -2954,18 +2997,19 @@ impl<'c> GetBackupRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetBackupSchedule<'c> {
-    client: &'c crate::Client,
+pub struct GetBackupSchedule {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupScheduleParams,
     options: crate::CallOptions,
 }
-impl<'c> GetBackupSchedule<'c> {
+impl GetBackupSchedule {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3000,8 +3044,8 @@ impl<'c> GetBackupSchedule<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotSchedule20240805,
@@ -3014,7 +3058,8 @@ impl<'c> GetBackupSchedule<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -3025,7 +3070,7 @@ impl<'c> GetBackupSchedule<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupSchedule",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
@@ -3037,18 +3082,19 @@ impl<'c> GetBackupSchedule<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetBackupScheduleV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetBackupScheduleV20230101 {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupScheduleParams,
     options: crate::CallOptions,
 }
-impl<'c> GetBackupScheduleV20230101<'c> {
+impl GetBackupScheduleV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3083,8 +3129,8 @@ impl<'c> GetBackupScheduleV20230101<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
             response.json()
@@ -3096,7 +3142,8 @@ impl<'c> GetBackupScheduleV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -3107,7 +3154,7 @@ impl<'c> GetBackupScheduleV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupSchedule",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
@@ -3119,18 +3166,19 @@ impl<'c> GetBackupScheduleV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterBackupSnapshot<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterBackupSnapshot {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterBackupSnapshot<'c> {
+impl GetClusterBackupSnapshot {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3165,8 +3213,8 @@ impl<'c> GetClusterBackupSnapshot<'c> {
         crate::TypedResponse<crate::models::DiskBackupReplicaSet>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
             response.json()
@@ -3178,7 +3226,8 @@ impl<'c> GetClusterBackupSnapshot<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
@@ -3191,7 +3240,7 @@ impl<'c> GetClusterBackupSnapshot<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupSnapshot",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
@@ -3203,18 +3252,19 @@ impl<'c> GetClusterBackupSnapshot<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupSnapshotDatabase` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetBackupSnapshotDatabase<'c> {
-    client: &'c crate::Client,
+pub struct GetBackupSnapshotDatabase {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotDatabaseParams,
     options: crate::CallOptions,
 }
-impl<'c> GetBackupSnapshotDatabase<'c> {
+impl GetBackupSnapshotDatabase {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3249,8 +3299,8 @@ impl<'c> GetBackupSnapshotDatabase<'c> {
         crate::TypedResponse<crate::models::DiskBackupDatabaseResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupDatabaseResponse, crate::Error> = {
             response.json()
@@ -3262,7 +3312,8 @@ impl<'c> GetBackupSnapshotDatabase<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}", crate
@@ -3276,7 +3327,7 @@ impl<'c> GetBackupSnapshotDatabase<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupSnapshotDatabase",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}",
@@ -3288,18 +3339,19 @@ impl<'c> GetBackupSnapshotDatabase<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupSnapshotDatabaseCollection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetSnapshotDatabaseCollection<'c> {
-    client: &'c crate::Client,
+pub struct GetSnapshotDatabaseCollection {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams,
     options: crate::CallOptions,
 }
-impl<'c> GetSnapshotDatabaseCollection<'c> {
+impl GetSnapshotDatabaseCollection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3334,8 +3386,8 @@ impl<'c> GetSnapshotDatabaseCollection<'c> {
         crate::TypedResponse<crate::models::DiskBackupCollectionResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupCollectionResponse, crate::Error> = {
             response.json()
@@ -3347,7 +3399,8 @@ impl<'c> GetSnapshotDatabaseCollection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}/collections/{}",
@@ -3362,7 +3415,7 @@ impl<'c> GetSnapshotDatabaseCollection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupSnapshotDatabaseCollection",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}",
@@ -3374,18 +3427,19 @@ impl<'c> GetSnapshotDatabaseCollection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupSnapshotShardedCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetBackupShardedCluster<'c> {
-    client: &'c crate::Client,
+pub struct GetBackupShardedCluster {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupSnapshotShardedClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> GetBackupShardedCluster<'c> {
+impl GetBackupShardedCluster {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3420,8 +3474,8 @@ impl<'c> GetBackupShardedCluster<'c> {
         crate::TypedResponse<crate::models::DiskBackupShardedClusterSnapshot>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupShardedClusterSnapshot,
@@ -3434,7 +3488,8 @@ impl<'c> GetBackupShardedCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
@@ -3447,7 +3502,7 @@ impl<'c> GetBackupShardedCluster<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupSnapshotShardedCluster",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
@@ -3459,18 +3514,19 @@ impl<'c> GetBackupShardedCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterCollectionRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetCollectionRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct GetCollectionRestoreJob {
+    client: crate::Client,
     params: crate::params::GetGroupClusterCollectionRestoreJobParams,
     options: crate::CallOptions,
 }
-impl<'c> GetCollectionRestoreJob<'c> {
+impl GetCollectionRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3505,8 +3561,8 @@ impl<'c> GetCollectionRestoreJob<'c> {
         crate::TypedResponse<crate::models::ApiAtlasCollectionRestoreJobResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiAtlasCollectionRestoreJobResponse,
@@ -3519,7 +3575,8 @@ impl<'c> GetCollectionRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}", crate
@@ -3531,7 +3588,7 @@ impl<'c> GetCollectionRestoreJob<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterCollectionRestoreJob",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}",
@@ -3543,18 +3600,19 @@ impl<'c> GetCollectionRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterCollectionRestoreJobCollection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetRestoreJobCollection<'c> {
-    client: &'c crate::Client,
+pub struct GetRestoreJobCollection {
+    client: crate::Client,
     params: crate::params::GetGroupClusterCollectionRestoreJobCollectionParams,
     options: crate::CallOptions,
 }
-impl<'c> GetRestoreJobCollection<'c> {
+impl GetRestoreJobCollection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3594,8 +3652,8 @@ impl<'c> GetRestoreJobCollection<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
@@ -3608,7 +3666,8 @@ impl<'c> GetRestoreJobCollection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}/collections/{}",
@@ -3622,7 +3681,7 @@ impl<'c> GetRestoreJobCollection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterCollectionRestoreJobCollection",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}",
@@ -3634,18 +3693,19 @@ impl<'c> GetRestoreJobCollection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupServerlessBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetServerlessRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct GetServerlessRestoreJob {
+    client: crate::Client,
     params: crate::params::GetGroupServerlessBackupRestoreJobParams,
     options: crate::CallOptions,
 }
-impl<'c> GetServerlessRestoreJob<'c> {
+impl GetServerlessRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3680,8 +3740,8 @@ impl<'c> GetServerlessRestoreJob<'c> {
         crate::TypedResponse<crate::models::ServerlessBackupRestoreJob>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
             response.json()
@@ -3693,7 +3753,8 @@ impl<'c> GetServerlessRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs/{}", crate
@@ -3706,7 +3767,7 @@ impl<'c> GetServerlessRestoreJob<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupServerlessBackupRestoreJob",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
@@ -3718,18 +3779,19 @@ impl<'c> GetServerlessRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupServerlessBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetServerlessBackupSnapshot<'c> {
-    client: &'c crate::Client,
+pub struct GetServerlessBackupSnapshot {
+    client: crate::Client,
     params: crate::params::GetGroupServerlessBackupSnapshotParams,
     options: crate::CallOptions,
 }
-impl<'c> GetServerlessBackupSnapshot<'c> {
+impl GetServerlessBackupSnapshot {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3764,8 +3826,8 @@ impl<'c> GetServerlessBackupSnapshot<'c> {
         crate::TypedResponse<crate::models::ServerlessBackupSnapshot>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessBackupSnapshot, crate::Error> = {
             response.json()
@@ -3777,7 +3839,8 @@ impl<'c> GetServerlessBackupSnapshot<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/snapshots/{}", crate
@@ -3790,7 +3853,7 @@ impl<'c> GetServerlessBackupSnapshot<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupServerlessBackupSnapshot",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
@@ -3802,18 +3865,19 @@ impl<'c> GetServerlessBackupSnapshot<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListExportBuckets<'c> {
-    client: &'c crate::Client,
+pub struct ListExportBuckets {
+    client: crate::Client,
     params: crate::params::ListGroupBackupExportBucketsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListExportBuckets<'c> {
+impl ListExportBuckets {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3863,8 +3927,8 @@ impl<'c> ListExportBuckets<'c> {
         crate::TypedResponse<crate::models::PaginatedBackupSnapshotExportBucketsView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedBackupSnapshotExportBucketsView,
@@ -3882,7 +3946,6 @@ impl<'c> ListExportBuckets<'c> {
     pub fn stream(
         self,
     ) -> crate::pagination::Items<
-        'c,
         crate::models::DiskBackupSnapshotExportBucketResponse,
     > {
         crate::pagination::items(self)
@@ -3896,7 +3959,8 @@ impl<'c> ListExportBuckets<'c> {
     > {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -3917,7 +3981,7 @@ impl<'c> ListExportBuckets<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupBackupExportBuckets",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
@@ -3929,10 +3993,11 @@ impl<'c> ListExportBuckets<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListExportBuckets<'_> {
+impl crate::pagination::Pageable for ListExportBuckets {
     type Page = crate::models::PaginatedBackupSnapshotExportBucketsView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -3944,7 +4009,7 @@ impl crate::pagination::Pageable for ListExportBuckets<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -3963,12 +4028,12 @@ impl crate::pagination::Pageable for ListExportBuckets<'_> {
 /// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListExportBucketsV20230101<'c> {
-    client: &'c crate::Client,
+pub struct ListExportBucketsV20230101 {
+    client: crate::Client,
     params: crate::params::ListGroupBackupExportBucketsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListExportBucketsV20230101<'c> {
+impl ListExportBucketsV20230101 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4018,8 +4083,8 @@ impl<'c> ListExportBucketsV20230101<'c> {
         crate::TypedResponse<crate::models::PaginatedBackupSnapshotExportBucketView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedBackupSnapshotExportBucketView,
@@ -4037,7 +4102,6 @@ impl<'c> ListExportBucketsV20230101<'c> {
     pub fn stream(
         self,
     ) -> crate::pagination::Items<
-        'c,
         crate::models::DiskBackupSnapshotAwsExportBucketResponse,
     > {
         crate::pagination::items(self)
@@ -4051,7 +4115,8 @@ impl<'c> ListExportBucketsV20230101<'c> {
     > {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
@@ -4072,7 +4137,7 @@ impl<'c> ListExportBucketsV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupBackupExportBuckets",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
@@ -4084,10 +4149,11 @@ impl<'c> ListExportBucketsV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListExportBucketsV20230101<'_> {
+impl crate::pagination::Pageable for ListExportBucketsV20230101 {
     type Page = crate::models::PaginatedBackupSnapshotExportBucketView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -4099,7 +4165,7 @@ impl crate::pagination::Pageable for ListExportBucketsV20230101<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -4118,12 +4184,12 @@ impl crate::pagination::Pageable for ListExportBucketsV20230101<'_> {
 /// A `listGroupBackupPrivateEndpoints` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListBackupPrivateEndpoints<'c> {
-    client: &'c crate::Client,
+pub struct ListBackupPrivateEndpoints {
+    client: crate::Client,
     params: crate::params::ListGroupBackupPrivateEndpointsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListBackupPrivateEndpoints<'c> {
+impl ListBackupPrivateEndpoints {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4178,8 +4244,8 @@ impl<'c> ListBackupPrivateEndpoints<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
@@ -4196,10 +4262,7 @@ impl<'c> ListBackupPrivateEndpoints<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<
-        'c,
-        crate::models::ObjectStoragePrivateEndpointResponse,
-    > {
+    ) -> crate::pagination::Items<crate::models::ObjectStoragePrivateEndpointResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -4208,7 +4271,8 @@ impl<'c> ListBackupPrivateEndpoints<'c> {
     ) -> Result<Vec<crate::models::ObjectStoragePrivateEndpointResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints", crate ::path_segment(&
@@ -4230,7 +4294,7 @@ impl<'c> ListBackupPrivateEndpoints<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupBackupPrivateEndpoints",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
@@ -4242,10 +4306,11 @@ impl<'c> ListBackupPrivateEndpoints<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListBackupPrivateEndpoints<'_> {
+impl crate::pagination::Pageable for ListBackupPrivateEndpoints {
     type Page = crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -4257,7 +4322,7 @@ impl crate::pagination::Pageable for ListBackupPrivateEndpoints<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -4276,12 +4341,12 @@ impl crate::pagination::Pageable for ListBackupPrivateEndpoints<'_> {
 /// A `listGroupClusterBackupExports` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListBackupExports<'c> {
-    client: &'c crate::Client,
+pub struct ListBackupExports {
+    client: crate::Client,
     params: crate::params::ListGroupClusterBackupExportsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListBackupExports<'c> {
+impl ListBackupExports {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4331,8 +4396,8 @@ impl<'c> ListBackupExports<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupExportJobView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasDiskBackupExportJobView,
@@ -4347,9 +4412,7 @@ impl<'c> ListBackupExports<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::DiskBackupExportJob> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::DiskBackupExportJob> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -4358,7 +4421,8 @@ impl<'c> ListBackupExports<'c> {
     ) -> Result<Vec<crate::models::DiskBackupExportJob>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/exports", crate ::path_segment(&
@@ -4380,7 +4444,7 @@ impl<'c> ListBackupExports<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterBackupExports",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
@@ -4392,10 +4456,11 @@ impl<'c> ListBackupExports<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListBackupExports<'_> {
+impl crate::pagination::Pageable for ListBackupExports {
     type Page = crate::models::PaginatedApiAtlasDiskBackupExportJobView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -4407,7 +4472,7 @@ impl crate::pagination::Pageable for ListBackupExports<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -4426,12 +4491,12 @@ impl crate::pagination::Pageable for ListBackupExports<'_> {
 /// A `listGroupClusterBackupRestoreJobs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListBackupRestoreJobs<'c> {
-    client: &'c crate::Client,
+pub struct ListBackupRestoreJobs {
+    client: crate::Client,
     params: crate::params::ListGroupClusterBackupRestoreJobsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListBackupRestoreJobs<'c> {
+impl ListBackupRestoreJobs {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4481,8 +4546,8 @@ impl<'c> ListBackupRestoreJobs<'c> {
         crate::TypedResponse<crate::models::PaginatedCloudBackupRestoreJobView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedCloudBackupRestoreJobView,
@@ -4499,7 +4564,7 @@ impl<'c> ListBackupRestoreJobs<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::DiskBackupSnapshotRestoreJob> {
+    ) -> crate::pagination::Items<crate::models::DiskBackupSnapshotRestoreJob> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -4508,7 +4573,8 @@ impl<'c> ListBackupRestoreJobs<'c> {
     ) -> Result<Vec<crate::models::DiskBackupSnapshotRestoreJob>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs", crate
@@ -4530,7 +4596,7 @@ impl<'c> ListBackupRestoreJobs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterBackupRestoreJobs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
@@ -4542,10 +4608,11 @@ impl<'c> ListBackupRestoreJobs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListBackupRestoreJobs<'_> {
+impl crate::pagination::Pageable for ListBackupRestoreJobs {
     type Page = crate::models::PaginatedCloudBackupRestoreJobView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -4557,7 +4624,7 @@ impl crate::pagination::Pageable for ListBackupRestoreJobs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -4573,12 +4640,12 @@ impl crate::pagination::Pageable for ListBackupRestoreJobs<'_> {
 /// A `listGroupClusterBackupSnapshotDatabaseCollections` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListSnapshotDatabaseCollections<'c> {
-    client: &'c crate::Client,
+pub struct ListSnapshotDatabaseCollections {
+    client: crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListSnapshotDatabaseCollections<'c> {
+impl ListSnapshotDatabaseCollections {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4628,8 +4695,8 @@ impl<'c> ListSnapshotDatabaseCollections<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupCollectionView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasDiskBackupCollectionView,
@@ -4646,7 +4713,7 @@ impl<'c> ListSnapshotDatabaseCollections<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::DiskBackupCollectionResponse> {
+    ) -> crate::pagination::Items<crate::models::DiskBackupCollectionResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -4655,7 +4722,8 @@ impl<'c> ListSnapshotDatabaseCollections<'c> {
     ) -> Result<Vec<crate::models::DiskBackupCollectionResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}/collections",
@@ -4680,7 +4748,7 @@ impl<'c> ListSnapshotDatabaseCollections<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterBackupSnapshotDatabaseCollections",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections",
@@ -4692,10 +4760,11 @@ impl<'c> ListSnapshotDatabaseCollections<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListSnapshotDatabaseCollections<'_> {
+impl crate::pagination::Pageable for ListSnapshotDatabaseCollections {
     type Page = crate::models::PaginatedApiAtlasDiskBackupCollectionView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -4707,7 +4776,7 @@ impl crate::pagination::Pageable for ListSnapshotDatabaseCollections<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -4726,12 +4795,12 @@ impl crate::pagination::Pageable for ListSnapshotDatabaseCollections<'_> {
 /// A `listGroupClusterBackupSnapshotDatabases` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListBackupSnapshotDatabases<'c> {
-    client: &'c crate::Client,
+pub struct ListBackupSnapshotDatabases {
+    client: crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotDatabasesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListBackupSnapshotDatabases<'c> {
+impl ListBackupSnapshotDatabases {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4781,8 +4850,8 @@ impl<'c> ListBackupSnapshotDatabases<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupDatabaseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasDiskBackupDatabaseView,
@@ -4799,7 +4868,7 @@ impl<'c> ListBackupSnapshotDatabases<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::DiskBackupDatabaseResponse> {
+    ) -> crate::pagination::Items<crate::models::DiskBackupDatabaseResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -4808,7 +4877,8 @@ impl<'c> ListBackupSnapshotDatabases<'c> {
     ) -> Result<Vec<crate::models::DiskBackupDatabaseResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases", crate
@@ -4832,7 +4902,7 @@ impl<'c> ListBackupSnapshotDatabases<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterBackupSnapshotDatabases",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases",
@@ -4844,10 +4914,11 @@ impl<'c> ListBackupSnapshotDatabases<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListBackupSnapshotDatabases<'_> {
+impl crate::pagination::Pageable for ListBackupSnapshotDatabases {
     type Page = crate::models::PaginatedApiAtlasDiskBackupDatabaseView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -4859,7 +4930,7 @@ impl crate::pagination::Pageable for ListBackupSnapshotDatabases<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -4878,12 +4949,12 @@ impl crate::pagination::Pageable for ListBackupSnapshotDatabases<'_> {
 /// A `listGroupClusterBackupSnapshotShardedClusters` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListBackupShardedClusters<'c> {
-    client: &'c crate::Client,
+pub struct ListBackupShardedClusters {
+    client: crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotShardedClustersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListBackupShardedClusters<'c> {
+impl ListBackupShardedClusters {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4923,8 +4994,8 @@ impl<'c> ListBackupShardedClusters<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedCloudBackupShardedClusterSnapshotView,
@@ -4937,7 +5008,8 @@ impl<'c> ListBackupShardedClusters<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedClusters", crate
@@ -4948,7 +5020,7 @@ impl<'c> ListBackupShardedClusters<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterBackupSnapshotShardedClusters",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
@@ -4960,18 +5032,19 @@ impl<'c> ListBackupShardedClusters<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterBackupSnapshots` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListBackupSnapshots<'c> {
-    client: &'c crate::Client,
+pub struct ListBackupSnapshots {
+    client: crate::Client,
     params: crate::params::ListGroupClusterBackupSnapshotsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListBackupSnapshots<'c> {
+impl ListBackupSnapshots {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -5036,8 +5109,8 @@ impl<'c> ListBackupSnapshots<'c> {
         crate::TypedResponse<crate::models::PaginatedCloudBackupReplicaSetView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedCloudBackupReplicaSetView,
@@ -5054,7 +5127,7 @@ impl<'c> ListBackupSnapshots<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::DiskBackupReplicaSet> {
+    ) -> crate::pagination::Items<crate::models::DiskBackupReplicaSet> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -5063,7 +5136,8 @@ impl<'c> ListBackupSnapshots<'c> {
     ) -> Result<Vec<crate::models::DiskBackupReplicaSet>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots", crate
@@ -5092,7 +5166,7 @@ impl<'c> ListBackupSnapshots<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterBackupSnapshots",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
@@ -5104,10 +5178,11 @@ impl<'c> ListBackupSnapshots<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListBackupSnapshots<'_> {
+impl crate::pagination::Pageable for ListBackupSnapshots {
     type Page = crate::models::PaginatedCloudBackupReplicaSetView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -5119,7 +5194,7 @@ impl crate::pagination::Pageable for ListBackupSnapshots<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -5135,12 +5210,12 @@ impl crate::pagination::Pageable for ListBackupSnapshots<'_> {
 /// A `listGroupClusterCollectionRestoreJobCollections` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListRestoreJobCollections<'c> {
-    client: &'c crate::Client,
+pub struct ListRestoreJobCollections {
+    client: crate::Client,
     params: crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListRestoreJobCollections<'c> {
+impl ListRestoreJobCollections {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -5205,8 +5280,8 @@ impl<'c> ListRestoreJobCollections<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
@@ -5224,7 +5299,6 @@ impl<'c> ListRestoreJobCollections<'c> {
     pub fn stream(
         self,
     ) -> crate::pagination::Items<
-        'c,
         crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
     > {
         crate::pagination::items(self)
@@ -5238,7 +5312,8 @@ impl<'c> ListRestoreJobCollections<'c> {
     > {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}/collections",
@@ -5268,7 +5343,7 @@ impl<'c> ListRestoreJobCollections<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterCollectionRestoreJobCollections",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections",
@@ -5280,10 +5355,11 @@ impl<'c> ListRestoreJobCollections<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListRestoreJobCollections<'_> {
+impl crate::pagination::Pageable for ListRestoreJobCollections {
     type Page = crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -5295,7 +5371,7 @@ impl crate::pagination::Pageable for ListRestoreJobCollections<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -5314,12 +5390,12 @@ impl crate::pagination::Pageable for ListRestoreJobCollections<'_> {
 /// A `listGroupClusterCollectionRestoreJobs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListCollectionRestoreJobs<'c> {
-    client: &'c crate::Client,
+pub struct ListCollectionRestoreJobs {
+    client: crate::Client,
     params: crate::params::ListGroupClusterCollectionRestoreJobsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListCollectionRestoreJobs<'c> {
+impl ListCollectionRestoreJobs {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -5364,8 +5440,8 @@ impl<'c> ListCollectionRestoreJobs<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasCollectionRestoreJobView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasCollectionRestoreJobView,
@@ -5382,10 +5458,7 @@ impl<'c> ListCollectionRestoreJobs<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<
-        'c,
-        crate::models::ApiAtlasCollectionRestoreJobResponse,
-    > {
+    ) -> crate::pagination::Items<crate::models::ApiAtlasCollectionRestoreJobResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -5394,7 +5467,8 @@ impl<'c> ListCollectionRestoreJobs<'c> {
     ) -> Result<Vec<crate::models::ApiAtlasCollectionRestoreJobResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs", crate
@@ -5411,7 +5485,7 @@ impl<'c> ListCollectionRestoreJobs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterCollectionRestoreJobs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
@@ -5423,10 +5497,11 @@ impl<'c> ListCollectionRestoreJobs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListCollectionRestoreJobs<'_> {
+impl crate::pagination::Pageable for ListCollectionRestoreJobs {
     type Page = crate::models::PaginatedApiAtlasCollectionRestoreJobView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -5438,7 +5513,7 @@ impl crate::pagination::Pageable for ListCollectionRestoreJobs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -5457,12 +5532,12 @@ impl crate::pagination::Pageable for ListCollectionRestoreJobs<'_> {
 /// A `listGroupServerlessBackupRestoreJobs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListServerlessRestoreJobs<'c> {
-    client: &'c crate::Client,
+pub struct ListServerlessRestoreJobs {
+    client: crate::Client,
     params: crate::params::ListGroupServerlessBackupRestoreJobsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListServerlessRestoreJobs<'c> {
+impl ListServerlessRestoreJobs {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -5517,8 +5592,8 @@ impl<'c> ListServerlessRestoreJobs<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
@@ -5535,7 +5610,7 @@ impl<'c> ListServerlessRestoreJobs<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ServerlessBackupRestoreJob> {
+    ) -> crate::pagination::Items<crate::models::ServerlessBackupRestoreJob> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -5544,7 +5619,8 @@ impl<'c> ListServerlessRestoreJobs<'c> {
     ) -> Result<Vec<crate::models::ServerlessBackupRestoreJob>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs", crate
@@ -5566,7 +5642,7 @@ impl<'c> ListServerlessRestoreJobs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupServerlessBackupRestoreJobs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
@@ -5578,10 +5654,11 @@ impl<'c> ListServerlessRestoreJobs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListServerlessRestoreJobs<'_> {
+impl crate::pagination::Pageable for ListServerlessRestoreJobs {
     type Page = crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -5593,7 +5670,7 @@ impl crate::pagination::Pageable for ListServerlessRestoreJobs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -5612,12 +5689,12 @@ impl crate::pagination::Pageable for ListServerlessRestoreJobs<'_> {
 /// A `listGroupServerlessBackupSnapshots` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListServerlessBackupSnapshots<'c> {
-    client: &'c crate::Client,
+pub struct ListServerlessBackupSnapshots {
+    client: crate::Client,
     params: crate::params::ListGroupServerlessBackupSnapshotsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListServerlessBackupSnapshots<'c> {
+impl ListServerlessBackupSnapshots {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -5672,8 +5749,8 @@ impl<'c> ListServerlessBackupSnapshots<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
@@ -5690,7 +5767,7 @@ impl<'c> ListServerlessBackupSnapshots<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ServerlessBackupSnapshot> {
+    ) -> crate::pagination::Items<crate::models::ServerlessBackupSnapshot> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -5699,7 +5776,8 @@ impl<'c> ListServerlessBackupSnapshots<'c> {
     ) -> Result<Vec<crate::models::ServerlessBackupSnapshot>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/backup/snapshots", crate
@@ -5721,7 +5799,7 @@ impl<'c> ListServerlessBackupSnapshots<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupServerlessBackupSnapshots",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
@@ -5733,10 +5811,11 @@ impl<'c> ListServerlessBackupSnapshots<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListServerlessBackupSnapshots<'_> {
+impl crate::pagination::Pageable for ListServerlessBackupSnapshots {
     type Page = crate::models::PaginatedApiAtlasServerlessBackupSnapshotView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -5748,7 +5827,7 @@ impl crate::pagination::Pageable for ListServerlessBackupSnapshots<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -5767,13 +5846,13 @@ impl crate::pagination::Pageable for ListServerlessBackupSnapshots<'_> {
 /// A `takeGroupClusterBackupSnapshots` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct TakeSnapshots<'c> {
-    client: &'c crate::Client,
+pub struct TakeSnapshots {
+    client: crate::Client,
     params: crate::params::TakeGroupClusterBackupSnapshotsParams,
     body: Option<crate::models::DiskBackupOnDemandSnapshotRequest>,
     options: crate::CallOptions,
 }
-impl<'c> TakeSnapshots<'c> {
+impl TakeSnapshots {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -5803,8 +5882,8 @@ impl<'c> TakeSnapshots<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DiskBackupSnapshot>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshot, crate::Error> = {
             response.json()
@@ -5816,7 +5895,8 @@ impl<'c> TakeSnapshots<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots", crate
@@ -5840,7 +5920,7 @@ impl<'c> TakeSnapshots<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "takeGroupClusterBackupSnapshots",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
@@ -5852,19 +5932,20 @@ impl<'c> TakeSnapshots<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateCompliancePolicy<'c> {
-    client: &'c crate::Client,
+pub struct UpdateCompliancePolicy {
+    client: crate::Client,
     params: crate::params::UpdateGroupBackupCompliancePolicyParams,
     body: Option<crate::models::DataProtectionSettings20231001>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateCompliancePolicy<'c> {
+impl UpdateCompliancePolicy {
     /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
     pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
         self.params.overwrite_backup_policies = Some(value);
@@ -5904,8 +5985,8 @@ impl<'c> UpdateCompliancePolicy<'c> {
         crate::TypedResponse<crate::models::DataProtectionSettings20231001>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
             response.json()
@@ -5917,7 +5998,8 @@ impl<'c> UpdateCompliancePolicy<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -5945,7 +6027,7 @@ impl<'c> UpdateCompliancePolicy<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupBackupCompliancePolicy",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
@@ -5957,19 +6039,20 @@ impl<'c> UpdateCompliancePolicy<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateCompliancePolicyV20230101<'c> {
-    client: &'c crate::Client,
+pub struct UpdateCompliancePolicyV20230101 {
+    client: crate::Client,
     params: crate::params::UpdateGroupBackupCompliancePolicyParams,
     body: Option<crate::models::DataProtectionSettings>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateCompliancePolicyV20230101<'c> {
+impl UpdateCompliancePolicyV20230101 {
     /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
     pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
         self.params.overwrite_backup_policies = Some(value);
@@ -6009,8 +6092,8 @@ impl<'c> UpdateCompliancePolicyV20230101<'c> {
         crate::TypedResponse<crate::models::DataProtectionSettings>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
             response.json()
@@ -6022,7 +6105,8 @@ impl<'c> UpdateCompliancePolicyV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
@@ -6050,7 +6134,7 @@ impl<'c> UpdateCompliancePolicyV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupBackupCompliancePolicy",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
@@ -6062,19 +6146,20 @@ impl<'c> UpdateCompliancePolicyV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupBackupExportBucket` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateBackupExportBucket<'c> {
-    client: &'c crate::Client,
+pub struct UpdateBackupExportBucket {
+    client: crate::Client,
     params: crate::params::UpdateGroupBackupExportBucketParams,
     body: Option<crate::models::UpdateRequirePrivateNetworkingRequestView>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateBackupExportBucket<'c> {
+impl UpdateBackupExportBucket {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -6109,8 +6194,8 @@ impl<'c> UpdateBackupExportBucket<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotAwsExportBucketResponse,
@@ -6123,7 +6208,8 @@ impl<'c> UpdateBackupExportBucket<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
@@ -6147,7 +6233,7 @@ impl<'c> UpdateBackupExportBucket<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupBackupExportBucket",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
@@ -6159,19 +6245,20 @@ impl<'c> UpdateBackupExportBucket<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateBackupSchedule<'c> {
-    client: &'c crate::Client,
+pub struct UpdateBackupSchedule {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterBackupScheduleParams,
     body: Option<crate::models::DiskBackupSnapshotSchedule20240805>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateBackupSchedule<'c> {
+impl UpdateBackupSchedule {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -6206,8 +6293,8 @@ impl<'c> UpdateBackupSchedule<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::DiskBackupSnapshotSchedule20240805,
@@ -6220,7 +6307,8 @@ impl<'c> UpdateBackupSchedule<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -6244,7 +6332,7 @@ impl<'c> UpdateBackupSchedule<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterBackupSchedule",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
@@ -6256,19 +6344,20 @@ impl<'c> UpdateBackupSchedule<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateBackupScheduleV20230101<'c> {
-    client: &'c crate::Client,
+pub struct UpdateBackupScheduleV20230101 {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterBackupScheduleParams,
     body: Option<crate::models::DiskBackupSnapshotSchedule>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateBackupScheduleV20230101<'c> {
+impl UpdateBackupScheduleV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -6303,8 +6392,8 @@ impl<'c> UpdateBackupScheduleV20230101<'c> {
         crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
             response.json()
@@ -6316,7 +6405,8 @@ impl<'c> UpdateBackupScheduleV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
@@ -6340,7 +6430,7 @@ impl<'c> UpdateBackupScheduleV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterBackupSchedule",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
@@ -6352,19 +6442,20 @@ impl<'c> UpdateBackupScheduleV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateBackupSnapshot<'c> {
-    client: &'c crate::Client,
+pub struct UpdateBackupSnapshot {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterBackupSnapshotParams,
     body: Option<crate::models::BackupSnapshotRetention>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateBackupSnapshot<'c> {
+impl UpdateBackupSnapshot {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -6399,8 +6490,8 @@ impl<'c> UpdateBackupSnapshot<'c> {
         crate::TypedResponse<crate::models::DiskBackupReplicaSet>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
             response.json()
@@ -6412,7 +6503,8 @@ impl<'c> UpdateBackupSnapshot<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
@@ -6438,7 +6530,7 @@ impl<'c> UpdateBackupSnapshot<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterBackupSnapshot",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
@@ -6450,6 +6542,7 @@ impl<'c> UpdateBackupSnapshot<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -26,9 +26,9 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LiveMigrationRequest20240530,
-    ) -> CreateGroupLiveMigration<'c> {
+    ) -> CreateGroupLiveMigration {
         CreateGroupLiveMigration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupLiveMigrationParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -49,9 +49,9 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LiveMigrationRequest,
-    ) -> CreateGroupLiveMigrationV20230101<'c> {
+    ) -> CreateGroupLiveMigrationV20230101 {
         CreateGroupLiveMigrationV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupLiveMigrationParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -66,9 +66,9 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::TargetOrgRequest,
-    ) -> CreateLinkToken<'c> {
+    ) -> CreateLinkToken {
         CreateLinkToken {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgLiveMigrationLinkTokenParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -83,9 +83,9 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         live_migration_id: crate::models::ObjectId,
-    ) -> CutoverMigration<'c> {
+    ) -> CutoverMigration {
         CutoverMigration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CutoverGroupLiveMigrationParams::new(
                 group_id,
                 live_migration_id,
@@ -101,9 +101,9 @@ impl<'c> CloudMigrationService<'c> {
     pub fn delete_link_tokens(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> DeleteLinkTokens<'c> {
+    ) -> DeleteLinkTokens {
         DeleteLinkTokens {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgLiveMigrationLinkTokensParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -117,9 +117,9 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         live_migration_id: crate::models::ObjectId,
-    ) -> GetGroupLiveMigration<'c> {
+    ) -> GetGroupLiveMigration {
         GetGroupLiveMigration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupLiveMigrationParams::new(
                 group_id,
                 live_migration_id,
@@ -136,9 +136,9 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         validation_id: crate::models::ObjectId,
-    ) -> GetMigrationValidateStatus<'c> {
+    ) -> GetMigrationValidateStatus {
         GetMigrationValidateStatus {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupLiveMigrationValidateStatusParams::new(
                 group_id,
                 validation_id,
@@ -154,9 +154,9 @@ impl<'c> CloudMigrationService<'c> {
     pub fn list_available_projects(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListAvailableProjects<'c> {
+    ) -> ListAvailableProjects {
         ListAvailableProjects {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgLiveMigrationAvailableProjectsParams::new(
                 org_id,
             ),
@@ -172,9 +172,9 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LiveMigrationRequest20240530,
-    ) -> ValidateLiveMigrations<'c> {
+    ) -> ValidateLiveMigrations {
         ValidateLiveMigrations {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -189,9 +189,9 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LiveMigrationRequest,
-    ) -> ValidateLiveMigrationsV20230101<'c> {
+    ) -> ValidateLiveMigrationsV20230101 {
         ValidateLiveMigrationsV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -201,13 +201,13 @@ impl<'c> CloudMigrationService<'c> {
 /// A `createGroupLiveMigration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupLiveMigration<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupLiveMigration {
+    client: crate::Client,
     params: crate::params::CreateGroupLiveMigrationParams,
     body: Option<crate::models::LiveMigrationRequest20240530>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupLiveMigration<'c> {
+impl CreateGroupLiveMigration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -242,8 +242,8 @@ impl<'c> CreateGroupLiveMigration<'c> {
         crate::TypedResponse<crate::models::LiveMigrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
             response.json()
@@ -255,7 +255,8 @@ impl<'c> CreateGroupLiveMigration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
@@ -278,7 +279,7 @@ impl<'c> CreateGroupLiveMigration<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupLiveMigration",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations",
@@ -290,19 +291,20 @@ impl<'c> CreateGroupLiveMigration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupLiveMigration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupLiveMigrationV20230101<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupLiveMigrationV20230101 {
+    client: crate::Client,
     params: crate::params::CreateGroupLiveMigrationParams,
     body: Option<crate::models::LiveMigrationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupLiveMigrationV20230101<'c> {
+impl CreateGroupLiveMigrationV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -337,8 +339,8 @@ impl<'c> CreateGroupLiveMigrationV20230101<'c> {
         crate::TypedResponse<crate::models::LiveMigrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
             response.json()
@@ -350,7 +352,8 @@ impl<'c> CreateGroupLiveMigrationV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
@@ -373,7 +376,7 @@ impl<'c> CreateGroupLiveMigrationV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupLiveMigration",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations",
@@ -385,19 +388,20 @@ impl<'c> CreateGroupLiveMigrationV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgLiveMigrationLinkToken` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateLinkToken<'c> {
-    client: &'c crate::Client,
+pub struct CreateLinkToken {
+    client: crate::Client,
     params: crate::params::CreateOrgLiveMigrationLinkTokenParams,
     body: Option<crate::models::TargetOrgRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateLinkToken<'c> {
+impl CreateLinkToken {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -427,8 +431,8 @@ impl<'c> CreateLinkToken<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::TargetOrg>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::TargetOrg, crate::Error> = { response.json() };
         let value = value?;
@@ -438,7 +442,8 @@ impl<'c> CreateLinkToken<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
@@ -461,7 +466,7 @@ impl<'c> CreateLinkToken<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgLiveMigrationLinkToken",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens",
@@ -473,18 +478,19 @@ impl<'c> CreateLinkToken<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `cutoverGroupLiveMigration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CutoverMigration<'c> {
-    client: &'c crate::Client,
+pub struct CutoverMigration {
+    client: crate::Client,
     params: crate::params::CutoverGroupLiveMigrationParams,
     options: crate::CallOptions,
 }
-impl<'c> CutoverMigration<'c> {
+impl CutoverMigration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -514,8 +520,8 @@ impl<'c> CutoverMigration<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -530,7 +536,8 @@ impl<'c> CutoverMigration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/{}/cutover", crate ::path_segment(&
@@ -541,7 +548,7 @@ impl<'c> CutoverMigration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "cutoverGroupLiveMigration",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover",
@@ -553,18 +560,19 @@ impl<'c> CutoverMigration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgLiveMigrationLinkTokens` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteLinkTokens<'c> {
-    client: &'c crate::Client,
+pub struct DeleteLinkTokens {
+    client: crate::Client,
     params: crate::params::DeleteOrgLiveMigrationLinkTokensParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteLinkTokens<'c> {
+impl DeleteLinkTokens {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -594,8 +602,8 @@ impl<'c> DeleteLinkTokens<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -610,7 +618,8 @@ impl<'c> DeleteLinkTokens<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
@@ -620,7 +629,7 @@ impl<'c> DeleteLinkTokens<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgLiveMigrationLinkTokens",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens",
@@ -632,18 +641,19 @@ impl<'c> DeleteLinkTokens<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupLiveMigration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupLiveMigration<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupLiveMigration {
+    client: crate::Client,
     params: crate::params::GetGroupLiveMigrationParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupLiveMigration<'c> {
+impl GetGroupLiveMigration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -678,8 +688,8 @@ impl<'c> GetGroupLiveMigration<'c> {
         crate::TypedResponse<crate::models::LiveMigrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
             response.json()
@@ -691,7 +701,8 @@ impl<'c> GetGroupLiveMigration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/{}", crate ::path_segment(& crate
@@ -702,7 +713,7 @@ impl<'c> GetGroupLiveMigration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupLiveMigration",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}",
@@ -714,18 +725,19 @@ impl<'c> GetGroupLiveMigration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupLiveMigrationValidateStatus` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetMigrationValidateStatus<'c> {
-    client: &'c crate::Client,
+pub struct GetMigrationValidateStatus {
+    client: crate::Client,
     params: crate::params::GetGroupLiveMigrationValidateStatusParams,
     options: crate::CallOptions,
 }
-impl<'c> GetMigrationValidateStatus<'c> {
+impl GetMigrationValidateStatus {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -760,8 +772,8 @@ impl<'c> GetMigrationValidateStatus<'c> {
         crate::TypedResponse<crate::models::LiveImportValidation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveImportValidation, crate::Error> = {
             response.json()
@@ -773,7 +785,8 @@ impl<'c> GetMigrationValidateStatus<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/validate/{}", crate ::path_segment(&
@@ -784,7 +797,7 @@ impl<'c> GetMigrationValidateStatus<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupLiveMigrationValidateStatus",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}",
@@ -796,18 +809,19 @@ impl<'c> GetMigrationValidateStatus<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listOrgLiveMigrationAvailableProjects` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListAvailableProjects<'c> {
-    client: &'c crate::Client,
+pub struct ListAvailableProjects {
+    client: crate::Client,
     params: crate::params::ListOrgLiveMigrationAvailableProjectsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListAvailableProjects<'c> {
+impl ListAvailableProjects {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -842,8 +856,8 @@ impl<'c> ListAvailableProjects<'c> {
         crate::TypedResponse<Vec<crate::models::LiveImportAvailableProject>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             Vec<crate::models::LiveImportAvailableProject>,
@@ -856,7 +870,8 @@ impl<'c> ListAvailableProjects<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/liveMigrations/availableProjects", crate
@@ -866,7 +881,7 @@ impl<'c> ListAvailableProjects<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgLiveMigrationAvailableProjects",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/availableProjects",
@@ -878,19 +893,20 @@ impl<'c> ListAvailableProjects<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ValidateLiveMigrations<'c> {
-    client: &'c crate::Client,
+pub struct ValidateLiveMigrations {
+    client: crate::Client,
     params: crate::params::ValidateGroupLiveMigrationsParams,
     body: Option<crate::models::LiveMigrationRequest20240530>,
     options: crate::CallOptions,
 }
-impl<'c> ValidateLiveMigrations<'c> {
+impl ValidateLiveMigrations {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -925,8 +941,8 @@ impl<'c> ValidateLiveMigrations<'c> {
         crate::TypedResponse<crate::models::LiveImportValidation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveImportValidation, crate::Error> = {
             response.json()
@@ -938,7 +954,8 @@ impl<'c> ValidateLiveMigrations<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
@@ -961,7 +978,7 @@ impl<'c> ValidateLiveMigrations<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "validateGroupLiveMigrations",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate",
@@ -973,19 +990,20 @@ impl<'c> ValidateLiveMigrations<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ValidateLiveMigrationsV20230101<'c> {
-    client: &'c crate::Client,
+pub struct ValidateLiveMigrationsV20230101 {
+    client: crate::Client,
     params: crate::params::ValidateGroupLiveMigrationsParams,
     body: Option<crate::models::LiveMigrationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> ValidateLiveMigrationsV20230101<'c> {
+impl ValidateLiveMigrationsV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1020,8 +1038,8 @@ impl<'c> ValidateLiveMigrationsV20230101<'c> {
         crate::TypedResponse<crate::models::LiveImportValidation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LiveImportValidation, crate::Error> = {
             response.json()
@@ -1033,7 +1051,8 @@ impl<'c> ValidateLiveMigrationsV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
@@ -1056,7 +1075,7 @@ impl<'c> ValidateLiveMigrationsV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "validateGroupLiveMigrations",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate",
@@ -1068,6 +1087,7 @@ impl<'c> ValidateLiveMigrationsV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -21,9 +21,9 @@ impl<'c> CloudProviderAccess<'c> {
         group_id: crate::models::ObjectId,
         role_id: crate::models::ObjectId,
         body: crate::models::CloudProviderAccessRoleRequestUpdate,
-    ) -> AuthorizeProviderAccessRole<'c> {
+    ) -> AuthorizeProviderAccessRole {
         AuthorizeProviderAccessRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AuthorizeGroupCloudProviderAccessRoleParams::new(
                 group_id,
                 role_id,
@@ -41,9 +41,9 @@ impl<'c> CloudProviderAccess<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CloudProviderAccessRoleRequest,
-    ) -> CreateCloudProviderAccess<'c> {
+    ) -> CreateCloudProviderAccess {
         CreateCloudProviderAccess {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupCloudProviderAccessParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -59,9 +59,9 @@ impl<'c> CloudProviderAccess<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
         role_id: crate::models::ObjectId,
-    ) -> DeauthorizeProviderAccessRole<'c> {
+    ) -> DeauthorizeProviderAccessRole {
         DeauthorizeProviderAccessRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeauthorizeGroupCloudProviderAccessRoleParams::new(
                 group_id,
                 cloud_provider,
@@ -79,9 +79,9 @@ impl<'c> CloudProviderAccess<'c> {
         &self,
         group_id: crate::models::ObjectId,
         role_id: crate::models::ObjectId,
-    ) -> GetCloudProviderAccess<'c> {
+    ) -> GetCloudProviderAccess {
         GetCloudProviderAccess {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupCloudProviderAccessParams::new(
                 group_id,
                 role_id,
@@ -97,9 +97,9 @@ impl<'c> CloudProviderAccess<'c> {
     pub fn list_cloud_provider_access(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListCloudProviderAccess<'c> {
+    ) -> ListCloudProviderAccess {
         ListCloudProviderAccess {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupCloudProviderAccessParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -108,13 +108,13 @@ impl<'c> CloudProviderAccess<'c> {
 /// A `authorizeGroupCloudProviderAccessRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AuthorizeProviderAccessRole<'c> {
-    client: &'c crate::Client,
+pub struct AuthorizeProviderAccessRole {
+    client: crate::Client,
     params: crate::params::AuthorizeGroupCloudProviderAccessRoleParams,
     body: Option<crate::models::CloudProviderAccessRoleRequestUpdate>,
     options: crate::CallOptions,
 }
-impl<'c> AuthorizeProviderAccessRole<'c> {
+impl AuthorizeProviderAccessRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -149,8 +149,8 @@ impl<'c> AuthorizeProviderAccessRole<'c> {
         crate::TypedResponse<crate::models::CloudProviderAccessRole>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
             response.json()
@@ -162,7 +162,8 @@ impl<'c> AuthorizeProviderAccessRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
@@ -186,7 +187,7 @@ impl<'c> AuthorizeProviderAccessRole<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "authorizeGroupCloudProviderAccessRole",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}",
@@ -198,19 +199,20 @@ impl<'c> AuthorizeProviderAccessRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupCloudProviderAccess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateCloudProviderAccess<'c> {
-    client: &'c crate::Client,
+pub struct CreateCloudProviderAccess {
+    client: crate::Client,
     params: crate::params::CreateGroupCloudProviderAccessParams,
     body: Option<crate::models::CloudProviderAccessRoleRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateCloudProviderAccess<'c> {
+impl CreateCloudProviderAccess {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -245,8 +247,8 @@ impl<'c> CreateCloudProviderAccess<'c> {
         crate::TypedResponse<crate::models::CloudProviderAccessRole>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
             response.json()
@@ -258,7 +260,8 @@ impl<'c> CreateCloudProviderAccess<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
@@ -281,7 +284,7 @@ impl<'c> CreateCloudProviderAccess<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupCloudProviderAccess",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess",
@@ -293,18 +296,19 @@ impl<'c> CreateCloudProviderAccess<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deauthorizeGroupCloudProviderAccessRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeauthorizeProviderAccessRole<'c> {
-    client: &'c crate::Client,
+pub struct DeauthorizeProviderAccessRole {
+    client: crate::Client,
     params: crate::params::DeauthorizeGroupCloudProviderAccessRoleParams,
     options: crate::CallOptions,
 }
-impl<'c> DeauthorizeProviderAccessRole<'c> {
+impl DeauthorizeProviderAccessRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -334,8 +338,8 @@ impl<'c> DeauthorizeProviderAccessRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -350,7 +354,8 @@ impl<'c> DeauthorizeProviderAccessRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess/{}/{}", crate ::path_segment(&
@@ -362,7 +367,7 @@ impl<'c> DeauthorizeProviderAccessRole<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deauthorizeGroupCloudProviderAccessRole",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}",
@@ -374,18 +379,19 @@ impl<'c> DeauthorizeProviderAccessRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupCloudProviderAccess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetCloudProviderAccess<'c> {
-    client: &'c crate::Client,
+pub struct GetCloudProviderAccess {
+    client: crate::Client,
     params: crate::params::GetGroupCloudProviderAccessParams,
     options: crate::CallOptions,
 }
-impl<'c> GetCloudProviderAccess<'c> {
+impl GetCloudProviderAccess {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -420,8 +426,8 @@ impl<'c> GetCloudProviderAccess<'c> {
         crate::TypedResponse<crate::models::CloudProviderAccessRole>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
             response.json()
@@ -433,7 +439,8 @@ impl<'c> GetCloudProviderAccess<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
@@ -444,7 +451,7 @@ impl<'c> GetCloudProviderAccess<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupCloudProviderAccess",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}",
@@ -456,18 +463,19 @@ impl<'c> GetCloudProviderAccess<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupCloudProviderAccess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListCloudProviderAccess<'c> {
-    client: &'c crate::Client,
+pub struct ListCloudProviderAccess {
+    client: crate::Client,
     params: crate::params::ListGroupCloudProviderAccessParams,
     options: crate::CallOptions,
 }
-impl<'c> ListCloudProviderAccess<'c> {
+impl ListCloudProviderAccess {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -502,8 +510,8 @@ impl<'c> ListCloudProviderAccess<'c> {
         crate::TypedResponse<crate::models::CloudProviderAccessRoles>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderAccessRoles, crate::Error> = {
             response.json()
@@ -515,7 +523,8 @@ impl<'c> ListCloudProviderAccess<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
@@ -525,7 +534,7 @@ impl<'c> ListCloudProviderAccess<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupCloudProviderAccess",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess",
@@ -537,6 +546,7 @@ impl<'c> ListCloudProviderAccess<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

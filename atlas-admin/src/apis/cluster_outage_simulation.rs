@@ -20,9 +20,9 @@ impl<'c> ClusterOutageSimulation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> EndOutageSimulation<'c> {
+    ) -> EndOutageSimulation {
         EndOutageSimulation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::EndGroupClusterOutageSimulationParams::new(
                 group_id,
                 cluster_name,
@@ -39,9 +39,9 @@ impl<'c> ClusterOutageSimulation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetOutageSimulation<'c> {
+    ) -> GetOutageSimulation {
         GetOutageSimulation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterOutageSimulationParams::new(
                 group_id,
                 cluster_name,
@@ -59,9 +59,9 @@ impl<'c> ClusterOutageSimulation<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterOutageSimulation,
-    ) -> StartOutageSimulation<'c> {
+    ) -> StartOutageSimulation {
         StartOutageSimulation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::StartGroupClusterOutageSimulationParams::new(
                 group_id,
                 cluster_name,
@@ -74,12 +74,12 @@ impl<'c> ClusterOutageSimulation<'c> {
 /// A `endGroupClusterOutageSimulation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct EndOutageSimulation<'c> {
-    client: &'c crate::Client,
+pub struct EndOutageSimulation {
+    client: crate::Client,
     params: crate::params::EndGroupClusterOutageSimulationParams,
     options: crate::CallOptions,
 }
-impl<'c> EndOutageSimulation<'c> {
+impl EndOutageSimulation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -114,8 +114,8 @@ impl<'c> EndOutageSimulation<'c> {
         crate::TypedResponse<crate::models::ClusterOutageSimulation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterOutageSimulation, crate::Error> = {
             response.json()
@@ -127,7 +127,8 @@ impl<'c> EndOutageSimulation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/outageSimulation", crate
@@ -138,7 +139,7 @@ impl<'c> EndOutageSimulation<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "endGroupClusterOutageSimulation",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation",
@@ -150,18 +151,19 @@ impl<'c> EndOutageSimulation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterOutageSimulation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOutageSimulation<'c> {
-    client: &'c crate::Client,
+pub struct GetOutageSimulation {
+    client: crate::Client,
     params: crate::params::GetGroupClusterOutageSimulationParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOutageSimulation<'c> {
+impl GetOutageSimulation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -196,8 +198,8 @@ impl<'c> GetOutageSimulation<'c> {
         crate::TypedResponse<crate::models::ClusterOutageSimulation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterOutageSimulation, crate::Error> = {
             response.json()
@@ -209,7 +211,8 @@ impl<'c> GetOutageSimulation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/outageSimulation", crate
@@ -220,7 +223,7 @@ impl<'c> GetOutageSimulation<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterOutageSimulation",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation",
@@ -232,19 +235,20 @@ impl<'c> GetOutageSimulation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `startGroupClusterOutageSimulation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct StartOutageSimulation<'c> {
-    client: &'c crate::Client,
+pub struct StartOutageSimulation {
+    client: crate::Client,
     params: crate::params::StartGroupClusterOutageSimulationParams,
     body: Option<crate::models::ClusterOutageSimulation>,
     options: crate::CallOptions,
 }
-impl<'c> StartOutageSimulation<'c> {
+impl StartOutageSimulation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -279,8 +283,8 @@ impl<'c> StartOutageSimulation<'c> {
         crate::TypedResponse<crate::models::ClusterOutageSimulation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterOutageSimulation, crate::Error> = {
             response.json()
@@ -292,7 +296,8 @@ impl<'c> StartOutageSimulation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/outageSimulation", crate
@@ -316,7 +321,7 @@ impl<'c> StartOutageSimulation<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "startGroupClusterOutageSimulation",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/outageSimulation",
@@ -328,6 +333,7 @@ impl<'c> StartOutageSimulation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

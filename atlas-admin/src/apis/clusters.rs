@@ -21,9 +21,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> AutoScalingConfiguration<'c> {
+    ) -> AutoScalingConfiguration {
         AutoScalingConfiguration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AutoGroupClusterScalingConfigurationParams::new(
                 group_id,
                 cluster_name,
@@ -42,9 +42,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ClusterDescription20240805,
-    ) -> CreateCluster<'c> {
+    ) -> CreateCluster {
         CreateCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -61,9 +61,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LegacyAtlasCluster,
-    ) -> CreateClusterV20230101<'c> {
+    ) -> CreateClusterV20230101 {
         CreateClusterV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -80,9 +80,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AdvancedClusterDescription,
-    ) -> CreateClusterV20230201<'c> {
+    ) -> CreateClusterV20230201 {
         CreateClusterV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -99,9 +99,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ClusterDescription20240805,
-    ) -> CreateClusterV20240805<'c> {
+    ) -> CreateClusterV20240805 {
         CreateClusterV20240805 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -118,9 +118,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteCluster<'c> {
+    ) -> DeleteCluster {
         DeleteCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
             options: crate::CallOptions::default(),
         }
@@ -136,9 +136,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterV20230101<'c> {
+    ) -> DeleteClusterV20230101 {
         DeleteClusterV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
             options: crate::CallOptions::default(),
         }
@@ -154,9 +154,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetCluster<'c> {
+    ) -> GetCluster {
         GetCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
             options: crate::CallOptions::default(),
         }
@@ -172,9 +172,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterV20230101<'c> {
+    ) -> GetClusterV20230101 {
         GetClusterV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
             options: crate::CallOptions::default(),
         }
@@ -190,9 +190,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterV20230201<'c> {
+    ) -> GetClusterV20230201 {
         GetClusterV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
             options: crate::CallOptions::default(),
         }
@@ -206,9 +206,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetProcessArgs<'c> {
+    ) -> GetProcessArgs {
         GetProcessArgs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterProcessArgsParams::new(
                 group_id,
                 cluster_name,
@@ -225,9 +225,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetProcessArgsV20230101<'c> {
+    ) -> GetProcessArgsV20230101 {
         GetProcessArgsV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterProcessArgsParams::new(
                 group_id,
                 cluster_name,
@@ -245,9 +245,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSqlInterface<'c> {
+    ) -> GetClusterSqlInterface {
         GetClusterSqlInterface {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterSqlInterfaceParams::new(
                 group_id,
                 cluster_name,
@@ -264,9 +264,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterStatus<'c> {
+    ) -> GetClusterStatus {
         GetClusterStatus {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterStatusParams::new(
                 group_id,
                 cluster_name,
@@ -283,9 +283,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         sample_dataset_id: crate::models::ObjectId,
-    ) -> GetSampleDatasetLoad<'c> {
+    ) -> GetSampleDatasetLoad {
         GetSampleDatasetLoad {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupSampleDatasetLoadParams::new(
                 group_id,
                 sample_dataset_id,
@@ -303,9 +303,9 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::EmployeeAccessGrantView,
-    ) -> GrantMongoEmployeeAccess<'c> {
+    ) -> GrantMongoEmployeeAccess {
         GrantMongoEmployeeAccess {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GrantGroupClusterMongoDbEmployeeAccessParams::new(
                 group_id,
                 cluster_name,
@@ -319,9 +319,9 @@ impl<'c> Clusters<'c> {
     /// Returns the details for all clusters in all projects to which you have access. Clusters contain a group of hosts that maintain the same data set. The response does not include multi-cloud clusters.
     ///
     /// `GET /api/atlas/v2/clusters` (`listClusterDetails`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listClusterDetails).
-    pub fn list_cluster_details(&self) -> ListClusterDetails<'c> {
+    pub fn list_cluster_details(&self) -> ListClusterDetails {
         ListClusterDetails {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListClusterDetailsParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -334,9 +334,9 @@ impl<'c> Clusters<'c> {
     pub fn list_cluster_provider_regions(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListClusterProviderRegions<'c> {
+    ) -> ListClusterProviderRegions {
         ListClusterProviderRegions {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterProviderRegionsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -348,9 +348,9 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the List Flex Clusters endpoint for Flex clusters instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters` (`listGroupClusters`), API version `2024-08-05`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters).
-    pub fn list_clusters(&self, group_id: crate::models::ObjectId) -> ListClusters<'c> {
+    pub fn list_clusters(&self, group_id: crate::models::ObjectId) -> ListClusters {
         ListClusters {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClustersParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -365,9 +365,9 @@ impl<'c> Clusters<'c> {
     pub fn list_clusters_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListClustersV20230101<'c> {
+    ) -> ListClustersV20230101 {
         ListClustersV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClustersParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -382,9 +382,9 @@ impl<'c> Clusters<'c> {
     pub fn list_clusters_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListClustersV20230201<'c> {
+    ) -> ListClustersV20230201 {
         ListClustersV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClustersParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -398,9 +398,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> PinFeatureCompatibilityVersion<'c> {
+    ) -> PinFeatureCompatibilityVersion {
         PinFeatureCompatibilityVersion {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::PinGroupClusterFeatureCompatibilityVersionParams::new(
                 group_id,
                 cluster_name,
@@ -418,9 +418,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> RequestSampleDatasetLoad<'c> {
+    ) -> RequestSampleDatasetLoad {
         RequestSampleDatasetLoad {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RequestGroupSampleDatasetLoadParams::new(
                 group_id,
                 name,
@@ -437,9 +437,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> RestartPrimaries<'c> {
+    ) -> RestartPrimaries {
         RestartPrimaries {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RestartGroupClusterPrimariesParams::new(
                 group_id,
                 cluster_name,
@@ -456,9 +456,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> RestartPrimariesV20230101<'c> {
+    ) -> RestartPrimariesV20230101 {
         RestartPrimariesV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RestartGroupClusterPrimariesParams::new(
                 group_id,
                 cluster_name,
@@ -475,9 +475,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> RevokeMongoEmployeeAccess<'c> {
+    ) -> RevokeMongoEmployeeAccess {
         RevokeMongoEmployeeAccess {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams::new(
                 group_id,
                 cluster_name,
@@ -494,9 +494,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> UnpinFeatureCompatibilityVersion<'c> {
+    ) -> UnpinFeatureCompatibilityVersion {
         UnpinFeatureCompatibilityVersion {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams::new(
                 group_id,
                 cluster_name,
@@ -514,9 +514,9 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterDescription20240805,
-    ) -> UpdateCluster<'c> {
+    ) -> UpdateCluster {
         UpdateCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -532,9 +532,9 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::LegacyAtlasCluster,
-    ) -> UpdateClusterV20230101<'c> {
+    ) -> UpdateClusterV20230101 {
         UpdateClusterV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -550,9 +550,9 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::AdvancedClusterDescription,
-    ) -> UpdateClusterV20230201<'c> {
+    ) -> UpdateClusterV20230201 {
         UpdateClusterV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -568,9 +568,9 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterDescription20240805,
-    ) -> UpdateClusterV20240805<'c> {
+    ) -> UpdateClusterV20240805 {
         UpdateClusterV20240805 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -586,9 +586,9 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterDescriptionProcessArgs20240805,
-    ) -> UpdateProcessArgs<'c> {
+    ) -> UpdateProcessArgs {
         UpdateProcessArgs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterProcessArgsParams::new(
                 group_id,
                 cluster_name,
@@ -607,9 +607,9 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterDescriptionProcessArgs,
-    ) -> UpdateProcessArgsV20230101<'c> {
+    ) -> UpdateProcessArgsV20230101 {
         UpdateProcessArgsV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterProcessArgsParams::new(
                 group_id,
                 cluster_name,
@@ -629,9 +629,9 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: String,
         body: crate::models::SqlInterfaceStatusUpdateRequest,
-    ) -> UpdateClusterSqlInterface<'c> {
+    ) -> UpdateClusterSqlInterface {
         UpdateClusterSqlInterface {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterSqlInterfaceParams::new(
                 group_id,
                 cluster_name,
@@ -651,9 +651,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LegacyAtlasTenantClusterUpgradeRequest,
-    ) -> UpgradeTenantUpgrade<'c> {
+    ) -> UpgradeTenantUpgrade {
         UpgradeTenantUpgrade {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpgradeGroupClusterTenantUpgradeParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -671,9 +671,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ServerlessInstanceDescription,
-    ) -> UpgradeClusterToServerless<'c> {
+    ) -> UpgradeClusterToServerless {
         UpgradeClusterToServerless {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams::new(
                 group_id,
             ),
@@ -690,9 +690,9 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ClusterConfigurationValidation,
-    ) -> ValidateGroupClusterConfigurations<'c> {
+    ) -> ValidateGroupClusterConfigurations {
         ValidateGroupClusterConfigurations {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ValidateGroupClusterConfigurationsParams::new(
                 group_id,
             ),
@@ -704,12 +704,12 @@ impl<'c> Clusters<'c> {
 /// A `autoGroupClusterScalingConfiguration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AutoScalingConfiguration<'c> {
-    client: &'c crate::Client,
+pub struct AutoScalingConfiguration {
+    client: crate::Client,
     params: crate::params::AutoGroupClusterScalingConfigurationParams,
     options: crate::CallOptions,
 }
-impl<'c> AutoScalingConfiguration<'c> {
+impl AutoScalingConfiguration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -749,8 +749,8 @@ impl<'c> AutoScalingConfiguration<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ClusterDescriptionAutoScalingModeConfiguration,
@@ -763,7 +763,8 @@ impl<'c> AutoScalingConfiguration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/autoScalingConfiguration", crate
@@ -774,7 +775,7 @@ impl<'c> AutoScalingConfiguration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "autoGroupClusterScalingConfiguration",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration",
@@ -786,19 +787,20 @@ impl<'c> AutoScalingConfiguration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateCluster<'c> {
-    client: &'c crate::Client,
+pub struct CreateCluster {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterParams,
     body: Option<crate::models::ClusterDescription20240805>,
     options: crate::CallOptions,
 }
-impl<'c> CreateCluster<'c> {
+impl CreateCluster {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -843,8 +845,8 @@ impl<'c> CreateCluster<'c> {
         crate::TypedResponse<crate::models::ClusterDescription20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
             response.json()
@@ -856,7 +858,8 @@ impl<'c> CreateCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -889,7 +892,7 @@ impl<'c> CreateCluster<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupCluster",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters",
@@ -901,19 +904,20 @@ impl<'c> CreateCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateClusterV20230101<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterV20230101 {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterParams,
     body: Option<crate::models::LegacyAtlasCluster>,
     options: crate::CallOptions,
 }
-impl<'c> CreateClusterV20230101<'c> {
+impl CreateClusterV20230101 {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -953,8 +957,8 @@ impl<'c> CreateClusterV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
             response.json()
@@ -966,7 +970,8 @@ impl<'c> CreateClusterV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -999,7 +1004,7 @@ impl<'c> CreateClusterV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupCluster",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters",
@@ -1011,19 +1016,20 @@ impl<'c> CreateClusterV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateClusterV20230201<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterV20230201 {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterParams,
     body: Option<crate::models::AdvancedClusterDescription>,
     options: crate::CallOptions,
 }
-impl<'c> CreateClusterV20230201<'c> {
+impl CreateClusterV20230201 {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1068,8 +1074,8 @@ impl<'c> CreateClusterV20230201<'c> {
         crate::TypedResponse<crate::models::AdvancedClusterDescription>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
             response.json()
@@ -1081,7 +1087,8 @@ impl<'c> CreateClusterV20230201<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -1114,7 +1121,7 @@ impl<'c> CreateClusterV20230201<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupCluster",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters",
@@ -1126,19 +1133,20 @@ impl<'c> CreateClusterV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateClusterV20240805<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterV20240805 {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterParams,
     body: Option<crate::models::ClusterDescription20240805>,
     options: crate::CallOptions,
 }
-impl<'c> CreateClusterV20240805<'c> {
+impl CreateClusterV20240805 {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1183,8 +1191,8 @@ impl<'c> CreateClusterV20240805<'c> {
         crate::TypedResponse<crate::models::ClusterDescription20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
             response.json()
@@ -1196,7 +1204,8 @@ impl<'c> CreateClusterV20240805<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -1229,7 +1238,7 @@ impl<'c> CreateClusterV20240805<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupCluster",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters",
@@ -1241,18 +1250,19 @@ impl<'c> CreateClusterV20240805<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteCluster<'c> {
-    client: &'c crate::Client,
+pub struct DeleteCluster {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteCluster<'c> {
+impl DeleteCluster {
     /// Flag that indicates whether to retain backup snapshots for the deleted dedicated cluster.
     pub fn retain_backups(mut self, value: bool) -> Self {
         self.params.retain_backups = Some(value);
@@ -1287,8 +1297,8 @@ impl<'c> DeleteCluster<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1303,7 +1313,8 @@ impl<'c> DeleteCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1319,7 +1330,7 @@ impl<'c> DeleteCluster<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupCluster",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -1331,18 +1342,19 @@ impl<'c> DeleteCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterV20230101<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterV20230101 {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterV20230101<'c> {
+impl DeleteClusterV20230101 {
     /// Flag that indicates whether to retain backup snapshots for the deleted dedicated cluster.
     pub fn retain_backups(mut self, value: bool) -> Self {
         self.params.retain_backups = Some(value);
@@ -1377,8 +1389,8 @@ impl<'c> DeleteClusterV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1393,7 +1405,8 @@ impl<'c> DeleteClusterV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1409,7 +1422,7 @@ impl<'c> DeleteClusterV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupCluster",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -1421,18 +1434,19 @@ impl<'c> DeleteClusterV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetCluster<'c> {
-    client: &'c crate::Client,
+pub struct GetCluster {
+    client: crate::Client,
     params: crate::params::GetGroupClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> GetCluster<'c> {
+impl GetCluster {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1474,8 +1488,8 @@ impl<'c> GetCluster<'c> {
         crate::TypedResponse<crate::models::ClusterDescription20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
             response.json()
@@ -1487,7 +1501,8 @@ impl<'c> GetCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1508,7 +1523,7 @@ impl<'c> GetCluster<'c> {
         );
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupCluster",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -1520,18 +1535,19 @@ impl<'c> GetCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterV20230101 {
+    client: crate::Client,
     params: crate::params::GetGroupClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterV20230101<'c> {
+impl GetClusterV20230101 {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1568,8 +1584,8 @@ impl<'c> GetClusterV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
             response.json()
@@ -1581,7 +1597,8 @@ impl<'c> GetClusterV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1602,7 +1619,7 @@ impl<'c> GetClusterV20230101<'c> {
         );
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupCluster",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -1614,18 +1631,19 @@ impl<'c> GetClusterV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterV20230201<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterV20230201 {
+    client: crate::Client,
     params: crate::params::GetGroupClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterV20230201<'c> {
+impl GetClusterV20230201 {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1667,8 +1685,8 @@ impl<'c> GetClusterV20230201<'c> {
         crate::TypedResponse<crate::models::AdvancedClusterDescription>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
             response.json()
@@ -1680,7 +1698,8 @@ impl<'c> GetClusterV20230201<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -1701,7 +1720,7 @@ impl<'c> GetClusterV20230201<'c> {
         );
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupCluster",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -1713,18 +1732,19 @@ impl<'c> GetClusterV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterProcessArgs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetProcessArgs<'c> {
-    client: &'c crate::Client,
+pub struct GetProcessArgs {
+    client: crate::Client,
     params: crate::params::GetGroupClusterProcessArgsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetProcessArgs<'c> {
+impl GetProcessArgs {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1759,8 +1779,8 @@ impl<'c> GetProcessArgs<'c> {
         crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ClusterDescriptionProcessArgs20240805,
@@ -1773,7 +1793,8 @@ impl<'c> GetProcessArgs<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
@@ -1784,7 +1805,7 @@ impl<'c> GetProcessArgs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterProcessArgs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
@@ -1796,18 +1817,19 @@ impl<'c> GetProcessArgs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterProcessArgs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetProcessArgsV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetProcessArgsV20230101 {
+    client: crate::Client,
     params: crate::params::GetGroupClusterProcessArgsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetProcessArgsV20230101<'c> {
+impl GetProcessArgsV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1842,8 +1864,8 @@ impl<'c> GetProcessArgsV20230101<'c> {
         crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> = {
             response.json()
@@ -1855,7 +1877,8 @@ impl<'c> GetProcessArgsV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
@@ -1866,7 +1889,7 @@ impl<'c> GetProcessArgsV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterProcessArgs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
@@ -1878,20 +1901,21 @@ impl<'c> GetProcessArgsV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterSqlInterface` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GetClusterSqlInterface<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterSqlInterface {
+    client: crate::Client,
     params: crate::params::GetGroupClusterSqlInterfaceParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GetClusterSqlInterface<'c> {
+impl GetClusterSqlInterface {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1926,8 +1950,8 @@ impl<'c> GetClusterSqlInterface<'c> {
         crate::TypedResponse<crate::models::SqlInterfaceStatusResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SqlInterfaceStatusResponse, crate::Error> = {
             response.json()
@@ -1939,7 +1963,8 @@ impl<'c> GetClusterSqlInterface<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/sqlInterface", crate ::path_segment(&
@@ -1950,7 +1975,7 @@ impl<'c> GetClusterSqlInterface<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterSqlInterface",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface",
@@ -1962,18 +1987,19 @@ impl<'c> GetClusterSqlInterface<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterStatus` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterStatus<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterStatus {
+    client: crate::Client,
     params: crate::params::GetGroupClusterStatusParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterStatus<'c> {
+impl GetClusterStatus {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2003,8 +2029,8 @@ impl<'c> GetClusterStatus<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ClusterStatus>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterStatus, crate::Error> = {
             response.json()
@@ -2016,7 +2042,8 @@ impl<'c> GetClusterStatus<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/status", crate ::path_segment(& crate
@@ -2027,7 +2054,7 @@ impl<'c> GetClusterStatus<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterStatus",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/status",
@@ -2039,18 +2066,19 @@ impl<'c> GetClusterStatus<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupSampleDatasetLoad` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetSampleDatasetLoad<'c> {
-    client: &'c crate::Client,
+pub struct GetSampleDatasetLoad {
+    client: crate::Client,
     params: crate::params::GetGroupSampleDatasetLoadParams,
     options: crate::CallOptions,
 }
-impl<'c> GetSampleDatasetLoad<'c> {
+impl GetSampleDatasetLoad {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2080,8 +2108,8 @@ impl<'c> GetSampleDatasetLoad<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SampleDatasetStatus>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SampleDatasetStatus, crate::Error> = {
             response.json()
@@ -2093,7 +2121,8 @@ impl<'c> GetSampleDatasetLoad<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/sampleDatasetLoad/{}", crate ::path_segment(& crate
@@ -2104,7 +2133,7 @@ impl<'c> GetSampleDatasetLoad<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupSampleDatasetLoad",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{sampleDatasetId}",
@@ -2116,19 +2145,20 @@ impl<'c> GetSampleDatasetLoad<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `grantGroupClusterMongoDbEmployeeAccess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GrantMongoEmployeeAccess<'c> {
-    client: &'c crate::Client,
+pub struct GrantMongoEmployeeAccess {
+    client: crate::Client,
     params: crate::params::GrantGroupClusterMongoDbEmployeeAccessParams,
     body: Option<crate::models::EmployeeAccessGrantView>,
     options: crate::CallOptions,
 }
-impl<'c> GrantMongoEmployeeAccess<'c> {
+impl GrantMongoEmployeeAccess {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2158,8 +2188,8 @@ impl<'c> GrantMongoEmployeeAccess<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2174,7 +2204,8 @@ impl<'c> GrantMongoEmployeeAccess<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}:grantMongoDBEmployeeAccess", crate
@@ -2198,7 +2229,7 @@ impl<'c> GrantMongoEmployeeAccess<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "grantGroupClusterMongoDbEmployeeAccess",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:grantMongoDBEmployeeAccess",
@@ -2210,18 +2241,19 @@ impl<'c> GrantMongoEmployeeAccess<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listClusterDetails` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterDetails<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterDetails {
+    client: crate::Client,
     params: crate::params::ListClusterDetailsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterDetails<'c> {
+impl ListClusterDetails {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2271,8 +2303,8 @@ impl<'c> ListClusterDetails<'c> {
         crate::TypedResponse<crate::models::PaginatedOrgGroupView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedOrgGroupView, crate::Error> = {
             response.json()
@@ -2286,7 +2318,7 @@ impl<'c> ListClusterDetails<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::OrgGroup> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::OrgGroup> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2295,7 +2327,8 @@ impl<'c> ListClusterDetails<'c> {
     ) -> Result<Vec<crate::models::OrgGroup>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/clusters");
         let mut query = Vec::new();
@@ -2313,7 +2346,7 @@ impl<'c> ListClusterDetails<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listClusterDetails",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/clusters",
@@ -2325,10 +2358,11 @@ impl<'c> ListClusterDetails<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClusterDetails<'_> {
+impl crate::pagination::Pageable for ListClusterDetails {
     type Page = crate::models::PaginatedOrgGroupView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2340,7 +2374,7 @@ impl crate::pagination::Pageable for ListClusterDetails<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2356,12 +2390,12 @@ impl crate::pagination::Pageable for ListClusterDetails<'_> {
 /// A `listGroupClusterProviderRegions` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterProviderRegions<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterProviderRegions {
+    client: crate::Client,
     params: crate::params::ListGroupClusterProviderRegionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterProviderRegions<'c> {
+impl ListClusterProviderRegions {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2421,8 +2455,8 @@ impl<'c> ListClusterProviderRegions<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasProviderRegionsView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasProviderRegionsView,
@@ -2439,7 +2473,7 @@ impl<'c> ListClusterProviderRegions<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::CloudProviderRegions> {
+    ) -> crate::pagination::Items<crate::models::CloudProviderRegions> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2448,7 +2482,8 @@ impl<'c> ListClusterProviderRegions<'c> {
     ) -> Result<Vec<crate::models::CloudProviderRegions>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/provider/regions", crate ::path_segment(&
@@ -2471,7 +2506,7 @@ impl<'c> ListClusterProviderRegions<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterProviderRegions",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/provider/regions",
@@ -2483,10 +2518,11 @@ impl<'c> ListClusterProviderRegions<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClusterProviderRegions<'_> {
+impl crate::pagination::Pageable for ListClusterProviderRegions {
     type Page = crate::models::PaginatedApiAtlasProviderRegionsView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2498,7 +2534,7 @@ impl crate::pagination::Pageable for ListClusterProviderRegions<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2517,12 +2553,12 @@ impl crate::pagination::Pageable for ListClusterProviderRegions<'_> {
 /// A `listGroupClusters` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusters<'c> {
-    client: &'c crate::Client,
+pub struct ListClusters {
+    client: crate::Client,
     params: crate::params::ListGroupClustersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusters<'c> {
+impl ListClusters {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2582,8 +2618,8 @@ impl<'c> ListClusters<'c> {
         crate::TypedResponse<crate::models::PaginatedClusterDescription20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedClusterDescription20240805,
@@ -2600,7 +2636,7 @@ impl<'c> ListClusters<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ClusterDescription20240805> {
+    ) -> crate::pagination::Items<crate::models::ClusterDescription20240805> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2609,7 +2645,8 @@ impl<'c> ListClusters<'c> {
     ) -> Result<Vec<crate::models::ClusterDescription20240805>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -2640,7 +2677,7 @@ impl<'c> ListClusters<'c> {
         );
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusters",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters",
@@ -2652,10 +2689,11 @@ impl<'c> ListClusters<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClusters<'_> {
+impl crate::pagination::Pageable for ListClusters {
     type Page = crate::models::PaginatedClusterDescription20240805;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2667,7 +2705,7 @@ impl crate::pagination::Pageable for ListClusters<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2683,12 +2721,12 @@ impl crate::pagination::Pageable for ListClusters<'_> {
 /// A `listGroupClusters` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClustersV20230101<'c> {
-    client: &'c crate::Client,
+pub struct ListClustersV20230101 {
+    client: crate::Client,
     params: crate::params::ListGroupClustersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClustersV20230101<'c> {
+impl ListClustersV20230101 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2748,8 +2786,8 @@ impl<'c> ListClustersV20230101<'c> {
         crate::TypedResponse<crate::models::PaginatedLegacyClusterView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedLegacyClusterView, crate::Error> = {
             response.json()
@@ -2763,9 +2801,7 @@ impl<'c> ListClustersV20230101<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::LegacyAtlasCluster> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::LegacyAtlasCluster> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2774,7 +2810,8 @@ impl<'c> ListClustersV20230101<'c> {
     ) -> Result<Vec<crate::models::LegacyAtlasCluster>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -2805,7 +2842,7 @@ impl<'c> ListClustersV20230101<'c> {
         );
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusters",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters",
@@ -2817,10 +2854,11 @@ impl<'c> ListClustersV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClustersV20230101<'_> {
+impl crate::pagination::Pageable for ListClustersV20230101 {
     type Page = crate::models::PaginatedLegacyClusterView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2832,7 +2870,7 @@ impl crate::pagination::Pageable for ListClustersV20230101<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2848,12 +2886,12 @@ impl crate::pagination::Pageable for ListClustersV20230101<'_> {
 /// A `listGroupClusters` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClustersV20230201<'c> {
-    client: &'c crate::Client,
+pub struct ListClustersV20230201 {
+    client: crate::Client,
     params: crate::params::ListGroupClustersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClustersV20230201<'c> {
+impl ListClustersV20230201 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2913,8 +2951,8 @@ impl<'c> ListClustersV20230201<'c> {
         crate::TypedResponse<crate::models::PaginatedAdvancedClusterDescriptionView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedAdvancedClusterDescriptionView,
@@ -2931,7 +2969,7 @@ impl<'c> ListClustersV20230201<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::AdvancedClusterDescription> {
+    ) -> crate::pagination::Items<crate::models::AdvancedClusterDescription> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2940,7 +2978,8 @@ impl<'c> ListClustersV20230201<'c> {
     ) -> Result<Vec<crate::models::AdvancedClusterDescription>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
@@ -2971,7 +3010,7 @@ impl<'c> ListClustersV20230201<'c> {
         );
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusters",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters",
@@ -2983,10 +3022,11 @@ impl<'c> ListClustersV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClustersV20230201<'_> {
+impl crate::pagination::Pageable for ListClustersV20230201 {
     type Page = crate::models::PaginatedAdvancedClusterDescriptionView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2998,7 +3038,7 @@ impl crate::pagination::Pageable for ListClustersV20230201<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -3017,13 +3057,13 @@ impl crate::pagination::Pageable for ListClustersV20230201<'_> {
 /// A `pinGroupClusterFeatureCompatibilityVersion` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct PinFeatureCompatibilityVersion<'c> {
-    client: &'c crate::Client,
+pub struct PinFeatureCompatibilityVersion {
+    client: crate::Client,
     params: crate::params::PinGroupClusterFeatureCompatibilityVersionParams,
     body: Option<crate::models::PinFcvView>,
     options: crate::CallOptions,
 }
-impl<'c> PinFeatureCompatibilityVersion<'c> {
+impl PinFeatureCompatibilityVersion {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3058,8 +3098,8 @@ impl<'c> PinFeatureCompatibilityVersion<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3074,7 +3114,8 @@ impl<'c> PinFeatureCompatibilityVersion<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}:pinFeatureCompatibilityVersion", crate
@@ -3098,7 +3139,7 @@ impl<'c> PinFeatureCompatibilityVersion<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "pinGroupClusterFeatureCompatibilityVersion",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion",
@@ -3110,18 +3151,19 @@ impl<'c> PinFeatureCompatibilityVersion<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `requestGroupSampleDatasetLoad` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RequestSampleDatasetLoad<'c> {
-    client: &'c crate::Client,
+pub struct RequestSampleDatasetLoad {
+    client: crate::Client,
     params: crate::params::RequestGroupSampleDatasetLoadParams,
     options: crate::CallOptions,
 }
-impl<'c> RequestSampleDatasetLoad<'c> {
+impl RequestSampleDatasetLoad {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3151,8 +3193,8 @@ impl<'c> RequestSampleDatasetLoad<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SampleDatasetStatus>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SampleDatasetStatus, crate::Error> = {
             response.json()
@@ -3164,7 +3206,8 @@ impl<'c> RequestSampleDatasetLoad<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/sampleDatasetLoad/{}", crate ::path_segment(& crate
@@ -3175,7 +3218,7 @@ impl<'c> RequestSampleDatasetLoad<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "requestGroupSampleDatasetLoad",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{name}",
@@ -3187,18 +3230,19 @@ impl<'c> RequestSampleDatasetLoad<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `restartGroupClusterPrimaries` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RestartPrimaries<'c> {
-    client: &'c crate::Client,
+pub struct RestartPrimaries {
+    client: crate::Client,
     params: crate::params::RestartGroupClusterPrimariesParams,
     options: crate::CallOptions,
 }
-impl<'c> RestartPrimaries<'c> {
+impl RestartPrimaries {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3228,8 +3272,8 @@ impl<'c> RestartPrimaries<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3244,7 +3288,8 @@ impl<'c> RestartPrimaries<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restartPrimaries", crate
@@ -3255,7 +3300,7 @@ impl<'c> RestartPrimaries<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "restartGroupClusterPrimaries",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries",
@@ -3267,18 +3312,19 @@ impl<'c> RestartPrimaries<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `restartGroupClusterPrimaries` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RestartPrimariesV20230101<'c> {
-    client: &'c crate::Client,
+pub struct RestartPrimariesV20230101 {
+    client: crate::Client,
     params: crate::params::RestartGroupClusterPrimariesParams,
     options: crate::CallOptions,
 }
-impl<'c> RestartPrimariesV20230101<'c> {
+impl RestartPrimariesV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3308,8 +3354,8 @@ impl<'c> RestartPrimariesV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3324,7 +3370,8 @@ impl<'c> RestartPrimariesV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restartPrimaries", crate
@@ -3335,7 +3382,7 @@ impl<'c> RestartPrimariesV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "restartGroupClusterPrimaries",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries",
@@ -3347,18 +3394,19 @@ impl<'c> RestartPrimariesV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `revokeGroupClusterMongoDbEmployeeAccess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RevokeMongoEmployeeAccess<'c> {
-    client: &'c crate::Client,
+pub struct RevokeMongoEmployeeAccess {
+    client: crate::Client,
     params: crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams,
     options: crate::CallOptions,
 }
-impl<'c> RevokeMongoEmployeeAccess<'c> {
+impl RevokeMongoEmployeeAccess {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3388,8 +3436,8 @@ impl<'c> RevokeMongoEmployeeAccess<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3404,7 +3452,8 @@ impl<'c> RevokeMongoEmployeeAccess<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}:revokeMongoDBEmployeeAccess", crate
@@ -3415,7 +3464,7 @@ impl<'c> RevokeMongoEmployeeAccess<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "revokeGroupClusterMongoDbEmployeeAccess",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:revokeMongoDBEmployeeAccess",
@@ -3427,18 +3476,19 @@ impl<'c> RevokeMongoEmployeeAccess<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `unpinGroupClusterFeatureCompatibilityVersion` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UnpinFeatureCompatibilityVersion<'c> {
-    client: &'c crate::Client,
+pub struct UnpinFeatureCompatibilityVersion {
+    client: crate::Client,
     params: crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams,
     options: crate::CallOptions,
 }
-impl<'c> UnpinFeatureCompatibilityVersion<'c> {
+impl UnpinFeatureCompatibilityVersion {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3468,8 +3518,8 @@ impl<'c> UnpinFeatureCompatibilityVersion<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3484,7 +3534,8 @@ impl<'c> UnpinFeatureCompatibilityVersion<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}:unpinFeatureCompatibilityVersion", crate
@@ -3495,7 +3546,7 @@ impl<'c> UnpinFeatureCompatibilityVersion<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "unpinGroupClusterFeatureCompatibilityVersion",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion",
@@ -3507,19 +3558,20 @@ impl<'c> UnpinFeatureCompatibilityVersion<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateCluster<'c> {
-    client: &'c crate::Client,
+pub struct UpdateCluster {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterParams,
     body: Option<crate::models::ClusterDescription20240805>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateCluster<'c> {
+impl UpdateCluster {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -3564,8 +3616,8 @@ impl<'c> UpdateCluster<'c> {
         crate::TypedResponse<crate::models::ClusterDescription20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
             response.json()
@@ -3577,7 +3629,8 @@ impl<'c> UpdateCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -3611,7 +3664,7 @@ impl<'c> UpdateCluster<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupCluster",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -3623,19 +3676,20 @@ impl<'c> UpdateCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterV20230101<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterV20230101 {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterParams,
     body: Option<crate::models::LegacyAtlasCluster>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterV20230101<'c> {
+impl UpdateClusterV20230101 {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -3675,8 +3729,8 @@ impl<'c> UpdateClusterV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
             response.json()
@@ -3688,7 +3742,8 @@ impl<'c> UpdateClusterV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -3722,7 +3777,7 @@ impl<'c> UpdateClusterV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupCluster",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -3734,19 +3789,20 @@ impl<'c> UpdateClusterV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterV20230201<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterV20230201 {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterParams,
     body: Option<crate::models::AdvancedClusterDescription>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterV20230201<'c> {
+impl UpdateClusterV20230201 {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -3791,8 +3847,8 @@ impl<'c> UpdateClusterV20230201<'c> {
         crate::TypedResponse<crate::models::AdvancedClusterDescription>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
             response.json()
@@ -3804,7 +3860,8 @@ impl<'c> UpdateClusterV20230201<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -3838,7 +3895,7 @@ impl<'c> UpdateClusterV20230201<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupCluster",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -3850,19 +3907,20 @@ impl<'c> UpdateClusterV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterV20240805<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterV20240805 {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterParams,
     body: Option<crate::models::ClusterDescription20240805>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterV20240805<'c> {
+impl UpdateClusterV20240805 {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -3907,8 +3965,8 @@ impl<'c> UpdateClusterV20240805<'c> {
         crate::TypedResponse<crate::models::ClusterDescription20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
             response.json()
@@ -3920,7 +3978,8 @@ impl<'c> UpdateClusterV20240805<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
@@ -3954,7 +4013,7 @@ impl<'c> UpdateClusterV20240805<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupCluster",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
@@ -3966,19 +4025,20 @@ impl<'c> UpdateClusterV20240805<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterProcessArgs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateProcessArgs<'c> {
-    client: &'c crate::Client,
+pub struct UpdateProcessArgs {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterProcessArgsParams,
     body: Option<crate::models::ClusterDescriptionProcessArgs20240805>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateProcessArgs<'c> {
+impl UpdateProcessArgs {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4013,8 +4073,8 @@ impl<'c> UpdateProcessArgs<'c> {
         crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ClusterDescriptionProcessArgs20240805,
@@ -4027,7 +4087,8 @@ impl<'c> UpdateProcessArgs<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
@@ -4051,7 +4112,7 @@ impl<'c> UpdateProcessArgs<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterProcessArgs",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
@@ -4063,19 +4124,20 @@ impl<'c> UpdateProcessArgs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterProcessArgs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateProcessArgsV20230101<'c> {
-    client: &'c crate::Client,
+pub struct UpdateProcessArgsV20230101 {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterProcessArgsParams,
     body: Option<crate::models::ClusterDescriptionProcessArgs>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateProcessArgsV20230101<'c> {
+impl UpdateProcessArgsV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4110,8 +4172,8 @@ impl<'c> UpdateProcessArgsV20230101<'c> {
         crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> = {
             response.json()
@@ -4123,7 +4185,8 @@ impl<'c> UpdateProcessArgsV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
@@ -4147,7 +4210,7 @@ impl<'c> UpdateProcessArgsV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterProcessArgs",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
@@ -4159,21 +4222,22 @@ impl<'c> UpdateProcessArgsV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterSqlInterface` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct UpdateClusterSqlInterface<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterSqlInterface {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterSqlInterfaceParams,
     body: Option<crate::models::SqlInterfaceStatusUpdateRequest>,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> UpdateClusterSqlInterface<'c> {
+impl UpdateClusterSqlInterface {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4208,8 +4272,8 @@ impl<'c> UpdateClusterSqlInterface<'c> {
         crate::TypedResponse<crate::models::SqlInterfaceStatusResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SqlInterfaceStatusResponse, crate::Error> = {
             response.json()
@@ -4221,7 +4285,8 @@ impl<'c> UpdateClusterSqlInterface<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/sqlInterface", crate ::path_segment(&
@@ -4245,7 +4310,7 @@ impl<'c> UpdateClusterSqlInterface<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterSqlInterface",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface",
@@ -4257,19 +4322,20 @@ impl<'c> UpdateClusterSqlInterface<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `upgradeGroupClusterTenantUpgrade` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpgradeTenantUpgrade<'c> {
-    client: &'c crate::Client,
+pub struct UpgradeTenantUpgrade {
+    client: crate::Client,
     params: crate::params::UpgradeGroupClusterTenantUpgradeParams,
     body: Option<crate::models::LegacyAtlasTenantClusterUpgradeRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpgradeTenantUpgrade<'c> {
+impl UpgradeTenantUpgrade {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4299,8 +4365,8 @@ impl<'c> UpgradeTenantUpgrade<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
             response.json()
@@ -4312,7 +4378,8 @@ impl<'c> UpgradeTenantUpgrade<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/tenantUpgrade", crate ::path_segment(&
@@ -4335,7 +4402,7 @@ impl<'c> UpgradeTenantUpgrade<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "upgradeGroupClusterTenantUpgrade",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/tenantUpgrade",
@@ -4347,19 +4414,20 @@ impl<'c> UpgradeTenantUpgrade<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `upgradeGroupClusterTenantUpgradeToServerless` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpgradeClusterToServerless<'c> {
-    client: &'c crate::Client,
+pub struct UpgradeClusterToServerless {
+    client: crate::Client,
     params: crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams,
     body: Option<crate::models::ServerlessInstanceDescription>,
     options: crate::CallOptions,
 }
-impl<'c> UpgradeClusterToServerless<'c> {
+impl UpgradeClusterToServerless {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4394,8 +4462,8 @@ impl<'c> UpgradeClusterToServerless<'c> {
         crate::TypedResponse<crate::models::ServerlessInstanceDescription>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessInstanceDescription, crate::Error> = {
             response.json()
@@ -4407,7 +4475,8 @@ impl<'c> UpgradeClusterToServerless<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/tenantUpgradeToServerless", crate
@@ -4430,7 +4499,7 @@ impl<'c> UpgradeClusterToServerless<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "upgradeGroupClusterTenantUpgradeToServerless",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/tenantUpgradeToServerless",
@@ -4442,19 +4511,20 @@ impl<'c> UpgradeClusterToServerless<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `validateGroupClusterConfigurations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ValidateGroupClusterConfigurations<'c> {
-    client: &'c crate::Client,
+pub struct ValidateGroupClusterConfigurations {
+    client: crate::Client,
     params: crate::params::ValidateGroupClusterConfigurationsParams,
     body: Option<crate::models::ClusterConfigurationValidation>,
     options: crate::CallOptions,
 }
-impl<'c> ValidateGroupClusterConfigurations<'c> {
+impl ValidateGroupClusterConfigurations {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4489,8 +4559,8 @@ impl<'c> ValidateGroupClusterConfigurations<'c> {
         crate::TypedResponse<crate::models::ClusterConfigurationValidationResult>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ClusterConfigurationValidationResult,
@@ -4503,7 +4573,8 @@ impl<'c> ValidateGroupClusterConfigurations<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusterConfigurations:validate", crate
@@ -4526,7 +4597,7 @@ impl<'c> ValidateGroupClusterConfigurations<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "validateGroupClusterConfigurations",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusterConfigurations:validate",
@@ -4538,6 +4609,7 @@ impl<'c> ValidateGroupClusterConfigurations<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

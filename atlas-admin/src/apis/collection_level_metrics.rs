@@ -21,9 +21,9 @@ impl<'c> CollectionLevelMetrics<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         cluster_view: crate::models::ClusterView,
-    ) -> GetClusterNamespaces<'c> {
+    ) -> GetClusterNamespaces {
         GetClusterNamespaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterCollStatNamespacesParams::new(
                 group_id,
                 cluster_name,
@@ -41,9 +41,9 @@ impl<'c> CollectionLevelMetrics<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> GetProcessNamespaces<'c> {
+    ) -> GetProcessNamespaces {
         GetProcessNamespaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupProcessCollStatNamespacesParams::new(
                 group_id,
                 process_id,
@@ -63,9 +63,9 @@ impl<'c> CollectionLevelMetrics<'c> {
         cluster_view: crate::models::ClusterView,
         database_name: String,
         collection_name: String,
-    ) -> ListCollStatMeasurements<'c> {
+    ) -> ListCollStatMeasurements {
         ListCollStatMeasurements {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterCollStatMeasurementsParams::new(
                 group_id,
                 cluster_name,
@@ -85,9 +85,9 @@ impl<'c> CollectionLevelMetrics<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListPinnedNamespaces<'c> {
+    ) -> ListPinnedNamespaces {
         ListPinnedNamespaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterCollStatPinnedNamespacesParams::new(
                 group_id,
                 cluster_name,
@@ -103,9 +103,9 @@ impl<'c> CollectionLevelMetrics<'c> {
     pub fn list_coll_stat_metrics(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListCollStatMetrics<'c> {
+    ) -> ListCollStatMetrics {
         ListCollStatMetrics {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupCollStatMetricsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -121,9 +121,9 @@ impl<'c> CollectionLevelMetrics<'c> {
         process_id: String,
         database_name: String,
         collection_name: String,
-    ) -> ListProcessMeasurements<'c> {
+    ) -> ListProcessMeasurements {
         ListProcessMeasurements {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupProcessCollStatMeasurementsParams::new(
                 group_id,
                 process_id,
@@ -143,9 +143,9 @@ impl<'c> CollectionLevelMetrics<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::NamespacesRequest,
-    ) -> PinNamespaces<'c> {
+    ) -> PinNamespaces {
         PinNamespaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::PinGroupClusterCollStatPinnedNamespacesParams::new(
                 group_id,
                 cluster_name,
@@ -164,9 +164,9 @@ impl<'c> CollectionLevelMetrics<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::NamespacesRequest,
-    ) -> UnpinNamespaces<'c> {
+    ) -> UnpinNamespaces {
         UnpinNamespaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams::new(
                 group_id,
                 cluster_name,
@@ -185,9 +185,9 @@ impl<'c> CollectionLevelMetrics<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::NamespacesRequest,
-    ) -> UpdatePinnedNamespaces<'c> {
+    ) -> UpdatePinnedNamespaces {
         UpdatePinnedNamespaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams::new(
                 group_id,
                 cluster_name,
@@ -200,12 +200,12 @@ impl<'c> CollectionLevelMetrics<'c> {
 /// A `getGroupClusterCollStatNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterNamespaces<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterNamespaces {
+    client: crate::Client,
     params: crate::params::GetGroupClusterCollStatNamespacesParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterNamespaces<'c> {
+impl GetClusterNamespaces {
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn start(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.start = Some(value);
@@ -255,8 +255,8 @@ impl<'c> GetClusterNamespaces<'c> {
         crate::TypedResponse<crate::models::CollStatsRankedNamespacesView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
             response.json()
@@ -268,7 +268,8 @@ impl<'c> GetClusterNamespaces<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/{}/collStats/namespaces", crate
@@ -284,7 +285,7 @@ impl<'c> GetClusterNamespaces<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterCollStatNamespaces",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces",
@@ -296,18 +297,19 @@ impl<'c> GetClusterNamespaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupProcessCollStatNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetProcessNamespaces<'c> {
-    client: &'c crate::Client,
+pub struct GetProcessNamespaces {
+    client: crate::Client,
     params: crate::params::GetGroupProcessCollStatNamespacesParams,
     options: crate::CallOptions,
 }
-impl<'c> GetProcessNamespaces<'c> {
+impl GetProcessNamespaces {
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn start(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.start = Some(value);
@@ -357,8 +359,8 @@ impl<'c> GetProcessNamespaces<'c> {
         crate::TypedResponse<crate::models::CollStatsRankedNamespacesView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
             response.json()
@@ -370,7 +372,8 @@ impl<'c> GetProcessNamespaces<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/collStats/namespaces", crate
@@ -384,7 +387,7 @@ impl<'c> GetProcessNamespaces<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupProcessCollStatNamespaces",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces",
@@ -396,18 +399,19 @@ impl<'c> GetProcessNamespaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterCollStatMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListCollStatMeasurements<'c> {
-    client: &'c crate::Client,
+pub struct ListCollStatMeasurements {
+    client: crate::Client,
     params: crate::params::ListGroupClusterCollStatMeasurementsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListCollStatMeasurements<'c> {
+impl ListCollStatMeasurements {
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     pub fn metrics(mut self, value: Vec<crate::models::CollStatsMetric>) -> Self {
         self.params.metrics = Some(value);
@@ -462,8 +466,8 @@ impl<'c> ListCollStatMeasurements<'c> {
         crate::TypedResponse<crate::models::MeasurementsCollStatsLatencyCluster>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::MeasurementsCollStatsLatencyCluster,
@@ -476,7 +480,8 @@ impl<'c> ListCollStatMeasurements<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/{}/{}/{}/collStats/measurements", crate
@@ -495,7 +500,7 @@ impl<'c> ListCollStatMeasurements<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterCollStatMeasurements",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements",
@@ -507,18 +512,19 @@ impl<'c> ListCollStatMeasurements<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListPinnedNamespaces<'c> {
-    client: &'c crate::Client,
+pub struct ListPinnedNamespaces {
+    client: crate::Client,
     params: crate::params::ListGroupClusterCollStatPinnedNamespacesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListPinnedNamespaces<'c> {
+impl ListPinnedNamespaces {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -548,8 +554,8 @@ impl<'c> ListPinnedNamespaces<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
             response.json()
@@ -561,7 +567,8 @@ impl<'c> ListPinnedNamespaces<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
@@ -572,7 +579,7 @@ impl<'c> ListPinnedNamespaces<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterCollStatPinnedNamespaces",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
@@ -584,18 +591,19 @@ impl<'c> ListPinnedNamespaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupCollStatMetrics` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListCollStatMetrics<'c> {
-    client: &'c crate::Client,
+pub struct ListCollStatMetrics {
+    client: crate::Client,
     params: crate::params::ListGroupCollStatMetricsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListCollStatMetrics<'c> {
+impl ListCollStatMetrics {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -630,8 +638,8 @@ impl<'c> ListCollStatMetrics<'c> {
         crate::TypedResponse<crate::models::CollStatsLatencyNamespaceMetrics>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::CollStatsLatencyNamespaceMetrics,
@@ -644,7 +652,8 @@ impl<'c> ListCollStatMetrics<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/collStats/metrics", crate ::path_segment(& crate
@@ -654,7 +663,7 @@ impl<'c> ListCollStatMetrics<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupCollStatMetrics",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/collStats/metrics",
@@ -666,18 +675,19 @@ impl<'c> ListCollStatMetrics<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupProcessCollStatMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListProcessMeasurements<'c> {
-    client: &'c crate::Client,
+pub struct ListProcessMeasurements {
+    client: crate::Client,
     params: crate::params::ListGroupProcessCollStatMeasurementsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListProcessMeasurements<'c> {
+impl ListProcessMeasurements {
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     pub fn metrics(mut self, value: Vec<crate::models::CollStatsMetric>) -> Self {
         self.params.metrics = Some(value);
@@ -732,8 +742,8 @@ impl<'c> ListProcessMeasurements<'c> {
         crate::TypedResponse<crate::models::MeasurementsCollStatsLatencyHost>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::MeasurementsCollStatsLatencyHost,
@@ -746,7 +756,8 @@ impl<'c> ListProcessMeasurements<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/{}/{}/collStats/measurements", crate
@@ -764,7 +775,7 @@ impl<'c> ListProcessMeasurements<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupProcessCollStatMeasurements",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements",
@@ -776,19 +787,20 @@ impl<'c> ListProcessMeasurements<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `pinGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct PinNamespaces<'c> {
-    client: &'c crate::Client,
+pub struct PinNamespaces {
+    client: crate::Client,
     params: crate::params::PinGroupClusterCollStatPinnedNamespacesParams,
     body: Option<crate::models::NamespacesRequest>,
     options: crate::CallOptions,
 }
-impl<'c> PinNamespaces<'c> {
+impl PinNamespaces {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -818,8 +830,8 @@ impl<'c> PinNamespaces<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
             response.json()
@@ -831,7 +843,8 @@ impl<'c> PinNamespaces<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
@@ -855,7 +868,7 @@ impl<'c> PinNamespaces<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "pinGroupClusterCollStatPinnedNamespaces",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
@@ -867,19 +880,20 @@ impl<'c> PinNamespaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `unpinGroupClusterCollStatUnpinNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UnpinNamespaces<'c> {
-    client: &'c crate::Client,
+pub struct UnpinNamespaces {
+    client: crate::Client,
     params: crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams,
     body: Option<crate::models::NamespacesRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UnpinNamespaces<'c> {
+impl UnpinNamespaces {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -909,8 +923,8 @@ impl<'c> UnpinNamespaces<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
             response.json()
@@ -922,7 +936,8 @@ impl<'c> UnpinNamespaces<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/unpin", crate ::path_segment(&
@@ -946,7 +961,7 @@ impl<'c> UnpinNamespaces<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "unpinGroupClusterCollStatUnpinNamespaces",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin",
@@ -958,19 +973,20 @@ impl<'c> UnpinNamespaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdatePinnedNamespaces<'c> {
-    client: &'c crate::Client,
+pub struct UpdatePinnedNamespaces {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams,
     body: Option<crate::models::NamespacesRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdatePinnedNamespaces<'c> {
+impl UpdatePinnedNamespaces {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1000,8 +1016,8 @@ impl<'c> UpdatePinnedNamespaces<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
             response.json()
@@ -1013,7 +1029,8 @@ impl<'c> UpdatePinnedNamespaces<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
@@ -1037,7 +1054,7 @@ impl<'c> UpdatePinnedNamespaces<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterCollStatPinnedNamespaces",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
@@ -1049,6 +1066,7 @@ impl<'c> UpdatePinnedNamespaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

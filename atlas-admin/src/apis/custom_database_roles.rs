@@ -20,9 +20,9 @@ impl<'c> CustomDatabaseRoles<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::UserCustomDbRole,
-    ) -> CreateCustomDbRole<'c> {
+    ) -> CreateCustomDbRole {
         CreateCustomDbRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupCustomDbRoleRoleParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -37,9 +37,9 @@ impl<'c> CustomDatabaseRoles<'c> {
         &self,
         group_id: crate::models::ObjectId,
         role_name: String,
-    ) -> DeleteCustomDbRole<'c> {
+    ) -> DeleteCustomDbRole {
         DeleteCustomDbRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupCustomDbRoleRoleParams::new(
                 group_id,
                 role_name,
@@ -56,9 +56,9 @@ impl<'c> CustomDatabaseRoles<'c> {
         &self,
         group_id: crate::models::ObjectId,
         role_name: String,
-    ) -> GetCustomDbRole<'c> {
+    ) -> GetCustomDbRole {
         GetCustomDbRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupCustomDbRoleRoleParams::new(
                 group_id,
                 role_name,
@@ -74,9 +74,9 @@ impl<'c> CustomDatabaseRoles<'c> {
     pub fn list_custom_db_roles(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListCustomDbRoles<'c> {
+    ) -> ListCustomDbRoles {
         ListCustomDbRoles {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupCustomDbRoleRolesParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -91,9 +91,9 @@ impl<'c> CustomDatabaseRoles<'c> {
         group_id: crate::models::ObjectId,
         role_name: String,
         body: crate::models::UpdateCustomDbRole,
-    ) -> UpdateCustomDbRole<'c> {
+    ) -> UpdateCustomDbRole {
         UpdateCustomDbRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupCustomDbRoleRoleParams::new(
                 group_id,
                 role_name,
@@ -106,13 +106,13 @@ impl<'c> CustomDatabaseRoles<'c> {
 /// A `createGroupCustomDbRoleRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateCustomDbRole<'c> {
-    client: &'c crate::Client,
+pub struct CreateCustomDbRole {
+    client: crate::Client,
     params: crate::params::CreateGroupCustomDbRoleRoleParams,
     body: Option<crate::models::UserCustomDbRole>,
     options: crate::CallOptions,
 }
-impl<'c> CreateCustomDbRole<'c> {
+impl CreateCustomDbRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -142,8 +142,8 @@ impl<'c> CreateCustomDbRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserCustomDbRole>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserCustomDbRole, crate::Error> = {
             response.json()
@@ -155,7 +155,8 @@ impl<'c> CreateCustomDbRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/customDBRoles/roles", crate ::path_segment(& crate
@@ -178,7 +179,7 @@ impl<'c> CreateCustomDbRole<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupCustomDbRoleRole",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles",
@@ -190,18 +191,19 @@ impl<'c> CreateCustomDbRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupCustomDbRoleRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteCustomDbRole<'c> {
-    client: &'c crate::Client,
+pub struct DeleteCustomDbRole {
+    client: crate::Client,
     params: crate::params::DeleteGroupCustomDbRoleRoleParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteCustomDbRole<'c> {
+impl DeleteCustomDbRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -231,8 +233,8 @@ impl<'c> DeleteCustomDbRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -247,7 +249,8 @@ impl<'c> DeleteCustomDbRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/customDBRoles/roles/{}", crate ::path_segment(&
@@ -258,7 +261,7 @@ impl<'c> DeleteCustomDbRole<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupCustomDbRoleRole",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
@@ -270,18 +273,19 @@ impl<'c> DeleteCustomDbRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupCustomDbRoleRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetCustomDbRole<'c> {
-    client: &'c crate::Client,
+pub struct GetCustomDbRole {
+    client: crate::Client,
     params: crate::params::GetGroupCustomDbRoleRoleParams,
     options: crate::CallOptions,
 }
-impl<'c> GetCustomDbRole<'c> {
+impl GetCustomDbRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -311,8 +315,8 @@ impl<'c> GetCustomDbRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserCustomDbRole>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserCustomDbRole, crate::Error> = {
             response.json()
@@ -324,7 +328,8 @@ impl<'c> GetCustomDbRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/customDBRoles/roles/{}", crate ::path_segment(&
@@ -335,7 +340,7 @@ impl<'c> GetCustomDbRole<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupCustomDbRoleRole",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
@@ -347,18 +352,19 @@ impl<'c> GetCustomDbRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupCustomDbRoleRoles` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListCustomDbRoles<'c> {
-    client: &'c crate::Client,
+pub struct ListCustomDbRoles {
+    client: crate::Client,
     params: crate::params::ListGroupCustomDbRoleRolesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListCustomDbRoles<'c> {
+impl ListCustomDbRoles {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -393,8 +399,8 @@ impl<'c> ListCustomDbRoles<'c> {
         crate::TypedResponse<Vec<crate::models::UserCustomDbRole>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::UserCustomDbRole>, crate::Error> = {
             response.json()
@@ -406,7 +412,8 @@ impl<'c> ListCustomDbRoles<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/customDBRoles/roles", crate ::path_segment(& crate
@@ -416,7 +423,7 @@ impl<'c> ListCustomDbRoles<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupCustomDbRoleRoles",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles",
@@ -428,19 +435,20 @@ impl<'c> ListCustomDbRoles<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupCustomDbRoleRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateCustomDbRole<'c> {
-    client: &'c crate::Client,
+pub struct UpdateCustomDbRole {
+    client: crate::Client,
     params: crate::params::UpdateGroupCustomDbRoleRoleParams,
     body: Option<crate::models::UpdateCustomDbRole>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateCustomDbRole<'c> {
+impl UpdateCustomDbRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -470,8 +478,8 @@ impl<'c> UpdateCustomDbRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserCustomDbRole>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserCustomDbRole, crate::Error> = {
             response.json()
@@ -483,7 +491,8 @@ impl<'c> UpdateCustomDbRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/customDBRoles/roles/{}", crate ::path_segment(&
@@ -507,7 +516,7 @@ impl<'c> UpdateCustomDbRole<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupCustomDbRoleRole",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
@@ -519,6 +528,7 @@ impl<'c> UpdateCustomDbRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -20,9 +20,9 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DataLakeTenant,
-    ) -> CreateDataFederation<'c> {
+    ) -> CreateDataFederation {
         CreateDataFederation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupDataFederationParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -37,9 +37,9 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::PrivateNetworkEndpointIdEntry,
-    ) -> CreatePrivateEndpointId<'c> {
+    ) -> CreatePrivateEndpointId {
         CreatePrivateEndpointId {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams::new(
                 group_id,
             ),
@@ -56,9 +56,9 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DeleteDataFederation<'c> {
+    ) -> DeleteDataFederation {
         DeleteDataFederation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupDataFederationParams::new(
                 group_id,
                 tenant_name,
@@ -76,9 +76,9 @@ impl<'c> DataFederation<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         limit_name: crate::models::GroupDataFederationLimitName,
-    ) -> DeleteDataFederationLimit<'c> {
+    ) -> DeleteDataFederationLimit {
         DeleteDataFederationLimit {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupDataFederationLimitParams::new(
                 group_id,
                 tenant_name,
@@ -96,9 +96,9 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         endpoint_id: crate::models::AwsVpcEndpointId,
-    ) -> DeletePrivateEndpointId<'c> {
+    ) -> DeletePrivateEndpointId {
         DeletePrivateEndpointId {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams::new(
                 group_id,
                 endpoint_id,
@@ -115,9 +115,9 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DownloadFederationQueryLogs<'c> {
+    ) -> DownloadFederationQueryLogs {
         DownloadFederationQueryLogs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DownloadGroupDataFederationQueryLogsParams::new(
                 group_id,
                 tenant_name,
@@ -134,9 +134,9 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> GetDataFederation<'c> {
+    ) -> GetDataFederation {
         GetDataFederation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupDataFederationParams::new(
                 group_id,
                 tenant_name,
@@ -154,9 +154,9 @@ impl<'c> DataFederation<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         limit_name: crate::models::GroupDataFederationLimitName,
-    ) -> GetDataFederationLimit<'c> {
+    ) -> GetDataFederationLimit {
         GetDataFederationLimit {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupDataFederationLimitParams::new(
                 group_id,
                 tenant_name,
@@ -174,9 +174,9 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         endpoint_id: crate::models::AwsVpcEndpointId,
-    ) -> GetPrivateEndpointId<'c> {
+    ) -> GetPrivateEndpointId {
         GetPrivateEndpointId {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupPrivateNetworkSettingEndpointIdParams::new(
                 group_id,
                 endpoint_id,
@@ -192,9 +192,9 @@ impl<'c> DataFederation<'c> {
     pub fn list_data_federation(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListDataFederation<'c> {
+    ) -> ListDataFederation {
         ListDataFederation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupDataFederationParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -208,9 +208,9 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> ListDataFederationLimits<'c> {
+    ) -> ListDataFederationLimits {
         ListDataFederationLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupDataFederationLimitsParams::new(
                 group_id,
                 tenant_name,
@@ -226,9 +226,9 @@ impl<'c> DataFederation<'c> {
     pub fn list_private_endpoint_ids(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListPrivateEndpointIds<'c> {
+    ) -> ListPrivateEndpointIds {
         ListPrivateEndpointIds {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams::new(
                 group_id,
             ),
@@ -246,9 +246,9 @@ impl<'c> DataFederation<'c> {
         tenant_name: String,
         limit_name: crate::models::GroupDataFederationLimitName,
         body: crate::models::DataFederationTenantQueryLimit,
-    ) -> SetDataFederationLimit<'c> {
+    ) -> SetDataFederationLimit {
         SetDataFederationLimit {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::SetGroupDataFederationLimitParams::new(
                 group_id,
                 tenant_name,
@@ -269,9 +269,9 @@ impl<'c> DataFederation<'c> {
         tenant_name: String,
         skip_role_validation: bool,
         body: crate::models::DataLakeTenant,
-    ) -> UpdateDataFederation<'c> {
+    ) -> UpdateDataFederation {
         UpdateDataFederation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupDataFederationParams::new(
                 group_id,
                 tenant_name,
@@ -285,13 +285,13 @@ impl<'c> DataFederation<'c> {
 /// A `createGroupDataFederation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateDataFederation<'c> {
-    client: &'c crate::Client,
+pub struct CreateDataFederation {
+    client: crate::Client,
     params: crate::params::CreateGroupDataFederationParams,
     body: Option<crate::models::DataLakeTenant>,
     options: crate::CallOptions,
 }
-impl<'c> CreateDataFederation<'c> {
+impl CreateDataFederation {
     /// Flag that indicates whether this request should check if the requesting IAM role can read from the S3 bucket. AWS checks if the role can list the objects in the bucket before writing to it. Some IAM roles only need write permissions. This flag allows you to skip that check.
     pub fn skip_role_validation(mut self, value: bool) -> Self {
         self.params.skip_role_validation = Some(value);
@@ -326,8 +326,8 @@ impl<'c> CreateDataFederation<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataLakeTenant, crate::Error> = {
             response.json()
@@ -339,7 +339,8 @@ impl<'c> CreateDataFederation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
@@ -367,7 +368,7 @@ impl<'c> CreateDataFederation<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupDataFederation",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation",
@@ -379,19 +380,20 @@ impl<'c> CreateDataFederation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreatePrivateEndpointId<'c> {
-    client: &'c crate::Client,
+pub struct CreatePrivateEndpointId {
+    client: crate::Client,
     params: crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams,
     body: Option<crate::models::PrivateNetworkEndpointIdEntry>,
     options: crate::CallOptions,
 }
-impl<'c> CreatePrivateEndpointId<'c> {
+impl CreatePrivateEndpointId {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -429,8 +431,8 @@ impl<'c> CreatePrivateEndpointId<'c> {
         crate::TypedResponse<crate::models::PaginatedPrivateNetworkEndpointIdEntryView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
@@ -443,7 +445,8 @@ impl<'c> CreatePrivateEndpointId<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds", crate
@@ -466,7 +469,7 @@ impl<'c> CreatePrivateEndpointId<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupPrivateNetworkSettingEndpointId",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds",
@@ -478,18 +481,19 @@ impl<'c> CreatePrivateEndpointId<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupDataFederation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteDataFederation<'c> {
-    client: &'c crate::Client,
+pub struct DeleteDataFederation {
+    client: crate::Client,
     params: crate::params::DeleteGroupDataFederationParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteDataFederation<'c> {
+impl DeleteDataFederation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -519,8 +523,8 @@ impl<'c> DeleteDataFederation<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -535,7 +539,8 @@ impl<'c> DeleteDataFederation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
@@ -546,7 +551,7 @@ impl<'c> DeleteDataFederation<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupDataFederation",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
@@ -558,18 +563,19 @@ impl<'c> DeleteDataFederation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupDataFederationLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteDataFederationLimit<'c> {
-    client: &'c crate::Client,
+pub struct DeleteDataFederationLimit {
+    client: crate::Client,
     params: crate::params::DeleteGroupDataFederationLimitParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteDataFederationLimit<'c> {
+impl DeleteDataFederationLimit {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -599,8 +605,8 @@ impl<'c> DeleteDataFederationLimit<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -615,7 +621,8 @@ impl<'c> DeleteDataFederationLimit<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
@@ -627,7 +634,7 @@ impl<'c> DeleteDataFederationLimit<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupDataFederationLimit",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
@@ -639,18 +646,19 @@ impl<'c> DeleteDataFederationLimit<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeletePrivateEndpointId<'c> {
-    client: &'c crate::Client,
+pub struct DeletePrivateEndpointId {
+    client: crate::Client,
     params: crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams,
     options: crate::CallOptions,
 }
-impl<'c> DeletePrivateEndpointId<'c> {
+impl DeletePrivateEndpointId {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -680,8 +688,8 @@ impl<'c> DeletePrivateEndpointId<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -696,7 +704,8 @@ impl<'c> DeletePrivateEndpointId<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
@@ -707,7 +716,7 @@ impl<'c> DeletePrivateEndpointId<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupPrivateNetworkSettingEndpointId",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
@@ -719,18 +728,19 @@ impl<'c> DeletePrivateEndpointId<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `downloadGroupDataFederationQueryLogs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DownloadFederationQueryLogs<'c> {
-    client: &'c crate::Client,
+pub struct DownloadFederationQueryLogs {
+    client: crate::Client,
     params: crate::params::DownloadGroupDataFederationQueryLogsParams,
     options: crate::CallOptions,
 }
-impl<'c> DownloadFederationQueryLogs<'c> {
+impl DownloadFederationQueryLogs {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -770,8 +780,8 @@ impl<'c> DownloadFederationQueryLogs<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -783,10 +793,11 @@ impl<'c> DownloadFederationQueryLogs<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/queryLogs.gz", crate
@@ -799,7 +810,7 @@ impl<'c> DownloadFederationQueryLogs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "downloadGroupDataFederationQueryLogs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz",
@@ -811,18 +822,19 @@ impl<'c> DownloadFederationQueryLogs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupDataFederation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetDataFederation<'c> {
-    client: &'c crate::Client,
+pub struct GetDataFederation {
+    client: crate::Client,
     params: crate::params::GetGroupDataFederationParams,
     options: crate::CallOptions,
 }
-impl<'c> GetDataFederation<'c> {
+impl GetDataFederation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -852,8 +864,8 @@ impl<'c> GetDataFederation<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataLakeTenant, crate::Error> = {
             response.json()
@@ -865,7 +877,8 @@ impl<'c> GetDataFederation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
@@ -876,7 +889,7 @@ impl<'c> GetDataFederation<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupDataFederation",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
@@ -888,18 +901,19 @@ impl<'c> GetDataFederation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupDataFederationLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetDataFederationLimit<'c> {
-    client: &'c crate::Client,
+pub struct GetDataFederationLimit {
+    client: crate::Client,
     params: crate::params::GetGroupDataFederationLimitParams,
     options: crate::CallOptions,
 }
-impl<'c> GetDataFederationLimit<'c> {
+impl GetDataFederationLimit {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -934,8 +948,8 @@ impl<'c> GetDataFederationLimit<'c> {
         crate::TypedResponse<crate::models::DataFederationTenantQueryLimit>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
             response.json()
@@ -947,7 +961,8 @@ impl<'c> GetDataFederationLimit<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
@@ -959,7 +974,7 @@ impl<'c> GetDataFederationLimit<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupDataFederationLimit",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
@@ -971,18 +986,19 @@ impl<'c> GetDataFederationLimit<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetPrivateEndpointId<'c> {
-    client: &'c crate::Client,
+pub struct GetPrivateEndpointId {
+    client: crate::Client,
     params: crate::params::GetGroupPrivateNetworkSettingEndpointIdParams,
     options: crate::CallOptions,
 }
-impl<'c> GetPrivateEndpointId<'c> {
+impl GetPrivateEndpointId {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1017,8 +1033,8 @@ impl<'c> GetPrivateEndpointId<'c> {
         crate::TypedResponse<crate::models::PrivateNetworkEndpointIdEntry>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PrivateNetworkEndpointIdEntry, crate::Error> = {
             response.json()
@@ -1030,7 +1046,8 @@ impl<'c> GetPrivateEndpointId<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
@@ -1041,7 +1058,7 @@ impl<'c> GetPrivateEndpointId<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupPrivateNetworkSettingEndpointId",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
@@ -1053,18 +1070,19 @@ impl<'c> GetPrivateEndpointId<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupDataFederation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListDataFederation<'c> {
-    client: &'c crate::Client,
+pub struct ListDataFederation {
+    client: crate::Client,
     params: crate::params::ListGroupDataFederationParams,
     options: crate::CallOptions,
 }
-impl<'c> ListDataFederation<'c> {
+impl ListDataFederation {
     /// Type of Federated Database Instances to return.
     pub fn type_(mut self, value: crate::models::ListGroupDataFederationType) -> Self {
         self.params.type_ = Some(value);
@@ -1099,8 +1117,8 @@ impl<'c> ListDataFederation<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<Vec<crate::models::DataLakeTenant>>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::DataLakeTenant>, crate::Error> = {
             response.json()
@@ -1112,7 +1130,8 @@ impl<'c> ListDataFederation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
@@ -1123,7 +1142,7 @@ impl<'c> ListDataFederation<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupDataFederation",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation",
@@ -1135,18 +1154,19 @@ impl<'c> ListDataFederation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupDataFederationLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListDataFederationLimits<'c> {
-    client: &'c crate::Client,
+pub struct ListDataFederationLimits {
+    client: crate::Client,
     params: crate::params::ListGroupDataFederationLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListDataFederationLimits<'c> {
+impl ListDataFederationLimits {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1181,8 +1201,8 @@ impl<'c> ListDataFederationLimits<'c> {
         crate::TypedResponse<Vec<crate::models::DataFederationTenantQueryLimit>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             Vec<crate::models::DataFederationTenantQueryLimit>,
@@ -1195,7 +1215,8 @@ impl<'c> ListDataFederationLimits<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits", crate ::path_segment(&
@@ -1206,7 +1227,7 @@ impl<'c> ListDataFederationLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupDataFederationLimits",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits",
@@ -1218,18 +1239,19 @@ impl<'c> ListDataFederationLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupPrivateNetworkSettingEndpointIds` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListPrivateEndpointIds<'c> {
-    client: &'c crate::Client,
+pub struct ListPrivateEndpointIds {
+    client: crate::Client,
     params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListPrivateEndpointIds<'c> {
+impl ListPrivateEndpointIds {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1282,8 +1304,8 @@ impl<'c> ListPrivateEndpointIds<'c> {
         crate::TypedResponse<crate::models::PaginatedPrivateNetworkEndpointIdEntryView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
@@ -1300,7 +1322,7 @@ impl<'c> ListPrivateEndpointIds<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::PrivateNetworkEndpointIdEntry> {
+    ) -> crate::pagination::Items<crate::models::PrivateNetworkEndpointIdEntry> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1309,7 +1331,8 @@ impl<'c> ListPrivateEndpointIds<'c> {
     ) -> Result<Vec<crate::models::PrivateNetworkEndpointIdEntry>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds", crate
@@ -1330,7 +1353,7 @@ impl<'c> ListPrivateEndpointIds<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupPrivateNetworkSettingEndpointIds",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds",
@@ -1342,10 +1365,11 @@ impl<'c> ListPrivateEndpointIds<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListPrivateEndpointIds<'_> {
+impl crate::pagination::Pageable for ListPrivateEndpointIds {
     type Page = crate::models::PaginatedPrivateNetworkEndpointIdEntryView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1357,7 +1381,7 @@ impl crate::pagination::Pageable for ListPrivateEndpointIds<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1376,13 +1400,13 @@ impl crate::pagination::Pageable for ListPrivateEndpointIds<'_> {
 /// A `setGroupDataFederationLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct SetDataFederationLimit<'c> {
-    client: &'c crate::Client,
+pub struct SetDataFederationLimit {
+    client: crate::Client,
     params: crate::params::SetGroupDataFederationLimitParams,
     body: Option<crate::models::DataFederationTenantQueryLimit>,
     options: crate::CallOptions,
 }
-impl<'c> SetDataFederationLimit<'c> {
+impl SetDataFederationLimit {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1417,8 +1441,8 @@ impl<'c> SetDataFederationLimit<'c> {
         crate::TypedResponse<crate::models::DataFederationTenantQueryLimit>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
             response.json()
@@ -1430,7 +1454,8 @@ impl<'c> SetDataFederationLimit<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
@@ -1455,7 +1480,7 @@ impl<'c> SetDataFederationLimit<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "setGroupDataFederationLimit",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
@@ -1467,19 +1492,20 @@ impl<'c> SetDataFederationLimit<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupDataFederation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateDataFederation<'c> {
-    client: &'c crate::Client,
+pub struct UpdateDataFederation {
+    client: crate::Client,
     params: crate::params::UpdateGroupDataFederationParams,
     body: Option<crate::models::DataLakeTenant>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateDataFederation<'c> {
+impl UpdateDataFederation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1509,8 +1535,8 @@ impl<'c> UpdateDataFederation<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataLakeTenant, crate::Error> = {
             response.json()
@@ -1522,7 +1548,8 @@ impl<'c> UpdateDataFederation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
@@ -1551,7 +1578,7 @@ impl<'c> UpdateDataFederation<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupDataFederation",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
@@ -1563,6 +1590,7 @@ impl<'c> UpdateDataFederation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

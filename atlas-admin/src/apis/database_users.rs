@@ -20,9 +20,9 @@ impl<'c> DatabaseUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CloudDatabaseUser,
-    ) -> CreateDatabaseUser<'c> {
+    ) -> CreateDatabaseUser {
         CreateDatabaseUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupDatabaseUserParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -38,9 +38,9 @@ impl<'c> DatabaseUsers<'c> {
         group_id: crate::models::ObjectId,
         database_name: String,
         username: String,
-    ) -> DeleteDatabaseUser<'c> {
+    ) -> DeleteDatabaseUser {
         DeleteDatabaseUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupDatabaseUserParams::new(
                 group_id,
                 database_name,
@@ -59,9 +59,9 @@ impl<'c> DatabaseUsers<'c> {
         group_id: crate::models::ObjectId,
         database_name: String,
         username: String,
-    ) -> GetDatabaseUser<'c> {
+    ) -> GetDatabaseUser {
         GetDatabaseUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupDatabaseUserParams::new(
                 group_id,
                 database_name,
@@ -78,9 +78,9 @@ impl<'c> DatabaseUsers<'c> {
     pub fn list_database_users(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListDatabaseUsers<'c> {
+    ) -> ListDatabaseUsers {
         ListDatabaseUsers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupDatabaseUsersParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -96,9 +96,9 @@ impl<'c> DatabaseUsers<'c> {
         database_name: String,
         username: String,
         body: crate::models::CloudDatabaseUser,
-    ) -> UpdateDatabaseUser<'c> {
+    ) -> UpdateDatabaseUser {
         UpdateDatabaseUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupDatabaseUserParams::new(
                 group_id,
                 database_name,
@@ -112,13 +112,13 @@ impl<'c> DatabaseUsers<'c> {
 /// A `createGroupDatabaseUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateDatabaseUser<'c> {
-    client: &'c crate::Client,
+pub struct CreateDatabaseUser {
+    client: crate::Client,
     params: crate::params::CreateGroupDatabaseUserParams,
     body: Option<crate::models::CloudDatabaseUser>,
     options: crate::CallOptions,
 }
-impl<'c> CreateDatabaseUser<'c> {
+impl CreateDatabaseUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -148,8 +148,8 @@ impl<'c> CreateDatabaseUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudDatabaseUser>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudDatabaseUser, crate::Error> = {
             response.json()
@@ -161,7 +161,8 @@ impl<'c> CreateDatabaseUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers", crate ::path_segment(& crate
@@ -184,7 +185,7 @@ impl<'c> CreateDatabaseUser<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupDatabaseUser",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers",
@@ -196,18 +197,19 @@ impl<'c> CreateDatabaseUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupDatabaseUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteDatabaseUser<'c> {
-    client: &'c crate::Client,
+pub struct DeleteDatabaseUser {
+    client: crate::Client,
     params: crate::params::DeleteGroupDatabaseUserParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteDatabaseUser<'c> {
+impl DeleteDatabaseUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -237,8 +239,8 @@ impl<'c> DeleteDatabaseUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -253,7 +255,8 @@ impl<'c> DeleteDatabaseUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers/{}/{}", crate ::path_segment(& crate
@@ -265,7 +268,7 @@ impl<'c> DeleteDatabaseUser<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupDatabaseUser",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
@@ -277,18 +280,19 @@ impl<'c> DeleteDatabaseUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupDatabaseUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetDatabaseUser<'c> {
-    client: &'c crate::Client,
+pub struct GetDatabaseUser {
+    client: crate::Client,
     params: crate::params::GetGroupDatabaseUserParams,
     options: crate::CallOptions,
 }
-impl<'c> GetDatabaseUser<'c> {
+impl GetDatabaseUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -318,8 +322,8 @@ impl<'c> GetDatabaseUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudDatabaseUser>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudDatabaseUser, crate::Error> = {
             response.json()
@@ -331,7 +335,8 @@ impl<'c> GetDatabaseUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers/{}/{}", crate ::path_segment(& crate
@@ -343,7 +348,7 @@ impl<'c> GetDatabaseUser<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupDatabaseUser",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
@@ -355,18 +360,19 @@ impl<'c> GetDatabaseUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupDatabaseUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListDatabaseUsers<'c> {
-    client: &'c crate::Client,
+pub struct ListDatabaseUsers {
+    client: crate::Client,
     params: crate::params::ListGroupDatabaseUsersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListDatabaseUsers<'c> {
+impl ListDatabaseUsers {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -416,8 +422,8 @@ impl<'c> ListDatabaseUsers<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasDatabaseUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasDatabaseUserView,
@@ -432,9 +438,7 @@ impl<'c> ListDatabaseUsers<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::CloudDatabaseUser> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::CloudDatabaseUser> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -443,7 +447,8 @@ impl<'c> ListDatabaseUsers<'c> {
     ) -> Result<Vec<crate::models::CloudDatabaseUser>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers", crate ::path_segment(& crate
@@ -464,7 +469,7 @@ impl<'c> ListDatabaseUsers<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupDatabaseUsers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers",
@@ -476,10 +481,11 @@ impl<'c> ListDatabaseUsers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListDatabaseUsers<'_> {
+impl crate::pagination::Pageable for ListDatabaseUsers {
     type Page = crate::models::PaginatedApiAtlasDatabaseUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -491,7 +497,7 @@ impl crate::pagination::Pageable for ListDatabaseUsers<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -507,13 +513,13 @@ impl crate::pagination::Pageable for ListDatabaseUsers<'_> {
 /// A `updateGroupDatabaseUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateDatabaseUser<'c> {
-    client: &'c crate::Client,
+pub struct UpdateDatabaseUser {
+    client: crate::Client,
     params: crate::params::UpdateGroupDatabaseUserParams,
     body: Option<crate::models::CloudDatabaseUser>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateDatabaseUser<'c> {
+impl UpdateDatabaseUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -543,8 +549,8 @@ impl<'c> UpdateDatabaseUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudDatabaseUser>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudDatabaseUser, crate::Error> = {
             response.json()
@@ -556,7 +562,8 @@ impl<'c> UpdateDatabaseUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers/{}/{}", crate ::path_segment(& crate
@@ -581,7 +588,7 @@ impl<'c> UpdateDatabaseUser<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupDatabaseUser",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
@@ -593,6 +600,7 @@ impl<'c> UpdateDatabaseUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

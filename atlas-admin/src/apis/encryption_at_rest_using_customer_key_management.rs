@@ -21,9 +21,9 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::PrivateEndpointCloudProvider,
         body: crate::models::EarPrivateEndpoint,
-    ) -> CreateRestPrivateEndpoint<'c> {
+    ) -> CreateRestPrivateEndpoint {
         CreateRestPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
@@ -42,9 +42,9 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
     pub fn get_encryption_at_rest(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetEncryptionAtRest<'c> {
+    ) -> GetEncryptionAtRest {
         GetEncryptionAtRest {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupEncryptionAtRestParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -59,9 +59,9 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::PrivateEndpointCloudProvider,
         endpoint_id: crate::models::ObjectId,
-    ) -> GetRestPrivateEndpoint<'c> {
+    ) -> GetRestPrivateEndpoint {
         GetRestPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupEncryptionAtRestPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
@@ -79,9 +79,9 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::PrivateEndpointCloudProvider,
-    ) -> ListRestPrivateEndpoints<'c> {
+    ) -> ListRestPrivateEndpoints {
         ListRestPrivateEndpoints {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams::new(
                 group_id,
                 cloud_provider,
@@ -99,9 +99,9 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::PrivateEndpointCloudProvider,
         endpoint_id: crate::models::ObjectId,
-    ) -> RequestPrivateEndpointDeletion<'c> {
+    ) -> RequestPrivateEndpointDeletion {
         RequestPrivateEndpointDeletion {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams::new(
                 group_id,
                 cloud_provider,
@@ -121,9 +121,9 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::EncryptionAtRest,
-    ) -> UpdateEncryptionAtRest<'c> {
+    ) -> UpdateEncryptionAtRest {
         UpdateEncryptionAtRest {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupEncryptionAtRestParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -133,13 +133,13 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
 /// A `createGroupEncryptionAtRestPrivateEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateRestPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct CreateRestPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams,
     body: Option<crate::models::EarPrivateEndpoint>,
     options: crate::CallOptions,
 }
-impl<'c> CreateRestPrivateEndpoint<'c> {
+impl CreateRestPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -169,8 +169,8 @@ impl<'c> CreateRestPrivateEndpoint<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EarPrivateEndpoint>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
             response.json()
@@ -182,7 +182,8 @@ impl<'c> CreateRestPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints", crate
@@ -206,7 +207,7 @@ impl<'c> CreateRestPrivateEndpoint<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupEncryptionAtRestPrivateEndpoint",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints",
@@ -218,18 +219,19 @@ impl<'c> CreateRestPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupEncryptionAtRest` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetEncryptionAtRest<'c> {
-    client: &'c crate::Client,
+pub struct GetEncryptionAtRest {
+    client: crate::Client,
     params: crate::params::GetGroupEncryptionAtRestParams,
     options: crate::CallOptions,
 }
-impl<'c> GetEncryptionAtRest<'c> {
+impl GetEncryptionAtRest {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -259,8 +261,8 @@ impl<'c> GetEncryptionAtRest<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EncryptionAtRest>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
             response.json()
@@ -272,7 +274,8 @@ impl<'c> GetEncryptionAtRest<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
@@ -282,7 +285,7 @@ impl<'c> GetEncryptionAtRest<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupEncryptionAtRest",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest",
@@ -294,18 +297,19 @@ impl<'c> GetEncryptionAtRest<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupEncryptionAtRestPrivateEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetRestPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct GetRestPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::GetGroupEncryptionAtRestPrivateEndpointParams,
     options: crate::CallOptions,
 }
-impl<'c> GetRestPrivateEndpoint<'c> {
+impl GetRestPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -335,8 +339,8 @@ impl<'c> GetRestPrivateEndpoint<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EarPrivateEndpoint>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
             response.json()
@@ -348,7 +352,8 @@ impl<'c> GetRestPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
@@ -361,7 +366,7 @@ impl<'c> GetRestPrivateEndpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupEncryptionAtRestPrivateEndpoint",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
@@ -373,18 +378,19 @@ impl<'c> GetRestPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupEncryptionAtRestPrivateEndpoints` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListRestPrivateEndpoints<'c> {
-    client: &'c crate::Client,
+pub struct ListRestPrivateEndpoints {
+    client: crate::Client,
     params: crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListRestPrivateEndpoints<'c> {
+impl ListRestPrivateEndpoints {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -434,8 +440,8 @@ impl<'c> ListRestPrivateEndpoints<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasEarPrivateEndpointView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasEarPrivateEndpointView,
@@ -450,9 +456,7 @@ impl<'c> ListRestPrivateEndpoints<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::EarPrivateEndpoint> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::EarPrivateEndpoint> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -461,7 +465,8 @@ impl<'c> ListRestPrivateEndpoints<'c> {
     ) -> Result<Vec<crate::models::EarPrivateEndpoint>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints", crate
@@ -483,7 +488,7 @@ impl<'c> ListRestPrivateEndpoints<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupEncryptionAtRestPrivateEndpoints",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints",
@@ -495,10 +500,11 @@ impl<'c> ListRestPrivateEndpoints<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListRestPrivateEndpoints<'_> {
+impl crate::pagination::Pageable for ListRestPrivateEndpoints {
     type Page = crate::models::PaginatedApiAtlasEarPrivateEndpointView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -510,7 +516,7 @@ impl crate::pagination::Pageable for ListRestPrivateEndpoints<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -529,12 +535,12 @@ impl crate::pagination::Pageable for ListRestPrivateEndpoints<'_> {
 /// A `requestGroupEncryptionAtRestPrivateEndpointDeletion` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RequestPrivateEndpointDeletion<'c> {
-    client: &'c crate::Client,
+pub struct RequestPrivateEndpointDeletion {
+    client: crate::Client,
     params: crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams,
     options: crate::CallOptions,
 }
-impl<'c> RequestPrivateEndpointDeletion<'c> {
+impl RequestPrivateEndpointDeletion {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -564,8 +570,8 @@ impl<'c> RequestPrivateEndpointDeletion<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -580,7 +586,8 @@ impl<'c> RequestPrivateEndpointDeletion<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
@@ -593,7 +600,7 @@ impl<'c> RequestPrivateEndpointDeletion<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "requestGroupEncryptionAtRestPrivateEndpointDeletion",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
@@ -605,19 +612,20 @@ impl<'c> RequestPrivateEndpointDeletion<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupEncryptionAtRest` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateEncryptionAtRest<'c> {
-    client: &'c crate::Client,
+pub struct UpdateEncryptionAtRest {
+    client: crate::Client,
     params: crate::params::UpdateGroupEncryptionAtRestParams,
     body: Option<crate::models::EncryptionAtRest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateEncryptionAtRest<'c> {
+impl UpdateEncryptionAtRest {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -647,8 +655,8 @@ impl<'c> UpdateEncryptionAtRest<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EncryptionAtRest>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
             response.json()
@@ -660,7 +668,8 @@ impl<'c> UpdateEncryptionAtRest<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
@@ -683,7 +692,7 @@ impl<'c> UpdateEncryptionAtRest<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupEncryptionAtRest",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest",
@@ -695,6 +704,7 @@ impl<'c> UpdateEncryptionAtRest<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

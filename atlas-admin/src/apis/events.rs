@@ -22,9 +22,9 @@ impl<'c> Events<'c> {
         &self,
         group_id: crate::models::ObjectId,
         event_id: crate::models::ObjectId,
-    ) -> GetGroupEvent<'c> {
+    ) -> GetGroupEvent {
         GetGroupEvent {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupEventParams::new(group_id, event_id),
             options: crate::CallOptions::default(),
         }
@@ -40,9 +40,9 @@ impl<'c> Events<'c> {
         &self,
         org_id: crate::models::ObjectId,
         event_id: crate::models::ObjectId,
-    ) -> GetOrgEvent<'c> {
+    ) -> GetOrgEvent {
         GetOrgEvent {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgEventParams::new(org_id, event_id),
             options: crate::CallOptions::default(),
         }
@@ -52,9 +52,9 @@ impl<'c> Events<'c> {
     /// Returns a list of all event types, along with a description and additional metadata about each event.
     ///
     /// `GET /api/atlas/v2/eventTypes` (`listEventTypes`), API version `2023-01-01`. Roles: Organization Member, Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listEventTypes).
-    pub fn list_event_types(&self) -> ListEventTypes<'c> {
+    pub fn list_event_types(&self) -> ListEventTypes {
         ListEventTypes {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListEventTypesParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -69,9 +69,9 @@ impl<'c> Events<'c> {
     pub fn list_group_events(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupEvents<'c> {
+    ) -> ListGroupEvents {
         ListGroupEvents {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupEventsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -83,9 +83,9 @@ impl<'c> Events<'c> {
     /// This resource remains under revision and may change.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/events` (`listOrgEvents`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listOrgEvents).
-    pub fn list_org_events(&self, org_id: crate::models::ObjectId) -> ListOrgEvents<'c> {
+    pub fn list_org_events(&self, org_id: crate::models::ObjectId) -> ListOrgEvents {
         ListOrgEvents {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgEventsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -94,12 +94,12 @@ impl<'c> Events<'c> {
 /// A `getGroupEvent` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupEvent<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupEvent {
+    client: crate::Client,
     params: crate::params::GetGroupEventParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupEvent<'c> {
+impl GetGroupEvent {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
@@ -136,8 +136,8 @@ impl<'c> GetGroupEvent<'c> {
         crate::TypedResponse<crate::models::EventViewForNdsGroup>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EventViewForNdsGroup, crate::Error> = {
             response.json()
@@ -149,7 +149,8 @@ impl<'c> GetGroupEvent<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/events/{}", crate ::path_segment(& crate
@@ -161,7 +162,7 @@ impl<'c> GetGroupEvent<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupEvent",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/events/{eventId}",
@@ -173,18 +174,19 @@ impl<'c> GetGroupEvent<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgEvent` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgEvent<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgEvent {
+    client: crate::Client,
     params: crate::params::GetOrgEventParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgEvent<'c> {
+impl GetOrgEvent {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
@@ -216,8 +218,8 @@ impl<'c> GetOrgEvent<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EventViewForOrg>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EventViewForOrg, crate::Error> = {
             response.json()
@@ -229,7 +231,8 @@ impl<'c> GetOrgEvent<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/events/{}", crate ::path_segment(& crate
@@ -241,7 +244,7 @@ impl<'c> GetOrgEvent<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgEvent",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/events/{eventId}",
@@ -253,18 +256,19 @@ impl<'c> GetOrgEvent<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listEventTypes` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListEventTypes<'c> {
-    client: &'c crate::Client,
+pub struct ListEventTypes {
+    client: crate::Client,
     params: crate::params::ListEventTypesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListEventTypes<'c> {
+impl ListEventTypes {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -311,8 +315,8 @@ impl<'c> ListEventTypes<'c> {
         crate::TypedResponse<crate::models::PaginatedEventTypeDetailsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedEventTypeDetailsResponse,
@@ -327,9 +331,7 @@ impl<'c> ListEventTypes<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::EventTypeDetails> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::EventTypeDetails> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -338,7 +340,8 @@ impl<'c> ListEventTypes<'c> {
     ) -> Result<Vec<crate::models::EventTypeDetails>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/eventTypes");
         let mut query = Vec::new();
@@ -356,7 +359,7 @@ impl<'c> ListEventTypes<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listEventTypes",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/eventTypes",
@@ -368,10 +371,11 @@ impl<'c> ListEventTypes<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListEventTypes<'_> {
+impl crate::pagination::Pageable for ListEventTypes {
     type Page = crate::models::PaginatedEventTypeDetailsResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -383,7 +387,7 @@ impl crate::pagination::Pageable for ListEventTypes<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -399,12 +403,12 @@ impl crate::pagination::Pageable for ListEventTypes<'_> {
 /// A `listGroupEvents` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupEvents<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupEvents {
+    client: crate::Client,
     params: crate::params::ListGroupEventsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupEvents<'c> {
+impl ListGroupEvents {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -491,8 +495,8 @@ impl<'c> ListGroupEvents<'c> {
         crate::TypedResponse<crate::models::GroupPaginatedEventView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupPaginatedEventView, crate::Error> = {
             response.json()
@@ -508,7 +512,7 @@ impl<'c> ListGroupEvents<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::EventViewForNdsGroup> {
+    ) -> crate::pagination::Items<crate::models::EventViewForNdsGroup> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -517,7 +521,8 @@ impl<'c> ListGroupEvents<'c> {
     ) -> Result<Vec<crate::models::EventViewForNdsGroup>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/events", crate ::path_segment(& crate
@@ -552,7 +557,7 @@ impl<'c> ListGroupEvents<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupEvents",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/events",
@@ -564,10 +569,11 @@ impl<'c> ListGroupEvents<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupEvents<'_> {
+impl crate::pagination::Pageable for ListGroupEvents {
     type Page = crate::models::GroupPaginatedEventView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -579,7 +585,7 @@ impl crate::pagination::Pageable for ListGroupEvents<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -595,12 +601,12 @@ impl crate::pagination::Pageable for ListGroupEvents<'_> {
 /// A `listOrgEvents` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgEvents<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgEvents {
+    client: crate::Client,
     params: crate::params::ListOrgEventsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgEvents<'c> {
+impl ListOrgEvents {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -669,8 +675,8 @@ impl<'c> ListOrgEvents<'c> {
         crate::TypedResponse<crate::models::OrgPaginatedEventView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgPaginatedEventView, crate::Error> = {
             response.json()
@@ -684,7 +690,7 @@ impl<'c> ListOrgEvents<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::EventViewForOrg> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::EventViewForOrg> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -693,7 +699,8 @@ impl<'c> ListOrgEvents<'c> {
     ) -> Result<Vec<crate::models::EventViewForOrg>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/events", crate ::path_segment(& crate
@@ -718,7 +725,7 @@ impl<'c> ListOrgEvents<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgEvents",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/events",
@@ -730,10 +737,11 @@ impl<'c> ListOrgEvents<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgEvents<'_> {
+impl crate::pagination::Pageable for ListOrgEvents {
     type Page = crate::models::OrgPaginatedEventView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -745,7 +753,7 @@ impl crate::pagination::Pageable for ListOrgEvents<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

@@ -21,9 +21,9 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
         body: crate::models::AuthFederationRoleMapping,
-    ) -> CreateRoleMapping<'c> {
+    ) -> CreateRoleMapping {
         CreateRoleMapping {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams::new(
                 federation_settings_id,
                 org_id,
@@ -43,9 +43,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         body: crate::models::FederationOidcIdentityProviderUpdate,
-    ) -> CreateIdentityProvider<'c> {
+    ) -> CreateIdentityProvider {
         CreateIdentityProvider {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
             ),
@@ -61,9 +61,9 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn delete_federation_setting(
         &self,
         federation_settings_id: crate::models::ObjectId,
-    ) -> DeleteFederationSetting<'c> {
+    ) -> DeleteFederationSetting {
         DeleteFederationSetting {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteFederationSettingParams::new(
                 federation_settings_id,
             ),
@@ -80,9 +80,9 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
         id: crate::models::ObjectId,
-    ) -> DeleteRoleMapping<'c> {
+    ) -> DeleteRoleMapping {
         DeleteRoleMapping {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams::new(
                 federation_settings_id,
                 id,
@@ -102,9 +102,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
-    ) -> DeleteIdentityProvider<'c> {
+    ) -> DeleteIdentityProvider {
         DeleteIdentityProvider {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
@@ -121,9 +121,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
-    ) -> GetConnectedOrgConfig<'c> {
+    ) -> GetConnectedOrgConfig {
         GetConnectedOrgConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetFederationSettingConnectedOrgConfigParams::new(
                 federation_settings_id,
                 org_id,
@@ -141,9 +141,9 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
         id: crate::models::ObjectId,
-    ) -> GetRoleMapping<'c> {
+    ) -> GetRoleMapping {
         GetRoleMapping {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams::new(
                 federation_settings_id,
                 id,
@@ -161,9 +161,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
-    ) -> GetIdentityProvider<'c> {
+    ) -> GetIdentityProvider {
         GetIdentityProvider {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
@@ -180,9 +180,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
-    ) -> GetIdentityProviderV20230101<'c> {
+    ) -> GetIdentityProviderV20230101 {
         GetIdentityProviderV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
@@ -199,9 +199,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: crate::models::IdentityProviderId,
-    ) -> GetIdentityProviderMetadata<'c> {
+    ) -> GetIdentityProviderMetadata {
         GetIdentityProviderMetadata {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetFederationSettingIdentityProviderMetadataParams::new(
                 federation_settings_id,
                 identity_provider_id,
@@ -217,9 +217,9 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn get_federation_settings(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetFederationSettings<'c> {
+    ) -> GetFederationSettings {
         GetFederationSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgFederationSettingsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -233,9 +233,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
-    ) -> ListRoleMappings<'c> {
+    ) -> ListRoleMappings {
         ListRoleMappings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams::new(
                 federation_settings_id,
                 org_id,
@@ -251,9 +251,9 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn list_connected_org_configs(
         &self,
         federation_settings_id: crate::models::ObjectId,
-    ) -> ListConnectedOrgConfigs<'c> {
+    ) -> ListConnectedOrgConfigs {
         ListConnectedOrgConfigs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListFederationSettingConnectedOrgConfigsParams::new(
                 federation_settings_id,
             ),
@@ -268,9 +268,9 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn list_identity_providers(
         &self,
         federation_settings_id: crate::models::ObjectId,
-    ) -> ListIdentityProviders<'c> {
+    ) -> ListIdentityProviders {
         ListIdentityProviders {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListFederationSettingIdentityProvidersParams::new(
                 federation_settings_id,
             ),
@@ -286,9 +286,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
-    ) -> RemoveConnectedOrgConfig<'c> {
+    ) -> RemoveConnectedOrgConfig {
         RemoveConnectedOrgConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveFederationSettingConnectedOrgConfigParams::new(
                 federation_settings_id,
                 org_id,
@@ -307,9 +307,9 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
-    ) -> RevokeIdentityProviderJwks<'c> {
+    ) -> RevokeIdentityProviderJwks {
         RevokeIdentityProviderJwks {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RevokeFederationSettingIdentityProviderJwksParams::new(
                 federation_settings_id,
                 identity_provider_id,
@@ -335,9 +335,9 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
         body: crate::models::ConnectedOrgConfig,
-    ) -> UpdateConnectedOrgConfig<'c> {
+    ) -> UpdateConnectedOrgConfig {
         UpdateConnectedOrgConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateFederationSettingConnectedOrgConfigParams::new(
                 federation_settings_id,
                 org_id,
@@ -357,9 +357,9 @@ impl<'c> FederatedAuthentication<'c> {
         org_id: crate::models::ObjectId,
         id: crate::models::ObjectId,
         body: crate::models::AuthFederationRoleMapping,
-    ) -> UpdateRoleMapping<'c> {
+    ) -> UpdateRoleMapping {
         UpdateRoleMapping {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams::new(
                 federation_settings_id,
                 id,
@@ -383,9 +383,9 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
         body: crate::models::FederationIdentityProviderUpdate,
-    ) -> UpdateIdentityProvider<'c> {
+    ) -> UpdateIdentityProvider {
         UpdateIdentityProvider {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
@@ -408,9 +408,9 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
         body: crate::models::FederationSamlIdentityProviderUpdate,
-    ) -> UpdateIdentityProviderV20230101<'c> {
+    ) -> UpdateIdentityProviderV20230101 {
         UpdateIdentityProviderV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
@@ -423,13 +423,13 @@ impl<'c> FederatedAuthentication<'c> {
 /// A `createFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateRoleMapping<'c> {
-    client: &'c crate::Client,
+pub struct CreateRoleMapping {
+    client: crate::Client,
     params: crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams,
     body: Option<crate::models::AuthFederationRoleMapping>,
     options: crate::CallOptions,
 }
-impl<'c> CreateRoleMapping<'c> {
+impl CreateRoleMapping {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -464,8 +464,8 @@ impl<'c> CreateRoleMapping<'c> {
         crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
             response.json()
@@ -477,7 +477,8 @@ impl<'c> CreateRoleMapping<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
@@ -502,7 +503,7 @@ impl<'c> CreateRoleMapping<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createFederationSettingConnectedOrgConfigRoleMapping",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings",
@@ -514,19 +515,20 @@ impl<'c> CreateRoleMapping<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateIdentityProvider<'c> {
-    client: &'c crate::Client,
+pub struct CreateIdentityProvider {
+    client: crate::Client,
     params: crate::params::CreateFederationSettingIdentityProviderParams,
     body: Option<crate::models::FederationOidcIdentityProviderUpdate>,
     options: crate::CallOptions,
 }
-impl<'c> CreateIdentityProvider<'c> {
+impl CreateIdentityProvider {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -561,8 +563,8 @@ impl<'c> CreateIdentityProvider<'c> {
         crate::TypedResponse<crate::models::FederationOidcIdentityProvider>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FederationOidcIdentityProvider, crate::Error> = {
             response.json()
@@ -574,7 +576,8 @@ impl<'c> CreateIdentityProvider<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders", crate
@@ -598,7 +601,7 @@ impl<'c> CreateIdentityProvider<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createFederationSettingIdentityProvider",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders",
@@ -610,18 +613,19 @@ impl<'c> CreateIdentityProvider<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteFederationSetting` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteFederationSetting<'c> {
-    client: &'c crate::Client,
+pub struct DeleteFederationSetting {
+    client: crate::Client,
     params: crate::params::DeleteFederationSettingParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteFederationSetting<'c> {
+impl DeleteFederationSetting {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -651,8 +655,8 @@ impl<'c> DeleteFederationSetting<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -667,7 +671,8 @@ impl<'c> DeleteFederationSetting<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}", crate ::path_segment(& crate
@@ -677,7 +682,7 @@ impl<'c> DeleteFederationSetting<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteFederationSetting",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}",
@@ -689,18 +694,19 @@ impl<'c> DeleteFederationSetting<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteRoleMapping<'c> {
-    client: &'c crate::Client,
+pub struct DeleteRoleMapping {
+    client: crate::Client,
     params: crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteRoleMapping<'c> {
+impl DeleteRoleMapping {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -730,8 +736,8 @@ impl<'c> DeleteRoleMapping<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -746,7 +752,8 @@ impl<'c> DeleteRoleMapping<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
@@ -759,7 +766,7 @@ impl<'c> DeleteRoleMapping<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteFederationSettingConnectedOrgConfigRoleMapping",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
@@ -771,18 +778,19 @@ impl<'c> DeleteRoleMapping<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteIdentityProvider<'c> {
-    client: &'c crate::Client,
+pub struct DeleteIdentityProvider {
+    client: crate::Client,
     params: crate::params::DeleteFederationSettingIdentityProviderParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteIdentityProvider<'c> {
+impl DeleteIdentityProvider {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -812,8 +820,8 @@ impl<'c> DeleteIdentityProvider<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -828,7 +836,8 @@ impl<'c> DeleteIdentityProvider<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -840,7 +849,7 @@ impl<'c> DeleteIdentityProvider<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteFederationSettingIdentityProvider",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
@@ -852,18 +861,19 @@ impl<'c> DeleteIdentityProvider<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetConnectedOrgConfig<'c> {
-    client: &'c crate::Client,
+pub struct GetConnectedOrgConfig {
+    client: crate::Client,
     params: crate::params::GetFederationSettingConnectedOrgConfigParams,
     options: crate::CallOptions,
 }
-impl<'c> GetConnectedOrgConfig<'c> {
+impl GetConnectedOrgConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -893,8 +903,8 @@ impl<'c> GetConnectedOrgConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ConnectedOrgConfig>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
             response.json()
@@ -906,7 +916,8 @@ impl<'c> GetConnectedOrgConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
@@ -918,7 +929,7 @@ impl<'c> GetConnectedOrgConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getFederationSettingConnectedOrgConfig",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
@@ -930,18 +941,19 @@ impl<'c> GetConnectedOrgConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetRoleMapping<'c> {
-    client: &'c crate::Client,
+pub struct GetRoleMapping {
+    client: crate::Client,
     params: crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams,
     options: crate::CallOptions,
 }
-impl<'c> GetRoleMapping<'c> {
+impl GetRoleMapping {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -976,8 +988,8 @@ impl<'c> GetRoleMapping<'c> {
         crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
             response.json()
@@ -989,7 +1001,8 @@ impl<'c> GetRoleMapping<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
@@ -1002,7 +1015,7 @@ impl<'c> GetRoleMapping<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getFederationSettingConnectedOrgConfigRoleMapping",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
@@ -1014,18 +1027,19 @@ impl<'c> GetRoleMapping<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetIdentityProvider<'c> {
-    client: &'c crate::Client,
+pub struct GetIdentityProvider {
+    client: crate::Client,
     params: crate::params::GetFederationSettingIdentityProviderParams,
     options: crate::CallOptions,
 }
-impl<'c> GetIdentityProvider<'c> {
+impl GetIdentityProvider {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1060,8 +1074,8 @@ impl<'c> GetIdentityProvider<'c> {
         crate::TypedResponse<crate::models::FederationIdentityProvider>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
             response.json()
@@ -1073,7 +1087,8 @@ impl<'c> GetIdentityProvider<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -1085,7 +1100,7 @@ impl<'c> GetIdentityProvider<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getFederationSettingIdentityProvider",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
@@ -1097,18 +1112,19 @@ impl<'c> GetIdentityProvider<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetIdentityProviderV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetIdentityProviderV20230101 {
+    client: crate::Client,
     params: crate::params::GetFederationSettingIdentityProviderParams,
     options: crate::CallOptions,
 }
-impl<'c> GetIdentityProviderV20230101<'c> {
+impl GetIdentityProviderV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1143,8 +1159,8 @@ impl<'c> GetIdentityProviderV20230101<'c> {
         crate::TypedResponse<crate::models::FederationSamlIdentityProvider>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
             response.json()
@@ -1156,7 +1172,8 @@ impl<'c> GetIdentityProviderV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -1168,7 +1185,7 @@ impl<'c> GetIdentityProviderV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getFederationSettingIdentityProvider",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
@@ -1180,18 +1197,19 @@ impl<'c> GetIdentityProviderV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getFederationSettingIdentityProviderMetadata` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetIdentityProviderMetadata<'c> {
-    client: &'c crate::Client,
+pub struct GetIdentityProviderMetadata {
+    client: crate::Client,
     params: crate::params::GetFederationSettingIdentityProviderMetadataParams,
     options: crate::CallOptions,
 }
-impl<'c> GetIdentityProviderMetadata<'c> {
+impl GetIdentityProviderMetadata {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1221,8 +1239,8 @@ impl<'c> GetIdentityProviderMetadata<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<String>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<String, crate::Error> = { response.json() };
         let value = value?;
@@ -1232,7 +1250,8 @@ impl<'c> GetIdentityProviderMetadata<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}/metadata.xml",
@@ -1244,7 +1263,7 @@ impl<'c> GetIdentityProviderMetadata<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getFederationSettingIdentityProviderMetadata",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml",
@@ -1256,18 +1275,19 @@ impl<'c> GetIdentityProviderMetadata<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgFederationSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetFederationSettings<'c> {
-    client: &'c crate::Client,
+pub struct GetFederationSettings {
+    client: crate::Client,
     params: crate::params::GetOrgFederationSettingsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetFederationSettings<'c> {
+impl GetFederationSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1302,8 +1322,8 @@ impl<'c> GetFederationSettings<'c> {
         crate::TypedResponse<crate::models::OrgFederationSettings>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgFederationSettings, crate::Error> = {
             response.json()
@@ -1315,7 +1335,8 @@ impl<'c> GetFederationSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/federationSettings", crate ::path_segment(& crate
@@ -1325,7 +1346,7 @@ impl<'c> GetFederationSettings<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgFederationSettings",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/federationSettings",
@@ -1337,18 +1358,19 @@ impl<'c> GetFederationSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listFederationSettingConnectedOrgConfigRoleMappings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListRoleMappings<'c> {
-    client: &'c crate::Client,
+pub struct ListRoleMappings {
+    client: crate::Client,
     params: crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListRoleMappings<'c> {
+impl ListRoleMappings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1383,8 +1405,8 @@ impl<'c> ListRoleMappings<'c> {
         crate::TypedResponse<crate::models::PaginatedRoleMappingView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedRoleMappingView, crate::Error> = {
             response.json()
@@ -1396,7 +1418,8 @@ impl<'c> ListRoleMappings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
@@ -1408,7 +1431,7 @@ impl<'c> ListRoleMappings<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listFederationSettingConnectedOrgConfigRoleMappings",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings",
@@ -1420,18 +1443,19 @@ impl<'c> ListRoleMappings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listFederationSettingConnectedOrgConfigs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListConnectedOrgConfigs<'c> {
-    client: &'c crate::Client,
+pub struct ListConnectedOrgConfigs {
+    client: crate::Client,
     params: crate::params::ListFederationSettingConnectedOrgConfigsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListConnectedOrgConfigs<'c> {
+impl ListConnectedOrgConfigs {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1476,8 +1500,8 @@ impl<'c> ListConnectedOrgConfigs<'c> {
         crate::TypedResponse<crate::models::PaginatedConnectedOrgConfigsView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedConnectedOrgConfigsView,
@@ -1492,9 +1516,7 @@ impl<'c> ListConnectedOrgConfigs<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::ConnectedOrgConfig> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::ConnectedOrgConfig> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1503,7 +1525,8 @@ impl<'c> ListConnectedOrgConfigs<'c> {
     ) -> Result<Vec<crate::models::ConnectedOrgConfig>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs", crate
@@ -1520,7 +1543,7 @@ impl<'c> ListConnectedOrgConfigs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listFederationSettingConnectedOrgConfigs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs",
@@ -1532,10 +1555,11 @@ impl<'c> ListConnectedOrgConfigs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListConnectedOrgConfigs<'_> {
+impl crate::pagination::Pageable for ListConnectedOrgConfigs {
     type Page = crate::models::PaginatedConnectedOrgConfigsView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1547,7 +1571,7 @@ impl crate::pagination::Pageable for ListConnectedOrgConfigs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1563,12 +1587,12 @@ impl crate::pagination::Pageable for ListConnectedOrgConfigs<'_> {
 /// A `listFederationSettingIdentityProviders` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListIdentityProviders<'c> {
-    client: &'c crate::Client,
+pub struct ListIdentityProviders {
+    client: crate::Client,
     params: crate::params::ListFederationSettingIdentityProvidersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListIdentityProviders<'c> {
+impl ListIdentityProviders {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1623,8 +1647,8 @@ impl<'c> ListIdentityProviders<'c> {
         crate::TypedResponse<crate::models::PaginatedFederationIdentityProvider>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedFederationIdentityProvider,
@@ -1641,7 +1665,7 @@ impl<'c> ListIdentityProviders<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::FederationIdentityProvider> {
+    ) -> crate::pagination::Items<crate::models::FederationIdentityProvider> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1650,7 +1674,8 @@ impl<'c> ListIdentityProviders<'c> {
     ) -> Result<Vec<crate::models::FederationIdentityProvider>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders", crate
@@ -1669,7 +1694,7 @@ impl<'c> ListIdentityProviders<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listFederationSettingIdentityProviders",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders",
@@ -1681,10 +1706,11 @@ impl<'c> ListIdentityProviders<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListIdentityProviders<'_> {
+impl crate::pagination::Pageable for ListIdentityProviders {
     type Page = crate::models::PaginatedFederationIdentityProvider;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1696,7 +1722,7 @@ impl crate::pagination::Pageable for ListIdentityProviders<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1712,12 +1738,12 @@ impl crate::pagination::Pageable for ListIdentityProviders<'_> {
 /// A `removeFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveConnectedOrgConfig<'c> {
-    client: &'c crate::Client,
+pub struct RemoveConnectedOrgConfig {
+    client: crate::Client,
     params: crate::params::RemoveFederationSettingConnectedOrgConfigParams,
     options: crate::CallOptions,
 }
-impl<'c> RemoveConnectedOrgConfig<'c> {
+impl RemoveConnectedOrgConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1747,8 +1773,8 @@ impl<'c> RemoveConnectedOrgConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1763,7 +1789,8 @@ impl<'c> RemoveConnectedOrgConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
@@ -1775,7 +1802,7 @@ impl<'c> RemoveConnectedOrgConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeFederationSettingConnectedOrgConfig",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
@@ -1787,18 +1814,19 @@ impl<'c> RemoveConnectedOrgConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `revokeFederationSettingIdentityProviderJwks` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RevokeIdentityProviderJwks<'c> {
-    client: &'c crate::Client,
+pub struct RevokeIdentityProviderJwks {
+    client: crate::Client,
     params: crate::params::RevokeFederationSettingIdentityProviderJwksParams,
     options: crate::CallOptions,
 }
-impl<'c> RevokeIdentityProviderJwks<'c> {
+impl RevokeIdentityProviderJwks {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1828,8 +1856,8 @@ impl<'c> RevokeIdentityProviderJwks<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1844,7 +1872,8 @@ impl<'c> RevokeIdentityProviderJwks<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}/jwks", crate
@@ -1856,7 +1885,7 @@ impl<'c> RevokeIdentityProviderJwks<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "revokeFederationSettingIdentityProviderJwks",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks",
@@ -1868,19 +1897,20 @@ impl<'c> RevokeIdentityProviderJwks<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateConnectedOrgConfig<'c> {
-    client: &'c crate::Client,
+pub struct UpdateConnectedOrgConfig {
+    client: crate::Client,
     params: crate::params::UpdateFederationSettingConnectedOrgConfigParams,
     body: Option<crate::models::ConnectedOrgConfig>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateConnectedOrgConfig<'c> {
+impl UpdateConnectedOrgConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1910,8 +1940,8 @@ impl<'c> UpdateConnectedOrgConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ConnectedOrgConfig>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
             response.json()
@@ -1923,7 +1953,8 @@ impl<'c> UpdateConnectedOrgConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
@@ -1948,7 +1979,7 @@ impl<'c> UpdateConnectedOrgConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateFederationSettingConnectedOrgConfig",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
@@ -1960,19 +1991,20 @@ impl<'c> UpdateConnectedOrgConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateRoleMapping<'c> {
-    client: &'c crate::Client,
+pub struct UpdateRoleMapping {
+    client: crate::Client,
     params: crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams,
     body: Option<crate::models::AuthFederationRoleMapping>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateRoleMapping<'c> {
+impl UpdateRoleMapping {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2007,8 +2039,8 @@ impl<'c> UpdateRoleMapping<'c> {
         crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
             response.json()
@@ -2020,7 +2052,8 @@ impl<'c> UpdateRoleMapping<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
@@ -2046,7 +2079,7 @@ impl<'c> UpdateRoleMapping<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateFederationSettingConnectedOrgConfigRoleMapping",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
@@ -2058,19 +2091,20 @@ impl<'c> UpdateRoleMapping<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateIdentityProvider<'c> {
-    client: &'c crate::Client,
+pub struct UpdateIdentityProvider {
+    client: crate::Client,
     params: crate::params::UpdateFederationSettingIdentityProviderParams,
     body: Option<crate::models::FederationIdentityProviderUpdate>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateIdentityProvider<'c> {
+impl UpdateIdentityProvider {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2105,8 +2139,8 @@ impl<'c> UpdateIdentityProvider<'c> {
         crate::TypedResponse<crate::models::FederationIdentityProvider>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
             response.json()
@@ -2118,7 +2152,8 @@ impl<'c> UpdateIdentityProvider<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -2143,7 +2178,7 @@ impl<'c> UpdateIdentityProvider<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateFederationSettingIdentityProvider",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
@@ -2155,19 +2190,20 @@ impl<'c> UpdateIdentityProvider<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateIdentityProviderV20230101<'c> {
-    client: &'c crate::Client,
+pub struct UpdateIdentityProviderV20230101 {
+    client: crate::Client,
     params: crate::params::UpdateFederationSettingIdentityProviderParams,
     body: Option<crate::models::FederationSamlIdentityProviderUpdate>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateIdentityProviderV20230101<'c> {
+impl UpdateIdentityProviderV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2202,8 +2238,8 @@ impl<'c> UpdateIdentityProviderV20230101<'c> {
         crate::TypedResponse<crate::models::FederationSamlIdentityProvider>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
             response.json()
@@ -2215,7 +2251,8 @@ impl<'c> UpdateIdentityProviderV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
@@ -2240,7 +2277,7 @@ impl<'c> UpdateIdentityProviderV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateFederationSettingIdentityProvider",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
@@ -2252,6 +2289,7 @@ impl<'c> UpdateIdentityProviderV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

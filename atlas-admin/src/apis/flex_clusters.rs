@@ -20,9 +20,9 @@ impl<'c> FlexClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::FlexClusterDescriptionCreate20241113,
-    ) -> CreateFlexCluster<'c> {
+    ) -> CreateFlexCluster {
         CreateFlexCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupFlexClusterParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -37,9 +37,9 @@ impl<'c> FlexClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> DeleteFlexCluster<'c> {
+    ) -> DeleteFlexCluster {
         DeleteFlexCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupFlexClusterParams::new(group_id, name),
             options: crate::CallOptions::default(),
         }
@@ -53,9 +53,9 @@ impl<'c> FlexClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> GetFlexCluster<'c> {
+    ) -> GetFlexCluster {
         GetFlexCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupFlexClusterParams::new(group_id, name),
             options: crate::CallOptions::default(),
         }
@@ -68,9 +68,9 @@ impl<'c> FlexClusters<'c> {
     pub fn list_flex_clusters(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListFlexClusters<'c> {
+    ) -> ListFlexClusters {
         ListFlexClusters {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupFlexClustersParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -84,9 +84,9 @@ impl<'c> FlexClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AtlasTenantClusterUpgradeRequest20240805,
-    ) -> TenantUpgrade<'c> {
+    ) -> TenantUpgrade {
         TenantUpgrade {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::TenantGroupFlexClusterUpgradeParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -102,9 +102,9 @@ impl<'c> FlexClusters<'c> {
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
         body: crate::models::FlexClusterDescriptionUpdate20241113,
-    ) -> UpdateFlexCluster<'c> {
+    ) -> UpdateFlexCluster {
         UpdateFlexCluster {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupFlexClusterParams::new(group_id, name),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -114,13 +114,13 @@ impl<'c> FlexClusters<'c> {
 /// A `createGroupFlexCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateFlexCluster<'c> {
-    client: &'c crate::Client,
+pub struct CreateFlexCluster {
+    client: crate::Client,
     params: crate::params::CreateGroupFlexClusterParams,
     body: Option<crate::models::FlexClusterDescriptionCreate20241113>,
     options: crate::CallOptions,
 }
-impl<'c> CreateFlexCluster<'c> {
+impl CreateFlexCluster {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -155,8 +155,8 @@ impl<'c> CreateFlexCluster<'c> {
         crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
             response.json()
@@ -168,7 +168,8 @@ impl<'c> CreateFlexCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters", crate ::path_segment(& crate
@@ -191,7 +192,7 @@ impl<'c> CreateFlexCluster<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupFlexCluster",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters",
@@ -203,18 +204,19 @@ impl<'c> CreateFlexCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupFlexCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteFlexCluster<'c> {
-    client: &'c crate::Client,
+pub struct DeleteFlexCluster {
+    client: crate::Client,
     params: crate::params::DeleteGroupFlexClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteFlexCluster<'c> {
+impl DeleteFlexCluster {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -244,8 +246,8 @@ impl<'c> DeleteFlexCluster<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -260,7 +262,8 @@ impl<'c> DeleteFlexCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
@@ -271,7 +274,7 @@ impl<'c> DeleteFlexCluster<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupFlexCluster",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
@@ -283,18 +286,19 @@ impl<'c> DeleteFlexCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupFlexCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetFlexCluster<'c> {
-    client: &'c crate::Client,
+pub struct GetFlexCluster {
+    client: crate::Client,
     params: crate::params::GetGroupFlexClusterParams,
     options: crate::CallOptions,
 }
-impl<'c> GetFlexCluster<'c> {
+impl GetFlexCluster {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -329,8 +333,8 @@ impl<'c> GetFlexCluster<'c> {
         crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
             response.json()
@@ -342,7 +346,8 @@ impl<'c> GetFlexCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
@@ -353,7 +358,7 @@ impl<'c> GetFlexCluster<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupFlexCluster",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
@@ -365,18 +370,19 @@ impl<'c> GetFlexCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupFlexClusters` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListFlexClusters<'c> {
-    client: &'c crate::Client,
+pub struct ListFlexClusters {
+    client: crate::Client,
     params: crate::params::ListGroupFlexClustersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListFlexClusters<'c> {
+impl ListFlexClusters {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -426,8 +432,8 @@ impl<'c> ListFlexClusters<'c> {
         crate::TypedResponse<crate::models::PaginatedFlexClusters20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedFlexClusters20241113, crate::Error> = {
             response.json()
@@ -443,7 +449,7 @@ impl<'c> ListFlexClusters<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::FlexClusterDescription20241113> {
+    ) -> crate::pagination::Items<crate::models::FlexClusterDescription20241113> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -452,7 +458,8 @@ impl<'c> ListFlexClusters<'c> {
     ) -> Result<Vec<crate::models::FlexClusterDescription20241113>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters", crate ::path_segment(& crate
@@ -473,7 +480,7 @@ impl<'c> ListFlexClusters<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupFlexClusters",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters",
@@ -485,10 +492,11 @@ impl<'c> ListFlexClusters<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListFlexClusters<'_> {
+impl crate::pagination::Pageable for ListFlexClusters {
     type Page = crate::models::PaginatedFlexClusters20241113;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -500,7 +508,7 @@ impl crate::pagination::Pageable for ListFlexClusters<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -516,13 +524,13 @@ impl crate::pagination::Pageable for ListFlexClusters<'_> {
 /// A `tenantGroupFlexClusterUpgrade` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct TenantUpgrade<'c> {
-    client: &'c crate::Client,
+pub struct TenantUpgrade {
+    client: crate::Client,
     params: crate::params::TenantGroupFlexClusterUpgradeParams,
     body: Option<crate::models::AtlasTenantClusterUpgradeRequest20240805>,
     options: crate::CallOptions,
 }
-impl<'c> TenantUpgrade<'c> {
+impl TenantUpgrade {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -557,8 +565,8 @@ impl<'c> TenantUpgrade<'c> {
         crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
             response.json()
@@ -570,7 +578,8 @@ impl<'c> TenantUpgrade<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters:tenantUpgrade", crate ::path_segment(&
@@ -593,7 +602,7 @@ impl<'c> TenantUpgrade<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "tenantGroupFlexClusterUpgrade",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters:tenantUpgrade",
@@ -605,19 +614,20 @@ impl<'c> TenantUpgrade<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupFlexCluster` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateFlexCluster<'c> {
-    client: &'c crate::Client,
+pub struct UpdateFlexCluster {
+    client: crate::Client,
     params: crate::params::UpdateGroupFlexClusterParams,
     body: Option<crate::models::FlexClusterDescriptionUpdate20241113>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateFlexCluster<'c> {
+impl UpdateFlexCluster {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -652,8 +662,8 @@ impl<'c> UpdateFlexCluster<'c> {
         crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
             response.json()
@@ -665,7 +675,8 @@ impl<'c> UpdateFlexCluster<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
@@ -689,7 +700,7 @@ impl<'c> UpdateFlexCluster<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupFlexCluster",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
@@ -701,6 +712,7 @@ impl<'c> UpdateFlexCluster<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -21,9 +21,9 @@ impl<'c> FlexRestoreJobs<'c> {
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
         body: crate::models::FlexBackupRestoreJobCreate20241113,
-    ) -> CreateFlexRestoreJob<'c> {
+    ) -> CreateFlexRestoreJob {
         CreateFlexRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupFlexClusterBackupRestoreJobParams::new(
                 group_id,
                 name,
@@ -42,9 +42,9 @@ impl<'c> FlexRestoreJobs<'c> {
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
         restore_job_id: crate::models::ObjectId,
-    ) -> GetFlexRestoreJob<'c> {
+    ) -> GetFlexRestoreJob {
         GetFlexRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupFlexClusterBackupRestoreJobParams::new(
                 group_id,
                 name,
@@ -62,9 +62,9 @@ impl<'c> FlexRestoreJobs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> ListFlexRestoreJobs<'c> {
+    ) -> ListFlexRestoreJobs {
         ListFlexRestoreJobs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupFlexClusterBackupRestoreJobsParams::new(
                 group_id,
                 name,
@@ -76,13 +76,13 @@ impl<'c> FlexRestoreJobs<'c> {
 /// A `createGroupFlexClusterBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateFlexRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct CreateFlexRestoreJob {
+    client: crate::Client,
     params: crate::params::CreateGroupFlexClusterBackupRestoreJobParams,
     body: Option<crate::models::FlexBackupRestoreJobCreate20241113>,
     options: crate::CallOptions,
 }
-impl<'c> CreateFlexRestoreJob<'c> {
+impl CreateFlexRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -117,8 +117,8 @@ impl<'c> CreateFlexRestoreJob<'c> {
         crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
             response.json()
@@ -130,7 +130,8 @@ impl<'c> CreateFlexRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs", crate
@@ -154,7 +155,7 @@ impl<'c> CreateFlexRestoreJob<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupFlexClusterBackupRestoreJob",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
@@ -166,18 +167,19 @@ impl<'c> CreateFlexRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupFlexClusterBackupRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetFlexRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct GetFlexRestoreJob {
+    client: crate::Client,
     params: crate::params::GetGroupFlexClusterBackupRestoreJobParams,
     options: crate::CallOptions,
 }
-impl<'c> GetFlexRestoreJob<'c> {
+impl GetFlexRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -212,8 +214,8 @@ impl<'c> GetFlexRestoreJob<'c> {
         crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
             response.json()
@@ -225,7 +227,8 @@ impl<'c> GetFlexRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs/{}", crate
@@ -237,7 +240,7 @@ impl<'c> GetFlexRestoreJob<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupFlexClusterBackupRestoreJob",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs/{restoreJobId}",
@@ -249,18 +252,19 @@ impl<'c> GetFlexRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupFlexClusterBackupRestoreJobs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListFlexRestoreJobs<'c> {
-    client: &'c crate::Client,
+pub struct ListFlexRestoreJobs {
+    client: crate::Client,
     params: crate::params::ListGroupFlexClusterBackupRestoreJobsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListFlexRestoreJobs<'c> {
+impl ListFlexRestoreJobs {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -315,8 +319,8 @@ impl<'c> ListFlexRestoreJobs<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View,
@@ -333,7 +337,7 @@ impl<'c> ListFlexRestoreJobs<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::FlexBackupRestoreJob20241113> {
+    ) -> crate::pagination::Items<crate::models::FlexBackupRestoreJob20241113> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -342,7 +346,8 @@ impl<'c> ListFlexRestoreJobs<'c> {
     ) -> Result<Vec<crate::models::FlexBackupRestoreJob20241113>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/restoreJobs", crate
@@ -364,7 +369,7 @@ impl<'c> ListFlexRestoreJobs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupFlexClusterBackupRestoreJobs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs",
@@ -376,10 +381,11 @@ impl<'c> ListFlexRestoreJobs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListFlexRestoreJobs<'_> {
+impl crate::pagination::Pageable for ListFlexRestoreJobs {
     type Page = crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -391,7 +397,7 @@ impl crate::pagination::Pageable for ListFlexRestoreJobs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

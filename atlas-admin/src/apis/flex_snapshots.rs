@@ -21,9 +21,9 @@ impl<'c> FlexSnapshots<'c> {
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
         body: crate::models::FlexBackupSnapshotDownloadCreate20241113,
-    ) -> DownloadFlexBackup<'c> {
+    ) -> DownloadFlexBackup {
         DownloadFlexBackup {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DownloadGroupFlexClusterBackupParams::new(
                 name,
                 group_id,
@@ -42,9 +42,9 @@ impl<'c> FlexSnapshots<'c> {
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetFlexBackupSnapshot<'c> {
+    ) -> GetFlexBackupSnapshot {
         GetFlexBackupSnapshot {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupFlexClusterBackupSnapshotParams::new(
                 group_id,
                 name,
@@ -62,9 +62,9 @@ impl<'c> FlexSnapshots<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> ListFlexBackupSnapshots<'c> {
+    ) -> ListFlexBackupSnapshots {
         ListFlexBackupSnapshots {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupFlexClusterBackupSnapshotsParams::new(
                 group_id,
                 name,
@@ -76,13 +76,13 @@ impl<'c> FlexSnapshots<'c> {
 /// A `downloadGroupFlexClusterBackup` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DownloadFlexBackup<'c> {
-    client: &'c crate::Client,
+pub struct DownloadFlexBackup {
+    client: crate::Client,
     params: crate::params::DownloadGroupFlexClusterBackupParams,
     body: Option<crate::models::FlexBackupSnapshotDownloadCreate20241113>,
     options: crate::CallOptions,
 }
-impl<'c> DownloadFlexBackup<'c> {
+impl DownloadFlexBackup {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -117,8 +117,8 @@ impl<'c> DownloadFlexBackup<'c> {
         crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
             response.json()
@@ -130,7 +130,8 @@ impl<'c> DownloadFlexBackup<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/download", crate
@@ -154,7 +155,7 @@ impl<'c> DownloadFlexBackup<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "downloadGroupFlexClusterBackup",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
@@ -166,18 +167,19 @@ impl<'c> DownloadFlexBackup<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupFlexClusterBackupSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetFlexBackupSnapshot<'c> {
-    client: &'c crate::Client,
+pub struct GetFlexBackupSnapshot {
+    client: crate::Client,
     params: crate::params::GetGroupFlexClusterBackupSnapshotParams,
     options: crate::CallOptions,
 }
-impl<'c> GetFlexBackupSnapshot<'c> {
+impl GetFlexBackupSnapshot {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -212,8 +214,8 @@ impl<'c> GetFlexBackupSnapshot<'c> {
         crate::TypedResponse<crate::models::FlexBackupSnapshot20241113>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::FlexBackupSnapshot20241113, crate::Error> = {
             response.json()
@@ -225,7 +227,8 @@ impl<'c> GetFlexBackupSnapshot<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/snapshots/{}", crate
@@ -237,7 +240,7 @@ impl<'c> GetFlexBackupSnapshot<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupFlexClusterBackupSnapshot",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
@@ -249,18 +252,19 @@ impl<'c> GetFlexBackupSnapshot<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupFlexClusterBackupSnapshots` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListFlexBackupSnapshots<'c> {
-    client: &'c crate::Client,
+pub struct ListFlexBackupSnapshots {
+    client: crate::Client,
     params: crate::params::ListGroupFlexClusterBackupSnapshotsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListFlexBackupSnapshots<'c> {
+impl ListFlexBackupSnapshots {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -315,8 +319,8 @@ impl<'c> ListFlexBackupSnapshots<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
@@ -333,7 +337,7 @@ impl<'c> ListFlexBackupSnapshots<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::FlexBackupSnapshot20241113> {
+    ) -> crate::pagination::Items<crate::models::FlexBackupSnapshot20241113> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -342,7 +346,8 @@ impl<'c> ListFlexBackupSnapshots<'c> {
     ) -> Result<Vec<crate::models::FlexBackupSnapshot20241113>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/flexClusters/{}/backup/snapshots", crate
@@ -364,7 +369,7 @@ impl<'c> ListFlexBackupSnapshots<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupFlexClusterBackupSnapshots",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
@@ -376,10 +381,11 @@ impl<'c> ListFlexBackupSnapshots<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListFlexBackupSnapshots<'_> {
+impl crate::pagination::Pageable for ListFlexBackupSnapshots {
     type Page = crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -391,7 +397,7 @@ impl crate::pagination::Pageable for ListFlexBackupSnapshots<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

@@ -21,9 +21,9 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::CustomZoneMappings,
-    ) -> CreateCustomZoneMapping<'c> {
+    ) -> CreateCustomZoneMapping {
         CreateCustomZoneMapping {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
@@ -42,9 +42,9 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::CustomZoneMappings,
-    ) -> CreateCustomZoneMappingV20230101<'c> {
+    ) -> CreateCustomZoneMappingV20230101 {
         CreateCustomZoneMappingV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
@@ -63,9 +63,9 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::CustomZoneMappings,
-    ) -> CreateCustomZoneMappingV20230201<'c> {
+    ) -> CreateCustomZoneMappingV20230201 {
         CreateCustomZoneMappingV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
@@ -84,9 +84,9 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ManagedNamespaces,
-    ) -> CreateManagedNamespace<'c> {
+    ) -> CreateManagedNamespace {
         CreateManagedNamespace {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
                 group_id,
                 cluster_name,
@@ -105,9 +105,9 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ManagedNamespaces,
-    ) -> CreateManagedNamespaceV20230101<'c> {
+    ) -> CreateManagedNamespaceV20230101 {
         CreateManagedNamespaceV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
                 group_id,
                 cluster_name,
@@ -126,9 +126,9 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ManagedNamespaces,
-    ) -> CreateManagedNamespaceV20230201<'c> {
+    ) -> CreateManagedNamespaceV20230201 {
         CreateManagedNamespaceV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
                 group_id,
                 cluster_name,
@@ -146,9 +146,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteCustomZoneMapping<'c> {
+    ) -> DeleteCustomZoneMapping {
         DeleteCustomZoneMapping {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
@@ -165,9 +165,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteCustomZoneMappingV20230101<'c> {
+    ) -> DeleteCustomZoneMappingV20230101 {
         DeleteCustomZoneMappingV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
@@ -184,9 +184,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteCustomZoneMappingV20230201<'c> {
+    ) -> DeleteCustomZoneMappingV20230201 {
         DeleteCustomZoneMappingV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
@@ -203,9 +203,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteManagedNamespaces<'c> {
+    ) -> DeleteManagedNamespaces {
         DeleteManagedNamespaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
                 cluster_name,
                 group_id,
@@ -222,9 +222,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteManagedNamespacesV20230101<'c> {
+    ) -> DeleteManagedNamespacesV20230101 {
         DeleteManagedNamespacesV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
                 cluster_name,
                 group_id,
@@ -241,9 +241,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteManagedNamespacesV20230201<'c> {
+    ) -> DeleteManagedNamespacesV20230201 {
         DeleteManagedNamespacesV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
                 cluster_name,
                 group_id,
@@ -260,9 +260,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterGlobalWrites<'c> {
+    ) -> GetClusterGlobalWrites {
         GetClusterGlobalWrites {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterGlobalWritesParams::new(
                 group_id,
                 cluster_name,
@@ -279,9 +279,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterGlobalWritesV20230101<'c> {
+    ) -> GetClusterGlobalWritesV20230101 {
         GetClusterGlobalWritesV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterGlobalWritesParams::new(
                 group_id,
                 cluster_name,
@@ -298,9 +298,9 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterGlobalWritesV20230201<'c> {
+    ) -> GetClusterGlobalWritesV20230201 {
         GetClusterGlobalWritesV20230201 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterGlobalWritesParams::new(
                 group_id,
                 cluster_name,
@@ -312,13 +312,13 @@ impl<'c> GlobalClusters<'c> {
 /// A `createGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateCustomZoneMapping<'c> {
-    client: &'c crate::Client,
+pub struct CreateCustomZoneMapping {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
     body: Option<crate::models::CustomZoneMappings>,
     options: crate::CallOptions,
 }
-impl<'c> CreateCustomZoneMapping<'c> {
+impl CreateCustomZoneMapping {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -348,8 +348,8 @@ impl<'c> CreateCustomZoneMapping<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
             response.json()
@@ -361,7 +361,8 @@ impl<'c> CreateCustomZoneMapping<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
@@ -385,7 +386,7 @@ impl<'c> CreateCustomZoneMapping<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterGlobalWriteCustomZoneMapping",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
@@ -397,19 +398,20 @@ impl<'c> CreateCustomZoneMapping<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateCustomZoneMappingV20230101<'c> {
-    client: &'c crate::Client,
+pub struct CreateCustomZoneMappingV20230101 {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
     body: Option<crate::models::CustomZoneMappings>,
     options: crate::CallOptions,
 }
-impl<'c> CreateCustomZoneMappingV20230101<'c> {
+impl CreateCustomZoneMappingV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -439,8 +441,8 @@ impl<'c> CreateCustomZoneMappingV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -452,7 +454,8 @@ impl<'c> CreateCustomZoneMappingV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
@@ -476,7 +479,7 @@ impl<'c> CreateCustomZoneMappingV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterGlobalWriteCustomZoneMapping",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
@@ -488,19 +491,20 @@ impl<'c> CreateCustomZoneMappingV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateCustomZoneMappingV20230201<'c> {
-    client: &'c crate::Client,
+pub struct CreateCustomZoneMappingV20230201 {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
     body: Option<crate::models::CustomZoneMappings>,
     options: crate::CallOptions,
 }
-impl<'c> CreateCustomZoneMappingV20230201<'c> {
+impl CreateCustomZoneMappingV20230201 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -530,8 +534,8 @@ impl<'c> CreateCustomZoneMappingV20230201<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -543,7 +547,8 @@ impl<'c> CreateCustomZoneMappingV20230201<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
@@ -567,7 +572,7 @@ impl<'c> CreateCustomZoneMappingV20230201<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterGlobalWriteCustomZoneMapping",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
@@ -579,19 +584,20 @@ impl<'c> CreateCustomZoneMappingV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateManagedNamespace<'c> {
-    client: &'c crate::Client,
+pub struct CreateManagedNamespace {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
     body: Option<crate::models::ManagedNamespaces>,
     options: crate::CallOptions,
 }
-impl<'c> CreateManagedNamespace<'c> {
+impl CreateManagedNamespace {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -621,8 +627,8 @@ impl<'c> CreateManagedNamespace<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
             response.json()
@@ -634,7 +640,8 @@ impl<'c> CreateManagedNamespace<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
@@ -658,7 +665,7 @@ impl<'c> CreateManagedNamespace<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterGlobalWriteManagedNamespace",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
@@ -670,19 +677,20 @@ impl<'c> CreateManagedNamespace<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateManagedNamespaceV20230101<'c> {
-    client: &'c crate::Client,
+pub struct CreateManagedNamespaceV20230101 {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
     body: Option<crate::models::ManagedNamespaces>,
     options: crate::CallOptions,
 }
-impl<'c> CreateManagedNamespaceV20230101<'c> {
+impl CreateManagedNamespaceV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -712,8 +720,8 @@ impl<'c> CreateManagedNamespaceV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -725,7 +733,8 @@ impl<'c> CreateManagedNamespaceV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
@@ -749,7 +758,7 @@ impl<'c> CreateManagedNamespaceV20230101<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterGlobalWriteManagedNamespace",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
@@ -761,19 +770,20 @@ impl<'c> CreateManagedNamespaceV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateManagedNamespaceV20230201<'c> {
-    client: &'c crate::Client,
+pub struct CreateManagedNamespaceV20230201 {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
     body: Option<crate::models::ManagedNamespaces>,
     options: crate::CallOptions,
 }
-impl<'c> CreateManagedNamespaceV20230201<'c> {
+impl CreateManagedNamespaceV20230201 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -803,8 +813,8 @@ impl<'c> CreateManagedNamespaceV20230201<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -816,7 +826,8 @@ impl<'c> CreateManagedNamespaceV20230201<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
@@ -840,7 +851,7 @@ impl<'c> CreateManagedNamespaceV20230201<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterGlobalWriteManagedNamespace",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
@@ -852,18 +863,19 @@ impl<'c> CreateManagedNamespaceV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteCustomZoneMapping<'c> {
-    client: &'c crate::Client,
+pub struct DeleteCustomZoneMapping {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteCustomZoneMapping<'c> {
+impl DeleteCustomZoneMapping {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -893,8 +905,8 @@ impl<'c> DeleteCustomZoneMapping<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
             response.json()
@@ -906,7 +918,8 @@ impl<'c> DeleteCustomZoneMapping<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
@@ -917,7 +930,7 @@ impl<'c> DeleteCustomZoneMapping<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterGlobalWriteCustomZoneMapping",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
@@ -929,18 +942,19 @@ impl<'c> DeleteCustomZoneMapping<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteCustomZoneMappingV20230101<'c> {
-    client: &'c crate::Client,
+pub struct DeleteCustomZoneMappingV20230101 {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteCustomZoneMappingV20230101<'c> {
+impl DeleteCustomZoneMappingV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -970,8 +984,8 @@ impl<'c> DeleteCustomZoneMappingV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -983,7 +997,8 @@ impl<'c> DeleteCustomZoneMappingV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
@@ -994,7 +1009,7 @@ impl<'c> DeleteCustomZoneMappingV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterGlobalWriteCustomZoneMapping",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
@@ -1006,18 +1021,19 @@ impl<'c> DeleteCustomZoneMappingV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteCustomZoneMappingV20230201<'c> {
-    client: &'c crate::Client,
+pub struct DeleteCustomZoneMappingV20230201 {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteCustomZoneMappingV20230201<'c> {
+impl DeleteCustomZoneMappingV20230201 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1047,8 +1063,8 @@ impl<'c> DeleteCustomZoneMappingV20230201<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -1060,7 +1076,8 @@ impl<'c> DeleteCustomZoneMappingV20230201<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
@@ -1071,7 +1088,7 @@ impl<'c> DeleteCustomZoneMappingV20230201<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterGlobalWriteCustomZoneMapping",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
@@ -1083,18 +1100,19 @@ impl<'c> DeleteCustomZoneMappingV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterGlobalWriteManagedNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteManagedNamespaces<'c> {
-    client: &'c crate::Client,
+pub struct DeleteManagedNamespaces {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteManagedNamespaces<'c> {
+impl DeleteManagedNamespaces {
     /// Human-readable label that identifies the database that contains the collection.
     pub fn db(mut self, value: String) -> Self {
         self.params.db = Some(value);
@@ -1134,8 +1152,8 @@ impl<'c> DeleteManagedNamespaces<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
             response.json()
@@ -1147,7 +1165,8 @@ impl<'c> DeleteManagedNamespaces<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
@@ -1160,7 +1179,7 @@ impl<'c> DeleteManagedNamespaces<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterGlobalWriteManagedNamespaces",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
@@ -1172,18 +1191,19 @@ impl<'c> DeleteManagedNamespaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterGlobalWriteManagedNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteManagedNamespacesV20230101<'c> {
-    client: &'c crate::Client,
+pub struct DeleteManagedNamespacesV20230101 {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteManagedNamespacesV20230101<'c> {
+impl DeleteManagedNamespacesV20230101 {
     /// Human-readable label that identifies the database that contains the collection.
     pub fn db(mut self, value: String) -> Self {
         self.params.db = Some(value);
@@ -1223,8 +1243,8 @@ impl<'c> DeleteManagedNamespacesV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -1236,7 +1256,8 @@ impl<'c> DeleteManagedNamespacesV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
@@ -1249,7 +1270,7 @@ impl<'c> DeleteManagedNamespacesV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterGlobalWriteManagedNamespaces",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
@@ -1261,18 +1282,19 @@ impl<'c> DeleteManagedNamespacesV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterGlobalWriteManagedNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteManagedNamespacesV20230201<'c> {
-    client: &'c crate::Client,
+pub struct DeleteManagedNamespacesV20230201 {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteManagedNamespacesV20230201<'c> {
+impl DeleteManagedNamespacesV20230201 {
     /// Human-readable label that identifies the database that contains the collection.
     pub fn db(mut self, value: String) -> Self {
         self.params.db = Some(value);
@@ -1312,8 +1334,8 @@ impl<'c> DeleteManagedNamespacesV20230201<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -1325,7 +1347,8 @@ impl<'c> DeleteManagedNamespacesV20230201<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
@@ -1338,7 +1361,7 @@ impl<'c> DeleteManagedNamespacesV20230201<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterGlobalWriteManagedNamespaces",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
@@ -1350,18 +1373,19 @@ impl<'c> DeleteManagedNamespacesV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterGlobalWrites<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterGlobalWrites {
+    client: crate::Client,
     params: crate::params::GetGroupClusterGlobalWritesParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterGlobalWrites<'c> {
+impl GetClusterGlobalWrites {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1391,8 +1415,8 @@ impl<'c> GetClusterGlobalWrites<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
             response.json()
@@ -1404,7 +1428,8 @@ impl<'c> GetClusterGlobalWrites<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites", crate ::path_segment(&
@@ -1415,7 +1440,7 @@ impl<'c> GetClusterGlobalWrites<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterGlobalWrites",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites",
@@ -1427,18 +1452,19 @@ impl<'c> GetClusterGlobalWrites<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterGlobalWritesV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterGlobalWritesV20230101 {
+    client: crate::Client,
     params: crate::params::GetGroupClusterGlobalWritesParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterGlobalWritesV20230101<'c> {
+impl GetClusterGlobalWritesV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1468,8 +1494,8 @@ impl<'c> GetClusterGlobalWritesV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -1481,7 +1507,8 @@ impl<'c> GetClusterGlobalWritesV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites", crate ::path_segment(&
@@ -1492,7 +1519,7 @@ impl<'c> GetClusterGlobalWritesV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterGlobalWrites",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites",
@@ -1504,18 +1531,19 @@ impl<'c> GetClusterGlobalWritesV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterGlobalWritesV20230201<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterGlobalWritesV20230201 {
+    client: crate::Client,
     params: crate::params::GetGroupClusterGlobalWritesParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterGlobalWritesV20230201<'c> {
+impl GetClusterGlobalWritesV20230201 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1545,8 +1573,8 @@ impl<'c> GetClusterGlobalWritesV20230201<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GeoSharding, crate::Error> = {
             response.json()
@@ -1558,7 +1586,8 @@ impl<'c> GetClusterGlobalWritesV20230201<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/globalWrites", crate ::path_segment(&
@@ -1569,7 +1598,7 @@ impl<'c> GetClusterGlobalWritesV20230201<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterGlobalWrites",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites",
@@ -1581,6 +1610,7 @@ impl<'c> GetClusterGlobalWritesV20230201<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

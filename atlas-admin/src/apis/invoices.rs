@@ -20,9 +20,9 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::CostExplorerFilterRequestBody,
-    ) -> CreateCostExplorerProcess<'c> {
+    ) -> CreateCostExplorerProcess {
         CreateCostExplorerProcess {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgBillingCostExplorerUsageProcessParams::new(
                 org_id,
             ),
@@ -40,9 +40,9 @@ impl<'c> Invoices<'c> {
         org_id: crate::models::ObjectId,
         invoice_id: String,
         body: crate::models::InvoiceReportRequest,
-    ) -> CreateOrgInvoiceReport<'c> {
+    ) -> CreateOrgInvoiceReport {
         CreateOrgInvoiceReport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgInvoiceReportParams::new(org_id, invoice_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -59,9 +59,9 @@ impl<'c> Invoices<'c> {
         org_id: crate::models::ObjectId,
         invoice_id: String,
         body: crate::models::ReportGenerationRequest,
-    ) -> GenerateInvoiceReport<'c> {
+    ) -> GenerateInvoiceReport {
         GenerateInvoiceReport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GenerateOrgInvoiceAndDownloadReportParams::new(
                 org_id,
                 invoice_id,
@@ -78,9 +78,9 @@ impl<'c> Invoices<'c> {
     pub fn get_org_associated_invoices(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgAssociatedInvoices<'c> {
+    ) -> GetOrgAssociatedInvoices {
         GetOrgAssociatedInvoices {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgAssociatedInvoicesParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -94,9 +94,9 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         token: String,
-    ) -> GetCostExplorerUsage<'c> {
+    ) -> GetCostExplorerUsage {
         GetCostExplorerUsage {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgBillingCostExplorerUsageParams::new(
                 org_id,
                 token,
@@ -114,9 +114,9 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invoice_id: crate::models::ObjectId,
-    ) -> GetInvoice<'c> {
+    ) -> GetInvoice {
         GetInvoice {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgInvoiceParams::new(org_id, invoice_id),
             options: crate::CallOptions::default(),
         }
@@ -131,9 +131,9 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invoice_id: String,
-    ) -> GetInvoiceCsv<'c> {
+    ) -> GetInvoiceCsv {
         GetInvoiceCsv {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgInvoiceCsvParams::new(org_id, invoice_id),
             options: crate::CallOptions::default(),
         }
@@ -148,9 +148,9 @@ impl<'c> Invoices<'c> {
         org_id: crate::models::ObjectId,
         invoice_id: String,
         report_id: String,
-    ) -> GetOrgInvoiceReport<'c> {
+    ) -> GetOrgInvoiceReport {
         GetOrgInvoiceReport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgInvoiceReportParams::new(
                 org_id,
                 invoice_id,
@@ -164,9 +164,9 @@ impl<'c> Invoices<'c> {
     /// Returns details about a single SKU (Stock Keeping Unit) by its identifier. SKUs represent different products and services offered by MongoDB.
     ///
     /// `GET /api/atlas/v2/skus/{skuId}` (`getSku`), API version `2025-03-12`. Roles: Organization Member, Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getSku).
-    pub fn get_sku(&self, sku_id: String) -> GetSku<'c> {
+    pub fn get_sku(&self, sku_id: String) -> GetSku {
         GetSku {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetSkuParams::new(sku_id),
             options: crate::CallOptions::default(),
         }
@@ -179,9 +179,9 @@ impl<'c> Invoices<'c> {
     pub fn list_invoice_pending(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListInvoicePending<'c> {
+    ) -> ListInvoicePending {
         ListInvoicePending {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgInvoicePendingParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -195,9 +195,9 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invoice_id: String,
-    ) -> ListOrgInvoiceReports<'c> {
+    ) -> ListOrgInvoiceReports {
         ListOrgInvoiceReports {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgInvoiceReportsParams::new(org_id, invoice_id),
             options: crate::CallOptions::default(),
         }
@@ -208,9 +208,9 @@ impl<'c> Invoices<'c> {
     /// To compute the total owed amount of the invoices - sum up total owed of each invoice. It could be computed as a sum of owed amount of each payment included into the invoice. To compute payment's owed amount - use formula `totalBilledCents` * `unitPrice` + `salesTax` - `startingBalanceCents`.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/invoices` (`listOrgInvoices`), API version `2023-01-01`. Roles: Organization Billing Viewer. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoices).
-    pub fn list_invoices(&self, org_id: crate::models::ObjectId) -> ListInvoices<'c> {
+    pub fn list_invoices(&self, org_id: crate::models::ObjectId) -> ListInvoices {
         ListInvoices {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgInvoicesParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -220,9 +220,9 @@ impl<'c> Invoices<'c> {
     /// Returns all available SKUs (Stock Keeping Units) that can appear on MongoDB invoices. SKUs represent different products and services offered by MongoDB.
     ///
     /// `GET /api/atlas/v2/skus` (`listSkus`), API version `2025-03-12`. Roles: Organization Member, Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listSkus).
-    pub fn list_skus(&self) -> ListSkus<'c> {
+    pub fn list_skus(&self) -> ListSkus {
         ListSkus {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListSkusParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -237,9 +237,9 @@ impl<'c> Invoices<'c> {
         org_id: crate::models::ObjectId,
         invoice_id: crate::models::ObjectId,
         body: crate::models::ApiPublicUsageDetailsQueryRequest,
-    ) -> SearchInvoiceLineItems<'c> {
+    ) -> SearchInvoiceLineItems {
         SearchInvoiceLineItems {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::SearchOrgInvoiceLineItemsParams::new(
                 org_id,
                 invoice_id,
@@ -252,13 +252,13 @@ impl<'c> Invoices<'c> {
 /// A `createOrgBillingCostExplorerUsageProcess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateCostExplorerProcess<'c> {
-    client: &'c crate::Client,
+pub struct CreateCostExplorerProcess {
+    client: crate::Client,
     params: crate::params::CreateOrgBillingCostExplorerUsageProcessParams,
     body: Option<crate::models::CostExplorerFilterRequestBody>,
     options: crate::CallOptions,
 }
-impl<'c> CreateCostExplorerProcess<'c> {
+impl CreateCostExplorerProcess {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -293,8 +293,8 @@ impl<'c> CreateCostExplorerProcess<'c> {
         crate::TypedResponse<crate::models::CostExplorerFilterResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CostExplorerFilterResponseView, crate::Error> = {
             response.json()
@@ -306,7 +306,8 @@ impl<'c> CreateCostExplorerProcess<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/billing/costExplorer/usage", crate ::path_segment(&
@@ -329,7 +330,7 @@ impl<'c> CreateCostExplorerProcess<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgBillingCostExplorerUsageProcess",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage",
@@ -341,19 +342,20 @@ impl<'c> CreateCostExplorerProcess<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgInvoiceReport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgInvoiceReport<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgInvoiceReport {
+    client: crate::Client,
     params: crate::params::CreateOrgInvoiceReportParams,
     body: Option<crate::models::InvoiceReportRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgInvoiceReport<'c> {
+impl CreateOrgInvoiceReport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -388,8 +390,8 @@ impl<'c> CreateOrgInvoiceReport<'c> {
         crate::TypedResponse<crate::models::InvoiceReportResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
             response.json()
@@ -401,7 +403,8 @@ impl<'c> CreateOrgInvoiceReport<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/reports", crate ::path_segment(& crate
@@ -425,7 +428,7 @@ impl<'c> CreateOrgInvoiceReport<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgInvoiceReport",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports",
@@ -437,21 +440,22 @@ impl<'c> CreateOrgInvoiceReport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `generateOrgInvoiceAndDownloadReport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GenerateInvoiceReport<'c> {
-    client: &'c crate::Client,
+pub struct GenerateInvoiceReport {
+    client: crate::Client,
     params: crate::params::GenerateOrgInvoiceAndDownloadReportParams,
     body: Option<crate::models::ReportGenerationRequest>,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GenerateInvoiceReport<'c> {
+impl GenerateInvoiceReport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -481,8 +485,8 @@ impl<'c> GenerateInvoiceReport<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -494,10 +498,11 @@ impl<'c> GenerateInvoiceReport<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}:generateAndDownloadReport", crate
@@ -521,7 +526,7 @@ impl<'c> GenerateInvoiceReport<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "generateOrgInvoiceAndDownloadReport",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport",
@@ -533,18 +538,19 @@ impl<'c> GenerateInvoiceReport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgAssociatedInvoices` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgAssociatedInvoices<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgAssociatedInvoices {
+    client: crate::Client,
     params: crate::params::GetOrgAssociatedInvoicesParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgAssociatedInvoices<'c> {
+impl GetOrgAssociatedInvoices {
     /// The month for which to retrieve invoices (1-12). Defaults to current month.
     pub fn month(mut self, value: i64) -> Self {
         self.params.month = Some(value);
@@ -594,8 +600,8 @@ impl<'c> GetOrgAssociatedInvoices<'c> {
         crate::TypedResponse<crate::models::OrgAssociatedInvoiceResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgAssociatedInvoiceResponse, crate::Error> = {
             response.json()
@@ -607,7 +613,8 @@ impl<'c> GetOrgAssociatedInvoices<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/associatedInvoices", crate ::path_segment(& crate
@@ -624,7 +631,7 @@ impl<'c> GetOrgAssociatedInvoices<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgAssociatedInvoices",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/associatedInvoices",
@@ -636,18 +643,19 @@ impl<'c> GetOrgAssociatedInvoices<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgBillingCostExplorerUsage` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetCostExplorerUsage<'c> {
-    client: &'c crate::Client,
+pub struct GetCostExplorerUsage {
+    client: crate::Client,
     params: crate::params::GetOrgBillingCostExplorerUsageParams,
     options: crate::CallOptions,
 }
-impl<'c> GetCostExplorerUsage<'c> {
+impl GetCostExplorerUsage {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -677,8 +685,8 @@ impl<'c> GetCostExplorerUsage<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -690,10 +698,11 @@ impl<'c> GetCostExplorerUsage<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/billing/costExplorer/usage/{}", crate ::path_segment(&
@@ -704,7 +713,7 @@ impl<'c> GetCostExplorerUsage<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgBillingCostExplorerUsage",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}",
@@ -716,18 +725,19 @@ impl<'c> GetCostExplorerUsage<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgInvoice` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetInvoice<'c> {
-    client: &'c crate::Client,
+pub struct GetInvoice {
+    client: crate::Client,
     params: crate::params::GetOrgInvoiceParams,
     options: crate::CallOptions,
 }
-impl<'c> GetInvoice<'c> {
+impl GetInvoice {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgInvoiceParams) -> Self {
         self.params = params;
@@ -754,8 +764,8 @@ impl<'c> GetInvoice<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -767,10 +777,11 @@ impl<'c> GetInvoice<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}", crate ::path_segment(& crate
@@ -781,7 +792,7 @@ impl<'c> GetInvoice<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgInvoice",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}",
@@ -793,18 +804,19 @@ impl<'c> GetInvoice<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgInvoiceCsv` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetInvoiceCsv<'c> {
-    client: &'c crate::Client,
+pub struct GetInvoiceCsv {
+    client: crate::Client,
     params: crate::params::GetOrgInvoiceCsvParams,
     options: crate::CallOptions,
 }
-impl<'c> GetInvoiceCsv<'c> {
+impl GetInvoiceCsv {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgInvoiceCsvParams) -> Self {
         self.params = params;
@@ -831,8 +843,8 @@ impl<'c> GetInvoiceCsv<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -844,10 +856,11 @@ impl<'c> GetInvoiceCsv<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/csv", crate ::path_segment(& crate
@@ -858,7 +871,7 @@ impl<'c> GetInvoiceCsv<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgInvoiceCsv",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/csv",
@@ -870,18 +883,19 @@ impl<'c> GetInvoiceCsv<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgInvoiceReport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgInvoiceReport<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgInvoiceReport {
+    client: crate::Client,
     params: crate::params::GetOrgInvoiceReportParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgInvoiceReport<'c> {
+impl GetOrgInvoiceReport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -916,8 +930,8 @@ impl<'c> GetOrgInvoiceReport<'c> {
         crate::TypedResponse<crate::models::InvoiceReportResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
             response.json()
@@ -929,7 +943,8 @@ impl<'c> GetOrgInvoiceReport<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/reports/{}", crate ::path_segment(& crate
@@ -941,7 +956,7 @@ impl<'c> GetOrgInvoiceReport<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgInvoiceReport",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}",
@@ -953,18 +968,19 @@ impl<'c> GetOrgInvoiceReport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getSku` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetSku<'c> {
-    client: &'c crate::Client,
+pub struct GetSku {
+    client: crate::Client,
     params: crate::params::GetSkuParams,
     options: crate::CallOptions,
 }
-impl<'c> GetSku<'c> {
+impl GetSku {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetSkuParams) -> Self {
         self.params = params;
@@ -991,8 +1007,8 @@ impl<'c> GetSku<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SkuResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SkuResponse, crate::Error> = {
             response.json()
@@ -1004,7 +1020,8 @@ impl<'c> GetSku<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/skus/{}", crate ::path_segment(& crate
@@ -1014,7 +1031,7 @@ impl<'c> GetSku<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getSku",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/skus/{skuId}",
@@ -1026,18 +1043,19 @@ impl<'c> GetSku<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listOrgInvoicePending` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListInvoicePending<'c> {
-    client: &'c crate::Client,
+pub struct ListInvoicePending {
+    client: crate::Client,
     params: crate::params::ListOrgInvoicePendingParams,
     options: crate::CallOptions,
 }
-impl<'c> ListInvoicePending<'c> {
+impl ListInvoicePending {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1072,8 +1090,8 @@ impl<'c> ListInvoicePending<'c> {
         crate::TypedResponse<crate::models::PaginatedApiInvoiceView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedApiInvoiceView, crate::Error> = {
             response.json()
@@ -1085,7 +1103,8 @@ impl<'c> ListInvoicePending<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/pending", crate ::path_segment(& crate
@@ -1095,7 +1114,7 @@ impl<'c> ListInvoicePending<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgInvoicePending",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices/pending",
@@ -1107,18 +1126,19 @@ impl<'c> ListInvoicePending<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listOrgInvoiceReports` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgInvoiceReports<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgInvoiceReports {
+    client: crate::Client,
     params: crate::params::ListOrgInvoiceReportsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgInvoiceReports<'c> {
+impl ListOrgInvoiceReports {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1168,8 +1188,8 @@ impl<'c> ListOrgInvoiceReports<'c> {
         crate::TypedResponse<crate::models::PaginatedInvoiceReportView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedInvoiceReportView, crate::Error> = {
             response.json()
@@ -1185,7 +1205,7 @@ impl<'c> ListOrgInvoiceReports<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::InvoiceReportResponse> {
+    ) -> crate::pagination::Items<crate::models::InvoiceReportResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1194,7 +1214,8 @@ impl<'c> ListOrgInvoiceReports<'c> {
     ) -> Result<Vec<crate::models::InvoiceReportResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/reports", crate ::path_segment(& crate
@@ -1216,7 +1237,7 @@ impl<'c> ListOrgInvoiceReports<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgInvoiceReports",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports",
@@ -1228,10 +1249,11 @@ impl<'c> ListOrgInvoiceReports<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgInvoiceReports<'_> {
+impl crate::pagination::Pageable for ListOrgInvoiceReports {
     type Page = crate::models::PaginatedInvoiceReportView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1243,7 +1265,7 @@ impl crate::pagination::Pageable for ListOrgInvoiceReports<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1259,12 +1281,12 @@ impl crate::pagination::Pageable for ListOrgInvoiceReports<'_> {
 /// A `listOrgInvoices` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListInvoices<'c> {
-    client: &'c crate::Client,
+pub struct ListInvoices {
+    client: crate::Client,
     params: crate::params::ListOrgInvoicesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListInvoices<'c> {
+impl ListInvoices {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1341,8 +1363,8 @@ impl<'c> ListInvoices<'c> {
         crate::TypedResponse<crate::models::PaginatedApiInvoiceMetadataView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiInvoiceMetadataView,
@@ -1359,7 +1381,7 @@ impl<'c> ListInvoices<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::BillingInvoiceMetadata> {
+    ) -> crate::pagination::Items<crate::models::BillingInvoiceMetadata> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1368,7 +1390,8 @@ impl<'c> ListInvoices<'c> {
     ) -> Result<Vec<crate::models::BillingInvoiceMetadata>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices", crate ::path_segment(& crate
@@ -1399,7 +1422,7 @@ impl<'c> ListInvoices<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgInvoices",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices",
@@ -1411,10 +1434,11 @@ impl<'c> ListInvoices<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListInvoices<'_> {
+impl crate::pagination::Pageable for ListInvoices {
     type Page = crate::models::PaginatedApiInvoiceMetadataView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1426,7 +1450,7 @@ impl crate::pagination::Pageable for ListInvoices<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1442,12 +1466,12 @@ impl crate::pagination::Pageable for ListInvoices<'_> {
 /// A `listSkus` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListSkus<'c> {
-    client: &'c crate::Client,
+pub struct ListSkus {
+    client: crate::Client,
     params: crate::params::ListSkusParams,
     options: crate::CallOptions,
 }
-impl<'c> ListSkus<'c> {
+impl ListSkus {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1489,8 +1513,8 @@ impl<'c> ListSkus<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PaginatedApiSkuView>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedApiSkuView, crate::Error> = {
             response.json()
@@ -1504,7 +1528,7 @@ impl<'c> ListSkus<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::SkuResponse> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::SkuResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1513,7 +1537,8 @@ impl<'c> ListSkus<'c> {
     ) -> Result<Vec<crate::models::SkuResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/skus");
         let mut query = Vec::new();
@@ -1531,7 +1556,7 @@ impl<'c> ListSkus<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listSkus",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/skus",
@@ -1543,10 +1568,11 @@ impl<'c> ListSkus<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListSkus<'_> {
+impl crate::pagination::Pageable for ListSkus {
     type Page = crate::models::PaginatedApiSkuView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1558,7 +1584,7 @@ impl crate::pagination::Pageable for ListSkus<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1574,13 +1600,13 @@ impl crate::pagination::Pageable for ListSkus<'_> {
 /// A `searchOrgInvoiceLineItems` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct SearchInvoiceLineItems<'c> {
-    client: &'c crate::Client,
+pub struct SearchInvoiceLineItems {
+    client: crate::Client,
     params: crate::params::SearchOrgInvoiceLineItemsParams,
     body: Option<crate::models::ApiPublicUsageDetailsQueryRequest>,
     options: crate::CallOptions,
 }
-impl<'c> SearchInvoiceLineItems<'c> {
+impl SearchInvoiceLineItems {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1628,8 +1654,8 @@ impl<'c> SearchInvoiceLineItems<'c> {
         crate::TypedResponse<crate::models::PaginatedPublicApiUsageDetailsLineItemView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedPublicApiUsageDetailsLineItemView,
@@ -1642,7 +1668,8 @@ impl<'c> SearchInvoiceLineItems<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invoices/{}/lineItems:search", crate ::path_segment(&
@@ -1672,7 +1699,7 @@ impl<'c> SearchInvoiceLineItems<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "searchOrgInvoiceLineItems",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/lineItems:search",
@@ -1684,6 +1711,7 @@ impl<'c> SearchInvoiceLineItems<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

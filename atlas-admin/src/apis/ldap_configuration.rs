@@ -19,9 +19,9 @@ impl<'c> LdapConfiguration<'c> {
     pub fn delete_ldap_user_mapping(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DeleteLdapUserMapping<'c> {
+    ) -> DeleteLdapUserMapping {
         DeleteLdapUserMapping {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams::new(
                 group_id,
             ),
@@ -36,9 +36,9 @@ impl<'c> LdapConfiguration<'c> {
     pub fn get_user_security(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetUserSecurity<'c> {
+    ) -> GetUserSecurity {
         GetUserSecurity {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupUserSecurityParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -52,9 +52,9 @@ impl<'c> LdapConfiguration<'c> {
         &self,
         group_id: crate::models::ObjectId,
         request_id: crate::models::ObjectId,
-    ) -> GetUserSecurityVerify<'c> {
+    ) -> GetUserSecurityVerify {
         GetUserSecurityVerify {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupUserSecurityLdapVerifyParams::new(
                 group_id,
                 request_id,
@@ -73,9 +73,9 @@ impl<'c> LdapConfiguration<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::UserSecurity,
-    ) -> UpdateUserSecurity<'c> {
+    ) -> UpdateUserSecurity {
         UpdateUserSecurity {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupUserSecurityParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -90,9 +90,9 @@ impl<'c> LdapConfiguration<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LdapVerifyConnectivityJobRequestParams,
-    ) -> VerifyUserSecurityLdap<'c> {
+    ) -> VerifyUserSecurityLdap {
         VerifyUserSecurityLdap {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::VerifyGroupUserSecurityLdapParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -102,12 +102,12 @@ impl<'c> LdapConfiguration<'c> {
 /// A `deleteGroupUserSecurityLdapUserToDnMapping` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteLdapUserMapping<'c> {
-    client: &'c crate::Client,
+pub struct DeleteLdapUserMapping {
+    client: crate::Client,
     params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteLdapUserMapping<'c> {
+impl DeleteLdapUserMapping {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -137,8 +137,8 @@ impl<'c> DeleteLdapUserMapping<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserSecurity, crate::Error> = {
             response.json()
@@ -150,7 +150,8 @@ impl<'c> DeleteLdapUserMapping<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity/ldap/userToDNMapping", crate
@@ -160,7 +161,7 @@ impl<'c> DeleteLdapUserMapping<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupUserSecurityLdapUserToDnMapping",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/userToDNMapping",
@@ -172,18 +173,19 @@ impl<'c> DeleteLdapUserMapping<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupUserSecurity` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetUserSecurity<'c> {
-    client: &'c crate::Client,
+pub struct GetUserSecurity {
+    client: crate::Client,
     params: crate::params::GetGroupUserSecurityParams,
     options: crate::CallOptions,
 }
-impl<'c> GetUserSecurity<'c> {
+impl GetUserSecurity {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -213,8 +215,8 @@ impl<'c> GetUserSecurity<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserSecurity, crate::Error> = {
             response.json()
@@ -226,7 +228,8 @@ impl<'c> GetUserSecurity<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
@@ -236,7 +239,7 @@ impl<'c> GetUserSecurity<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupUserSecurity",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/userSecurity",
@@ -248,18 +251,19 @@ impl<'c> GetUserSecurity<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupUserSecurityLdapVerify` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetUserSecurityVerify<'c> {
-    client: &'c crate::Client,
+pub struct GetUserSecurityVerify {
+    client: crate::Client,
     params: crate::params::GetGroupUserSecurityLdapVerifyParams,
     options: crate::CallOptions,
 }
-impl<'c> GetUserSecurityVerify<'c> {
+impl GetUserSecurityVerify {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -294,8 +298,8 @@ impl<'c> GetUserSecurityVerify<'c> {
         crate::TypedResponse<crate::models::LdapVerifyConnectivityJobRequest>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::LdapVerifyConnectivityJobRequest,
@@ -308,7 +312,8 @@ impl<'c> GetUserSecurityVerify<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity/ldap/verify/{}", crate ::path_segment(&
@@ -319,7 +324,7 @@ impl<'c> GetUserSecurityVerify<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupUserSecurityLdapVerify",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}",
@@ -331,19 +336,20 @@ impl<'c> GetUserSecurityVerify<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupUserSecurity` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateUserSecurity<'c> {
-    client: &'c crate::Client,
+pub struct UpdateUserSecurity {
+    client: crate::Client,
     params: crate::params::UpdateGroupUserSecurityParams,
     body: Option<crate::models::UserSecurity>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateUserSecurity<'c> {
+impl UpdateUserSecurity {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -373,8 +379,8 @@ impl<'c> UpdateUserSecurity<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserSecurity, crate::Error> = {
             response.json()
@@ -386,7 +392,8 @@ impl<'c> UpdateUserSecurity<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
@@ -409,7 +416,7 @@ impl<'c> UpdateUserSecurity<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupUserSecurity",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/userSecurity",
@@ -421,19 +428,20 @@ impl<'c> UpdateUserSecurity<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `verifyGroupUserSecurityLdap` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct VerifyUserSecurityLdap<'c> {
-    client: &'c crate::Client,
+pub struct VerifyUserSecurityLdap {
+    client: crate::Client,
     params: crate::params::VerifyGroupUserSecurityLdapParams,
     body: Option<crate::models::LdapVerifyConnectivityJobRequestParams>,
     options: crate::CallOptions,
 }
-impl<'c> VerifyUserSecurityLdap<'c> {
+impl VerifyUserSecurityLdap {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -468,8 +476,8 @@ impl<'c> VerifyUserSecurityLdap<'c> {
         crate::TypedResponse<crate::models::LdapVerifyConnectivityJobRequest>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::LdapVerifyConnectivityJobRequest,
@@ -482,7 +490,8 @@ impl<'c> VerifyUserSecurityLdap<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity/ldap/verify", crate ::path_segment(&
@@ -505,7 +514,7 @@ impl<'c> VerifyUserSecurityLdap<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "verifyGroupUserSecurityLdap",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify",
@@ -517,6 +526,7 @@ impl<'c> VerifyUserSecurityLdap<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -22,9 +22,9 @@ impl<'c> LegacyBackup<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::BackupRestoreJob,
-    ) -> CreateClusterRestoreJob<'c> {
+    ) -> CreateClusterRestoreJob {
         CreateClusterRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -44,9 +44,9 @@ impl<'c> LegacyBackup<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> DeleteClusterSnapshot<'c> {
+    ) -> DeleteClusterSnapshot {
         DeleteClusterSnapshot {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterSnapshotParams::new(
                 group_id,
                 cluster_name,
@@ -66,9 +66,9 @@ impl<'c> LegacyBackup<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         checkpoint_id: crate::models::ObjectId,
-    ) -> GetClusterBackupCheckpoint<'c> {
+    ) -> GetClusterBackupCheckpoint {
         GetClusterBackupCheckpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterBackupCheckpointParams::new(
                 group_id,
                 checkpoint_id,
@@ -90,9 +90,9 @@ impl<'c> LegacyBackup<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         job_id: crate::models::ObjectId,
-    ) -> GetClusterRestoreJob<'c> {
+    ) -> GetClusterRestoreJob {
         GetClusterRestoreJob {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterRestoreJobParams::new(
                 group_id,
                 cluster_name,
@@ -112,9 +112,9 @@ impl<'c> LegacyBackup<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetClusterSnapshot<'c> {
+    ) -> GetClusterSnapshot {
         GetClusterSnapshot {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterSnapshotParams::new(
                 group_id,
                 cluster_name,
@@ -135,9 +135,9 @@ impl<'c> LegacyBackup<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSnapshotSchedule<'c> {
+    ) -> GetClusterSnapshotSchedule {
         GetClusterSnapshotSchedule {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterSnapshotScheduleParams::new(
                 group_id,
                 cluster_name,
@@ -155,9 +155,9 @@ impl<'c> LegacyBackup<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterBackupCheckpoints<'c> {
+    ) -> ListClusterBackupCheckpoints {
         ListClusterBackupCheckpoints {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterBackupCheckpointsParams::new(
                 group_id,
                 cluster_name,
@@ -177,9 +177,9 @@ impl<'c> LegacyBackup<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterRestoreJobs<'c> {
+    ) -> ListClusterRestoreJobs {
         ListClusterRestoreJobs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterRestoreJobsParams::new(
                 group_id,
                 cluster_name,
@@ -197,9 +197,9 @@ impl<'c> LegacyBackup<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterSnapshots<'c> {
+    ) -> ListClusterSnapshots {
         ListClusterSnapshots {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterSnapshotsParams::new(
                 group_id,
                 cluster_name,
@@ -219,9 +219,9 @@ impl<'c> LegacyBackup<'c> {
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
         body: crate::models::BackupSnapshot,
-    ) -> UpdateClusterSnapshot<'c> {
+    ) -> UpdateClusterSnapshot {
         UpdateClusterSnapshot {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterSnapshotParams::new(
                 group_id,
                 cluster_name,
@@ -244,9 +244,9 @@ impl<'c> LegacyBackup<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiAtlasSnapshotScheduleView,
-    ) -> UpdateClusterSnapshotSchedule<'c> {
+    ) -> UpdateClusterSnapshotSchedule {
         UpdateClusterSnapshotSchedule {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterSnapshotScheduleParams::new(
                 group_id,
                 cluster_name,
@@ -259,13 +259,13 @@ impl<'c> LegacyBackup<'c> {
 /// A `createGroupClusterRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateClusterRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterRestoreJob {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterRestoreJobParams,
     body: Option<crate::models::BackupRestoreJob>,
     options: crate::CallOptions,
 }
-impl<'c> CreateClusterRestoreJob<'c> {
+impl CreateClusterRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -300,8 +300,8 @@ impl<'c> CreateClusterRestoreJob<'c> {
         crate::TypedResponse<crate::models::PaginatedRestoreJobView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedRestoreJobView, crate::Error> = {
             response.json()
@@ -313,7 +313,8 @@ impl<'c> CreateClusterRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restoreJobs", crate ::path_segment(&
@@ -337,7 +338,7 @@ impl<'c> CreateClusterRestoreJob<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterRestoreJob",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs",
@@ -349,18 +350,19 @@ impl<'c> CreateClusterRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteClusterSnapshot<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterSnapshot {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterSnapshotParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteClusterSnapshot<'c> {
+impl DeleteClusterSnapshot {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -390,8 +392,8 @@ impl<'c> DeleteClusterSnapshot<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -406,7 +408,8 @@ impl<'c> DeleteClusterSnapshot<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshots/{}", crate ::path_segment(&
@@ -418,7 +421,7 @@ impl<'c> DeleteClusterSnapshot<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterSnapshot",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
@@ -430,18 +433,19 @@ impl<'c> DeleteClusterSnapshot<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterBackupCheckpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterBackupCheckpoint<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterBackupCheckpoint {
+    client: crate::Client,
     params: crate::params::GetGroupClusterBackupCheckpointParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterBackupCheckpoint<'c> {
+impl GetClusterBackupCheckpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -476,8 +480,8 @@ impl<'c> GetClusterBackupCheckpoint<'c> {
         crate::TypedResponse<crate::models::ApiAtlasCheckpointView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasCheckpointView, crate::Error> = {
             response.json()
@@ -489,7 +493,8 @@ impl<'c> GetClusterBackupCheckpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backupCheckpoints/{}", crate
@@ -502,7 +507,7 @@ impl<'c> GetClusterBackupCheckpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterBackupCheckpoint",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}",
@@ -514,18 +519,19 @@ impl<'c> GetClusterBackupCheckpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterRestoreJob` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterRestoreJob<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterRestoreJob {
+    client: crate::Client,
     params: crate::params::GetGroupClusterRestoreJobParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterRestoreJob<'c> {
+impl GetClusterRestoreJob {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -555,8 +561,8 @@ impl<'c> GetClusterRestoreJob<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupRestoreJob>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::BackupRestoreJob, crate::Error> = {
             response.json()
@@ -568,7 +574,8 @@ impl<'c> GetClusterRestoreJob<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restoreJobs/{}", crate ::path_segment(&
@@ -580,7 +587,7 @@ impl<'c> GetClusterRestoreJob<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterRestoreJob",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}",
@@ -592,18 +599,19 @@ impl<'c> GetClusterRestoreJob<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterSnapshot<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterSnapshot {
+    client: crate::Client,
     params: crate::params::GetGroupClusterSnapshotParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterSnapshot<'c> {
+impl GetClusterSnapshot {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -633,8 +641,8 @@ impl<'c> GetClusterSnapshot<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupSnapshot>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::BackupSnapshot, crate::Error> = {
             response.json()
@@ -646,7 +654,8 @@ impl<'c> GetClusterSnapshot<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshots/{}", crate ::path_segment(&
@@ -658,7 +667,7 @@ impl<'c> GetClusterSnapshot<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterSnapshot",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
@@ -670,18 +679,19 @@ impl<'c> GetClusterSnapshot<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterSnapshotSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterSnapshotSchedule<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterSnapshotSchedule {
+    client: crate::Client,
     params: crate::params::GetGroupClusterSnapshotScheduleParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterSnapshotSchedule<'c> {
+impl GetClusterSnapshotSchedule {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -716,8 +726,8 @@ impl<'c> GetClusterSnapshotSchedule<'c> {
         crate::TypedResponse<crate::models::ApiAtlasSnapshotScheduleView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasSnapshotScheduleView, crate::Error> = {
             response.json()
@@ -729,7 +739,8 @@ impl<'c> GetClusterSnapshotSchedule<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshotSchedule", crate
@@ -740,7 +751,7 @@ impl<'c> GetClusterSnapshotSchedule<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterSnapshotSchedule",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule",
@@ -752,18 +763,19 @@ impl<'c> GetClusterSnapshotSchedule<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterBackupCheckpoints` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterBackupCheckpoints<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterBackupCheckpoints {
+    client: crate::Client,
     params: crate::params::ListGroupClusterBackupCheckpointsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterBackupCheckpoints<'c> {
+impl ListClusterBackupCheckpoints {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -813,8 +825,8 @@ impl<'c> ListClusterBackupCheckpoints<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAtlasCheckpointView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiAtlasCheckpointView,
@@ -831,7 +843,7 @@ impl<'c> ListClusterBackupCheckpoints<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ApiAtlasCheckpointView> {
+    ) -> crate::pagination::Items<crate::models::ApiAtlasCheckpointView> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -840,7 +852,8 @@ impl<'c> ListClusterBackupCheckpoints<'c> {
     ) -> Result<Vec<crate::models::ApiAtlasCheckpointView>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/backupCheckpoints", crate
@@ -862,7 +875,7 @@ impl<'c> ListClusterBackupCheckpoints<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterBackupCheckpoints",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints",
@@ -874,10 +887,11 @@ impl<'c> ListClusterBackupCheckpoints<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClusterBackupCheckpoints<'_> {
+impl crate::pagination::Pageable for ListClusterBackupCheckpoints {
     type Page = crate::models::PaginatedApiAtlasCheckpointView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -889,7 +903,7 @@ impl crate::pagination::Pageable for ListClusterBackupCheckpoints<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -905,12 +919,12 @@ impl crate::pagination::Pageable for ListClusterBackupCheckpoints<'_> {
 /// A `listGroupClusterRestoreJobs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterRestoreJobs<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterRestoreJobs {
+    client: crate::Client,
     params: crate::params::ListGroupClusterRestoreJobsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterRestoreJobs<'c> {
+impl ListClusterRestoreJobs {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -965,8 +979,8 @@ impl<'c> ListClusterRestoreJobs<'c> {
         crate::TypedResponse<crate::models::PaginatedRestoreJobView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedRestoreJobView, crate::Error> = {
             response.json()
@@ -980,9 +994,7 @@ impl<'c> ListClusterRestoreJobs<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::BackupRestoreJob> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::BackupRestoreJob> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -991,7 +1003,8 @@ impl<'c> ListClusterRestoreJobs<'c> {
     ) -> Result<Vec<crate::models::BackupRestoreJob>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/restoreJobs", crate ::path_segment(&
@@ -1014,7 +1027,7 @@ impl<'c> ListClusterRestoreJobs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterRestoreJobs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs",
@@ -1026,10 +1039,11 @@ impl<'c> ListClusterRestoreJobs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClusterRestoreJobs<'_> {
+impl crate::pagination::Pageable for ListClusterRestoreJobs {
     type Page = crate::models::PaginatedRestoreJobView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1041,7 +1055,7 @@ impl crate::pagination::Pageable for ListClusterRestoreJobs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1057,12 +1071,12 @@ impl crate::pagination::Pageable for ListClusterRestoreJobs<'_> {
 /// A `listGroupClusterSnapshots` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterSnapshots<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterSnapshots {
+    client: crate::Client,
     params: crate::params::ListGroupClusterSnapshotsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterSnapshots<'c> {
+impl ListClusterSnapshots {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1120,8 +1134,8 @@ impl<'c> ListClusterSnapshots<'c> {
         crate::TypedResponse<crate::models::PaginatedSnapshotView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedSnapshotView, crate::Error> = {
             response.json()
@@ -1135,7 +1149,7 @@ impl<'c> ListClusterSnapshots<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::BackupSnapshot> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::BackupSnapshot> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1144,7 +1158,8 @@ impl<'c> ListClusterSnapshots<'c> {
     ) -> Result<Vec<crate::models::BackupSnapshot>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshots", crate ::path_segment(& crate
@@ -1167,7 +1182,7 @@ impl<'c> ListClusterSnapshots<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterSnapshots",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots",
@@ -1179,10 +1194,11 @@ impl<'c> ListClusterSnapshots<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClusterSnapshots<'_> {
+impl crate::pagination::Pageable for ListClusterSnapshots {
     type Page = crate::models::PaginatedSnapshotView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1194,7 +1210,7 @@ impl crate::pagination::Pageable for ListClusterSnapshots<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1210,13 +1226,13 @@ impl crate::pagination::Pageable for ListClusterSnapshots<'_> {
 /// A `updateGroupClusterSnapshot` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterSnapshot<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterSnapshot {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterSnapshotParams,
     body: Option<crate::models::BackupSnapshot>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterSnapshot<'c> {
+impl UpdateClusterSnapshot {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1246,8 +1262,8 @@ impl<'c> UpdateClusterSnapshot<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupSnapshot>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::BackupSnapshot, crate::Error> = {
             response.json()
@@ -1259,7 +1275,8 @@ impl<'c> UpdateClusterSnapshot<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshots/{}", crate ::path_segment(&
@@ -1284,7 +1301,7 @@ impl<'c> UpdateClusterSnapshot<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterSnapshot",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}",
@@ -1296,19 +1313,20 @@ impl<'c> UpdateClusterSnapshot<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupClusterSnapshotSchedule` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterSnapshotSchedule<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterSnapshotSchedule {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterSnapshotScheduleParams,
     body: Option<crate::models::ApiAtlasSnapshotScheduleView>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterSnapshotSchedule<'c> {
+impl UpdateClusterSnapshotSchedule {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1343,8 +1361,8 @@ impl<'c> UpdateClusterSnapshotSchedule<'c> {
         crate::TypedResponse<crate::models::ApiAtlasSnapshotScheduleView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasSnapshotScheduleView, crate::Error> = {
             response.json()
@@ -1356,7 +1374,8 @@ impl<'c> UpdateClusterSnapshotSchedule<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/snapshotSchedule", crate
@@ -1380,7 +1399,7 @@ impl<'c> UpdateClusterSnapshotSchedule<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterSnapshotSchedule",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule",
@@ -1392,6 +1411,7 @@ impl<'c> UpdateClusterSnapshotSchedule<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

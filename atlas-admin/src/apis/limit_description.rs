@@ -21,9 +21,9 @@ impl<'c> LimitDescription<'c> {
     pub fn get_default_group_limit(
         &self,
         limit_name: crate::models::GetDefaultGroupLimitLimitName,
-    ) -> GetDefaultGroupLimit<'c> {
+    ) -> GetDefaultGroupLimit {
         GetDefaultGroupLimit {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetDefaultGroupLimitParams::new(limit_name),
             options: crate::CallOptions::default(),
         }
@@ -34,9 +34,9 @@ impl<'c> LimitDescription<'c> {
     ///
     /// `GET /api/atlas/v2/defaultGroupLimits` (`listDefaultGroupLimits`), API version `preview`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/listDefaultGroupLimits).
     #[cfg(feature = "preview")]
-    pub fn list_default_group_limits(&self) -> ListDefaultGroupLimits<'c> {
+    pub fn list_default_group_limits(&self) -> ListDefaultGroupLimits {
         ListDefaultGroupLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListDefaultGroupLimitsParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -46,13 +46,13 @@ impl<'c> LimitDescription<'c> {
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GetDefaultGroupLimit<'c> {
-    client: &'c crate::Client,
+pub struct GetDefaultGroupLimit {
+    client: crate::Client,
     params: crate::params::GetDefaultGroupLimitParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GetDefaultGroupLimit<'c> {
+impl GetDefaultGroupLimit {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -87,8 +87,8 @@ impl<'c> GetDefaultGroupLimit<'c> {
         crate::TypedResponse<crate::models::DefaultGroupLimitResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DefaultGroupLimitResponse, crate::Error> = {
             response.json()
@@ -100,7 +100,8 @@ impl<'c> GetDefaultGroupLimit<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/defaultGroupLimits/{}", crate ::path_segment(& crate
@@ -110,7 +111,7 @@ impl<'c> GetDefaultGroupLimit<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getDefaultGroupLimit",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/defaultGroupLimits/{limitName}",
@@ -122,20 +123,21 @@ impl<'c> GetDefaultGroupLimit<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listDefaultGroupLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct ListDefaultGroupLimits<'c> {
-    client: &'c crate::Client,
+pub struct ListDefaultGroupLimits {
+    client: crate::Client,
     params: crate::params::ListDefaultGroupLimitsParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> ListDefaultGroupLimits<'c> {
+impl ListDefaultGroupLimits {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -180,8 +182,8 @@ impl<'c> ListDefaultGroupLimits<'c> {
         crate::TypedResponse<crate::models::PaginatedDefaultGroupLimitResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedDefaultGroupLimitResponse,
@@ -198,7 +200,7 @@ impl<'c> ListDefaultGroupLimits<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::DefaultGroupLimitResponse> {
+    ) -> crate::pagination::Items<crate::models::DefaultGroupLimitResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -207,7 +209,8 @@ impl<'c> ListDefaultGroupLimits<'c> {
     ) -> Result<Vec<crate::models::DefaultGroupLimitResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/defaultGroupLimits");
         let mut query = Vec::new();
@@ -220,7 +223,7 @@ impl<'c> ListDefaultGroupLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listDefaultGroupLimits",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/defaultGroupLimits",
@@ -232,11 +235,12 @@ impl<'c> ListDefaultGroupLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListDefaultGroupLimits<'_> {
+impl crate::pagination::Pageable for ListDefaultGroupLimits {
     type Page = crate::models::PaginatedDefaultGroupLimitResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -248,7 +252,7 @@ impl crate::pagination::Pageable for ListDefaultGroupLimits<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

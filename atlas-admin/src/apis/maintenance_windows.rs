@@ -19,9 +19,9 @@ impl<'c> MaintenanceWindows<'c> {
     pub fn defer_maintenance_window(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DeferMaintenanceWindow<'c> {
+    ) -> DeferMaintenanceWindow {
         DeferMaintenanceWindow {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeferGroupMaintenanceWindowParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -34,9 +34,9 @@ impl<'c> MaintenanceWindows<'c> {
     pub fn get_maintenance_window(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetMaintenanceWindow<'c> {
+    ) -> GetMaintenanceWindow {
         GetMaintenanceWindow {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupMaintenanceWindowParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -49,9 +49,9 @@ impl<'c> MaintenanceWindows<'c> {
     pub fn reset_maintenance_window(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ResetMaintenanceWindow<'c> {
+    ) -> ResetMaintenanceWindow {
         ResetMaintenanceWindow {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ResetGroupMaintenanceWindowParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -64,9 +64,9 @@ impl<'c> MaintenanceWindows<'c> {
     pub fn toggle_maintenance_auto_defer(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ToggleMaintenanceAutoDefer<'c> {
+    ) -> ToggleMaintenanceAutoDefer {
         ToggleMaintenanceAutoDefer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams::new(
                 group_id,
             ),
@@ -82,9 +82,9 @@ impl<'c> MaintenanceWindows<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupMaintenanceWindow,
-    ) -> UpdateMaintenanceWindow<'c> {
+    ) -> UpdateMaintenanceWindow {
         UpdateMaintenanceWindow {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupMaintenanceWindowParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -94,12 +94,12 @@ impl<'c> MaintenanceWindows<'c> {
 /// A `deferGroupMaintenanceWindow` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeferMaintenanceWindow<'c> {
-    client: &'c crate::Client,
+pub struct DeferMaintenanceWindow {
+    client: crate::Client,
     params: crate::params::DeferGroupMaintenanceWindowParams,
     options: crate::CallOptions,
 }
-impl<'c> DeferMaintenanceWindow<'c> {
+impl DeferMaintenanceWindow {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -129,8 +129,8 @@ impl<'c> DeferMaintenanceWindow<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -145,7 +145,8 @@ impl<'c> DeferMaintenanceWindow<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/maintenanceWindow/defer", crate ::path_segment(&
@@ -155,7 +156,7 @@ impl<'c> DeferMaintenanceWindow<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deferGroupMaintenanceWindow",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow/defer",
@@ -167,18 +168,19 @@ impl<'c> DeferMaintenanceWindow<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupMaintenanceWindow` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetMaintenanceWindow<'c> {
-    client: &'c crate::Client,
+pub struct GetMaintenanceWindow {
+    client: crate::Client,
     params: crate::params::GetGroupMaintenanceWindowParams,
     options: crate::CallOptions,
 }
-impl<'c> GetMaintenanceWindow<'c> {
+impl GetMaintenanceWindow {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -213,8 +215,8 @@ impl<'c> GetMaintenanceWindow<'c> {
         crate::TypedResponse<crate::models::GroupMaintenanceWindow>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupMaintenanceWindow, crate::Error> = {
             response.json()
@@ -226,7 +228,8 @@ impl<'c> GetMaintenanceWindow<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
@@ -236,7 +239,7 @@ impl<'c> GetMaintenanceWindow<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupMaintenanceWindow",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
@@ -248,18 +251,19 @@ impl<'c> GetMaintenanceWindow<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `resetGroupMaintenanceWindow` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ResetMaintenanceWindow<'c> {
-    client: &'c crate::Client,
+pub struct ResetMaintenanceWindow {
+    client: crate::Client,
     params: crate::params::ResetGroupMaintenanceWindowParams,
     options: crate::CallOptions,
 }
-impl<'c> ResetMaintenanceWindow<'c> {
+impl ResetMaintenanceWindow {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -289,8 +293,8 @@ impl<'c> ResetMaintenanceWindow<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -305,7 +309,8 @@ impl<'c> ResetMaintenanceWindow<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
@@ -315,7 +320,7 @@ impl<'c> ResetMaintenanceWindow<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "resetGroupMaintenanceWindow",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
@@ -327,18 +332,19 @@ impl<'c> ResetMaintenanceWindow<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `toggleGroupMaintenanceWindowAutoDefer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ToggleMaintenanceAutoDefer<'c> {
-    client: &'c crate::Client,
+pub struct ToggleMaintenanceAutoDefer {
+    client: crate::Client,
     params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams,
     options: crate::CallOptions,
 }
-impl<'c> ToggleMaintenanceAutoDefer<'c> {
+impl ToggleMaintenanceAutoDefer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -368,8 +374,8 @@ impl<'c> ToggleMaintenanceAutoDefer<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -384,7 +390,8 @@ impl<'c> ToggleMaintenanceAutoDefer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/maintenanceWindow/autoDefer", crate ::path_segment(&
@@ -394,7 +401,7 @@ impl<'c> ToggleMaintenanceAutoDefer<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "toggleGroupMaintenanceWindowAutoDefer",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow/autoDefer",
@@ -406,19 +413,20 @@ impl<'c> ToggleMaintenanceAutoDefer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupMaintenanceWindow` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateMaintenanceWindow<'c> {
-    client: &'c crate::Client,
+pub struct UpdateMaintenanceWindow {
+    client: crate::Client,
     params: crate::params::UpdateGroupMaintenanceWindowParams,
     body: Option<crate::models::GroupMaintenanceWindow>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateMaintenanceWindow<'c> {
+impl UpdateMaintenanceWindow {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -448,8 +456,8 @@ impl<'c> UpdateMaintenanceWindow<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -464,7 +472,8 @@ impl<'c> UpdateMaintenanceWindow<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
@@ -487,7 +496,7 @@ impl<'c> UpdateMaintenanceWindow<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupMaintenanceWindow",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
@@ -499,6 +508,7 @@ impl<'c> UpdateMaintenanceWindow<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -20,9 +20,9 @@ impl<'c> MetricIntegrations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::MetricIntegrationRequest,
-    ) -> CreateGroupMetricIntegration<'c> {
+    ) -> CreateGroupMetricIntegration {
         CreateGroupMetricIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupMetricIntegrationParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -37,9 +37,9 @@ impl<'c> MetricIntegrations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         metric_integration_id: String,
-    ) -> DeleteGroupMetricIntegration<'c> {
+    ) -> DeleteGroupMetricIntegration {
         DeleteGroupMetricIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupMetricIntegrationParams::new(
                 group_id,
                 metric_integration_id,
@@ -56,9 +56,9 @@ impl<'c> MetricIntegrations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         metric_integration_id: String,
-    ) -> GetGroupMetricIntegration<'c> {
+    ) -> GetGroupMetricIntegration {
         GetGroupMetricIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupMetricIntegrationParams::new(
                 group_id,
                 metric_integration_id,
@@ -74,9 +74,9 @@ impl<'c> MetricIntegrations<'c> {
     pub fn list_group_metric_integrations(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupMetricIntegrations<'c> {
+    ) -> ListGroupMetricIntegrations {
         ListGroupMetricIntegrations {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupMetricIntegrationsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -91,9 +91,9 @@ impl<'c> MetricIntegrations<'c> {
         group_id: crate::models::ObjectId,
         metric_integration_id: String,
         body: crate::models::MetricIntegrationUpdateRequest,
-    ) -> UpdateGroupMetricIntegration<'c> {
+    ) -> UpdateGroupMetricIntegration {
         UpdateGroupMetricIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupMetricIntegrationParams::new(
                 group_id,
                 metric_integration_id,
@@ -106,13 +106,13 @@ impl<'c> MetricIntegrations<'c> {
 /// A `createGroupMetricIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupMetricIntegration<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupMetricIntegration {
+    client: crate::Client,
     params: crate::params::CreateGroupMetricIntegrationParams,
     body: Option<crate::models::MetricIntegrationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupMetricIntegration<'c> {
+impl CreateGroupMetricIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -147,8 +147,8 @@ impl<'c> CreateGroupMetricIntegration<'c> {
         crate::TypedResponse<crate::models::MetricIntegrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
             response.json()
@@ -160,7 +160,8 @@ impl<'c> CreateGroupMetricIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations", crate ::path_segment(& crate
@@ -183,7 +184,7 @@ impl<'c> CreateGroupMetricIntegration<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupMetricIntegration",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations",
@@ -195,18 +196,19 @@ impl<'c> CreateGroupMetricIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupMetricIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupMetricIntegration<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupMetricIntegration {
+    client: crate::Client,
     params: crate::params::DeleteGroupMetricIntegrationParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupMetricIntegration<'c> {
+impl DeleteGroupMetricIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -236,8 +238,8 @@ impl<'c> DeleteGroupMetricIntegration<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -252,7 +254,8 @@ impl<'c> DeleteGroupMetricIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
@@ -263,7 +266,7 @@ impl<'c> DeleteGroupMetricIntegration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupMetricIntegration",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
@@ -275,18 +278,19 @@ impl<'c> DeleteGroupMetricIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupMetricIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupMetricIntegration<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupMetricIntegration {
+    client: crate::Client,
     params: crate::params::GetGroupMetricIntegrationParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupMetricIntegration<'c> {
+impl GetGroupMetricIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -321,8 +325,8 @@ impl<'c> GetGroupMetricIntegration<'c> {
         crate::TypedResponse<crate::models::MetricIntegrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
             response.json()
@@ -334,7 +338,8 @@ impl<'c> GetGroupMetricIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
@@ -345,7 +350,7 @@ impl<'c> GetGroupMetricIntegration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupMetricIntegration",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
@@ -357,18 +362,19 @@ impl<'c> GetGroupMetricIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupMetricIntegrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupMetricIntegrations<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupMetricIntegrations {
+    client: crate::Client,
     params: crate::params::ListGroupMetricIntegrationsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupMetricIntegrations<'c> {
+impl ListGroupMetricIntegrations {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -428,8 +434,8 @@ impl<'c> ListGroupMetricIntegrations<'c> {
         crate::TypedResponse<crate::models::PaginatedMetricIntegrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedMetricIntegrationResponse,
@@ -446,7 +452,7 @@ impl<'c> ListGroupMetricIntegrations<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::MetricIntegrationResponse> {
+    ) -> crate::pagination::Items<crate::models::MetricIntegrationResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -455,7 +461,8 @@ impl<'c> ListGroupMetricIntegrations<'c> {
     ) -> Result<Vec<crate::models::MetricIntegrationResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations", crate ::path_segment(& crate
@@ -486,7 +493,7 @@ impl<'c> ListGroupMetricIntegrations<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupMetricIntegrations",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations",
@@ -498,10 +505,11 @@ impl<'c> ListGroupMetricIntegrations<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupMetricIntegrations<'_> {
+impl crate::pagination::Pageable for ListGroupMetricIntegrations {
     type Page = crate::models::PaginatedMetricIntegrationResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -513,7 +521,7 @@ impl crate::pagination::Pageable for ListGroupMetricIntegrations<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -529,13 +537,13 @@ impl crate::pagination::Pageable for ListGroupMetricIntegrations<'_> {
 /// A `updateGroupMetricIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupMetricIntegration<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupMetricIntegration {
+    client: crate::Client,
     params: crate::params::UpdateGroupMetricIntegrationParams,
     body: Option<crate::models::MetricIntegrationUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupMetricIntegration<'c> {
+impl UpdateGroupMetricIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -570,8 +578,8 @@ impl<'c> UpdateGroupMetricIntegration<'c> {
         crate::TypedResponse<crate::models::MetricIntegrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
             response.json()
@@ -583,7 +591,8 @@ impl<'c> UpdateGroupMetricIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
@@ -607,7 +616,7 @@ impl<'c> UpdateGroupMetricIntegration<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupMetricIntegration",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
@@ -619,6 +628,7 @@ impl<'c> UpdateGroupMetricIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -23,9 +23,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveGroupRole,
-    ) -> AddGroupUserRole<'c> {
+    ) -> AddGroupUserRole {
         AddGroupUserRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddGroupUserRoleParams::new(group_id, user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -44,9 +44,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupUserRequest,
-    ) -> AddGroupUsers<'c> {
+    ) -> AddGroupUsers {
         AddGroupUsers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddGroupUsersParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -66,9 +66,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveUserFromTeam,
-    ) -> AddOrgTeamUser<'c> {
+    ) -> AddOrgTeamUser {
         AddOrgTeamUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddOrgTeamUserParams::new(org_id, team_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -88,9 +88,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveOrgRole,
-    ) -> AddOrgRole<'c> {
+    ) -> AddOrgRole {
         AddOrgRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddOrgUserRoleParams::new(org_id, user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -109,9 +109,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrgUserRequest,
-    ) -> CreateOrgUser<'c> {
+    ) -> CreateOrgUser {
         CreateOrgUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgUserParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -125,9 +125,9 @@ impl<'c> MongoDbCloudUsers<'c> {
     ///
     /// `POST /api/atlas/v2/users` (`createUser`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/createUser).
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn create_user(&self, body: crate::models::CloudAppUser) -> CreateUser<'c> {
+    pub fn create_user(&self, body: crate::models::CloudAppUser) -> CreateUser {
         CreateUser {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::CreateUserParams as Default>::default(),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -146,9 +146,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> GetGroupUser<'c> {
+    ) -> GetGroupUser {
         GetGroupUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupUserParams::new(group_id, user_id),
             options: crate::CallOptions::default(),
         }
@@ -166,9 +166,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> GetOrgUser<'c> {
+    ) -> GetOrgUser {
         GetOrgUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgUserParams::new(org_id, user_id),
             options: crate::CallOptions::default(),
         }
@@ -179,9 +179,9 @@ impl<'c> MongoDbCloudUsers<'c> {
     ///
     /// `GET /api/atlas/v2/users/{userId}` (`getUser`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUser).
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn get_user(&self, user_id: crate::models::ObjectId) -> GetUser<'c> {
+    pub fn get_user(&self, user_id: crate::models::ObjectId) -> GetUser {
         GetUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetUserParams::new(user_id),
             options: crate::CallOptions::default(),
         }
@@ -192,9 +192,9 @@ impl<'c> MongoDbCloudUsers<'c> {
     ///
     /// `GET /api/atlas/v2/users/byName/{userName}` (`getUserByName`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUserByName).
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn get_user_by_name(&self, user_name: String) -> GetUserByName<'c> {
+    pub fn get_user_by_name(&self, user_name: String) -> GetUserByName {
         GetUserByName {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetUserByNameParams::new(user_name),
             options: crate::CallOptions::default(),
         }
@@ -208,12 +208,9 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/users` (`listGroupUsers`), API version `2025-02-19`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers).
-    pub fn list_group_users(
-        &self,
-        group_id: crate::models::ObjectId,
-    ) -> ListGroupUsers<'c> {
+    pub fn list_group_users(&self, group_id: crate::models::ObjectId) -> ListGroupUsers {
         ListGroupUsers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupUsersParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -230,9 +227,9 @@ impl<'c> MongoDbCloudUsers<'c> {
     pub fn list_group_users_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupUsersV20230101<'c> {
+    ) -> ListGroupUsersV20230101 {
         ListGroupUsersV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupUsersParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -250,9 +247,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> ListTeamUsers<'c> {
+    ) -> ListTeamUsers {
         ListTeamUsers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
             options: crate::CallOptions::default(),
         }
@@ -270,9 +267,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> ListTeamUsersV20230101<'c> {
+    ) -> ListTeamUsersV20230101 {
         ListTeamUsersV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
             options: crate::CallOptions::default(),
         }
@@ -286,9 +283,9 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/users` (`listOrgUsers`), API version `2025-02-19`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers).
-    pub fn list_org_users(&self, org_id: crate::models::ObjectId) -> ListOrgUsers<'c> {
+    pub fn list_org_users(&self, org_id: crate::models::ObjectId) -> ListOrgUsers {
         ListOrgUsers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgUsersParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -305,9 +302,9 @@ impl<'c> MongoDbCloudUsers<'c> {
     pub fn list_org_users_v2023_01_01(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgUsersV20230101<'c> {
+    ) -> ListOrgUsersV20230101 {
         ListOrgUsersV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgUsersParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -325,9 +322,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveGroupUser<'c> {
+    ) -> RemoveGroupUser {
         RemoveGroupUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
             options: crate::CallOptions::default(),
         }
@@ -345,9 +342,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveGroupUserV20230101<'c> {
+    ) -> RemoveGroupUserV20230101 {
         RemoveGroupUserV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
             options: crate::CallOptions::default(),
         }
@@ -364,9 +361,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveGroupRole,
-    ) -> RemoveGroupUserRole<'c> {
+    ) -> RemoveGroupUserRole {
         RemoveGroupUserRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveGroupUserRoleParams::new(group_id, user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -384,9 +381,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveUserFromTeam,
-    ) -> RemoveOrgTeamUser<'c> {
+    ) -> RemoveOrgTeamUser {
         RemoveOrgTeamUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveOrgTeamUserParams::new(org_id, team_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -405,9 +402,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveOrgUser<'c> {
+    ) -> RemoveOrgUser {
         RemoveOrgUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
             options: crate::CallOptions::default(),
         }
@@ -425,9 +422,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveOrgUserV20230101<'c> {
+    ) -> RemoveOrgUserV20230101 {
         RemoveOrgUserV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
             options: crate::CallOptions::default(),
         }
@@ -446,9 +443,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveOrgRole,
-    ) -> RemoveOrgRole<'c> {
+    ) -> RemoveOrgRole {
         RemoveOrgRole {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveOrgUserRoleParams::new(org_id, user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -468,9 +465,9 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::OrgUserUpdateRequest,
-    ) -> UpdateOrgUser<'c> {
+    ) -> UpdateOrgUser {
         UpdateOrgUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgUserParams::new(org_id, user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -480,13 +477,13 @@ impl<'c> MongoDbCloudUsers<'c> {
 /// A `addGroupUserRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddGroupUserRole<'c> {
-    client: &'c crate::Client,
+pub struct AddGroupUserRole {
+    client: crate::Client,
     params: crate::params::AddGroupUserRoleParams,
     body: Option<crate::models::AddOrRemoveGroupRole>,
     options: crate::CallOptions,
 }
-impl<'c> AddGroupUserRole<'c> {
+impl AddGroupUserRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::AddGroupUserRoleParams) -> Self {
         self.params = params;
@@ -513,8 +510,8 @@ impl<'c> AddGroupUserRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupUserResponse, crate::Error> = {
             response.json()
@@ -526,7 +523,8 @@ impl<'c> AddGroupUserRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}:addRole", crate ::path_segment(& crate
@@ -550,7 +548,7 @@ impl<'c> AddGroupUserRole<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addGroupUserRole",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
@@ -562,19 +560,20 @@ impl<'c> AddGroupUserRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `addGroupUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddGroupUsers<'c> {
-    client: &'c crate::Client,
+pub struct AddGroupUsers {
+    client: crate::Client,
     params: crate::params::AddGroupUsersParams,
     body: Option<crate::models::GroupUserRequest>,
     options: crate::CallOptions,
 }
-impl<'c> AddGroupUsers<'c> {
+impl AddGroupUsers {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::AddGroupUsersParams) -> Self {
         self.params = params;
@@ -601,8 +600,8 @@ impl<'c> AddGroupUsers<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupUserResponse, crate::Error> = {
             response.json()
@@ -614,7 +613,8 @@ impl<'c> AddGroupUsers<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
@@ -637,7 +637,7 @@ impl<'c> AddGroupUsers<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addGroupUsers",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/users",
@@ -649,19 +649,20 @@ impl<'c> AddGroupUsers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `addOrgTeamUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddOrgTeamUser<'c> {
-    client: &'c crate::Client,
+pub struct AddOrgTeamUser {
+    client: crate::Client,
     params: crate::params::AddOrgTeamUserParams,
     body: Option<crate::models::AddOrRemoveUserFromTeam>,
     options: crate::CallOptions,
 }
-impl<'c> AddOrgTeamUser<'c> {
+impl AddOrgTeamUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::AddOrgTeamUserParams) -> Self {
         self.params = params;
@@ -688,8 +689,8 @@ impl<'c> AddOrgTeamUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -701,7 +702,8 @@ impl<'c> AddOrgTeamUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}:addUser", crate ::path_segment(& crate
@@ -725,7 +727,7 @@ impl<'c> AddOrgTeamUser<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addOrgTeamUser",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser",
@@ -737,19 +739,20 @@ impl<'c> AddOrgTeamUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `addOrgUserRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddOrgRole<'c> {
-    client: &'c crate::Client,
+pub struct AddOrgRole {
+    client: crate::Client,
     params: crate::params::AddOrgUserRoleParams,
     body: Option<crate::models::AddOrRemoveOrgRole>,
     options: crate::CallOptions,
 }
-impl<'c> AddOrgRole<'c> {
+impl AddOrgRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::AddOrgUserRoleParams) -> Self {
         self.params = params;
@@ -776,8 +779,8 @@ impl<'c> AddOrgRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -789,7 +792,8 @@ impl<'c> AddOrgRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}:addRole", crate ::path_segment(& crate
@@ -813,7 +817,7 @@ impl<'c> AddOrgRole<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addOrgUserRole",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}:addRole",
@@ -825,19 +829,20 @@ impl<'c> AddOrgRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgUser<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgUser {
+    client: crate::Client,
     params: crate::params::CreateOrgUserParams,
     body: Option<crate::models::OrgUserRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgUser<'c> {
+impl CreateOrgUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::CreateOrgUserParams) -> Self {
         self.params = params;
@@ -864,8 +869,8 @@ impl<'c> CreateOrgUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -877,7 +882,8 @@ impl<'c> CreateOrgUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
@@ -900,7 +906,7 @@ impl<'c> CreateOrgUser<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgUser",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/users",
@@ -912,19 +918,20 @@ impl<'c> CreateOrgUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateUser<'c> {
-    client: &'c crate::Client,
+pub struct CreateUser {
+    client: crate::Client,
     params: crate::params::CreateUserParams,
     body: Option<crate::models::CloudAppUser>,
     options: crate::CallOptions,
 }
-impl<'c> CreateUser<'c> {
+impl CreateUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::CreateUserParams) -> Self {
         self.params = params;
@@ -951,8 +958,8 @@ impl<'c> CreateUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudAppUser, crate::Error> = {
             response.json()
@@ -964,7 +971,8 @@ impl<'c> CreateUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2/users");
         let query = Vec::new();
@@ -984,7 +992,7 @@ impl<'c> CreateUser<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createUser",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/users",
@@ -996,18 +1004,19 @@ impl<'c> CreateUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupUser<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupUser {
+    client: crate::Client,
     params: crate::params::GetGroupUserParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupUser<'c> {
+impl GetGroupUser {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
     pub fn org_membership_statuses(
         mut self,
@@ -1042,8 +1051,8 @@ impl<'c> GetGroupUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupUserResponse, crate::Error> = {
             response.json()
@@ -1055,7 +1064,8 @@ impl<'c> GetGroupUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
@@ -1071,7 +1081,7 @@ impl<'c> GetGroupUser<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupUser",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
@@ -1083,18 +1093,19 @@ impl<'c> GetGroupUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgUser<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgUser {
+    client: crate::Client,
     params: crate::params::GetOrgUserParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgUser<'c> {
+impl GetOrgUser {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
     pub fn org_membership_statuses(
         mut self,
@@ -1129,8 +1140,8 @@ impl<'c> GetOrgUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -1142,7 +1153,8 @@ impl<'c> GetOrgUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
@@ -1158,7 +1170,7 @@ impl<'c> GetOrgUser<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgUser",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
@@ -1170,18 +1182,19 @@ impl<'c> GetOrgUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetUser<'c> {
-    client: &'c crate::Client,
+pub struct GetUser {
+    client: crate::Client,
     params: crate::params::GetUserParams,
     options: crate::CallOptions,
 }
-impl<'c> GetUser<'c> {
+impl GetUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetUserParams) -> Self {
         self.params = params;
@@ -1208,8 +1221,8 @@ impl<'c> GetUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudAppUser, crate::Error> = {
             response.json()
@@ -1221,7 +1234,8 @@ impl<'c> GetUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/users/{}", crate ::path_segment(& crate
@@ -1231,7 +1245,7 @@ impl<'c> GetUser<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getUser",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/users/{userId}",
@@ -1243,18 +1257,19 @@ impl<'c> GetUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getUserByName` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetUserByName<'c> {
-    client: &'c crate::Client,
+pub struct GetUserByName {
+    client: crate::Client,
     params: crate::params::GetUserByNameParams,
     options: crate::CallOptions,
 }
-impl<'c> GetUserByName<'c> {
+impl GetUserByName {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetUserByNameParams) -> Self {
         self.params = params;
@@ -1281,8 +1296,8 @@ impl<'c> GetUserByName<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudAppUser, crate::Error> = {
             response.json()
@@ -1294,7 +1309,8 @@ impl<'c> GetUserByName<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/users/byName/{}", crate ::path_segment(& crate
@@ -1304,7 +1320,7 @@ impl<'c> GetUserByName<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getUserByName",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/users/byName/{userName}",
@@ -1316,18 +1332,19 @@ impl<'c> GetUserByName<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupUsers<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupUsers {
+    client: crate::Client,
     params: crate::params::ListGroupUsersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupUsers<'c> {
+impl ListGroupUsers {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1403,8 +1420,8 @@ impl<'c> ListGroupUsers<'c> {
         crate::TypedResponse<crate::models::PaginatedGroupUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedGroupUserView, crate::Error> = {
             response.json()
@@ -1418,9 +1435,7 @@ impl<'c> ListGroupUsers<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::GroupUserResponse> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::GroupUserResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1429,7 +1444,8 @@ impl<'c> ListGroupUsers<'c> {
     ) -> Result<Vec<crate::models::GroupUserResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
@@ -1471,7 +1487,7 @@ impl<'c> ListGroupUsers<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupUsers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/users",
@@ -1483,10 +1499,11 @@ impl<'c> ListGroupUsers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupUsers<'_> {
+impl crate::pagination::Pageable for ListGroupUsers {
     type Page = crate::models::PaginatedGroupUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1498,7 +1515,7 @@ impl crate::pagination::Pageable for ListGroupUsers<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1514,12 +1531,12 @@ impl crate::pagination::Pageable for ListGroupUsers<'_> {
 /// A `listGroupUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupUsersV20230101<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupUsersV20230101 {
+    client: crate::Client,
     params: crate::params::ListGroupUsersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupUsersV20230101<'c> {
+impl ListGroupUsersV20230101 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1595,8 +1612,8 @@ impl<'c> ListGroupUsersV20230101<'c> {
         crate::TypedResponse<crate::models::PaginatedAppUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
             response.json()
@@ -1610,7 +1627,7 @@ impl<'c> ListGroupUsersV20230101<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::CloudAppUser> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::CloudAppUser> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1619,7 +1636,8 @@ impl<'c> ListGroupUsersV20230101<'c> {
     ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
@@ -1661,7 +1679,7 @@ impl<'c> ListGroupUsersV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupUsers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/users",
@@ -1673,10 +1691,11 @@ impl<'c> ListGroupUsersV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupUsersV20230101<'_> {
+impl crate::pagination::Pageable for ListGroupUsersV20230101 {
     type Page = crate::models::PaginatedAppUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1688,7 +1707,7 @@ impl crate::pagination::Pageable for ListGroupUsersV20230101<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1704,12 +1723,12 @@ impl crate::pagination::Pageable for ListGroupUsersV20230101<'_> {
 /// A `listOrgTeamUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListTeamUsers<'c> {
-    client: &'c crate::Client,
+pub struct ListTeamUsers {
+    client: crate::Client,
     params: crate::params::ListOrgTeamUsersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListTeamUsers<'c> {
+impl ListTeamUsers {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1775,8 +1794,8 @@ impl<'c> ListTeamUsers<'c> {
         crate::TypedResponse<crate::models::PaginatedOrgUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedOrgUserView, crate::Error> = {
             response.json()
@@ -1790,7 +1809,7 @@ impl<'c> ListTeamUsers<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::OrgUserResponse> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::OrgUserResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1799,7 +1818,8 @@ impl<'c> ListTeamUsers<'c> {
     ) -> Result<Vec<crate::models::OrgUserResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
@@ -1828,7 +1848,7 @@ impl<'c> ListTeamUsers<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgTeamUsers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
@@ -1840,10 +1860,11 @@ impl<'c> ListTeamUsers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListTeamUsers<'_> {
+impl crate::pagination::Pageable for ListTeamUsers {
     type Page = crate::models::PaginatedOrgUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1855,7 +1876,7 @@ impl crate::pagination::Pageable for ListTeamUsers<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1871,12 +1892,12 @@ impl crate::pagination::Pageable for ListTeamUsers<'_> {
 /// A `listOrgTeamUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListTeamUsersV20230101<'c> {
-    client: &'c crate::Client,
+pub struct ListTeamUsersV20230101 {
+    client: crate::Client,
     params: crate::params::ListOrgTeamUsersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListTeamUsersV20230101<'c> {
+impl ListTeamUsersV20230101 {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1942,8 +1963,8 @@ impl<'c> ListTeamUsersV20230101<'c> {
         crate::TypedResponse<crate::models::PaginatedAppUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
             response.json()
@@ -1957,7 +1978,7 @@ impl<'c> ListTeamUsersV20230101<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::CloudAppUser> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::CloudAppUser> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1966,7 +1987,8 @@ impl<'c> ListTeamUsersV20230101<'c> {
     ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
@@ -1995,7 +2017,7 @@ impl<'c> ListTeamUsersV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgTeamUsers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
@@ -2007,10 +2029,11 @@ impl<'c> ListTeamUsersV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListTeamUsersV20230101<'_> {
+impl crate::pagination::Pageable for ListTeamUsersV20230101 {
     type Page = crate::models::PaginatedAppUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2022,7 +2045,7 @@ impl crate::pagination::Pageable for ListTeamUsersV20230101<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2038,12 +2061,12 @@ impl crate::pagination::Pageable for ListTeamUsersV20230101<'_> {
 /// A `listOrgUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgUsers<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgUsers {
+    client: crate::Client,
     params: crate::params::ListOrgUsersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgUsers<'c> {
+impl ListOrgUsers {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2109,8 +2132,8 @@ impl<'c> ListOrgUsers<'c> {
         crate::TypedResponse<crate::models::PaginatedOrgUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedOrgUserView, crate::Error> = {
             response.json()
@@ -2124,7 +2147,7 @@ impl<'c> ListOrgUsers<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::OrgUserResponse> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::OrgUserResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2133,7 +2156,8 @@ impl<'c> ListOrgUsers<'c> {
     ) -> Result<Vec<crate::models::OrgUserResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
@@ -2165,7 +2189,7 @@ impl<'c> ListOrgUsers<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgUsers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/users",
@@ -2177,10 +2201,11 @@ impl<'c> ListOrgUsers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgUsers<'_> {
+impl crate::pagination::Pageable for ListOrgUsers {
     type Page = crate::models::PaginatedOrgUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2192,7 +2217,7 @@ impl crate::pagination::Pageable for ListOrgUsers<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2208,12 +2233,12 @@ impl crate::pagination::Pageable for ListOrgUsers<'_> {
 /// A `listOrgUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgUsersV20230101<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgUsersV20230101 {
+    client: crate::Client,
     params: crate::params::ListOrgUsersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgUsersV20230101<'c> {
+impl ListOrgUsersV20230101 {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2279,8 +2304,8 @@ impl<'c> ListOrgUsersV20230101<'c> {
         crate::TypedResponse<crate::models::PaginatedAppUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
             response.json()
@@ -2294,7 +2319,7 @@ impl<'c> ListOrgUsersV20230101<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::CloudAppUser> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::CloudAppUser> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2303,7 +2328,8 @@ impl<'c> ListOrgUsersV20230101<'c> {
     ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
@@ -2335,7 +2361,7 @@ impl<'c> ListOrgUsersV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgUsers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/users",
@@ -2347,10 +2373,11 @@ impl<'c> ListOrgUsersV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgUsersV20230101<'_> {
+impl crate::pagination::Pageable for ListOrgUsersV20230101 {
     type Page = crate::models::PaginatedAppUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2362,7 +2389,7 @@ impl crate::pagination::Pageable for ListOrgUsersV20230101<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2378,12 +2405,12 @@ impl crate::pagination::Pageable for ListOrgUsersV20230101<'_> {
 /// A `removeGroupUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveGroupUser<'c> {
-    client: &'c crate::Client,
+pub struct RemoveGroupUser {
+    client: crate::Client,
     params: crate::params::RemoveGroupUserParams,
     options: crate::CallOptions,
 }
-impl<'c> RemoveGroupUser<'c> {
+impl RemoveGroupUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::RemoveGroupUserParams) -> Self {
         self.params = params;
@@ -2410,8 +2437,8 @@ impl<'c> RemoveGroupUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2426,7 +2453,8 @@ impl<'c> RemoveGroupUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
@@ -2437,7 +2465,7 @@ impl<'c> RemoveGroupUser<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeGroupUser",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
@@ -2449,18 +2477,19 @@ impl<'c> RemoveGroupUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `removeGroupUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveGroupUserV20230101<'c> {
-    client: &'c crate::Client,
+pub struct RemoveGroupUserV20230101 {
+    client: crate::Client,
     params: crate::params::RemoveGroupUserParams,
     options: crate::CallOptions,
 }
-impl<'c> RemoveGroupUserV20230101<'c> {
+impl RemoveGroupUserV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::RemoveGroupUserParams) -> Self {
         self.params = params;
@@ -2487,8 +2516,8 @@ impl<'c> RemoveGroupUserV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2503,7 +2532,8 @@ impl<'c> RemoveGroupUserV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
@@ -2514,7 +2544,7 @@ impl<'c> RemoveGroupUserV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeGroupUser",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
@@ -2526,19 +2556,20 @@ impl<'c> RemoveGroupUserV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `removeGroupUserRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveGroupUserRole<'c> {
-    client: &'c crate::Client,
+pub struct RemoveGroupUserRole {
+    client: crate::Client,
     params: crate::params::RemoveGroupUserRoleParams,
     body: Option<crate::models::AddOrRemoveGroupRole>,
     options: crate::CallOptions,
 }
-impl<'c> RemoveGroupUserRole<'c> {
+impl RemoveGroupUserRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2568,8 +2599,8 @@ impl<'c> RemoveGroupUserRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupUserResponse, crate::Error> = {
             response.json()
@@ -2581,7 +2612,8 @@ impl<'c> RemoveGroupUserRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}:removeRole", crate ::path_segment(& crate
@@ -2605,7 +2637,7 @@ impl<'c> RemoveGroupUserRole<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeGroupUserRole",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole",
@@ -2617,19 +2649,20 @@ impl<'c> RemoveGroupUserRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `removeOrgTeamUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveOrgTeamUser<'c> {
-    client: &'c crate::Client,
+pub struct RemoveOrgTeamUser {
+    client: crate::Client,
     params: crate::params::RemoveOrgTeamUserParams,
     body: Option<crate::models::AddOrRemoveUserFromTeam>,
     options: crate::CallOptions,
 }
-impl<'c> RemoveOrgTeamUser<'c> {
+impl RemoveOrgTeamUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2659,8 +2692,8 @@ impl<'c> RemoveOrgTeamUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -2672,7 +2705,8 @@ impl<'c> RemoveOrgTeamUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}:removeUser", crate ::path_segment(& crate
@@ -2696,7 +2730,7 @@ impl<'c> RemoveOrgTeamUser<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeOrgTeamUser",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser",
@@ -2708,18 +2742,19 @@ impl<'c> RemoveOrgTeamUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `removeOrgUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveOrgUser<'c> {
-    client: &'c crate::Client,
+pub struct RemoveOrgUser {
+    client: crate::Client,
     params: crate::params::RemoveOrgUserParams,
     options: crate::CallOptions,
 }
-impl<'c> RemoveOrgUser<'c> {
+impl RemoveOrgUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::RemoveOrgUserParams) -> Self {
         self.params = params;
@@ -2746,8 +2781,8 @@ impl<'c> RemoveOrgUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2762,7 +2797,8 @@ impl<'c> RemoveOrgUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
@@ -2773,7 +2809,7 @@ impl<'c> RemoveOrgUser<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeOrgUser",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
@@ -2785,18 +2821,19 @@ impl<'c> RemoveOrgUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `removeOrgUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveOrgUserV20230101<'c> {
-    client: &'c crate::Client,
+pub struct RemoveOrgUserV20230101 {
+    client: crate::Client,
     params: crate::params::RemoveOrgUserParams,
     options: crate::CallOptions,
 }
-impl<'c> RemoveOrgUserV20230101<'c> {
+impl RemoveOrgUserV20230101 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::RemoveOrgUserParams) -> Self {
         self.params = params;
@@ -2823,8 +2860,8 @@ impl<'c> RemoveOrgUserV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -2839,7 +2876,8 @@ impl<'c> RemoveOrgUserV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
@@ -2850,7 +2888,7 @@ impl<'c> RemoveOrgUserV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeOrgUser",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
@@ -2862,19 +2900,20 @@ impl<'c> RemoveOrgUserV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `removeOrgUserRole` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveOrgRole<'c> {
-    client: &'c crate::Client,
+pub struct RemoveOrgRole {
+    client: crate::Client,
     params: crate::params::RemoveOrgUserRoleParams,
     body: Option<crate::models::AddOrRemoveOrgRole>,
     options: crate::CallOptions,
 }
-impl<'c> RemoveOrgRole<'c> {
+impl RemoveOrgRole {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2904,8 +2943,8 @@ impl<'c> RemoveOrgRole<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -2917,7 +2956,8 @@ impl<'c> RemoveOrgRole<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}:removeRole", crate ::path_segment(& crate
@@ -2941,7 +2981,7 @@ impl<'c> RemoveOrgRole<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeOrgUserRole",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole",
@@ -2953,19 +2993,20 @@ impl<'c> RemoveOrgRole<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgUser<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgUser {
+    client: crate::Client,
     params: crate::params::UpdateOrgUserParams,
     body: Option<crate::models::OrgUserUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgUser<'c> {
+impl UpdateOrgUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::UpdateOrgUserParams) -> Self {
         self.params = params;
@@ -2992,8 +3033,8 @@ impl<'c> UpdateOrgUser<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgUserResponse, crate::Error> = {
             response.json()
@@ -3005,7 +3046,8 @@ impl<'c> UpdateOrgUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
@@ -3029,7 +3071,7 @@ impl<'c> UpdateOrgUser<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgUser",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
@@ -3041,6 +3083,7 @@ impl<'c> UpdateOrgUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

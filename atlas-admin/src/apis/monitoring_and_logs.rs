@@ -21,9 +21,9 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         host_name: String,
         log_name: crate::models::DownloadGroupClusterLogLogName,
-    ) -> DownloadClusterLog<'c> {
+    ) -> DownloadClusterLog {
         DownloadClusterLog {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DownloadGroupClusterLogParams::new(
                 group_id,
                 host_name,
@@ -42,9 +42,9 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         host_name: String,
         log_name: crate::models::DownloadGroupClusterLogLogName,
-    ) -> DownloadClusterLogV20230101<'c> {
+    ) -> DownloadClusterLogV20230101 {
         DownloadClusterLogV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DownloadGroupClusterLogParams::new(
                 group_id,
                 host_name,
@@ -67,9 +67,9 @@ impl<'c> MonitoringAndLogs<'c> {
         index_name: String,
         granularity: String,
         metrics: Vec<crate::models::GroupHostFtsIndexMeasurementsMetric>,
-    ) -> GetIndexMeasurements<'c> {
+    ) -> GetIndexMeasurements {
         GetIndexMeasurements {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupHostFtsMetricIndexMeasurementsParams::new(
                 process_id,
                 index_name,
@@ -91,9 +91,9 @@ impl<'c> MonitoringAndLogs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> GetGroupProcess<'c> {
+    ) -> GetGroupProcess {
         GetGroupProcess {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupProcessParams::new(group_id, process_id),
             options: crate::CallOptions::default(),
         }
@@ -108,9 +108,9 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         process_id: String,
         database_name: String,
-    ) -> GetDatabase<'c> {
+    ) -> GetDatabase {
         GetDatabase {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupProcessDatabaseParams::new(
                 group_id,
                 database_name,
@@ -130,9 +130,9 @@ impl<'c> MonitoringAndLogs<'c> {
         process_id: String,
         database_name: String,
         granularity: String,
-    ) -> GetDatabaseMeasurements<'c> {
+    ) -> GetDatabaseMeasurements {
         GetDatabaseMeasurements {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupProcessDatabaseMeasurementsParams::new(
                 group_id,
                 database_name,
@@ -152,9 +152,9 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         process_id: String,
         partition_name: String,
-    ) -> GetProcessDisk<'c> {
+    ) -> GetProcessDisk {
         GetProcessDisk {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupProcessDiskParams::new(
                 partition_name,
                 group_id,
@@ -178,9 +178,9 @@ impl<'c> MonitoringAndLogs<'c> {
         process_id: String,
         partition_name: String,
         granularity: String,
-    ) -> GetProcessDiskMeasurements<'c> {
+    ) -> GetProcessDiskMeasurements {
         GetProcessDiskMeasurements {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupProcessDiskMeasurementsParams::new(
                 group_id,
                 partition_name,
@@ -205,9 +205,9 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         process_id: String,
         granularity: String,
-    ) -> GetProcessMeasurements<'c> {
+    ) -> GetProcessMeasurements {
         GetProcessMeasurements {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupProcessMeasurementsParams::new(
                 group_id,
                 process_id,
@@ -229,9 +229,9 @@ impl<'c> MonitoringAndLogs<'c> {
         collection_name: String,
         granularity: String,
         metrics: Vec<crate::models::GroupHostFtsIndexMeasurementsMetric>,
-    ) -> ListIndexMeasurements<'c> {
+    ) -> ListIndexMeasurements {
         ListIndexMeasurements {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupHostFtsMetricIndexMeasurementsParams::new(
                 process_id,
                 database_name,
@@ -254,9 +254,9 @@ impl<'c> MonitoringAndLogs<'c> {
         process_id: String,
         granularity: String,
         metrics: Vec<crate::models::ListGroupHostFtsMetricMeasurementsMetricsItem>,
-    ) -> ListMeasurements<'c> {
+    ) -> ListMeasurements {
         ListMeasurements {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupHostFtsMetricMeasurementsParams::new(
                 process_id,
                 group_id,
@@ -275,9 +275,9 @@ impl<'c> MonitoringAndLogs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListHostFtsMetrics<'c> {
+    ) -> ListHostFtsMetrics {
         ListHostFtsMetrics {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupHostFtsMetricsParams::new(
                 process_id,
                 group_id,
@@ -294,9 +294,9 @@ impl<'c> MonitoringAndLogs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListDatabases<'c> {
+    ) -> ListDatabases {
         ListDatabases {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupProcessDatabasesParams::new(
                 group_id,
                 process_id,
@@ -313,9 +313,9 @@ impl<'c> MonitoringAndLogs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListProcessDisks<'c> {
+    ) -> ListProcessDisks {
         ListProcessDisks {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupProcessDisksParams::new(
                 group_id,
                 process_id,
@@ -331,9 +331,9 @@ impl<'c> MonitoringAndLogs<'c> {
     pub fn list_group_processes(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupProcesses<'c> {
+    ) -> ListGroupProcesses {
         ListGroupProcesses {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupProcessesParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -342,12 +342,12 @@ impl<'c> MonitoringAndLogs<'c> {
 /// A `downloadGroupClusterLog` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DownloadClusterLog<'c> {
-    client: &'c crate::Client,
+pub struct DownloadClusterLog {
+    client: crate::Client,
     params: crate::params::DownloadGroupClusterLogParams,
     options: crate::CallOptions,
 }
-impl<'c> DownloadClusterLog<'c> {
+impl DownloadClusterLog {
     /// Specifies the date and time for the ending point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours after the start date. If the start date is also unspecified, the value will default to the time of the request.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -387,8 +387,8 @@ impl<'c> DownloadClusterLog<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -400,10 +400,11 @@ impl<'c> DownloadClusterLog<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
@@ -417,7 +418,7 @@ impl<'c> DownloadClusterLog<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "downloadGroupClusterLog",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
@@ -429,18 +430,19 @@ impl<'c> DownloadClusterLog<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `downloadGroupClusterLog` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DownloadClusterLogV20230101<'c> {
-    client: &'c crate::Client,
+pub struct DownloadClusterLogV20230101 {
+    client: crate::Client,
     params: crate::params::DownloadGroupClusterLogParams,
     options: crate::CallOptions,
 }
-impl<'c> DownloadClusterLogV20230101<'c> {
+impl DownloadClusterLogV20230101 {
     /// Specifies the date and time for the ending point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours after the start date. If the start date is also unspecified, the value will default to the time of the request.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -480,8 +482,8 @@ impl<'c> DownloadClusterLogV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -493,10 +495,11 @@ impl<'c> DownloadClusterLogV20230101<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
@@ -510,7 +513,7 @@ impl<'c> DownloadClusterLogV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "downloadGroupClusterLog",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
@@ -522,18 +525,19 @@ impl<'c> DownloadClusterLogV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupHostFtsMetricIndexMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetIndexMeasurements<'c> {
-    client: &'c crate::Client,
+pub struct GetIndexMeasurements {
+    client: crate::Client,
     params: crate::params::GetGroupHostFtsMetricIndexMeasurementsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetIndexMeasurements<'c> {
+impl GetIndexMeasurements {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -578,8 +582,8 @@ impl<'c> GetIndexMeasurements<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::MeasurementsIndexes>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
             response.json()
@@ -591,7 +595,8 @@ impl<'c> GetIndexMeasurements<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/{}/measurements",
@@ -611,7 +616,7 @@ impl<'c> GetIndexMeasurements<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupHostFtsMetricIndexMeasurements",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements",
@@ -623,18 +628,19 @@ impl<'c> GetIndexMeasurements<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupProcess` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupProcess<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupProcess {
+    client: crate::Client,
     params: crate::params::GetGroupProcessParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupProcess<'c> {
+impl GetGroupProcess {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupProcessParams) -> Self {
         self.params = params;
@@ -661,8 +667,8 @@ impl<'c> GetGroupProcess<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiHostViewAtlas>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiHostViewAtlas, crate::Error> = {
             response.json()
@@ -674,7 +680,8 @@ impl<'c> GetGroupProcess<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}", crate ::path_segment(& crate
@@ -685,7 +692,7 @@ impl<'c> GetGroupProcess<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupProcess",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}",
@@ -697,18 +704,19 @@ impl<'c> GetGroupProcess<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupProcessDatabase` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetDatabase<'c> {
-    client: &'c crate::Client,
+pub struct GetDatabase {
+    client: crate::Client,
     params: crate::params::GetGroupProcessDatabaseParams,
     options: crate::CallOptions,
 }
-impl<'c> GetDatabase<'c> {
+impl GetDatabase {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -738,8 +746,8 @@ impl<'c> GetDatabase<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::MesurementsDatabase>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MesurementsDatabase, crate::Error> = {
             response.json()
@@ -751,7 +759,8 @@ impl<'c> GetDatabase<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases/{}", crate ::path_segment(&
@@ -763,7 +772,7 @@ impl<'c> GetDatabase<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupProcessDatabase",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}",
@@ -775,18 +784,19 @@ impl<'c> GetDatabase<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupProcessDatabaseMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetDatabaseMeasurements<'c> {
-    client: &'c crate::Client,
+pub struct GetDatabaseMeasurements {
+    client: crate::Client,
     params: crate::params::GetGroupProcessDatabaseMeasurementsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetDatabaseMeasurements<'c> {
+impl GetDatabaseMeasurements {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -844,8 +854,8 @@ impl<'c> GetDatabaseMeasurements<'c> {
         crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiMeasurementsGeneralViewAtlas,
@@ -858,7 +868,8 @@ impl<'c> GetDatabaseMeasurements<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases/{}/measurements", crate
@@ -876,7 +887,7 @@ impl<'c> GetDatabaseMeasurements<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupProcessDatabaseMeasurements",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}/measurements",
@@ -888,18 +899,19 @@ impl<'c> GetDatabaseMeasurements<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupProcessDisk` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetProcessDisk<'c> {
-    client: &'c crate::Client,
+pub struct GetProcessDisk {
+    client: crate::Client,
     params: crate::params::GetGroupProcessDiskParams,
     options: crate::CallOptions,
 }
-impl<'c> GetProcessDisk<'c> {
+impl GetProcessDisk {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -934,8 +946,8 @@ impl<'c> GetProcessDisk<'c> {
         crate::TypedResponse<crate::models::MeasurementDiskPartition>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MeasurementDiskPartition, crate::Error> = {
             response.json()
@@ -947,7 +959,8 @@ impl<'c> GetProcessDisk<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks/{}", crate ::path_segment(& crate
@@ -959,7 +972,7 @@ impl<'c> GetProcessDisk<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupProcessDisk",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}",
@@ -971,18 +984,19 @@ impl<'c> GetProcessDisk<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupProcessDiskMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetProcessDiskMeasurements<'c> {
-    client: &'c crate::Client,
+pub struct GetProcessDiskMeasurements {
+    client: crate::Client,
     params: crate::params::GetGroupProcessDiskMeasurementsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetProcessDiskMeasurements<'c> {
+impl GetProcessDiskMeasurements {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -1040,8 +1054,8 @@ impl<'c> GetProcessDiskMeasurements<'c> {
         crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiMeasurementsGeneralViewAtlas,
@@ -1054,7 +1068,8 @@ impl<'c> GetProcessDiskMeasurements<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks/{}/measurements", crate
@@ -1072,7 +1087,7 @@ impl<'c> GetProcessDiskMeasurements<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupProcessDiskMeasurements",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements",
@@ -1084,18 +1099,19 @@ impl<'c> GetProcessDiskMeasurements<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupProcessMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetProcessMeasurements<'c> {
-    client: &'c crate::Client,
+pub struct GetProcessMeasurements {
+    client: crate::Client,
     params: crate::params::GetGroupProcessMeasurementsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetProcessMeasurements<'c> {
+impl GetProcessMeasurements {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -1153,8 +1169,8 @@ impl<'c> GetProcessMeasurements<'c> {
         crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiMeasurementsGeneralViewAtlas,
@@ -1167,7 +1183,8 @@ impl<'c> GetProcessMeasurements<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/measurements", crate ::path_segment(&
@@ -1183,7 +1200,7 @@ impl<'c> GetProcessMeasurements<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupProcessMeasurements",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/measurements",
@@ -1195,18 +1212,19 @@ impl<'c> GetProcessMeasurements<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupHostFtsMetricIndexMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListIndexMeasurements<'c> {
-    client: &'c crate::Client,
+pub struct ListIndexMeasurements {
+    client: crate::Client,
     params: crate::params::ListGroupHostFtsMetricIndexMeasurementsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListIndexMeasurements<'c> {
+impl ListIndexMeasurements {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -1251,8 +1269,8 @@ impl<'c> ListIndexMeasurements<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::MeasurementsIndexes>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
             response.json()
@@ -1264,7 +1282,8 @@ impl<'c> ListIndexMeasurements<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/measurements",
@@ -1283,7 +1302,7 @@ impl<'c> ListIndexMeasurements<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupHostFtsMetricIndexMeasurements",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements",
@@ -1295,18 +1314,19 @@ impl<'c> ListIndexMeasurements<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupHostFtsMetricMeasurements` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListMeasurements<'c> {
-    client: &'c crate::Client,
+pub struct ListMeasurements {
+    client: crate::Client,
     params: crate::params::ListGroupHostFtsMetricMeasurementsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListMeasurements<'c> {
+impl ListMeasurements {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -1356,8 +1376,8 @@ impl<'c> ListMeasurements<'c> {
         crate::TypedResponse<crate::models::MeasurementsNonIndex>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::MeasurementsNonIndex, crate::Error> = {
             response.json()
@@ -1369,7 +1389,8 @@ impl<'c> ListMeasurements<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/measurements", crate
@@ -1385,7 +1406,7 @@ impl<'c> ListMeasurements<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupHostFtsMetricMeasurements",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements",
@@ -1397,18 +1418,19 @@ impl<'c> ListMeasurements<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupHostFtsMetrics` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListHostFtsMetrics<'c> {
-    client: &'c crate::Client,
+pub struct ListHostFtsMetrics {
+    client: crate::Client,
     params: crate::params::ListGroupHostFtsMetricsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListHostFtsMetrics<'c> {
+impl ListHostFtsMetrics {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1438,8 +1460,8 @@ impl<'c> ListHostFtsMetrics<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::CloudSearchMetrics>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudSearchMetrics, crate::Error> = {
             response.json()
@@ -1451,7 +1473,8 @@ impl<'c> ListHostFtsMetrics<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics", crate ::path_segment(& crate
@@ -1462,7 +1485,7 @@ impl<'c> ListHostFtsMetrics<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupHostFtsMetrics",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics",
@@ -1474,18 +1497,19 @@ impl<'c> ListHostFtsMetrics<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupProcessDatabases` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListDatabases<'c> {
-    client: &'c crate::Client,
+pub struct ListDatabases {
+    client: crate::Client,
     params: crate::params::ListGroupProcessDatabasesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListDatabases<'c> {
+impl ListDatabases {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1535,8 +1559,8 @@ impl<'c> ListDatabases<'c> {
         crate::TypedResponse<crate::models::PaginatedDatabaseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedDatabaseView, crate::Error> = {
             response.json()
@@ -1550,9 +1574,7 @@ impl<'c> ListDatabases<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::MesurementsDatabase> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::MesurementsDatabase> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1561,7 +1583,8 @@ impl<'c> ListDatabases<'c> {
     ) -> Result<Vec<crate::models::MesurementsDatabase>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/databases", crate ::path_segment(&
@@ -1583,7 +1606,7 @@ impl<'c> ListDatabases<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupProcessDatabases",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases",
@@ -1595,10 +1618,11 @@ impl<'c> ListDatabases<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListDatabases<'_> {
+impl crate::pagination::Pageable for ListDatabases {
     type Page = crate::models::PaginatedDatabaseView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1610,7 +1634,7 @@ impl crate::pagination::Pageable for ListDatabases<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1626,12 +1650,12 @@ impl crate::pagination::Pageable for ListDatabases<'_> {
 /// A `listGroupProcessDisks` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListProcessDisks<'c> {
-    client: &'c crate::Client,
+pub struct ListProcessDisks {
+    client: crate::Client,
     params: crate::params::ListGroupProcessDisksParams,
     options: crate::CallOptions,
 }
-impl<'c> ListProcessDisks<'c> {
+impl ListProcessDisks {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1681,8 +1705,8 @@ impl<'c> ListProcessDisks<'c> {
         crate::TypedResponse<crate::models::PaginatedDiskPartitionView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedDiskPartitionView, crate::Error> = {
             response.json()
@@ -1698,7 +1722,7 @@ impl<'c> ListProcessDisks<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::MeasurementDiskPartition> {
+    ) -> crate::pagination::Items<crate::models::MeasurementDiskPartition> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1707,7 +1731,8 @@ impl<'c> ListProcessDisks<'c> {
     ) -> Result<Vec<crate::models::MeasurementDiskPartition>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/disks", crate ::path_segment(& crate
@@ -1729,7 +1754,7 @@ impl<'c> ListProcessDisks<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupProcessDisks",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks",
@@ -1741,10 +1766,11 @@ impl<'c> ListProcessDisks<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListProcessDisks<'_> {
+impl crate::pagination::Pageable for ListProcessDisks {
     type Page = crate::models::PaginatedDiskPartitionView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1756,7 +1782,7 @@ impl crate::pagination::Pageable for ListProcessDisks<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1772,12 +1798,12 @@ impl crate::pagination::Pageable for ListProcessDisks<'_> {
 /// A `listGroupProcesses` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupProcesses<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupProcesses {
+    client: crate::Client,
     params: crate::params::ListGroupProcessesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupProcesses<'c> {
+impl ListGroupProcesses {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1827,8 +1853,8 @@ impl<'c> ListGroupProcesses<'c> {
         crate::TypedResponse<crate::models::PaginatedHostViewAtlas>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedHostViewAtlas, crate::Error> = {
             response.json()
@@ -1842,9 +1868,7 @@ impl<'c> ListGroupProcesses<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::ApiHostViewAtlas> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::ApiHostViewAtlas> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1853,7 +1877,8 @@ impl<'c> ListGroupProcesses<'c> {
     ) -> Result<Vec<crate::models::ApiHostViewAtlas>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes", crate ::path_segment(& crate
@@ -1874,7 +1899,7 @@ impl<'c> ListGroupProcesses<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupProcesses",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes",
@@ -1886,10 +1911,11 @@ impl<'c> ListGroupProcesses<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupProcesses<'_> {
+impl crate::pagination::Pageable for ListGroupProcesses {
     type Page = crate::models::PaginatedHostViewAtlas;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1901,7 +1927,7 @@ impl crate::pagination::Pageable for ListGroupProcesses<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

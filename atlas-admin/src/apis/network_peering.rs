@@ -20,9 +20,9 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CloudProviderContainer,
-    ) -> CreateGroupContainer<'c> {
+    ) -> CreateGroupContainer {
         CreateGroupContainer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupContainerParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -37,9 +37,9 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::BaseNetworkPeeringConnectionSettings,
-    ) -> CreateGroupPeer<'c> {
+    ) -> CreateGroupPeer {
         CreateGroupPeer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupPeerParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -54,9 +54,9 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         container_id: crate::models::ObjectId,
-    ) -> DeleteGroupContainer<'c> {
+    ) -> DeleteGroupContainer {
         DeleteGroupContainer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupContainerParams::new(
                 group_id,
                 container_id,
@@ -73,9 +73,9 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         peer_id: crate::models::ObjectId,
-    ) -> DeleteGroupPeer<'c> {
+    ) -> DeleteGroupPeer {
         DeleteGroupPeer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupPeerParams::new(group_id, peer_id),
             options: crate::CallOptions::default(),
         }
@@ -90,9 +90,9 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::PrivateIpModeView,
-    ) -> DisablePeering<'c> {
+    ) -> DisablePeering {
         DisablePeering {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DisableGroupPrivateIpModePeeringParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -107,9 +107,9 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         container_id: crate::models::ObjectId,
-    ) -> GetGroupContainer<'c> {
+    ) -> GetGroupContainer {
         GetGroupContainer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupContainerParams::new(group_id, container_id),
             options: crate::CallOptions::default(),
         }
@@ -123,9 +123,9 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         peer_id: crate::models::ObjectId,
-    ) -> GetGroupPeer<'c> {
+    ) -> GetGroupPeer {
         GetGroupPeer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupPeerParams::new(group_id, peer_id),
             options: crate::CallOptions::default(),
         }
@@ -138,9 +138,9 @@ impl<'c> NetworkPeering<'c> {
     pub fn list_group_container_all(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupContainerAll<'c> {
+    ) -> ListGroupContainerAll {
         ListGroupContainerAll {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupContainerAllParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -154,9 +154,9 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         provider_name: crate::models::CloudProviderName,
-    ) -> ListGroupContainers<'c> {
+    ) -> ListGroupContainers {
         ListGroupContainers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupContainersParams::new(
                 group_id,
                 provider_name,
@@ -169,12 +169,9 @@ impl<'c> NetworkPeering<'c> {
     /// Returns details about all network peering connections in the specified project. Network peering allows multiple cloud-hosted applications to securely connect to the same project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/peers` (`listGroupPeers`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/listGroupPeers).
-    pub fn list_group_peers(
-        &self,
-        group_id: crate::models::ObjectId,
-    ) -> ListGroupPeers<'c> {
+    pub fn list_group_peers(&self, group_id: crate::models::ObjectId) -> ListGroupPeers {
         ListGroupPeers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupPeersParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -189,9 +186,9 @@ impl<'c> NetworkPeering<'c> {
         group_id: crate::models::ObjectId,
         container_id: crate::models::ObjectId,
         body: crate::models::CloudProviderContainer,
-    ) -> UpdateGroupContainer<'c> {
+    ) -> UpdateGroupContainer {
         UpdateGroupContainer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupContainerParams::new(
                 group_id,
                 container_id,
@@ -210,9 +207,9 @@ impl<'c> NetworkPeering<'c> {
         group_id: crate::models::ObjectId,
         peer_id: crate::models::ObjectId,
         body: crate::models::BaseNetworkPeeringConnectionSettings,
-    ) -> UpdateGroupPeer<'c> {
+    ) -> UpdateGroupPeer {
         UpdateGroupPeer {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupPeerParams::new(group_id, peer_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -227,9 +224,9 @@ impl<'c> NetworkPeering<'c> {
     pub fn verify_private_ip_mode(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> VerifyPrivateIpMode<'c> {
+    ) -> VerifyPrivateIpMode {
         VerifyPrivateIpMode {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::VerifyGroupPrivateIpModeParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -238,13 +235,13 @@ impl<'c> NetworkPeering<'c> {
 /// A `createGroupContainer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupContainer<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupContainer {
+    client: crate::Client,
     params: crate::params::CreateGroupContainerParams,
     body: Option<crate::models::CloudProviderContainer>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupContainer<'c> {
+impl CreateGroupContainer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -279,8 +276,8 @@ impl<'c> CreateGroupContainer<'c> {
         crate::TypedResponse<crate::models::CloudProviderContainer>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderContainer, crate::Error> = {
             response.json()
@@ -292,7 +289,8 @@ impl<'c> CreateGroupContainer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/containers", crate ::path_segment(& crate
@@ -315,7 +313,7 @@ impl<'c> CreateGroupContainer<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupContainer",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/containers",
@@ -327,19 +325,20 @@ impl<'c> CreateGroupContainer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupPeer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupPeer<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupPeer {
+    client: crate::Client,
     params: crate::params::CreateGroupPeerParams,
     body: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupPeer<'c> {
+impl CreateGroupPeer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::CreateGroupPeerParams) -> Self {
         self.params = params;
@@ -371,8 +370,8 @@ impl<'c> CreateGroupPeer<'c> {
         crate::TypedResponse<crate::models::BaseNetworkPeeringConnectionSettings>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::BaseNetworkPeeringConnectionSettings,
@@ -385,7 +384,8 @@ impl<'c> CreateGroupPeer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/peers", crate ::path_segment(& crate
@@ -408,7 +408,7 @@ impl<'c> CreateGroupPeer<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupPeer",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/peers",
@@ -420,18 +420,19 @@ impl<'c> CreateGroupPeer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupContainer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupContainer<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupContainer {
+    client: crate::Client,
     params: crate::params::DeleteGroupContainerParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupContainer<'c> {
+impl DeleteGroupContainer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -461,8 +462,8 @@ impl<'c> DeleteGroupContainer<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -477,7 +478,8 @@ impl<'c> DeleteGroupContainer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/containers/{}", crate ::path_segment(& crate
@@ -488,7 +490,7 @@ impl<'c> DeleteGroupContainer<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupContainer",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
@@ -500,18 +502,19 @@ impl<'c> DeleteGroupContainer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupPeer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupPeer<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupPeer {
+    client: crate::Client,
     params: crate::params::DeleteGroupPeerParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupPeer<'c> {
+impl DeleteGroupPeer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::DeleteGroupPeerParams) -> Self {
         self.params = params;
@@ -538,8 +541,8 @@ impl<'c> DeleteGroupPeer<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::RequestAccepted>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::RequestAccepted, crate::Error> = {
             response.json()
@@ -551,7 +554,8 @@ impl<'c> DeleteGroupPeer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/peers/{}", crate ::path_segment(& crate
@@ -562,7 +566,7 @@ impl<'c> DeleteGroupPeer<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupPeer",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
@@ -574,19 +578,20 @@ impl<'c> DeleteGroupPeer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `disableGroupPrivateIpModePeering` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DisablePeering<'c> {
-    client: &'c crate::Client,
+pub struct DisablePeering {
+    client: crate::Client,
     params: crate::params::DisableGroupPrivateIpModePeeringParams,
     body: Option<crate::models::PrivateIpModeView>,
     options: crate::CallOptions,
 }
-impl<'c> DisablePeering<'c> {
+impl DisablePeering {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -616,8 +621,8 @@ impl<'c> DisablePeering<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PrivateIpModeView>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PrivateIpModeView, crate::Error> = {
             response.json()
@@ -629,7 +634,8 @@ impl<'c> DisablePeering<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateIpMode", crate ::path_segment(& crate
@@ -652,7 +658,7 @@ impl<'c> DisablePeering<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "disableGroupPrivateIpModePeering",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/privateIpMode",
@@ -664,18 +670,19 @@ impl<'c> DisablePeering<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupContainer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupContainer<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupContainer {
+    client: crate::Client,
     params: crate::params::GetGroupContainerParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupContainer<'c> {
+impl GetGroupContainer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -710,8 +717,8 @@ impl<'c> GetGroupContainer<'c> {
         crate::TypedResponse<crate::models::CloudProviderContainer>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderContainer, crate::Error> = {
             response.json()
@@ -723,7 +730,8 @@ impl<'c> GetGroupContainer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/containers/{}", crate ::path_segment(& crate
@@ -734,7 +742,7 @@ impl<'c> GetGroupContainer<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupContainer",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
@@ -746,18 +754,19 @@ impl<'c> GetGroupContainer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupPeer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupPeer<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupPeer {
+    client: crate::Client,
     params: crate::params::GetGroupPeerParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupPeer<'c> {
+impl GetGroupPeer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupPeerParams) -> Self {
         self.params = params;
@@ -789,8 +798,8 @@ impl<'c> GetGroupPeer<'c> {
         crate::TypedResponse<crate::models::BaseNetworkPeeringConnectionSettings>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::BaseNetworkPeeringConnectionSettings,
@@ -803,7 +812,8 @@ impl<'c> GetGroupPeer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/peers/{}", crate ::path_segment(& crate
@@ -814,7 +824,7 @@ impl<'c> GetGroupPeer<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupPeer",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
@@ -826,18 +836,19 @@ impl<'c> GetGroupPeer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupContainerAll` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupContainerAll<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupContainerAll {
+    client: crate::Client,
     params: crate::params::ListGroupContainerAllParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupContainerAll<'c> {
+impl ListGroupContainerAll {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -887,8 +898,8 @@ impl<'c> ListGroupContainerAll<'c> {
         crate::TypedResponse<crate::models::PaginatedCloudProviderContainerView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedCloudProviderContainerView,
@@ -905,7 +916,7 @@ impl<'c> ListGroupContainerAll<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::CloudProviderContainer> {
+    ) -> crate::pagination::Items<crate::models::CloudProviderContainer> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -914,7 +925,8 @@ impl<'c> ListGroupContainerAll<'c> {
     ) -> Result<Vec<crate::models::CloudProviderContainer>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/containers/all", crate ::path_segment(& crate
@@ -935,7 +947,7 @@ impl<'c> ListGroupContainerAll<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupContainerAll",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/containers/all",
@@ -947,10 +959,11 @@ impl<'c> ListGroupContainerAll<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupContainerAll<'_> {
+impl crate::pagination::Pageable for ListGroupContainerAll {
     type Page = crate::models::PaginatedCloudProviderContainerView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -962,7 +975,7 @@ impl crate::pagination::Pageable for ListGroupContainerAll<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -978,12 +991,12 @@ impl crate::pagination::Pageable for ListGroupContainerAll<'_> {
 /// A `listGroupContainers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupContainers<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupContainers {
+    client: crate::Client,
     params: crate::params::ListGroupContainersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupContainers<'c> {
+impl ListGroupContainers {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1033,8 +1046,8 @@ impl<'c> ListGroupContainers<'c> {
         crate::TypedResponse<crate::models::PaginatedCloudProviderContainerView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedCloudProviderContainerView,
@@ -1051,7 +1064,7 @@ impl<'c> ListGroupContainers<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::CloudProviderContainer> {
+    ) -> crate::pagination::Items<crate::models::CloudProviderContainer> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1060,7 +1073,8 @@ impl<'c> ListGroupContainers<'c> {
     ) -> Result<Vec<crate::models::CloudProviderContainer>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/containers", crate ::path_segment(& crate
@@ -1086,7 +1100,7 @@ impl<'c> ListGroupContainers<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupContainers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/containers",
@@ -1098,10 +1112,11 @@ impl<'c> ListGroupContainers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupContainers<'_> {
+impl crate::pagination::Pageable for ListGroupContainers {
     type Page = crate::models::PaginatedCloudProviderContainerView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1113,7 +1128,7 @@ impl crate::pagination::Pageable for ListGroupContainers<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1129,12 +1144,12 @@ impl crate::pagination::Pageable for ListGroupContainers<'_> {
 /// A `listGroupPeers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupPeers<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupPeers {
+    client: crate::Client,
     params: crate::params::ListGroupPeersParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupPeers<'c> {
+impl ListGroupPeers {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1186,8 +1201,8 @@ impl<'c> ListGroupPeers<'c> {
         crate::TypedResponse<crate::models::PaginatedContainerPeerView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedContainerPeerView, crate::Error> = {
             response.json()
@@ -1203,10 +1218,7 @@ impl<'c> ListGroupPeers<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<
-        'c,
-        crate::models::BaseNetworkPeeringConnectionSettings,
-    > {
+    ) -> crate::pagination::Items<crate::models::BaseNetworkPeeringConnectionSettings> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1215,7 +1227,8 @@ impl<'c> ListGroupPeers<'c> {
     ) -> Result<Vec<crate::models::BaseNetworkPeeringConnectionSettings>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/peers", crate ::path_segment(& crate
@@ -1241,7 +1254,7 @@ impl<'c> ListGroupPeers<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupPeers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/peers",
@@ -1253,10 +1266,11 @@ impl<'c> ListGroupPeers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupPeers<'_> {
+impl crate::pagination::Pageable for ListGroupPeers {
     type Page = crate::models::PaginatedContainerPeerView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1268,7 +1282,7 @@ impl crate::pagination::Pageable for ListGroupPeers<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1284,13 +1298,13 @@ impl crate::pagination::Pageable for ListGroupPeers<'_> {
 /// A `updateGroupContainer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupContainer<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupContainer {
+    client: crate::Client,
     params: crate::params::UpdateGroupContainerParams,
     body: Option<crate::models::CloudProviderContainer>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupContainer<'c> {
+impl UpdateGroupContainer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1325,8 +1339,8 @@ impl<'c> UpdateGroupContainer<'c> {
         crate::TypedResponse<crate::models::CloudProviderContainer>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CloudProviderContainer, crate::Error> = {
             response.json()
@@ -1338,7 +1352,8 @@ impl<'c> UpdateGroupContainer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/containers/{}", crate ::path_segment(& crate
@@ -1362,7 +1377,7 @@ impl<'c> UpdateGroupContainer<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupContainer",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
@@ -1374,19 +1389,20 @@ impl<'c> UpdateGroupContainer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupPeer` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupPeer<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupPeer {
+    client: crate::Client,
     params: crate::params::UpdateGroupPeerParams,
     body: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupPeer<'c> {
+impl UpdateGroupPeer {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::UpdateGroupPeerParams) -> Self {
         self.params = params;
@@ -1418,8 +1434,8 @@ impl<'c> UpdateGroupPeer<'c> {
         crate::TypedResponse<crate::models::BaseNetworkPeeringConnectionSettings>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::BaseNetworkPeeringConnectionSettings,
@@ -1432,7 +1448,8 @@ impl<'c> UpdateGroupPeer<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/peers/{}", crate ::path_segment(& crate
@@ -1456,7 +1473,7 @@ impl<'c> UpdateGroupPeer<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupPeer",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
@@ -1468,18 +1485,19 @@ impl<'c> UpdateGroupPeer<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `verifyGroupPrivateIpMode` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct VerifyPrivateIpMode<'c> {
-    client: &'c crate::Client,
+pub struct VerifyPrivateIpMode {
+    client: crate::Client,
     params: crate::params::VerifyGroupPrivateIpModeParams,
     options: crate::CallOptions,
 }
-impl<'c> VerifyPrivateIpMode<'c> {
+impl VerifyPrivateIpMode {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1509,8 +1527,8 @@ impl<'c> VerifyPrivateIpMode<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PrivateIpModeView>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PrivateIpModeView, crate::Error> = {
             response.json()
@@ -1522,7 +1540,8 @@ impl<'c> VerifyPrivateIpMode<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateIpMode", crate ::path_segment(& crate
@@ -1532,7 +1551,7 @@ impl<'c> VerifyPrivateIpMode<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "verifyGroupPrivateIpMode",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateIpMode",
@@ -1544,6 +1563,7 @@ impl<'c> VerifyPrivateIpMode<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

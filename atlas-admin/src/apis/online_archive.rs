@@ -21,9 +21,9 @@ impl<'c> OnlineArchive<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::BackupOnlineArchiveCreate,
-    ) -> CreateOnlineArchive<'c> {
+    ) -> CreateOnlineArchive {
         CreateOnlineArchive {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterOnlineArchiveParams::new(
                 group_id,
                 cluster_name,
@@ -42,9 +42,9 @@ impl<'c> OnlineArchive<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         archive_id: crate::models::ObjectId,
-    ) -> DeleteOnlineArchive<'c> {
+    ) -> DeleteOnlineArchive {
         DeleteOnlineArchive {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterOnlineArchiveParams::new(
                 group_id,
                 archive_id,
@@ -62,9 +62,9 @@ impl<'c> OnlineArchive<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DownloadQueryLogs<'c> {
+    ) -> DownloadQueryLogs {
         DownloadQueryLogs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DownloadGroupClusterOnlineArchiveQueryLogsParams::new(
                 group_id,
                 cluster_name,
@@ -82,9 +82,9 @@ impl<'c> OnlineArchive<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         archive_id: crate::models::ObjectId,
-    ) -> GetOnlineArchive<'c> {
+    ) -> GetOnlineArchive {
         GetOnlineArchive {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterOnlineArchiveParams::new(
                 group_id,
                 archive_id,
@@ -102,9 +102,9 @@ impl<'c> OnlineArchive<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListOnlineArchives<'c> {
+    ) -> ListOnlineArchives {
         ListOnlineArchives {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterOnlineArchivesParams::new(
                 group_id,
                 cluster_name,
@@ -123,9 +123,9 @@ impl<'c> OnlineArchive<'c> {
         cluster_name: crate::models::ResourceName,
         archive_id: crate::models::ObjectId,
         body: crate::models::BackupOnlineArchive,
-    ) -> UpdateOnlineArchive<'c> {
+    ) -> UpdateOnlineArchive {
         UpdateOnlineArchive {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterOnlineArchiveParams::new(
                 group_id,
                 archive_id,
@@ -139,13 +139,13 @@ impl<'c> OnlineArchive<'c> {
 /// A `createGroupClusterOnlineArchive` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOnlineArchive<'c> {
-    client: &'c crate::Client,
+pub struct CreateOnlineArchive {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterOnlineArchiveParams,
     body: Option<crate::models::BackupOnlineArchiveCreate>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOnlineArchive<'c> {
+impl CreateOnlineArchive {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -175,8 +175,8 @@ impl<'c> CreateOnlineArchive<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupOnlineArchive>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::BackupOnlineArchive, crate::Error> = {
             response.json()
@@ -188,7 +188,8 @@ impl<'c> CreateOnlineArchive<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives", crate ::path_segment(&
@@ -212,7 +213,7 @@ impl<'c> CreateOnlineArchive<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterOnlineArchive",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives",
@@ -224,18 +225,19 @@ impl<'c> CreateOnlineArchive<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterOnlineArchive` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOnlineArchive<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOnlineArchive {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterOnlineArchiveParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOnlineArchive<'c> {
+impl DeleteOnlineArchive {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -265,8 +267,8 @@ impl<'c> DeleteOnlineArchive<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -281,7 +283,8 @@ impl<'c> DeleteOnlineArchive<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives/{}", crate
@@ -294,7 +297,7 @@ impl<'c> DeleteOnlineArchive<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterOnlineArchive",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}",
@@ -306,18 +309,19 @@ impl<'c> DeleteOnlineArchive<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `downloadGroupClusterOnlineArchiveQueryLogs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DownloadQueryLogs<'c> {
-    client: &'c crate::Client,
+pub struct DownloadQueryLogs {
+    client: crate::Client,
     params: crate::params::DownloadGroupClusterOnlineArchiveQueryLogsParams,
     options: crate::CallOptions,
 }
-impl<'c> DownloadQueryLogs<'c> {
+impl DownloadQueryLogs {
     /// Date and time that specifies the starting point for the range of log messages to return. This resource expresses this value in the number of seconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
     pub fn start_date(mut self, value: i64) -> Self {
         self.params.start_date = Some(value);
@@ -362,8 +366,8 @@ impl<'c> DownloadQueryLogs<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -375,10 +379,11 @@ impl<'c> DownloadQueryLogs<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives/queryLogs.gz", crate
@@ -392,7 +397,7 @@ impl<'c> DownloadQueryLogs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "downloadGroupClusterOnlineArchiveQueryLogs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/queryLogs.gz",
@@ -404,18 +409,19 @@ impl<'c> DownloadQueryLogs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterOnlineArchive` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOnlineArchive<'c> {
-    client: &'c crate::Client,
+pub struct GetOnlineArchive {
+    client: crate::Client,
     params: crate::params::GetGroupClusterOnlineArchiveParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOnlineArchive<'c> {
+impl GetOnlineArchive {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -445,8 +451,8 @@ impl<'c> GetOnlineArchive<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupOnlineArchive>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::BackupOnlineArchive, crate::Error> = {
             response.json()
@@ -458,7 +464,8 @@ impl<'c> GetOnlineArchive<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives/{}", crate
@@ -471,7 +478,7 @@ impl<'c> GetOnlineArchive<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterOnlineArchive",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}",
@@ -483,18 +490,19 @@ impl<'c> GetOnlineArchive<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterOnlineArchives` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOnlineArchives<'c> {
-    client: &'c crate::Client,
+pub struct ListOnlineArchives {
+    client: crate::Client,
     params: crate::params::ListGroupClusterOnlineArchivesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOnlineArchives<'c> {
+impl ListOnlineArchives {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -544,8 +552,8 @@ impl<'c> ListOnlineArchives<'c> {
         crate::TypedResponse<crate::models::PaginatedOnlineArchiveView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedOnlineArchiveView, crate::Error> = {
             response.json()
@@ -559,9 +567,7 @@ impl<'c> ListOnlineArchives<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::BackupOnlineArchive> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::BackupOnlineArchive> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -570,7 +576,8 @@ impl<'c> ListOnlineArchives<'c> {
     ) -> Result<Vec<crate::models::BackupOnlineArchive>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives", crate ::path_segment(&
@@ -592,7 +599,7 @@ impl<'c> ListOnlineArchives<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterOnlineArchives",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives",
@@ -604,10 +611,11 @@ impl<'c> ListOnlineArchives<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOnlineArchives<'_> {
+impl crate::pagination::Pageable for ListOnlineArchives {
     type Page = crate::models::PaginatedOnlineArchiveView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -619,7 +627,7 @@ impl crate::pagination::Pageable for ListOnlineArchives<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -635,13 +643,13 @@ impl crate::pagination::Pageable for ListOnlineArchives<'_> {
 /// A `updateGroupClusterOnlineArchive` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOnlineArchive<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOnlineArchive {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterOnlineArchiveParams,
     body: Option<crate::models::BackupOnlineArchive>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOnlineArchive<'c> {
+impl UpdateOnlineArchive {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -671,8 +679,8 @@ impl<'c> UpdateOnlineArchive<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::BackupOnlineArchive>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::BackupOnlineArchive, crate::Error> = {
             response.json()
@@ -684,7 +692,8 @@ impl<'c> UpdateOnlineArchive<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/onlineArchives/{}", crate
@@ -710,7 +719,7 @@ impl<'c> UpdateOnlineArchive<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterOnlineArchive",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives/{archiveId}",
@@ -722,6 +731,7 @@ impl<'c> UpdateOnlineArchive<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -19,9 +19,9 @@ impl<'c> Organizations<'c> {
     pub fn create_org(
         &self,
         body: crate::models::CreateOrganizationRequest,
-    ) -> CreateOrg<'c> {
+    ) -> CreateOrg {
         CreateOrg {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::CreateOrgParams as Default>::default(),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -39,9 +39,9 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrganizationInvitationRequest,
-    ) -> CreateOrgInvite<'c> {
+    ) -> CreateOrgInvite {
         CreateOrgInvite {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgInviteParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -55,9 +55,9 @@ impl<'c> Organizations<'c> {
     /// - All projects in the organization must be removed before you can remove the organization.
     ///
     /// `DELETE /api/atlas/v2/orgs/{orgId}` (`deleteOrg`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/deleteOrg).
-    pub fn delete_org(&self, org_id: crate::models::ObjectId) -> DeleteOrg<'c> {
+    pub fn delete_org(&self, org_id: crate::models::ObjectId) -> DeleteOrg {
         DeleteOrg {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -74,9 +74,9 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invitation_id: String,
-    ) -> DeleteOrgInvite<'c> {
+    ) -> DeleteOrgInvite {
         DeleteOrgInvite {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgInviteParams::new(org_id, invitation_id),
             options: crate::CallOptions::default(),
         }
@@ -86,9 +86,9 @@ impl<'c> Organizations<'c> {
     /// Returns one organization to which the requesting Service Account or API Key has access.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}` (`getOrg`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrg).
-    pub fn get_org(&self, org_id: crate::models::ObjectId) -> GetOrg<'c> {
+    pub fn get_org(&self, org_id: crate::models::ObjectId) -> GetOrg {
         GetOrg {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -101,9 +101,9 @@ impl<'c> Organizations<'c> {
     pub fn get_org_delegation_settings(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgDelegationSettings<'c> {
+    ) -> GetOrgDelegationSettings {
         GetOrgDelegationSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgDelegationSettingsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -118,9 +118,9 @@ impl<'c> Organizations<'c> {
     /// - Create different alert settings.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/groups` (`getOrgGroups`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgGroups).
-    pub fn get_org_groups(&self, org_id: crate::models::ObjectId) -> GetOrgGroups<'c> {
+    pub fn get_org_groups(&self, org_id: crate::models::ObjectId) -> GetOrgGroups {
         GetOrgGroups {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgGroupsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -137,9 +137,9 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
-    ) -> GetOrgInvite<'c> {
+    ) -> GetOrgInvite {
         GetOrgInvite {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgInviteParams::new(org_id, invitation_id),
             options: crate::CallOptions::default(),
         }
@@ -153,9 +153,9 @@ impl<'c> Organizations<'c> {
     pub fn get_org_maintenance_settings(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgMaintenanceSettings<'c> {
+    ) -> GetOrgMaintenanceSettings {
         GetOrgMaintenanceSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgMaintenanceSettingsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -165,12 +165,9 @@ impl<'c> Organizations<'c> {
     /// Returns details about the specified organization's settings.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/settings` (`getOrgSettings`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgSettings).
-    pub fn get_org_settings(
-        &self,
-        org_id: crate::models::ObjectId,
-    ) -> GetOrgSettings<'c> {
+    pub fn get_org_settings(&self, org_id: crate::models::ObjectId) -> GetOrgSettings {
         GetOrgSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgSettingsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -183,12 +180,9 @@ impl<'c> Organizations<'c> {
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/invites` (`listOrgInvites`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrgInvites).
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn list_org_invites(
-        &self,
-        org_id: crate::models::ObjectId,
-    ) -> ListOrgInvites<'c> {
+    pub fn list_org_invites(&self, org_id: crate::models::ObjectId) -> ListOrgInvites {
         ListOrgInvites {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgInvitesParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -198,9 +192,9 @@ impl<'c> Organizations<'c> {
     /// Returns all organizations to which the requesting Service Account or API Key has access.
     ///
     /// `GET /api/atlas/v2/orgs` (`listOrgs`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrgs).
-    pub fn list_orgs(&self) -> ListOrgs<'c> {
+    pub fn list_orgs(&self) -> ListOrgs {
         ListOrgs {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListOrgsParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -214,9 +208,9 @@ impl<'c> Organizations<'c> {
     pub fn reset_org_maintenance_settings(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ResetOrgMaintenanceSettings<'c> {
+    ) -> ResetOrgMaintenanceSettings {
         ResetOrgMaintenanceSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ResetOrgMaintenanceSettingsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -230,9 +224,9 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::AtlasOrganization,
-    ) -> UpdateOrg<'c> {
+    ) -> UpdateOrg {
         UpdateOrg {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -247,9 +241,9 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrgDelegationSettingsUpdateRequest,
-    ) -> UpdateOrgDelegationSettings<'c> {
+    ) -> UpdateOrgDelegationSettings {
         UpdateOrgDelegationSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgDelegationSettingsParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -268,9 +262,9 @@ impl<'c> Organizations<'c> {
         org_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
         body: crate::models::OrganizationInvitationUpdateRequest,
-    ) -> UpdateOrgInviteById<'c> {
+    ) -> UpdateOrgInviteById {
         UpdateOrgInviteById {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgInviteByIdParams::new(org_id, invitation_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -288,9 +282,9 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrganizationInvitationRequest,
-    ) -> UpdateOrgInvites<'c> {
+    ) -> UpdateOrgInvites {
         UpdateOrgInvites {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgInvitesParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -306,9 +300,9 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrganizationMaintenanceSettingsUpdateRequest,
-    ) -> UpdateOrgMaintenanceSettings<'c> {
+    ) -> UpdateOrgMaintenanceSettings {
         UpdateOrgMaintenanceSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgMaintenanceSettingsParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -323,9 +317,9 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrganizationSettings,
-    ) -> UpdateOrgSettings<'c> {
+    ) -> UpdateOrgSettings {
         UpdateOrgSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgSettingsParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -342,9 +336,9 @@ impl<'c> Organizations<'c> {
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::UpdateOrgRolesForUser,
-    ) -> UpdateOrgUserRoles<'c> {
+    ) -> UpdateOrgUserRoles {
         UpdateOrgUserRoles {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgUserRolesParams::new(org_id, user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -354,13 +348,13 @@ impl<'c> Organizations<'c> {
 /// A `createOrg` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrg<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrg {
+    client: crate::Client,
     params: crate::params::CreateOrgParams,
     body: Option<crate::models::CreateOrganizationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrg<'c> {
+impl CreateOrg {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::CreateOrgParams) -> Self {
         self.params = params;
@@ -392,8 +386,8 @@ impl<'c> CreateOrg<'c> {
         crate::TypedResponse<crate::models::CreateOrganizationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::CreateOrganizationResponse, crate::Error> = {
             response.json()
@@ -405,7 +399,8 @@ impl<'c> CreateOrg<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2/orgs");
         let query = Vec::new();
@@ -425,7 +420,7 @@ impl<'c> CreateOrg<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrg",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs",
@@ -437,19 +432,20 @@ impl<'c> CreateOrg<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgInvite` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgInvite<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgInvite {
+    client: crate::Client,
     params: crate::params::CreateOrgInviteParams,
     body: Option<crate::models::OrganizationInvitationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgInvite<'c> {
+impl CreateOrgInvite {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::CreateOrgInviteParams) -> Self {
         self.params = params;
@@ -481,8 +477,8 @@ impl<'c> CreateOrgInvite<'c> {
         crate::TypedResponse<crate::models::OrganizationInvitation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
             response.json()
@@ -494,7 +490,8 @@ impl<'c> CreateOrgInvite<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
@@ -517,7 +514,7 @@ impl<'c> CreateOrgInvite<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgInvite",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/invites",
@@ -529,18 +526,19 @@ impl<'c> CreateOrgInvite<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrg` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrg<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrg {
+    client: crate::Client,
     params: crate::params::DeleteOrgParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrg<'c> {
+impl DeleteOrg {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::DeleteOrgParams) -> Self {
         self.params = params;
@@ -567,8 +565,8 @@ impl<'c> DeleteOrg<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -583,7 +581,8 @@ impl<'c> DeleteOrg<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
@@ -593,7 +592,7 @@ impl<'c> DeleteOrg<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrg",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}",
@@ -605,18 +604,19 @@ impl<'c> DeleteOrg<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgInvite` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgInvite<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgInvite {
+    client: crate::Client,
     params: crate::params::DeleteOrgInviteParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgInvite<'c> {
+impl DeleteOrgInvite {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::DeleteOrgInviteParams) -> Self {
         self.params = params;
@@ -643,8 +643,8 @@ impl<'c> DeleteOrgInvite<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -659,7 +659,8 @@ impl<'c> DeleteOrgInvite<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
@@ -670,7 +671,7 @@ impl<'c> DeleteOrgInvite<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgInvite",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
@@ -682,18 +683,19 @@ impl<'c> DeleteOrgInvite<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrg` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrg<'c> {
-    client: &'c crate::Client,
+pub struct GetOrg {
+    client: crate::Client,
     params: crate::params::GetOrgParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrg<'c> {
+impl GetOrg {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgParams) -> Self {
         self.params = params;
@@ -720,8 +722,8 @@ impl<'c> GetOrg<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::AtlasOrganization>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AtlasOrganization, crate::Error> = {
             response.json()
@@ -733,7 +735,8 @@ impl<'c> GetOrg<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
@@ -743,7 +746,7 @@ impl<'c> GetOrg<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrg",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}",
@@ -755,18 +758,19 @@ impl<'c> GetOrg<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgDelegationSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgDelegationSettings<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgDelegationSettings {
+    client: crate::Client,
     params: crate::params::GetOrgDelegationSettingsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgDelegationSettings<'c> {
+impl GetOrgDelegationSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -801,8 +805,8 @@ impl<'c> GetOrgDelegationSettings<'c> {
         crate::TypedResponse<crate::models::OrgDelegationSettingsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgDelegationSettingsResponse, crate::Error> = {
             response.json()
@@ -814,7 +818,8 @@ impl<'c> GetOrgDelegationSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/delegationSettings", crate ::path_segment(& crate
@@ -824,7 +829,7 @@ impl<'c> GetOrgDelegationSettings<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgDelegationSettings",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/delegationSettings",
@@ -836,18 +841,19 @@ impl<'c> GetOrgDelegationSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgGroups` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgGroups<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgGroups {
+    client: crate::Client,
     params: crate::params::GetOrgGroupsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgGroups<'c> {
+impl GetOrgGroups {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -899,8 +905,8 @@ impl<'c> GetOrgGroups<'c> {
         crate::TypedResponse<crate::models::PaginatedAtlasGroupView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAtlasGroupView, crate::Error> = {
             response.json()
@@ -914,14 +920,15 @@ impl<'c> GetOrgGroups<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::Group> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::Group> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
     pub async fn collect_all(self) -> Result<Vec<crate::models::Group>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/groups", crate ::path_segment(& crate
@@ -943,7 +950,7 @@ impl<'c> GetOrgGroups<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgGroups",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/groups",
@@ -955,10 +962,11 @@ impl<'c> GetOrgGroups<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for GetOrgGroups<'_> {
+impl crate::pagination::Pageable for GetOrgGroups {
     type Page = crate::models::PaginatedAtlasGroupView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -970,7 +978,7 @@ impl crate::pagination::Pageable for GetOrgGroups<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -986,12 +994,12 @@ impl crate::pagination::Pageable for GetOrgGroups<'_> {
 /// A `getOrgInvite` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgInvite<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgInvite {
+    client: crate::Client,
     params: crate::params::GetOrgInviteParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgInvite<'c> {
+impl GetOrgInvite {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgInviteParams) -> Self {
         self.params = params;
@@ -1023,8 +1031,8 @@ impl<'c> GetOrgInvite<'c> {
         crate::TypedResponse<crate::models::OrganizationInvitation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
             response.json()
@@ -1036,7 +1044,8 @@ impl<'c> GetOrgInvite<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
@@ -1047,7 +1056,7 @@ impl<'c> GetOrgInvite<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgInvite",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
@@ -1059,20 +1068,21 @@ impl<'c> GetOrgInvite<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgMaintenanceSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GetOrgMaintenanceSettings<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgMaintenanceSettings {
+    client: crate::Client,
     params: crate::params::GetOrgMaintenanceSettingsParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GetOrgMaintenanceSettings<'c> {
+impl GetOrgMaintenanceSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1107,8 +1117,8 @@ impl<'c> GetOrgMaintenanceSettings<'c> {
         crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::OrganizationMaintenanceSettingsResponse,
@@ -1121,7 +1131,8 @@ impl<'c> GetOrgMaintenanceSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/maintenanceSettings", crate ::path_segment(& crate
@@ -1131,7 +1142,7 @@ impl<'c> GetOrgMaintenanceSettings<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgMaintenanceSettings",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings",
@@ -1143,18 +1154,19 @@ impl<'c> GetOrgMaintenanceSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgSettings<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgSettings {
+    client: crate::Client,
     params: crate::params::GetOrgSettingsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgSettings<'c> {
+impl GetOrgSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgSettingsParams) -> Self {
         self.params = params;
@@ -1186,8 +1198,8 @@ impl<'c> GetOrgSettings<'c> {
         crate::TypedResponse<crate::models::OrganizationSettings>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrganizationSettings, crate::Error> = {
             response.json()
@@ -1199,7 +1211,8 @@ impl<'c> GetOrgSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/settings", crate ::path_segment(& crate
@@ -1209,7 +1222,7 @@ impl<'c> GetOrgSettings<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgSettings",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/settings",
@@ -1221,18 +1234,19 @@ impl<'c> GetOrgSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listOrgInvites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgInvites<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgInvites {
+    client: crate::Client,
     params: crate::params::ListOrgInvitesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgInvites<'c> {
+impl ListOrgInvites {
     /// Email address of the user account invited to this organization. If you exclude this parameter, this resource returns all pending invitations.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
@@ -1269,8 +1283,8 @@ impl<'c> ListOrgInvites<'c> {
         crate::TypedResponse<Vec<crate::models::OrganizationInvitation>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::OrganizationInvitation>, crate::Error> = {
             response.json()
@@ -1282,7 +1296,8 @@ impl<'c> ListOrgInvites<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
@@ -1293,7 +1308,7 @@ impl<'c> ListOrgInvites<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgInvites",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/invites",
@@ -1305,18 +1320,19 @@ impl<'c> ListOrgInvites<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listOrgs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgs<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgs {
+    client: crate::Client,
     params: crate::params::ListOrgsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgs<'c> {
+impl ListOrgs {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1368,8 +1384,8 @@ impl<'c> ListOrgs<'c> {
         crate::TypedResponse<crate::models::PaginatedOrganizationView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedOrganizationView, crate::Error> = {
             response.json()
@@ -1383,9 +1399,7 @@ impl<'c> ListOrgs<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::AtlasOrganization> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::AtlasOrganization> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1394,7 +1408,8 @@ impl<'c> ListOrgs<'c> {
     ) -> Result<Vec<crate::models::AtlasOrganization>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/orgs");
         let mut query = Vec::new();
@@ -1413,7 +1428,7 @@ impl<'c> ListOrgs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs",
@@ -1425,10 +1440,11 @@ impl<'c> ListOrgs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgs<'_> {
+impl crate::pagination::Pageable for ListOrgs {
     type Page = crate::models::PaginatedOrganizationView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1440,7 +1456,7 @@ impl crate::pagination::Pageable for ListOrgs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1457,13 +1473,13 @@ impl crate::pagination::Pageable for ListOrgs<'_> {
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct ResetOrgMaintenanceSettings<'c> {
-    client: &'c crate::Client,
+pub struct ResetOrgMaintenanceSettings {
+    client: crate::Client,
     params: crate::params::ResetOrgMaintenanceSettingsParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> ResetOrgMaintenanceSettings<'c> {
+impl ResetOrgMaintenanceSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1498,8 +1514,8 @@ impl<'c> ResetOrgMaintenanceSettings<'c> {
         crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::OrganizationMaintenanceSettingsResponse,
@@ -1512,7 +1528,8 @@ impl<'c> ResetOrgMaintenanceSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/maintenanceSettings:reset", crate ::path_segment(&
@@ -1522,7 +1539,7 @@ impl<'c> ResetOrgMaintenanceSettings<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "resetOrgMaintenanceSettings",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings:reset",
@@ -1534,19 +1551,20 @@ impl<'c> ResetOrgMaintenanceSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrg` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrg<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrg {
+    client: crate::Client,
     params: crate::params::UpdateOrgParams,
     body: Option<crate::models::AtlasOrganization>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrg<'c> {
+impl UpdateOrg {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::UpdateOrgParams) -> Self {
         self.params = params;
@@ -1573,8 +1591,8 @@ impl<'c> UpdateOrg<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::AtlasOrganization>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AtlasOrganization, crate::Error> = {
             response.json()
@@ -1586,7 +1604,8 @@ impl<'c> UpdateOrg<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
@@ -1609,7 +1628,7 @@ impl<'c> UpdateOrg<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrg",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}",
@@ -1621,19 +1640,20 @@ impl<'c> UpdateOrg<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgDelegationSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgDelegationSettings<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgDelegationSettings {
+    client: crate::Client,
     params: crate::params::UpdateOrgDelegationSettingsParams,
     body: Option<crate::models::OrgDelegationSettingsUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgDelegationSettings<'c> {
+impl UpdateOrgDelegationSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1668,8 +1688,8 @@ impl<'c> UpdateOrgDelegationSettings<'c> {
         crate::TypedResponse<crate::models::OrgDelegationSettingsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgDelegationSettingsResponse, crate::Error> = {
             response.json()
@@ -1681,7 +1701,8 @@ impl<'c> UpdateOrgDelegationSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/delegationSettings", crate ::path_segment(& crate
@@ -1704,7 +1725,7 @@ impl<'c> UpdateOrgDelegationSettings<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgDelegationSettings",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/delegationSettings",
@@ -1716,19 +1737,20 @@ impl<'c> UpdateOrgDelegationSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgInviteById` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgInviteById<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgInviteById {
+    client: crate::Client,
     params: crate::params::UpdateOrgInviteByIdParams,
     body: Option<crate::models::OrganizationInvitationUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgInviteById<'c> {
+impl UpdateOrgInviteById {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1763,8 +1785,8 @@ impl<'c> UpdateOrgInviteById<'c> {
         crate::TypedResponse<crate::models::OrganizationInvitation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
             response.json()
@@ -1776,7 +1798,8 @@ impl<'c> UpdateOrgInviteById<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
@@ -1800,7 +1823,7 @@ impl<'c> UpdateOrgInviteById<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgInviteById",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
@@ -1812,19 +1835,20 @@ impl<'c> UpdateOrgInviteById<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgInvites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgInvites<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgInvites {
+    client: crate::Client,
     params: crate::params::UpdateOrgInvitesParams,
     body: Option<crate::models::OrganizationInvitationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgInvites<'c> {
+impl UpdateOrgInvites {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::UpdateOrgInvitesParams) -> Self {
         self.params = params;
@@ -1856,8 +1880,8 @@ impl<'c> UpdateOrgInvites<'c> {
         crate::TypedResponse<crate::models::OrganizationInvitation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
             response.json()
@@ -1869,7 +1893,8 @@ impl<'c> UpdateOrgInvites<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
@@ -1892,7 +1917,7 @@ impl<'c> UpdateOrgInvites<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgInvites",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/invites",
@@ -1904,21 +1929,22 @@ impl<'c> UpdateOrgInvites<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgMaintenanceSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct UpdateOrgMaintenanceSettings<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgMaintenanceSettings {
+    client: crate::Client,
     params: crate::params::UpdateOrgMaintenanceSettingsParams,
     body: Option<crate::models::OrganizationMaintenanceSettingsUpdateRequest>,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> UpdateOrgMaintenanceSettings<'c> {
+impl UpdateOrgMaintenanceSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1953,8 +1979,8 @@ impl<'c> UpdateOrgMaintenanceSettings<'c> {
         crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::OrganizationMaintenanceSettingsResponse,
@@ -1967,7 +1993,8 @@ impl<'c> UpdateOrgMaintenanceSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/maintenanceSettings", crate ::path_segment(& crate
@@ -1990,7 +2017,7 @@ impl<'c> UpdateOrgMaintenanceSettings<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgMaintenanceSettings",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings",
@@ -2002,19 +2029,20 @@ impl<'c> UpdateOrgMaintenanceSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgSettings<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgSettings {
+    client: crate::Client,
     params: crate::params::UpdateOrgSettingsParams,
     body: Option<crate::models::OrganizationSettings>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgSettings<'c> {
+impl UpdateOrgSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2049,8 +2077,8 @@ impl<'c> UpdateOrgSettings<'c> {
         crate::TypedResponse<crate::models::OrganizationSettings>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrganizationSettings, crate::Error> = {
             response.json()
@@ -2062,7 +2090,8 @@ impl<'c> UpdateOrgSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/settings", crate ::path_segment(& crate
@@ -2085,7 +2114,7 @@ impl<'c> UpdateOrgSettings<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgSettings",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/settings",
@@ -2097,19 +2126,20 @@ impl<'c> UpdateOrgSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgUserRoles` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgUserRoles<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgUserRoles {
+    client: crate::Client,
     params: crate::params::UpdateOrgUserRolesParams,
     body: Option<crate::models::UpdateOrgRolesForUser>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgUserRoles<'c> {
+impl UpdateOrgUserRoles {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2144,8 +2174,8 @@ impl<'c> UpdateOrgUserRoles<'c> {
         crate::TypedResponse<crate::models::UpdateOrgRolesForUser>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UpdateOrgRolesForUser, crate::Error> = {
             response.json()
@@ -2157,7 +2187,8 @@ impl<'c> UpdateOrgUserRoles<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/users/{}/roles", crate ::path_segment(& crate
@@ -2181,7 +2212,7 @@ impl<'c> UpdateOrgUserRoles<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgUserRoles",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles",
@@ -2193,6 +2224,7 @@ impl<'c> UpdateOrgUserRoles<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

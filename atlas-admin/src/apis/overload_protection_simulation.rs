@@ -23,9 +23,9 @@ impl<'c> OverloadProtectionSimulation<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::OverloadProtectionSimulationRequest,
-    ) -> CreateClusterOverloadSimulation<'c> {
+    ) -> CreateClusterOverloadSimulation {
         CreateClusterOverloadSimulation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterOverloadSimulationParams::new(
                 group_id,
                 cluster_name,
@@ -45,9 +45,9 @@ impl<'c> OverloadProtectionSimulation<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         simulation_id: String,
-    ) -> DeleteClusterOverloadSimulation<'c> {
+    ) -> DeleteClusterOverloadSimulation {
         DeleteClusterOverloadSimulation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupClusterOverloadSimulationParams::new(
                 group_id,
                 cluster_name,
@@ -67,9 +67,9 @@ impl<'c> OverloadProtectionSimulation<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         simulation_id: String,
-    ) -> GetClusterOverloadSimulation<'c> {
+    ) -> GetClusterOverloadSimulation {
         GetClusterOverloadSimulation {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterOverloadSimulationParams::new(
                 group_id,
                 cluster_name,
@@ -88,9 +88,9 @@ impl<'c> OverloadProtectionSimulation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterOverloadSimulations<'c> {
+    ) -> ListClusterOverloadSimulations {
         ListClusterOverloadSimulations {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterOverloadSimulationsParams::new(
                 group_id,
                 cluster_name,
@@ -103,14 +103,14 @@ impl<'c> OverloadProtectionSimulation<'c> {
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct CreateClusterOverloadSimulation<'c> {
-    client: &'c crate::Client,
+pub struct CreateClusterOverloadSimulation {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterOverloadSimulationParams,
     body: Option<crate::models::OverloadProtectionSimulationRequest>,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> CreateClusterOverloadSimulation<'c> {
+impl CreateClusterOverloadSimulation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -145,8 +145,8 @@ impl<'c> CreateClusterOverloadSimulation<'c> {
         crate::TypedResponse<crate::models::OverloadProtectionSimulationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::OverloadProtectionSimulationResponse,
@@ -159,7 +159,8 @@ impl<'c> CreateClusterOverloadSimulation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations", crate
@@ -183,7 +184,7 @@ impl<'c> CreateClusterOverloadSimulation<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterOverloadSimulation",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations",
@@ -195,20 +196,21 @@ impl<'c> CreateClusterOverloadSimulation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupClusterOverloadSimulation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct DeleteClusterOverloadSimulation<'c> {
-    client: &'c crate::Client,
+pub struct DeleteClusterOverloadSimulation {
+    client: crate::Client,
     params: crate::params::DeleteGroupClusterOverloadSimulationParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> DeleteClusterOverloadSimulation<'c> {
+impl DeleteClusterOverloadSimulation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -238,8 +240,8 @@ impl<'c> DeleteClusterOverloadSimulation<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -254,7 +256,8 @@ impl<'c> DeleteClusterOverloadSimulation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations/{}", crate
@@ -267,7 +270,7 @@ impl<'c> DeleteClusterOverloadSimulation<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupClusterOverloadSimulation",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
@@ -279,20 +282,21 @@ impl<'c> DeleteClusterOverloadSimulation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterOverloadSimulation` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GetClusterOverloadSimulation<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterOverloadSimulation {
+    client: crate::Client,
     params: crate::params::GetGroupClusterOverloadSimulationParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GetClusterOverloadSimulation<'c> {
+impl GetClusterOverloadSimulation {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -327,8 +331,8 @@ impl<'c> GetClusterOverloadSimulation<'c> {
         crate::TypedResponse<crate::models::OverloadProtectionSimulationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::OverloadProtectionSimulationResponse,
@@ -341,7 +345,8 @@ impl<'c> GetClusterOverloadSimulation<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations/{}", crate
@@ -354,7 +359,7 @@ impl<'c> GetClusterOverloadSimulation<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterOverloadSimulation",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
@@ -366,20 +371,21 @@ impl<'c> GetClusterOverloadSimulation<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterOverloadSimulations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct ListClusterOverloadSimulations<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterOverloadSimulations {
+    client: crate::Client,
     params: crate::params::ListGroupClusterOverloadSimulationsParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> ListClusterOverloadSimulations<'c> {
+impl ListClusterOverloadSimulations {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -429,8 +435,8 @@ impl<'c> ListClusterOverloadSimulations<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedOverloadProtectionSimulationResponse,
@@ -447,10 +453,7 @@ impl<'c> ListClusterOverloadSimulations<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<
-        'c,
-        crate::models::OverloadProtectionSimulationResponse,
-    > {
+    ) -> crate::pagination::Items<crate::models::OverloadProtectionSimulationResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -459,7 +462,8 @@ impl<'c> ListClusterOverloadSimulations<'c> {
     ) -> Result<Vec<crate::models::OverloadProtectionSimulationResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations", crate
@@ -476,7 +480,7 @@ impl<'c> ListClusterOverloadSimulations<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterOverloadSimulations",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations",
@@ -488,11 +492,12 @@ impl<'c> ListClusterOverloadSimulations<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListClusterOverloadSimulations<'_> {
+impl crate::pagination::Pageable for ListClusterOverloadSimulations {
     type Page = crate::models::PaginatedOverloadProtectionSimulationResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -504,7 +509,7 @@ impl crate::pagination::Pageable for ListClusterOverloadSimulations<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

@@ -19,9 +19,9 @@ impl<'c> PerformanceAdvisor<'c> {
     pub fn disable_managed_slow_ms(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DisableManagedSlowMs<'c> {
+    ) -> DisableManagedSlowMs {
         DisableManagedSlowMs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DisableGroupManagedSlowMsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -34,9 +34,9 @@ impl<'c> PerformanceAdvisor<'c> {
     pub fn enable_managed_slow_ms(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> EnableManagedSlowMs<'c> {
+    ) -> EnableManagedSlowMs {
         EnableManagedSlowMs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::EnableGroupManagedSlowMsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -49,9 +49,9 @@ impl<'c> PerformanceAdvisor<'c> {
     pub fn get_managed_slow_ms(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetManagedSlowMs<'c> {
+    ) -> GetManagedSlowMs {
         GetManagedSlowMs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupManagedSlowMsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -66,9 +66,9 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetServerlessAutoIndexing<'c> {
+    ) -> GetServerlessAutoIndexing {
         GetServerlessAutoIndexing {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams::new(
                 group_id,
                 cluster_name,
@@ -85,9 +85,9 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListDropIndexSuggestions<'c> {
+    ) -> ListDropIndexSuggestions {
         ListDropIndexSuggestions {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams::new(
                 group_id,
                 cluster_name,
@@ -104,9 +104,9 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListSchemaAdvice<'c> {
+    ) -> ListSchemaAdvice {
         ListSchemaAdvice {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams::new(
                 group_id,
                 cluster_name,
@@ -123,9 +123,9 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterSuggestedIndexes<'c> {
+    ) -> ListClusterSuggestedIndexes {
         ListClusterSuggestedIndexes {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams::new(
                 group_id,
                 cluster_name,
@@ -142,9 +142,9 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListPerformanceAdvisorNamespaces<'c> {
+    ) -> ListPerformanceAdvisorNamespaces {
         ListPerformanceAdvisorNamespaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams::new(
                 group_id,
                 process_id,
@@ -161,9 +161,9 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListSlowQueryLogs<'c> {
+    ) -> ListSlowQueryLogs {
         ListSlowQueryLogs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams::new(
                 group_id,
                 process_id,
@@ -180,9 +180,9 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListSuggestedIndexes<'c> {
+    ) -> ListSuggestedIndexes {
         ListSuggestedIndexes {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams::new(
                 group_id,
                 process_id,
@@ -201,9 +201,9 @@ impl<'c> PerformanceAdvisor<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         enable: bool,
-    ) -> SetServerlessAutoIndexing<'c> {
+    ) -> SetServerlessAutoIndexing {
         SetServerlessAutoIndexing {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams::new(
                 group_id,
                 cluster_name,
@@ -216,12 +216,12 @@ impl<'c> PerformanceAdvisor<'c> {
 /// A `disableGroupManagedSlowMs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DisableManagedSlowMs<'c> {
-    client: &'c crate::Client,
+pub struct DisableManagedSlowMs {
+    client: crate::Client,
     params: crate::params::DisableGroupManagedSlowMsParams,
     options: crate::CallOptions,
 }
-impl<'c> DisableManagedSlowMs<'c> {
+impl DisableManagedSlowMs {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -251,8 +251,8 @@ impl<'c> DisableManagedSlowMs<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -267,7 +267,8 @@ impl<'c> DisableManagedSlowMs<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/managedSlowMs/disable", crate ::path_segment(& crate
@@ -277,7 +278,7 @@ impl<'c> DisableManagedSlowMs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "disableGroupManagedSlowMs",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs/disable",
@@ -289,18 +290,19 @@ impl<'c> DisableManagedSlowMs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `enableGroupManagedSlowMs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct EnableManagedSlowMs<'c> {
-    client: &'c crate::Client,
+pub struct EnableManagedSlowMs {
+    client: crate::Client,
     params: crate::params::EnableGroupManagedSlowMsParams,
     options: crate::CallOptions,
 }
-impl<'c> EnableManagedSlowMs<'c> {
+impl EnableManagedSlowMs {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -330,8 +332,8 @@ impl<'c> EnableManagedSlowMs<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -346,7 +348,8 @@ impl<'c> EnableManagedSlowMs<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/managedSlowMs/enable", crate ::path_segment(& crate
@@ -356,7 +359,7 @@ impl<'c> EnableManagedSlowMs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "enableGroupManagedSlowMs",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs/enable",
@@ -368,18 +371,19 @@ impl<'c> EnableManagedSlowMs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupManagedSlowMs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetManagedSlowMs<'c> {
-    client: &'c crate::Client,
+pub struct GetManagedSlowMs {
+    client: crate::Client,
     params: crate::params::GetGroupManagedSlowMsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetManagedSlowMs<'c> {
+impl GetManagedSlowMs {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -409,8 +413,8 @@ impl<'c> GetManagedSlowMs<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<bool>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<bool, crate::Error> = { response.json() };
         let value = value?;
@@ -420,7 +424,8 @@ impl<'c> GetManagedSlowMs<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/managedSlowMs", crate ::path_segment(& crate
@@ -430,7 +435,7 @@ impl<'c> GetManagedSlowMs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupManagedSlowMs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs",
@@ -442,18 +447,19 @@ impl<'c> GetManagedSlowMs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupServerlessPerformanceAdvisorAutoIndexing` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetServerlessAutoIndexing<'c> {
-    client: &'c crate::Client,
+pub struct GetServerlessAutoIndexing {
+    client: crate::Client,
     params: crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams,
     options: crate::CallOptions,
 }
-impl<'c> GetServerlessAutoIndexing<'c> {
+impl GetServerlessAutoIndexing {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -483,8 +489,8 @@ impl<'c> GetServerlessAutoIndexing<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<bool>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<bool, crate::Error> = { response.json() };
         let value = value?;
@@ -494,7 +500,8 @@ impl<'c> GetServerlessAutoIndexing<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/performanceAdvisor/autoIndexing",
@@ -506,7 +513,7 @@ impl<'c> GetServerlessAutoIndexing<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupServerlessPerformanceAdvisorAutoIndexing",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing",
@@ -518,18 +525,19 @@ impl<'c> GetServerlessAutoIndexing<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterPerformanceAdvisorDropIndexSuggestions` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListDropIndexSuggestions<'c> {
-    client: &'c crate::Client,
+pub struct ListDropIndexSuggestions {
+    client: crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListDropIndexSuggestions<'c> {
+impl ListDropIndexSuggestions {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -564,8 +572,8 @@ impl<'c> ListDropIndexSuggestions<'c> {
         crate::TypedResponse<crate::models::EnvelopedDropIndexSuggestionsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::EnvelopedDropIndexSuggestionsResponse,
@@ -578,7 +586,8 @@ impl<'c> ListDropIndexSuggestions<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/dropIndexSuggestions",
@@ -590,7 +599,7 @@ impl<'c> ListDropIndexSuggestions<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterPerformanceAdvisorDropIndexSuggestions",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/dropIndexSuggestions",
@@ -602,18 +611,19 @@ impl<'c> ListDropIndexSuggestions<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterPerformanceAdvisorSchemaAdvice` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListSchemaAdvice<'c> {
-    client: &'c crate::Client,
+pub struct ListSchemaAdvice {
+    client: crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams,
     options: crate::CallOptions,
 }
-impl<'c> ListSchemaAdvice<'c> {
+impl ListSchemaAdvice {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -648,8 +658,8 @@ impl<'c> ListSchemaAdvice<'c> {
         crate::TypedResponse<crate::models::EnvelopedSchemaAdvisorResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EnvelopedSchemaAdvisorResponse, crate::Error> = {
             response.json()
@@ -661,7 +671,8 @@ impl<'c> ListSchemaAdvice<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/schemaAdvice", crate
@@ -672,7 +683,7 @@ impl<'c> ListSchemaAdvice<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterPerformanceAdvisorSchemaAdvice",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice",
@@ -684,18 +695,19 @@ impl<'c> ListSchemaAdvice<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterPerformanceAdvisorSuggestedIndexes` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterSuggestedIndexes<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterSuggestedIndexes {
+    client: crate::Client,
     params: crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterSuggestedIndexes<'c> {
+impl ListClusterSuggestedIndexes {
     /// Process IDs from which to retrieve suggested indexes. A `processId` is a combination of host and port that serves the MongoDB process. The host must be the hostname, FQDN, IPv4 address, or IPv6 address of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests. To include multiple `processIds`, pass the parameter multiple times delimited with an ampersand (`&`) between each `processId`.
     pub fn process_ids(mut self, value: Vec<String>) -> Self {
         self.params.process_ids = Some(value);
@@ -756,8 +768,8 @@ impl<'c> ListClusterSuggestedIndexes<'c> {
         crate::TypedResponse<crate::models::EnvelopedPerformanceAdvisorResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::EnvelopedPerformanceAdvisorResponse,
@@ -770,7 +782,8 @@ impl<'c> ListClusterSuggestedIndexes<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/suggestedIndexes",
@@ -786,7 +799,7 @@ impl<'c> ListClusterSuggestedIndexes<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterPerformanceAdvisorSuggestedIndexes",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes",
@@ -798,18 +811,19 @@ impl<'c> ListClusterSuggestedIndexes<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupProcessPerformanceAdvisorNamespaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListPerformanceAdvisorNamespaces<'c> {
-    client: &'c crate::Client,
+pub struct ListPerformanceAdvisorNamespaces {
+    client: crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListPerformanceAdvisorNamespaces<'c> {
+impl ListPerformanceAdvisorNamespaces {
     /// Length of time expressed during which the query finds suggested indexes among the managed namespaces in the cluster. This parameter expresses its value in milliseconds.
     ///
     /// - If you don't specify the **since** parameter, the endpoint returns data covering the duration before the current time.
@@ -855,8 +869,8 @@ impl<'c> ListPerformanceAdvisorNamespaces<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Namespaces>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Namespaces, crate::Error> = { response.json() };
         let value = value?;
@@ -866,7 +880,8 @@ impl<'c> ListPerformanceAdvisorNamespaces<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/namespaces", crate
@@ -879,7 +894,7 @@ impl<'c> ListPerformanceAdvisorNamespaces<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupProcessPerformanceAdvisorNamespaces",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces",
@@ -891,18 +906,19 @@ impl<'c> ListPerformanceAdvisorNamespaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupProcessPerformanceAdvisorSlowQueryLogs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListSlowQueryLogs<'c> {
-    client: &'c crate::Client,
+pub struct ListSlowQueryLogs {
+    client: crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListSlowQueryLogs<'c> {
+impl ListSlowQueryLogs {
     /// Length of time expressed during which the query finds slow queries among the managed namespaces in the cluster. This parameter expresses its value in milliseconds.
     ///
     /// - If you don't specify the **since** parameter, the endpoint returns data covering the duration before the current time.
@@ -978,8 +994,8 @@ impl<'c> ListSlowQueryLogs<'c> {
         crate::TypedResponse<crate::models::PerformanceAdvisorSlowQueryList>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PerformanceAdvisorSlowQueryList,
@@ -992,7 +1008,8 @@ impl<'c> ListSlowQueryLogs<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/slowQueryLogs",
@@ -1023,7 +1040,7 @@ impl<'c> ListSlowQueryLogs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupProcessPerformanceAdvisorSlowQueryLogs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs",
@@ -1035,18 +1052,19 @@ impl<'c> ListSlowQueryLogs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupProcessPerformanceAdvisorSuggestedIndexes` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListSuggestedIndexes<'c> {
-    client: &'c crate::Client,
+pub struct ListSuggestedIndexes {
+    client: crate::Client,
     params: crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListSuggestedIndexes<'c> {
+impl ListSuggestedIndexes {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1127,8 +1145,8 @@ impl<'c> ListSuggestedIndexes<'c> {
         crate::TypedResponse<crate::models::PerformanceAdvisorResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PerformanceAdvisorResponse, crate::Error> = {
             response.json()
@@ -1140,7 +1158,8 @@ impl<'c> ListSuggestedIndexes<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/suggestedIndexes",
@@ -1168,7 +1187,7 @@ impl<'c> ListSuggestedIndexes<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupProcessPerformanceAdvisorSuggestedIndexes",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes",
@@ -1180,18 +1199,19 @@ impl<'c> ListSuggestedIndexes<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `setGroupServerlessPerformanceAdvisorAutoIndexing` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct SetServerlessAutoIndexing<'c> {
-    client: &'c crate::Client,
+pub struct SetServerlessAutoIndexing {
+    client: crate::Client,
     params: crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams,
     options: crate::CallOptions,
 }
-impl<'c> SetServerlessAutoIndexing<'c> {
+impl SetServerlessAutoIndexing {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1221,8 +1241,8 @@ impl<'c> SetServerlessAutoIndexing<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1237,7 +1257,8 @@ impl<'c> SetServerlessAutoIndexing<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}/performanceAdvisor/autoIndexing",
@@ -1250,7 +1271,7 @@ impl<'c> SetServerlessAutoIndexing<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "setGroupServerlessPerformanceAdvisorAutoIndexing",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing",
@@ -1262,6 +1283,7 @@ impl<'c> SetServerlessAutoIndexing<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -20,9 +20,9 @@ impl<'c> PrivateEndpointServices<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CloudProviderEndpointServiceRequest,
-    ) -> CreatePrivateEndpointService<'c> {
+    ) -> CreatePrivateEndpointService {
         CreatePrivateEndpointService {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
             ),
@@ -41,9 +41,9 @@ impl<'c> PrivateEndpointServices<'c> {
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
         body: crate::models::CreateEndpointRequest,
-    ) -> CreatePrivateEndpoint<'c> {
+    ) -> CreatePrivateEndpoint {
         CreatePrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams::new(
                 group_id,
                 cloud_provider,
@@ -63,9 +63,9 @@ impl<'c> PrivateEndpointServices<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
-    ) -> DeletePrivateEndpointService<'c> {
+    ) -> DeletePrivateEndpointService {
         DeletePrivateEndpointService {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
                 cloud_provider,
@@ -85,9 +85,9 @@ impl<'c> PrivateEndpointServices<'c> {
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
         endpoint_id: String,
-    ) -> DeletePrivateEndpoint<'c> {
+    ) -> DeletePrivateEndpoint {
         DeletePrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams::new(
                 group_id,
                 cloud_provider,
@@ -107,9 +107,9 @@ impl<'c> PrivateEndpointServices<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
-    ) -> GetPrivateEndpointService<'c> {
+    ) -> GetPrivateEndpointService {
         GetPrivateEndpointService {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
                 cloud_provider,
@@ -129,9 +129,9 @@ impl<'c> PrivateEndpointServices<'c> {
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
         endpoint_id: String,
-    ) -> GetPrivateEndpoint<'c> {
+    ) -> GetPrivateEndpoint {
         GetPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams::new(
                 group_id,
                 cloud_provider,
@@ -149,9 +149,9 @@ impl<'c> PrivateEndpointServices<'c> {
     pub fn get_regional_endpoint_mode(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetRegionalEndpointMode<'c> {
+    ) -> GetRegionalEndpointMode {
         GetRegionalEndpointMode {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupPrivateEndpointRegionalModeParams::new(
                 group_id,
             ),
@@ -167,9 +167,9 @@ impl<'c> PrivateEndpointServices<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
-    ) -> ListPrivateEndpointService<'c> {
+    ) -> ListPrivateEndpointService {
         ListPrivateEndpointService {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
                 cloud_provider,
@@ -186,9 +186,9 @@ impl<'c> PrivateEndpointServices<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ProjectSettingItemView,
-    ) -> ToggleRegionalEndpointMode<'c> {
+    ) -> ToggleRegionalEndpointMode {
         ToggleRegionalEndpointMode {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ToggleGroupPrivateEndpointRegionalModeParams::new(
                 group_id,
             ),
@@ -206,9 +206,9 @@ impl<'c> PrivateEndpointServices<'c> {
         group_id: crate::models::ObjectId,
         endpoint_service_id: crate::models::ObjectId,
         body: crate::models::ApiAtlasModifyEndpointServiceRequestView,
-    ) -> UpdatePrivateEndpointService<'c> {
+    ) -> UpdatePrivateEndpointService {
         UpdatePrivateEndpointService {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
                 endpoint_service_id,
@@ -221,13 +221,13 @@ impl<'c> PrivateEndpointServices<'c> {
 /// A `createGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreatePrivateEndpointService<'c> {
-    client: &'c crate::Client,
+pub struct CreatePrivateEndpointService {
+    client: crate::Client,
     params: crate::params::CreateGroupPrivateEndpointEndpointServiceParams,
     body: Option<crate::models::CloudProviderEndpointServiceRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreatePrivateEndpointService<'c> {
+impl CreatePrivateEndpointService {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -257,8 +257,8 @@ impl<'c> CreatePrivateEndpointService<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EndpointService, crate::Error> = {
             response.json()
@@ -270,7 +270,8 @@ impl<'c> CreatePrivateEndpointService<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/endpointService", crate
@@ -293,7 +294,7 @@ impl<'c> CreatePrivateEndpointService<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupPrivateEndpointEndpointService",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService",
@@ -305,19 +306,20 @@ impl<'c> CreatePrivateEndpointService<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupPrivateEndpointEndpointServiceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreatePrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct CreatePrivateEndpoint {
+    client: crate::Client,
     params: crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams,
     body: Option<crate::models::CreateEndpointRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreatePrivateEndpoint<'c> {
+impl CreatePrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -347,8 +349,8 @@ impl<'c> CreatePrivateEndpoint<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PrivateLinkEndpoint>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PrivateLinkEndpoint, crate::Error> = {
             response.json()
@@ -360,7 +362,8 @@ impl<'c> CreatePrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint",
@@ -386,7 +389,7 @@ impl<'c> CreatePrivateEndpoint<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupPrivateEndpointEndpointServiceEndpoint",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint",
@@ -398,18 +401,19 @@ impl<'c> CreatePrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeletePrivateEndpointService<'c> {
-    client: &'c crate::Client,
+pub struct DeletePrivateEndpointService {
+    client: crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointEndpointServiceParams,
     options: crate::CallOptions,
 }
-impl<'c> DeletePrivateEndpointService<'c> {
+impl DeletePrivateEndpointService {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -439,8 +443,8 @@ impl<'c> DeletePrivateEndpointService<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -455,7 +459,8 @@ impl<'c> DeletePrivateEndpointService<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}", crate
@@ -468,7 +473,7 @@ impl<'c> DeletePrivateEndpointService<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupPrivateEndpointEndpointService",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
@@ -480,18 +485,19 @@ impl<'c> DeletePrivateEndpointService<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupPrivateEndpointEndpointServiceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeletePrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct DeletePrivateEndpoint {
+    client: crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams,
     options: crate::CallOptions,
 }
-impl<'c> DeletePrivateEndpoint<'c> {
+impl DeletePrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -521,8 +527,8 @@ impl<'c> DeletePrivateEndpoint<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -537,7 +543,8 @@ impl<'c> DeletePrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint/{}",
@@ -551,7 +558,7 @@ impl<'c> DeletePrivateEndpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupPrivateEndpointEndpointServiceEndpoint",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
@@ -563,18 +570,19 @@ impl<'c> DeletePrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetPrivateEndpointService<'c> {
-    client: &'c crate::Client,
+pub struct GetPrivateEndpointService {
+    client: crate::Client,
     params: crate::params::GetGroupPrivateEndpointEndpointServiceParams,
     options: crate::CallOptions,
 }
-impl<'c> GetPrivateEndpointService<'c> {
+impl GetPrivateEndpointService {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -604,8 +612,8 @@ impl<'c> GetPrivateEndpointService<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EndpointService, crate::Error> = {
             response.json()
@@ -617,7 +625,8 @@ impl<'c> GetPrivateEndpointService<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}", crate
@@ -630,7 +639,7 @@ impl<'c> GetPrivateEndpointService<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupPrivateEndpointEndpointService",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
@@ -642,18 +651,19 @@ impl<'c> GetPrivateEndpointService<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupPrivateEndpointEndpointServiceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct GetPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams,
     options: crate::CallOptions,
 }
-impl<'c> GetPrivateEndpoint<'c> {
+impl GetPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -683,8 +693,8 @@ impl<'c> GetPrivateEndpoint<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PrivateLinkEndpoint>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PrivateLinkEndpoint, crate::Error> = {
             response.json()
@@ -696,7 +706,8 @@ impl<'c> GetPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint/{}",
@@ -710,7 +721,7 @@ impl<'c> GetPrivateEndpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupPrivateEndpointEndpointServiceEndpoint",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
@@ -722,18 +733,19 @@ impl<'c> GetPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupPrivateEndpointRegionalMode` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetRegionalEndpointMode<'c> {
-    client: &'c crate::Client,
+pub struct GetRegionalEndpointMode {
+    client: crate::Client,
     params: crate::params::GetGroupPrivateEndpointRegionalModeParams,
     options: crate::CallOptions,
 }
-impl<'c> GetRegionalEndpointMode<'c> {
+impl GetRegionalEndpointMode {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -768,8 +780,8 @@ impl<'c> GetRegionalEndpointMode<'c> {
         crate::TypedResponse<crate::models::ProjectSettingItemView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ProjectSettingItemView, crate::Error> = {
             response.json()
@@ -781,7 +793,8 @@ impl<'c> GetRegionalEndpointMode<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/regionalMode", crate
@@ -791,7 +804,7 @@ impl<'c> GetRegionalEndpointMode<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupPrivateEndpointRegionalMode",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode",
@@ -803,18 +816,19 @@ impl<'c> GetRegionalEndpointMode<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListPrivateEndpointService<'c> {
-    client: &'c crate::Client,
+pub struct ListPrivateEndpointService {
+    client: crate::Client,
     params: crate::params::ListGroupPrivateEndpointEndpointServiceParams,
     options: crate::CallOptions,
 }
-impl<'c> ListPrivateEndpointService<'c> {
+impl ListPrivateEndpointService {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -849,8 +863,8 @@ impl<'c> ListPrivateEndpointService<'c> {
         crate::TypedResponse<Vec<crate::models::EndpointService>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::EndpointService>, crate::Error> = {
             response.json()
@@ -862,7 +876,8 @@ impl<'c> ListPrivateEndpointService<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService", crate
@@ -873,7 +888,7 @@ impl<'c> ListPrivateEndpointService<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupPrivateEndpointEndpointService",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService",
@@ -885,19 +900,20 @@ impl<'c> ListPrivateEndpointService<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `toggleGroupPrivateEndpointRegionalMode` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ToggleRegionalEndpointMode<'c> {
-    client: &'c crate::Client,
+pub struct ToggleRegionalEndpointMode {
+    client: crate::Client,
     params: crate::params::ToggleGroupPrivateEndpointRegionalModeParams,
     body: Option<crate::models::ProjectSettingItemView>,
     options: crate::CallOptions,
 }
-impl<'c> ToggleRegionalEndpointMode<'c> {
+impl ToggleRegionalEndpointMode {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -932,8 +948,8 @@ impl<'c> ToggleRegionalEndpointMode<'c> {
         crate::TypedResponse<crate::models::ProjectSettingItemView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ProjectSettingItemView, crate::Error> = {
             response.json()
@@ -945,7 +961,8 @@ impl<'c> ToggleRegionalEndpointMode<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/regionalMode", crate
@@ -968,7 +985,7 @@ impl<'c> ToggleRegionalEndpointMode<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "toggleGroupPrivateEndpointRegionalMode",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode",
@@ -980,19 +997,20 @@ impl<'c> ToggleRegionalEndpointMode<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdatePrivateEndpointService<'c> {
-    client: &'c crate::Client,
+pub struct UpdatePrivateEndpointService {
+    client: crate::Client,
     params: crate::params::UpdateGroupPrivateEndpointEndpointServiceParams,
     body: Option<crate::models::ApiAtlasModifyEndpointServiceRequestView>,
     options: crate::CallOptions,
 }
-impl<'c> UpdatePrivateEndpointService<'c> {
+impl UpdatePrivateEndpointService {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1022,8 +1040,8 @@ impl<'c> UpdatePrivateEndpointService<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::EndpointService, crate::Error> = {
             response.json()
@@ -1035,7 +1053,8 @@ impl<'c> UpdatePrivateEndpointService<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/endpointService/{}", crate
@@ -1060,7 +1079,7 @@ impl<'c> UpdatePrivateEndpointService<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupPrivateEndpointEndpointService",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}",
@@ -1072,6 +1091,7 @@ impl<'c> UpdatePrivateEndpointService<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -21,9 +21,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         group_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         body: Vec<crate::models::UserAccessRoleAssignment>,
-    ) -> AddGroupApiKey<'c> {
+    ) -> AddGroupApiKey {
         AddGroupApiKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddGroupApiKeyParams::new(group_id, api_user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -38,9 +38,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CreateAtlasProjectApiKey,
-    ) -> CreateGroupApiKey<'c> {
+    ) -> CreateGroupApiKey {
         CreateGroupApiKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupApiKeyParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -55,9 +55,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::CreateAtlasOrganizationApiKey,
-    ) -> CreateOrgApiKey<'c> {
+    ) -> CreateOrgApiKey {
         CreateOrgApiKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgApiKeyParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -73,9 +73,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         body: Vec<crate::models::UserAccessListRequest>,
-    ) -> CreateOrgAccessEntry<'c> {
+    ) -> CreateOrgAccessEntry {
         CreateOrgAccessEntry {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgApiKeyAccessListEntryParams::new(
                 org_id,
                 api_user_id,
@@ -93,9 +93,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
-    ) -> DeleteOrgApiKey<'c> {
+    ) -> DeleteOrgApiKey {
         DeleteOrgApiKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgApiKeyParams::new(org_id, api_user_id),
             options: crate::CallOptions::default(),
         }
@@ -110,9 +110,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         ip_address: String,
-    ) -> DeleteAccessEntry<'c> {
+    ) -> DeleteAccessEntry {
         DeleteAccessEntry {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgApiKeyAccessListEntryParams::new(
                 org_id,
                 api_user_id,
@@ -130,9 +130,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
-    ) -> GetOrgApiKey<'c> {
+    ) -> GetOrgApiKey {
         GetOrgApiKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgApiKeyParams::new(org_id, api_user_id),
             options: crate::CallOptions::default(),
         }
@@ -147,9 +147,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         ip_address: String,
-    ) -> GetOrgAccessEntry<'c> {
+    ) -> GetOrgAccessEntry {
         GetOrgAccessEntry {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgApiKeyAccessListEntryParams::new(
                 org_id,
                 ip_address,
@@ -166,9 +166,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
     pub fn list_group_api_keys(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupApiKeys<'c> {
+    ) -> ListGroupApiKeys {
         ListGroupApiKeys {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupApiKeysParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -182,9 +182,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
-    ) -> ListOrgAccessEntries<'c> {
+    ) -> ListOrgAccessEntries {
         ListOrgAccessEntries {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgApiKeyAccessListEntriesParams::new(
                 org_id,
                 api_user_id,
@@ -197,12 +197,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
     /// Returns all organization API keys for the specified organization. The organization API keys grant programmatic access to an organization. You can't use the API key to log into MongoDB Cloud through the console.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys` (`listOrgApiKeys`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeys).
-    pub fn list_org_api_keys(
-        &self,
-        org_id: crate::models::ObjectId,
-    ) -> ListOrgApiKeys<'c> {
+    pub fn list_org_api_keys(&self, org_id: crate::models::ObjectId) -> ListOrgApiKeys {
         ListOrgApiKeys {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgApiKeysParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -216,9 +213,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
-    ) -> RemoveGroupApiKey<'c> {
+    ) -> RemoveGroupApiKey {
         RemoveGroupApiKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveGroupApiKeyParams::new(group_id, api_user_id),
             options: crate::CallOptions::default(),
         }
@@ -233,9 +230,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         group_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         body: crate::models::UpdateAtlasProjectApiKey,
-    ) -> UpdateApiKeyRoles<'c> {
+    ) -> UpdateApiKeyRoles {
         UpdateApiKeyRoles {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupApiKeyRolesParams::new(
                 group_id,
                 api_user_id,
@@ -254,9 +251,9 @@ impl<'c> ProgrammaticApiKeys<'c> {
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         body: crate::models::UpdateAtlasOrganizationApiKey,
-    ) -> UpdateOrgApiKey<'c> {
+    ) -> UpdateOrgApiKey {
         UpdateOrgApiKey {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgApiKeyParams::new(org_id, api_user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -266,13 +263,13 @@ impl<'c> ProgrammaticApiKeys<'c> {
 /// A `addGroupApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddGroupApiKey<'c> {
-    client: &'c crate::Client,
+pub struct AddGroupApiKey {
+    client: crate::Client,
     params: crate::params::AddGroupApiKeyParams,
     body: Option<Vec<crate::models::UserAccessRoleAssignment>>,
     options: crate::CallOptions,
 }
-impl<'c> AddGroupApiKey<'c> {
+impl AddGroupApiKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::AddGroupApiKeyParams) -> Self {
         self.params = params;
@@ -299,8 +296,8 @@ impl<'c> AddGroupApiKey<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -315,7 +312,8 @@ impl<'c> AddGroupApiKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -339,7 +337,7 @@ impl<'c> AddGroupApiKey<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addGroupApiKey",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
@@ -351,19 +349,20 @@ impl<'c> AddGroupApiKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupApiKey<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupApiKey {
+    client: crate::Client,
     params: crate::params::CreateGroupApiKeyParams,
     body: Option<crate::models::CreateAtlasProjectApiKey>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupApiKey<'c> {
+impl CreateGroupApiKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -393,8 +392,8 @@ impl<'c> CreateGroupApiKey<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
             response.json()
@@ -406,7 +405,8 @@ impl<'c> CreateGroupApiKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys", crate ::path_segment(& crate
@@ -429,7 +429,7 @@ impl<'c> CreateGroupApiKey<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupApiKey",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/apiKeys",
@@ -441,19 +441,20 @@ impl<'c> CreateGroupApiKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgApiKey<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgApiKey {
+    client: crate::Client,
     params: crate::params::CreateOrgApiKeyParams,
     body: Option<crate::models::CreateAtlasOrganizationApiKey>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgApiKey<'c> {
+impl CreateOrgApiKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::CreateOrgApiKeyParams) -> Self {
         self.params = params;
@@ -480,8 +481,8 @@ impl<'c> CreateOrgApiKey<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
             response.json()
@@ -493,7 +494,8 @@ impl<'c> CreateOrgApiKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys", crate ::path_segment(& crate
@@ -516,7 +518,7 @@ impl<'c> CreateOrgApiKey<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgApiKey",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys",
@@ -528,19 +530,20 @@ impl<'c> CreateOrgApiKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgApiKeyAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgAccessEntry<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgAccessEntry {
+    client: crate::Client,
     params: crate::params::CreateOrgApiKeyAccessListEntryParams,
     body: Option<Vec<crate::models::UserAccessListRequest>>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgAccessEntry<'c> {
+impl CreateOrgAccessEntry {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -590,8 +593,8 @@ impl<'c> CreateOrgAccessEntry<'c> {
         crate::TypedResponse<crate::models::PaginatedApiUserAccessListResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiUserAccessListResponseView,
@@ -604,7 +607,8 @@ impl<'c> CreateOrgAccessEntry<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList", crate ::path_segment(& crate
@@ -639,7 +643,7 @@ impl<'c> CreateOrgAccessEntry<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgApiKeyAccessListEntry",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
@@ -651,18 +655,19 @@ impl<'c> CreateOrgAccessEntry<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgApiKey<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgApiKey {
+    client: crate::Client,
     params: crate::params::DeleteOrgApiKeyParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgApiKey<'c> {
+impl DeleteOrgApiKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::DeleteOrgApiKeyParams) -> Self {
         self.params = params;
@@ -689,8 +694,8 @@ impl<'c> DeleteOrgApiKey<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -705,7 +710,8 @@ impl<'c> DeleteOrgApiKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -716,7 +722,7 @@ impl<'c> DeleteOrgApiKey<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgApiKey",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
@@ -728,18 +734,19 @@ impl<'c> DeleteOrgApiKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgApiKeyAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteAccessEntry<'c> {
-    client: &'c crate::Client,
+pub struct DeleteAccessEntry {
+    client: crate::Client,
     params: crate::params::DeleteOrgApiKeyAccessListEntryParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteAccessEntry<'c> {
+impl DeleteAccessEntry {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -769,8 +776,8 @@ impl<'c> DeleteAccessEntry<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -785,7 +792,8 @@ impl<'c> DeleteAccessEntry<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
@@ -797,7 +805,7 @@ impl<'c> DeleteAccessEntry<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgApiKeyAccessListEntry",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
@@ -809,18 +817,19 @@ impl<'c> DeleteAccessEntry<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgApiKey<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgApiKey {
+    client: crate::Client,
     params: crate::params::GetOrgApiKeyParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgApiKey<'c> {
+impl GetOrgApiKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgApiKeyParams) -> Self {
         self.params = params;
@@ -847,8 +856,8 @@ impl<'c> GetOrgApiKey<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
             response.json()
@@ -860,7 +869,8 @@ impl<'c> GetOrgApiKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -871,7 +881,7 @@ impl<'c> GetOrgApiKey<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgApiKey",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
@@ -883,18 +893,19 @@ impl<'c> GetOrgApiKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgApiKeyAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgAccessEntry<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgAccessEntry {
+    client: crate::Client,
     params: crate::params::GetOrgApiKeyAccessListEntryParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgAccessEntry<'c> {
+impl GetOrgAccessEntry {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -929,8 +940,8 @@ impl<'c> GetOrgAccessEntry<'c> {
         crate::TypedResponse<crate::models::UserAccessListResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserAccessListResponse, crate::Error> = {
             response.json()
@@ -942,7 +953,8 @@ impl<'c> GetOrgAccessEntry<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
@@ -954,7 +966,7 @@ impl<'c> GetOrgAccessEntry<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgApiKeyAccessListEntry",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
@@ -966,18 +978,19 @@ impl<'c> GetOrgAccessEntry<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupApiKeys` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupApiKeys<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupApiKeys {
+    client: crate::Client,
     params: crate::params::ListGroupApiKeysParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupApiKeys<'c> {
+impl ListGroupApiKeys {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1024,8 +1037,8 @@ impl<'c> ListGroupApiKeys<'c> {
         crate::TypedResponse<crate::models::PaginatedApiApiUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedApiApiUserView, crate::Error> = {
             response.json()
@@ -1039,9 +1052,7 @@ impl<'c> ListGroupApiKeys<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::ApiKeyUserDetails> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::ApiKeyUserDetails> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1050,7 +1061,8 @@ impl<'c> ListGroupApiKeys<'c> {
     ) -> Result<Vec<crate::models::ApiKeyUserDetails>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys", crate ::path_segment(& crate
@@ -1071,7 +1083,7 @@ impl<'c> ListGroupApiKeys<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupApiKeys",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/apiKeys",
@@ -1083,10 +1095,11 @@ impl<'c> ListGroupApiKeys<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupApiKeys<'_> {
+impl crate::pagination::Pageable for ListGroupApiKeys {
     type Page = crate::models::PaginatedApiApiUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1098,7 +1111,7 @@ impl crate::pagination::Pageable for ListGroupApiKeys<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1114,12 +1127,12 @@ impl crate::pagination::Pageable for ListGroupApiKeys<'_> {
 /// A `listOrgApiKeyAccessListEntries` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgAccessEntries<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgAccessEntries {
+    client: crate::Client,
     params: crate::params::ListOrgApiKeyAccessListEntriesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgAccessEntries<'c> {
+impl ListOrgAccessEntries {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1169,8 +1182,8 @@ impl<'c> ListOrgAccessEntries<'c> {
         crate::TypedResponse<crate::models::PaginatedApiUserAccessListResponseView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiUserAccessListResponseView,
@@ -1187,7 +1200,7 @@ impl<'c> ListOrgAccessEntries<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::UserAccessListResponse> {
+    ) -> crate::pagination::Items<crate::models::UserAccessListResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1196,7 +1209,8 @@ impl<'c> ListOrgAccessEntries<'c> {
     ) -> Result<Vec<crate::models::UserAccessListResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList", crate ::path_segment(& crate
@@ -1218,7 +1232,7 @@ impl<'c> ListOrgAccessEntries<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgApiKeyAccessListEntries",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
@@ -1230,10 +1244,11 @@ impl<'c> ListOrgAccessEntries<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgAccessEntries<'_> {
+impl crate::pagination::Pageable for ListOrgAccessEntries {
     type Page = crate::models::PaginatedApiUserAccessListResponseView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1245,7 +1260,7 @@ impl crate::pagination::Pageable for ListOrgAccessEntries<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1264,12 +1279,12 @@ impl crate::pagination::Pageable for ListOrgAccessEntries<'_> {
 /// A `listOrgApiKeys` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgApiKeys<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgApiKeys {
+    client: crate::Client,
     params: crate::params::ListOrgApiKeysParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgApiKeys<'c> {
+impl ListOrgApiKeys {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1316,8 +1331,8 @@ impl<'c> ListOrgApiKeys<'c> {
         crate::TypedResponse<crate::models::PaginatedApiApiUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedApiApiUserView, crate::Error> = {
             response.json()
@@ -1331,9 +1346,7 @@ impl<'c> ListOrgApiKeys<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::ApiKeyUserDetails> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::ApiKeyUserDetails> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1342,7 +1355,8 @@ impl<'c> ListOrgApiKeys<'c> {
     ) -> Result<Vec<crate::models::ApiKeyUserDetails>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys", crate ::path_segment(& crate
@@ -1363,7 +1377,7 @@ impl<'c> ListOrgApiKeys<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgApiKeys",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys",
@@ -1375,10 +1389,11 @@ impl<'c> ListOrgApiKeys<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgApiKeys<'_> {
+impl crate::pagination::Pageable for ListOrgApiKeys {
     type Page = crate::models::PaginatedApiApiUserView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1390,7 +1405,7 @@ impl crate::pagination::Pageable for ListOrgApiKeys<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1406,12 +1421,12 @@ impl crate::pagination::Pageable for ListOrgApiKeys<'_> {
 /// A `removeGroupApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveGroupApiKey<'c> {
-    client: &'c crate::Client,
+pub struct RemoveGroupApiKey {
+    client: crate::Client,
     params: crate::params::RemoveGroupApiKeyParams,
     options: crate::CallOptions,
 }
-impl<'c> RemoveGroupApiKey<'c> {
+impl RemoveGroupApiKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1441,8 +1456,8 @@ impl<'c> RemoveGroupApiKey<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1457,7 +1472,8 @@ impl<'c> RemoveGroupApiKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -1468,7 +1484,7 @@ impl<'c> RemoveGroupApiKey<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeGroupApiKey",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
@@ -1480,19 +1496,20 @@ impl<'c> RemoveGroupApiKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupApiKeyRoles` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateApiKeyRoles<'c> {
-    client: &'c crate::Client,
+pub struct UpdateApiKeyRoles {
+    client: crate::Client,
     params: crate::params::UpdateGroupApiKeyRolesParams,
     body: Option<crate::models::UpdateAtlasProjectApiKey>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateApiKeyRoles<'c> {
+impl UpdateApiKeyRoles {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
@@ -1537,8 +1554,8 @@ impl<'c> UpdateApiKeyRoles<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
             response.json()
@@ -1550,7 +1567,8 @@ impl<'c> UpdateApiKeyRoles<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -1585,7 +1603,7 @@ impl<'c> UpdateApiKeyRoles<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupApiKeyRoles",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
@@ -1597,19 +1615,20 @@ impl<'c> UpdateApiKeyRoles<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgApiKey` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgApiKey<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgApiKey {
+    client: crate::Client,
     params: crate::params::UpdateOrgApiKeyParams,
     body: Option<crate::models::UpdateAtlasOrganizationApiKey>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgApiKey<'c> {
+impl UpdateOrgApiKey {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::UpdateOrgApiKeyParams) -> Self {
         self.params = params;
@@ -1636,8 +1655,8 @@ impl<'c> UpdateOrgApiKey<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
             response.json()
@@ -1649,7 +1668,8 @@ impl<'c> UpdateOrgApiKey<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
@@ -1673,7 +1693,7 @@ impl<'c> UpdateOrgApiKey<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgApiKey",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
@@ -1685,6 +1705,7 @@ impl<'c> UpdateOrgApiKey<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

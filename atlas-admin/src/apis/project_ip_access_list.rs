@@ -20,9 +20,9 @@ impl<'c> ProjectIpAccessList<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: Vec<crate::models::NetworkPermissionEntry>,
-    ) -> CreateAccessListEntry<'c> {
+    ) -> CreateAccessListEntry {
         CreateAccessListEntry {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupAccessListEntryParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -37,9 +37,9 @@ impl<'c> ProjectIpAccessList<'c> {
         &self,
         group_id: crate::models::ObjectId,
         entry_value: String,
-    ) -> DeleteAccessListEntry<'c> {
+    ) -> DeleteAccessListEntry {
         DeleteAccessListEntry {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupAccessListEntryParams::new(
                 group_id,
                 entry_value,
@@ -56,9 +56,9 @@ impl<'c> ProjectIpAccessList<'c> {
         &self,
         group_id: crate::models::ObjectId,
         entry_value: String,
-    ) -> GetAccessListEntry<'c> {
+    ) -> GetAccessListEntry {
         GetAccessListEntry {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAccessListEntryParams::new(
                 group_id,
                 entry_value,
@@ -75,9 +75,9 @@ impl<'c> ProjectIpAccessList<'c> {
         &self,
         group_id: crate::models::ObjectId,
         entry_value: String,
-    ) -> GetAccessListStatus<'c> {
+    ) -> GetAccessListStatus {
         GetAccessListStatus {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupAccessListStatusParams::new(
                 group_id,
                 entry_value,
@@ -93,9 +93,9 @@ impl<'c> ProjectIpAccessList<'c> {
     pub fn list_access_list_entries(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListAccessListEntries<'c> {
+    ) -> ListAccessListEntries {
         ListAccessListEntries {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupAccessListEntriesParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -104,13 +104,13 @@ impl<'c> ProjectIpAccessList<'c> {
 /// A `createGroupAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateAccessListEntry<'c> {
-    client: &'c crate::Client,
+pub struct CreateAccessListEntry {
+    client: crate::Client,
     params: crate::params::CreateGroupAccessListEntryParams,
     body: Option<Vec<crate::models::NetworkPermissionEntry>>,
     options: crate::CallOptions,
 }
-impl<'c> CreateAccessListEntry<'c> {
+impl CreateAccessListEntry {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -160,8 +160,8 @@ impl<'c> CreateAccessListEntry<'c> {
         crate::TypedResponse<crate::models::PaginatedNetworkAccessView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedNetworkAccessView, crate::Error> = {
             response.json()
@@ -173,7 +173,8 @@ impl<'c> CreateAccessListEntry<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/accessList", crate ::path_segment(& crate
@@ -207,7 +208,7 @@ impl<'c> CreateAccessListEntry<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupAccessListEntry",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/accessList",
@@ -219,18 +220,19 @@ impl<'c> CreateAccessListEntry<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteAccessListEntry<'c> {
-    client: &'c crate::Client,
+pub struct DeleteAccessListEntry {
+    client: crate::Client,
     params: crate::params::DeleteGroupAccessListEntryParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteAccessListEntry<'c> {
+impl DeleteAccessListEntry {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -260,8 +262,8 @@ impl<'c> DeleteAccessListEntry<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -276,7 +278,8 @@ impl<'c> DeleteAccessListEntry<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/accessList/{}", crate ::path_segment(& crate
@@ -287,7 +290,7 @@ impl<'c> DeleteAccessListEntry<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupAccessListEntry",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}",
@@ -299,18 +302,19 @@ impl<'c> DeleteAccessListEntry<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAccessListEntry<'c> {
-    client: &'c crate::Client,
+pub struct GetAccessListEntry {
+    client: crate::Client,
     params: crate::params::GetGroupAccessListEntryParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAccessListEntry<'c> {
+impl GetAccessListEntry {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -345,8 +349,8 @@ impl<'c> GetAccessListEntry<'c> {
         crate::TypedResponse<crate::models::NetworkPermissionEntry>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::NetworkPermissionEntry, crate::Error> = {
             response.json()
@@ -358,7 +362,8 @@ impl<'c> GetAccessListEntry<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/accessList/{}", crate ::path_segment(& crate
@@ -369,7 +374,7 @@ impl<'c> GetAccessListEntry<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAccessListEntry",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}",
@@ -381,18 +386,19 @@ impl<'c> GetAccessListEntry<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupAccessListStatus` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAccessListStatus<'c> {
-    client: &'c crate::Client,
+pub struct GetAccessListStatus {
+    client: crate::Client,
     params: crate::params::GetGroupAccessListStatusParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAccessListStatus<'c> {
+impl GetAccessListStatus {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -427,8 +433,8 @@ impl<'c> GetAccessListStatus<'c> {
         crate::TypedResponse<crate::models::NetworkPermissionEntryStatus>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::NetworkPermissionEntryStatus, crate::Error> = {
             response.json()
@@ -440,7 +446,8 @@ impl<'c> GetAccessListStatus<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/accessList/{}/status", crate ::path_segment(& crate
@@ -451,7 +458,7 @@ impl<'c> GetAccessListStatus<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupAccessListStatus",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}/status",
@@ -463,18 +470,19 @@ impl<'c> GetAccessListStatus<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupAccessListEntries` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListAccessListEntries<'c> {
-    client: &'c crate::Client,
+pub struct ListAccessListEntries {
+    client: crate::Client,
     params: crate::params::ListGroupAccessListEntriesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListAccessListEntries<'c> {
+impl ListAccessListEntries {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -524,8 +532,8 @@ impl<'c> ListAccessListEntries<'c> {
         crate::TypedResponse<crate::models::PaginatedNetworkAccessView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedNetworkAccessView, crate::Error> = {
             response.json()
@@ -541,7 +549,7 @@ impl<'c> ListAccessListEntries<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::NetworkPermissionEntry> {
+    ) -> crate::pagination::Items<crate::models::NetworkPermissionEntry> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -550,7 +558,8 @@ impl<'c> ListAccessListEntries<'c> {
     ) -> Result<Vec<crate::models::NetworkPermissionEntry>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/accessList", crate ::path_segment(& crate
@@ -571,7 +580,7 @@ impl<'c> ListAccessListEntries<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupAccessListEntries",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/accessList",
@@ -583,10 +592,11 @@ impl<'c> ListAccessListEntries<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListAccessListEntries<'_> {
+impl crate::pagination::Pageable for ListAccessListEntries {
     type Page = crate::models::PaginatedNetworkAccessView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -598,7 +608,7 @@ impl crate::pagination::Pageable for ListAccessListEntries<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

@@ -21,9 +21,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupInvitationRequest,
-    ) -> AddGroupUser<'c> {
+    ) -> AddGroupUser {
         AddGroupUser {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddGroupAccessUserParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -34,9 +34,9 @@ impl<'c> Projects<'c> {
     /// Creates one project. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings.
     ///
     /// `POST /api/atlas/v2/groups` (`createGroup`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroup).
-    pub fn create_group(&self, body: crate::models::Group) -> CreateGroup<'c> {
+    pub fn create_group(&self, body: crate::models::Group) -> CreateGroup {
         CreateGroup {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::CreateGroupParams as Default>::default(),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -52,9 +52,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupInvitationRequest,
-    ) -> CreateGroupInvite<'c> {
+    ) -> CreateGroupInvite {
         CreateGroupInvite {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupInviteParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -65,9 +65,9 @@ impl<'c> Projects<'c> {
     /// Removes the specified project. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings. You can delete a project only if there are no Online Archives for the clusters in the project.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}` (`deleteGroup`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroup).
-    pub fn delete_group(&self, group_id: crate::models::ObjectId) -> DeleteGroup<'c> {
+    pub fn delete_group(&self, group_id: crate::models::ObjectId) -> DeleteGroup {
         DeleteGroup {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -82,9 +82,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
-    ) -> DeleteGroupInvite<'c> {
+    ) -> DeleteGroupInvite {
         DeleteGroupInvite {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupInviteParams::new(group_id, invitation_id),
             options: crate::CallOptions::default(),
         }
@@ -98,9 +98,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         limit_name: crate::models::GroupLimitName,
-    ) -> DeleteGroupLimit<'c> {
+    ) -> DeleteGroupLimit {
         DeleteGroupLimit {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupLimitParams::new(limit_name, group_id),
             options: crate::CallOptions::default(),
         }
@@ -110,9 +110,9 @@ impl<'c> Projects<'c> {
     /// Returns details about the specified project. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}` (`getGroup`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroup).
-    pub fn get_group(&self, group_id: crate::models::ObjectId) -> GetGroup<'c> {
+    pub fn get_group(&self, group_id: crate::models::ObjectId) -> GetGroup {
         GetGroup {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -122,9 +122,9 @@ impl<'c> Projects<'c> {
     /// Returns details about the specified project. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings.
     ///
     /// `GET /api/atlas/v2/groups/byName/{groupName}` (`getGroupByName`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupByName).
-    pub fn get_group_by_name(&self, group_name: String) -> GetGroupByName<'c> {
+    pub fn get_group_by_name(&self, group_name: String) -> GetGroupByName {
         GetGroupByName {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupByNameParams::new(group_name),
             options: crate::CallOptions::default(),
         }
@@ -139,9 +139,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
-    ) -> GetGroupInvite<'c> {
+    ) -> GetGroupInvite {
         GetGroupInvite {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupInviteParams::new(group_id, invitation_id),
             options: crate::CallOptions::default(),
         }
@@ -154,9 +154,9 @@ impl<'c> Projects<'c> {
     pub fn get_group_ip_addresses(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupIpAddresses<'c> {
+    ) -> GetGroupIpAddresses {
         GetGroupIpAddresses {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupIpAddressesParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -170,9 +170,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         limit_name: crate::models::GroupLimitName,
-    ) -> GetGroupLimit<'c> {
+    ) -> GetGroupLimit {
         GetGroupLimit {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupLimitParams::new(limit_name, group_id),
             options: crate::CallOptions::default(),
         }
@@ -185,9 +185,9 @@ impl<'c> Projects<'c> {
     pub fn get_mongo_db_versions(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetMongoDbVersions<'c> {
+    ) -> GetMongoDbVersions {
         GetMongoDbVersions {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupMongoDbVersionsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -200,9 +200,9 @@ impl<'c> Projects<'c> {
     pub fn get_group_settings(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupSettings<'c> {
+    ) -> GetGroupSettings {
         GetGroupSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupSettingsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -216,9 +216,9 @@ impl<'c> Projects<'c> {
     pub fn list_group_invites(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupInvites<'c> {
+    ) -> ListGroupInvites {
         ListGroupInvites {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupInvitesParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -231,9 +231,9 @@ impl<'c> Projects<'c> {
     pub fn list_group_limits(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupLimits<'c> {
+    ) -> ListGroupLimits {
         ListGroupLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupLimitsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -243,9 +243,9 @@ impl<'c> Projects<'c> {
     /// Returns details about all projects. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings.
     ///
     /// `GET /api/atlas/v2/groups` (`listGroups`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroups).
-    pub fn list_groups(&self) -> ListGroups<'c> {
+    pub fn list_groups(&self) -> ListGroups {
         ListGroups {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListGroupsParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -259,9 +259,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupMigrationRequest,
-    ) -> MigrateGroup<'c> {
+    ) -> MigrateGroup {
         MigrateGroup {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::MigrateGroupParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -279,9 +279,9 @@ impl<'c> Projects<'c> {
         group_id: crate::models::ObjectId,
         limit_name: crate::models::GroupLimitName,
         body: crate::models::DataFederationLimit,
-    ) -> SetGroupLimit<'c> {
+    ) -> SetGroupLimit {
         SetGroupLimit {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::SetGroupLimitParams::new(limit_name, group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -296,9 +296,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupUpdate,
-    ) -> UpdateGroup<'c> {
+    ) -> UpdateGroup {
         UpdateGroup {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -315,9 +315,9 @@ impl<'c> Projects<'c> {
         group_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
         body: crate::models::GroupInvitationUpdateRequest,
-    ) -> UpdateInviteById<'c> {
+    ) -> UpdateInviteById {
         UpdateInviteById {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupInviteByIdParams::new(
                 group_id,
                 invitation_id,
@@ -336,9 +336,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupInvitationRequest,
-    ) -> UpdateGroupInvites<'c> {
+    ) -> UpdateGroupInvites {
         UpdateGroupInvites {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupInvitesParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -353,9 +353,9 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupSettings,
-    ) -> UpdateGroupSettings<'c> {
+    ) -> UpdateGroupSettings {
         UpdateGroupSettings {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupSettingsParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -372,9 +372,9 @@ impl<'c> Projects<'c> {
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::UpdateGroupRolesForUser,
-    ) -> UpdateGroupUserRoles<'c> {
+    ) -> UpdateGroupUserRoles {
         UpdateGroupUserRoles {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupUserRolesParams::new(group_id, user_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -384,13 +384,13 @@ impl<'c> Projects<'c> {
 /// A `addGroupAccessUser` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddGroupUser<'c> {
-    client: &'c crate::Client,
+pub struct AddGroupUser {
+    client: crate::Client,
     params: crate::params::AddGroupAccessUserParams,
     body: Option<crate::models::GroupInvitationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> AddGroupUser<'c> {
+impl AddGroupUser {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -425,8 +425,8 @@ impl<'c> AddGroupUser<'c> {
         crate::TypedResponse<crate::models::OrganizationInvitation>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
             response.json()
@@ -438,7 +438,8 @@ impl<'c> AddGroupUser<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/access", crate ::path_segment(& crate
@@ -461,7 +462,7 @@ impl<'c> AddGroupUser<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addGroupAccessUser",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/access",
@@ -473,19 +474,20 @@ impl<'c> AddGroupUser<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroup` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroup<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroup {
+    client: crate::Client,
     params: crate::params::CreateGroupParams,
     body: Option<crate::models::Group>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroup<'c> {
+impl CreateGroup {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user to whom to grant the Project Owner role on the specified project. If you set this parameter, it overrides the default value of the oldest Organization Owner.
     pub fn project_owner_id(mut self, value: crate::models::ObjectId) -> Self {
         self.params.project_owner_id = Some(value);
@@ -517,8 +519,8 @@ impl<'c> CreateGroup<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Group, crate::Error> = { response.json() };
         let value = value?;
@@ -528,7 +530,8 @@ impl<'c> CreateGroup<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/groups");
         let mut query = Vec::new();
@@ -553,7 +556,7 @@ impl<'c> CreateGroup<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroup",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups",
@@ -565,19 +568,20 @@ impl<'c> CreateGroup<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupInvite` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupInvite<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupInvite {
+    client: crate::Client,
     params: crate::params::CreateGroupInviteParams,
     body: Option<crate::models::GroupInvitationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupInvite<'c> {
+impl CreateGroupInvite {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -607,8 +611,8 @@ impl<'c> CreateGroupInvite<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupInvitation, crate::Error> = {
             response.json()
@@ -620,7 +624,8 @@ impl<'c> CreateGroupInvite<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
@@ -643,7 +648,7 @@ impl<'c> CreateGroupInvite<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupInvite",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/invites",
@@ -655,18 +660,19 @@ impl<'c> CreateGroupInvite<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroup` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroup<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroup {
+    client: crate::Client,
     params: crate::params::DeleteGroupParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroup<'c> {
+impl DeleteGroup {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::DeleteGroupParams) -> Self {
         self.params = params;
@@ -693,8 +699,8 @@ impl<'c> DeleteGroup<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -709,7 +715,8 @@ impl<'c> DeleteGroup<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
@@ -719,7 +726,7 @@ impl<'c> DeleteGroup<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroup",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}",
@@ -731,18 +738,19 @@ impl<'c> DeleteGroup<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupInvite` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupInvite<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupInvite {
+    client: crate::Client,
     params: crate::params::DeleteGroupInviteParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupInvite<'c> {
+impl DeleteGroupInvite {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -772,8 +780,8 @@ impl<'c> DeleteGroupInvite<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -788,7 +796,8 @@ impl<'c> DeleteGroupInvite<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
@@ -799,7 +808,7 @@ impl<'c> DeleteGroupInvite<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupInvite",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
@@ -811,18 +820,19 @@ impl<'c> DeleteGroupInvite<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupLimit<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupLimit {
+    client: crate::Client,
     params: crate::params::DeleteGroupLimitParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupLimit<'c> {
+impl DeleteGroupLimit {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::DeleteGroupLimitParams) -> Self {
         self.params = params;
@@ -849,8 +859,8 @@ impl<'c> DeleteGroupLimit<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -865,7 +875,8 @@ impl<'c> DeleteGroupLimit<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
@@ -876,7 +887,7 @@ impl<'c> DeleteGroupLimit<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupLimit",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
@@ -888,18 +899,19 @@ impl<'c> DeleteGroupLimit<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroup` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroup<'c> {
-    client: &'c crate::Client,
+pub struct GetGroup {
+    client: crate::Client,
     params: crate::params::GetGroupParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroup<'c> {
+impl GetGroup {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupParams) -> Self {
         self.params = params;
@@ -926,8 +938,8 @@ impl<'c> GetGroup<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Group, crate::Error> = { response.json() };
         let value = value?;
@@ -937,7 +949,8 @@ impl<'c> GetGroup<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
@@ -947,7 +960,7 @@ impl<'c> GetGroup<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroup",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}",
@@ -959,18 +972,19 @@ impl<'c> GetGroup<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupByName` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupByName<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupByName {
+    client: crate::Client,
     params: crate::params::GetGroupByNameParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupByName<'c> {
+impl GetGroupByName {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupByNameParams) -> Self {
         self.params = params;
@@ -997,8 +1011,8 @@ impl<'c> GetGroupByName<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Group, crate::Error> = { response.json() };
         let value = value?;
@@ -1008,7 +1022,8 @@ impl<'c> GetGroupByName<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/byName/{}", crate ::path_segment(& crate
@@ -1018,7 +1033,7 @@ impl<'c> GetGroupByName<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupByName",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/byName/{groupName}",
@@ -1030,18 +1045,19 @@ impl<'c> GetGroupByName<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupInvite` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupInvite<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupInvite {
+    client: crate::Client,
     params: crate::params::GetGroupInviteParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupInvite<'c> {
+impl GetGroupInvite {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupInviteParams) -> Self {
         self.params = params;
@@ -1068,8 +1084,8 @@ impl<'c> GetGroupInvite<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupInvitation, crate::Error> = {
             response.json()
@@ -1081,7 +1097,8 @@ impl<'c> GetGroupInvite<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
@@ -1092,7 +1109,7 @@ impl<'c> GetGroupInvite<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupInvite",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
@@ -1104,18 +1121,19 @@ impl<'c> GetGroupInvite<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupIpAddresses` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupIpAddresses<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupIpAddresses {
+    client: crate::Client,
     params: crate::params::GetGroupIpAddressesParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupIpAddresses<'c> {
+impl GetGroupIpAddresses {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1145,8 +1163,8 @@ impl<'c> GetGroupIpAddresses<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupIpAddresses>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupIpAddresses, crate::Error> = {
             response.json()
@@ -1158,7 +1176,8 @@ impl<'c> GetGroupIpAddresses<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/ipAddresses", crate ::path_segment(& crate
@@ -1168,7 +1187,7 @@ impl<'c> GetGroupIpAddresses<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupIpAddresses",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/ipAddresses",
@@ -1180,18 +1199,19 @@ impl<'c> GetGroupIpAddresses<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupLimit<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupLimit {
+    client: crate::Client,
     params: crate::params::GetGroupLimitParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupLimit<'c> {
+impl GetGroupLimit {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupLimitParams) -> Self {
         self.params = params;
@@ -1218,8 +1238,8 @@ impl<'c> GetGroupLimit<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataFederationLimit>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataFederationLimit, crate::Error> = {
             response.json()
@@ -1231,7 +1251,8 @@ impl<'c> GetGroupLimit<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
@@ -1242,7 +1263,7 @@ impl<'c> GetGroupLimit<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupLimit",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
@@ -1254,18 +1275,19 @@ impl<'c> GetGroupLimit<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupMongoDbVersions` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetMongoDbVersions<'c> {
-    client: &'c crate::Client,
+pub struct GetMongoDbVersions {
+    client: crate::Client,
     params: crate::params::GetGroupMongoDbVersionsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetMongoDbVersions<'c> {
+impl GetMongoDbVersions {
     /// Filter results to only one cloud provider.
     pub fn cloud_provider(mut self, value: crate::models::VersionCloudProvider) -> Self {
         self.params.cloud_provider = Some(value);
@@ -1328,8 +1350,8 @@ impl<'c> GetMongoDbVersions<'c> {
         crate::TypedResponse<crate::models::PaginatedAvailableVersionView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAvailableVersionView, crate::Error> = {
             response.json()
@@ -1343,9 +1365,7 @@ impl<'c> GetMongoDbVersions<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::MdbAvailableVersion> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::MdbAvailableVersion> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1354,7 +1374,8 @@ impl<'c> GetMongoDbVersions<'c> {
     ) -> Result<Vec<crate::models::MdbAvailableVersion>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mongoDBVersions", crate ::path_segment(& crate
@@ -1385,7 +1406,7 @@ impl<'c> GetMongoDbVersions<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupMongoDbVersions",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/mongoDBVersions",
@@ -1397,10 +1418,11 @@ impl<'c> GetMongoDbVersions<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for GetMongoDbVersions<'_> {
+impl crate::pagination::Pageable for GetMongoDbVersions {
     type Page = crate::models::PaginatedAvailableVersionView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1412,7 +1434,7 @@ impl crate::pagination::Pageable for GetMongoDbVersions<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1428,12 +1450,12 @@ impl crate::pagination::Pageable for GetMongoDbVersions<'_> {
 /// A `getGroupSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupSettings<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupSettings {
+    client: crate::Client,
     params: crate::params::GetGroupSettingsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupSettings<'c> {
+impl GetGroupSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupSettingsParams) -> Self {
         self.params = params;
@@ -1460,8 +1482,8 @@ impl<'c> GetGroupSettings<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupSettings>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupSettings, crate::Error> = {
             response.json()
@@ -1473,7 +1495,8 @@ impl<'c> GetGroupSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/settings", crate ::path_segment(& crate
@@ -1483,7 +1506,7 @@ impl<'c> GetGroupSettings<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupSettings",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/settings",
@@ -1495,18 +1518,19 @@ impl<'c> GetGroupSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupInvites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupInvites<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupInvites {
+    client: crate::Client,
     params: crate::params::ListGroupInvitesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupInvites<'c> {
+impl ListGroupInvites {
     /// Email address of the user account invited to this project.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
@@ -1543,8 +1567,8 @@ impl<'c> ListGroupInvites<'c> {
         crate::TypedResponse<Vec<crate::models::GroupInvitation>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::GroupInvitation>, crate::Error> = {
             response.json()
@@ -1556,7 +1580,8 @@ impl<'c> ListGroupInvites<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
@@ -1567,7 +1592,7 @@ impl<'c> ListGroupInvites<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupInvites",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/invites",
@@ -1579,18 +1604,19 @@ impl<'c> ListGroupInvites<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupLimits<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupLimits {
+    client: crate::Client,
     params: crate::params::ListGroupLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupLimits<'c> {
+impl ListGroupLimits {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::ListGroupLimitsParams) -> Self {
         self.params = params;
@@ -1622,8 +1648,8 @@ impl<'c> ListGroupLimits<'c> {
         crate::TypedResponse<Vec<crate::models::DataFederationLimit>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::DataFederationLimit>, crate::Error> = {
             response.json()
@@ -1635,7 +1661,8 @@ impl<'c> ListGroupLimits<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/limits", crate ::path_segment(& crate
@@ -1645,7 +1672,7 @@ impl<'c> ListGroupLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupLimits",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/limits",
@@ -1657,18 +1684,19 @@ impl<'c> ListGroupLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroups` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroups<'c> {
-    client: &'c crate::Client,
+pub struct ListGroups {
+    client: crate::Client,
     params: crate::params::ListGroupsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroups<'c> {
+impl ListGroups {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1715,8 +1743,8 @@ impl<'c> ListGroups<'c> {
         crate::TypedResponse<crate::models::PaginatedAtlasGroupView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedAtlasGroupView, crate::Error> = {
             response.json()
@@ -1730,14 +1758,15 @@ impl<'c> ListGroups<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::Group> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::Group> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
     pub async fn collect_all(self) -> Result<Vec<crate::models::Group>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/groups");
         let mut query = Vec::new();
@@ -1755,7 +1784,7 @@ impl<'c> ListGroups<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroups",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups",
@@ -1767,10 +1796,11 @@ impl<'c> ListGroups<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroups<'_> {
+impl crate::pagination::Pageable for ListGroups {
     type Page = crate::models::PaginatedAtlasGroupView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1782,7 +1812,7 @@ impl crate::pagination::Pageable for ListGroups<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1798,13 +1828,13 @@ impl crate::pagination::Pageable for ListGroups<'_> {
 /// A `migrateGroup` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct MigrateGroup<'c> {
-    client: &'c crate::Client,
+pub struct MigrateGroup {
+    client: crate::Client,
     params: crate::params::MigrateGroupParams,
     body: Option<crate::models::GroupMigrationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> MigrateGroup<'c> {
+impl MigrateGroup {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::MigrateGroupParams) -> Self {
         self.params = params;
@@ -1831,8 +1861,8 @@ impl<'c> MigrateGroup<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Group, crate::Error> = { response.json() };
         let value = value?;
@@ -1842,7 +1872,8 @@ impl<'c> MigrateGroup<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}:migrate", crate ::path_segment(& crate
@@ -1865,7 +1896,7 @@ impl<'c> MigrateGroup<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "migrateGroup",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}:migrate",
@@ -1877,19 +1908,20 @@ impl<'c> MigrateGroup<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `setGroupLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct SetGroupLimit<'c> {
-    client: &'c crate::Client,
+pub struct SetGroupLimit {
+    client: crate::Client,
     params: crate::params::SetGroupLimitParams,
     body: Option<crate::models::DataFederationLimit>,
     options: crate::CallOptions,
 }
-impl<'c> SetGroupLimit<'c> {
+impl SetGroupLimit {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::SetGroupLimitParams) -> Self {
         self.params = params;
@@ -1916,8 +1948,8 @@ impl<'c> SetGroupLimit<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::DataFederationLimit>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::DataFederationLimit, crate::Error> = {
             response.json()
@@ -1929,7 +1961,8 @@ impl<'c> SetGroupLimit<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
@@ -1953,7 +1986,7 @@ impl<'c> SetGroupLimit<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "setGroupLimit",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
@@ -1965,19 +1998,20 @@ impl<'c> SetGroupLimit<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroup` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroup<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroup {
+    client: crate::Client,
     params: crate::params::UpdateGroupParams,
     body: Option<crate::models::GroupUpdate>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroup<'c> {
+impl UpdateGroup {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::UpdateGroupParams) -> Self {
         self.params = params;
@@ -2004,8 +2038,8 @@ impl<'c> UpdateGroup<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Group, crate::Error> = { response.json() };
         let value = value?;
@@ -2015,7 +2049,8 @@ impl<'c> UpdateGroup<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
@@ -2038,7 +2073,7 @@ impl<'c> UpdateGroup<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroup",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}",
@@ -2050,19 +2085,20 @@ impl<'c> UpdateGroup<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupInviteById` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateInviteById<'c> {
-    client: &'c crate::Client,
+pub struct UpdateInviteById {
+    client: crate::Client,
     params: crate::params::UpdateGroupInviteByIdParams,
     body: Option<crate::models::GroupInvitationUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateInviteById<'c> {
+impl UpdateInviteById {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2092,8 +2128,8 @@ impl<'c> UpdateInviteById<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupInvitation, crate::Error> = {
             response.json()
@@ -2105,7 +2141,8 @@ impl<'c> UpdateInviteById<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
@@ -2129,7 +2166,7 @@ impl<'c> UpdateInviteById<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupInviteById",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
@@ -2141,19 +2178,20 @@ impl<'c> UpdateInviteById<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupInvites` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupInvites<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupInvites {
+    client: crate::Client,
     params: crate::params::UpdateGroupInvitesParams,
     body: Option<crate::models::GroupInvitationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupInvites<'c> {
+impl UpdateGroupInvites {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2183,8 +2221,8 @@ impl<'c> UpdateGroupInvites<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupInvitation, crate::Error> = {
             response.json()
@@ -2196,7 +2234,8 @@ impl<'c> UpdateGroupInvites<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
@@ -2219,7 +2258,7 @@ impl<'c> UpdateGroupInvites<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupInvites",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/invites",
@@ -2231,19 +2270,20 @@ impl<'c> UpdateGroupInvites<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupSettings` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupSettings<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupSettings {
+    client: crate::Client,
     params: crate::params::UpdateGroupSettingsParams,
     body: Option<crate::models::GroupSettings>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupSettings<'c> {
+impl UpdateGroupSettings {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2273,8 +2313,8 @@ impl<'c> UpdateGroupSettings<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupSettings>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupSettings, crate::Error> = {
             response.json()
@@ -2286,7 +2326,8 @@ impl<'c> UpdateGroupSettings<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/settings", crate ::path_segment(& crate
@@ -2309,7 +2350,7 @@ impl<'c> UpdateGroupSettings<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupSettings",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/settings",
@@ -2321,19 +2362,20 @@ impl<'c> UpdateGroupSettings<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupUserRoles` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupUserRoles<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupUserRoles {
+    client: crate::Client,
     params: crate::params::UpdateGroupUserRolesParams,
     body: Option<crate::models::UpdateGroupRolesForUser>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupUserRoles<'c> {
+impl UpdateGroupUserRoles {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2368,8 +2410,8 @@ impl<'c> UpdateGroupUserRoles<'c> {
         crate::TypedResponse<crate::models::UpdateGroupRolesForUser>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UpdateGroupRolesForUser, crate::Error> = {
             response.json()
@@ -2381,7 +2423,8 @@ impl<'c> UpdateGroupUserRoles<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/users/{}/roles", crate ::path_segment(& crate
@@ -2405,7 +2448,7 @@ impl<'c> UpdateGroupUserRoles<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupUserRoles",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}/roles",
@@ -2417,6 +2460,7 @@ impl<'c> UpdateGroupUserRoles<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

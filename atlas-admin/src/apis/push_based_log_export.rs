@@ -20,9 +20,9 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LogIntegrationRequest,
-    ) -> CreateGroupLogIntegration<'c> {
+    ) -> CreateGroupLogIntegration {
         CreateGroupLogIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupLogIntegrationParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -38,9 +38,9 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CreatePushBasedLogExportProjectRequest,
-    ) -> CreateLogExport<'c> {
+    ) -> CreateLogExport {
         CreateLogExport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupPushBasedLogExportParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -55,9 +55,9 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         id: String,
-    ) -> DeleteGroupLogIntegration<'c> {
+    ) -> DeleteGroupLogIntegration {
         DeleteGroupLogIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupLogIntegrationParams::new(group_id, id),
             options: crate::CallOptions::default(),
         }
@@ -71,9 +71,9 @@ impl<'c> PushBasedLogExport<'c> {
     pub fn delete_log_export(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DeleteLogExport<'c> {
+    ) -> DeleteLogExport {
         DeleteLogExport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupPushBasedLogExportParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -87,9 +87,9 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         id: String,
-    ) -> GetGroupLogIntegration<'c> {
+    ) -> GetGroupLogIntegration {
         GetGroupLogIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupLogIntegrationParams::new(group_id, id),
             options: crate::CallOptions::default(),
         }
@@ -100,9 +100,9 @@ impl<'c> PushBasedLogExport<'c> {
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/pushBasedLogExport` (`getGroupPushBasedLogExport`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/getGroupPushBasedLogExport).
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn get_log_export(&self, group_id: crate::models::ObjectId) -> GetLogExport<'c> {
+    pub fn get_log_export(&self, group_id: crate::models::ObjectId) -> GetLogExport {
         GetLogExport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupPushBasedLogExportParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -115,9 +115,9 @@ impl<'c> PushBasedLogExport<'c> {
     pub fn list_group_log_integrations(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupLogIntegrations<'c> {
+    ) -> ListGroupLogIntegrations {
         ListGroupLogIntegrations {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupLogIntegrationsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -132,9 +132,9 @@ impl<'c> PushBasedLogExport<'c> {
         group_id: crate::models::ObjectId,
         id: String,
         body: crate::models::LogIntegrationRequest,
-    ) -> UpdateGroupLogIntegration<'c> {
+    ) -> UpdateGroupLogIntegration {
         UpdateGroupLogIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupLogIntegrationParams::new(group_id, id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -150,9 +150,9 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::PushBasedLogExportProject,
-    ) -> UpdateLogExport<'c> {
+    ) -> UpdateLogExport {
         UpdateLogExport {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupPushBasedLogExportParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -162,13 +162,13 @@ impl<'c> PushBasedLogExport<'c> {
 /// A `createGroupLogIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupLogIntegration<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupLogIntegration {
+    client: crate::Client,
     params: crate::params::CreateGroupLogIntegrationParams,
     body: Option<crate::models::LogIntegrationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupLogIntegration<'c> {
+impl CreateGroupLogIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -203,8 +203,8 @@ impl<'c> CreateGroupLogIntegration<'c> {
         crate::TypedResponse<crate::models::LogIntegrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
             response.json()
@@ -216,7 +216,8 @@ impl<'c> CreateGroupLogIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/logIntegrations", crate ::path_segment(& crate
@@ -239,7 +240,7 @@ impl<'c> CreateGroupLogIntegration<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupLogIntegration",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations",
@@ -251,19 +252,20 @@ impl<'c> CreateGroupLogIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupPushBasedLogExport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateLogExport<'c> {
-    client: &'c crate::Client,
+pub struct CreateLogExport {
+    client: crate::Client,
     params: crate::params::CreateGroupPushBasedLogExportParams,
     body: Option<crate::models::CreatePushBasedLogExportProjectRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateLogExport<'c> {
+impl CreateLogExport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -293,8 +295,8 @@ impl<'c> CreateLogExport<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -309,7 +311,8 @@ impl<'c> CreateLogExport<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
@@ -332,7 +335,7 @@ impl<'c> CreateLogExport<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupPushBasedLogExport",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
@@ -344,18 +347,19 @@ impl<'c> CreateLogExport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupLogIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupLogIntegration<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupLogIntegration {
+    client: crate::Client,
     params: crate::params::DeleteGroupLogIntegrationParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupLogIntegration<'c> {
+impl DeleteGroupLogIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -385,8 +389,8 @@ impl<'c> DeleteGroupLogIntegration<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -401,7 +405,8 @@ impl<'c> DeleteGroupLogIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
@@ -412,7 +417,7 @@ impl<'c> DeleteGroupLogIntegration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupLogIntegration",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
@@ -424,18 +429,19 @@ impl<'c> DeleteGroupLogIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupPushBasedLogExport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteLogExport<'c> {
-    client: &'c crate::Client,
+pub struct DeleteLogExport {
+    client: crate::Client,
     params: crate::params::DeleteGroupPushBasedLogExportParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteLogExport<'c> {
+impl DeleteLogExport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -465,8 +471,8 @@ impl<'c> DeleteLogExport<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -481,7 +487,8 @@ impl<'c> DeleteLogExport<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
@@ -491,7 +498,7 @@ impl<'c> DeleteLogExport<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupPushBasedLogExport",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
@@ -503,18 +510,19 @@ impl<'c> DeleteLogExport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupLogIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupLogIntegration<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupLogIntegration {
+    client: crate::Client,
     params: crate::params::GetGroupLogIntegrationParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupLogIntegration<'c> {
+impl GetGroupLogIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -549,8 +557,8 @@ impl<'c> GetGroupLogIntegration<'c> {
         crate::TypedResponse<crate::models::LogIntegrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
             response.json()
@@ -562,7 +570,8 @@ impl<'c> GetGroupLogIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
@@ -573,7 +582,7 @@ impl<'c> GetGroupLogIntegration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupLogIntegration",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
@@ -585,18 +594,19 @@ impl<'c> GetGroupLogIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupPushBasedLogExport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetLogExport<'c> {
-    client: &'c crate::Client,
+pub struct GetLogExport {
+    client: crate::Client,
     params: crate::params::GetGroupPushBasedLogExportParams,
     options: crate::CallOptions,
 }
-impl<'c> GetLogExport<'c> {
+impl GetLogExport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -631,8 +641,8 @@ impl<'c> GetLogExport<'c> {
         crate::TypedResponse<crate::models::PushBasedLogExportProject>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PushBasedLogExportProject, crate::Error> = {
             response.json()
@@ -644,7 +654,8 @@ impl<'c> GetLogExport<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
@@ -654,7 +665,7 @@ impl<'c> GetLogExport<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupPushBasedLogExport",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
@@ -666,18 +677,19 @@ impl<'c> GetLogExport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupLogIntegrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupLogIntegrations<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupLogIntegrations {
+    client: crate::Client,
     params: crate::params::ListGroupLogIntegrationsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupLogIntegrations<'c> {
+impl ListGroupLogIntegrations {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -732,8 +744,8 @@ impl<'c> ListGroupLogIntegrations<'c> {
         crate::TypedResponse<crate::models::PaginatedLogIntegrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedLogIntegrationResponse,
@@ -750,7 +762,7 @@ impl<'c> ListGroupLogIntegrations<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::LogIntegrationResponse> {
+    ) -> crate::pagination::Items<crate::models::LogIntegrationResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -759,7 +771,8 @@ impl<'c> ListGroupLogIntegrations<'c> {
     ) -> Result<Vec<crate::models::LogIntegrationResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/logIntegrations", crate ::path_segment(& crate
@@ -785,7 +798,7 @@ impl<'c> ListGroupLogIntegrations<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupLogIntegrations",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations",
@@ -797,10 +810,11 @@ impl<'c> ListGroupLogIntegrations<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupLogIntegrations<'_> {
+impl crate::pagination::Pageable for ListGroupLogIntegrations {
     type Page = crate::models::PaginatedLogIntegrationResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -812,7 +826,7 @@ impl crate::pagination::Pageable for ListGroupLogIntegrations<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -828,13 +842,13 @@ impl crate::pagination::Pageable for ListGroupLogIntegrations<'_> {
 /// A `updateGroupLogIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupLogIntegration<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupLogIntegration {
+    client: crate::Client,
     params: crate::params::UpdateGroupLogIntegrationParams,
     body: Option<crate::models::LogIntegrationRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupLogIntegration<'c> {
+impl UpdateGroupLogIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -869,8 +883,8 @@ impl<'c> UpdateGroupLogIntegration<'c> {
         crate::TypedResponse<crate::models::LogIntegrationResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
             response.json()
@@ -882,7 +896,8 @@ impl<'c> UpdateGroupLogIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
@@ -906,7 +921,7 @@ impl<'c> UpdateGroupLogIntegration<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupLogIntegration",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
@@ -918,19 +933,20 @@ impl<'c> UpdateGroupLogIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupPushBasedLogExport` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateLogExport<'c> {
-    client: &'c crate::Client,
+pub struct UpdateLogExport {
+    client: crate::Client,
     params: crate::params::UpdateGroupPushBasedLogExportParams,
     body: Option<crate::models::PushBasedLogExportProject>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateLogExport<'c> {
+impl UpdateLogExport {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -960,8 +976,8 @@ impl<'c> UpdateLogExport<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -976,7 +992,8 @@ impl<'c> UpdateLogExport<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
@@ -999,7 +1016,7 @@ impl<'c> UpdateLogExport<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupPushBasedLogExport",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
@@ -1011,6 +1028,7 @@ impl<'c> UpdateLogExport<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -21,9 +21,9 @@ impl<'c> QueryShapeInsights<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         query_shape_hash: crate::models::QueryShapeHash,
-    ) -> GetClusterQueryShape<'c> {
+    ) -> GetClusterQueryShape {
         GetClusterQueryShape {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterQueryShapeParams::new(
                 group_id,
                 cluster_name,
@@ -42,9 +42,9 @@ impl<'c> QueryShapeInsights<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         query_shape_hash: crate::models::QueryShapeHash,
-    ) -> GetQueryShapeDetails<'c> {
+    ) -> GetQueryShapeDetails {
         GetQueryShapeDetails {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupClusterQueryShapeInsightDetailsParams::new(
                 group_id,
                 cluster_name,
@@ -62,9 +62,9 @@ impl<'c> QueryShapeInsights<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListQueryShapeSummaries<'c> {
+    ) -> ListQueryShapeSummaries {
         ListQueryShapeSummaries {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterQueryShapeInsightSummariesParams::new(
                 group_id,
                 cluster_name,
@@ -81,9 +81,9 @@ impl<'c> QueryShapeInsights<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterQueryShapes<'c> {
+    ) -> ListClusterQueryShapes {
         ListClusterQueryShapes {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupClusterQueryShapesParams::new(
                 group_id,
                 cluster_name,
@@ -102,9 +102,9 @@ impl<'c> QueryShapeInsights<'c> {
         cluster_name: crate::models::ResourceName,
         query_shape_hash: crate::models::QueryShapeHash,
         body: crate::models::QueryShapeUpdateRequest,
-    ) -> UpdateClusterQueryShape<'c> {
+    ) -> UpdateClusterQueryShape {
         UpdateClusterQueryShape {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupClusterQueryShapeParams::new(
                 group_id,
                 cluster_name,
@@ -118,12 +118,12 @@ impl<'c> QueryShapeInsights<'c> {
 /// A `getGroupClusterQueryShape` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetClusterQueryShape<'c> {
-    client: &'c crate::Client,
+pub struct GetClusterQueryShape {
+    client: crate::Client,
     params: crate::params::GetGroupClusterQueryShapeParams,
     options: crate::CallOptions,
 }
-impl<'c> GetClusterQueryShape<'c> {
+impl GetClusterQueryShape {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -153,8 +153,8 @@ impl<'c> GetClusterQueryShape<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::QueryShapeResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::QueryShapeResponse, crate::Error> = {
             response.json()
@@ -166,7 +166,8 @@ impl<'c> GetClusterQueryShape<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapes/{}", crate ::path_segment(&
@@ -179,7 +180,7 @@ impl<'c> GetClusterQueryShape<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterQueryShape",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}",
@@ -191,18 +192,19 @@ impl<'c> GetClusterQueryShape<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupClusterQueryShapeInsightDetails` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetQueryShapeDetails<'c> {
-    client: &'c crate::Client,
+pub struct GetQueryShapeDetails {
+    client: crate::Client,
     params: crate::params::GetGroupClusterQueryShapeInsightDetailsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetQueryShapeDetails<'c> {
+impl GetQueryShapeDetails {
     /// Date and time from which to retrieve query shape statistics. This parameter expresses its value in the number of milliseconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
     ///
     /// - If you don't specify the **until** parameter, the endpoint returns data covering from the **since** value and the current time.
@@ -258,8 +260,8 @@ impl<'c> GetQueryShapeDetails<'c> {
         crate::TypedResponse<crate::models::QueryStatsDetailsResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::QueryStatsDetailsResponse, crate::Error> = {
             response.json()
@@ -271,7 +273,8 @@ impl<'c> GetQueryShapeDetails<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapeInsights/{}/details", crate
@@ -287,7 +290,7 @@ impl<'c> GetQueryShapeDetails<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupClusterQueryShapeInsightDetails",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details",
@@ -299,18 +302,19 @@ impl<'c> GetQueryShapeDetails<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterQueryShapeInsightSummaries` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListQueryShapeSummaries<'c> {
-    client: &'c crate::Client,
+pub struct ListQueryShapeSummaries {
+    client: crate::Client,
     params: crate::params::ListGroupClusterQueryShapeInsightSummariesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListQueryShapeSummaries<'c> {
+impl ListQueryShapeSummaries {
     /// Date and time from which to retrieve query shape statistics. This parameter expresses its value in the number of milliseconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
     ///
     /// - If you don't specify the **until** parameter, the endpoint returns data covering from the **since** value and the current time.
@@ -397,8 +401,8 @@ impl<'c> ListQueryShapeSummaries<'c> {
         crate::TypedResponse<crate::models::QueryStatsSummaryListResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::QueryStatsSummaryListResponse, crate::Error> = {
             response.json()
@@ -410,7 +414,8 @@ impl<'c> ListQueryShapeSummaries<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapeInsights/summaries", crate
@@ -433,7 +438,7 @@ impl<'c> ListQueryShapeSummaries<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterQueryShapeInsightSummaries",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries",
@@ -445,18 +450,19 @@ impl<'c> ListQueryShapeSummaries<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupClusterQueryShapes` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListClusterQueryShapes<'c> {
-    client: &'c crate::Client,
+pub struct ListClusterQueryShapes {
+    client: crate::Client,
     params: crate::params::ListGroupClusterQueryShapesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListClusterQueryShapes<'c> {
+impl ListClusterQueryShapes {
     /// The status of query shapes to retrieve. Only REJECTED status is supported. If omitted, defaults to REJECTED.
     pub fn status(
         mut self,
@@ -514,8 +520,8 @@ impl<'c> ListClusterQueryShapes<'c> {
         crate::TypedResponse<crate::models::PaginatedQueryShapes>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedQueryShapes, crate::Error> = {
             response.json()
@@ -529,9 +535,7 @@ impl<'c> ListClusterQueryShapes<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::QueryShapeResponse> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::QueryShapeResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -540,7 +544,8 @@ impl<'c> ListClusterQueryShapes<'c> {
     ) -> Result<Vec<crate::models::QueryShapeResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapes", crate ::path_segment(&
@@ -563,7 +568,7 @@ impl<'c> ListClusterQueryShapes<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupClusterQueryShapes",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes",
@@ -575,10 +580,11 @@ impl<'c> ListClusterQueryShapes<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListClusterQueryShapes<'_> {
+impl crate::pagination::Pageable for ListClusterQueryShapes {
     type Page = crate::models::PaginatedQueryShapes;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -590,7 +596,7 @@ impl crate::pagination::Pageable for ListClusterQueryShapes<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -606,13 +612,13 @@ impl crate::pagination::Pageable for ListClusterQueryShapes<'_> {
 /// A `updateGroupClusterQueryShape` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateClusterQueryShape<'c> {
-    client: &'c crate::Client,
+pub struct UpdateClusterQueryShape {
+    client: crate::Client,
     params: crate::params::UpdateGroupClusterQueryShapeParams,
     body: Option<crate::models::QueryShapeUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateClusterQueryShape<'c> {
+impl UpdateClusterQueryShape {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -642,8 +648,8 @@ impl<'c> UpdateClusterQueryShape<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::QueryShapeResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::QueryShapeResponse, crate::Error> = {
             response.json()
@@ -655,7 +661,8 @@ impl<'c> UpdateClusterQueryShape<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/queryShapes/{}", crate ::path_segment(&
@@ -681,7 +688,7 @@ impl<'c> UpdateClusterQueryShape<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupClusterQueryShape",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}",
@@ -693,6 +700,7 @@ impl<'c> UpdateClusterQueryShape<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -16,9 +16,9 @@ impl<'c> RateLimiting<'c> {
     /// Get one rate limit endpoint set.
     ///
     /// `GET /api/atlas/v2/rateLimits/{endpointSetId}` (`getRateLimit`), API version `2025-03-12`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/getRateLimit).
-    pub fn get_rate_limit(&self, endpoint_set_id: String) -> GetRateLimit<'c> {
+    pub fn get_rate_limit(&self, endpoint_set_id: String) -> GetRateLimit {
         GetRateLimit {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetRateLimitParams::new(endpoint_set_id),
             options: crate::CallOptions::default(),
         }
@@ -28,9 +28,9 @@ impl<'c> RateLimiting<'c> {
     /// Get all rate limits for all v2 Atlas Administration API endpoint sets.
     ///
     /// `GET /api/atlas/v2/rateLimits` (`listRateLimits`), API version `2025-03-12`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/listRateLimits).
-    pub fn list_rate_limits(&self) -> ListRateLimits<'c> {
+    pub fn list_rate_limits(&self) -> ListRateLimits {
         ListRateLimits {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListRateLimitsParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -39,12 +39,12 @@ impl<'c> RateLimiting<'c> {
 /// A `getRateLimit` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetRateLimit<'c> {
-    client: &'c crate::Client,
+pub struct GetRateLimit {
+    client: crate::Client,
     params: crate::params::GetRateLimitParams,
     options: crate::CallOptions,
 }
-impl<'c> GetRateLimit<'c> {
+impl GetRateLimit {
     /// Unique 24-hexadecimal digit string that identifies the Atlas Project to request rate limits for. When this parameter is provided, the limits returned are applicable to the specified project. The requesting user must have the Project Read Only role for the specified project.
     pub fn group_id(mut self, value: crate::models::ObjectId) -> Self {
         self.params.group_id = Some(value);
@@ -96,8 +96,8 @@ impl<'c> GetRateLimit<'c> {
         crate::TypedResponse<crate::models::RateLimitEndpointSetResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::RateLimitEndpointSetResponse, crate::Error> = {
             response.json()
@@ -109,7 +109,8 @@ impl<'c> GetRateLimit<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/rateLimits/{}", crate ::path_segment(& crate
@@ -123,7 +124,7 @@ impl<'c> GetRateLimit<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getRateLimit",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/rateLimits/{endpointSetId}",
@@ -135,18 +136,19 @@ impl<'c> GetRateLimit<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listRateLimits` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListRateLimits<'c> {
-    client: &'c crate::Client,
+pub struct ListRateLimits {
+    client: crate::Client,
     params: crate::params::ListRateLimitsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListRateLimits<'c> {
+impl ListRateLimits {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -218,8 +220,8 @@ impl<'c> ListRateLimits<'c> {
         crate::TypedResponse<crate::models::PaginatedRateLimitEndpointSets>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error> = {
             response.json()
@@ -235,7 +237,7 @@ impl<'c> ListRateLimits<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::RateLimitEndpointSetResponse> {
+    ) -> crate::pagination::Items<crate::models::RateLimitEndpointSetResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -244,7 +246,8 @@ impl<'c> ListRateLimits<'c> {
     ) -> Result<Vec<crate::models::RateLimitEndpointSetResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/atlas/v2/rateLimits");
         let mut query = Vec::new();
@@ -267,7 +270,7 @@ impl<'c> ListRateLimits<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listRateLimits",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/rateLimits",
@@ -279,10 +282,11 @@ impl<'c> ListRateLimits<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListRateLimits<'_> {
+impl crate::pagination::Pageable for ListRateLimits {
     type Page = crate::models::PaginatedRateLimitEndpointSets;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -294,7 +298,7 @@ impl crate::pagination::Pageable for ListRateLimits<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

@@ -20,9 +20,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CreateGroupMcpConfigRequest,
-    ) -> CreateGroupMcpConfig<'c> {
+    ) -> CreateGroupMcpConfig {
         CreateGroupMcpConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupMcpConfigParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -38,9 +38,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         body: crate::models::ServiceAccountSecretRequest,
-    ) -> CreateGroupMcpSecret<'c> {
+    ) -> CreateGroupMcpSecret {
         CreateGroupMcpSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupMcpConfigSecretParams::new(
                 group_id,
                 mcp_config_id,
@@ -58,9 +58,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::CreateOrgMcpConfigRequest,
-    ) -> CreateOrgMcpConfig<'c> {
+    ) -> CreateOrgMcpConfig {
         CreateOrgMcpConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgMcpConfigParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -76,9 +76,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         body: crate::models::ServiceAccountSecretRequest,
-    ) -> CreateOrgMcpSecret<'c> {
+    ) -> CreateOrgMcpSecret {
         CreateOrgMcpSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgMcpConfigSecretParams::new(
                 org_id,
                 mcp_config_id,
@@ -96,9 +96,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
-    ) -> DeleteGroupMcpConfig<'c> {
+    ) -> DeleteGroupMcpConfig {
         DeleteGroupMcpConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupMcpConfigParams::new(
                 group_id,
                 mcp_config_id,
@@ -116,9 +116,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         secret_id: crate::models::ObjectIdAnyCase,
-    ) -> DeleteGroupMcpSecret<'c> {
+    ) -> DeleteGroupMcpSecret {
         DeleteGroupMcpSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupMcpConfigSecretParams::new(
                 group_id,
                 mcp_config_id,
@@ -136,9 +136,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
-    ) -> DeleteOrgMcpConfig<'c> {
+    ) -> DeleteOrgMcpConfig {
         DeleteOrgMcpConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgMcpConfigParams::new(org_id, mcp_config_id),
             options: crate::CallOptions::default(),
         }
@@ -153,9 +153,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         secret_id: crate::models::ObjectIdAnyCase,
-    ) -> DeleteOrgMcpSecret<'c> {
+    ) -> DeleteOrgMcpSecret {
         DeleteOrgMcpSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgMcpConfigSecretParams::new(
                 org_id,
                 mcp_config_id,
@@ -173,9 +173,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
-    ) -> GetGroupMcpConfig<'c> {
+    ) -> GetGroupMcpConfig {
         GetGroupMcpConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupMcpConfigParams::new(group_id, mcp_config_id),
             options: crate::CallOptions::default(),
         }
@@ -190,9 +190,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         secret_id: crate::models::ObjectIdAnyCase,
-    ) -> GetGroupMcpSecret<'c> {
+    ) -> GetGroupMcpSecret {
         GetGroupMcpSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupMcpConfigSecretParams::new(
                 group_id,
                 mcp_config_id,
@@ -210,9 +210,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
-    ) -> GetOrgMcpConfig<'c> {
+    ) -> GetOrgMcpConfig {
         GetOrgMcpConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgMcpConfigParams::new(org_id, mcp_config_id),
             options: crate::CallOptions::default(),
         }
@@ -227,9 +227,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         secret_id: crate::models::ObjectIdAnyCase,
-    ) -> GetOrgMcpSecret<'c> {
+    ) -> GetOrgMcpSecret {
         GetOrgMcpSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgMcpConfigSecretParams::new(
                 org_id,
                 mcp_config_id,
@@ -247,9 +247,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
-    ) -> ListGroupMcpSecrets<'c> {
+    ) -> ListGroupMcpSecrets {
         ListGroupMcpSecrets {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupMcpConfigSecretsParams::new(
                 group_id,
                 mcp_config_id,
@@ -265,9 +265,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
     pub fn list_group_mcp_configs(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupMcpConfigs<'c> {
+    ) -> ListGroupMcpConfigs {
         ListGroupMcpConfigs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupMcpConfigsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -281,9 +281,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
-    ) -> ListOrgMcpSecrets<'c> {
+    ) -> ListOrgMcpSecrets {
         ListOrgMcpSecrets {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgMcpConfigSecretsParams::new(
                 org_id,
                 mcp_config_id,
@@ -299,9 +299,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
     pub fn list_org_mcp_configs(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgMcpConfigs<'c> {
+    ) -> ListOrgMcpConfigs {
         ListOrgMcpConfigs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgMcpConfigsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -316,9 +316,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
         body: crate::models::GroupMcpConfigUpdateRequest,
-    ) -> UpdateGroupMcpConfig<'c> {
+    ) -> UpdateGroupMcpConfig {
         UpdateGroupMcpConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupMcpConfigParams::new(
                 group_id,
                 mcp_config_id,
@@ -337,9 +337,9 @@ impl<'c> RemoteMcpConfigurations<'c> {
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
         body: crate::models::OrgMcpConfigUpdateRequest,
-    ) -> UpdateOrgMcpConfig<'c> {
+    ) -> UpdateOrgMcpConfig {
         UpdateOrgMcpConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgMcpConfigParams::new(org_id, mcp_config_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -349,13 +349,13 @@ impl<'c> RemoteMcpConfigurations<'c> {
 /// A `createGroupMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupMcpConfig<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupMcpConfig {
+    client: crate::Client,
     params: crate::params::CreateGroupMcpConfigParams,
     body: Option<crate::models::CreateGroupMcpConfigRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupMcpConfig<'c> {
+impl CreateGroupMcpConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -390,8 +390,8 @@ impl<'c> CreateGroupMcpConfig<'c> {
         crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
             response.json()
@@ -403,7 +403,8 @@ impl<'c> CreateGroupMcpConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs", crate ::path_segment(& crate
@@ -426,7 +427,7 @@ impl<'c> CreateGroupMcpConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupMcpConfig",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs",
@@ -438,19 +439,20 @@ impl<'c> CreateGroupMcpConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupMcpConfigSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupMcpSecret<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupMcpSecret {
+    client: crate::Client,
     params: crate::params::CreateGroupMcpConfigSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupMcpSecret<'c> {
+impl CreateGroupMcpSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -485,8 +487,8 @@ impl<'c> CreateGroupMcpSecret<'c> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
             response.json()
@@ -498,7 +500,8 @@ impl<'c> CreateGroupMcpSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -522,7 +525,7 @@ impl<'c> CreateGroupMcpSecret<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupMcpConfigSecret",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets",
@@ -534,19 +537,20 @@ impl<'c> CreateGroupMcpSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgMcpConfig<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgMcpConfig {
+    client: crate::Client,
     params: crate::params::CreateOrgMcpConfigParams,
     body: Option<crate::models::CreateOrgMcpConfigRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgMcpConfig<'c> {
+impl CreateOrgMcpConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -581,8 +585,8 @@ impl<'c> CreateOrgMcpConfig<'c> {
         crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
             response.json()
@@ -594,7 +598,8 @@ impl<'c> CreateOrgMcpConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs", crate ::path_segment(& crate
@@ -617,7 +622,7 @@ impl<'c> CreateOrgMcpConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgMcpConfig",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs",
@@ -629,19 +634,20 @@ impl<'c> CreateOrgMcpConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgMcpConfigSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgMcpSecret<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgMcpSecret {
+    client: crate::Client,
     params: crate::params::CreateOrgMcpConfigSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgMcpSecret<'c> {
+impl CreateOrgMcpSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -676,8 +682,8 @@ impl<'c> CreateOrgMcpSecret<'c> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
             response.json()
@@ -689,7 +695,8 @@ impl<'c> CreateOrgMcpSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -713,7 +720,7 @@ impl<'c> CreateOrgMcpSecret<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgMcpConfigSecret",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets",
@@ -725,18 +732,19 @@ impl<'c> CreateOrgMcpSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupMcpConfig<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupMcpConfig {
+    client: crate::Client,
     params: crate::params::DeleteGroupMcpConfigParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupMcpConfig<'c> {
+impl DeleteGroupMcpConfig {
     /// Flag that indicates whether to delete the MCP configuration even if it has active secrets. If false and active secrets exist, the request returns an error. Defaults to false.
     pub fn cascading(mut self, value: bool) -> Self {
         self.params.cascading = Some(value);
@@ -771,8 +779,8 @@ impl<'c> DeleteGroupMcpConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -787,7 +795,8 @@ impl<'c> DeleteGroupMcpConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -799,7 +808,7 @@ impl<'c> DeleteGroupMcpConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupMcpConfig",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
@@ -811,18 +820,19 @@ impl<'c> DeleteGroupMcpConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupMcpConfigSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupMcpSecret<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupMcpSecret {
+    client: crate::Client,
     params: crate::params::DeleteGroupMcpConfigSecretParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupMcpSecret<'c> {
+impl DeleteGroupMcpSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -852,8 +862,8 @@ impl<'c> DeleteGroupMcpSecret<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -868,7 +878,8 @@ impl<'c> DeleteGroupMcpSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -880,7 +891,7 @@ impl<'c> DeleteGroupMcpSecret<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupMcpConfigSecret",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
@@ -892,18 +903,19 @@ impl<'c> DeleteGroupMcpSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgMcpConfig<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgMcpConfig {
+    client: crate::Client,
     params: crate::params::DeleteOrgMcpConfigParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgMcpConfig<'c> {
+impl DeleteOrgMcpConfig {
     /// Flag that indicates whether to delete the MCP configuration even if it has active secrets. If false and active secrets exist, the request returns an error. Defaults to false.
     pub fn cascading(mut self, value: bool) -> Self {
         self.params.cascading = Some(value);
@@ -938,8 +950,8 @@ impl<'c> DeleteOrgMcpConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -954,7 +966,8 @@ impl<'c> DeleteOrgMcpConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -966,7 +979,7 @@ impl<'c> DeleteOrgMcpConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgMcpConfig",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
@@ -978,18 +991,19 @@ impl<'c> DeleteOrgMcpConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgMcpConfigSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgMcpSecret<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgMcpSecret {
+    client: crate::Client,
     params: crate::params::DeleteOrgMcpConfigSecretParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgMcpSecret<'c> {
+impl DeleteOrgMcpSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1019,8 +1033,8 @@ impl<'c> DeleteOrgMcpSecret<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1035,7 +1049,8 @@ impl<'c> DeleteOrgMcpSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -1047,7 +1062,7 @@ impl<'c> DeleteOrgMcpSecret<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgMcpConfigSecret",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
@@ -1059,18 +1074,19 @@ impl<'c> DeleteOrgMcpSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupMcpConfig<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupMcpConfig {
+    client: crate::Client,
     params: crate::params::GetGroupMcpConfigParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupMcpConfig<'c> {
+impl GetGroupMcpConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1105,8 +1121,8 @@ impl<'c> GetGroupMcpConfig<'c> {
         crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
             response.json()
@@ -1118,7 +1134,8 @@ impl<'c> GetGroupMcpConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -1129,7 +1146,7 @@ impl<'c> GetGroupMcpConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupMcpConfig",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
@@ -1141,18 +1158,19 @@ impl<'c> GetGroupMcpConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupMcpConfigSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupMcpSecret<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupMcpSecret {
+    client: crate::Client,
     params: crate::params::GetGroupMcpConfigSecretParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupMcpSecret<'c> {
+impl GetGroupMcpSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1187,8 +1205,8 @@ impl<'c> GetGroupMcpSecret<'c> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
             response.json()
@@ -1200,7 +1218,8 @@ impl<'c> GetGroupMcpSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -1212,7 +1231,7 @@ impl<'c> GetGroupMcpSecret<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupMcpConfigSecret",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
@@ -1224,18 +1243,19 @@ impl<'c> GetGroupMcpSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgMcpConfig<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgMcpConfig {
+    client: crate::Client,
     params: crate::params::GetOrgMcpConfigParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgMcpConfig<'c> {
+impl GetOrgMcpConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgMcpConfigParams) -> Self {
         self.params = params;
@@ -1267,8 +1287,8 @@ impl<'c> GetOrgMcpConfig<'c> {
         crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
             response.json()
@@ -1280,7 +1300,8 @@ impl<'c> GetOrgMcpConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -1291,7 +1312,7 @@ impl<'c> GetOrgMcpConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgMcpConfig",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
@@ -1303,18 +1324,19 @@ impl<'c> GetOrgMcpConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgMcpConfigSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgMcpSecret<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgMcpSecret {
+    client: crate::Client,
     params: crate::params::GetOrgMcpConfigSecretParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgMcpSecret<'c> {
+impl GetOrgMcpSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1349,8 +1371,8 @@ impl<'c> GetOrgMcpSecret<'c> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
             response.json()
@@ -1362,7 +1384,8 @@ impl<'c> GetOrgMcpSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
@@ -1374,7 +1397,7 @@ impl<'c> GetOrgMcpSecret<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgMcpConfigSecret",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
@@ -1386,18 +1409,19 @@ impl<'c> GetOrgMcpSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupMcpConfigSecrets` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupMcpSecrets<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupMcpSecrets {
+    client: crate::Client,
     params: crate::params::ListGroupMcpConfigSecretsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupMcpSecrets<'c> {
+impl ListGroupMcpSecrets {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1447,8 +1471,8 @@ impl<'c> ListGroupMcpSecrets<'c> {
         crate::TypedResponse<crate::models::PaginatedMcpConfigSecretView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
             response.json()
@@ -1464,7 +1488,7 @@ impl<'c> ListGroupMcpSecrets<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountSecret> {
+    ) -> crate::pagination::Items<crate::models::ServiceAccountSecret> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1473,7 +1497,8 @@ impl<'c> ListGroupMcpSecrets<'c> {
     ) -> Result<Vec<crate::models::ServiceAccountSecret>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -1495,7 +1520,7 @@ impl<'c> ListGroupMcpSecrets<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupMcpConfigSecrets",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets",
@@ -1507,10 +1532,11 @@ impl<'c> ListGroupMcpSecrets<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupMcpSecrets<'_> {
+impl crate::pagination::Pageable for ListGroupMcpSecrets {
     type Page = crate::models::PaginatedMcpConfigSecretView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1522,7 +1548,7 @@ impl crate::pagination::Pageable for ListGroupMcpSecrets<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1538,12 +1564,12 @@ impl crate::pagination::Pageable for ListGroupMcpSecrets<'_> {
 /// A `listGroupMcpConfigs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupMcpConfigs<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupMcpConfigs {
+    client: crate::Client,
     params: crate::params::ListGroupMcpConfigsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupMcpConfigs<'c> {
+impl ListGroupMcpConfigs {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1593,8 +1619,8 @@ impl<'c> ListGroupMcpConfigs<'c> {
         crate::TypedResponse<crate::models::PaginatedGroupMcpConfigView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedGroupMcpConfigView, crate::Error> = {
             response.json()
@@ -1610,7 +1636,7 @@ impl<'c> ListGroupMcpConfigs<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::GroupMcpConfigResponse> {
+    ) -> crate::pagination::Items<crate::models::GroupMcpConfigResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1619,7 +1645,8 @@ impl<'c> ListGroupMcpConfigs<'c> {
     ) -> Result<Vec<crate::models::GroupMcpConfigResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs", crate ::path_segment(& crate
@@ -1640,7 +1667,7 @@ impl<'c> ListGroupMcpConfigs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupMcpConfigs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs",
@@ -1652,10 +1679,11 @@ impl<'c> ListGroupMcpConfigs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupMcpConfigs<'_> {
+impl crate::pagination::Pageable for ListGroupMcpConfigs {
     type Page = crate::models::PaginatedGroupMcpConfigView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1667,7 +1695,7 @@ impl crate::pagination::Pageable for ListGroupMcpConfigs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1683,12 +1711,12 @@ impl crate::pagination::Pageable for ListGroupMcpConfigs<'_> {
 /// A `listOrgMcpConfigSecrets` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgMcpSecrets<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgMcpSecrets {
+    client: crate::Client,
     params: crate::params::ListOrgMcpConfigSecretsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgMcpSecrets<'c> {
+impl ListOrgMcpSecrets {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1738,8 +1766,8 @@ impl<'c> ListOrgMcpSecrets<'c> {
         crate::TypedResponse<crate::models::PaginatedMcpConfigSecretView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
             response.json()
@@ -1755,7 +1783,7 @@ impl<'c> ListOrgMcpSecrets<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountSecret> {
+    ) -> crate::pagination::Items<crate::models::ServiceAccountSecret> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1764,7 +1792,8 @@ impl<'c> ListOrgMcpSecrets<'c> {
     ) -> Result<Vec<crate::models::ServiceAccountSecret>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
@@ -1786,7 +1815,7 @@ impl<'c> ListOrgMcpSecrets<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgMcpConfigSecrets",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets",
@@ -1798,10 +1827,11 @@ impl<'c> ListOrgMcpSecrets<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgMcpSecrets<'_> {
+impl crate::pagination::Pageable for ListOrgMcpSecrets {
     type Page = crate::models::PaginatedMcpConfigSecretView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1813,7 +1843,7 @@ impl crate::pagination::Pageable for ListOrgMcpSecrets<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1829,12 +1859,12 @@ impl crate::pagination::Pageable for ListOrgMcpSecrets<'_> {
 /// A `listOrgMcpConfigs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgMcpConfigs<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgMcpConfigs {
+    client: crate::Client,
     params: crate::params::ListOrgMcpConfigsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgMcpConfigs<'c> {
+impl ListOrgMcpConfigs {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1884,8 +1914,8 @@ impl<'c> ListOrgMcpConfigs<'c> {
         crate::TypedResponse<crate::models::PaginatedOrgMcpConfigView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedOrgMcpConfigView, crate::Error> = {
             response.json()
@@ -1901,7 +1931,7 @@ impl<'c> ListOrgMcpConfigs<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::OrgMcpConfigResponse> {
+    ) -> crate::pagination::Items<crate::models::OrgMcpConfigResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1910,7 +1940,8 @@ impl<'c> ListOrgMcpConfigs<'c> {
     ) -> Result<Vec<crate::models::OrgMcpConfigResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs", crate ::path_segment(& crate
@@ -1931,7 +1962,7 @@ impl<'c> ListOrgMcpConfigs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgMcpConfigs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs",
@@ -1943,10 +1974,11 @@ impl<'c> ListOrgMcpConfigs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgMcpConfigs<'_> {
+impl crate::pagination::Pageable for ListOrgMcpConfigs {
     type Page = crate::models::PaginatedOrgMcpConfigView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1958,7 +1990,7 @@ impl crate::pagination::Pageable for ListOrgMcpConfigs<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1974,13 +2006,13 @@ impl crate::pagination::Pageable for ListOrgMcpConfigs<'_> {
 /// A `updateGroupMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupMcpConfig<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupMcpConfig {
+    client: crate::Client,
     params: crate::params::UpdateGroupMcpConfigParams,
     body: Option<crate::models::GroupMcpConfigUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupMcpConfig<'c> {
+impl UpdateGroupMcpConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2015,8 +2047,8 @@ impl<'c> UpdateGroupMcpConfig<'c> {
         crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
             response.json()
@@ -2028,7 +2060,8 @@ impl<'c> UpdateGroupMcpConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -2052,7 +2085,7 @@ impl<'c> UpdateGroupMcpConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupMcpConfig",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
@@ -2064,19 +2097,20 @@ impl<'c> UpdateGroupMcpConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgMcpConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgMcpConfig<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgMcpConfig {
+    client: crate::Client,
     params: crate::params::UpdateOrgMcpConfigParams,
     body: Option<crate::models::OrgMcpConfigUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgMcpConfig<'c> {
+impl UpdateOrgMcpConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2111,8 +2145,8 @@ impl<'c> UpdateOrgMcpConfig<'c> {
         crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
             response.json()
@@ -2124,7 +2158,8 @@ impl<'c> UpdateOrgMcpConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
@@ -2148,7 +2183,7 @@ impl<'c> UpdateOrgMcpConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgMcpConfig",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
@@ -2160,6 +2195,7 @@ impl<'c> UpdateOrgMcpConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -20,9 +20,9 @@ impl<'c> ResourcePolicies<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::ApiAtlasResourcePolicyCreateView,
-    ) -> CreateOrgResourcePolicy<'c> {
+    ) -> CreateOrgResourcePolicy {
         CreateOrgResourcePolicy {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgResourcePolicyParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -37,9 +37,9 @@ impl<'c> ResourcePolicies<'c> {
         &self,
         org_id: crate::models::ObjectId,
         resource_policy_id: crate::models::ObjectId,
-    ) -> DeleteOrgResourcePolicy<'c> {
+    ) -> DeleteOrgResourcePolicy {
         DeleteOrgResourcePolicy {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgResourcePolicyParams::new(
                 org_id,
                 resource_policy_id,
@@ -55,9 +55,9 @@ impl<'c> ResourcePolicies<'c> {
     pub fn get_non_compliant_resources(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetNonCompliantResources<'c> {
+    ) -> GetNonCompliantResources {
         GetNonCompliantResources {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgNonCompliantResourcesParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -71,9 +71,9 @@ impl<'c> ResourcePolicies<'c> {
         &self,
         org_id: crate::models::ObjectId,
         resource_policy_id: crate::models::ObjectId,
-    ) -> GetOrgResourcePolicy<'c> {
+    ) -> GetOrgResourcePolicy {
         GetOrgResourcePolicy {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgResourcePolicyParams::new(
                 org_id,
                 resource_policy_id,
@@ -89,9 +89,9 @@ impl<'c> ResourcePolicies<'c> {
     pub fn list_org_resource_policies(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgResourcePolicies<'c> {
+    ) -> ListOrgResourcePolicies {
         ListOrgResourcePolicies {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgResourcePoliciesParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -106,9 +106,9 @@ impl<'c> ResourcePolicies<'c> {
         org_id: crate::models::ObjectId,
         resource_policy_id: crate::models::ObjectId,
         body: crate::models::ApiAtlasResourcePolicyEditView,
-    ) -> UpdateOrgResourcePolicy<'c> {
+    ) -> UpdateOrgResourcePolicy {
         UpdateOrgResourcePolicy {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgResourcePolicyParams::new(
                 org_id,
                 resource_policy_id,
@@ -126,9 +126,9 @@ impl<'c> ResourcePolicies<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::ApiAtlasResourcePolicyCreateView,
-    ) -> ValidateResourcePolicies<'c> {
+    ) -> ValidateResourcePolicies {
         ValidateResourcePolicies {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ValidateOrgResourcePoliciesParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -138,13 +138,13 @@ impl<'c> ResourcePolicies<'c> {
 /// A `createOrgResourcePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgResourcePolicy<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgResourcePolicy {
+    client: crate::Client,
     params: crate::params::CreateOrgResourcePolicyParams,
     body: Option<crate::models::ApiAtlasResourcePolicyCreateView>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgResourcePolicy<'c> {
+impl CreateOrgResourcePolicy {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -179,8 +179,8 @@ impl<'c> CreateOrgResourcePolicy<'c> {
         crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
             response.json()
@@ -192,7 +192,8 @@ impl<'c> CreateOrgResourcePolicy<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
@@ -215,7 +216,7 @@ impl<'c> CreateOrgResourcePolicy<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgResourcePolicy",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies",
@@ -227,18 +228,19 @@ impl<'c> CreateOrgResourcePolicy<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgResourcePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgResourcePolicy<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgResourcePolicy {
+    client: crate::Client,
     params: crate::params::DeleteOrgResourcePolicyParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgResourcePolicy<'c> {
+impl DeleteOrgResourcePolicy {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -268,8 +270,8 @@ impl<'c> DeleteOrgResourcePolicy<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -284,7 +286,8 @@ impl<'c> DeleteOrgResourcePolicy<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
@@ -295,7 +298,7 @@ impl<'c> DeleteOrgResourcePolicy<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgResourcePolicy",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
@@ -307,18 +310,19 @@ impl<'c> DeleteOrgResourcePolicy<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgNonCompliantResources` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetNonCompliantResources<'c> {
-    client: &'c crate::Client,
+pub struct GetNonCompliantResources {
+    client: crate::Client,
     params: crate::params::GetOrgNonCompliantResourcesParams,
     options: crate::CallOptions,
 }
-impl<'c> GetNonCompliantResources<'c> {
+impl GetNonCompliantResources {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -353,8 +357,8 @@ impl<'c> GetNonCompliantResources<'c> {
         crate::TypedResponse<Vec<crate::models::ApiAtlasNonCompliantResourceView>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             Vec<crate::models::ApiAtlasNonCompliantResourceView>,
@@ -367,7 +371,8 @@ impl<'c> GetNonCompliantResources<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/nonCompliantResources", crate ::path_segment(& crate
@@ -377,7 +382,7 @@ impl<'c> GetNonCompliantResources<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgNonCompliantResources",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/nonCompliantResources",
@@ -389,18 +394,19 @@ impl<'c> GetNonCompliantResources<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgResourcePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgResourcePolicy<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgResourcePolicy {
+    client: crate::Client,
     params: crate::params::GetOrgResourcePolicyParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgResourcePolicy<'c> {
+impl GetOrgResourcePolicy {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -435,8 +441,8 @@ impl<'c> GetOrgResourcePolicy<'c> {
         crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
             response.json()
@@ -448,7 +454,8 @@ impl<'c> GetOrgResourcePolicy<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
@@ -459,7 +466,7 @@ impl<'c> GetOrgResourcePolicy<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgResourcePolicy",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
@@ -471,18 +478,19 @@ impl<'c> GetOrgResourcePolicy<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listOrgResourcePolicies` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgResourcePolicies<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgResourcePolicies {
+    client: crate::Client,
     params: crate::params::ListOrgResourcePoliciesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgResourcePolicies<'c> {
+impl ListOrgResourcePolicies {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -517,8 +525,8 @@ impl<'c> ListOrgResourcePolicies<'c> {
         crate::TypedResponse<Vec<crate::models::ApiAtlasResourcePolicyView>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             Vec<crate::models::ApiAtlasResourcePolicyView>,
@@ -531,7 +539,8 @@ impl<'c> ListOrgResourcePolicies<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
@@ -541,7 +550,7 @@ impl<'c> ListOrgResourcePolicies<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgResourcePolicies",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies",
@@ -553,19 +562,20 @@ impl<'c> ListOrgResourcePolicies<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgResourcePolicy` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgResourcePolicy<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgResourcePolicy {
+    client: crate::Client,
     params: crate::params::UpdateOrgResourcePolicyParams,
     body: Option<crate::models::ApiAtlasResourcePolicyEditView>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgResourcePolicy<'c> {
+impl UpdateOrgResourcePolicy {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -600,8 +610,8 @@ impl<'c> UpdateOrgResourcePolicy<'c> {
         crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
             response.json()
@@ -613,7 +623,8 @@ impl<'c> UpdateOrgResourcePolicy<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
@@ -637,7 +648,7 @@ impl<'c> UpdateOrgResourcePolicy<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgResourcePolicy",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
@@ -649,19 +660,20 @@ impl<'c> UpdateOrgResourcePolicy<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `validateOrgResourcePolicies` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ValidateResourcePolicies<'c> {
-    client: &'c crate::Client,
+pub struct ValidateResourcePolicies {
+    client: crate::Client,
     params: crate::params::ValidateOrgResourcePoliciesParams,
     body: Option<crate::models::ApiAtlasResourcePolicyCreateView>,
     options: crate::CallOptions,
 }
-impl<'c> ValidateResourcePolicies<'c> {
+impl ValidateResourcePolicies {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -696,8 +708,8 @@ impl<'c> ValidateResourcePolicies<'c> {
         crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
             response.json()
@@ -709,7 +721,8 @@ impl<'c> ValidateResourcePolicies<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/resourcePolicies:validate", crate ::path_segment(&
@@ -732,7 +745,7 @@ impl<'c> ValidateResourcePolicies<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "validateOrgResourcePolicies",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies:validate",
@@ -744,6 +757,7 @@ impl<'c> ValidateResourcePolicies<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

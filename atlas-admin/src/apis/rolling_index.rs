@@ -21,9 +21,9 @@ impl<'c> RollingIndex<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DatabaseRollingIndexRequest,
-    ) -> CreateRollingIndex<'c> {
+    ) -> CreateRollingIndex {
         CreateRollingIndex {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupClusterIndexRollingIndexParams::new(
                 group_id,
                 cluster_name,
@@ -36,13 +36,13 @@ impl<'c> RollingIndex<'c> {
 /// A `createGroupClusterIndexRollingIndex` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateRollingIndex<'c> {
-    client: &'c crate::Client,
+pub struct CreateRollingIndex {
+    client: crate::Client,
     params: crate::params::CreateGroupClusterIndexRollingIndexParams,
     body: Option<crate::models::DatabaseRollingIndexRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateRollingIndex<'c> {
+impl CreateRollingIndex {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -72,8 +72,8 @@ impl<'c> CreateRollingIndex<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -88,7 +88,8 @@ impl<'c> CreateRollingIndex<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/clusters/{}/index", crate ::path_segment(& crate
@@ -112,7 +113,7 @@ impl<'c> CreateRollingIndex<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupClusterIndexRollingIndex",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/index",
@@ -124,6 +125,7 @@ impl<'c> CreateRollingIndex<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -16,9 +16,9 @@ impl<'c> Root<'c> {
     /// This resource returns information about the MongoDB application along with API key meta data.
     ///
     /// `GET /api/atlas/v2` (`getSystemStatus`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/getSystemStatus).
-    pub fn get_system_status(&self) -> GetSystemStatus<'c> {
+    pub fn get_system_status(&self) -> GetSystemStatus {
         GetSystemStatus {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::GetSystemStatusParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -28,9 +28,9 @@ impl<'c> Root<'c> {
     /// Returns all control plane IP addresses.
     ///
     /// `GET /api/atlas/v2/unauth/controlPlaneIPAddresses` (`listControlPlaneIpAddresses`), API version `2023-11-15`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/listControlPlaneIpAddresses).
-    pub fn list_control_plane_addresses(&self) -> ListControlPlaneAddresses<'c> {
+    pub fn list_control_plane_addresses(&self) -> ListControlPlaneAddresses {
         ListControlPlaneAddresses {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::ListControlPlaneIpAddressesParams as Default>::default(),
             options: crate::CallOptions::default(),
         }
@@ -39,12 +39,12 @@ impl<'c> Root<'c> {
 /// A `getSystemStatus` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetSystemStatus<'c> {
-    client: &'c crate::Client,
+pub struct GetSystemStatus {
+    client: crate::Client,
     params: crate::params::GetSystemStatusParams,
     options: crate::CallOptions,
 }
-impl<'c> GetSystemStatus<'c> {
+impl GetSystemStatus {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetSystemStatusParams) -> Self {
         self.params = params;
@@ -71,8 +71,8 @@ impl<'c> GetSystemStatus<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::SystemStatus>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SystemStatus, crate::Error> = {
             response.json()
@@ -84,14 +84,15 @@ impl<'c> GetSystemStatus<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2");
         let query = Vec::new();
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getSystemStatus",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2",
@@ -103,18 +104,19 @@ impl<'c> GetSystemStatus<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listControlPlaneIpAddresses` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListControlPlaneAddresses<'c> {
-    client: &'c crate::Client,
+pub struct ListControlPlaneAddresses {
+    client: crate::Client,
     params: crate::params::ListControlPlaneIpAddressesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListControlPlaneAddresses<'c> {
+impl ListControlPlaneAddresses {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -149,8 +151,8 @@ impl<'c> ListControlPlaneAddresses<'c> {
         crate::TypedResponse<crate::models::ControlPlaneIpAddresses>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ControlPlaneIpAddresses, crate::Error> = {
             response.json()
@@ -162,14 +164,15 @@ impl<'c> ListControlPlaneAddresses<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/atlas/v2/unauth/controlPlaneIPAddresses");
         let query = Vec::new();
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listControlPlaneIpAddresses",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/unauth/controlPlaneIPAddresses",
@@ -181,6 +184,7 @@ impl<'c> ListControlPlaneAddresses<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

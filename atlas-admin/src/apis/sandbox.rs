@@ -22,9 +22,9 @@ impl<'c> Sandbox<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::SandboxConfigRequest,
-    ) -> CreateOrgSandboxConfig<'c> {
+    ) -> CreateOrgSandboxConfig {
         CreateOrgSandboxConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgSandboxConfigParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -40,9 +40,9 @@ impl<'c> Sandbox<'c> {
         &self,
         org_id: crate::models::ObjectId,
         sandbox_config_id: crate::models::ObjectId,
-    ) -> DeleteOrgSandboxConfig<'c> {
+    ) -> DeleteOrgSandboxConfig {
         DeleteOrgSandboxConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgSandboxConfigParams::new(
                 org_id,
                 sandbox_config_id,
@@ -60,9 +60,9 @@ impl<'c> Sandbox<'c> {
         &self,
         group_id: crate::models::ObjectId,
         sandbox_config_id: crate::models::ObjectId,
-    ) -> GenerateSandboxClusterDescription<'c> {
+    ) -> GenerateSandboxClusterDescription {
         GenerateSandboxClusterDescription {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GenerateGroupSandboxClusterDescriptionParams::new(
                 group_id,
                 sandbox_config_id,
@@ -80,9 +80,9 @@ impl<'c> Sandbox<'c> {
         &self,
         org_id: crate::models::ObjectId,
         sandbox_config_id: crate::models::ObjectId,
-    ) -> GetOrgSandboxConfig<'c> {
+    ) -> GetOrgSandboxConfig {
         GetOrgSandboxConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgSandboxConfigParams::new(
                 org_id,
                 sandbox_config_id,
@@ -99,9 +99,9 @@ impl<'c> Sandbox<'c> {
     pub fn list_org_sandbox_config(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgSandboxConfig<'c> {
+    ) -> ListOrgSandboxConfig {
         ListOrgSandboxConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgSandboxConfigParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -117,9 +117,9 @@ impl<'c> Sandbox<'c> {
         org_id: crate::models::ObjectId,
         sandbox_config_id: crate::models::ObjectId,
         body: crate::models::SandboxConfigUpdateRequest,
-    ) -> UpdateOrgSandboxConfig<'c> {
+    ) -> UpdateOrgSandboxConfig {
         UpdateOrgSandboxConfig {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgSandboxConfigParams::new(
                 org_id,
                 sandbox_config_id,
@@ -133,14 +133,14 @@ impl<'c> Sandbox<'c> {
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct CreateOrgSandboxConfig<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgSandboxConfig {
+    client: crate::Client,
     params: crate::params::CreateOrgSandboxConfigParams,
     body: Option<crate::models::SandboxConfigRequest>,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> CreateOrgSandboxConfig<'c> {
+impl CreateOrgSandboxConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -175,8 +175,8 @@ impl<'c> CreateOrgSandboxConfig<'c> {
         crate::TypedResponse<crate::models::SandboxConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
             response.json()
@@ -188,7 +188,8 @@ impl<'c> CreateOrgSandboxConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig", crate ::path_segment(& crate
@@ -211,7 +212,7 @@ impl<'c> CreateOrgSandboxConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgSandboxConfig",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig",
@@ -223,20 +224,21 @@ impl<'c> CreateOrgSandboxConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgSandboxConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct DeleteOrgSandboxConfig<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgSandboxConfig {
+    client: crate::Client,
     params: crate::params::DeleteOrgSandboxConfigParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> DeleteOrgSandboxConfig<'c> {
+impl DeleteOrgSandboxConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -266,8 +268,8 @@ impl<'c> DeleteOrgSandboxConfig<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -282,7 +284,8 @@ impl<'c> DeleteOrgSandboxConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
@@ -293,7 +296,7 @@ impl<'c> DeleteOrgSandboxConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgSandboxConfig",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
@@ -305,20 +308,21 @@ impl<'c> DeleteOrgSandboxConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `generateGroupSandboxClusterDescription` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GenerateSandboxClusterDescription<'c> {
-    client: &'c crate::Client,
+pub struct GenerateSandboxClusterDescription {
+    client: crate::Client,
     params: crate::params::GenerateGroupSandboxClusterDescriptionParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GenerateSandboxClusterDescription<'c> {
+impl GenerateSandboxClusterDescription {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -353,8 +357,8 @@ impl<'c> GenerateSandboxClusterDescription<'c> {
         crate::TypedResponse<crate::models::ClusterDescription20240805>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
             response.json()
@@ -366,7 +370,8 @@ impl<'c> GenerateSandboxClusterDescription<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/sandbox/{}:generateClusterDescription", crate
@@ -378,7 +383,7 @@ impl<'c> GenerateSandboxClusterDescription<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "generateGroupSandboxClusterDescription",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription",
@@ -390,20 +395,21 @@ impl<'c> GenerateSandboxClusterDescription<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgSandboxConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GetOrgSandboxConfig<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgSandboxConfig {
+    client: crate::Client,
     params: crate::params::GetOrgSandboxConfigParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GetOrgSandboxConfig<'c> {
+impl GetOrgSandboxConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -438,8 +444,8 @@ impl<'c> GetOrgSandboxConfig<'c> {
         crate::TypedResponse<crate::models::SandboxConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
             response.json()
@@ -451,7 +457,8 @@ impl<'c> GetOrgSandboxConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
@@ -462,7 +469,7 @@ impl<'c> GetOrgSandboxConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgSandboxConfig",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
@@ -474,20 +481,21 @@ impl<'c> GetOrgSandboxConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listOrgSandboxConfig` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct ListOrgSandboxConfig<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgSandboxConfig {
+    client: crate::Client,
     params: crate::params::ListOrgSandboxConfigParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> ListOrgSandboxConfig<'c> {
+impl ListOrgSandboxConfig {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -532,8 +540,8 @@ impl<'c> ListOrgSandboxConfig<'c> {
         crate::TypedResponse<crate::models::PaginatedSandboxConfigs>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedSandboxConfigs, crate::Error> = {
             response.json()
@@ -549,7 +557,7 @@ impl<'c> ListOrgSandboxConfig<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::SandboxConfigResponse> {
+    ) -> crate::pagination::Items<crate::models::SandboxConfigResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -558,7 +566,8 @@ impl<'c> ListOrgSandboxConfig<'c> {
     ) -> Result<Vec<crate::models::SandboxConfigResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig", crate ::path_segment(& crate
@@ -574,7 +583,7 @@ impl<'c> ListOrgSandboxConfig<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgSandboxConfig",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig",
@@ -586,11 +595,12 @@ impl<'c> ListOrgSandboxConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListOrgSandboxConfig<'_> {
+impl crate::pagination::Pageable for ListOrgSandboxConfig {
     type Page = crate::models::PaginatedSandboxConfigs;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -602,7 +612,7 @@ impl crate::pagination::Pageable for ListOrgSandboxConfig<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -619,14 +629,14 @@ impl crate::pagination::Pageable for ListOrgSandboxConfig<'_> {
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct UpdateOrgSandboxConfig<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgSandboxConfig {
+    client: crate::Client,
     params: crate::params::UpdateOrgSandboxConfigParams,
     body: Option<crate::models::SandboxConfigUpdateRequest>,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> UpdateOrgSandboxConfig<'c> {
+impl UpdateOrgSandboxConfig {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -661,8 +671,8 @@ impl<'c> UpdateOrgSandboxConfig<'c> {
         crate::TypedResponse<crate::models::SandboxConfigResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
             response.json()
@@ -674,7 +684,8 @@ impl<'c> UpdateOrgSandboxConfig<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
@@ -698,7 +709,7 @@ impl<'c> UpdateOrgSandboxConfig<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgSandboxConfig",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
@@ -710,6 +721,7 @@ impl<'c> UpdateOrgSandboxConfig<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -23,9 +23,9 @@ impl<'c> ServerlessInstances<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> GetServerlessInstance<'c> {
+    ) -> GetServerlessInstance {
         GetServerlessInstance {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupServerlessInstanceParams::new(group_id, name),
             options: crate::CallOptions::default(),
         }
@@ -41,9 +41,9 @@ impl<'c> ServerlessInstances<'c> {
     pub fn list_serverless_instances(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListServerlessInstances<'c> {
+    ) -> ListServerlessInstances {
         ListServerlessInstances {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupServerlessInstancesParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -52,12 +52,12 @@ impl<'c> ServerlessInstances<'c> {
 /// A `getGroupServerlessInstance` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetServerlessInstance<'c> {
-    client: &'c crate::Client,
+pub struct GetServerlessInstance {
+    client: crate::Client,
     params: crate::params::GetGroupServerlessInstanceParams,
     options: crate::CallOptions,
 }
-impl<'c> GetServerlessInstance<'c> {
+impl GetServerlessInstance {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -92,8 +92,8 @@ impl<'c> GetServerlessInstance<'c> {
         crate::TypedResponse<crate::models::ServerlessInstanceDescription>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessInstanceDescription, crate::Error> = {
             response.json()
@@ -105,7 +105,8 @@ impl<'c> GetServerlessInstance<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless/{}", crate ::path_segment(& crate
@@ -116,7 +117,7 @@ impl<'c> GetServerlessInstance<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupServerlessInstance",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless/{name}",
@@ -128,18 +129,19 @@ impl<'c> GetServerlessInstance<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupServerlessInstances` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListServerlessInstances<'c> {
-    client: &'c crate::Client,
+pub struct ListServerlessInstances {
+    client: crate::Client,
     params: crate::params::ListGroupServerlessInstancesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListServerlessInstances<'c> {
+impl ListServerlessInstances {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -192,8 +194,8 @@ impl<'c> ListServerlessInstances<'c> {
         crate::TypedResponse<crate::models::PaginatedServerlessInstanceDescriptionView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedServerlessInstanceDescriptionView,
@@ -210,7 +212,7 @@ impl<'c> ListServerlessInstances<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ServerlessInstanceDescription> {
+    ) -> crate::pagination::Items<crate::models::ServerlessInstanceDescription> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -219,7 +221,8 @@ impl<'c> ListServerlessInstances<'c> {
     ) -> Result<Vec<crate::models::ServerlessInstanceDescription>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serverless", crate ::path_segment(& crate
@@ -240,7 +243,7 @@ impl<'c> ListServerlessInstances<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupServerlessInstances",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serverless",
@@ -252,10 +255,11 @@ impl<'c> ListServerlessInstances<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListServerlessInstances<'_> {
+impl crate::pagination::Pageable for ListServerlessInstances {
     type Page = crate::models::PaginatedServerlessInstanceDescriptionView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -267,7 +271,7 @@ impl crate::pagination::Pageable for ListServerlessInstances<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

@@ -26,9 +26,9 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         group_id: crate::models::ObjectId,
         instance_name: crate::models::ResourceName,
         body: crate::models::ServerlessTenantCreateRequest,
-    ) -> CreateServerlessPrivateEndpoint<'c> {
+    ) -> CreateServerlessPrivateEndpoint {
         CreateServerlessPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
@@ -50,9 +50,9 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         group_id: crate::models::ObjectId,
         instance_name: crate::models::ResourceName,
         endpoint_id: crate::models::ObjectId,
-    ) -> DeleteServerlessPrivateEndpoint<'c> {
+    ) -> DeleteServerlessPrivateEndpoint {
         DeleteServerlessPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
@@ -74,9 +74,9 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         group_id: crate::models::ObjectId,
         instance_name: crate::models::ResourceName,
         endpoint_id: crate::models::ObjectId,
-    ) -> GetServerlessPrivateEndpoint<'c> {
+    ) -> GetServerlessPrivateEndpoint {
         GetServerlessPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
@@ -97,9 +97,9 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         &self,
         group_id: crate::models::ObjectId,
         instance_name: crate::models::ResourceName,
-    ) -> ListServerlessPrivateEndpoint<'c> {
+    ) -> ListServerlessPrivateEndpoint {
         ListServerlessPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
@@ -121,9 +121,9 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         instance_name: crate::models::ResourceName,
         endpoint_id: crate::models::ObjectId,
         body: crate::models::ServerlessTenantEndpointUpdate,
-    ) -> UpdateServerlessPrivateEndpoint<'c> {
+    ) -> UpdateServerlessPrivateEndpoint {
         UpdateServerlessPrivateEndpoint {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
@@ -137,13 +137,13 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
 /// A `createGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateServerlessPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct CreateServerlessPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams,
     body: Option<crate::models::ServerlessTenantCreateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateServerlessPrivateEndpoint<'c> {
+impl CreateServerlessPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -178,8 +178,8 @@ impl<'c> CreateServerlessPrivateEndpoint<'c> {
         crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
             response.json()
@@ -191,7 +191,8 @@ impl<'c> CreateServerlessPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
@@ -216,7 +217,7 @@ impl<'c> CreateServerlessPrivateEndpoint<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupPrivateEndpointServerlessInstanceEndpoint",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint",
@@ -228,18 +229,19 @@ impl<'c> CreateServerlessPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteServerlessPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct DeleteServerlessPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteServerlessPrivateEndpoint<'c> {
+impl DeleteServerlessPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -269,8 +271,8 @@ impl<'c> DeleteServerlessPrivateEndpoint<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -285,7 +287,8 @@ impl<'c> DeleteServerlessPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
@@ -298,7 +301,7 @@ impl<'c> DeleteServerlessPrivateEndpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
@@ -310,18 +313,19 @@ impl<'c> DeleteServerlessPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetServerlessPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct GetServerlessPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams,
     options: crate::CallOptions,
 }
-impl<'c> GetServerlessPrivateEndpoint<'c> {
+impl GetServerlessPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -356,8 +360,8 @@ impl<'c> GetServerlessPrivateEndpoint<'c> {
         crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
             response.json()
@@ -369,7 +373,8 @@ impl<'c> GetServerlessPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
@@ -382,7 +387,7 @@ impl<'c> GetServerlessPrivateEndpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupPrivateEndpointServerlessInstanceEndpoint",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
@@ -394,18 +399,19 @@ impl<'c> GetServerlessPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListServerlessPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct ListServerlessPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams,
     options: crate::CallOptions,
 }
-impl<'c> ListServerlessPrivateEndpoint<'c> {
+impl ListServerlessPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -440,8 +446,8 @@ impl<'c> ListServerlessPrivateEndpoint<'c> {
         crate::TypedResponse<Vec<crate::models::ServerlessTenantEndpoint>>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<Vec<crate::models::ServerlessTenantEndpoint>, crate::Error> = {
             response.json()
@@ -453,7 +459,8 @@ impl<'c> ListServerlessPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
@@ -465,7 +472,7 @@ impl<'c> ListServerlessPrivateEndpoint<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupPrivateEndpointServerlessInstanceEndpoint",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint",
@@ -477,19 +484,20 @@ impl<'c> ListServerlessPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateServerlessPrivateEndpoint<'c> {
-    client: &'c crate::Client,
+pub struct UpdateServerlessPrivateEndpoint {
+    client: crate::Client,
     params: crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams,
     body: Option<crate::models::ServerlessTenantEndpointUpdate>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateServerlessPrivateEndpoint<'c> {
+impl UpdateServerlessPrivateEndpoint {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -524,8 +532,8 @@ impl<'c> UpdateServerlessPrivateEndpoint<'c> {
         crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
             response.json()
@@ -537,7 +545,8 @@ impl<'c> UpdateServerlessPrivateEndpoint<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
@@ -563,7 +572,7 @@ impl<'c> UpdateServerlessPrivateEndpoint<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupPrivateEndpointServerlessInstanceEndpoint",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
@@ -575,6 +584,7 @@ impl<'c> UpdateServerlessPrivateEndpoint<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

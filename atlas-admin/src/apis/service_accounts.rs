@@ -20,9 +20,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupServiceAccountRequest,
-    ) -> CreateGroupServiceAccount<'c> {
+    ) -> CreateGroupServiceAccount {
         CreateGroupServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupServiceAccountParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -38,9 +38,9 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: Vec<crate::models::ServiceAccountIpAccessListEntry>,
-    ) -> CreateAccessList<'c> {
+    ) -> CreateAccessList {
         CreateAccessList {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupServiceAccountAccessListParams::new(
                 group_id,
                 client_id,
@@ -59,9 +59,9 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::ServiceAccountSecretRequest,
-    ) -> CreateGroupSecret<'c> {
+    ) -> CreateGroupSecret {
         CreateGroupSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupServiceAccountSecretParams::new(
                 group_id,
                 client_id,
@@ -79,9 +79,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrgServiceAccountRequest,
-    ) -> CreateOrgServiceAccount<'c> {
+    ) -> CreateOrgServiceAccount {
         CreateOrgServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgServiceAccountParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -97,9 +97,9 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: Vec<crate::models::ServiceAccountIpAccessListEntry>,
-    ) -> CreateOrgAccessList<'c> {
+    ) -> CreateOrgAccessList {
         CreateOrgAccessList {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgServiceAccountAccessListParams::new(
                 org_id,
                 client_id,
@@ -118,9 +118,9 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::ServiceAccountSecretRequest,
-    ) -> CreateOrgSecret<'c> {
+    ) -> CreateOrgSecret {
         CreateOrgSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgServiceAccountSecretParams::new(
                 org_id,
                 client_id,
@@ -138,9 +138,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> DeleteGroupServiceAccount<'c> {
+    ) -> DeleteGroupServiceAccount {
         DeleteGroupServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupServiceAccountParams::new(
                 client_id,
                 group_id,
@@ -158,9 +158,9 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         ip_address: String,
-    ) -> DeleteGroupAccessEntry<'c> {
+    ) -> DeleteGroupAccessEntry {
         DeleteGroupAccessEntry {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupServiceAccountAccessListEntryParams::new(
                 group_id,
                 client_id,
@@ -179,9 +179,9 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         secret_id: String,
-    ) -> DeleteGroupSecret<'c> {
+    ) -> DeleteGroupSecret {
         DeleteGroupSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupServiceAccountSecretParams::new(
                 client_id,
                 secret_id,
@@ -199,9 +199,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> DeleteOrgServiceAccount<'c> {
+    ) -> DeleteOrgServiceAccount {
         DeleteOrgServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgServiceAccountParams::new(client_id, org_id),
             options: crate::CallOptions::default(),
         }
@@ -216,9 +216,9 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         ip_address: String,
-    ) -> DeleteOrgAccessEntry<'c> {
+    ) -> DeleteOrgAccessEntry {
         DeleteOrgAccessEntry {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgServiceAccountAccessListEntryParams::new(
                 org_id,
                 client_id,
@@ -237,9 +237,9 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         secret_id: String,
-    ) -> DeleteOrgSecret<'c> {
+    ) -> DeleteOrgSecret {
         DeleteOrgSecret {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgServiceAccountSecretParams::new(
                 client_id,
                 secret_id,
@@ -257,9 +257,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> GetGroupServiceAccount<'c> {
+    ) -> GetGroupServiceAccount {
         GetGroupServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupServiceAccountParams::new(
                 group_id,
                 client_id,
@@ -276,9 +276,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> GetOrgServiceAccount<'c> {
+    ) -> GetOrgServiceAccount {
         GetOrgServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgServiceAccountParams::new(org_id, client_id),
             options: crate::CallOptions::default(),
         }
@@ -292,9 +292,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> GetServiceAccountGroups<'c> {
+    ) -> GetServiceAccountGroups {
         GetServiceAccountGroups {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgServiceAccountGroupsParams::new(
                 org_id,
                 client_id,
@@ -312,9 +312,9 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::GroupServiceAccountRoleAssignment,
-    ) -> InviteGroupServiceAccount<'c> {
+    ) -> InviteGroupServiceAccount {
         InviteGroupServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::InviteGroupServiceAccountParams::new(
                 client_id,
                 group_id,
@@ -332,9 +332,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> ListAccessList<'c> {
+    ) -> ListAccessList {
         ListAccessList {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupServiceAccountAccessListParams::new(
                 group_id,
                 client_id,
@@ -350,9 +350,9 @@ impl<'c> ServiceAccounts<'c> {
     pub fn list_group_service_accounts(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupServiceAccounts<'c> {
+    ) -> ListGroupServiceAccounts {
         ListGroupServiceAccounts {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupServiceAccountsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -366,9 +366,9 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> ListOrgAccessList<'c> {
+    ) -> ListOrgAccessList {
         ListOrgAccessList {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgServiceAccountAccessListParams::new(
                 org_id,
                 client_id,
@@ -384,9 +384,9 @@ impl<'c> ServiceAccounts<'c> {
     pub fn list_org_service_accounts(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgServiceAccounts<'c> {
+    ) -> ListOrgServiceAccounts {
         ListOrgServiceAccounts {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgServiceAccountsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -401,9 +401,9 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::GroupServiceAccountUpdateRequest,
-    ) -> UpdateGroupServiceAccount<'c> {
+    ) -> UpdateGroupServiceAccount {
         UpdateGroupServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupServiceAccountParams::new(
                 client_id,
                 group_id,
@@ -422,9 +422,9 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::OrgServiceAccountUpdateRequest,
-    ) -> UpdateOrgServiceAccount<'c> {
+    ) -> UpdateOrgServiceAccount {
         UpdateOrgServiceAccount {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateOrgServiceAccountParams::new(client_id, org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -434,13 +434,13 @@ impl<'c> ServiceAccounts<'c> {
 /// A `createGroupServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupServiceAccount {
+    client: crate::Client,
     params: crate::params::CreateGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupServiceAccount<'c> {
+impl CreateGroupServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -470,8 +470,8 @@ impl<'c> CreateGroupServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
             response.json()
@@ -483,7 +483,8 @@ impl<'c> CreateGroupServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts", crate ::path_segment(& crate
@@ -506,7 +507,7 @@ impl<'c> CreateGroupServiceAccount<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupServiceAccount",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts",
@@ -518,19 +519,20 @@ impl<'c> CreateGroupServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupServiceAccountAccessList` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateAccessList<'c> {
-    client: &'c crate::Client,
+pub struct CreateAccessList {
+    client: crate::Client,
     params: crate::params::CreateGroupServiceAccountAccessListParams,
     body: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
     options: crate::CallOptions,
 }
-impl<'c> CreateAccessList<'c> {
+impl CreateAccessList {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -580,8 +582,8 @@ impl<'c> CreateAccessList<'c> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedServiceAccountIpAccessEntryView,
@@ -594,7 +596,8 @@ impl<'c> CreateAccessList<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList", crate
@@ -631,7 +634,7 @@ impl<'c> CreateAccessList<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupServiceAccountAccessList",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
@@ -643,19 +646,20 @@ impl<'c> CreateAccessList<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupServiceAccountSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupSecret<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupSecret {
+    client: crate::Client,
     params: crate::params::CreateGroupServiceAccountSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupSecret<'c> {
+impl CreateGroupSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -690,8 +694,8 @@ impl<'c> CreateGroupSecret<'c> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
             response.json()
@@ -703,7 +707,8 @@ impl<'c> CreateGroupSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/secrets", crate ::path_segment(&
@@ -727,7 +732,7 @@ impl<'c> CreateGroupSecret<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupServiceAccountSecret",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets",
@@ -739,19 +744,20 @@ impl<'c> CreateGroupSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgServiceAccount {
+    client: crate::Client,
     params: crate::params::CreateOrgServiceAccountParams,
     body: Option<crate::models::OrgServiceAccountRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgServiceAccount<'c> {
+impl CreateOrgServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -781,8 +787,8 @@ impl<'c> CreateOrgServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
             response.json()
@@ -794,7 +800,8 @@ impl<'c> CreateOrgServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts", crate ::path_segment(& crate
@@ -817,7 +824,7 @@ impl<'c> CreateOrgServiceAccount<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgServiceAccount",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
@@ -829,19 +836,20 @@ impl<'c> CreateOrgServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgServiceAccountAccessList` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgAccessList<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgAccessList {
+    client: crate::Client,
     params: crate::params::CreateOrgServiceAccountAccessListParams,
     body: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgAccessList<'c> {
+impl CreateOrgAccessList {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -891,8 +899,8 @@ impl<'c> CreateOrgAccessList<'c> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedServiceAccountIpAccessEntryView,
@@ -905,7 +913,8 @@ impl<'c> CreateOrgAccessList<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList", crate ::path_segment(&
@@ -942,7 +951,7 @@ impl<'c> CreateOrgAccessList<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgServiceAccountAccessList",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
@@ -954,19 +963,20 @@ impl<'c> CreateOrgAccessList<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgServiceAccountSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgSecret<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgSecret {
+    client: crate::Client,
     params: crate::params::CreateOrgServiceAccountSecretParams,
     body: Option<crate::models::ServiceAccountSecretRequest>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgSecret<'c> {
+impl CreateOrgSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1001,8 +1011,8 @@ impl<'c> CreateOrgSecret<'c> {
         crate::TypedResponse<crate::models::ServiceAccountSecret>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
             response.json()
@@ -1014,7 +1024,8 @@ impl<'c> CreateOrgSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets", crate ::path_segment(&
@@ -1038,7 +1049,7 @@ impl<'c> CreateOrgSecret<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgServiceAccountSecret",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
@@ -1050,18 +1061,19 @@ impl<'c> CreateOrgSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupServiceAccount {
+    client: crate::Client,
     params: crate::params::DeleteGroupServiceAccountParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupServiceAccount<'c> {
+impl DeleteGroupServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1091,8 +1103,8 @@ impl<'c> DeleteGroupServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1107,7 +1119,8 @@ impl<'c> DeleteGroupServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
@@ -1118,7 +1131,7 @@ impl<'c> DeleteGroupServiceAccount<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupServiceAccount",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
@@ -1130,18 +1143,19 @@ impl<'c> DeleteGroupServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupServiceAccountAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupAccessEntry<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupAccessEntry {
+    client: crate::Client,
     params: crate::params::DeleteGroupServiceAccountAccessListEntryParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupAccessEntry<'c> {
+impl DeleteGroupAccessEntry {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1171,8 +1185,8 @@ impl<'c> DeleteGroupAccessEntry<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1187,7 +1201,8 @@ impl<'c> DeleteGroupAccessEntry<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList/{}", crate
@@ -1200,7 +1215,7 @@ impl<'c> DeleteGroupAccessEntry<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupServiceAccountAccessListEntry",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
@@ -1212,18 +1227,19 @@ impl<'c> DeleteGroupAccessEntry<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupServiceAccountSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupSecret<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupSecret {
+    client: crate::Client,
     params: crate::params::DeleteGroupServiceAccountSecretParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupSecret<'c> {
+impl DeleteGroupSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1253,8 +1269,8 @@ impl<'c> DeleteGroupSecret<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1269,7 +1285,8 @@ impl<'c> DeleteGroupSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/secrets/{}", crate
@@ -1281,7 +1298,7 @@ impl<'c> DeleteGroupSecret<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupServiceAccountSecret",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}",
@@ -1293,18 +1310,19 @@ impl<'c> DeleteGroupSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgServiceAccount {
+    client: crate::Client,
     params: crate::params::DeleteOrgServiceAccountParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgServiceAccount<'c> {
+impl DeleteOrgServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1334,8 +1352,8 @@ impl<'c> DeleteOrgServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1350,7 +1368,8 @@ impl<'c> DeleteOrgServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
@@ -1361,7 +1380,7 @@ impl<'c> DeleteOrgServiceAccount<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgServiceAccount",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
@@ -1373,18 +1392,19 @@ impl<'c> DeleteOrgServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgServiceAccountAccessListEntry` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgAccessEntry<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgAccessEntry {
+    client: crate::Client,
     params: crate::params::DeleteOrgServiceAccountAccessListEntryParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgAccessEntry<'c> {
+impl DeleteOrgAccessEntry {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1414,8 +1434,8 @@ impl<'c> DeleteOrgAccessEntry<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1430,7 +1450,8 @@ impl<'c> DeleteOrgAccessEntry<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList/{}", crate
@@ -1443,7 +1464,7 @@ impl<'c> DeleteOrgAccessEntry<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgServiceAccountAccessListEntry",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
@@ -1455,18 +1476,19 @@ impl<'c> DeleteOrgAccessEntry<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgServiceAccountSecret` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgSecret<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgSecret {
+    client: crate::Client,
     params: crate::params::DeleteOrgServiceAccountSecretParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgSecret<'c> {
+impl DeleteOrgSecret {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1496,8 +1518,8 @@ impl<'c> DeleteOrgSecret<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1512,7 +1534,8 @@ impl<'c> DeleteOrgSecret<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets/{}", crate ::path_segment(&
@@ -1524,7 +1547,7 @@ impl<'c> DeleteOrgSecret<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgServiceAccountSecret",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
@@ -1536,18 +1559,19 @@ impl<'c> DeleteOrgSecret<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupServiceAccount {
+    client: crate::Client,
     params: crate::params::GetGroupServiceAccountParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupServiceAccount<'c> {
+impl GetGroupServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1577,8 +1601,8 @@ impl<'c> GetGroupServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
             response.json()
@@ -1590,7 +1614,8 @@ impl<'c> GetGroupServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
@@ -1601,7 +1626,7 @@ impl<'c> GetGroupServiceAccount<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupServiceAccount",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
@@ -1613,18 +1638,19 @@ impl<'c> GetGroupServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgServiceAccount {
+    client: crate::Client,
     params: crate::params::GetOrgServiceAccountParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgServiceAccount<'c> {
+impl GetOrgServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1654,8 +1680,8 @@ impl<'c> GetOrgServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
             response.json()
@@ -1667,7 +1693,8 @@ impl<'c> GetOrgServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
@@ -1678,7 +1705,7 @@ impl<'c> GetOrgServiceAccount<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgServiceAccount",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
@@ -1690,18 +1717,19 @@ impl<'c> GetOrgServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgServiceAccountGroups` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetServiceAccountGroups<'c> {
-    client: &'c crate::Client,
+pub struct GetServiceAccountGroups {
+    client: crate::Client,
     params: crate::params::GetOrgServiceAccountGroupsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetServiceAccountGroups<'c> {
+impl GetServiceAccountGroups {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1746,8 +1774,8 @@ impl<'c> GetServiceAccountGroups<'c> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountGroup>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedServiceAccountGroup, crate::Error> = {
             response.json()
@@ -1761,9 +1789,7 @@ impl<'c> GetServiceAccountGroups<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountGroup> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::ServiceAccountGroup> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1772,7 +1798,8 @@ impl<'c> GetServiceAccountGroups<'c> {
     ) -> Result<Vec<crate::models::ServiceAccountGroup>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/groups", crate ::path_segment(&
@@ -1789,7 +1816,7 @@ impl<'c> GetServiceAccountGroups<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgServiceAccountGroups",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups",
@@ -1801,10 +1828,11 @@ impl<'c> GetServiceAccountGroups<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for GetServiceAccountGroups<'_> {
+impl crate::pagination::Pageable for GetServiceAccountGroups {
     type Page = crate::models::PaginatedServiceAccountGroup;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1816,7 +1844,7 @@ impl crate::pagination::Pageable for GetServiceAccountGroups<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1832,13 +1860,13 @@ impl crate::pagination::Pageable for GetServiceAccountGroups<'_> {
 /// A `inviteGroupServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct InviteGroupServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct InviteGroupServiceAccount {
+    client: crate::Client,
     params: crate::params::InviteGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountRoleAssignment>,
     options: crate::CallOptions,
 }
-impl<'c> InviteGroupServiceAccount<'c> {
+impl InviteGroupServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1868,8 +1896,8 @@ impl<'c> InviteGroupServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
             response.json()
@@ -1881,7 +1909,8 @@ impl<'c> InviteGroupServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}:invite", crate ::path_segment(&
@@ -1905,7 +1934,7 @@ impl<'c> InviteGroupServiceAccount<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "inviteGroupServiceAccount",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite",
@@ -1917,18 +1946,19 @@ impl<'c> InviteGroupServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupServiceAccountAccessList` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListAccessList<'c> {
-    client: &'c crate::Client,
+pub struct ListAccessList {
+    client: crate::Client,
     params: crate::params::ListGroupServiceAccountAccessListParams,
     options: crate::CallOptions,
 }
-impl<'c> ListAccessList<'c> {
+impl ListAccessList {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1978,8 +2008,8 @@ impl<'c> ListAccessList<'c> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedServiceAccountIpAccessEntryView,
@@ -1996,7 +2026,7 @@ impl<'c> ListAccessList<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountIpAccessListEntry> {
+    ) -> crate::pagination::Items<crate::models::ServiceAccountIpAccessListEntry> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2005,7 +2035,8 @@ impl<'c> ListAccessList<'c> {
     ) -> Result<Vec<crate::models::ServiceAccountIpAccessListEntry>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList", crate
@@ -2027,7 +2058,7 @@ impl<'c> ListAccessList<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupServiceAccountAccessList",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
@@ -2039,10 +2070,11 @@ impl<'c> ListAccessList<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListAccessList<'_> {
+impl crate::pagination::Pageable for ListAccessList {
     type Page = crate::models::PaginatedServiceAccountIpAccessEntryView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2054,7 +2086,7 @@ impl crate::pagination::Pageable for ListAccessList<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2073,12 +2105,12 @@ impl crate::pagination::Pageable for ListAccessList<'_> {
 /// A `listGroupServiceAccounts` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupServiceAccounts<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupServiceAccounts {
+    client: crate::Client,
     params: crate::params::ListGroupServiceAccountsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupServiceAccounts<'c> {
+impl ListGroupServiceAccounts {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2128,8 +2160,8 @@ impl<'c> ListGroupServiceAccounts<'c> {
         crate::TypedResponse<crate::models::PaginatedGroupServiceAccounts>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedGroupServiceAccounts, crate::Error> = {
             response.json()
@@ -2143,9 +2175,7 @@ impl<'c> ListGroupServiceAccounts<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::GroupServiceAccount> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::GroupServiceAccount> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2154,7 +2184,8 @@ impl<'c> ListGroupServiceAccounts<'c> {
     ) -> Result<Vec<crate::models::GroupServiceAccount>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts", crate ::path_segment(& crate
@@ -2175,7 +2206,7 @@ impl<'c> ListGroupServiceAccounts<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupServiceAccounts",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts",
@@ -2187,10 +2218,11 @@ impl<'c> ListGroupServiceAccounts<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupServiceAccounts<'_> {
+impl crate::pagination::Pageable for ListGroupServiceAccounts {
     type Page = crate::models::PaginatedGroupServiceAccounts;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2202,7 +2234,7 @@ impl crate::pagination::Pageable for ListGroupServiceAccounts<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2218,12 +2250,12 @@ impl crate::pagination::Pageable for ListGroupServiceAccounts<'_> {
 /// A `listOrgServiceAccountAccessList` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgAccessList<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgAccessList {
+    client: crate::Client,
     params: crate::params::ListOrgServiceAccountAccessListParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgAccessList<'c> {
+impl ListOrgAccessList {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2273,8 +2305,8 @@ impl<'c> ListOrgAccessList<'c> {
         crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedServiceAccountIpAccessEntryView,
@@ -2291,7 +2323,7 @@ impl<'c> ListOrgAccessList<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ServiceAccountIpAccessListEntry> {
+    ) -> crate::pagination::Items<crate::models::ServiceAccountIpAccessListEntry> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2300,7 +2332,8 @@ impl<'c> ListOrgAccessList<'c> {
     ) -> Result<Vec<crate::models::ServiceAccountIpAccessListEntry>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList", crate ::path_segment(&
@@ -2322,7 +2355,7 @@ impl<'c> ListOrgAccessList<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgServiceAccountAccessList",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
@@ -2334,10 +2367,11 @@ impl<'c> ListOrgAccessList<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgAccessList<'_> {
+impl crate::pagination::Pageable for ListOrgAccessList {
     type Page = crate::models::PaginatedServiceAccountIpAccessEntryView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2349,7 +2383,7 @@ impl crate::pagination::Pageable for ListOrgAccessList<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2368,12 +2402,12 @@ impl crate::pagination::Pageable for ListOrgAccessList<'_> {
 /// A `listOrgServiceAccounts` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgServiceAccounts<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgServiceAccounts {
+    client: crate::Client,
     params: crate::params::ListOrgServiceAccountsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgServiceAccounts<'c> {
+impl ListOrgServiceAccounts {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2423,8 +2457,8 @@ impl<'c> ListOrgServiceAccounts<'c> {
         crate::TypedResponse<crate::models::PaginatedOrgServiceAccounts>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedOrgServiceAccounts, crate::Error> = {
             response.json()
@@ -2438,9 +2472,7 @@ impl<'c> ListOrgServiceAccounts<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::OrgServiceAccount> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::OrgServiceAccount> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2449,7 +2481,8 @@ impl<'c> ListOrgServiceAccounts<'c> {
     ) -> Result<Vec<crate::models::OrgServiceAccount>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts", crate ::path_segment(& crate
@@ -2470,7 +2503,7 @@ impl<'c> ListOrgServiceAccounts<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgServiceAccounts",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
@@ -2482,10 +2515,11 @@ impl<'c> ListOrgServiceAccounts<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgServiceAccounts<'_> {
+impl crate::pagination::Pageable for ListOrgServiceAccounts {
     type Page = crate::models::PaginatedOrgServiceAccounts;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2497,7 +2531,7 @@ impl crate::pagination::Pageable for ListOrgServiceAccounts<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2513,13 +2547,13 @@ impl crate::pagination::Pageable for ListOrgServiceAccounts<'_> {
 /// A `updateGroupServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupServiceAccount {
+    client: crate::Client,
     params: crate::params::UpdateGroupServiceAccountParams,
     body: Option<crate::models::GroupServiceAccountUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupServiceAccount<'c> {
+impl UpdateGroupServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2549,8 +2583,8 @@ impl<'c> UpdateGroupServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
             response.json()
@@ -2562,7 +2596,8 @@ impl<'c> UpdateGroupServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
@@ -2586,7 +2621,7 @@ impl<'c> UpdateGroupServiceAccount<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupServiceAccount",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
@@ -2598,19 +2633,20 @@ impl<'c> UpdateGroupServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateOrgServiceAccount` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateOrgServiceAccount<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrgServiceAccount {
+    client: crate::Client,
     params: crate::params::UpdateOrgServiceAccountParams,
     body: Option<crate::models::OrgServiceAccountUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateOrgServiceAccount<'c> {
+impl UpdateOrgServiceAccount {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2640,8 +2676,8 @@ impl<'c> UpdateOrgServiceAccount<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
             response.json()
@@ -2653,7 +2689,8 @@ impl<'c> UpdateOrgServiceAccount<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
@@ -2677,7 +2714,7 @@ impl<'c> UpdateOrgServiceAccount<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateOrgServiceAccount",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
@@ -2689,6 +2726,7 @@ impl<'c> UpdateOrgServiceAccount<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

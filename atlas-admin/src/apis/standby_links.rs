@@ -22,9 +22,9 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         body: crate::models::ApiStandbyLinkRequest,
-    ) -> CreateGroupStandbyLink<'c> {
+    ) -> CreateGroupStandbyLink {
         CreateGroupStandbyLink {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupStandbyLinkParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -41,9 +41,9 @@ impl<'c> StandbyLinks<'c> {
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
         body: crate::models::ApiStandbyLinkFailoverRequest,
-    ) -> CreateStandbyLinkFailover<'c> {
+    ) -> CreateStandbyLinkFailover {
         CreateStandbyLinkFailover {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupStandbyLinkFailoverParams::new(
                 group_id,
                 standby_link_id,
@@ -62,9 +62,9 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
-    ) -> DeleteGroupStandbyLink<'c> {
+    ) -> DeleteGroupStandbyLink {
         DeleteGroupStandbyLink {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupStandbyLinkParams::new(
                 group_id,
                 standby_link_id,
@@ -82,9 +82,9 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
-    ) -> GetGroupStandbyLink<'c> {
+    ) -> GetGroupStandbyLink {
         GetGroupStandbyLink {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStandbyLinkParams::new(
                 group_id,
                 standby_link_id,
@@ -103,9 +103,9 @@ impl<'c> StandbyLinks<'c> {
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
         failover_id: crate::models::ObjectIdAnyCase,
-    ) -> GetStandbyLinkFailover<'c> {
+    ) -> GetStandbyLinkFailover {
         GetStandbyLinkFailover {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStandbyLinkFailoverParams::new(
                 group_id,
                 standby_link_id,
@@ -124,9 +124,9 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
-    ) -> InspectFailoverReadiness<'c> {
+    ) -> InspectFailoverReadiness {
         InspectFailoverReadiness {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::InspectGroupStandbyLinkFailoverReadinessParams::new(
                 group_id,
                 standby_link_id,
@@ -144,9 +144,9 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
-    ) -> ListStandbyLinkFailovers<'c> {
+    ) -> ListStandbyLinkFailovers {
         ListStandbyLinkFailovers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupStandbyLinkFailoversParams::new(
                 group_id,
                 standby_link_id,
@@ -163,9 +163,9 @@ impl<'c> StandbyLinks<'c> {
     pub fn list_group_standby_links(
         &self,
         group_id: crate::models::ObjectIdAnyCase,
-    ) -> ListGroupStandbyLinks<'c> {
+    ) -> ListGroupStandbyLinks {
         ListGroupStandbyLinks {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupStandbyLinksParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -175,14 +175,14 @@ impl<'c> StandbyLinks<'c> {
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct CreateGroupStandbyLink<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupStandbyLink {
+    client: crate::Client,
     params: crate::params::CreateGroupStandbyLinkParams,
     body: Option<crate::models::ApiStandbyLinkRequest>,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> CreateGroupStandbyLink<'c> {
+impl CreateGroupStandbyLink {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -217,8 +217,8 @@ impl<'c> CreateGroupStandbyLink<'c> {
         crate::TypedResponse<crate::models::ApiStandbyLinkResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
             response.json()
@@ -230,7 +230,8 @@ impl<'c> CreateGroupStandbyLink<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks", crate ::path_segment(& crate
@@ -253,7 +254,7 @@ impl<'c> CreateGroupStandbyLink<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupStandbyLink",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks",
@@ -265,21 +266,22 @@ impl<'c> CreateGroupStandbyLink<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupStandbyLinkFailover` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct CreateStandbyLinkFailover<'c> {
-    client: &'c crate::Client,
+pub struct CreateStandbyLinkFailover {
+    client: crate::Client,
     params: crate::params::CreateGroupStandbyLinkFailoverParams,
     body: Option<crate::models::ApiStandbyLinkFailoverRequest>,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> CreateStandbyLinkFailover<'c> {
+impl CreateStandbyLinkFailover {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -314,8 +316,8 @@ impl<'c> CreateStandbyLinkFailover<'c> {
         crate::TypedResponse<crate::models::ApiStandbyLinkFailoverResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
             response.json()
@@ -327,7 +329,8 @@ impl<'c> CreateStandbyLinkFailover<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers", crate ::path_segment(&
@@ -351,7 +354,7 @@ impl<'c> CreateStandbyLinkFailover<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupStandbyLinkFailover",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers",
@@ -363,20 +366,21 @@ impl<'c> CreateStandbyLinkFailover<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupStandbyLink` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct DeleteGroupStandbyLink<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupStandbyLink {
+    client: crate::Client,
     params: crate::params::DeleteGroupStandbyLinkParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> DeleteGroupStandbyLink<'c> {
+impl DeleteGroupStandbyLink {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -406,8 +410,8 @@ impl<'c> DeleteGroupStandbyLink<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -422,7 +426,8 @@ impl<'c> DeleteGroupStandbyLink<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
@@ -433,7 +438,7 @@ impl<'c> DeleteGroupStandbyLink<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupStandbyLink",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}",
@@ -445,20 +450,21 @@ impl<'c> DeleteGroupStandbyLink<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupStandbyLink` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GetGroupStandbyLink<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupStandbyLink {
+    client: crate::Client,
     params: crate::params::GetGroupStandbyLinkParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GetGroupStandbyLink<'c> {
+impl GetGroupStandbyLink {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -493,8 +499,8 @@ impl<'c> GetGroupStandbyLink<'c> {
         crate::TypedResponse<crate::models::ApiStandbyLinkResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
             response.json()
@@ -506,7 +512,8 @@ impl<'c> GetGroupStandbyLink<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
@@ -517,7 +524,7 @@ impl<'c> GetGroupStandbyLink<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStandbyLink",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}",
@@ -529,20 +536,21 @@ impl<'c> GetGroupStandbyLink<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupStandbyLinkFailover` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct GetStandbyLinkFailover<'c> {
-    client: &'c crate::Client,
+pub struct GetStandbyLinkFailover {
+    client: crate::Client,
     params: crate::params::GetGroupStandbyLinkFailoverParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> GetStandbyLinkFailover<'c> {
+impl GetStandbyLinkFailover {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -577,8 +585,8 @@ impl<'c> GetStandbyLinkFailover<'c> {
         crate::TypedResponse<crate::models::ApiStandbyLinkFailoverResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
             response.json()
@@ -590,7 +598,8 @@ impl<'c> GetStandbyLinkFailover<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers/{}", crate
@@ -603,7 +612,7 @@ impl<'c> GetStandbyLinkFailover<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStandbyLinkFailover",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}",
@@ -615,20 +624,21 @@ impl<'c> GetStandbyLinkFailover<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `inspectGroupStandbyLinkFailoverReadiness` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct InspectFailoverReadiness<'c> {
-    client: &'c crate::Client,
+pub struct InspectFailoverReadiness {
+    client: crate::Client,
     params: crate::params::InspectGroupStandbyLinkFailoverReadinessParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> InspectFailoverReadiness<'c> {
+impl InspectFailoverReadiness {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -663,8 +673,8 @@ impl<'c> InspectFailoverReadiness<'c> {
         crate::TypedResponse<crate::models::ApiStandbyLinkFailoverReadinessResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::ApiStandbyLinkFailoverReadinessResponse,
@@ -677,7 +687,8 @@ impl<'c> InspectFailoverReadiness<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}:inspectFailoverReadiness", crate
@@ -688,7 +699,7 @@ impl<'c> InspectFailoverReadiness<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "inspectGroupStandbyLinkFailoverReadiness",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness",
@@ -700,20 +711,21 @@ impl<'c> InspectFailoverReadiness<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupStandbyLinkFailovers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct ListStandbyLinkFailovers<'c> {
-    client: &'c crate::Client,
+pub struct ListStandbyLinkFailovers {
+    client: crate::Client,
     params: crate::params::ListGroupStandbyLinkFailoversParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> ListStandbyLinkFailovers<'c> {
+impl ListStandbyLinkFailovers {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -758,8 +770,8 @@ impl<'c> ListStandbyLinkFailovers<'c> {
         crate::TypedResponse<crate::models::PaginatedApiStandbyLinkFailoverResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiStandbyLinkFailoverResponse,
@@ -776,7 +788,7 @@ impl<'c> ListStandbyLinkFailovers<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ApiStandbyLinkFailoverResponse> {
+    ) -> crate::pagination::Items<crate::models::ApiStandbyLinkFailoverResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -785,7 +797,8 @@ impl<'c> ListStandbyLinkFailovers<'c> {
     ) -> Result<Vec<crate::models::ApiStandbyLinkFailoverResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers", crate ::path_segment(&
@@ -802,7 +815,7 @@ impl<'c> ListStandbyLinkFailovers<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupStandbyLinkFailovers",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers",
@@ -814,11 +827,12 @@ impl<'c> ListStandbyLinkFailovers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListStandbyLinkFailovers<'_> {
+impl crate::pagination::Pageable for ListStandbyLinkFailovers {
     type Page = crate::models::PaginatedApiStandbyLinkFailoverResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -830,7 +844,7 @@ impl crate::pagination::Pageable for ListStandbyLinkFailovers<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -850,13 +864,13 @@ impl crate::pagination::Pageable for ListStandbyLinkFailovers<'_> {
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
 #[cfg(feature = "preview")]
-pub struct ListGroupStandbyLinks<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupStandbyLinks {
+    client: crate::Client,
     params: crate::params::ListGroupStandbyLinksParams,
     options: crate::CallOptions,
 }
 #[cfg(feature = "preview")]
-impl<'c> ListGroupStandbyLinks<'c> {
+impl ListGroupStandbyLinks {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -901,8 +915,8 @@ impl<'c> ListGroupStandbyLinks<'c> {
         crate::TypedResponse<crate::models::PaginatedApiStandbyLinkResponse>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiStandbyLinkResponse,
@@ -919,7 +933,7 @@ impl<'c> ListGroupStandbyLinks<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ApiStandbyLinkResponse> {
+    ) -> crate::pagination::Items<crate::models::ApiStandbyLinkResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -928,7 +942,8 @@ impl<'c> ListGroupStandbyLinks<'c> {
     ) -> Result<Vec<crate::models::ApiStandbyLinkResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/standbyLinks", crate ::path_segment(& crate
@@ -944,7 +959,7 @@ impl<'c> ListGroupStandbyLinks<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupStandbyLinks",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks",
@@ -956,11 +971,12 @@ impl<'c> ListGroupStandbyLinks<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListGroupStandbyLinks<'_> {
+impl crate::pagination::Pageable for ListGroupStandbyLinks {
     type Page = crate::models::PaginatedApiStandbyLinkResponse;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -972,7 +988,7 @@ impl crate::pagination::Pageable for ListGroupStandbyLinks<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

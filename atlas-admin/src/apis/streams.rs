@@ -21,9 +21,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         id: String,
         body: crate::models::VpcPeeringActionChallenge,
-    ) -> AcceptVpcPeeringConnection<'c> {
+    ) -> AcceptVpcPeeringConnection {
         AcceptVpcPeeringConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AcceptGroupStreamVpcPeeringConnectionParams::new(
                 group_id,
                 id,
@@ -42,9 +42,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         body: crate::models::StreamsConnection,
-    ) -> CreateStreamConnection<'c> {
+    ) -> CreateStreamConnection {
         CreateStreamConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupStreamConnectionParams::new(
                 group_id,
                 tenant_name,
@@ -64,9 +64,9 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         connection_name: String,
         body: crate::models::StreamsFailoverConnection,
-    ) -> CreateFailoverConnection<'c> {
+    ) -> CreateFailoverConnection {
         CreateFailoverConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupStreamConnectionFailoverConnectionParams::new(
                 group_id,
                 tenant_name,
@@ -85,9 +85,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::StreamsPrivateLinkConnection,
-    ) -> CreatePrivateLinkConnection<'c> {
+    ) -> CreatePrivateLinkConnection {
         CreatePrivateLinkConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupStreamPrivateLinkConnectionParams::new(
                 group_id,
             ),
@@ -105,9 +105,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         body: crate::models::StreamsProcessor,
-    ) -> CreateStreamProcessor<'c> {
+    ) -> CreateStreamProcessor {
         CreateStreamProcessor {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
@@ -125,9 +125,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::StreamsTenant,
-    ) -> CreateStreamWorkspace<'c> {
+    ) -> CreateStreamWorkspace {
         CreateStreamWorkspace {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupStreamWorkspaceParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -143,9 +143,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         connection_name: String,
-    ) -> DeleteStreamConnection<'c> {
+    ) -> DeleteStreamConnection {
         DeleteStreamConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupStreamConnectionParams::new(
                 group_id,
                 tenant_name,
@@ -165,9 +165,9 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         connection_name: String,
         failover_connection_id: String,
-    ) -> DeleteStreamFailoverConnection<'c> {
+    ) -> DeleteStreamFailoverConnection {
         DeleteStreamFailoverConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupStreamConnectionFailoverConnectionParams::new(
                 group_id,
                 tenant_name,
@@ -186,9 +186,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         connection_id: String,
-    ) -> DeletePrivateLinkConnection<'c> {
+    ) -> DeletePrivateLinkConnection {
         DeletePrivateLinkConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupStreamPrivateLinkConnectionParams::new(
                 group_id,
                 connection_id,
@@ -206,9 +206,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> DeleteStreamProcessor<'c> {
+    ) -> DeleteStreamProcessor {
         DeleteStreamProcessor {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
@@ -226,9 +226,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         id: String,
-    ) -> DeleteVpcPeeringConnection<'c> {
+    ) -> DeleteVpcPeeringConnection {
         DeleteVpcPeeringConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupStreamVpcPeeringConnectionParams::new(
                 group_id,
                 id,
@@ -245,9 +245,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DeleteStreamWorkspace<'c> {
+    ) -> DeleteStreamWorkspace {
         DeleteStreamWorkspace {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupStreamWorkspaceParams::new(
                 group_id,
                 tenant_name,
@@ -264,9 +264,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DownloadAuditLogs<'c> {
+    ) -> DownloadAuditLogs {
         DownloadAuditLogs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DownloadGroupStreamAuditLogsParams::new(
                 group_id,
                 tenant_name,
@@ -283,9 +283,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DownloadOperationalLogs<'c> {
+    ) -> DownloadOperationalLogs {
         DownloadOperationalLogs {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DownloadGroupStreamOperationalLogsParams::new(
                 group_id,
                 tenant_name,
@@ -303,9 +303,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: String,
         region_name: String,
-    ) -> GetAccountDetails<'c> {
+    ) -> GetAccountDetails {
         GetAccountDetails {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStreamAccountDetailsParams::new(
                 group_id,
                 cloud_provider,
@@ -324,9 +324,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         connection_name: String,
-    ) -> GetStreamConnection<'c> {
+    ) -> GetStreamConnection {
         GetStreamConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStreamConnectionParams::new(
                 group_id,
                 tenant_name,
@@ -346,9 +346,9 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         connection_name: String,
         failover_connection_id: String,
-    ) -> GetStreamFailoverConnection<'c> {
+    ) -> GetStreamFailoverConnection {
         GetStreamFailoverConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStreamConnectionFailoverConnectionParams::new(
                 group_id,
                 tenant_name,
@@ -367,9 +367,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         connection_id: String,
-    ) -> GetPrivateLinkConnection<'c> {
+    ) -> GetPrivateLinkConnection {
         GetPrivateLinkConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStreamPrivateLinkConnectionParams::new(
                 group_id,
                 connection_id,
@@ -387,9 +387,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> GetStreamProcessor<'c> {
+    ) -> GetStreamProcessor {
         GetStreamProcessor {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
@@ -407,9 +407,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> GetStreamProcessors<'c> {
+    ) -> GetStreamProcessors {
         GetStreamProcessors {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStreamProcessorsParams::new(
                 group_id,
                 tenant_name,
@@ -426,9 +426,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> GetStreamWorkspace<'c> {
+    ) -> GetStreamWorkspace {
         GetStreamWorkspace {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupStreamWorkspaceParams::new(
                 group_id,
                 tenant_name,
@@ -444,9 +444,9 @@ impl<'c> Streams<'c> {
     pub fn list_active_peering_connections(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListActivePeeringConnections<'c> {
+    ) -> ListActivePeeringConnections {
         ListActivePeeringConnections {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams::new(
                 group_id,
             ),
@@ -463,9 +463,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         connection_name: String,
-    ) -> ListFailoverConnections<'c> {
+    ) -> ListFailoverConnections {
         ListFailoverConnections {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupStreamConnectionFailoverConnectionsParams::new(
                 group_id,
                 tenant_name,
@@ -483,9 +483,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> ListStreamConnections<'c> {
+    ) -> ListStreamConnections {
         ListStreamConnections {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupStreamConnectionsParams::new(
                 group_id,
                 tenant_name,
@@ -501,9 +501,9 @@ impl<'c> Streams<'c> {
     pub fn list_private_link_connections(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListPrivateLinkConnections<'c> {
+    ) -> ListPrivateLinkConnections {
         ListPrivateLinkConnections {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupStreamPrivateLinkConnectionsParams::new(
                 group_id,
             ),
@@ -519,9 +519,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         requester_account_id: String,
-    ) -> ListVpcPeeringConnections<'c> {
+    ) -> ListVpcPeeringConnections {
         ListVpcPeeringConnections {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupStreamVpcPeeringConnectionsParams::new(
                 requester_account_id,
                 group_id,
@@ -537,9 +537,9 @@ impl<'c> Streams<'c> {
     pub fn list_stream_workspaces(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListStreamWorkspaces<'c> {
+    ) -> ListStreamWorkspaces {
         ListStreamWorkspaces {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupStreamWorkspacesParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -553,9 +553,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         id: String,
-    ) -> RejectVpcPeeringConnection<'c> {
+    ) -> RejectVpcPeeringConnection {
         RejectVpcPeeringConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RejectGroupStreamVpcPeeringConnectionParams::new(
                 group_id,
                 id,
@@ -573,9 +573,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> StartStreamProcessor<'c> {
+    ) -> StartStreamProcessor {
         StartStreamProcessor {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::StartGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
@@ -594,9 +594,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> StartStreamProcessorWith<'c> {
+    ) -> StartStreamProcessorWith {
         StartStreamProcessorWith {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::StartGroupStreamProcessorWithParams::new(
                 group_id,
                 tenant_name,
@@ -616,9 +616,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> StopStreamProcessor<'c> {
+    ) -> StopStreamProcessor {
         StopStreamProcessor {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::StopGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
@@ -638,9 +638,9 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         connection_name: String,
         body: crate::models::StreamsConnection,
-    ) -> UpdateStreamConnection<'c> {
+    ) -> UpdateStreamConnection {
         UpdateStreamConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupStreamConnectionParams::new(
                 group_id,
                 tenant_name,
@@ -662,9 +662,9 @@ impl<'c> Streams<'c> {
         connection_name: String,
         failover_connection_id: String,
         body: crate::models::StreamsFailoverConnection,
-    ) -> UpdateStreamFailoverConnection<'c> {
+    ) -> UpdateStreamFailoverConnection {
         UpdateStreamFailoverConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupStreamConnectionFailoverConnectionParams::new(
                 group_id,
                 tenant_name,
@@ -685,9 +685,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         connection_id: String,
         body: crate::models::StreamsPrivateLinkConnectionRequest,
-    ) -> UpdatePrivateLinkConnection<'c> {
+    ) -> UpdatePrivateLinkConnection {
         UpdatePrivateLinkConnection {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupStreamPrivateLinkConnectionParams::new(
                 group_id,
                 connection_id,
@@ -707,9 +707,9 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         processor_name: String,
         body: crate::models::StreamsModifyStreamProcessor,
-    ) -> UpdateStreamProcessor<'c> {
+    ) -> UpdateStreamProcessor {
         UpdateStreamProcessor {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
@@ -729,9 +729,9 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         body: crate::models::StreamsTenantUpdateRequest,
-    ) -> UpdateStreamWorkspace<'c> {
+    ) -> UpdateStreamWorkspace {
         UpdateStreamWorkspace {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupStreamWorkspaceParams::new(
                 group_id,
                 tenant_name,
@@ -749,9 +749,9 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::TenantWithSampleConnections,
-    ) -> WithStreamSampleConnections<'c> {
+    ) -> WithStreamSampleConnections {
         WithStreamSampleConnections {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::WithGroupStreamSampleConnectionsParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -761,13 +761,13 @@ impl<'c> Streams<'c> {
 /// A `acceptGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AcceptVpcPeeringConnection<'c> {
-    client: &'c crate::Client,
+pub struct AcceptVpcPeeringConnection {
+    client: crate::Client,
     params: crate::params::AcceptGroupStreamVpcPeeringConnectionParams,
     body: Option<crate::models::VpcPeeringActionChallenge>,
     options: crate::CallOptions,
 }
-impl<'c> AcceptVpcPeeringConnection<'c> {
+impl AcceptVpcPeeringConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -797,8 +797,8 @@ impl<'c> AcceptVpcPeeringConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -813,7 +813,8 @@ impl<'c> AcceptVpcPeeringConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:accept", crate
@@ -837,7 +838,7 @@ impl<'c> AcceptVpcPeeringConnection<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "acceptGroupStreamVpcPeeringConnection",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept",
@@ -849,19 +850,20 @@ impl<'c> AcceptVpcPeeringConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupStreamConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateStreamConnection<'c> {
-    client: &'c crate::Client,
+pub struct CreateStreamConnection {
+    client: crate::Client,
     params: crate::params::CreateGroupStreamConnectionParams,
     body: Option<crate::models::StreamsConnection>,
     options: crate::CallOptions,
 }
-impl<'c> CreateStreamConnection<'c> {
+impl CreateStreamConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -891,8 +893,8 @@ impl<'c> CreateStreamConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsConnection, crate::Error> = {
             response.json()
@@ -904,7 +906,8 @@ impl<'c> CreateStreamConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections", crate ::path_segment(&
@@ -928,7 +931,7 @@ impl<'c> CreateStreamConnection<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupStreamConnection",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
@@ -940,19 +943,20 @@ impl<'c> CreateStreamConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateFailoverConnection<'c> {
-    client: &'c crate::Client,
+pub struct CreateFailoverConnection {
+    client: crate::Client,
     params: crate::params::CreateGroupStreamConnectionFailoverConnectionParams,
     body: Option<crate::models::StreamsFailoverConnection>,
     options: crate::CallOptions,
 }
-impl<'c> CreateFailoverConnection<'c> {
+impl CreateFailoverConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -987,8 +991,8 @@ impl<'c> CreateFailoverConnection<'c> {
         crate::TypedResponse<crate::models::StreamsFailoverConnection>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
             response.json()
@@ -1000,7 +1004,8 @@ impl<'c> CreateFailoverConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections",
@@ -1026,7 +1031,7 @@ impl<'c> CreateFailoverConnection<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupStreamConnectionFailoverConnection",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
@@ -1038,19 +1043,20 @@ impl<'c> CreateFailoverConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreatePrivateLinkConnection<'c> {
-    client: &'c crate::Client,
+pub struct CreatePrivateLinkConnection {
+    client: crate::Client,
     params: crate::params::CreateGroupStreamPrivateLinkConnectionParams,
     body: Option<crate::models::StreamsPrivateLinkConnection>,
     options: crate::CallOptions,
 }
-impl<'c> CreatePrivateLinkConnection<'c> {
+impl CreatePrivateLinkConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1085,8 +1091,8 @@ impl<'c> CreatePrivateLinkConnection<'c> {
         crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
             response.json()
@@ -1098,7 +1104,8 @@ impl<'c> CreatePrivateLinkConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections", crate
@@ -1121,7 +1128,7 @@ impl<'c> CreatePrivateLinkConnection<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupStreamPrivateLinkConnection",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
@@ -1133,19 +1140,20 @@ impl<'c> CreatePrivateLinkConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupStreamProcessor` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateStreamProcessor<'c> {
-    client: &'c crate::Client,
+pub struct CreateStreamProcessor {
+    client: crate::Client,
     params: crate::params::CreateGroupStreamProcessorParams,
     body: Option<crate::models::StreamsProcessor>,
     options: crate::CallOptions,
 }
-impl<'c> CreateStreamProcessor<'c> {
+impl CreateStreamProcessor {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1175,8 +1183,8 @@ impl<'c> CreateStreamProcessor<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsProcessor>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsProcessor, crate::Error> = {
             response.json()
@@ -1188,7 +1196,8 @@ impl<'c> CreateStreamProcessor<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor", crate ::path_segment(& crate
@@ -1212,7 +1221,7 @@ impl<'c> CreateStreamProcessor<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupStreamProcessor",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor",
@@ -1224,19 +1233,20 @@ impl<'c> CreateStreamProcessor<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createGroupStreamWorkspace` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateStreamWorkspace<'c> {
-    client: &'c crate::Client,
+pub struct CreateStreamWorkspace {
+    client: crate::Client,
     params: crate::params::CreateGroupStreamWorkspaceParams,
     body: Option<crate::models::StreamsTenant>,
     options: crate::CallOptions,
 }
-impl<'c> CreateStreamWorkspace<'c> {
+impl CreateStreamWorkspace {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1266,8 +1276,8 @@ impl<'c> CreateStreamWorkspace<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsTenant, crate::Error> = {
             response.json()
@@ -1279,7 +1289,8 @@ impl<'c> CreateStreamWorkspace<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams", crate ::path_segment(& crate
@@ -1302,7 +1313,7 @@ impl<'c> CreateStreamWorkspace<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupStreamWorkspace",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams",
@@ -1314,18 +1325,19 @@ impl<'c> CreateStreamWorkspace<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupStreamConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteStreamConnection<'c> {
-    client: &'c crate::Client,
+pub struct DeleteStreamConnection {
+    client: crate::Client,
     params: crate::params::DeleteGroupStreamConnectionParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteStreamConnection<'c> {
+impl DeleteStreamConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1355,8 +1367,8 @@ impl<'c> DeleteStreamConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1371,7 +1383,8 @@ impl<'c> DeleteStreamConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
@@ -1383,7 +1396,7 @@ impl<'c> DeleteStreamConnection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupStreamConnection",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
@@ -1395,18 +1408,19 @@ impl<'c> DeleteStreamConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteStreamFailoverConnection<'c> {
-    client: &'c crate::Client,
+pub struct DeleteStreamFailoverConnection {
+    client: crate::Client,
     params: crate::params::DeleteGroupStreamConnectionFailoverConnectionParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteStreamFailoverConnection<'c> {
+impl DeleteStreamFailoverConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1436,8 +1450,8 @@ impl<'c> DeleteStreamFailoverConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1452,7 +1466,8 @@ impl<'c> DeleteStreamFailoverConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
@@ -1466,7 +1481,7 @@ impl<'c> DeleteStreamFailoverConnection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupStreamConnectionFailoverConnection",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
@@ -1478,18 +1493,19 @@ impl<'c> DeleteStreamFailoverConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeletePrivateLinkConnection<'c> {
-    client: &'c crate::Client,
+pub struct DeletePrivateLinkConnection {
+    client: crate::Client,
     params: crate::params::DeleteGroupStreamPrivateLinkConnectionParams,
     options: crate::CallOptions,
 }
-impl<'c> DeletePrivateLinkConnection<'c> {
+impl DeletePrivateLinkConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1519,8 +1535,8 @@ impl<'c> DeletePrivateLinkConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1535,7 +1551,8 @@ impl<'c> DeletePrivateLinkConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
@@ -1546,7 +1563,7 @@ impl<'c> DeletePrivateLinkConnection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupStreamPrivateLinkConnection",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
@@ -1558,18 +1575,19 @@ impl<'c> DeletePrivateLinkConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupStreamProcessor` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteStreamProcessor<'c> {
-    client: &'c crate::Client,
+pub struct DeleteStreamProcessor {
+    client: crate::Client,
     params: crate::params::DeleteGroupStreamProcessorParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteStreamProcessor<'c> {
+impl DeleteStreamProcessor {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1599,8 +1617,8 @@ impl<'c> DeleteStreamProcessor<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1615,7 +1633,8 @@ impl<'c> DeleteStreamProcessor<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
@@ -1627,7 +1646,7 @@ impl<'c> DeleteStreamProcessor<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupStreamProcessor",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
@@ -1639,18 +1658,19 @@ impl<'c> DeleteStreamProcessor<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteVpcPeeringConnection<'c> {
-    client: &'c crate::Client,
+pub struct DeleteVpcPeeringConnection {
+    client: crate::Client,
     params: crate::params::DeleteGroupStreamVpcPeeringConnectionParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteVpcPeeringConnection<'c> {
+impl DeleteVpcPeeringConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1680,8 +1700,8 @@ impl<'c> DeleteVpcPeeringConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1696,7 +1716,8 @@ impl<'c> DeleteVpcPeeringConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}", crate
@@ -1707,7 +1728,7 @@ impl<'c> DeleteVpcPeeringConnection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupStreamVpcPeeringConnection",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}",
@@ -1719,18 +1740,19 @@ impl<'c> DeleteVpcPeeringConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupStreamWorkspace` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteStreamWorkspace<'c> {
-    client: &'c crate::Client,
+pub struct DeleteStreamWorkspace {
+    client: crate::Client,
     params: crate::params::DeleteGroupStreamWorkspaceParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteStreamWorkspace<'c> {
+impl DeleteStreamWorkspace {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1760,8 +1782,8 @@ impl<'c> DeleteStreamWorkspace<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1776,7 +1798,8 @@ impl<'c> DeleteStreamWorkspace<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
@@ -1787,7 +1810,7 @@ impl<'c> DeleteStreamWorkspace<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupStreamWorkspace",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
@@ -1799,18 +1822,19 @@ impl<'c> DeleteStreamWorkspace<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `downloadGroupStreamAuditLogs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DownloadAuditLogs<'c> {
-    client: &'c crate::Client,
+pub struct DownloadAuditLogs {
+    client: crate::Client,
     params: crate::params::DownloadGroupStreamAuditLogsParams,
     options: crate::CallOptions,
 }
-impl<'c> DownloadAuditLogs<'c> {
+impl DownloadAuditLogs {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -1855,8 +1879,8 @@ impl<'c> DownloadAuditLogs<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -1868,10 +1892,11 @@ impl<'c> DownloadAuditLogs<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/auditLogs", crate ::path_segment(& crate
@@ -1885,7 +1910,7 @@ impl<'c> DownloadAuditLogs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "downloadGroupStreamAuditLogs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs",
@@ -1897,18 +1922,19 @@ impl<'c> DownloadAuditLogs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `downloadGroupStreamOperationalLogs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DownloadOperationalLogs<'c> {
-    client: &'c crate::Client,
+pub struct DownloadOperationalLogs {
+    client: crate::Client,
     params: crate::params::DownloadGroupStreamOperationalLogsParams,
     options: crate::CallOptions,
 }
-impl<'c> DownloadOperationalLogs<'c> {
+impl DownloadOperationalLogs {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -1953,8 +1979,8 @@ impl<'c> DownloadOperationalLogs<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -1966,10 +1992,11 @@ impl<'c> DownloadOperationalLogs<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}:downloadOperationalLogs", crate
@@ -1983,7 +2010,7 @@ impl<'c> DownloadOperationalLogs<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "downloadGroupStreamOperationalLogs",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs",
@@ -1995,18 +2022,19 @@ impl<'c> DownloadOperationalLogs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupStreamAccountDetails` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetAccountDetails<'c> {
-    client: &'c crate::Client,
+pub struct GetAccountDetails {
+    client: crate::Client,
     params: crate::params::GetGroupStreamAccountDetailsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetAccountDetails<'c> {
+impl GetAccountDetails {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2036,8 +2064,8 @@ impl<'c> GetAccountDetails<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::AccountDetails>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::AccountDetails, crate::Error> = {
             response.json()
@@ -2049,7 +2077,8 @@ impl<'c> GetAccountDetails<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/accountDetails", crate ::path_segment(&
@@ -2065,7 +2094,7 @@ impl<'c> GetAccountDetails<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStreamAccountDetails",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/accountDetails",
@@ -2077,18 +2106,19 @@ impl<'c> GetAccountDetails<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupStreamConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetStreamConnection<'c> {
-    client: &'c crate::Client,
+pub struct GetStreamConnection {
+    client: crate::Client,
     params: crate::params::GetGroupStreamConnectionParams,
     options: crate::CallOptions,
 }
-impl<'c> GetStreamConnection<'c> {
+impl GetStreamConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2118,8 +2148,8 @@ impl<'c> GetStreamConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsConnection, crate::Error> = {
             response.json()
@@ -2131,7 +2161,8 @@ impl<'c> GetStreamConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
@@ -2143,7 +2174,7 @@ impl<'c> GetStreamConnection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStreamConnection",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
@@ -2155,18 +2186,19 @@ impl<'c> GetStreamConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetStreamFailoverConnection<'c> {
-    client: &'c crate::Client,
+pub struct GetStreamFailoverConnection {
+    client: crate::Client,
     params: crate::params::GetGroupStreamConnectionFailoverConnectionParams,
     options: crate::CallOptions,
 }
-impl<'c> GetStreamFailoverConnection<'c> {
+impl GetStreamFailoverConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2201,8 +2233,8 @@ impl<'c> GetStreamFailoverConnection<'c> {
         crate::TypedResponse<crate::models::StreamsFailoverConnection>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
             response.json()
@@ -2214,7 +2246,8 @@ impl<'c> GetStreamFailoverConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
@@ -2228,7 +2261,7 @@ impl<'c> GetStreamFailoverConnection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStreamConnectionFailoverConnection",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
@@ -2240,18 +2273,19 @@ impl<'c> GetStreamFailoverConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetPrivateLinkConnection<'c> {
-    client: &'c crate::Client,
+pub struct GetPrivateLinkConnection {
+    client: crate::Client,
     params: crate::params::GetGroupStreamPrivateLinkConnectionParams,
     options: crate::CallOptions,
 }
-impl<'c> GetPrivateLinkConnection<'c> {
+impl GetPrivateLinkConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2286,8 +2320,8 @@ impl<'c> GetPrivateLinkConnection<'c> {
         crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
             response.json()
@@ -2299,7 +2333,8 @@ impl<'c> GetPrivateLinkConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
@@ -2310,7 +2345,7 @@ impl<'c> GetPrivateLinkConnection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStreamPrivateLinkConnection",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
@@ -2322,18 +2357,19 @@ impl<'c> GetPrivateLinkConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupStreamProcessor` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetStreamProcessor<'c> {
-    client: &'c crate::Client,
+pub struct GetStreamProcessor {
+    client: crate::Client,
     params: crate::params::GetGroupStreamProcessorParams,
     options: crate::CallOptions,
 }
-impl<'c> GetStreamProcessor<'c> {
+impl GetStreamProcessor {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -2368,8 +2404,8 @@ impl<'c> GetStreamProcessor<'c> {
         crate::TypedResponse<crate::models::StreamsProcessorWithStats>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
             response.json()
@@ -2381,7 +2417,8 @@ impl<'c> GetStreamProcessor<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
@@ -2393,7 +2430,7 @@ impl<'c> GetStreamProcessor<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStreamProcessor",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
@@ -2405,18 +2442,19 @@ impl<'c> GetStreamProcessor<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupStreamProcessors` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetStreamProcessors<'c> {
-    client: &'c crate::Client,
+pub struct GetStreamProcessors {
+    client: crate::Client,
     params: crate::params::GetGroupStreamProcessorsParams,
     options: crate::CallOptions,
 }
-impl<'c> GetStreamProcessors<'c> {
+impl GetStreamProcessors {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2471,8 +2509,8 @@ impl<'c> GetStreamProcessors<'c> {
         >,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
@@ -2489,7 +2527,7 @@ impl<'c> GetStreamProcessors<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::StreamsProcessorWithStats> {
+    ) -> crate::pagination::Items<crate::models::StreamsProcessorWithStats> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2498,7 +2536,8 @@ impl<'c> GetStreamProcessors<'c> {
     ) -> Result<Vec<crate::models::StreamsProcessorWithStats>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processors", crate ::path_segment(& crate
@@ -2520,7 +2559,7 @@ impl<'c> GetStreamProcessors<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStreamProcessors",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors",
@@ -2532,10 +2571,11 @@ impl<'c> GetStreamProcessors<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for GetStreamProcessors<'_> {
+impl crate::pagination::Pageable for GetStreamProcessors {
     type Page = crate::models::PaginatedApiStreamsStreamProcessorWithStatsView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2547,7 +2587,7 @@ impl crate::pagination::Pageable for GetStreamProcessors<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2566,12 +2606,12 @@ impl crate::pagination::Pageable for GetStreamProcessors<'_> {
 /// A `getGroupStreamWorkspace` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetStreamWorkspace<'c> {
-    client: &'c crate::Client,
+pub struct GetStreamWorkspace {
+    client: crate::Client,
     params: crate::params::GetGroupStreamWorkspaceParams,
     options: crate::CallOptions,
 }
-impl<'c> GetStreamWorkspace<'c> {
+impl GetStreamWorkspace {
     /// Flag to indicate whether connections information should be included in the stream workspace.
     pub fn include_connections(mut self, value: bool) -> Self {
         self.params.include_connections = Some(value);
@@ -2606,8 +2646,8 @@ impl<'c> GetStreamWorkspace<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsTenant, crate::Error> = {
             response.json()
@@ -2619,7 +2659,8 @@ impl<'c> GetStreamWorkspace<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
@@ -2635,7 +2676,7 @@ impl<'c> GetStreamWorkspace<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupStreamWorkspace",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
@@ -2647,18 +2688,19 @@ impl<'c> GetStreamWorkspace<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupStreamActiveVpcPeeringConnections` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListActivePeeringConnections<'c> {
-    client: &'c crate::Client,
+pub struct ListActivePeeringConnections {
+    client: crate::Client,
     params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListActivePeeringConnections<'c> {
+impl ListActivePeeringConnections {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2706,8 +2748,8 @@ impl<'c> ListActivePeeringConnections<'c> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsVpcPeeringConnectionView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
@@ -2724,7 +2766,7 @@ impl<'c> ListActivePeeringConnections<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::VpcPeeringConnection> {
+    ) -> crate::pagination::Items<crate::models::VpcPeeringConnection> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2733,7 +2775,8 @@ impl<'c> ListActivePeeringConnections<'c> {
     ) -> Result<Vec<crate::models::VpcPeeringConnection>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/activeVpcPeeringConnections", crate
@@ -2749,7 +2792,7 @@ impl<'c> ListActivePeeringConnections<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupStreamActiveVpcPeeringConnections",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections",
@@ -2761,10 +2804,11 @@ impl<'c> ListActivePeeringConnections<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListActivePeeringConnections<'_> {
+impl crate::pagination::Pageable for ListActivePeeringConnections {
     type Page = crate::models::PaginatedApiStreamsVpcPeeringConnectionView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2776,7 +2820,7 @@ impl crate::pagination::Pageable for ListActivePeeringConnections<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2795,12 +2839,12 @@ impl crate::pagination::Pageable for ListActivePeeringConnections<'_> {
 /// A `listGroupStreamConnectionFailoverConnections` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListFailoverConnections<'c> {
-    client: &'c crate::Client,
+pub struct ListFailoverConnections {
+    client: crate::Client,
     params: crate::params::ListGroupStreamConnectionFailoverConnectionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListFailoverConnections<'c> {
+impl ListFailoverConnections {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2845,8 +2889,8 @@ impl<'c> ListFailoverConnections<'c> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsFailoverConnection>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiStreamsFailoverConnection,
@@ -2863,7 +2907,7 @@ impl<'c> ListFailoverConnections<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::StreamsFailoverConnection> {
+    ) -> crate::pagination::Items<crate::models::StreamsFailoverConnection> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -2872,7 +2916,8 @@ impl<'c> ListFailoverConnections<'c> {
     ) -> Result<Vec<crate::models::StreamsFailoverConnection>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections",
@@ -2891,7 +2936,7 @@ impl<'c> ListFailoverConnections<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupStreamConnectionFailoverConnections",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
@@ -2903,10 +2948,11 @@ impl<'c> ListFailoverConnections<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListFailoverConnections<'_> {
+impl crate::pagination::Pageable for ListFailoverConnections {
     type Page = crate::models::PaginatedApiStreamsFailoverConnection;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -2918,7 +2964,7 @@ impl crate::pagination::Pageable for ListFailoverConnections<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -2937,12 +2983,12 @@ impl crate::pagination::Pageable for ListFailoverConnections<'_> {
 /// A `listGroupStreamConnections` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListStreamConnections<'c> {
-    client: &'c crate::Client,
+pub struct ListStreamConnections {
+    client: crate::Client,
     params: crate::params::ListGroupStreamConnectionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListStreamConnections<'c> {
+impl ListStreamConnections {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2987,8 +3033,8 @@ impl<'c> ListStreamConnections<'c> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsConnectionView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiStreamsConnectionView,
@@ -3003,9 +3049,7 @@ impl<'c> ListStreamConnections<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<'c, crate::models::StreamsConnection> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::StreamsConnection> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -3014,7 +3058,8 @@ impl<'c> ListStreamConnections<'c> {
     ) -> Result<Vec<crate::models::StreamsConnection>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections", crate ::path_segment(&
@@ -3031,7 +3076,7 @@ impl<'c> ListStreamConnections<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupStreamConnections",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
@@ -3043,10 +3088,11 @@ impl<'c> ListStreamConnections<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListStreamConnections<'_> {
+impl crate::pagination::Pageable for ListStreamConnections {
     type Page = crate::models::PaginatedApiStreamsConnectionView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -3058,7 +3104,7 @@ impl crate::pagination::Pageable for ListStreamConnections<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -3074,12 +3120,12 @@ impl crate::pagination::Pageable for ListStreamConnections<'_> {
 /// A `listGroupStreamPrivateLinkConnections` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListPrivateLinkConnections<'c> {
-    client: &'c crate::Client,
+pub struct ListPrivateLinkConnections {
+    client: crate::Client,
     params: crate::params::ListGroupStreamPrivateLinkConnectionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListPrivateLinkConnections<'c> {
+impl ListPrivateLinkConnections {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -3124,8 +3170,8 @@ impl<'c> ListPrivateLinkConnections<'c> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsPrivateLinkView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiStreamsPrivateLinkView,
@@ -3142,7 +3188,7 @@ impl<'c> ListPrivateLinkConnections<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::StreamsPrivateLinkConnection> {
+    ) -> crate::pagination::Items<crate::models::StreamsPrivateLinkConnection> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -3151,7 +3197,8 @@ impl<'c> ListPrivateLinkConnections<'c> {
     ) -> Result<Vec<crate::models::StreamsPrivateLinkConnection>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections", crate
@@ -3167,7 +3214,7 @@ impl<'c> ListPrivateLinkConnections<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupStreamPrivateLinkConnections",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
@@ -3179,10 +3226,11 @@ impl<'c> ListPrivateLinkConnections<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListPrivateLinkConnections<'_> {
+impl crate::pagination::Pageable for ListPrivateLinkConnections {
     type Page = crate::models::PaginatedApiStreamsPrivateLinkView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -3194,7 +3242,7 @@ impl crate::pagination::Pageable for ListPrivateLinkConnections<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -3210,12 +3258,12 @@ impl crate::pagination::Pageable for ListPrivateLinkConnections<'_> {
 /// A `listGroupStreamVpcPeeringConnections` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListVpcPeeringConnections<'c> {
-    client: &'c crate::Client,
+pub struct ListVpcPeeringConnections {
+    client: crate::Client,
     params: crate::params::ListGroupStreamVpcPeeringConnectionsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListVpcPeeringConnections<'c> {
+impl ListVpcPeeringConnections {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -3263,8 +3311,8 @@ impl<'c> ListVpcPeeringConnections<'c> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsVpcPeeringConnectionView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<
             crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
@@ -3281,7 +3329,7 @@ impl<'c> ListVpcPeeringConnections<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::VpcPeeringConnection> {
+    ) -> crate::pagination::Items<crate::models::VpcPeeringConnection> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -3290,7 +3338,8 @@ impl<'c> ListVpcPeeringConnections<'c> {
     ) -> Result<Vec<crate::models::VpcPeeringConnection>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections", crate
@@ -3311,7 +3360,7 @@ impl<'c> ListVpcPeeringConnections<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupStreamVpcPeeringConnections",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections",
@@ -3323,10 +3372,11 @@ impl<'c> ListVpcPeeringConnections<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListVpcPeeringConnections<'_> {
+impl crate::pagination::Pageable for ListVpcPeeringConnections {
     type Page = crate::models::PaginatedApiStreamsVpcPeeringConnectionView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -3338,7 +3388,7 @@ impl crate::pagination::Pageable for ListVpcPeeringConnections<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -3357,12 +3407,12 @@ impl crate::pagination::Pageable for ListVpcPeeringConnections<'_> {
 /// A `listGroupStreamWorkspaces` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListStreamWorkspaces<'c> {
-    client: &'c crate::Client,
+pub struct ListStreamWorkspaces {
+    client: crate::Client,
     params: crate::params::ListGroupStreamWorkspacesParams,
     options: crate::CallOptions,
 }
-impl<'c> ListStreamWorkspaces<'c> {
+impl ListStreamWorkspaces {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -3407,8 +3457,8 @@ impl<'c> ListStreamWorkspaces<'c> {
         crate::TypedResponse<crate::models::PaginatedApiStreamsTenantView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedApiStreamsTenantView, crate::Error> = {
             response.json()
@@ -3422,7 +3472,7 @@ impl<'c> ListStreamWorkspaces<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::StreamsTenant> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::StreamsTenant> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -3431,7 +3481,8 @@ impl<'c> ListStreamWorkspaces<'c> {
     ) -> Result<Vec<crate::models::StreamsTenant>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams", crate ::path_segment(& crate
@@ -3447,7 +3498,7 @@ impl<'c> ListStreamWorkspaces<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupStreamWorkspaces",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/streams",
@@ -3459,10 +3510,11 @@ impl<'c> ListStreamWorkspaces<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListStreamWorkspaces<'_> {
+impl crate::pagination::Pageable for ListStreamWorkspaces {
     type Page = crate::models::PaginatedApiStreamsTenantView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -3474,7 +3526,7 @@ impl crate::pagination::Pageable for ListStreamWorkspaces<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -3490,12 +3542,12 @@ impl crate::pagination::Pageable for ListStreamWorkspaces<'_> {
 /// A `rejectGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RejectVpcPeeringConnection<'c> {
-    client: &'c crate::Client,
+pub struct RejectVpcPeeringConnection {
+    client: crate::Client,
     params: crate::params::RejectGroupStreamVpcPeeringConnectionParams,
     options: crate::CallOptions,
 }
-impl<'c> RejectVpcPeeringConnection<'c> {
+impl RejectVpcPeeringConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3525,8 +3577,8 @@ impl<'c> RejectVpcPeeringConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3541,7 +3593,8 @@ impl<'c> RejectVpcPeeringConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:reject", crate
@@ -3552,7 +3605,7 @@ impl<'c> RejectVpcPeeringConnection<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "rejectGroupStreamVpcPeeringConnection",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject",
@@ -3564,18 +3617,19 @@ impl<'c> RejectVpcPeeringConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `startGroupStreamProcessor` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct StartStreamProcessor<'c> {
-    client: &'c crate::Client,
+pub struct StartStreamProcessor {
+    client: crate::Client,
     params: crate::params::StartGroupStreamProcessorParams,
     options: crate::CallOptions,
 }
-impl<'c> StartStreamProcessor<'c> {
+impl StartStreamProcessor {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3605,8 +3659,8 @@ impl<'c> StartStreamProcessor<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3621,7 +3675,8 @@ impl<'c> StartStreamProcessor<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:start", crate
@@ -3634,7 +3689,7 @@ impl<'c> StartStreamProcessor<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "startGroupStreamProcessor",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
@@ -3646,19 +3701,20 @@ impl<'c> StartStreamProcessor<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `startGroupStreamProcessorWith` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct StartStreamProcessorWith<'c> {
-    client: &'c crate::Client,
+pub struct StartStreamProcessorWith {
+    client: crate::Client,
     params: crate::params::StartGroupStreamProcessorWithParams,
     body: Option<crate::models::StreamsStartStreamProcessorWith>,
     options: crate::CallOptions,
 }
-impl<'c> StartStreamProcessorWith<'c> {
+impl StartStreamProcessorWith {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3693,8 +3749,8 @@ impl<'c> StartStreamProcessorWith<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3709,7 +3765,8 @@ impl<'c> StartStreamProcessorWith<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:startWith", crate
@@ -3735,7 +3792,7 @@ impl<'c> StartStreamProcessorWith<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "startGroupStreamProcessorWith",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith",
@@ -3747,18 +3804,19 @@ impl<'c> StartStreamProcessorWith<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `stopGroupStreamProcessor` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct StopStreamProcessor<'c> {
-    client: &'c crate::Client,
+pub struct StopStreamProcessor {
+    client: crate::Client,
     params: crate::params::StopGroupStreamProcessorParams,
     options: crate::CallOptions,
 }
-impl<'c> StopStreamProcessor<'c> {
+impl StopStreamProcessor {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3788,8 +3846,8 @@ impl<'c> StopStreamProcessor<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -3804,7 +3862,8 @@ impl<'c> StopStreamProcessor<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}:stop", crate
@@ -3817,7 +3876,7 @@ impl<'c> StopStreamProcessor<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "stopGroupStreamProcessor",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop",
@@ -3829,19 +3888,20 @@ impl<'c> StopStreamProcessor<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupStreamConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateStreamConnection<'c> {
-    client: &'c crate::Client,
+pub struct UpdateStreamConnection {
+    client: crate::Client,
     params: crate::params::UpdateGroupStreamConnectionParams,
     body: Option<crate::models::StreamsConnection>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateStreamConnection<'c> {
+impl UpdateStreamConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3871,8 +3931,8 @@ impl<'c> UpdateStreamConnection<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsConnection, crate::Error> = {
             response.json()
@@ -3884,7 +3944,8 @@ impl<'c> UpdateStreamConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
@@ -3909,7 +3970,7 @@ impl<'c> UpdateStreamConnection<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupStreamConnection",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
@@ -3921,19 +3982,20 @@ impl<'c> UpdateStreamConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateStreamFailoverConnection<'c> {
-    client: &'c crate::Client,
+pub struct UpdateStreamFailoverConnection {
+    client: crate::Client,
     params: crate::params::UpdateGroupStreamConnectionFailoverConnectionParams,
     body: Option<crate::models::StreamsFailoverConnection>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateStreamFailoverConnection<'c> {
+impl UpdateStreamFailoverConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -3968,8 +4030,8 @@ impl<'c> UpdateStreamFailoverConnection<'c> {
         crate::TypedResponse<crate::models::StreamsFailoverConnection>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
             response.json()
@@ -3981,7 +4043,8 @@ impl<'c> UpdateStreamFailoverConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
@@ -4008,7 +4071,7 @@ impl<'c> UpdateStreamFailoverConnection<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupStreamConnectionFailoverConnection",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
@@ -4020,19 +4083,20 @@ impl<'c> UpdateStreamFailoverConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdatePrivateLinkConnection<'c> {
-    client: &'c crate::Client,
+pub struct UpdatePrivateLinkConnection {
+    client: crate::Client,
     params: crate::params::UpdateGroupStreamPrivateLinkConnectionParams,
     body: Option<crate::models::StreamsPrivateLinkConnectionRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdatePrivateLinkConnection<'c> {
+impl UpdatePrivateLinkConnection {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4067,8 +4131,8 @@ impl<'c> UpdatePrivateLinkConnection<'c> {
         crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
             response.json()
@@ -4080,7 +4144,8 @@ impl<'c> UpdatePrivateLinkConnection<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
@@ -4104,7 +4169,7 @@ impl<'c> UpdatePrivateLinkConnection<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupStreamPrivateLinkConnection",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
@@ -4116,19 +4181,20 @@ impl<'c> UpdatePrivateLinkConnection<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupStreamProcessor` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateStreamProcessor<'c> {
-    client: &'c crate::Client,
+pub struct UpdateStreamProcessor {
+    client: crate::Client,
     params: crate::params::UpdateGroupStreamProcessorParams,
     body: Option<crate::models::StreamsModifyStreamProcessor>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateStreamProcessor<'c> {
+impl UpdateStreamProcessor {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4163,8 +4229,8 @@ impl<'c> UpdateStreamProcessor<'c> {
         crate::TypedResponse<crate::models::StreamsProcessorWithStats>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
             response.json()
@@ -4176,7 +4242,8 @@ impl<'c> UpdateStreamProcessor<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
@@ -4201,7 +4268,7 @@ impl<'c> UpdateStreamProcessor<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupStreamProcessor",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
@@ -4213,19 +4280,20 @@ impl<'c> UpdateStreamProcessor<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupStreamWorkspace` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateStreamWorkspace<'c> {
-    client: &'c crate::Client,
+pub struct UpdateStreamWorkspace {
+    client: crate::Client,
     params: crate::params::UpdateGroupStreamWorkspaceParams,
     body: Option<crate::models::StreamsTenantUpdateRequest>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateStreamWorkspace<'c> {
+impl UpdateStreamWorkspace {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4255,8 +4323,8 @@ impl<'c> UpdateStreamWorkspace<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsTenant, crate::Error> = {
             response.json()
@@ -4268,7 +4336,8 @@ impl<'c> UpdateStreamWorkspace<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
@@ -4292,7 +4361,7 @@ impl<'c> UpdateStreamWorkspace<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupStreamWorkspace",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
@@ -4304,19 +4373,20 @@ impl<'c> UpdateStreamWorkspace<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `withGroupStreamSampleConnections` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct WithStreamSampleConnections<'c> {
-    client: &'c crate::Client,
+pub struct WithStreamSampleConnections {
+    client: crate::Client,
     params: crate::params::WithGroupStreamSampleConnectionsParams,
     body: Option<crate::models::TenantWithSampleConnections>,
     options: crate::CallOptions,
 }
-impl<'c> WithStreamSampleConnections<'c> {
+impl WithStreamSampleConnections {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -4346,8 +4416,8 @@ impl<'c> WithStreamSampleConnections<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::StreamsTenant, crate::Error> = {
             response.json()
@@ -4359,7 +4429,8 @@ impl<'c> WithStreamSampleConnections<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/streams:withSampleConnections", crate
@@ -4382,7 +4453,7 @@ impl<'c> WithStreamSampleConnections<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "withGroupStreamSampleConnections",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/streams:withSampleConnections",
@@ -4394,6 +4465,7 @@ impl<'c> WithStreamSampleConnections<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

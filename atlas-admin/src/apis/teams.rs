@@ -20,9 +20,9 @@ impl<'c> Teams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: Vec<crate::models::TeamRole>,
-    ) -> AddGroupTeams<'c> {
+    ) -> AddGroupTeams {
         AddGroupTeams {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddGroupTeamsParams::new(group_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -41,9 +41,9 @@ impl<'c> Teams<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: Vec<crate::models::AddUserToTeam>,
-    ) -> AddTeamUsers<'c> {
+    ) -> AddTeamUsers {
         AddTeamUsers {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddOrgTeamUsersParams::new(org_id, team_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -58,9 +58,9 @@ impl<'c> Teams<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::Team,
-    ) -> CreateOrgTeam<'c> {
+    ) -> CreateOrgTeam {
         CreateOrgTeam {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateOrgTeamParams::new(org_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -75,9 +75,9 @@ impl<'c> Teams<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> DeleteOrgTeam<'c> {
+    ) -> DeleteOrgTeam {
         DeleteOrgTeam {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteOrgTeamParams::new(org_id, team_id),
             options: crate::CallOptions::default(),
         }
@@ -91,9 +91,9 @@ impl<'c> Teams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> GetGroupTeam<'c> {
+    ) -> GetGroupTeam {
         GetGroupTeam {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupTeamParams::new(group_id, team_id),
             options: crate::CallOptions::default(),
         }
@@ -107,9 +107,9 @@ impl<'c> Teams<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> GetOrgTeam<'c> {
+    ) -> GetOrgTeam {
         GetOrgTeam {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgTeamParams::new(org_id, team_id),
             options: crate::CallOptions::default(),
         }
@@ -123,9 +123,9 @@ impl<'c> Teams<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_name: String,
-    ) -> GetTeamByName<'c> {
+    ) -> GetTeamByName {
         GetTeamByName {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetOrgTeamByNameParams::new(org_id, team_name),
             options: crate::CallOptions::default(),
         }
@@ -135,12 +135,9 @@ impl<'c> Teams<'c> {
     /// Returns all teams to which the authenticated user has access in the project specified using its unique 24-hexadecimal digit identifier. All members of the team share the same project access.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/teams` (`listGroupTeams`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listGroupTeams).
-    pub fn list_group_teams(
-        &self,
-        group_id: crate::models::ObjectId,
-    ) -> ListGroupTeams<'c> {
+    pub fn list_group_teams(&self, group_id: crate::models::ObjectId) -> ListGroupTeams {
         ListGroupTeams {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupTeamsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -150,9 +147,9 @@ impl<'c> Teams<'c> {
     /// Returns all teams that belong to the specified organization. Teams enable you to grant project access roles to MongoDB Cloud users. MongoDB Cloud only returns teams for which you have access.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/teams` (`listOrgTeams`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listOrgTeams).
-    pub fn list_org_teams(&self, org_id: crate::models::ObjectId) -> ListOrgTeams<'c> {
+    pub fn list_org_teams(&self, org_id: crate::models::ObjectId) -> ListOrgTeams {
         ListOrgTeams {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListOrgTeamsParams::new(org_id),
             options: crate::CallOptions::default(),
         }
@@ -166,9 +163,9 @@ impl<'c> Teams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> RemoveGroupTeam<'c> {
+    ) -> RemoveGroupTeam {
         RemoveGroupTeam {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveGroupTeamParams::new(group_id, team_id),
             options: crate::CallOptions::default(),
         }
@@ -186,9 +183,9 @@ impl<'c> Teams<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveUserFromTeam<'c> {
+    ) -> RemoveUserFromTeam {
         RemoveUserFromTeam {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RemoveOrgTeamUserFromTeamParams::new(
                 org_id,
                 team_id,
@@ -207,9 +204,9 @@ impl<'c> Teams<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: crate::models::TeamUpdate,
-    ) -> RenameOrgTeam<'c> {
+    ) -> RenameOrgTeam {
         RenameOrgTeam {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::RenameOrgTeamParams::new(org_id, team_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -225,9 +222,9 @@ impl<'c> Teams<'c> {
         group_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: crate::models::TeamRole,
-    ) -> UpdateGroupTeam<'c> {
+    ) -> UpdateGroupTeam {
         UpdateGroupTeam {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupTeamParams::new(group_id, team_id),
             body: Some(body),
             options: crate::CallOptions::default(),
@@ -237,13 +234,13 @@ impl<'c> Teams<'c> {
 /// A `addGroupTeams` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddGroupTeams<'c> {
-    client: &'c crate::Client,
+pub struct AddGroupTeams {
+    client: crate::Client,
     params: crate::params::AddGroupTeamsParams,
     body: Option<Vec<crate::models::TeamRole>>,
     options: crate::CallOptions,
 }
-impl<'c> AddGroupTeams<'c> {
+impl AddGroupTeams {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::AddGroupTeamsParams) -> Self {
         self.params = params;
@@ -275,8 +272,8 @@ impl<'c> AddGroupTeams<'c> {
         crate::TypedResponse<crate::models::PaginatedTeamRoleView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedTeamRoleView, crate::Error> = {
             response.json()
@@ -288,7 +285,8 @@ impl<'c> AddGroupTeams<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/teams", crate ::path_segment(& crate
@@ -311,7 +309,7 @@ impl<'c> AddGroupTeams<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addGroupTeams",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/teams",
@@ -323,19 +321,20 @@ impl<'c> AddGroupTeams<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `addOrgTeamUsers` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddTeamUsers<'c> {
-    client: &'c crate::Client,
+pub struct AddTeamUsers {
+    client: crate::Client,
     params: crate::params::AddOrgTeamUsersParams,
     body: Option<Vec<crate::models::AddUserToTeam>>,
     options: crate::CallOptions,
 }
-impl<'c> AddTeamUsers<'c> {
+impl AddTeamUsers {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::AddOrgTeamUsersParams) -> Self {
         self.params = params;
@@ -367,8 +366,8 @@ impl<'c> AddTeamUsers<'c> {
         crate::TypedResponse<crate::models::PaginatedApiAppUserView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedApiAppUserView, crate::Error> = {
             response.json()
@@ -380,7 +379,8 @@ impl<'c> AddTeamUsers<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
@@ -404,7 +404,7 @@ impl<'c> AddTeamUsers<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addOrgTeamUsers",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
@@ -416,19 +416,20 @@ impl<'c> AddTeamUsers<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createOrgTeam` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateOrgTeam<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrgTeam {
+    client: crate::Client,
     params: crate::params::CreateOrgTeamParams,
     body: Option<crate::models::Team>,
     options: crate::CallOptions,
 }
-impl<'c> CreateOrgTeam<'c> {
+impl CreateOrgTeam {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::CreateOrgTeamParams) -> Self {
         self.params = params;
@@ -455,8 +456,8 @@ impl<'c> CreateOrgTeam<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Team>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Team, crate::Error> = { response.json() };
         let value = value?;
@@ -466,7 +467,8 @@ impl<'c> CreateOrgTeam<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams", crate ::path_segment(& crate
@@ -489,7 +491,7 @@ impl<'c> CreateOrgTeam<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createOrgTeam",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams",
@@ -501,18 +503,19 @@ impl<'c> CreateOrgTeam<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteOrgTeam` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteOrgTeam<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrgTeam {
+    client: crate::Client,
     params: crate::params::DeleteOrgTeamParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteOrgTeam<'c> {
+impl DeleteOrgTeam {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::DeleteOrgTeamParams) -> Self {
         self.params = params;
@@ -539,8 +542,8 @@ impl<'c> DeleteOrgTeam<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -555,7 +558,8 @@ impl<'c> DeleteOrgTeam<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}", crate ::path_segment(& crate
@@ -566,7 +570,7 @@ impl<'c> DeleteOrgTeam<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteOrgTeam",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
@@ -578,18 +582,19 @@ impl<'c> DeleteOrgTeam<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupTeam` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupTeam<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupTeam {
+    client: crate::Client,
     params: crate::params::GetGroupTeamParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupTeam<'c> {
+impl GetGroupTeam {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetGroupTeamParams) -> Self {
         self.params = params;
@@ -616,8 +621,8 @@ impl<'c> GetGroupTeam<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::TeamRole>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::TeamRole, crate::Error> = { response.json() };
         let value = value?;
@@ -627,7 +632,8 @@ impl<'c> GetGroupTeam<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/teams/{}", crate ::path_segment(& crate
@@ -638,7 +644,7 @@ impl<'c> GetGroupTeam<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupTeam",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
@@ -650,18 +656,19 @@ impl<'c> GetGroupTeam<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgTeam` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOrgTeam<'c> {
-    client: &'c crate::Client,
+pub struct GetOrgTeam {
+    client: crate::Client,
     params: crate::params::GetOrgTeamParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOrgTeam<'c> {
+impl GetOrgTeam {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgTeamParams) -> Self {
         self.params = params;
@@ -688,8 +695,8 @@ impl<'c> GetOrgTeam<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::TeamResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::TeamResponse, crate::Error> = {
             response.json()
@@ -701,7 +708,8 @@ impl<'c> GetOrgTeam<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}", crate ::path_segment(& crate
@@ -712,7 +720,7 @@ impl<'c> GetOrgTeam<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgTeam",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
@@ -724,18 +732,19 @@ impl<'c> GetOrgTeam<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getOrgTeamByName` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetTeamByName<'c> {
-    client: &'c crate::Client,
+pub struct GetTeamByName {
+    client: crate::Client,
     params: crate::params::GetOrgTeamByNameParams,
     options: crate::CallOptions,
 }
-impl<'c> GetTeamByName<'c> {
+impl GetTeamByName {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::GetOrgTeamByNameParams) -> Self {
         self.params = params;
@@ -762,8 +771,8 @@ impl<'c> GetTeamByName<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::TeamResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::TeamResponse, crate::Error> = {
             response.json()
@@ -775,7 +784,8 @@ impl<'c> GetTeamByName<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/byName/{}", crate ::path_segment(& crate
@@ -786,7 +796,7 @@ impl<'c> GetTeamByName<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getOrgTeamByName",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}",
@@ -798,18 +808,19 @@ impl<'c> GetTeamByName<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupTeams` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupTeams<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupTeams {
+    client: crate::Client,
     params: crate::params::ListGroupTeamsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupTeams<'c> {
+impl ListGroupTeams {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -856,8 +867,8 @@ impl<'c> ListGroupTeams<'c> {
         crate::TypedResponse<crate::models::PaginatedTeamRoleView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedTeamRoleView, crate::Error> = {
             response.json()
@@ -871,7 +882,7 @@ impl<'c> ListGroupTeams<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::TeamRole> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::TeamRole> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -880,7 +891,8 @@ impl<'c> ListGroupTeams<'c> {
     ) -> Result<Vec<crate::models::TeamRole>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/teams", crate ::path_segment(& crate
@@ -901,7 +913,7 @@ impl<'c> ListGroupTeams<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupTeams",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/teams",
@@ -913,10 +925,11 @@ impl<'c> ListGroupTeams<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupTeams<'_> {
+impl crate::pagination::Pageable for ListGroupTeams {
     type Page = crate::models::PaginatedTeamRoleView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -928,7 +941,7 @@ impl crate::pagination::Pageable for ListGroupTeams<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -944,12 +957,12 @@ impl crate::pagination::Pageable for ListGroupTeams<'_> {
 /// A `listOrgTeams` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListOrgTeams<'c> {
-    client: &'c crate::Client,
+pub struct ListOrgTeams {
+    client: crate::Client,
     params: crate::params::ListOrgTeamsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListOrgTeams<'c> {
+impl ListOrgTeams {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -991,8 +1004,8 @@ impl<'c> ListOrgTeams<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::PaginatedTeamView>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedTeamView, crate::Error> = {
             response.json()
@@ -1006,7 +1019,7 @@ impl<'c> ListOrgTeams<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::TeamResponse> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::TeamResponse> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -1015,7 +1028,8 @@ impl<'c> ListOrgTeams<'c> {
     ) -> Result<Vec<crate::models::TeamResponse>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams", crate ::path_segment(& crate
@@ -1036,7 +1050,7 @@ impl<'c> ListOrgTeams<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listOrgTeams",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams",
@@ -1048,10 +1062,11 @@ impl<'c> ListOrgTeams<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListOrgTeams<'_> {
+impl crate::pagination::Pageable for ListOrgTeams {
     type Page = crate::models::PaginatedTeamView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -1063,7 +1078,7 @@ impl crate::pagination::Pageable for ListOrgTeams<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -1079,12 +1094,12 @@ impl crate::pagination::Pageable for ListOrgTeams<'_> {
 /// A `removeGroupTeam` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveGroupTeam<'c> {
-    client: &'c crate::Client,
+pub struct RemoveGroupTeam {
+    client: crate::Client,
     params: crate::params::RemoveGroupTeamParams,
     options: crate::CallOptions,
 }
-impl<'c> RemoveGroupTeam<'c> {
+impl RemoveGroupTeam {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::RemoveGroupTeamParams) -> Self {
         self.params = params;
@@ -1111,8 +1126,8 @@ impl<'c> RemoveGroupTeam<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1127,7 +1142,8 @@ impl<'c> RemoveGroupTeam<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/teams/{}", crate ::path_segment(& crate
@@ -1138,7 +1154,7 @@ impl<'c> RemoveGroupTeam<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeGroupTeam",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
@@ -1150,18 +1166,19 @@ impl<'c> RemoveGroupTeam<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `removeOrgTeamUserFromTeam` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RemoveUserFromTeam<'c> {
-    client: &'c crate::Client,
+pub struct RemoveUserFromTeam {
+    client: crate::Client,
     params: crate::params::RemoveOrgTeamUserFromTeamParams,
     options: crate::CallOptions,
 }
-impl<'c> RemoveUserFromTeam<'c> {
+impl RemoveUserFromTeam {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -1191,8 +1208,8 @@ impl<'c> RemoveUserFromTeam<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -1207,7 +1224,8 @@ impl<'c> RemoveUserFromTeam<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}/users/{}", crate ::path_segment(& crate
@@ -1219,7 +1237,7 @@ impl<'c> RemoveUserFromTeam<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "removeOrgTeamUserFromTeam",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}",
@@ -1231,19 +1249,20 @@ impl<'c> RemoveUserFromTeam<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `renameOrgTeam` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct RenameOrgTeam<'c> {
-    client: &'c crate::Client,
+pub struct RenameOrgTeam {
+    client: crate::Client,
     params: crate::params::RenameOrgTeamParams,
     body: Option<crate::models::TeamUpdate>,
     options: crate::CallOptions,
 }
-impl<'c> RenameOrgTeam<'c> {
+impl RenameOrgTeam {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::RenameOrgTeamParams) -> Self {
         self.params = params;
@@ -1270,8 +1289,8 @@ impl<'c> RenameOrgTeam<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::TeamResponse>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::TeamResponse, crate::Error> = {
             response.json()
@@ -1283,7 +1302,8 @@ impl<'c> RenameOrgTeam<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/orgs/{}/teams/{}", crate ::path_segment(& crate
@@ -1307,7 +1327,7 @@ impl<'c> RenameOrgTeam<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "renameOrgTeam",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
@@ -1319,19 +1339,20 @@ impl<'c> RenameOrgTeam<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `updateGroupTeam` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupTeam<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupTeam {
+    client: crate::Client,
     params: crate::params::UpdateGroupTeamParams,
     body: Option<crate::models::TeamRole>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupTeam<'c> {
+impl UpdateGroupTeam {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(mut self, params: crate::params::UpdateGroupTeamParams) -> Self {
         self.params = params;
@@ -1363,8 +1384,8 @@ impl<'c> UpdateGroupTeam<'c> {
         crate::TypedResponse<crate::models::PaginatedTeamRoleView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedTeamRoleView, crate::Error> = {
             response.json()
@@ -1376,7 +1397,8 @@ impl<'c> UpdateGroupTeam<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/teams/{}", crate ::path_segment(& crate
@@ -1400,7 +1422,7 @@ impl<'c> UpdateGroupTeam<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupTeam",
             method: crate::Method::PATCH,
             path_template: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
@@ -1412,6 +1434,7 @@ impl<'c> UpdateGroupTeam<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

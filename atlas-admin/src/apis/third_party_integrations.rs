@@ -21,9 +21,9 @@ impl<'c> ThirdPartyIntegrations<'c> {
         group_id: crate::models::ObjectId,
         integration_type: crate::models::ThirdPartyIntegrationType,
         body: crate::models::ThirdPartyIntegration,
-    ) -> CreateGroupIntegration<'c> {
+    ) -> CreateGroupIntegration {
         CreateGroupIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupIntegrationParams::new(
                 integration_type,
                 group_id,
@@ -41,9 +41,9 @@ impl<'c> ThirdPartyIntegrations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         integration_type: crate::models::ThirdPartyIntegrationType,
-    ) -> DeleteGroupIntegration<'c> {
+    ) -> DeleteGroupIntegration {
         DeleteGroupIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DeleteGroupIntegrationParams::new(
                 integration_type,
                 group_id,
@@ -60,9 +60,9 @@ impl<'c> ThirdPartyIntegrations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         integration_type: crate::models::ThirdPartyIntegrationType,
-    ) -> GetGroupIntegration<'c> {
+    ) -> GetGroupIntegration {
         GetGroupIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetGroupIntegrationParams::new(
                 group_id,
                 integration_type,
@@ -78,9 +78,9 @@ impl<'c> ThirdPartyIntegrations<'c> {
     pub fn list_group_integrations(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupIntegrations<'c> {
+    ) -> ListGroupIntegrations {
         ListGroupIntegrations {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupIntegrationsParams::new(group_id),
             options: crate::CallOptions::default(),
         }
@@ -95,9 +95,9 @@ impl<'c> ThirdPartyIntegrations<'c> {
         group_id: crate::models::ObjectId,
         integration_type: crate::models::ThirdPartyIntegrationType,
         body: crate::models::ThirdPartyIntegration,
-    ) -> UpdateGroupIntegration<'c> {
+    ) -> UpdateGroupIntegration {
         UpdateGroupIntegration {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::UpdateGroupIntegrationParams::new(
                 integration_type,
                 group_id,
@@ -110,13 +110,13 @@ impl<'c> ThirdPartyIntegrations<'c> {
 /// A `createGroupIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateGroupIntegration<'c> {
-    client: &'c crate::Client,
+pub struct CreateGroupIntegration {
+    client: crate::Client,
     params: crate::params::CreateGroupIntegrationParams,
     body: Option<crate::models::ThirdPartyIntegration>,
     options: crate::CallOptions,
 }
-impl<'c> CreateGroupIntegration<'c> {
+impl CreateGroupIntegration {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -166,8 +166,8 @@ impl<'c> CreateGroupIntegration<'c> {
         crate::TypedResponse<crate::models::PaginatedIntegrationView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
             response.json()
@@ -179,7 +179,8 @@ impl<'c> CreateGroupIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
@@ -214,7 +215,7 @@ impl<'c> CreateGroupIntegration<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupIntegration",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
@@ -226,18 +227,19 @@ impl<'c> CreateGroupIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `deleteGroupIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DeleteGroupIntegration<'c> {
-    client: &'c crate::Client,
+pub struct DeleteGroupIntegration {
+    client: crate::Client,
     params: crate::params::DeleteGroupIntegrationParams,
     options: crate::CallOptions,
 }
-impl<'c> DeleteGroupIntegration<'c> {
+impl DeleteGroupIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -267,8 +269,8 @@ impl<'c> DeleteGroupIntegration<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -283,7 +285,8 @@ impl<'c> DeleteGroupIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
@@ -294,7 +297,7 @@ impl<'c> DeleteGroupIntegration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "deleteGroupIntegration",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
@@ -306,18 +309,19 @@ impl<'c> DeleteGroupIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getGroupIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetGroupIntegration<'c> {
-    client: &'c crate::Client,
+pub struct GetGroupIntegration {
+    client: crate::Client,
     params: crate::params::GetGroupIntegrationParams,
     options: crate::CallOptions,
 }
-impl<'c> GetGroupIntegration<'c> {
+impl GetGroupIntegration {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -352,8 +356,8 @@ impl<'c> GetGroupIntegration<'c> {
         crate::TypedResponse<crate::models::ThirdPartyIntegration>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::ThirdPartyIntegration, crate::Error> = {
             response.json()
@@ -365,7 +369,8 @@ impl<'c> GetGroupIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
@@ -376,7 +381,7 @@ impl<'c> GetGroupIntegration<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getGroupIntegration",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
@@ -388,18 +393,19 @@ impl<'c> GetGroupIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupIntegrations` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListGroupIntegrations<'c> {
-    client: &'c crate::Client,
+pub struct ListGroupIntegrations {
+    client: crate::Client,
     params: crate::params::ListGroupIntegrationsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListGroupIntegrations<'c> {
+impl ListGroupIntegrations {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -449,8 +455,8 @@ impl<'c> ListGroupIntegrations<'c> {
         crate::TypedResponse<crate::models::PaginatedIntegrationView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
             response.json()
@@ -466,7 +472,7 @@ impl<'c> ListGroupIntegrations<'c> {
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
     pub fn stream(
         self,
-    ) -> crate::pagination::Items<'c, crate::models::ThirdPartyIntegration> {
+    ) -> crate::pagination::Items<crate::models::ThirdPartyIntegration> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -475,7 +481,8 @@ impl<'c> ListGroupIntegrations<'c> {
     ) -> Result<Vec<crate::models::ThirdPartyIntegration>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations", crate ::path_segment(& crate
@@ -496,7 +503,7 @@ impl<'c> ListGroupIntegrations<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupIntegrations",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/integrations",
@@ -508,10 +515,11 @@ impl<'c> ListGroupIntegrations<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListGroupIntegrations<'_> {
+impl crate::pagination::Pageable for ListGroupIntegrations {
     type Page = crate::models::PaginatedIntegrationView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -523,7 +531,7 @@ impl crate::pagination::Pageable for ListGroupIntegrations<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }
@@ -539,13 +547,13 @@ impl crate::pagination::Pageable for ListGroupIntegrations<'_> {
 /// A `updateGroupIntegration` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct UpdateGroupIntegration<'c> {
-    client: &'c crate::Client,
+pub struct UpdateGroupIntegration {
+    client: crate::Client,
     params: crate::params::UpdateGroupIntegrationParams,
     body: Option<crate::models::ThirdPartyIntegration>,
     options: crate::CallOptions,
 }
-impl<'c> UpdateGroupIntegration<'c> {
+impl UpdateGroupIntegration {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -595,8 +603,8 @@ impl<'c> UpdateGroupIntegration<'c> {
         crate::TypedResponse<crate::models::PaginatedIntegrationView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedIntegrationView, crate::Error> = {
             response.json()
@@ -608,7 +616,8 @@ impl<'c> UpdateGroupIntegration<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/integrations/{}", crate ::path_segment(& crate
@@ -643,7 +652,7 @@ impl<'c> UpdateGroupIntegration<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "updateGroupIntegration",
             method: crate::Method::PUT,
             path_template: "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}",
@@ -655,6 +664,7 @@ impl<'c> UpdateGroupIntegration<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

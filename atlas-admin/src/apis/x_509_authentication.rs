@@ -25,9 +25,9 @@ impl<'c> X509Authentication<'c> {
         group_id: crate::models::ObjectId,
         username: String,
         body: crate::models::UserCert,
-    ) -> CreateDatabaseUserCert<'c> {
+    ) -> CreateDatabaseUserCert {
         CreateDatabaseUserCert {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::CreateGroupDatabaseUserCertParams::new(
                 group_id,
                 username,
@@ -46,9 +46,9 @@ impl<'c> X509Authentication<'c> {
     pub fn disable_security_customer_x509(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DisableSecurityCustomerX509<'c> {
+    ) -> DisableSecurityCustomerX509 {
         DisableSecurityCustomerX509 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::DisableGroupUserSecurityCustomerX509Params::new(
                 group_id,
             ),
@@ -64,9 +64,9 @@ impl<'c> X509Authentication<'c> {
         &self,
         group_id: crate::models::ObjectId,
         username: String,
-    ) -> ListDatabaseUserCerts<'c> {
+    ) -> ListDatabaseUserCerts {
         ListDatabaseUserCerts {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::ListGroupDatabaseUserCertsParams::new(
                 group_id,
                 username,
@@ -78,13 +78,13 @@ impl<'c> X509Authentication<'c> {
 /// A `createGroupDatabaseUserCert` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateDatabaseUserCert<'c> {
-    client: &'c crate::Client,
+pub struct CreateDatabaseUserCert {
+    client: crate::Client,
     params: crate::params::CreateGroupDatabaseUserCertParams,
     body: Option<crate::models::UserCert>,
     options: crate::CallOptions,
 }
-impl<'c> CreateDatabaseUserCert<'c> {
+impl CreateDatabaseUserCert {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -114,8 +114,8 @@ impl<'c> CreateDatabaseUserCert<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<String>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<String, crate::Error> = { response.json() };
         let value = value?;
@@ -125,7 +125,8 @@ impl<'c> CreateDatabaseUserCert<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers/{}/certs", crate ::path_segment(&
@@ -149,7 +150,7 @@ impl<'c> CreateDatabaseUserCert<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createGroupDatabaseUserCert",
             method: crate::Method::POST,
             path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs",
@@ -161,18 +162,19 @@ impl<'c> CreateDatabaseUserCert<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `disableGroupUserSecurityCustomerX509` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DisableSecurityCustomerX509<'c> {
-    client: &'c crate::Client,
+pub struct DisableSecurityCustomerX509 {
+    client: crate::Client,
     params: crate::params::DisableGroupUserSecurityCustomerX509Params,
     options: crate::CallOptions,
 }
-impl<'c> DisableSecurityCustomerX509<'c> {
+impl DisableSecurityCustomerX509 {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -202,8 +204,8 @@ impl<'c> DisableSecurityCustomerX509<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::UserSecurity, crate::Error> = {
             response.json()
@@ -215,7 +217,8 @@ impl<'c> DisableSecurityCustomerX509<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/userSecurity/customerX509", crate ::path_segment(&
@@ -225,7 +228,7 @@ impl<'c> DisableSecurityCustomerX509<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "disableGroupUserSecurityCustomerX509",
             method: crate::Method::DELETE,
             path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/customerX509",
@@ -237,18 +240,19 @@ impl<'c> DisableSecurityCustomerX509<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `listGroupDatabaseUserCerts` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct ListDatabaseUserCerts<'c> {
-    client: &'c crate::Client,
+pub struct ListDatabaseUserCerts {
+    client: crate::Client,
     params: crate::params::ListGroupDatabaseUserCertsParams,
     options: crate::CallOptions,
 }
-impl<'c> ListDatabaseUserCerts<'c> {
+impl ListDatabaseUserCerts {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -298,8 +302,8 @@ impl<'c> ListDatabaseUserCerts<'c> {
         crate::TypedResponse<crate::models::PaginatedUserCertView>,
         crate::Error,
     > {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::PaginatedUserCertView, crate::Error> = {
             response.json()
@@ -313,7 +317,7 @@ impl<'c> ListDatabaseUserCerts<'c> {
     }
     /// Every item across all pages, fetched lazily one page at a time from `page_num`
     /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<'c, crate::models::UserCert> {
+    pub fn stream(self) -> crate::pagination::Items<crate::models::UserCert> {
         crate::pagination::items(self)
     }
     /// Every item across all pages, in one `Vec`.
@@ -322,7 +326,8 @@ impl<'c> ListDatabaseUserCerts<'c> {
     ) -> Result<Vec<crate::models::UserCert>, crate::Error> {
         crate::pagination::collect_all(self).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/atlas/v2/groups/{}/databaseUsers/{}/certs", crate ::path_segment(&
@@ -344,7 +349,7 @@ impl<'c> ListDatabaseUserCerts<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "listGroupDatabaseUserCerts",
             method: crate::Method::GET,
             path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs",
@@ -356,10 +361,11 @@ impl<'c> ListDatabaseUserCerts<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
-impl crate::pagination::Pageable for ListDatabaseUserCerts<'_> {
+impl crate::pagination::Pageable for ListDatabaseUserCerts {
     type Page = crate::models::PaginatedUserCertView;
     fn items_per_page(&self) -> Option<i64> {
         self.params.items_per_page
@@ -371,7 +377,7 @@ impl crate::pagination::Pageable for ListDatabaseUserCerts<'_> {
         let mut params = self.params.clone();
         params.page_num = Some(page_num);
         Self {
-            client: self.client,
+            client: self.client.clone(),
             params,
             options: self.options.clone(),
         }

@@ -330,9 +330,9 @@ fn emit_operation(
         #doc
         #deprecated
         #preview
-        pub fn #method_ident(&self, #(#all_args),*) -> #builder<'c> {
+        pub fn #method_ident(&self, #(#all_args),*) -> #builder {
             #builder {
-                client: self.client,
+                client: self.client.clone(),
                 params: #params_init,
                 #body_init
                 options: crate::CallOptions::default(),
@@ -376,8 +376,8 @@ fn emit_operation(
         quote! {
             /// Sends the call and streams the download as it arrives.
             pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-                let client = self.client;
-                client.execute_stream(self.into_call()?).await
+                let (client, call) = self.into_call()?;
+                client.execute_stream(call).await
             }
         }
     });
@@ -387,14 +387,14 @@ fn emit_operation(
         #[must_use = "nothing is sent until `send()`"]
         #[derive(Debug)]
         #preview
-        pub struct #builder<'c> {
-            client: &'c crate::Client,
+        pub struct #builder {
+            client: crate::Client,
             params: #params_field_ty,
             #body_field
             options: crate::CallOptions,
         }
         #preview
-        impl<'c> #builder<'c> {
+        impl #builder {
             #(#setters)*
             #with_params
             #body_setter
@@ -417,8 +417,8 @@ fn emit_operation(
             /// Sends the call and keeps the response's status and headers (request id,
             /// rate limits) beside the decoded value.
             pub async fn send_with_response(self) -> Result<crate::TypedResponse<#output>, crate::Error> {
-                let client = self.client;
-                let response = client.execute(self.into_call()?).await?;
+                let (client, call) = self.into_call()?;
+                let response = client.execute(call).await?;
                 let (status, headers) = (response.status(), response.headers().clone());
                 let value: Result<#output, crate::Error> = { #decode };
                 let value = value?;
@@ -426,7 +426,8 @@ fn emit_operation(
             }
             #send_stream
             #page_methods
-            fn into_call(self) -> Result<crate::Call, crate::Error> {
+            /// The call to hand the runtime, with the client that sends it.
+            fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
                 let #p_binding = &self.params;
                 let path = #path_expr;
                 #query_init
@@ -436,7 +437,7 @@ fn emit_operation(
                 #validate_params
                 #body_validate
                 #body_encode
-                Ok(crate::Call {
+                let call = crate::Call {
                     operation: #id,
                     method: crate::Method::#http_method,
                     path_template: #template,
@@ -448,7 +449,8 @@ fn emit_operation(
                     body,
                     validation,
                     options: self.options,
-                })
+                };
+                Ok((self.client, call))
             }
         }
         #pageable

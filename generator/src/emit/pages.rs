@@ -132,7 +132,7 @@ pub fn builder_methods(model: &Model, shape: &PageShape, builder: &Ident, previe
     let methods = quote! {
         /// Every item across all pages, fetched lazily one page at a time from `page_num`
         /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-        pub fn stream(self) -> crate::pagination::Items<'c, #item> {
+        pub fn stream(self) -> crate::pagination::Items<#item> {
             crate::pagination::items(self)
         }
         /// Every item across all pages, in one `Vec`.
@@ -142,7 +142,7 @@ pub fn builder_methods(model: &Model, shape: &PageShape, builder: &Ident, previe
     };
     let pageable = quote! {
         #preview
-        impl crate::pagination::Pageable for #builder<'_> {
+        impl crate::pagination::Pageable for #builder {
             type Page = #page;
             fn items_per_page(&self) -> Option<i64> {
                 #items_per_page
@@ -153,7 +153,7 @@ pub fn builder_methods(model: &Model, shape: &PageShape, builder: &Ident, previe
             fn at_page(&self, page_num: i64) -> Self {
                 let mut params = self.params.clone();
                 params.page_num = Some(#at_page);
-                Self { client: self.client, params, options: self.options.clone() }
+                Self { client: self.client.clone(), params, options: self.options.clone() }
             }
             fn fetch(self) -> impl std::future::Future<Output = Result<#page, crate::Error>> + Send {
                 self.send()

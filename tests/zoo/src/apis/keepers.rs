@@ -16,30 +16,27 @@ impl<'c> Keepers<'c> {
         &self,
         keeper_id: crate::models::ObjectId,
         body: Vec<crate::models::Gauges>,
-    ) -> AddKeeperAccessList<'c> {
+    ) -> AddKeeperAccessList {
         AddKeeperAccessList {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::AddKeeperAccessListParams::new(keeper_id),
             body: Some(body),
             options: crate::CallOptions::default(),
         }
     }
     /// `POST /api/zoo/v2/keepers` (`createKeeper`), API version `2024-08-05`.
-    pub fn create_keeper(&self, body: crate::models::Keeper) -> CreateKeeper<'c> {
+    pub fn create_keeper(&self, body: crate::models::Keeper) -> CreateKeeper {
         CreateKeeper {
-            client: self.client,
+            client: self.client.clone(),
             params: <crate::params::CreateKeeperParams as Default>::default(),
             body: Some(body),
             options: crate::CallOptions::default(),
         }
     }
     /// `GET /api/zoo/v2/keepers/{keeperId}` (`getKeeper`), API version `2024-08-05`. Roles: Zoo Owner. [Atlas docs](https://example.org/docs/getKeeper).
-    pub fn get_one_keeper(
-        &self,
-        keeper_id: crate::models::ObjectId,
-    ) -> GetOneKeeper<'c> {
+    pub fn get_one_keeper(&self, keeper_id: crate::models::ObjectId) -> GetOneKeeper {
         GetOneKeeper {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetKeeperParams::new(keeper_id),
             options: crate::CallOptions::default(),
         }
@@ -48,9 +45,9 @@ impl<'c> Keepers<'c> {
     pub fn get_one_keeper_v2023_01_01(
         &self,
         keeper_id: crate::models::ObjectId,
-    ) -> GetOneKeeperV20230101<'c> {
+    ) -> GetOneKeeperV20230101 {
         GetOneKeeperV20230101 {
-            client: self.client,
+            client: self.client.clone(),
             params: crate::params::GetKeeperParams::new(keeper_id),
             options: crate::CallOptions::default(),
         }
@@ -59,13 +56,13 @@ impl<'c> Keepers<'c> {
 /// A `addKeeperAccessList` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct AddKeeperAccessList<'c> {
-    client: &'c crate::Client,
+pub struct AddKeeperAccessList {
+    client: crate::Client,
     params: crate::params::AddKeeperAccessListParams,
     body: Option<Vec<crate::models::Gauges>>,
     options: crate::CallOptions,
 }
-impl<'c> AddKeeperAccessList<'c> {
+impl AddKeeperAccessList {
     /// Every parameter at once (the required ones too), replacing those given so far.
     pub fn with_params(
         mut self,
@@ -95,8 +92,8 @@ impl<'c> AddKeeperAccessList<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<(), crate::Error> = {
             {
@@ -111,7 +108,8 @@ impl<'c> AddKeeperAccessList<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/zoo/v2/keepers/{}/accessList", crate ::path_segment(& crate
@@ -134,7 +132,7 @@ impl<'c> AddKeeperAccessList<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "addKeeperAccessList",
             method: crate::Method::POST,
             path_template: "/api/zoo/v2/keepers/{keeperId}/accessList",
@@ -146,19 +144,20 @@ impl<'c> AddKeeperAccessList<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `createKeeper` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct CreateKeeper<'c> {
-    client: &'c crate::Client,
+pub struct CreateKeeper {
+    client: crate::Client,
     params: crate::params::CreateKeeperParams,
     body: Option<crate::models::Keeper>,
     options: crate::CallOptions,
 }
-impl<'c> CreateKeeper<'c> {
+impl CreateKeeper {
     pub fn x_request_id(mut self, value: String) -> Self {
         self.params.x_request_id = Some(value);
         self
@@ -193,8 +192,8 @@ impl<'c> CreateKeeper<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
         let value = value?;
@@ -204,7 +203,8 @@ impl<'c> CreateKeeper<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = String::from("/api/zoo/v2/keepers");
         let mut query = Vec::new();
@@ -234,7 +234,7 @@ impl<'c> CreateKeeper<'c> {
             }
             None => None,
         };
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "createKeeper",
             method: crate::Method::POST,
             path_template: "/api/zoo/v2/keepers",
@@ -246,18 +246,19 @@ impl<'c> CreateKeeper<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getKeeper` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOneKeeper<'c> {
-    client: &'c crate::Client,
+pub struct GetOneKeeper {
+    client: crate::Client,
     params: crate::params::GetKeeperParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOneKeeper<'c> {
+impl GetOneKeeper {
     pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
         self.params.shift = Some(value);
         self
@@ -288,8 +289,8 @@ impl<'c> GetOneKeeper<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
         let value = value?;
@@ -299,7 +300,8 @@ impl<'c> GetOneKeeper<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/zoo/v2/keepers/{}", crate ::path_segment(& crate
@@ -310,7 +312,7 @@ impl<'c> GetOneKeeper<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getKeeper",
             method: crate::Method::GET,
             path_template: "/api/zoo/v2/keepers/{keeperId}",
@@ -322,18 +324,19 @@ impl<'c> GetOneKeeper<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
 /// A `getKeeper` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct GetOneKeeperV20230101<'c> {
-    client: &'c crate::Client,
+pub struct GetOneKeeperV20230101 {
+    client: crate::Client,
     params: crate::params::GetKeeperParams,
     options: crate::CallOptions,
 }
-impl<'c> GetOneKeeperV20230101<'c> {
+impl GetOneKeeperV20230101 {
     pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
         self.params.shift = Some(value);
         self
@@ -364,8 +367,8 @@ impl<'c> GetOneKeeperV20230101<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
         let value = value?;
@@ -375,7 +378,8 @@ impl<'c> GetOneKeeperV20230101<'c> {
             headers,
         })
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let p = &self.params;
         let path = format!(
             "/api/zoo/v2/keepers/{}", crate ::path_segment(& crate
@@ -386,7 +390,7 @@ impl<'c> GetOneKeeperV20230101<'c> {
         let headers = Vec::new();
         let validation = crate::Validate::validate_request(&self.params);
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "getKeeper",
             method: crate::Method::GET,
             path_template: "/api/zoo/v2/keepers/{keeperId}",
@@ -398,6 +402,7 @@ impl<'c> GetOneKeeperV20230101<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }

@@ -12,9 +12,9 @@ impl<'c> Logs<'c> {
         Self { client }
     }
     /// `GET /api/zoo/v2/logs.gz` (`downloadLogs`), API version `2023-02-01`.
-    pub fn download_logs(&self) -> DownloadLogs<'c> {
+    pub fn download_logs(&self) -> DownloadLogs {
         DownloadLogs {
-            client: self.client,
+            client: self.client.clone(),
             params: (),
             options: crate::CallOptions::default(),
         }
@@ -23,12 +23,12 @@ impl<'c> Logs<'c> {
 /// A `downloadLogs` call: set optional parameters, then `send()`.
 #[must_use = "nothing is sent until `send()`"]
 #[derive(Debug)]
-pub struct DownloadLogs<'c> {
-    client: &'c crate::Client,
+pub struct DownloadLogs {
+    client: crate::Client,
     params: (),
     options: crate::CallOptions,
 }
-impl<'c> DownloadLogs<'c> {
+impl DownloadLogs {
     /// Whether this call is validated before it is sent (when the client validates;
     /// for where the spec's constraints are wrong).
     pub fn validate(mut self, validate: bool) -> Self {
@@ -50,8 +50,8 @@ impl<'c> DownloadLogs<'c> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let client = self.client;
-        let response = client.execute(self.into_call()?).await?;
+        let (client, call) = self.into_call()?;
+        let response = client.execute(call).await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let value: Result<crate::Response, crate::Error> = { Ok(response) };
         let value = value?;
@@ -63,17 +63,18 @@ impl<'c> DownloadLogs<'c> {
     }
     /// Sends the call and streams the download as it arrives.
     pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let client = self.client;
-        client.execute_stream(self.into_call()?).await
+        let (client, call) = self.into_call()?;
+        client.execute_stream(call).await
     }
-    fn into_call(self) -> Result<crate::Call, crate::Error> {
+    /// The call to hand the runtime, with the client that sends it.
+    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
         let _p = &self.params;
         let path = String::from("/api/zoo/v2/logs.gz");
         let query = Vec::new();
         let headers = Vec::new();
         let validation: Result<(), crate::validation::Violations> = Ok(());
         let body = None;
-        Ok(crate::Call {
+        let call = crate::Call {
             operation: "downloadLogs",
             method: crate::Method::GET,
             path_template: "/api/zoo/v2/logs.gz",
@@ -85,6 +86,7 @@ impl<'c> DownloadLogs<'c> {
             body,
             validation,
             options: self.options,
-        })
+        };
+        Ok((self.client, call))
     }
 }
