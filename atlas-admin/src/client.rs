@@ -204,28 +204,18 @@ impl Client {
     async fn dispatch_in(&self, request: &RawRequest, span: &tracing::Span) -> Result<reqwest::Response, Error> {
         let policy = request.retry.as_ref().unwrap_or(&self.inner.retry);
         let may_retry = policy.allows(&request.method);
+        let target = Target::of(request, &self.inner.base_url)?;
         let started = Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let outcome = self.attempt(request).await;
+            let outcome = self.attempt(request, &target).await;
             // The wait before the next attempt, when this one may be retried.
             let wait = match &outcome {
                 Ok(response) => {
-                    let rate = RateLimit::from_headers(response.headers());
-                    span.record("status", response.status().as_u16());
-                    if let Some(limit) = rate.limit {
-                        span.record("ratelimit_limit", limit);
-                    }
-                    if let Some(remaining) = rate.remaining {
-                        span.record("ratelimit_remaining", remaining);
-                    }
-                    if let Some(id) = request_id(response.headers()) {
-                        span.record("request_id", id.as_str());
-                    }
-                    let status = response.status().as_u16();
-                    retry::retryable_status(status)
+                    record_response(span, response);
+                    retry::retryable_status(response.status().as_u16())
                         .then(|| retry::retry_after(response.headers(), SystemTime::now()).unwrap_or_else(|| policy.backoff_delay(attempt)))
                 }
                 // Nothing reached Atlas: as safe to retry as a 503.
@@ -249,20 +239,8 @@ impl Client {
 
     /// One attempt: the request with its credentials, answering a digest challenge or a
     /// refused token once.
-    async fn attempt(&self, request: &RawRequest) -> Result<reqwest::Response, Error> {
-        let url = request.url(&self.inner.base_url)?;
-        let uri = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_string(),
-        };
-        let versioned = match &request.api_version {
-            Some(version) => format!("application/vnd.atlas.{version}+json"),
-            None => "application/json".to_string(),
-        };
-        let (accept, content_type) = match request.media {
-            Some((accept, content_type)) => (accept, content_type),
-            None => (versioned.as_str(), versioned.as_str()),
-        };
+    async fn attempt(&self, request: &RawRequest, target: &Target) -> Result<reqwest::Response, Error> {
+        let Target { url, uri, accept, content_type } = target;
         let mut refused_token: Option<String> = None;
         for round in 0..2 {
             let mut builder = self.inner.http.request(request.method.clone(), url.clone()).header(ACCEPT, accept);
@@ -287,7 +265,7 @@ impl Client {
                             challenge,
                             public_key,
                             private_key,
-                            &uri,
+                            uri,
                             request.method.as_str(),
                             request.body.as_deref(),
                         )?;
@@ -322,6 +300,49 @@ impl Client {
     }
 }
 
+/// What the request span learns from a response: status, rate-limit headers, request id.
+fn record_response(span: &tracing::Span, response: &reqwest::Response) {
+    span.record("status", response.status().as_u16());
+    let rate = RateLimit::from_headers(response.headers());
+    if let Some(limit) = rate.limit {
+        span.record("ratelimit_limit", limit);
+    }
+    if let Some(remaining) = rate.remaining {
+        span.record("ratelimit_remaining", remaining);
+    }
+    if let Some(id) = request_id(response.headers()) {
+        span.record("request_id", id);
+    }
+}
+
+/// Where a request goes and in which media types: worked out once for all its attempts.
+struct Target {
+    url: url::Url,
+    /// Path and query, as a digest answer signs them.
+    uri: String,
+    accept: String,
+    content_type: String,
+}
+
+impl Target {
+    fn of(request: &RawRequest, base_url: &str) -> Result<Target, Error> {
+        let url = request.url(base_url)?;
+        let uri = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        };
+        let (accept, content_type) = match (request.media, &request.api_version) {
+            (Some((accept, content_type)), _) => (accept.to_string(), content_type.to_string()),
+            (None, Some(version)) => {
+                let versioned = format!("application/vnd.atlas.{version}+json");
+                (versioned.clone(), versioned)
+            }
+            (None, None) => ("application/json".to_string(), "application/json".to_string()),
+        };
+        Ok(Target { url, uri, accept, content_type })
+    }
+}
+
 /// An error status as [`Error::Api`], with the body Atlas sent.
 async fn api_error(response: reqwest::Response) -> Error {
     let status = response.status().as_u16();
@@ -333,8 +354,6 @@ async fn api_error(response: reqwest::Response) -> Error {
     Error::Api {
         status,
         body: Box::new(serde_json::from_str::<ApiError>(&raw).unwrap_or_default()),
-        request_id: request_id(&headers),
-        rate_limit: RateLimit::from_headers(&headers),
         raw,
         headers: Box::new(headers),
     }

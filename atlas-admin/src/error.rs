@@ -4,7 +4,7 @@ use std::fmt;
 
 use reqwest::header::HeaderMap;
 
-use crate::response::RateLimit;
+use crate::response::{request_id, RateLimit};
 use crate::validation::Violations;
 
 /// The body Atlas sends with an error status.
@@ -28,18 +28,15 @@ pub struct ApiError {
 #[non_exhaustive]
 pub enum Error {
     /// Atlas answered with an error status.
-    #[error("{}", api_message(*.status, .body, .request_id.as_deref()))]
+    #[error("{}", api_message(*.status, .body, request_id(.headers)))]
     Api {
         status: u16,
         /// The error body, when Atlas sent one it could read (boxed: errors stay small).
         body: Box<ApiError>,
         /// The raw body as received.
         raw: String,
-        /// The request id Atlas gave the response (`X-Request-Id`), for support.
-        request_id: Option<String>,
-        /// The response's rate-limit headers (a 429 says how long to wait).
-        rate_limit: RateLimit,
-        /// All the response's headers.
+        /// The response's headers: its request id ([`Error::request_id`]) and rate limits
+        /// ([`Error::rate_limit`]; a 429 says how long to wait).
         headers: Box<HeaderMap>,
     },
     /// The request was refused before it was sent: its parameters or body break the spec's
@@ -100,13 +97,9 @@ impl Error {
         matches!(self, Error::Api { body, .. } if body.error_code.as_deref() == Some(code))
     }
 
-    /// The request id of the response, for an API or decode error.
+    /// The request id Atlas gave the response (`X-Request-Id`), for an API or decode error.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Error::Api { request_id, .. } => request_id.as_deref(),
-            Error::Decode { headers, .. } => headers.get("x-request-id").and_then(|v| v.to_str().ok()),
-            _ => None,
-        }
+        self.headers().and_then(request_id)
     }
 
     /// The headers of the response the error is about (an API or decode error).
@@ -118,9 +111,9 @@ impl Error {
     }
 
     /// The rate-limit headers of the response, for an API error.
-    pub fn rate_limit(&self) -> Option<&RateLimit> {
+    pub fn rate_limit(&self) -> Option<RateLimit> {
         match self {
-            Error::Api { rate_limit, .. } => Some(rate_limit),
+            Error::Api { headers, .. } => Some(RateLimit::from_headers(headers)),
             _ => None,
         }
     }

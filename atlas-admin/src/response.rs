@@ -39,8 +39,9 @@ impl RateLimit {
     }
 }
 
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+/// The request id Atlas gives each response (`X-Request-Id`), for support.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
 }
 
 /// A generated operation's decoded answer with the response's status and headers.
@@ -55,7 +56,7 @@ pub struct TypedResponse<T> {
 impl<T> TypedResponse<T> {
     /// The request id Atlas gave the response, for support.
     pub fn request_id(&self) -> Option<String> {
-        request_id(&self.headers)
+        request_id(&self.headers).map(str::to_owned)
     }
 
     pub fn rate_limit(&self) -> RateLimit {
@@ -82,7 +83,7 @@ impl Response {
 
     /// The request id Atlas gave the response, for support.
     pub fn request_id(&self) -> Option<String> {
-        request_id(&self.headers)
+        request_id(&self.headers).map(str::to_owned)
     }
 
     pub fn rate_limit(&self) -> RateLimit {
@@ -144,7 +145,7 @@ impl ByteStream {
     }
 
     pub fn request_id(&self) -> Option<String> {
-        request_id(&self.headers)
+        request_id(&self.headers).map(str::to_owned)
     }
 
     /// Reads the rest of the stream into memory.

@@ -130,13 +130,28 @@ fn reached<T: Serialize>(resource: T, property: &str, targets: &[&str]) -> Seen<
     }
 }
 
-/// Polls `fetch` until it answers 404 (the resource is gone).
-fn until_gone<'c, T, F>(fetch: impl FnMut() -> F + Send + 'c, property: &'static str) -> impl FnMut() -> BoxFuture<'c, Result<Seen<()>, Error>> + Send + 'c
+/// Polls `fetch` until the resource's `property` is one of `targets`.
+fn until_state<'c, T, F>(
+    mut fetch: impl FnMut() -> F + Send + 'c,
+    property: &'static str,
+    targets: &'static [&'static str],
+) -> impl FnMut() -> BoxFuture<'c, Result<Seen<T>, Error>> + Send + 'c
 where
     T: Serialize,
     F: Future<Output = Result<T, Error>> + Send + 'c,
 {
-    let mut fetch = fetch;
+    move || {
+        let call = fetch();
+        Box::pin(async move { Ok(reached(call.await?, property, targets)) })
+    }
+}
+
+/// Polls `fetch` until it answers 404 (the resource is gone).
+fn until_gone<'c, T, F>(mut fetch: impl FnMut() -> F + Send + 'c, property: &'static str) -> impl FnMut() -> BoxFuture<'c, Result<Seen<()>, Error>> + Send + 'c
+where
+    T: Serialize,
+    F: Future<Output = Result<T, Error>> + Send + 'c,
+{
     move || {
         let call = fetch();
         Box::pin(async move {
@@ -154,10 +169,8 @@ impl<'c> clusters::Clusters<'c> {
     pub fn wait_until_idle(&self, group_id: ObjectId, cluster_name: ResourceName) -> Waiter<'c, ClusterDescription20240805> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be IDLE");
-        Waiter::new(what, move || {
-            let call = api.get_cluster(group_id.clone(), cluster_name.clone());
-            Box::pin(async move { Ok(reached(call.send().await?, "stateName", &["IDLE"])) })
-        })
+        let fetch = move || api.get_cluster(group_id.clone(), cluster_name.clone()).send();
+        Waiter::new(what, until_state(fetch, "stateName", &["IDLE"]))
     }
 
     /// Waits until the cluster is gone (Atlas answers 404).
@@ -173,10 +186,8 @@ impl<'c> flex_clusters::FlexClusters<'c> {
     pub fn wait_until_idle(&self, group_id: ObjectId, name: ResourceName) -> Waiter<'c, FlexClusterDescription20241113> {
         let api = *self;
         let what = format!("flex cluster {name} to be IDLE");
-        Waiter::new(what, move || {
-            let call = api.get_flex_cluster(group_id.clone(), name.clone());
-            Box::pin(async move { Ok(reached(call.send().await?, "stateName", &["IDLE"])) })
-        })
+        let fetch = move || api.get_flex_cluster(group_id.clone(), name.clone()).send();
+        Waiter::new(what, until_state(fetch, "stateName", &["IDLE"]))
     }
 
     /// Waits until the flex cluster is gone (Atlas answers 404).
@@ -197,10 +208,8 @@ impl<'c> atlas_search::AtlasSearch<'c> {
     ) -> Waiter<'c, SearchIndexResponse> {
         let api = *self;
         let what = format!("search index {index_id} to be READY");
-        Waiter::new(what, move || {
-            let call = api.get_cluster_search_index(group_id.clone(), cluster_name.clone(), index_id.clone());
-            Box::pin(async move { Ok(reached(call.send().await?, "status", &["READY", "FAILED"])) })
-        })
+        let fetch = move || api.get_cluster_search_index(group_id.clone(), cluster_name.clone(), index_id.clone()).send();
+        Waiter::new(what, until_state(fetch, "status", &["READY", "FAILED"]))
     }
 }
 
@@ -216,10 +225,8 @@ impl<'c> serverless_private_endpoints::ServerlessPrivateEndpoints<'c> {
     ) -> Waiter<'c, ServerlessTenantEndpoint> {
         let api = *self;
         let what = format!("serverless private endpoint {endpoint_id} to be AVAILABLE");
-        Waiter::new(what, move || {
-            let call = api.get_serverless_private_endpoint(group_id.clone(), instance_name.clone(), endpoint_id.clone());
-            Box::pin(async move { Ok(reached(call.send().await?, "status", &["AVAILABLE", "FAILED"])) })
-        })
+        let fetch = move || api.get_serverless_private_endpoint(group_id.clone(), instance_name.clone(), endpoint_id.clone()).send();
+        Waiter::new(what, until_state(fetch, "status", &["AVAILABLE", "FAILED"]))
     }
 }
 
@@ -234,10 +241,8 @@ impl<'c> private_endpoint_services::PrivateEndpointServices<'c> {
     ) -> Waiter<'c, EndpointService> {
         let api = *self;
         let what = format!("private endpoint service {endpoint_service_id} to be AVAILABLE");
-        Waiter::new(what, move || {
-            let call = api.get_private_endpoint_service(group_id.clone(), cloud_provider.clone(), endpoint_service_id.clone());
-            Box::pin(async move { Ok(reached(call.send().await?, "status", &["AVAILABLE", "FAILED"])) })
-        })
+        let fetch = move || api.get_private_endpoint_service(group_id.clone(), cloud_provider.clone(), endpoint_service_id.clone()).send();
+        Waiter::new(what, until_state(fetch, "status", &["AVAILABLE", "FAILED"]))
     }
 }
 
@@ -251,10 +256,8 @@ impl<'c> cloud_backups::CloudBackups<'c> {
     ) -> Waiter<'c, DiskBackupReplicaSet> {
         let api = *self;
         let what = format!("snapshot {snapshot_id} to be completed");
-        Waiter::new(what, move || {
-            let call = api.get_cluster_backup_snapshot(group_id.clone(), cluster_name.clone(), snapshot_id.clone());
-            Box::pin(async move { Ok(reached(call.send().await?, "status", &["completed", "failed"])) })
-        })
+        let fetch = move || api.get_cluster_backup_snapshot(group_id.clone(), cluster_name.clone(), snapshot_id.clone()).send();
+        Waiter::new(what, until_state(fetch, "status", &["completed", "failed"]))
     }
 
     /// Waits until the restore job has finished (or failed, was cancelled or expired) and

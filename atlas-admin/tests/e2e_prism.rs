@@ -4,7 +4,7 @@
 
 /*! Every operation callable with inputs from the spec alone (523 of 540, in 58 of 58 tags, preview operations included with the `preview` feature), through the generated client against Prism serving the spec. Run by `cargo xtask e2e`, which starts Prism; ignored by a plain `cargo test`.
 
- Left out (17): authorizeGroupCloudProviderAccessRole (Prism cannot tell the variants of CloudProviderAccessRoleRequestUpdate apart (it ignores discriminators)), createFederationSettingIdentityProvider (Prism cannot tell the variants of FederationOidcIdentityProviderUpdate apart), createGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), createGroupCloudProviderAccess (Prism cannot tell the variants of CloudProviderAccessRoleRequest apart (it ignores discriminators)), createGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), createGroupClusterSearchIndex (Prism cannot tell the variants of SearchIndexCreateRequest apart (it ignores discriminators)), createGroupEncryptionAtRestPrivateEndpoint (Prism cannot tell the variants of EarPrivateEndpoint apart (it ignores discriminators)), createGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)), deleteGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId), getGroupClusterQueryShape (no value for queryShapeHash), getGroupClusterQueryShapeInsightDetails (no value for queryShapeHash), getGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId), updateGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), updateGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), updateGroupClusterQueryShape (no value for queryShapeHash), updateGroupPrivateEndpointServerlessInstanceEndpoint (Prism cannot tell the variants of ServerlessTenantEndpointUpdate apart (it ignores discriminators)), updateGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)).*/
+ Left out (17): authorizeGroupCloudProviderAccessRole (Prism cannot tell the variants of CloudProviderAccessRoleRequestUpdate apart (it ignores discriminators)), createFederationSettingIdentityProvider (Prism cannot tell the variants of FederationOidcIdentityProviderUpdate apart), createGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), createGroupCloudProviderAccess (Prism cannot tell the variants of CloudProviderAccessRoleRequest apart (it ignores discriminators)), createGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), createGroupClusterSearchIndex (Prism cannot tell the variants of SearchIndexCreateRequest apart (it ignores discriminators)), createGroupEncryptionAtRestPrivateEndpoint (Prism cannot tell the variants of EarPrivateEndpoint apart (it ignores discriminators)), createGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)), deleteGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId: no example of ^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)), getGroupClusterQueryShape (no value for queryShapeHash: no example of ^([a-fA-F0-9]{64})$), getGroupClusterQueryShapeInsightDetails (no value for queryShapeHash: no example of ^([a-fA-F0-9]{64})$), getGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId: no example of ^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)), updateGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), updateGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), updateGroupClusterQueryShape (no value for queryShapeHash: no example of ^([a-fA-F0-9]{64})$), updateGroupPrivateEndpointServerlessInstanceEndpoint (Prism cannot tell the variants of ServerlessTenantEndpointUpdate apart (it ignores discriminators)), updateGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)).*/
 #![allow(deprecated)]
 mod prism;
 use atlas_admin::Client;
@@ -15,13 +15,14 @@ async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_api_keys()
             .create_group_model_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AiModelApiKeyCreateRequest,
                 >("{\"cloud\":\"ANY\",\"geography\":\"ANY\",\"name\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -32,10 +33,12 @@ async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_api_keys()
             .delete_group_model_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -46,10 +49,12 @@ async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_api_keys()
             .get_group_model_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -60,10 +65,12 @@ async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_api_keys()
             .get_org_model_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -74,9 +81,10 @@ async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_api_keys()
             .list_group_model_keys(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -87,9 +95,10 @@ async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_api_keys()
             .list_org_model_keys(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -100,14 +109,16 @@ async fn ai_model_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_api_keys()
             .update_group_model_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AiModelApiKeyUpdateRequest,
                 >("{\"name\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -120,12 +131,16 @@ async fn ai_model_rate_limits(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_rate_limits()
             .get_group_rate_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::Cloud::Any,
-                atlas_admin::models::Geography::Any,
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::Cloud>("\"ANY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::Geography>("\"ANY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -136,9 +151,10 @@ async fn ai_model_rate_limits(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_rate_limits()
             .get_group_model_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -149,12 +165,16 @@ async fn ai_model_rate_limits(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_rate_limits()
             .get_org_rate_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::Cloud::Any,
-                atlas_admin::models::Geography::Any,
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::Cloud>("\"ANY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::Geography>("\"ANY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -165,9 +185,10 @@ async fn ai_model_rate_limits(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_rate_limits()
             .get_org_model_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -178,12 +199,16 @@ async fn ai_model_rate_limits(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_rate_limits()
             .reset_group_model_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::Cloud::Any,
-                atlas_admin::models::Geography::Any,
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::Cloud>("\"ANY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::Geography>("\"ANY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -194,9 +219,10 @@ async fn ai_model_rate_limits(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_rate_limits()
             .reset_group_rate_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -207,16 +233,20 @@ async fn ai_model_rate_limits(c: &Client, r: &mut prism::Report) {
         c
             .ai_model_rate_limits()
             .update_group_rate_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::Cloud::Any,
-                atlas_admin::models::Geography::Any,
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::Cloud>("\"ANY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::Geography>("\"ANY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AiModelsRateLimitUpdateRequest,
                 >("{\"requestsPerMinuteLimit\":1,\"tokensPerMinuteLimit\":1}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -229,9 +259,10 @@ async fn aws_clusters_dns(c: &Client, r: &mut prism::Report) {
         c
             .aws_clusters_dns()
             .get_aws_custom_dns(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -242,13 +273,14 @@ async fn aws_clusters_dns(c: &Client, r: &mut prism::Report) {
         c
             .aws_clusters_dns()
             .toggle_aws_custom_dns(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AwsCustomDnsEnabledView,
                 >("{\"enabled\":true}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -261,12 +293,12 @@ async fn access_tracking(c: &Client, r: &mut prism::Report) {
         c
             .access_tracking()
             .get_access_history_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -277,10 +309,12 @@ async fn access_tracking(c: &Client, r: &mut prism::Report) {
         c
             .access_tracking()
             .get_access_history_process(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -293,9 +327,10 @@ async fn activity_feed(c: &Client, r: &mut prism::Report) {
         c
             .activity_feed()
             .get_group_activity_feed(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -306,9 +341,10 @@ async fn activity_feed(c: &Client, r: &mut prism::Report) {
         c
             .activity_feed()
             .get_org_activity_feed(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -321,12 +357,14 @@ async fn alert_configurations(c: &Client, r: &mut prism::Report) {
         c
             .alert_configurations()
             .delete_alert_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -337,12 +375,14 @@ async fn alert_configurations(c: &Client, r: &mut prism::Report) {
         c
             .alert_configurations()
             .get_alert_configs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -353,12 +393,14 @@ async fn alert_configurations(c: &Client, r: &mut prism::Report) {
         c
             .alert_configurations()
             .get_alert_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -374,9 +416,10 @@ async fn alert_configurations(c: &Client, r: &mut prism::Report) {
         c
             .alert_configurations()
             .list_alert_configs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -387,14 +430,16 @@ async fn alert_configurations(c: &Client, r: &mut prism::Report) {
         c
             .alert_configurations()
             .toggle_alert_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::AlertsToggle>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -407,14 +452,16 @@ async fn alerts(c: &Client, r: &mut prism::Report) {
         c
             .alerts()
             .acknowledge_alert_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::AlertView>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -425,12 +472,14 @@ async fn alerts(c: &Client, r: &mut prism::Report) {
         c
             .alerts()
             .get_alert(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -441,12 +490,14 @@ async fn alerts(c: &Client, r: &mut prism::Report) {
         c
             .alerts()
             .get_alert_config_alerts(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -457,9 +508,10 @@ async fn alerts(c: &Client, r: &mut prism::Report) {
         c
             .alerts()
             .list_alerts(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -472,16 +524,16 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .create_cluster_search_deployment_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiSearchDeploymentRequestView,
                 >("{\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\"}]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -492,15 +544,16 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .delete_cluster_fts_index(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -511,12 +564,12 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .delete_cluster_search_deployment(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -527,15 +580,16 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .delete_cluster_search_index(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -546,15 +600,18 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .delete_index_by_name(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -565,15 +622,16 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .get_cluster_fts_index(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -584,12 +642,12 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .get_cluster_search_deployment(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -600,15 +658,16 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .get_cluster_search_index(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -619,15 +678,18 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .get_index_by_name(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -638,14 +700,16 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .list_cluster_fts_index(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -656,14 +720,16 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .list_search_index(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -674,12 +740,12 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .list_cluster_search_indexes(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -690,16 +756,16 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .update_cluster_search_deployment_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiSearchDeploymentRequestView,
                 >("{\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\"}]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -710,19 +776,20 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .update_cluster_search_index(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::SearchIndexUpdateRequest,
                 >("{\"definition\":{\"mappings\":{}}}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -733,19 +800,22 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
         c
             .atlas_search()
             .update_index_by_name(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::SearchIndexUpdateRequest,
                 >("{\"definition\":{\"mappings\":{}}}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -758,9 +828,10 @@ async fn auditing(c: &Client, r: &mut prism::Report) {
         c
             .auditing()
             .get_group_audit_log(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -771,11 +842,12 @@ async fn auditing(c: &Client, r: &mut prism::Report) {
         c
             .auditing()
             .update_audit_log(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::AuditLog>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -788,15 +860,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .cancel_backup_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -807,15 +880,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .create_export_bucket_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DiskBackupSnapshotAwsExportBucketRequest,
                 >(
                         "{\"bucketName\":\"export-bucket\",\"cloudProvider\":\"AWS\",\"iamRoleId\":\"668c5f0ed436263134491592\",\"requirePrivateNetworking\":false}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -826,14 +900,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .create_backup_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::AwsCloudProvider::Aws,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::AwsCloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ObjectStoragePrivateEndpointRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -844,18 +920,18 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .create_backup_export(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DiskBackupExportJobRequest,
                 >(
                         "{\"exportBucketId\":\"32b6e34b3d91647abb20e7b8\",\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -866,16 +942,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .create_backup_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DiskBackupSnapshotRestoreJob,
                 >("{\"deliveryType\":\"automated\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -886,18 +962,18 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .create_collection_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiAtlasCollectionRestoreJobRequest,
                 >(
                         "{\"indexStrategy\":\"ALL\",\"targetClusterName\":\"e2e\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\",\"writeStrategy\":\"CREATE_NEW\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -908,18 +984,18 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .create_serverless_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ServerlessBackupRestoreJob,
                 >(
                         "{\"deliveryType\":\"automated\",\"targetClusterName\":\"cluster1\",\"targetGroupId\":\"32b6e34b3d91647abb20e7b8\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -930,12 +1006,14 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .delete_export_bucket(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -946,13 +1024,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .delete_backup_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::AwsCloudProvider::Aws,
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::AwsCloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -963,12 +1044,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .delete_cluster_backup_schedule(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -979,15 +1060,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .delete_cluster_backup_snapshot(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -998,15 +1080,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .delete_backup_sharded_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1017,9 +1100,10 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .disable_compliance_policy(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1030,9 +1114,10 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_compliance_policy(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1043,12 +1128,14 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_export_bucket(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1059,13 +1146,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_backup_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::AwsCloudProvider::Aws,
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::AwsCloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1076,15 +1166,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_backup_export(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1095,15 +1186,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_backup_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1114,12 +1206,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_backup_schedule(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1130,15 +1222,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_cluster_backup_snapshot(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1149,16 +1242,18 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_backup_snapshot_database(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1169,17 +1264,20 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_snapshot_database_collection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1190,15 +1288,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_backup_sharded_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1209,15 +1308,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_collection_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1228,16 +1328,18 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_restore_job_collection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1248,15 +1350,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_serverless_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1267,15 +1370,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .get_serverless_backup_snapshot(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1286,9 +1390,10 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_export_buckets(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1299,10 +1404,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_backup_private_endpoints(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::AwsCloudProvider::Aws,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::AwsCloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1313,12 +1420,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_backup_exports(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1329,12 +1436,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_backup_restore_jobs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1345,16 +1452,18 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_snapshot_database_collections(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1365,15 +1474,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_backup_snapshot_databases(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1384,12 +1494,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_backup_sharded_clusters(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1400,12 +1510,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_backup_snapshots(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1416,15 +1526,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_restore_job_collections(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1435,12 +1546,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_collection_restore_jobs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1451,12 +1562,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_serverless_restore_jobs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1467,12 +1578,12 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .list_serverless_backup_snapshots(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1483,16 +1594,16 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .take_snapshots(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DiskBackupOnDemandSnapshotRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1503,13 +1614,14 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .update_compliance_policy_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DataProtectionSettings,
                 >("{\"authorizedEmail\":\"user@example.com\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1520,16 +1632,18 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .update_backup_export_bucket(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::UpdateRequirePrivateNetworkingRequestView,
                 >("{\"requirePrivateNetworking\":true}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1540,18 +1654,18 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .update_backup_schedule_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DiskBackupSnapshotSchedule,
                 >(
                         "{\"policies\":[{\"policyItems\":[{\"frequencyInterval\":1,\"frequencyType\":\"daily\",\"retentionUnit\":\"days\",\"retentionValue\":1}]}]}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1562,19 +1676,20 @@ async fn cloud_backups(c: &Client, r: &mut prism::Report) {
         c
             .cloud_backups()
             .update_backup_snapshot(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::BackupSnapshotRetention,
                 >("{\"retentionUnit\":\"DAYS\",\"retentionValue\":5}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1587,15 +1702,16 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
         c
             .cloud_migration_service()
             .create_group_live_migration_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::LiveMigrationRequest,
                 >(
                         "{\"destination\":{\"clusterName\":\"e2e\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"dropEnabled\":true,\"migrationHosts\":[\"e2e\"],\"source\":{\"clusterName\":\"e2e\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":true,\"ssl\":true}}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1606,11 +1722,12 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
         c
             .cloud_migration_service()
             .create_link_token(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::TargetOrgRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1621,12 +1738,14 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
         c
             .cloud_migration_service()
             .cutover_migration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1637,9 +1756,10 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
         c
             .cloud_migration_service()
             .delete_link_tokens(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1650,12 +1770,14 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
         c
             .cloud_migration_service()
             .get_group_live_migration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1666,12 +1788,14 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
         c
             .cloud_migration_service()
             .get_migration_validate_status(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1682,9 +1806,10 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
         c
             .cloud_migration_service()
             .list_available_projects(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1695,15 +1820,16 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
         c
             .cloud_migration_service()
             .validate_live_migrations_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::LiveMigrationRequest,
                 >(
                         "{\"destination\":{\"clusterName\":\"e2e\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"hostnameSchemaType\":\"PUBLIC\"},\"dropEnabled\":true,\"migrationHosts\":[\"e2e\"],\"source\":{\"clusterName\":\"e2e\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"managedAuthentication\":true,\"ssl\":true}}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1716,13 +1842,16 @@ async fn cloud_provider_access(c: &Client, r: &mut prism::Report) {
         c
             .cloud_provider_access()
             .deauthorize_provider_access_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::CloudProvider::Aws,
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::CloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1733,12 +1862,14 @@ async fn cloud_provider_access(c: &Client, r: &mut prism::Report) {
         c
             .cloud_provider_access()
             .get_cloud_provider_access(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1749,9 +1880,10 @@ async fn cloud_provider_access(c: &Client, r: &mut prism::Report) {
         c
             .cloud_provider_access()
             .list_cloud_provider_access(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1764,12 +1896,12 @@ async fn cluster_outage_simulation(c: &Client, r: &mut prism::Report) {
         c
             .cluster_outage_simulation()
             .end_outage_simulation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1780,12 +1912,12 @@ async fn cluster_outage_simulation(c: &Client, r: &mut prism::Report) {
         c
             .cluster_outage_simulation()
             .get_outage_simulation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1796,16 +1928,16 @@ async fn cluster_outage_simulation(c: &Client, r: &mut prism::Report) {
         c
             .cluster_outage_simulation()
             .start_outage_simulation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ClusterOutageSimulation,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1818,12 +1950,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .auto_scaling_configuration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1834,11 +1966,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .create_cluster_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::LegacyAtlasCluster>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1849,12 +1982,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .delete_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1865,12 +1998,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .get_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1881,12 +2014,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .get_process_args(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1898,12 +2031,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .get_cluster_sql_interface(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1914,12 +2047,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .get_cluster_status(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1930,12 +2063,14 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .get_sample_dataset_load(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1946,18 +2081,18 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .grant_mongo_employee_access(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::EmployeeAccessGrantView,
                 >(
                         "{\"expirationTime\":\"2024-01-01T00:00:00Z\",\"grantType\":\"CLUSTER_DATABASE_LOGS\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1973,9 +2108,10 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .list_cluster_provider_regions(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1986,9 +2122,10 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .list_clusters(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -1999,12 +2136,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .pin_feature_compatibility_version(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2015,12 +2152,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .request_sample_dataset_load(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2031,12 +2168,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .restart_primaries(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2047,12 +2184,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .revoke_mongo_employee_access(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2063,12 +2200,12 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .unpin_feature_compatibility_version(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2079,14 +2216,14 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .update_cluster_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::LegacyAtlasCluster>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2097,16 +2234,16 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .update_process_args_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ClusterDescriptionProcessArgs,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2118,14 +2255,16 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .update_cluster_sql_interface(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::SqlInterfaceStatusUpdateRequest,
                 >("{\"status\":\"ON\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2136,13 +2275,14 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .upgrade_tenant_upgrade(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::LegacyAtlasTenantClusterUpgradeRequest,
                 >("{\"name\":\"cluster1\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2153,15 +2293,16 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .upgrade_cluster_to_serverless(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ServerlessInstanceDescription,
                 >(
                         "{\"providerSettings\":{\"backingProviderName\":\"AWS\",\"regionName\":\"e2e\"}}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2172,13 +2313,14 @@ async fn clusters(c: &Client, r: &mut prism::Report) {
         c
             .clusters()
             .validate_group_cluster_configurations(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ClusterConfigurationValidation,
                 >("{\"clusterDescription\":{},\"editing\":true}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2191,13 +2333,14 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .get_cluster_namespaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::ClusterView::Primary,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ClusterView>("\"PRIMARY\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2208,10 +2351,12 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .get_process_namespaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2222,15 +2367,18 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .list_coll_stat_measurements(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::ClusterView::Primary,
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ClusterView>("\"PRIMARY\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2241,12 +2389,12 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .list_pinned_namespaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2257,9 +2405,10 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .list_coll_stat_metrics(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2270,12 +2419,16 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .list_process_measurements(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2286,14 +2439,14 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .pin_namespaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::NamespacesRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2304,14 +2457,14 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .unpin_namespaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::NamespacesRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2322,14 +2475,14 @@ async fn collection_level_metrics(c: &Client, r: &mut prism::Report) {
         c
             .collection_level_metrics()
             .update_pinned_namespaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::NamespacesRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2342,13 +2495,14 @@ async fn custom_database_roles(c: &Client, r: &mut prism::Report) {
         c
             .custom_database_roles()
             .create_custom_db_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::UserCustomDbRole,
                 >("{\"roleName\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2359,10 +2513,12 @@ async fn custom_database_roles(c: &Client, r: &mut prism::Report) {
         c
             .custom_database_roles()
             .delete_custom_db_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2373,10 +2529,12 @@ async fn custom_database_roles(c: &Client, r: &mut prism::Report) {
         c
             .custom_database_roles()
             .get_custom_db_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2387,9 +2545,10 @@ async fn custom_database_roles(c: &Client, r: &mut prism::Report) {
         c
             .custom_database_roles()
             .list_custom_db_roles(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2400,12 +2559,14 @@ async fn custom_database_roles(c: &Client, r: &mut prism::Report) {
         c
             .custom_database_roles()
             .update_custom_db_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::UpdateCustomDbRole>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2418,11 +2579,12 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .create_data_federation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::DataLakeTenant>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2433,13 +2595,14 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .create_private_endpoint_id(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::PrivateNetworkEndpointIdEntry,
                 >("{\"endpointId\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2450,10 +2613,12 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .delete_data_federation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2464,11 +2629,16 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .delete_data_federation_limit(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                atlas_admin::models::GroupDataFederationLimitName::BytesProcessedQuery,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupDataFederationLimitName,
+                >("\"bytesProcessed.query\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2479,12 +2649,14 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .delete_private_endpoint_id(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "vpce-3bf78b0ddee411ba1"
-                    .parse::<atlas_admin::models::AwsVpcEndpointId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::AwsVpcEndpointId,
+                >("\"vpce-3bf78b0ddee411ba1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2495,10 +2667,12 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .download_federation_query_logs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2509,10 +2683,12 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .get_data_federation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2523,11 +2699,16 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .get_data_federation_limit(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                atlas_admin::models::GroupDataFederationLimitName::BytesProcessedQuery,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupDataFederationLimitName,
+                >("\"bytesProcessed.query\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2538,12 +2719,14 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .get_private_endpoint_id(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "vpce-3bf78b0ddee411ba1"
-                    .parse::<atlas_admin::models::AwsVpcEndpointId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::AwsVpcEndpointId,
+                >("\"vpce-3bf78b0ddee411ba1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2554,9 +2737,10 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .list_data_federation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2567,10 +2751,12 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .list_data_federation_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2581,9 +2767,10 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .list_private_endpoint_ids(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2594,15 +2781,20 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .set_data_federation_limit(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                atlas_admin::models::GroupDataFederationLimitName::BytesProcessedQuery,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupDataFederationLimitName,
+                >("\"bytesProcessed.query\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DataFederationTenantQueryLimit,
                 >("{\"value\":1}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2613,13 +2805,16 @@ async fn data_federation(c: &Client, r: &mut prism::Report) {
         c
             .data_federation()
             .update_data_federation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                true,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<bool>("true")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::DataLakeTenant>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2632,15 +2827,16 @@ async fn database_users(c: &Client, r: &mut prism::Report) {
         c
             .database_users()
             .create_database_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CloudDatabaseUser,
                 >(
                         "{\"awsIAMType\":\"USER\",\"databaseName\":\"$external\",\"groupId\":\"32b6e34b3d91647abb20e7b8\",\"roles\":[{\"databaseName\":\"sales\",\"roleName\":\"readWrite\"},{\"databaseName\":\"marketing\",\"roleName\":\"read\"}],\"scopes\":[{\"name\":\"myCluster\",\"type\":\"CLUSTER\"}],\"username\":\"arn:aws:iam::358363220050:user/mongodb-aws-iam-auth-test-user\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2651,11 +2847,14 @@ async fn database_users(c: &Client, r: &mut prism::Report) {
         c
             .database_users()
             .delete_database_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2666,11 +2865,14 @@ async fn database_users(c: &Client, r: &mut prism::Report) {
         c
             .database_users()
             .get_database_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2681,9 +2883,10 @@ async fn database_users(c: &Client, r: &mut prism::Report) {
         c
             .database_users()
             .list_database_users(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2694,17 +2897,20 @@ async fn database_users(c: &Client, r: &mut prism::Report) {
         c
             .database_users()
             .update_database_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CloudDatabaseUser,
                 >(
                         "{\"databaseName\":\"admin\",\"groupId\":\"e2e\",\"roles\":[{\"databaseName\":\"e2e\",\"roleName\":\"atlasAdmin\"}],\"username\":\"e2e\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2720,9 +2926,10 @@ async fn encryption_at_rest_using_customer_key_management(
         c
             .encryption_at_rest_using_customer_key_management()
             .get_encryption_at_rest(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2733,13 +2940,18 @@ async fn encryption_at_rest_using_customer_key_management(
         c
             .encryption_at_rest_using_customer_key_management()
             .get_rest_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::PrivateEndpointCloudProvider::Azure,
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::PrivateEndpointCloudProvider,
+                >("\"AZURE\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2750,10 +2962,14 @@ async fn encryption_at_rest_using_customer_key_management(
         c
             .encryption_at_rest_using_customer_key_management()
             .list_rest_private_endpoints(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::PrivateEndpointCloudProvider::Azure,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::PrivateEndpointCloudProvider,
+                >("\"AZURE\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2764,13 +2980,18 @@ async fn encryption_at_rest_using_customer_key_management(
         c
             .encryption_at_rest_using_customer_key_management()
             .request_private_endpoint_deletion(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::PrivateEndpointCloudProvider::Azure,
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::PrivateEndpointCloudProvider,
+                >("\"AZURE\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2781,11 +3002,12 @@ async fn encryption_at_rest_using_customer_key_management(
         c
             .encryption_at_rest_using_customer_key_management()
             .update_encryption_at_rest(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::EncryptionAtRest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2798,12 +3020,14 @@ async fn events(c: &Client, r: &mut prism::Report) {
         c
             .events()
             .get_group_event(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2814,12 +3038,14 @@ async fn events(c: &Client, r: &mut prism::Report) {
         c
             .events()
             .get_org_event(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2835,9 +3061,10 @@ async fn events(c: &Client, r: &mut prism::Report) {
         c
             .events()
             .list_group_events(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2848,9 +3075,10 @@ async fn events(c: &Client, r: &mut prism::Report) {
         c
             .events()
             .list_org_events(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2863,16 +3091,18 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .create_role_mapping(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AuthFederationRoleMapping,
                 >("{\"externalGroupName\":\"e2e\",\"roleAssignments\":[{}]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2883,9 +3113,10 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .delete_federation_setting(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2896,15 +3127,18 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .delete_role_mapping(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2915,10 +3149,12 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .delete_identity_provider(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2929,12 +3165,14 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .get_connected_org_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2945,15 +3183,18 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .get_role_mapping(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2964,10 +3205,12 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .get_identity_provider(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2978,12 +3221,14 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .get_identity_provider_metadata(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "c2777a9eca931f29fc2f"
-                    .parse::<atlas_admin::models::IdentityProviderId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::IdentityProviderId,
+                >("\"c2777a9eca931f29fc2f\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -2994,9 +3239,10 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .get_federation_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3007,12 +3253,14 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .list_role_mappings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3023,9 +3271,10 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .list_connected_org_configs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3036,9 +3285,10 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .list_identity_providers(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3049,12 +3299,14 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .remove_connected_org_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3065,10 +3317,12 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .revoke_identity_provider_jwks(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3079,16 +3333,18 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .update_connected_org_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ConnectedOrgConfig,
                 >("{\"domainRestrictionEnabled\":true}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3099,19 +3355,22 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .update_role_mapping(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AuthFederationRoleMapping,
                 >("{\"externalGroupName\":\"e2e\",\"roleAssignments\":[{}]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3122,14 +3381,16 @@ async fn federated_authentication(c: &Client, r: &mut prism::Report) {
         c
             .federated_authentication()
             .update_identity_provider_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::FederationSamlIdentityProviderUpdate,
                 >("{\"ssoDebugEnabled\":true}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3142,15 +3403,16 @@ async fn flex_clusters(c: &Client, r: &mut prism::Report) {
         c
             .flex_clusters()
             .create_flex_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::FlexClusterDescriptionCreate20241113,
                 >(
                         "{\"name\":\"cluster1\",\"providerSettings\":{\"backingProviderName\":\"AWS\",\"regionName\":\"e2e\"}}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3161,12 +3423,12 @@ async fn flex_clusters(c: &Client, r: &mut prism::Report) {
         c
             .flex_clusters()
             .delete_flex_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3177,12 +3439,12 @@ async fn flex_clusters(c: &Client, r: &mut prism::Report) {
         c
             .flex_clusters()
             .get_flex_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3193,9 +3455,10 @@ async fn flex_clusters(c: &Client, r: &mut prism::Report) {
         c
             .flex_clusters()
             .list_flex_clusters(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3206,13 +3469,14 @@ async fn flex_clusters(c: &Client, r: &mut prism::Report) {
         c
             .flex_clusters()
             .tenant_upgrade(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AtlasTenantClusterUpgradeRequest20240805,
                 >("{\"name\":\"cluster1\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3223,16 +3487,16 @@ async fn flex_clusters(c: &Client, r: &mut prism::Report) {
         c
             .flex_clusters()
             .update_flex_cluster(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::FlexClusterDescriptionUpdate20241113,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3245,18 +3509,18 @@ async fn flex_restore_jobs(c: &Client, r: &mut prism::Report) {
         c
             .flex_restore_jobs()
             .create_flex_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::FlexBackupRestoreJobCreate20241113,
                 >(
                         "{\"snapshotId\":\"32b6e34b3d91647abb20e7b8\",\"targetDeploymentItemName\":\"e2e\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3267,15 +3531,16 @@ async fn flex_restore_jobs(c: &Client, r: &mut prism::Report) {
         c
             .flex_restore_jobs()
             .get_flex_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3286,12 +3551,12 @@ async fn flex_restore_jobs(c: &Client, r: &mut prism::Report) {
         c
             .flex_restore_jobs()
             .list_flex_restore_jobs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3304,16 +3569,16 @@ async fn flex_snapshots(c: &Client, r: &mut prism::Report) {
         c
             .flex_snapshots()
             .download_flex_backup(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::FlexBackupSnapshotDownloadCreate20241113,
                 >("{\"snapshotId\":\"32b6e34b3d91647abb20e7b8\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3324,15 +3589,16 @@ async fn flex_snapshots(c: &Client, r: &mut prism::Report) {
         c
             .flex_snapshots()
             .get_flex_backup_snapshot(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3343,12 +3609,12 @@ async fn flex_snapshots(c: &Client, r: &mut prism::Report) {
         c
             .flex_snapshots()
             .list_flex_backup_snapshots(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3361,16 +3627,16 @@ async fn global_clusters(c: &Client, r: &mut prism::Report) {
         c
             .global_clusters()
             .create_custom_zone_mapping_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CustomZoneMappings,
                 >("{\"customZoneMappings\":[{\"location\":\"e2e\",\"zone\":\"e2e\"}]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3381,16 +3647,16 @@ async fn global_clusters(c: &Client, r: &mut prism::Report) {
         c
             .global_clusters()
             .create_managed_namespace_v2023_01_01(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ManagedNamespaces,
                 >("{\"collection\":\"e2e\",\"customShardKey\":\"e2e\",\"db\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3401,12 +3667,12 @@ async fn global_clusters(c: &Client, r: &mut prism::Report) {
         c
             .global_clusters()
             .delete_custom_zone_mapping(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3417,12 +3683,12 @@ async fn global_clusters(c: &Client, r: &mut prism::Report) {
         c
             .global_clusters()
             .delete_managed_namespaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3433,12 +3699,12 @@ async fn global_clusters(c: &Client, r: &mut prism::Report) {
         c
             .global_clusters()
             .get_cluster_global_writes(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3451,13 +3717,14 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .create_cost_explorer_process(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CostExplorerFilterRequestBody,
                 >("{\"endDate\":\"2024-01-01\",\"startDate\":\"2024-01-01\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3468,14 +3735,16 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .create_org_invoice_report(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::InvoiceReportRequest,
                 >("{\"reportFormat\":\"CSV\",\"reportType\":\"FOCUS\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3487,14 +3756,16 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .generate_invoice_report(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ReportGenerationRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3505,9 +3776,10 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .get_org_associated_invoices(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3518,12 +3790,14 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .get_cost_explorer_usage(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from(
-                    "e2exxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                ),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    String,
+                >("\"e2exxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3534,12 +3808,14 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .get_invoice(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3550,10 +3826,12 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .get_invoice_csv(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3564,11 +3842,14 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .get_org_invoice_report(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3576,7 +3857,14 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
     r.record(
         "getSku",
         "Invoices",
-        c.invoices().get_sku(String::from("e2e")).send_with_response().await,
+        c
+            .invoices()
+            .get_sku(
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
     );
     r.record(
         "listOrgInvoicePending",
@@ -3584,9 +3872,10 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .list_invoice_pending(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3597,10 +3886,12 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .list_org_invoice_reports(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3611,9 +3902,10 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .list_invoices(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3629,16 +3921,18 @@ async fn invoices(c: &Client, r: &mut prism::Report) {
         c
             .invoices()
             .search_invoice_line_items(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiPublicUsageDetailsQueryRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3651,9 +3945,10 @@ async fn ldap_configuration(c: &Client, r: &mut prism::Report) {
         c
             .ldap_configuration()
             .delete_ldap_user_mapping(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3664,9 +3959,10 @@ async fn ldap_configuration(c: &Client, r: &mut prism::Report) {
         c
             .ldap_configuration()
             .get_user_security(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3677,12 +3973,14 @@ async fn ldap_configuration(c: &Client, r: &mut prism::Report) {
         c
             .ldap_configuration()
             .get_user_security_verify(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3693,11 +3991,12 @@ async fn ldap_configuration(c: &Client, r: &mut prism::Report) {
         c
             .ldap_configuration()
             .update_user_security(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::UserSecurity>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3708,15 +4007,16 @@ async fn ldap_configuration(c: &Client, r: &mut prism::Report) {
         c
             .ldap_configuration()
             .verify_user_security_ldap(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::LdapVerifyConnectivityJobRequestParams,
                 >(
                         "{\"bindPassword\":\"e2e\",\"bindUsername\":\"CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com\",\"hostname\":\"vm001.example.com\",\"port\":1}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3729,16 +4029,16 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .create_cluster_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::BackupRestoreJob,
                 >("{\"delivery\":{\"methodName\":\"CLIENT_PIT_HTTP\"}}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3749,15 +4049,16 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .delete_cluster_snapshot(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3768,15 +4069,16 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .get_cluster_backup_checkpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3787,15 +4089,16 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .get_cluster_restore_job(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3806,15 +4109,16 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .get_cluster_snapshot(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3825,12 +4129,12 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .get_cluster_snapshot_schedule(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3841,12 +4145,12 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .list_cluster_backup_checkpoints(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3857,12 +4161,12 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .list_cluster_restore_jobs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3873,12 +4177,12 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .list_cluster_snapshots(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3889,17 +4193,18 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .update_cluster_snapshot(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::BackupSnapshot>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3910,18 +4215,18 @@ async fn legacy_backup(c: &Client, r: &mut prism::Report) {
         c
             .legacy_backup()
             .update_cluster_snapshot_schedule(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiAtlasSnapshotScheduleView,
                 >(
                         "{\"clusterCheckpointIntervalMin\":15,\"clusterId\":\"32b6e34b3d91647abb20e7b8\",\"dailySnapshotRetentionDays\":0,\"monthlySnapshotRetentionMonths\":0,\"pointInTimeWindowHours\":1,\"snapshotIntervalHours\":6,\"snapshotRetentionDays\":2,\"weeklySnapshotRetentionWeeks\":0}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3935,7 +4240,10 @@ async fn limit_description(c: &Client, r: &mut prism::Report) {
         c
             .limit_description()
             .get_default_group_limit(
-                atlas_admin::models::GetDefaultGroupLimitLimitName::MongodbUsers,
+                serde_json::from_str::<
+                    atlas_admin::models::GetDefaultGroupLimitLimitName,
+                >("\"MONGODB_USERS\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3953,9 +4261,10 @@ async fn maintenance_windows(c: &Client, r: &mut prism::Report) {
         c
             .maintenance_windows()
             .defer_maintenance_window(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3966,9 +4275,10 @@ async fn maintenance_windows(c: &Client, r: &mut prism::Report) {
         c
             .maintenance_windows()
             .get_maintenance_window(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3979,9 +4289,10 @@ async fn maintenance_windows(c: &Client, r: &mut prism::Report) {
         c
             .maintenance_windows()
             .reset_maintenance_window(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -3992,9 +4303,10 @@ async fn maintenance_windows(c: &Client, r: &mut prism::Report) {
         c
             .maintenance_windows()
             .toggle_maintenance_auto_defer(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4005,13 +4317,14 @@ async fn maintenance_windows(c: &Client, r: &mut prism::Report) {
         c
             .maintenance_windows()
             .update_maintenance_window(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::GroupMaintenanceWindow,
                 >("{\"dayOfWeek\":1}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4024,15 +4337,16 @@ async fn metric_integrations(c: &Client, r: &mut prism::Report) {
         c
             .metric_integrations()
             .create_group_metric_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::MetricIntegrationRequest,
                 >(
                         "{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4043,10 +4357,12 @@ async fn metric_integrations(c: &Client, r: &mut prism::Report) {
         c
             .metric_integrations()
             .delete_group_metric_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4057,10 +4373,12 @@ async fn metric_integrations(c: &Client, r: &mut prism::Report) {
         c
             .metric_integrations()
             .get_group_metric_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4071,9 +4389,10 @@ async fn metric_integrations(c: &Client, r: &mut prism::Report) {
         c
             .metric_integrations()
             .list_group_metric_integrations(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4084,16 +4403,18 @@ async fn metric_integrations(c: &Client, r: &mut prism::Report) {
         c
             .metric_integrations()
             .update_group_metric_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::MetricIntegrationUpdateRequest,
                 >(
                         "{\"aggregationTemporality\":\"DELTA\",\"authType\":\"HEADER\",\"endpoint\":\"https://otel-collector.example.com:4318/v1/metrics\",\"integrationType\":\"OTEL\",\"metricSelection\":[\"ATLAS_STREAM_PROCESSING\"],\"providerType\":\"CUSTOM\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4106,16 +4427,18 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .add_group_user_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AddOrRemoveGroupRole,
                 >("{\"groupRole\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4126,13 +4449,14 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .add_group_users(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::GroupUserRequest,
                 >("{\"roles\":[\"e2e\"],\"username\":\"user@example.com\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4143,16 +4467,18 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .add_org_team_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AddOrRemoveUserFromTeam,
                 >("{\"id\":\"32b6e34b3d91647abb20e7b8\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4163,16 +4489,18 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .add_org_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AddOrRemoveOrgRole,
                 >("{\"orgRole\":\"ORG_OWNER\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4183,15 +4511,16 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .create_org_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrgUserRequest,
                 >(
                         "{\"roles\":{\"orgRoles\":[\"ORG_OWNER\"]},\"username\":\"user@example.com\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4207,7 +4536,7 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
                 >(
                         "{\"country\":\"US\",\"firstName\":\"e2e\",\"lastName\":\"e2e\",\"mobileNumber\":\"212-555-0123\",\"password\":\"e2exxxxx\",\"roles\":[{}],\"username\":\"user@example.com\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4218,12 +4547,14 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .get_group_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4234,12 +4565,14 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .get_org_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4250,9 +4583,10 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .get_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4262,7 +4596,10 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         "MongoDB Cloud Users",
         c
             .mongo_db_cloud_users()
-            .get_user_by_name(String::from("user@example.com"))
+            .get_user_by_name(
+                serde_json::from_str::<String>("\"user@example.com\"")
+                    .expect("a value made from the spec decodes"),
+            )
             .send_with_response()
             .await,
     );
@@ -4272,9 +4609,10 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .list_group_users(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4285,12 +4623,14 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .list_team_users(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4301,9 +4641,10 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .list_org_users(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4314,12 +4655,14 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .remove_group_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4330,16 +4673,18 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .remove_group_user_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AddOrRemoveGroupRole,
                 >("{\"groupRole\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4350,16 +4695,18 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .remove_org_team_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AddOrRemoveUserFromTeam,
                 >("{\"id\":\"32b6e34b3d91647abb20e7b8\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4370,12 +4717,14 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .remove_org_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4386,16 +4735,18 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .remove_org_role(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AddOrRemoveOrgRole,
                 >("{\"orgRole\":\"ORG_OWNER\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4406,14 +4757,16 @@ async fn mongo_db_cloud_users(c: &Client, r: &mut prism::Report) {
         c
             .mongo_db_cloud_users()
             .update_org_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::OrgUserUpdateRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4426,11 +4779,16 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .download_cluster_log(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("vm001.example.com"),
-                atlas_admin::models::DownloadGroupClusterLogLogName::Mongodb,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"vm001.example.com\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::DownloadGroupClusterLogLogName,
+                >("\"mongodb\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4441,17 +4799,24 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .get_index_measurements(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
-                String::from("e2e"),
-                String::from("e2e"),
-                String::from("e2e"),
-                vec![
-                    atlas_admin::models::GroupHostFtsIndexMeasurementsMetric::IndexSizeOnDisk
-                ],
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::GroupHostFtsIndexMeasurementsMetric>,
+                >("[\"INDEX_SIZE_ON_DISK\"]")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4462,10 +4827,12 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .get_group_process(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4476,11 +4843,14 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .get_database(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4491,12 +4861,16 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .get_database_measurements(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4507,11 +4881,14 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .get_process_disk(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4522,12 +4899,16 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .get_process_disk_measurements(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4538,11 +4919,14 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .get_process_measurements(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4553,16 +4937,22 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .list_index_measurements(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
-                String::from("e2e"),
-                String::from("e2e"),
-                vec![
-                    atlas_admin::models::GroupHostFtsIndexMeasurementsMetric::IndexSizeOnDisk
-                ],
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    Vec<atlas_admin::models::GroupHostFtsIndexMeasurementsMetric>,
+                >("[\"INDEX_SIZE_ON_DISK\"]")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4573,14 +4963,20 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .list_measurements(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
-                String::from("e2e"),
-                vec![
-                    atlas_admin::models::ListGroupHostFtsMetricMeasurementsMetricsItem::FtsDiskUsage
-                ],
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    Vec<
+                        atlas_admin::models::ListGroupHostFtsMetricMeasurementsMetricsItem,
+                    >,
+                >("[\"FTS_DISK_USAGE\"]")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4591,10 +4987,12 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .list_host_fts_metrics(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4605,10 +5003,12 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .list_databases(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4619,10 +5019,12 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .list_process_disks(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4633,9 +5035,10 @@ async fn monitoring_and_logs(c: &Client, r: &mut prism::Report) {
         c
             .monitoring_and_logs()
             .list_group_processes(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4648,15 +5051,16 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .create_group_container(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CloudProviderContainer,
                 >(
                         "{\"atlasCidrBlock\":\"203.0.113.0/24\",\"region\":\"US_CENTRAL\",\"providerName\":\"AZURE\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4667,15 +5071,16 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .create_group_peer(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::BaseNetworkPeeringConnectionSettings,
                 >(
                         "{\"azureDirectoryId\":\"123e4567-e89b-12d3-a456-426614174000\",\"azureSubscriptionId\":\"123e4567-e89b-12d3-a456-426614174000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"resourceGroupName\":\"e2e\",\"vnetName\":\"e2e\",\"providerName\":\"AZURE\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4686,12 +5091,14 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .delete_group_container(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4702,12 +5109,14 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .delete_group_peer(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4718,13 +5127,14 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .disable_peering(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::PrivateIpModeView,
                 >("{\"enabled\":true}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4735,12 +5145,14 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .get_group_container(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4751,12 +5163,14 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .get_group_peer(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4767,9 +5181,10 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .list_group_container_all(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4780,10 +5195,12 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .list_group_containers(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::CloudProviderName::Aws,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::CloudProviderName>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4794,9 +5211,10 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .list_group_peers(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4807,18 +5225,20 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .update_group_container(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CloudProviderContainer,
                 >(
                         "{\"atlasCidrBlock\":\"203.0.113.0/24\",\"region\":\"US_CENTRAL\",\"providerName\":\"AZURE\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4829,18 +5249,20 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .update_group_peer(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::BaseNetworkPeeringConnectionSettings,
                 >(
                         "{\"azureDirectoryId\":\"123e4567-e89b-12d3-a456-426614174000\",\"azureSubscriptionId\":\"123e4567-e89b-12d3-a456-426614174000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"resourceGroupName\":\"e2e\",\"vnetName\":\"e2e\",\"providerName\":\"AZURE\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4851,9 +5273,10 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
         c
             .network_peering()
             .verify_private_ip_mode(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4866,18 +5289,18 @@ async fn online_archive(c: &Client, r: &mut prism::Report) {
         c
             .online_archive()
             .create_online_archive(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::BackupOnlineArchiveCreate,
                 >(
                         "{\"collName\":\"e2e\",\"criteria\":{\"type\":\"DATE\"},\"dbName\":\"e2e\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4888,15 +5311,16 @@ async fn online_archive(c: &Client, r: &mut prism::Report) {
         c
             .online_archive()
             .delete_online_archive(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4907,12 +5331,12 @@ async fn online_archive(c: &Client, r: &mut prism::Report) {
         c
             .online_archive()
             .download_query_logs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4923,15 +5347,16 @@ async fn online_archive(c: &Client, r: &mut prism::Report) {
         c
             .online_archive()
             .get_online_archive(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4942,12 +5367,12 @@ async fn online_archive(c: &Client, r: &mut prism::Report) {
         c
             .online_archive()
             .list_online_archives(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4958,17 +5383,18 @@ async fn online_archive(c: &Client, r: &mut prism::Report) {
         c
             .online_archive()
             .update_online_archive(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::BackupOnlineArchive>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4984,7 +5410,7 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
                 serde_json::from_str::<
                     atlas_admin::models::CreateOrganizationRequest,
                 >("{\"name\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -4995,13 +5421,14 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .create_org_invite(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrganizationInvitationRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5012,9 +5439,10 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .delete_org(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5025,10 +5453,12 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .delete_org_invite(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5039,9 +5469,10 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .get_org(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5052,9 +5483,10 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .get_org_delegation_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5065,9 +5497,10 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .get_org_groups(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5078,12 +5511,14 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .get_org_invite(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5095,9 +5530,10 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .get_org_maintenance_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5108,9 +5544,10 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .get_org_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5121,9 +5558,10 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .list_org_invites(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5140,9 +5578,10 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .reset_org_maintenance_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5153,13 +5592,14 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .update_org(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::AtlasOrganization,
                 >("{\"name\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5170,13 +5610,14 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .update_org_delegation_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrgDelegationSettingsUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5187,16 +5628,18 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .update_org_invite_by_id(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrganizationInvitationUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5207,13 +5650,14 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .update_org_invites(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrganizationInvitationRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5225,13 +5669,14 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .update_org_maintenance_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrganizationMaintenanceSettingsUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5242,11 +5687,12 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .update_org_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::OrganizationSettings>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5257,14 +5703,16 @@ async fn organizations(c: &Client, r: &mut prism::Report) {
         c
             .organizations()
             .update_org_user_roles(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::UpdateOrgRolesForUser>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5278,16 +5726,16 @@ async fn overload_protection_simulation(c: &Client, r: &mut prism::Report) {
         c
             .overload_protection_simulation()
             .create_cluster_overload_simulation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OverloadProtectionSimulationRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5298,13 +5746,14 @@ async fn overload_protection_simulation(c: &Client, r: &mut prism::Report) {
         c
             .overload_protection_simulation()
             .delete_cluster_overload_simulation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5315,13 +5764,14 @@ async fn overload_protection_simulation(c: &Client, r: &mut prism::Report) {
         c
             .overload_protection_simulation()
             .get_cluster_overload_simulation(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5332,12 +5782,12 @@ async fn overload_protection_simulation(c: &Client, r: &mut prism::Report) {
         c
             .overload_protection_simulation()
             .list_cluster_overload_simulations(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5350,9 +5800,10 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .disable_managed_slow_ms(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5363,9 +5814,10 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .enable_managed_slow_ms(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5376,9 +5828,10 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .get_managed_slow_ms(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5389,12 +5842,12 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .get_serverless_auto_indexing(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5405,12 +5858,12 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .list_drop_index_suggestions(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5421,12 +5874,12 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .list_schema_advice(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5437,12 +5890,12 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .list_cluster_suggested_indexes(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5453,10 +5906,12 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .list_performance_advisor_namespaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5467,10 +5922,12 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .list_slow_query_logs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5481,10 +5938,12 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .list_suggested_indexes(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("mongodb.example.com:27017"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"mongodb.example.com:27017\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5495,13 +5954,14 @@ async fn performance_advisor(c: &Client, r: &mut prism::Report) {
         c
             .performance_advisor()
             .set_serverless_auto_indexing(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                true,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<bool>("true")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5514,13 +5974,14 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
         c
             .private_endpoint_services()
             .create_private_endpoint_service(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CloudProviderEndpointServiceRequest,
                 >("{\"providerName\":\"AWS\",\"region\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5531,17 +5992,20 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
         c
             .private_endpoint_services()
             .create_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::CloudProvider::Aws,
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::CloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CreateEndpointRequest,
                 >("{\"id\":\"vpce-3bf78b0ddee411ba1\",\"cloudProvider\":\"AWS\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5552,13 +6016,16 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
         c
             .private_endpoint_services()
             .delete_private_endpoint_service(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::CloudProvider::Aws,
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::CloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5569,13 +6036,16 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
         c
             .private_endpoint_services()
             .get_private_endpoint_service(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::CloudProvider::Aws,
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::CloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5586,9 +6056,10 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
         c
             .private_endpoint_services()
             .get_regional_endpoint_mode(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5599,10 +6070,12 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
         c
             .private_endpoint_services()
             .list_private_endpoint_service(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::CloudProvider::Aws,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::CloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5613,13 +6086,14 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
         c
             .private_endpoint_services()
             .toggle_regional_endpoint_mode(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ProjectSettingItemView,
                 >("{\"enabled\":true}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5630,16 +6104,18 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
         c
             .private_endpoint_services()
             .update_private_endpoint_service(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiAtlasModifyEndpointServiceRequestView,
                 >("{\"cloudProvider\":\"AWS\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5652,16 +6128,18 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .add_group_api_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     Vec<atlas_admin::models::UserAccessRoleAssignment>,
                 >("[{}]")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5672,13 +6150,14 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .create_group_api_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CreateAtlasProjectApiKey,
                 >("{\"desc\":\"e2e\",\"roles\":[\"e2e\"]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5689,13 +6168,14 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .create_org_api_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CreateAtlasOrganizationApiKey,
                 >("{\"desc\":\"e2e\",\"roles\":[\"ORG_OWNER\"]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5706,16 +6186,18 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .create_org_access_entry(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     Vec<atlas_admin::models::UserAccessListRequest>,
                 >("[{}]")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5726,12 +6208,14 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .delete_org_api_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5742,13 +6226,16 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .delete_access_entry(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("192.0.2.0%2F24"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"192.0.2.0%2F24\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5759,12 +6246,14 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .get_org_api_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5775,13 +6264,16 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .get_org_access_entry(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("192.0.2.0%2F24"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"192.0.2.0%2F24\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5792,9 +6284,10 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .list_group_api_keys(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5805,12 +6298,14 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .list_org_access_entries(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5821,9 +6316,10 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .list_org_api_keys(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5834,12 +6330,14 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .remove_group_api_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5850,16 +6348,18 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .update_api_key_roles(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::UpdateAtlasProjectApiKey,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5870,16 +6370,18 @@ async fn programmatic_api_keys(c: &Client, r: &mut prism::Report) {
         c
             .programmatic_api_keys()
             .update_org_api_key(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::UpdateAtlasOrganizationApiKey,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5892,13 +6394,14 @@ async fn project_ip_access_list(c: &Client, r: &mut prism::Report) {
         c
             .project_ip_access_list()
             .create_access_list_entry(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     Vec<atlas_admin::models::NetworkPermissionEntry>,
                 >("[{}]")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5909,12 +6412,16 @@ async fn project_ip_access_list(c: &Client, r: &mut prism::Report) {
         c
             .project_ip_access_list()
             .delete_access_list_entry(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from(
-                    "IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8",
-                ),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    String,
+                >(
+                        "\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\"",
+                    )
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5925,12 +6432,16 @@ async fn project_ip_access_list(c: &Client, r: &mut prism::Report) {
         c
             .project_ip_access_list()
             .get_access_list_entry(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from(
-                    "IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8",
-                ),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    String,
+                >(
+                        "\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\"",
+                    )
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5941,12 +6452,16 @@ async fn project_ip_access_list(c: &Client, r: &mut prism::Report) {
         c
             .project_ip_access_list()
             .get_access_list_status(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from(
-                    "IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8",
-                ),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    String,
+                >(
+                        "\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\"",
+                    )
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5957,9 +6472,10 @@ async fn project_ip_access_list(c: &Client, r: &mut prism::Report) {
         c
             .project_ip_access_list()
             .list_access_list_entries(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5972,11 +6488,12 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .add_group_user(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::GroupInvitationRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -5990,7 +6507,7 @@ async fn projects(c: &Client, r: &mut prism::Report) {
                 serde_json::from_str::<
                     atlas_admin::models::Group,
                 >("{\"name\":\"e2e\",\"orgId\":\"32b6e34b3d91647abb20e7b8\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6001,11 +6518,12 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .create_group_invite(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::GroupInvitationRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6016,9 +6534,10 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .delete_group(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6029,12 +6548,14 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .delete_group_invite(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6045,10 +6566,14 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .delete_group_limit(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::GroupLimitName::AtlasProjectSecurityDatabaseAccessUsers,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupLimitName,
+                >("\"atlas.project.security.databaseAccess.users\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6059,9 +6584,10 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .get_group(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6069,7 +6595,14 @@ async fn projects(c: &Client, r: &mut prism::Report) {
     r.record(
         "getGroupByName",
         "Projects",
-        c.projects().get_group_by_name(String::from("e2e")).send_with_response().await,
+        c
+            .projects()
+            .get_group_by_name(
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
     );
     r.record(
         "getGroupInvite",
@@ -6077,12 +6610,14 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .get_group_invite(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6093,9 +6628,10 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .get_group_ip_addresses(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6106,10 +6642,14 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .get_group_limit(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::GroupLimitName::AtlasProjectSecurityDatabaseAccessUsers,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupLimitName,
+                >("\"atlas.project.security.databaseAccess.users\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6120,9 +6660,10 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .get_mongo_db_versions(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6133,9 +6674,10 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .get_group_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6146,9 +6688,10 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .list_group_invites(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6159,9 +6702,10 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .list_group_limits(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6177,11 +6721,12 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .migrate_group(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::GroupMigrationRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6192,14 +6737,18 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .set_group_limit(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::GroupLimitName::AtlasProjectSecurityDatabaseAccessUsers,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::GroupLimitName,
+                >("\"atlas.project.security.databaseAccess.users\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DataFederationLimit,
                 >("{\"value\":1,\"name\":\"atlas.project.deployment.clusters\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6210,11 +6759,12 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .update_group(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::GroupUpdate>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6225,16 +6775,18 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .update_invite_by_id(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::GroupInvitationUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6245,11 +6797,12 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .update_group_invites(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::GroupInvitationRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6260,11 +6813,12 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .update_group_settings(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::GroupSettings>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6275,16 +6829,18 @@ async fn projects(c: &Client, r: &mut prism::Report) {
         c
             .projects()
             .update_group_user_roles(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::UpdateGroupRolesForUser,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6297,15 +6853,16 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .create_group_log_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::LogIntegrationRequest,
                 >(
                         "{\"logTypes\":[\"MONGOD\"],\"type\":\"S3_LOG_EXPORT\",\"bucketName\":\"e2e\",\"iamRoleId\":\"507f191e810c19729de860ea\",\"prefixPath\":\"e2e\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6316,15 +6873,16 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .create_log_export(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CreatePushBasedLogExportProjectRequest,
                 >(
                         "{\"bucketName\":\"e2e\",\"iamRoleId\":\"32b6e34b3d91647abb20e7b8\",\"prefixPath\":\"e2e\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6335,10 +6893,12 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .delete_group_log_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6349,9 +6909,10 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .delete_log_export(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6362,10 +6923,12 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .get_group_log_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6376,9 +6939,10 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .get_log_export(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6389,9 +6953,10 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .list_group_log_integrations(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6402,16 +6967,18 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .update_group_log_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::LogIntegrationRequest,
                 >(
                         "{\"logTypes\":[\"MONGOD\"],\"type\":\"S3_LOG_EXPORT\",\"bucketName\":\"e2e\",\"iamRoleId\":\"507f191e810c19729de860ea\",\"prefixPath\":\"e2e\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6422,13 +6989,14 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
         c
             .push_based_log_export()
             .update_log_export(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::PushBasedLogExportProject,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6441,12 +7009,12 @@ async fn query_shape_insights(c: &Client, r: &mut prism::Report) {
         c
             .query_shape_insights()
             .list_query_shape_summaries(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6457,12 +7025,12 @@ async fn query_shape_insights(c: &Client, r: &mut prism::Report) {
         c
             .query_shape_insights()
             .list_cluster_query_shapes(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6472,7 +7040,14 @@ async fn rate_limiting(c: &Client, r: &mut prism::Report) {
     r.record(
         "getRateLimit",
         "Rate Limiting",
-        c.rate_limiting().get_rate_limit(String::from("e2e")).send_with_response().await,
+        c
+            .rate_limiting()
+            .get_rate_limit(
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
     );
     r.record(
         "listRateLimits",
@@ -6487,13 +7062,14 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .create_group_mcp_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CreateGroupMcpConfigRequest,
                 >("{\"mcpConfigName\":\"e2e\",\"roles\":[\"e2e\"]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6504,16 +7080,18 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .create_group_mcp_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ServiceAccountSecretRequest,
                 >("{\"secretExpiresAfterHours\":8}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6524,13 +7102,14 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .create_org_mcp_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::CreateOrgMcpConfigRequest,
                 >("{\"mcpConfigName\":\"e2e\",\"roles\":[\"ORG_OWNER\"]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6541,16 +7120,18 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .create_org_mcp_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ServiceAccountSecretRequest,
                 >("{\"secretExpiresAfterHours\":8}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6561,12 +7142,14 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .delete_group_mcp_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cba6d9c6-1d3f-3c11-03cb-c705d895e636"
-                    .parse::<atlas_admin::models::Uuid>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::Uuid,
+                >("\"cba6d9c6-1d3f-3c11-03cb-c705d895e636\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6577,15 +7160,18 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .delete_group_mcp_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6596,12 +7182,14 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .delete_org_mcp_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cba6d9c6-1d3f-3c11-03cb-c705d895e636"
-                    .parse::<atlas_admin::models::Uuid>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::Uuid,
+                >("\"cba6d9c6-1d3f-3c11-03cb-c705d895e636\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6612,15 +7200,18 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .delete_org_mcp_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6631,12 +7222,14 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .get_group_mcp_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cba6d9c6-1d3f-3c11-03cb-c705d895e636"
-                    .parse::<atlas_admin::models::Uuid>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::Uuid,
+                >("\"cba6d9c6-1d3f-3c11-03cb-c705d895e636\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6647,15 +7240,18 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .get_group_mcp_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6666,12 +7262,14 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .get_org_mcp_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cba6d9c6-1d3f-3c11-03cb-c705d895e636"
-                    .parse::<atlas_admin::models::Uuid>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::Uuid,
+                >("\"cba6d9c6-1d3f-3c11-03cb-c705d895e636\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6682,15 +7280,18 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .get_org_mcp_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6701,12 +7302,14 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .list_group_mcp_secrets(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6717,9 +7320,10 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .list_group_mcp_configs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6730,12 +7334,14 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .list_org_mcp_secrets(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6746,9 +7352,10 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .list_org_mcp_configs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6759,16 +7366,18 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .update_group_mcp_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cba6d9c6-1d3f-3c11-03cb-c705d895e636"
-                    .parse::<atlas_admin::models::Uuid>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::Uuid,
+                >("\"cba6d9c6-1d3f-3c11-03cb-c705d895e636\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::GroupMcpConfigUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6779,16 +7388,18 @@ async fn remote_mcp_configurations(c: &Client, r: &mut prism::Report) {
         c
             .remote_mcp_configurations()
             .update_org_mcp_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cba6d9c6-1d3f-3c11-03cb-c705d895e636"
-                    .parse::<atlas_admin::models::Uuid>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::Uuid,
+                >("\"cba6d9c6-1d3f-3c11-03cb-c705d895e636\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrgMcpConfigUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6801,15 +7412,16 @@ async fn resource_policies(c: &Client, r: &mut prism::Report) {
         c
             .resource_policies()
             .create_org_resource_policy(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiAtlasResourcePolicyCreateView,
                 >(
                         "{\"name\":\"e2e\",\"policies\":[{\"body\":\"  forbid (\\n    principal,\\n    action == cloud::Action::\\\"cluster.createEdit\\\",\\n    resource\\n  ) when {\\n   context.cluster.regions.contains(cloud::region::\\\"aws:us-east-1\\\")\\n  };\\n\"}]}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6820,12 +7432,14 @@ async fn resource_policies(c: &Client, r: &mut prism::Report) {
         c
             .resource_policies()
             .delete_org_resource_policy(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6836,9 +7450,10 @@ async fn resource_policies(c: &Client, r: &mut prism::Report) {
         c
             .resource_policies()
             .get_non_compliant_resources(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6849,12 +7464,14 @@ async fn resource_policies(c: &Client, r: &mut prism::Report) {
         c
             .resource_policies()
             .get_org_resource_policy(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6865,9 +7482,10 @@ async fn resource_policies(c: &Client, r: &mut prism::Report) {
         c
             .resource_policies()
             .list_org_resource_policies(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6878,16 +7496,18 @@ async fn resource_policies(c: &Client, r: &mut prism::Report) {
         c
             .resource_policies()
             .update_org_resource_policy(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiAtlasResourcePolicyEditView,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6898,15 +7518,16 @@ async fn resource_policies(c: &Client, r: &mut prism::Report) {
         c
             .resource_policies()
             .validate_resource_policies(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiAtlasResourcePolicyCreateView,
                 >(
                         "{\"name\":\"e2e\",\"policies\":[{\"body\":\"  forbid (\\n    principal,\\n    action == cloud::Action::\\\"cluster.createEdit\\\",\\n    resource\\n  ) when {\\n   context.cluster.regions.contains(cloud::region::\\\"aws:us-east-1\\\")\\n  };\\n\"}]}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6919,18 +7540,18 @@ async fn rolling_index(c: &Client, r: &mut prism::Report) {
         c
             .rolling_index()
             .create_rolling_index(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::DatabaseRollingIndexRequest,
                 >(
                         "{\"collation\":{\"alternate\":\"non-ignorable\",\"backwards\":false,\"caseFirst\":\"lower\",\"caseLevel\":false,\"locale\":\"af\",\"maxVariable\":\"punct\",\"normalization\":false,\"numericOrdering\":false,\"strength\":3},\"collection\":\"accounts\",\"db\":\"sample_airbnb\",\"keys\":[{\"property_type\":\"1\"}],\"options\":{\"name\":\"PartialIndexTest\",\"partialFilterExpression\":{\"limit\":{\"$gt\":900}}}}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6956,11 +7577,12 @@ async fn sandbox(c: &Client, r: &mut prism::Report) {
         c
             .sandbox()
             .create_org_sandbox_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::SandboxConfigRequest>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6971,12 +7593,14 @@ async fn sandbox(c: &Client, r: &mut prism::Report) {
         c
             .sandbox()
             .delete_org_sandbox_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -6987,12 +7611,14 @@ async fn sandbox(c: &Client, r: &mut prism::Report) {
         c
             .sandbox()
             .generate_sandbox_cluster_description(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7003,12 +7629,14 @@ async fn sandbox(c: &Client, r: &mut prism::Report) {
         c
             .sandbox()
             .get_org_sandbox_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7019,9 +7647,10 @@ async fn sandbox(c: &Client, r: &mut prism::Report) {
         c
             .sandbox()
             .list_org_sandbox_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7032,16 +7661,18 @@ async fn sandbox(c: &Client, r: &mut prism::Report) {
         c
             .sandbox()
             .update_org_sandbox_config(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::SandboxConfigUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7054,12 +7685,12 @@ async fn serverless_instances(c: &Client, r: &mut prism::Report) {
         c
             .serverless_instances()
             .get_serverless_instance(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7070,9 +7701,10 @@ async fn serverless_instances(c: &Client, r: &mut prism::Report) {
         c
             .serverless_instances()
             .list_serverless_instances(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7085,16 +7717,16 @@ async fn serverless_private_endpoints(c: &Client, r: &mut prism::Report) {
         c
             .serverless_private_endpoints()
             .create_serverless_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ServerlessTenantCreateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7105,15 +7737,16 @@ async fn serverless_private_endpoints(c: &Client, r: &mut prism::Report) {
         c
             .serverless_private_endpoints()
             .delete_serverless_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7124,15 +7757,16 @@ async fn serverless_private_endpoints(c: &Client, r: &mut prism::Report) {
         c
             .serverless_private_endpoints()
             .get_serverless_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7143,12 +7777,12 @@ async fn serverless_private_endpoints(c: &Client, r: &mut prism::Report) {
         c
             .serverless_private_endpoints()
             .list_serverless_private_endpoint(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "cluster1"
-                    .parse::<atlas_admin::models::ResourceName>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7161,15 +7795,16 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .create_group_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::GroupServiceAccountRequest,
                 >(
                         "{\"description\":\"e2e\",\"name\":\"e2e\",\"roles\":[\"e2e\"],\"secretExpiresAfterHours\":8}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7180,16 +7815,18 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .create_access_list(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     Vec<atlas_admin::models::ServiceAccountIpAccessListEntry>,
                 >("[{}]")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7200,16 +7837,18 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .create_group_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ServiceAccountSecretRequest,
                 >("{\"secretExpiresAfterHours\":8}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7220,15 +7859,16 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .create_org_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrgServiceAccountRequest,
                 >(
                         "{\"description\":\"e2e\",\"name\":\"e2e\",\"roles\":[\"ORG_OWNER\"],\"secretExpiresAfterHours\":8}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7239,16 +7879,18 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .create_org_access_list(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     Vec<atlas_admin::models::ServiceAccountIpAccessListEntry>,
                 >("[{}]")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7259,16 +7901,18 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .create_org_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ServiceAccountSecretRequest,
                 >("{\"secretExpiresAfterHours\":8}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7279,12 +7923,14 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .delete_group_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7295,13 +7941,16 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .delete_group_access_entry(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("192.0.2.0%2F24"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"192.0.2.0%2F24\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7312,13 +7961,16 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .delete_group_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7329,12 +7981,14 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .delete_org_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7345,13 +7999,16 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .delete_org_access_entry(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("192.0.2.0%2F24"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"192.0.2.0%2F24\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7362,13 +8019,16 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .delete_org_secret(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7379,12 +8039,14 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .get_group_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7395,12 +8057,14 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .get_org_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7411,12 +8075,14 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .get_service_account_groups(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7427,16 +8093,18 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .invite_group_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::GroupServiceAccountRoleAssignment,
                 >("{\"roles\":[\"e2e\"]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7447,12 +8115,14 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .list_access_list(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7463,9 +8133,10 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .list_group_service_accounts(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7476,12 +8147,14 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .list_org_access_list(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7492,9 +8165,10 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .list_org_service_accounts(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7505,16 +8179,18 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .update_group_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::GroupServiceAccountUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7525,16 +8201,18 @@ async fn service_accounts(c: &Client, r: &mut prism::Report) {
         c
             .service_accounts()
             .update_org_service_account(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "mdb_sa_id_1234567890abcdef12345678"
-                    .parse::<atlas_admin::models::ServiceAccountClientId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServiceAccountClientId,
+                >("\"mdb_sa_id_1234567890abcdef12345678\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::OrgServiceAccountUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7548,15 +8226,16 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
         c
             .standby_links()
             .create_group_standby_link(
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiStandbyLinkRequest,
                 >(
                         "{\"activeClusterUniqueId\":\"507f191e810c19729de860ea\",\"standbyClusterUniqueId\":\"507f191e810c19729de860eb\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7567,16 +8246,18 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
         c
             .standby_links()
             .create_standby_link_failover(
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ApiStandbyLinkFailoverRequest,
                 >("{\"type\":\"UNPLANNED\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7587,12 +8268,14 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
         c
             .standby_links()
             .delete_group_standby_link(
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7603,12 +8286,14 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
         c
             .standby_links()
             .get_group_standby_link(
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7619,15 +8304,18 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
         c
             .standby_links()
             .get_standby_link_failover(
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7638,12 +8326,14 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
         c
             .standby_links()
             .inspect_failover_readiness(
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7654,12 +8344,14 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
         c
             .standby_links()
             .list_standby_link_failovers(
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7670,9 +8362,10 @@ async fn standby_links(c: &Client, r: &mut prism::Report) {
         c
             .standby_links()
             .list_group_standby_links(
-                "507f191e810c19729de860ea"
-                    .parse::<atlas_admin::models::ObjectIdAnyCase>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectIdAnyCase,
+                >("\"507f191e810c19729de860ea\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7685,14 +8378,16 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .accept_vpc_peering_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::VpcPeeringActionChallenge,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7703,14 +8398,16 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .create_stream_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::StreamsConnection,
                 >("{\"type\":\"S3\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7721,13 +8418,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .create_private_link_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::StreamsPrivateLinkConnection,
                 >("{\"provider\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7738,12 +8436,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .create_stream_processor(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::StreamsProcessor>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7754,11 +8454,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .create_stream_workspace(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::StreamsTenant>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7769,11 +8470,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .delete_stream_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7784,12 +8488,16 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .delete_stream_failover_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7800,10 +8508,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .delete_private_link_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7814,11 +8524,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .delete_stream_processor(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7829,10 +8542,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .delete_vpc_peering_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7843,10 +8558,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .delete_stream_workspace(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7857,10 +8574,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .download_audit_logs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7871,10 +8590,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .download_operational_logs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7885,11 +8606,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .get_account_details(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7900,11 +8624,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .get_stream_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7915,12 +8642,16 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .get_stream_failover_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7931,10 +8662,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .get_private_link_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7945,11 +8678,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .get_stream_processor(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7960,10 +8696,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .get_stream_processors(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7974,10 +8712,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .get_stream_workspace(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -7988,9 +8728,10 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .list_active_peering_connections(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8001,11 +8742,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .list_failover_connections(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8016,10 +8760,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .list_stream_connections(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8030,9 +8776,10 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .list_private_link_connections(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8043,10 +8790,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .list_vpc_peering_connections(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8057,9 +8806,10 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .list_stream_workspaces(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8070,10 +8820,12 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .reject_vpc_peering_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8084,11 +8836,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .start_stream_processor(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8099,11 +8854,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .start_stream_processor_with(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8114,11 +8872,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .stop_stream_processor(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8129,15 +8890,18 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .update_stream_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::StreamsConnection,
                 >("{\"type\":\"S3\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8148,14 +8912,16 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .update_private_link_connection(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::StreamsPrivateLinkConnectionRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8166,15 +8932,18 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .update_stream_processor(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::StreamsModifyStreamProcessor,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8185,14 +8954,16 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .update_stream_workspace(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::StreamsTenantUpdateRequest,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8203,13 +8974,14 @@ async fn streams(c: &Client, r: &mut prism::Report) {
         c
             .streams()
             .with_stream_sample_connections(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::TenantWithSampleConnections,
                 >("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8222,13 +8994,14 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .add_group_teams(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     Vec<atlas_admin::models::TeamRole>,
                 >("[{\"roleNames\":[\"e2e\"],\"teamId\":\"32b6e34b3d91647abb20e7b8\"}]")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8239,16 +9012,18 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .add_team_users(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     Vec<atlas_admin::models::AddUserToTeam>,
                 >("[{\"id\":\"32b6e34b3d91647abb20e7b8\"}]")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8259,13 +9034,14 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .create_org_team(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::Team,
                 >("{\"name\":\"e2e\",\"usernames\":[\"user@example.com\"]}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8276,12 +9052,14 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .delete_org_team(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8292,12 +9070,14 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .get_group_team(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8308,12 +9088,14 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .get_org_team(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8324,10 +9106,12 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .get_team_by_name(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8338,9 +9122,10 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .list_group_teams(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8351,9 +9136,10 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .list_org_teams(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8364,12 +9150,14 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .remove_group_team(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8380,15 +9168,18 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .remove_user_from_team(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8399,16 +9190,18 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .rename_org_team(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::TeamUpdate,
                 >("{\"name\":\"e2e\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8419,16 +9212,18 @@ async fn teams(c: &Client, r: &mut prism::Report) {
         c
             .teams()
             .update_group_team(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::TeamRole,
                 >("{\"roleNames\":[\"e2e\"],\"teamId\":\"32b6e34b3d91647abb20e7b8\"}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8441,16 +9236,20 @@ async fn third_party_integrations(c: &Client, r: &mut prism::Report) {
         c
             .third_party_integrations()
             .create_group_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::ThirdPartyIntegrationType::PagerDuty,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ThirdPartyIntegrationType,
+                >("\"PAGER_DUTY\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ThirdPartyIntegration,
                 >(
                         "{\"serviceKey\":\"****************************7890\",\"type\":\"PAGER_DUTY\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8461,10 +9260,14 @@ async fn third_party_integrations(c: &Client, r: &mut prism::Report) {
         c
             .third_party_integrations()
             .delete_group_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::ThirdPartyIntegrationType::PagerDuty,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ThirdPartyIntegrationType,
+                >("\"PAGER_DUTY\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8475,10 +9278,14 @@ async fn third_party_integrations(c: &Client, r: &mut prism::Report) {
         c
             .third_party_integrations()
             .get_group_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::ThirdPartyIntegrationType::PagerDuty,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ThirdPartyIntegrationType,
+                >("\"PAGER_DUTY\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8489,9 +9296,10 @@ async fn third_party_integrations(c: &Client, r: &mut prism::Report) {
         c
             .third_party_integrations()
             .list_group_integrations(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8502,16 +9310,20 @@ async fn third_party_integrations(c: &Client, r: &mut prism::Report) {
         c
             .third_party_integrations()
             .update_group_integration(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                atlas_admin::models::ThirdPartyIntegrationType::PagerDuty,
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ThirdPartyIntegrationType,
+                >("\"PAGER_DUTY\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::ThirdPartyIntegration,
                 >(
                         "{\"serviceKey\":\"****************************7890\",\"type\":\"PAGER_DUTY\"}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8524,12 +9336,14 @@ async fn x_509_authentication(c: &Client, r: &mut prism::Report) {
         c
             .x_509_authentication()
             .create_database_user_cert(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::UserCert>("{}")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8540,9 +9354,10 @@ async fn x_509_authentication(c: &Client, r: &mut prism::Report) {
         c
             .x_509_authentication()
             .disable_security_customer_x509(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -8553,10 +9368,12 @@ async fn x_509_authentication(c: &Client, r: &mut prism::Report) {
         c
             .x_509_authentication()
             .list_database_user_certs(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
-                String::from("e2e"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,

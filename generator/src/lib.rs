@@ -55,14 +55,14 @@ pub fn generate_for(spec_path: &Path, fixes_path: Option<&Path>, api_version: Op
 
 /// Checks a requested API date against the spec's versions, or picks the newest stable one.
 fn target_version(model: &ir::Model, requested: Option<&str>) -> Result<String> {
-    let newest = ir::operations::newest_stable(&model.operations).unwrap_or("2023-01-01");
+    let newest = ir::operations::dated_versions(&model.operations).max().unwrap_or("2023-01-01");
     let Some(requested) = requested else { return Ok(newest.to_string()) };
     let is_date = requested.len() == 10
         && requested.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
     if !is_date {
         return Err(Error::Lock(format!("API version {requested:?} is not a date (YYYY-MM-DD)")));
     }
-    let oldest = model.operations.iter().flat_map(|op| op.versions()).filter(|v| *v != "preview").min();
+    let oldest = ir::operations::dated_versions(&model.operations).min();
     if oldest.is_some_and(|oldest| requested < oldest) {
         return Err(Error::Lock(format!(
             "API version {requested} is older than every version in the spec (the oldest is {})",

@@ -40,24 +40,24 @@ impl Drop for Prism {
 pub fn run(root: &Path, spec: &Path, fixes: &Path) -> Result<()> {
     let dir = root.join("target/prism");
     let prism = install(&dir)?;
-    let published = spec;
-    let spec = &dir.join("atlas-api.fixed.json");
-    let mut document = generator::parse::parse_document(published, &generator::parse::read_limited(published)?)?;
+    let served = dir.join("atlas-api.fixed.json");
+    let mut document = generator::parse::parse_document(spec, &generator::parse::read_limited(spec)?)?;
     let fixed = generator::parse::apply_fixes(&mut document, fixes)?;
-    std::fs::write(spec, serde_json::to_vec(&document)?)?;
-    println!("e2e: {} with its {fixed} fixes from {}", published.display(), fixes.display());
+    std::fs::write(&served, serde_json::to_vec(&document)?)?;
+    println!("e2e: {} with its {fixed} fixes from {}", spec.display(), fixes.display());
     let port = free_port()?;
     let url = format!("http://127.0.0.1:{port}");
     let log = dir.join("prism.log");
-    println!("e2e: starting Prism {PRISM_VERSION} on {url} with {}", spec.display());
+    println!("e2e: starting Prism {PRISM_VERSION} on {url} with {}", served.display());
+    let output = std::fs::File::create(&log)?;
     let child = Command::new(&prism)
         .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
-        .arg(spec)
-        .stdout(Stdio::from(std::fs::File::create(&log)?))
-        .stderr(Stdio::from(std::fs::File::create(dir.join("prism.err"))?))
+        .arg(&served)
+        .stdout(Stdio::from(output.try_clone()?))
+        .stderr(Stdio::from(output))
         .spawn()
         .with_context(|| format!("cannot start {}", prism.display()))?;
-    let mut server = Prism { child, log };
+    let mut server = Prism { child, log: log.clone() };
     wait_until_listening(&mut server, port, Duration::from_secs(90))?;
 
     let report = dir.join("report.txt");
@@ -74,12 +74,9 @@ pub fn run(root: &Path, spec: &Path, fixes: &Path) -> Result<()> {
     let text = std::fs::read_to_string(&report)
         .with_context(|| format!("the e2e test wrote no report to {} (it did not run to the end)", report.display()))?;
     let summary = text.lines().rev().find(|l| l.starts_with("e2e: ")).context("the report has no summary line")?;
-    if !status.success() {
-        eprintln!("e2e failed: see the FAIL lines above (Prism's log: {})", dir.join("prism.log").display());
-    }
     println!("{summary}");
     if !status.success() {
-        bail!("e2e failed");
+        bail!("e2e failed: see the FAIL lines above (Prism's log: {})", log.display());
     }
     Ok(())
 }
@@ -116,7 +113,8 @@ fn wait_until_listening(server: &mut Prism, port: u16, limit: Duration) -> Resul
     while started.elapsed() < limit {
         if let Some(status) = server.child.try_wait()? {
             let log = std::fs::read_to_string(&server.log).unwrap_or_default();
-            let tail: String = log.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+            let lines: Vec<&str> = log.lines().collect();
+            let tail = lines[lines.len().saturating_sub(20)..].join("\n");
             bail!("Prism exited ({status}) before listening:\n{tail}");
         }
         if answers_http(port) {

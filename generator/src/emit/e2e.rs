@@ -110,9 +110,17 @@ fn call(model: &Model, op: &Operation, api_version: &str, examples: &Examples) -
         Some(TypeKind::Struct(s)) => s.fields.iter().collect(),
         _ => Vec::new(),
     };
+    // Every argument is a JSON value made from the spec, decoded into its type.
+    let decoded = |ty: &TypeRef, json: &serde_json::Value| {
+        let ty = type_tokens(model, ty, Scope::External);
+        let json = serde_json::to_string(json).expect("a JSON value always serialises");
+        quote!(serde_json::from_str::<#ty>(#json).expect("a value made from the spec decodes"))
+    };
     let mut args = Vec::new();
     for f in super::apis::method_arguments(op, &fields) {
-        args.push(value(model, &f.ty, &f.constraints).ok_or_else(|| format!("no value for {}", f.wire))?);
+        let site = Site { pointer: None, constraints: Some(&f.constraints), format: f.format.as_deref() };
+        let json = sample(model, &f.ty, site, examples, 0).map_err(|why| format!("no value for {}: {why}", f.wire))?;
+        args.push(decoded(&f.ty, &json));
     }
     if let Some(content) = content {
         let ty = content.ty.as_ref().filter(|_| content.encoding == "json").ok_or("a body that is not JSON")?;
@@ -122,9 +130,7 @@ fn call(model: &Model, op: &Operation, api_version: &str, examples: &Examples) -
             Some(example) => example.value.clone(),
             None => sample(model, ty, Site { constraints: Some(&content.constraints), ..Site::default() }, examples, 0)?,
         };
-        let json = serde_json::to_string(&json).expect("a JSON value always serialises");
-        let ty = type_tokens(model, ty, Scope::External);
-        args.push(quote!(serde_json::from_str::<#ty>(#json).expect("a body made from the spec decodes")));
+        args.push(decoded(ty, &json));
     }
     let accessor = format_ident!("{}", names::field_name(&op.tag));
     let method = match version {
@@ -297,51 +303,6 @@ fn integer(constraints: &Constraints) -> Option<i64> {
         (None, None, Some(max)) if max < 1.0 => max.floor() as i64,
         _ => 1,
     })
-}
-
-/// A value of `ty` that its constraints accept, as an expression.
-fn value(model: &Model, ty: &TypeRef, constraints: &Constraints) -> Option<TokenStream> {
-    match ty {
-        TypeRef::Named(id) => {
-            let def = model.get(*id);
-            let path = type_tokens(model, ty, Scope::External);
-            match &def.kind {
-                TypeKind::Newtype { pattern } => {
-                    let example = pattern_example(model, pattern)?;
-                    Some(quote!(#example.parse::<#path>().expect("the spec's example fits its pattern")))
-                }
-                TypeKind::Enum(e) => {
-                    let variant = format_ident!("{}", e.values.first()?.variant);
-                    Some(quote!(#path::#variant))
-                }
-                _ => None,
-            }
-        }
-        TypeRef::Builtin(Builtin::String) => {
-            let text = match &constraints.pattern {
-                Some(pattern) => pattern_example(model, pattern)?,
-                None => fitted_text(constraints),
-            };
-            Some(quote!(String::from(#text)))
-        }
-        TypeRef::Builtin(b @ (Builtin::I32 | Builtin::I64)) => {
-            let n = integer(constraints)?;
-            Some(if *b == Builtin::I32 {
-                let n = i32::try_from(n).ok()?;
-                quote!(#n)
-            } else {
-                quote!(#n)
-            })
-        }
-        TypeRef::Builtin(Builtin::Bool) => Some(quote!(true)),
-        TypeRef::Builtin(Builtin::F64) => Some(quote!(1.0f64)),
-        TypeRef::Builtin(Builtin::DateTime) => Some(quote!("2024-01-01T00:00:00Z".parse().expect("a date-time"))),
-        TypeRef::Vec(inner) => {
-            let item = value(model, inner, constraints.items.as_deref().unwrap_or(&Constraints::default()))?;
-            Some(quote!(vec![#item]))
-        }
-        _ => None,
-    }
 }
 
 /// A value `pattern` accepts: the first of the spec's examples of it that it does accept,

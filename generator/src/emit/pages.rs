@@ -18,9 +18,10 @@ use crate::ir::{Field, Model, TypeId, TypeKind, TypeRef};
 pub struct PageShape {
     pub page: TypeId,
     pub item: TypeRef,
-    results: Optionality,
-    total_count: Option<(Optionality, Width)>,
-    links: Option<Optionality>,
+    /// Whether each of these fields is an `Option` (absent when the page has none).
+    results_optional: bool,
+    total_count: Option<(bool, Width)>,
+    links: Option<bool>,
     items_per_page: Width,
     page_num: Width,
 }
@@ -58,9 +59,6 @@ impl Width {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Optionality(bool);
-
 /// The page shape of a success body of type `body`, if the operation's parameters
 /// (`params` fields) page it.
 pub fn page_shape(model: &Model, params: &[&Field], body: Option<&TypeRef>) -> Option<PageShape> {
@@ -75,9 +73,9 @@ pub fn page_shape(model: &Model, params: &[&Field], body: Option<&TypeRef>) -> O
     Some(PageShape {
         page: *page,
         item: (**item).clone(),
-        results: Optionality(results.is_optional()),
-        total_count: field("totalCount").and_then(|f| Some((Optionality(f.is_optional()), Width::of(&f.ty)?))),
-        links: links.map(|f| Optionality(f.is_optional())),
+        results_optional: results.is_optional(),
+        total_count: field("totalCount").and_then(|f| Some((f.is_optional(), Width::of(&f.ty)?))),
+        links: links.map(|f| f.is_optional()),
         items_per_page,
         page_num,
     })
@@ -94,20 +92,20 @@ pub fn page_impls(model: &Model, shapes: &BTreeMap<TypeId, PageShape>) -> TokenS
     let impls = shapes.values().map(|shape| {
         let page = type_tokens(model, &TypeRef::Named(shape.page), Scope::Crate);
         let item = type_tokens(model, &shape.item, Scope::Crate);
-        let items = if shape.results.0 { quote!(self.results.unwrap_or_default()) } else { quote!(self.results) };
+        let items = if shape.results_optional { quote!(self.results.unwrap_or_default()) } else { quote!(self.results) };
         let total = match shape.total_count {
-            Some((Optionality(true), width)) => width.widen(quote!(self.total_count), true),
-            Some((Optionality(false), width)) => {
+            Some((true, width)) => width.widen(quote!(self.total_count), true),
+            Some((false, width)) => {
                 let total = width.widen(quote!(self.total_count), false);
                 quote!(Some(#total))
             }
             None => quote!(None),
         };
         let next = match shape.links {
-            Some(Optionality(true)) => {
+            Some(true) => {
                 quote!(self.links.as_ref().map(|links| links.iter().any(|l| l.rel.as_deref() == Some("next"))))
             }
-            Some(Optionality(false)) => quote!(Some(self.links.iter().any(|l| l.rel.as_deref() == Some("next")))),
+            Some(false) => quote!(Some(self.links.iter().any(|l| l.rel.as_deref() == Some("next")))),
             None => quote!(None),
         };
         quote! {

@@ -48,6 +48,7 @@ pub fn is_reserved_type(name: &str) -> bool {
 /// runs of glued acronyms are split ([`ACRONYMS`]).
 fn words(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let mixed = raw.chars().any(|c| c.is_ascii_lowercase());
     let mut out = String::with_capacity(raw.len() + 8);
     let mut i = 0;
     while i < chars.len() {
@@ -71,11 +72,9 @@ fn words(raw: &str) -> String {
             run.pop();
             end -= 1;
         }
-        let mixed = raw.chars().any(|c| c.is_ascii_lowercase());
         if plural {
             // `APIs` -> `Apis `: one word, which case conversion would otherwise cut at the `I`.
-            out.push_str(&run[..1]);
-            out.push_str(&run[1..].to_ascii_lowercase());
+            out.push_str(&capitalised(&run));
             out.push_str("s ");
             end += 1;
         } else {
@@ -111,15 +110,15 @@ fn split_acronyms(run: &str, mixed: bool) -> String {
         return run.to_string();
     }
     // Each acronym as a capitalised word, so case conversion keeps it apart.
-    let words: Vec<String> = parts
-        .iter()
-        .map(|p| {
-            let mut w = p[..1].to_string();
-            w.push_str(&p[1..].to_ascii_lowercase());
-            w
-        })
-        .collect();
+    let words: Vec<String> = parts.iter().map(|p| capitalised(p)).collect();
     format!("{} ", words.join(" "))
+}
+
+/// `AWS` -> `Aws`.
+fn capitalised(acronym: &str) -> String {
+    let mut word = acronym[..1].to_string();
+    word.push_str(&acronym[1..].to_ascii_lowercase());
+    word
 }
 
 /// The type name of a component schema. Search analyzer schemas glue a lower-case kind to

@@ -65,10 +65,11 @@ impl Operation {
     }
 }
 
-/// The newest dated version of any operation: the API date a crate is generated for unless
-/// the maintainer picks another (`cargo xtask generate --api-version`).
-pub fn newest_stable(operations: &[Operation]) -> Option<&str> {
-    operations.iter().flat_map(|op| op.versions()).filter(|v| *v != "preview").max()
+/// Every dated version of every operation (with repeats). The newest is the API date a
+/// crate is generated for unless the maintainer picks another (`cargo xtask generate
+/// --api-version`); none may be older than the oldest.
+pub fn dated_versions(operations: &[Operation]) -> impl Iterator<Item = &str> {
+    operations.iter().flat_map(|op| op.versions()).filter(|v| *v != "preview")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

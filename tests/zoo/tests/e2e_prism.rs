@@ -15,11 +15,12 @@ async fn keepers(c: &Client, r: &mut prism::Report) {
         c
             .keepers()
             .add_keeper_access_list(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
                 serde_json::from_str::<Vec<atlas_admin::models::Gauges>>("[{}]")
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -35,7 +36,7 @@ async fn keepers(c: &Client, r: &mut prism::Report) {
                 >(
                         "{\"type\":\"senior\",\"password\":\"hunter22\",\"badge\":null,\"animals\":[{\"kind\":\"LION\",\"name\":\"Leo\",\"lives\":9}]}",
                     )
-                    .expect("a body made from the spec decodes"),
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
@@ -46,9 +47,10 @@ async fn keepers(c: &Client, r: &mut prism::Report) {
         c
             .keepers()
             .get_one_keeper(
-                "32b6e34b3d91647abb20e7b8"
-                    .parse::<atlas_admin::models::ObjectId>()
-                    .expect("the spec's example fits its pattern"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
             )
             .send_with_response()
             .await,
