@@ -15,6 +15,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("pending  {} (invited by {})", user.username.as_deref().unwrap_or("?"), user.inviter_username.as_deref().unwrap_or("?"))
             }
             OrgUserResponse::Unknown(other) => println!("unknown  {other}"),
+            // Generated enums are #[non_exhaustive]: a kind Atlas adds later is additive.
+            other => println!("other    {other:?}"),
         }
     }
     Ok(())

@@ -19,8 +19,13 @@ pub enum Error {
     #[error("{path}: not an OpenAPI 3.0 document at {pointer}: {message}")]
     Shape { path: PathBuf, pointer: String, message: String },
 
-    #[error("spec fix #{index} ({why}) cannot be applied: {message}")]
-    Fix { index: usize, why: String, message: String },
+    /// Fixes whose `test` no longer holds on the spec they are for: every one, at once.
+    #[error("{report}")]
+    StaleFixes { report: String, stale: Vec<crate::parse::StaleFix> },
+
+    /// `number` is 1-based, as every report counts fixes.
+    #[error("spec fix #{number} ({why}) cannot be applied: {message}")]
+    Fix { number: usize, why: String, message: String },
 
     /// A construct of the spec the generator does not (or cannot) turn into Rust.
     #[error("{pointer}: {message}")]
@@ -47,4 +52,12 @@ impl Error {
 /// Escapes one reference token for a JSON pointer (RFC 6901).
 pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// `text` cut to about `max` characters, on a character boundary.
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    }
 }

@@ -49,7 +49,7 @@ pub fn generate_for(spec_path: &Path, fixes_path: Option<&Path>, api_version: Op
     let spec = parse::read_spec(spec_path, fixes_path)?;
     let model = ir::lower(&spec.openapi)?;
     let api_version = target_version(&model, api_version)?;
-    let tree = emit::emit_crate(&model, &spec, &api_version)?;
+    let tree = emit::emit_crate(&model, &api_version)?;
     Ok(Generation { tree, model, spec, api_version })
 }
 

@@ -25,6 +25,8 @@ pub struct SpecSource {
     pub xgen_sha: Option<String>,
     /// How many fixes from `spec/fixes.yaml` were applied.
     pub fixes_applied: usize,
+    /// Which fixes were applied and which were skipped as not for this spec.
+    pub fixes: FixReport,
     pub openapi: openapiv3::OpenAPI,
 }
 
@@ -36,11 +38,95 @@ pub struct Fixes {
     pub fixes: Vec<Fix>,
 }
 
+/// One fix. It states the specs it is for by their date (the lock's `spec_date`): `since`
+/// and `until` (inclusive, both optional). For every spec in that range the fix must apply
+/// whole: each of its `test` operations must hold, or the fix is *stale* (Atlas fixed the
+/// spec, or moved the text) and generation stops, listing every stale fix at once. Outside
+/// its range a fix is skipped, and reported as such.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fix {
     pub why: String,
+    #[serde(default)]
+    pub since: Option<String>,
+    #[serde(default)]
+    pub until: Option<String>,
     pub patch: json_patch::Patch,
+}
+
+impl Fix {
+    /// Whether the spec of `date` is one this fix is for (every spec when the date is unknown).
+    pub fn is_for(&self, date: Option<&str>) -> bool {
+        let Some(date) = date else { return self.until.is_none() };
+        self.since.as_deref().is_none_or(|since| since <= date) && self.until.as_deref().is_none_or(|until| date <= until)
+    }
+
+    /// The `test` operations of the patch that do not hold on `document`: (path, expected,
+    /// what is there instead).
+    fn failed_tests(&self, document: &serde_json::Value) -> Vec<FailedTest> {
+        self.patch
+            .0
+            .iter()
+            .filter_map(|op| match op {
+                json_patch::PatchOperation::Test(test) => {
+                    let path = test.path.to_string();
+                    let found = document.pointer(&path).cloned();
+                    (found.as_ref() != Some(&test.value)).then(|| FailedTest { path, expected: test.value.clone(), found })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// A `test` of a fix that does not hold on the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedTest {
+    pub path: String,
+    pub expected: serde_json::Value,
+    /// What the spec has there (`None`: nothing).
+    pub found: Option<serde_json::Value>,
+}
+
+/// A fix the spec no longer needs or no longer fits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleFix {
+    /// 1-based, as the report and `fixes.yaml`'s comments count.
+    pub number: usize,
+    pub why: String,
+    pub failed: Vec<FailedTest>,
+}
+
+/// What the fixes did to one spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FixReport {
+    /// Numbers (1-based) of the fixes applied.
+    pub applied: Vec<usize>,
+    /// Numbers of the fixes whose `since`/`until` leave this spec out.
+    pub skipped: Vec<usize>,
+}
+
+/// The whole report on stale fixes, with what to do about each.
+pub fn stale_report(stale: &[StaleFix]) -> String {
+    let mut out = format!("{} spec fix(es) no longer apply (spec/fixes.yaml):\n", stale.len());
+    for fix in stale {
+        let why: String = fix.why.split_whitespace().collect::<Vec<_>>().join(" ");
+        let why = crate::error::excerpt(&why, 160);
+        out.push_str(&format!("  fix #{}: {why}\n", fix.number));
+        for test in &fix.failed {
+            out.push_str(&format!("    at {} it expected {}\n", test.path, crate::error::excerpt(&test.expected.to_string(), 200)));
+            match &test.found {
+                Some(found) => out.push_str(&format!("      and found {}\n", crate::error::excerpt(&found.to_string(), 200))),
+                None => out.push_str("      and found nothing there\n"),
+            }
+        }
+    }
+    out.push_str(
+        "What to do: if the spec now says what a fix said (Atlas fixed it), drop the fix; if the text \
+         moved or changed, re-anchor the fix (its `test` and the operations after it) on the new text; \
+         if the fix is only for older specs, give it `until: YYYY-MM-DD`.",
+    );
+    out
 }
 
 /// sha256 of a file, hex encoded.
@@ -60,19 +146,26 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>> {
 
 /// Reads, fixes and parses the spec at `path`.
 pub fn read_spec(path: &Path, fixes_path: Option<&Path>) -> Result<SpecSource> {
+    read_spec_dated(path, fixes_path, None)
+}
+
+/// [`read_spec`] for the spec of `spec_date`: the fixes whose `since`/`until` leave it out are
+/// skipped.
+pub fn read_spec_dated(path: &Path, fixes_path: Option<&Path>, spec_date: Option<&str>) -> Result<SpecSource> {
     let bytes = read_limited(path)?;
     let sha256 = sha256_hex(&bytes);
     let mut document = parse_document(path, &bytes)?;
-    let fixes_applied = match fixes_path {
-        Some(fixes_path) if fixes_path.exists() => apply_fixes(&mut document, fixes_path)?,
-        _ => 0,
+    let fixes = match fixes_path {
+        Some(fixes_path) if fixes_path.exists() => apply_fixes_for(&mut document, fixes_path, spec_date)?,
+        _ => FixReport::default(),
     };
+    let fixes_applied = fixes.applied.len();
     let xgen_sha = document
         .pointer("/info/x-xgen-sha")
         .and_then(|v| v.as_str())
         .map(str::to_owned);
     let openapi = to_openapi(path, document)?;
-    Ok(SpecSource { path: path.into(), sha256, xgen_sha, fixes_applied, openapi })
+    Ok(SpecSource { path: path.into(), sha256, xgen_sha, fixes_applied, fixes, openapi })
 }
 
 /// Parses YAML or JSON text into a JSON value.
@@ -103,17 +196,48 @@ fn integral_floats_to_integers(value: &mut serde_json::Value) {
 
 /// Applies every fix in the file, in order. Returns how many were applied.
 pub fn apply_fixes(document: &mut serde_json::Value, fixes_path: &Path) -> Result<usize> {
+    Ok(apply_fixes_for(document, fixes_path, None)?.applied.len())
+}
+
+/// Reads `spec/fixes.yaml`.
+pub fn read_fixes(fixes_path: &Path) -> Result<Fixes> {
     let bytes = read_limited(fixes_path)?;
-    let fixes: Fixes = serde_yaml::from_slice(&bytes)
-        .map_err(|e| Error::Syntax { path: fixes_path.into(), message: e.to_string() })?;
+    serde_yaml::from_slice(&bytes).map_err(|e| Error::Syntax { path: fixes_path.into(), message: e.to_string() })
+}
+
+/// Applies, in order, every fix that is for the spec of `spec_date`. Every stale fix is
+/// reported at once ([`Error::StaleFixes`]) and then nothing is applied.
+pub fn apply_fixes_for(document: &mut serde_json::Value, fixes_path: &Path, spec_date: Option<&str>) -> Result<FixReport> {
+    let fixes = read_fixes(fixes_path)?;
+    let mut report = FixReport::default();
+    // The tests are checked on the spec as published, all before any fix is applied, so one
+    // report lists them all. (No fix tests what another one writes.)
+    let stale: Vec<StaleFix> = fixes
+        .fixes
+        .iter()
+        .enumerate()
+        .filter(|(_, fix)| fix.is_for(spec_date))
+        .filter_map(|(index, fix)| {
+            let failed = fix.failed_tests(document);
+            (!failed.is_empty()).then(|| StaleFix { number: index + 1, why: fix.why.clone(), failed })
+        })
+        .collect();
+    if !stale.is_empty() {
+        return Err(Error::StaleFixes { report: stale_report(&stale), stale });
+    }
     for (index, fix) in fixes.fixes.iter().enumerate() {
+        if !fix.is_for(spec_date) {
+            report.skipped.push(index + 1);
+            continue;
+        }
         json_patch::patch(document, &fix.patch).map_err(|e| Error::Fix {
-            index,
+            number: index + 1,
             why: fix.why.clone(),
             message: e.to_string(),
         })?;
+        report.applied.push(index + 1);
     }
-    Ok(fixes.fixes.len())
+    Ok(report)
 }
 
 /// Deserialises a document into `openapiv3`, reporting where it does not fit.
@@ -213,6 +337,53 @@ mod tests {
         let mut doc = serde_json::json!({"a": 1});
         let err = apply_fixes(&mut doc, &fixes).unwrap_err().to_string();
         assert_eq!(doc["a"], 2);
-        assert!(err.contains("#1 (missing)"), "{err}");
+        assert!(err.contains("#2 (missing)"), "{err}");
+    }
+
+    fn fixes_file(dir: &Path, text: &str) -> PathBuf {
+        let path = dir.join("fixes.yaml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn every_stale_fix_is_reported_at_once_and_nothing_is_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixes = fixes_file(
+            dir.path(),
+            "fixes:\n  - why: first\n    patch:\n      - {op: test, path: /a, value: 1}\n      - {op: replace, path: /a, value: 2}\n  \
+             - why: moved\n    patch:\n      - {op: test, path: /b, value: x}\n      - {op: remove, path: /b}\n  \
+             - why: gone\n    patch:\n      - {op: test, path: /c/d, value: 3}\n      - {op: remove, path: /c/d}\n",
+        );
+        let mut doc = serde_json::json!({"a": 1, "b": "y"});
+        let err = apply_fixes_for(&mut doc, &fixes, None).unwrap_err();
+        let Error::StaleFixes { stale, report } = &err else { panic!("{err}") };
+        assert_eq!(stale.iter().map(|s| s.number).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(stale[0].failed[0].found, Some(serde_json::json!("y")));
+        assert_eq!(stale[1].failed[0].found, None);
+        assert!(report.contains("fix #2: moved") && report.contains("at /b it expected \"x\"") && report.contains("found \"y\""), "{report}");
+        assert!(report.contains("fix #3: gone") && report.contains("found nothing there"), "{report}");
+        assert!(report.contains("drop the fix") && report.contains("re-anchor"), "{report}");
+        assert_eq!(doc["a"], 1, "nothing is applied when a fix is stale");
+    }
+
+    #[test]
+    fn a_fix_states_the_specs_it_is_for_by_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixes = fixes_file(
+            dir.path(),
+            "fixes:\n  - why: new\n    since: 2026-01-01\n    patch:\n      - {op: test, path: /a, value: 1}\n      - {op: replace, path: /a, value: 2}\n  \
+             - why: old\n    until: 2025-12-31\n    patch:\n      - {op: test, path: /b, value: 1}\n      - {op: replace, path: /b, value: 2}\n",
+        );
+        let mut doc = serde_json::json!({"a": 1, "b": 5});
+        let report = apply_fixes_for(&mut doc, &fixes, Some("2026-08-21")).unwrap();
+        assert_eq!((report.applied, report.skipped), (vec![1], vec![2]));
+        assert_eq!(doc, serde_json::json!({"a": 2, "b": 5}));
+        let mut old = serde_json::json!({"a": 7, "b": 1});
+        let report = apply_fixes_for(&mut old, &fixes, Some("2025-03-18")).unwrap();
+        assert_eq!((report.applied, report.skipped), (vec![2], vec![1]));
+        // In its range, a fix that does not hold is stale.
+        let mut wrong = serde_json::json!({"a": 7, "b": 1});
+        assert!(matches!(apply_fixes_for(&mut wrong, &fixes, Some("2026-08-21")), Err(Error::StaleFixes { .. })));
     }
 }

@@ -22,12 +22,20 @@ pub struct Tree {
     header: String,
 }
 
+impl Default for Tree {
+    fn default() -> Self {
+        Tree::new()
+    }
+}
+
 impl Tree {
-    pub fn new(spec_sha256: &str) -> Self {
+    /// The header names no spec: the spec's identity lives in one place, `spec/lock.toml`,
+    /// so a spec update rewrites only the files whose content changed.
+    pub fn new() -> Self {
         let header = format!(
-            "{MARKER} from the Atlas Admin API spec\n\
-             // (sha256 {spec_sha256}). Do not edit: change the generator or spec/fixes.yaml and\n\
-             // run `cargo xtask generate`.\n\n"
+            "{MARKER} from the Atlas Admin API spec locked in\n\
+             // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run\n\
+             // `cargo xtask generate`.\n\n"
         );
         Tree { files: BTreeMap::new(), header }
     }
@@ -227,7 +235,7 @@ mod tests {
     use quote::quote;
 
     fn tree(files: &[(&str, TokenStream)]) -> Tree {
-        let mut tree = Tree::new("abc");
+        let mut tree = Tree::new();
         for (path, tokens) in files {
             tree.add_rust(path, tokens.clone()).unwrap();
         }
@@ -239,13 +247,13 @@ mod tests {
         let t = tree(&[("src/a.rs", quote!(pub struct A{x:u8}))]);
         let text = &t.files["src/a.rs"];
         assert!(text.starts_with(MARKER));
-        assert!(text.contains("sha256 abc"));
+        assert!(text.contains("spec/lock.toml") && !text.contains("sha256"));
         assert!(text.contains("pub struct A {\n    x: u8,\n}"), "{text}");
     }
 
     #[test]
     fn invalid_tokens_are_an_error_naming_the_file() {
-        let mut t = Tree::new("abc");
+        let mut t = Tree::new();
         let err = t.add_rust("src/bad.rs", quote!(pub struct)).unwrap_err().to_string();
         assert!(err.contains("src/bad.rs"), "{err}");
     }

@@ -33,9 +33,11 @@ pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
     let mut modules = Vec::new();
     let mut page_models = BTreeMap::new();
     for (tag, ops) in &tags {
-        let module = format_ident!("{}", names::field_name(tag));
+        // The module is the registry's (a shipped module keeps its name if its tag is renamed).
+        let module_name = model.modules.get(*tag).cloned().unwrap_or_else(|| names::field_name(tag));
+        let module = format_ident!("{module_name}");
         let accessor = module.clone();
-        let api = format_ident!("{}", names::type_name(tag));
+        let api = format_ident!("{}", module_name.to_upper_camel_case());
         let doc = format!(" The `{tag}` operations of the Atlas Admin API: `client.{module}()`.");
         modules.push(quote! {
             pub mod #module;
@@ -89,6 +91,12 @@ fn emit_tag(
         let (method, builder_def) = emit_operation(model, op, newest, &op.name, &builder, page_models);
         methods.push(method);
         builders.push(builder_def);
+        // Names it shipped under before: the same call, deprecated.
+        for old in &op.deprecated_names {
+            let (method, _) = emit_operation(model, op, newest, old, &builder, page_models);
+            let note = format!("renamed: use `{}` (the operation is `{}` now)", op.name, op.id);
+            methods.push(quote!(#[deprecated(note = #note)] #method));
+        }
         // Every other dated version, one name away: `get_cluster_v2023_02_01`.
         for version in op.versions().into_iter().filter(|v| Some(*v) != newest && *v != "preview") {
             let suffix = format!("v{}", version.replace('-', "_"));

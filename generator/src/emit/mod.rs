@@ -12,13 +12,12 @@ mod validate;
 
 use crate::error::Result;
 use crate::ir::Model;
-use crate::parse::SpecSource;
 use crate::write::Tree;
 
 /// The generated part of the `atlas-admin` crate, keyed by path relative to the crate.
 /// `api_version` is the API date each operation is generated for.
-pub fn emit_crate(model: &Model, spec: &SpecSource, api_version: &str) -> Result<Tree> {
-    let mut tree = Tree::new(&spec.sha256);
+pub fn emit_crate(model: &Model, api_version: &str) -> Result<Tree> {
+    let mut tree = Tree::new();
     models::emit(model, &mut tree)?;
     apis::emit(model, api_version, &mut tree)?;
     validate::emit_patterns(model, &mut tree)?;

@@ -36,7 +36,10 @@ fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
     let mut module_items = Vec::new();
     for (module, ids) in &files {
         let module_ident = format_ident!("{module}");
-        let exported = ids.iter().map(|id| format_ident!("{}", model.get(*id).name));
+        let exported = ids
+            .iter()
+            .flat_map(|id| std::iter::once(&model.get(*id).name).chain(&model.get(*id).aliases))
+            .map(|name| format_ident!("{name}"));
         module_items.push(quote! {
             mod #module_ident;
             pub use #module_ident::{#(#exported),*};
@@ -131,6 +134,7 @@ fn emit_file(
         items.push(emit_type(model, def));
         items.push(validate_impl(model, def));
         items.extend(body);
+        items.extend(aliases(def));
     }
     let imports = imports.iter().map(|n| format_ident!("{n}")).collect::<Vec<_>>();
     let model_import = (!imports.is_empty()).then(|| quote!(use #import_root::{#(#imports),*};));
@@ -140,6 +144,23 @@ fn emit_file(
         #model_import
         #(#items)*
     }
+}
+
+/// The names a type shipped under before (from the registry of names), kept as deprecated
+/// aliases so code written against them still compiles.
+fn aliases(def: &TypeDef) -> Vec<TokenStream> {
+    let name = format_ident!("{}", def.name);
+    def.aliases
+        .iter()
+        .map(|alias| {
+            let alias = format_ident!("{alias}");
+            let note = format!("renamed: use `{}`", def.name);
+            quote! {
+                #[deprecated(note = #note)]
+                pub type #alias = #name;
+            }
+        })
+        .collect()
 }
 
 /// Named types a definition mentions.
@@ -453,6 +474,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     let fallback = format_ident!("{}", e.fallback);
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of atlas-admin does not know, kept exactly as received.
@@ -498,6 +520,7 @@ fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> Tok
     let fallback_doc = format!(" Any other `{property}`: a kind this version of atlas-admin does not know, kept as received.");
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #fallback_doc]
@@ -564,6 +587,7 @@ fn emit_untagged(model: &Model, name: &proc_macro2::Ident, u: &UntaggedUnion) ->
     let first = format_ident!("{}", u.variants.first().map(|v| v.name.as_str()).unwrap_or("Value"));
     quote! {
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToSnakeCase;
 
 use super::names;
+use super::registry::Registry;
 use super::{Model, TypeId, TypeKind, TypeRef};
 
 /// Where an inline enum is used: the property (or parameter) it is the type of.
@@ -65,7 +66,18 @@ const VOCABULARY: usize = 5;
 /// Words that say nothing about what an owner is, left out of owner-word names.
 const FILLER: &[&str] = &["view", "request", "response", "item", "api", "update", "create"];
 
-pub fn share(model: &mut Model, sites: &[EnumSite]) {
+/// The sharing rule's key of a site: its value set, and its property unless the set is a
+/// vocabulary.
+fn site_key(model: &Model, site: &EnumSite) -> Option<(Vec<String>, String)> {
+    let set = value_set(model, site.id)?;
+    let property = if set.len() >= VOCABULARY { String::new() } else { stripped(&site.singular()) };
+    Some((set, property))
+}
+
+/// Merges the enum sites that mean the same thing. Sites the registry of names lists stay
+/// with the type they shipped as (which gains any value one of them adds: an additive
+/// change); new sites join a shipped type of the same meaning, else are grouped by the rules.
+pub fn share(model: &mut Model, sites: &[EnumSite], registry: &Registry) {
     // One site per inline enum type (inherited properties reuse their parent's type).
     let components: BTreeSet<TypeId> = model.components.values().copied().collect();
     let mut seen = BTreeSet::new();
@@ -82,18 +94,47 @@ pub fn share(model: &mut Model, sites: &[EnumSite]) {
         }
     }
 
-    let mut groups: BTreeMap<(Vec<String>, String), Vec<&EnumSite>> = BTreeMap::new();
+    // Shipped types: the sites the registry names, by the name they shipped under.
+    let mut shipped: BTreeMap<String, Vec<&EnumSite>> = BTreeMap::new();
+    let mut fresh = Vec::new();
     for site in sites {
-        let Some(set) = value_set(model, site.id) else { continue };
-        let property = if set.len() >= VOCABULARY { String::new() } else { stripped(&site.singular()) };
-        groups.entry((set, property)).or_default().push(site);
+        match registry.types.get(&model.get(site.id).pointer) {
+            Some(names) => shipped.entry(names.name.clone()).or_default().push(site),
+            None => fresh.push(site),
+        }
+    }
+    let mut merged: BTreeMap<TypeId, TypeId> = BTreeMap::new();
+    let mut shipped_keys: BTreeMap<(Vec<String>, String), TypeId> = BTreeMap::new();
+    for (name, mut members) in shipped {
+        members.sort_by(|a, b| model.get(a.id).pointer.cmp(&model.get(b.id).pointer));
+        let component = components
+            .iter()
+            .find(|c| registry.types.get(&model.get(**c).pointer).is_some_and(|n| n.name == name) && value_set(model, **c).is_some());
+        let target = component.copied().unwrap_or(members[0].id);
+        for m in &members {
+            if let Some(key) = site_key(model, m) {
+                shipped_keys.entry(key).or_insert(target);
+            }
+            if m.id != target {
+                merged.insert(m.id, target);
+            }
+        }
     }
 
-    let mut merged: BTreeMap<TypeId, TypeId> = BTreeMap::new();
+    let mut groups: BTreeMap<(Vec<String>, String), Vec<&EnumSite>> = BTreeMap::new();
+    for site in fresh {
+        let Some(key) = site_key(model, site) else { continue };
+        groups.entry(key).or_default().push(site);
+    }
+
     let mut unnamed: Vec<(TypeId, Vec<&EnumSite>)> = Vec::new();
-    for ((set, _), mut members) in groups {
+    for ((set, property), mut members) in groups {
         members.sort_by(|a, b| model.get(a.id).pointer.cmp(&model.get(b.id).pointer));
-        if let Some([component]) = component_sets.get(&set).map(Vec::as_slice) {
+        if let Some(target) = shipped_keys.get(&(set.clone(), property)) {
+            for m in &members {
+                merged.insert(m.id, *target);
+            }
+        } else if let Some([component]) = component_sets.get(&set).map(Vec::as_slice) {
             for m in &members {
                 merged.insert(m.id, *component);
             }
@@ -115,6 +156,8 @@ pub fn share(model: &mut Model, sites: &[EnumSite]) {
         .filter(|(i, _)| !merged.contains_key(&TypeId(*i)) && !renamed.contains(&TypeId(*i)))
         .map(|(_, def)| def.name.clone())
         .chain(model.types.iter().map(|d| d.name.clone()).filter(|n| names::is_reserved_type(n)))
+        // A new shared type never takes a shipped name.
+        .chain(registry.types.values().flat_map(|n| std::iter::once(n.name.clone()).chain(n.aliases.iter().cloned())))
         .collect();
     let mut names = choose_names(model, &unnamed, &taken);
     let chosen: BTreeSet<String> = names.iter().map(|(_, n)| n.clone()).collect();
@@ -132,9 +175,23 @@ pub fn share(model: &mut Model, sites: &[EnumSite]) {
         def.name = name;
     }
     for (from, to) in &merged {
+        add_values(model, *from, *to);
         model.types[from.0].kind = TypeKind::Shared(*to);
     }
     redirect(model, &merged);
+}
+
+/// The values of `from` that `to` lacks, appended to `to` (a value added to one site of a
+/// shared enum is a new variant of the shared type, not a new type for that site).
+fn add_values(model: &mut Model, from: TypeId, to: TypeId) {
+    let TypeKind::Enum(source) = &model.get(from).kind else { return };
+    let source = source.values.clone();
+    let TypeKind::Enum(target) = &mut model.types[to.0].kind else { return };
+    for value in source {
+        if !target.values.iter().any(|v| v.wire == value.wire) {
+            target.values.push(value);
+        }
+    }
 }
 
 /// The values of a string enum, sorted (its identity as a set).

@@ -43,14 +43,23 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
     }
 }
 
-/// Lowers a whole spec into the model.
+/// Lowers a whole spec into the model, every name by the rules.
 pub fn lower(api: &OpenAPI) -> Result<Model> {
+    lower_with(api, &super::registry::Registry::default())
+}
+
+/// Lowers a whole spec into the model. What `registry` names keeps its name (and a shared
+/// enum its sites); only new things are named by the rules.
+pub fn lower_with(api: &OpenAPI, registry: &super::registry::Registry) -> Result<Model> {
+    let (registry, mut renamed) = super::registry::rekey(registry, api);
     let mut cx = Lowerer::new(api);
     cx.declare_components()?;
     cx.convert_components()?;
     super::operations::lower_operations(&mut cx)?;
     let sites = std::mem::take(&mut cx.enum_sites);
-    super::enums::share(&mut cx.model, &sites);
+    super::enums::share(&mut cx.model, &sites, &registry);
+    super::registry::apply(&mut cx.model, &registry, &mut renamed)?;
+    cx.model.upstream_renames = renamed;
     super::cycles::check_alias_cycles(&cx.model)?;
     super::cycles::break_cycles(&mut cx.model);
     super::patterns::finish(&mut cx.model)?;
@@ -105,6 +114,7 @@ impl<'a> Lowerer<'a> {
                 doc: None,
                 deprecated: false,
                 kind: TypeKind::Pending,
+                aliases: Vec::new(),
             });
             self.model.components.insert(name.to_string(), id);
         }
@@ -202,6 +212,7 @@ impl<'a> Lowerer<'a> {
                 doc: doc_of(schema),
                 deprecated: schema.schema_data.deprecated,
                 kind: TypeKind::Pending,
+                aliases: Vec::new(),
             });
             // Known before its fields are: a schema that contains itself (through an
             // `allOf` of its parent) finds itself here instead of recursing forever.
@@ -502,6 +513,7 @@ impl<'a> Lowerer<'a> {
             doc: Some(format!("{doc}\n\nMust match `{pattern}`.")),
             deprecated: false,
             kind: TypeKind::Newtype { pattern: pattern.to_string() },
+            aliases: Vec::new(),
         });
         self.model.patterns.entry(pattern.to_string()).or_default().newtype = Some(id);
         id

@@ -13,10 +13,11 @@ pub mod names;
 pub mod newtypes;
 pub mod operations;
 mod patterns;
+pub mod registry;
 pub mod secrets;
 mod view;
 
-pub use lower::lower;
+pub use lower::{lower, lower_with};
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,10 @@ pub struct Model {
     pub renames: Vec<names::Rename>,
     /// Every distinct `pattern` of the spec, by its source text.
     pub patterns: BTreeMap<String, PatternInfo>,
+    /// Spec tag -> its API module (`Clusters` -> `clusters`), from the registry of names.
+    pub modules: BTreeMap<String, String>,
+    /// Renames upstream recognised against the registry ([`registry::rekey`]).
+    pub upstream_renames: Vec<registry::Renamed>,
 }
 
 /// A `pattern` of the spec and where it is used.
@@ -109,6 +114,8 @@ pub struct TypeDef {
     pub doc: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// Names it shipped under before (`#[deprecated]` type aliases), from the registry.
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

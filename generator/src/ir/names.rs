@@ -39,6 +39,11 @@ const ACRONYMS: &[&str] = &[
     "RPU", "SKU", "SMS", "TLS", "URI", "URL", "UTC", "UUID", "VPC", "X509",
 ];
 
+/// Every type name generated modules use unqualified.
+pub fn reserved_types() -> impl Iterator<Item = String> {
+    RESERVED_TYPES.iter().map(|s| s.to_string())
+}
+
 /// Whether generated modules use this type name unqualified (no schema may take it).
 pub fn is_reserved_type(name: &str) -> bool {
     RESERVED_TYPES.contains(&name)

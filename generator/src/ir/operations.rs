@@ -35,6 +35,9 @@ pub struct Operation {
     pub pointer: String,
     /// The struct of its path, query and header parameters (`<OperationId>Params`).
     pub params: Option<super::TypeId>,
+    /// Method names it shipped under before (`#[deprecated]` forwarding methods), from the
+    /// registry of names.
+    pub deprecated_names: Vec<String>,
 }
 
 impl Operation {
@@ -267,6 +270,7 @@ pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
             let params = params_struct(cx, &id, &tag, &route, &parameters, &pointer, op.deprecated);
             cx.model.operations.push(Operation {
                 params,
+                deprecated_names: Vec::new(),
                 name,
                 docs_url,
                 roles,
@@ -407,6 +411,7 @@ fn params_struct(
         doc: Some(format!("Parameters of `{id}` (`{route}`).")),
         deprecated,
         kind: super::TypeKind::Struct(super::Struct { fields, additional: None, extra: None }),
+        aliases: Vec::new(),
     }))
 }
 
