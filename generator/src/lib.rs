@@ -14,6 +14,7 @@
 //! * [`write`]: writes a generated tree atomically, or compares it with the checked-in one.
 //! * [`lock`]: the record of which spec the checked-in crate was generated from.
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -34,23 +35,53 @@ pub struct Generation {
     /// The API date the crate is generated for (`2025-03-12`): each operation sends its
     /// newest version not after it.
     pub api_version: String,
+    /// The registry of public names after this run (`spec/names.toml`): what was there, with
+    /// new things added and vanished ones dropped.
+    pub names: ir::registry::Registry,
+}
+
+/// What one generation reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub spec: &'a Path,
+    /// `spec/fixes.yaml`, applied if it exists.
+    pub fixes: Option<&'a Path>,
+    /// The spec's date (the lock's `spec_date`): which fixes are for it.
+    pub spec_date: Option<&'a str>,
+    /// The API date (`YYYY-MM-DD`); the spec's newest stable version when `None`.
+    pub api_version: Option<&'a str>,
+    /// The registry of names that shipped; everything is named by the rules when `None`.
+    pub names: Option<&'a ir::registry::Registry>,
+}
+
+impl<'a> Inputs<'a> {
+    pub fn new(spec: &'a Path) -> Self {
+        Inputs { spec, fixes: None, spec_date: None, api_version: None, names: None }
+    }
 }
 
 /// Reads the spec at `spec_path`, applies `fixes_path` (if it exists) and produces the
 /// generated part of the `atlas-admin` crate, in memory. Nothing is written.
 /// The crate targets the newest stable API version of the spec.
 pub fn generate(spec_path: &Path, fixes_path: Option<&Path>) -> Result<Generation> {
-    generate_for(spec_path, fixes_path, None)
+    generate_with(&Inputs { fixes: fixes_path, ..Inputs::new(spec_path) })
 }
 
 /// [`generate`] for the API date `api_version` (`YYYY-MM-DD`; the spec's newest stable
 /// version when `None`).
 pub fn generate_for(spec_path: &Path, fixes_path: Option<&Path>, api_version: Option<&str>) -> Result<Generation> {
-    let spec = parse::read_spec(spec_path, fixes_path)?;
-    let model = ir::lower(&spec.openapi)?;
-    let api_version = target_version(&model, api_version)?;
+    generate_with(&Inputs { fixes: fixes_path, api_version, ..Inputs::new(spec_path) })
+}
+
+/// One generation, in memory: parse (with fixes), lower (with the registry of names), emit.
+pub fn generate_with(inputs: &Inputs) -> Result<Generation> {
+    let spec = parse::read_spec_dated(inputs.spec, inputs.fixes, inputs.spec_date)?;
+    let empty = ir::registry::Registry::default();
+    let model = ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty))?;
+    let api_version = target_version(&model, inputs.api_version)?;
     let tree = emit::emit_crate(&model, &api_version)?;
-    Ok(Generation { tree, model, spec, api_version })
+    let names = ir::registry::of_model(&model, &spec.openapi);
+    Ok(Generation { tree, model, spec, api_version, names })
 }
 
 /// Checks a requested API date against the spec's versions, or picks the newest stable one.
@@ -83,6 +114,10 @@ pub struct Paths {
     pub crate_dir: std::path::PathBuf,
     pub lock: std::path::PathBuf,
     pub fixes: std::path::PathBuf,
+    /// The registry of public names.
+    pub names: std::path::PathBuf,
+    /// The crate's changelog, where `spec update` writes its report.
+    pub changelog: std::path::PathBuf,
 }
 
 impl Paths {
@@ -92,6 +127,8 @@ impl Paths {
             crate_dir: root.join("atlas-admin"),
             lock: root.join("spec/lock.toml"),
             fixes: root.join("spec/fixes.yaml"),
+            names: root.join("spec/names.toml"),
+            changelog: root.join("atlas-admin/CHANGELOG.md"),
         }
     }
 

@@ -103,41 +103,53 @@ pub struct WriteSummary {
 
 /// Makes the generated files under `root` exactly `tree`.
 pub fn write(tree: &Tree, root: &Path) -> Result<WriteSummary> {
+    write_with(tree, root, &[])
+}
+
+/// [`write`], and the `companions` (files outside the crate that belong to the same change:
+/// the lock, the registry of names, the changelog) in the same all-or-nothing swap.
+pub fn write_with(tree: &Tree, root: &Path, companions: &[(PathBuf, String)]) -> Result<WriteSummary> {
     let stale: Vec<String> =
         generated_files(root)?.into_iter().filter(|f| !tree.files.contains_key(f)).collect();
     // Stage every changed file next to the crate first.
+    std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
     let staging = tempfile::Builder::new()
         .prefix(".generate-")
         .tempdir_in(root)
         .map_err(|e| Error::io(root, e))?;
     let backup = staging.path().join("backup");
-    let mut changed = Vec::new();
     let mut summary = WriteSummary::default();
-    for (relative, contents) in &tree.files {
-        let target = root.join(relative);
+    // (target, staged new content or None to remove, backup place)
+    let mut changes: Vec<(PathBuf, Option<PathBuf>, PathBuf)> = Vec::new();
+    let crate_files = tree.files.iter().map(|(relative, contents)| (root.join(relative), format!("new/{relative}"), contents));
+    let companion_files =
+        companions.iter().enumerate().map(|(i, (path, contents))| (path.clone(), format!("companion/{i}"), contents));
+    for (target, staged_name, contents) in crate_files.chain(companion_files) {
         if std::fs::read(&target).is_ok_and(|old| old == contents.as_bytes()) {
             summary.unchanged += 1;
             continue;
         }
-        let staged = staging.path().join("new").join(relative);
+        let staged = staging.path().join(&staged_name);
         write_file_atomically(&staged, contents.as_bytes())?;
-        changed.push(relative.clone());
+        changes.push((target, Some(staged), backup.join(&staged_name)));
+    }
+    summary.written = changes.len();
+    for relative in &stale {
+        changes.push((root.join(relative), None, backup.join("stale").join(relative)));
     }
     // Swap in, keeping what is replaced so a failure can be rolled back.
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let outcome = (|| -> Result<()> {
-        for relative in changed.iter().chain(&stale) {
-            let target = root.join(relative);
+        for (target, staged, saved) in &changes {
             let saved = if target.exists() {
-                let saved = backup.join(relative);
-                move_file(&target, &saved)?;
-                Some(saved)
+                move_file(target, saved)?;
+                Some(saved.clone())
             } else {
                 None
             };
             done.push((target.clone(), saved));
-            if tree.files.contains_key(relative) {
-                move_file(&staging.path().join("new").join(relative), &target)?;
+            if let Some(staged) = staged {
+                move_file(staged, target)?;
             }
         }
         Ok(())
@@ -154,7 +166,6 @@ pub fn write(tree: &Tree, root: &Path) -> Result<WriteSummary> {
     for relative in &stale {
         remove_empty_parents(root, &root.join(relative));
     }
-    summary.written = changed.len();
     summary.removed = stale;
     Ok(summary)
 }

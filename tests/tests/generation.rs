@@ -21,8 +21,23 @@ fn spec_path() -> PathBuf {
 fn generate() -> Generation {
     let paths = paths();
     let lock = generator::lock::SpecLock::read(&paths.lock).unwrap();
-    generator::generate_for(&spec_path(), Some(&paths.fixes), lock.api_version.as_deref())
-        .unwrap_or_else(|e| panic!("generation failed: {e}"))
+    let names = generator::ir::registry::Registry::read(&paths.names).unwrap_or_else(|e| panic!("{e}"));
+    let spec = spec_path();
+    generator::generate_with(&generator::Inputs {
+        fixes: Some(&paths.fixes),
+        spec_date: Some(&lock.spec_date),
+        api_version: lock.api_version.as_deref(),
+        names: Some(&names),
+        ..generator::Inputs::new(&spec)
+    })
+    .unwrap_or_else(|e| panic!("generation failed: {e}"))
+}
+
+/// The registry of public names is generated too: it names exactly what the crate names.
+#[test]
+fn the_registry_of_names_is_fresh() {
+    let text = std::fs::read_to_string(paths().names).unwrap();
+    assert!(text == generated().names.to_toml(), "spec/names.toml has drifted: run cargo xtask generate");
 }
 
 fn generated() -> &'static Generation {

@@ -2,12 +2,14 @@
 //! is done by the `generator` library.
 
 mod e2e;
+mod update;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
+use generator::ir::registry::Registry;
 use generator::lock::SpecLock;
 
 #[derive(Parser)]
@@ -50,6 +52,20 @@ enum Command {
         #[command(flatten)]
         spec: SpecArgs,
     },
+    /// What changed between two specs for users of atlas-admin (Markdown, or JSON for CI).
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// The old spec's date, for its fixes [default: the lock's if it is the locked spec,
+        /// else a date in its file name]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        old_date: Option<String>,
+        /// The new spec's date [default: a date in its file name]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        new_date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage spec/lock.toml.
     Spec {
         #[command(subcommand)]
@@ -59,16 +75,26 @@ enum Command {
 
 #[derive(Subcommand)]
 enum SpecCommand {
-    /// Lock a new spec file: records its sha256, x-xgen-sha and date in spec/lock.toml.
+    /// Take a new spec: check it, apply the fixes, generate and compile it in a scratch copy,
+    /// then write the lock, the crate, spec/names.toml and the changelog entry together, and
+    /// print what changed. On any failure nothing is changed.
     Update {
-        #[command(flatten)]
-        spec: SpecArgs,
-        /// The date Atlas published the spec (YYYY-MM-DD); kept from the old lock if omitted.
+        /// A path or an http(s) URL [default: `source` in spec/lock.toml]
+        #[arg(long, value_name = "PATH_OR_URL")]
+        from: Option<String>,
+        /// The spec's date (YYYY-MM-DD) [default: a date in its name, else today]
         #[arg(long)]
         date: Option<String>,
-        /// Where the spec comes from upstream; kept from the old lock if omitted.
+        /// Skip compiling the new crate in a scratch copy first.
         #[arg(long)]
-        source: Option<String>,
+        no_check: bool,
+    },
+    /// Walk the real history (../shared/atlas-spec/history/, then the current spec) as a
+    /// maintainer would have, in a scratch copy: lock the first, `spec update` to each next.
+    Walk {
+        /// Also build the crate and run its tests at each step.
+        #[arg(long)]
+        build: bool,
     },
 }
 
@@ -92,17 +118,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let paths = generator::Paths::new(&root);
     match cli.command {
         Command::Generate { spec, allow_unlocked, api_version } => {
-            let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
+            let spec_path = update::resolve_locked(&paths, spec.spec.as_deref())?;
             let lock = if allow_unlocked { None } else { Some(verify_lock(&paths, &spec_path)?) };
             let target = api_version.clone().or_else(|| lock.as_ref().and_then(|l| l.api_version.clone()));
-            let generation = generator::generate_for(&spec_path, Some(&paths.fixes), target.as_deref())?;
-            let summary = generator::write::write(&generation.tree, &paths.crate_dir)?;
-            // The crate is written: record the API date it was generated for.
-            if let (Some(mut lock), Some(_)) = (lock, &api_version) {
-                lock.api_version = Some(generation.api_version.clone());
-                lock.write(&paths.lock)?;
-                println!("spec/lock.toml now pins API version {}", generation.api_version);
+            let names = Registry::read_or_default(&paths.names)?;
+            let generation = generator::generate_with(&generator::Inputs {
+                fixes: Some(&paths.fixes),
+                spec_date: lock.as_ref().map(|l| l.spec_date.as_str()),
+                api_version: target.as_deref(),
+                names: Some(&names),
+                ..generator::Inputs::new(&spec_path)
+            })?;
+            // The crate, the registry of names and the lock change together or not at all.
+            // An unlocked spec is a trial: its names are not recorded.
+            let mut companions = Vec::new();
+            if let Some(mut lock) = lock {
+                companions.push((paths.names.clone(), generation.names.to_toml()));
+                if api_version.is_some() {
+                    lock.api_version = Some(generation.api_version.clone());
+                    companions.push((paths.lock.clone(), lock.to_toml()));
+                    println!("spec/lock.toml pins API version {}", generation.api_version);
+                }
             }
+            let summary = generator::write::write_with(&generation.tree, &paths.crate_dir, &companions)?;
             print_report(&generation);
             println!(
                 "atlas-admin: {} files written, {} unchanged, {} removed",
@@ -116,10 +154,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { spec } => {
-            let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
+            let spec_path = update::resolve_locked(&paths, spec.spec.as_deref())?;
             let lock = verify_lock(&paths, &spec_path)?;
-            let generation = generator::generate_for(&spec_path, Some(&paths.fixes), lock.api_version.as_deref())?;
-            let drift = generator::write::check(&generation.tree, &paths.crate_dir)?;
+            let names = Registry::read_or_default(&paths.names)?;
+            let generation = generator::generate_with(&generator::Inputs {
+                fixes: Some(&paths.fixes),
+                spec_date: Some(&lock.spec_date),
+                api_version: lock.api_version.as_deref(),
+                names: Some(&names),
+                ..generator::Inputs::new(&spec_path)
+            })?;
+            let mut drift = generator::write::check(&generation.tree, &paths.crate_dir)?;
+            // The registry of names is generated too: it must name what the crate names.
+            let registry_now = std::fs::read_to_string(&paths.names).unwrap_or_default();
+            if registry_now != generation.names.to_toml() {
+                let diff = similar::TextDiff::from_lines(&registry_now, &generation.names.to_toml())
+                    .unified_diff()
+                    .context_radius(1)
+                    .header("spec/names.toml (checked in)", "spec/names.toml (generated)")
+                    .to_string();
+                let diff: String = diff.lines().take(40).collect::<Vec<_>>().join("\n");
+                drift.push(generator::write::Drift::Changed { path: "spec/names.toml".into(), diff });
+            }
             if drift.is_empty() {
                 println!("atlas-admin is up to date with {} ({} files)", spec_path.display(), generation.tree.files.len());
                 return Ok(ExitCode::SUCCESS);
@@ -131,35 +187,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         Command::E2e { spec } => {
-            let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
+            let spec_path = update::resolve_locked(&paths, spec.spec.as_deref())?;
             verify_lock(&paths, &spec_path)?;
             e2e::run(&root, &spec_path, &paths.fixes)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Spec { command: SpecCommand::Update { spec, date, source } } => {
-            let spec_path = paths.resolve_spec(spec.spec.as_deref())?;
-            let old = SpecLock::read(&paths.lock).ok();
-            // Parse it fully: a spec the generator cannot read must not be locked.
-            let generation = generator::generate(&spec_path, Some(&paths.fixes))
-                .with_context(|| format!("{} cannot be generated from; the lock is unchanged", spec_path.display()))?;
-            let Some(xgen_sha) = generation.spec.xgen_sha.clone() else {
-                bail!("{} has no info.x-xgen-sha; is it an Atlas spec?", spec_path.display());
-            };
-            let lock = SpecLock {
-                source: source.or(old.as_ref().map(|o| o.source.clone())).unwrap_or_else(|| generator::UPSTREAM.into()),
-                spec_date: match date.or(old.as_ref().map(|o| o.spec_date.clone())) {
-                    Some(date) => date,
-                    None => bail!("give the spec's publication date with --date YYYY-MM-DD"),
-                },
-                xgen_sha,
-                sha256: generation.spec.sha256.clone(),
-                // The pinned API date stays pinned across spec updates.
-                api_version: old.as_ref().and_then(|o| o.api_version.clone()),
-            };
-            lock.write(&paths.lock)?;
-            println!("spec/lock.toml now locks {} (sha256 {})", spec_path.display(), lock.sha256);
-            println!("next: cargo xtask generate");
+        Command::Diff { old, new, old_date, new_date, json } => {
+            update::diff_specs(&paths, &old, &new, old_date, new_date, json)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Spec { command: SpecCommand::Update { from, date, no_check } } => {
+            update::update(&paths, update::Update { from, date, no_check })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Spec { command: SpecCommand::Walk { build } } => {
+            let vanished = update::walk(&paths, build)?;
+            Ok(if vanished == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     }
 }

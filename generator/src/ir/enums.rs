@@ -111,6 +111,12 @@ pub fn share(model: &mut Model, sites: &[EnumSite], registry: &Registry) {
             .iter()
             .find(|c| registry.types.get(&model.get(**c).pointer).is_some_and(|n| n.name == name) && value_set(model, **c).is_some());
         let target = component.copied().unwrap_or(members[0].id);
+        // A shared type lives in a file of its own, as the rules put it.
+        if component.is_none() && (members.len() > 1 || model.get(target).name != name) {
+            let def = &mut model.types[target.0];
+            def.home = name.clone();
+            def.name = name.clone();
+        }
         for m in &members {
             if let Some(key) = site_key(model, m) {
                 shipped_keys.entry(key).or_insert(target);

@@ -1,0 +1,393 @@
+//! `cargo xtask spec update`, `cargo xtask diff` and `cargo xtask spec walk`: taking a new
+//! Atlas spec as one all-or-nothing step, with a report of what changed for users.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use generator::diff::{self, Report, Side};
+use generator::ir::registry::Registry;
+use generator::lock::SpecLock;
+use generator::{Generation, Inputs, Paths};
+
+/// Specs larger than this are refused before download completes.
+const MAX_DOWNLOAD: u64 = generator::parse::MAX_SPEC_BYTES;
+
+/// Where downloaded or updated specs are kept, by sha256, so `generate` finds the locked one.
+pub fn spec_cache(paths: &Paths) -> PathBuf {
+    paths.root.join("target/atlas-spec")
+}
+
+/// The spec to generate from: an explicit path (or `$ATLAS_SPEC`), else whichever of the
+/// default (`../shared/atlas-spec/atlas-api.yaml`) and the cache holds the locked sha256.
+pub fn resolve_locked(paths: &Paths, explicit: Option<&Path>) -> Result<PathBuf> {
+    if explicit.is_some() || std::env::var_os("ATLAS_SPEC").is_some_and(|v| !v.is_empty()) {
+        return Ok(paths.resolve_spec(explicit)?);
+    }
+    if let Ok(lock) = SpecLock::read(&paths.lock) {
+        let cached = spec_cache(paths).join(format!("{}.yaml", lock.sha256));
+        if cached.is_file() {
+            return Ok(cached);
+        }
+    }
+    Ok(paths.resolve_spec(None)?)
+}
+
+/// A `YYYY-MM-DD` in a file name (`atlas-api-2026-03-03.yaml`).
+pub fn date_in_name(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().to_string();
+    let bytes = name.as_bytes();
+    (0..bytes.len().saturating_sub(9)).find_map(|i| {
+        let candidate = &name[i..i + 10];
+        let ok = candidate.char_indices().all(|(j, c)| if j == 4 || j == 7 { c == '-' } else { c.is_ascii_digit() });
+        ok.then(|| candidate.to_string())
+    })
+}
+
+/// Fetches `source` (a path or an http(s) URL) into the cache; returns the cached path.
+fn fetch(paths: &Paths, source: &str) -> Result<PathBuf> {
+    let bytes = if source.starts_with("http://") || source.starts_with("https://") {
+        let response = reqwest::blocking::Client::builder()
+            .timeout(std::time::Duration::from_secs(120))
+            .build()?
+            .get(source)
+            .send()
+            .with_context(|| format!("cannot download {source}"))?;
+        if !response.status().is_success() {
+            bail!("cannot download {source}: HTTP {}", response.status());
+        }
+        if response.content_length().is_some_and(|n| n > MAX_DOWNLOAD) {
+            bail!("{source} is over the {MAX_DOWNLOAD}-byte limit for a spec");
+        }
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(response, MAX_DOWNLOAD + 1), &mut body)
+            .with_context(|| format!("cannot download {source}"))?;
+        if body.len() as u64 > MAX_DOWNLOAD {
+            bail!("{source} is over the {MAX_DOWNLOAD}-byte limit for a spec");
+        }
+        body
+    } else {
+        generator::parse::read_limited(Path::new(source))?
+    };
+    let sha = generator::parse::sha256_hex(&bytes);
+    let cached = spec_cache(paths).join(format!("{sha}.yaml"));
+    generator::write::write_file_atomically(&cached, &bytes)?;
+    Ok(cached)
+}
+
+/// Refuses anything but an Atlas Admin API v2 OpenAPI 3.0 spec, saying what it is instead.
+pub fn check_atlas_spec(path: &Path, shown: &str) -> Result<()> {
+    let bytes = generator::parse::read_limited(path)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        bail!("{shown} is empty: not an Atlas Admin API spec");
+    }
+    let document = generator::parse::parse_document(path, &bytes).with_context(|| format!("{shown} is not an Atlas Admin API spec"))?;
+    let openapi = document.get("openapi").and_then(|v| v.as_str()).unwrap_or("");
+    if !openapi.starts_with("3.0") {
+        bail!("{shown} is not an OpenAPI 3.0 document (openapi: {openapi:?}): not an Atlas Admin API v2 spec");
+    }
+    let title = document.pointer("/info/title").and_then(|v| v.as_str()).unwrap_or("");
+    if !title.contains("Atlas Administration API") {
+        bail!("{shown} is an OpenAPI 3.0 document titled {title:?}, not the MongoDB Atlas Administration API");
+    }
+    let v2 = document.get("paths").and_then(|p| p.as_object()).is_some_and(|p| p.keys().any(|k| k.starts_with("/api/atlas/v2")));
+    if !v2 {
+        bail!("{shown} has no /api/atlas/v2 paths: not the Atlas Admin API v2 (or truncated)");
+    }
+    if document.pointer("/info/x-xgen-sha").and_then(|v| v.as_str()).is_none() {
+        bail!("{shown} has no info.x-xgen-sha: not a spec as Atlas publishes it");
+    }
+    Ok(())
+}
+
+/// One side of a diff: a spec generated with a registry and fixes for its date.
+fn generate_side(paths: &Paths, spec: &Path, spec_date: Option<&str>, api_version: Option<&str>, names: &Registry) -> Result<Generation> {
+    Ok(generator::generate_with(&Inputs {
+        fixes: Some(&paths.fixes),
+        spec_date,
+        api_version,
+        names: Some(names),
+        ..Inputs::new(spec)
+    })?)
+}
+
+fn crate_version(paths: &Paths) -> String {
+    let text = std::fs::read_to_string(paths.crate_dir.join("Cargo.toml")).unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')).map(str::to_owned))
+        .unwrap_or_else(|| "0.1.0".into())
+}
+
+/// `cargo xtask diff OLD NEW`: OLD is named as the checked-in crate names it when it is the
+/// locked spec, else by the rules; NEW keeps OLD's names.
+pub fn diff_specs(paths: &Paths, old: &Path, new: &Path, old_date: Option<String>, new_date: Option<String>, json: bool) -> Result<()> {
+    let lock = SpecLock::read(&paths.lock).ok();
+    let old_sha = generator::parse::sha256_hex(&generator::parse::read_limited(old)?);
+    let locked = lock.as_ref().is_some_and(|l| l.sha256 == old_sha);
+    let names = if locked { Registry::read_or_default(&paths.names)? } else { Registry::default() };
+    let old_date = old_date.or_else(|| locked.then(|| lock.as_ref().map(|l| l.spec_date.clone())).flatten()).or_else(|| date_in_name(old));
+    let new_date = new_date.or_else(|| date_in_name(new));
+    let api_version = lock.as_ref().and_then(|l| l.api_version.clone());
+    let before = generate_side(paths, old, old_date.as_deref(), api_version.as_deref(), &names)?;
+    let after = generate_side(paths, new, new_date.as_deref(), Some(&before.api_version), &before.names)?;
+    let report = diff::diff(&side(&before), &side(&after));
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        let version = crate_version(paths);
+        let next = diff::next_version(&version, report.bump);
+        println!("{}", report.markdown(&title(old_date.as_deref(), new_date.as_deref(), old, new), Some((&version, &next))));
+    }
+    Ok(())
+}
+
+fn side(generation: &Generation) -> Side<'_> {
+    Side { model: &generation.model, api_version: &generation.api_version }
+}
+
+fn title(old_date: Option<&str>, new_date: Option<&str>, old: &Path, new: &Path) -> String {
+    let name = |date: Option<&str>, path: &Path| date.map(|d| format!("spec of {d}")).unwrap_or_else(|| path.display().to_string());
+    format!("atlas-admin: {} -> {}", name(old_date, old), name(new_date, new))
+}
+
+/// Options of `spec update`.
+pub struct Update {
+    /// A path or URL; the lock's `source` when `None`.
+    pub from: Option<String>,
+    /// The new spec's date: given, else one in its file name, else today.
+    pub date: Option<String>,
+    /// Skip `cargo check` of the scratch crate (the history walk checks its own way).
+    pub no_check: bool,
+}
+
+/// What an update did, for the walk's figures.
+pub struct Updated {
+    pub report: Report,
+    pub fixes_applied: Vec<usize>,
+    pub fixes_skipped: Vec<usize>,
+    pub seconds: f64,
+}
+
+/// `cargo xtask spec update`: all or nothing. Nothing is written until the new spec has been
+/// checked, fixed, generated and (unless `no_check`) compiled in a scratch copy.
+pub fn update(paths: &Paths, options: Update) -> Result<Updated> {
+    let started = Instant::now();
+    let old_lock = SpecLock::read(&paths.lock)?;
+    let source = options.from.clone().unwrap_or_else(|| old_lock.source.clone());
+    let fetched = fetch(paths, &source)?;
+    check_atlas_spec(&fetched, &source)?;
+    let date = options
+        .date
+        .clone()
+        .or_else(|| date_in_name(Path::new(&source)))
+        .unwrap_or_else(today);
+    // The crate as it is: the locked spec, with the names that shipped.
+    let old_spec = resolve_locked(paths, None).context("the locked spec is needed to report what changes")?;
+    let names = Registry::read_or_default(&paths.names)?;
+    let before = generate_side(paths, &old_spec, Some(&old_lock.spec_date), old_lock.api_version.as_deref(), &names)
+        .context("the locked spec no longer generates")?;
+    let after = generate_side(paths, &fetched, Some(&date), old_lock.api_version.as_deref(), &names)
+        .with_context(|| format!("{source} cannot be generated from; nothing was changed"))?;
+    if !options.no_check {
+        scratch_check(paths, &after).with_context(|| format!("the crate generated from {source} does not compile; nothing was changed"))?;
+    }
+    let report = diff::diff(&side(&before), &side(&after));
+    let version = crate_version(paths);
+    let next = diff::next_version(&version, report.bump);
+    let markdown = report.markdown(&format!("Spec of {date} (x-xgen-sha {})", after.spec.xgen_sha.clone().unwrap_or_default()), Some((&version, &next)));
+    let lock = SpecLock {
+        source: if options.from.as_deref().is_some_and(|f| f.starts_with("http")) { source.clone() } else { old_lock.source.clone() },
+        spec_date: date.clone(),
+        xgen_sha: after.spec.xgen_sha.clone().unwrap_or_default(),
+        sha256: after.spec.sha256.clone(),
+        // The pinned API date stays pinned.
+        api_version: old_lock.api_version.clone(),
+    };
+    let changelog = prepend_changelog(&std::fs::read_to_string(&paths.changelog).unwrap_or_default(), &markdown);
+    let companions = vec![
+        (paths.lock.clone(), lock.to_toml()),
+        (paths.names.clone(), after.names.to_toml()),
+        (paths.changelog.clone(), changelog),
+    ];
+    let summary = generator::write::write_with(&after.tree, &paths.crate_dir, &companions)?;
+    println!("{markdown}");
+    println!(
+        "spec/lock.toml now locks the spec of {date} (sha256 {}); atlas-admin: {} files written, {} unchanged, {} removed",
+        lock.sha256,
+        summary.written,
+        summary.unchanged,
+        summary.removed.len()
+    );
+    Ok(Updated {
+        report,
+        fixes_applied: after.spec.fixes.applied.clone(),
+        fixes_skipped: after.spec.fixes.skipped.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`, without a date crate: days since the epoch to civil.
+fn today() -> String {
+    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0) as i64;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+const CHANGELOG_HEADER: &str = "# Changelog\n\nEach entry is the report of `cargo xtask spec update`: what a spec update changed for users of\natlas-admin, newest first.\n\n";
+
+fn prepend_changelog(old: &str, entry: &str) -> String {
+    let rest = old.strip_prefix(CHANGELOG_HEADER).unwrap_or(old);
+    format!("{CHANGELOG_HEADER}{entry}\n{rest}")
+}
+
+/// Generates into a scratch copy of the crate (its hand-written files and the workspace's
+/// manifest and lock) and `cargo check`s it there.
+fn scratch_check(paths: &Paths, generation: &Generation) -> Result<()> {
+    let scratch = tempfile::tempdir()?;
+    let root = scratch.path();
+    copy_crate(&paths.crate_dir, &root.join("atlas-admin"))?;
+    std::fs::write(root.join("Cargo.toml"), scratch_manifest(&paths.root)?)?;
+    std::fs::copy(paths.root.join("Cargo.lock"), root.join("Cargo.lock"))?;
+    generator::write::write(&generation.tree, &root.join("atlas-admin"))?;
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "-p", "atlas-admin", "--lib", "--tests", "--offline"])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", paths.root.join("target/spec-update"))
+        .status()?;
+    if !status.success() {
+        bail!("cargo check failed in the scratch copy");
+    }
+    Ok(())
+}
+
+/// The workspace manifest with `atlas-admin` its only member.
+pub fn scratch_manifest(root: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let mut manifest: toml::Table = toml::from_str(&text)?;
+    if let Some(toml::Value::Table(workspace)) = manifest.get_mut("workspace") {
+        workspace.insert("members".into(), toml::Value::Array(vec![toml::Value::String("atlas-admin".into())]));
+    }
+    Ok(toml::to_string(&manifest)?)
+}
+
+/// Copies a crate directory, leaving out `target/` and hidden entries.
+pub fn copy_crate(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') || name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_crate(&path, &to.join(&name))?;
+        } else {
+            std::fs::copy(&path, to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+/// `cargo xtask spec walk`: the real history in order, in a scratch copy of the workspace.
+/// Returns how many public names vanished although what they named is still there (must
+/// be 0).
+pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
+    let shared = paths.root.join("../shared/atlas-spec");
+    let mut specs: Vec<(String, PathBuf)> = std::fs::read_dir(shared.join("history"))
+        .with_context(|| format!("no history at {}", shared.join("history").display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|p| date_in_name(&p).map(|d| (d, p)))
+        .collect();
+    specs.sort();
+    let current = SpecLock::read(&paths.lock)?;
+    specs.push((current.spec_date.clone(), resolve_locked(paths, None)?));
+
+    let scratch = tempfile::tempdir()?;
+    let root = scratch.path();
+    copy_crate(&paths.crate_dir, &root.join("atlas-admin"))?;
+    std::fs::create_dir_all(root.join("spec"))?;
+    std::fs::copy(&paths.fixes, root.join("spec/fixes.yaml"))?;
+    std::fs::write(root.join("Cargo.toml"), scratch_manifest(&paths.root)?)?;
+    std::fs::copy(paths.root.join("Cargo.lock"), root.join("Cargo.lock"))?;
+    let _ = std::fs::remove_file(root.join("atlas-admin/CHANGELOG.md"));
+    let walk_paths = Paths::new(root);
+
+    // Step 0: lock the first spec, seeding the registry from it.
+    let (first_date, first) = &specs[0];
+    let started = Instant::now();
+    let cached = fetch(&walk_paths, &first.display().to_string())?;
+    let generation = generate_side(&walk_paths, &cached, Some(first_date), current.api_version.as_deref(), &Registry::default())?;
+    let lock = SpecLock {
+        source: first.display().to_string(),
+        spec_date: first_date.clone(),
+        xgen_sha: generation.spec.xgen_sha.clone().unwrap_or_default(),
+        sha256: generation.spec.sha256.clone(),
+        api_version: current.api_version.clone(),
+    };
+    generator::write::write_with(
+        &generation.tree,
+        &walk_paths.crate_dir,
+        &[(walk_paths.lock.clone(), lock.to_toml()), (walk_paths.names.clone(), generation.names.to_toml())],
+    )?;
+    let mut rows = vec![format!(
+        "| {first_date} (locked) | {} ops, {} schemas | | | | | fixes applied {:?}, skipped {:?} | {:.1} |",
+        generation.model.operations.len(),
+        generation.model.components.len(),
+        generation.spec.fixes.applied,
+        generation.spec.fixes.skipped,
+        started.elapsed().as_secs_f64()
+    )];
+    if build {
+        build_and_test(&walk_paths)?;
+    }
+    let mut vanished = 0;
+    for (date, spec) in &specs[1..] {
+        println!("\n=== spec update --from {} ===\n", spec.display());
+        let updated = update(&walk_paths, Update { from: Some(spec.display().to_string()), date: Some(date.clone()), no_check: true })?;
+        if build {
+            build_and_test(&walk_paths)?;
+        }
+        let c = &updated.report.counts;
+        vanished += updated.report.vanished_names.len();
+        rows.push(format!(
+            "| {date} | +{} -{} ~{} | +{} -{} ~{} | {} breaking, {} additive | {:?} | {} | fixes applied {:?}, skipped {:?} | {:.1} |",
+            c.operations_added, c.operations_removed, c.operations_renamed, c.models_added, c.models_removed, c.models_renamed,
+            c.breaking, c.additive, updated.report.bump, updated.report.vanished_names.len(),
+            updated.fixes_applied, updated.fixes_skipped, updated.seconds
+        ));
+        for name in &updated.report.vanished_names {
+            println!("VANISHED although still in the spec: {name}");
+        }
+    }
+    println!("\n| step | operations (+added -removed ~renamed) | models | changes | bump | names vanished | fixes | seconds |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for row in rows {
+        println!("{row}");
+    }
+    println!("\n{vanished} public names vanished although what they named is still in the spec{}", if build { "; every step compiled and passed its tests" } else { "" });
+    Ok(vanished)
+}
+
+/// Builds the scratch crate and runs its generated tests.
+fn build_and_test(paths: &Paths) -> Result<()> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--quiet", "-p", "atlas-admin", "--offline", "--test", "spec_examples", "--test", "spec_unions", "--test", "spec_patterns"])
+        .current_dir(&paths.root)
+        .env("CARGO_TARGET_DIR", paths.root.join("../spec-walk-target"))
+        .status()?;
+    if !status.success() {
+        bail!("the crate of this step does not build or its generated tests fail");
+    }
+    Ok(())
+}
