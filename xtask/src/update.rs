@@ -349,14 +349,14 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
         started.elapsed().as_secs_f64()
     )];
     if build {
-        build_and_test(&walk_paths)?;
+        build_and_test(&walk_paths, &paths.root.join("target/spec-walk"))?;
     }
     let mut vanished = 0;
     for (date, spec) in &specs[1..] {
         println!("\n=== spec update --from {} ===\n", spec.display());
         let updated = update(&walk_paths, Update { from: Some(spec.display().to_string()), date: Some(date.clone()), no_check: true })?;
         if build {
-            build_and_test(&walk_paths)?;
+            build_and_test(&walk_paths, &paths.root.join("target/spec-walk"))?;
         }
         let c = &updated.report.counts;
         vanished += updated.report.vanished_names.len();
@@ -380,11 +380,11 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
 }
 
 /// Builds the scratch crate and runs its generated tests.
-fn build_and_test(paths: &Paths) -> Result<()> {
+fn build_and_test(paths: &Paths, target: &Path) -> Result<()> {
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["test", "--quiet", "-p", "atlas-admin", "--offline", "--test", "spec_examples", "--test", "spec_unions", "--test", "spec_patterns"])
         .current_dir(&paths.root)
-        .env("CARGO_TARGET_DIR", paths.root.join("../spec-walk-target"))
+        .env("CARGO_TARGET_DIR", target)
         .status()?;
     if !status.success() {
         bail!("the crate of this step does not build or its generated tests fail");
