@@ -74,6 +74,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Each tag of the spec is a cargo feature named as its module (`clusters`,
+//! `database_users`, ...), all on by default: with `default-features = false` and a list of
+//! tags, only their API modules, parameters and the models their operations reach are
+//! compiled. The runtime is always there.
+//!
 //! This file, `codec`, [`extra`], `requests` (request rules the spec states in prose),
 //! [`validation`], and the client runtime (`client`, [`auth`], [`error`], `response`,
 //! [`retry`], [`pagination`], [`waiters`]) are written by hand; `src/models/`,
@@ -93,6 +98,8 @@ pub mod pagination;
 pub mod params;
 #[doc(hidden)]
 pub mod patterns;
+// The prose rules of the database users' operations.
+#[cfg(feature = "database_users")]
 mod requests;
 mod response;
 pub mod retry;

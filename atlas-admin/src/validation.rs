@@ -532,7 +532,9 @@ impl<T: Validate + ?Sized> Validate for Box<T> {
 }
 
 /// Implements a validated string newtype: checked construction (`FromStr`, `TryFrom`,
-/// `new`), unchecked wrapping for decoding, `AsRef<str>`, `Display`, `Validate`.
+/// `new`), unchecked wrapping for decoding, `AsRef<str>`, `Display`, `Validate`. (Unused
+/// when no tag's feature is on.)
+#[allow(unused_macros)]
 macro_rules! pattern_newtype {
     ($name:ident, $pattern_static:ident) => {
         $crate::validation::pattern_newtype!(@impl $name, $crate::patterns::$pattern_static);
@@ -631,6 +633,7 @@ macro_rules! pattern_newtype {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use pattern_newtype;
 
 #[cfg(test)]

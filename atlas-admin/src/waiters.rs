@@ -19,6 +19,23 @@
 //!
 //! A waiter polls with the client's retry policy (a 503 between polls is retried, not
 //! fatal), and gives up with [`Error::Timeout`] naming the last state it saw.
+//!
+//! Each waiter comes with the feature of its tag: `clusters`, `flex_clusters`,
+//! `atlas_search`, `serverless_private_endpoints`, `private_endpoint_services`,
+//! `cloud_backups`.
+
+// The helpers below serve whichever waiters' features are on.
+#![cfg_attr(
+    not(all(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "atlas_search",
+        feature = "serverless_private_endpoints",
+        feature = "private_endpoint_services",
+        feature = "cloud_backups"
+    )),
+    allow(dead_code, unused_imports)
+)]
 
 use std::future::{Future, IntoFuture};
 use std::time::{Duration, Instant};
@@ -26,11 +43,19 @@ use std::time::{Duration, Instant};
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 
-use crate::apis::{atlas_search, cloud_backups, clusters, flex_clusters, private_endpoint_services, serverless_private_endpoints};
-use crate::models::{
-    ClusterDescription20240805, CloudProvider, DiskBackupReplicaSet, DiskBackupSnapshotRestoreJob, EndpointService,
-    FlexClusterDescription20241113, ObjectId, ResourceName, SearchIndexResponse, ServerlessTenantEndpoint,
-};
+#[cfg(feature = "atlas_search")]
+use crate::apis::atlas_search;
+#[cfg(feature = "cloud_backups")]
+use crate::apis::cloud_backups;
+#[cfg(feature = "clusters")]
+use crate::apis::clusters;
+#[cfg(feature = "flex_clusters")]
+use crate::apis::flex_clusters;
+#[cfg(feature = "private_endpoint_services")]
+use crate::apis::private_endpoint_services;
+#[cfg(feature = "serverless_private_endpoints")]
+use crate::apis::serverless_private_endpoints;
+use crate::models as m;
 use crate::Error;
 
 /// What one poll saw.
@@ -164,9 +189,10 @@ where
     }
 }
 
+#[cfg(feature = "clusters")]
 impl<'c> clusters::Clusters<'c> {
     /// Waits until the cluster is `IDLE` (created, or done changing) and returns it.
-    pub fn wait_until_idle(&self, group_id: ObjectId, cluster_name: ResourceName) -> Waiter<'c, ClusterDescription20240805> {
+    pub fn wait_until_idle(&self, group_id: m::ObjectId, cluster_name: m::ResourceName) -> Waiter<'c, m::ClusterDescription20240805> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be IDLE");
         let fetch = move || api.get_cluster(group_id.clone(), cluster_name.clone()).send();
@@ -174,16 +200,17 @@ impl<'c> clusters::Clusters<'c> {
     }
 
     /// Waits until the cluster is gone (Atlas answers 404).
-    pub fn wait_until_deleted(&self, group_id: ObjectId, cluster_name: ResourceName) -> Waiter<'c, ()> {
+    pub fn wait_until_deleted(&self, group_id: m::ObjectId, cluster_name: m::ResourceName) -> Waiter<'c, ()> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be deleted");
         Waiter::new(what, until_gone(move || api.get_cluster(group_id.clone(), cluster_name.clone()).send(), "stateName"))
     }
 }
 
+#[cfg(feature = "flex_clusters")]
 impl<'c> flex_clusters::FlexClusters<'c> {
     /// Waits until the flex cluster is `IDLE` and returns it.
-    pub fn wait_until_idle(&self, group_id: ObjectId, name: ResourceName) -> Waiter<'c, FlexClusterDescription20241113> {
+    pub fn wait_until_idle(&self, group_id: m::ObjectId, name: m::ResourceName) -> Waiter<'c, m::FlexClusterDescription20241113> {
         let api = *self;
         let what = format!("flex cluster {name} to be IDLE");
         let fetch = move || api.get_flex_cluster(group_id.clone(), name.clone()).send();
@@ -191,21 +218,22 @@ impl<'c> flex_clusters::FlexClusters<'c> {
     }
 
     /// Waits until the flex cluster is gone (Atlas answers 404).
-    pub fn wait_until_deleted(&self, group_id: ObjectId, name: ResourceName) -> Waiter<'c, ()> {
+    pub fn wait_until_deleted(&self, group_id: m::ObjectId, name: m::ResourceName) -> Waiter<'c, ()> {
         let api = *self;
         let what = format!("flex cluster {name} to be deleted");
         Waiter::new(what, until_gone(move || api.get_flex_cluster(group_id.clone(), name.clone()).send(), "stateName"))
     }
 }
 
+#[cfg(feature = "atlas_search")]
 impl<'c> atlas_search::AtlasSearch<'c> {
     /// Waits until the search index is `READY` (or `FAILED`, which is final) and returns it.
     pub fn wait_until_ready(
         &self,
-        group_id: ObjectId,
-        cluster_name: ResourceName,
-        index_id: ObjectId,
-    ) -> Waiter<'c, SearchIndexResponse> {
+        group_id: m::ObjectId,
+        cluster_name: m::ResourceName,
+        index_id: m::ObjectId,
+    ) -> Waiter<'c, m::SearchIndexResponse> {
         let api = *self;
         let what = format!("search index {index_id} to be READY");
         let fetch = move || api.get_cluster_search_index(group_id.clone(), cluster_name.clone(), index_id.clone()).send();
@@ -213,16 +241,17 @@ impl<'c> atlas_search::AtlasSearch<'c> {
     }
 }
 
+#[cfg(feature = "serverless_private_endpoints")]
 #[allow(deprecated)]
 impl<'c> serverless_private_endpoints::ServerlessPrivateEndpoints<'c> {
     /// Waits until the serverless private endpoint is `AVAILABLE` (or `FAILED`, which is
     /// final) and returns it.
     pub fn wait_until_available(
         &self,
-        group_id: ObjectId,
-        instance_name: ResourceName,
-        endpoint_id: ObjectId,
-    ) -> Waiter<'c, ServerlessTenantEndpoint> {
+        group_id: m::ObjectId,
+        instance_name: m::ResourceName,
+        endpoint_id: m::ObjectId,
+    ) -> Waiter<'c, m::ServerlessTenantEndpoint> {
         let api = *self;
         let what = format!("serverless private endpoint {endpoint_id} to be AVAILABLE");
         let fetch = move || api.get_serverless_private_endpoint(group_id.clone(), instance_name.clone(), endpoint_id.clone()).send();
@@ -230,15 +259,16 @@ impl<'c> serverless_private_endpoints::ServerlessPrivateEndpoints<'c> {
     }
 }
 
+#[cfg(feature = "private_endpoint_services")]
 impl<'c> private_endpoint_services::PrivateEndpointServices<'c> {
     /// Waits until the private endpoint service is `AVAILABLE` (or `FAILED`, which is
     /// final) and returns it.
     pub fn wait_until_available(
         &self,
-        group_id: ObjectId,
-        cloud_provider: CloudProvider,
-        endpoint_service_id: ObjectId,
-    ) -> Waiter<'c, EndpointService> {
+        group_id: m::ObjectId,
+        cloud_provider: m::CloudProvider,
+        endpoint_service_id: m::ObjectId,
+    ) -> Waiter<'c, m::EndpointService> {
         let api = *self;
         let what = format!("private endpoint service {endpoint_service_id} to be AVAILABLE");
         let fetch = move || api.get_private_endpoint_service(group_id.clone(), cloud_provider.clone(), endpoint_service_id.clone()).send();
@@ -246,14 +276,15 @@ impl<'c> private_endpoint_services::PrivateEndpointServices<'c> {
     }
 }
 
+#[cfg(feature = "cloud_backups")]
 impl<'c> cloud_backups::CloudBackups<'c> {
     /// Waits until the snapshot is `completed` (or `failed`, which is final) and returns it.
     pub fn wait_until_snapshot_completed(
         &self,
-        group_id: ObjectId,
-        cluster_name: ResourceName,
-        snapshot_id: ObjectId,
-    ) -> Waiter<'c, DiskBackupReplicaSet> {
+        group_id: m::ObjectId,
+        cluster_name: m::ResourceName,
+        snapshot_id: m::ObjectId,
+    ) -> Waiter<'c, m::DiskBackupReplicaSet> {
         let api = *self;
         let what = format!("snapshot {snapshot_id} to be completed");
         let fetch = move || api.get_cluster_backup_snapshot(group_id.clone(), cluster_name.clone(), snapshot_id.clone()).send();
@@ -264,10 +295,10 @@ impl<'c> cloud_backups::CloudBackups<'c> {
     /// returns it.
     pub fn wait_until_restore_finished(
         &self,
-        group_id: ObjectId,
-        cluster_name: ResourceName,
-        restore_job_id: ObjectId,
-    ) -> Waiter<'c, DiskBackupSnapshotRestoreJob> {
+        group_id: m::ObjectId,
+        cluster_name: m::ResourceName,
+        restore_job_id: m::ObjectId,
+    ) -> Waiter<'c, m::DiskBackupSnapshotRestoreJob> {
         let api = *self;
         let what = format!("restore job {restore_job_id} to finish");
         Waiter::new(what, move || {

@@ -41,7 +41,7 @@ pub struct Change {
     pub kind: Kind,
     /// `added`, `removed`, `renamed`, `deprecated`, `retyped`, `required`, `optional`,
     /// `version added`, `version changed`, `value added`, `value removed`, `tightened`,
-    /// `loosened`, `moved`.
+    /// `loosened`, `pattern changed`, `moved`, `tag renamed`.
     pub change: String,
     /// The Rust path a user knows it by (`clusters::list_clusters`, `models::Group.name`).
     pub item: String,
@@ -119,6 +119,15 @@ fn diff_operations(old: &Side, new: &Side, out: &mut Vec<Change>, vanished: &mut
         .filter(|r| r.kind == "operation")
         .map(|r| (r.old_key.as_str(), r.new_key.as_str()))
         .collect();
+    for tag in new.model.upstream_renames.iter().filter(|r| r.kind == "module") {
+        out.push(change(
+            false,
+            Kind::Operation,
+            "tag renamed",
+            tag.new_name.clone(),
+            format!("tag `{}` is `{}` now; the module keeps its name", tag.old_key, tag.new_key),
+        ));
+    }
     let new_ops: BTreeMap<&str, &Operation> = new.model.operations.iter().map(|op| (op.id.as_str(), op)).collect();
     let mut matched = BTreeSet::new();
     for op in &old.model.operations {
@@ -203,18 +212,9 @@ fn all_keys(model: &Model) -> BTreeMap<String, TypeId> {
 
 fn diff_types(old: &Model, new: &Model, out: &mut Vec<Change>, vanished: &mut Vec<String>, counts: &mut Counts) {
     // A renamed component's keys moved with it.
-    let moves: Vec<(&str, &str)> =
-        new.upstream_renames.iter().filter(|r| r.kind == "model").map(|r| (r.old_key.as_str(), r.new_key.as_str())).collect();
-    let translate = |key: &str| -> String {
-        for (from, to) in &moves {
-            if let Some(rest) = key.strip_prefix(from) {
-                if rest.is_empty() || rest.starts_with('/') {
-                    return format!("{to}{rest}");
-                }
-            }
-        }
-        key.to_string()
-    };
+    let moves: Vec<(String, String)> =
+        new.upstream_renames.iter().filter(|r| r.kind == "model").map(|r| (r.old_key.clone(), r.new_key.clone())).collect();
+    let translate = |key: &str| crate::ir::registry::move_key(key, &moves);
     let new_keys = all_keys(new);
     let new_names: BTreeSet<&str> = emitted(new)
         .values()
@@ -362,7 +362,7 @@ fn ty_text(model: &Model, ty: &TypeRef) -> String {
 }
 
 /// A bound that appears or moves inward tightens; one that disappears or moves outward
-/// loosens. A changed pattern counts as tightened: nothing proves it accepts all it did.
+/// loosens. A changed pattern is breaking: nothing proves it accepts all it did.
 fn diff_constraints(item: &str, a: &Constraints, b: &Constraints, out: &mut Vec<Change>) {
     let mut tight = Vec::new();
     let mut loose = Vec::new();
@@ -391,7 +391,11 @@ fn diff_constraints(item: &str, a: &Constraints, b: &Constraints, out: &mut Vec<
     match (&a.pattern, &b.pattern) {
         (None, Some(p)) => tight.push(format!("pattern `{p}`")),
         (Some(p), None) => loose.push(format!("no pattern (was `{p}`)")),
-        (Some(x), Some(y)) if x != y => tight.push(format!("pattern `{x}` -> `{y}`")),
+        // Whether one regex accepts all another did is not decidable here: counted as
+        // breaking, but not called a tightening.
+        (Some(x), Some(y)) if x != y => {
+            out.push(change(true, Kind::Constraint, "pattern changed", item.to_string(), format!("`{x}` -> `{y}`")))
+        }
         _ => {}
     }
     if !tight.is_empty() {

@@ -38,6 +38,26 @@ pub struct Generation {
     /// The registry of public names after this run (`spec/names.toml`): what was there, with
     /// new things added and vanished ones dropped.
     pub names: ir::registry::Registry,
+    /// The `[features]` table of the crate's `Cargo.toml`: one feature per tag.
+    pub features_table: String,
+}
+
+impl Generation {
+    /// The crate's `Cargo.toml` (under `crate_dir`) with its generated features table
+    /// replaced: the path and the new text, to write or compare with the generated files.
+    pub fn manifest(&self, crate_dir: &Path) -> Result<(std::path::PathBuf, String)> {
+        let path = crate_dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let spliced = emit::gates::splice_table(&text, &self.features_table).ok_or_else(|| {
+            Error::Lock(format!(
+                "{} has no generated features table: it needs the lines {:?} and {:?} around its [features]",
+                path.display(),
+                emit::gates::TABLE_BEGIN.trim_end(),
+                emit::gates::TABLE_END.trim_end()
+            ))
+        })?;
+        Ok((path, spliced))
+    }
 }
 
 /// What one generation reads.
@@ -79,9 +99,9 @@ pub fn generate_with(inputs: &Inputs) -> Result<Generation> {
     let empty = ir::registry::Registry::default();
     let model = ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty))?;
     let api_version = target_version(&model, inputs.api_version)?;
-    let tree = emit::emit_crate(&model, &api_version)?;
+    let (tree, features_table) = emit::emit_crate(&model, &api_version)?;
     let names = ir::registry::of_model(&model, &spec.openapi);
-    Ok(Generation { tree, model, spec, api_version, names })
+    Ok(Generation { tree, model, spec, api_version, names, features_table })
 }
 
 /// Checks a requested API date against the spec's versions, or picks the newest stable one.

@@ -208,29 +208,32 @@ impl std::fmt::Display for Drift {
 /// Lines of unified diff shown per drifted file.
 const DIFF_LINES: usize = 40;
 
+/// Compares one generated file (`shown` as in the report) with what it should hold.
+pub fn check_file(path: &Path, shown: &str, expected: &str) -> Result<Option<Drift>> {
+    let actual = match std::fs::read_to_string(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Some(Drift::Missing(shown.to_string()))),
+        Err(e) => return Err(Error::io(path, e)),
+        Ok(actual) if actual == expected => return Ok(None),
+        Ok(actual) => actual,
+    };
+    let diff = similar::TextDiff::from_lines(actual.as_str(), expected)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("{shown} (checked in)"), &format!("{shown} (generated)"))
+        .to_string();
+    let mut lines: Vec<&str> = diff.lines().take(DIFF_LINES + 1).collect();
+    if lines.len() > DIFF_LINES {
+        lines.truncate(DIFF_LINES);
+        lines.push("...");
+    }
+    Ok(Some(Drift::Changed { path: shown.to_string(), diff: lines.join("\n") }))
+}
+
 /// Compares `tree` with the generated files under `root`.
 pub fn check(tree: &Tree, root: &Path) -> Result<Vec<Drift>> {
     let mut drift = Vec::new();
     for (relative, expected) in &tree.files {
-        let path = root.join(relative);
-        match std::fs::read_to_string(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.push(Drift::Missing(relative.clone())),
-            Err(e) => return Err(Error::io(path, e)),
-            Ok(actual) if actual == *expected => {}
-            Ok(actual) => {
-                let diff = similar::TextDiff::from_lines(&actual, expected)
-                    .unified_diff()
-                    .context_radius(2)
-                    .header(&format!("{relative} (checked in)"), &format!("{relative} (generated)"))
-                    .to_string();
-                let mut lines: Vec<&str> = diff.lines().take(DIFF_LINES + 1).collect();
-                if lines.len() > DIFF_LINES {
-                    lines.truncate(DIFF_LINES);
-                    lines.push("...");
-                }
-                drift.push(Drift::Changed { path: relative.clone(), diff: lines.join("\n") });
-            }
-        }
+        drift.extend(check_file(&root.join(relative), relative, expected)?);
     }
     for relative in generated_files(root)? {
         if !tree.files.contains_key(&relative) {

@@ -110,3 +110,35 @@ fn a_shipped_name_wins_over_what_the_rules_would_give_now() {
     assert!(find(&report, "value added").iter().any(|c| c.item == format!("models::{shared}::Z")), "{:#?}", report.changes);
     assert_eq!(report.bump, Bump::Patch, "{:#?}", report.changes);
 }
+
+#[test]
+fn a_renamed_tag_keeps_its_module() {
+    let tagged = |id: &str, tag: &str| {
+        let mut o = op(id, "Thing");
+        o["tags"] = json!([tag]);
+        o
+    };
+    let old = spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": tagged("listThings", "Things")}}));
+    let new = spec(
+        json!({"Thing": thing(json!({}))}),
+        json!({"/api/atlas/v2/things": {"get": tagged("listThings", "Thing Resources"), "post": tagged("createThing", "Thing Resources")}}),
+    );
+    let (report, after) = report(&old, &new);
+    assert_eq!(after.model.modules["Thing Resources"], "things", "{:?}", after.model.modules);
+    assert!(after.tree.files.contains_key("src/apis/things.rs"), "{:?}", after.tree.files.keys().filter(|p| p.contains("apis")).collect::<Vec<_>>());
+    let renamed = find(&report, "tag renamed");
+    assert!(renamed.iter().any(|c| c.item == "things" && !c.breaking && c.detail.contains("Thing Resources")), "{:#?}", report.changes);
+    assert!(find(&report, "added").iter().any(|c| c.item == "things::create_thing"), "{:#?}", report.changes);
+    assert!(report.vanished_names.is_empty(), "{:?}", report.vanished_names);
+    assert_eq!(report.bump, Bump::Patch, "{:#?}", report.changes);
+}
+
+#[test]
+fn a_changed_pattern_is_breaking_but_not_called_tighter() {
+    let with = |pattern: &str| spec(json!({"Thing": thing(json!({"code": {"type": "string", "pattern": pattern}}))}), json!({"/api/atlas/v2/things": {"get": op("listThings", "Thing")}}));
+    let (report, _) = report(&with("^[a-z]$"), &with("^[a-z]+$"));
+    let changed = find(&report, "pattern changed");
+    assert!(changed.iter().any(|c| c.item == "models::Thing.code" && c.breaking && c.detail.contains("^[a-z]+$")), "{:#?}", report.changes);
+    assert!(find(&report, "tightened").is_empty(), "{:#?}", report.changes);
+    assert_eq!(report.bump, Bump::Minor);
+}

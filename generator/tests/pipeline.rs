@@ -121,12 +121,15 @@ fn examples_are_collected_with_their_types() {
 /// is exactly what the generator makes of the fixture today.
 #[test]
 fn the_compiled_fixture_crate_is_fresh() {
-    let tree = generation().tree;
+    let generation = generation();
+    let tree = &generation.tree;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/zoo");
+    let (manifest, features) = generation.manifest(&root).unwrap_or_else(|e| panic!("{e}"));
     if std::env::var_os("UPDATE_ZOO").is_some() {
-        generator::write::write(&tree, &root).unwrap_or_else(|e| panic!("{e}"));
+        generator::write::write_with(tree, &root, &[(manifest.clone(), features.clone())]).unwrap_or_else(|e| panic!("{e}"));
     }
-    let drift = generator::write::check(&tree, &root).unwrap_or_else(|e| panic!("{e}"));
+    let mut drift = generator::write::check(tree, &root).unwrap_or_else(|e| panic!("{e}"));
+    drift.extend(generator::write::check_file(&manifest, "Cargo.toml", &features).unwrap_or_else(|e| panic!("{e}")));
     assert!(
         drift.is_empty(),
         "tests/zoo is stale ({} files); run `UPDATE_ZOO=1 cargo test -p atlas-admin-generator --test pipeline`",

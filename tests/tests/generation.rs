@@ -40,6 +40,23 @@ fn the_registry_of_names_is_fresh() {
     assert!(text == generated().names.to_toml(), "spec/names.toml has drifted: run cargo xtask generate");
 }
 
+/// The `[features]` table of `atlas-admin/Cargo.toml` is generated too: one per tag.
+#[test]
+fn the_feature_table_is_fresh() {
+    let (path, expected) = generated().manifest(&paths().crate_dir).unwrap_or_else(|e| panic!("{e}"));
+    let drift = generator::write::check_file(&path, "atlas-admin/Cargo.toml", &expected).unwrap();
+    assert!(drift.is_none(), "{}
+
+Fix: cargo xtask generate", drift.map(|d| d.to_string()).unwrap_or_default());
+    let model = &generated().model;
+    let tags: std::collections::BTreeSet<&String> = model.operations.iter().map(|op| &op.tag).collect();
+    for tag in tags {
+        let feature = &model.modules[tag];
+        assert!(expected.contains(&format!("\n{feature} = []\n")), "no feature for the tag {tag}");
+        assert!(expected.contains(&format!("    \"{feature}\",\n")), "the tag {tag} is not on by default");
+    }
+}
+
 fn generated() -> &'static Generation {
     static GENERATED: OnceLock<Generation> = OnceLock::new();
     GENERATED.get_or_init(generate)

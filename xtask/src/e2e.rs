@@ -37,12 +37,13 @@ impl Drop for Prism {
     }
 }
 
-pub fn run(root: &Path, spec: &Path, fixes: &Path) -> Result<()> {
+/// Serves `spec` (dated `spec_date`, with the fixes for that date) and runs the e2e crate on it.
+pub fn run(root: &Path, spec: &Path, spec_date: &str, fixes: &Path) -> Result<()> {
     let dir = root.join("target/prism");
     let prism = install(&dir)?;
     let served = dir.join("atlas-api.fixed.json");
     let mut document = generator::parse::parse_document(spec, &generator::parse::read_limited(spec)?)?;
-    let fixed = generator::parse::apply_fixes(&mut document, fixes)?;
+    let fixed = generator::parse::apply_fixes_for(&mut document, fixes, Some(spec_date))?.applied.len();
     std::fs::write(&served, serde_json::to_vec(&document)?)?;
     println!("e2e: {} with its {fixed} fixes from {}", spec.display(), fixes.display());
     let port = free_port()?;

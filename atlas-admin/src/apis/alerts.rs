@@ -18,6 +18,11 @@ impl<'c> Alerts<'c> {
     /// This resource remains under revision and may change.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/alerts/{alertId}` (`acknowledgeGroupAlert`), API version `2024-05-30`. Roles: Project Alerts Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`acknowledge_alert_v2023_01_01`](Self::acknowledge_alert_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`acknowledge_alert`)
     pub fn acknowledge_alert(
         &self,
         group_id: crate::models::ObjectId,
@@ -38,6 +43,11 @@ impl<'c> Alerts<'c> {
     /// This resource remains under revision and may change.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/alerts/{alertId}` (`acknowledgeGroupAlert`), API version `2023-01-01`. Roles: Project Alerts Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/acknowledgeGroupAlert).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`acknowledge_alert_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`acknowledge_alert`](Self::acknowledge_alert)
     pub fn acknowledge_alert_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,

@@ -16,6 +16,10 @@ impl<'c> AtlasSearch<'c> {
     /// Creates one Atlas Search index on the specified collection. Atlas Search indexes define the fields on which to create the index and the analyzers to use when creating the index. Only clusters running MongoDB v4.2 or later can use Atlas Search.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes` (`createGroupClusterFtsIndex`), API version `2023-01-01`. Roles: Project Search Index Editor. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterFtsIndex).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_cluster_fts_index`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn create_cluster_fts_index(
         &self,
@@ -38,6 +42,11 @@ impl<'c> AtlasSearch<'c> {
     /// Creates Search Nodes for the specified cluster.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`createGroupClusterSearchDeployment`), API version `2024-05-30`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_cluster_search_deployment_v2023_01_01`](Self::create_cluster_search_deployment_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`create_cluster_search_deployment`)
     pub fn create_cluster_search_deployment(
         &self,
         group_id: crate::models::ObjectId,
@@ -59,6 +68,11 @@ impl<'c> AtlasSearch<'c> {
     /// Creates Search Nodes for the specified cluster.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`createGroupClusterSearchDeployment`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/createGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_cluster_search_deployment_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`create_cluster_search_deployment`](Self::create_cluster_search_deployment)
     pub fn create_cluster_search_deployment_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -101,6 +115,10 @@ impl<'c> AtlasSearch<'c> {
     /// Removes one Atlas Search index that you identified with its unique ID.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}` (`deleteGroupClusterFtsIndex`), API version `2023-01-01`. Roles: Project Search Index Editor. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterFtsIndex).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_cluster_fts_index`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn delete_cluster_fts_index(
         &self,
@@ -123,6 +141,11 @@ impl<'c> AtlasSearch<'c> {
     /// Deletes the Search Nodes for the specified cluster.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`deleteGroupClusterSearchDeployment`), API version `2024-05-30`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`delete_cluster_search_deployment_v2023_01_01`](Self::delete_cluster_search_deployment_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`delete_cluster_search_deployment`)
     pub fn delete_cluster_search_deployment(
         &self,
         group_id: crate::models::ObjectId,
@@ -142,6 +165,11 @@ impl<'c> AtlasSearch<'c> {
     /// Deletes the Search Nodes for the specified cluster.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`deleteGroupClusterSearchDeployment`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/deleteGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_cluster_search_deployment_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`delete_cluster_search_deployment`](Self::delete_cluster_search_deployment)
     pub fn delete_cluster_search_deployment_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -207,6 +235,10 @@ impl<'c> AtlasSearch<'c> {
     /// Returns one Atlas Search index in the specified project. You identify this index using its unique ID. Atlas Search index contains the indexed fields and the analyzers used to create the index.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}` (`getGroupClusterFtsIndex`), API version `2023-01-01`. Roles: Project Data Access Read Only, Project Data Access Read Write, Project Search Index Editor, Project Stream Processing Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterFtsIndex).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_cluster_fts_index`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_cluster_fts_index(
         &self,
@@ -229,6 +261,18 @@ impl<'c> AtlasSearch<'c> {
     /// Returns the Search Nodes for the specified cluster.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`getGroupClusterSearchDeployment`), API version `2025-03-12`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_cluster_search_deployment_v2023_01_01`](Self::get_cluster_search_deployment_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`get_cluster_search_deployment_v2024_05_30`](Self::get_cluster_search_deployment_v2024_05_30); Atlas stops serving it on 2027-07-01
+    /// - `2025-03-12`: this method (`get_cluster_search_deployment`)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-03-12: Updates the return of the API when no nodes exist, the endpoint returns 200 with an empty JSON ({}) instead of 400.
     pub fn get_cluster_search_deployment(
         &self,
         group_id: crate::models::ObjectId,
@@ -248,6 +292,18 @@ impl<'c> AtlasSearch<'c> {
     /// Returns the Search Nodes for the specified cluster.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`getGroupClusterSearchDeployment`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_cluster_search_deployment_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`get_cluster_search_deployment_v2024_05_30`](Self::get_cluster_search_deployment_v2024_05_30); Atlas stops serving it on 2027-07-01
+    /// - `2025-03-12`: [`get_cluster_search_deployment`](Self::get_cluster_search_deployment)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-03-12: Updates the return of the API when no nodes exist, the endpoint returns 200 with an empty JSON ({}) instead of 400.
     pub fn get_cluster_search_deployment_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -267,6 +323,18 @@ impl<'c> AtlasSearch<'c> {
     /// Returns the Search Nodes for the specified cluster.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`getGroupClusterSearchDeployment`), API version `2024-05-30`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/getGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_cluster_search_deployment_v2023_01_01`](Self::get_cluster_search_deployment_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`get_cluster_search_deployment_v2024_05_30`); Atlas stops serving it on 2027-07-01
+    /// - `2025-03-12`: [`get_cluster_search_deployment`](Self::get_cluster_search_deployment)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-03-12: Updates the return of the API when no nodes exist, the endpoint returns 200 with an empty JSON ({}) instead of 400.
     pub fn get_cluster_search_deployment_v2024_05_30(
         &self,
         group_id: crate::models::ObjectId,
@@ -332,6 +400,10 @@ impl<'c> AtlasSearch<'c> {
     /// Returns all Atlas Search indexes on the specified collection. Atlas Search indexes contain the indexed fields and the analyzers used to create the indexes.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}` (`listGroupClusterFtsIndex`), API version `2023-01-01`. Roles: Project Data Access Read Only, Project Data Access Read Write, Project Search Index Editor, Project Stream Processing Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/listGroupClusterFtsIndex).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_cluster_fts_index`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn list_cluster_fts_index(
         &self,
@@ -398,6 +470,10 @@ impl<'c> AtlasSearch<'c> {
     /// Updates one Atlas Search index that you identified with its unique ID. Atlas Search indexes define the fields on which to create the index and the analyzers to use when creating the index.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}` (`updateGroupClusterFtsIndex`), API version `2023-01-01`. Roles: Project Search Index Editor. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterFtsIndex).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_cluster_fts_index`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_cluster_fts_index(
         &self,
@@ -422,6 +498,11 @@ impl<'c> AtlasSearch<'c> {
     /// Updates the Search Nodes for the specified cluster.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`updateGroupClusterSearchDeployment`), API version `2024-05-30`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`update_cluster_search_deployment_v2023_01_01`](Self::update_cluster_search_deployment_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`update_cluster_search_deployment`)
     pub fn update_cluster_search_deployment(
         &self,
         group_id: crate::models::ObjectId,
@@ -443,6 +524,11 @@ impl<'c> AtlasSearch<'c> {
     /// Updates the Search Nodes for the specified cluster.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment` (`updateGroupClusterSearchDeployment`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Atlas-Search/operation/updateGroupClusterSearchDeployment).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_cluster_search_deployment_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`update_cluster_search_deployment`](Self::update_cluster_search_deployment)
     pub fn update_cluster_search_deployment_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,

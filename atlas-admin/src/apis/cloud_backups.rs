@@ -37,6 +37,11 @@ impl<'c> CloudBackups<'c> {
     /// Creates a Snapshot Export Bucket for an AWS S3 Bucket, Azure Blob Storage Container, or Google Cloud Storage Bucket. Once created, an snapshots can be exported to the Export Bucket and its referenced AWS S3 Bucket, Azure Blob Storage Container, or Google Cloud Storage Bucket.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets` (`createGroupBackupExportBucket`), API version `2024-05-30`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_export_bucket_v2023_01_01`](Self::create_export_bucket_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`create_export_bucket`)
     pub fn create_export_bucket(
         &self,
         group_id: crate::models::ObjectId,
@@ -54,6 +59,11 @@ impl<'c> CloudBackups<'c> {
     /// Creates a Snapshot Export Bucket for an AWS S3 Bucket, Azure Blob Storage Container, or Google Cloud Storage Bucket. Once created, an snapshots can be exported to the Export Bucket and its referenced AWS S3 Bucket, Azure Blob Storage Container, or Google Cloud Storage Bucket.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets` (`createGroupBackupExportBucket`), API version `2023-01-01`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupBackupExportBucket).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_export_bucket_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`create_export_bucket`](Self::create_export_bucket)
     pub fn create_export_bucket_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -157,6 +167,10 @@ impl<'c> CloudBackups<'c> {
     /// This API can also be used on Flex clusters that were created with the [Create Serverless Instance](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/createServerlessInstance) endpoint or Flex clusters that were migrated from Serverless instances. This endpoint will be sunset on January 22, 2026. Please use the Create Flex Backup Restore Job endpoint instead.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs` (`createGroupServerlessBackupRestoreJob`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/createGroupServerlessBackupRestoreJob).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_serverless_restore_job`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn create_serverless_restore_job(
         &self,
@@ -219,6 +233,11 @@ impl<'c> CloudBackups<'c> {
     /// Removes all cloud backup schedules for the specified cluster. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`deleteGroupClusterBackupSchedule`), API version `2024-08-05`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`delete_cluster_backup_schedule_v2023_01_01`](Self::delete_cluster_backup_schedule_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`delete_cluster_backup_schedule`)
     pub fn delete_cluster_backup_schedule(
         &self,
         group_id: crate::models::ObjectId,
@@ -238,6 +257,11 @@ impl<'c> CloudBackups<'c> {
     /// Removes all cloud backup schedules for the specified cluster. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`deleteGroupClusterBackupSchedule`), API version `2023-01-01`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/deleteGroupClusterBackupSchedule).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_cluster_backup_schedule_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`delete_cluster_backup_schedule`](Self::delete_cluster_backup_schedule)
     pub fn delete_cluster_backup_schedule_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -316,6 +340,11 @@ impl<'c> CloudBackups<'c> {
     /// Returns the Backup Compliance Policy settings with the specified project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/backupCompliancePolicy` (`getGroupBackupCompliancePolicy`), API version `2023-10-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_compliance_policy_v2023_01_01`](Self::get_compliance_policy_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-10-01`: this method (`get_compliance_policy`)
     pub fn get_compliance_policy(
         &self,
         group_id: crate::models::ObjectId,
@@ -331,6 +360,11 @@ impl<'c> CloudBackups<'c> {
     /// Returns the Backup Compliance Policy settings with the specified project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/backupCompliancePolicy` (`getGroupBackupCompliancePolicy`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupCompliancePolicy).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_compliance_policy_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-10-01`: [`get_compliance_policy`](Self::get_compliance_policy)
     pub fn get_compliance_policy_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -346,6 +380,11 @@ impl<'c> CloudBackups<'c> {
     /// Returns one Export Bucket associated with the specified Project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}` (`getGroupBackupExportBucket`), API version `2024-05-30`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_export_bucket_v2023_01_01`](Self::get_export_bucket_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`get_export_bucket`)
     pub fn get_export_bucket(
         &self,
         group_id: crate::models::ObjectId,
@@ -365,6 +404,11 @@ impl<'c> CloudBackups<'c> {
     /// Returns one Export Bucket associated with the specified Project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}` (`getGroupBackupExportBucket`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupBackupExportBucket).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_export_bucket_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`get_export_bucket`](Self::get_export_bucket)
     pub fn get_export_bucket_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -447,6 +491,11 @@ impl<'c> CloudBackups<'c> {
     /// Returns the cloud backup schedule for the specified cluster within the specified project. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`getGroupClusterBackupSchedule`), API version `2024-08-05`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_backup_schedule_v2023_01_01`](Self::get_backup_schedule_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`get_backup_schedule`)
     pub fn get_backup_schedule(
         &self,
         group_id: crate::models::ObjectId,
@@ -466,6 +515,11 @@ impl<'c> CloudBackups<'c> {
     /// Returns the cloud backup schedule for the specified cluster within the specified project. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`getGroupClusterBackupSchedule`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupClusterBackupSchedule).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_backup_schedule_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`get_backup_schedule`](Self::get_backup_schedule)
     pub fn get_backup_schedule_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -621,6 +675,10 @@ impl<'c> CloudBackups<'c> {
     /// This API can also be used on Flex clusters that were created with the [Create Serverless Instance](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/createServerlessInstance) endpoint or Flex clusters that were migrated from Serverless instances. This endpoint will be sunset on January 22, 2026. Please use the Get Flex Backup Restore Job endpoint instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}` (`getGroupServerlessBackupRestoreJob`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupServerlessBackupRestoreJob).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_serverless_restore_job`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_serverless_restore_job(
         &self,
@@ -645,6 +703,10 @@ impl<'c> CloudBackups<'c> {
     /// This endpoint can also be used on Flex clusters that were created with the [Create Serverless Instance](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/createServerlessInstance) API or Flex clusters that were migrated from Serverless instances. This endpoint will be sunset on January 22, 2026. Please use the Get Flex Backup endpoint instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}` (`getGroupServerlessBackupSnapshot`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/getGroupServerlessBackupSnapshot).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_serverless_backup_snapshot`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_serverless_backup_snapshot(
         &self,
@@ -667,6 +729,11 @@ impl<'c> CloudBackups<'c> {
     /// Returns all Export Buckets associated with the specified Project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets` (`listGroupBackupExportBuckets`), API version `2024-05-30`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`list_export_buckets_v2023_01_01`](Self::list_export_buckets_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`list_export_buckets`)
     pub fn list_export_buckets(
         &self,
         group_id: crate::models::ObjectId,
@@ -682,6 +749,11 @@ impl<'c> CloudBackups<'c> {
     /// Returns all Export Buckets associated with the specified Project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets` (`listGroupBackupExportBuckets`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupBackupExportBuckets).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_export_buckets_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`list_export_buckets`](Self::list_export_buckets)
     pub fn list_export_buckets_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -878,6 +950,10 @@ impl<'c> CloudBackups<'c> {
     /// This API can also be used on Flex clusters that were created with the [Create Serverless Instance](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/createServerlessInstance) endpoint or Flex clusters that were migrated from Serverless instances. This endpoint will be sunset on January 22, 2026. Please use the List Flex Backup Restore Jobs endpoint instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs` (`listGroupServerlessBackupRestoreJobs`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupServerlessBackupRestoreJobs).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_serverless_restore_jobs`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn list_serverless_restore_jobs(
         &self,
@@ -900,6 +976,10 @@ impl<'c> CloudBackups<'c> {
     /// This API can also be used on Flex clusters that were created with the [Create Serverless Instance](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/createServerlessInstance) endpoint or Flex clusters that were migrated from Serverless instances. This endpoint will be sunset on January 22, 2026. Please use the List Flex Backups endpoint instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots` (`listGroupServerlessBackupSnapshots`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/listGroupServerlessBackupSnapshots).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_serverless_backup_snapshots`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn list_serverless_backup_snapshots(
         &self,
@@ -941,6 +1021,11 @@ impl<'c> CloudBackups<'c> {
     /// Updates the Backup Compliance Policy settings for the specified project.
     ///
     /// `PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy` (`updateGroupBackupCompliancePolicy`), API version `2023-10-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`update_compliance_policy_v2023_01_01`](Self::update_compliance_policy_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-10-01`: this method (`update_compliance_policy`)
     pub fn update_compliance_policy(
         &self,
         group_id: crate::models::ObjectId,
@@ -960,6 +1045,11 @@ impl<'c> CloudBackups<'c> {
     /// Updates the Backup Compliance Policy settings for the specified project.
     ///
     /// `PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy` (`updateGroupBackupCompliancePolicy`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupBackupCompliancePolicy).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_compliance_policy_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-10-01`: [`update_compliance_policy`](Self::update_compliance_policy)
     pub fn update_compliance_policy_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -1000,6 +1090,11 @@ impl<'c> CloudBackups<'c> {
     /// Updates the cloud backup schedule for one cluster within the specified project. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`updateGroupClusterBackupSchedule`), API version `2024-08-05`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`update_backup_schedule_v2023_01_01`](Self::update_backup_schedule_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`update_backup_schedule`)
     pub fn update_backup_schedule(
         &self,
         group_id: crate::models::ObjectId,
@@ -1021,6 +1116,11 @@ impl<'c> CloudBackups<'c> {
     /// Updates the cloud backup schedule for one cluster within the specified project. This schedule defines when MongoDB Cloud takes scheduled snapshots and how long it stores those snapshots.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule` (`updateGroupClusterBackupSchedule`), API version `2023-01-01`. Roles: Project Backup Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Backups/operation/updateGroupClusterBackupSchedule).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_backup_schedule_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`update_backup_schedule`](Self::update_backup_schedule)
     pub fn update_backup_schedule_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,

@@ -22,6 +22,11 @@ impl<'c> CloudMigrationService<'c> {
     /// **NOTE**: Migrating time-series collections is not yet supported on MongoDB 6.0 or higher. Migrations on MongoDB 6.0 or higher will skip any time-series collections on the source cluster.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/liveMigrations` (`createGroupLiveMigration`), API version `2024-05-30`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_group_live_migration_v2023_01_01`](Self::create_group_live_migration_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`create_group_live_migration`)
     pub fn create_group_live_migration(
         &self,
         group_id: crate::models::ObjectId,
@@ -45,6 +50,11 @@ impl<'c> CloudMigrationService<'c> {
     /// **NOTE**: Migrating time-series collections is not yet supported on MongoDB 6.0 or higher. Migrations on MongoDB 6.0 or higher will skip any time-series collections on the source cluster.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/liveMigrations` (`createGroupLiveMigration`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/createGroupLiveMigration).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_group_live_migration_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`create_group_live_migration`](Self::create_group_live_migration)
     pub fn create_group_live_migration_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -168,6 +178,11 @@ impl<'c> CloudMigrationService<'c> {
     /// Verifies whether the provided credentials, available disk space, MongoDB versions, and so on meet the requirements of the migration request. If the check passes, the migration can proceed. Your API Key must have the Organization Owner role to successfully call this resource.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/liveMigrations/validate` (`validateGroupLiveMigrations`), API version `2024-05-30`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`validate_live_migrations_v2023_01_01`](Self::validate_live_migrations_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: this method (`validate_live_migrations`)
     pub fn validate_live_migrations(
         &self,
         group_id: crate::models::ObjectId,
@@ -185,6 +200,11 @@ impl<'c> CloudMigrationService<'c> {
     /// Verifies whether the provided credentials, available disk space, MongoDB versions, and so on meet the requirements of the migration request. If the check passes, the migration can proceed. Your API Key must have the Organization Owner role to successfully call this resource.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/liveMigrations/validate` (`validateGroupLiveMigrations`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Cloud-Migration-Service/operation/validateGroupLiveMigrations).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`validate_live_migrations_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-05-30`: [`validate_live_migrations`](Self::validate_live_migrations)
     pub fn validate_live_migrations_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,

@@ -38,6 +38,20 @@ impl<'c> Clusters<'c> {
     /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters` (`createGroupCluster`), API version `2024-10-23`. Roles: Project Cluster Creator. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_cluster_v2023_01_01`](Self::create_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`create_cluster_v2023_02_01`](Self::create_cluster_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`create_cluster_v2024_08_05`](Self::create_cluster_v2024_08_05); Atlas stops serving it on 2027-03-01
+    /// - `2024-10-23`: this method (`create_cluster`)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-06-05: Fixed a bug that previously permitted users to configure multiple regionConfigs for the same region and cloud provider within a replicationSpec
+    /// - 2026-05-07: Updated NO_PAYMENT_INFORMATION_FOUND error message to include a link for users to add a payment method when no payment info is found.
     pub fn create_cluster(
         &self,
         group_id: crate::models::ObjectId,
@@ -57,6 +71,20 @@ impl<'c> Clusters<'c> {
     /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters` (`createGroupCluster`), API version `2023-01-01`. Roles: Project Cluster Creator. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_cluster_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`create_cluster_v2023_02_01`](Self::create_cluster_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`create_cluster_v2024_08_05`](Self::create_cluster_v2024_08_05); Atlas stops serving it on 2027-03-01
+    /// - `2024-10-23`: [`create_cluster`](Self::create_cluster)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-06-05: Fixed a bug that previously permitted users to configure multiple regionConfigs for the same region and cloud provider within a replicationSpec
+    /// - 2026-05-07: Updated NO_PAYMENT_INFORMATION_FOUND error message to include a link for users to add a payment method when no payment info is found.
     pub fn create_cluster_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -76,6 +104,20 @@ impl<'c> Clusters<'c> {
     /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters` (`createGroupCluster`), API version `2023-02-01`. Roles: Project Cluster Creator. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_cluster_v2023_01_01`](Self::create_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`create_cluster_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`create_cluster_v2024_08_05`](Self::create_cluster_v2024_08_05); Atlas stops serving it on 2027-03-01
+    /// - `2024-10-23`: [`create_cluster`](Self::create_cluster)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-06-05: Fixed a bug that previously permitted users to configure multiple regionConfigs for the same region and cloud provider within a replicationSpec
+    /// - 2026-05-07: Updated NO_PAYMENT_INFORMATION_FOUND error message to include a link for users to add a payment method when no payment info is found.
     pub fn create_cluster_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -95,6 +137,20 @@ impl<'c> Clusters<'c> {
     /// Please note that using an `instanceSize` of M2 or M5 will create a Flex cluster instead. Support for the `instanceSize` of M2 or M5 will be discontinued in January 2026. We recommend using the Create Flex Cluster API for such configurations moving forward.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters` (`createGroupCluster`), API version `2024-08-05`. Roles: Project Cluster Creator. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_cluster_v2023_01_01`](Self::create_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`create_cluster_v2023_02_01`](Self::create_cluster_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`create_cluster_v2024_08_05`); Atlas stops serving it on 2027-03-01
+    /// - `2024-10-23`: [`create_cluster`](Self::create_cluster)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-06-05: Fixed a bug that previously permitted users to configure multiple regionConfigs for the same region and cloud provider within a replicationSpec
+    /// - 2026-05-07: Updated NO_PAYMENT_INFORMATION_FOUND error message to include a link for users to add a payment method when no payment info is found.
     pub fn create_cluster_v2024_08_05(
         &self,
         group_id: crate::models::ObjectId,
@@ -114,6 +170,11 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the Delete Flex Cluster endpoint for Flex clusters instead.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`deleteGroupCluster`), API version `2023-02-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`delete_cluster_v2023_01_01`](Self::delete_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`delete_cluster`)
     pub fn delete_cluster(
         &self,
         group_id: crate::models::ObjectId,
@@ -132,6 +193,11 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the Delete Flex Cluster endpoint for Flex clusters instead.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`deleteGroupCluster`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/deleteGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_cluster_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`delete_cluster`](Self::delete_cluster)
     pub fn delete_cluster_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -150,6 +216,12 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the Get Flex Cluster endpoint for Flex clusters instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`getGroupCluster`), API version `2024-08-05`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_cluster_v2023_01_01`](Self::get_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`get_cluster_v2023_02_01`](Self::get_cluster_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`get_cluster`)
     pub fn get_cluster(
         &self,
         group_id: crate::models::ObjectId,
@@ -168,6 +240,12 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the Get Flex Cluster endpoint for Flex clusters instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`getGroupCluster`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_cluster_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`get_cluster_v2023_02_01`](Self::get_cluster_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`get_cluster`](Self::get_cluster)
     pub fn get_cluster_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -186,6 +264,12 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the Get Flex Cluster endpoint for Flex clusters instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`getGroupCluster`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_cluster_v2023_01_01`](Self::get_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`get_cluster_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`get_cluster`](Self::get_cluster)
     pub fn get_cluster_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -202,6 +286,11 @@ impl<'c> Clusters<'c> {
     /// Returns the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs` (`getGroupClusterProcessArgs`), API version `2024-08-05`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_process_args_v2023_01_01`](Self::get_process_args_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`get_process_args`)
     pub fn get_process_args(
         &self,
         group_id: crate::models::ObjectId,
@@ -221,6 +310,11 @@ impl<'c> Clusters<'c> {
     /// Returns the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs` (`getGroupClusterProcessArgs`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getGroupClusterProcessArgs).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_process_args_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`get_process_args`](Self::get_process_args)
     pub fn get_process_args_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -348,6 +442,12 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the List Flex Clusters endpoint for Flex clusters instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters` (`listGroupClusters`), API version `2024-08-05`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`list_clusters_v2023_01_01`](Self::list_clusters_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`list_clusters_v2023_02_01`](Self::list_clusters_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`list_clusters`)
     pub fn list_clusters(&self, group_id: crate::models::ObjectId) -> ListClusters {
         ListClusters {
             client: self.client.clone(),
@@ -362,6 +462,12 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the List Flex Clusters endpoint for Flex clusters instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters` (`listGroupClusters`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_clusters_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`list_clusters_v2023_02_01`](Self::list_clusters_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`list_clusters`](Self::list_clusters)
     pub fn list_clusters_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -379,6 +485,12 @@ impl<'c> Clusters<'c> {
     /// This endpoint can also be used on Flex clusters that were created using the [Create Cluster](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/createCluster) endpoint or former M2/M5 clusters that have been migrated to Flex clusters until January 2026. Please use the List Flex Clusters endpoint for Flex clusters instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters` (`listGroupClusters`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listGroupClusters).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`list_clusters_v2023_01_01`](Self::list_clusters_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`list_clusters_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`list_clusters`](Self::list_clusters)
     pub fn list_clusters_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -433,6 +545,11 @@ impl<'c> Clusters<'c> {
     /// Starts a failover test for the specified cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. A failover test checks how MongoDB Cloud handles the failure of the cluster's primary node. During the test, MongoDB Cloud shuts down the primary node and elects a new primary.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries` (`restartGroupClusterPrimaries`), API version `2023-02-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/restartGroupClusterPrimaries).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`restart_primaries_v2023_01_01`](Self::restart_primaries_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`restart_primaries`)
     pub fn restart_primaries(
         &self,
         group_id: crate::models::ObjectId,
@@ -452,6 +569,11 @@ impl<'c> Clusters<'c> {
     /// Starts a failover test for the specified cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. A failover test checks how MongoDB Cloud handles the failure of the cluster's primary node. During the test, MongoDB Cloud shuts down the primary node and elects a new primary.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries` (`restartGroupClusterPrimaries`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/restartGroupClusterPrimaries).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`restart_primaries_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`restart_primaries`](Self::restart_primaries)
     pub fn restart_primaries_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -509,6 +631,19 @@ impl<'c> Clusters<'c> {
     /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`updateGroupCluster`), API version `2024-10-23`. Roles: Project Cluster Manager, Project Cluster Resilience Tester, Project Replica Set Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`update_cluster_v2023_01_01`](Self::update_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`update_cluster_v2023_02_01`](Self::update_cluster_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`update_cluster_v2024_08_05`](Self::update_cluster_v2024_08_05); Atlas stops serving it on 2027-03-01
+    /// - `2024-10-23`: this method (`update_cluster`)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-06-05: Fixed a bug that previously permitted users to configure multiple regionConfigs for the same region and cloud provider within a replicationSpec
     pub fn update_cluster(
         &self,
         group_id: crate::models::ObjectId,
@@ -527,6 +662,19 @@ impl<'c> Clusters<'c> {
     /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`updateGroupCluster`), API version `2023-01-01`. Roles: Project Cluster Manager, Project Cluster Resilience Tester, Project Replica Set Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_cluster_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`update_cluster_v2023_02_01`](Self::update_cluster_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`update_cluster_v2024_08_05`](Self::update_cluster_v2024_08_05); Atlas stops serving it on 2027-03-01
+    /// - `2024-10-23`: [`update_cluster`](Self::update_cluster)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-06-05: Fixed a bug that previously permitted users to configure multiple regionConfigs for the same region and cloud provider within a replicationSpec
     pub fn update_cluster_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -545,6 +693,19 @@ impl<'c> Clusters<'c> {
     /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`updateGroupCluster`), API version `2023-02-01`. Roles: Project Cluster Manager, Project Cluster Resilience Tester, Project Replica Set Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`update_cluster_v2023_01_01`](Self::update_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`update_cluster_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`update_cluster_v2024_08_05`](Self::update_cluster_v2024_08_05); Atlas stops serving it on 2027-03-01
+    /// - `2024-10-23`: [`update_cluster`](Self::update_cluster)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-06-05: Fixed a bug that previously permitted users to configure multiple regionConfigs for the same region and cloud provider within a replicationSpec
     pub fn update_cluster_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -563,6 +724,19 @@ impl<'c> Clusters<'c> {
     /// Updates the details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. This resource can update clusters with asymmetrically-sized shards. To update a cluster's termination protection, the requesting Service Account or API Key must have the Project Owner role. For all other updates, the requesting Service Account or API Key must have the Project Cluster Manager role, the Project Cluster Resilience Tester role, or the Project Replica Set Manager role. You can't modify a paused cluster (`paused : true`). You must call this endpoint to set `paused : false`. After this endpoint responds with `paused : false`, you can call it again with the changes you want to make to the cluster. This feature is not available for serverless clusters.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}` (`updateGroupCluster`), API version `2024-08-05`. Roles: Project Cluster Manager, Project Cluster Resilience Tester, Project Replica Set Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupCluster).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`update_cluster_v2023_01_01`](Self::update_cluster_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`update_cluster_v2023_02_01`](Self::update_cluster_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`update_cluster_v2024_08_05`); Atlas stops serving it on 2027-03-01
+    /// - `2024-10-23`: [`update_cluster`](Self::update_cluster)
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-06-05: Fixed a bug that previously permitted users to configure multiple regionConfigs for the same region and cloud provider within a replicationSpec
     pub fn update_cluster_v2024_08_05(
         &self,
         group_id: crate::models::ObjectId,
@@ -581,6 +755,11 @@ impl<'c> Clusters<'c> {
     /// Updates the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs` (`updateGroupClusterProcessArgs`), API version `2024-08-05`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`update_process_args_v2023_01_01`](Self::update_process_args_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`update_process_args`)
     pub fn update_process_args(
         &self,
         group_id: crate::models::ObjectId,
@@ -602,6 +781,11 @@ impl<'c> Clusters<'c> {
     /// Updates the advanced configuration details for one cluster in the specified project. Clusters contain a group of hosts that maintain the same data set. Advanced configuration details include the read/write concern, index and oplog limits, and other database settings. This feature isn't available for `M0` free clusters, `M2` and `M5` shared-tier clusters, flex clusters, or serverless clusters.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs` (`updateGroupClusterProcessArgs`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/updateGroupClusterProcessArgs).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_process_args_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`update_process_args`](Self::update_process_args)
     pub fn update_process_args_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -666,6 +850,10 @@ impl<'c> Clusters<'c> {
     /// Upgrades a shared-tier cluster to a serverless instance in the specified project.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/tenantUpgradeToServerless` (`upgradeGroupClusterTenantUpgradeToServerless`), API version `2023-01-01`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/upgradeGroupClusterTenantUpgradeToServerless).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`upgrade_cluster_to_serverless`); Atlas stops serving it on 2025-02-05
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn upgrade_cluster_to_serverless(
         &self,

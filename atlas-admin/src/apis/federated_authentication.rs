@@ -157,6 +157,11 @@ impl<'c> FederatedAuthentication<'c> {
     /// Returns one identity provider in the specified federation by the identity provider's id. To use this resource, the requesting Service Account or API Key must have the Organization Owner role in one of the connected organizations.
     ///
     /// `GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}` (`getFederationSettingIdentityProvider`), API version `2023-11-15`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_identity_provider_v2023_01_01`](Self::get_identity_provider_v2023_01_01); Atlas stops serving it on 2025-01-01
+    /// - `2023-11-15`: this method (`get_identity_provider`)
     pub fn get_identity_provider(
         &self,
         federation_settings_id: crate::models::ObjectId,
@@ -176,6 +181,11 @@ impl<'c> FederatedAuthentication<'c> {
     /// Returns one identity provider in the specified federation by the identity provider's id. To use this resource, the requesting Service Account or API Key must have the Organization Owner role in one of the connected organizations.
     ///
     /// `GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}` (`getFederationSettingIdentityProvider`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/getFederationSettingIdentityProvider).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_identity_provider_v2023_01_01`); Atlas stops serving it on 2025-01-01
+    /// - `2023-11-15`: [`get_identity_provider`](Self::get_identity_provider)
     pub fn get_identity_provider_v2023_01_01(
         &self,
         federation_settings_id: crate::models::ObjectId,
@@ -378,6 +388,11 @@ impl<'c> FederatedAuthentication<'c> {
     /// **Note**: When deactivating a SAML identity provider connected to an organization, the requesting Service Account or API key must have the Organization Owner role for the organization. If the identity provider is connected to multiple organizations, the request will fail.
     ///
     /// `PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}` (`updateFederationSettingIdentityProvider`), API version `2023-11-15`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`update_identity_provider_v2023_01_01`](Self::update_identity_provider_v2023_01_01); Atlas stops serving it on 2025-01-01
+    /// - `2023-11-15`: this method (`update_identity_provider`)
     pub fn update_identity_provider(
         &self,
         federation_settings_id: crate::models::ObjectId,
@@ -403,6 +418,11 @@ impl<'c> FederatedAuthentication<'c> {
     /// **Note**: When deactivating a SAML identity provider connected to an organization, the requesting Service Account or API key must have the Organization Owner role for the organization. If the identity provider is connected to multiple organizations, the request will fail.
     ///
     /// `PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}` (`updateFederationSettingIdentityProvider`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Federated-Authentication/operation/updateFederationSettingIdentityProvider).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_identity_provider_v2023_01_01`); Atlas stops serving it on 2025-01-01
+    /// - `2023-11-15`: [`update_identity_provider`](Self::update_identity_provider)
     pub fn update_identity_provider_v2023_01_01(
         &self,
         federation_settings_id: crate::models::ObjectId,

@@ -16,6 +16,12 @@ impl<'c> FlexClusters<'c> {
     /// Creates one flex cluster in the specified project.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/flexClusters` (`createGroupFlexCluster`), API version `2024-11-13`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/createGroupFlexCluster).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2026-05-07: Updated NO_PAYMENT_INFORMATION_FOUND error message to include a link for users to add a payment method when no payment info is found.
     pub fn create_flex_cluster(
         &self,
         group_id: crate::models::ObjectId,
@@ -80,6 +86,12 @@ impl<'c> FlexClusters<'c> {
     /// Upgrades a flex cluster to a dedicated cluster (M10+) in the specified project.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/flexClusters:tenantUpgrade` (`tenantGroupFlexClusterUpgrade`), API version `2024-11-13`. Roles: Project Cluster Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Flex-Clusters/operation/tenantGroupFlexClusterUpgrade).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2026-05-07: Updated NO_PAYMENT_INFORMATION_FOUND error message to include a link for users to add a payment method when no payment info is found.
     pub fn tenant_upgrade(
         &self,
         group_id: crate::models::ObjectId,

@@ -16,6 +16,12 @@ impl<'c> GlobalClusters<'c> {
     /// Creates one custom zone mapping for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. By default, MongoDB Cloud maps each location code to the closest geographical zone.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`createGroupClusterGlobalWriteCustomZoneMapping`), API version `2024-08-05`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_custom_zone_mapping_v2023_01_01`](Self::create_custom_zone_mapping_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`create_custom_zone_mapping_v2023_02_01`](Self::create_custom_zone_mapping_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`create_custom_zone_mapping`)
     pub fn create_custom_zone_mapping(
         &self,
         group_id: crate::models::ObjectId,
@@ -37,6 +43,12 @@ impl<'c> GlobalClusters<'c> {
     /// Creates one custom zone mapping for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. By default, MongoDB Cloud maps each location code to the closest geographical zone.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`createGroupClusterGlobalWriteCustomZoneMapping`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_custom_zone_mapping_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`create_custom_zone_mapping_v2023_02_01`](Self::create_custom_zone_mapping_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`create_custom_zone_mapping`](Self::create_custom_zone_mapping)
     pub fn create_custom_zone_mapping_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -58,6 +70,12 @@ impl<'c> GlobalClusters<'c> {
     /// Creates one custom zone mapping for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. By default, MongoDB Cloud maps each location code to the closest geographical zone.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`createGroupClusterGlobalWriteCustomZoneMapping`), API version `2023-02-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteCustomZoneMapping).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_custom_zone_mapping_v2023_01_01`](Self::create_custom_zone_mapping_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`create_custom_zone_mapping_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`create_custom_zone_mapping`](Self::create_custom_zone_mapping)
     pub fn create_custom_zone_mapping_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -79,6 +97,12 @@ impl<'c> GlobalClusters<'c> {
     /// Creates one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`createGroupClusterGlobalWriteManagedNamespace`), API version `2024-08-05`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_managed_namespace_v2023_01_01`](Self::create_managed_namespace_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`create_managed_namespace_v2023_02_01`](Self::create_managed_namespace_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`create_managed_namespace`)
     pub fn create_managed_namespace(
         &self,
         group_id: crate::models::ObjectId,
@@ -100,6 +124,12 @@ impl<'c> GlobalClusters<'c> {
     /// Creates one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`createGroupClusterGlobalWriteManagedNamespace`), API version `2023-01-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_managed_namespace_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`create_managed_namespace_v2023_02_01`](Self::create_managed_namespace_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`create_managed_namespace`](Self::create_managed_namespace)
     pub fn create_managed_namespace_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -121,6 +151,12 @@ impl<'c> GlobalClusters<'c> {
     /// Creates one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`createGroupClusterGlobalWriteManagedNamespace`), API version `2023-02-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/createGroupClusterGlobalWriteManagedNamespace).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`create_managed_namespace_v2023_01_01`](Self::create_managed_namespace_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`create_managed_namespace_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`create_managed_namespace`](Self::create_managed_namespace)
     pub fn create_managed_namespace_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -142,6 +178,12 @@ impl<'c> GlobalClusters<'c> {
     /// Removes all custom zone mappings for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. Removing the custom zone mappings restores the default mapping. By default, MongoDB Cloud maps each location code to the closest geographical zone.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`deleteGroupClusterGlobalWriteCustomZoneMapping`), API version `2024-08-05`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`delete_custom_zone_mapping_v2023_01_01`](Self::delete_custom_zone_mapping_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`delete_custom_zone_mapping_v2023_02_01`](Self::delete_custom_zone_mapping_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`delete_custom_zone_mapping`)
     pub fn delete_custom_zone_mapping(
         &self,
         group_id: crate::models::ObjectId,
@@ -161,6 +203,12 @@ impl<'c> GlobalClusters<'c> {
     /// Removes all custom zone mappings for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. Removing the custom zone mappings restores the default mapping. By default, MongoDB Cloud maps each location code to the closest geographical zone.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`deleteGroupClusterGlobalWriteCustomZoneMapping`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_custom_zone_mapping_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`delete_custom_zone_mapping_v2023_02_01`](Self::delete_custom_zone_mapping_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`delete_custom_zone_mapping`](Self::delete_custom_zone_mapping)
     pub fn delete_custom_zone_mapping_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -180,6 +228,12 @@ impl<'c> GlobalClusters<'c> {
     /// Removes all custom zone mappings for the specified global cluster. A custom zone mapping matches one ISO 3166-2 location code to a zone in your global cluster. Removing the custom zone mappings restores the default mapping. By default, MongoDB Cloud maps each location code to the closest geographical zone.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping` (`deleteGroupClusterGlobalWriteCustomZoneMapping`), API version `2023-02-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteCustomZoneMapping).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`delete_custom_zone_mapping_v2023_01_01`](Self::delete_custom_zone_mapping_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`delete_custom_zone_mapping_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`delete_custom_zone_mapping`](Self::delete_custom_zone_mapping)
     pub fn delete_custom_zone_mapping_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -199,6 +253,12 @@ impl<'c> GlobalClusters<'c> {
     /// Removes one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name. Deleting a managed namespace does not remove the associated collection or data.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`deleteGroupClusterGlobalWriteManagedNamespaces`), API version `2024-08-05`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`delete_managed_namespaces_v2023_01_01`](Self::delete_managed_namespaces_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`delete_managed_namespaces_v2023_02_01`](Self::delete_managed_namespaces_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`delete_managed_namespaces`)
     pub fn delete_managed_namespaces(
         &self,
         group_id: crate::models::ObjectId,
@@ -218,6 +278,12 @@ impl<'c> GlobalClusters<'c> {
     /// Removes one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name. Deleting a managed namespace does not remove the associated collection or data.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`deleteGroupClusterGlobalWriteManagedNamespaces`), API version `2023-01-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_managed_namespaces_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`delete_managed_namespaces_v2023_02_01`](Self::delete_managed_namespaces_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`delete_managed_namespaces`](Self::delete_managed_namespaces)
     pub fn delete_managed_namespaces_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -237,6 +303,12 @@ impl<'c> GlobalClusters<'c> {
     /// Removes one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name. Deleting a managed namespace does not remove the associated collection or data.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces` (`deleteGroupClusterGlobalWriteManagedNamespaces`), API version `2023-02-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/deleteGroupClusterGlobalWriteManagedNamespaces).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`delete_managed_namespaces_v2023_01_01`](Self::delete_managed_namespaces_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`delete_managed_namespaces_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`delete_managed_namespaces`](Self::delete_managed_namespaces)
     pub fn delete_managed_namespaces_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -256,6 +328,12 @@ impl<'c> GlobalClusters<'c> {
     /// Returns one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites` (`getGroupClusterGlobalWrites`), API version `2024-08-05`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_cluster_global_writes_v2023_01_01`](Self::get_cluster_global_writes_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`get_cluster_global_writes_v2023_02_01`](Self::get_cluster_global_writes_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: this method (`get_cluster_global_writes`)
     pub fn get_cluster_global_writes(
         &self,
         group_id: crate::models::ObjectId,
@@ -275,6 +353,12 @@ impl<'c> GlobalClusters<'c> {
     /// Returns one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites` (`getGroupClusterGlobalWrites`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_cluster_global_writes_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`get_cluster_global_writes_v2023_02_01`](Self::get_cluster_global_writes_v2023_02_01); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`get_cluster_global_writes`](Self::get_cluster_global_writes)
     pub fn get_cluster_global_writes_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -294,6 +378,12 @@ impl<'c> GlobalClusters<'c> {
     /// Returns one managed namespace within the specified global cluster. A managed namespace identifies a collection using the database name, the dot separator, and the collection name.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites` (`getGroupClusterGlobalWrites`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Global-Clusters/operation/getGroupClusterGlobalWrites).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_cluster_global_writes_v2023_01_01`](Self::get_cluster_global_writes_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`get_cluster_global_writes_v2023_02_01`); Atlas stops serving it on 2027-07-01
+    /// - `2024-08-05`: [`get_cluster_global_writes`](Self::get_cluster_global_writes)
     pub fn get_cluster_global_writes_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,

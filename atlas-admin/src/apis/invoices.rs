@@ -75,6 +75,11 @@ impl<'c> Invoices<'c> {
     /// Returns a list of invoice IDs for the specified organization and month/year. Optionally includes invoices from linked organizations.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/associatedInvoices` (`getOrgAssociatedInvoices`), API version `2025-03-12`. Roles: Organization Billing Viewer. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getOrgAssociatedInvoices).
+    ///
+    /// # Versions
+    ///
+    /// - `2025-03-12`: this method (`get_org_associated_invoices`)
+    /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-09-16
     pub fn get_org_associated_invoices(
         &self,
         org_id: crate::models::ObjectId,

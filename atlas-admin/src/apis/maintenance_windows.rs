@@ -31,6 +31,11 @@ impl<'c> MaintenanceWindows<'c> {
     /// Returns the maintenance window for the specified project. MongoDB Cloud starts those maintenance activities when needed. You can't change your maintenance window until the current maintenance efforts complete. The maintenance procedure that MongoDB Cloud performs requires at least one replica set election during the maintenance window per replica set. Maintenance always begins as close to the scheduled hour as possible, but in-progress cluster updates or unexpected system issues could delay the start time.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/maintenanceWindow` (`getGroupMaintenanceWindow`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/getGroupMaintenanceWindow).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_maintenance_window`)
+    /// - `preview`: no method: a preview of an operation that has dated versions
     pub fn get_maintenance_window(
         &self,
         group_id: crate::models::ObjectId,
@@ -78,6 +83,11 @@ impl<'c> MaintenanceWindows<'c> {
     /// Updates the maintenance window for the specified project. Urgent maintenance activities such as security patches can't wait for your chosen window. MongoDB Cloud starts those maintenance activities when needed. After you schedule maintenance for your cluster, you can't change your maintenance window until the current maintenance efforts complete. The maintenance procedure that MongoDB Cloud performs requires at least one replica set election during the maintenance window per replica set. Maintenance always begins as close to the scheduled hour as possible, but in-progress cluster updates or unexpected system issues could delay the start time. Updating the maintenance window will reset any maintenance deferrals for this project.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/maintenanceWindow` (`updateGroupMaintenanceWindow`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Maintenance-Windows/operation/updateGroupMaintenanceWindow).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_maintenance_window`)
+    /// - `preview`: no method: a preview of an operation that has dated versions
     pub fn update_maintenance_window(
         &self,
         group_id: crate::models::ObjectId,

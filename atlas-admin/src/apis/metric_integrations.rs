@@ -16,6 +16,11 @@ impl<'c> MetricIntegrations<'c> {
     /// Creates a new metric integration configuration identified by a unique ID.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/metricIntegrations` (`createGroupMetricIntegration`), API version `2025-03-12`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/createGroupMetricIntegration).
+    ///
+    /// # Versions
+    ///
+    /// - `2025-03-12`: this method (`create_group_metric_integration`)
+    /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-09-14
     pub fn create_group_metric_integration(
         &self,
         group_id: crate::models::ObjectId,
@@ -33,6 +38,11 @@ impl<'c> MetricIntegrations<'c> {
     /// Removes the configuration for one metric integration identified by its unique ID.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}` (`deleteGroupMetricIntegration`), API version `2025-03-12`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/deleteGroupMetricIntegration).
+    ///
+    /// # Versions
+    ///
+    /// - `2025-03-12`: this method (`delete_group_metric_integration`)
+    /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-09-14
     pub fn delete_group_metric_integration(
         &self,
         group_id: crate::models::ObjectId,
@@ -52,6 +62,11 @@ impl<'c> MetricIntegrations<'c> {
     /// Returns the configuration for one metric integration identified by its unique ID.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}` (`getGroupMetricIntegration`), API version `2025-03-12`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/getGroupMetricIntegration).
+    ///
+    /// # Versions
+    ///
+    /// - `2025-03-12`: this method (`get_group_metric_integration`)
+    /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-09-14
     pub fn get_group_metric_integration(
         &self,
         group_id: crate::models::ObjectId,
@@ -71,6 +86,11 @@ impl<'c> MetricIntegrations<'c> {
     /// Returns all metric integration configurations for the project. Optionally filter by integration type and provider type.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/metricIntegrations` (`listGroupMetricIntegrations`), API version `2025-03-12`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/listGroupMetricIntegrations).
+    ///
+    /// # Versions
+    ///
+    /// - `2025-03-12`: this method (`list_group_metric_integrations`)
+    /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-09-14
     pub fn list_group_metric_integrations(
         &self,
         group_id: crate::models::ObjectId,
@@ -86,6 +106,11 @@ impl<'c> MetricIntegrations<'c> {
     /// Updates the configuration for one metric integration identified by its unique ID.
     ///
     /// `PUT /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}` (`updateGroupMetricIntegration`), API version `2025-03-12`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Metric-Integrations/operation/updateGroupMetricIntegration).
+    ///
+    /// # Versions
+    ///
+    /// - `2025-03-12`: this method (`update_group_metric_integration`)
+    /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-09-14
     pub fn update_group_metric_integration(
         &self,
         group_id: crate::models::ObjectId,

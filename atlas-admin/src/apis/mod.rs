@@ -13,145 +13,183 @@
 #![allow(clippy::let_unit_value)]
 /// The API date this crate was generated for (`cargo xtask generate --api-version`): each operation's plain method sends its newest version not after 2025-03-12, and its other versions are the methods suffixed `_vYYYY_MM_DD`.
 pub const API_VERSION: &str = "2025-03-12";
+#[cfg(feature = "ai_model_api_keys")]
 pub mod ai_model_api_keys;
+#[cfg(feature = "ai_model_api_keys")]
 impl crate::Client {
-    /// The `AI Model API Keys` operations of the Atlas Admin API: `client.ai_model_api_keys()`.
+    /// The `AI Model API Keys` operations of the Atlas Admin API: `client.ai_model_api_keys()` (feature `ai_model_api_keys`).
     pub fn ai_model_api_keys(&self) -> ai_model_api_keys::AiModelApiKeys<'_> {
         ai_model_api_keys::AiModelApiKeys::new(self)
     }
 }
+#[cfg(feature = "ai_model_rate_limits")]
 pub mod ai_model_rate_limits;
+#[cfg(feature = "ai_model_rate_limits")]
 impl crate::Client {
-    /// The `AI Model Rate Limits` operations of the Atlas Admin API: `client.ai_model_rate_limits()`.
+    /// The `AI Model Rate Limits` operations of the Atlas Admin API: `client.ai_model_rate_limits()` (feature `ai_model_rate_limits`).
     pub fn ai_model_rate_limits(&self) -> ai_model_rate_limits::AiModelRateLimits<'_> {
         ai_model_rate_limits::AiModelRateLimits::new(self)
     }
 }
+#[cfg(feature = "aws_clusters_dns")]
 pub mod aws_clusters_dns;
+#[cfg(feature = "aws_clusters_dns")]
 impl crate::Client {
-    /// The `AWS Clusters DNS` operations of the Atlas Admin API: `client.aws_clusters_dns()`.
+    /// The `AWS Clusters DNS` operations of the Atlas Admin API: `client.aws_clusters_dns()` (feature `aws_clusters_dns`).
     pub fn aws_clusters_dns(&self) -> aws_clusters_dns::AwsClustersDns<'_> {
         aws_clusters_dns::AwsClustersDns::new(self)
     }
 }
+#[cfg(feature = "access_tracking")]
 pub mod access_tracking;
+#[cfg(feature = "access_tracking")]
 impl crate::Client {
-    /// The `Access Tracking` operations of the Atlas Admin API: `client.access_tracking()`.
+    /// The `Access Tracking` operations of the Atlas Admin API: `client.access_tracking()` (feature `access_tracking`).
     pub fn access_tracking(&self) -> access_tracking::AccessTracking<'_> {
         access_tracking::AccessTracking::new(self)
     }
 }
+#[cfg(feature = "activity_feed")]
 pub mod activity_feed;
+#[cfg(feature = "activity_feed")]
 impl crate::Client {
-    /// The `Activity Feed` operations of the Atlas Admin API: `client.activity_feed()`.
+    /// The `Activity Feed` operations of the Atlas Admin API: `client.activity_feed()` (feature `activity_feed`).
     pub fn activity_feed(&self) -> activity_feed::ActivityFeed<'_> {
         activity_feed::ActivityFeed::new(self)
     }
 }
+#[cfg(feature = "alert_configurations")]
 pub mod alert_configurations;
+#[cfg(feature = "alert_configurations")]
 impl crate::Client {
-    /// The `Alert Configurations` operations of the Atlas Admin API: `client.alert_configurations()`.
+    /// The `Alert Configurations` operations of the Atlas Admin API: `client.alert_configurations()` (feature `alert_configurations`).
     pub fn alert_configurations(&self) -> alert_configurations::AlertConfigurations<'_> {
         alert_configurations::AlertConfigurations::new(self)
     }
 }
+#[cfg(feature = "alerts")]
 pub mod alerts;
+#[cfg(feature = "alerts")]
 impl crate::Client {
-    /// The `Alerts` operations of the Atlas Admin API: `client.alerts()`.
+    /// The `Alerts` operations of the Atlas Admin API: `client.alerts()` (feature `alerts`).
     pub fn alerts(&self) -> alerts::Alerts<'_> {
         alerts::Alerts::new(self)
     }
 }
+#[cfg(feature = "atlas_search")]
 pub mod atlas_search;
+#[cfg(feature = "atlas_search")]
 impl crate::Client {
-    /// The `Atlas Search` operations of the Atlas Admin API: `client.atlas_search()`.
+    /// The `Atlas Search` operations of the Atlas Admin API: `client.atlas_search()` (feature `atlas_search`).
     pub fn atlas_search(&self) -> atlas_search::AtlasSearch<'_> {
         atlas_search::AtlasSearch::new(self)
     }
 }
+#[cfg(feature = "auditing")]
 pub mod auditing;
+#[cfg(feature = "auditing")]
 impl crate::Client {
-    /// The `Auditing` operations of the Atlas Admin API: `client.auditing()`.
+    /// The `Auditing` operations of the Atlas Admin API: `client.auditing()` (feature `auditing`).
     pub fn auditing(&self) -> auditing::Auditing<'_> {
         auditing::Auditing::new(self)
     }
 }
+#[cfg(feature = "cloud_backups")]
 pub mod cloud_backups;
+#[cfg(feature = "cloud_backups")]
 impl crate::Client {
-    /// The `Cloud Backups` operations of the Atlas Admin API: `client.cloud_backups()`.
+    /// The `Cloud Backups` operations of the Atlas Admin API: `client.cloud_backups()` (feature `cloud_backups`).
     pub fn cloud_backups(&self) -> cloud_backups::CloudBackups<'_> {
         cloud_backups::CloudBackups::new(self)
     }
 }
+#[cfg(feature = "cloud_migration_service")]
 pub mod cloud_migration_service;
+#[cfg(feature = "cloud_migration_service")]
 impl crate::Client {
-    /// The `Cloud Migration Service` operations of the Atlas Admin API: `client.cloud_migration_service()`.
+    /// The `Cloud Migration Service` operations of the Atlas Admin API: `client.cloud_migration_service()` (feature `cloud_migration_service`).
     pub fn cloud_migration_service(
         &self,
     ) -> cloud_migration_service::CloudMigrationService<'_> {
         cloud_migration_service::CloudMigrationService::new(self)
     }
 }
+#[cfg(feature = "cloud_provider_access")]
 pub mod cloud_provider_access;
+#[cfg(feature = "cloud_provider_access")]
 impl crate::Client {
-    /// The `Cloud Provider Access` operations of the Atlas Admin API: `client.cloud_provider_access()`.
+    /// The `Cloud Provider Access` operations of the Atlas Admin API: `client.cloud_provider_access()` (feature `cloud_provider_access`).
     pub fn cloud_provider_access(
         &self,
     ) -> cloud_provider_access::CloudProviderAccess<'_> {
         cloud_provider_access::CloudProviderAccess::new(self)
     }
 }
+#[cfg(feature = "cluster_outage_simulation")]
 pub mod cluster_outage_simulation;
+#[cfg(feature = "cluster_outage_simulation")]
 impl crate::Client {
-    /// The `Cluster Outage Simulation` operations of the Atlas Admin API: `client.cluster_outage_simulation()`.
+    /// The `Cluster Outage Simulation` operations of the Atlas Admin API: `client.cluster_outage_simulation()` (feature `cluster_outage_simulation`).
     pub fn cluster_outage_simulation(
         &self,
     ) -> cluster_outage_simulation::ClusterOutageSimulation<'_> {
         cluster_outage_simulation::ClusterOutageSimulation::new(self)
     }
 }
+#[cfg(feature = "clusters")]
 pub mod clusters;
+#[cfg(feature = "clusters")]
 impl crate::Client {
-    /// The `Clusters` operations of the Atlas Admin API: `client.clusters()`.
+    /// The `Clusters` operations of the Atlas Admin API: `client.clusters()` (feature `clusters`).
     pub fn clusters(&self) -> clusters::Clusters<'_> {
         clusters::Clusters::new(self)
     }
 }
+#[cfg(feature = "collection_level_metrics")]
 pub mod collection_level_metrics;
+#[cfg(feature = "collection_level_metrics")]
 impl crate::Client {
-    /// The `Collection Level Metrics` operations of the Atlas Admin API: `client.collection_level_metrics()`.
+    /// The `Collection Level Metrics` operations of the Atlas Admin API: `client.collection_level_metrics()` (feature `collection_level_metrics`).
     pub fn collection_level_metrics(
         &self,
     ) -> collection_level_metrics::CollectionLevelMetrics<'_> {
         collection_level_metrics::CollectionLevelMetrics::new(self)
     }
 }
+#[cfg(feature = "custom_database_roles")]
 pub mod custom_database_roles;
+#[cfg(feature = "custom_database_roles")]
 impl crate::Client {
-    /// The `Custom Database Roles` operations of the Atlas Admin API: `client.custom_database_roles()`.
+    /// The `Custom Database Roles` operations of the Atlas Admin API: `client.custom_database_roles()` (feature `custom_database_roles`).
     pub fn custom_database_roles(
         &self,
     ) -> custom_database_roles::CustomDatabaseRoles<'_> {
         custom_database_roles::CustomDatabaseRoles::new(self)
     }
 }
+#[cfg(feature = "data_federation")]
 pub mod data_federation;
+#[cfg(feature = "data_federation")]
 impl crate::Client {
-    /// The `Data Federation` operations of the Atlas Admin API: `client.data_federation()`.
+    /// The `Data Federation` operations of the Atlas Admin API: `client.data_federation()` (feature `data_federation`).
     pub fn data_federation(&self) -> data_federation::DataFederation<'_> {
         data_federation::DataFederation::new(self)
     }
 }
+#[cfg(feature = "database_users")]
 pub mod database_users;
+#[cfg(feature = "database_users")]
 impl crate::Client {
-    /// The `Database Users` operations of the Atlas Admin API: `client.database_users()`.
+    /// The `Database Users` operations of the Atlas Admin API: `client.database_users()` (feature `database_users`).
     pub fn database_users(&self) -> database_users::DatabaseUsers<'_> {
         database_users::DatabaseUsers::new(self)
     }
 }
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub mod encryption_at_rest_using_customer_key_management;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 impl crate::Client {
-    /// The `Encryption at Rest using Customer Key Management` operations of the Atlas Admin API: `client.encryption_at_rest_using_customer_key_management()`.
+    /// The `Encryption at Rest using Customer Key Management` operations of the Atlas Admin API: `client.encryption_at_rest_using_customer_key_management()` (feature `encryption_at_rest_using_customer_key_management`).
     pub fn encryption_at_rest_using_customer_key_management(
         &self,
     ) -> encryption_at_rest_using_customer_key_management::EncryptionAtRestUsingCustomerKeyManagement<
@@ -162,297 +200,376 @@ impl crate::Client {
         )
     }
 }
+#[cfg(feature = "events")]
 pub mod events;
+#[cfg(feature = "events")]
 impl crate::Client {
-    /// The `Events` operations of the Atlas Admin API: `client.events()`.
+    /// The `Events` operations of the Atlas Admin API: `client.events()` (feature `events`).
     pub fn events(&self) -> events::Events<'_> {
         events::Events::new(self)
     }
 }
+#[cfg(feature = "federated_authentication")]
 pub mod federated_authentication;
+#[cfg(feature = "federated_authentication")]
 impl crate::Client {
-    /// The `Federated Authentication` operations of the Atlas Admin API: `client.federated_authentication()`.
+    /// The `Federated Authentication` operations of the Atlas Admin API: `client.federated_authentication()` (feature `federated_authentication`).
     pub fn federated_authentication(
         &self,
     ) -> federated_authentication::FederatedAuthentication<'_> {
         federated_authentication::FederatedAuthentication::new(self)
     }
 }
+#[cfg(feature = "flex_clusters")]
 pub mod flex_clusters;
+#[cfg(feature = "flex_clusters")]
 impl crate::Client {
-    /// The `Flex Clusters` operations of the Atlas Admin API: `client.flex_clusters()`.
+    /// The `Flex Clusters` operations of the Atlas Admin API: `client.flex_clusters()` (feature `flex_clusters`).
     pub fn flex_clusters(&self) -> flex_clusters::FlexClusters<'_> {
         flex_clusters::FlexClusters::new(self)
     }
 }
+#[cfg(feature = "flex_restore_jobs")]
 pub mod flex_restore_jobs;
+#[cfg(feature = "flex_restore_jobs")]
 impl crate::Client {
-    /// The `Flex Restore Jobs` operations of the Atlas Admin API: `client.flex_restore_jobs()`.
+    /// The `Flex Restore Jobs` operations of the Atlas Admin API: `client.flex_restore_jobs()` (feature `flex_restore_jobs`).
     pub fn flex_restore_jobs(&self) -> flex_restore_jobs::FlexRestoreJobs<'_> {
         flex_restore_jobs::FlexRestoreJobs::new(self)
     }
 }
+#[cfg(feature = "flex_snapshots")]
 pub mod flex_snapshots;
+#[cfg(feature = "flex_snapshots")]
 impl crate::Client {
-    /// The `Flex Snapshots` operations of the Atlas Admin API: `client.flex_snapshots()`.
+    /// The `Flex Snapshots` operations of the Atlas Admin API: `client.flex_snapshots()` (feature `flex_snapshots`).
     pub fn flex_snapshots(&self) -> flex_snapshots::FlexSnapshots<'_> {
         flex_snapshots::FlexSnapshots::new(self)
     }
 }
+#[cfg(feature = "global_clusters")]
 pub mod global_clusters;
+#[cfg(feature = "global_clusters")]
 impl crate::Client {
-    /// The `Global Clusters` operations of the Atlas Admin API: `client.global_clusters()`.
+    /// The `Global Clusters` operations of the Atlas Admin API: `client.global_clusters()` (feature `global_clusters`).
     pub fn global_clusters(&self) -> global_clusters::GlobalClusters<'_> {
         global_clusters::GlobalClusters::new(self)
     }
 }
+#[cfg(feature = "invoices")]
 pub mod invoices;
+#[cfg(feature = "invoices")]
 impl crate::Client {
-    /// The `Invoices` operations of the Atlas Admin API: `client.invoices()`.
+    /// The `Invoices` operations of the Atlas Admin API: `client.invoices()` (feature `invoices`).
     pub fn invoices(&self) -> invoices::Invoices<'_> {
         invoices::Invoices::new(self)
     }
 }
+#[cfg(feature = "ldap_configuration")]
 pub mod ldap_configuration;
+#[cfg(feature = "ldap_configuration")]
 impl crate::Client {
-    /// The `LDAP Configuration` operations of the Atlas Admin API: `client.ldap_configuration()`.
+    /// The `LDAP Configuration` operations of the Atlas Admin API: `client.ldap_configuration()` (feature `ldap_configuration`).
     pub fn ldap_configuration(&self) -> ldap_configuration::LdapConfiguration<'_> {
         ldap_configuration::LdapConfiguration::new(self)
     }
 }
+#[cfg(feature = "legacy_backup")]
 pub mod legacy_backup;
+#[cfg(feature = "legacy_backup")]
 impl crate::Client {
-    /// The `Legacy Backup` operations of the Atlas Admin API: `client.legacy_backup()`.
+    /// The `Legacy Backup` operations of the Atlas Admin API: `client.legacy_backup()` (feature `legacy_backup`).
     pub fn legacy_backup(&self) -> legacy_backup::LegacyBackup<'_> {
         legacy_backup::LegacyBackup::new(self)
     }
 }
+#[cfg(feature = "limit_description")]
 pub mod limit_description;
+#[cfg(feature = "limit_description")]
 impl crate::Client {
-    /// The `Limit Description` operations of the Atlas Admin API: `client.limit_description()`.
+    /// The `Limit Description` operations of the Atlas Admin API: `client.limit_description()` (feature `limit_description`).
     pub fn limit_description(&self) -> limit_description::LimitDescription<'_> {
         limit_description::LimitDescription::new(self)
     }
 }
+#[cfg(feature = "maintenance_windows")]
 pub mod maintenance_windows;
+#[cfg(feature = "maintenance_windows")]
 impl crate::Client {
-    /// The `Maintenance Windows` operations of the Atlas Admin API: `client.maintenance_windows()`.
+    /// The `Maintenance Windows` operations of the Atlas Admin API: `client.maintenance_windows()` (feature `maintenance_windows`).
     pub fn maintenance_windows(&self) -> maintenance_windows::MaintenanceWindows<'_> {
         maintenance_windows::MaintenanceWindows::new(self)
     }
 }
+#[cfg(feature = "metric_integrations")]
 pub mod metric_integrations;
+#[cfg(feature = "metric_integrations")]
 impl crate::Client {
-    /// The `Metric Integrations` operations of the Atlas Admin API: `client.metric_integrations()`.
+    /// The `Metric Integrations` operations of the Atlas Admin API: `client.metric_integrations()` (feature `metric_integrations`).
     pub fn metric_integrations(&self) -> metric_integrations::MetricIntegrations<'_> {
         metric_integrations::MetricIntegrations::new(self)
     }
 }
+#[cfg(feature = "mongo_db_cloud_users")]
 pub mod mongo_db_cloud_users;
+#[cfg(feature = "mongo_db_cloud_users")]
 impl crate::Client {
-    /// The `MongoDB Cloud Users` operations of the Atlas Admin API: `client.mongo_db_cloud_users()`.
+    /// The `MongoDB Cloud Users` operations of the Atlas Admin API: `client.mongo_db_cloud_users()` (feature `mongo_db_cloud_users`).
     pub fn mongo_db_cloud_users(&self) -> mongo_db_cloud_users::MongoDbCloudUsers<'_> {
         mongo_db_cloud_users::MongoDbCloudUsers::new(self)
     }
 }
+#[cfg(feature = "monitoring_and_logs")]
 pub mod monitoring_and_logs;
+#[cfg(feature = "monitoring_and_logs")]
 impl crate::Client {
-    /// The `Monitoring and Logs` operations of the Atlas Admin API: `client.monitoring_and_logs()`.
+    /// The `Monitoring and Logs` operations of the Atlas Admin API: `client.monitoring_and_logs()` (feature `monitoring_and_logs`).
     pub fn monitoring_and_logs(&self) -> monitoring_and_logs::MonitoringAndLogs<'_> {
         monitoring_and_logs::MonitoringAndLogs::new(self)
     }
 }
+#[cfg(feature = "network_peering")]
 pub mod network_peering;
+#[cfg(feature = "network_peering")]
 impl crate::Client {
-    /// The `Network Peering` operations of the Atlas Admin API: `client.network_peering()`.
+    /// The `Network Peering` operations of the Atlas Admin API: `client.network_peering()` (feature `network_peering`).
     pub fn network_peering(&self) -> network_peering::NetworkPeering<'_> {
         network_peering::NetworkPeering::new(self)
     }
 }
+#[cfg(feature = "online_archive")]
 pub mod online_archive;
+#[cfg(feature = "online_archive")]
 impl crate::Client {
-    /// The `Online Archive` operations of the Atlas Admin API: `client.online_archive()`.
+    /// The `Online Archive` operations of the Atlas Admin API: `client.online_archive()` (feature `online_archive`).
     pub fn online_archive(&self) -> online_archive::OnlineArchive<'_> {
         online_archive::OnlineArchive::new(self)
     }
 }
+#[cfg(feature = "organizations")]
 pub mod organizations;
+#[cfg(feature = "organizations")]
 impl crate::Client {
-    /// The `Organizations` operations of the Atlas Admin API: `client.organizations()`.
+    /// The `Organizations` operations of the Atlas Admin API: `client.organizations()` (feature `organizations`).
     pub fn organizations(&self) -> organizations::Organizations<'_> {
         organizations::Organizations::new(self)
     }
 }
+#[cfg(feature = "overload_protection_simulation")]
 pub mod overload_protection_simulation;
+#[cfg(feature = "overload_protection_simulation")]
 impl crate::Client {
-    /// The `Overload Protection Simulation` operations of the Atlas Admin API: `client.overload_protection_simulation()`.
+    /// The `Overload Protection Simulation` operations of the Atlas Admin API: `client.overload_protection_simulation()` (feature `overload_protection_simulation`).
     pub fn overload_protection_simulation(
         &self,
     ) -> overload_protection_simulation::OverloadProtectionSimulation<'_> {
         overload_protection_simulation::OverloadProtectionSimulation::new(self)
     }
 }
+#[cfg(feature = "performance_advisor")]
 pub mod performance_advisor;
+#[cfg(feature = "performance_advisor")]
 impl crate::Client {
-    /// The `Performance Advisor` operations of the Atlas Admin API: `client.performance_advisor()`.
+    /// The `Performance Advisor` operations of the Atlas Admin API: `client.performance_advisor()` (feature `performance_advisor`).
     pub fn performance_advisor(&self) -> performance_advisor::PerformanceAdvisor<'_> {
         performance_advisor::PerformanceAdvisor::new(self)
     }
 }
+#[cfg(feature = "private_endpoint_services")]
 pub mod private_endpoint_services;
+#[cfg(feature = "private_endpoint_services")]
 impl crate::Client {
-    /// The `Private Endpoint Services` operations of the Atlas Admin API: `client.private_endpoint_services()`.
+    /// The `Private Endpoint Services` operations of the Atlas Admin API: `client.private_endpoint_services()` (feature `private_endpoint_services`).
     pub fn private_endpoint_services(
         &self,
     ) -> private_endpoint_services::PrivateEndpointServices<'_> {
         private_endpoint_services::PrivateEndpointServices::new(self)
     }
 }
+#[cfg(feature = "programmatic_api_keys")]
 pub mod programmatic_api_keys;
+#[cfg(feature = "programmatic_api_keys")]
 impl crate::Client {
-    /// The `Programmatic API Keys` operations of the Atlas Admin API: `client.programmatic_api_keys()`.
+    /// The `Programmatic API Keys` operations of the Atlas Admin API: `client.programmatic_api_keys()` (feature `programmatic_api_keys`).
     pub fn programmatic_api_keys(
         &self,
     ) -> programmatic_api_keys::ProgrammaticApiKeys<'_> {
         programmatic_api_keys::ProgrammaticApiKeys::new(self)
     }
 }
+#[cfg(feature = "project_ip_access_list")]
 pub mod project_ip_access_list;
+#[cfg(feature = "project_ip_access_list")]
 impl crate::Client {
-    /// The `Project IP Access List` operations of the Atlas Admin API: `client.project_ip_access_list()`.
+    /// The `Project IP Access List` operations of the Atlas Admin API: `client.project_ip_access_list()` (feature `project_ip_access_list`).
     pub fn project_ip_access_list(
         &self,
     ) -> project_ip_access_list::ProjectIpAccessList<'_> {
         project_ip_access_list::ProjectIpAccessList::new(self)
     }
 }
+#[cfg(feature = "projects")]
 pub mod projects;
+#[cfg(feature = "projects")]
 impl crate::Client {
-    /// The `Projects` operations of the Atlas Admin API: `client.projects()`.
+    /// The `Projects` operations of the Atlas Admin API: `client.projects()` (feature `projects`).
     pub fn projects(&self) -> projects::Projects<'_> {
         projects::Projects::new(self)
     }
 }
+#[cfg(feature = "push_based_log_export")]
 pub mod push_based_log_export;
+#[cfg(feature = "push_based_log_export")]
 impl crate::Client {
-    /// The `Push-Based Log Export` operations of the Atlas Admin API: `client.push_based_log_export()`.
+    /// The `Push-Based Log Export` operations of the Atlas Admin API: `client.push_based_log_export()` (feature `push_based_log_export`).
     pub fn push_based_log_export(
         &self,
     ) -> push_based_log_export::PushBasedLogExport<'_> {
         push_based_log_export::PushBasedLogExport::new(self)
     }
 }
+#[cfg(feature = "query_shape_insights")]
 pub mod query_shape_insights;
+#[cfg(feature = "query_shape_insights")]
 impl crate::Client {
-    /// The `Query Shape Insights` operations of the Atlas Admin API: `client.query_shape_insights()`.
+    /// The `Query Shape Insights` operations of the Atlas Admin API: `client.query_shape_insights()` (feature `query_shape_insights`).
     pub fn query_shape_insights(&self) -> query_shape_insights::QueryShapeInsights<'_> {
         query_shape_insights::QueryShapeInsights::new(self)
     }
 }
+#[cfg(feature = "rate_limiting")]
 pub mod rate_limiting;
+#[cfg(feature = "rate_limiting")]
 impl crate::Client {
-    /// The `Rate Limiting` operations of the Atlas Admin API: `client.rate_limiting()`.
+    /// The `Rate Limiting` operations of the Atlas Admin API: `client.rate_limiting()` (feature `rate_limiting`).
     pub fn rate_limiting(&self) -> rate_limiting::RateLimiting<'_> {
         rate_limiting::RateLimiting::new(self)
     }
 }
+#[cfg(feature = "remote_mcp_configurations")]
 pub mod remote_mcp_configurations;
+#[cfg(feature = "remote_mcp_configurations")]
 impl crate::Client {
-    /// The `Remote MCP Configurations` operations of the Atlas Admin API: `client.remote_mcp_configurations()`.
+    /// The `Remote MCP Configurations` operations of the Atlas Admin API: `client.remote_mcp_configurations()` (feature `remote_mcp_configurations`).
     pub fn remote_mcp_configurations(
         &self,
     ) -> remote_mcp_configurations::RemoteMcpConfigurations<'_> {
         remote_mcp_configurations::RemoteMcpConfigurations::new(self)
     }
 }
+#[cfg(feature = "resource_policies")]
 pub mod resource_policies;
+#[cfg(feature = "resource_policies")]
 impl crate::Client {
-    /// The `Resource Policies` operations of the Atlas Admin API: `client.resource_policies()`.
+    /// The `Resource Policies` operations of the Atlas Admin API: `client.resource_policies()` (feature `resource_policies`).
     pub fn resource_policies(&self) -> resource_policies::ResourcePolicies<'_> {
         resource_policies::ResourcePolicies::new(self)
     }
 }
+#[cfg(feature = "rolling_index")]
 pub mod rolling_index;
+#[cfg(feature = "rolling_index")]
 impl crate::Client {
-    /// The `Rolling Index` operations of the Atlas Admin API: `client.rolling_index()`.
+    /// The `Rolling Index` operations of the Atlas Admin API: `client.rolling_index()` (feature `rolling_index`).
     pub fn rolling_index(&self) -> rolling_index::RollingIndex<'_> {
         rolling_index::RollingIndex::new(self)
     }
 }
+#[cfg(feature = "root")]
 pub mod root;
+#[cfg(feature = "root")]
 impl crate::Client {
-    /// The `Root` operations of the Atlas Admin API: `client.root()`.
+    /// The `Root` operations of the Atlas Admin API: `client.root()` (feature `root`).
     pub fn root(&self) -> root::Root<'_> {
         root::Root::new(self)
     }
 }
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
+#[cfg(feature = "sandbox")]
 impl crate::Client {
-    /// The `Sandbox` operations of the Atlas Admin API: `client.sandbox()`.
+    /// The `Sandbox` operations of the Atlas Admin API: `client.sandbox()` (feature `sandbox`).
     pub fn sandbox(&self) -> sandbox::Sandbox<'_> {
         sandbox::Sandbox::new(self)
     }
 }
+#[cfg(feature = "serverless_instances")]
 pub mod serverless_instances;
+#[cfg(feature = "serverless_instances")]
 impl crate::Client {
-    /// The `Serverless Instances` operations of the Atlas Admin API: `client.serverless_instances()`.
+    /// The `Serverless Instances` operations of the Atlas Admin API: `client.serverless_instances()` (feature `serverless_instances`).
     pub fn serverless_instances(&self) -> serverless_instances::ServerlessInstances<'_> {
         serverless_instances::ServerlessInstances::new(self)
     }
 }
+#[cfg(feature = "serverless_private_endpoints")]
 pub mod serverless_private_endpoints;
+#[cfg(feature = "serverless_private_endpoints")]
 impl crate::Client {
-    /// The `Serverless Private Endpoints` operations of the Atlas Admin API: `client.serverless_private_endpoints()`.
+    /// The `Serverless Private Endpoints` operations of the Atlas Admin API: `client.serverless_private_endpoints()` (feature `serverless_private_endpoints`).
     pub fn serverless_private_endpoints(
         &self,
     ) -> serverless_private_endpoints::ServerlessPrivateEndpoints<'_> {
         serverless_private_endpoints::ServerlessPrivateEndpoints::new(self)
     }
 }
+#[cfg(feature = "service_accounts")]
 pub mod service_accounts;
+#[cfg(feature = "service_accounts")]
 impl crate::Client {
-    /// The `Service Accounts` operations of the Atlas Admin API: `client.service_accounts()`.
+    /// The `Service Accounts` operations of the Atlas Admin API: `client.service_accounts()` (feature `service_accounts`).
     pub fn service_accounts(&self) -> service_accounts::ServiceAccounts<'_> {
         service_accounts::ServiceAccounts::new(self)
     }
 }
+#[cfg(feature = "standby_links")]
 pub mod standby_links;
+#[cfg(feature = "standby_links")]
 impl crate::Client {
-    /// The `Standby Links` operations of the Atlas Admin API: `client.standby_links()`.
+    /// The `Standby Links` operations of the Atlas Admin API: `client.standby_links()` (feature `standby_links`).
     pub fn standby_links(&self) -> standby_links::StandbyLinks<'_> {
         standby_links::StandbyLinks::new(self)
     }
 }
+#[cfg(feature = "streams")]
 pub mod streams;
+#[cfg(feature = "streams")]
 impl crate::Client {
-    /// The `Streams` operations of the Atlas Admin API: `client.streams()`.
+    /// The `Streams` operations of the Atlas Admin API: `client.streams()` (feature `streams`).
     pub fn streams(&self) -> streams::Streams<'_> {
         streams::Streams::new(self)
     }
 }
+#[cfg(feature = "teams")]
 pub mod teams;
+#[cfg(feature = "teams")]
 impl crate::Client {
-    /// The `Teams` operations of the Atlas Admin API: `client.teams()`.
+    /// The `Teams` operations of the Atlas Admin API: `client.teams()` (feature `teams`).
     pub fn teams(&self) -> teams::Teams<'_> {
         teams::Teams::new(self)
     }
 }
+#[cfg(feature = "third_party_integrations")]
 pub mod third_party_integrations;
+#[cfg(feature = "third_party_integrations")]
 impl crate::Client {
-    /// The `Third-Party Integrations` operations of the Atlas Admin API: `client.third_party_integrations()`.
+    /// The `Third-Party Integrations` operations of the Atlas Admin API: `client.third_party_integrations()` (feature `third_party_integrations`).
     pub fn third_party_integrations(
         &self,
     ) -> third_party_integrations::ThirdPartyIntegrations<'_> {
         third_party_integrations::ThirdPartyIntegrations::new(self)
     }
 }
+#[cfg(feature = "x_509_authentication")]
 pub mod x_509_authentication;
+#[cfg(feature = "x_509_authentication")]
 impl crate::Client {
-    /// The `X.509 Authentication` operations of the Atlas Admin API: `client.x_509_authentication()`.
+    /// The `X.509 Authentication` operations of the Atlas Admin API: `client.x_509_authentication()` (feature `x_509_authentication`).
     pub fn x_509_authentication(&self) -> x_509_authentication::X509Authentication<'_> {
         x_509_authentication::X509Authentication::new(self)
     }
 }
+#[cfg(feature = "events")]
 impl crate::pagination::Page for crate::models::GroupPaginatedEventView {
     type Item = crate::models::EventViewForNdsGroup;
     fn into_parts(
@@ -468,6 +585,7 @@ impl crate::pagination::Page for crate::models::GroupPaginatedEventView {
         }
     }
 }
+#[cfg(feature = "events")]
 impl crate::pagination::Page for crate::models::OrgPaginatedEventView {
     type Item = crate::models::EventViewForOrg;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::EventViewForOrg> {
@@ -481,6 +599,7 @@ impl crate::pagination::Page for crate::models::OrgPaginatedEventView {
         }
     }
 }
+#[cfg(feature = "clusters")]
 impl crate::pagination::Page for crate::models::PaginatedAdvancedClusterDescriptionView {
     type Item = crate::models::AdvancedClusterDescription;
     fn into_parts(
@@ -496,6 +615,7 @@ impl crate::pagination::Page for crate::models::PaginatedAdvancedClusterDescript
         }
     }
 }
+#[cfg(feature = "alert_configurations")]
 impl crate::pagination::Page for crate::models::PaginatedAlertConfigView {
     type Item = crate::models::GroupAlertsConfig;
     fn into_parts(
@@ -511,6 +631,7 @@ impl crate::pagination::Page for crate::models::PaginatedAlertConfigView {
         }
     }
 }
+#[cfg(feature = "alerts")]
 impl crate::pagination::Page for crate::models::PaginatedAlertView {
     type Item = crate::models::AlertViewForNdsGroup;
     fn into_parts(
@@ -526,6 +647,7 @@ impl crate::pagination::Page for crate::models::PaginatedAlertView {
         }
     }
 }
+#[cfg(feature = "programmatic_api_keys")]
 impl crate::pagination::Page for crate::models::PaginatedApiApiUserView {
     type Item = crate::models::ApiKeyUserDetails;
     fn into_parts(
@@ -541,6 +663,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiApiUserView {
         }
     }
 }
+#[cfg(feature = "legacy_backup")]
 impl crate::pagination::Page for crate::models::PaginatedApiAtlasCheckpointView {
     type Item = crate::models::ApiAtlasCheckpointView;
     fn into_parts(
@@ -556,6 +679,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiAtlasCheckpointView 
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView {
     type Item = crate::models::ApiAtlasCollectionRestoreCollectionStateResponse;
@@ -574,6 +698,7 @@ for crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView {
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasCollectionRestoreJobView {
     type Item = crate::models::ApiAtlasCollectionRestoreJobResponse;
@@ -592,6 +717,7 @@ for crate::models::PaginatedApiAtlasCollectionRestoreJobView {
         }
     }
 }
+#[cfg(feature = "database_users")]
 impl crate::pagination::Page for crate::models::PaginatedApiAtlasDatabaseUserView {
     type Item = crate::models::CloudDatabaseUser;
     fn into_parts(
@@ -607,6 +733,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiAtlasDatabaseUserVie
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasDiskBackupCollectionView {
     type Item = crate::models::DiskBackupCollectionResponse;
@@ -623,6 +750,7 @@ for crate::models::PaginatedApiAtlasDiskBackupCollectionView {
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page for crate::models::PaginatedApiAtlasDiskBackupDatabaseView {
     type Item = crate::models::DiskBackupDatabaseResponse;
     fn into_parts(
@@ -638,6 +766,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiAtlasDiskBackupDatab
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasDiskBackupExportJobView {
     type Item = crate::models::DiskBackupExportJob;
@@ -654,6 +783,7 @@ for crate::models::PaginatedApiAtlasDiskBackupExportJobView {
         }
     }
 }
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 impl crate::pagination::Page for crate::models::PaginatedApiAtlasEarPrivateEndpointView {
     type Item = crate::models::EarPrivateEndpoint;
     fn into_parts(
@@ -669,6 +799,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiAtlasEarPrivateEndpo
         }
     }
 }
+#[cfg(feature = "flex_restore_jobs")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View {
     type Item = crate::models::FlexBackupRestoreJob20241113;
@@ -685,6 +816,7 @@ for crate::models::PaginatedApiAtlasFlexBackupRestoreJob20241113View {
         }
     }
 }
+#[cfg(feature = "flex_snapshots")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View {
     type Item = crate::models::FlexBackupSnapshot20241113;
@@ -701,6 +833,7 @@ for crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View {
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
     type Item = crate::models::ObjectStoragePrivateEndpointResponse;
@@ -719,6 +852,7 @@ for crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
         }
     }
 }
+#[cfg(feature = "clusters")]
 impl crate::pagination::Page for crate::models::PaginatedApiAtlasProviderRegionsView {
     type Item = crate::models::CloudProviderRegions;
     fn into_parts(
@@ -734,6 +868,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiAtlasProviderRegions
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView {
     type Item = crate::models::ServerlessBackupRestoreJob;
@@ -750,6 +885,7 @@ for crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView {
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiAtlasServerlessBackupSnapshotView {
     type Item = crate::models::ServerlessBackupSnapshot;
@@ -766,6 +902,7 @@ for crate::models::PaginatedApiAtlasServerlessBackupSnapshotView {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl crate::pagination::Page for crate::models::PaginatedApiInvoiceMetadataView {
     type Item = crate::models::BillingInvoiceMetadata;
     fn into_parts(
@@ -781,6 +918,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiInvoiceMetadataView 
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl crate::pagination::Page for crate::models::PaginatedApiSkuView {
     type Item = crate::models::SkuResponse;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::SkuResponse> {
@@ -794,6 +932,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiSkuView {
         }
     }
 }
+#[cfg(feature = "standby_links")]
 impl crate::pagination::Page for crate::models::PaginatedApiStandbyLinkFailoverResponse {
     type Item = crate::models::ApiStandbyLinkFailoverResponse;
     fn into_parts(
@@ -809,6 +948,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiStandbyLinkFailoverR
         }
     }
 }
+#[cfg(feature = "standby_links")]
 impl crate::pagination::Page for crate::models::PaginatedApiStandbyLinkResponse {
     type Item = crate::models::ApiStandbyLinkResponse;
     fn into_parts(
@@ -824,6 +964,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiStandbyLinkResponse 
         }
     }
 }
+#[cfg(feature = "streams")]
 impl crate::pagination::Page for crate::models::PaginatedApiStreamsConnectionView {
     type Item = crate::models::StreamsConnection;
     fn into_parts(
@@ -839,6 +980,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiStreamsConnectionVie
         }
     }
 }
+#[cfg(feature = "streams")]
 impl crate::pagination::Page for crate::models::PaginatedApiStreamsFailoverConnection {
     type Item = crate::models::StreamsFailoverConnection;
     fn into_parts(
@@ -854,6 +996,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiStreamsFailoverConne
         }
     }
 }
+#[cfg(feature = "streams")]
 impl crate::pagination::Page for crate::models::PaginatedApiStreamsPrivateLinkView {
     type Item = crate::models::StreamsPrivateLinkConnection;
     fn into_parts(
@@ -869,6 +1012,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiStreamsPrivateLinkVi
         }
     }
 }
+#[cfg(feature = "streams")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiStreamsStreamProcessorWithStatsView {
     type Item = crate::models::StreamsProcessorWithStats;
@@ -885,6 +1029,7 @@ for crate::models::PaginatedApiStreamsStreamProcessorWithStatsView {
         }
     }
 }
+#[cfg(feature = "streams")]
 impl crate::pagination::Page for crate::models::PaginatedApiStreamsTenantView {
     type Item = crate::models::StreamsTenant;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::StreamsTenant> {
@@ -898,6 +1043,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiStreamsTenantView {
         }
     }
 }
+#[cfg(feature = "streams")]
 impl crate::pagination::Page
 for crate::models::PaginatedApiStreamsVpcPeeringConnectionView {
     type Item = crate::models::VpcPeeringConnection;
@@ -914,6 +1060,7 @@ for crate::models::PaginatedApiStreamsVpcPeeringConnectionView {
         }
     }
 }
+#[cfg(feature = "programmatic_api_keys")]
 impl crate::pagination::Page for crate::models::PaginatedApiUserAccessListResponseView {
     type Item = crate::models::UserAccessListResponse;
     fn into_parts(
@@ -929,6 +1076,7 @@ impl crate::pagination::Page for crate::models::PaginatedApiUserAccessListRespon
         }
     }
 }
+#[cfg(feature = "mongo_db_cloud_users")]
 impl crate::pagination::Page for crate::models::PaginatedAppUserView {
     type Item = crate::models::CloudAppUser;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::CloudAppUser> {
@@ -942,6 +1090,7 @@ impl crate::pagination::Page for crate::models::PaginatedAppUserView {
         }
     }
 }
+#[cfg(feature = "ai_model_api_keys")]
 impl crate::pagination::Page for crate::models::PaginatedAtlasAiModelApiKeysResponse {
     type Item = crate::models::AiModelApiKeyResponse;
     fn into_parts(
@@ -957,6 +1106,7 @@ impl crate::pagination::Page for crate::models::PaginatedAtlasAiModelApiKeysResp
         }
     }
 }
+#[cfg(feature = "ai_model_rate_limits")]
 impl crate::pagination::Page for crate::models::PaginatedAtlasAiModelRateLimitsResponse {
     type Item = crate::models::AiModelRateLimitResponse;
     fn into_parts(
@@ -972,6 +1122,7 @@ impl crate::pagination::Page for crate::models::PaginatedAtlasAiModelRateLimitsR
         }
     }
 }
+#[cfg(any(feature = "organizations", feature = "projects"))]
 impl crate::pagination::Page for crate::models::PaginatedAtlasGroupView {
     type Item = crate::models::Group;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::Group> {
@@ -985,6 +1136,7 @@ impl crate::pagination::Page for crate::models::PaginatedAtlasGroupView {
         }
     }
 }
+#[cfg(feature = "projects")]
 impl crate::pagination::Page for crate::models::PaginatedAvailableVersionView {
     type Item = crate::models::MdbAvailableVersion;
     fn into_parts(
@@ -1000,6 +1152,7 @@ impl crate::pagination::Page for crate::models::PaginatedAvailableVersionView {
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page for crate::models::PaginatedBackupSnapshotExportBucketView {
     type Item = crate::models::DiskBackupSnapshotAwsExportBucketResponse;
     fn into_parts(
@@ -1017,6 +1170,7 @@ impl crate::pagination::Page for crate::models::PaginatedBackupSnapshotExportBuc
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page
 for crate::models::PaginatedBackupSnapshotExportBucketsView {
     type Item = crate::models::DiskBackupSnapshotExportBucketResponse;
@@ -1035,6 +1189,7 @@ for crate::models::PaginatedBackupSnapshotExportBucketsView {
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page for crate::models::PaginatedCloudBackupReplicaSetView {
     type Item = crate::models::DiskBackupReplicaSet;
     fn into_parts(
@@ -1050,6 +1205,7 @@ impl crate::pagination::Page for crate::models::PaginatedCloudBackupReplicaSetVi
         }
     }
 }
+#[cfg(feature = "cloud_backups")]
 impl crate::pagination::Page for crate::models::PaginatedCloudBackupRestoreJobView {
     type Item = crate::models::DiskBackupSnapshotRestoreJob;
     fn into_parts(
@@ -1065,6 +1221,7 @@ impl crate::pagination::Page for crate::models::PaginatedCloudBackupRestoreJobVi
         }
     }
 }
+#[cfg(feature = "network_peering")]
 impl crate::pagination::Page for crate::models::PaginatedCloudProviderContainerView {
     type Item = crate::models::CloudProviderContainer;
     fn into_parts(
@@ -1080,6 +1237,7 @@ impl crate::pagination::Page for crate::models::PaginatedCloudProviderContainerV
         }
     }
 }
+#[cfg(feature = "clusters")]
 impl crate::pagination::Page for crate::models::PaginatedClusterDescription20240805 {
     type Item = crate::models::ClusterDescription20240805;
     fn into_parts(
@@ -1095,6 +1253,7 @@ impl crate::pagination::Page for crate::models::PaginatedClusterDescription20240
         }
     }
 }
+#[cfg(feature = "federated_authentication")]
 impl crate::pagination::Page for crate::models::PaginatedConnectedOrgConfigsView {
     type Item = crate::models::ConnectedOrgConfig;
     fn into_parts(
@@ -1110,6 +1269,7 @@ impl crate::pagination::Page for crate::models::PaginatedConnectedOrgConfigsView
         }
     }
 }
+#[cfg(feature = "network_peering")]
 impl crate::pagination::Page for crate::models::PaginatedContainerPeerView {
     type Item = crate::models::BaseNetworkPeeringConnectionSettings;
     fn into_parts(
@@ -1127,6 +1287,7 @@ impl crate::pagination::Page for crate::models::PaginatedContainerPeerView {
         }
     }
 }
+#[cfg(feature = "monitoring_and_logs")]
 impl crate::pagination::Page for crate::models::PaginatedDatabaseView {
     type Item = crate::models::MesurementsDatabase;
     fn into_parts(
@@ -1142,6 +1303,7 @@ impl crate::pagination::Page for crate::models::PaginatedDatabaseView {
         }
     }
 }
+#[cfg(feature = "limit_description")]
 impl crate::pagination::Page for crate::models::PaginatedDefaultGroupLimitResponse {
     type Item = crate::models::DefaultGroupLimitResponse;
     fn into_parts(
@@ -1157,6 +1319,7 @@ impl crate::pagination::Page for crate::models::PaginatedDefaultGroupLimitRespon
         }
     }
 }
+#[cfg(feature = "monitoring_and_logs")]
 impl crate::pagination::Page for crate::models::PaginatedDiskPartitionView {
     type Item = crate::models::MeasurementDiskPartition;
     fn into_parts(
@@ -1172,6 +1335,7 @@ impl crate::pagination::Page for crate::models::PaginatedDiskPartitionView {
         }
     }
 }
+#[cfg(feature = "events")]
 impl crate::pagination::Page for crate::models::PaginatedEventTypeDetailsResponse {
     type Item = crate::models::EventTypeDetails;
     fn into_parts(
@@ -1187,6 +1351,7 @@ impl crate::pagination::Page for crate::models::PaginatedEventTypeDetailsRespons
         }
     }
 }
+#[cfg(feature = "federated_authentication")]
 impl crate::pagination::Page for crate::models::PaginatedFederationIdentityProvider {
     type Item = crate::models::FederationIdentityProvider;
     fn into_parts(
@@ -1202,6 +1367,7 @@ impl crate::pagination::Page for crate::models::PaginatedFederationIdentityProvi
         }
     }
 }
+#[cfg(feature = "flex_clusters")]
 impl crate::pagination::Page for crate::models::PaginatedFlexClusters20241113 {
     type Item = crate::models::FlexClusterDescription20241113;
     fn into_parts(
@@ -1217,6 +1383,7 @@ impl crate::pagination::Page for crate::models::PaginatedFlexClusters20241113 {
         }
     }
 }
+#[cfg(feature = "remote_mcp_configurations")]
 impl crate::pagination::Page for crate::models::PaginatedGroupMcpConfigView {
     type Item = crate::models::GroupMcpConfigResponse;
     fn into_parts(
@@ -1232,6 +1399,7 @@ impl crate::pagination::Page for crate::models::PaginatedGroupMcpConfigView {
         }
     }
 }
+#[cfg(feature = "service_accounts")]
 impl crate::pagination::Page for crate::models::PaginatedGroupServiceAccounts {
     type Item = crate::models::GroupServiceAccount;
     fn into_parts(
@@ -1247,6 +1415,7 @@ impl crate::pagination::Page for crate::models::PaginatedGroupServiceAccounts {
         }
     }
 }
+#[cfg(feature = "mongo_db_cloud_users")]
 impl crate::pagination::Page for crate::models::PaginatedGroupUserView {
     type Item = crate::models::GroupUserResponse;
     fn into_parts(
@@ -1262,6 +1431,7 @@ impl crate::pagination::Page for crate::models::PaginatedGroupUserView {
         }
     }
 }
+#[cfg(feature = "monitoring_and_logs")]
 impl crate::pagination::Page for crate::models::PaginatedHostViewAtlas {
     type Item = crate::models::ApiHostViewAtlas;
     fn into_parts(
@@ -1277,6 +1447,7 @@ impl crate::pagination::Page for crate::models::PaginatedHostViewAtlas {
         }
     }
 }
+#[cfg(feature = "third_party_integrations")]
 impl crate::pagination::Page for crate::models::PaginatedIntegrationView {
     type Item = crate::models::ThirdPartyIntegration;
     fn into_parts(
@@ -1292,6 +1463,7 @@ impl crate::pagination::Page for crate::models::PaginatedIntegrationView {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl crate::pagination::Page for crate::models::PaginatedInvoiceReportView {
     type Item = crate::models::InvoiceReportResponse;
     fn into_parts(
@@ -1307,6 +1479,7 @@ impl crate::pagination::Page for crate::models::PaginatedInvoiceReportView {
         }
     }
 }
+#[cfg(feature = "clusters")]
 impl crate::pagination::Page for crate::models::PaginatedLegacyClusterView {
     type Item = crate::models::LegacyAtlasCluster;
     fn into_parts(
@@ -1322,6 +1495,7 @@ impl crate::pagination::Page for crate::models::PaginatedLegacyClusterView {
         }
     }
 }
+#[cfg(feature = "push_based_log_export")]
 impl crate::pagination::Page for crate::models::PaginatedLogIntegrationResponse {
     type Item = crate::models::LogIntegrationResponse;
     fn into_parts(
@@ -1337,6 +1511,7 @@ impl crate::pagination::Page for crate::models::PaginatedLogIntegrationResponse 
         }
     }
 }
+#[cfg(feature = "remote_mcp_configurations")]
 impl crate::pagination::Page for crate::models::PaginatedMcpConfigSecretView {
     type Item = crate::models::ServiceAccountSecret;
     fn into_parts(
@@ -1352,6 +1527,7 @@ impl crate::pagination::Page for crate::models::PaginatedMcpConfigSecretView {
         }
     }
 }
+#[cfg(feature = "metric_integrations")]
 impl crate::pagination::Page for crate::models::PaginatedMetricIntegrationResponse {
     type Item = crate::models::MetricIntegrationResponse;
     fn into_parts(
@@ -1367,6 +1543,7 @@ impl crate::pagination::Page for crate::models::PaginatedMetricIntegrationRespon
         }
     }
 }
+#[cfg(feature = "project_ip_access_list")]
 impl crate::pagination::Page for crate::models::PaginatedNetworkAccessView {
     type Item = crate::models::NetworkPermissionEntry;
     fn into_parts(
@@ -1382,6 +1559,7 @@ impl crate::pagination::Page for crate::models::PaginatedNetworkAccessView {
         }
     }
 }
+#[cfg(feature = "online_archive")]
 impl crate::pagination::Page for crate::models::PaginatedOnlineArchiveView {
     type Item = crate::models::BackupOnlineArchive;
     fn into_parts(
@@ -1397,6 +1575,7 @@ impl crate::pagination::Page for crate::models::PaginatedOnlineArchiveView {
         }
     }
 }
+#[cfg(feature = "clusters")]
 impl crate::pagination::Page for crate::models::PaginatedOrgGroupView {
     type Item = crate::models::OrgGroup;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::OrgGroup> {
@@ -1410,6 +1589,7 @@ impl crate::pagination::Page for crate::models::PaginatedOrgGroupView {
         }
     }
 }
+#[cfg(feature = "remote_mcp_configurations")]
 impl crate::pagination::Page for crate::models::PaginatedOrgMcpConfigView {
     type Item = crate::models::OrgMcpConfigResponse;
     fn into_parts(
@@ -1425,6 +1605,7 @@ impl crate::pagination::Page for crate::models::PaginatedOrgMcpConfigView {
         }
     }
 }
+#[cfg(feature = "service_accounts")]
 impl crate::pagination::Page for crate::models::PaginatedOrgServiceAccounts {
     type Item = crate::models::OrgServiceAccount;
     fn into_parts(
@@ -1440,6 +1621,7 @@ impl crate::pagination::Page for crate::models::PaginatedOrgServiceAccounts {
         }
     }
 }
+#[cfg(feature = "mongo_db_cloud_users")]
 impl crate::pagination::Page for crate::models::PaginatedOrgUserView {
     type Item = crate::models::OrgUserResponse;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::OrgUserResponse> {
@@ -1453,6 +1635,7 @@ impl crate::pagination::Page for crate::models::PaginatedOrgUserView {
         }
     }
 }
+#[cfg(feature = "organizations")]
 impl crate::pagination::Page for crate::models::PaginatedOrganizationView {
     type Item = crate::models::AtlasOrganization;
     fn into_parts(
@@ -1468,6 +1651,7 @@ impl crate::pagination::Page for crate::models::PaginatedOrganizationView {
         }
     }
 }
+#[cfg(feature = "overload_protection_simulation")]
 impl crate::pagination::Page
 for crate::models::PaginatedOverloadProtectionSimulationResponse {
     type Item = crate::models::OverloadProtectionSimulationResponse;
@@ -1486,6 +1670,7 @@ for crate::models::PaginatedOverloadProtectionSimulationResponse {
         }
     }
 }
+#[cfg(feature = "data_federation")]
 impl crate::pagination::Page
 for crate::models::PaginatedPrivateNetworkEndpointIdEntryView {
     type Item = crate::models::PrivateNetworkEndpointIdEntry;
@@ -1502,6 +1687,7 @@ for crate::models::PaginatedPrivateNetworkEndpointIdEntryView {
         }
     }
 }
+#[cfg(feature = "query_shape_insights")]
 impl crate::pagination::Page for crate::models::PaginatedQueryShapes {
     type Item = crate::models::QueryShapeResponse;
     fn into_parts(
@@ -1517,6 +1703,7 @@ impl crate::pagination::Page for crate::models::PaginatedQueryShapes {
         }
     }
 }
+#[cfg(feature = "rate_limiting")]
 impl crate::pagination::Page for crate::models::PaginatedRateLimitEndpointSets {
     type Item = crate::models::RateLimitEndpointSetResponse;
     fn into_parts(
@@ -1532,6 +1719,7 @@ impl crate::pagination::Page for crate::models::PaginatedRateLimitEndpointSets {
         }
     }
 }
+#[cfg(feature = "legacy_backup")]
 impl crate::pagination::Page for crate::models::PaginatedRestoreJobView {
     type Item = crate::models::BackupRestoreJob;
     fn into_parts(
@@ -1547,6 +1735,7 @@ impl crate::pagination::Page for crate::models::PaginatedRestoreJobView {
         }
     }
 }
+#[cfg(feature = "sandbox")]
 impl crate::pagination::Page for crate::models::PaginatedSandboxConfigs {
     type Item = crate::models::SandboxConfigResponse;
     fn into_parts(
@@ -1562,6 +1751,7 @@ impl crate::pagination::Page for crate::models::PaginatedSandboxConfigs {
         }
     }
 }
+#[cfg(feature = "serverless_instances")]
 impl crate::pagination::Page
 for crate::models::PaginatedServerlessInstanceDescriptionView {
     type Item = crate::models::ServerlessInstanceDescription;
@@ -1578,6 +1768,7 @@ for crate::models::PaginatedServerlessInstanceDescriptionView {
         }
     }
 }
+#[cfg(feature = "service_accounts")]
 impl crate::pagination::Page for crate::models::PaginatedServiceAccountGroup {
     type Item = crate::models::ServiceAccountGroup;
     fn into_parts(
@@ -1593,6 +1784,7 @@ impl crate::pagination::Page for crate::models::PaginatedServiceAccountGroup {
         }
     }
 }
+#[cfg(feature = "service_accounts")]
 impl crate::pagination::Page
 for crate::models::PaginatedServiceAccountIpAccessEntryView {
     type Item = crate::models::ServiceAccountIpAccessListEntry;
@@ -1609,6 +1801,7 @@ for crate::models::PaginatedServiceAccountIpAccessEntryView {
         }
     }
 }
+#[cfg(feature = "legacy_backup")]
 impl crate::pagination::Page for crate::models::PaginatedSnapshotView {
     type Item = crate::models::BackupSnapshot;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::BackupSnapshot> {
@@ -1622,6 +1815,7 @@ impl crate::pagination::Page for crate::models::PaginatedSnapshotView {
         }
     }
 }
+#[cfg(feature = "teams")]
 impl crate::pagination::Page for crate::models::PaginatedTeamRoleView {
     type Item = crate::models::TeamRole;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::TeamRole> {
@@ -1635,6 +1829,7 @@ impl crate::pagination::Page for crate::models::PaginatedTeamRoleView {
         }
     }
 }
+#[cfg(feature = "teams")]
 impl crate::pagination::Page for crate::models::PaginatedTeamView {
     type Item = crate::models::TeamResponse;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::TeamResponse> {
@@ -1648,6 +1843,7 @@ impl crate::pagination::Page for crate::models::PaginatedTeamView {
         }
     }
 }
+#[cfg(feature = "x_509_authentication")]
 impl crate::pagination::Page for crate::models::PaginatedUserCertView {
     type Item = crate::models::UserCert;
     fn into_parts(self) -> crate::pagination::PageParts<crate::models::UserCert> {

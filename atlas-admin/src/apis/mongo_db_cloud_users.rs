@@ -124,6 +124,10 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// MongoDB Cloud limits MongoDB Cloud user membership to a maximum of 250 MongoDB Cloud users per team. MongoDB Cloud limits MongoDB Cloud user membership to 500 MongoDB Cloud users per project and 500 MongoDB Cloud users per organization, which includes the combined membership of all projects in the organization. MongoDB Cloud raises an error if an operation exceeds these limits. For example, if you have an organization with five projects, and each project has 100 MongoDB Cloud users, and each MongoDB Cloud user belongs to only one project, you can't add any MongoDB Cloud users to this organization without first removing existing MongoDB Cloud users from the organization.
     ///
     /// `POST /api/atlas/v2/users` (`createUser`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/createUser).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_user`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn create_user(&self, body: crate::models::CloudAppUser) -> CreateUser {
         CreateUser {
@@ -178,6 +182,10 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// Returns the details for one MongoDB Cloud user account with the specified unique identifier for the user. You can't use this endpoint to return information on an API Key. To return information about an API Key, use the Return One Organization API Key endpoint. You can always retrieve your own user account. If you are the owner of a MongoDB Cloud organization or project, you can also retrieve the user profile for any user with membership in that organization or project.
     ///
     /// `GET /api/atlas/v2/users/{userId}` (`getUser`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUser).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_user`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_user(&self, user_id: crate::models::ObjectId) -> GetUser {
         GetUser {
@@ -191,6 +199,10 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// Returns the details for one MongoDB Cloud user account with the specified username. You can't use this endpoint to return information about an API Key. To return information about an API Key, use the Return One Organization API Key endpoint.
     ///
     /// `GET /api/atlas/v2/users/byName/{userName}` (`getUserByName`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/getUserByName).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_user_by_name`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_user_by_name(&self, user_name: String) -> GetUserByName {
         GetUserByName {
@@ -208,6 +220,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/users` (`listGroupUsers`), API version `2025-02-19`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`list_group_users_v2023_01_01`](Self::list_group_users_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: this method (`list_group_users`)
     pub fn list_group_users(&self, group_id: crate::models::ObjectId) -> ListGroupUsers {
         ListGroupUsers {
             client: self.client.clone(),
@@ -224,6 +241,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/users` (`listGroupUsers`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listGroupUsers).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_group_users_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: [`list_group_users`](Self::list_group_users)
     pub fn list_group_users_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -243,6 +265,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` (`listOrgTeamUsers`), API version `2025-02-19`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`list_team_users_v2023_01_01`](Self::list_team_users_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: this method (`list_team_users`)
     pub fn list_team_users(
         &self,
         org_id: crate::models::ObjectId,
@@ -263,6 +290,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` (`listOrgTeamUsers`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgTeamUsers).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_team_users_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: [`list_team_users`](Self::list_team_users)
     pub fn list_team_users_v2023_01_01(
         &self,
         org_id: crate::models::ObjectId,
@@ -283,6 +315,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/users` (`listOrgUsers`), API version `2025-02-19`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`list_org_users_v2023_01_01`](Self::list_org_users_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: this method (`list_org_users`)
     pub fn list_org_users(&self, org_id: crate::models::ObjectId) -> ListOrgUsers {
         ListOrgUsers {
             client: self.client.clone(),
@@ -299,6 +336,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To return both pending and active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users will be returned.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/users` (`listOrgUsers`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/listOrgUsers).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_org_users_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: [`list_org_users`](Self::list_org_users)
     pub fn list_org_users_v2023_01_01(
         &self,
         org_id: crate::models::ObjectId,
@@ -318,6 +360,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To remove pending or active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users can be removed.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/users/{userId}` (`removeGroupUser`), API version `2025-02-19`. Roles: Project Access Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`remove_group_user_v2023_01_01`](Self::remove_group_user_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: this method (`remove_group_user`)
     pub fn remove_group_user(
         &self,
         group_id: crate::models::ObjectId,
@@ -338,6 +385,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To remove pending or active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users can be removed.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/users/{userId}` (`removeGroupUser`), API version `2023-01-01`. Roles: Project Access Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeGroupUser).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`remove_group_user_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: [`remove_group_user`](Self::remove_group_user)
     pub fn remove_group_user_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
@@ -398,6 +450,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To remove pending or active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users can be removed.
     ///
     /// `DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}` (`removeOrgUser`), API version `2025-02-19`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUser).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`remove_org_user_v2023_01_01`](Self::remove_org_user_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: this method (`remove_org_user`)
     pub fn remove_org_user(
         &self,
         org_id: crate::models::ObjectId,
@@ -418,6 +475,11 @@ impl<'c> MongoDbCloudUsers<'c> {
     /// **Note**: To remove pending or active users, use v2-{2025-02-19} or later. If using a deprecated version, only active users can be removed.
     ///
     /// `DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}` (`removeOrgUser`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeOrgUser).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`remove_org_user_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2025-02-19`: [`remove_org_user`](Self::remove_org_user)
     pub fn remove_org_user_v2023_01_01(
         &self,
         org_id: crate::models::ObjectId,

@@ -16,6 +16,11 @@ impl<'c> MonitoringAndLogs<'c> {
     /// Returns a compressed (.gz) log file that contains a range of log messages for the specified host for the specified project. MongoDB updates process and audit logs from the cluster backend infrastructure every five minutes. Logs are stored in chunks approximately five minutes in length, but this duration may vary. If you poll the API for log files, we recommend polling every five minutes even though consecutive polls could contain some overlapping logs. This feature isn't available for `M0` free clusters, `M2`, `M5`, flex, or serverless clusters. The API does not support direct calls with the json response schema. You must request a gzip response schema using an accept header of the format: `Accept: application/vnd.atlas.YYYY-MM-DD+gzip`.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz` (`downloadGroupClusterLog`), API version `2023-02-01`. Roles: Project Cluster Log Viewer, Project Data Access Admin, Project Data Access Read Only, Project Data Access Read Write, Project Stream Processing Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`download_cluster_log_v2023_01_01`](Self::download_cluster_log_v2023_01_01); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: this method (`download_cluster_log`)
     pub fn download_cluster_log(
         &self,
         group_id: crate::models::ObjectId,
@@ -37,6 +42,11 @@ impl<'c> MonitoringAndLogs<'c> {
     /// Returns a compressed (.gz) log file that contains a range of log messages for the specified host for the specified project. MongoDB updates process and audit logs from the cluster backend infrastructure every five minutes. Logs are stored in chunks approximately five minutes in length, but this duration may vary. If you poll the API for log files, we recommend polling every five minutes even though consecutive polls could contain some overlapping logs. This feature isn't available for `M0` free clusters, `M2`, `M5`, flex, or serverless clusters. The API does not support direct calls with the json response schema. You must request a gzip response schema using an accept header of the format: `Accept: application/vnd.atlas.YYYY-MM-DD+gzip`.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz` (`downloadGroupClusterLog`), API version `2023-01-01`. Roles: Project Cluster Log Viewer, Project Data Access Admin, Project Data Access Read Only, Project Data Access Read Write, Project Stream Processing Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Monitoring-and-Logs/operation/downloadGroupClusterLog).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`download_cluster_log_v2023_01_01`); Atlas stops serving it on 2027-07-01
+    /// - `2023-02-01`: [`download_cluster_log`](Self::download_cluster_log)
     pub fn download_cluster_log_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,

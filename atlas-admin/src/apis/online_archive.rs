@@ -16,6 +16,12 @@ impl<'c> OnlineArchive<'c> {
     /// Creates one online archive. This archive stores data from one cluster within one project.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/onlineArchives` (`createGroupClusterOnlineArchive`), API version `2023-01-01`. Roles: Project Data Access Admin. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Online-Archive/operation/createGroupClusterOnlineArchive).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-08-02: If 'criteria':'DATE' is specified, then you must specify 'DATE' values in partition fields
     pub fn create_online_archive(
         &self,
         group_id: crate::models::ObjectId,

@@ -34,6 +34,10 @@ impl<'c> Organizations<'c> {
     /// **Note**: Invitation management APIs are deprecated. Use Add One MongoDB Cloud User to One Organization to invite a user.
     ///
     /// `POST /api/atlas/v2/orgs/{orgId}/invites` (`createOrgInvite`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/createOrgInvite).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_org_invite`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn create_org_invite(
         &self,
@@ -69,6 +73,10 @@ impl<'c> Organizations<'c> {
     /// **Note**: Invitation management APIs are deprecated. Use Remove One MongoDB Cloud User From One Organization to remove a pending user.
     ///
     /// `DELETE /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` (`deleteOrgInvite`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/deleteOrgInvite).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_org_invite`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn delete_org_invite(
         &self,
@@ -132,6 +140,10 @@ impl<'c> Organizations<'c> {
     /// **Note**: Invitation management APIs are deprecated. Use Return One MongoDB Cloud User in One Organization to return a pending user.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` (`getOrgInvite`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgInvite).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_org_invite`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_org_invite(
         &self,
@@ -179,6 +191,10 @@ impl<'c> Organizations<'c> {
     /// **Note**: Invitation management APIs are deprecated. Use Return All MongoDB Cloud Users in One Organization and filter by `orgMembershipStatus` to return all pending users.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/invites` (`listOrgInvites`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrgInvites).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_org_invites`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn list_org_invites(&self, org_id: crate::models::ObjectId) -> ListOrgInvites {
         ListOrgInvites {
@@ -256,6 +272,10 @@ impl<'c> Organizations<'c> {
     /// **Note**: Invitation management APIs are deprecated. Use Update One MongoDB Cloud User in One Organization to update a pending user.
     ///
     /// `PATCH /api/atlas/v2/orgs/{orgId}/invites/{invitationId}` (`updateOrgInviteById`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgInviteById).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_org_invite_by_id`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_org_invite_by_id(
         &self,
@@ -277,6 +297,10 @@ impl<'c> Organizations<'c> {
     /// **Note**:  Invitation management are deprecated. Use Update One MongoDB Cloud User in One Organization to update a pending user.
     ///
     /// `PATCH /api/atlas/v2/orgs/{orgId}/invites` (`updateOrgInvites`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgInvites).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_org_invites`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_org_invites(
         &self,
@@ -330,6 +354,10 @@ impl<'c> Organizations<'c> {
     /// Updates the roles of the specified user in the specified organization. To specify the user to update, provide the unique 24-hexadecimal digit string that identifies the user in the specified organization.
     ///
     /// `PUT /api/atlas/v2/orgs/{orgId}/users/{userId}/roles` (`updateOrgUserRoles`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/updateOrgUserRoles).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_org_user_roles`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_org_user_roles(
         &self,

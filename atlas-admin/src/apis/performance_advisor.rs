@@ -61,6 +61,10 @@ impl<'c> PerformanceAdvisor<'c> {
     /// Get whether the Serverless Auto Indexing feature is enabled. This endpoint returns a value for Flex clusters that were created with the Create Serverless Instance endpoint or Flex clusters that were migrated from Serverless instances. However, the value returned is not indicative of the Auto Indexing state as Auto Indexing is unavailable for Flex clusters. This endpoint will be sunset on January 22, 2026.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing` (`getGroupServerlessPerformanceAdvisorAutoIndexing`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/getGroupServerlessPerformanceAdvisorAutoIndexing).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_serverless_auto_indexing`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_serverless_auto_indexing(
         &self,
@@ -195,6 +199,10 @@ impl<'c> PerformanceAdvisor<'c> {
     /// Set whether the Serverless Auto Indexing feature is enabled. This endpoint sets a value for Flex clusters that were created with the Create Serverless Instance endpoint or Flex clusters that were migrated from Serverless instances. However, the value returned is not indicative of the Auto Indexing state as Auto Indexing is unavailable for Flex clusters. This endpoint will be sunset on January 22, 2026.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing` (`setGroupServerlessPerformanceAdvisorAutoIndexing`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Performance-Advisor/operation/setGroupServerlessPerformanceAdvisorAutoIndexing).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`set_serverless_auto_indexing`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn set_serverless_auto_indexing(
         &self,

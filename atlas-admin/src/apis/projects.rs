@@ -16,6 +16,10 @@ impl<'c> Projects<'c> {
     /// Adds one MongoDB Cloud user to the specified project. If the MongoDB Cloud user is not a member of the project's organization, then the user must accept their invitation to the organization to access information within the specified project. If the MongoDB Cloud User is already a member of the project's organization, then they will be added to the project immediately and an invitation will not be returned by this resource.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/access` (`addGroupAccessUser`), API version `2023-02-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/addGroupAccessUser).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-02-01`: this method (`add_group_user`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn add_group_user(
         &self,
@@ -47,6 +51,10 @@ impl<'c> Projects<'c> {
     /// Invites one MongoDB Cloud user to join the specified project. The MongoDB Cloud user must accept the invitation to access information within the specified project.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/invites` (`createGroupInvite`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroupInvite).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_group_invite`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn create_group_invite(
         &self,
@@ -77,6 +85,10 @@ impl<'c> Projects<'c> {
     /// Cancels one pending invitation sent to the specified MongoDB Cloud user to join a project. You can't cancel an invitation that the user accepted. Note: deleting a project invitation does not delete an organization invitation even if they were created together.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/invites/{invitationId}` (`deleteGroupInvite`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroupInvite).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_group_invite`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn delete_group_invite(
         &self,
@@ -134,6 +146,10 @@ impl<'c> Projects<'c> {
     /// Returns the details of one pending invitation to the specified project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/invites/{invitationId}` (`getGroupInvite`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupInvite).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_group_invite`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_group_invite(
         &self,
@@ -212,6 +228,10 @@ impl<'c> Projects<'c> {
     /// Returns all pending invitations to the specified project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/invites` (`listGroupInvites`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroupInvites).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_group_invites`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn list_group_invites(
         &self,
@@ -309,6 +329,10 @@ impl<'c> Projects<'c> {
     /// Updates the details of one pending invitation to the specified project. To specify which invitation to update, provide the unique identification string for that invitation. Use the Return All Project Invitations endpoint to retrieve IDs for all pending project invitations.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/invites/{invitationId}` (`updateGroupInviteById`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInviteById).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_invite_by_id`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_invite_by_id(
         &self,
@@ -331,6 +355,10 @@ impl<'c> Projects<'c> {
     /// Updates the details of one pending invitation to the specified project. To specify which invitation to update, provide the username of the invited user.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/invites` (`updateGroupInvites`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupInvites).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_group_invites`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_group_invites(
         &self,
@@ -366,6 +394,10 @@ impl<'c> Projects<'c> {
     /// Updates the roles of the specified user in the specified project. To specify the user to update, provide the unique 24-hexadecimal digit string that identifies the user in the specified project.
     ///
     /// `PUT /api/atlas/v2/groups/{groupId}/users/{userId}/roles` (`updateGroupUserRoles`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/updateGroupUserRoles).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_group_user_roles`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_group_user_roles(
         &self,

@@ -33,6 +33,10 @@ impl<'c> PushBasedLogExport<'c> {
     /// Configures the project level settings for the push-based log export feature.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/pushBasedLogExport` (`createGroupPushBasedLogExport`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/createGroupPushBasedLogExport).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_log_export`); Atlas stops serving it on 2027-02-04
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn create_log_export(
         &self,
@@ -67,6 +71,10 @@ impl<'c> PushBasedLogExport<'c> {
     /// Disables the push-based log export feature by resetting the project level settings to its default configuration.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/pushBasedLogExport` (`deleteGroupPushBasedLogExport`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/deleteGroupPushBasedLogExport).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_log_export`); Atlas stops serving it on 2027-02-04
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn delete_log_export(
         &self,
@@ -99,6 +107,10 @@ impl<'c> PushBasedLogExport<'c> {
     /// Fetches the current project level settings for the push-based log export feature.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/pushBasedLogExport` (`getGroupPushBasedLogExport`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/getGroupPushBasedLogExport).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_log_export`); Atlas stops serving it on 2027-02-04
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_log_export(&self, group_id: crate::models::ObjectId) -> GetLogExport {
         GetLogExport {
@@ -145,6 +157,10 @@ impl<'c> PushBasedLogExport<'c> {
     /// Updates the project level settings for the push-based log export feature.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/pushBasedLogExport` (`updateGroupPushBasedLogExport`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Push-Based-Log-Export/operation/updateGroupPushBasedLogExport).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_log_export`); Atlas stops serving it on 2027-02-04
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_log_export(
         &self,

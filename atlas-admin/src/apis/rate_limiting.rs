@@ -16,6 +16,11 @@ impl<'c> RateLimiting<'c> {
     /// Get one rate limit endpoint set.
     ///
     /// `GET /api/atlas/v2/rateLimits/{endpointSetId}` (`getRateLimit`), API version `2025-03-12`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/getRateLimit).
+    ///
+    /// # Versions
+    ///
+    /// - `2025-03-12`: this method (`get_rate_limit`)
+    /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-04-21
     pub fn get_rate_limit(&self, endpoint_set_id: String) -> GetRateLimit {
         GetRateLimit {
             client: self.client.clone(),
@@ -28,6 +33,11 @@ impl<'c> RateLimiting<'c> {
     /// Get all rate limits for all v2 Atlas Administration API endpoint sets.
     ///
     /// `GET /api/atlas/v2/rateLimits` (`listRateLimits`), API version `2025-03-12`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rate-Limiting/operation/listRateLimits).
+    ///
+    /// # Versions
+    ///
+    /// - `2025-03-12`: this method (`list_rate_limits`)
+    /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-04-21
     pub fn list_rate_limits(&self) -> ListRateLimits {
         ListRateLimits {
             client: self.client.clone(),

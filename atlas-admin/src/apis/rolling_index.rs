@@ -16,6 +16,13 @@ impl<'c> RollingIndex<'c> {
     /// Creates an index on the cluster identified by its name in a rolling manner. Creating the index in this way allows index builds on one replica set member as a standalone at a time, starting with the secondary members. Creating indexes in this way requires at least one replica set election.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/index` (`createGroupClusterIndexRollingIndex`), API version `2023-01-01`. Roles: Project Data Access Admin, Project Index Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Rolling-Index/operation/createGroupClusterIndexRollingIndex).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2025-05-08: Corrects an issue where the endpoint would allow a rolling index build to be initiated while there was already an index build in progress. The endpoint now returns 400 if an index build is already in progress.
+    /// - 2026-04-06: Corrects an issue where index creation was throwing a 500 error instead of a 409 error when there was an existing index with the same name.
     pub fn create_rolling_index(
         &self,
         group_id: crate::models::ObjectId,

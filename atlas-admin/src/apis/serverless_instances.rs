@@ -18,6 +18,10 @@ impl<'c> ServerlessInstances<'c> {
     /// This API can also be used on Flex clusters that were created with the [Create Serverless Instance](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/createServerlessInstance) endpoint or Flex clusters that were migrated from Serverless instances. Continuous backups are not supported and `serverlessContinuousBackupEnabled` will not take effect on these clusters. This endpoint will be sunset on January 15, 2027. Please use the Get Flex Cluster endpoint instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/serverless/{name}` (`getGroupServerlessInstance`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/getGroupServerlessInstance).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_serverless_instance`); Atlas stops serving it on 2027-01-18
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_serverless_instance(
         &self,
@@ -37,6 +41,10 @@ impl<'c> ServerlessInstances<'c> {
     /// This endpoint also lists Flex clusters that were created using the [Create Serverless Instance](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/createServerlessInstance) endpoint or former Serverless instances that have been migrated to Flex clusters, until January 15, 2026 after which this endpoint will begin returning an empty list. The endpoint will be removed entirely on January 15, 2027. Continuous backups are not supported and `serverlessContinuousBackupEnabled` will not take effect on these clusters. Please use the List Flex Clusters endpoint instead.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/serverless` (`listGroupServerlessInstances`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Instances/operation/listGroupServerlessInstances).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_serverless_instances`); Atlas stops serving it on 2027-01-18
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn list_serverless_instances(
         &self,

@@ -20,6 +20,10 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
     /// This feature does not work for Flex clusters. To continue using Private Endpoints once Serverless is replaced by Flex, please use a Dedicated cluster instead. This endpoint will be sunset on January 22, 2026.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint` (`createGroupPrivateEndpointServerlessInstanceEndpoint`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/createGroupPrivateEndpointServerlessInstanceEndpoint).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`create_serverless_private_endpoint`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn create_serverless_private_endpoint(
         &self,
@@ -44,6 +48,10 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
     /// This feature does not work for Flex clusters. To continue using Private Endpoints once Serverless is replaced by Flex, please use a Dedicated cluster instead. This endpoint will be sunset on January 22, 2026.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}` (`deleteGroupPrivateEndpointServerlessInstanceEndpoint`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/deleteGroupPrivateEndpointServerlessInstanceEndpoint).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`delete_serverless_private_endpoint`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn delete_serverless_private_endpoint(
         &self,
@@ -68,6 +76,10 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
     /// This feature does not work for Flex clusters. To continue using Private Endpoints once Serverless is replaced by Flex, please use a Dedicated cluster instead. This endpoint will be sunset on January 22, 2026.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}` (`getGroupPrivateEndpointServerlessInstanceEndpoint`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/getGroupPrivateEndpointServerlessInstanceEndpoint).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_serverless_private_endpoint`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn get_serverless_private_endpoint(
         &self,
@@ -92,6 +104,10 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
     /// This feature does not work for Flex clusters. To continue using Private Endpoints once Serverless is replaced by Flex, please use a Dedicated cluster instead. This endpoint will be sunset on January 22, 2026.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint` (`listGroupPrivateEndpointServerlessInstanceEndpoint`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/listGroupPrivateEndpointServerlessInstanceEndpoint).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`list_serverless_private_endpoint`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn list_serverless_private_endpoint(
         &self,
@@ -114,6 +130,10 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
     /// This feature does not work for Flex clusters. To continue using Private Endpoints once Serverless is replaced by Flex, please use a Dedicated cluster instead. This endpoint will be sunset on January 22, 2026.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}` (`updateGroupPrivateEndpointServerlessInstanceEndpoint`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Serverless-Private-Endpoints/operation/updateGroupPrivateEndpointServerlessInstanceEndpoint).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`update_serverless_private_endpoint`); Atlas stops serving it on 2026-01-22
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn update_serverless_private_endpoint(
         &self,

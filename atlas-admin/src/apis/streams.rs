@@ -37,6 +37,12 @@ impl<'c> Streams<'c> {
     /// Creates one connection for a stream workspace in the specified project.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections` (`createGroupStreamConnection`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamConnection).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
     pub fn create_stream_connection(
         &self,
         group_id: crate::models::ObjectId,
@@ -81,6 +87,12 @@ impl<'c> Streams<'c> {
     /// Creates one Private Link in the specified project.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections` (`createGroupStreamPrivateLinkConnection`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamPrivateLinkConnection).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2024-10-02: The MongoDB Atlas Streams Processing Private Link API is now exposed as part of private preview, but is subject to change until GA.
     pub fn create_private_link_connection(
         &self,
         group_id: crate::models::ObjectId,
@@ -121,6 +133,13 @@ impl<'c> Streams<'c> {
     /// Creates one stream workspace in the specified project.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/streams` (`createGroupStreamWorkspace`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Data Access Admin, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/createGroupStreamWorkspace).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
+    /// - 2026-05-07: Updated NO_PAYMENT_INFORMATION_FOUND error message to include a link for users to add a payment method when no payment info is found.
     pub fn create_stream_workspace(
         &self,
         group_id: crate::models::ObjectId,
@@ -182,6 +201,12 @@ impl<'c> Streams<'c> {
     /// Deletes one Private Link in the specified project.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}` (`deleteGroupStreamPrivateLinkConnection`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamPrivateLinkConnection).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2024-10-02: The MongoDB Atlas Streams Processing Private Link API is now exposed as part of private preview, but is subject to change until GA.
     pub fn delete_private_link_connection(
         &self,
         group_id: crate::models::ObjectId,
@@ -241,6 +266,12 @@ impl<'c> Streams<'c> {
     /// Delete one stream workspace in the specified project.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}` (`deleteGroupStreamWorkspace`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Data Access Admin, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/deleteGroupStreamWorkspace).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
     pub fn delete_stream_workspace(
         &self,
         group_id: crate::models::ObjectId,
@@ -319,6 +350,12 @@ impl<'c> Streams<'c> {
     /// Returns the details of one stream connection within the specified stream workspace.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}` (`getGroupStreamConnection`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamConnection).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
     pub fn get_stream_connection(
         &self,
         group_id: crate::models::ObjectId,
@@ -363,6 +400,12 @@ impl<'c> Streams<'c> {
     /// Returns the details of one Private Link connection within the project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}` (`getGroupStreamPrivateLinkConnection`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamPrivateLinkConnection).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2024-10-02: The MongoDB Atlas Streams Processing Private Link API is now exposed as part of private preview, but is subject to change until GA.
     pub fn get_private_link_connection(
         &self,
         group_id: crate::models::ObjectId,
@@ -422,6 +465,12 @@ impl<'c> Streams<'c> {
     /// Returns the details of one stream workspace within the specified project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}` (`getGroupStreamWorkspace`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Data Access Admin, Project Data Access Read Only, Project Data Access Read Write, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/getGroupStreamWorkspace).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
     pub fn get_stream_workspace(
         &self,
         group_id: crate::models::ObjectId,
@@ -479,6 +528,12 @@ impl<'c> Streams<'c> {
     /// Returns all connections of the stream workspace for the specified project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections` (`listGroupStreamConnections`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Data Access Admin, Project Data Access Read Only, Project Data Access Read Write, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamConnections).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
     pub fn list_stream_connections(
         &self,
         group_id: crate::models::ObjectId,
@@ -498,6 +553,12 @@ impl<'c> Streams<'c> {
     /// Returns all Private Link connections for the specified project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections` (`listGroupStreamPrivateLinkConnections`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamPrivateLinkConnections).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2024-10-02: The MongoDB Atlas Streams Processing Private Link API is now exposed as part of private preview, but is subject to change until GA.
     pub fn list_private_link_connections(
         &self,
         group_id: crate::models::ObjectId,
@@ -534,6 +595,12 @@ impl<'c> Streams<'c> {
     /// Returns all stream workspaces for the specified project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/streams` (`listGroupStreamWorkspaces`), API version `2023-02-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/listGroupStreamWorkspaces).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
     pub fn list_stream_workspaces(
         &self,
         group_id: crate::models::ObjectId,
@@ -632,6 +699,12 @@ impl<'c> Streams<'c> {
     /// Update one connection for the specified stream workspace in the specified project.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}` (`updateGroupStreamConnection`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamConnection).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
     pub fn update_stream_connection(
         &self,
         group_id: crate::models::ObjectId,
@@ -724,6 +797,12 @@ impl<'c> Streams<'c> {
     /// Update one stream workspace in the specified project.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}` (`updateGroupStreamWorkspace`), API version `2023-02-01`. Roles: Organization Stream Processing Admin, Project Data Access Admin, Project Stream Processing Manager. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Streams/operation/updateGroupStreamWorkspace).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2023-09-11: The MongoDB Atlas Streams Processing API is now exposed as part of private preview, but is subject to change until GA.
     pub fn update_stream_workspace(
         &self,
         group_id: crate::models::ObjectId,

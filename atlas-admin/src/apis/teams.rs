@@ -35,6 +35,10 @@ impl<'c> Teams<'c> {
     /// **Note**: This endpoint is deprecated. Use [Add One MongoDB Cloud User to One Team](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/addUserToTeam) to add an active or pending user to a team.
     ///
     /// `POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users` (`addOrgTeamUsers`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/addOrgTeamUsers).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`add_team_users`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn add_team_users(
         &self,
@@ -177,6 +181,10 @@ impl<'c> Teams<'c> {
     /// **Note**: This endpoint is deprecated. Use [Remove One MongoDB Cloud User from One Team](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/MongoDB-Cloud-Users/operation/removeUserFromTeam) to remove an active or pending user from a team.
     ///
     /// `DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}` (`removeOrgTeamUserFromTeam`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/removeOrgTeamUserFromTeam).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`remove_user_from_team`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
     pub fn remove_user_from_team(
         &self,

@@ -16,6 +16,12 @@ impl<'c> ThirdPartyIntegrations<'c> {
     /// Adds the settings for configuring one third-party service integration. These settings apply to all databases managed in the specified MongoDB Cloud project. Each project can have only one configuration per `{INTEGRATION-TYPE}`.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/integrations/{integrationType}` (`createGroupIntegration`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/createGroupIntegration).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2026-01-07: Log export to S3, Splunk, and Datadog is not supported by this API.
     pub fn create_group_integration(
         &self,
         group_id: crate::models::ObjectId,
@@ -37,6 +43,12 @@ impl<'c> ThirdPartyIntegrations<'c> {
     /// Removes the settings that permit configuring one third-party service integration. These settings apply to all databases managed in one MongoDB Cloud project. If you delete an integration from a project, you remove that integration configuration only for that project. This action doesn't affect any other project or organization's configured `{INTEGRATION-TYPE}` integrations.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}/integrations/{integrationType}` (`deleteGroupIntegration`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/deleteGroupIntegration).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2026-01-07: Log export to S3, Splunk, and Datadog is not supported by this API.
     pub fn delete_group_integration(
         &self,
         group_id: crate::models::ObjectId,
@@ -56,6 +68,12 @@ impl<'c> ThirdPartyIntegrations<'c> {
     /// Returns the settings for configuring integration with one third-party service. These settings apply to all databases managed in one MongoDB Cloud project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/integrations/{integrationType}` (`getGroupIntegration`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/getGroupIntegration).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2026-01-07: Log export to S3, Splunk, and Datadog is not supported by this API.
     pub fn get_group_integration(
         &self,
         group_id: crate::models::ObjectId,
@@ -90,6 +108,12 @@ impl<'c> ThirdPartyIntegrations<'c> {
     /// Updates the settings for configuring integration with one third-party service. These settings apply to all databases managed in one MongoDB Cloud project.
     ///
     /// `PUT /api/atlas/v2/groups/{groupId}/integrations/{integrationType}` (`updateGroupIntegration`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Third-Party-Integrations/operation/updateGroupIntegration).
+    ///
+    /// # Changes
+    ///
+    /// Atlas's notes on this operation (`x-xgen-changelog`):
+    ///
+    /// - 2026-01-07: Log export to S3, Splunk, and Datadog is not supported by this API.
     pub fn update_group_integration(
         &self,
         group_id: crate::models::ObjectId,

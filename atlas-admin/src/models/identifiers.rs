@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct ObjectId(String);
 crate::validation::pattern_newtype!(ObjectId, OBJECT_ID);
+#[cfg(feature = "network_peering")]
 /// The identifier of an AWS VPC (`vpc-` and 17 hexadecimal digits).
 ///
 /// Must match `^vpc-[0-9a-f]{17}$`.
@@ -38,7 +39,16 @@ crate::validation::pattern_newtype!(ObjectId, OBJECT_ID);
 )]
 #[serde(transparent)]
 pub struct AwsVpcId(String);
+#[cfg(feature = "network_peering")]
 crate::validation::pattern_newtype!(AwsVpcId, AWS_VPC_ID);
+#[cfg(
+    any(
+        feature = "cloud_backups",
+        feature = "data_federation",
+        feature = "private_endpoint_services",
+        feature = "serverless_private_endpoints"
+    )
+)]
 /// The identifier of an AWS interface VPC endpoint (`vpce-` and 17 hexadecimal digits).
 ///
 /// Must match `^vpce-[0-9a-f]{17}$`.
@@ -56,7 +66,42 @@ crate::validation::pattern_newtype!(AwsVpcId, AWS_VPC_ID);
 )]
 #[serde(transparent)]
 pub struct AwsVpcEndpointId(String);
+#[cfg(
+    any(
+        feature = "cloud_backups",
+        feature = "data_federation",
+        feature = "private_endpoint_services",
+        feature = "serverless_private_endpoints"
+    )
+)]
 crate::validation::pattern_newtype!(AwsVpcEndpointId, AWS_VPC_ENDPOINT_ID);
+#[cfg(
+    any(
+        feature = "access_tracking",
+        feature = "alerts",
+        feature = "atlas_search",
+        feature = "cloud_backups",
+        feature = "cluster_outage_simulation",
+        feature = "clusters",
+        feature = "collection_level_metrics",
+        feature = "database_users",
+        feature = "events",
+        feature = "flex_clusters",
+        feature = "flex_restore_jobs",
+        feature = "flex_snapshots",
+        feature = "global_clusters",
+        feature = "invoices",
+        feature = "legacy_backup",
+        feature = "online_archive",
+        feature = "overload_protection_simulation",
+        feature = "performance_advisor",
+        feature = "query_shape_insights",
+        feature = "rolling_index",
+        feature = "sandbox",
+        feature = "serverless_instances",
+        feature = "serverless_private_endpoints"
+    )
+)]
 /// A name of ASCII letters, digits and hyphens that starts with a letter or digit: clusters, stream instances, ...
 ///
 /// Must match `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
@@ -74,7 +119,42 @@ crate::validation::pattern_newtype!(AwsVpcEndpointId, AWS_VPC_ENDPOINT_ID);
 )]
 #[serde(transparent)]
 pub struct ResourceName(String);
+#[cfg(
+    any(
+        feature = "access_tracking",
+        feature = "alerts",
+        feature = "atlas_search",
+        feature = "cloud_backups",
+        feature = "cluster_outage_simulation",
+        feature = "clusters",
+        feature = "collection_level_metrics",
+        feature = "database_users",
+        feature = "events",
+        feature = "flex_clusters",
+        feature = "flex_restore_jobs",
+        feature = "flex_snapshots",
+        feature = "global_clusters",
+        feature = "invoices",
+        feature = "legacy_backup",
+        feature = "online_archive",
+        feature = "overload_protection_simulation",
+        feature = "performance_advisor",
+        feature = "query_shape_insights",
+        feature = "rolling_index",
+        feature = "sandbox",
+        feature = "serverless_instances",
+        feature = "serverless_private_endpoints"
+    )
+)]
 crate::validation::pattern_newtype!(ResourceName, RESOURCE_NAME);
+#[cfg(
+    any(
+        feature = "overload_protection_simulation",
+        feature = "push_based_log_export",
+        feature = "remote_mcp_configurations",
+        feature = "standby_links"
+    )
+)]
 /// A 24-hexadecimal-digit identifier, in either case.
 ///
 /// Must match `^[a-fA-F0-9]{24}$`.
@@ -92,7 +172,16 @@ crate::validation::pattern_newtype!(ResourceName, RESOURCE_NAME);
 )]
 #[serde(transparent)]
 pub struct ObjectIdAnyCase(String);
+#[cfg(
+    any(
+        feature = "overload_protection_simulation",
+        feature = "push_based_log_export",
+        feature = "remote_mcp_configurations",
+        feature = "standby_links"
+    )
+)]
 crate::validation::pattern_newtype!(ObjectIdAnyCase, OBJECT_ID_ANY_CASE);
+#[cfg(any(feature = "network_peering", feature = "remote_mcp_configurations"))]
 /// A UUID in lower-case hexadecimal.
 ///
 /// Must match `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
@@ -110,7 +199,11 @@ crate::validation::pattern_newtype!(ObjectIdAnyCase, OBJECT_ID_ANY_CASE);
 )]
 #[serde(transparent)]
 pub struct Uuid(String);
+#[cfg(any(feature = "network_peering", feature = "remote_mcp_configurations"))]
 crate::validation::pattern_newtype!(Uuid, UUID);
+#[cfg(
+    any(feature = "private_endpoint_services", feature = "serverless_private_endpoints")
+)]
 /// The name of an Azure Private Link service (`pls_` and 24 hexadecimal digits).
 ///
 /// Must match `^pls_[0-9a-f]{24}$`.
@@ -128,9 +221,13 @@ crate::validation::pattern_newtype!(Uuid, UUID);
 )]
 #[serde(transparent)]
 pub struct AzurePrivateLinkServiceName(String);
+#[cfg(
+    any(feature = "private_endpoint_services", feature = "serverless_private_endpoints")
+)]
 crate::validation::pattern_newtype!(
     AzurePrivateLinkServiceName, AZURE_PRIVATE_LINK_SERVICE_NAME
 );
+#[cfg(any(feature = "mongo_db_cloud_users", feature = "teams"))]
 /// A two-letter ISO 3166-1 alpha-2 country code.
 ///
 /// Must match `^([A-Z]{2})$`.
@@ -148,7 +245,9 @@ crate::validation::pattern_newtype!(
 )]
 #[serde(transparent)]
 pub struct CountryCode(String);
+#[cfg(any(feature = "mongo_db_cloud_users", feature = "teams"))]
 crate::validation::pattern_newtype!(CountryCode, COUNTRY_CODE);
+#[cfg(feature = "federated_authentication")]
 /// A 20-hexadecimal-digit identifier of a federated identity provider.
 ///
 /// Must match `^([a-f0-9]{20})$`.
@@ -166,7 +265,9 @@ crate::validation::pattern_newtype!(CountryCode, COUNTRY_CODE);
 )]
 #[serde(transparent)]
 pub struct IdentityProviderId(String);
+#[cfg(feature = "federated_authentication")]
 crate::validation::pattern_newtype!(IdentityProviderId, IDENTITY_PROVIDER_ID);
+#[cfg(feature = "network_peering")]
 /// The identifier of the Google Cloud project Atlas uses (`p-` and 24 characters).
 ///
 /// Must match `^p-[0-9a-z]{24}$`.
@@ -184,7 +285,15 @@ crate::validation::pattern_newtype!(IdentityProviderId, IDENTITY_PROVIDER_ID);
 )]
 #[serde(transparent)]
 pub struct GcpProjectId(String);
+#[cfg(feature = "network_peering")]
 crate::validation::pattern_newtype!(GcpProjectId, GCP_PROJECT_ID);
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "remote_mcp_configurations",
+        feature = "service_accounts"
+    )
+)]
 /// The client ID of an Atlas service account (`mdb_sa_id_` and 24 hexadecimal digits).
 ///
 /// Must match `^mdb_sa_id_[a-fA-F\d]{24}$`.
@@ -202,7 +311,15 @@ crate::validation::pattern_newtype!(GcpProjectId, GCP_PROJECT_ID);
 )]
 #[serde(transparent)]
 pub struct ServiceAccountClientId(String);
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "remote_mcp_configurations",
+        feature = "service_accounts"
+    )
+)]
 crate::validation::pattern_newtype!(ServiceAccountClientId, SERVICE_ACCOUNT_CLIENT_ID);
+#[cfg(feature = "third_party_integrations")]
 /// A 40-hexadecimal-digit identifier or key.
 ///
 /// Must match `^([0-9a-f]){40}$`.
@@ -220,7 +337,9 @@ crate::validation::pattern_newtype!(ServiceAccountClientId, SERVICE_ACCOUNT_CLIE
 )]
 #[serde(transparent)]
 pub struct Hex40(String);
+#[cfg(feature = "third_party_integrations")]
 crate::validation::pattern_newtype!(Hex40, HEX40);
+#[cfg(feature = "query_shape_insights")]
 /// A 64-hexadecimal-digit hash of a query shape.
 ///
 /// Must match `^([a-fA-F0-9]{64})$`.
@@ -238,4 +357,5 @@ crate::validation::pattern_newtype!(Hex40, HEX40);
 )]
 #[serde(transparent)]
 pub struct QueryShapeHash(String);
+#[cfg(feature = "query_shape_insights")]
 crate::validation::pattern_newtype!(QueryShapeHash, QUERY_SHAPE_HASH);

@@ -10,2793 +10,5853 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
+#[cfg(feature = "root")]
 mod access_list_item_view;
+#[cfg(feature = "root")]
 pub use access_list_item_view::AccessListItemView;
+#[cfg(feature = "streams")]
 mod account_details;
+#[cfg(feature = "streams")]
 pub use account_details::AccountDetails;
+#[cfg(feature = "alerts")]
 mod acknowledge_alert;
+#[cfg(feature = "alerts")]
 pub use acknowledge_alert::AcknowledgeAlert;
+#[cfg(feature = "activity_feed")]
 mod activity_feed_link_response;
+#[cfg(feature = "activity_feed")]
 pub use activity_feed_link_response::ActivityFeedLinkResponse;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod adaptive_capacity;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use adaptive_capacity::AdaptiveCapacity;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod add_or_remove_group_role;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use add_or_remove_group_role::AddOrRemoveGroupRole;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod add_or_remove_org_role;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use add_or_remove_org_role::AddOrRemoveOrgRole;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod add_or_remove_user_from_team;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use add_or_remove_user_from_team::AddOrRemoveUserFromTeam;
+#[cfg(feature = "teams")]
 mod add_user_to_team;
+#[cfg(feature = "teams")]
 pub use add_user_to_team::AddUserToTeam;
+#[cfg(feature = "invoices")]
 mod additional_data;
+#[cfg(feature = "invoices")]
 pub use additional_data::AdditionalData;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod advanced_auto_scaling_settings;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use advanced_auto_scaling_settings::{
     AdvancedAutoScalingSettings, AdvancedAutoScalingSettingsAutoIndexing,
 };
+#[cfg(feature = "clusters")]
 mod advanced_cluster_description;
+#[cfg(feature = "clusters")]
 pub use advanced_cluster_description::AdvancedClusterDescription;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod advanced_compute_auto_scaling;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use advanced_compute_auto_scaling::AdvancedComputeAutoScaling;
+#[cfg(feature = "cloud_backups")]
 mod advanced_disk_backup_snapshot_schedule_policy;
+#[cfg(feature = "cloud_backups")]
 pub use advanced_disk_backup_snapshot_schedule_policy::AdvancedDiskBackupSnapshotSchedulePolicy;
+#[cfg(feature = "metric_integrations")]
 mod aggregation_temporality;
+#[cfg(feature = "metric_integrations")]
 pub use aggregation_temporality::AggregationTemporality;
+#[cfg(feature = "ai_model_api_keys")]
 mod ai_model_api_key_create_request;
+#[cfg(feature = "ai_model_api_keys")]
 pub use ai_model_api_key_create_request::AiModelApiKeyCreateRequest;
+#[cfg(feature = "ai_model_api_keys")]
 mod ai_model_api_key_response;
+#[cfg(feature = "ai_model_api_keys")]
 pub use ai_model_api_key_response::AiModelApiKeyResponse;
+#[cfg(feature = "ai_model_api_keys")]
 mod ai_model_api_key_update_request;
+#[cfg(feature = "ai_model_api_keys")]
 pub use ai_model_api_key_update_request::AiModelApiKeyUpdateRequest;
+#[cfg(feature = "ai_model_rate_limits")]
 mod ai_model_rate_limit_response;
+#[cfg(feature = "ai_model_rate_limits")]
 pub use ai_model_rate_limit_response::AiModelRateLimitResponse;
+#[cfg(feature = "ai_model_rate_limits")]
 mod ai_models_rate_limit_update_request;
+#[cfg(feature = "ai_model_rate_limits")]
 pub use ai_models_rate_limit_update_request::AiModelsRateLimitUpdateRequest;
+#[cfg(feature = "events")]
 mod alert_audit;
+#[cfg(feature = "events")]
 pub use alert_audit::AlertAudit;
+#[cfg(feature = "events")]
 mod alert_audit_type_view;
+#[cfg(feature = "events")]
 pub use alert_audit_type_view::AlertAuditTypeView;
+#[cfg(feature = "events")]
 mod alert_config_audit;
+#[cfg(feature = "events")]
 pub use alert_config_audit::AlertConfigAudit;
+#[cfg(feature = "events")]
 mod alert_config_audit_type_view;
+#[cfg(feature = "events")]
 pub use alert_config_audit_type_view::AlertConfigAuditTypeView;
+#[cfg(feature = "alert_configurations")]
 mod alert_matcher;
+#[cfg(feature = "alert_configurations")]
 pub use alert_matcher::AlertMatcher;
+#[cfg(feature = "alerts")]
 mod alert_status;
+#[cfg(feature = "alerts")]
 pub use alert_status::AlertStatus;
+#[cfg(feature = "alerts")]
 mod alert_view;
+#[cfg(feature = "alerts")]
 pub use alert_view::AlertView;
+#[cfg(feature = "alerts")]
 mod alert_view_for_nds_group;
+#[cfg(feature = "alerts")]
 pub use alert_view_for_nds_group::AlertViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod alerts_notification_root_for_group;
+#[cfg(feature = "alert_configurations")]
 pub use alerts_notification_root_for_group::AlertsNotificationRootForGroup;
+#[cfg(feature = "alert_configurations")]
 mod alerts_threshold_integer;
+#[cfg(feature = "alert_configurations")]
 pub use alerts_threshold_integer::AlertsThresholdInteger;
+#[cfg(feature = "alert_configurations")]
 mod alerts_toggle;
+#[cfg(feature = "alert_configurations")]
 pub use alerts_toggle::AlertsToggle;
+#[cfg(feature = "atlas_search")]
 mod analyzer;
+#[cfg(feature = "atlas_search")]
 pub use analyzer::Analyzer;
+#[cfg(feature = "legacy_backup")]
 mod api_atlas_checkpoint_view;
+#[cfg(feature = "legacy_backup")]
 pub use api_atlas_checkpoint_view::ApiAtlasCheckpointView;
+#[cfg(feature = "cloud_provider_access")]
 mod api_atlas_cloud_provider_access_feature_usage_feature_id_view;
+#[cfg(feature = "cloud_provider_access")]
 pub use api_atlas_cloud_provider_access_feature_usage_feature_id_view::ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod api_atlas_cluster_advanced_configuration_view;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use api_atlas_cluster_advanced_configuration_view::ApiAtlasClusterAdvancedConfigurationView;
+#[cfg(feature = "cloud_backups")]
 mod api_atlas_collection_restore_collection_state_response;
+#[cfg(feature = "cloud_backups")]
 pub use api_atlas_collection_restore_collection_state_response::ApiAtlasCollectionRestoreCollectionStateResponse;
+#[cfg(feature = "cloud_backups")]
 mod api_atlas_collection_restore_index_status;
+#[cfg(feature = "cloud_backups")]
 pub use api_atlas_collection_restore_index_status::ApiAtlasCollectionRestoreIndexStatus;
+#[cfg(feature = "cloud_backups")]
 mod api_atlas_collection_restore_job_index_status;
+#[cfg(feature = "cloud_backups")]
 pub use api_atlas_collection_restore_job_index_status::ApiAtlasCollectionRestoreJobIndexStatus;
+#[cfg(feature = "cloud_backups")]
 mod api_atlas_collection_restore_job_request;
+#[cfg(feature = "cloud_backups")]
 pub use api_atlas_collection_restore_job_request::ApiAtlasCollectionRestoreJobRequest;
+#[cfg(feature = "cloud_backups")]
 mod api_atlas_collection_restore_job_response;
+#[cfg(feature = "cloud_backups")]
 pub use api_atlas_collection_restore_job_response::{
     ApiAtlasCollectionRestoreJobResponse, ApiAtlasCollectionRestoreJobResponseState,
 };
+#[cfg(feature = "data_federation")]
 mod api_atlas_data_lake_aws_region_view;
+#[cfg(feature = "data_federation")]
 pub use api_atlas_data_lake_aws_region_view::ApiAtlasDataLakeAwsRegionView;
+#[cfg(feature = "atlas_search")]
 mod api_atlas_fts_analyzers_view_manual;
+#[cfg(feature = "atlas_search")]
 pub use api_atlas_fts_analyzers_view_manual::{
     ApiAtlasFtsAnalyzersViewManual, ApiAtlasFtsAnalyzersViewManualCharFiltersItem,
     ApiAtlasFtsAnalyzersViewManualTokenFiltersItem,
     ApiAtlasFtsAnalyzersViewManualTokenizer,
 };
+#[cfg(feature = "atlas_search")]
 mod api_atlas_fts_mappings_view_manual;
+#[cfg(feature = "atlas_search")]
 pub use api_atlas_fts_mappings_view_manual::ApiAtlasFtsMappingsViewManual;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_invalid_policy_error_detail_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_invalid_policy_error_detail_view::ApiAtlasInvalidPolicyErrorDetailView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_invalid_policy_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_invalid_policy_view::ApiAtlasInvalidPolicyView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_invalid_resource_policy_create_error_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_invalid_resource_policy_create_error_view::{
     ApiAtlasInvalidResourcePolicyCreateErrorView,
     ApiAtlasInvalidResourcePolicyCreateErrorViewErrorType,
 };
+#[cfg(feature = "private_endpoint_services")]
 mod api_atlas_modify_endpoint_service_request_view;
+#[cfg(feature = "private_endpoint_services")]
 pub use api_atlas_modify_endpoint_service_request_view::ApiAtlasModifyEndpointServiceRequestView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_non_compliant_resource_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_non_compliant_resource_view::{
     ApiAtlasNonCompliantResourceView, ApiAtlasNonCompliantResourceViewResourceType,
 };
+#[cfg(feature = "resource_policies")]
 mod api_atlas_policy_create_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_policy_create_view::ApiAtlasPolicyCreateView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_policy_metadata_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_policy_metadata_view::ApiAtlasPolicyMetadataView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_policy_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_policy_view::ApiAtlasPolicyView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_resource_policy_create_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_resource_policy_create_view::ApiAtlasResourcePolicyCreateView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_resource_policy_edit_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_resource_policy_edit_view::ApiAtlasResourcePolicyEditView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_resource_policy_metadata_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_resource_policy_metadata_view::ApiAtlasResourcePolicyMetadataView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_resource_policy_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_resource_policy_view::ApiAtlasResourcePolicyView;
+#[cfg(feature = "cloud_backups")]
 mod api_atlas_restore_namespace_view;
+#[cfg(feature = "cloud_backups")]
 pub use api_atlas_restore_namespace_view::ApiAtlasRestoreNamespaceView;
+#[cfg(feature = "legacy_backup")]
 mod api_atlas_snapshot_schedule_view;
+#[cfg(feature = "legacy_backup")]
 pub use api_atlas_snapshot_schedule_view::ApiAtlasSnapshotScheduleView;
+#[cfg(feature = "resource_policies")]
 mod api_atlas_user_metadata_view;
+#[cfg(feature = "resource_policies")]
 pub use api_atlas_user_metadata_view::ApiAtlasUserMetadataView;
+#[cfg(any(feature = "cloud_backups", feature = "legacy_backup"))]
 mod api_bson_timestamp_view;
+#[cfg(any(feature = "cloud_backups", feature = "legacy_backup"))]
 pub use api_bson_timestamp_view::ApiBsonTimestampView;
+#[cfg(feature = "legacy_backup")]
 mod api_checkpoint_part_view;
+#[cfg(feature = "legacy_backup")]
 pub use api_checkpoint_part_view::{ApiCheckpointPartView, ApiCheckpointPartViewTypeName};
 mod api_error;
 pub use api_error::ApiError;
+#[cfg(feature = "monitoring_and_logs")]
 mod api_host_view_atlas;
+#[cfg(feature = "monitoring_and_logs")]
 pub use api_host_view_atlas::{ApiHostViewAtlas, ApiHostViewAtlasTypeName};
+#[cfg(feature = "root")]
 mod api_key;
+#[cfg(feature = "root")]
 pub use api_key::ApiKey;
+#[cfg(any(feature = "organizations", feature = "programmatic_api_keys"))]
 mod api_key_user_details;
+#[cfg(any(feature = "organizations", feature = "programmatic_api_keys"))]
 pub use api_key_user_details::ApiKeyUserDetails;
+#[cfg(feature = "monitoring_and_logs")]
 mod api_measurements_general_view_atlas;
+#[cfg(feature = "monitoring_and_logs")]
 pub use api_measurements_general_view_atlas::ApiMeasurementsGeneralViewAtlas;
+#[cfg(feature = "cloud_backups")]
 mod api_private_download_delivery_url;
+#[cfg(feature = "cloud_backups")]
 pub use api_private_download_delivery_url::ApiPrivateDownloadDeliveryUrl;
+#[cfg(feature = "invoices")]
 mod api_public_usage_details_query_request;
+#[cfg(feature = "invoices")]
 pub use api_public_usage_details_query_request::{
     ApiPublicUsageDetailsQueryRequest, ApiPublicUsageDetailsQueryRequestSortField,
     ApiPublicUsageDetailsQueryRequestSortOrder,
 };
+#[cfg(feature = "atlas_search")]
 mod api_search_deployment_effective_spec_view;
+#[cfg(feature = "atlas_search")]
 pub use api_search_deployment_effective_spec_view::ApiSearchDeploymentEffectiveSpecView;
+#[cfg(feature = "atlas_search")]
 mod api_search_deployment_request_spec_view;
+#[cfg(feature = "atlas_search")]
 pub use api_search_deployment_request_spec_view::ApiSearchDeploymentRequestSpecView;
+#[cfg(feature = "atlas_search")]
 mod api_search_deployment_request_view;
+#[cfg(feature = "atlas_search")]
 pub use api_search_deployment_request_view::ApiSearchDeploymentRequestView;
+#[cfg(feature = "atlas_search")]
 mod api_search_deployment_response_view;
+#[cfg(feature = "atlas_search")]
 pub use api_search_deployment_response_view::{
     ApiSearchDeploymentResponseView, ApiSearchDeploymentResponseViewStateName,
 };
+#[cfg(any(feature = "atlas_search", feature = "clusters"))]
 mod api_search_deployment_spec_view;
+#[cfg(any(feature = "atlas_search", feature = "clusters"))]
 pub use api_search_deployment_spec_view::ApiSearchDeploymentSpecView;
+#[cfg(feature = "standby_links")]
 mod api_standby_link_failover_readiness_response;
+#[cfg(feature = "standby_links")]
 pub use api_standby_link_failover_readiness_response::ApiStandbyLinkFailoverReadinessResponse;
+#[cfg(feature = "standby_links")]
 mod api_standby_link_failover_request;
+#[cfg(feature = "standby_links")]
 pub use api_standby_link_failover_request::ApiStandbyLinkFailoverRequest;
+#[cfg(feature = "standby_links")]
 mod api_standby_link_failover_response;
+#[cfg(feature = "standby_links")]
 pub use api_standby_link_failover_response::{
     ApiStandbyLinkFailoverResponse, ApiStandbyLinkFailoverResponseFailoverStage,
     ApiStandbyLinkFailoverResponseStatus,
 };
+#[cfg(feature = "standby_links")]
 mod api_standby_link_request;
+#[cfg(feature = "standby_links")]
 pub use api_standby_link_request::ApiStandbyLinkRequest;
+#[cfg(feature = "standby_links")]
 mod api_standby_link_response;
+#[cfg(feature = "standby_links")]
 pub use api_standby_link_response::ApiStandbyLinkResponse;
+#[cfg(feature = "streams")]
 mod api_streams_aws_region_view;
+#[cfg(feature = "streams")]
 pub use api_streams_aws_region_view::ApiStreamsAwsRegionView;
+#[cfg(feature = "streams")]
 mod api_streams_azure_region_view;
+#[cfg(feature = "streams")]
 pub use api_streams_azure_region_view::ApiStreamsAzureRegionView;
+#[cfg(feature = "streams")]
 mod api_streams_gcp_region_view;
+#[cfg(feature = "streams")]
 pub use api_streams_gcp_region_view::ApiStreamsGcpRegionView;
+#[cfg(feature = "events")]
 mod api_user_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use api_user_event_type_view_for_nds_group::ApiUserEventTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod api_user_event_type_view_for_org;
+#[cfg(feature = "events")]
 pub use api_user_event_type_view_for_org::ApiUserEventTypeViewForOrg;
+#[cfg(feature = "events")]
 mod api_user_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use api_user_event_view_for_nds_group::ApiUserEventViewForNdsGroup;
+#[cfg(feature = "events")]
 mod api_user_event_view_for_org;
+#[cfg(feature = "events")]
 pub use api_user_event_view_for_org::ApiUserEventViewForOrg;
+#[cfg(feature = "alert_configurations")]
 mod app_service_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use app_service_alert_config_view_for_nds_group::AppServiceAlertConfigViewForNdsGroup;
+#[cfg(feature = "alerts")]
 mod app_service_alert_view;
+#[cfg(feature = "alerts")]
 pub use app_service_alert_view::AppServiceAlertView;
+#[cfg(feature = "events")]
 mod app_service_event_type_view;
+#[cfg(feature = "events")]
 pub use app_service_event_type_view::AppServiceEventTypeView;
+#[cfg(feature = "alerts")]
 mod app_service_event_type_view_alertable;
+#[cfg(feature = "alerts")]
 pub use app_service_event_type_view_alertable::AppServiceEventTypeViewAlertable;
+#[cfg(feature = "alert_configurations")]
 mod app_service_event_type_view_alertable_no_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use app_service_event_type_view_alertable_no_threshold::AppServiceEventTypeViewAlertableNoThreshold;
+#[cfg(feature = "alert_configurations")]
 mod app_service_event_type_view_alertable_with_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use app_service_event_type_view_alertable_with_threshold::AppServiceEventTypeViewAlertableWithThreshold;
+#[cfg(feature = "events")]
 mod app_service_event_view;
+#[cfg(feature = "events")]
 pub use app_service_event_view::AppServiceEventView;
+#[cfg(feature = "alert_configurations")]
 mod app_service_metric_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use app_service_metric_alert_config_view_for_nds_group::AppServiceMetricAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod app_service_metric_matcher;
+#[cfg(feature = "alert_configurations")]
 pub use app_service_metric_matcher::AppServiceMetricMatcher;
+#[cfg(feature = "alert_configurations")]
 mod app_service_metric_matcher_field;
+#[cfg(feature = "alert_configurations")]
 pub use app_service_metric_matcher_field::AppServiceMetricMatcherField;
+#[cfg(feature = "alert_configurations")]
 mod app_service_metric_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use app_service_metric_threshold::AppServiceMetricThreshold;
+#[cfg(feature = "alert_configurations")]
 mod assert_msg_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use assert_msg_raw_metric_threshold_view::AssertMsgRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod assert_regular_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use assert_regular_raw_metric_threshold_view::AssertRegularRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod assert_user_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use assert_user_raw_metric_threshold_view::AssertUserRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod assert_warning_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use assert_warning_raw_metric_threshold_view::AssertWarningRawMetricThresholdView;
+#[cfg(feature = "invoices")]
 mod associated_invoice;
+#[cfg(feature = "invoices")]
 pub use associated_invoice::AssociatedInvoice;
+#[cfg(feature = "cluster_outage_simulation")]
 mod atlas_cluster_outage_simulation_outage_filter;
+#[cfg(feature = "cluster_outage_simulation")]
 pub use atlas_cluster_outage_simulation_outage_filter::{
     AtlasClusterOutageSimulationOutageFilter,
     AtlasClusterOutageSimulationOutageFilterType,
 };
+#[cfg(feature = "cloud_backups")]
 mod atlas_collection_restore_index_status_state;
+#[cfg(feature = "cloud_backups")]
 pub use atlas_collection_restore_index_status_state::AtlasCollectionRestoreIndexStatusState;
+#[cfg(feature = "data_federation")]
 mod atlas_data_federation_azure_region;
+#[cfg(feature = "data_federation")]
 pub use atlas_data_federation_azure_region::AtlasDataFederationAzureRegion;
+#[cfg(feature = "data_federation")]
 mod atlas_data_federation_gcp_region;
+#[cfg(feature = "data_federation")]
 pub use atlas_data_federation_gcp_region::AtlasDataFederationGcpRegion;
+#[cfg(feature = "organizations")]
 mod atlas_organization;
+#[cfg(feature = "organizations")]
 pub use atlas_organization::AtlasOrganization;
+#[cfg(feature = "events")]
 mod atlas_resource_policy_audit_for_nds_group;
+#[cfg(feature = "events")]
 pub use atlas_resource_policy_audit_for_nds_group::{
     AtlasResourcePolicyAuditForNdsGroup, AtlasResourcePolicyAuditForNdsGroupEventTypeName,
 };
+#[cfg(feature = "events")]
 mod atlas_resource_policy_audit_for_org;
+#[cfg(feature = "events")]
 pub use atlas_resource_policy_audit_for_org::{
     AtlasResourcePolicyAuditForOrg, AtlasResourcePolicyAuditForOrgEventTypeName,
 };
+#[cfg(feature = "atlas_search")]
 mod atlas_search_analyzer;
+#[cfg(feature = "atlas_search")]
 pub use atlas_search_analyzer::AtlasSearchAnalyzer;
+#[cfg(feature = "flex_clusters")]
 mod atlas_tenant_cluster_upgrade_request20240805;
+#[cfg(feature = "flex_clusters")]
 pub use atlas_tenant_cluster_upgrade_request20240805::AtlasTenantClusterUpgradeRequest20240805;
+#[cfg(feature = "auditing")]
 mod audit_log;
+#[cfg(feature = "auditing")]
 pub use audit_log::{AuditLog, AuditLogConfigurationType};
+#[cfg(feature = "federated_authentication")]
 mod auth_federation_role_mapping;
+#[cfg(feature = "federated_authentication")]
 pub use auth_federation_role_mapping::AuthFederationRoleMapping;
+#[cfg(feature = "metric_integrations")]
 mod auth_type;
+#[cfg(feature = "metric_integrations")]
 pub use auth_type::AuthType;
+#[cfg(feature = "federated_authentication")]
 mod authorization_type;
+#[cfg(feature = "federated_authentication")]
 pub use authorization_type::AuthorizationType;
+#[cfg(feature = "cloud_backups")]
 mod auto_export_policy_view;
+#[cfg(feature = "cloud_backups")]
 pub use auto_export_policy_view::{
     AutoExportPolicyView, AutoExportPolicyViewFrequencyType,
 };
+#[cfg(feature = "events")]
 mod automation_config_event_type_view;
+#[cfg(feature = "events")]
 pub use automation_config_event_type_view::AutomationConfigEventTypeView;
+#[cfg(feature = "events")]
 mod automation_config_event_view;
+#[cfg(feature = "events")]
 pub use automation_config_event_view::AutomationConfigEventView;
+#[cfg(feature = "clusters")]
 mod available_cloud_provider_region;
+#[cfg(feature = "clusters")]
 pub use available_cloud_provider_region::AvailableCloudProviderRegion;
+#[cfg(feature = "cloud_migration_service")]
 mod available_clusters_deployment;
+#[cfg(feature = "cloud_migration_service")]
 pub use available_clusters_deployment::AvailableClustersDeployment;
+#[cfg(feature = "alert_configurations")]
 mod average_mode;
+#[cfg(feature = "alert_configurations")]
 pub use average_mode::AverageMode;
+#[cfg(feature = "alert_configurations")]
 mod avg_command_execution_time_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use avg_command_execution_time_time_metric_threshold_view::AvgCommandExecutionTimeTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod avg_read_execution_time_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use avg_read_execution_time_time_metric_threshold_view::AvgReadExecutionTimeTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod avg_write_execution_time_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use avg_write_execution_time_time_metric_threshold_view::AvgWriteExecutionTimeTimeMetricThresholdView;
+#[cfg(feature = "streams")]
 mod aws_account_details;
+#[cfg(feature = "streams")]
 pub use aws_account_details::AwsAccountDetails;
+#[cfg(any(feature = "cloud_backups", feature = "private_endpoint_services"))]
 mod aws_cloud_provider;
+#[cfg(any(feature = "cloud_backups", feature = "private_endpoint_services"))]
 pub use aws_cloud_provider::AwsCloudProvider;
+#[cfg(feature = "network_peering")]
 mod aws_cloud_provider_container;
+#[cfg(feature = "network_peering")]
 pub use aws_cloud_provider_container::AwsCloudProviderContainer;
+#[cfg(feature = "clusters")]
 mod aws_cloud_provider_settings;
+#[cfg(feature = "clusters")]
 pub use aws_cloud_provider_settings::{
     AwsCloudProviderSettings, AwsCloudProviderSettingsVolumeType,
 };
+#[cfg(feature = "clusters")]
 mod aws_compute_auto_scaling;
+#[cfg(feature = "clusters")]
 pub use aws_compute_auto_scaling::AwsComputeAutoScaling;
+#[cfg(feature = "online_archive")]
 mod aws_create_data_process_region_view;
+#[cfg(feature = "online_archive")]
 pub use aws_create_data_process_region_view::AwsCreateDataProcessRegionView;
+#[cfg(feature = "aws_clusters_dns")]
 mod aws_custom_dns_enabled_view;
+#[cfg(feature = "aws_clusters_dns")]
 pub use aws_custom_dns_enabled_view::AwsCustomDnsEnabledView;
+#[cfg(feature = "online_archive")]
 mod aws_data_process_region;
+#[cfg(feature = "online_archive")]
 pub use aws_data_process_region::AwsDataProcessRegion;
+#[cfg(feature = "online_archive")]
 mod aws_data_process_region_view;
+#[cfg(feature = "online_archive")]
 pub use aws_data_process_region_view::AwsDataProcessRegionView;
+#[cfg(feature = "clusters")]
 mod aws_hardware_spec;
+#[cfg(feature = "clusters")]
 pub use aws_hardware_spec::AwsHardwareSpec;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod aws_hardware_spec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use aws_hardware_spec20240805::AwsHardwareSpec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod aws_instance_size;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use aws_instance_size::AwsInstanceSize;
+#[cfg(feature = "private_endpoint_services")]
 mod aws_interface_endpoint;
+#[cfg(feature = "private_endpoint_services")]
 pub use aws_interface_endpoint::{
     AwsInterfaceEndpoint, AwsInterfaceEndpointConnectionStatus,
 };
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod aws_kms_configuration;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use aws_kms_configuration::AwsKmsConfiguration;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod aws_kms_ear_private_endpoint;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use aws_kms_ear_private_endpoint::AwsKmsEarPrivateEndpoint;
+#[cfg(feature = "network_peering")]
 mod aws_network_peering_connection_settings;
+#[cfg(feature = "network_peering")]
 pub use aws_network_peering_connection_settings::{
     AwsNetworkPeeringConnectionSettings,
     AwsNetworkPeeringConnectionSettingsErrorStateName,
     AwsNetworkPeeringConnectionSettingsStatusName,
 };
+#[cfg(feature = "private_endpoint_services")]
 mod aws_private_link_connection;
+#[cfg(feature = "private_endpoint_services")]
 pub use aws_private_link_connection::AwsPrivateLinkConnection;
+#[cfg(feature = "clusters")]
 mod aws_region_config;
+#[cfg(feature = "clusters")]
 pub use aws_region_config::AwsRegionConfig;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod aws_region_config20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use aws_region_config20240805::AwsRegionConfig20240805;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "encryption_at_rest_using_customer_key_management",
+        feature = "network_peering"
+    )
+)]
 mod aws_region_name;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "encryption_at_rest_using_customer_key_management",
+        feature = "network_peering"
+    )
+)]
 pub use aws_region_name::AwsRegionName;
+#[cfg(feature = "streams")]
 mod azure_account_details;
+#[cfg(feature = "streams")]
 pub use azure_account_details::AzureAccountDetails;
+#[cfg(feature = "network_peering")]
 mod azure_cloud_provider_container;
+#[cfg(feature = "network_peering")]
 pub use azure_cloud_provider_container::{
     AzureCloudProviderContainer, AzureCloudProviderContainerRegion,
 };
+#[cfg(feature = "clusters")]
 mod azure_cloud_provider_settings;
+#[cfg(feature = "clusters")]
 pub use azure_cloud_provider_settings::{
     AzureCloudProviderSettings, AzureCloudProviderSettingsDiskTypeName,
     AzureCloudProviderSettingsRegionName,
 };
+#[cfg(feature = "clusters")]
 mod azure_compute_auto_scaling_rules;
+#[cfg(feature = "clusters")]
 pub use azure_compute_auto_scaling_rules::AzureComputeAutoScalingRules;
+#[cfg(feature = "streams")]
 mod azure_connection;
+#[cfg(feature = "streams")]
 pub use azure_connection::AzureConnection;
+#[cfg(feature = "online_archive")]
 mod azure_create_data_process_region_view;
+#[cfg(feature = "online_archive")]
 pub use azure_create_data_process_region_view::AzureCreateDataProcessRegionView;
+#[cfg(feature = "online_archive")]
 mod azure_data_process_region;
+#[cfg(feature = "online_archive")]
 pub use azure_data_process_region::AzureDataProcessRegion;
+#[cfg(feature = "online_archive")]
 mod azure_data_process_region_view;
+#[cfg(feature = "online_archive")]
 pub use azure_data_process_region_view::AzureDataProcessRegionView;
+#[cfg(feature = "clusters")]
 mod azure_hardware_spec;
+#[cfg(feature = "clusters")]
 pub use azure_hardware_spec::AzureHardwareSpec;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod azure_hardware_spec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use azure_hardware_spec20240805::AzureHardwareSpec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod azure_instance_size;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use azure_instance_size::AzureInstanceSize;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod azure_key_vault;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use azure_key_vault::{AzureKeyVault, AzureKeyVaultAzureEnvironment};
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod azure_key_vault_ear_private_endpoint;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use azure_key_vault_ear_private_endpoint::AzureKeyVaultEarPrivateEndpoint;
+#[cfg(feature = "push_based_log_export")]
 mod azure_log_export_type;
+#[cfg(feature = "push_based_log_export")]
 pub use azure_log_export_type::AzureLogExportType;
+#[cfg(feature = "push_based_log_export")]
 mod azure_log_integration_request;
+#[cfg(feature = "push_based_log_export")]
 pub use azure_log_integration_request::AzureLogIntegrationRequest;
+#[cfg(feature = "push_based_log_export")]
 mod azure_log_integration_response;
+#[cfg(feature = "push_based_log_export")]
 pub use azure_log_integration_response::AzureLogIntegrationResponse;
+#[cfg(feature = "network_peering")]
 mod azure_network_peering_connection_settings;
+#[cfg(feature = "network_peering")]
 pub use azure_network_peering_connection_settings::{
     AzureNetworkPeeringConnectionSettings, AzureNetworkPeeringConnectionSettingsStatus,
 };
+#[cfg(feature = "private_endpoint_services")]
 mod azure_private_endpoint;
+#[cfg(feature = "private_endpoint_services")]
 pub use azure_private_endpoint::AzurePrivateEndpoint;
+#[cfg(feature = "private_endpoint_services")]
 mod azure_private_link_connection;
+#[cfg(feature = "private_endpoint_services")]
 pub use azure_private_link_connection::AzurePrivateLinkConnection;
+#[cfg(feature = "clusters")]
 mod azure_region_config;
+#[cfg(feature = "clusters")]
 pub use azure_region_config::AzureRegionConfig;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod azure_region_config20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use azure_region_config20240805::AzureRegionConfig20240805;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "sandbox",
+        feature = "serverless_instances"
+    )
+)]
 mod backing_provider_name;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "sandbox",
+        feature = "serverless_instances"
+    )
+)]
 pub use backing_provider_name::BackingProviderName;
+#[cfg(feature = "cloud_backups")]
 mod backup_compliance_on_demand_policy_item;
+#[cfg(feature = "cloud_backups")]
 pub use backup_compliance_on_demand_policy_item::{
     BackupComplianceOnDemandPolicyItem, BackupComplianceOnDemandPolicyItemFrequencyType,
 };
+#[cfg(feature = "cloud_backups")]
 mod backup_compliance_scheduled_policy_item;
+#[cfg(feature = "cloud_backups")]
 pub use backup_compliance_scheduled_policy_item::BackupComplianceScheduledPolicyItem;
+#[cfg(feature = "cloud_backups")]
 mod backup_frequency_type;
+#[cfg(feature = "cloud_backups")]
 pub use backup_frequency_type::BackupFrequencyType;
+#[cfg(feature = "cloud_backups")]
 mod backup_label;
+#[cfg(feature = "cloud_backups")]
 pub use backup_label::BackupLabel;
+#[cfg(feature = "online_archive")]
 mod backup_online_archive;
+#[cfg(feature = "online_archive")]
 pub use backup_online_archive::BackupOnlineArchive;
+#[cfg(feature = "online_archive")]
 mod backup_online_archive_create;
+#[cfg(feature = "online_archive")]
 pub use backup_online_archive_create::BackupOnlineArchiveCreate;
+#[cfg(feature = "online_archive")]
 mod backup_online_archive_state;
+#[cfg(feature = "online_archive")]
 pub use backup_online_archive_state::BackupOnlineArchiveState;
+#[cfg(feature = "legacy_backup")]
 mod backup_restore_job;
+#[cfg(feature = "legacy_backup")]
 pub use backup_restore_job::{BackupRestoreJob, BackupRestoreJobStatusName};
+#[cfg(feature = "legacy_backup")]
 mod backup_restore_job_delivery;
+#[cfg(feature = "legacy_backup")]
 pub use backup_restore_job_delivery::{
     BackupRestoreJobDelivery, BackupRestoreJobDeliveryMethodName,
     BackupRestoreJobDeliveryStatusName,
 };
+#[cfg(feature = "cloud_backups")]
 mod backup_restore_job_delivery_type;
+#[cfg(feature = "cloud_backups")]
 pub use backup_restore_job_delivery_type::BackupRestoreJobDeliveryType;
+#[cfg(feature = "legacy_backup")]
 mod backup_snapshot;
+#[cfg(feature = "legacy_backup")]
 pub use backup_snapshot::BackupSnapshot;
+#[cfg(feature = "legacy_backup")]
 mod backup_snapshot_part;
+#[cfg(feature = "legacy_backup")]
 pub use backup_snapshot_part::{
     BackupSnapshotPart, BackupSnapshotPartCompressionSetting, BackupSnapshotPartTypeName,
 };
+#[cfg(feature = "cloud_backups")]
 mod backup_snapshot_retention;
+#[cfg(feature = "cloud_backups")]
 pub use backup_snapshot_retention::{
     BackupSnapshotRetention, BackupSnapshotRetentionRetentionUnit,
 };
+#[cfg(feature = "cloud_backups")]
 mod backup_status;
+#[cfg(feature = "cloud_backups")]
 pub use backup_status::BackupStatus;
 mod bad_request_detail;
 pub use bad_request_detail::BadRequestDetail;
+#[cfg(feature = "data_federation")]
 mod base_atlas_data_lake_region;
+#[cfg(feature = "data_federation")]
 pub use base_atlas_data_lake_region::BaseAtlasDataLakeRegion;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "projects",
+        feature = "sandbox",
+        feature = "serverless_instances"
+    )
+)]
 mod base_cloud_provider_instance_size;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "projects",
+        feature = "sandbox",
+        feature = "serverless_instances"
+    )
+)]
 pub use base_cloud_provider_instance_size::BaseCloudProviderInstanceSize;
+#[cfg(feature = "network_peering")]
 mod base_network_peering_connection_settings;
+#[cfg(feature = "network_peering")]
 pub use base_network_peering_connection_settings::BaseNetworkPeeringConnectionSettings;
+#[cfg(feature = "streams")]
 mod base_streams_region;
+#[cfg(feature = "streams")]
 pub use base_streams_region::BaseStreamsRegion;
+#[cfg(feature = "atlas_search")]
 mod basic_db_object;
+#[cfg(feature = "atlas_search")]
 pub use basic_db_object::BasicDbObject;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod bi_connector;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use bi_connector::{BiConnector, BiConnectorReadPreference};
+#[cfg(feature = "alert_configurations")]
 mod billing_event_type_view_alertable_with_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use billing_event_type_view_alertable_with_threshold::BillingEventTypeViewAlertableWithThreshold;
+#[cfg(feature = "events")]
 mod billing_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use billing_event_type_view_for_nds_group::BillingEventTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod billing_event_type_view_for_org;
+#[cfg(feature = "events")]
 pub use billing_event_type_view_for_org::BillingEventTypeViewForOrg;
+#[cfg(feature = "events")]
 mod billing_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use billing_event_view_for_nds_group::BillingEventViewForNdsGroup;
+#[cfg(feature = "events")]
 mod billing_event_view_for_org;
+#[cfg(feature = "events")]
 pub use billing_event_view_for_org::BillingEventViewForOrg;
+#[cfg(feature = "invoices")]
 mod billing_invoice;
+#[cfg(feature = "invoices")]
 pub use billing_invoice::BillingInvoice;
+#[cfg(feature = "invoices")]
 mod billing_invoice_metadata;
+#[cfg(feature = "invoices")]
 pub use billing_invoice_metadata::BillingInvoiceMetadata;
+#[cfg(feature = "invoices")]
 mod billing_payment;
+#[cfg(feature = "invoices")]
 pub use billing_payment::{BillingPayment, BillingPaymentStatusName};
+#[cfg(feature = "invoices")]
 mod billing_refund;
+#[cfg(feature = "invoices")]
 pub use billing_refund::BillingRefund;
+#[cfg(feature = "alert_configurations")]
 mod billing_threshold_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use billing_threshold_alert_config_view_for_nds_group::BillingThresholdAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod cache_bytes_read_into_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use cache_bytes_read_into_data_metric_threshold_view::CacheBytesReadIntoDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod cache_bytes_written_from_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use cache_bytes_written_from_data_metric_threshold_view::CacheBytesWrittenFromDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod cache_usage_dirty_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use cache_usage_dirty_data_metric_threshold_view::CacheUsageDirtyDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod cache_usage_used_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use cache_usage_used_data_metric_threshold_view::CacheUsageUsedDataMetricThresholdView;
+#[cfg(feature = "atlas_search")]
 mod char_filter_html_strip;
+#[cfg(feature = "atlas_search")]
 pub use char_filter_html_strip::{CharFilterHtmlStrip, CharFilterHtmlStripType};
+#[cfg(feature = "atlas_search")]
 mod char_filter_icu_normalize;
+#[cfg(feature = "atlas_search")]
 pub use char_filter_icu_normalize::{CharFilterIcuNormalize, CharFilterIcuNormalizeType};
+#[cfg(feature = "atlas_search")]
 mod char_filter_mapping;
+#[cfg(feature = "atlas_search")]
 pub use char_filter_mapping::{CharFilterMapping, CharFilterMappingType};
+#[cfg(feature = "atlas_search")]
 mod char_filter_persian;
+#[cfg(feature = "atlas_search")]
 pub use char_filter_persian::{CharFilterPersian, CharFilterPersianType};
+#[cfg(feature = "events")]
 mod charts_audit;
+#[cfg(feature = "events")]
 pub use charts_audit::ChartsAudit;
+#[cfg(feature = "events")]
 mod charts_audit_type_view;
+#[cfg(feature = "events")]
 pub use charts_audit_type_view::ChartsAuditTypeView;
+#[cfg(any(feature = "ai_model_api_keys", feature = "ai_model_rate_limits"))]
 mod cloud;
+#[cfg(any(feature = "ai_model_api_keys", feature = "ai_model_rate_limits"))]
 pub use cloud::Cloud;
+#[cfg(
+    any(
+        feature = "mongo_db_cloud_users",
+        feature = "organizations",
+        feature = "programmatic_api_keys",
+        feature = "root",
+        feature = "teams"
+    )
+)]
 mod cloud_access_role_assignment;
+#[cfg(
+    any(
+        feature = "mongo_db_cloud_users",
+        feature = "organizations",
+        feature = "programmatic_api_keys",
+        feature = "root",
+        feature = "teams"
+    )
+)]
 pub use cloud_access_role_assignment::CloudAccessRoleAssignment;
+#[cfg(any(feature = "mongo_db_cloud_users", feature = "teams"))]
 mod cloud_app_user;
+#[cfg(any(feature = "mongo_db_cloud_users", feature = "teams"))]
 pub use cloud_app_user::CloudAppUser;
+#[cfg(feature = "clusters")]
 mod cloud_cluster;
+#[cfg(feature = "clusters")]
 pub use cloud_cluster::{CloudCluster, CloudClusterAvailability, CloudClusterType};
+#[cfg(feature = "database_users")]
 mod cloud_database_user;
+#[cfg(feature = "database_users")]
 pub use cloud_database_user::{
     CloudDatabaseUser, CloudDatabaseUserAwsIamType, CloudDatabaseUserDatabaseName,
     CloudDatabaseUserLdapAuthType, CloudDatabaseUserOidcAuthType,
     CloudDatabaseUserX509Type,
 };
+#[cfg(feature = "clusters")]
 mod cloud_gcp_provider_settings;
+#[cfg(feature = "clusters")]
 pub use cloud_gcp_provider_settings::{
     CloudGcpProviderSettings, CloudGcpProviderSettingsRegionName,
 };
+#[cfg(
+    any(
+        feature = "atlas_search",
+        feature = "cloud_backups",
+        feature = "cloud_provider_access",
+        feature = "cluster_outage_simulation",
+        feature = "data_federation",
+        feature = "online_archive",
+        feature = "private_endpoint_services"
+    )
+)]
 mod cloud_provider;
+#[cfg(
+    any(
+        feature = "atlas_search",
+        feature = "cloud_backups",
+        feature = "cloud_provider_access",
+        feature = "cluster_outage_simulation",
+        feature = "data_federation",
+        feature = "online_archive",
+        feature = "private_endpoint_services"
+    )
+)]
 pub use cloud_provider::CloudProvider;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_atlas_log_integration_feature_usage;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_atlas_log_integration_feature_usage::CloudProviderAccessAtlasLogIntegrationFeatureUsage;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_aws_iam_role;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_aws_iam_role::CloudProviderAccessAwsIamRole;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_aws_iam_role_request;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_aws_iam_role_request::CloudProviderAccessAwsIamRoleRequest;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_aws_iam_role_request_update;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_aws_iam_role_request_update::CloudProviderAccessAwsIamRoleRequestUpdate;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_azure_service_principal;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_azure_service_principal::CloudProviderAccessAzureServicePrincipal;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_azure_service_principal_request;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_azure_service_principal_request::CloudProviderAccessAzureServicePrincipalRequest;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_azure_service_principal_request_update;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_azure_service_principal_request_update::CloudProviderAccessAzureServicePrincipalRequestUpdate;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_data_lake_feature_usage;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_data_lake_feature_usage::CloudProviderAccessDataLakeFeatureUsage;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_encryption_at_rest_feature_usage;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_encryption_at_rest_feature_usage::CloudProviderAccessEncryptionAtRestFeatureUsage;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_export_snapshot_feature_usage;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_export_snapshot_feature_usage::CloudProviderAccessExportSnapshotFeatureUsage;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_feature_usage;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_feature_usage::{
     CloudProviderAccessFeatureUsage, CloudProviderAccessFeatureUsageFeatureType,
 };
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_feature_usage_atlas_log_integration_feature_id;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_feature_usage_atlas_log_integration_feature_id::CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_feature_usage_data_lake_feature_id;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_feature_usage_data_lake_feature_id::CloudProviderAccessFeatureUsageDataLakeFeatureId;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_feature_usage_export_snapshot_feature_id;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_feature_usage_export_snapshot_feature_id::CloudProviderAccessFeatureUsageExportSnapshotFeatureId;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_feature_usage_push_based_log_export_feature_id;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_feature_usage_push_based_log_export_feature_id::CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_gcp_service_account;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_gcp_service_account::{
     CloudProviderAccessGcpServiceAccount, CloudProviderAccessGcpServiceAccountStatus,
 };
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_gcp_service_account_request;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_gcp_service_account_request::CloudProviderAccessGcpServiceAccountRequest;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_gcp_service_account_request_update;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_gcp_service_account_request_update::CloudProviderAccessGcpServiceAccountRequestUpdate;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_push_based_log_export_feature_usage;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_push_based_log_export_feature_usage::CloudProviderAccessPushBasedLogExportFeatureUsage;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_role;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_role::CloudProviderAccessRole;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_role_request;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_role_request::CloudProviderAccessRoleRequest;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_role_request_update;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_role_request_update::CloudProviderAccessRoleRequestUpdate;
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access_roles;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access_roles::CloudProviderAccessRoles;
+#[cfg(feature = "clusters")]
 mod cloud_provider_aws_auto_scaling;
+#[cfg(feature = "clusters")]
 pub use cloud_provider_aws_auto_scaling::CloudProviderAwsAutoScaling;
+#[cfg(feature = "clusters")]
 mod cloud_provider_azure_auto_scaling;
+#[cfg(feature = "clusters")]
 pub use cloud_provider_azure_auto_scaling::CloudProviderAzureAutoScaling;
+#[cfg(feature = "network_peering")]
 mod cloud_provider_container;
+#[cfg(feature = "network_peering")]
 pub use cloud_provider_container::CloudProviderContainer;
+#[cfg(any(feature = "network_peering", feature = "streams"))]
 mod cloud_provider_container_provider_name;
+#[cfg(any(feature = "network_peering", feature = "streams"))]
 pub use cloud_provider_container_provider_name::CloudProviderContainerProviderName;
+#[cfg(feature = "private_endpoint_services")]
 mod cloud_provider_endpoint_service_request;
+#[cfg(feature = "private_endpoint_services")]
 pub use cloud_provider_endpoint_service_request::CloudProviderEndpointServiceRequest;
+#[cfg(feature = "clusters")]
 mod cloud_provider_gcp_auto_scaling;
+#[cfg(feature = "clusters")]
 pub use cloud_provider_gcp_auto_scaling::CloudProviderGcpAutoScaling;
+#[cfg(
+    any(
+        feature = "cloud_provider_access",
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "network_peering",
+        feature = "private_endpoint_services",
+        feature = "sandbox"
+    )
+)]
 mod cloud_provider_name;
+#[cfg(
+    any(
+        feature = "cloud_provider_access",
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "network_peering",
+        feature = "private_endpoint_services",
+        feature = "sandbox"
+    )
+)]
 pub use cloud_provider_name::CloudProviderName;
+#[cfg(feature = "clusters")]
 mod cloud_provider_regions;
+#[cfg(feature = "clusters")]
 pub use cloud_provider_regions::{CloudProviderRegions, CloudProviderRegionsProvider};
+#[cfg(feature = "clusters")]
 mod cloud_region_config;
+#[cfg(feature = "clusters")]
 pub use cloud_region_config::CloudRegionConfig;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod cloud_region_config20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use cloud_region_config20240805::CloudRegionConfig20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod cloud_region_name;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use cloud_region_name::CloudRegionName;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod cloud_region_provider_name;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use cloud_region_provider_name::CloudRegionProviderName;
+#[cfg(feature = "monitoring_and_logs")]
 mod cloud_search_metrics;
+#[cfg(feature = "monitoring_and_logs")]
 pub use cloud_search_metrics::CloudSearchMetrics;
+#[cfg(feature = "alert_configurations")]
 mod cluster_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use cluster_alert_config_view_for_nds_group::ClusterAlertConfigViewForNdsGroup;
+#[cfg(feature = "alerts")]
 mod cluster_alert_view_for_nds_group;
+#[cfg(feature = "alerts")]
 pub use cluster_alert_view_for_nds_group::ClusterAlertViewForNdsGroup;
+#[cfg(feature = "clusters")]
 mod cluster_auto_scaling_settings;
+#[cfg(feature = "clusters")]
 pub use cluster_auto_scaling_settings::ClusterAutoScalingSettings;
+#[cfg(feature = "clusters")]
 mod cluster_cloud_provider_instance_size;
+#[cfg(feature = "clusters")]
 pub use cluster_cloud_provider_instance_size::ClusterCloudProviderInstanceSize;
+#[cfg(feature = "clusters")]
 mod cluster_compute_auto_scaling;
+#[cfg(feature = "clusters")]
 pub use cluster_compute_auto_scaling::ClusterComputeAutoScaling;
+#[cfg(feature = "clusters")]
 mod cluster_configuration_validation;
+#[cfg(feature = "clusters")]
 pub use cluster_configuration_validation::ClusterConfigurationValidation;
+#[cfg(feature = "clusters")]
 mod cluster_configuration_validation_error;
+#[cfg(feature = "clusters")]
 pub use cluster_configuration_validation_error::ClusterConfigurationValidationError;
+#[cfg(feature = "clusters")]
 mod cluster_configuration_validation_result;
+#[cfg(feature = "clusters")]
 pub use cluster_configuration_validation_result::ClusterConfigurationValidationResult;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod cluster_connection_strings;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use cluster_connection_strings::ClusterConnectionStrings;
+#[cfg(any(feature = "clusters", feature = "sandbox"))]
 mod cluster_description20240805;
+#[cfg(any(feature = "clusters", feature = "sandbox"))]
 pub use cluster_description20240805::ClusterDescription20240805;
+#[cfg(feature = "clusters")]
 mod cluster_description_auto_scaling_mode_configuration;
+#[cfg(feature = "clusters")]
 pub use cluster_description_auto_scaling_mode_configuration::{
     ClusterDescriptionAutoScalingModeConfiguration,
     ClusterDescriptionAutoScalingModeConfigurationAutoScalingMode,
 };
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod cluster_description_connection_strings_private_endpoint;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use cluster_description_connection_strings_private_endpoint::{
     ClusterDescriptionConnectionStringsPrivateEndpoint,
     ClusterDescriptionConnectionStringsPrivateEndpointType,
 };
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod cluster_description_connection_strings_private_endpoint_endpoint;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use cluster_description_connection_strings_private_endpoint_endpoint::ClusterDescriptionConnectionStringsPrivateEndpointEndpoint;
+#[cfg(feature = "clusters")]
 mod cluster_description_process_args;
+#[cfg(feature = "clusters")]
 pub use cluster_description_process_args::{
     ClusterDescriptionProcessArgs, ClusterDescriptionProcessArgsDefaultReadConcern,
 };
+#[cfg(feature = "clusters")]
 mod cluster_description_process_args20240805;
+#[cfg(feature = "clusters")]
 pub use cluster_description_process_args20240805::ClusterDescriptionProcessArgs20240805;
+#[cfg(feature = "events")]
 mod cluster_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use cluster_event_type_view_for_nds_group::ClusterEventTypeViewForNdsGroup;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 mod cluster_event_type_view_for_nds_group_alertable;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 pub use cluster_event_type_view_for_nds_group_alertable::ClusterEventTypeViewForNdsGroupAlertable;
+#[cfg(feature = "events")]
 mod cluster_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use cluster_event_view_for_nds_group::ClusterEventViewForNdsGroup;
+#[cfg(feature = "clusters")]
 mod cluster_flex_provider_settings;
+#[cfg(feature = "clusters")]
 pub use cluster_flex_provider_settings::{
     ClusterFlexProviderSettings, ClusterFlexProviderSettingsInstanceSizeName,
 };
+#[cfg(feature = "clusters")]
 mod cluster_free_auto_scaling;
+#[cfg(feature = "clusters")]
 pub use cluster_free_auto_scaling::ClusterFreeAutoScaling;
+#[cfg(feature = "clusters")]
 mod cluster_free_provider_settings;
+#[cfg(feature = "clusters")]
 pub use cluster_free_provider_settings::{
     ClusterFreeProviderSettings, ClusterFreeProviderSettingsEffectiveInstanceSizeName,
     ClusterFreeProviderSettingsInstanceSizeName,
 };
+#[cfg(feature = "projects")]
 mod cluster_ip_addresses;
+#[cfg(feature = "projects")]
 pub use cluster_ip_addresses::ClusterIpAddresses;
+#[cfg(feature = "alert_configurations")]
 mod cluster_matcher;
+#[cfg(feature = "alert_configurations")]
 pub use cluster_matcher::ClusterMatcher;
+#[cfg(feature = "alert_configurations")]
 mod cluster_matcher_field;
+#[cfg(feature = "alert_configurations")]
 pub use cluster_matcher_field::ClusterMatcherField;
+#[cfg(feature = "cluster_outage_simulation")]
 mod cluster_outage_simulation;
+#[cfg(feature = "cluster_outage_simulation")]
 pub use cluster_outage_simulation::{
     ClusterOutageSimulation, ClusterOutageSimulationState,
 };
+#[cfg(feature = "clusters")]
 mod cluster_provider_settings;
+#[cfg(feature = "clusters")]
 pub use cluster_provider_settings::ClusterProviderSettings;
+#[cfg(feature = "atlas_search")]
 mod cluster_search_index;
+#[cfg(feature = "atlas_search")]
 pub use cluster_search_index::{ClusterSearchIndex, ClusterSearchIndexStatus};
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 mod cluster_serverless_backup_options;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 pub use cluster_serverless_backup_options::ClusterServerlessBackupOptions;
+#[cfg(feature = "clusters")]
 mod cluster_status;
+#[cfg(feature = "clusters")]
 pub use cluster_status::{ClusterStatus, ClusterStatusChangeStatus};
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod cluster_type;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use cluster_type::ClusterType;
+#[cfg(feature = "collection_level_metrics")]
 mod cluster_view;
+#[cfg(feature = "collection_level_metrics")]
 pub use cluster_view::ClusterView;
+#[cfg(feature = "collection_level_metrics")]
 mod coll_stats_latency_namespace_metric;
+#[cfg(feature = "collection_level_metrics")]
 pub use coll_stats_latency_namespace_metric::{
     CollStatsLatencyNamespaceMetric, CollStatsLatencyNamespaceMetricUnits,
 };
+#[cfg(feature = "collection_level_metrics")]
 mod coll_stats_latency_namespace_metrics;
+#[cfg(feature = "collection_level_metrics")]
 pub use coll_stats_latency_namespace_metrics::CollStatsLatencyNamespaceMetrics;
+#[cfg(feature = "collection_level_metrics")]
 mod coll_stats_metric;
+#[cfg(feature = "collection_level_metrics")]
 pub use coll_stats_metric::CollStatsMetric;
+#[cfg(feature = "collection_level_metrics")]
 mod coll_stats_ranked_namespaces_view;
+#[cfg(feature = "collection_level_metrics")]
 pub use coll_stats_ranked_namespaces_view::CollStatsRankedNamespacesView;
+#[cfg(feature = "rolling_index")]
 mod collation;
+#[cfg(feature = "rolling_index")]
 pub use collation::{
     Collation, CollationAlternate, CollationCaseFirst, CollationLocale,
     CollationMaxVariable,
 };
+#[cfg(feature = "cloud_backups")]
 mod collection_restore_state;
+#[cfg(feature = "cloud_backups")]
 pub use collection_restore_state::CollectionRestoreState;
+#[cfg(feature = "online_archive")]
 mod collection_type;
+#[cfg(feature = "online_archive")]
 pub use collection_type::CollectionType;
+#[cfg(feature = "query_shape_insights")]
 mod command;
+#[cfg(feature = "query_shape_insights")]
 pub use command::Command;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "database_users",
+        feature = "flex_clusters",
+        feature = "sandbox"
+    )
+)]
 mod component_label;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "database_users",
+        feature = "flex_clusters",
+        feature = "sandbox"
+    )
+)]
 pub use component_label::ComponentLabel;
+#[cfg(feature = "alert_configurations")]
 mod computed_memory_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use computed_memory_data_metric_threshold_view::ComputedMemoryDataMetricThresholdView;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod config_server_management_mode;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use config_server_management_mode::ConfigServerManagementMode;
+#[cfg(
+    any(
+        feature = "cloud_backups",
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "sandbox"
+    )
+)]
 mod config_server_type;
+#[cfg(
+    any(
+        feature = "cloud_backups",
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "sandbox"
+    )
+)]
 pub use config_server_type::ConfigServerType;
+#[cfg(feature = "streams")]
 mod confluent_sasl_inherit_authentication;
+#[cfg(feature = "streams")]
 pub use confluent_sasl_inherit_authentication::ConfluentSaslInheritAuthentication;
+#[cfg(feature = "streams")]
 mod confluent_user_info_authentication;
+#[cfg(feature = "streams")]
 pub use confluent_user_info_authentication::ConfluentUserInfoAuthentication;
+#[cfg(feature = "federated_authentication")]
 mod connected_org_config;
+#[cfg(feature = "federated_authentication")]
 pub use connected_org_config::ConnectedOrgConfig;
+#[cfg(feature = "federated_authentication")]
 mod connected_org_config_role_assignment;
+#[cfg(feature = "federated_authentication")]
 pub use connected_org_config_role_assignment::ConnectedOrgConfigRoleAssignment;
+#[cfg(feature = "alert_configurations")]
 mod connections_max_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use connections_max_raw_metric_threshold_view::ConnectionsMaxRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod connections_percent_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use connections_percent_raw_metric_threshold_view::ConnectionsPercentRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod connections_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use connections_raw_metric_threshold_view::ConnectionsRawMetricThresholdView;
+#[cfg(feature = "root")]
 mod control_plane_ip_addresses;
+#[cfg(feature = "root")]
 pub use control_plane_ip_addresses::ControlPlaneIpAddresses;
+#[cfg(feature = "invoices")]
 mod cost_explorer_filter_request_body;
+#[cfg(feature = "invoices")]
 pub use cost_explorer_filter_request_body::{
     CostExplorerFilterRequestBody, CostExplorerFilterRequestBodyGroupBy,
 };
+#[cfg(feature = "invoices")]
 mod cost_explorer_filter_response_view;
+#[cfg(feature = "invoices")]
 pub use cost_explorer_filter_response_view::CostExplorerFilterResponseView;
+#[cfg(feature = "invoices")]
 mod cost_explorer_query_result;
+#[cfg(feature = "invoices")]
 pub use cost_explorer_query_result::CostExplorerQueryResult;
+#[cfg(feature = "alert_configurations")]
 mod cps_backup_event_type_view_for_nds_group_alertable_with_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use cps_backup_event_type_view_for_nds_group_alertable_with_threshold::CpsBackupEventTypeViewForNdsGroupAlertableWithThreshold;
+#[cfg(feature = "alert_configurations")]
 mod cps_backup_threshold_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use cps_backup_threshold_alert_config_view_for_nds_group::CpsBackupThresholdAlertConfigViewForNdsGroup;
+#[cfg(any(feature = "organizations", feature = "programmatic_api_keys"))]
 mod create_atlas_organization_api_key;
+#[cfg(any(feature = "organizations", feature = "programmatic_api_keys"))]
 pub use create_atlas_organization_api_key::CreateAtlasOrganizationApiKey;
+#[cfg(feature = "programmatic_api_keys")]
 mod create_atlas_project_api_key;
+#[cfg(feature = "programmatic_api_keys")]
 pub use create_atlas_project_api_key::CreateAtlasProjectApiKey;
+#[cfg(feature = "private_endpoint_services")]
 mod create_aws_endpoint_request;
+#[cfg(feature = "private_endpoint_services")]
 pub use create_aws_endpoint_request::CreateAwsEndpointRequest;
+#[cfg(feature = "private_endpoint_services")]
 mod create_azure_endpoint_request;
+#[cfg(feature = "private_endpoint_services")]
 pub use create_azure_endpoint_request::CreateAzureEndpointRequest;
+#[cfg(feature = "online_archive")]
 mod create_data_process_region_view;
+#[cfg(feature = "online_archive")]
 pub use create_data_process_region_view::CreateDataProcessRegionView;
+#[cfg(feature = "private_endpoint_services")]
 mod create_endpoint_request;
+#[cfg(feature = "private_endpoint_services")]
 pub use create_endpoint_request::CreateEndpointRequest;
+#[cfg(feature = "private_endpoint_services")]
 mod create_gcp_endpoint_group_request;
+#[cfg(feature = "private_endpoint_services")]
 pub use create_gcp_endpoint_group_request::CreateGcpEndpointGroupRequest;
+#[cfg(feature = "private_endpoint_services")]
 mod create_gcp_forwarding_rule_request;
+#[cfg(feature = "private_endpoint_services")]
 pub use create_gcp_forwarding_rule_request::CreateGcpForwardingRuleRequest;
+#[cfg(feature = "remote_mcp_configurations")]
 mod create_group_mcp_config_request;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use create_group_mcp_config_request::CreateGroupMcpConfigRequest;
+#[cfg(feature = "remote_mcp_configurations")]
 mod create_org_mcp_config_request;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use create_org_mcp_config_request::CreateOrgMcpConfigRequest;
+#[cfg(feature = "organizations")]
 mod create_organization_request;
+#[cfg(feature = "organizations")]
 pub use create_organization_request::CreateOrganizationRequest;
+#[cfg(feature = "organizations")]
 mod create_organization_response;
+#[cfg(feature = "organizations")]
 pub use create_organization_response::CreateOrganizationResponse;
+#[cfg(feature = "push_based_log_export")]
 mod create_push_based_log_export_project_request;
+#[cfg(feature = "push_based_log_export")]
 pub use create_push_based_log_export_project_request::CreatePushBasedLogExportProjectRequest;
+#[cfg(feature = "online_archive")]
 mod criteria_view;
+#[cfg(feature = "online_archive")]
 pub use criteria_view::{CriteriaView, CriteriaViewType};
+#[cfg(feature = "alert_configurations")]
 mod cursors_total_client_cursors_size_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use cursors_total_client_cursors_size_raw_metric_threshold_view::CursorsTotalClientCursorsSizeRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod cursors_total_open_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use cursors_total_open_raw_metric_threshold_view::CursorsTotalOpenRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod cursors_total_timed_out_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use cursors_total_timed_out_raw_metric_threshold_view::CursorsTotalTimedOutRawMetricThresholdView;
+#[cfg(feature = "online_archive")]
 mod custom_criteria_view;
+#[cfg(feature = "online_archive")]
 pub use custom_criteria_view::CustomCriteriaView;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod custom_openssl_cipher_config_tls12;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use custom_openssl_cipher_config_tls12::CustomOpensslCipherConfigTls12;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod custom_openssl_cipher_config_tls13;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use custom_openssl_cipher_config_tls13::CustomOpensslCipherConfigTls13;
+#[cfg(feature = "organizations")]
 mod custom_session_timeouts;
+#[cfg(feature = "organizations")]
 pub use custom_session_timeouts::CustomSessionTimeouts;
+#[cfg(feature = "global_clusters")]
 mod custom_zone_mappings;
+#[cfg(feature = "global_clusters")]
 pub use custom_zone_mappings::CustomZoneMappings;
+#[cfg(feature = "online_archive")]
 mod daily_schedule_view;
+#[cfg(feature = "online_archive")]
 pub use daily_schedule_view::DailyScheduleView;
+#[cfg(feature = "online_archive")]
 mod data_expiration_rule_view;
+#[cfg(feature = "online_archive")]
 pub use data_expiration_rule_view::DataExpirationRuleView;
+#[cfg(feature = "events")]
 mod data_explorer_accessed_event_type_view;
+#[cfg(feature = "events")]
 pub use data_explorer_accessed_event_type_view::DataExplorerAccessedEventTypeView;
+#[cfg(feature = "events")]
 mod data_explorer_accessed_event_view;
+#[cfg(feature = "events")]
 pub use data_explorer_accessed_event_view::DataExplorerAccessedEventView;
+#[cfg(feature = "events")]
 mod data_explorer_event;
+#[cfg(feature = "events")]
 pub use data_explorer_event::DataExplorerEvent;
+#[cfg(feature = "events")]
 mod data_explorer_event_type_view;
+#[cfg(feature = "events")]
 pub use data_explorer_event_type_view::DataExplorerEventTypeView;
+#[cfg(feature = "data_federation")]
 mod data_federation_azure_cloud_provider_config;
+#[cfg(feature = "data_federation")]
 pub use data_federation_azure_cloud_provider_config::DataFederationAzureCloudProviderConfig;
+#[cfg(feature = "data_federation")]
 mod data_federation_gcp_cloud_provider_config;
+#[cfg(feature = "data_federation")]
 pub use data_federation_gcp_cloud_provider_config::DataFederationGcpCloudProviderConfig;
+#[cfg(feature = "projects")]
 mod data_federation_limit;
+#[cfg(feature = "projects")]
 pub use data_federation_limit::DataFederationLimit;
+#[cfg(feature = "data_federation")]
 mod data_federation_tenant_query_limit;
+#[cfg(feature = "data_federation")]
 pub use data_federation_tenant_query_limit::{
     DataFederationTenantQueryLimit, DataFederationTenantQueryLimitOverrunPolicy,
 };
+#[cfg(feature = "data_federation")]
 mod data_lake_api_base;
+#[cfg(feature = "data_federation")]
 pub use data_lake_api_base::DataLakeApiBase;
+#[cfg(feature = "data_federation")]
 mod data_lake_atlas_store_instance;
+#[cfg(feature = "data_federation")]
 pub use data_lake_atlas_store_instance::DataLakeAtlasStoreInstance;
+#[cfg(feature = "data_federation")]
 mod data_lake_atlas_store_read_concern;
+#[cfg(feature = "data_federation")]
 pub use data_lake_atlas_store_read_concern::{
     DataLakeAtlasStoreReadConcern, DataLakeAtlasStoreReadConcernLevel,
 };
+#[cfg(feature = "data_federation")]
 mod data_lake_atlas_store_read_preference;
+#[cfg(feature = "data_federation")]
 pub use data_lake_atlas_store_read_preference::{
     DataLakeAtlasStoreReadPreference, DataLakeAtlasStoreReadPreferenceMode,
 };
+#[cfg(feature = "data_federation")]
 mod data_lake_atlas_store_read_preference_tag;
+#[cfg(feature = "data_federation")]
 pub use data_lake_atlas_store_read_preference_tag::DataLakeAtlasStoreReadPreferenceTag;
+#[cfg(feature = "data_federation")]
 mod data_lake_aws_cloud_provider_config;
+#[cfg(feature = "data_federation")]
 pub use data_lake_aws_cloud_provider_config::DataLakeAwsCloudProviderConfig;
+#[cfg(feature = "data_federation")]
 mod data_lake_aws_region;
+#[cfg(feature = "data_federation")]
 pub use data_lake_aws_region::DataLakeAwsRegion;
+#[cfg(feature = "data_federation")]
 mod data_lake_azure_blob_store;
+#[cfg(feature = "data_federation")]
 pub use data_lake_azure_blob_store::DataLakeAzureBlobStore;
+#[cfg(feature = "data_federation")]
 mod data_lake_azure_store_region;
+#[cfg(feature = "data_federation")]
 pub use data_lake_azure_store_region::DataLakeAzureStoreRegion;
+#[cfg(feature = "data_federation")]
 mod data_lake_cloud_provider_config;
+#[cfg(feature = "data_federation")]
 pub use data_lake_cloud_provider_config::DataLakeCloudProviderConfig;
+#[cfg(feature = "data_federation")]
 mod data_lake_data_process_region;
+#[cfg(feature = "data_federation")]
 pub use data_lake_data_process_region::DataLakeDataProcessRegion;
+#[cfg(feature = "data_federation")]
 mod data_lake_database_collection;
+#[cfg(feature = "data_federation")]
 pub use data_lake_database_collection::DataLakeDatabaseCollection;
+#[cfg(feature = "data_federation")]
 mod data_lake_database_data_source_settings;
+#[cfg(feature = "data_federation")]
 pub use data_lake_database_data_source_settings::{
     DataLakeDatabaseDataSourceSettings, DataLakeDatabaseDataSourceSettingsDefaultFormat,
 };
+#[cfg(feature = "data_federation")]
 mod data_lake_database_instance;
+#[cfg(feature = "data_federation")]
 pub use data_lake_database_instance::DataLakeDatabaseInstance;
+#[cfg(feature = "data_federation")]
 mod data_lake_dls_aws_store;
+#[cfg(feature = "data_federation")]
 pub use data_lake_dls_aws_store::DataLakeDlsAwsStore;
+#[cfg(feature = "data_federation")]
 mod data_lake_dls_azure_store;
+#[cfg(feature = "data_federation")]
 pub use data_lake_dls_azure_store::DataLakeDlsAzureStore;
+#[cfg(feature = "data_federation")]
 mod data_lake_dls_gcp_store;
+#[cfg(feature = "data_federation")]
 pub use data_lake_dls_gcp_store::DataLakeDlsGcpStore;
+#[cfg(feature = "data_federation")]
 mod data_lake_gcp_region;
+#[cfg(feature = "data_federation")]
 pub use data_lake_gcp_region::DataLakeGcpRegion;
+#[cfg(feature = "data_federation")]
 mod data_lake_google_cloud_storage_store;
+#[cfg(feature = "data_federation")]
 pub use data_lake_google_cloud_storage_store::DataLakeGoogleCloudStorageStore;
+#[cfg(feature = "data_federation")]
 mod data_lake_http_store;
+#[cfg(feature = "data_federation")]
 pub use data_lake_http_store::DataLakeHttpStore;
+#[cfg(feature = "data_federation")]
 mod data_lake_s3_store_settings;
+#[cfg(feature = "data_federation")]
 pub use data_lake_s3_store_settings::{
     DataLakeS3StoreSettings, DataLakeS3StoreSettingsAdditionalStorageClassesItem,
 };
+#[cfg(feature = "data_federation")]
 mod data_lake_storage;
+#[cfg(feature = "data_federation")]
 pub use data_lake_storage::DataLakeStorage;
+#[cfg(feature = "data_federation")]
 mod data_lake_store_settings;
+#[cfg(feature = "data_federation")]
 pub use data_lake_store_settings::DataLakeStoreSettings;
+#[cfg(feature = "data_federation")]
 mod data_lake_tenant;
+#[cfg(feature = "data_federation")]
 pub use data_lake_tenant::{DataLakeTenant, DataLakeTenantState};
+#[cfg(feature = "alerts")]
 mod data_metric_alert_view;
+#[cfg(feature = "alerts")]
 pub use data_metric_alert_view::DataMetricAlertView;
+#[cfg(feature = "events")]
 mod data_metric_event_view;
+#[cfg(feature = "events")]
 pub use data_metric_event_view::DataMetricEventView;
+#[cfg(feature = "alert_configurations")]
 mod data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use data_metric_threshold_view::DataMetricThresholdView;
+#[cfg(any(feature = "alert_configurations", feature = "alerts", feature = "events"))]
 mod data_metric_units;
+#[cfg(any(feature = "alert_configurations", feature = "alerts", feature = "events"))]
 pub use data_metric_units::DataMetricUnits;
+#[cfg(any(feature = "alerts", feature = "events"))]
 mod data_metric_value_view;
+#[cfg(any(feature = "alerts", feature = "events"))]
 pub use data_metric_value_view::DataMetricValueView;
+#[cfg(feature = "online_archive")]
 mod data_process_region_view;
+#[cfg(feature = "online_archive")]
 pub use data_process_region_view::DataProcessRegionView;
+#[cfg(feature = "cloud_backups")]
 mod data_protection_settings;
+#[cfg(feature = "cloud_backups")]
 pub use data_protection_settings::DataProtectionSettings;
+#[cfg(feature = "cloud_backups")]
 mod data_protection_settings20231001;
+#[cfg(feature = "cloud_backups")]
 pub use data_protection_settings20231001::DataProtectionSettings20231001;
+#[cfg(feature = "cloud_backups")]
 mod data_protection_state;
+#[cfg(feature = "cloud_backups")]
 pub use data_protection_state::DataProtectionState;
+#[cfg(feature = "custom_database_roles")]
 mod database_inherited_role;
+#[cfg(feature = "custom_database_roles")]
 pub use database_inherited_role::DatabaseInheritedRole;
+#[cfg(feature = "custom_database_roles")]
 mod database_permitted_namespace_resource;
+#[cfg(feature = "custom_database_roles")]
 pub use database_permitted_namespace_resource::{
     DatabasePermittedNamespaceResource, DatabasePermittedNamespaceResourceCluster,
     DatabasePermittedNamespaceResourceNamespace,
 };
+#[cfg(feature = "custom_database_roles")]
 mod database_privilege_action;
+#[cfg(feature = "custom_database_roles")]
 pub use database_privilege_action::{
     DatabasePrivilegeAction, DatabasePrivilegeActionAction,
 };
+#[cfg(feature = "rolling_index")]
 mod database_rolling_index_request;
+#[cfg(feature = "rolling_index")]
 pub use database_rolling_index_request::DatabaseRollingIndexRequest;
+#[cfg(feature = "database_users")]
 mod database_user_role;
+#[cfg(feature = "database_users")]
 pub use database_user_role::{DatabaseUserRole, DatabaseUserRoleRoleName};
+#[cfg(feature = "third_party_integrations")]
 mod datadog;
+#[cfg(feature = "third_party_integrations")]
 pub use datadog::{Datadog, DatadogType};
+#[cfg(feature = "push_based_log_export")]
 mod datadog_log_export_type;
+#[cfg(feature = "push_based_log_export")]
 pub use datadog_log_export_type::DatadogLogExportType;
+#[cfg(feature = "push_based_log_export")]
 mod datadog_log_integration_region;
+#[cfg(feature = "push_based_log_export")]
 pub use datadog_log_integration_region::DatadogLogIntegrationRegion;
+#[cfg(feature = "push_based_log_export")]
 mod datadog_log_integration_request;
+#[cfg(feature = "push_based_log_export")]
 pub use datadog_log_integration_request::DatadogLogIntegrationRequest;
+#[cfg(feature = "push_based_log_export")]
 mod datadog_log_integration_response;
+#[cfg(feature = "push_based_log_export")]
 pub use datadog_log_integration_response::DatadogLogIntegrationResponse;
+#[cfg(feature = "alert_configurations")]
 mod datadog_notification;
+#[cfg(feature = "alert_configurations")]
 pub use datadog_notification::{DatadogNotification, DatadogNotificationTypeName};
+#[cfg(any(feature = "alert_configurations", feature = "third_party_integrations"))]
 mod datadog_region;
+#[cfg(any(feature = "alert_configurations", feature = "third_party_integrations"))]
 pub use datadog_region::DatadogRegion;
+#[cfg(feature = "online_archive")]
 mod date_criteria_view;
+#[cfg(feature = "online_archive")]
 pub use date_criteria_view::{DateCriteriaView, DateCriteriaViewDateFormat};
+#[cfg(feature = "alert_configurations")]
 mod days_units;
+#[cfg(feature = "alert_configurations")]
 pub use days_units::DaysUnits;
+#[cfg(feature = "alert_configurations")]
 mod db_data_size_total_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use db_data_size_total_data_metric_threshold_view::DbDataSizeTotalDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod db_data_size_total_wo_system_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use db_data_size_total_wo_system_data_metric_threshold_view::DbDataSizeTotalWoSystemDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod db_index_size_total_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use db_index_size_total_data_metric_threshold_view::DbIndexSizeTotalDataMetricThresholdView;
+#[cfg(feature = "streams")]
 mod db_role_to_execute;
+#[cfg(feature = "streams")]
 pub use db_role_to_execute::{DbRoleToExecute, DbRoleToExecuteType};
+#[cfg(feature = "alert_configurations")]
 mod db_storage_total_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use db_storage_total_data_metric_threshold_view::DbStorageTotalDataMetricThresholdView;
+#[cfg(any(feature = "ldap_configuration", feature = "x_509_authentication"))]
 mod db_user_tls_x509_settings;
+#[cfg(any(feature = "ldap_configuration", feature = "x_509_authentication"))]
 pub use db_user_tls_x509_settings::DbUserTlsX509Settings;
+#[cfg(feature = "clusters")]
 mod dedicated_hardware_spec;
+#[cfg(feature = "clusters")]
 pub use dedicated_hardware_spec::DedicatedHardwareSpec;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod dedicated_hardware_spec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use dedicated_hardware_spec20240805::DedicatedHardwareSpec20240805;
+#[cfg(feature = "alert_configurations")]
 mod default_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use default_alert_config_view_for_nds_group::{
     DefaultAlertConfigViewForNdsGroup, DefaultAlertConfigViewForNdsGroupEventTypeName,
 };
+#[cfg(feature = "alerts")]
 mod default_alert_view_for_nds_group;
+#[cfg(feature = "alerts")]
 pub use default_alert_view_for_nds_group::{
     DefaultAlertViewForNdsGroup, DefaultAlertViewForNdsGroupEventTypeName,
 };
+#[cfg(feature = "events")]
 mod default_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use default_event_view_for_nds_group::{
     DefaultEventViewForNdsGroup, DefaultEventViewForNdsGroupEventTypeName,
 };
+#[cfg(feature = "events")]
 mod default_event_view_for_org;
+#[cfg(feature = "events")]
 pub use default_event_view_for_org::{
     DefaultEventViewForOrg, DefaultEventViewForOrgEventTypeName,
 };
+#[cfg(feature = "limit_description")]
 mod default_group_limit_response;
+#[cfg(feature = "limit_description")]
 pub use default_group_limit_response::DefaultGroupLimitResponse;
+#[cfg(feature = "projects")]
 mod default_limit;
+#[cfg(feature = "projects")]
 pub use default_limit::DefaultLimit;
+#[cfg(feature = "online_archive")]
 mod default_schedule_view;
+#[cfg(feature = "online_archive")]
 pub use default_schedule_view::DefaultScheduleView;
+#[cfg(feature = "organizations")]
 mod delegated_mcp_access;
+#[cfg(feature = "organizations")]
 pub use delegated_mcp_access::DelegatedMcpAccess;
+#[cfg(feature = "organizations")]
 mod delegated_partner_access;
+#[cfg(feature = "organizations")]
 pub use delegated_partner_access::DelegatedPartnerAccess;
+#[cfg(feature = "cloud_backups")]
 mod delete_copied_backups;
+#[cfg(feature = "cloud_backups")]
 pub use delete_copied_backups::DeleteCopiedBackups;
+#[cfg(feature = "cloud_backups")]
 mod delete_copied_backups20240805;
+#[cfg(feature = "cloud_backups")]
 pub use delete_copied_backups20240805::DeleteCopiedBackups20240805;
+#[cfg(feature = "cloud_migration_service")]
 mod destination;
+#[cfg(feature = "cloud_migration_service")]
 pub use destination::{Destination, DestinationHostnameSchemaType};
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_api_policy_item;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_api_policy_item::DiskBackupApiPolicyItem;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_collection_response;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_collection_response::DiskBackupCollectionResponse;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_copy_policy_item;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_copy_policy_item::DiskBackupCopyPolicyItem;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_copy_setting;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_copy_setting::DiskBackupCopySetting;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_copy_setting20240805;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_copy_setting20240805::DiskBackupCopySetting20240805;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_database_response;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_database_response::DiskBackupDatabaseResponse;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_export_job;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_export_job::{DiskBackupExportJob, DiskBackupExportJobState};
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_export_job_request;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_export_job_request::DiskBackupExportJobRequest;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_export_member;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_export_member::DiskBackupExportMember;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_on_demand_copy_policy_item;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_on_demand_copy_policy_item::DiskBackupOnDemandCopyPolicyItem;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_on_demand_snapshot_request;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_on_demand_snapshot_request::DiskBackupOnDemandSnapshotRequest;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_policy_frequency_type;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_policy_frequency_type::DiskBackupPolicyFrequencyType;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_replica_set;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_replica_set::DiskBackupReplicaSet;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_restore_member;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_restore_member::DiskBackupRestoreMember;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_sharded_cluster_snapshot;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_sharded_cluster_snapshot::DiskBackupShardedClusterSnapshot;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_sharded_cluster_snapshot_member;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_sharded_cluster_snapshot_member::DiskBackupShardedClusterSnapshotMember;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot::DiskBackupSnapshot;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_aws_export_bucket_request;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_aws_export_bucket_request::DiskBackupSnapshotAwsExportBucketRequest;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_aws_export_bucket_response;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_aws_export_bucket_response::DiskBackupSnapshotAwsExportBucketResponse;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_azure_export_bucket_request;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_azure_export_bucket_request::DiskBackupSnapshotAzureExportBucketRequest;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_azure_export_bucket_response;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_azure_export_bucket_response::DiskBackupSnapshotAzureExportBucketResponse;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_export_bucket_request;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_export_bucket_request::DiskBackupSnapshotExportBucketRequest;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_export_bucket_response;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_export_bucket_response::DiskBackupSnapshotExportBucketResponse;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_gcp_export_bucket_request;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_gcp_export_bucket_request::DiskBackupSnapshotGcpExportBucketRequest;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_gcp_export_bucket_response;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_gcp_export_bucket_response::DiskBackupSnapshotGcpExportBucketResponse;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_restore_job;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_restore_job::DiskBackupSnapshotRestoreJob;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_schedule;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_schedule::DiskBackupSnapshotSchedule;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_snapshot_schedule20240805;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_snapshot_schedule20240805::DiskBackupSnapshotSchedule20240805;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_time_based_copy_policy_item;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_time_based_copy_policy_item::DiskBackupTimeBasedCopyPolicyItem;
+#[cfg(feature = "cloud_backups")]
 mod disk_backup_type;
+#[cfg(feature = "cloud_backups")]
 pub use disk_backup_type::DiskBackupType;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod disk_gb_auto_scaling;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use disk_gb_auto_scaling::DiskGbAutoScaling;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_queue_depth_data_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_queue_depth_data_raw_metric_threshold_view::DiskPartitionQueueDepthDataRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_queue_depth_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_queue_depth_index_raw_metric_threshold_view::DiskPartitionQueueDepthIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_queue_depth_journal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_queue_depth_journal_raw_metric_threshold_view::DiskPartitionQueueDepthJournalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_read_iops_data_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_read_iops_data_raw_metric_threshold_view::DiskPartitionReadIopsDataRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_read_iops_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_read_iops_index_raw_metric_threshold_view::DiskPartitionReadIopsIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_read_iops_journal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_read_iops_journal_raw_metric_threshold_view::DiskPartitionReadIopsJournalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_read_latency_data_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_read_latency_data_time_metric_threshold_view::DiskPartitionReadLatencyDataTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_read_latency_index_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_read_latency_index_time_metric_threshold_view::DiskPartitionReadLatencyIndexTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_read_latency_journal_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_read_latency_journal_time_metric_threshold_view::DiskPartitionReadLatencyJournalTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_space_used_data_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_space_used_data_raw_metric_threshold_view::DiskPartitionSpaceUsedDataRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_space_used_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_space_used_index_raw_metric_threshold_view::DiskPartitionSpaceUsedIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_space_used_journal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_space_used_journal_raw_metric_threshold_view::DiskPartitionSpaceUsedJournalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_write_iops_data_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_write_iops_data_raw_metric_threshold_view::DiskPartitionWriteIopsDataRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_write_iops_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_write_iops_index_raw_metric_threshold_view::DiskPartitionWriteIopsIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_write_iops_journal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_write_iops_journal_raw_metric_threshold_view::DiskPartitionWriteIopsJournalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_write_latency_data_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_write_latency_data_time_metric_threshold_view::DiskPartitionWriteLatencyDataTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_write_latency_index_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_write_latency_index_time_metric_threshold_view::DiskPartitionWriteLatencyIndexTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod disk_partition_write_latency_journal_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use disk_partition_write_latency_journal_time_metric_threshold_view::DiskPartitionWriteLatencyJournalTimeMetricThresholdView;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod disk_warming_mode;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use disk_warming_mode::DiskWarmingMode;
+#[cfg(feature = "alert_configurations")]
 mod dlq_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use dlq_raw_metric_threshold_view::DlqRawMetricThresholdView;
+#[cfg(feature = "streams")]
 mod document;
+#[cfg(feature = "streams")]
 pub use document::Document;
+#[cfg(feature = "alert_configurations")]
 mod document_deleted_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use document_deleted_raw_metric_threshold_view::DocumentDeletedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod document_inserted_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use document_inserted_raw_metric_threshold_view::DocumentInsertedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod document_returned_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use document_returned_raw_metric_threshold_view::DocumentReturnedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod document_updated_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use document_updated_raw_metric_threshold_view::DocumentUpdatedRawMetricThresholdView;
+#[cfg(feature = "monitoring_and_logs")]
 mod download_group_cluster_log;
+#[cfg(feature = "monitoring_and_logs")]
 pub use download_group_cluster_log::DownloadGroupClusterLogLogName;
+#[cfg(feature = "performance_advisor")]
 mod drop_index_suggestions_index;
+#[cfg(feature = "performance_advisor")]
 pub use drop_index_suggestions_index::DropIndexSuggestionsIndex;
+#[cfg(feature = "performance_advisor")]
 mod drop_index_suggestions_response;
+#[cfg(feature = "performance_advisor")]
 pub use drop_index_suggestions_response::DropIndexSuggestionsResponse;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod ear_private_endpoint;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use ear_private_endpoint::EarPrivateEndpoint;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod ear_private_endpoint_region_name;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use ear_private_endpoint_region_name::EarPrivateEndpointRegionName;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod ebs_volume_type;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use ebs_volume_type::EbsVolumeType;
+#[cfg(feature = "atlas_search")]
 mod edge_gram_type;
+#[cfg(feature = "atlas_search")]
 pub use edge_gram_type::EdgeGramType;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod effective_instance_size;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use effective_instance_size::EffectiveInstanceSize;
+#[cfg(feature = "alert_configurations")]
 mod email_notification;
+#[cfg(feature = "alert_configurations")]
 pub use email_notification::{EmailNotification, EmailNotificationTypeName};
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod employee_access_grant_view;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use employee_access_grant_view::{
     EmployeeAccessGrantView, EmployeeAccessGrantViewGrantType,
 };
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod encryption_at_rest;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use encryption_at_rest::EncryptionAtRest;
+#[cfg(
+    any(
+        feature = "atlas_search",
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "sandbox"
+    )
+)]
 mod encryption_at_rest_provider;
+#[cfg(
+    any(
+        feature = "atlas_search",
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "sandbox"
+    )
+)]
 pub use encryption_at_rest_provider::EncryptionAtRestProvider;
+#[cfg(feature = "alert_configurations")]
 mod encryption_key_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use encryption_key_alert_config_view_for_nds_group::EncryptionKeyAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod encryption_key_event_type_view_alertable;
+#[cfg(feature = "alert_configurations")]
 pub use encryption_key_event_type_view_alertable::EncryptionKeyEventTypeViewAlertable;
+#[cfg(feature = "private_endpoint_services")]
 mod endpoint_service;
+#[cfg(feature = "private_endpoint_services")]
 pub use endpoint_service::EndpointService;
+#[cfg(feature = "private_endpoint_services")]
 mod endpoint_service_status;
+#[cfg(feature = "private_endpoint_services")]
 pub use endpoint_service_status::EndpointServiceStatus;
+#[cfg(feature = "performance_advisor")]
 mod enveloped_drop_index_suggestions_response;
+#[cfg(feature = "performance_advisor")]
 pub use enveloped_drop_index_suggestions_response::EnvelopedDropIndexSuggestionsResponse;
+#[cfg(feature = "performance_advisor")]
 mod enveloped_performance_advisor_response;
+#[cfg(feature = "performance_advisor")]
 pub use enveloped_performance_advisor_response::EnvelopedPerformanceAdvisorResponse;
+#[cfg(feature = "performance_advisor")]
 mod enveloped_schema_advisor_response;
+#[cfg(feature = "performance_advisor")]
 pub use enveloped_schema_advisor_response::EnvelopedSchemaAdvisorResponse;
+#[cfg(any(feature = "alert_configurations", feature = "events"))]
 mod event_severity;
+#[cfg(any(feature = "alert_configurations", feature = "events"))]
 pub use event_severity::EventSeverity;
+#[cfg(feature = "events")]
 mod event_type_details;
+#[cfg(feature = "events")]
 pub use event_type_details::EventTypeDetails;
+#[cfg(any(feature = "activity_feed", feature = "events"))]
 mod event_type_for_nds_group;
+#[cfg(any(feature = "activity_feed", feature = "events"))]
 pub use event_type_for_nds_group::EventTypeForNdsGroup;
+#[cfg(any(feature = "activity_feed", feature = "events"))]
 mod event_type_for_org;
+#[cfg(any(feature = "activity_feed", feature = "events"))]
 pub use event_type_for_org::EventTypeForOrg;
+#[cfg(feature = "events")]
 mod event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use event_view_for_nds_group::EventViewForNdsGroup;
+#[cfg(feature = "events")]
 mod event_view_for_org;
+#[cfg(feature = "events")]
 pub use event_view_for_org::EventViewForOrg;
+#[cfg(feature = "cloud_backups")]
 mod export_status;
+#[cfg(feature = "cloud_backups")]
 pub use export_status::ExportStatus;
+#[cfg(feature = "alert_configurations")]
 mod extra_info_page_faults_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use extra_info_page_faults_raw_metric_threshold_view::ExtraInfoPageFaultsRawMetricThresholdView;
+#[cfg(feature = "cloud_backups")]
 mod extra_retention_setting;
+#[cfg(feature = "cloud_backups")]
 pub use extra_retention_setting::ExtraRetentionSetting;
+#[cfg(feature = "federated_authentication")]
 mod federated_user;
+#[cfg(feature = "federated_authentication")]
 pub use federated_user::FederatedUser;
+#[cfg(feature = "federated_authentication")]
 mod federation_identity_provider;
+#[cfg(feature = "federated_authentication")]
 pub use federation_identity_provider::FederationIdentityProvider;
+#[cfg(feature = "federated_authentication")]
 mod federation_identity_provider_update;
+#[cfg(feature = "federated_authentication")]
 pub use federation_identity_provider_update::FederationIdentityProviderUpdate;
+#[cfg(feature = "federated_authentication")]
 mod federation_oidc_identity_provider;
+#[cfg(feature = "federated_authentication")]
 pub use federation_oidc_identity_provider::FederationOidcIdentityProvider;
+#[cfg(feature = "federated_authentication")]
 mod federation_oidc_identity_provider_update;
+#[cfg(feature = "federated_authentication")]
 pub use federation_oidc_identity_provider_update::FederationOidcIdentityProviderUpdate;
+#[cfg(feature = "federated_authentication")]
 mod federation_oidc_workforce_identity_provider;
+#[cfg(feature = "federated_authentication")]
 pub use federation_oidc_workforce_identity_provider::FederationOidcWorkforceIdentityProvider;
+#[cfg(feature = "federated_authentication")]
 mod federation_oidc_workforce_identity_provider_update;
+#[cfg(feature = "federated_authentication")]
 pub use federation_oidc_workforce_identity_provider_update::FederationOidcWorkforceIdentityProviderUpdate;
+#[cfg(feature = "federated_authentication")]
 mod federation_oidc_workload_identity_provider;
+#[cfg(feature = "federated_authentication")]
 pub use federation_oidc_workload_identity_provider::FederationOidcWorkloadIdentityProvider;
+#[cfg(feature = "federated_authentication")]
 mod federation_oidc_workload_identity_provider_update;
+#[cfg(feature = "federated_authentication")]
 pub use federation_oidc_workload_identity_provider_update::FederationOidcWorkloadIdentityProviderUpdate;
+#[cfg(feature = "federated_authentication")]
 mod federation_saml_identity_provider;
+#[cfg(feature = "federated_authentication")]
 pub use federation_saml_identity_provider::FederationSamlIdentityProvider;
+#[cfg(feature = "federated_authentication")]
 mod federation_saml_identity_provider_status;
+#[cfg(feature = "federated_authentication")]
 pub use federation_saml_identity_provider_status::FederationSamlIdentityProviderStatus;
+#[cfg(feature = "federated_authentication")]
 mod federation_saml_identity_provider_update;
+#[cfg(feature = "federated_authentication")]
 pub use federation_saml_identity_provider_update::FederationSamlIdentityProviderUpdate;
 mod field_violation;
 pub use field_violation::FieldViolation;
+#[cfg(feature = "atlas_search")]
 mod fields;
+#[cfg(feature = "atlas_search")]
 pub use fields::Fields;
+#[cfg(feature = "alert_configurations")]
 mod flex_avg_command_execution_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_avg_command_execution_time_metric_threshold_view::FlexAvgCommandExecutionTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_avg_write_execution_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_avg_write_execution_time_metric_threshold_view::FlexAvgWriteExecutionTimeMetricThresholdView;
+#[cfg(any(feature = "flex_restore_jobs", feature = "flex_snapshots"))]
 mod flex_backup_restore_delivery_type;
+#[cfg(any(feature = "flex_restore_jobs", feature = "flex_snapshots"))]
 pub use flex_backup_restore_delivery_type::FlexBackupRestoreDeliveryType;
+#[cfg(any(feature = "flex_restore_jobs", feature = "flex_snapshots"))]
 mod flex_backup_restore_job20241113;
+#[cfg(any(feature = "flex_restore_jobs", feature = "flex_snapshots"))]
 pub use flex_backup_restore_job20241113::FlexBackupRestoreJob20241113;
+#[cfg(feature = "flex_restore_jobs")]
 mod flex_backup_restore_job_create20241113;
+#[cfg(feature = "flex_restore_jobs")]
 pub use flex_backup_restore_job_create20241113::FlexBackupRestoreJobCreate20241113;
+#[cfg(feature = "flex_clusters")]
 mod flex_backup_settings20241113;
+#[cfg(feature = "flex_clusters")]
 pub use flex_backup_settings20241113::FlexBackupSettings20241113;
+#[cfg(feature = "flex_snapshots")]
 mod flex_backup_snapshot20241113;
+#[cfg(feature = "flex_snapshots")]
 pub use flex_backup_snapshot20241113::FlexBackupSnapshot20241113;
+#[cfg(feature = "flex_snapshots")]
 mod flex_backup_snapshot_download_create20241113;
+#[cfg(feature = "flex_snapshots")]
 pub use flex_backup_snapshot_download_create20241113::FlexBackupSnapshotDownloadCreate20241113;
+#[cfg(any(feature = "flex_restore_jobs", feature = "flex_snapshots"))]
 mod flex_backup_status;
+#[cfg(any(feature = "flex_restore_jobs", feature = "flex_snapshots"))]
 pub use flex_backup_status::FlexBackupStatus;
+#[cfg(feature = "flex_clusters")]
 mod flex_cluster_description20241113;
+#[cfg(feature = "flex_clusters")]
 pub use flex_cluster_description20241113::{
     FlexClusterDescription20241113, FlexClusterDescription20241113ClusterType,
     FlexClusterDescription20241113VersionReleaseSystem,
 };
+#[cfg(feature = "flex_clusters")]
 mod flex_cluster_description_create20241113;
+#[cfg(feature = "flex_clusters")]
 pub use flex_cluster_description_create20241113::FlexClusterDescriptionCreate20241113;
+#[cfg(feature = "flex_clusters")]
 mod flex_cluster_description_update20241113;
+#[cfg(feature = "flex_clusters")]
 pub use flex_cluster_description_update20241113::FlexClusterDescriptionUpdate20241113;
+#[cfg(feature = "alert_configurations")]
 mod flex_cluster_metric_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use flex_cluster_metric_threshold::FlexClusterMetricThreshold;
+#[cfg(feature = "alert_configurations")]
 mod flex_connection_percent_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_connection_percent_raw_metric_threshold_view::FlexConnectionPercentRawMetricThresholdView;
+#[cfg(feature = "flex_clusters")]
 mod flex_connection_strings20241113;
+#[cfg(feature = "flex_clusters")]
 pub use flex_connection_strings20241113::FlexConnectionStrings20241113;
+#[cfg(feature = "alerts")]
 mod flex_metric_alert;
+#[cfg(feature = "alerts")]
 pub use flex_metric_alert::FlexMetricAlert;
+#[cfg(feature = "alert_configurations")]
 mod flex_metric_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use flex_metric_alert_config_view_for_nds_group::FlexMetricAlertConfigViewForNdsGroup;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 mod flex_metric_event_type_view_alertable;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 pub use flex_metric_event_type_view_alertable::FlexMetricEventTypeViewAlertable;
+#[cfg(feature = "alert_configurations")]
 mod flex_network_bytes_in_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_network_bytes_in_data_metric_threshold_view::FlexNetworkBytesInDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_network_bytes_out_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_network_bytes_out_data_metric_threshold_view::FlexNetworkBytesOutDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_network_num_requests_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_network_num_requests_raw_metric_threshold_view::FlexNetworkNumRequestsRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_op_counter_cmd_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_op_counter_cmd_raw_metric_threshold_view::FlexOpCounterCmdRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_op_counter_delete_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_op_counter_delete_raw_metric_threshold_view::FlexOpCounterDeleteRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_op_counter_get_more_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_op_counter_get_more_raw_metric_threshold_view::FlexOpCounterGetMoreRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_op_counter_insert_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_op_counter_insert_raw_metric_threshold_view::FlexOpCounterInsertRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_op_counter_query_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_op_counter_query_raw_metric_threshold_view::FlexOpCounterQueryRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod flex_op_counter_update_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use flex_op_counter_update_raw_metric_threshold_view::FlexOpCounterUpdateRawMetricThresholdView;
+#[cfg(feature = "flex_clusters")]
 mod flex_provider_name;
+#[cfg(feature = "flex_clusters")]
 pub use flex_provider_name::FlexProviderName;
+#[cfg(feature = "flex_clusters")]
 mod flex_provider_settings20241113;
+#[cfg(feature = "flex_clusters")]
 pub use flex_provider_settings20241113::FlexProviderSettings20241113;
+#[cfg(feature = "flex_clusters")]
 mod flex_provider_settings_create20241113;
+#[cfg(feature = "flex_clusters")]
 pub use flex_provider_settings_create20241113::FlexProviderSettingsCreate20241113;
+#[cfg(feature = "events")]
 mod for_nds_group;
+#[cfg(feature = "events")]
 pub use for_nds_group::ForNdsGroup;
+#[cfg(feature = "clusters")]
 mod free_compute_auto_scaling_rules;
+#[cfg(feature = "clusters")]
 pub use free_compute_auto_scaling_rules::{
     FreeComputeAutoScalingRules, FreeComputeAutoScalingRulesMaxInstanceSize,
     FreeComputeAutoScalingRulesMinInstanceSize,
 };
+#[cfg(feature = "cloud_backups")]
 mod frequency;
+#[cfg(feature = "cloud_backups")]
 pub use frequency::Frequency;
+#[cfg(feature = "alert_configurations")]
 mod fts_disk_utilization_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use fts_disk_utilization_data_metric_threshold_view::FtsDiskUtilizationDataMetricThresholdView;
+#[cfg(feature = "events")]
 mod fts_index_audit_type_view;
+#[cfg(feature = "events")]
 pub use fts_index_audit_type_view::FtsIndexAuditTypeView;
+#[cfg(feature = "events")]
 mod fts_index_audit_view;
+#[cfg(feature = "events")]
 pub use fts_index_audit_view::FtsIndexAuditView;
+#[cfg(feature = "alert_configurations")]
 mod fts_jvm_current_memory_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use fts_jvm_current_memory_data_metric_threshold_view::FtsJvmCurrentMemoryDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod fts_jvm_max_memory_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use fts_jvm_max_memory_data_metric_threshold_view::FtsJvmMaxMemoryDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod fts_memory_mapped_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use fts_memory_mapped_data_metric_threshold_view::FtsMemoryMappedDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod fts_memory_resident_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use fts_memory_resident_data_metric_threshold_view::FtsMemoryResidentDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod fts_memory_virtual_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use fts_memory_virtual_data_metric_threshold_view::FtsMemoryVirtualDataMetricThresholdView;
+#[cfg(feature = "monitoring_and_logs")]
 mod fts_metric;
+#[cfg(feature = "monitoring_and_logs")]
 pub use fts_metric::{FtsMetric, FtsMetricMetricName, FtsMetricUnits};
+#[cfg(feature = "alert_configurations")]
 mod fts_process_cpu_kernel_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use fts_process_cpu_kernel_raw_metric_threshold_view::FtsProcessCpuKernelRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod fts_process_cpu_user_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use fts_process_cpu_user_raw_metric_threshold_view::FtsProcessCpuUserRawMetricThresholdView;
+#[cfg(feature = "root")]
 mod gateway;
+#[cfg(feature = "root")]
 pub use gateway::Gateway;
+#[cfg(feature = "root")]
 mod gateway_ip_addresses;
+#[cfg(feature = "root")]
 pub use gateway_ip_addresses::GatewayIpAddresses;
+#[cfg(feature = "streams")]
 mod gcp_account_details;
+#[cfg(feature = "streams")]
 pub use gcp_account_details::GcpAccountDetails;
+#[cfg(feature = "network_peering")]
 mod gcp_cloud_provider_container;
+#[cfg(feature = "network_peering")]
 pub use gcp_cloud_provider_container::{
     GcpCloudProviderContainer, GcpCloudProviderContainerRegionsItem,
 };
+#[cfg(feature = "clusters")]
 mod gcp_compute_auto_scaling;
+#[cfg(feature = "clusters")]
 pub use gcp_compute_auto_scaling::GcpComputeAutoScaling;
+#[cfg(feature = "private_endpoint_services")]
 mod gcp_consumer_forwarding_rule;
+#[cfg(feature = "private_endpoint_services")]
 pub use gcp_consumer_forwarding_rule::GcpConsumerForwardingRule;
+#[cfg(feature = "online_archive")]
 mod gcp_create_data_process_region_view;
+#[cfg(feature = "online_archive")]
 pub use gcp_create_data_process_region_view::GcpCreateDataProcessRegionView;
+#[cfg(feature = "online_archive")]
 mod gcp_data_process_region;
+#[cfg(feature = "online_archive")]
 pub use gcp_data_process_region::GcpDataProcessRegion;
+#[cfg(feature = "online_archive")]
 mod gcp_data_process_region_view;
+#[cfg(feature = "online_archive")]
 pub use gcp_data_process_region_view::GcpDataProcessRegionView;
+#[cfg(feature = "private_endpoint_services")]
 mod gcp_endpoint_service;
+#[cfg(feature = "private_endpoint_services")]
 pub use gcp_endpoint_service::GcpEndpointService;
+#[cfg(feature = "clusters")]
 mod gcp_hardware_spec;
+#[cfg(feature = "clusters")]
 pub use gcp_hardware_spec::GcpHardwareSpec;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod gcp_hardware_spec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use gcp_hardware_spec20240805::GcpHardwareSpec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod gcp_instance_size;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use gcp_instance_size::GcpInstanceSize;
+#[cfg(feature = "network_peering")]
 mod gcp_network_peering_connection_settings;
+#[cfg(feature = "network_peering")]
 pub use gcp_network_peering_connection_settings::{
     GcpNetworkPeeringConnectionSettings, GcpNetworkPeeringConnectionSettingsStatus,
 };
+#[cfg(feature = "clusters")]
 mod gcp_region_config;
+#[cfg(feature = "clusters")]
 pub use gcp_region_config::GcpRegionConfig;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod gcp_region_config20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use gcp_region_config20240805::GcpRegionConfig20240805;
+#[cfg(feature = "push_based_log_export")]
 mod gcs_log_export_type;
+#[cfg(feature = "push_based_log_export")]
 pub use gcs_log_export_type::GcsLogExportType;
+#[cfg(feature = "push_based_log_export")]
 mod gcs_log_integration_request;
+#[cfg(feature = "push_based_log_export")]
 pub use gcs_log_integration_request::GcsLogIntegrationRequest;
+#[cfg(feature = "push_based_log_export")]
 mod gcs_log_integration_response;
+#[cfg(feature = "push_based_log_export")]
 pub use gcs_log_integration_response::GcsLogIntegrationResponse;
+#[cfg(feature = "global_clusters")]
 mod geo_sharding;
+#[cfg(feature = "global_clusters")]
 pub use geo_sharding::GeoSharding;
+#[cfg(feature = "global_clusters")]
 mod geo_sharding20240805;
+#[cfg(feature = "global_clusters")]
 pub use geo_sharding20240805::GeoSharding20240805;
+#[cfg(any(feature = "ai_model_api_keys", feature = "ai_model_rate_limits"))]
 mod geography;
+#[cfg(any(feature = "ai_model_api_keys", feature = "ai_model_rate_limits"))]
 pub use geography::Geography;
+#[cfg(feature = "limit_description")]
 mod get_default_group_limit;
+#[cfg(feature = "limit_description")]
 pub use get_default_group_limit::GetDefaultGroupLimitLimitName;
+#[cfg(feature = "projects")]
 mod get_group_mongo_db_versions;
+#[cfg(feature = "projects")]
 pub use get_group_mongo_db_versions::GetGroupMongoDbVersionsDefaultStatus;
+#[cfg(feature = "monitoring_and_logs")]
 mod get_group_process_database_measurements;
+#[cfg(feature = "monitoring_and_logs")]
 pub use get_group_process_database_measurements::GetGroupProcessDatabaseMeasurementsMItem;
+#[cfg(feature = "monitoring_and_logs")]
 mod get_group_process_disk_measurements;
+#[cfg(feature = "monitoring_and_logs")]
 pub use get_group_process_disk_measurements::GetGroupProcessDiskMeasurementsMItem;
+#[cfg(feature = "monitoring_and_logs")]
 mod get_group_process_measurements;
+#[cfg(feature = "monitoring_and_logs")]
 pub use get_group_process_measurements::GetGroupProcessMeasurementsMItem;
+#[cfg(feature = "alert_configurations")]
 mod global_accesses_not_in_memory_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use global_accesses_not_in_memory_raw_metric_threshold_view::GlobalAccessesNotInMemoryRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod global_lock_current_queue_readers_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use global_lock_current_queue_readers_raw_metric_threshold_view::GlobalLockCurrentQueueReadersRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod global_lock_current_queue_total_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use global_lock_current_queue_total_raw_metric_threshold_view::GlobalLockCurrentQueueTotalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod global_lock_current_queue_writers_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use global_lock_current_queue_writers_raw_metric_threshold_view::GlobalLockCurrentQueueWritersRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod global_lock_percentage_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use global_lock_percentage_raw_metric_threshold_view::GlobalLockPercentageRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod global_page_fault_exceptions_thrown_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use global_page_fault_exceptions_thrown_raw_metric_threshold_view::GlobalPageFaultExceptionsThrownRawMetricThresholdView;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod google_cloud_kms;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use google_cloud_kms::GoogleCloudKms;
+#[cfg(any(feature = "collection_level_metrics", feature = "monitoring_and_logs"))]
 mod granularity;
+#[cfg(any(feature = "collection_level_metrics", feature = "monitoring_and_logs"))]
 pub use granularity::Granularity;
+#[cfg(feature = "alert_configurations")]
 mod greater_than_days_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use greater_than_days_threshold_view::GreaterThanDaysThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod greater_than_operator;
+#[cfg(feature = "alert_configurations")]
 pub use greater_than_operator::GreaterThanOperator;
+#[cfg(feature = "alert_configurations")]
 mod greater_than_raw_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use greater_than_raw_threshold::GreaterThanRawThreshold;
+#[cfg(feature = "alert_configurations")]
 mod greater_than_raw_threshold_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use greater_than_raw_threshold_alert_config_view_for_nds_group::GreaterThanRawThresholdAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod greater_than_time_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use greater_than_time_threshold::GreaterThanTimeThreshold;
+#[cfg(any(feature = "organizations", feature = "projects"))]
 mod group;
+#[cfg(any(feature = "organizations", feature = "projects"))]
 pub use group::{Group, GroupRegionUsageRestrictions};
+#[cfg(feature = "mongo_db_cloud_users")]
 mod group_active_user_response;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use group_active_user_response::GroupActiveUserResponse;
+#[cfg(feature = "alert_configurations")]
 mod group_alerts_config;
+#[cfg(feature = "alert_configurations")]
 pub use group_alerts_config::GroupAlertsConfig;
+#[cfg(feature = "data_federation")]
 mod group_data_federation_limit_name;
+#[cfg(feature = "data_federation")]
 pub use group_data_federation_limit_name::GroupDataFederationLimitName;
+#[cfg(feature = "monitoring_and_logs")]
 mod group_host_fts_index_measurements_metric;
+#[cfg(feature = "monitoring_and_logs")]
 pub use group_host_fts_index_measurements_metric::GroupHostFtsIndexMeasurementsMetric;
+#[cfg(feature = "projects")]
 mod group_invitation;
+#[cfg(feature = "projects")]
 pub use group_invitation::GroupInvitation;
+#[cfg(feature = "projects")]
 mod group_invitation_request;
+#[cfg(feature = "projects")]
 pub use group_invitation_request::GroupInvitationRequest;
+#[cfg(feature = "projects")]
 mod group_invitation_update_request;
+#[cfg(feature = "projects")]
 pub use group_invitation_update_request::GroupInvitationUpdateRequest;
+#[cfg(feature = "projects")]
 mod group_ip_addresses;
+#[cfg(feature = "projects")]
 pub use group_ip_addresses::GroupIpAddresses;
+#[cfg(feature = "projects")]
 mod group_limit_name;
+#[cfg(feature = "projects")]
 pub use group_limit_name::GroupLimitName;
+#[cfg(feature = "maintenance_windows")]
 mod group_maintenance_window;
+#[cfg(feature = "maintenance_windows")]
 pub use group_maintenance_window::GroupMaintenanceWindow;
+#[cfg(feature = "maintenance_windows")]
 mod group_maintenance_window_preview_response;
+#[cfg(feature = "maintenance_windows")]
 pub use group_maintenance_window_preview_response::GroupMaintenanceWindowPreviewResponse;
+#[cfg(feature = "maintenance_windows")]
 mod group_maintenance_window_preview_update_request;
+#[cfg(feature = "maintenance_windows")]
 pub use group_maintenance_window_preview_update_request::GroupMaintenanceWindowPreviewUpdateRequest;
+#[cfg(feature = "remote_mcp_configurations")]
 mod group_mcp_config_response;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use group_mcp_config_response::GroupMcpConfigResponse;
+#[cfg(feature = "remote_mcp_configurations")]
 mod group_mcp_config_update_request;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use group_mcp_config_update_request::GroupMcpConfigUpdateRequest;
+#[cfg(feature = "projects")]
 mod group_migration_request;
+#[cfg(feature = "projects")]
 pub use group_migration_request::GroupMigrationRequest;
+#[cfg(feature = "alert_configurations")]
 mod group_notification;
+#[cfg(feature = "alert_configurations")]
 pub use group_notification::{GroupNotification, GroupNotificationTypeName};
+#[cfg(feature = "events")]
 mod group_paginated_event_view;
+#[cfg(feature = "events")]
 pub use group_paginated_event_view::GroupPaginatedEventView;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod group_pending_user_response;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use group_pending_user_response::GroupPendingUserResponse;
+#[cfg(any(feature = "organizations", feature = "projects"))]
 mod group_role;
+#[cfg(any(feature = "organizations", feature = "projects"))]
 pub use group_role::GroupRole;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod group_role_assignment;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use group_role_assignment::GroupRoleAssignment;
+#[cfg(feature = "projects")]
 mod group_service;
+#[cfg(feature = "projects")]
 pub use group_service::GroupService;
+#[cfg(feature = "service_accounts")]
 mod group_service_account;
+#[cfg(feature = "service_accounts")]
 pub use group_service_account::GroupServiceAccount;
+#[cfg(feature = "service_accounts")]
 mod group_service_account_request;
+#[cfg(feature = "service_accounts")]
 pub use group_service_account_request::GroupServiceAccountRequest;
+#[cfg(feature = "service_accounts")]
 mod group_service_account_role_assignment;
+#[cfg(feature = "service_accounts")]
 pub use group_service_account_role_assignment::GroupServiceAccountRoleAssignment;
+#[cfg(feature = "service_accounts")]
 mod group_service_account_update_request;
+#[cfg(feature = "service_accounts")]
 pub use group_service_account_update_request::GroupServiceAccountUpdateRequest;
+#[cfg(feature = "projects")]
 mod group_settings;
+#[cfg(feature = "projects")]
 pub use group_settings::GroupSettings;
+#[cfg(feature = "projects")]
 mod group_update;
+#[cfg(feature = "projects")]
 pub use group_update::GroupUpdate;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod group_user_request;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use group_user_request::GroupUserRequest;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod group_user_response;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use group_user_response::GroupUserResponse;
+#[cfg(feature = "clusters")]
 mod hardware_spec;
+#[cfg(feature = "clusters")]
 pub use hardware_spec::HardwareSpec;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod hardware_spec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use hardware_spec20240805::HardwareSpec20240805;
+#[cfg(any(feature = "metric_integrations", feature = "push_based_log_export"))]
 mod header;
+#[cfg(any(feature = "metric_integrations", feature = "push_based_log_export"))]
 pub use header::Header;
+#[cfg(feature = "alert_configurations")]
 mod hip_chat_notification;
+#[cfg(feature = "alert_configurations")]
 pub use hip_chat_notification::{HipChatNotification, HipChatNotificationTypeName};
+#[cfg(feature = "alert_configurations")]
 mod host_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use host_alert_config_view_for_nds_group::HostAlertConfigViewForNdsGroup;
+#[cfg(feature = "alerts")]
 mod host_alert_view_for_nds_group;
+#[cfg(feature = "alerts")]
 pub use host_alert_view_for_nds_group::HostAlertViewForNdsGroup;
+#[cfg(feature = "events")]
 mod host_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use host_event_type_view_for_nds_group::HostEventTypeViewForNdsGroup;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 mod host_event_type_view_for_nds_group_alertable;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 pub use host_event_type_view_for_nds_group_alertable::HostEventTypeViewForNdsGroupAlertable;
+#[cfg(feature = "events")]
 mod host_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use host_event_view_for_nds_group::HostEventViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod host_matcher;
+#[cfg(feature = "alert_configurations")]
 pub use host_matcher::HostMatcher;
+#[cfg(feature = "alert_configurations")]
 mod host_matcher_field;
+#[cfg(feature = "alert_configurations")]
 pub use host_matcher_field::HostMatcherField;
+#[cfg(feature = "alerts")]
 mod host_metric_alert;
+#[cfg(feature = "alerts")]
 pub use host_metric_alert::HostMetricAlert;
+#[cfg(feature = "alert_configurations")]
 mod host_metric_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use host_metric_alert_config_view_for_nds_group::HostMetricAlertConfigViewForNdsGroup;
+#[cfg(feature = "events")]
 mod host_metric_event;
+#[cfg(feature = "events")]
 pub use host_metric_event::HostMetricEvent;
+#[cfg(feature = "events")]
 mod host_metric_event_type_view;
+#[cfg(feature = "events")]
 pub use host_metric_event_type_view::HostMetricEventTypeView;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 mod host_metric_event_type_view_alertable;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 pub use host_metric_event_type_view_alertable::HostMetricEventTypeViewAlertable;
+#[cfg(feature = "alert_configurations")]
 mod host_metric_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use host_metric_threshold::HostMetricThreshold;
+#[cfg(feature = "alerts")]
 mod host_metric_value;
+#[cfg(feature = "alerts")]
 pub use host_metric_value::HostMetricValue;
+#[cfg(
+    any(
+        feature = "access_tracking",
+        feature = "activity_feed",
+        feature = "ai_model_api_keys",
+        feature = "ai_model_rate_limits",
+        feature = "alert_configurations",
+        feature = "alerts",
+        feature = "atlas_search",
+        feature = "auditing",
+        feature = "aws_clusters_dns",
+        feature = "cloud_backups",
+        feature = "cloud_migration_service",
+        feature = "cloud_provider_access",
+        feature = "cluster_outage_simulation",
+        feature = "clusters",
+        feature = "collection_level_metrics",
+        feature = "custom_database_roles",
+        feature = "data_federation",
+        feature = "database_users",
+        feature = "encryption_at_rest_using_customer_key_management",
+        feature = "events",
+        feature = "federated_authentication",
+        feature = "flex_clusters",
+        feature = "flex_restore_jobs",
+        feature = "flex_snapshots",
+        feature = "global_clusters",
+        feature = "invoices",
+        feature = "ldap_configuration",
+        feature = "legacy_backup",
+        feature = "maintenance_windows",
+        feature = "metric_integrations",
+        feature = "mongo_db_cloud_users",
+        feature = "monitoring_and_logs",
+        feature = "network_peering",
+        feature = "online_archive",
+        feature = "organizations",
+        feature = "overload_protection_simulation",
+        feature = "performance_advisor",
+        feature = "private_endpoint_services",
+        feature = "programmatic_api_keys",
+        feature = "project_ip_access_list",
+        feature = "projects",
+        feature = "push_based_log_export",
+        feature = "query_shape_insights",
+        feature = "rate_limiting",
+        feature = "remote_mcp_configurations",
+        feature = "resource_policies",
+        feature = "rolling_index",
+        feature = "root",
+        feature = "sandbox",
+        feature = "serverless_instances",
+        feature = "serverless_private_endpoints",
+        feature = "service_accounts",
+        feature = "standby_links",
+        feature = "streams",
+        feature = "teams",
+        feature = "third_party_integrations",
+        feature = "x_509_authentication"
+    )
+)]
 mod identifiers;
-pub use identifiers::{
-    ObjectId, AwsVpcId, AwsVpcEndpointId, ResourceName, ObjectIdAnyCase, Uuid,
-    AzurePrivateLinkServiceName, CountryCode, IdentityProviderId, GcpProjectId,
-    ServiceAccountClientId, Hex40, QueryShapeHash,
-};
+#[cfg(
+    any(
+        feature = "access_tracking",
+        feature = "activity_feed",
+        feature = "ai_model_api_keys",
+        feature = "ai_model_rate_limits",
+        feature = "alert_configurations",
+        feature = "alerts",
+        feature = "atlas_search",
+        feature = "auditing",
+        feature = "aws_clusters_dns",
+        feature = "cloud_backups",
+        feature = "cloud_migration_service",
+        feature = "cloud_provider_access",
+        feature = "cluster_outage_simulation",
+        feature = "clusters",
+        feature = "collection_level_metrics",
+        feature = "custom_database_roles",
+        feature = "data_federation",
+        feature = "database_users",
+        feature = "encryption_at_rest_using_customer_key_management",
+        feature = "events",
+        feature = "federated_authentication",
+        feature = "flex_clusters",
+        feature = "flex_restore_jobs",
+        feature = "flex_snapshots",
+        feature = "global_clusters",
+        feature = "invoices",
+        feature = "ldap_configuration",
+        feature = "legacy_backup",
+        feature = "maintenance_windows",
+        feature = "metric_integrations",
+        feature = "mongo_db_cloud_users",
+        feature = "monitoring_and_logs",
+        feature = "network_peering",
+        feature = "online_archive",
+        feature = "organizations",
+        feature = "overload_protection_simulation",
+        feature = "performance_advisor",
+        feature = "private_endpoint_services",
+        feature = "programmatic_api_keys",
+        feature = "project_ip_access_list",
+        feature = "projects",
+        feature = "push_based_log_export",
+        feature = "query_shape_insights",
+        feature = "rate_limiting",
+        feature = "remote_mcp_configurations",
+        feature = "resource_policies",
+        feature = "rolling_index",
+        feature = "root",
+        feature = "sandbox",
+        feature = "serverless_instances",
+        feature = "serverless_private_endpoints",
+        feature = "service_accounts",
+        feature = "standby_links",
+        feature = "streams",
+        feature = "teams",
+        feature = "third_party_integrations",
+        feature = "x_509_authentication"
+    )
+)]
+pub use identifiers::ObjectId;
+#[cfg(
+    any(
+        feature = "access_tracking",
+        feature = "alerts",
+        feature = "atlas_search",
+        feature = "cloud_backups",
+        feature = "cluster_outage_simulation",
+        feature = "clusters",
+        feature = "collection_level_metrics",
+        feature = "database_users",
+        feature = "events",
+        feature = "flex_clusters",
+        feature = "flex_restore_jobs",
+        feature = "flex_snapshots",
+        feature = "global_clusters",
+        feature = "invoices",
+        feature = "legacy_backup",
+        feature = "online_archive",
+        feature = "overload_protection_simulation",
+        feature = "performance_advisor",
+        feature = "query_shape_insights",
+        feature = "rolling_index",
+        feature = "sandbox",
+        feature = "serverless_instances",
+        feature = "serverless_private_endpoints"
+    )
+)]
+pub use identifiers::ResourceName;
+#[cfg(
+    any(
+        feature = "cloud_backups",
+        feature = "data_federation",
+        feature = "private_endpoint_services",
+        feature = "serverless_private_endpoints"
+    )
+)]
+pub use identifiers::AwsVpcEndpointId;
+#[cfg(feature = "federated_authentication")]
+pub use identifiers::IdentityProviderId;
+#[cfg(any(feature = "mongo_db_cloud_users", feature = "teams"))]
+pub use identifiers::CountryCode;
+#[cfg(feature = "network_peering")]
+pub use identifiers::{AwsVpcId, GcpProjectId};
+#[cfg(any(feature = "network_peering", feature = "remote_mcp_configurations"))]
+pub use identifiers::Uuid;
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "remote_mcp_configurations",
+        feature = "service_accounts"
+    )
+)]
+pub use identifiers::ServiceAccountClientId;
+#[cfg(
+    any(
+        feature = "overload_protection_simulation",
+        feature = "push_based_log_export",
+        feature = "remote_mcp_configurations",
+        feature = "standby_links"
+    )
+)]
+pub use identifiers::ObjectIdAnyCase;
+#[cfg(
+    any(feature = "private_endpoint_services", feature = "serverless_private_endpoints")
+)]
+pub use identifiers::AzurePrivateLinkServiceName;
+#[cfg(feature = "query_shape_insights")]
+pub use identifiers::QueryShapeHash;
+#[cfg(feature = "third_party_integrations")]
+pub use identifiers::Hex40;
+#[cfg(feature = "federated_authentication")]
 mod idp_type;
+#[cfg(feature = "federated_authentication")]
 pub use idp_type::IdpType;
+#[cfg(feature = "root")]
 mod inbound_control_plane_cloud_provider_ip_addresses;
+#[cfg(feature = "root")]
 pub use inbound_control_plane_cloud_provider_ip_addresses::InboundControlPlaneCloudProviderIpAddresses;
+#[cfg(feature = "alert_configurations")]
 mod index_counters_btree_accesses_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use index_counters_btree_accesses_raw_metric_threshold_view::IndexCountersBtreeAccessesRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod index_counters_btree_hits_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use index_counters_btree_hits_raw_metric_threshold_view::IndexCountersBtreeHitsRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod index_counters_btree_miss_ratio_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use index_counters_btree_miss_ratio_raw_metric_threshold_view::IndexCountersBtreeMissRatioRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod index_counters_btree_misses_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use index_counters_btree_misses_raw_metric_threshold_view::IndexCountersBtreeMissesRawMetricThresholdView;
+#[cfg(feature = "rolling_index")]
 mod index_options;
+#[cfg(feature = "rolling_index")]
 pub use index_options::IndexOptions;
+#[cfg(feature = "cloud_backups")]
 mod index_strategy;
+#[cfg(feature = "cloud_backups")]
 pub use index_strategy::IndexStrategy;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod internal_cluster_role;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use internal_cluster_role::InternalClusterRole;
+#[cfg(feature = "invoices")]
 mod invoice_line_item;
+#[cfg(feature = "invoices")]
 pub use invoice_line_item::InvoiceLineItem;
+#[cfg(feature = "invoices")]
 mod invoice_report_request;
+#[cfg(feature = "invoices")]
 pub use invoice_report_request::InvoiceReportRequest;
+#[cfg(feature = "invoices")]
 mod invoice_report_response;
+#[cfg(feature = "invoices")]
 pub use invoice_report_response::{InvoiceReportResponse, InvoiceReportResponseState};
+#[cfg(feature = "alert_configurations")]
 mod journaling_commits_in_write_lock_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use journaling_commits_in_write_lock_raw_metric_threshold_view::JournalingCommitsInWriteLockRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod journaling_mb_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use journaling_mb_data_metric_threshold_view::JournalingMbDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod journaling_write_data_files_mb_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use journaling_write_data_files_mb_data_metric_threshold_view::JournalingWriteDataFilesMbDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod kafka_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use kafka_raw_metric_threshold_view::KafkaRawMetricThresholdView;
+#[cfg(any(feature = "ldap_configuration", feature = "x_509_authentication"))]
 mod ldap_security_settings;
+#[cfg(any(feature = "ldap_configuration", feature = "x_509_authentication"))]
 pub use ldap_security_settings::LdapSecuritySettings;
+#[cfg(feature = "ldap_configuration")]
 mod ldap_verify_connectivity_job_request;
+#[cfg(feature = "ldap_configuration")]
 pub use ldap_verify_connectivity_job_request::{
     LdapVerifyConnectivityJobRequest, LdapVerifyConnectivityJobRequestStatus,
 };
+#[cfg(feature = "ldap_configuration")]
 mod ldap_verify_connectivity_job_request_params;
+#[cfg(feature = "ldap_configuration")]
 pub use ldap_verify_connectivity_job_request_params::LdapVerifyConnectivityJobRequestParams;
+#[cfg(feature = "ldap_configuration")]
 mod ldap_verify_connectivity_job_request_validation;
+#[cfg(feature = "ldap_configuration")]
 pub use ldap_verify_connectivity_job_request_validation::{
     LdapVerifyConnectivityJobRequestValidation,
     LdapVerifyConnectivityJobRequestValidationStatus,
     LdapVerifyConnectivityJobRequestValidationValidationType,
 };
+#[cfg(feature = "clusters")]
 mod legacy_atlas_cluster;
+#[cfg(feature = "clusters")]
 pub use legacy_atlas_cluster::LegacyAtlasCluster;
+#[cfg(feature = "clusters")]
 mod legacy_atlas_tenant_cluster_upgrade_request;
+#[cfg(feature = "clusters")]
 pub use legacy_atlas_tenant_cluster_upgrade_request::LegacyAtlasTenantClusterUpgradeRequest;
+#[cfg(feature = "clusters")]
 mod legacy_regions_config;
+#[cfg(feature = "clusters")]
 pub use legacy_regions_config::LegacyRegionsConfig;
+#[cfg(feature = "clusters")]
 mod legacy_replication_spec;
+#[cfg(feature = "clusters")]
 pub use legacy_replication_spec::LegacyReplicationSpec;
+#[cfg(feature = "alert_configurations")]
 mod less_than_days_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use less_than_days_threshold_view::LessThanDaysThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod less_than_operator;
+#[cfg(feature = "alert_configurations")]
 pub use less_than_operator::LessThanOperator;
+#[cfg(feature = "alert_configurations")]
 mod less_than_time_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use less_than_time_threshold::LessThanTimeThreshold;
+#[cfg(feature = "alert_configurations")]
 mod less_than_time_threshold_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use less_than_time_threshold_alert_config_view_for_nds_group::LessThanTimeThresholdAlertConfigViewForNdsGroup;
+#[cfg(feature = "invoices")]
 mod line_cloud_provider;
+#[cfg(feature = "invoices")]
 pub use line_cloud_provider::LineCloudProvider;
+#[cfg(
+    any(
+        feature = "activity_feed",
+        feature = "ai_model_api_keys",
+        feature = "ai_model_rate_limits",
+        feature = "alert_configurations",
+        feature = "alerts",
+        feature = "cloud_backups",
+        feature = "cloud_migration_service",
+        feature = "clusters",
+        feature = "collection_level_metrics",
+        feature = "data_federation",
+        feature = "database_users",
+        feature = "encryption_at_rest_using_customer_key_management",
+        feature = "events",
+        feature = "federated_authentication",
+        feature = "flex_clusters",
+        feature = "flex_restore_jobs",
+        feature = "flex_snapshots",
+        feature = "invoices",
+        feature = "ldap_configuration",
+        feature = "legacy_backup",
+        feature = "limit_description",
+        feature = "metric_integrations",
+        feature = "mongo_db_cloud_users",
+        feature = "monitoring_and_logs",
+        feature = "network_peering",
+        feature = "online_archive",
+        feature = "organizations",
+        feature = "overload_protection_simulation",
+        feature = "performance_advisor",
+        feature = "programmatic_api_keys",
+        feature = "project_ip_access_list",
+        feature = "projects",
+        feature = "push_based_log_export",
+        feature = "query_shape_insights",
+        feature = "rate_limiting",
+        feature = "remote_mcp_configurations",
+        feature = "root",
+        feature = "sandbox",
+        feature = "serverless_instances",
+        feature = "service_accounts",
+        feature = "standby_links",
+        feature = "streams",
+        feature = "teams",
+        feature = "third_party_integrations",
+        feature = "x_509_authentication"
+    )
+)]
 mod link;
+#[cfg(
+    any(
+        feature = "activity_feed",
+        feature = "ai_model_api_keys",
+        feature = "ai_model_rate_limits",
+        feature = "alert_configurations",
+        feature = "alerts",
+        feature = "cloud_backups",
+        feature = "cloud_migration_service",
+        feature = "clusters",
+        feature = "collection_level_metrics",
+        feature = "data_federation",
+        feature = "database_users",
+        feature = "encryption_at_rest_using_customer_key_management",
+        feature = "events",
+        feature = "federated_authentication",
+        feature = "flex_clusters",
+        feature = "flex_restore_jobs",
+        feature = "flex_snapshots",
+        feature = "invoices",
+        feature = "ldap_configuration",
+        feature = "legacy_backup",
+        feature = "limit_description",
+        feature = "metric_integrations",
+        feature = "mongo_db_cloud_users",
+        feature = "monitoring_and_logs",
+        feature = "network_peering",
+        feature = "online_archive",
+        feature = "organizations",
+        feature = "overload_protection_simulation",
+        feature = "performance_advisor",
+        feature = "programmatic_api_keys",
+        feature = "project_ip_access_list",
+        feature = "projects",
+        feature = "push_based_log_export",
+        feature = "query_shape_insights",
+        feature = "rate_limiting",
+        feature = "remote_mcp_configurations",
+        feature = "root",
+        feature = "sandbox",
+        feature = "serverless_instances",
+        feature = "service_accounts",
+        feature = "standby_links",
+        feature = "streams",
+        feature = "teams",
+        feature = "third_party_integrations",
+        feature = "x_509_authentication"
+    )
+)]
 pub use link::Link;
+#[cfg(feature = "monitoring_and_logs")]
 mod link_atlas;
+#[cfg(feature = "monitoring_and_logs")]
 pub use link_atlas::LinkAtlas;
+#[cfg(feature = "alerts")]
 mod list_group_alerts;
+#[cfg(feature = "alerts")]
 pub use list_group_alerts::ListGroupAlertsStatus;
+#[cfg(feature = "query_shape_insights")]
 mod list_group_cluster_query_shape_insight_summaries;
+#[cfg(feature = "query_shape_insights")]
 pub use list_group_cluster_query_shape_insight_summaries::ListGroupClusterQueryShapeInsightSummariesSeriesItem;
+#[cfg(feature = "query_shape_insights")]
 mod list_group_cluster_query_shapes;
+#[cfg(feature = "query_shape_insights")]
 pub use list_group_cluster_query_shapes::ListGroupClusterQueryShapesStatus;
+#[cfg(feature = "legacy_backup")]
 mod list_group_cluster_snapshots;
+#[cfg(feature = "legacy_backup")]
 pub use list_group_cluster_snapshots::ListGroupClusterSnapshotsCompleted;
+#[cfg(feature = "data_federation")]
 mod list_group_data_federation;
+#[cfg(feature = "data_federation")]
 pub use list_group_data_federation::ListGroupDataFederationType;
+#[cfg(feature = "monitoring_and_logs")]
 mod list_group_host_fts_metric_measurements;
+#[cfg(feature = "monitoring_and_logs")]
 pub use list_group_host_fts_metric_measurements::ListGroupHostFtsMetricMeasurementsMetricsItem;
+#[cfg(feature = "invoices")]
 mod list_org_invoices;
+#[cfg(feature = "invoices")]
 pub use list_org_invoices::{ListOrgInvoicesSortBy, ListOrgInvoicesOrderBy};
+#[cfg(feature = "cloud_migration_service")]
 mod live_import_available_project;
+#[cfg(feature = "cloud_migration_service")]
 pub use live_import_available_project::LiveImportAvailableProject;
+#[cfg(feature = "cloud_migration_service")]
 mod live_import_validation;
+#[cfg(feature = "cloud_migration_service")]
 pub use live_import_validation::{LiveImportValidation, LiveImportValidationStatus};
+#[cfg(feature = "cloud_migration_service")]
 mod live_migration_request;
+#[cfg(feature = "cloud_migration_service")]
 pub use live_migration_request::LiveMigrationRequest;
+#[cfg(feature = "cloud_migration_service")]
 mod live_migration_request20240530;
+#[cfg(feature = "cloud_migration_service")]
 pub use live_migration_request20240530::LiveMigrationRequest20240530;
+#[cfg(feature = "cloud_migration_service")]
 mod live_migration_response;
+#[cfg(feature = "cloud_migration_service")]
 pub use live_migration_response::{LiveMigrationResponse, LiveMigrationResponseStatus};
+#[cfg(feature = "push_based_log_export")]
 mod log_integration_request;
+#[cfg(feature = "push_based_log_export")]
 pub use log_integration_request::LogIntegrationRequest;
+#[cfg(feature = "push_based_log_export")]
 mod log_integration_response;
+#[cfg(feature = "push_based_log_export")]
 pub use log_integration_response::LogIntegrationResponse;
 mod log_integration_type;
 pub use log_integration_type::LogIntegrationType;
+#[cfg(feature = "push_based_log_export")]
 mod log_type;
+#[cfg(feature = "push_based_log_export")]
 pub use log_type::LogType;
+#[cfg(feature = "alert_configurations")]
 mod logical_size_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use logical_size_data_metric_threshold_view::LogicalSizeDataMetricThresholdView;
+#[cfg(feature = "global_clusters")]
 mod managed_namespaces;
+#[cfg(feature = "global_clusters")]
 pub use managed_namespaces::ManagedNamespaces;
+#[cfg(feature = "alert_configurations")]
 mod matcher_field_view;
+#[cfg(feature = "alert_configurations")]
 pub use matcher_field_view::MatcherFieldView;
+#[cfg(feature = "alert_configurations")]
 mod matcher_host_type;
+#[cfg(feature = "alert_configurations")]
 pub use matcher_host_type::MatcherHostType;
+#[cfg(feature = "alert_configurations")]
 mod matcher_operator;
+#[cfg(feature = "alert_configurations")]
 pub use matcher_operator::MatcherOperator;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_queue_depth_data_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_queue_depth_data_raw_metric_threshold_view::MaxDiskPartitionQueueDepthDataRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_queue_depth_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_queue_depth_index_raw_metric_threshold_view::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_queue_depth_journal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_queue_depth_journal_raw_metric_threshold_view::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_read_iops_data_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_read_iops_data_raw_metric_threshold_view::MaxDiskPartitionReadIopsDataRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_read_iops_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_read_iops_index_raw_metric_threshold_view::MaxDiskPartitionReadIopsIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_read_iops_journal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_read_iops_journal_raw_metric_threshold_view::MaxDiskPartitionReadIopsJournalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_read_latency_data_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_read_latency_data_time_metric_threshold_view::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_read_latency_index_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_read_latency_index_time_metric_threshold_view::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_read_latency_journal_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_read_latency_journal_time_metric_threshold_view::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_space_used_data_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_space_used_data_raw_metric_threshold_view::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_space_used_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_space_used_index_raw_metric_threshold_view::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_space_used_journal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_space_used_journal_raw_metric_threshold_view::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_write_iops_data_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_write_iops_data_raw_metric_threshold_view::MaxDiskPartitionWriteIopsDataRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_write_iops_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_write_iops_index_raw_metric_threshold_view::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_write_iops_journal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_write_iops_journal_raw_metric_threshold_view::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_write_latency_data_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_write_latency_data_time_metric_threshold_view::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_write_latency_index_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_write_latency_index_time_metric_threshold_view::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_disk_partition_write_latency_journal_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_disk_partition_write_latency_journal_time_metric_threshold_view::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_normalized_system_cpu_steal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_normalized_system_cpu_steal_raw_metric_threshold_view::MaxNormalizedSystemCpuStealRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_normalized_system_cpu_user_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_normalized_system_cpu_user_raw_metric_threshold_view::MaxNormalizedSystemCpuUserRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_swap_usage_free_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_swap_usage_free_data_metric_threshold_view::MaxSwapUsageFreeDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_swap_usage_used_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_swap_usage_used_data_metric_threshold_view::MaxSwapUsageUsedDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_system_memory_available_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_system_memory_available_data_metric_threshold_view::MaxSystemMemoryAvailableDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_system_memory_percent_used_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_system_memory_percent_used_raw_metric_threshold_view::MaxSystemMemoryPercentUsedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_system_memory_used_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_system_memory_used_data_metric_threshold_view::MaxSystemMemoryUsedDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_system_network_in_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_system_network_in_data_metric_threshold_view::MaxSystemNetworkInDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod max_system_network_out_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use max_system_network_out_data_metric_threshold_view::MaxSystemNetworkOutDataMetricThresholdView;
+#[cfg(feature = "projects")]
 mod mdb_available_version;
+#[cfg(feature = "projects")]
 pub use mdb_available_version::{MdbAvailableVersion, MdbAvailableVersionDefaultStatus};
+#[cfg(feature = "monitoring_and_logs")]
 mod measurement_disk_partition;
+#[cfg(feature = "monitoring_and_logs")]
 pub use measurement_disk_partition::MeasurementDiskPartition;
+#[cfg(feature = "collection_level_metrics")]
 mod measurements_coll_stats_latency_cluster;
+#[cfg(feature = "collection_level_metrics")]
 pub use measurements_coll_stats_latency_cluster::MeasurementsCollStatsLatencyCluster;
+#[cfg(feature = "collection_level_metrics")]
 mod measurements_coll_stats_latency_host;
+#[cfg(feature = "collection_level_metrics")]
 pub use measurements_coll_stats_latency_host::MeasurementsCollStatsLatencyHost;
+#[cfg(feature = "monitoring_and_logs")]
 mod measurements_indexes;
+#[cfg(feature = "monitoring_and_logs")]
 pub use measurements_indexes::MeasurementsIndexes;
+#[cfg(feature = "monitoring_and_logs")]
 mod measurements_non_index;
+#[cfg(feature = "monitoring_and_logs")]
 pub use measurements_non_index::MeasurementsNonIndex;
+#[cfg(feature = "alert_configurations")]
 mod memory_mapped_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use memory_mapped_data_metric_threshold_view::MemoryMappedDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod memory_resident_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use memory_resident_data_metric_threshold_view::MemoryResidentDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod memory_virtual_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use memory_virtual_data_metric_threshold_view::MemoryVirtualDataMetricThresholdView;
+#[cfg(feature = "monitoring_and_logs")]
 mod mesurements_database;
+#[cfg(feature = "monitoring_and_logs")]
 pub use mesurements_database::MesurementsDatabase;
+#[cfg(any(feature = "collection_level_metrics", feature = "monitoring_and_logs"))]
 mod metric_data_point;
+#[cfg(any(feature = "collection_level_metrics", feature = "monitoring_and_logs"))]
 pub use metric_data_point::MetricDataPoint;
+#[cfg(feature = "monitoring_and_logs")]
 mod metric_data_point_atlas;
+#[cfg(feature = "monitoring_and_logs")]
 pub use metric_data_point_atlas::MetricDataPointAtlas;
+#[cfg(feature = "metric_integrations")]
 mod metric_integration_request;
+#[cfg(feature = "metric_integrations")]
 pub use metric_integration_request::MetricIntegrationRequest;
+#[cfg(feature = "metric_integrations")]
 mod metric_integration_response;
+#[cfg(feature = "metric_integrations")]
 pub use metric_integration_response::MetricIntegrationResponse;
+#[cfg(feature = "metric_integrations")]
 mod metric_integration_update_request;
+#[cfg(feature = "metric_integrations")]
 pub use metric_integration_update_request::MetricIntegrationUpdateRequest;
+#[cfg(feature = "metric_integrations")]
 mod metric_selection;
+#[cfg(feature = "metric_integrations")]
 pub use metric_selection::MetricSelection;
+#[cfg(feature = "alert_configurations")]
 mod metric_threshold_operator;
+#[cfg(feature = "alert_configurations")]
 pub use metric_threshold_operator::MetricThresholdOperator;
+#[cfg(any(feature = "collection_level_metrics", feature = "monitoring_and_logs"))]
 mod metrics_measurement;
+#[cfg(any(feature = "collection_level_metrics", feature = "monitoring_and_logs"))]
 pub use metrics_measurement::MetricsMeasurement;
+#[cfg(feature = "monitoring_and_logs")]
 mod metrics_measurement_atlas;
+#[cfg(feature = "monitoring_and_logs")]
 pub use metrics_measurement_atlas::MetricsMeasurementAtlas;
+#[cfg(any(feature = "collection_level_metrics", feature = "monitoring_and_logs"))]
 mod metrics_measurement_units;
+#[cfg(any(feature = "collection_level_metrics", feature = "monitoring_and_logs"))]
 pub use metrics_measurement_units::MetricsMeasurementUnits;
+#[cfg(feature = "third_party_integrations")]
 mod microsoft_teams;
+#[cfg(feature = "third_party_integrations")]
 pub use microsoft_teams::{MicrosoftTeams, MicrosoftTeamsType};
+#[cfg(feature = "alert_configurations")]
 mod microsoft_teams_notification;
+#[cfg(feature = "alert_configurations")]
 pub use microsoft_teams_notification::{
     MicrosoftTeamsNotification, MicrosoftTeamsNotificationTypeName,
 };
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod minimum_enabled_tls_protocol;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use minimum_enabled_tls_protocol::MinimumEnabledTlsProtocol;
+#[cfg(feature = "access_tracking")]
 mod mongo_db_access_logs;
+#[cfg(feature = "access_tracking")]
 pub use mongo_db_access_logs::MongoDbAccessLogs;
+#[cfg(feature = "access_tracking")]
 mod mongo_db_access_logs_list;
+#[cfg(feature = "access_tracking")]
 pub use mongo_db_access_logs_list::MongoDbAccessLogsList;
+#[cfg(feature = "alert_configurations")]
 mod mongotune_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use mongotune_alert_config_view_for_nds_group::MongotuneAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod mongotune_event_type_view_alertable;
+#[cfg(feature = "alert_configurations")]
 pub use mongotune_event_type_view_alertable::MongotuneEventTypeViewAlertable;
+#[cfg(feature = "online_archive")]
 mod monthly_schedule_view;
+#[cfg(feature = "online_archive")]
 pub use monthly_schedule_view::MonthlyScheduleView;
+#[cfg(feature = "alert_configurations")]
 mod munin_cpu_iowait_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use munin_cpu_iowait_raw_metric_threshold_view::MuninCpuIowaitRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod munin_cpu_irq_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use munin_cpu_irq_raw_metric_threshold_view::MuninCpuIrqRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod munin_cpu_nice_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use munin_cpu_nice_raw_metric_threshold_view::MuninCpuNiceRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod munin_cpu_softirq_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use munin_cpu_softirq_raw_metric_threshold_view::MuninCpuSoftirqRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod munin_cpu_steal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use munin_cpu_steal_raw_metric_threshold_view::MuninCpuStealRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod munin_cpu_system_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use munin_cpu_system_raw_metric_threshold_view::MuninCpuSystemRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod munin_cpu_user_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use munin_cpu_user_raw_metric_threshold_view::MuninCpuUserRawMetricThresholdView;
+#[cfg(feature = "atlas_search")]
 mod n_gram_type;
+#[cfg(feature = "atlas_search")]
 pub use n_gram_type::NGramType;
+#[cfg(feature = "performance_advisor")]
 mod namespace_obj;
+#[cfg(feature = "performance_advisor")]
 pub use namespace_obj::{NamespaceObj, NamespaceObjType};
+#[cfg(feature = "performance_advisor")]
 mod namespaces;
+#[cfg(feature = "performance_advisor")]
 pub use namespaces::Namespaces;
+#[cfg(feature = "collection_level_metrics")]
 mod namespaces_request;
+#[cfg(feature = "collection_level_metrics")]
 pub use namespaces_request::NamespacesRequest;
+#[cfg(feature = "events")]
 mod nds_audit_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use nds_audit_type_view_for_nds_group::NdsAuditTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod nds_audit_type_view_for_org;
+#[cfg(feature = "events")]
 pub use nds_audit_type_view_for_org::NdsAuditTypeViewForOrg;
+#[cfg(feature = "events")]
 mod nds_audit_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use nds_audit_view_for_nds_group::NdsAuditViewForNdsGroup;
+#[cfg(feature = "events")]
 mod nds_audit_view_for_org;
+#[cfg(feature = "events")]
 pub use nds_audit_view_for_org::NdsAuditViewForOrg;
+#[cfg(feature = "alert_configurations")]
 mod nds_auto_scaling_audit_type_view_alertable;
+#[cfg(feature = "alert_configurations")]
 pub use nds_auto_scaling_audit_type_view_alertable::NdsAutoScalingAuditTypeViewAlertable;
+#[cfg(feature = "events")]
 mod nds_auto_scaling_audit_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use nds_auto_scaling_audit_type_view_for_nds_group::NdsAutoScalingAuditTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod nds_auto_scaling_audit_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use nds_auto_scaling_audit_view_for_nds_group::NdsAutoScalingAuditViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod nds_autoscaling_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use nds_autoscaling_alert_config_view_for_nds_group::NdsAutoscalingAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod nds_autoscaling_matcher;
+#[cfg(feature = "alert_configurations")]
 pub use nds_autoscaling_matcher::NdsAutoscalingMatcher;
+#[cfg(feature = "alert_configurations")]
 mod nds_autoscaling_matcher_field;
+#[cfg(feature = "alert_configurations")]
 pub use nds_autoscaling_matcher_field::NdsAutoscalingMatcherField;
+#[cfg(feature = "events")]
 mod nds_serverless_instance_audit_type_view;
+#[cfg(feature = "events")]
 pub use nds_serverless_instance_audit_type_view::NdsServerlessInstanceAuditTypeView;
+#[cfg(feature = "events")]
 mod nds_serverless_instance_audit_view;
+#[cfg(feature = "events")]
 pub use nds_serverless_instance_audit_view::NdsServerlessInstanceAuditView;
+#[cfg(feature = "events")]
 mod nds_tenant_endpoint_audit_type_view;
+#[cfg(feature = "events")]
 pub use nds_tenant_endpoint_audit_type_view::NdsTenantEndpointAuditTypeView;
+#[cfg(feature = "events")]
 mod nds_tenant_endpoint_audit_view;
+#[cfg(feature = "events")]
 pub use nds_tenant_endpoint_audit_view::NdsTenantEndpointAuditView;
+#[cfg(feature = "alert_configurations")]
 mod nds_x509_user_authentication_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use nds_x509_user_authentication_alert_config_view_for_nds_group::NdsX509UserAuthenticationAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod nds_x509_user_authentication_event_type_view_alertable;
+#[cfg(feature = "alert_configurations")]
 pub use nds_x509_user_authentication_event_type_view_alertable::NdsX509UserAuthenticationEventTypeViewAlertable;
+#[cfg(feature = "alert_configurations")]
 mod network_bytes_in_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use network_bytes_in_data_metric_threshold_view::NetworkBytesInDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod network_bytes_out_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use network_bytes_out_data_metric_threshold_view::NetworkBytesOutDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod network_num_requests_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use network_num_requests_raw_metric_threshold_view::NetworkNumRequestsRawMetricThresholdView;
+#[cfg(feature = "project_ip_access_list")]
 mod network_permission_entry;
+#[cfg(feature = "project_ip_access_list")]
 pub use network_permission_entry::NetworkPermissionEntry;
+#[cfg(feature = "project_ip_access_list")]
 mod network_permission_entry_status;
+#[cfg(feature = "project_ip_access_list")]
 pub use network_permission_entry_status::{
     NetworkPermissionEntryStatus, NetworkPermissionEntryStatusStatus,
 };
+#[cfg(feature = "third_party_integrations")]
 mod new_relic;
+#[cfg(feature = "third_party_integrations")]
 pub use new_relic::{NewRelic, NewRelicType};
+#[cfg(feature = "alert_configurations")]
 mod normalized_fts_process_cpu_kernel_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use normalized_fts_process_cpu_kernel_raw_metric_threshold_view::NormalizedFtsProcessCpuKernelRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod normalized_fts_process_cpu_user_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use normalized_fts_process_cpu_user_raw_metric_threshold_view::NormalizedFtsProcessCpuUserRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod normalized_system_cpu_steal_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use normalized_system_cpu_steal_raw_metric_threshold_view::NormalizedSystemCpuStealRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod normalized_system_cpu_user_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use normalized_system_cpu_user_raw_metric_threshold_view::NormalizedSystemCpuUserRawMetricThresholdView;
+#[cfg(feature = "alerts")]
 mod number_metric_alert_view;
+#[cfg(feature = "alerts")]
 pub use number_metric_alert_view::NumberMetricAlertView;
+#[cfg(feature = "events")]
 mod number_metric_event_view;
+#[cfg(feature = "events")]
 pub use number_metric_event_view::NumberMetricEventView;
+#[cfg(feature = "alert_configurations")]
 mod number_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use number_metric_threshold_view::NumberMetricThresholdView;
+#[cfg(any(feature = "alert_configurations", feature = "alerts", feature = "events"))]
 mod number_metric_units;
+#[cfg(any(feature = "alert_configurations", feature = "alerts", feature = "events"))]
 pub use number_metric_units::NumberMetricUnits;
+#[cfg(any(feature = "alerts", feature = "events"))]
 mod number_metric_value_view;
+#[cfg(any(feature = "alerts", feature = "events"))]
 pub use number_metric_value_view::NumberMetricValueView;
+#[cfg(feature = "cloud_backups")]
 mod object_storage_private_endpoint_region_name;
+#[cfg(feature = "cloud_backups")]
 pub use object_storage_private_endpoint_region_name::ObjectStoragePrivateEndpointRegionName;
+#[cfg(feature = "cloud_backups")]
 mod object_storage_private_endpoint_request;
+#[cfg(feature = "cloud_backups")]
 pub use object_storage_private_endpoint_request::ObjectStoragePrivateEndpointRequest;
+#[cfg(feature = "cloud_backups")]
 mod object_storage_private_endpoint_response;
+#[cfg(feature = "cloud_backups")]
 pub use object_storage_private_endpoint_response::ObjectStoragePrivateEndpointResponse;
+#[cfg(feature = "online_archive")]
 mod online_archive_schedule;
+#[cfg(feature = "online_archive")]
 pub use online_archive_schedule::{OnlineArchiveSchedule, OnlineArchiveScheduleType};
+#[cfg(feature = "alert_configurations")]
 mod op_counter_cmd_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_cmd_raw_metric_threshold_view::OpCounterCmdRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_delete_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_delete_raw_metric_threshold_view::OpCounterDeleteRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_get_more_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_get_more_raw_metric_threshold_view::OpCounterGetMoreRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_insert_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_insert_raw_metric_threshold_view::OpCounterInsertRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_query_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_query_raw_metric_threshold_view::OpCounterQueryRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_repl_cmd_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_repl_cmd_raw_metric_threshold_view::OpCounterReplCmdRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_repl_delete_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_repl_delete_raw_metric_threshold_view::OpCounterReplDeleteRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_repl_insert_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_repl_insert_raw_metric_threshold_view::OpCounterReplInsertRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_repl_update_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_repl_update_raw_metric_threshold_view::OpCounterReplUpdateRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_ttl_deleted_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_ttl_deleted_raw_metric_threshold_view::OpCounterTtlDeletedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod op_counter_update_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use op_counter_update_raw_metric_threshold_view::OpCounterUpdateRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod operation_throttling_rejected_operations_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use operation_throttling_rejected_operations_raw_metric_threshold_view::OperationThrottlingRejectedOperationsRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod operations_queries_killed_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use operations_queries_killed_raw_metric_threshold_view::OperationsQueriesKilledRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod operations_scan_and_order_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use operations_scan_and_order_raw_metric_threshold_view::OperationsScanAndOrderRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod operator;
+#[cfg(feature = "alert_configurations")]
 pub use operator::Operator;
+#[cfg(feature = "alert_configurations")]
 mod oplog_master_lag_time_diff_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use oplog_master_lag_time_diff_time_metric_threshold_view::OplogMasterLagTimeDiffTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod oplog_master_time_estimated_ttl_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use oplog_master_time_estimated_ttl_time_metric_threshold_view::OplogMasterTimeEstimatedTtlTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod oplog_master_time_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use oplog_master_time_time_metric_threshold_view::OplogMasterTimeTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod oplog_rate_gb_per_hour_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use oplog_rate_gb_per_hour_data_metric_threshold_view::OplogRateGbPerHourDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod oplog_slave_lag_master_time_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use oplog_slave_lag_master_time_time_metric_threshold_view::OplogSlaveLagMasterTimeTimeMetricThresholdView;
+#[cfg(feature = "third_party_integrations")]
 mod ops_genie;
+#[cfg(feature = "third_party_integrations")]
 pub use ops_genie::{OpsGenie, OpsGenieType};
+#[cfg(feature = "alert_configurations")]
 mod ops_genie_notification;
+#[cfg(feature = "alert_configurations")]
 pub use ops_genie_notification::{
     OpsGenieNotification, OpsGenieNotificationOpsGenieRegion,
     OpsGenieNotificationTypeName,
 };
+#[cfg(feature = "mongo_db_cloud_users")]
 mod org_active_user_response;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use org_active_user_response::OrgActiveUserResponse;
+#[cfg(feature = "invoices")]
 mod org_associated_invoice_response;
+#[cfg(feature = "invoices")]
 pub use org_associated_invoice_response::OrgAssociatedInvoiceResponse;
+#[cfg(feature = "organizations")]
 mod org_delegation_settings_response;
+#[cfg(feature = "organizations")]
 pub use org_delegation_settings_response::OrgDelegationSettingsResponse;
+#[cfg(feature = "organizations")]
 mod org_delegation_settings_update_request;
+#[cfg(feature = "organizations")]
 pub use org_delegation_settings_update_request::OrgDelegationSettingsUpdateRequest;
+#[cfg(feature = "events")]
 mod org_event_type_view_for_org;
+#[cfg(feature = "events")]
 pub use org_event_type_view_for_org::OrgEventTypeViewForOrg;
+#[cfg(feature = "events")]
 mod org_event_view_for_org;
+#[cfg(feature = "events")]
 pub use org_event_view_for_org::OrgEventViewForOrg;
+#[cfg(feature = "federated_authentication")]
 mod org_federation_settings;
+#[cfg(feature = "federated_authentication")]
 pub use org_federation_settings::{
     OrgFederationSettings, OrgFederationSettingsIdentityProviderStatus,
 };
+#[cfg(feature = "clusters")]
 mod org_group;
+#[cfg(feature = "clusters")]
 pub use org_group::OrgGroup;
+#[cfg(feature = "remote_mcp_configurations")]
 mod org_mcp_config_response;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use org_mcp_config_response::OrgMcpConfigResponse;
+#[cfg(feature = "remote_mcp_configurations")]
 mod org_mcp_config_update_request;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use org_mcp_config_update_request::OrgMcpConfigUpdateRequest;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod org_membership_status;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use org_membership_status::OrgMembershipStatus;
+#[cfg(feature = "alert_configurations")]
 mod org_notification;
+#[cfg(feature = "alert_configurations")]
 pub use org_notification::{
     OrgNotification, OrgNotificationRolesItem, OrgNotificationTypeName,
 };
+#[cfg(feature = "events")]
 mod org_paginated_event_view;
+#[cfg(feature = "events")]
 pub use org_paginated_event_view::OrgPaginatedEventView;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod org_pending_user_response;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use org_pending_user_response::OrgPendingUserResponse;
+#[cfg(any(feature = "organizations", feature = "service_accounts"))]
 mod org_service_account;
+#[cfg(any(feature = "organizations", feature = "service_accounts"))]
 pub use org_service_account::OrgServiceAccount;
+#[cfg(any(feature = "organizations", feature = "service_accounts"))]
 mod org_service_account_request;
+#[cfg(any(feature = "organizations", feature = "service_accounts"))]
 pub use org_service_account_request::OrgServiceAccountRequest;
+#[cfg(feature = "service_accounts")]
 mod org_service_account_update_request;
+#[cfg(feature = "service_accounts")]
 pub use org_service_account_update_request::OrgServiceAccountUpdateRequest;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod org_user_request;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use org_user_request::OrgUserRequest;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod org_user_response;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use org_user_response::OrgUserResponse;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod org_user_roles_request;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use org_user_roles_request::OrgUserRolesRequest;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod org_user_roles_response;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use org_user_roles_response::OrgUserRolesResponse;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod org_user_update_request;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use org_user_update_request::OrgUserUpdateRequest;
+#[cfg(any(feature = "organizations", feature = "projects"))]
 mod organization_invitation;
+#[cfg(any(feature = "organizations", feature = "projects"))]
 pub use organization_invitation::OrganizationInvitation;
+#[cfg(feature = "organizations")]
 mod organization_invitation_group_role_assignments_request;
+#[cfg(feature = "organizations")]
 pub use organization_invitation_group_role_assignments_request::OrganizationInvitationGroupRoleAssignmentsRequest;
+#[cfg(feature = "organizations")]
 mod organization_invitation_request;
+#[cfg(feature = "organizations")]
 pub use organization_invitation_request::OrganizationInvitationRequest;
+#[cfg(feature = "organizations")]
 mod organization_invitation_update_request;
+#[cfg(feature = "organizations")]
 pub use organization_invitation_update_request::OrganizationInvitationUpdateRequest;
+#[cfg(feature = "organizations")]
 mod organization_maintenance_settings_response;
+#[cfg(feature = "organizations")]
 pub use organization_maintenance_settings_response::{
     OrganizationMaintenanceSettingsResponse,
     OrganizationMaintenanceSettingsResponseEffectiveWaveAssignmentMode,
 };
+#[cfg(feature = "organizations")]
 mod organization_maintenance_settings_update_request;
+#[cfg(feature = "organizations")]
 pub use organization_maintenance_settings_update_request::OrganizationMaintenanceSettingsUpdateRequest;
+#[cfg(feature = "organizations")]
 mod organization_settings;
+#[cfg(feature = "organizations")]
 pub use organization_settings::OrganizationSettings;
+#[cfg(feature = "atlas_search")]
 mod original_tokens;
+#[cfg(feature = "atlas_search")]
 pub use original_tokens::OriginalTokens;
+#[cfg(feature = "metric_integrations")]
 mod otel_integration_type;
+#[cfg(feature = "metric_integrations")]
 pub use otel_integration_type::OtelIntegrationType;
+#[cfg(feature = "push_based_log_export")]
 mod otel_log_export_type;
+#[cfg(feature = "push_based_log_export")]
 pub use otel_log_export_type::OtelLogExportType;
+#[cfg(feature = "push_based_log_export")]
 mod otel_log_integration_request;
+#[cfg(feature = "push_based_log_export")]
 pub use otel_log_integration_request::OtelLogIntegrationRequest;
+#[cfg(feature = "push_based_log_export")]
 mod otel_log_integration_response;
+#[cfg(feature = "push_based_log_export")]
 pub use otel_log_integration_response::OtelLogIntegrationResponse;
+#[cfg(feature = "root")]
 mod outbound_control_plane_cloud_provider_ip_addresses;
+#[cfg(feature = "root")]
 pub use outbound_control_plane_cloud_provider_ip_addresses::OutboundControlPlaneCloudProviderIpAddresses;
+#[cfg(feature = "overload_protection_simulation")]
 mod overload_protection_simulation_request;
+#[cfg(feature = "overload_protection_simulation")]
 pub use overload_protection_simulation_request::OverloadProtectionSimulationRequest;
+#[cfg(feature = "overload_protection_simulation")]
 mod overload_protection_simulation_response;
+#[cfg(feature = "overload_protection_simulation")]
 pub use overload_protection_simulation_response::OverloadProtectionSimulationResponse;
+#[cfg(feature = "third_party_integrations")]
 mod pager_duty;
+#[cfg(feature = "third_party_integrations")]
 pub use pager_duty::{PagerDuty, PagerDutyType};
+#[cfg(feature = "alert_configurations")]
 mod pager_duty_notification;
+#[cfg(feature = "alert_configurations")]
 pub use pager_duty_notification::{PagerDutyNotification, PagerDutyNotificationTypeName};
+#[cfg(feature = "clusters")]
 mod paginated_advanced_cluster_description_view;
+#[cfg(feature = "clusters")]
 pub use paginated_advanced_cluster_description_view::PaginatedAdvancedClusterDescriptionView;
+#[cfg(feature = "alert_configurations")]
 mod paginated_alert_config_view;
+#[cfg(feature = "alert_configurations")]
 pub use paginated_alert_config_view::PaginatedAlertConfigView;
+#[cfg(feature = "alerts")]
 mod paginated_alert_view;
+#[cfg(feature = "alerts")]
 pub use paginated_alert_view::PaginatedAlertView;
+#[cfg(feature = "programmatic_api_keys")]
 mod paginated_api_api_user_view;
+#[cfg(feature = "programmatic_api_keys")]
 pub use paginated_api_api_user_view::PaginatedApiApiUserView;
+#[cfg(feature = "teams")]
 mod paginated_api_app_user_view;
+#[cfg(feature = "teams")]
 pub use paginated_api_app_user_view::PaginatedApiAppUserView;
+#[cfg(feature = "legacy_backup")]
 mod paginated_api_atlas_checkpoint_view;
+#[cfg(feature = "legacy_backup")]
 pub use paginated_api_atlas_checkpoint_view::PaginatedApiAtlasCheckpointView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_api_atlas_collection_restore_collection_state_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_api_atlas_collection_restore_collection_state_view::PaginatedApiAtlasCollectionRestoreCollectionStateView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_api_atlas_collection_restore_job_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_api_atlas_collection_restore_job_view::PaginatedApiAtlasCollectionRestoreJobView;
+#[cfg(feature = "database_users")]
 mod paginated_api_atlas_database_user_view;
+#[cfg(feature = "database_users")]
 pub use paginated_api_atlas_database_user_view::PaginatedApiAtlasDatabaseUserView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_api_atlas_disk_backup_collection_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_api_atlas_disk_backup_collection_view::PaginatedApiAtlasDiskBackupCollectionView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_api_atlas_disk_backup_database_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_api_atlas_disk_backup_database_view::PaginatedApiAtlasDiskBackupDatabaseView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_api_atlas_disk_backup_export_job_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_api_atlas_disk_backup_export_job_view::PaginatedApiAtlasDiskBackupExportJobView;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod paginated_api_atlas_ear_private_endpoint_view;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use paginated_api_atlas_ear_private_endpoint_view::PaginatedApiAtlasEarPrivateEndpointView;
+#[cfg(feature = "flex_restore_jobs")]
 mod paginated_api_atlas_flex_backup_restore_job20241113_view;
+#[cfg(feature = "flex_restore_jobs")]
 pub use paginated_api_atlas_flex_backup_restore_job20241113_view::PaginatedApiAtlasFlexBackupRestoreJob20241113View;
+#[cfg(feature = "flex_snapshots")]
 mod paginated_api_atlas_flex_backup_snapshot20241113_view;
+#[cfg(feature = "flex_snapshots")]
 pub use paginated_api_atlas_flex_backup_snapshot20241113_view::PaginatedApiAtlasFlexBackupSnapshot20241113View;
+#[cfg(feature = "cloud_backups")]
 mod paginated_api_atlas_object_storage_private_endpoint_response_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_api_atlas_object_storage_private_endpoint_response_view::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView;
+#[cfg(feature = "clusters")]
 mod paginated_api_atlas_provider_regions_view;
+#[cfg(feature = "clusters")]
 pub use paginated_api_atlas_provider_regions_view::PaginatedApiAtlasProviderRegionsView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_api_atlas_serverless_backup_restore_job_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_api_atlas_serverless_backup_restore_job_view::PaginatedApiAtlasServerlessBackupRestoreJobView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_api_atlas_serverless_backup_snapshot_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_api_atlas_serverless_backup_snapshot_view::PaginatedApiAtlasServerlessBackupSnapshotView;
+#[cfg(feature = "invoices")]
 mod paginated_api_invoice_metadata_view;
+#[cfg(feature = "invoices")]
 pub use paginated_api_invoice_metadata_view::PaginatedApiInvoiceMetadataView;
+#[cfg(feature = "invoices")]
 mod paginated_api_invoice_view;
+#[cfg(feature = "invoices")]
 pub use paginated_api_invoice_view::PaginatedApiInvoiceView;
+#[cfg(feature = "invoices")]
 mod paginated_api_sku_view;
+#[cfg(feature = "invoices")]
 pub use paginated_api_sku_view::PaginatedApiSkuView;
+#[cfg(feature = "standby_links")]
 mod paginated_api_standby_link_failover_response;
+#[cfg(feature = "standby_links")]
 pub use paginated_api_standby_link_failover_response::PaginatedApiStandbyLinkFailoverResponse;
+#[cfg(feature = "standby_links")]
 mod paginated_api_standby_link_response;
+#[cfg(feature = "standby_links")]
 pub use paginated_api_standby_link_response::PaginatedApiStandbyLinkResponse;
+#[cfg(feature = "streams")]
 mod paginated_api_streams_connection_view;
+#[cfg(feature = "streams")]
 pub use paginated_api_streams_connection_view::PaginatedApiStreamsConnectionView;
+#[cfg(feature = "streams")]
 mod paginated_api_streams_failover_connection;
+#[cfg(feature = "streams")]
 pub use paginated_api_streams_failover_connection::PaginatedApiStreamsFailoverConnection;
+#[cfg(feature = "streams")]
 mod paginated_api_streams_private_link_view;
+#[cfg(feature = "streams")]
 pub use paginated_api_streams_private_link_view::PaginatedApiStreamsPrivateLinkView;
+#[cfg(feature = "streams")]
 mod paginated_api_streams_stream_processor_with_stats_view;
+#[cfg(feature = "streams")]
 pub use paginated_api_streams_stream_processor_with_stats_view::PaginatedApiStreamsStreamProcessorWithStatsView;
+#[cfg(feature = "streams")]
 mod paginated_api_streams_tenant_view;
+#[cfg(feature = "streams")]
 pub use paginated_api_streams_tenant_view::PaginatedApiStreamsTenantView;
+#[cfg(feature = "streams")]
 mod paginated_api_streams_vpc_peering_connection_view;
+#[cfg(feature = "streams")]
 pub use paginated_api_streams_vpc_peering_connection_view::PaginatedApiStreamsVpcPeeringConnectionView;
+#[cfg(feature = "programmatic_api_keys")]
 mod paginated_api_user_access_list_response_view;
+#[cfg(feature = "programmatic_api_keys")]
 pub use paginated_api_user_access_list_response_view::PaginatedApiUserAccessListResponseView;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod paginated_app_user_view;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use paginated_app_user_view::PaginatedAppUserView;
+#[cfg(feature = "ai_model_api_keys")]
 mod paginated_atlas_ai_model_api_keys_response;
+#[cfg(feature = "ai_model_api_keys")]
 pub use paginated_atlas_ai_model_api_keys_response::PaginatedAtlasAiModelApiKeysResponse;
+#[cfg(feature = "ai_model_rate_limits")]
 mod paginated_atlas_ai_model_rate_limits_response;
+#[cfg(feature = "ai_model_rate_limits")]
 pub use paginated_atlas_ai_model_rate_limits_response::PaginatedAtlasAiModelRateLimitsResponse;
+#[cfg(any(feature = "organizations", feature = "projects"))]
 mod paginated_atlas_group_view;
+#[cfg(any(feature = "organizations", feature = "projects"))]
 pub use paginated_atlas_group_view::PaginatedAtlasGroupView;
+#[cfg(feature = "projects")]
 mod paginated_available_version_view;
+#[cfg(feature = "projects")]
 pub use paginated_available_version_view::PaginatedAvailableVersionView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_backup_snapshot_export_bucket_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_backup_snapshot_export_bucket_view::PaginatedBackupSnapshotExportBucketView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_backup_snapshot_export_buckets_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_backup_snapshot_export_buckets_view::PaginatedBackupSnapshotExportBucketsView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_cloud_backup_replica_set_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_cloud_backup_replica_set_view::PaginatedCloudBackupReplicaSetView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_cloud_backup_restore_job_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_cloud_backup_restore_job_view::PaginatedCloudBackupRestoreJobView;
+#[cfg(feature = "cloud_backups")]
 mod paginated_cloud_backup_sharded_cluster_snapshot_view;
+#[cfg(feature = "cloud_backups")]
 pub use paginated_cloud_backup_sharded_cluster_snapshot_view::PaginatedCloudBackupShardedClusterSnapshotView;
+#[cfg(feature = "network_peering")]
 mod paginated_cloud_provider_container_view;
+#[cfg(feature = "network_peering")]
 pub use paginated_cloud_provider_container_view::PaginatedCloudProviderContainerView;
+#[cfg(feature = "clusters")]
 mod paginated_cluster_description20240805;
+#[cfg(feature = "clusters")]
 pub use paginated_cluster_description20240805::PaginatedClusterDescription20240805;
+#[cfg(feature = "federated_authentication")]
 mod paginated_connected_org_configs_view;
+#[cfg(feature = "federated_authentication")]
 pub use paginated_connected_org_configs_view::PaginatedConnectedOrgConfigsView;
+#[cfg(feature = "network_peering")]
 mod paginated_container_peer_view;
+#[cfg(feature = "network_peering")]
 pub use paginated_container_peer_view::PaginatedContainerPeerView;
+#[cfg(feature = "monitoring_and_logs")]
 mod paginated_database_view;
+#[cfg(feature = "monitoring_and_logs")]
 pub use paginated_database_view::PaginatedDatabaseView;
+#[cfg(feature = "limit_description")]
 mod paginated_default_group_limit_response;
+#[cfg(feature = "limit_description")]
 pub use paginated_default_group_limit_response::PaginatedDefaultGroupLimitResponse;
+#[cfg(feature = "monitoring_and_logs")]
 mod paginated_disk_partition_view;
+#[cfg(feature = "monitoring_and_logs")]
 pub use paginated_disk_partition_view::PaginatedDiskPartitionView;
+#[cfg(feature = "events")]
 mod paginated_event_type_details_response;
+#[cfg(feature = "events")]
 pub use paginated_event_type_details_response::PaginatedEventTypeDetailsResponse;
+#[cfg(feature = "federated_authentication")]
 mod paginated_federation_identity_provider;
+#[cfg(feature = "federated_authentication")]
 pub use paginated_federation_identity_provider::PaginatedFederationIdentityProvider;
+#[cfg(feature = "flex_clusters")]
 mod paginated_flex_clusters20241113;
+#[cfg(feature = "flex_clusters")]
 pub use paginated_flex_clusters20241113::PaginatedFlexClusters20241113;
+#[cfg(feature = "remote_mcp_configurations")]
 mod paginated_group_mcp_config_view;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use paginated_group_mcp_config_view::PaginatedGroupMcpConfigView;
+#[cfg(feature = "service_accounts")]
 mod paginated_group_service_accounts;
+#[cfg(feature = "service_accounts")]
 pub use paginated_group_service_accounts::PaginatedGroupServiceAccounts;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod paginated_group_user_view;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use paginated_group_user_view::PaginatedGroupUserView;
+#[cfg(feature = "monitoring_and_logs")]
 mod paginated_host_view_atlas;
+#[cfg(feature = "monitoring_and_logs")]
 pub use paginated_host_view_atlas::PaginatedHostViewAtlas;
+#[cfg(feature = "third_party_integrations")]
 mod paginated_integration_view;
+#[cfg(feature = "third_party_integrations")]
 pub use paginated_integration_view::PaginatedIntegrationView;
+#[cfg(feature = "invoices")]
 mod paginated_invoice_report_view;
+#[cfg(feature = "invoices")]
 pub use paginated_invoice_report_view::PaginatedInvoiceReportView;
+#[cfg(feature = "clusters")]
 mod paginated_legacy_cluster_view;
+#[cfg(feature = "clusters")]
 pub use paginated_legacy_cluster_view::PaginatedLegacyClusterView;
+#[cfg(feature = "push_based_log_export")]
 mod paginated_log_integration_response;
+#[cfg(feature = "push_based_log_export")]
 pub use paginated_log_integration_response::PaginatedLogIntegrationResponse;
+#[cfg(feature = "remote_mcp_configurations")]
 mod paginated_mcp_config_secret_view;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use paginated_mcp_config_secret_view::PaginatedMcpConfigSecretView;
+#[cfg(feature = "metric_integrations")]
 mod paginated_metric_integration_response;
+#[cfg(feature = "metric_integrations")]
 pub use paginated_metric_integration_response::PaginatedMetricIntegrationResponse;
+#[cfg(feature = "project_ip_access_list")]
 mod paginated_network_access_view;
+#[cfg(feature = "project_ip_access_list")]
 pub use paginated_network_access_view::PaginatedNetworkAccessView;
+#[cfg(feature = "online_archive")]
 mod paginated_online_archive_view;
+#[cfg(feature = "online_archive")]
 pub use paginated_online_archive_view::PaginatedOnlineArchiveView;
+#[cfg(feature = "clusters")]
 mod paginated_org_group_view;
+#[cfg(feature = "clusters")]
 pub use paginated_org_group_view::PaginatedOrgGroupView;
+#[cfg(feature = "remote_mcp_configurations")]
 mod paginated_org_mcp_config_view;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use paginated_org_mcp_config_view::PaginatedOrgMcpConfigView;
+#[cfg(feature = "service_accounts")]
 mod paginated_org_service_accounts;
+#[cfg(feature = "service_accounts")]
 pub use paginated_org_service_accounts::PaginatedOrgServiceAccounts;
+#[cfg(feature = "mongo_db_cloud_users")]
 mod paginated_org_user_view;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use paginated_org_user_view::PaginatedOrgUserView;
+#[cfg(feature = "organizations")]
 mod paginated_organization_view;
+#[cfg(feature = "organizations")]
 pub use paginated_organization_view::PaginatedOrganizationView;
+#[cfg(feature = "overload_protection_simulation")]
 mod paginated_overload_protection_simulation_response;
+#[cfg(feature = "overload_protection_simulation")]
 pub use paginated_overload_protection_simulation_response::PaginatedOverloadProtectionSimulationResponse;
+#[cfg(feature = "data_federation")]
 mod paginated_private_network_endpoint_id_entry_view;
+#[cfg(feature = "data_federation")]
 pub use paginated_private_network_endpoint_id_entry_view::PaginatedPrivateNetworkEndpointIdEntryView;
+#[cfg(feature = "invoices")]
 mod paginated_public_api_usage_details_line_item_view;
+#[cfg(feature = "invoices")]
 pub use paginated_public_api_usage_details_line_item_view::PaginatedPublicApiUsageDetailsLineItemView;
+#[cfg(feature = "query_shape_insights")]
 mod paginated_query_shapes;
+#[cfg(feature = "query_shape_insights")]
 pub use paginated_query_shapes::PaginatedQueryShapes;
+#[cfg(feature = "rate_limiting")]
 mod paginated_rate_limit_endpoint_sets;
+#[cfg(feature = "rate_limiting")]
 pub use paginated_rate_limit_endpoint_sets::PaginatedRateLimitEndpointSets;
+#[cfg(feature = "legacy_backup")]
 mod paginated_restore_job_view;
+#[cfg(feature = "legacy_backup")]
 pub use paginated_restore_job_view::PaginatedRestoreJobView;
+#[cfg(feature = "federated_authentication")]
 mod paginated_role_mapping_view;
+#[cfg(feature = "federated_authentication")]
 pub use paginated_role_mapping_view::PaginatedRoleMappingView;
+#[cfg(feature = "sandbox")]
 mod paginated_sandbox_configs;
+#[cfg(feature = "sandbox")]
 pub use paginated_sandbox_configs::PaginatedSandboxConfigs;
+#[cfg(feature = "serverless_instances")]
 mod paginated_serverless_instance_description_view;
+#[cfg(feature = "serverless_instances")]
 pub use paginated_serverless_instance_description_view::PaginatedServerlessInstanceDescriptionView;
+#[cfg(feature = "service_accounts")]
 mod paginated_service_account_group;
+#[cfg(feature = "service_accounts")]
 pub use paginated_service_account_group::PaginatedServiceAccountGroup;
+#[cfg(feature = "service_accounts")]
 mod paginated_service_account_ip_access_entry_view;
+#[cfg(feature = "service_accounts")]
 pub use paginated_service_account_ip_access_entry_view::PaginatedServiceAccountIpAccessEntryView;
+#[cfg(feature = "legacy_backup")]
 mod paginated_snapshot_view;
+#[cfg(feature = "legacy_backup")]
 pub use paginated_snapshot_view::PaginatedSnapshotView;
+#[cfg(feature = "teams")]
 mod paginated_team_role_view;
+#[cfg(feature = "teams")]
 pub use paginated_team_role_view::PaginatedTeamRoleView;
+#[cfg(feature = "teams")]
 mod paginated_team_view;
+#[cfg(feature = "teams")]
 pub use paginated_team_view::PaginatedTeamView;
+#[cfg(feature = "x_509_authentication")]
 mod paginated_user_cert_view;
+#[cfg(feature = "x_509_authentication")]
 pub use paginated_user_cert_view::PaginatedUserCertView;
+#[cfg(feature = "online_archive")]
 mod partition_field_view;
+#[cfg(feature = "online_archive")]
 pub use partition_field_view::{PartitionFieldView, PartitionFieldViewFieldType};
+#[cfg(feature = "federated_authentication")]
 mod pem_file_info;
+#[cfg(feature = "federated_authentication")]
 pub use pem_file_info::PemFileInfo;
+#[cfg(feature = "federated_authentication")]
 mod pem_file_info_update;
+#[cfg(feature = "federated_authentication")]
 pub use pem_file_info_update::PemFileInfoUpdate;
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor_index;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor_index::PerformanceAdvisorIndex;
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor_op_stats;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor_op_stats::PerformanceAdvisorOpStats;
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor_operation_view;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor_operation_view::PerformanceAdvisorOperationView;
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor_response;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor_response::PerformanceAdvisorResponse;
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor_shape;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor_shape::PerformanceAdvisorShape;
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor_slow_query;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor_slow_query::PerformanceAdvisorSlowQuery;
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor_slow_query_list;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor_slow_query_list::PerformanceAdvisorSlowQueryList;
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor_slow_query_metrics;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor_slow_query_metrics::PerformanceAdvisorSlowQueryMetrics;
+#[cfg(feature = "clusters")]
 mod pin_fcv_view;
+#[cfg(feature = "clusters")]
 pub use pin_fcv_view::PinFcvView;
+#[cfg(feature = "collection_level_metrics")]
 mod pinned_namespaces;
+#[cfg(feature = "collection_level_metrics")]
 pub use pinned_namespaces::PinnedNamespaces;
+#[cfg(feature = "events")]
 mod principal;
+#[cfg(feature = "events")]
 pub use principal::Principal;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod private_endpoint_cloud_provider;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use private_endpoint_cloud_provider::PrivateEndpointCloudProvider;
+#[cfg(feature = "private_endpoint_services")]
 mod private_endpoint_connection_status;
+#[cfg(feature = "private_endpoint_services")]
 pub use private_endpoint_connection_status::PrivateEndpointConnectionStatus;
+#[cfg(feature = "data_federation")]
 mod private_endpoint_hostname;
+#[cfg(feature = "data_federation")]
 pub use private_endpoint_hostname::PrivateEndpointHostname;
+#[cfg(
+    any(
+        feature = "cloud_backups",
+        feature = "encryption_at_rest_using_customer_key_management"
+    )
+)]
 mod private_endpoint_status;
+#[cfg(
+    any(
+        feature = "cloud_backups",
+        feature = "encryption_at_rest_using_customer_key_management"
+    )
+)]
 pub use private_endpoint_status::PrivateEndpointStatus;
+#[cfg(feature = "private_endpoint_services")]
 mod private_gcp_endpoint_group;
+#[cfg(feature = "private_endpoint_services")]
 pub use private_gcp_endpoint_group::{
     PrivateGcpEndpointGroup, PrivateGcpEndpointGroupStatus,
 };
+#[cfg(feature = "network_peering")]
 mod private_ip_mode_view;
+#[cfg(feature = "network_peering")]
 pub use private_ip_mode_view::PrivateIpModeView;
+#[cfg(feature = "private_endpoint_services")]
 mod private_link_endpoint;
+#[cfg(feature = "private_endpoint_services")]
 pub use private_link_endpoint::PrivateLinkEndpoint;
+#[cfg(feature = "data_federation")]
 mod private_network_endpoint_id_entry;
+#[cfg(feature = "data_federation")]
 pub use private_network_endpoint_id_entry::{
     PrivateNetworkEndpointIdEntry, PrivateNetworkEndpointIdEntryProvider,
     PrivateNetworkEndpointIdEntryStatus, PrivateNetworkEndpointIdEntryType,
 };
+#[cfg(feature = "private_endpoint_services")]
 mod project_setting_item_view;
+#[cfg(feature = "private_endpoint_services")]
 pub use project_setting_item_view::ProjectSettingItemView;
+#[cfg(feature = "third_party_integrations")]
 mod prometheus;
+#[cfg(feature = "third_party_integrations")]
 pub use prometheus::{Prometheus, PrometheusServiceDiscovery, PrometheusType};
+#[cfg(feature = "maintenance_windows")]
 mod protected_hours;
+#[cfg(feature = "maintenance_windows")]
 pub use protected_hours::ProtectedHours;
+#[cfg(feature = "federated_authentication")]
 mod protocol;
+#[cfg(feature = "federated_authentication")]
 pub use protocol::Protocol;
+#[cfg(feature = "metric_integrations")]
 mod provider_type;
+#[cfg(feature = "metric_integrations")]
 pub use provider_type::ProviderType;
+#[cfg(feature = "invoices")]
 mod public_api_usage_details_line_item_view;
+#[cfg(feature = "invoices")]
 pub use public_api_usage_details_line_item_view::PublicApiUsageDetailsLineItemView;
+#[cfg(feature = "push_based_log_export")]
 mod push_based_log_export_project;
+#[cfg(feature = "push_based_log_export")]
 pub use push_based_log_export_project::{
     PushBasedLogExportProject, PushBasedLogExportProjectState,
 };
+#[cfg(feature = "alert_configurations")]
 mod query_executor_scanned_objects_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use query_executor_scanned_objects_raw_metric_threshold_view::QueryExecutorScannedObjectsRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod query_executor_scanned_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use query_executor_scanned_raw_metric_threshold_view::QueryExecutorScannedRawMetricThresholdView;
+#[cfg(feature = "query_shape_insights")]
 mod query_shape_response;
+#[cfg(feature = "query_shape_insights")]
 pub use query_shape_response::{QueryShapeResponse, QueryShapeResponseCommand};
+#[cfg(feature = "query_shape_insights")]
 mod query_shape_seen_metadata;
+#[cfg(feature = "query_shape_insights")]
 pub use query_shape_seen_metadata::QueryShapeSeenMetadata;
+#[cfg(feature = "query_shape_insights")]
 mod query_shape_status;
+#[cfg(feature = "query_shape_insights")]
 pub use query_shape_status::QueryShapeStatus;
+#[cfg(feature = "query_shape_insights")]
 mod query_shape_update_request;
+#[cfg(feature = "query_shape_insights")]
 pub use query_shape_update_request::QueryShapeUpdateRequest;
+#[cfg(feature = "alert_configurations")]
 mod query_spill_to_disk_during_sort_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use query_spill_to_disk_during_sort_raw_metric_threshold_view::QuerySpillToDiskDuringSortRawMetricThresholdView;
+#[cfg(feature = "query_shape_insights")]
 mod query_stats_details_response;
+#[cfg(feature = "query_shape_insights")]
 pub use query_stats_details_response::QueryStatsDetailsResponse;
+#[cfg(feature = "query_shape_insights")]
 mod query_stats_summary;
+#[cfg(feature = "query_shape_insights")]
 pub use query_stats_summary::QueryStatsSummary;
+#[cfg(feature = "query_shape_insights")]
 mod query_stats_summary_list_response;
+#[cfg(feature = "query_shape_insights")]
 pub use query_stats_summary_list_response::QueryStatsSummaryListResponse;
+#[cfg(feature = "alert_configurations")]
 mod query_targeting_scanned_objects_per_returned_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use query_targeting_scanned_objects_per_returned_raw_metric_threshold_view::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod query_targeting_scanned_per_returned_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use query_targeting_scanned_per_returned_raw_metric_threshold_view::QueryTargetingScannedPerReturnedRawMetricThresholdView;
+#[cfg(feature = "rate_limiting")]
 mod rate_limit_endpoint_set_capacity;
+#[cfg(feature = "rate_limiting")]
 pub use rate_limit_endpoint_set_capacity::RateLimitEndpointSetCapacity;
+#[cfg(feature = "rate_limiting")]
 mod rate_limit_endpoint_set_endpoint;
+#[cfg(feature = "rate_limiting")]
 pub use rate_limit_endpoint_set_endpoint::{
     RateLimitEndpointSetEndpoint, RateLimitEndpointSetEndpointMethod,
 };
+#[cfg(feature = "rate_limiting")]
 mod rate_limit_endpoint_set_refill_duration_seconds;
+#[cfg(feature = "rate_limiting")]
 pub use rate_limit_endpoint_set_refill_duration_seconds::RateLimitEndpointSetRefillDurationSeconds;
+#[cfg(feature = "rate_limiting")]
 mod rate_limit_endpoint_set_refill_rate;
+#[cfg(feature = "rate_limiting")]
 pub use rate_limit_endpoint_set_refill_rate::RateLimitEndpointSetRefillRate;
+#[cfg(feature = "rate_limiting")]
 mod rate_limit_endpoint_set_response;
+#[cfg(feature = "rate_limiting")]
 pub use rate_limit_endpoint_set_response::{
     RateLimitEndpointSetResponse, RateLimitEndpointSetResponseScope,
 };
+#[cfg(feature = "events")]
 mod raw;
+#[cfg(feature = "events")]
 pub use raw::Raw;
+#[cfg(feature = "alerts")]
 mod raw_metric_alert_view;
+#[cfg(feature = "alerts")]
 pub use raw_metric_alert_view::RawMetricAlertView;
+#[cfg(feature = "events")]
 mod raw_metric_event_view;
+#[cfg(feature = "events")]
 pub use raw_metric_event_view::RawMetricEventView;
+#[cfg(feature = "alert_configurations")]
 mod raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use raw_metric_threshold_view::RawMetricThresholdView;
+#[cfg(any(feature = "alert_configurations", feature = "alerts", feature = "events"))]
 mod raw_metric_units;
+#[cfg(any(feature = "alert_configurations", feature = "alerts", feature = "events"))]
 pub use raw_metric_units::RawMetricUnits;
+#[cfg(any(feature = "alerts", feature = "events"))]
 mod raw_metric_value_view;
+#[cfg(any(feature = "alerts", feature = "events"))]
 pub use raw_metric_value_view::RawMetricValueView;
+#[cfg(feature = "metric_integrations")]
 mod redacted_header;
+#[cfg(feature = "metric_integrations")]
 pub use redacted_header::RedactedHeader;
+#[cfg(feature = "clusters")]
 mod region_spec;
+#[cfg(feature = "clusters")]
 pub use region_spec::RegionSpec;
+#[cfg(feature = "alert_configurations")]
 mod replica_set_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use replica_set_alert_config_view_for_nds_group::ReplicaSetAlertConfigViewForNdsGroup;
+#[cfg(feature = "alerts")]
 mod replica_set_alert_view_for_nds_group;
+#[cfg(feature = "alerts")]
 pub use replica_set_alert_view_for_nds_group::ReplicaSetAlertViewForNdsGroup;
+#[cfg(feature = "events")]
 mod replica_set_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use replica_set_event_type_view_for_nds_group::ReplicaSetEventTypeViewForNdsGroup;
+#[cfg(feature = "alerts")]
 mod replica_set_event_type_view_for_nds_group_alertable;
+#[cfg(feature = "alerts")]
 pub use replica_set_event_type_view_for_nds_group_alertable::ReplicaSetEventTypeViewForNdsGroupAlertable;
+#[cfg(feature = "alert_configurations")]
 mod replica_set_event_type_view_for_nds_group_alertable_no_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use replica_set_event_type_view_for_nds_group_alertable_no_threshold::ReplicaSetEventTypeViewForNdsGroupAlertableNoThreshold;
+#[cfg(feature = "alert_configurations")]
 mod replica_set_event_type_view_for_nds_group_alertable_with_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use replica_set_event_type_view_for_nds_group_alertable_with_threshold::ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold;
+#[cfg(feature = "alert_configurations")]
 mod replica_set_matcher;
+#[cfg(feature = "alert_configurations")]
 pub use replica_set_matcher::ReplicaSetMatcher;
+#[cfg(feature = "alert_configurations")]
 mod replica_set_matcher_field;
+#[cfg(feature = "alert_configurations")]
 pub use replica_set_matcher_field::ReplicaSetMatcherField;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod replica_set_scaling_strategy;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use replica_set_scaling_strategy::ReplicaSetScalingStrategy;
+#[cfg(feature = "alert_configurations")]
 mod replica_set_threshold_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use replica_set_threshold_alert_config_view_for_nds_group::ReplicaSetThresholdAlertConfigViewForNdsGroup;
+#[cfg(feature = "clusters")]
 mod replication_spec;
+#[cfg(feature = "clusters")]
 pub use replication_spec::ReplicationSpec;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod replication_spec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use replication_spec20240805::ReplicationSpec20240805;
+#[cfg(feature = "invoices")]
 mod report_format;
+#[cfg(feature = "invoices")]
 pub use report_format::ReportFormat;
+#[cfg(feature = "invoices")]
 mod report_generation_request;
+#[cfg(feature = "invoices")]
 pub use report_generation_request::ReportGenerationRequest;
+#[cfg(feature = "invoices")]
 mod report_type;
+#[cfg(feature = "invoices")]
 pub use report_type::ReportType;
+#[cfg(feature = "network_peering")]
 mod request_accepted;
+#[cfg(feature = "network_peering")]
 pub use request_accepted::RequestAccepted;
+#[cfg(feature = "federated_authentication")]
 mod request_binding;
+#[cfg(feature = "federated_authentication")]
 pub use request_binding::RequestBinding;
+#[cfg(feature = "events")]
 mod resource_event_type_view;
+#[cfg(feature = "events")]
 pub use resource_event_type_view::ResourceEventTypeView;
+#[cfg(feature = "events")]
 mod resource_event_type_view_for_org;
+#[cfg(feature = "events")]
 pub use resource_event_type_view_for_org::ResourceEventTypeViewForOrg;
+#[cfg(feature = "events")]
 mod resource_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use resource_event_view_for_nds_group::ResourceEventViewForNdsGroup;
+#[cfg(feature = "events")]
 mod resource_event_view_for_org;
+#[cfg(feature = "events")]
 pub use resource_event_view_for_org::ResourceEventViewForOrg;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "organizations",
+        feature = "projects",
+        feature = "sandbox",
+        feature = "serverless_instances"
+    )
+)]
 mod resource_tag;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "organizations",
+        feature = "projects",
+        feature = "sandbox",
+        feature = "serverless_instances"
+    )
+)]
 pub use resource_tag::ResourceTag;
+#[cfg(feature = "federated_authentication")]
 mod response_signature_algorithm;
+#[cfg(feature = "federated_authentication")]
 pub use response_signature_algorithm::ResponseSignatureAlgorithm;
+#[cfg(feature = "alert_configurations")]
 mod restarts_in_last_hour_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use restarts_in_last_hour_raw_metric_threshold_view::RestartsInLastHourRawMetricThresholdView;
+#[cfg(feature = "legacy_backup")]
 mod restore_job_file_hash;
+#[cfg(feature = "legacy_backup")]
 pub use restore_job_file_hash::{RestoreJobFileHash, RestoreJobFileHashTypeName};
+#[cfg(feature = "cloud_backups")]
 mod retention_unit;
+#[cfg(feature = "cloud_backups")]
 pub use retention_unit::RetentionUnit;
+#[cfg(
+    any(
+        feature = "federated_authentication",
+        feature = "mongo_db_cloud_users",
+        feature = "organizations",
+        feature = "programmatic_api_keys",
+        feature = "projects",
+        feature = "remote_mcp_configurations",
+        feature = "service_accounts"
+    )
+)]
 mod role;
+#[cfg(
+    any(
+        feature = "federated_authentication",
+        feature = "mongo_db_cloud_users",
+        feature = "organizations",
+        feature = "programmatic_api_keys",
+        feature = "projects",
+        feature = "remote_mcp_configurations",
+        feature = "service_accounts"
+    )
+)]
 pub use role::Role;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod root_cert_type;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use root_cert_type::RootCertType;
+#[cfg(feature = "alert_configurations")]
 mod rpu_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use rpu_metric_threshold_view::RpuMetricThresholdView;
+#[cfg(feature = "push_based_log_export")]
 mod s3_log_export_type;
+#[cfg(feature = "push_based_log_export")]
 pub use s3_log_export_type::S3LogExportType;
+#[cfg(feature = "push_based_log_export")]
 mod s3_log_integration_request;
+#[cfg(feature = "push_based_log_export")]
 pub use s3_log_integration_request::S3LogIntegrationRequest;
+#[cfg(feature = "push_based_log_export")]
 mod s3_log_integration_response;
+#[cfg(feature = "push_based_log_export")]
 pub use s3_log_integration_response::S3LogIntegrationResponse;
+#[cfg(feature = "clusters")]
 mod sample_dataset_status;
+#[cfg(feature = "clusters")]
 pub use sample_dataset_status::{SampleDatasetStatus, SampleDatasetStatusState};
+#[cfg(feature = "sandbox")]
 mod sandbox_cluster_template_view;
+#[cfg(feature = "sandbox")]
 pub use sandbox_cluster_template_view::SandboxClusterTemplateView;
+#[cfg(feature = "sandbox")]
 mod sandbox_config_request;
+#[cfg(feature = "sandbox")]
 pub use sandbox_config_request::SandboxConfigRequest;
+#[cfg(feature = "sandbox")]
 mod sandbox_config_response;
+#[cfg(feature = "sandbox")]
 pub use sandbox_config_response::SandboxConfigResponse;
+#[cfg(feature = "sandbox")]
 mod sandbox_config_update_request;
+#[cfg(feature = "sandbox")]
 pub use sandbox_config_update_request::SandboxConfigUpdateRequest;
+#[cfg(feature = "performance_advisor")]
 mod schema_advisor_item_recommendation;
+#[cfg(feature = "performance_advisor")]
 pub use schema_advisor_item_recommendation::{
     SchemaAdvisorItemRecommendation, SchemaAdvisorItemRecommendationRecommendation,
 };
+#[cfg(feature = "performance_advisor")]
 mod schema_advisor_namespace_triggers;
+#[cfg(feature = "performance_advisor")]
 pub use schema_advisor_namespace_triggers::SchemaAdvisorNamespaceTriggers;
+#[cfg(feature = "performance_advisor")]
 mod schema_advisor_response;
+#[cfg(feature = "performance_advisor")]
 pub use schema_advisor_response::SchemaAdvisorResponse;
+#[cfg(feature = "performance_advisor")]
 mod schema_advisor_trigger_details;
+#[cfg(feature = "performance_advisor")]
 pub use schema_advisor_trigger_details::{
     SchemaAdvisorTriggerDetails, SchemaAdvisorTriggerDetailsTriggerType,
 };
+#[cfg(feature = "streams")]
 mod schema_registry_authentication;
+#[cfg(feature = "streams")]
 pub use schema_registry_authentication::{
     SchemaRegistryAuthentication, SchemaRegistryAuthenticationType,
 };
+#[cfg(feature = "events")]
 mod search_deployment_audit_type_view;
+#[cfg(feature = "events")]
 pub use search_deployment_audit_type_view::SearchDeploymentAuditTypeView;
+#[cfg(feature = "events")]
 mod search_deployment_audit_view;
+#[cfg(feature = "events")]
 pub use search_deployment_audit_view::SearchDeploymentAuditView;
+#[cfg(any(feature = "atlas_search", feature = "clusters"))]
 mod search_deployment_spec_instance_size;
+#[cfg(any(feature = "atlas_search", feature = "clusters"))]
 pub use search_deployment_spec_instance_size::SearchDeploymentSpecInstanceSize;
 mod search_host_status_detail;
 pub use search_host_status_detail::SearchHostStatusDetail;
+#[cfg(feature = "atlas_search")]
 mod search_index;
+#[cfg(feature = "atlas_search")]
 pub use search_index::SearchIndex;
+#[cfg(feature = "atlas_search")]
 mod search_index_create_request;
+#[cfg(feature = "atlas_search")]
 pub use search_index_create_request::SearchIndexCreateRequest;
 mod search_index_definition;
 pub use search_index_definition::SearchIndexDefinition;
 mod search_index_definition_version;
 pub use search_index_definition_version::SearchIndexDefinitionVersion;
+#[cfg(feature = "atlas_search")]
 mod search_index_response;
+#[cfg(feature = "atlas_search")]
 pub use search_index_response::SearchIndexResponse;
+#[cfg(feature = "alert_configurations")]
 mod search_index_size_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_index_size_data_metric_threshold_view::SearchIndexSizeDataMetricThresholdView;
+#[cfg(feature = "atlas_search")]
 mod search_index_type;
+#[cfg(feature = "atlas_search")]
 pub use search_index_type::SearchIndexType;
+#[cfg(feature = "atlas_search")]
 mod search_index_update_request;
+#[cfg(feature = "atlas_search")]
 pub use search_index_update_request::{
     SearchIndexUpdateRequest, SearchIndexUpdateRequestDefinition,
 };
 mod search_main_index_status_detail;
 pub use search_main_index_status_detail::SearchMainIndexStatusDetail;
+#[cfg(feature = "atlas_search")]
 mod search_mappings;
+#[cfg(feature = "atlas_search")]
 pub use search_mappings::SearchMappings;
+#[cfg(feature = "alert_configurations")]
 mod search_max_fields_indexed_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_max_fields_indexed_raw_metric_threshold_view::SearchMaxFieldsIndexedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_max_ngram_fields_indexed_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_max_ngram_fields_indexed_raw_metric_threshold_view::SearchMaxNgramFieldsIndexedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_number_of_fields_in_index_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_number_of_fields_in_index_raw_metric_threshold_view::SearchNumberOfFieldsInIndexRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_number_of_queries_error_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_number_of_queries_error_raw_metric_threshold_view::SearchNumberOfQueriesErrorRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_number_of_queries_success_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_number_of_queries_success_raw_metric_threshold_view::SearchNumberOfQueriesSuccessRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_number_of_queries_total_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_number_of_queries_total_raw_metric_threshold_view::SearchNumberOfQueriesTotalRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_op_counter_delete_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_op_counter_delete_raw_metric_threshold_view::SearchOpCounterDeleteRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_op_counter_get_more_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_op_counter_get_more_raw_metric_threshold_view::SearchOpCounterGetMoreRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_op_counter_insert_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_op_counter_insert_raw_metric_threshold_view::SearchOpCounterInsertRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_op_counter_update_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_op_counter_update_raw_metric_threshold_view::SearchOpCounterUpdateRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_process_throttling_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_process_throttling_raw_metric_threshold_view::SearchProcessThrottlingRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod search_replication_lag_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use search_replication_lag_time_metric_threshold_view::SearchReplicationLagTimeMetricThresholdView;
 mod search_staged_index_status_detail;
 pub use search_staged_index_status_detail::SearchStagedIndexStatusDetail;
 mod search_status;
 pub use search_status::SearchStatus;
+#[cfg(feature = "atlas_search")]
 mod search_synonym_mapping_definition;
+#[cfg(feature = "atlas_search")]
 pub use search_synonym_mapping_definition::SearchSynonymMappingDefinition;
+#[cfg(feature = "atlas_search")]
 mod search_type_sets;
+#[cfg(feature = "atlas_search")]
 pub use search_type_sets::SearchTypeSets;
+#[cfg(feature = "alert_configurations")]
 mod serverless_avg_command_execution_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_avg_command_execution_time_metric_threshold_view::ServerlessAvgCommandExecutionTimeMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_avg_write_execution_time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_avg_write_execution_time_metric_threshold_view::ServerlessAvgWriteExecutionTimeMetricThresholdView;
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_aws_tenant_endpoint;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_aws_tenant_endpoint::{
     ServerlessAwsTenantEndpoint, ServerlessAwsTenantEndpointProviderName,
 };
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_aws_tenant_endpoint_update;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_aws_tenant_endpoint_update::ServerlessAwsTenantEndpointUpdate;
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_azure_tenant_endpoint;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_azure_tenant_endpoint::{
     ServerlessAzureTenantEndpoint, ServerlessAzureTenantEndpointProviderName,
 };
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_azure_tenant_endpoint_update;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_azure_tenant_endpoint_update::ServerlessAzureTenantEndpointUpdate;
+#[cfg(feature = "cloud_backups")]
 mod serverless_backup_restore_job;
+#[cfg(feature = "cloud_backups")]
 pub use serverless_backup_restore_job::ServerlessBackupRestoreJob;
+#[cfg(feature = "cloud_backups")]
 mod serverless_backup_snapshot;
+#[cfg(feature = "cloud_backups")]
 pub use serverless_backup_snapshot::{
     ServerlessBackupSnapshot, ServerlessBackupSnapshotFrequencyType,
     ServerlessBackupSnapshotSnapshotType,
 };
+#[cfg(feature = "alert_configurations")]
 mod serverless_connection_percentage_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_connection_percentage_raw_metric_threshold_view::ServerlessConnectionPercentageRawMetricThresholdView;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 mod serverless_connection_strings_private_endpoint_item;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 pub use serverless_connection_strings_private_endpoint_item::ServerlessConnectionStringsPrivateEndpointItem;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 mod serverless_connection_strings_private_endpoint_list;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 pub use serverless_connection_strings_private_endpoint_list::{
     ServerlessConnectionStringsPrivateEndpointList,
     ServerlessConnectionStringsPrivateEndpointListType,
 };
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "serverless_instances",
+        feature = "serverless_private_endpoints"
+    )
+)]
 mod serverless_endpoint_provider_name;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "serverless_instances",
+        feature = "serverless_private_endpoints"
+    )
+)]
 pub use serverless_endpoint_provider_name::ServerlessEndpointProviderName;
+#[cfg(feature = "alert_configurations")]
 mod serverless_event_type_view_alertable;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_event_type_view_alertable::ServerlessEventTypeViewAlertable;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 mod serverless_instance_description;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 pub use serverless_instance_description::ServerlessInstanceDescription;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 mod serverless_instance_description_connection_strings;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 pub use serverless_instance_description_connection_strings::ServerlessInstanceDescriptionConnectionStrings;
+#[cfg(feature = "alert_configurations")]
 mod serverless_metric_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_metric_alert_config_view_for_nds_group::ServerlessMetricAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod serverless_metric_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_metric_threshold::ServerlessMetricThreshold;
+#[cfg(feature = "alert_configurations")]
 mod serverless_metric_units;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_metric_units::ServerlessMetricUnits;
+#[cfg(feature = "alert_configurations")]
 mod serverless_network_bytes_in_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_network_bytes_in_data_metric_threshold_view::ServerlessNetworkBytesInDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_network_bytes_out_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_network_bytes_out_data_metric_threshold_view::ServerlessNetworkBytesOutDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_network_num_request_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_network_num_request_raw_metric_threshold_view::ServerlessNetworkNumRequestRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_op_counter_cdm_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_op_counter_cdm_raw_metric_threshold_view::ServerlessOpCounterCdmRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_op_counter_delete_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_op_counter_delete_raw_metric_threshold_view::ServerlessOpCounterDeleteRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_op_counter_get_more_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_op_counter_get_more_raw_metric_threshold_view::ServerlessOpCounterGetMoreRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_op_counter_insert_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_op_counter_insert_raw_metric_threshold_view::ServerlessOpCounterInsertRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_op_counter_query_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_op_counter_query_raw_metric_threshold_view::ServerlessOpCounterQueryRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod serverless_op_counter_update_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_op_counter_update_raw_metric_threshold_view::ServerlessOpCounterUpdateRawMetricThresholdView;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 mod serverless_provider_settings;
+#[cfg(any(feature = "clusters", feature = "serverless_instances"))]
 pub use serverless_provider_settings::{
     ServerlessProviderSettings, ServerlessProviderSettingsProviderName,
 };
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_tenant_create_request;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_tenant_create_request::ServerlessTenantCreateRequest;
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_tenant_endpoint;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_tenant_endpoint::ServerlessTenantEndpoint;
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_tenant_endpoint_status;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_tenant_endpoint_status::ServerlessTenantEndpointStatus;
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_tenant_endpoint_update;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_tenant_endpoint_update::ServerlessTenantEndpointUpdate;
+#[cfg(feature = "alert_configurations")]
 mod serverless_total_write_units_rpu_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use serverless_total_write_units_rpu_metric_threshold_view::ServerlessTotalWriteUnitsRpuMetricThresholdView;
+#[cfg(feature = "invoices")]
 mod service;
+#[cfg(feature = "invoices")]
 pub use service::Service;
+#[cfg(feature = "events")]
 mod service_account_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use service_account_event_type_view_for_nds_group::ServiceAccountEventTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod service_account_event_type_view_for_org;
+#[cfg(feature = "events")]
 pub use service_account_event_type_view_for_org::ServiceAccountEventTypeViewForOrg;
+#[cfg(feature = "service_accounts")]
 mod service_account_group;
+#[cfg(feature = "service_accounts")]
 pub use service_account_group::ServiceAccountGroup;
+#[cfg(feature = "events")]
 mod service_account_group_events;
+#[cfg(feature = "events")]
 pub use service_account_group_events::ServiceAccountGroupEvents;
+#[cfg(any(feature = "remote_mcp_configurations", feature = "service_accounts"))]
 mod service_account_ip_access_list_entry;
+#[cfg(any(feature = "remote_mcp_configurations", feature = "service_accounts"))]
 pub use service_account_ip_access_list_entry::ServiceAccountIpAccessListEntry;
+#[cfg(feature = "events")]
 mod service_account_org_events;
+#[cfg(feature = "events")]
 pub use service_account_org_events::ServiceAccountOrgEvents;
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "remote_mcp_configurations",
+        feature = "service_accounts"
+    )
+)]
 mod service_account_secret;
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "remote_mcp_configurations",
+        feature = "service_accounts"
+    )
+)]
 pub use service_account_secret::ServiceAccountSecret;
+#[cfg(any(feature = "remote_mcp_configurations", feature = "service_accounts"))]
 mod service_account_secret_request;
+#[cfg(any(feature = "remote_mcp_configurations", feature = "service_accounts"))]
 pub use service_account_secret_request::ServiceAccountSecretRequest;
+#[cfg(feature = "cloud_migration_service")]
 mod shard_entry;
+#[cfg(feature = "cloud_migration_service")]
 pub use shard_entry::ShardEntry;
+#[cfg(feature = "cloud_migration_service")]
 mod shard_keys;
+#[cfg(feature = "cloud_migration_service")]
 pub use shard_keys::ShardKeys;
+#[cfg(feature = "cloud_migration_service")]
 mod sharding_request;
+#[cfg(feature = "cloud_migration_service")]
 pub use sharding_request::ShardingRequest;
+#[cfg(feature = "invoices")]
 mod sku_response;
+#[cfg(feature = "invoices")]
 pub use sku_response::SkuResponse;
+#[cfg(feature = "third_party_integrations")]
 mod slack;
+#[cfg(feature = "third_party_integrations")]
 pub use slack::{Slack, SlackType};
+#[cfg(feature = "alert_configurations")]
 mod slack_notification;
+#[cfg(feature = "alert_configurations")]
 pub use slack_notification::{SlackNotification, SlackNotificationTypeName};
+#[cfg(feature = "alert_configurations")]
 mod sms_notification;
+#[cfg(feature = "alert_configurations")]
 pub use sms_notification::{SmsNotification, SmsNotificationTypeName};
+#[cfg(feature = "cloud_backups")]
 mod snapshot_type;
+#[cfg(feature = "cloud_backups")]
 pub use snapshot_type::SnapshotType;
+#[cfg(feature = "cloud_migration_service")]
 mod source;
+#[cfg(feature = "cloud_migration_service")]
 pub use source::Source;
+#[cfg(feature = "push_based_log_export")]
 mod splunk_log_export_type;
+#[cfg(feature = "push_based_log_export")]
 pub use splunk_log_export_type::SplunkLogExportType;
+#[cfg(feature = "push_based_log_export")]
 mod splunk_log_integration_request;
+#[cfg(feature = "push_based_log_export")]
 pub use splunk_log_integration_request::SplunkLogIntegrationRequest;
+#[cfg(feature = "push_based_log_export")]
 mod splunk_log_integration_response;
+#[cfg(feature = "push_based_log_export")]
 pub use splunk_log_integration_response::SplunkLogIntegrationResponse;
+#[cfg(feature = "clusters")]
 mod sql_interface_status;
+#[cfg(feature = "clusters")]
 pub use sql_interface_status::SqlInterfaceStatus;
+#[cfg(feature = "clusters")]
 mod sql_interface_status_response;
+#[cfg(feature = "clusters")]
 pub use sql_interface_status_response::{
     SqlInterfaceStatusResponse, SqlInterfaceStatusResponseUnsupportedReason,
 };
+#[cfg(feature = "clusters")]
 mod sql_interface_status_update_request;
+#[cfg(feature = "clusters")]
 pub use sql_interface_status_update_request::SqlInterfaceStatusUpdateRequest;
+#[cfg(feature = "standby_links")]
 mod standby_link_failover_type;
+#[cfg(feature = "standby_links")]
 pub use standby_link_failover_type::StandbyLinkFailoverType;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "sandbox",
+        feature = "serverless_instances"
+    )
+)]
 mod state_name;
+#[cfg(
+    any(
+        feature = "clusters",
+        feature = "flex_clusters",
+        feature = "sandbox",
+        feature = "serverless_instances"
+    )
+)]
 pub use state_name::StateName;
+#[cfg(feature = "cloud_backups")]
 mod state_reason;
+#[cfg(feature = "cloud_backups")]
 pub use state_reason::StateReason;
+#[cfg(feature = "invoices")]
 mod status_name;
+#[cfg(feature = "invoices")]
 pub use status_name::StatusName;
+#[cfg(feature = "streams")]
 mod stream_config;
+#[cfg(feature = "streams")]
 pub use stream_config::StreamConfig;
+#[cfg(feature = "alert_configurations")]
 mod stream_processor_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use stream_processor_alert_config_view_for_nds_group::StreamProcessorAlertConfigViewForNdsGroup;
+#[cfg(feature = "alerts")]
 mod stream_processor_alert_view_for_nds_group;
+#[cfg(feature = "alerts")]
 pub use stream_processor_alert_view_for_nds_group::StreamProcessorAlertViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod stream_processor_event_type_view_alertable_no_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use stream_processor_event_type_view_alertable_no_threshold::StreamProcessorEventTypeViewAlertableNoThreshold;
+#[cfg(feature = "alert_configurations")]
 mod stream_processor_event_type_view_alertable_with_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use stream_processor_event_type_view_alertable_with_threshold::StreamProcessorEventTypeViewAlertableWithThreshold;
+#[cfg(feature = "events")]
 mod stream_processor_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use stream_processor_event_type_view_for_nds_group::StreamProcessorEventTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod stream_processor_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use stream_processor_event_view_for_nds_group::StreamProcessorEventViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod stream_processor_metric_alert_config_view_for_nds_group;
+#[cfg(feature = "alert_configurations")]
 pub use stream_processor_metric_alert_config_view_for_nds_group::StreamProcessorMetricAlertConfigViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod stream_processor_metric_threshold;
+#[cfg(feature = "alert_configurations")]
 pub use stream_processor_metric_threshold::StreamProcessorMetricThreshold;
+#[cfg(feature = "streams")]
 mod streams_aws_connection_config;
+#[cfg(feature = "streams")]
 pub use streams_aws_connection_config::StreamsAwsConnectionConfig;
+#[cfg(feature = "streams")]
 mod streams_aws_kinesis_data_streams_connection;
+#[cfg(feature = "streams")]
 pub use streams_aws_kinesis_data_streams_connection::StreamsAwsKinesisDataStreamsConnection;
+#[cfg(feature = "streams")]
 mod streams_aws_lambda_connection;
+#[cfg(feature = "streams")]
 pub use streams_aws_lambda_connection::StreamsAwsLambdaConnection;
+#[cfg(feature = "streams")]
 mod streams_azure_blob_storage_connection;
+#[cfg(feature = "streams")]
 pub use streams_azure_blob_storage_connection::StreamsAzureBlobStorageConnection;
+#[cfg(feature = "streams")]
 mod streams_cluster_connection;
+#[cfg(feature = "streams")]
 pub use streams_cluster_connection::StreamsClusterConnection;
+#[cfg(feature = "streams")]
 mod streams_connection;
+#[cfg(feature = "streams")]
 pub use streams_connection::{StreamsConnection, StreamsConnectionType};
+#[cfg(feature = "streams")]
 mod streams_connection_state;
+#[cfg(feature = "streams")]
 pub use streams_connection_state::StreamsConnectionState;
+#[cfg(feature = "streams")]
 mod streams_data_process_region;
+#[cfg(feature = "streams")]
 pub use streams_data_process_region::StreamsDataProcessRegion;
+#[cfg(feature = "streams")]
 mod streams_dlq;
+#[cfg(feature = "streams")]
 pub use streams_dlq::StreamsDlq;
+#[cfg(feature = "events")]
 mod streams_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use streams_event_type_view_for_nds_group::StreamsEventTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod streams_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use streams_event_view_for_nds_group::StreamsEventViewForNdsGroup;
+#[cfg(feature = "streams")]
 mod streams_failover_cluster_connection;
+#[cfg(feature = "streams")]
 pub use streams_failover_cluster_connection::StreamsFailoverClusterConnection;
+#[cfg(feature = "streams")]
 mod streams_failover_connection;
+#[cfg(feature = "streams")]
 pub use streams_failover_connection::{
     StreamsFailoverConnection, StreamsFailoverConnectionType,
 };
+#[cfg(feature = "streams")]
 mod streams_failover_kafka_connection;
+#[cfg(feature = "streams")]
 pub use streams_failover_kafka_connection::StreamsFailoverKafkaConnection;
+#[cfg(feature = "streams")]
 mod streams_gcp_connection_config;
+#[cfg(feature = "streams")]
 pub use streams_gcp_connection_config::StreamsGcpConnectionConfig;
+#[cfg(feature = "streams")]
 mod streams_gcp_pub_sub_connection;
+#[cfg(feature = "streams")]
 pub use streams_gcp_pub_sub_connection::StreamsGcpPubSubConnection;
+#[cfg(feature = "streams")]
 mod streams_https_connection;
+#[cfg(feature = "streams")]
 pub use streams_https_connection::StreamsHttpsConnection;
+#[cfg(feature = "streams")]
 mod streams_kafka_authentication;
+#[cfg(feature = "streams")]
 pub use streams_kafka_authentication::StreamsKafkaAuthentication;
+#[cfg(feature = "streams")]
 mod streams_kafka_connection;
+#[cfg(feature = "streams")]
 pub use streams_kafka_connection::StreamsKafkaConnection;
+#[cfg(feature = "streams")]
 mod streams_kafka_networking;
+#[cfg(feature = "streams")]
 pub use streams_kafka_networking::StreamsKafkaNetworking;
+#[cfg(feature = "streams")]
 mod streams_kafka_networking_access;
+#[cfg(feature = "streams")]
 pub use streams_kafka_networking_access::{
     StreamsKafkaNetworkingAccess, StreamsKafkaNetworkingAccessType,
 };
+#[cfg(feature = "streams")]
 mod streams_kafka_security;
+#[cfg(feature = "streams")]
 pub use streams_kafka_security::StreamsKafkaSecurity;
+#[cfg(feature = "alert_configurations")]
 mod streams_matcher;
+#[cfg(feature = "alert_configurations")]
 pub use streams_matcher::StreamsMatcher;
+#[cfg(feature = "alert_configurations")]
 mod streams_matcher_field;
+#[cfg(feature = "alert_configurations")]
 pub use streams_matcher_field::StreamsMatcherField;
+#[cfg(feature = "streams")]
 mod streams_modify_stream_processor;
+#[cfg(feature = "streams")]
 pub use streams_modify_stream_processor::StreamsModifyStreamProcessor;
+#[cfg(feature = "streams")]
 mod streams_modify_stream_processor_options;
+#[cfg(feature = "streams")]
 pub use streams_modify_stream_processor_options::StreamsModifyStreamProcessorOptions;
+#[cfg(feature = "streams")]
 mod streams_options;
+#[cfg(feature = "streams")]
 pub use streams_options::StreamsOptions;
+#[cfg(feature = "streams")]
 mod streams_private_link_connection;
+#[cfg(feature = "streams")]
 pub use streams_private_link_connection::{
     StreamsPrivateLinkConnection, StreamsPrivateLinkConnectionAuthenticationScheme,
 };
+#[cfg(feature = "streams")]
 mod streams_private_link_connection_request;
+#[cfg(feature = "streams")]
 pub use streams_private_link_connection_request::StreamsPrivateLinkConnectionRequest;
+#[cfg(feature = "streams")]
 mod streams_processor;
+#[cfg(feature = "streams")]
 pub use streams_processor::StreamsProcessor;
+#[cfg(feature = "streams")]
 mod streams_processor_mode;
+#[cfg(feature = "streams")]
 pub use streams_processor_mode::StreamsProcessorMode;
+#[cfg(feature = "streams")]
 mod streams_processor_status;
+#[cfg(feature = "streams")]
 pub use streams_processor_status::{StreamsProcessorStatus, StreamsProcessorStatusStatus};
+#[cfg(feature = "streams")]
 mod streams_processor_with_stats;
+#[cfg(feature = "streams")]
 pub use streams_processor_with_stats::StreamsProcessorWithStats;
+#[cfg(feature = "streams")]
 mod streams_public_private_link_networking;
+#[cfg(feature = "streams")]
 pub use streams_public_private_link_networking::StreamsPublicPrivateLinkNetworking;
+#[cfg(feature = "streams")]
 mod streams_public_private_link_networking_access;
+#[cfg(feature = "streams")]
 pub use streams_public_private_link_networking_access::{
     StreamsPublicPrivateLinkNetworkingAccess,
     StreamsPublicPrivateLinkNetworkingAccessType,
 };
+#[cfg(feature = "streams")]
 mod streams_s3_connection;
+#[cfg(feature = "streams")]
 pub use streams_s3_connection::StreamsS3Connection;
+#[cfg(feature = "streams")]
 mod streams_sample_connection;
+#[cfg(feature = "streams")]
 pub use streams_sample_connection::StreamsSampleConnection;
+#[cfg(feature = "streams")]
 mod streams_sample_connections;
+#[cfg(feature = "streams")]
 pub use streams_sample_connections::StreamsSampleConnections;
+#[cfg(feature = "streams")]
 mod streams_schema_registry_connection;
+#[cfg(feature = "streams")]
 pub use streams_schema_registry_connection::{
     StreamsSchemaRegistryConnection, StreamsSchemaRegistryConnectionProvider,
 };
+#[cfg(feature = "streams")]
 mod streams_start_processor_failover;
+#[cfg(feature = "streams")]
 pub use streams_start_processor_failover::StreamsStartProcessorFailover;
+#[cfg(feature = "streams")]
 mod streams_start_stream_processor_with;
+#[cfg(feature = "streams")]
 pub use streams_start_stream_processor_with::StreamsStartStreamProcessorWith;
+#[cfg(feature = "streams")]
 mod streams_tenant;
+#[cfg(feature = "streams")]
 pub use streams_tenant::StreamsTenant;
+#[cfg(feature = "streams")]
 mod streams_tenant_update_request;
+#[cfg(feature = "streams")]
 pub use streams_tenant_update_request::StreamsTenantUpdateRequest;
+#[cfg(feature = "alert_configurations")]
 mod swap_usage_free_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use swap_usage_free_data_metric_threshold_view::SwapUsageFreeDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod swap_usage_used_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use swap_usage_used_data_metric_threshold_view::SwapUsageUsedDataMetricThresholdView;
+#[cfg(feature = "atlas_search")]
 mod synonym_mapping_status;
+#[cfg(feature = "atlas_search")]
 pub use synonym_mapping_status::SynonymMappingStatus;
+#[cfg(feature = "atlas_search")]
 mod synonym_mapping_status_detail;
+#[cfg(feature = "atlas_search")]
 pub use synonym_mapping_status_detail::{
     SynonymMappingStatusDetail, SynonymMappingStatusDetailStatus,
 };
+#[cfg(feature = "atlas_search")]
 mod synonym_mapping_status_detail_map;
+#[cfg(feature = "atlas_search")]
 pub use synonym_mapping_status_detail_map::SynonymMappingStatusDetailMap;
+#[cfg(feature = "atlas_search")]
 mod synonym_source;
+#[cfg(feature = "atlas_search")]
 pub use synonym_source::SynonymSource;
+#[cfg(feature = "alert_configurations")]
 mod system_memory_available_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use system_memory_available_data_metric_threshold_view::SystemMemoryAvailableDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod system_memory_percent_used_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use system_memory_percent_used_raw_metric_threshold_view::SystemMemoryPercentUsedRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod system_memory_used_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use system_memory_used_data_metric_threshold_view::SystemMemoryUsedDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod system_network_in_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use system_network_in_data_metric_threshold_view::SystemNetworkInDataMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod system_network_out_data_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use system_network_out_data_metric_threshold_view::SystemNetworkOutDataMetricThresholdView;
+#[cfg(feature = "root")]
 mod system_status;
+#[cfg(feature = "root")]
 pub use system_status::{SystemStatus, SystemStatusAppName};
+#[cfg(feature = "cloud_migration_service")]
 mod target_org;
+#[cfg(feature = "cloud_migration_service")]
 pub use target_org::TargetOrg;
+#[cfg(feature = "cloud_migration_service")]
 mod target_org_request;
+#[cfg(feature = "cloud_migration_service")]
 pub use target_org_request::TargetOrgRequest;
+#[cfg(feature = "teams")]
 mod team;
+#[cfg(feature = "teams")]
 pub use team::Team;
+#[cfg(feature = "events")]
 mod team_event;
+#[cfg(feature = "events")]
 pub use team_event::TeamEvent;
+#[cfg(feature = "events")]
 mod team_event_type_view;
+#[cfg(feature = "events")]
 pub use team_event_type_view::TeamEventTypeView;
+#[cfg(feature = "events")]
 mod team_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use team_event_type_view_for_nds_group::TeamEventTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod team_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use team_event_view_for_nds_group::TeamEventViewForNdsGroup;
+#[cfg(feature = "alert_configurations")]
 mod team_notification;
+#[cfg(feature = "alert_configurations")]
 pub use team_notification::{TeamNotification, TeamNotificationTypeName};
+#[cfg(feature = "teams")]
 mod team_response;
+#[cfg(feature = "teams")]
 pub use team_response::TeamResponse;
+#[cfg(feature = "teams")]
 mod team_role;
+#[cfg(feature = "teams")]
 pub use team_role::TeamRole;
+#[cfg(feature = "teams")]
 mod team_update;
+#[cfg(feature = "teams")]
 pub use team_update::TeamUpdate;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod tenant_hardware_instance_size;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use tenant_hardware_instance_size::TenantHardwareInstanceSize;
+#[cfg(feature = "clusters")]
 mod tenant_hardware_spec;
+#[cfg(feature = "clusters")]
 pub use tenant_hardware_spec::TenantHardwareSpec;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod tenant_hardware_spec20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use tenant_hardware_spec20240805::TenantHardwareSpec20240805;
+#[cfg(feature = "clusters")]
 mod tenant_region_config;
+#[cfg(feature = "clusters")]
 pub use tenant_region_config::TenantRegionConfig;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod tenant_region_config20240805;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use tenant_region_config20240805::TenantRegionConfig20240805;
+#[cfg(feature = "streams")]
 mod tenant_with_sample_connections;
+#[cfg(feature = "streams")]
 pub use tenant_with_sample_connections::TenantWithSampleConnections;
+#[cfg(feature = "atlas_search")]
 mod term_not_in_bounds;
+#[cfg(feature = "atlas_search")]
 pub use term_not_in_bounds::TermNotInBounds;
+#[cfg(feature = "atlas_search")]
 mod text_search_host_status_detail;
+#[cfg(feature = "atlas_search")]
 pub use text_search_host_status_detail::TextSearchHostStatusDetail;
+#[cfg(feature = "atlas_search")]
 mod text_search_index_create_request;
+#[cfg(feature = "atlas_search")]
 pub use text_search_index_create_request::TextSearchIndexCreateRequest;
+#[cfg(feature = "atlas_search")]
 mod text_search_index_definition;
+#[cfg(feature = "atlas_search")]
 pub use text_search_index_definition::TextSearchIndexDefinition;
+#[cfg(feature = "atlas_search")]
 mod text_search_index_response;
+#[cfg(feature = "atlas_search")]
 pub use text_search_index_response::TextSearchIndexResponse;
+#[cfg(feature = "atlas_search")]
 mod text_search_index_status_detail;
+#[cfg(feature = "atlas_search")]
 pub use text_search_index_status_detail::TextSearchIndexStatusDetail;
+#[cfg(feature = "third_party_integrations")]
 mod third_party_integration;
+#[cfg(feature = "third_party_integrations")]
 pub use third_party_integration::ThirdPartyIntegration;
+#[cfg(feature = "third_party_integrations")]
 mod third_party_integration_type;
+#[cfg(feature = "third_party_integrations")]
 pub use third_party_integration_type::ThirdPartyIntegrationType;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 mod threshold_units;
+#[cfg(any(feature = "alert_configurations", feature = "alerts"))]
 pub use threshold_units::ThresholdUnits;
+#[cfg(feature = "alert_configurations")]
 mod tickets_available_reads_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use tickets_available_reads_raw_metric_threshold_view::TicketsAvailableReadsRawMetricThresholdView;
+#[cfg(feature = "alert_configurations")]
 mod tickets_available_writes_raw_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use tickets_available_writes_raw_metric_threshold_view::TicketsAvailableWritesRawMetricThresholdView;
+#[cfg(feature = "streams")]
 mod tier;
+#[cfg(feature = "streams")]
 pub use tier::Tier;
+#[cfg(feature = "alerts")]
 mod time_metric_alert_view;
+#[cfg(feature = "alerts")]
 pub use time_metric_alert_view::TimeMetricAlertView;
+#[cfg(feature = "events")]
 mod time_metric_event_view;
+#[cfg(feature = "events")]
 pub use time_metric_event_view::TimeMetricEventView;
+#[cfg(feature = "alert_configurations")]
 mod time_metric_threshold_view;
+#[cfg(feature = "alert_configurations")]
 pub use time_metric_threshold_view::TimeMetricThresholdView;
+#[cfg(any(feature = "alert_configurations", feature = "alerts", feature = "events"))]
 mod time_metric_units;
+#[cfg(any(feature = "alert_configurations", feature = "alerts", feature = "events"))]
 pub use time_metric_units::TimeMetricUnits;
+#[cfg(any(feature = "alerts", feature = "events"))]
 mod time_metric_value_view;
+#[cfg(any(feature = "alerts", feature = "events"))]
 pub use time_metric_value_view::TimeMetricValueView;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod tls_cipher_config_mode;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use tls_cipher_config_mode::TlsCipherConfigMode;
+#[cfg(feature = "atlas_search")]
 mod token_filter_ascii_folding;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_ascii_folding::{
     TokenFilterAsciiFolding, TokenFilterAsciiFoldingType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_daitch_mokotoff_soundex;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_daitch_mokotoff_soundex::{
     TokenFilterDaitchMokotoffSoundex, TokenFilterDaitchMokotoffSoundexType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_edge_gram;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_edge_gram::TokenFilterEdgeGram;
+#[cfg(feature = "atlas_search")]
 mod token_filter_english_possessive;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_english_possessive::{
     TokenFilterEnglishPossessive, TokenFilterEnglishPossessiveType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_flatten_graph;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_flatten_graph::{
     TokenFilterFlattenGraph, TokenFilterFlattenGraphType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_icu_folding;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_icu_folding::{TokenFilterIcuFolding, TokenFilterIcuFoldingType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_icu_normalizer;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_icu_normalizer::{
     TokenFilterIcuNormalizer, TokenFilterIcuNormalizerNormalizationForm,
     TokenFilterIcuNormalizerType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_k_stemming;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_k_stemming::{TokenFilterKStemming, TokenFilterKStemmingType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_length;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_length::{TokenFilterLength, TokenFilterLengthType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_lowercase;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_lowercase::{TokenFilterLowercase, TokenFilterLowercaseType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_n_gram;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_n_gram::TokenFilterNGram;
+#[cfg(feature = "atlas_search")]
 mod token_filter_porter_stemming;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_porter_stemming::{
     TokenFilterPorterStemming, TokenFilterPorterStemmingType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_regex;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_regex::{
     TokenFilterRegex, TokenFilterRegexMatches, TokenFilterRegexType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_reverse;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_reverse::{TokenFilterReverse, TokenFilterReverseType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_shingle;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_shingle::{TokenFilterShingle, TokenFilterShingleType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_snowball_stemming;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_snowball_stemming::{
     TokenFilterSnowballStemming, TokenFilterSnowballStemmingStemmerName,
     TokenFilterSnowballStemmingType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_spanish_plural_stemming;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_spanish_plural_stemming::{
     TokenFilterSpanishPluralStemming, TokenFilterSpanishPluralStemmingType,
 };
+#[cfg(feature = "atlas_search")]
 mod token_filter_stempel;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_stempel::{TokenFilterStempel, TokenFilterStempelType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_stopword;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_stopword::{TokenFilterStopword, TokenFilterStopwordType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_trim;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_trim::{TokenFilterTrim, TokenFilterTrimType};
+#[cfg(feature = "atlas_search")]
 mod token_filter_word_delimiter_graph;
+#[cfg(feature = "atlas_search")]
 pub use token_filter_word_delimiter_graph::{
     TokenFilterWordDelimiterGraph, TokenFilterWordDelimiterGraphDelimiterOptions,
     TokenFilterWordDelimiterGraphProtectedWords, TokenFilterWordDelimiterGraphType,
 };
+#[cfg(feature = "atlas_search")]
 mod tokenizer_edge_gram;
+#[cfg(feature = "atlas_search")]
 pub use tokenizer_edge_gram::TokenizerEdgeGram;
+#[cfg(feature = "atlas_search")]
 mod tokenizer_keyword;
+#[cfg(feature = "atlas_search")]
 pub use tokenizer_keyword::{TokenizerKeyword, TokenizerKeywordType};
+#[cfg(feature = "atlas_search")]
 mod tokenizer_n_gram;
+#[cfg(feature = "atlas_search")]
 pub use tokenizer_n_gram::TokenizerNGram;
+#[cfg(feature = "atlas_search")]
 mod tokenizer_regex_capture_group;
+#[cfg(feature = "atlas_search")]
 pub use tokenizer_regex_capture_group::{
     TokenizerRegexCaptureGroup, TokenizerRegexCaptureGroupType,
 };
+#[cfg(feature = "atlas_search")]
 mod tokenizer_regex_split;
+#[cfg(feature = "atlas_search")]
 pub use tokenizer_regex_split::{TokenizerRegexSplit, TokenizerRegexSplitType};
+#[cfg(feature = "atlas_search")]
 mod tokenizer_standard;
+#[cfg(feature = "atlas_search")]
 pub use tokenizer_standard::{TokenizerStandard, TokenizerStandardType};
+#[cfg(feature = "atlas_search")]
 mod tokenizer_uax_url_email;
+#[cfg(feature = "atlas_search")]
 pub use tokenizer_uax_url_email::{TokenizerUaxUrlEmail, TokenizerUaxUrlEmailType};
+#[cfg(feature = "atlas_search")]
 mod tokenizer_whitespace;
+#[cfg(feature = "atlas_search")]
 pub use tokenizer_whitespace::{TokenizerWhitespace, TokenizerWhitespaceType};
+#[cfg(feature = "programmatic_api_keys")]
 mod update_atlas_organization_api_key;
+#[cfg(feature = "programmatic_api_keys")]
 pub use update_atlas_organization_api_key::UpdateAtlasOrganizationApiKey;
+#[cfg(feature = "programmatic_api_keys")]
 mod update_atlas_project_api_key;
+#[cfg(feature = "programmatic_api_keys")]
 pub use update_atlas_project_api_key::UpdateAtlasProjectApiKey;
+#[cfg(feature = "custom_database_roles")]
 mod update_custom_db_role;
+#[cfg(feature = "custom_database_roles")]
 pub use update_custom_db_role::UpdateCustomDbRole;
+#[cfg(feature = "projects")]
 mod update_group_roles_for_user;
+#[cfg(feature = "projects")]
 pub use update_group_roles_for_user::UpdateGroupRolesForUser;
+#[cfg(feature = "organizations")]
 mod update_org_roles_for_user;
+#[cfg(feature = "organizations")]
 pub use update_org_roles_for_user::UpdateOrgRolesForUser;
+#[cfg(feature = "cloud_backups")]
 mod update_require_private_networking_request_view;
+#[cfg(feature = "cloud_backups")]
 pub use update_require_private_networking_request_view::UpdateRequirePrivateNetworkingRequestView;
+#[cfg(any(feature = "alert_configurations", feature = "third_party_integrations"))]
 mod us_eu_region;
+#[cfg(any(feature = "alert_configurations", feature = "third_party_integrations"))]
 pub use us_eu_region::UsEuRegion;
+#[cfg(feature = "invoices")]
 mod usage_details_filter_request;
+#[cfg(feature = "invoices")]
 pub use usage_details_filter_request::UsageDetailsFilterRequest;
+#[cfg(feature = "programmatic_api_keys")]
 mod user_access_list_request;
+#[cfg(feature = "programmatic_api_keys")]
 pub use user_access_list_request::UserAccessListRequest;
+#[cfg(feature = "programmatic_api_keys")]
 mod user_access_list_response;
+#[cfg(feature = "programmatic_api_keys")]
 pub use user_access_list_response::UserAccessListResponse;
+#[cfg(feature = "programmatic_api_keys")]
 mod user_access_role_assignment;
+#[cfg(feature = "programmatic_api_keys")]
 pub use user_access_role_assignment::UserAccessRoleAssignment;
+#[cfg(feature = "x_509_authentication")]
 mod user_cert;
+#[cfg(feature = "x_509_authentication")]
 pub use user_cert::UserCert;
+#[cfg(feature = "custom_database_roles")]
 mod user_custom_db_role;
+#[cfg(feature = "custom_database_roles")]
 pub use user_custom_db_role::UserCustomDbRole;
+#[cfg(feature = "events")]
 mod user_event_type_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use user_event_type_view_for_nds_group::UserEventTypeViewForNdsGroup;
+#[cfg(feature = "events")]
 mod user_event_type_view_for_org;
+#[cfg(feature = "events")]
 pub use user_event_type_view_for_org::UserEventTypeViewForOrg;
+#[cfg(feature = "events")]
 mod user_event_view_for_nds_group;
+#[cfg(feature = "events")]
 pub use user_event_view_for_nds_group::UserEventViewForNdsGroup;
+#[cfg(feature = "events")]
 mod user_event_view_for_org;
+#[cfg(feature = "events")]
 pub use user_event_view_for_org::UserEventViewForOrg;
+#[cfg(feature = "alert_configurations")]
 mod user_notification;
+#[cfg(feature = "alert_configurations")]
 pub use user_notification::{UserNotification, UserNotificationTypeName};
+#[cfg(feature = "database_users")]
 mod user_scope;
+#[cfg(feature = "database_users")]
 pub use user_scope::{UserScope, UserScopeType};
+#[cfg(any(feature = "ldap_configuration", feature = "x_509_authentication"))]
 mod user_security;
+#[cfg(any(feature = "ldap_configuration", feature = "x_509_authentication"))]
 pub use user_security::UserSecurity;
+#[cfg(any(feature = "ldap_configuration", feature = "x_509_authentication"))]
 mod user_to_dn_mapping;
+#[cfg(any(feature = "ldap_configuration", feature = "x_509_authentication"))]
 pub use user_to_dn_mapping::UserToDnMapping;
+#[cfg(feature = "atlas_search")]
 mod vector_search_host_status_detail;
+#[cfg(feature = "atlas_search")]
 pub use vector_search_host_status_detail::VectorSearchHostStatusDetail;
+#[cfg(feature = "atlas_search")]
 mod vector_search_index;
+#[cfg(feature = "atlas_search")]
 pub use vector_search_index::VectorSearchIndex;
+#[cfg(feature = "atlas_search")]
 mod vector_search_index_create_request;
+#[cfg(feature = "atlas_search")]
 pub use vector_search_index_create_request::VectorSearchIndexCreateRequest;
+#[cfg(feature = "atlas_search")]
 mod vector_search_index_definition;
+#[cfg(feature = "atlas_search")]
 pub use vector_search_index_definition::VectorSearchIndexDefinition;
+#[cfg(feature = "atlas_search")]
 mod vector_search_index_response;
+#[cfg(feature = "atlas_search")]
 pub use vector_search_index_response::VectorSearchIndexResponse;
+#[cfg(feature = "atlas_search")]
 mod vector_search_index_status_detail;
+#[cfg(feature = "atlas_search")]
 pub use vector_search_index_status_detail::VectorSearchIndexStatusDetail;
+#[cfg(feature = "projects")]
 mod version_cloud_provider;
+#[cfg(feature = "projects")]
 pub use version_cloud_provider::VersionCloudProvider;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 mod version_release_system;
+#[cfg(any(feature = "clusters", feature = "flex_clusters", feature = "sandbox"))]
 pub use version_release_system::VersionReleaseSystem;
+#[cfg(feature = "third_party_integrations")]
 mod victor_ops;
+#[cfg(feature = "third_party_integrations")]
 pub use victor_ops::{VictorOps, VictorOpsType};
+#[cfg(feature = "alert_configurations")]
 mod victor_ops_notification;
+#[cfg(feature = "alert_configurations")]
 pub use victor_ops_notification::{VictorOpsNotification, VictorOpsNotificationTypeName};
+#[cfg(feature = "streams")]
 mod vpc_peering_action_challenge;
+#[cfg(feature = "streams")]
 pub use vpc_peering_action_challenge::VpcPeeringActionChallenge;
+#[cfg(feature = "streams")]
 mod vpc_peering_connection;
+#[cfg(feature = "streams")]
 pub use vpc_peering_connection::{VpcPeeringConnection, VpcPeeringConnectionLocalStatus};
+#[cfg(feature = "organizations")]
 mod wave_assignment_mode;
+#[cfg(feature = "organizations")]
 pub use wave_assignment_mode::WaveAssignmentMode;
+#[cfg(feature = "third_party_integrations")]
 mod webhook;
+#[cfg(feature = "third_party_integrations")]
 pub use webhook::{Webhook, WebhookType};
+#[cfg(feature = "alert_configurations")]
 mod webhook_notification;
+#[cfg(feature = "alert_configurations")]
 pub use webhook_notification::{WebhookNotification, WebhookNotificationTypeName};
+#[cfg(feature = "online_archive")]
 mod weekly_schedule_view;
+#[cfg(feature = "online_archive")]
 pub use weekly_schedule_view::WeeklyScheduleView;
+#[cfg(feature = "cloud_backups")]
 mod write_strategy;
+#[cfg(feature = "cloud_backups")]
 pub use write_strategy::WriteStrategy;
+#[cfg(feature = "federated_authentication")]
 mod x509_certificate;
+#[cfg(feature = "federated_authentication")]
 pub use x509_certificate::X509Certificate;
+#[cfg(feature = "federated_authentication")]
 mod x509_certificate_update;
+#[cfg(feature = "federated_authentication")]
 pub use x509_certificate_update::X509CertificateUpdate;
+#[cfg(feature = "global_clusters")]
 mod zone_mapping;
+#[cfg(feature = "global_clusters")]
 pub use zone_mapping::ZoneMapping;

@@ -10,20 +10,28 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
+#[cfg(feature = "access_tracking")]
 mod access_tracking;
+#[cfg(feature = "access_tracking")]
 pub use access_tracking::{
     GetGroupDbAccessHistoryClusterParams, GetGroupDbAccessHistoryProcessParams,
 };
+#[cfg(feature = "activity_feed")]
 mod activity_feed;
+#[cfg(feature = "activity_feed")]
 pub use activity_feed::{GetGroupActivityFeedParams, GetOrgActivityFeedParams};
+#[cfg(feature = "ai_model_api_keys")]
 mod ai_model_api_keys;
+#[cfg(feature = "ai_model_api_keys")]
 pub use ai_model_api_keys::{
     ListGroupAiModelApiKeysParams, CreateGroupAiModelApiKeyParams,
     GetGroupAiModelApiKeyParams, DeleteGroupAiModelApiKeyParams,
     UpdateGroupAiModelApiKeyParams, ListOrgAiModelApiKeysParams,
     GetOrgAiModelApiKeyParams,
 };
+#[cfg(feature = "ai_model_rate_limits")]
 mod ai_model_rate_limits;
+#[cfg(feature = "ai_model_rate_limits")]
 pub use ai_model_rate_limits::{
     GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
     UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
@@ -32,19 +40,25 @@ pub use ai_model_rate_limits::{
     GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
     GetOrgAiModelApiRateLimitsParams,
 };
+#[cfg(feature = "alert_configurations")]
 mod alert_configurations;
+#[cfg(feature = "alert_configurations")]
 pub use alert_configurations::{
     ListAlertConfigMatcherFieldNamesParams, ListGroupAlertConfigsParams,
     CreateGroupAlertConfigParams, GetGroupAlertConfigParams,
     UpdateGroupAlertConfigParams, DeleteGroupAlertConfigParams,
     ToggleGroupAlertConfigParams, GetGroupAlertAlertConfigsParams,
 };
+#[cfg(feature = "alerts")]
 mod alerts;
+#[cfg(feature = "alerts")]
 pub use alerts::{
     GetGroupAlertConfigAlertsParams, ListGroupAlertsParams, GetGroupAlertParams,
     AcknowledgeGroupAlertParams,
 };
+#[cfg(feature = "atlas_search")]
 mod atlas_search;
+#[cfg(feature = "atlas_search")]
 pub use atlas_search::{
     CreateGroupClusterFtsIndexParams, ListGroupClusterFtsIndexParams,
     GetGroupClusterFtsIndexParams, DeleteGroupClusterFtsIndexParams,
@@ -56,11 +70,17 @@ pub use atlas_search::{
     UpdateGroupClusterSearchIndexByNameParams, GetGroupClusterSearchIndexParams,
     DeleteGroupClusterSearchIndexParams, UpdateGroupClusterSearchIndexParams,
 };
+#[cfg(feature = "auditing")]
 mod auditing;
+#[cfg(feature = "auditing")]
 pub use auditing::{GetGroupAuditLogParams, UpdateGroupAuditLogParams};
+#[cfg(feature = "aws_clusters_dns")]
 mod aws_clusters_dns;
+#[cfg(feature = "aws_clusters_dns")]
 pub use aws_clusters_dns::{GetGroupAwsCustomDnsParams, ToggleGroupAwsCustomDnsParams};
+#[cfg(feature = "cloud_backups")]
 mod cloud_backups;
+#[cfg(feature = "cloud_backups")]
 pub use cloud_backups::{
     ListGroupBackupPrivateEndpointsParams, CreateGroupBackupPrivateEndpointParams,
     GetGroupBackupPrivateEndpointParams, DeleteGroupBackupPrivateEndpointParams,
@@ -93,7 +113,9 @@ pub use cloud_backups::{
     GetGroupServerlessBackupRestoreJobParams, ListGroupServerlessBackupSnapshotsParams,
     GetGroupServerlessBackupSnapshotParams,
 };
+#[cfg(feature = "cloud_migration_service")]
 mod cloud_migration_service;
+#[cfg(feature = "cloud_migration_service")]
 pub use cloud_migration_service::{
     CreateGroupLiveMigrationParams, GetGroupLiveMigrationParams,
     CutoverGroupLiveMigrationParams, ValidateGroupLiveMigrationsParams,
@@ -101,18 +123,24 @@ pub use cloud_migration_service::{
     ListOrgLiveMigrationAvailableProjectsParams, CreateOrgLiveMigrationLinkTokenParams,
     DeleteOrgLiveMigrationLinkTokensParams,
 };
+#[cfg(feature = "cloud_provider_access")]
 mod cloud_provider_access;
+#[cfg(feature = "cloud_provider_access")]
 pub use cloud_provider_access::{
     ListGroupCloudProviderAccessParams, CreateGroupCloudProviderAccessParams,
     DeauthorizeGroupCloudProviderAccessRoleParams, GetGroupCloudProviderAccessParams,
     AuthorizeGroupCloudProviderAccessRoleParams,
 };
+#[cfg(feature = "cluster_outage_simulation")]
 mod cluster_outage_simulation;
+#[cfg(feature = "cluster_outage_simulation")]
 pub use cluster_outage_simulation::{
     GetGroupClusterOutageSimulationParams, StartGroupClusterOutageSimulationParams,
     EndGroupClusterOutageSimulationParams,
 };
+#[cfg(feature = "clusters")]
 mod clusters;
+#[cfg(feature = "clusters")]
 pub use clusters::{
     ListClusterDetailsParams, ValidateGroupClusterConfigurationsParams,
     ListGroupClustersParams, CreateGroupClusterParams, GetGroupClusterParams,
@@ -128,7 +156,9 @@ pub use clusters::{
     UpgradeGroupClusterTenantUpgradeToServerlessParams,
     RequestGroupSampleDatasetLoadParams, GetGroupSampleDatasetLoadParams,
 };
+#[cfg(feature = "collection_level_metrics")]
 mod collection_level_metrics;
+#[cfg(feature = "collection_level_metrics")]
 pub use collection_level_metrics::{
     ListGroupClusterCollStatMeasurementsParams, GetGroupClusterCollStatNamespacesParams,
     ListGroupClusterCollStatPinnedNamespacesParams,
@@ -137,13 +167,17 @@ pub use collection_level_metrics::{
     UnpinGroupClusterCollStatUnpinNamespacesParams, ListGroupCollStatMetricsParams,
     ListGroupProcessCollStatMeasurementsParams, GetGroupProcessCollStatNamespacesParams,
 };
+#[cfg(feature = "custom_database_roles")]
 mod custom_database_roles;
+#[cfg(feature = "custom_database_roles")]
 pub use custom_database_roles::{
     ListGroupCustomDbRoleRolesParams, CreateGroupCustomDbRoleRoleParams,
     GetGroupCustomDbRoleRoleParams, DeleteGroupCustomDbRoleRoleParams,
     UpdateGroupCustomDbRoleRoleParams,
 };
+#[cfg(feature = "data_federation")]
 mod data_federation;
+#[cfg(feature = "data_federation")]
 pub use data_federation::{
     ListGroupDataFederationParams, CreateGroupDataFederationParams,
     GetGroupDataFederationParams, DeleteGroupDataFederationParams,
@@ -155,13 +189,17 @@ pub use data_federation::{
     GetGroupPrivateNetworkSettingEndpointIdParams,
     DeleteGroupPrivateNetworkSettingEndpointIdParams,
 };
+#[cfg(feature = "database_users")]
 mod database_users;
+#[cfg(feature = "database_users")]
 pub use database_users::{
     ListGroupDatabaseUsersParams, CreateGroupDatabaseUserParams,
     GetGroupDatabaseUserParams, DeleteGroupDatabaseUserParams,
     UpdateGroupDatabaseUserParams,
 };
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 mod encryption_at_rest_using_customer_key_management;
+#[cfg(feature = "encryption_at_rest_using_customer_key_management")]
 pub use encryption_at_rest_using_customer_key_management::{
     GetGroupEncryptionAtRestParams, UpdateGroupEncryptionAtRestParams,
     ListGroupEncryptionAtRestPrivateEndpointsParams,
@@ -169,12 +207,16 @@ pub use encryption_at_rest_using_customer_key_management::{
     GetGroupEncryptionAtRestPrivateEndpointParams,
     RequestGroupEncryptionAtRestPrivateEndpointDeletionParams,
 };
+#[cfg(feature = "events")]
 mod events;
+#[cfg(feature = "events")]
 pub use events::{
     ListEventTypesParams, ListGroupEventsParams, GetGroupEventParams,
     ListOrgEventsParams, GetOrgEventParams,
 };
+#[cfg(feature = "federated_authentication")]
 mod federated_authentication;
+#[cfg(feature = "federated_authentication")]
 pub use federated_authentication::{
     DeleteFederationSettingParams, ListFederationSettingConnectedOrgConfigsParams,
     GetFederationSettingConnectedOrgConfigParams,
@@ -193,24 +235,32 @@ pub use federated_authentication::{
     RevokeFederationSettingIdentityProviderJwksParams,
     GetFederationSettingIdentityProviderMetadataParams, GetOrgFederationSettingsParams,
 };
+#[cfg(feature = "flex_clusters")]
 mod flex_clusters;
+#[cfg(feature = "flex_clusters")]
 pub use flex_clusters::{
     ListGroupFlexClustersParams, CreateGroupFlexClusterParams, GetGroupFlexClusterParams,
     DeleteGroupFlexClusterParams, UpdateGroupFlexClusterParams,
     TenantGroupFlexClusterUpgradeParams,
 };
+#[cfg(feature = "flex_restore_jobs")]
 mod flex_restore_jobs;
+#[cfg(feature = "flex_restore_jobs")]
 pub use flex_restore_jobs::{
     ListGroupFlexClusterBackupRestoreJobsParams,
     CreateGroupFlexClusterBackupRestoreJobParams,
     GetGroupFlexClusterBackupRestoreJobParams,
 };
+#[cfg(feature = "flex_snapshots")]
 mod flex_snapshots;
+#[cfg(feature = "flex_snapshots")]
 pub use flex_snapshots::{
     DownloadGroupFlexClusterBackupParams, ListGroupFlexClusterBackupSnapshotsParams,
     GetGroupFlexClusterBackupSnapshotParams,
 };
+#[cfg(feature = "global_clusters")]
 mod global_clusters;
+#[cfg(feature = "global_clusters")]
 pub use global_clusters::{
     GetGroupClusterGlobalWritesParams,
     CreateGroupClusterGlobalWriteCustomZoneMappingParams,
@@ -218,7 +268,9 @@ pub use global_clusters::{
     CreateGroupClusterGlobalWriteManagedNamespaceParams,
     DeleteGroupClusterGlobalWriteManagedNamespacesParams,
 };
+#[cfg(feature = "invoices")]
 mod invoices;
+#[cfg(feature = "invoices")]
 pub use invoices::{
     GetOrgAssociatedInvoicesParams, CreateOrgBillingCostExplorerUsageProcessParams,
     GetOrgBillingCostExplorerUsageParams, ListOrgInvoicesParams, GetOrgInvoiceParams,
@@ -227,13 +279,17 @@ pub use invoices::{
     GenerateOrgInvoiceAndDownloadReportParams, ListOrgInvoicePendingParams,
     ListSkusParams, GetSkuParams,
 };
+#[cfg(feature = "ldap_configuration")]
 mod ldap_configuration;
+#[cfg(feature = "ldap_configuration")]
 pub use ldap_configuration::{
     GetGroupUserSecurityParams, UpdateGroupUserSecurityParams,
     DeleteGroupUserSecurityLdapUserToDnMappingParams, VerifyGroupUserSecurityLdapParams,
     GetGroupUserSecurityLdapVerifyParams,
 };
+#[cfg(feature = "legacy_backup")]
 mod legacy_backup;
+#[cfg(feature = "legacy_backup")]
 pub use legacy_backup::{
     ListGroupClusterBackupCheckpointsParams, GetGroupClusterBackupCheckpointParams,
     ListGroupClusterRestoreJobsParams, CreateGroupClusterRestoreJobParams,
@@ -242,21 +298,29 @@ pub use legacy_backup::{
     GetGroupClusterSnapshotParams, DeleteGroupClusterSnapshotParams,
     UpdateGroupClusterSnapshotParams,
 };
+#[cfg(feature = "limit_description")]
 mod limit_description;
+#[cfg(feature = "limit_description")]
 pub use limit_description::{ListDefaultGroupLimitsParams, GetDefaultGroupLimitParams};
+#[cfg(feature = "maintenance_windows")]
 mod maintenance_windows;
+#[cfg(feature = "maintenance_windows")]
 pub use maintenance_windows::{
     GetGroupMaintenanceWindowParams, ResetGroupMaintenanceWindowParams,
     UpdateGroupMaintenanceWindowParams, ToggleGroupMaintenanceWindowAutoDeferParams,
     DeferGroupMaintenanceWindowParams,
 };
+#[cfg(feature = "metric_integrations")]
 mod metric_integrations;
+#[cfg(feature = "metric_integrations")]
 pub use metric_integrations::{
     ListGroupMetricIntegrationsParams, CreateGroupMetricIntegrationParams,
     GetGroupMetricIntegrationParams, UpdateGroupMetricIntegrationParams,
     DeleteGroupMetricIntegrationParams,
 };
+#[cfg(feature = "mongo_db_cloud_users")]
 mod mongo_db_cloud_users;
+#[cfg(feature = "mongo_db_cloud_users")]
 pub use mongo_db_cloud_users::{
     ListGroupUsersParams, AddGroupUsersParams, GetGroupUserParams, RemoveGroupUserParams,
     AddGroupUserRoleParams, RemoveGroupUserRoleParams, ListOrgTeamUsersParams,
@@ -265,7 +329,9 @@ pub use mongo_db_cloud_users::{
     AddOrgUserRoleParams, RemoveOrgUserRoleParams, CreateUserParams, GetUserParams,
     GetUserByNameParams,
 };
+#[cfg(feature = "monitoring_and_logs")]
 mod monitoring_and_logs;
+#[cfg(feature = "monitoring_and_logs")]
 pub use monitoring_and_logs::{
     DownloadGroupClusterLogParams, ListGroupHostFtsMetricsParams,
     GetGroupHostFtsMetricIndexMeasurementsParams,
@@ -276,7 +342,9 @@ pub use monitoring_and_logs::{
     ListGroupProcessDisksParams, GetGroupProcessDiskParams,
     GetGroupProcessDiskMeasurementsParams, GetGroupProcessMeasurementsParams,
 };
+#[cfg(feature = "network_peering")]
 mod network_peering;
+#[cfg(feature = "network_peering")]
 pub use network_peering::{
     ListGroupContainersParams, CreateGroupContainerParams, GetGroupContainerParams,
     DeleteGroupContainerParams, UpdateGroupContainerParams, ListGroupContainerAllParams,
@@ -284,14 +352,18 @@ pub use network_peering::{
     DeleteGroupPeerParams, UpdateGroupPeerParams, VerifyGroupPrivateIpModeParams,
     DisableGroupPrivateIpModePeeringParams,
 };
+#[cfg(feature = "online_archive")]
 mod online_archive;
+#[cfg(feature = "online_archive")]
 pub use online_archive::{
     ListGroupClusterOnlineArchivesParams, CreateGroupClusterOnlineArchiveParams,
     GetGroupClusterOnlineArchiveParams, DeleteGroupClusterOnlineArchiveParams,
     UpdateGroupClusterOnlineArchiveParams,
     DownloadGroupClusterOnlineArchiveQueryLogsParams,
 };
+#[cfg(feature = "organizations")]
 mod organizations;
+#[cfg(feature = "organizations")]
 pub use organizations::{
     ListOrgsParams, CreateOrgParams, GetOrgParams, DeleteOrgParams, UpdateOrgParams,
     GetOrgDelegationSettingsParams, UpdateOrgDelegationSettingsParams,
@@ -301,13 +373,17 @@ pub use organizations::{
     UpdateOrgMaintenanceSettingsParams, ResetOrgMaintenanceSettingsParams,
     GetOrgSettingsParams, UpdateOrgSettingsParams, UpdateOrgUserRolesParams,
 };
+#[cfg(feature = "overload_protection_simulation")]
 mod overload_protection_simulation;
+#[cfg(feature = "overload_protection_simulation")]
 pub use overload_protection_simulation::{
     ListGroupClusterOverloadSimulationsParams,
     CreateGroupClusterOverloadSimulationParams, GetGroupClusterOverloadSimulationParams,
     DeleteGroupClusterOverloadSimulationParams,
 };
+#[cfg(feature = "performance_advisor")]
 mod performance_advisor;
+#[cfg(feature = "performance_advisor")]
 pub use performance_advisor::{
     ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams,
     ListGroupClusterPerformanceAdvisorSchemaAdviceParams,
@@ -319,7 +395,9 @@ pub use performance_advisor::{
     GetGroupServerlessPerformanceAdvisorAutoIndexingParams,
     SetGroupServerlessPerformanceAdvisorAutoIndexingParams,
 };
+#[cfg(feature = "private_endpoint_services")]
 mod private_endpoint_services;
+#[cfg(feature = "private_endpoint_services")]
 pub use private_endpoint_services::{
     ListGroupPrivateEndpointEndpointServiceParams,
     GetGroupPrivateEndpointEndpointServiceParams,
@@ -332,7 +410,9 @@ pub use private_endpoint_services::{
     GetGroupPrivateEndpointRegionalModeParams,
     ToggleGroupPrivateEndpointRegionalModeParams,
 };
+#[cfg(feature = "programmatic_api_keys")]
 mod programmatic_api_keys;
+#[cfg(feature = "programmatic_api_keys")]
 pub use programmatic_api_keys::{
     ListGroupApiKeysParams, CreateGroupApiKeyParams, AddGroupApiKeyParams,
     RemoveGroupApiKeyParams, UpdateGroupApiKeyRolesParams, ListOrgApiKeysParams,
@@ -341,13 +421,17 @@ pub use programmatic_api_keys::{
     CreateOrgApiKeyAccessListEntryParams, GetOrgApiKeyAccessListEntryParams,
     DeleteOrgApiKeyAccessListEntryParams,
 };
+#[cfg(feature = "project_ip_access_list")]
 mod project_ip_access_list;
+#[cfg(feature = "project_ip_access_list")]
 pub use project_ip_access_list::{
     ListGroupAccessListEntriesParams, CreateGroupAccessListEntryParams,
     GetGroupAccessListEntryParams, DeleteGroupAccessListEntryParams,
     GetGroupAccessListStatusParams,
 };
+#[cfg(feature = "projects")]
 mod projects;
+#[cfg(feature = "projects")]
 pub use projects::{
     ListGroupsParams, CreateGroupParams, GetGroupParams, DeleteGroupParams,
     UpdateGroupParams, AddGroupAccessUserParams, ListGroupInvitesParams,
@@ -358,7 +442,9 @@ pub use projects::{
     UpdateGroupSettingsParams, UpdateGroupUserRolesParams, MigrateGroupParams,
     GetGroupByNameParams,
 };
+#[cfg(feature = "push_based_log_export")]
 mod push_based_log_export;
+#[cfg(feature = "push_based_log_export")]
 pub use push_based_log_export::{
     ListGroupLogIntegrationsParams, CreateGroupLogIntegrationParams,
     GetGroupLogIntegrationParams, UpdateGroupLogIntegrationParams,
@@ -366,15 +452,21 @@ pub use push_based_log_export::{
     CreateGroupPushBasedLogExportParams, DeleteGroupPushBasedLogExportParams,
     UpdateGroupPushBasedLogExportParams,
 };
+#[cfg(feature = "query_shape_insights")]
 mod query_shape_insights;
+#[cfg(feature = "query_shape_insights")]
 pub use query_shape_insights::{
     GetGroupClusterQueryShapeInsightDetailsParams,
     ListGroupClusterQueryShapeInsightSummariesParams, ListGroupClusterQueryShapesParams,
     GetGroupClusterQueryShapeParams, UpdateGroupClusterQueryShapeParams,
 };
+#[cfg(feature = "rate_limiting")]
 mod rate_limiting;
+#[cfg(feature = "rate_limiting")]
 pub use rate_limiting::{ListRateLimitsParams, GetRateLimitParams};
+#[cfg(feature = "remote_mcp_configurations")]
 mod remote_mcp_configurations;
+#[cfg(feature = "remote_mcp_configurations")]
 pub use remote_mcp_configurations::{
     ListGroupMcpConfigsParams, CreateGroupMcpConfigParams, GetGroupMcpConfigParams,
     DeleteGroupMcpConfigParams, UpdateGroupMcpConfigParams,
@@ -385,28 +477,40 @@ pub use remote_mcp_configurations::{
     CreateOrgMcpConfigSecretParams, GetOrgMcpConfigSecretParams,
     DeleteOrgMcpConfigSecretParams,
 };
+#[cfg(feature = "resource_policies")]
 mod resource_policies;
+#[cfg(feature = "resource_policies")]
 pub use resource_policies::{
     GetOrgNonCompliantResourcesParams, ListOrgResourcePoliciesParams,
     CreateOrgResourcePolicyParams, GetOrgResourcePolicyParams,
     DeleteOrgResourcePolicyParams, UpdateOrgResourcePolicyParams,
     ValidateOrgResourcePoliciesParams,
 };
+#[cfg(feature = "rolling_index")]
 mod rolling_index;
+#[cfg(feature = "rolling_index")]
 pub use rolling_index::CreateGroupClusterIndexRollingIndexParams;
+#[cfg(feature = "root")]
 mod root;
+#[cfg(feature = "root")]
 pub use root::{GetSystemStatusParams, ListControlPlaneIpAddressesParams};
+#[cfg(feature = "sandbox")]
 mod sandbox;
+#[cfg(feature = "sandbox")]
 pub use sandbox::{
     GenerateGroupSandboxClusterDescriptionParams, ListOrgSandboxConfigParams,
     CreateOrgSandboxConfigParams, GetOrgSandboxConfigParams,
     DeleteOrgSandboxConfigParams, UpdateOrgSandboxConfigParams,
 };
+#[cfg(feature = "serverless_instances")]
 mod serverless_instances;
+#[cfg(feature = "serverless_instances")]
 pub use serverless_instances::{
     ListGroupServerlessInstancesParams, GetGroupServerlessInstanceParams,
 };
+#[cfg(feature = "serverless_private_endpoints")]
 mod serverless_private_endpoints;
+#[cfg(feature = "serverless_private_endpoints")]
 pub use serverless_private_endpoints::{
     ListGroupPrivateEndpointServerlessInstanceEndpointParams,
     CreateGroupPrivateEndpointServerlessInstanceEndpointParams,
@@ -414,7 +518,9 @@ pub use serverless_private_endpoints::{
     DeleteGroupPrivateEndpointServerlessInstanceEndpointParams,
     UpdateGroupPrivateEndpointServerlessInstanceEndpointParams,
 };
+#[cfg(feature = "service_accounts")]
 mod service_accounts;
+#[cfg(feature = "service_accounts")]
 pub use service_accounts::{
     ListGroupServiceAccountsParams, CreateGroupServiceAccountParams,
     GetGroupServiceAccountParams, DeleteGroupServiceAccountParams,
@@ -429,14 +535,18 @@ pub use service_accounts::{
     DeleteOrgServiceAccountAccessListEntryParams, GetOrgServiceAccountGroupsParams,
     CreateOrgServiceAccountSecretParams, DeleteOrgServiceAccountSecretParams,
 };
+#[cfg(feature = "standby_links")]
 mod standby_links;
+#[cfg(feature = "standby_links")]
 pub use standby_links::{
     ListGroupStandbyLinksParams, CreateGroupStandbyLinkParams, GetGroupStandbyLinkParams,
     DeleteGroupStandbyLinkParams, ListGroupStandbyLinkFailoversParams,
     CreateGroupStandbyLinkFailoverParams, GetGroupStandbyLinkFailoverParams,
     InspectGroupStandbyLinkFailoverReadinessParams,
 };
+#[cfg(feature = "streams")]
 mod streams;
+#[cfg(feature = "streams")]
 pub use streams::{
     ListGroupStreamWorkspacesParams, CreateGroupStreamWorkspaceParams,
     GetGroupStreamWorkspaceParams, DeleteGroupStreamWorkspaceParams,
@@ -465,19 +575,25 @@ pub use streams::{
     AcceptGroupStreamVpcPeeringConnectionParams,
     RejectGroupStreamVpcPeeringConnectionParams, WithGroupStreamSampleConnectionsParams,
 };
+#[cfg(feature = "teams")]
 mod teams;
+#[cfg(feature = "teams")]
 pub use teams::{
     ListGroupTeamsParams, AddGroupTeamsParams, GetGroupTeamParams, RemoveGroupTeamParams,
     UpdateGroupTeamParams, ListOrgTeamsParams, CreateOrgTeamParams, GetOrgTeamParams,
     DeleteOrgTeamParams, RenameOrgTeamParams, AddOrgTeamUsersParams,
     RemoveOrgTeamUserFromTeamParams, GetOrgTeamByNameParams,
 };
+#[cfg(feature = "third_party_integrations")]
 mod third_party_integrations;
+#[cfg(feature = "third_party_integrations")]
 pub use third_party_integrations::{
     ListGroupIntegrationsParams, GetGroupIntegrationParams, UpdateGroupIntegrationParams,
     CreateGroupIntegrationParams, DeleteGroupIntegrationParams,
 };
+#[cfg(feature = "x_509_authentication")]
 mod x509_authentication;
+#[cfg(feature = "x_509_authentication")]
 pub use x509_authentication::{
     ListGroupDatabaseUserCertsParams, CreateGroupDatabaseUserCertParams,
     DisableGroupUserSecurityCustomerX509Params,

@@ -25,7 +25,7 @@ const PROSE_RULES: &[(&str, &str)] = &[("createGroupDatabaseUser", "validate_cre
 /// layout: handled by the runtime, never set per call.
 const RUNTIME_PARAMETERS: &[&str] = &["envelope", "pretty"];
 
-pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
+pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version: &str, tree: &mut Tree) -> Result<()> {
     let mut tags: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &model.operations {
         tags.entry(op.tag.as_str()).or_default().push(op);
@@ -38,9 +38,11 @@ pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
         let module = format_ident!("{module_name}");
         let accessor = module.clone();
         let api = format_ident!("{}", module_name.to_upper_camel_case());
-        let doc = format!(" The `{tag}` operations of the Atlas Admin API: `client.{module}()`.");
+        let doc = format!(" The `{tag}` operations of the Atlas Admin API: `client.{module}()` (feature `{module}`).");
         modules.push(quote! {
+            #[cfg(feature = #module_name)]
             pub mod #module;
+            #[cfg(feature = #module_name)]
             impl crate::Client {
                 #[doc = #doc]
                 pub fn #accessor(&self) -> #module::#api<'_> {
@@ -55,7 +57,7 @@ pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
          operation's plain method sends its newest version not after {api_version}, and its other \
          versions are the methods suffixed `_vYYYY_MM_DD`."
     );
-    let page_impls = pages::page_impls(model, &page_models);
+    let page_impls = pages::page_impls(model, features, &page_models);
     tree.add_rust(
         "src/apis/mod.rs",
         quote! {
@@ -88,12 +90,13 @@ fn emit_tag(
     for op in ops {
         let newest = op.version_for(api_version);
         let builder = format_ident!("{}", scope.claim(&op.name.to_upper_camel_case()));
-        let (method, builder_def) = emit_operation(model, op, newest, &op.name, &builder, page_models);
+        let history = VersionHistory::of(op, newest);
+        let (method, builder_def) = emit_operation(model, op, newest, &op.name, &builder, &history, page_models);
         methods.push(method);
         builders.push(builder_def);
         // Names it shipped under before: the same call, deprecated.
         for old in &op.deprecated_names {
-            let (method, _) = emit_operation(model, op, newest, old, &builder, page_models);
+            let (method, _) = emit_operation(model, op, newest, old, &builder, &history, page_models);
             let note = format!("renamed: use `{}` (the operation is `{}` now)", op.name, op.id);
             methods.push(quote!(#[deprecated(note = #note)] #method));
         }
@@ -102,7 +105,7 @@ fn emit_tag(
             let suffix = format!("v{}", version.replace('-', "_"));
             let name = format!("{}_{suffix}", op.name);
             let builder = format_ident!("{}", scope.claim(&format!("{}V{}", op.name.to_upper_camel_case(), version.replace('-', ""))));
-            let (method, builder_def) = emit_operation(model, op, Some(version), &name, &builder, page_models);
+            let (method, builder_def) = emit_operation(model, op, Some(version), &name, &builder, &history, page_models);
             methods.push(method);
             builders.push(builder_def);
         }
@@ -151,12 +154,67 @@ fn content_for<'o>(contents: &'o [Content], version: Option<&str>) -> Option<&'o
 
 /// The method and builder of one operation at one `version` (its newest, or an older one
 /// under a suffixed `name`).
+/// What the docs of every method of one operation say about its versions: each version,
+/// the method that sends it and its sunset date, then Atlas's own change notes.
+struct VersionHistory<'o> {
+    /// (version, the method sending it, `x-sunset`), oldest first.
+    versions: Vec<(&'o str, Option<String>, Option<&'o str>)>,
+    changelog: &'o [(String, String)],
+}
+
+impl<'o> VersionHistory<'o> {
+    fn of(op: &'o Operation, newest: Option<&str>) -> Self {
+        let sunsets = op.sunsets();
+        let versions = op
+            .versions()
+            .into_iter()
+            .map(|v| {
+                let method = if Some(v) == newest {
+                    Some(op.name.clone())
+                } else if v == "preview" {
+                    None
+                } else {
+                    Some(format!("{}_v{}", op.name, v.replace('-', "_")))
+                };
+                (v, method, sunsets.get(v).copied())
+            })
+            .collect();
+        VersionHistory { versions, changelog: &op.changelog }
+    }
+
+    /// The Markdown sections, with `sent` (the version of the method documented) marked.
+    fn doc(&self, sent: Option<&str>) -> String {
+        let mut doc = String::new();
+        if self.versions.len() > 1 || self.versions.iter().any(|(_, _, sunset)| sunset.is_some()) {
+            doc.push_str("\n\n# Versions\n");
+            for (version, method, sunset) in &self.versions {
+                let how = match method {
+                    Some(m) if Some(*version) == sent => format!("this method (`{m}`)"),
+                    Some(m) => format!("[`{m}`](Self::{m})"),
+                    None => "no method: a preview of an operation that has dated versions".to_string(),
+                };
+                let sunset = sunset.map(|s| format!("; Atlas stops serving it on {s}")).unwrap_or_default();
+                doc.push_str(&format!("\n- `{version}`: {how}{sunset}"));
+            }
+        }
+        if !self.changelog.is_empty() {
+            doc.push_str("\n\n# Changes\n\nAtlas's notes on this operation (`x-xgen-changelog`):\n");
+            for (date, note) in self.changelog {
+                doc.push_str(&format!("\n- {date}: {}", note.replace('\n', " ")));
+            }
+        }
+        doc
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn emit_operation(
     model: &Model,
     op: &Operation,
     version: Option<&str>,
     name: &str,
     builder: &proc_macro2::Ident,
+    history: &VersionHistory<'_>,
     page_models: &mut BTreeMap<TypeId, PageShape>,
 ) -> (TokenStream, TokenStream) {
     let version_text = version.unwrap_or("2023-01-01");
@@ -330,6 +388,7 @@ fn emit_operation(
     if let Some(url) = &op.docs_url {
         doc.push_str(&format!(" [Atlas docs]({url})."));
     }
+    doc.push_str(&history.doc(version));
     let doc = doc_attrs(Some(&doc));
     let deprecated = op.deprecated.then(|| deprecated_attr(Some("The operation is deprecated in the Atlas Admin API spec.")));
     let preview = (version == Some("preview")).then(|| quote!(#[cfg(feature = "preview")]));

@@ -11,14 +11,16 @@ use super::types::{is_object, object_shape, type_tokens, Scope};
 use crate::error::Result;
 use super::validate::validate_impl;
 use crate::ir::{names, Field, Group, Model, StringEnum, Struct, TaggedUnion, TypeDef, TypeId, TypeKind, UntaggedUnion};
+use super::gates::{self, Gate};
+use crate::ir::features::Features;
 use crate::write::Tree;
 
-pub fn emit(model: &Model, tree: &mut Tree) -> Result<()> {
-    emit_group(model, tree, Group::Models)?;
-    emit_group(model, tree, Group::Params)
+pub fn emit(model: &Model, features: &Features, tree: &mut Tree) -> Result<()> {
+    emit_group(model, features, tree, Group::Models)?;
+    emit_group(model, features, tree, Group::Params)
 }
 
-fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
+fn emit_group(model: &Model, features: &Features, tree: &mut Tree, group: Group) -> Result<()> {
     // Group types by the file they live in; BTreeMaps keep the output order stable.
     let mut files: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
     for (i, def) in model.types.iter().enumerate() {
@@ -36,15 +38,26 @@ fn emit_group(model: &Model, tree: &mut Tree, group: Group) -> Result<()> {
     let mut module_items = Vec::new();
     for (module, ids) in &files {
         let module_ident = format_ident!("{module}");
-        let exported = ids
-            .iter()
-            .flat_map(|id| std::iter::once(&model.get(*id).name).chain(&model.get(*id).aliases))
-            .map(|name| format_ident!("{name}"));
-        module_items.push(quote! {
-            mod #module_ident;
-            pub use #module_ident::{#(#exported),*};
+        // The file is compiled when any of its types is needed; a type needed less often
+        // than its file is gated on its own.
+        let gates: Vec<Gate> = ids.iter().map(|id| gates::of_type(features, *id)).collect();
+        let file_gate = gates::union_all(&features.all, &gates);
+        let file_attr = gates::attr(&file_gate);
+        let mut exports: BTreeMap<&Gate, Vec<proc_macro2::Ident>> = BTreeMap::new();
+        for (id, gate) in ids.iter().zip(&gates) {
+            let def = model.get(*id);
+            exports.entry(gate).or_default().extend(std::iter::once(&def.name).chain(&def.aliases).map(|n| format_ident!("{n}")));
+        }
+        let exports = exports.into_iter().map(|(gate, names)| {
+            let attr = gates::attr(gate);
+            quote!(#attr pub use #module_ident::{#(#names),*};)
         });
-        let body = emit_file(model, ids, &import_root, &ops_by_params);
+        module_items.push(quote! {
+            #file_attr
+            mod #module_ident;
+            #(#exports)*
+        });
+        let body = emit_file(model, ids, (&gates, &file_gate, &features.all), &import_root, &ops_by_params);
         tree.add_rust(&format!("src/{dir}/{module}.rs"), body)?;
     }
     let doc = match group {
@@ -110,38 +123,53 @@ fn body_validation(
     })
 }
 
+/// One file's types; `gates` are theirs, `file_gate` the file's (their union): a type or
+/// an import needed less often than the file is gated on its own.
 fn emit_file(
     model: &Model,
     ids: &[TypeId],
+    (gates, file_gate, all): (&[Gate], &Gate, &BTreeSet<String>),
     import_root: &TokenStream,
     ops_by_params: &BTreeMap<TypeId, &crate::ir::Operation>,
 ) -> TokenStream {
     let local: BTreeSet<TypeId> = ids.iter().copied().collect();
-    let mut imports: BTreeSet<String> = BTreeSet::new();
+    // Each import and `serde`, with the gates of the types that use them.
+    let mut imports: BTreeMap<String, Vec<&Gate>> = BTreeMap::new();
+    let mut serde: Vec<&Gate> = Vec::new();
     let mut items = Vec::new();
-    let mut serde = false;
-    for id in ids {
+    for (id, gate) in ids.iter().zip(gates) {
         let def = model.get(*id);
         let mut used_by_body = Vec::new();
         let body = if def.group == Group::Params { body_validation(model, def, ops_by_params.get(id).copied(), &mut used_by_body) } else { None };
-        for used in referenced(def).into_iter().chain(used_by_body) {
+        for used in def.referenced().into_iter().chain(used_by_body) {
             if !local.contains(&used) {
-                imports.insert(model.get(used).name.clone());
+                imports.entry(model.get(used).name.clone()).or_default().push(gate);
             }
         }
-        serde |= matches!(&def.kind, TypeKind::Newtype { .. })
-            || matches!(&def.kind, TypeKind::Struct(s) if s.extra.is_none());
-        items.push(emit_type(model, def));
-        items.push(validate_impl(model, def));
-        items.extend(body);
-        items.extend(aliases(def));
+        if matches!(&def.kind, TypeKind::Newtype { .. }) || matches!(&def.kind, TypeKind::Struct(s) if s.extra.is_none()) {
+            serde.push(gate);
+        }
+        let mut tokens = emit_type(model, def);
+        tokens.extend(validate_impl(model, def));
+        tokens.extend(body);
+        tokens.extend(aliases(def));
+        items.push(gates::on_each_item(tokens, &gates::attr_within(gate, file_gate)));
     }
-    let imports = imports.iter().map(|n| format_ident!("{n}")).collect::<Vec<_>>();
-    let model_import = (!imports.is_empty()).then(|| quote!(use #import_root::{#(#imports),*};));
-    let serde_import = serde.then(|| quote!(use serde::{Deserialize, Serialize};));
+    let mut grouped: BTreeMap<Gate, Vec<proc_macro2::Ident>> = BTreeMap::new();
+    for (name, users) in &imports {
+        grouped.entry(gates::union_all(all, users.iter().copied())).or_default().push(format_ident!("{name}"));
+    }
+    let model_imports = grouped.iter().map(|(gate, names)| {
+        let attr = gates::attr_within(gate, file_gate);
+        quote!(#attr use #import_root::{#(#names),*};)
+    });
+    let serde_import = (!serde.is_empty()).then(|| {
+        let attr = gates::attr_within(&gates::union_all(all, serde.iter().copied()), file_gate);
+        quote!(#attr use serde::{Deserialize, Serialize};)
+    });
     quote! {
         #serde_import
-        #model_import
+        #(#model_imports)*
         #(#items)*
     }
 }
@@ -163,23 +191,6 @@ fn aliases(def: &TypeDef) -> Vec<TokenStream> {
         .collect()
 }
 
-/// Named types a definition mentions.
-fn referenced(def: &TypeDef) -> Vec<TypeId> {
-    let mut out = Vec::new();
-    match &def.kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| f.ty.mentioned(&mut out));
-            if let Some((_, ty)) = &s.additional {
-                ty.mentioned(&mut out);
-            }
-        }
-        TypeKind::Tagged(t) => out.extend(t.variants.iter().map(|v| v.ty)),
-        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.mentioned(&mut out)),
-        TypeKind::Alias(ty) => ty.mentioned(&mut out),
-        TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Shared(_) | TypeKind::Pending => {}
-    }
-    out
-}
 
 fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);

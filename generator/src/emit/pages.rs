@@ -88,8 +88,10 @@ fn is_link(model: &Model, ty: &TypeRef) -> bool {
 }
 
 /// `impl Page` for every page model, once each.
-pub fn page_impls(model: &Model, shapes: &BTreeMap<TypeId, PageShape>) -> TokenStream {
+pub fn page_impls(model: &Model, features: &crate::ir::features::Features, shapes: &BTreeMap<TypeId, PageShape>) -> TokenStream {
     let impls = shapes.values().map(|shape| {
+        // Compiled with the page model.
+        let gate = super::gates::attr(&super::gates::of_type(features, shape.page));
         let page = type_tokens(model, &TypeRef::Named(shape.page), Scope::Crate);
         let item = type_tokens(model, &shape.item, Scope::Crate);
         let items = if shape.results_optional { quote!(self.results.unwrap_or_default()) } else { quote!(self.results) };
@@ -109,6 +111,7 @@ pub fn page_impls(model: &Model, shapes: &BTreeMap<TypeId, PageShape>) -> TokenS
             None => quote!(None),
         };
         quote! {
+            #gate
             impl crate::pagination::Page for #page {
                 type Item = #item;
                 fn into_parts(self) -> crate::pagination::PageParts<#item> {

@@ -13,6 +13,7 @@ pub mod names;
 pub mod newtypes;
 pub mod operations;
 mod patterns;
+pub mod features;
 pub mod registry;
 pub mod secrets;
 mod view;
@@ -116,6 +117,26 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Names it shipped under before (`#[deprecated]` type aliases), from the registry.
     pub aliases: Vec<String>,
+}
+
+impl TypeDef {
+    /// The named types its definition mentions (fields, variants, the aliased type).
+    pub fn referenced(&self) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        match &self.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|f| f.ty.mentioned(&mut out));
+                if let Some((_, ty)) = &s.additional {
+                    ty.mentioned(&mut out);
+                }
+            }
+            TypeKind::Tagged(t) => out.extend(t.variants.iter().map(|v| v.ty)),
+            TypeKind::Untagged(u) => u.variants.iter().for_each(|v| v.ty.mentioned(&mut out)),
+            TypeKind::Alias(ty) => ty.mentioned(&mut out),
+            TypeKind::Enum(_) | TypeKind::Newtype { .. } | TypeKind::Shared(_) | TypeKind::Pending => {}
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -38,6 +38,9 @@ pub struct Operation {
     /// Method names it shipped under before (`#[deprecated]` forwarding methods), from the
     /// registry of names.
     pub deprecated_names: Vec<String>,
+    /// `x-xgen-changelog`: Atlas's own notes on changes to the operation, (date, note),
+    /// oldest first.
+    pub changelog: Vec<(String, String)>,
 }
 
 impl Operation {
@@ -59,6 +62,21 @@ impl Operation {
         let versions = self.versions();
         let dated = || versions.iter().copied().filter(|v| *v != "preview");
         dated().rfind(|v| *v <= target).or_else(|| dated().next()).or(versions.last().copied())
+    }
+
+    /// The `x-sunset` date of each version that has one: the day Atlas stops serving it.
+    pub fn sunsets(&self) -> std::collections::BTreeMap<&str, &str> {
+        let bodies = self.body.iter().flat_map(|b| b.contents.iter());
+        let responses = self.responses.iter().flat_map(|r| r.contents.iter());
+        let mut sunsets = std::collections::BTreeMap::new();
+        for c in bodies.chain(responses) {
+            if let (Some(version), Some(sunset)) = (c.version.as_deref(), c.sunset.as_deref()) {
+                // Statuses may disagree; the earliest date is the one to plan for.
+                let entry = sunsets.entry(version).or_insert(sunset);
+                *entry = (*entry).min(sunset);
+            }
+        }
+        sunsets
     }
 
     /// Whether it exists only as a preview (no dated version).
@@ -122,6 +140,8 @@ pub struct Content {
     pub ty: Option<TypeRef>,
     /// Constraints on the body as a whole (two request bodies are arrays with `maxItems`).
     pub constraints: super::Constraints,
+    /// `x-sunset`: the date Atlas stops serving this version.
+    pub sunset: Option<String>,
 }
 
 /// Splits `application/vnd.atlas.2024-08-05+json` into (`2024-08-05`, `json`).
@@ -266,11 +286,21 @@ pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
                 Some(serde_json::Value::Array(roles)) => roles.iter().filter_map(|r| r.as_str().map(str::to_owned)).collect(),
                 _ => Vec::new(),
             };
+            let changelog = match op.extensions.get("x-xgen-changelog") {
+                Some(serde_json::Value::Object(notes)) => notes
+                    .iter()
+                    .filter_map(|(date, note)| Some((date.clone(), note.as_str()?.trim().to_owned())))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            };
             let route = format!("{} {path}", method.to_uppercase());
             let params = params_struct(cx, &id, &tag, &route, &parameters, &pointer, op.deprecated);
             cx.model.operations.push(Operation {
                 params,
                 deprecated_names: Vec::new(),
+                changelog,
                 name,
                 docs_url,
                 roles,
@@ -361,7 +391,8 @@ fn lower_contents<'a>(
                 }
             }
         }
-        contents.push(Content { media_type: media_type.clone(), version, encoding, ty, constraints });
+        let sunset = media.extensions.get("x-sunset").and_then(serde_json::Value::as_str).map(str::to_owned);
+        contents.push(Content { media_type: media_type.clone(), version, encoding, ty, constraints, sunset });
     }
     Ok(contents)
 }

@@ -17,7 +17,8 @@
 //! Renames upstream are recognised here too: a component that vanished and a new one of the
 //! same shape (its schema without descriptions and examples), or an operation that vanished
 //! and a new one on the same method and path. The new name becomes the name, and the shipped
-//! one stays beside it as a `#[deprecated]` alias (a type alias, a forwarding method).
+//! one stays beside it as a `#[deprecated]` alias (a type alias, a forwarding method). A tag
+//! that vanished while all its operations moved to one new tag keeps its module.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,6 +49,9 @@ pub struct OperationNames {
     pub route: String,
     /// The method on its tag's API (`list_clusters`).
     pub method: String,
+    /// Its spec tag: how a renamed tag is recognised (its operations all move to one new tag).
+    #[serde(default)]
+    pub tag: String,
     /// Names it shipped under before, kept as `#[deprecated]` forwarding methods.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deprecated: Vec<String>,
@@ -80,7 +84,7 @@ const FALLBACK: &str = "<fallback>";
 /// A rename recognised against the registry, for the change report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Renamed {
-    /// `model` or `operation`.
+    /// `model`, `operation` or `module` (a renamed tag).
     pub kind: &'static str,
     /// The old key (component pointer or `operationId`) and the new one.
     pub old_key: String,
@@ -112,19 +116,19 @@ impl Registry {
         format!("{HEADER}{body}")
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.modules.is_empty() && self.operations.is_empty() && self.types.is_empty()
-    }
-
-    /// A hand edit must not give two different things one name.
+    /// A hand edit must not give a deprecated alias two owners, or make it the name of
+    /// another type. (Type names themselves may repeat: the sites of one shared enum all
+    /// name its one type; two distinct types under one name fail at generation.)
     fn check_unique(&self) -> Result<()> {
         let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
-        for (key, names) in &self.types {
-            // Sites of one shared enum name one type: only distinct shapes or kinds conflict,
-            // which generation catches; here a name may only be claimed once as an alias.
-            for alias in &names.aliases {
+        let names: BTreeMap<&str, &str> = self.types.iter().map(|(key, names)| (names.name.as_str(), key.as_str())).collect();
+        for (key, type_names) in &self.types {
+            for alias in &type_names.aliases {
                 if let Some(other) = owners.insert(alias, key) {
                     return Err(Error::Lock(format!("spec/names.toml: the alias {alias} is claimed by {other} and {key}")));
+                }
+                if let Some(other) = names.get(alias.as_str()) {
+                    return Err(Error::Lock(format!("spec/names.toml: {key} keeps the alias {alias}, which is the name of {other}")));
                 }
             }
         }
@@ -168,6 +172,18 @@ fn strip_prose(value: &mut serde_json::Value) {
 /// Recognises renames against `registry` and returns the registry re-keyed for the new spec
 /// (a renamed component's pointers, and those of everything inline in it, moved to its new
 /// name; a renamed operation under its new id), with what was recognised.
+/// A key under a moved component, moved with it: `/components/schemas/Old/properties/x`
+/// becomes `/components/schemas/New/properties/x` for the move (`.../Old`, `.../New`).
+pub fn move_key(key: &str, moves: &[(String, String)]) -> String {
+    moves
+        .iter()
+        .find_map(|(old, new)| {
+            let rest = key.strip_prefix(old.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{new}{rest}"))
+        })
+        .unwrap_or_else(|| key.to_string())
+}
+
 pub fn rekey(registry: &Registry, api: &openapiv3::OpenAPI) -> (Registry, Vec<Renamed>) {
     let schemas: BTreeMap<&str, &openapiv3::ReferenceOr<openapiv3::Schema>> =
         api.components.iter().flat_map(|c| c.schemas.iter()).map(|(k, v)| (k.as_str(), v)).collect();
@@ -202,11 +218,7 @@ pub fn rekey(registry: &Registry, api: &openapiv3::OpenAPI) -> (Registry, Vec<Re
     if !moves.is_empty() {
         out.types = BTreeMap::new();
         for (key, names) in &registry.types {
-            let moved = moves.iter().find_map(|(old, new)| {
-                let rest = key.strip_prefix(old.as_str())?;
-                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{new}{rest}"))
-            });
-            out.types.insert(moved.unwrap_or_else(|| key.clone()), names.clone());
+            out.types.insert(move_key(key, &moves), names.clone());
         }
         for (old, new) in &moves {
             let name = registry.types[old].name.clone();
@@ -240,6 +252,39 @@ pub fn rekey(registry: &Registry, api: &openapiv3::OpenAPI) -> (Registry, Vec<Re
                 new_name: names.method.clone(),
             });
             out.operations.insert(new_id.clone(), names);
+        }
+    }
+
+    // Tags: one that vanished, all of whose remaining operations now share one new tag.
+    let mut tag_of: BTreeMap<&str, &str> = BTreeMap::new();
+    for (_, item) in api.paths.iter() {
+        if let openapiv3::ReferenceOr::Item(item) = item {
+            for (_, op) in item.iter() {
+                if let (Some(id), [tag]) = (&op.operation_id, op.tags.as_slice()) {
+                    tag_of.insert(id, tag);
+                }
+            }
+        }
+    }
+    let tags_now: BTreeSet<&str> = tag_of.values().copied().collect();
+    for (old_tag, module) in &registry.modules {
+        if tags_now.contains(old_tag.as_str()) {
+            continue;
+        }
+        let moved_to: BTreeSet<&str> =
+            out.operations.iter().filter(|(_, n)| &n.tag == old_tag).filter_map(|(id, _)| tag_of.get(id.as_str()).copied()).collect();
+        if let [new_tag] = moved_to.into_iter().collect::<Vec<_>>().as_slice() {
+            if !out.modules.contains_key(*new_tag) {
+                out.modules.remove(old_tag);
+                out.modules.insert(new_tag.to_string(), module.clone());
+                renamed.push(Renamed {
+                    kind: "module",
+                    old_key: old_tag.clone(),
+                    new_key: new_tag.to_string(),
+                    old_name: module.clone(),
+                    new_name: module.clone(),
+                });
+            }
         }
     }
     (out, renamed)
@@ -459,6 +504,7 @@ pub fn of_model(model: &Model, api: &openapiv3::OpenAPI) -> Registry {
             OperationNames {
                 route: format!("{} {}", op.method, op.path),
                 method: op.name.clone(),
+                tag: op.tag.clone(),
                 deprecated: op.deprecated_names.clone(),
             },
         );

@@ -34,6 +34,11 @@ impl<'c> Keepers<'c> {
         }
     }
     /// `GET /api/zoo/v2/keepers/{keeperId}` (`getKeeper`), API version `2024-08-05`. Roles: Zoo Owner. [Atlas docs](https://example.org/docs/getKeeper).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: [`get_one_keeper_v2023_01_01`](Self::get_one_keeper_v2023_01_01)
+    /// - `2024-08-05`: this method (`get_one_keeper`)
     pub fn get_one_keeper(&self, keeper_id: crate::models::ObjectId) -> GetOneKeeper {
         GetOneKeeper {
             client: self.client.clone(),
@@ -42,6 +47,11 @@ impl<'c> Keepers<'c> {
         }
     }
     /// `GET /api/zoo/v2/keepers/{keeperId}` (`getKeeper`), API version `2023-01-01`. Roles: Zoo Owner. [Atlas docs](https://example.org/docs/getKeeper).
+    ///
+    /// # Versions
+    ///
+    /// - `2023-01-01`: this method (`get_one_keeper_v2023_01_01`)
+    /// - `2024-08-05`: [`get_one_keeper`](Self::get_one_keeper)
     pub fn get_one_keeper_v2023_01_01(
         &self,
         keeper_id: crate::models::ObjectId,

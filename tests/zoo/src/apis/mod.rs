@@ -13,16 +13,20 @@
 #![allow(clippy::let_unit_value)]
 /// The API date this crate was generated for (`cargo xtask generate --api-version`): each operation's plain method sends its newest version not after 2024-08-05, and its other versions are the methods suffixed `_vYYYY_MM_DD`.
 pub const API_VERSION: &str = "2024-08-05";
+#[cfg(feature = "keepers")]
 pub mod keepers;
+#[cfg(feature = "keepers")]
 impl crate::Client {
-    /// The `Keepers` operations of the Atlas Admin API: `client.keepers()`.
+    /// The `Keepers` operations of the Atlas Admin API: `client.keepers()` (feature `keepers`).
     pub fn keepers(&self) -> keepers::Keepers<'_> {
         keepers::Keepers::new(self)
     }
 }
+#[cfg(feature = "logs")]
 pub mod logs;
+#[cfg(feature = "logs")]
 impl crate::Client {
-    /// The `Logs` operations of the Atlas Admin API: `client.logs()`.
+    /// The `Logs` operations of the Atlas Admin API: `client.logs()` (feature `logs`).
     pub fn logs(&self) -> logs::Logs<'_> {
         logs::Logs::new(self)
     }

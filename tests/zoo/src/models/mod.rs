@@ -12,9 +12,13 @@
 )]
 mod alert;
 pub use alert::Alert;
+#[cfg(feature = "keepers")]
 mod animal;
+#[cfg(feature = "keepers")]
 pub use animal::{Animal, AnimalKind};
+#[cfg(feature = "keepers")]
 mod cat;
+#[cfg(feature = "keepers")]
 pub use cat::Cat;
 mod cluster_alert;
 pub use cluster_alert::ClusterAlert;
@@ -24,17 +28,27 @@ mod foo_bar;
 pub use foo_bar::FooBar;
 mod foo_bar2;
 pub use foo_bar2::FooBar2;
+#[cfg(feature = "keepers")]
 mod gauges;
+#[cfg(feature = "keepers")]
 pub use gauges::Gauges;
+#[cfg(feature = "keepers")]
 mod get_keeper;
+#[cfg(feature = "keepers")]
 pub use get_keeper::{GetKeeperShift, GetKeeperResponseV404};
 mod host_alert;
 pub use host_alert::HostAlert;
+#[cfg(feature = "keepers")]
 mod identifiers;
+#[cfg(feature = "keepers")]
 pub use identifiers::ObjectId;
+#[cfg(feature = "keepers")]
 mod keeper;
+#[cfg(feature = "keepers")]
 pub use keeper::{Keeper, KeeperFavourite};
 mod legacy;
 pub use legacy::Legacy;
+#[cfg(feature = "keepers")]
 mod snake;
+#[cfg(feature = "keepers")]
 pub use snake::Snake;

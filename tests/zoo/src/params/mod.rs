@@ -10,5 +10,7 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
+#[cfg(feature = "keepers")]
 mod keepers;
+#[cfg(feature = "keepers")]
 pub use keepers::{GetKeeperParams, CreateKeeperParams, AddKeeperAccessListParams};
