@@ -359,7 +359,7 @@ async fn api_error(response: reqwest::Response) -> Error {
     }
 }
 
-/// How one call is sent, beyond what it sends: set with the builders' `validate` and `retry`.
+/// How one call is sent, beyond what it sends: set with a request's `validate` and `retry`.
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct CallOptions {
@@ -374,7 +374,7 @@ impl Default for CallOptions {
     }
 }
 
-/// One call of a generated operation: what its typed builder hands the runtime.
+/// One call of a generated operation: what its typed [`Request`](crate::Request) hands the runtime.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Call {

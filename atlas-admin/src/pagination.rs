@@ -1,5 +1,5 @@
 //! Walking a list operation across its pages. Written by hand; the generator only marks
-//! which builders page (`Pageable`) and which models are pages (`Page`).
+//! which operations page (`request::Paged`) and which models are pages (`Page`).
 //!
 //! Atlas pages with `itemsPerPage` (default 100, at most 500) and `pageNum` (from 1), and
 //! answers `results`, usually `totalCount`, and `links` (with a `next` link while there is
@@ -37,7 +37,7 @@ pub trait Page {
     fn into_parts(self) -> PageParts<Self::Item>;
 }
 
-/// A list operation's builder.
+/// A call of a list operation (a `Request` of a `Paged` operation).
 #[doc(hidden)]
 pub trait Pageable: Sized + Send {
     type Page: Page;
@@ -57,7 +57,7 @@ fn is_last<T>(parts: &PageParts<T>, page_num: i64, per_page: i64) -> bool {
         || parts.has_next_link == Some(false)
 }
 
-/// The items of every page from the builder's own page on, fetched lazily.
+/// The items of every page from the call's own page on, fetched lazily.
 pub fn items<B>(builder: B) -> Items<<B::Page as Page>::Item>
 where
     B: Pageable + 'static,

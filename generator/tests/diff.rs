@@ -142,3 +142,33 @@ fn a_changed_pattern_is_breaking_but_not_called_tighter() {
     assert!(find(&report, "tightened").is_empty(), "{:#?}", report.changes);
     assert_eq!(report.bump, Bump::Minor);
 }
+
+#[test]
+fn a_deprecated_operation_renamed_upstream_forwards_with_one_deprecation() {
+    let deprecated = |id: &str| {
+        let mut o = op(id, "Thing");
+        o["deprecated"] = json!(true);
+        o
+    };
+    let old = spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": deprecated("getThings")}}));
+    let new = spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": deprecated("getProjectThings")}}));
+    let (_, after) = report(&old, &new);
+    let api = &after.tree.files["src/apis/things.rs"];
+    let file = syn::parse_file(api).unwrap();
+    let mut seen = Vec::new();
+    for item in &file.items {
+        if let syn::Item::Impl(block) = item {
+            for item in &block.items {
+                if let syn::ImplItem::Fn(f) = item {
+                    let notes: Vec<String> = f.attrs.iter().filter(|a| a.path().is_ident("deprecated")).map(|a| quote::quote!(#a).to_string()).collect();
+                    seen.push((f.sig.ident.to_string(), notes));
+                }
+            }
+        }
+    }
+    let forwarder = seen.iter().find(|(name, _)| name == "get_things").unwrap_or_else(|| panic!("{seen:?}"));
+    assert_eq!(forwarder.1.len(), 1, "{seen:?}");
+    assert!(forwarder.1[0].contains("renamed") && forwarder.1[0].contains("deprecated in the Atlas Admin API spec"), "{seen:?}");
+    let current = seen.iter().find(|(name, _)| name == "get_project_things").unwrap();
+    assert_eq!(current.1.len(), 1, "{seen:?}");
+}

@@ -262,9 +262,9 @@ fn an_older_api_version_sends_each_operations_newest_version_not_after_it() {
     }
 }
 
-/// The `impl` block of one generated builder, from its struct to the next builder.
-fn method_body<'a>(source: &'a str, builder: &str) -> &'a str {
-    let start = source.find(&format!("impl {builder} {{")).unwrap_or_else(|| panic!("no builder {builder}"));
+/// The `Operation` impl of one generated marker type, from its impl to the next marker.
+fn method_body<'a>(source: &'a str, marker: &str) -> &'a str {
+    let start = source.find(&format!("impl crate::request::Operation for {marker} {{")).unwrap_or_else(|| panic!("no marker {marker}"));
     let rest = &source[start..];
     &rest[..rest[1..].find("\npub struct ").map_or(rest.len(), |i| i + 1)]
 }
@@ -282,18 +282,21 @@ fn every_paged_get_list_streams_and_every_download_streams_bytes() {
         };
         // A GET that also takes a body (`searchOrgInvoiceLineItems`) is a search, not a list.
         let paged = op.method == "GET" && op.body.is_none() && fields.contains(&"itemsPerPage") && fields.contains(&"pageNum");
-        let builder = format!("/// A `{}` call:", op.id);
-        let start = apis.find(&builder).unwrap_or_else(|| panic!("no builder for {}", op.id));
-        let end = apis[start + 1..].find("/// A `").map_or(apis.len(), |i| start + 1 + i);
+        let marker = format!("/// `{}` at version", op.id);
+        let start = apis.find(&marker).unwrap_or_else(|| panic!("no marker for {}", op.id));
+        // To the next marker's doc line.
+        let next = apis[start + marker.len()..].find("` at version `").map(|i| start + marker.len() + i);
+        let end = next.and_then(|i| apis[..i].rfind("\n")).unwrap_or(apis.len());
         let text = &apis[start..end];
-        // Every paged GET but one whose page is not `results` (performance advisor's suggestions).
+        // Every paged GET but one whose page is not `results` (performance advisor's
+        // suggestions): its `Request` has `stream()` and `collect_all()`.
         if paged && op.id != "listGroupProcessPerformanceAdvisorSuggestedIndexes" {
-            assert!(text.contains("fn stream("), "{} pages but has no stream()", op.id);
-            assert!(text.contains("impl crate::pagination::Pageable for"), "{}", op.id);
+            assert!(text.contains("impl crate::request::Paged for"), "{} pages but is not Paged", op.id);
         }
+        // A download's `Request` has `send_stream()`.
         let download = op.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| &r.contents).any(|c| c.encoding != "json");
         if download && op.version_for(&generated().api_version) != Some("preview") {
-            assert!(text.contains("fn send_stream("), "{} downloads but has no send_stream()", op.id);
+            assert!(text.contains("type Answer = crate::request::Download;"), "{} downloads but its answer is not a Download", op.id);
         }
     }
 }

@@ -20,15 +20,15 @@ impl<'c> AccessTracking<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetAccessHistoryCluster {
-        GetAccessHistoryCluster {
-            client: self.client.clone(),
-            params: crate::params::GetGroupDbAccessHistoryClusterParams::new(
+    ) -> crate::Request<GetAccessHistoryCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupDbAccessHistoryClusterParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Database Access History for One Cluster by Hostname
     ///
@@ -39,26 +39,40 @@ impl<'c> AccessTracking<'c> {
         &self,
         group_id: crate::models::ObjectId,
         hostname: String,
-    ) -> GetAccessHistoryProcess {
-        GetAccessHistoryProcess {
-            client: self.client.clone(),
-            params: crate::params::GetGroupDbAccessHistoryProcessParams::new(
-                group_id,
-                hostname,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetAccessHistoryProcess> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupDbAccessHistoryProcessParams::new(group_id, hostname),
+            None,
+        )
     }
 }
-/// A `getGroupDbAccessHistoryCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAccessHistoryCluster {
-    client: crate::Client,
-    params: crate::params::GetGroupDbAccessHistoryClusterParams,
-    options: crate::CallOptions,
+/// `getGroupDbAccessHistoryCluster` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_access_history_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAccessHistoryCluster;
+impl crate::request::Operation for GetAccessHistoryCluster {
+    const ID: &'static str = "getGroupDbAccessHistoryCluster";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupDbAccessHistoryClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MongoDbAccessLogsList>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("authResult", &p.auth_result);
+        t.query("end", &p.end);
+        t.query("ipAddress", &p.ip_address);
+        t.query("nLogs", &p.n_logs);
+        t.query("start", &p.start);
+        Ok(())
+    }
 }
-impl GetAccessHistoryCluster {
+impl crate::Request<GetAccessHistoryCluster> {
     /// Flag that indicates whether the response returns the successful authentication attempts only.
     pub fn auth_result(mut self, value: bool) -> Self {
         self.params.auth_result = Some(value);
@@ -84,95 +98,33 @@ impl GetAccessHistoryCluster {
         self.params.start = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupDbAccessHistoryClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MongoDbAccessLogsList, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MongoDbAccessLogsList>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dbAccessHistory/clusters/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.auth_result, "authResult", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.ip_address, "ipAddress", &mut query);
-        crate::codec::QueryValue::push_query(&p.n_logs, "nLogs", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupDbAccessHistoryCluster",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupDbAccessHistoryProcess` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/dbAccessHistory/processes/{hostname}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_access_history_process` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAccessHistoryProcess;
+impl crate::request::Operation for GetAccessHistoryProcess {
+    const ID: &'static str = "getGroupDbAccessHistoryProcess";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dbAccessHistory/processes/{hostname}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupDbAccessHistoryProcessParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MongoDbAccessLogsList>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.hostname])?;
+        t.query("authResult", &p.auth_result);
+        t.query("end", &p.end);
+        t.query("ipAddress", &p.ip_address);
+        t.query("nLogs", &p.n_logs);
+        t.query("start", &p.start);
+        Ok(())
     }
 }
-/// A `getGroupDbAccessHistoryProcess` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAccessHistoryProcess {
-    client: crate::Client,
-    params: crate::params::GetGroupDbAccessHistoryProcessParams,
-    options: crate::CallOptions,
-}
-impl GetAccessHistoryProcess {
+impl crate::Request<GetAccessHistoryProcess> {
     /// Flag that indicates whether the response returns the successful authentication attempts only.
     pub fn auth_result(mut self, value: bool) -> Self {
         self.params.auth_result = Some(value);
@@ -197,84 +149,5 @@ impl GetAccessHistoryProcess {
     pub fn start(mut self, value: i64) -> Self {
         self.params.start = Some(value);
         self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupDbAccessHistoryProcessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MongoDbAccessLogsList, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MongoDbAccessLogsList>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MongoDbAccessLogsList, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dbAccessHistory/processes/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.hostname)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.auth_result, "authResult", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.ip_address, "ipAddress", &mut query);
-        crate::codec::QueryValue::push_query(&p.n_logs, "nLogs", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupDbAccessHistoryProcess",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/processes/{hostname}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
     }
 }

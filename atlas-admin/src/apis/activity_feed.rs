@@ -19,12 +19,12 @@ impl<'c> ActivityFeed<'c> {
     pub fn get_group_activity_feed(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupActivityFeed {
-        GetGroupActivityFeed {
-            client: self.client.clone(),
-            params: crate::params::GetGroupActivityFeedParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupActivityFeed> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupActivityFeedParams::new(group_id),
+            None,
+        )
     }
     /// Return Pre-Filtered Activity Feed Link for One Organization
     ///
@@ -34,23 +34,39 @@ impl<'c> ActivityFeed<'c> {
     pub fn get_org_activity_feed(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgActivityFeed {
-        GetOrgActivityFeed {
-            client: self.client.clone(),
-            params: crate::params::GetOrgActivityFeedParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgActivityFeed> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgActivityFeedParams::new(org_id),
+            None,
+        )
     }
 }
-/// A `getGroupActivityFeed` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupActivityFeed {
-    client: crate::Client,
-    params: crate::params::GetGroupActivityFeedParams,
-    options: crate::CallOptions,
+/// `getGroupActivityFeed` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/activityFeed`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_activity_feed` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupActivityFeed;
+impl crate::request::Operation for GetGroupActivityFeed {
+    const ID: &'static str = "getGroupActivityFeed";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/activityFeed";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupActivityFeedParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ActivityFeedLinkResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("eventType", &p.event_type);
+        t.query("maxDate", &p.max_date);
+        t.query("minDate", &p.min_date);
+        t.query("clusterName", &p.cluster_name);
+        Ok(())
+    }
 }
-impl GetGroupActivityFeed {
+impl crate::Request<GetGroupActivityFeed> {
     /// Category of incident recorded at this moment in time.
     ///
     /// **IMPORTANT**: The complete list of event type values changes frequently.
@@ -76,93 +92,31 @@ impl GetGroupActivityFeed {
         self.params.cluster_name = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupActivityFeedParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ActivityFeedLinkResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ActivityFeedLinkResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/activityFeed", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.event_type, "eventType", &mut query);
-        crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.cluster_name, "clusterName", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupActivityFeed",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/activityFeed",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getOrgActivityFeed` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/activityFeed`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_activity_feed` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgActivityFeed;
+impl crate::request::Operation for GetOrgActivityFeed {
+    const ID: &'static str = "getOrgActivityFeed";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/activityFeed";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgActivityFeedParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ActivityFeedLinkResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("eventType", &p.event_type);
+        t.query("maxDate", &p.max_date);
+        t.query("minDate", &p.min_date);
+        Ok(())
     }
 }
-/// A `getOrgActivityFeed` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgActivityFeed {
-    client: crate::Client,
-    params: crate::params::GetOrgActivityFeedParams,
-    options: crate::CallOptions,
-}
-impl GetOrgActivityFeed {
+impl crate::Request<GetOrgActivityFeed> {
     /// Category of incident recorded at this moment in time.
     ///
     /// **IMPORTANT**: The complete list of event type values changes frequently.
@@ -179,81 +133,5 @@ impl GetOrgActivityFeed {
     pub fn min_date(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.min_date = Some(value);
         self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgActivityFeedParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ActivityFeedLinkResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ActivityFeedLinkResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ActivityFeedLinkResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/activityFeed", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.event_type, "eventType", &mut query);
-        crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgActivityFeed",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/activityFeed",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
     }
 }

@@ -20,13 +20,12 @@ impl<'c> AiModelApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AiModelApiKeyCreateRequest,
-    ) -> CreateGroupModelKey {
-        CreateGroupModelKey {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupAiModelApiKeyParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupModelKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupAiModelApiKeyParams::new(group_id),
+            Some(body),
+        )
     }
     /// Delete Existing AI Model API Key
     ///
@@ -37,15 +36,12 @@ impl<'c> AiModelApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         api_key_id: String,
-    ) -> DeleteGroupModelKey {
-        DeleteGroupModelKey {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupAiModelApiKeyParams::new(
-                group_id,
-                api_key_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupModelKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupAiModelApiKeyParams::new(group_id, api_key_id),
+            None,
+        )
     }
     /// Return Single AI Model API Key for One Group
     ///
@@ -56,15 +52,12 @@ impl<'c> AiModelApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         api_key_id: String,
-    ) -> GetGroupModelKey {
-        GetGroupModelKey {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAiModelApiKeyParams::new(
-                group_id,
-                api_key_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupModelKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAiModelApiKeyParams::new(group_id, api_key_id),
+            None,
+        )
     }
     /// Return Single AI Model API Key for One Organization
     ///
@@ -75,12 +68,12 @@ impl<'c> AiModelApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         api_key_id: String,
-    ) -> GetOrgModelKey {
-        GetOrgModelKey {
-            client: self.client.clone(),
-            params: crate::params::GetOrgAiModelApiKeyParams::new(org_id, api_key_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgModelKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgAiModelApiKeyParams::new(org_id, api_key_id),
+            None,
+        )
     }
     /// Return AI Model API Keys for One Group
     ///
@@ -90,12 +83,12 @@ impl<'c> AiModelApiKeys<'c> {
     pub fn list_group_model_keys(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupModelKeys {
-        ListGroupModelKeys {
-            client: self.client.clone(),
-            params: crate::params::ListGroupAiModelApiKeysParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupModelKeys> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupAiModelApiKeysParams::new(group_id),
+            None,
+        )
     }
     /// Return AI Model API Keys for One Organization
     ///
@@ -105,12 +98,12 @@ impl<'c> AiModelApiKeys<'c> {
     pub fn list_org_model_keys(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgModelKeys {
-        ListOrgModelKeys {
-            client: self.client.clone(),
-            params: crate::params::ListOrgAiModelApiKeysParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgModelKeys> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgAiModelApiKeysParams::new(org_id),
+            None,
+        )
     }
     /// Update Existing AI Model API Key
     ///
@@ -122,374 +115,119 @@ impl<'c> AiModelApiKeys<'c> {
         group_id: crate::models::ObjectId,
         api_key_id: String,
         body: crate::models::AiModelApiKeyUpdateRequest,
-    ) -> UpdateGroupModelKey {
-        UpdateGroupModelKey {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupAiModelApiKeyParams::new(
-                group_id,
-                api_key_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupModelKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupAiModelApiKeyParams::new(group_id, api_key_id),
+            Some(body),
+        )
     }
 }
-/// A `createGroupAiModelApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupModelKey {
-    client: crate::Client,
-    params: crate::params::CreateGroupAiModelApiKeyParams,
-    body: Option<crate::models::AiModelApiKeyCreateRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupModelKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupAiModelApiKeyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiKeys", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupAiModelApiKey",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupAiModelApiKey` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/aiModelApiKeys`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_model_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupModelKey;
+impl crate::request::Operation for CreateGroupModelKey {
+    const ID: &'static str = "createGroupAiModelApiKey";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiKeys";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateGroupAiModelApiKeyParams;
+    type Body = crate::models::AiModelApiKeyCreateRequest;
+    type Answer = crate::request::Json<crate::models::AiModelApiKeyResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupAiModelApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupModelKey {
-    client: crate::Client,
-    params: crate::params::DeleteGroupAiModelApiKeyParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupModelKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupAiModelApiKeyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_key_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupAiModelApiKey",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupAiModelApiKey` at version `2025-03-12` (`DELETE /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_model_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupModelKey;
+impl crate::request::Operation for DeleteGroupModelKey {
+    const ID: &'static str = "deleteGroupAiModelApiKey";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DeleteGroupAiModelApiKeyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.api_key_id])?;
+        Ok(())
     }
 }
-/// A `getGroupAiModelApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupModelKey {
-    client: crate::Client,
-    params: crate::params::GetGroupAiModelApiKeyParams,
-    options: crate::CallOptions,
-}
-impl GetGroupModelKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAiModelApiKeyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_key_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAiModelApiKey",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupAiModelApiKey` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_model_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupModelKey;
+impl crate::request::Operation for GetGroupModelKey {
+    const ID: &'static str = "getGroupAiModelApiKey";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupAiModelApiKeyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AiModelApiKeyResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.api_key_id])?;
+        Ok(())
     }
 }
-/// A `getOrgAiModelApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgModelKey {
-    client: crate::Client,
-    params: crate::params::GetOrgAiModelApiKeyParams,
-    options: crate::CallOptions,
-}
-impl GetOrgModelKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgAiModelApiKeyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_key_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgAiModelApiKey",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgAiModelApiKey` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_model_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgModelKey;
+impl crate::request::Operation for GetOrgModelKey {
+    const ID: &'static str = "getOrgAiModelApiKey";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgAiModelApiKeyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AiModelApiKeyResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.api_key_id])?;
+        Ok(())
     }
 }
-/// A `listGroupAiModelApiKeys` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupModelKeys {
-    client: crate::Client,
-    params: crate::params::ListGroupAiModelApiKeysParams,
-    options: crate::CallOptions,
+/// `listGroupAiModelApiKeys` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiKeys`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_model_keys` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupModelKeys;
+impl crate::request::Operation for ListGroupModelKeys {
+    const ID: &'static str = "listGroupAiModelApiKeys";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiKeys";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupAiModelApiKeysParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedAtlasAiModelApiKeysResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListGroupModelKeys {
+impl crate::Request<ListGroupModelKeys> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -500,137 +238,44 @@ impl ListGroupModelKeys {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupAiModelApiKeysParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAtlasAiModelApiKeysResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAtlasAiModelApiKeysResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedAtlasAiModelApiKeysResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::AiModelApiKeyResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::AiModelApiKeyResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiKeys", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupAiModelApiKeys",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupModelKeys {
+impl crate::request::Paged for ListGroupModelKeys {
     type Page = crate::models::PaginatedAtlasAiModelApiKeysResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedAtlasAiModelApiKeysResponse,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgAiModelApiKeys` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgModelKeys {
-    client: crate::Client,
-    params: crate::params::ListOrgAiModelApiKeysParams,
-    options: crate::CallOptions,
+/// `listOrgAiModelApiKeys` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiKeys`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_model_keys` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgModelKeys;
+impl crate::request::Operation for ListOrgModelKeys {
+    const ID: &'static str = "listOrgAiModelApiKeys";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListOrgAiModelApiKeysParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedAtlasAiModelApiKeysResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListOrgModelKeys {
+impl crate::Request<ListOrgModelKeys> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -641,223 +286,36 @@ impl ListOrgModelKeys {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgAiModelApiKeysParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAtlasAiModelApiKeysResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAtlasAiModelApiKeysResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedAtlasAiModelApiKeysResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::AiModelApiKeyResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::AiModelApiKeyResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/aiModelApiKeys", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgAiModelApiKeys",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiKeys",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgModelKeys {
+impl crate::request::Paged for ListOrgModelKeys {
     type Page = crate::models::PaginatedAtlasAiModelApiKeysResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedAtlasAiModelApiKeysResponse,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateGroupAiModelApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupModelKey {
-    client: crate::Client,
-    params: crate::params::UpdateGroupAiModelApiKeyParams,
-    body: Option<crate::models::AiModelApiKeyUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupModelKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupAiModelApiKeyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AiModelApiKeyResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AiModelApiKeyResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelApiKeyResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_key_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupAiModelApiKey",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupAiModelApiKey` at version `2025-03-12` (`PATCH /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_model_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupModelKey;
+impl crate::request::Operation for UpdateGroupModelKey {
+    const ID: &'static str = "updateGroupAiModelApiKey";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateGroupAiModelApiKeyParams;
+    type Body = crate::models::AiModelApiKeyUpdateRequest;
+    type Answer = crate::request::Json<crate::models::AiModelApiKeyResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.api_key_id])?;
+        Ok(())
     }
 }

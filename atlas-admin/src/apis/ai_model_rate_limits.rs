@@ -22,17 +22,17 @@ impl<'c> AiModelRateLimits<'c> {
         cloud: crate::models::Cloud,
         geography: crate::models::Geography,
         model_group_name: String,
-    ) -> GetGroupRateLimits {
-        GetGroupRateLimits {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
+    ) -> crate::Request<GetGroupRateLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
                 group_id,
                 cloud,
                 geography,
                 model_group_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return AI Model Rate Limits for One Group
     ///
@@ -42,12 +42,12 @@ impl<'c> AiModelRateLimits<'c> {
     pub fn get_group_model_limits(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupModelLimits {
-        GetGroupModelLimits {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAiModelApiRateLimitsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupModelLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAiModelApiRateLimitsParams::new(group_id),
+            None,
+        )
     }
     /// Return Single AI Model Rate Limit for One Organization
     ///
@@ -60,17 +60,17 @@ impl<'c> AiModelRateLimits<'c> {
         cloud: crate::models::Cloud,
         geography: crate::models::Geography,
         model_group_name: String,
-    ) -> GetOrgRateLimits {
-        GetOrgRateLimits {
-            client: self.client.clone(),
-            params: crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
+    ) -> crate::Request<GetOrgRateLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
                 org_id,
                 cloud,
                 geography,
                 model_group_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return AI Model Rate Limits for One Organization
     ///
@@ -80,12 +80,12 @@ impl<'c> AiModelRateLimits<'c> {
     pub fn get_org_model_limits(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgModelLimits {
-        GetOrgModelLimits {
-            client: self.client.clone(),
-            params: crate::params::GetOrgAiModelApiRateLimitsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgModelLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgAiModelApiRateLimitsParams::new(org_id),
+            None,
+        )
     }
     /// Reset AI Model Rate Limit for One Model Group
     ///
@@ -98,17 +98,17 @@ impl<'c> AiModelRateLimits<'c> {
         cloud: crate::models::Cloud,
         geography: crate::models::Geography,
         model_group_name: String,
-    ) -> ResetGroupModelLimits {
-        ResetGroupModelLimits {
-            client: self.client.clone(),
-            params: crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
+    ) -> crate::Request<ResetGroupModelLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
                 group_id,
                 cloud,
                 geography,
                 model_group_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Reset AI Model Rate Limits for Group
     ///
@@ -118,12 +118,12 @@ impl<'c> AiModelRateLimits<'c> {
     pub fn reset_group_rate_limits(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ResetGroupRateLimits {
-        ResetGroupRateLimits {
-            client: self.client.clone(),
-            params: crate::params::ResetGroupAiModelApiRateLimitsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ResetGroupRateLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::ResetGroupAiModelApiRateLimitsParams::new(group_id),
+            None,
+        )
     }
     /// Update AI Model Rate Limit
     ///
@@ -137,116 +137,64 @@ impl<'c> AiModelRateLimits<'c> {
         geography: crate::models::Geography,
         model_group_name: String,
         body: crate::models::AiModelsRateLimitUpdateRequest,
-    ) -> UpdateGroupRateLimits {
-        UpdateGroupRateLimits {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
+    ) -> crate::Request<UpdateGroupRateLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams::new(
                 group_id,
                 cloud,
                 geography,
                 model_group_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `getGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupRateLimits {
-    client: crate::Client,
-    params: crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    options: crate::CallOptions,
-}
-impl GetGroupRateLimits {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .model_group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupAiModelApiCloudGeographyModelGroupNameRateLimits` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_rate_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupRateLimits;
+impl crate::request::Operation for GetGroupRateLimits {
+    const ID: &'static str = "getGroupAiModelApiCloudGeographyModelGroupNameRateLimits";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AiModelRateLimitResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud, &p.geography, &p.model_group_name])?;
+        Ok(())
     }
 }
-/// A `getGroupAiModelApiRateLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupModelLimits {
-    client: crate::Client,
-    params: crate::params::GetGroupAiModelApiRateLimitsParams,
-    options: crate::CallOptions,
+/// `getGroupAiModelApiRateLimits` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiRateLimits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_model_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupModelLimits;
+impl crate::request::Operation for GetGroupModelLimits {
+    const ID: &'static str = "getGroupAiModelApiRateLimits";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupAiModelApiRateLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedAtlasAiModelRateLimitsResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl GetGroupModelLimits {
+impl crate::Request<GetGroupModelLimits> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -257,224 +205,64 @@ impl GetGroupModelLimits {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAiModelApiRateLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::AiModelRateLimitResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::AiModelRateLimitResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiRateLimits", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAiModelApiRateLimits",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for GetGroupModelLimits {
+impl crate::request::Paged for GetGroupModelLimits {
     type Page = crate::models::PaginatedAtlasAiModelRateLimitsResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `getOrgAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgRateLimits {
-    client: crate::Client,
-    params: crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    options: crate::CallOptions,
-}
-impl GetOrgRateLimits {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .model_group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgAiModelApiCloudGeographyModelGroupNameRateLimits` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_rate_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgRateLimits;
+impl crate::request::Operation for GetOrgRateLimits {
+    const ID: &'static str = "getOrgAiModelApiCloudGeographyModelGroupNameRateLimits";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AiModelRateLimitResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.cloud, &p.geography, &p.model_group_name])?;
+        Ok(())
     }
 }
-/// A `getOrgAiModelApiRateLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgModelLimits {
-    client: crate::Client,
-    params: crate::params::GetOrgAiModelApiRateLimitsParams,
-    options: crate::CallOptions,
+/// `getOrgAiModelApiRateLimits` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiRateLimits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_model_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgModelLimits;
+impl crate::request::Operation for GetOrgModelLimits {
+    const ID: &'static str = "getOrgAiModelApiRateLimits";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/aiModelApiRateLimits";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgAiModelApiRateLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedAtlasAiModelRateLimitsResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl GetOrgModelLimits {
+impl crate::Request<GetOrgModelLimits> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -485,397 +273,78 @@ impl GetOrgModelLimits {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgAiModelApiRateLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::AiModelRateLimitResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::AiModelRateLimitResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/aiModelApiRateLimits", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgAiModelApiRateLimits",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/aiModelApiRateLimits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for GetOrgModelLimits {
+impl crate::request::Paged for GetOrgModelLimits {
     type Page = crate::models::PaginatedAtlasAiModelRateLimitsResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ResetGroupModelLimits {
-    client: crate::Client,
-    params: crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    options: crate::CallOptions,
-}
-impl ResetGroupModelLimits {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits:reset",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .model_group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `reset_group_model_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ResetGroupModelLimits;
+impl crate::request::Operation for ResetGroupModelLimits {
+    const ID: &'static str = "resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AiModelRateLimitResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud, &p.geography, &p.model_group_name])?;
+        Ok(())
     }
 }
-/// A `resetGroupAiModelApiRateLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ResetGroupRateLimits {
-    client: crate::Client,
-    params: crate::params::ResetGroupAiModelApiRateLimitsParams,
-    options: crate::CallOptions,
-}
-impl ResetGroupRateLimits {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ResetGroupAiModelApiRateLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAtlasAiModelRateLimitsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAtlasAiModelRateLimitsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedAtlasAiModelRateLimitsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiRateLimits:reset", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "resetGroupAiModelApiRateLimits",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits:reset",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `resetGroupAiModelApiRateLimits` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/aiModelApiRateLimits:reset`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `reset_group_rate_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ResetGroupRateLimits;
+impl crate::request::Operation for ResetGroupRateLimits {
+    const ID: &'static str = "resetGroupAiModelApiRateLimits";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiRateLimits:reset";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ResetGroupAiModelApiRateLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedAtlasAiModelRateLimitsResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupRateLimits {
-    client: crate::Client,
-    params: crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    body: Option<crate::models::AiModelsRateLimitUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupRateLimits {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AiModelRateLimitResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AiModelRateLimitResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AiModelRateLimitResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/aiModelApiClouds/{}/geographies/{}/modelGroupNames/{}/rateLimits",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.geography))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .model_group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits` at version `2025-03-12` (`PATCH /api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_rate_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupRateLimits;
+impl crate::request::Operation for UpdateGroupRateLimits {
+    const ID: &'static str = "updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams;
+    type Body = crate::models::AiModelsRateLimitUpdateRequest;
+    type Answer = crate::request::Json<crate::models::AiModelRateLimitResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud, &p.geography, &p.model_group_name])?;
+        Ok(())
     }
 }

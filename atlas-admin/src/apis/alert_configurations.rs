@@ -22,13 +22,12 @@ impl<'c> AlertConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupAlertsConfig,
-    ) -> CreateAlertConfig {
-        CreateAlertConfig {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupAlertConfigParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateAlertConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupAlertConfigParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Alert Configuration from One Project
     ///
@@ -41,15 +40,12 @@ impl<'c> AlertConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
-    ) -> DeleteAlertConfig {
-        DeleteAlertConfig {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupAlertConfigParams::new(
-                group_id,
-                alert_config_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteAlertConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupAlertConfigParams::new(group_id, alert_config_id),
+            None,
+        )
     }
     /// Return All Alert Configurations Set for One Alert
     ///
@@ -62,15 +58,12 @@ impl<'c> AlertConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_id: crate::models::ObjectId,
-    ) -> GetAlertConfigs {
-        GetAlertConfigs {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAlertAlertConfigsParams::new(
-                group_id,
-                alert_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetAlertConfigs> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAlertAlertConfigsParams::new(group_id, alert_id),
+            None,
+        )
     }
     /// Return One Alert Configuration from One Project
     ///
@@ -83,27 +76,24 @@ impl<'c> AlertConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
-    ) -> GetAlertConfig {
-        GetAlertConfig {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAlertConfigParams::new(
-                group_id,
-                alert_config_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetAlertConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAlertConfigParams::new(group_id, alert_config_id),
+            None,
+        )
     }
     /// Return All Alert Configuration Matchers Field Names
     ///
     /// Get all field names that the `matchers.fieldName` parameter accepts when you create or update an Alert Configuration. You can successfully call this endpoint with any assigned role.
     ///
     /// `GET /api/atlas/v2/alertConfigs/matchers/fieldNames` (`listAlertConfigMatcherFieldNames`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alert-Configurations/operation/listAlertConfigMatcherFieldNames).
-    pub fn list_matcher_field_names(&self) -> ListMatcherFieldNames {
-        ListMatcherFieldNames {
-            client: self.client.clone(),
-            params: <crate::params::ListAlertConfigMatcherFieldNamesParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_matcher_field_names(&self) -> crate::Request<ListMatcherFieldNames> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListAlertConfigMatcherFieldNamesParams as Default>::default(),
+            None,
+        )
     }
     /// Return All Alert Configurations in One Project
     ///
@@ -115,12 +105,12 @@ impl<'c> AlertConfigurations<'c> {
     pub fn list_alert_configs(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListAlertConfigs {
-        ListAlertConfigs {
-            client: self.client.clone(),
-            params: crate::params::ListGroupAlertConfigsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListAlertConfigs> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupAlertConfigsParams::new(group_id),
+            None,
+        )
     }
     /// Toggle State of One Alert Configuration in One Project
     ///
@@ -136,16 +126,12 @@ impl<'c> AlertConfigurations<'c> {
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
         body: crate::models::AlertsToggle,
-    ) -> ToggleAlertConfig {
-        ToggleAlertConfig {
-            client: self.client.clone(),
-            params: crate::params::ToggleGroupAlertConfigParams::new(
-                group_id,
-                alert_config_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ToggleAlertConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::ToggleGroupAlertConfigParams::new(group_id, alert_config_id),
+            Some(body),
+        )
     }
     /// Update One Alert Configuration in One Project
     ///
@@ -161,201 +147,78 @@ impl<'c> AlertConfigurations<'c> {
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
         body: crate::models::GroupAlertsConfig,
-    ) -> UpdateAlertConfig {
-        UpdateAlertConfig {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupAlertConfigParams::new(
-                group_id,
-                alert_config_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateAlertConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupAlertConfigParams::new(group_id, alert_config_id),
+            Some(body),
+        )
     }
 }
-/// A `createGroupAlertConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateAlertConfig {
-    client: crate::Client,
-    params: crate::params::CreateGroupAlertConfigParams,
-    body: Option<crate::models::GroupAlertsConfig>,
-    options: crate::CallOptions,
-}
-impl CreateAlertConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupAlertConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupAlertsConfig, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupAlertsConfig>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupAlertsConfig, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alertConfigs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupAlertConfig",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupAlertConfig` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/alertConfigs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_alert_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateAlertConfig;
+impl crate::request::Operation for CreateAlertConfig {
+    const ID: &'static str = "createGroupAlertConfig";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alertConfigs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupAlertConfigParams;
+    type Body = crate::models::GroupAlertsConfig;
+    type Answer = crate::request::Json<crate::models::GroupAlertsConfig>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupAlertConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteAlertConfig {
-    client: crate::Client,
-    params: crate::params::DeleteGroupAlertConfigParams,
-    options: crate::CallOptions,
-}
-impl DeleteAlertConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupAlertConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alertConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.alert_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupAlertConfig",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupAlertConfig` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_alert_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteAlertConfig;
+impl crate::request::Operation for DeleteAlertConfig {
+    const ID: &'static str = "deleteGroupAlertConfig";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupAlertConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_config_id])?;
+        Ok(())
     }
 }
-/// A `getGroupAlertAlertConfigs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAlertConfigs {
-    client: crate::Client,
-    params: crate::params::GetGroupAlertAlertConfigsParams,
-    options: crate::CallOptions,
+/// `getGroupAlertAlertConfigs` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/alerts/{alertId}/alertConfigs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_alert_configs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAlertConfigs;
+impl crate::request::Operation for GetAlertConfigs {
+    const ID: &'static str = "getGroupAlertAlertConfigs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alerts/{alertId}/alertConfigs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupAlertAlertConfigsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAlertConfigView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl GetAlertConfigs {
+impl crate::Request<GetAlertConfigs> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -371,296 +234,83 @@ impl GetAlertConfigs {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAlertAlertConfigsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAlertConfigView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAlertConfigView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAlertConfigView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::GroupAlertsConfig> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::GroupAlertsConfig>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alerts/{}/alertConfigs", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.alert_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAlertAlertConfigs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}/alertConfigs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for GetAlertConfigs {
+impl crate::request::Paged for GetAlertConfigs {
     type Page = crate::models::PaginatedAlertConfigView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAlertConfigView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `getGroupAlertConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAlertConfig {
-    client: crate::Client,
-    params: crate::params::GetGroupAlertConfigParams,
-    options: crate::CallOptions,
-}
-impl GetAlertConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAlertConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupAlertsConfig, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupAlertsConfig>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupAlertsConfig, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alertConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.alert_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAlertConfig",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupAlertConfig` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_alert_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAlertConfig;
+impl crate::request::Operation for GetAlertConfig {
+    const ID: &'static str = "getGroupAlertConfig";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupAlertConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupAlertsConfig>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_config_id])?;
+        Ok(())
     }
 }
-/// A `listAlertConfigMatcherFieldNames` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListMatcherFieldNames {
-    client: crate::Client,
-    params: crate::params::ListAlertConfigMatcherFieldNamesParams,
-    options: crate::CallOptions,
-}
-impl ListMatcherFieldNames {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListAlertConfigMatcherFieldNamesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::MatcherFieldView>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::MatcherFieldView>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::MatcherFieldView>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let _p = &self.params;
-        let path = String::from("/api/atlas/v2/alertConfigs/matchers/fieldNames");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listAlertConfigMatcherFieldNames",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/alertConfigs/matchers/fieldNames",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listAlertConfigMatcherFieldNames` at version `2023-01-01` (`GET /api/atlas/v2/alertConfigs/matchers/fieldNames`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_matcher_field_names` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListMatcherFieldNames;
+impl crate::request::Operation for ListMatcherFieldNames {
+    const ID: &'static str = "listAlertConfigMatcherFieldNames";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/alertConfigs/matchers/fieldNames";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListAlertConfigMatcherFieldNamesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::MatcherFieldView>>;
+    fn target(
+        _p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        Ok(())
     }
 }
-/// A `listGroupAlertConfigs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListAlertConfigs {
-    client: crate::Client,
-    params: crate::params::ListGroupAlertConfigsParams,
-    options: crate::CallOptions,
+/// `listGroupAlertConfigs` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/alertConfigs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_alert_configs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListAlertConfigs;
+impl crate::request::Operation for ListAlertConfigs {
+    const ID: &'static str = "listGroupAlertConfigs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alertConfigs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupAlertConfigsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAlertConfigView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListAlertConfigs {
+impl crate::Request<ListAlertConfigs> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -676,310 +326,56 @@ impl ListAlertConfigs {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupAlertConfigsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAlertConfigView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAlertConfigView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAlertConfigView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::GroupAlertsConfig> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::GroupAlertsConfig>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alertConfigs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupAlertConfigs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListAlertConfigs {
+impl crate::request::Paged for ListAlertConfigs {
     type Page = crate::models::PaginatedAlertConfigView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAlertConfigView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `toggleGroupAlertConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ToggleAlertConfig {
-    client: crate::Client,
-    params: crate::params::ToggleGroupAlertConfigParams,
-    body: Option<crate::models::AlertsToggle>,
-    options: crate::CallOptions,
-}
-impl ToggleAlertConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ToggleGroupAlertConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupAlertsConfig, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupAlertsConfig>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupAlertsConfig, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alertConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.alert_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "toggleGroupAlertConfig",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `toggleGroupAlertConfig` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `toggle_alert_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ToggleAlertConfig;
+impl crate::request::Operation for ToggleAlertConfig {
+    const ID: &'static str = "toggleGroupAlertConfig";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ToggleGroupAlertConfigParams;
+    type Body = crate::models::AlertsToggle;
+    type Answer = crate::request::Json<crate::models::GroupAlertsConfig>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_config_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupAlertConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateAlertConfig {
-    client: crate::Client,
-    params: crate::params::UpdateGroupAlertConfigParams,
-    body: Option<crate::models::GroupAlertsConfig>,
-    options: crate::CallOptions,
-}
-impl UpdateAlertConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupAlertConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupAlertsConfig, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupAlertsConfig>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupAlertsConfig, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alertConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.alert_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupAlertConfig",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupAlertConfig` at version `2023-01-01` (`PUT /api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_alert_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateAlertConfig;
+impl crate::request::Operation for UpdateAlertConfig {
+    const ID: &'static str = "updateGroupAlertConfig";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupAlertConfigParams;
+    type Body = crate::models::GroupAlertsConfig;
+    type Answer = crate::request::Json<crate::models::GroupAlertsConfig>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_config_id])?;
+        Ok(())
     }
 }

@@ -28,13 +28,12 @@ impl<'c> Alerts<'c> {
         group_id: crate::models::ObjectId,
         alert_id: crate::models::ObjectId,
         body: crate::models::AcknowledgeAlert,
-    ) -> AcknowledgeAlert {
-        AcknowledgeAlert {
-            client: self.client.clone(),
-            params: crate::params::AcknowledgeGroupAlertParams::new(group_id, alert_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AcknowledgeAlert> {
+        crate::Request::new(
+            self.client,
+            crate::params::AcknowledgeGroupAlertParams::new(group_id, alert_id),
+            Some(body),
+        )
     }
     /// Acknowledge One Alert from One Project
     ///
@@ -53,13 +52,12 @@ impl<'c> Alerts<'c> {
         group_id: crate::models::ObjectId,
         alert_id: crate::models::ObjectId,
         body: crate::models::AlertView,
-    ) -> AcknowledgeAlertV20230101 {
-        AcknowledgeAlertV20230101 {
-            client: self.client.clone(),
-            params: crate::params::AcknowledgeGroupAlertParams::new(group_id, alert_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AcknowledgeAlertV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::AcknowledgeGroupAlertParams::new(group_id, alert_id),
+            Some(body),
+        )
     }
     /// Return One Alert from One Project
     ///
@@ -72,12 +70,12 @@ impl<'c> Alerts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_id: crate::models::ObjectId,
-    ) -> GetAlert {
-        GetAlert {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAlertParams::new(group_id, alert_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetAlert> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAlertParams::new(group_id, alert_id),
+            None,
+        )
     }
     /// Return All Open Alerts for One Alert Configuration
     ///
@@ -90,15 +88,15 @@ impl<'c> Alerts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         alert_config_id: crate::models::ObjectId,
-    ) -> GetAlertConfigAlerts {
-        GetAlertConfigAlerts {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAlertConfigAlertsParams::new(
+    ) -> crate::Request<GetAlertConfigAlerts> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAlertConfigAlertsParams::new(
                 group_id,
                 alert_config_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Alerts from One Project
     ///
@@ -107,300 +105,101 @@ impl<'c> Alerts<'c> {
     /// This resource remains under revision and may change.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/alerts` (`listGroupAlerts`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Alerts/operation/listGroupAlerts).
-    pub fn list_alerts(&self, group_id: crate::models::ObjectId) -> ListAlerts {
-        ListAlerts {
-            client: self.client.clone(),
-            params: crate::params::ListGroupAlertsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_alerts(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> crate::Request<ListAlerts> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupAlertsParams::new(group_id),
+            None,
+        )
     }
 }
-/// A `acknowledgeGroupAlert` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AcknowledgeAlert {
-    client: crate::Client,
-    params: crate::params::AcknowledgeGroupAlertParams,
-    body: Option<crate::models::AcknowledgeAlert>,
-    options: crate::CallOptions,
-}
-impl AcknowledgeAlert {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::AcknowledgeGroupAlertParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AlertViewForNdsGroup, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AlertViewForNdsGroup>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AlertViewForNdsGroup, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alerts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.alert_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "acknowledgeGroupAlert",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `acknowledgeGroupAlert` at version `2024-05-30` (`PATCH /api/atlas/v2/groups/{groupId}/alerts/{alertId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `acknowledge_alert` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AcknowledgeAlert;
+impl crate::request::Operation for AcknowledgeAlert {
+    const ID: &'static str = "acknowledgeGroupAlert";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alerts/{alertId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::AcknowledgeGroupAlertParams;
+    type Body = crate::models::AcknowledgeAlert;
+    type Answer = crate::request::Json<crate::models::AlertViewForNdsGroup>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_id])?;
+        Ok(())
     }
 }
-/// A `acknowledgeGroupAlert` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AcknowledgeAlertV20230101 {
-    client: crate::Client,
-    params: crate::params::AcknowledgeGroupAlertParams,
-    body: Option<crate::models::AlertView>,
-    options: crate::CallOptions,
-}
-impl AcknowledgeAlertV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::AcknowledgeGroupAlertParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AlertViewForNdsGroup, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AlertViewForNdsGroup>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AlertViewForNdsGroup, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alerts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.alert_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "acknowledgeGroupAlert",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `acknowledgeGroupAlert` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/alerts/{alertId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `acknowledge_alert_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AcknowledgeAlertV20230101;
+impl crate::request::Operation for AcknowledgeAlertV20230101 {
+    const ID: &'static str = "acknowledgeGroupAlert";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alerts/{alertId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::AcknowledgeGroupAlertParams;
+    type Body = crate::models::AlertView;
+    type Answer = crate::request::Json<crate::models::AlertViewForNdsGroup>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_id])?;
+        Ok(())
     }
 }
-/// A `getGroupAlert` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAlert {
-    client: crate::Client,
-    params: crate::params::GetGroupAlertParams,
-    options: crate::CallOptions,
-}
-impl GetAlert {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupAlertParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AlertViewForNdsGroup, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AlertViewForNdsGroup>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AlertViewForNdsGroup, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alerts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.alert_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAlert",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/alerts/{alertId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupAlert` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/alerts/{alertId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_alert` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAlert;
+impl crate::request::Operation for GetAlert {
+    const ID: &'static str = "getGroupAlert";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alerts/{alertId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupAlertParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AlertViewForNdsGroup>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_id])?;
+        Ok(())
     }
 }
-/// A `getGroupAlertConfigAlerts` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAlertConfigAlerts {
-    client: crate::Client,
-    params: crate::params::GetGroupAlertConfigAlertsParams,
-    options: crate::CallOptions,
+/// `getGroupAlertConfigAlerts` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}/alerts`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_alert_config_alerts` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAlertConfigAlerts;
+impl crate::request::Operation for GetAlertConfigAlerts {
+    const ID: &'static str = "getGroupAlertConfigAlerts";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}/alerts";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupAlertConfigAlertsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAlertView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.alert_config_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl GetAlertConfigAlerts {
+impl crate::Request<GetAlertConfigAlerts> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -416,134 +215,44 @@ impl GetAlertConfigAlerts {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAlertConfigAlertsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PaginatedAlertView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PaginatedAlertView>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAlertView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::AlertViewForNdsGroup> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::AlertViewForNdsGroup>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alertConfigs/{}/alerts", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.alert_config_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAlertConfigAlerts",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}/alerts",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for GetAlertConfigAlerts {
+impl crate::request::Paged for GetAlertConfigAlerts {
     type Page = crate::models::PaginatedAlertView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAlertView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupAlerts` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListAlerts {
-    client: crate::Client,
-    params: crate::params::ListGroupAlertsParams,
-    options: crate::CallOptions,
+/// `listGroupAlerts` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/alerts`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_alerts` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListAlerts;
+impl crate::request::Operation for ListAlerts {
+    const ID: &'static str = "listGroupAlerts";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/alerts";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupAlertsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAlertView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("status", &p.status);
+        Ok(())
+    }
 }
-impl ListAlerts {
+impl crate::Request<ListAlerts> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -564,119 +273,16 @@ impl ListAlerts {
         self.params.status = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupAlertsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PaginatedAlertView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PaginatedAlertView>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAlertView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::AlertViewForNdsGroup> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::AlertViewForNdsGroup>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/alerts", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.status, "status", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupAlerts",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/alerts",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListAlerts {
+impl crate::request::Paged for ListAlerts {
     type Page = crate::models::PaginatedAlertView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAlertView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }

@@ -26,16 +26,12 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterSearchIndex,
-    ) -> CreateClusterFtsIndex {
-        CreateClusterFtsIndex {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterFtsIndexParams::new(
-                group_id,
-                cluster_name,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateClusterFtsIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterFtsIndexParams::new(group_id, cluster_name),
+            Some(body),
+        )
     }
     /// Create Search Nodes
     ///
@@ -52,16 +48,15 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiSearchDeploymentRequestView,
-    ) -> CreateClusterSearchDeployment {
-        CreateClusterSearchDeployment {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<CreateClusterSearchDeployment> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create Search Nodes
     ///
@@ -78,16 +73,15 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiSearchDeploymentRequestView,
-    ) -> CreateClusterSearchDeploymentV20230101 {
-        CreateClusterSearchDeploymentV20230101 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<CreateClusterSearchDeploymentV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Atlas Search Index
     ///
@@ -99,16 +93,15 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::SearchIndexCreateRequest,
-    ) -> CreateClusterSearchIndex {
-        CreateClusterSearchIndex {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterSearchIndexParams::new(
+    ) -> crate::Request<CreateClusterSearchIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Remove One Atlas Search Index
     ///
@@ -125,16 +118,16 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
-    ) -> DeleteClusterFtsIndex {
-        DeleteClusterFtsIndex {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterFtsIndexParams::new(
+    ) -> crate::Request<DeleteClusterFtsIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
                 index_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete Search Nodes
     ///
@@ -150,15 +143,15 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterSearchDeployment {
-        DeleteClusterSearchDeployment {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<DeleteClusterSearchDeployment> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete Search Nodes
     ///
@@ -174,15 +167,15 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterSearchDeploymentV20230101 {
-        DeleteClusterSearchDeploymentV20230101 {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<DeleteClusterSearchDeploymentV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Atlas Search Index by ID
     ///
@@ -194,16 +187,16 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
-    ) -> DeleteClusterSearchIndex {
-        DeleteClusterSearchIndex {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterSearchIndexParams::new(
+    ) -> crate::Request<DeleteClusterSearchIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
                 index_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Atlas Search Index by Name
     ///
@@ -217,18 +210,18 @@ impl<'c> AtlasSearch<'c> {
         database_name: String,
         collection_name: String,
         index_name: String,
-    ) -> DeleteIndexByName {
-        DeleteIndexByName {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterSearchIndexByNameParams::new(
+    ) -> crate::Request<DeleteIndexByName> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterSearchIndexByNameParams::new(
                 group_id,
                 cluster_name,
                 collection_name,
                 database_name,
                 index_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Atlas Search Index
     ///
@@ -245,16 +238,16 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
-    ) -> GetClusterFtsIndex {
-        GetClusterFtsIndex {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterFtsIndexParams::new(
+    ) -> crate::Request<GetClusterFtsIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
                 index_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Search Nodes
     ///
@@ -277,15 +270,15 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSearchDeployment {
-        GetClusterSearchDeployment {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<GetClusterSearchDeployment> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Search Nodes
     ///
@@ -308,15 +301,15 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSearchDeploymentV20230101 {
-        GetClusterSearchDeploymentV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<GetClusterSearchDeploymentV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Search Nodes
     ///
@@ -339,15 +332,15 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSearchDeploymentV20240530 {
-        GetClusterSearchDeploymentV20240530 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<GetClusterSearchDeploymentV20240530> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Atlas Search Index by ID
     ///
@@ -359,16 +352,16 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
-    ) -> GetClusterSearchIndex {
-        GetClusterSearchIndex {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterSearchIndexParams::new(
+    ) -> crate::Request<GetClusterSearchIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
                 index_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Atlas Search Index by Name
     ///
@@ -382,18 +375,18 @@ impl<'c> AtlasSearch<'c> {
         database_name: String,
         collection_name: String,
         index_name: String,
-    ) -> GetIndexByName {
-        GetIndexByName {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterSearchIndexByNameParams::new(
+    ) -> crate::Request<GetIndexByName> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterSearchIndexByNameParams::new(
                 group_id,
                 cluster_name,
                 collection_name,
                 database_name,
                 index_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Atlas Search Indexes for One Collection
     ///
@@ -411,17 +404,17 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
         database_name: String,
         collection_name: String,
-    ) -> ListClusterFtsIndex {
-        ListClusterFtsIndex {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterFtsIndexParams::new(
+    ) -> crate::Request<ListClusterFtsIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
                 collection_name,
                 database_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Atlas Search Indexes for One Collection
     ///
@@ -434,17 +427,17 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
         database_name: String,
         collection_name: String,
-    ) -> ListSearchIndex {
-        ListSearchIndex {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterSearchIndexParams::new(
+    ) -> crate::Request<ListSearchIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
                 collection_name,
                 database_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Atlas Search Indexes for One Cluster
     ///
@@ -455,15 +448,15 @@ impl<'c> AtlasSearch<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterSearchIndexes {
-        ListClusterSearchIndexes {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterSearchIndexesParams::new(
+    ) -> crate::Request<ListClusterSearchIndexes> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterSearchIndexesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Update One Atlas Search Index
     ///
@@ -481,17 +474,16 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
         body: crate::models::ClusterSearchIndex,
-    ) -> UpdateClusterFtsIndex {
-        UpdateClusterFtsIndex {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterFtsIndexParams::new(
+    ) -> crate::Request<UpdateClusterFtsIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterFtsIndexParams::new(
                 group_id,
                 cluster_name,
                 index_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update Search Nodes
     ///
@@ -508,16 +500,15 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiSearchDeploymentRequestView,
-    ) -> UpdateClusterSearchDeployment {
-        UpdateClusterSearchDeployment {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<UpdateClusterSearchDeployment> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update Search Nodes
     ///
@@ -534,16 +525,15 @@ impl<'c> AtlasSearch<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiSearchDeploymentRequestView,
-    ) -> UpdateClusterSearchDeploymentV20230101 {
-        UpdateClusterSearchDeploymentV20230101 {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterSearchDeploymentParams::new(
+    ) -> crate::Request<UpdateClusterSearchDeploymentV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterSearchDeploymentParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Atlas Search Index by ID
     ///
@@ -556,17 +546,16 @@ impl<'c> AtlasSearch<'c> {
         cluster_name: crate::models::ResourceName,
         index_id: crate::models::ObjectId,
         body: crate::models::SearchIndexUpdateRequest,
-    ) -> UpdateClusterSearchIndex {
-        UpdateClusterSearchIndex {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterSearchIndexParams::new(
+    ) -> crate::Request<UpdateClusterSearchIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterSearchIndexParams::new(
                 group_id,
                 cluster_name,
                 index_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Atlas Search Index by Name
     ///
@@ -581,2057 +570,501 @@ impl<'c> AtlasSearch<'c> {
         collection_name: String,
         index_name: String,
         body: crate::models::SearchIndexUpdateRequest,
-    ) -> UpdateIndexByName {
-        UpdateIndexByName {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterSearchIndexByNameParams::new(
+    ) -> crate::Request<UpdateIndexByName> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterSearchIndexByNameParams::new(
                 group_id,
                 cluster_name,
                 collection_name,
                 database_name,
                 index_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `createGroupClusterFtsIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateClusterFtsIndex {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterFtsIndexParams,
-    body: Option<crate::models::ClusterSearchIndex>,
-    options: crate::CallOptions,
-}
-impl CreateClusterFtsIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterFtsIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterFtsIndex",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterFtsIndex` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster_fts_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateClusterFtsIndex;
+impl crate::request::Operation for CreateClusterFtsIndex {
+    const ID: &'static str = "createGroupClusterFtsIndex";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupClusterFtsIndexParams;
+    type Body = crate::models::ClusterSearchIndex;
+    type Answer = crate::request::Json<crate::models::ClusterSearchIndex>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `createGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateClusterSearchDeployment {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterSearchDeploymentParams,
-    body: Option<crate::models::ApiSearchDeploymentRequestView>,
-    options: crate::CallOptions,
-}
-impl CreateClusterSearchDeployment {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterSearchDeployment",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterSearchDeployment` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster_search_deployment` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateClusterSearchDeployment;
+impl crate::request::Operation for CreateClusterSearchDeployment {
+    const ID: &'static str = "createGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::CreateGroupClusterSearchDeploymentParams;
+    type Body = crate::models::ApiSearchDeploymentRequestView;
+    type Answer = crate::request::Json<crate::models::ApiSearchDeploymentResponseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `createGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateClusterSearchDeploymentV20230101 {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterSearchDeploymentParams,
-    body: Option<crate::models::ApiSearchDeploymentRequestView>,
-    options: crate::CallOptions,
-}
-impl CreateClusterSearchDeploymentV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterSearchDeployment",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterSearchDeployment` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster_search_deployment_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateClusterSearchDeploymentV20230101;
+impl crate::request::Operation for CreateClusterSearchDeploymentV20230101 {
+    const ID: &'static str = "createGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupClusterSearchDeploymentParams;
+    type Body = crate::models::ApiSearchDeploymentRequestView;
+    type Answer = crate::request::Json<crate::models::ApiSearchDeploymentResponseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `createGroupClusterSearchIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateClusterSearchIndex {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterSearchIndexParams,
-    body: Option<crate::models::SearchIndexCreateRequest>,
-    options: crate::CallOptions,
-}
-impl CreateClusterSearchIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterSearchIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterSearchIndex",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterSearchIndex` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster_search_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateClusterSearchIndex;
+impl crate::request::Operation for CreateClusterSearchIndex {
+    const ID: &'static str = "createGroupClusterSearchIndex";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::CreateGroupClusterSearchIndexParams;
+    type Body = crate::models::SearchIndexCreateRequest;
+    type Answer = crate::request::Json<crate::models::SearchIndexResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterFtsIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteClusterFtsIndex {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterFtsIndexParams,
-    options: crate::CallOptions,
-}
-impl DeleteClusterFtsIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterFtsIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterFtsIndex",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupClusterFtsIndex` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_fts_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteClusterFtsIndex;
+impl crate::request::Operation for DeleteClusterFtsIndex {
+    const ID: &'static str = "deleteGroupClusterFtsIndex";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupClusterFtsIndexParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.index_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteClusterSearchDeployment {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterSearchDeploymentParams,
-    options: crate::CallOptions,
-}
-impl DeleteClusterSearchDeployment {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterSearchDeployment",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupClusterSearchDeployment` at version `2024-05-30` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_search_deployment` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteClusterSearchDeployment;
+impl crate::request::Operation for DeleteClusterSearchDeployment {
+    const ID: &'static str = "deleteGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::DeleteGroupClusterSearchDeploymentParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteClusterSearchDeploymentV20230101 {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterSearchDeploymentParams,
-    options: crate::CallOptions,
-}
-impl DeleteClusterSearchDeploymentV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterSearchDeployment",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupClusterSearchDeployment` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_search_deployment_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteClusterSearchDeploymentV20230101;
+impl crate::request::Operation for DeleteClusterSearchDeploymentV20230101 {
+    const ID: &'static str = "deleteGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupClusterSearchDeploymentParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterSearchIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteClusterSearchIndex {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterSearchIndexParams,
-    options: crate::CallOptions,
-}
-impl DeleteClusterSearchIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterSearchIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterSearchIndex",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupClusterSearchIndex` at version `2024-05-30` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_search_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteClusterSearchIndex;
+impl crate::request::Operation for DeleteClusterSearchIndex {
+    const ID: &'static str = "deleteGroupClusterSearchIndex";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::DeleteGroupClusterSearchIndexParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.index_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteIndexByName {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterSearchIndexByNameParams,
-    options: crate::CallOptions,
-}
-impl DeleteIndexByName {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterSearchIndexByNameParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterSearchIndexByName",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupClusterSearchIndexByName` at version `2024-05-30` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_index_by_name` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteIndexByName;
+impl crate::request::Operation for DeleteIndexByName {
+    const ID: &'static str = "deleteGroupClusterSearchIndexByName";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::DeleteGroupClusterSearchIndexByNameParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[
+                &p.group_id,
+                &p.cluster_name,
+                &p.database_name,
+                &p.collection_name,
+                &p.index_name,
+            ],
+        )?;
+        Ok(())
     }
 }
-/// A `getGroupClusterFtsIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterFtsIndex {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterFtsIndexParams,
-    options: crate::CallOptions,
-}
-impl GetClusterFtsIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterFtsIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterFtsIndex",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterFtsIndex` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_fts_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterFtsIndex;
+impl crate::request::Operation for GetClusterFtsIndex {
+    const ID: &'static str = "getGroupClusterFtsIndex";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterFtsIndexParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ClusterSearchIndex>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.index_id])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterSearchDeployment {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterSearchDeploymentParams,
-    options: crate::CallOptions,
-}
-impl GetClusterSearchDeployment {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterSearchDeployment",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterSearchDeployment` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_search_deployment` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterSearchDeployment;
+impl crate::request::Operation for GetClusterSearchDeployment {
+    const ID: &'static str = "getGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupClusterSearchDeploymentParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiSearchDeploymentResponseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterSearchDeploymentV20230101 {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterSearchDeploymentParams,
-    options: crate::CallOptions,
-}
-impl GetClusterSearchDeploymentV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterSearchDeployment",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterSearchDeployment` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_search_deployment_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterSearchDeploymentV20230101;
+impl crate::request::Operation for GetClusterSearchDeploymentV20230101 {
+    const ID: &'static str = "getGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterSearchDeploymentParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiSearchDeploymentResponseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterSearchDeploymentV20240530 {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterSearchDeploymentParams,
-    options: crate::CallOptions,
-}
-impl GetClusterSearchDeploymentV20240530 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterSearchDeployment",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterSearchDeployment` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_search_deployment_v2024_05_30` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterSearchDeploymentV20240530;
+impl crate::request::Operation for GetClusterSearchDeploymentV20240530 {
+    const ID: &'static str = "getGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::GetGroupClusterSearchDeploymentParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiSearchDeploymentResponseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterSearchIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterSearchIndex {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterSearchIndexParams,
-    options: crate::CallOptions,
-}
-impl GetClusterSearchIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterSearchIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterSearchIndex",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterSearchIndex` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_search_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterSearchIndex;
+impl crate::request::Operation for GetClusterSearchIndex {
+    const ID: &'static str = "getGroupClusterSearchIndex";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::GetGroupClusterSearchIndexParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::SearchIndexResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.index_id])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetIndexByName {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterSearchIndexByNameParams,
-    options: crate::CallOptions,
-}
-impl GetIndexByName {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterSearchIndexByNameParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterSearchIndexByName",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterSearchIndexByName` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_index_by_name` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetIndexByName;
+impl crate::request::Operation for GetIndexByName {
+    const ID: &'static str = "getGroupClusterSearchIndexByName";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::GetGroupClusterSearchIndexByNameParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::SearchIndexResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[
+                &p.group_id,
+                &p.cluster_name,
+                &p.database_name,
+                &p.collection_name,
+                &p.index_name,
+            ],
+        )?;
+        Ok(())
     }
 }
-/// A `listGroupClusterFtsIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClusterFtsIndex {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterFtsIndexParams,
-    options: crate::CallOptions,
-}
-impl ListClusterFtsIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterFtsIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::ClusterSearchIndex>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::ClusterSearchIndex>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::ClusterSearchIndex>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterFtsIndex",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupClusterFtsIndex` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_cluster_fts_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClusterFtsIndex;
+impl crate::request::Operation for ListClusterFtsIndex {
+    const ID: &'static str = "listGroupClusterFtsIndex";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{databaseName}/{collectionName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupClusterFtsIndexParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::ClusterSearchIndex>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.database_name, &p.collection_name])?;
+        Ok(())
     }
 }
-/// A `listGroupClusterSearchIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListSearchIndex {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterSearchIndexParams,
-    options: crate::CallOptions,
-}
-impl ListSearchIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterSearchIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::SearchIndexResponse>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::SearchIndexResponse>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::SearchIndexResponse>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterSearchIndex",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupClusterSearchIndex` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_search_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSearchIndex;
+impl crate::request::Operation for ListSearchIndex {
+    const ID: &'static str = "listGroupClusterSearchIndex";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::ListGroupClusterSearchIndexParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::SearchIndexResponse>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.database_name, &p.collection_name])?;
+        Ok(())
     }
 }
-/// A `listGroupClusterSearchIndexes` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClusterSearchIndexes {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterSearchIndexesParams,
-    options: crate::CallOptions,
-}
-impl ListClusterSearchIndexes {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterSearchIndexesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::SearchIndexResponse>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::SearchIndexResponse>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::SearchIndexResponse>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterSearchIndexes",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupClusterSearchIndexes` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_cluster_search_indexes` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClusterSearchIndexes;
+impl crate::request::Operation for ListClusterSearchIndexes {
+    const ID: &'static str = "listGroupClusterSearchIndexes";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::ListGroupClusterSearchIndexesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::SearchIndexResponse>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterFtsIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateClusterFtsIndex {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterFtsIndexParams,
-    body: Option<crate::models::ClusterSearchIndex>,
-    options: crate::CallOptions,
-}
-impl UpdateClusterFtsIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterFtsIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ClusterSearchIndex, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ClusterSearchIndex>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterSearchIndex, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/fts/indexes/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterFtsIndex",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterFtsIndex` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_fts_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateClusterFtsIndex;
+impl crate::request::Operation for UpdateClusterFtsIndex {
+    const ID: &'static str = "updateGroupClusterFtsIndex";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupClusterFtsIndexParams;
+    type Body = crate::models::ClusterSearchIndex;
+    type Answer = crate::request::Json<crate::models::ClusterSearchIndex>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.index_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateClusterSearchDeployment {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterSearchDeploymentParams,
-    body: Option<crate::models::ApiSearchDeploymentRequestView>,
-    options: crate::CallOptions,
-}
-impl UpdateClusterSearchDeployment {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterSearchDeployment",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterSearchDeployment` at version `2024-05-30` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_search_deployment` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateClusterSearchDeployment;
+impl crate::request::Operation for UpdateClusterSearchDeployment {
+    const ID: &'static str = "updateGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::UpdateGroupClusterSearchDeploymentParams;
+    type Body = crate::models::ApiSearchDeploymentRequestView;
+    type Answer = crate::request::Json<crate::models::ApiSearchDeploymentResponseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterSearchDeployment` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateClusterSearchDeploymentV20230101 {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterSearchDeploymentParams,
-    body: Option<crate::models::ApiSearchDeploymentRequestView>,
-    options: crate::CallOptions,
-}
-impl UpdateClusterSearchDeploymentV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterSearchDeploymentParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiSearchDeploymentResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiSearchDeploymentResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiSearchDeploymentResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/deployment", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterSearchDeployment",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterSearchDeployment` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_search_deployment_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateClusterSearchDeploymentV20230101;
+impl crate::request::Operation for UpdateClusterSearchDeploymentV20230101 {
+    const ID: &'static str = "updateGroupClusterSearchDeployment";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupClusterSearchDeploymentParams;
+    type Body = crate::models::ApiSearchDeploymentRequestView;
+    type Answer = crate::request::Json<crate::models::ApiSearchDeploymentResponseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterSearchIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateClusterSearchIndex {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterSearchIndexParams,
-    body: Option<crate::models::SearchIndexUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateClusterSearchIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterSearchIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.index_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterSearchIndex",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterSearchIndex` at version `2024-05-30` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_search_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateClusterSearchIndex;
+impl crate::request::Operation for UpdateClusterSearchIndex {
+    const ID: &'static str = "updateGroupClusterSearchIndex";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::UpdateGroupClusterSearchIndexParams;
+    type Body = crate::models::SearchIndexUpdateRequest;
+    type Answer = crate::request::Json<crate::models::SearchIndexResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.index_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterSearchIndexByName` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateIndexByName {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterSearchIndexByNameParams,
-    body: Option<crate::models::SearchIndexUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateIndexByName {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterSearchIndexByNameParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SearchIndexResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SearchIndexResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SearchIndexResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/search/indexes/{}/{}/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterSearchIndexByName",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterSearchIndexByName` at version `2024-05-30` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_index_by_name` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateIndexByName;
+impl crate::request::Operation for UpdateIndexByName {
+    const ID: &'static str = "updateGroupClusterSearchIndexByName";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::UpdateGroupClusterSearchIndexByNameParams;
+    type Body = crate::models::SearchIndexUpdateRequest;
+    type Answer = crate::request::Json<crate::models::SearchIndexResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[
+                &p.group_id,
+                &p.cluster_name,
+                &p.database_name,
+                &p.collection_name,
+                &p.index_name,
+            ],
+        )?;
+        Ok(())
     }
 }

@@ -19,12 +19,12 @@ impl<'c> Auditing<'c> {
     pub fn get_group_audit_log(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupAuditLog {
-        GetGroupAuditLog {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAuditLogParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupAuditLog> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAuditLogParams::new(group_id),
+            None,
+        )
     }
     /// Update Auditing Configuration for One Project
     ///
@@ -35,175 +35,51 @@ impl<'c> Auditing<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AuditLog,
-    ) -> UpdateAuditLog {
-        UpdateAuditLog {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupAuditLogParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateAuditLog> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupAuditLogParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `getGroupAuditLog` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupAuditLog {
-    client: crate::Client,
-    params: crate::params::GetGroupAuditLogParams,
-    options: crate::CallOptions,
-}
-impl GetGroupAuditLog {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupAuditLogParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::AuditLog, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::AuditLog>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AuditLog, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/auditLog", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAuditLog",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/auditLog",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupAuditLog` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/auditLog`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_audit_log` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupAuditLog;
+impl crate::request::Operation for GetGroupAuditLog {
+    const ID: &'static str = "getGroupAuditLog";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/auditLog";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupAuditLogParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AuditLog>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupAuditLog` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateAuditLog {
-    client: crate::Client,
-    params: crate::params::UpdateGroupAuditLogParams,
-    body: Option<crate::models::AuditLog>,
-    options: crate::CallOptions,
-}
-impl UpdateAuditLog {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupAuditLogParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::AuditLog, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::AuditLog>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AuditLog, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/auditLog", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupAuditLog",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/auditLog",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupAuditLog` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/auditLog`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_audit_log` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateAuditLog;
+impl crate::request::Operation for UpdateAuditLog {
+    const ID: &'static str = "updateGroupAuditLog";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/auditLog";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupAuditLogParams;
+    type Body = crate::models::AuditLog;
+    type Answer = crate::request::Json<crate::models::AuditLog>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

@@ -19,12 +19,12 @@ impl<'c> AwsClustersDns<'c> {
     pub fn get_aws_custom_dns(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetAwsCustomDns {
-        GetAwsCustomDns {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAwsCustomDnsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetAwsCustomDns> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAwsCustomDnsParams::new(group_id),
+            None,
+        )
     }
     /// Update State of One Custom DNS Configuration for Atlas Clusters on AWS
     ///
@@ -35,192 +35,51 @@ impl<'c> AwsClustersDns<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AwsCustomDnsEnabledView,
-    ) -> ToggleAwsCustomDns {
-        ToggleAwsCustomDns {
-            client: self.client.clone(),
-            params: crate::params::ToggleGroupAwsCustomDnsParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ToggleAwsCustomDns> {
+        crate::Request::new(
+            self.client,
+            crate::params::ToggleGroupAwsCustomDnsParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `getGroupAwsCustomDns` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAwsCustomDns {
-    client: crate::Client,
-    params: crate::params::GetGroupAwsCustomDnsParams,
-    options: crate::CallOptions,
-}
-impl GetAwsCustomDns {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAwsCustomDnsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AwsCustomDnsEnabledView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AwsCustomDnsEnabledView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAwsCustomDns",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/awsCustomDNS",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupAwsCustomDns` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/awsCustomDNS`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_aws_custom_dns` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAwsCustomDns;
+impl crate::request::Operation for GetAwsCustomDns {
+    const ID: &'static str = "getGroupAwsCustomDns";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/awsCustomDNS";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupAwsCustomDnsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AwsCustomDnsEnabledView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `toggleGroupAwsCustomDns` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ToggleAwsCustomDns {
-    client: crate::Client,
-    params: crate::params::ToggleGroupAwsCustomDnsParams,
-    body: Option<crate::models::AwsCustomDnsEnabledView>,
-    options: crate::CallOptions,
-}
-impl ToggleAwsCustomDns {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ToggleGroupAwsCustomDnsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AwsCustomDnsEnabledView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AwsCustomDnsEnabledView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AwsCustomDnsEnabledView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/awsCustomDNS", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "toggleGroupAwsCustomDns",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/awsCustomDNS",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `toggleGroupAwsCustomDns` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/awsCustomDNS`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `toggle_aws_custom_dns` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ToggleAwsCustomDns;
+impl crate::request::Operation for ToggleAwsCustomDns {
+    const ID: &'static str = "toggleGroupAwsCustomDns";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/awsCustomDNS";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ToggleGroupAwsCustomDnsParams;
+    type Body = crate::models::AwsCustomDnsEnabledView;
+    type Answer = crate::request::Json<crate::models::AwsCustomDnsEnabledView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

@@ -21,16 +21,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         restore_job_id: crate::models::ObjectId,
-    ) -> CancelBackupRestoreJob {
-        CancelBackupRestoreJob {
-            client: self.client.clone(),
-            params: crate::params::CancelGroupClusterBackupRestoreJobParams::new(
+    ) -> crate::Request<CancelBackupRestoreJob> {
+        crate::Request::new(
+            self.client,
+            crate::params::CancelGroupClusterBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
                 restore_job_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Create One Snapshot Export Bucket
     ///
@@ -46,13 +46,12 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DiskBackupSnapshotExportBucketRequest,
-    ) -> CreateExportBucket {
-        CreateExportBucket {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupBackupExportBucketParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateExportBucket> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupBackupExportBucketParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Snapshot Export Bucket
     ///
@@ -68,13 +67,12 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DiskBackupSnapshotAwsExportBucketRequest,
-    ) -> CreateExportBucketV20230101 {
-        CreateExportBucketV20230101 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupBackupExportBucketParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateExportBucketV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupBackupExportBucketParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project
     ///
@@ -86,16 +84,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::AwsCloudProvider,
         body: crate::models::ObjectStoragePrivateEndpointRequest,
-    ) -> CreateBackupPrivateEndpoint {
-        CreateBackupPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupBackupPrivateEndpointParams::new(
+    ) -> crate::Request<CreateBackupPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupBackupPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Snapshot Export Job
     ///
@@ -107,16 +104,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupExportJobRequest,
-    ) -> CreateBackupExport {
-        CreateBackupExport {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterBackupExportParams::new(
+    ) -> crate::Request<CreateBackupExport> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterBackupExportParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Restore Job of One Cluster
     ///
@@ -128,16 +124,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupSnapshotRestoreJob,
-    ) -> CreateBackupRestoreJob {
-        CreateBackupRestoreJob {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterBackupRestoreJobParams::new(
+    ) -> crate::Request<CreateBackupRestoreJob> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Collection Restore Job
     ///
@@ -149,16 +144,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ApiAtlasCollectionRestoreJobRequest,
-    ) -> CreateCollectionRestoreJob {
-        CreateCollectionRestoreJob {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterCollectionRestoreJobParams::new(
+    ) -> crate::Request<CreateCollectionRestoreJob> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterCollectionRestoreJobParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Restore Job for One Serverless Instance
     ///
@@ -177,16 +171,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ServerlessBackupRestoreJob,
-    ) -> CreateServerlessRestoreJob {
-        CreateServerlessRestoreJob {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupServerlessBackupRestoreJobParams::new(
+    ) -> crate::Request<CreateServerlessRestoreJob> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupServerlessBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Delete One Snapshot Export Bucket
     ///
@@ -197,15 +190,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         export_bucket_id: crate::models::ObjectId,
-    ) -> DeleteExportBucket {
-        DeleteExportBucket {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupBackupExportBucketParams::new(
+    ) -> crate::Request<DeleteExportBucket> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupBackupExportBucketParams::new(
                 group_id,
                 export_bucket_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider from One Project
     ///
@@ -217,16 +210,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::AwsCloudProvider,
         endpoint_id: crate::models::ObjectId,
-    ) -> DeleteBackupPrivateEndpoint {
-        DeleteBackupPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupBackupPrivateEndpointParams::new(
+    ) -> crate::Request<DeleteBackupPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupBackupPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove All Cloud Backup Schedules
     ///
@@ -242,15 +235,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterBackupSchedule {
-        DeleteClusterBackupSchedule {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterBackupScheduleParams::new(
+    ) -> crate::Request<DeleteClusterBackupSchedule> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove All Cloud Backup Schedules
     ///
@@ -266,15 +259,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterBackupScheduleV20230101 {
-        DeleteClusterBackupScheduleV20230101 {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterBackupScheduleParams::new(
+    ) -> crate::Request<DeleteClusterBackupScheduleV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Replica Set Cloud Backup
     ///
@@ -286,16 +279,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> DeleteClusterBackupSnapshot {
-        DeleteClusterBackupSnapshot {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterBackupSnapshotParams::new(
+    ) -> crate::Request<DeleteClusterBackupSnapshot> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterBackupSnapshotParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Sharded Cluster Cloud Backup
     ///
@@ -307,16 +300,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> DeleteBackupShardedCluster {
-        DeleteBackupShardedCluster {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams::new(
+    ) -> crate::Request<DeleteBackupShardedCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Disable Backup Compliance Policy Settings
     ///
@@ -326,14 +319,12 @@ impl<'c> CloudBackups<'c> {
     pub fn disable_compliance_policy(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DisableCompliancePolicy {
-        DisableCompliancePolicy {
-            client: self.client.clone(),
-            params: crate::params::DisableGroupBackupCompliancePolicyParams::new(
-                group_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DisableCompliancePolicy> {
+        crate::Request::new(
+            self.client,
+            crate::params::DisableGroupBackupCompliancePolicyParams::new(group_id),
+            None,
+        )
     }
     /// Return Backup Compliance Policy Settings
     ///
@@ -348,12 +339,12 @@ impl<'c> CloudBackups<'c> {
     pub fn get_compliance_policy(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetCompliancePolicy {
-        GetCompliancePolicy {
-            client: self.client.clone(),
-            params: crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetCompliancePolicy> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
+            None,
+        )
     }
     /// Return Backup Compliance Policy Settings
     ///
@@ -368,12 +359,12 @@ impl<'c> CloudBackups<'c> {
     pub fn get_compliance_policy_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetCompliancePolicyV20230101 {
-        GetCompliancePolicyV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetCompliancePolicyV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupBackupCompliancePolicyParams::new(group_id),
+            None,
+        )
     }
     /// Return One Snapshot Export Bucket
     ///
@@ -389,15 +380,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         export_bucket_id: crate::models::ObjectId,
-    ) -> GetExportBucket {
-        GetExportBucket {
-            client: self.client.clone(),
-            params: crate::params::GetGroupBackupExportBucketParams::new(
+    ) -> crate::Request<GetExportBucket> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupBackupExportBucketParams::new(
                 group_id,
                 export_bucket_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Snapshot Export Bucket
     ///
@@ -413,15 +404,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         export_bucket_id: crate::models::ObjectId,
-    ) -> GetExportBucketV20230101 {
-        GetExportBucketV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupBackupExportBucketParams::new(
+    ) -> crate::Request<GetExportBucketV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupBackupExportBucketParams::new(
                 group_id,
                 export_bucket_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Object Storage Private Endpoint for Cloud Backups for One Cloud Provider in One Project
     ///
@@ -433,16 +424,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::AwsCloudProvider,
         endpoint_id: crate::models::ObjectId,
-    ) -> GetBackupPrivateEndpoint {
-        GetBackupPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::GetGroupBackupPrivateEndpointParams::new(
+    ) -> crate::Request<GetBackupPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupBackupPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Snapshot Export Job
     ///
@@ -454,16 +445,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         export_id: crate::models::ObjectId,
-    ) -> GetBackupExport {
-        GetBackupExport {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterBackupExportParams::new(
+    ) -> crate::Request<GetBackupExport> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterBackupExportParams::new(
                 group_id,
                 cluster_name,
                 export_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Restore Job for One Cluster
     ///
@@ -475,16 +466,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         restore_job_id: crate::models::ObjectId,
-    ) -> GetBackupRestoreJob {
-        GetBackupRestoreJob {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterBackupRestoreJobParams::new(
+    ) -> crate::Request<GetBackupRestoreJob> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
                 restore_job_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Cloud Backup Schedule
     ///
@@ -500,15 +491,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetBackupSchedule {
-        GetBackupSchedule {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterBackupScheduleParams::new(
+    ) -> crate::Request<GetBackupSchedule> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Cloud Backup Schedule
     ///
@@ -524,15 +515,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetBackupScheduleV20230101 {
-        GetBackupScheduleV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterBackupScheduleParams::new(
+    ) -> crate::Request<GetBackupScheduleV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Replica Set Cloud Backup
     ///
@@ -544,16 +535,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetClusterBackupSnapshot {
-        GetClusterBackupSnapshot {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterBackupSnapshotParams::new(
+    ) -> crate::Request<GetClusterBackupSnapshot> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterBackupSnapshotParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Database in One Snapshot
     ///
@@ -566,17 +557,17 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
         database_name: String,
-    ) -> GetBackupSnapshotDatabase {
-        GetBackupSnapshotDatabase {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterBackupSnapshotDatabaseParams::new(
+    ) -> crate::Request<GetBackupSnapshotDatabase> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterBackupSnapshotDatabaseParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
                 database_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Collection in One Database in One Snapshot
     ///
@@ -590,18 +581,18 @@ impl<'c> CloudBackups<'c> {
         snapshot_id: crate::models::ObjectId,
         database_name: String,
         collection_name: String,
-    ) -> GetSnapshotDatabaseCollection {
-        GetSnapshotDatabaseCollection {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams::new(
+    ) -> crate::Request<GetSnapshotDatabaseCollection> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
                 database_name,
                 collection_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Sharded Cluster Cloud Backup
     ///
@@ -613,16 +604,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetBackupShardedCluster {
-        GetBackupShardedCluster {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterBackupSnapshotShardedClusterParams::new(
+    ) -> crate::Request<GetBackupShardedCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterBackupSnapshotShardedClusterParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Collection Restore Job for One Cluster
     ///
@@ -634,16 +625,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         job_id: crate::models::ObjectId,
-    ) -> GetCollectionRestoreJob {
-        GetCollectionRestoreJob {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterCollectionRestoreJobParams::new(
+    ) -> crate::Request<GetCollectionRestoreJob> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterCollectionRestoreJobParams::new(
                 group_id,
                 cluster_name,
                 job_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Collection State for One Collection Restore Job
     ///
@@ -656,17 +647,17 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
         job_id: crate::models::ObjectId,
         source_namespace: String,
-    ) -> GetRestoreJobCollection {
-        GetRestoreJobCollection {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterCollectionRestoreJobCollectionParams::new(
+    ) -> crate::Request<GetRestoreJobCollection> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterCollectionRestoreJobCollectionParams::new(
                 group_id,
                 cluster_name,
                 job_id,
                 source_namespace,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Restore Job for One Serverless Instance
     ///
@@ -685,16 +676,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         restore_job_id: crate::models::ObjectId,
-    ) -> GetServerlessRestoreJob {
-        GetServerlessRestoreJob {
-            client: self.client.clone(),
-            params: crate::params::GetGroupServerlessBackupRestoreJobParams::new(
+    ) -> crate::Request<GetServerlessRestoreJob> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupServerlessBackupRestoreJobParams::new(
                 group_id,
                 cluster_name,
                 restore_job_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Snapshot of One Serverless Instance
     ///
@@ -713,16 +704,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetServerlessBackupSnapshot {
-        GetServerlessBackupSnapshot {
-            client: self.client.clone(),
-            params: crate::params::GetGroupServerlessBackupSnapshotParams::new(
+    ) -> crate::Request<GetServerlessBackupSnapshot> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupServerlessBackupSnapshotParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Snapshot Export Buckets
     ///
@@ -737,12 +728,12 @@ impl<'c> CloudBackups<'c> {
     pub fn list_export_buckets(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListExportBuckets {
-        ListExportBuckets {
-            client: self.client.clone(),
-            params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListExportBuckets> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupBackupExportBucketsParams::new(group_id),
+            None,
+        )
     }
     /// Return All Snapshot Export Buckets
     ///
@@ -757,12 +748,12 @@ impl<'c> CloudBackups<'c> {
     pub fn list_export_buckets_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListExportBucketsV20230101 {
-        ListExportBucketsV20230101 {
-            client: self.client.clone(),
-            params: crate::params::ListGroupBackupExportBucketsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListExportBucketsV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupBackupExportBucketsParams::new(group_id),
+            None,
+        )
     }
     /// Return Object Storage Private Endpoints for Cloud Backups for One Cloud Provider in One Project
     ///
@@ -773,15 +764,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::AwsCloudProvider,
-    ) -> ListBackupPrivateEndpoints {
-        ListBackupPrivateEndpoints {
-            client: self.client.clone(),
-            params: crate::params::ListGroupBackupPrivateEndpointsParams::new(
+    ) -> crate::Request<ListBackupPrivateEndpoints> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupBackupPrivateEndpointsParams::new(
                 group_id,
                 cloud_provider,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Snapshot Export Jobs
     ///
@@ -792,15 +783,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListBackupExports {
-        ListBackupExports {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterBackupExportsParams::new(
+    ) -> crate::Request<ListBackupExports> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterBackupExportsParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Restore Jobs for One Cluster
     ///
@@ -811,15 +802,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListBackupRestoreJobs {
-        ListBackupRestoreJobs {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterBackupRestoreJobsParams::new(
+    ) -> crate::Request<ListBackupRestoreJobs> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterBackupRestoreJobsParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Collections in One Database in One Snapshot
     ///
@@ -832,17 +823,17 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
         database_name: String,
-    ) -> ListSnapshotDatabaseCollections {
-        ListSnapshotDatabaseCollections {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams::new(
+    ) -> crate::Request<ListSnapshotDatabaseCollections> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
                 database_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Databases in One Snapshot
     ///
@@ -854,16 +845,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> ListBackupSnapshotDatabases {
-        ListBackupSnapshotDatabases {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterBackupSnapshotDatabasesParams::new(
+    ) -> crate::Request<ListBackupSnapshotDatabases> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterBackupSnapshotDatabasesParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Sharded Cluster Cloud Backups
     ///
@@ -874,15 +865,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListBackupShardedClusters {
-        ListBackupShardedClusters {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterBackupSnapshotShardedClustersParams::new(
+    ) -> crate::Request<ListBackupShardedClusters> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterBackupSnapshotShardedClustersParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Replica Set Cloud Backups
     ///
@@ -893,15 +884,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListBackupSnapshots {
-        ListBackupSnapshots {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterBackupSnapshotsParams::new(
+    ) -> crate::Request<ListBackupSnapshots> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterBackupSnapshotsParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Collection States for One Collection Restore Job
     ///
@@ -913,16 +904,16 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         job_id: crate::models::ObjectId,
-    ) -> ListRestoreJobCollections {
-        ListRestoreJobCollections {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams::new(
+    ) -> crate::Request<ListRestoreJobCollections> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams::new(
                 group_id,
                 cluster_name,
                 job_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Collection Restore Jobs for One Cluster
     ///
@@ -933,15 +924,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListCollectionRestoreJobs {
-        ListCollectionRestoreJobs {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterCollectionRestoreJobsParams::new(
+    ) -> crate::Request<ListCollectionRestoreJobs> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterCollectionRestoreJobsParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Restore Jobs for One Serverless Instance
     ///
@@ -959,15 +950,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListServerlessRestoreJobs {
-        ListServerlessRestoreJobs {
-            client: self.client.clone(),
-            params: crate::params::ListGroupServerlessBackupRestoreJobsParams::new(
+    ) -> crate::Request<ListServerlessRestoreJobs> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupServerlessBackupRestoreJobsParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Snapshots of One Serverless Instance
     ///
@@ -985,15 +976,15 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListServerlessBackupSnapshots {
-        ListServerlessBackupSnapshots {
-            client: self.client.clone(),
-            params: crate::params::ListGroupServerlessBackupSnapshotsParams::new(
+    ) -> crate::Request<ListServerlessBackupSnapshots> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupServerlessBackupSnapshotsParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Take One On-Demand Snapshot
     ///
@@ -1005,16 +996,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupOnDemandSnapshotRequest,
-    ) -> TakeSnapshots {
-        TakeSnapshots {
-            client: self.client.clone(),
-            params: crate::params::TakeGroupClusterBackupSnapshotsParams::new(
+    ) -> crate::Request<TakeSnapshots> {
+        crate::Request::new(
+            self.client,
+            crate::params::TakeGroupClusterBackupSnapshotsParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update Backup Compliance Policy Settings
     ///
@@ -1030,15 +1020,12 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DataProtectionSettings20231001,
-    ) -> UpdateCompliancePolicy {
-        UpdateCompliancePolicy {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupBackupCompliancePolicyParams::new(
-                group_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateCompliancePolicy> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupBackupCompliancePolicyParams::new(group_id),
+            Some(body),
+        )
     }
     /// Update Backup Compliance Policy Settings
     ///
@@ -1054,15 +1041,12 @@ impl<'c> CloudBackups<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DataProtectionSettings,
-    ) -> UpdateCompliancePolicyV20230101 {
-        UpdateCompliancePolicyV20230101 {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupBackupCompliancePolicyParams::new(
-                group_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateCompliancePolicyV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupBackupCompliancePolicyParams::new(group_id),
+            Some(body),
+        )
     }
     /// Update One Export Bucket Private Networking Settings
     ///
@@ -1074,16 +1058,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         export_bucket_id: crate::models::ObjectId,
         body: crate::models::UpdateRequirePrivateNetworkingRequestView,
-    ) -> UpdateBackupExportBucket {
-        UpdateBackupExportBucket {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupBackupExportBucketParams::new(
+    ) -> crate::Request<UpdateBackupExportBucket> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupBackupExportBucketParams::new(
                 group_id,
                 export_bucket_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update Cloud Backup Schedule for One Cluster
     ///
@@ -1100,16 +1083,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupSnapshotSchedule20240805,
-    ) -> UpdateBackupSchedule {
-        UpdateBackupSchedule {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterBackupScheduleParams::new(
+    ) -> crate::Request<UpdateBackupSchedule> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update Cloud Backup Schedule for One Cluster
     ///
@@ -1126,16 +1108,15 @@ impl<'c> CloudBackups<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DiskBackupSnapshotSchedule,
-    ) -> UpdateBackupScheduleV20230101 {
-        UpdateBackupScheduleV20230101 {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterBackupScheduleParams::new(
+    ) -> crate::Request<UpdateBackupScheduleV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterBackupScheduleParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update Expiration Date for One Cloud Backup
     ///
@@ -1148,3305 +1129,876 @@ impl<'c> CloudBackups<'c> {
         cluster_name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
         body: crate::models::BackupSnapshotRetention,
-    ) -> UpdateBackupSnapshot {
-        UpdateBackupSnapshot {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterBackupSnapshotParams::new(
+    ) -> crate::Request<UpdateBackupSnapshot> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterBackupSnapshotParams::new(
                 group_id,
                 cluster_name,
                 snapshot_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
-    }
-}
-/// A `cancelGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CancelBackupRestoreJob {
-    client: crate::Client,
-    params: crate::params::CancelGroupClusterBackupRestoreJobParams,
-    options: crate::CallOptions,
-}
-impl CancelBackupRestoreJob {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CancelGroupClusterBackupRestoreJobParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .restore_job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "cancelGroupClusterBackupRestoreJob",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createGroupBackupExportBucket` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateExportBucket {
-    client: crate::Client,
-    params: crate::params::CreateGroupBackupExportBucketParams,
-    body: Option<crate::models::DiskBackupSnapshotExportBucketRequest>,
-    options: crate::CallOptions,
-}
-impl CreateExportBucket {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupBackupExportBucketParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotExportBucketResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotExportBucketResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotExportBucketResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupBackupExportBucket",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createGroupBackupExportBucket` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateExportBucketV20230101 {
-    client: crate::Client,
-    params: crate::params::CreateGroupBackupExportBucketParams,
-    body: Option<crate::models::DiskBackupSnapshotAwsExportBucketRequest>,
-    options: crate::CallOptions,
-}
-impl CreateExportBucketV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupBackupExportBucketParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupBackupExportBucket",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateBackupPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::CreateGroupBackupPrivateEndpointParams,
-    body: Option<crate::models::ObjectStoragePrivateEndpointRequest>,
-    options: crate::CallOptions,
-}
-impl CreateBackupPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupBackupPrivateEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ObjectStoragePrivateEndpointResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ObjectStoragePrivateEndpointResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ObjectStoragePrivateEndpointResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cloud_provider)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupBackupPrivateEndpoint",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createGroupClusterBackupExport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateBackupExport {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterBackupExportParams,
-    body: Option<crate::models::DiskBackupExportJobRequest>,
-    options: crate::CallOptions,
-}
-impl CreateBackupExport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterBackupExportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::DiskBackupExportJob, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::DiskBackupExportJob>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/exports", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterBackupExport",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateBackupRestoreJob {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterBackupRestoreJobParams,
-    body: Option<crate::models::DiskBackupSnapshotRestoreJob>,
-    options: crate::CallOptions,
-}
-impl CreateBackupRestoreJob {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterBackupRestoreJobParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotRestoreJob>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterBackupRestoreJob",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createGroupClusterCollectionRestoreJob` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateCollectionRestoreJob {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterCollectionRestoreJobParams,
-    body: Option<crate::models::ApiAtlasCollectionRestoreJobRequest>,
-    options: crate::CallOptions,
-}
-impl CreateCollectionRestoreJob {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterCollectionRestoreJobParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiAtlasCollectionRestoreJobResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiAtlasCollectionRestoreJobResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiAtlasCollectionRestoreJobResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterCollectionRestoreJob",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createGroupServerlessBackupRestoreJob` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateServerlessRestoreJob {
-    client: crate::Client,
-    params: crate::params::CreateGroupServerlessBackupRestoreJobParams,
-    body: Option<crate::models::ServerlessBackupRestoreJob>,
-    options: crate::CallOptions,
-}
-impl CreateServerlessRestoreJob {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupServerlessBackupRestoreJobParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServerlessBackupRestoreJob, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServerlessBackupRestoreJob>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupServerlessBackupRestoreJob",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `deleteGroupBackupExportBucket` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteExportBucket {
-    client: crate::Client,
-    params: crate::params::DeleteGroupBackupExportBucketParams,
-    options: crate::CallOptions,
-}
-impl DeleteExportBucket {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupBackupExportBucketParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupBackupExportBucket",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `deleteGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteBackupPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::DeleteGroupBackupPrivateEndpointParams,
-    options: crate::CallOptions,
-}
-impl DeleteBackupPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupBackupPrivateEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupBackupPrivateEndpoint",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `deleteGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteClusterBackupSchedule {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterBackupScheduleParams,
-    options: crate::CallOptions,
-}
-impl DeleteClusterBackupSchedule {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterBackupScheduleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotSchedule20240805,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterBackupSchedule",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `deleteGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteClusterBackupScheduleV20230101 {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterBackupScheduleParams,
-    options: crate::CallOptions,
-}
-impl DeleteClusterBackupScheduleV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterBackupScheduleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterBackupSchedule",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `deleteGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteClusterBackupSnapshot {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterBackupSnapshotParams,
-    options: crate::CallOptions,
-}
-impl DeleteClusterBackupSnapshot {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterBackupSnapshotParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterBackupSnapshot",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `deleteGroupClusterBackupSnapshotShardedCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteBackupShardedCluster {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams,
-    options: crate::CallOptions,
-}
-impl DeleteBackupShardedCluster {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.snapshot_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterBackupSnapshotShardedCluster",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `disableGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DisableCompliancePolicy {
-    client: crate::Client,
-    params: crate::params::DisableGroupBackupCompliancePolicyParams,
-    options: crate::CallOptions,
-}
-impl DisableCompliancePolicy {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DisableGroupBackupCompliancePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "disableGroupBackupCompliancePolicy",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetCompliancePolicy {
-    client: crate::Client,
-    params: crate::params::GetGroupBackupCompliancePolicyParams,
-    options: crate::CallOptions,
-}
-impl GetCompliancePolicy {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupBackupCompliancePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DataProtectionSettings20231001, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DataProtectionSettings20231001>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupBackupCompliancePolicy",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-10-01+json",
-            content_type: "application/vnd.atlas.2023-10-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetCompliancePolicyV20230101 {
-    client: crate::Client,
-    params: crate::params::GetGroupBackupCompliancePolicyParams,
-    options: crate::CallOptions,
-}
-impl GetCompliancePolicyV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupBackupCompliancePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DataProtectionSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DataProtectionSettings>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupBackupCompliancePolicy",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetExportBucket {
-    client: crate::Client,
-    params: crate::params::GetGroupBackupExportBucketParams,
-    options: crate::CallOptions,
-}
-impl GetExportBucket {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupBackupExportBucketParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotExportBucketResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotExportBucketResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotExportBucketResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupBackupExportBucket",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupBackupExportBucket` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetExportBucketV20230101 {
-    client: crate::Client,
-    params: crate::params::GetGroupBackupExportBucketParams,
-    options: crate::CallOptions,
-}
-impl GetExportBucketV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupBackupExportBucketParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupBackupExportBucket",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupBackupPrivateEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetBackupPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::GetGroupBackupPrivateEndpointParams,
-    options: crate::CallOptions,
-}
-impl GetBackupPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupBackupPrivateEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ObjectStoragePrivateEndpointResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ObjectStoragePrivateEndpointResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ObjectStoragePrivateEndpointResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupBackupPrivateEndpoint",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterBackupExport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetBackupExport {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterBackupExportParams,
-    options: crate::CallOptions,
-}
-impl GetBackupExport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterBackupExportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::DiskBackupExportJob, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::DiskBackupExportJob>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupExportJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/exports/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.export_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterBackupExport",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterBackupRestoreJob` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetBackupRestoreJob {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterBackupRestoreJobParams,
-    options: crate::CallOptions,
-}
-impl GetBackupRestoreJob {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterBackupRestoreJobParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotRestoreJob>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshotRestoreJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .restore_job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterBackupRestoreJob",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetBackupSchedule {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterBackupScheduleParams,
-    options: crate::CallOptions,
-}
-impl GetBackupSchedule {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterBackupScheduleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotSchedule20240805,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterBackupSchedule",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetBackupScheduleV20230101 {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterBackupScheduleParams,
-    options: crate::CallOptions,
-}
-impl GetBackupScheduleV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterBackupScheduleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterBackupSchedule",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterBackupSnapshot {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterBackupSnapshotParams,
-    options: crate::CallOptions,
-}
-impl GetClusterBackupSnapshot {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterBackupSnapshotParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupReplicaSet, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupReplicaSet>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterBackupSnapshot",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterBackupSnapshotDatabase` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetBackupSnapshotDatabase {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterBackupSnapshotDatabaseParams,
-    options: crate::CallOptions,
-}
-impl GetBackupSnapshotDatabase {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterBackupSnapshotDatabaseParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupDatabaseResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupDatabaseResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupDatabaseResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterBackupSnapshotDatabase",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterBackupSnapshotDatabaseCollection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetSnapshotDatabaseCollection {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams,
-    options: crate::CallOptions,
-}
-impl GetSnapshotDatabaseCollection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupCollectionResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupCollectionResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupCollectionResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}/collections/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.snapshot_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.database_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.collection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterBackupSnapshotDatabaseCollection",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterBackupSnapshotShardedCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetBackupShardedCluster {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterBackupSnapshotShardedClusterParams,
-    options: crate::CallOptions,
-}
-impl GetBackupShardedCluster {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterBackupSnapshotShardedClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupShardedClusterSnapshot, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupShardedClusterSnapshot>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupShardedClusterSnapshot,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedCluster/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.snapshot_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterBackupSnapshotShardedCluster",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterCollectionRestoreJob` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetCollectionRestoreJob {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterCollectionRestoreJobParams,
-    options: crate::CallOptions,
-}
-impl GetCollectionRestoreJob {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterCollectionRestoreJobParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiAtlasCollectionRestoreJobResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiAtlasCollectionRestoreJobResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiAtlasCollectionRestoreJobResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterCollectionRestoreJob",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterCollectionRestoreJobCollection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetRestoreJobCollection {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterCollectionRestoreJobCollectionParams,
-    options: crate::CallOptions,
-}
-impl GetRestoreJobCollection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterCollectionRestoreJobCollectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}/collections/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.job_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.source_namespace)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterCollectionRestoreJobCollection",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupServerlessBackupRestoreJob` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetServerlessRestoreJob {
-    client: crate::Client,
-    params: crate::params::GetGroupServerlessBackupRestoreJobParams,
-    options: crate::CallOptions,
-}
-impl GetServerlessRestoreJob {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupServerlessBackupRestoreJobParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServerlessBackupRestoreJob, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServerlessBackupRestoreJob>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessBackupRestoreJob, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .restore_job_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupServerlessBackupRestoreJob",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupServerlessBackupSnapshot` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetServerlessBackupSnapshot {
-    client: crate::Client,
-    params: crate::params::GetGroupServerlessBackupSnapshotParams,
-    options: crate::CallOptions,
-}
-impl GetServerlessBackupSnapshot {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupServerlessBackupSnapshotParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServerlessBackupSnapshot, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServerlessBackupSnapshot>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessBackupSnapshot, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/backup/snapshots/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupServerlessBackupSnapshot",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListExportBuckets {
-    client: crate::Client,
-    params: crate::params::ListGroupBackupExportBucketsParams,
-    options: crate::CallOptions,
-}
-impl ListExportBuckets {
-    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    pub fn include_count(mut self, value: bool) -> Self {
-        self.params.include_count = Some(value);
-        self
-    }
-    /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, value: i64) -> Self {
-        self.params.items_per_page = Some(value);
-        self
-    }
-    /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, value: i64) -> Self {
-        self.params.page_num = Some(value);
-        self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupBackupExportBucketsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedBackupSnapshotExportBucketsView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedBackupSnapshotExportBucketsView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedBackupSnapshotExportBucketsView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<
+            Some(body),
+        )
+    }
+}
+/// `cancelGroupClusterBackupRestoreJob` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `cancel_backup_restore_job` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CancelBackupRestoreJob;
+impl crate::request::Operation for CancelBackupRestoreJob {
+    const ID: &'static str = "cancelGroupClusterBackupRestoreJob";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CancelGroupClusterBackupRestoreJobParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.restore_job_id])?;
+        Ok(())
+    }
+}
+/// `createGroupBackupExportBucket` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_export_bucket` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateExportBucket;
+impl crate::request::Operation for CreateExportBucket {
+    const ID: &'static str = "createGroupBackupExportBucket";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::CreateGroupBackupExportBucketParams;
+    type Body = crate::models::DiskBackupSnapshotExportBucketRequest;
+    type Answer = crate::request::Json<
         crate::models::DiskBackupSnapshotExportBucketResponse,
-    > {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<
-        Vec<crate::models::DiskBackupSnapshotExportBucketResponse>,
-        crate::Error,
-    > {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupBackupExportBuckets",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-impl crate::pagination::Pageable for ListExportBuckets {
-    type Page = crate::models::PaginatedBackupSnapshotExportBucketsView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
-    }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
-    }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
-        params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedBackupSnapshotExportBucketsView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
-    }
-}
-/// A `listGroupBackupExportBuckets` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListExportBucketsV20230101 {
-    client: crate::Client,
-    params: crate::params::ListGroupBackupExportBucketsParams,
-    options: crate::CallOptions,
-}
-impl ListExportBucketsV20230101 {
-    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    pub fn include_count(mut self, value: bool) -> Self {
-        self.params.include_count = Some(value);
-        self
-    }
-    /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, value: i64) -> Self {
-        self.params.items_per_page = Some(value);
-        self
-    }
-    /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, value: i64) -> Self {
-        self.params.page_num = Some(value);
-        self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupBackupExportBucketsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedBackupSnapshotExportBucketView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedBackupSnapshotExportBucketView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedBackupSnapshotExportBucketView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<
+/// `createGroupBackupExportBucket` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_export_bucket_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateExportBucketV20230101;
+impl crate::request::Operation for CreateExportBucketV20230101 {
+    const ID: &'static str = "createGroupBackupExportBucket";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupBackupExportBucketParams;
+    type Body = crate::models::DiskBackupSnapshotAwsExportBucketRequest;
+    type Answer = crate::request::Json<
         crate::models::DiskBackupSnapshotAwsExportBucketResponse,
-    > {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<
-        Vec<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
-        crate::Error,
-    > {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupBackupExportBuckets",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-impl crate::pagination::Pageable for ListExportBucketsV20230101 {
+/// `createGroupBackupPrivateEndpoint` at version `2024-11-13` (`POST /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_backup_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateBackupPrivateEndpoint;
+impl crate::request::Operation for CreateBackupPrivateEndpoint {
+    const ID: &'static str = "createGroupBackupPrivateEndpoint";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::CreateGroupBackupPrivateEndpointParams;
+    type Body = crate::models::ObjectStoragePrivateEndpointRequest;
+    type Answer = crate::request::Json<
+        crate::models::ObjectStoragePrivateEndpointResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider])?;
+        Ok(())
+    }
+}
+/// `createGroupClusterBackupExport` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_backup_export` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateBackupExport;
+impl crate::request::Operation for CreateBackupExport {
+    const ID: &'static str = "createGroupClusterBackupExport";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupClusterBackupExportParams;
+    type Body = crate::models::DiskBackupExportJobRequest;
+    type Answer = crate::request::Json<crate::models::DiskBackupExportJob>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
+}
+/// `createGroupClusterBackupRestoreJob` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_backup_restore_job` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateBackupRestoreJob;
+impl crate::request::Operation for CreateBackupRestoreJob {
+    const ID: &'static str = "createGroupClusterBackupRestoreJob";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupClusterBackupRestoreJobParams;
+    type Body = crate::models::DiskBackupSnapshotRestoreJob;
+    type Answer = crate::request::Json<crate::models::DiskBackupSnapshotRestoreJob>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
+}
+/// `createGroupClusterCollectionRestoreJob` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_collection_restore_job` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCollectionRestoreJob;
+impl crate::request::Operation for CreateCollectionRestoreJob {
+    const ID: &'static str = "createGroupClusterCollectionRestoreJob";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateGroupClusterCollectionRestoreJobParams;
+    type Body = crate::models::ApiAtlasCollectionRestoreJobRequest;
+    type Answer = crate::request::Json<
+        crate::models::ApiAtlasCollectionRestoreJobResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
+}
+/// `createGroupServerlessBackupRestoreJob` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_serverless_restore_job` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateServerlessRestoreJob;
+impl crate::request::Operation for CreateServerlessRestoreJob {
+    const ID: &'static str = "createGroupServerlessBackupRestoreJob";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupServerlessBackupRestoreJobParams;
+    type Body = crate::models::ServerlessBackupRestoreJob;
+    type Answer = crate::request::Json<crate::models::ServerlessBackupRestoreJob>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
+}
+/// `deleteGroupBackupExportBucket` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_export_bucket` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteExportBucket;
+impl crate::request::Operation for DeleteExportBucket {
+    const ID: &'static str = "deleteGroupBackupExportBucket";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupBackupExportBucketParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.export_bucket_id])?;
+        Ok(())
+    }
+}
+/// `deleteGroupBackupPrivateEndpoint` at version `2024-11-13` (`DELETE /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_backup_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteBackupPrivateEndpoint;
+impl crate::request::Operation for DeleteBackupPrivateEndpoint {
+    const ID: &'static str = "deleteGroupBackupPrivateEndpoint";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::DeleteGroupBackupPrivateEndpointParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider, &p.endpoint_id])?;
+        Ok(())
+    }
+}
+/// `deleteGroupClusterBackupSchedule` at version `2024-08-05` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_backup_schedule` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteClusterBackupSchedule;
+impl crate::request::Operation for DeleteClusterBackupSchedule {
+    const ID: &'static str = "deleteGroupClusterBackupSchedule";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteGroupClusterBackupScheduleParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::DiskBackupSnapshotSchedule20240805,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
+}
+/// `deleteGroupClusterBackupSchedule` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_backup_schedule_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteClusterBackupScheduleV20230101;
+impl crate::request::Operation for DeleteClusterBackupScheduleV20230101 {
+    const ID: &'static str = "deleteGroupClusterBackupSchedule";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupClusterBackupScheduleParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DiskBackupSnapshotSchedule>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
+}
+/// `deleteGroupClusterBackupSnapshot` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_backup_snapshot` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteClusterBackupSnapshot;
+impl crate::request::Operation for DeleteClusterBackupSnapshot {
+    const ID: &'static str = "deleteGroupClusterBackupSnapshot";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupClusterBackupSnapshotParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id])?;
+        Ok(())
+    }
+}
+/// `deleteGroupClusterBackupSnapshotShardedCluster` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_backup_sharded_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteBackupShardedCluster;
+impl crate::request::Operation for DeleteBackupShardedCluster {
+    const ID: &'static str = "deleteGroupClusterBackupSnapshotShardedCluster";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupClusterBackupSnapshotShardedClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id])?;
+        Ok(())
+    }
+}
+/// `disableGroupBackupCompliancePolicy` at version `2024-11-13` (`DELETE /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `disable_compliance_policy` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DisableCompliancePolicy;
+impl crate::request::Operation for DisableCompliancePolicy {
+    const ID: &'static str = "disableGroupBackupCompliancePolicy";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::DisableGroupBackupCompliancePolicyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
+    }
+}
+/// `getGroupBackupCompliancePolicy` at version `2023-10-01` (`GET /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_compliance_policy` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetCompliancePolicy;
+impl crate::request::Operation for GetCompliancePolicy {
+    const ID: &'static str = "getGroupBackupCompliancePolicy";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-10-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-10-01+json";
+    type Params = crate::params::GetGroupBackupCompliancePolicyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DataProtectionSettings20231001>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
+    }
+}
+/// `getGroupBackupCompliancePolicy` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_compliance_policy_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetCompliancePolicyV20230101;
+impl crate::request::Operation for GetCompliancePolicyV20230101 {
+    const ID: &'static str = "getGroupBackupCompliancePolicy";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupBackupCompliancePolicyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DataProtectionSettings>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
+    }
+}
+/// `getGroupBackupExportBucket` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_export_bucket` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetExportBucket;
+impl crate::request::Operation for GetExportBucket {
+    const ID: &'static str = "getGroupBackupExportBucket";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::GetGroupBackupExportBucketParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::DiskBackupSnapshotExportBucketResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.export_bucket_id])?;
+        Ok(())
+    }
+}
+/// `getGroupBackupExportBucket` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_export_bucket_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetExportBucketV20230101;
+impl crate::request::Operation for GetExportBucketV20230101 {
+    const ID: &'static str = "getGroupBackupExportBucket";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupBackupExportBucketParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.export_bucket_id])?;
+        Ok(())
+    }
+}
+/// `getGroupBackupPrivateEndpoint` at version `2024-11-13` (`GET /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_backup_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetBackupPrivateEndpoint;
+impl crate::request::Operation for GetBackupPrivateEndpoint {
+    const ID: &'static str = "getGroupBackupPrivateEndpoint";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::GetGroupBackupPrivateEndpointParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::ObjectStoragePrivateEndpointResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider, &p.endpoint_id])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterBackupExport` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_backup_export` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetBackupExport;
+impl crate::request::Operation for GetBackupExport {
+    const ID: &'static str = "getGroupClusterBackupExport";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterBackupExportParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DiskBackupExportJob>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.export_id])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterBackupRestoreJob` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_backup_restore_job` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetBackupRestoreJob;
+impl crate::request::Operation for GetBackupRestoreJob {
+    const ID: &'static str = "getGroupClusterBackupRestoreJob";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs/{restoreJobId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterBackupRestoreJobParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DiskBackupSnapshotRestoreJob>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.restore_job_id])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterBackupSchedule` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_backup_schedule` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetBackupSchedule;
+impl crate::request::Operation for GetBackupSchedule {
+    const ID: &'static str = "getGroupClusterBackupSchedule";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetGroupClusterBackupScheduleParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::DiskBackupSnapshotSchedule20240805,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterBackupSchedule` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_backup_schedule_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetBackupScheduleV20230101;
+impl crate::request::Operation for GetBackupScheduleV20230101 {
+    const ID: &'static str = "getGroupClusterBackupSchedule";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterBackupScheduleParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DiskBackupSnapshotSchedule>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterBackupSnapshot` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_backup_snapshot` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterBackupSnapshot;
+impl crate::request::Operation for GetClusterBackupSnapshot {
+    const ID: &'static str = "getGroupClusterBackupSnapshot";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterBackupSnapshotParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DiskBackupReplicaSet>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterBackupSnapshotDatabase` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_backup_snapshot_database` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetBackupSnapshotDatabase;
+impl crate::request::Operation for GetBackupSnapshotDatabase {
+    const ID: &'static str = "getGroupClusterBackupSnapshotDatabase";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupClusterBackupSnapshotDatabaseParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DiskBackupDatabaseResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id, &p.database_name])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterBackupSnapshotDatabaseCollection` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_snapshot_database_collection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetSnapshotDatabaseCollection;
+impl crate::request::Operation for GetSnapshotDatabaseCollection {
+    const ID: &'static str = "getGroupClusterBackupSnapshotDatabaseCollection";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupClusterBackupSnapshotDatabaseCollectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DiskBackupCollectionResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[
+                &p.group_id,
+                &p.cluster_name,
+                &p.snapshot_id,
+                &p.database_name,
+                &p.collection_name,
+            ],
+        )?;
+        Ok(())
+    }
+}
+/// `getGroupClusterBackupSnapshotShardedCluster` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_backup_sharded_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetBackupShardedCluster;
+impl crate::request::Operation for GetBackupShardedCluster {
+    const ID: &'static str = "getGroupClusterBackupSnapshotShardedCluster";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterBackupSnapshotShardedClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DiskBackupShardedClusterSnapshot>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterCollectionRestoreJob` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_collection_restore_job` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetCollectionRestoreJob;
+impl crate::request::Operation for GetCollectionRestoreJob {
+    const ID: &'static str = "getGroupClusterCollectionRestoreJob";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupClusterCollectionRestoreJobParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::ApiAtlasCollectionRestoreJobResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.job_id])?;
+        Ok(())
+    }
+}
+/// `getGroupClusterCollectionRestoreJobCollection` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_restore_job_collection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetRestoreJobCollection;
+impl crate::request::Operation for GetRestoreJobCollection {
+    const ID: &'static str = "getGroupClusterCollectionRestoreJobCollection";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupClusterCollectionRestoreJobCollectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.job_id, &p.source_namespace])?;
+        Ok(())
+    }
+}
+/// `getGroupServerlessBackupRestoreJob` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_serverless_restore_job` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetServerlessRestoreJob;
+impl crate::request::Operation for GetServerlessRestoreJob {
+    const ID: &'static str = "getGroupServerlessBackupRestoreJob";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs/{restoreJobId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupServerlessBackupRestoreJobParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ServerlessBackupRestoreJob>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.restore_job_id])?;
+        Ok(())
+    }
+}
+/// `getGroupServerlessBackupSnapshot` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_serverless_backup_snapshot` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetServerlessBackupSnapshot;
+impl crate::request::Operation for GetServerlessBackupSnapshot {
+    const ID: &'static str = "getGroupServerlessBackupSnapshot";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots/{snapshotId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupServerlessBackupSnapshotParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ServerlessBackupSnapshot>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id])?;
+        Ok(())
+    }
+}
+/// `listGroupBackupExportBuckets` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_export_buckets` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListExportBuckets;
+impl crate::request::Operation for ListExportBuckets {
+    const ID: &'static str = "listGroupBackupExportBuckets";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::ListGroupBackupExportBucketsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedBackupSnapshotExportBucketsView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
+}
+impl crate::Request<ListExportBuckets> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+}
+impl crate::request::Paged for ListExportBuckets {
+    type Page = crate::models::PaginatedBackupSnapshotExportBucketsView;
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
+    }
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
+    }
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
+        params.page_num = Some(page_num);
+    }
+}
+/// `listGroupBackupExportBuckets` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_export_buckets_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListExportBucketsV20230101;
+impl crate::request::Operation for ListExportBucketsV20230101 {
+    const ID: &'static str = "listGroupBackupExportBuckets";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupBackupExportBucketsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedBackupSnapshotExportBucketView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
+}
+impl crate::Request<ListExportBucketsV20230101> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+}
+impl crate::request::Paged for ListExportBucketsV20230101 {
     type Page = crate::models::PaginatedBackupSnapshotExportBucketView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedBackupSnapshotExportBucketView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupBackupPrivateEndpoints` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListBackupPrivateEndpoints {
-    client: crate::Client,
-    params: crate::params::ListGroupBackupPrivateEndpointsParams,
-    options: crate::CallOptions,
-}
-impl ListBackupPrivateEndpoints {
-    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    pub fn include_count(mut self, value: bool) -> Self {
-        self.params.include_count = Some(value);
-        self
-    }
-    /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, value: i64) -> Self {
-        self.params.items_per_page = Some(value);
-        self
-    }
-    /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, value: i64) -> Self {
-        self.params.page_num = Some(value);
-        self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupBackupPrivateEndpointsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
+/// `listGroupBackupPrivateEndpoints` at version `2024-11-13` (`GET /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_backup_private_endpoints` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListBackupPrivateEndpoints;
+impl crate::request::Operation for ListBackupPrivateEndpoints {
+    const ID: &'static str = "listGroupBackupPrivateEndpoints";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::ListGroupBackupPrivateEndpointsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
         crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ObjectStoragePrivateEndpointResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ObjectStoragePrivateEndpointResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/{}/privateEndpoints", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cloud_provider)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupBackupPrivateEndpoints",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-impl crate::pagination::Pageable for ListBackupPrivateEndpoints {
+impl crate::Request<ListBackupPrivateEndpoints> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+}
+impl crate::request::Paged for ListBackupPrivateEndpoints {
     type Page = crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasObjectStoragePrivateEndpointResponseView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusterBackupExports` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListBackupExports {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterBackupExportsParams,
-    options: crate::CallOptions,
+/// `listGroupClusterBackupExports` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_backup_exports` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListBackupExports;
+impl crate::request::Operation for ListBackupExports {
+    const ID: &'static str = "listGroupClusterBackupExports";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupClusterBackupExportsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasDiskBackupExportJobView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListBackupExports {
+impl crate::Request<ListBackupExports> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4462,141 +2014,45 @@ impl ListBackupExports {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterBackupExportsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiAtlasDiskBackupExportJobView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupExportJobView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasDiskBackupExportJobView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::DiskBackupExportJob> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::DiskBackupExportJob>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/exports", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterBackupExports",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListBackupExports {
+impl crate::request::Paged for ListBackupExports {
     type Page = crate::models::PaginatedApiAtlasDiskBackupExportJobView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasDiskBackupExportJobView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusterBackupRestoreJobs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListBackupRestoreJobs {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterBackupRestoreJobsParams,
-    options: crate::CallOptions,
+/// `listGroupClusterBackupRestoreJobs` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_backup_restore_jobs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListBackupRestoreJobs;
+impl crate::request::Operation for ListBackupRestoreJobs {
+    const ID: &'static str = "listGroupClusterBackupRestoreJobs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupClusterBackupRestoreJobsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedCloudBackupRestoreJobView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListBackupRestoreJobs {
+impl crate::Request<ListBackupRestoreJobs> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4612,140 +2068,45 @@ impl ListBackupRestoreJobs {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterBackupRestoreJobsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedCloudBackupRestoreJobView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedCloudBackupRestoreJobView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedCloudBackupRestoreJobView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::DiskBackupSnapshotRestoreJob> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::DiskBackupSnapshotRestoreJob>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/restoreJobs", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterBackupRestoreJobs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/restoreJobs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListBackupRestoreJobs {
+impl crate::request::Paged for ListBackupRestoreJobs {
     type Page = crate::models::PaginatedCloudBackupRestoreJobView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedCloudBackupRestoreJobView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusterBackupSnapshotDatabaseCollections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListSnapshotDatabaseCollections {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams,
-    options: crate::CallOptions,
+/// `listGroupClusterBackupSnapshotDatabaseCollections` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_snapshot_database_collections` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSnapshotDatabaseCollections;
+impl crate::request::Operation for ListSnapshotDatabaseCollections {
+    const ID: &'static str = "listGroupClusterBackupSnapshotDatabaseCollections";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasDiskBackupCollectionView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id, &p.database_name])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListSnapshotDatabaseCollections {
+impl crate::Request<ListSnapshotDatabaseCollections> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4761,146 +2122,45 @@ impl ListSnapshotDatabaseCollections {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterBackupSnapshotDatabaseCollectionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiAtlasDiskBackupCollectionView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupCollectionView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasDiskBackupCollectionView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::DiskBackupCollectionResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::DiskBackupCollectionResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases/{}/collections",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.snapshot_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.database_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterBackupSnapshotDatabaseCollections",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListSnapshotDatabaseCollections {
+impl crate::request::Paged for ListSnapshotDatabaseCollections {
     type Page = crate::models::PaginatedApiAtlasDiskBackupCollectionView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasDiskBackupCollectionView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusterBackupSnapshotDatabases` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListBackupSnapshotDatabases {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterBackupSnapshotDatabasesParams,
-    options: crate::CallOptions,
+/// `listGroupClusterBackupSnapshotDatabases` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_backup_snapshot_databases` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListBackupSnapshotDatabases;
+impl crate::request::Operation for ListBackupSnapshotDatabases {
+    const ID: &'static str = "listGroupClusterBackupSnapshotDatabases";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupClusterBackupSnapshotDatabasesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasDiskBackupDatabaseView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListBackupSnapshotDatabases {
+impl crate::Request<ListBackupSnapshotDatabases> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -4916,235 +2176,70 @@ impl ListBackupSnapshotDatabases {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterBackupSnapshotDatabasesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiAtlasDiskBackupDatabaseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiAtlasDiskBackupDatabaseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasDiskBackupDatabaseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::DiskBackupDatabaseResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::DiskBackupDatabaseResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}/databases", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterBackupSnapshotDatabases",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListBackupSnapshotDatabases {
+impl crate::request::Paged for ListBackupSnapshotDatabases {
     type Page = crate::models::PaginatedApiAtlasDiskBackupDatabaseView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasDiskBackupDatabaseView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusterBackupSnapshotShardedClusters` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListBackupShardedClusters {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterBackupSnapshotShardedClustersParams,
-    options: crate::CallOptions,
-}
-impl ListBackupShardedClusters {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterBackupSnapshotShardedClustersParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
+/// `listGroupClusterBackupSnapshotShardedClusters` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_backup_sharded_clusters` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListBackupShardedClusters;
+impl crate::request::Operation for ListBackupShardedClusters {
+    const ID: &'static str = "listGroupClusterBackupSnapshotShardedClusters";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupClusterBackupSnapshotShardedClustersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
         crate::models::PaginatedCloudBackupShardedClusterSnapshotView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::PaginatedCloudBackupShardedClusterSnapshotView,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedCloudBackupShardedClusterSnapshotView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/shardedClusters", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterBackupSnapshotShardedClusters",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedClusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `listGroupClusterBackupSnapshots` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListBackupSnapshots {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterBackupSnapshotsParams,
-    options: crate::CallOptions,
+/// `listGroupClusterBackupSnapshots` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_backup_snapshots` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListBackupSnapshots;
+impl crate::request::Operation for ListBackupSnapshots {
+    const ID: &'static str = "listGroupClusterBackupSnapshots";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupClusterBackupSnapshotsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedCloudBackupReplicaSetView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("pointInTimeUtcSeconds", &p.point_in_time_utc_seconds);
+        t.query("oplogTs", &p.oplog_ts);
+        t.query("oplogInc", &p.oplog_inc);
+        Ok(())
+    }
 }
-impl ListBackupSnapshots {
+impl crate::Request<ListBackupSnapshots> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -5175,147 +2270,47 @@ impl ListBackupSnapshots {
         self.params.oplog_inc = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterBackupSnapshotsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedCloudBackupReplicaSetView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedCloudBackupReplicaSetView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedCloudBackupReplicaSetView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::DiskBackupReplicaSet> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::DiskBackupReplicaSet>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.point_in_time_utc_seconds,
-            "pointInTimeUtcSeconds",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.oplog_ts, "oplogTs", &mut query);
-        crate::codec::QueryValue::push_query(&p.oplog_inc, "oplogInc", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterBackupSnapshots",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListBackupSnapshots {
+impl crate::request::Paged for ListBackupSnapshots {
     type Page = crate::models::PaginatedCloudBackupReplicaSetView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedCloudBackupReplicaSetView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusterCollectionRestoreJobCollections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListRestoreJobCollections {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams,
-    options: crate::CallOptions,
+/// `listGroupClusterCollectionRestoreJobCollections` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_restore_job_collections` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListRestoreJobCollections;
+impl crate::request::Operation for ListRestoreJobCollections {
+    const ID: &'static str = "listGroupClusterCollectionRestoreJobCollections";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.job_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("state", &p.state);
+        t.query("sourceNamespace", &p.source_namespace);
+        t.query("targetNamespace", &p.target_namespace);
+        Ok(())
+    }
 }
-impl ListRestoreJobCollections {
+impl crate::Request<ListRestoreJobCollections> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -5341,161 +2336,44 @@ impl ListRestoreJobCollections {
         self.params.target_namespace = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterCollectionRestoreJobCollectionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<
-        crate::models::ApiAtlasCollectionRestoreCollectionStateResponse,
-    > {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<
-        Vec<crate::models::ApiAtlasCollectionRestoreCollectionStateResponse>,
-        crate::Error,
-    > {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs/{}/collections",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.job_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.state, "state", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.source_namespace,
-            "sourceNamespace",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.target_namespace,
-            "targetNamespace",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterCollectionRestoreJobCollections",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListRestoreJobCollections {
+impl crate::request::Paged for ListRestoreJobCollections {
     type Page = crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasCollectionRestoreCollectionStateView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusterCollectionRestoreJobs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListCollectionRestoreJobs {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterCollectionRestoreJobsParams,
-    options: crate::CallOptions,
+/// `listGroupClusterCollectionRestoreJobs` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_collection_restore_jobs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListCollectionRestoreJobs;
+impl crate::request::Operation for ListCollectionRestoreJobs {
+    const ID: &'static str = "listGroupClusterCollectionRestoreJobs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupClusterCollectionRestoreJobsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasCollectionRestoreJobView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListCollectionRestoreJobs {
+impl crate::Request<ListCollectionRestoreJobs> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -5506,295 +2384,45 @@ impl ListCollectionRestoreJobs {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterCollectionRestoreJobsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiAtlasCollectionRestoreJobView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiAtlasCollectionRestoreJobView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasCollectionRestoreJobView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ApiAtlasCollectionRestoreJobResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ApiAtlasCollectionRestoreJobResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collectionRestoreJobs", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterCollectionRestoreJobs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListCollectionRestoreJobs {
+impl crate::request::Paged for ListCollectionRestoreJobs {
     type Page = crate::models::PaginatedApiAtlasCollectionRestoreJobView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasCollectionRestoreJobView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupServerlessBackupRestoreJobs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListServerlessRestoreJobs {
-    client: crate::Client,
-    params: crate::params::ListGroupServerlessBackupRestoreJobsParams,
-    options: crate::CallOptions,
-}
-impl ListServerlessRestoreJobs {
-    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    pub fn include_count(mut self, value: bool) -> Self {
-        self.params.include_count = Some(value);
-        self
-    }
-    /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, value: i64) -> Self {
-        self.params.items_per_page = Some(value);
-        self
-    }
-    /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, value: i64) -> Self {
-        self.params.page_num = Some(value);
-        self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupServerlessBackupRestoreJobsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
+/// `listGroupServerlessBackupRestoreJobs` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_serverless_restore_jobs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListServerlessRestoreJobs;
+impl crate::request::Operation for ListServerlessRestoreJobs {
+    const ID: &'static str = "listGroupServerlessBackupRestoreJobs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupServerlessBackupRestoreJobsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
         crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ServerlessBackupRestoreJob> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ServerlessBackupRestoreJob>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/backup/restoreJobs", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupServerlessBackupRestoreJobs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-impl crate::pagination::Pageable for ListServerlessRestoreJobs {
-    type Page = crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
-    }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
-    }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
-        params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
-    }
-}
-/// A `listGroupServerlessBackupSnapshots` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListServerlessBackupSnapshots {
-    client: crate::Client,
-    params: crate::params::ListGroupServerlessBackupSnapshotsParams,
-    options: crate::CallOptions,
-}
-impl ListServerlessBackupSnapshots {
+impl crate::Request<ListServerlessRestoreJobs> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -5810,839 +2438,230 @@ impl ListServerlessBackupSnapshots {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupServerlessBackupSnapshotsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ServerlessBackupSnapshot> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ServerlessBackupSnapshot>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/backup/snapshots", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupServerlessBackupSnapshots",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListServerlessBackupSnapshots {
-    type Page = crate::models::PaginatedApiAtlasServerlessBackupSnapshotView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+impl crate::request::Paged for ListServerlessRestoreJobs {
+    type Page = crate::models::PaginatedApiAtlasServerlessBackupRestoreJobView;
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `takeGroupClusterBackupSnapshots` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct TakeSnapshots {
-    client: crate::Client,
-    params: crate::params::TakeGroupClusterBackupSnapshotsParams,
-    body: Option<crate::models::DiskBackupOnDemandSnapshotRequest>,
-    options: crate::CallOptions,
+/// `listGroupServerlessBackupSnapshots` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_serverless_backup_snapshots` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListServerlessBackupSnapshots;
+impl crate::request::Operation for ListServerlessBackupSnapshots {
+    const ID: &'static str = "listGroupServerlessBackupSnapshots";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/snapshots";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupServerlessBackupSnapshotsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasServerlessBackupSnapshotView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl TakeSnapshots {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::TakeGroupClusterBackupSnapshotsParams,
-    ) -> Self {
-        self.params = params;
+impl crate::Request<ListServerlessBackupSnapshots> {
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.params.include_count = Some(value);
         self
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
         self
     }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
         self
     }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::DiskBackupSnapshot, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
+}
+impl crate::request::Paged for ListServerlessBackupSnapshots {
+    type Page = crate::models::PaginatedApiAtlasServerlessBackupSnapshotView;
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::DiskBackupSnapshot>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshot, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "takeGroupClusterBackupSnapshots",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
+        params.page_num = Some(page_num);
     }
 }
-/// A `updateGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateCompliancePolicy {
-    client: crate::Client,
-    params: crate::params::UpdateGroupBackupCompliancePolicyParams,
-    body: Option<crate::models::DataProtectionSettings20231001>,
-    options: crate::CallOptions,
+/// `takeGroupClusterBackupSnapshots` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `take_snapshots` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct TakeSnapshots;
+impl crate::request::Operation for TakeSnapshots {
+    const ID: &'static str = "takeGroupClusterBackupSnapshots";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::TakeGroupClusterBackupSnapshotsParams;
+    type Body = crate::models::DiskBackupOnDemandSnapshotRequest;
+    type Answer = crate::request::Json<crate::models::DiskBackupSnapshot>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
 }
-impl UpdateCompliancePolicy {
+/// `updateGroupBackupCompliancePolicy` at version `2023-10-01` (`PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_compliance_policy` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateCompliancePolicy;
+impl crate::request::Operation for UpdateCompliancePolicy {
+    const ID: &'static str = "updateGroupBackupCompliancePolicy";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-10-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-10-01+json";
+    type Params = crate::params::UpdateGroupBackupCompliancePolicyParams;
+    type Body = crate::models::DataProtectionSettings20231001;
+    type Answer = crate::request::Json<crate::models::DataProtectionSettings20231001>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("overwriteBackupPolicies", &p.overwrite_backup_policies);
+        Ok(())
+    }
+}
+impl crate::Request<UpdateCompliancePolicy> {
     /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
     pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
         self.params.overwrite_backup_policies = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupBackupCompliancePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DataProtectionSettings20231001, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DataProtectionSettings20231001>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataProtectionSettings20231001, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.overwrite_backup_policies,
-            "overwriteBackupPolicies",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupBackupCompliancePolicy",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-10-01+json",
-            content_type: "application/vnd.atlas.2023-10-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `updateGroupBackupCompliancePolicy` at version `2023-01-01` (`PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_compliance_policy_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateCompliancePolicyV20230101;
+impl crate::request::Operation for UpdateCompliancePolicyV20230101 {
+    const ID: &'static str = "updateGroupBackupCompliancePolicy";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupBackupCompliancePolicyParams;
+    type Body = crate::models::DataProtectionSettings;
+    type Answer = crate::request::Json<crate::models::DataProtectionSettings>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("overwriteBackupPolicies", &p.overwrite_backup_policies);
+        Ok(())
     }
 }
-/// A `updateGroupBackupCompliancePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateCompliancePolicyV20230101 {
-    client: crate::Client,
-    params: crate::params::UpdateGroupBackupCompliancePolicyParams,
-    body: Option<crate::models::DataProtectionSettings>,
-    options: crate::CallOptions,
-}
-impl UpdateCompliancePolicyV20230101 {
+impl crate::Request<UpdateCompliancePolicyV20230101> {
     /// Flag that indicates whether to overwrite non complying backup policies with the new data protection settings or not.
     pub fn overwrite_backup_policies(mut self, value: bool) -> Self {
         self.params.overwrite_backup_policies = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupBackupCompliancePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DataProtectionSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DataProtectionSettings>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataProtectionSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backupCompliancePolicy", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.overwrite_backup_policies,
-            "overwriteBackupPolicies",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupBackupCompliancePolicy",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/groups/{groupId}/backupCompliancePolicy",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `updateGroupBackupExportBucket` at version `2024-05-30` (`PATCH /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_backup_export_bucket` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateBackupExportBucket;
+impl crate::request::Operation for UpdateBackupExportBucket {
+    const ID: &'static str = "updateGroupBackupExportBucket";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::UpdateGroupBackupExportBucketParams;
+    type Body = crate::models::UpdateRequirePrivateNetworkingRequestView;
+    type Answer = crate::request::Json<
+        crate::models::DiskBackupSnapshotAwsExportBucketResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.export_bucket_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupBackupExportBucket` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateBackupExportBucket {
-    client: crate::Client,
-    params: crate::params::UpdateGroupBackupExportBucketParams,
-    body: Option<crate::models::UpdateRequirePrivateNetworkingRequestView>,
-    options: crate::CallOptions,
-}
-impl UpdateBackupExportBucket {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupBackupExportBucketParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotAwsExportBucketResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotAwsExportBucketResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotAwsExportBucketResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/backup/exportBuckets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.export_bucket_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupBackupExportBucket",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterBackupSchedule` at version `2024-08-05` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_backup_schedule` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateBackupSchedule;
+impl crate::request::Operation for UpdateBackupSchedule {
+    const ID: &'static str = "updateGroupClusterBackupSchedule";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::UpdateGroupClusterBackupScheduleParams;
+    type Body = crate::models::DiskBackupSnapshotSchedule20240805;
+    type Answer = crate::request::Json<
+        crate::models::DiskBackupSnapshotSchedule20240805,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateBackupSchedule {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterBackupScheduleParams,
-    body: Option<crate::models::DiskBackupSnapshotSchedule20240805>,
-    options: crate::CallOptions,
-}
-impl UpdateBackupSchedule {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterBackupScheduleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotSchedule20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::DiskBackupSnapshotSchedule20240805,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterBackupSchedule",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterBackupSchedule` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_backup_schedule_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateBackupScheduleV20230101;
+impl crate::request::Operation for UpdateBackupScheduleV20230101 {
+    const ID: &'static str = "updateGroupClusterBackupSchedule";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupClusterBackupScheduleParams;
+    type Body = crate::models::DiskBackupSnapshotSchedule;
+    type Answer = crate::request::Json<crate::models::DiskBackupSnapshotSchedule>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterBackupSchedule` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateBackupScheduleV20230101 {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterBackupScheduleParams,
-    body: Option<crate::models::DiskBackupSnapshotSchedule>,
-    options: crate::CallOptions,
-}
-impl UpdateBackupScheduleV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterBackupScheduleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupSnapshotSchedule>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupSnapshotSchedule, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/schedule", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterBackupSchedule",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/schedule",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `updateGroupClusterBackupSnapshot` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateBackupSnapshot {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterBackupSnapshotParams,
-    body: Option<crate::models::BackupSnapshotRetention>,
-    options: crate::CallOptions,
-}
-impl UpdateBackupSnapshot {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterBackupSnapshotParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DiskBackupReplicaSet, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DiskBackupReplicaSet>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DiskBackupReplicaSet, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/backup/snapshots/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterBackupSnapshot",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterBackupSnapshot` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_backup_snapshot` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateBackupSnapshot;
+impl crate::request::Operation for UpdateBackupSnapshot {
+    const ID: &'static str = "updateGroupClusterBackupSnapshot";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupClusterBackupSnapshotParams;
+    type Body = crate::models::BackupSnapshotRetention;
+    type Answer = crate::request::Json<crate::models::DiskBackupReplicaSet>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.snapshot_id])?;
+        Ok(())
     }
 }

@@ -31,13 +31,12 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LiveMigrationRequest20240530,
-    ) -> CreateGroupLiveMigration {
-        CreateGroupLiveMigration {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupLiveMigrationParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupLiveMigration> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupLiveMigrationParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Migration for One Local Managed Cluster to MongoDB Atlas
     ///
@@ -59,13 +58,12 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LiveMigrationRequest,
-    ) -> CreateGroupLiveMigrationV20230101 {
-        CreateGroupLiveMigrationV20230101 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupLiveMigrationParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupLiveMigrationV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupLiveMigrationParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Link-Token
     ///
@@ -76,13 +74,12 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::TargetOrgRequest,
-    ) -> CreateLinkToken {
-        CreateLinkToken {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgLiveMigrationLinkTokenParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateLinkToken> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgLiveMigrationLinkTokenParams::new(org_id),
+            Some(body),
+        )
     }
     /// Cut Over One Migrated Cluster
     ///
@@ -93,15 +90,15 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         live_migration_id: crate::models::ObjectId,
-    ) -> CutoverMigration {
-        CutoverMigration {
-            client: self.client.clone(),
-            params: crate::params::CutoverGroupLiveMigrationParams::new(
+    ) -> crate::Request<CutoverMigration> {
+        crate::Request::new(
+            self.client,
+            crate::params::CutoverGroupLiveMigrationParams::new(
                 group_id,
                 live_migration_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Link-Token
     ///
@@ -111,12 +108,12 @@ impl<'c> CloudMigrationService<'c> {
     pub fn delete_link_tokens(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> DeleteLinkTokens {
-        DeleteLinkTokens {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgLiveMigrationLinkTokensParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteLinkTokens> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgLiveMigrationLinkTokensParams::new(org_id),
+            None,
+        )
     }
     /// Return One Migration Job
     ///
@@ -127,15 +124,12 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         live_migration_id: crate::models::ObjectId,
-    ) -> GetGroupLiveMigration {
-        GetGroupLiveMigration {
-            client: self.client.clone(),
-            params: crate::params::GetGroupLiveMigrationParams::new(
-                group_id,
-                live_migration_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupLiveMigration> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupLiveMigrationParams::new(group_id, live_migration_id),
+            None,
+        )
     }
     /// Return One Migration Validation Job
     ///
@@ -146,15 +140,15 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         validation_id: crate::models::ObjectId,
-    ) -> GetMigrationValidateStatus {
-        GetMigrationValidateStatus {
-            client: self.client.clone(),
-            params: crate::params::GetGroupLiveMigrationValidateStatusParams::new(
+    ) -> crate::Request<GetMigrationValidateStatus> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupLiveMigrationValidateStatusParams::new(
                 group_id,
                 validation_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Projects Available for Migration
     ///
@@ -164,14 +158,12 @@ impl<'c> CloudMigrationService<'c> {
     pub fn list_available_projects(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListAvailableProjects {
-        ListAvailableProjects {
-            client: self.client.clone(),
-            params: crate::params::ListOrgLiveMigrationAvailableProjectsParams::new(
-                org_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListAvailableProjects> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgLiveMigrationAvailableProjectsParams::new(org_id),
+            None,
+        )
     }
     /// Validate One Migration Request
     ///
@@ -187,13 +179,12 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LiveMigrationRequest20240530,
-    ) -> ValidateLiveMigrations {
-        ValidateLiveMigrations {
-            client: self.client.clone(),
-            params: crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ValidateLiveMigrations> {
+        crate::Request::new(
+            self.client,
+            crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
+            Some(body),
+        )
     }
     /// Validate One Migration Request
     ///
@@ -209,905 +200,211 @@ impl<'c> CloudMigrationService<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LiveMigrationRequest,
-    ) -> ValidateLiveMigrationsV20230101 {
-        ValidateLiveMigrationsV20230101 {
-            client: self.client.clone(),
-            params: crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ValidateLiveMigrationsV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::ValidateGroupLiveMigrationsParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `createGroupLiveMigration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupLiveMigration {
-    client: crate::Client,
-    params: crate::params::CreateGroupLiveMigrationParams,
-    body: Option<crate::models::LiveMigrationRequest20240530>,
-    options: crate::CallOptions,
-}
-impl CreateGroupLiveMigration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupLiveMigrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LiveMigrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupLiveMigration",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupLiveMigration` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/liveMigrations`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_live_migration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupLiveMigration;
+impl crate::request::Operation for CreateGroupLiveMigration {
+    const ID: &'static str = "createGroupLiveMigration";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::CreateGroupLiveMigrationParams;
+    type Body = crate::models::LiveMigrationRequest20240530;
+    type Answer = crate::request::Json<crate::models::LiveMigrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupLiveMigration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupLiveMigrationV20230101 {
-    client: crate::Client,
-    params: crate::params::CreateGroupLiveMigrationParams,
-    body: Option<crate::models::LiveMigrationRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupLiveMigrationV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupLiveMigrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LiveMigrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupLiveMigration",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupLiveMigration` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/liveMigrations`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_live_migration_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupLiveMigrationV20230101;
+impl crate::request::Operation for CreateGroupLiveMigrationV20230101 {
+    const ID: &'static str = "createGroupLiveMigration";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupLiveMigrationParams;
+    type Body = crate::models::LiveMigrationRequest;
+    type Answer = crate::request::Json<crate::models::LiveMigrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createOrgLiveMigrationLinkToken` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateLinkToken {
-    client: crate::Client,
-    params: crate::params::CreateOrgLiveMigrationLinkTokenParams,
-    body: Option<crate::models::TargetOrgRequest>,
-    options: crate::CallOptions,
-}
-impl CreateLinkToken {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgLiveMigrationLinkTokenParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::TargetOrg, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::TargetOrg>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::TargetOrg, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgLiveMigrationLinkToken",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgLiveMigrationLinkToken` at version `2023-01-01` (`POST /api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_link_token` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateLinkToken;
+impl crate::request::Operation for CreateLinkToken {
+    const ID: &'static str = "createOrgLiveMigrationLinkToken";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateOrgLiveMigrationLinkTokenParams;
+    type Body = crate::models::TargetOrgRequest;
+    type Answer = crate::request::Json<crate::models::TargetOrg>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `cutoverGroupLiveMigration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CutoverMigration {
-    client: crate::Client,
-    params: crate::params::CutoverGroupLiveMigrationParams,
-    options: crate::CallOptions,
-}
-impl CutoverMigration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CutoverGroupLiveMigrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/{}/cutover", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.live_migration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "cutoverGroupLiveMigration",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `cutoverGroupLiveMigration` at version `2023-01-01` (`PUT /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `cutover_migration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CutoverMigration;
+impl crate::request::Operation for CutoverMigration {
+    const ID: &'static str = "cutoverGroupLiveMigration";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CutoverGroupLiveMigrationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.live_migration_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgLiveMigrationLinkTokens` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteLinkTokens {
-    client: crate::Client,
-    params: crate::params::DeleteOrgLiveMigrationLinkTokensParams,
-    options: crate::CallOptions,
-}
-impl DeleteLinkTokens {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgLiveMigrationLinkTokensParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/liveMigrations/linkTokens", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgLiveMigrationLinkTokens",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgLiveMigrationLinkTokens` at version `2023-01-01` (`DELETE /api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_link_tokens` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteLinkTokens;
+impl crate::request::Operation for DeleteLinkTokens {
+    const ID: &'static str = "deleteOrgLiveMigrationLinkTokens";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteOrgLiveMigrationLinkTokensParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `getGroupLiveMigration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupLiveMigration {
-    client: crate::Client,
-    params: crate::params::GetGroupLiveMigrationParams,
-    options: crate::CallOptions,
-}
-impl GetGroupLiveMigration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupLiveMigrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LiveMigrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LiveMigrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LiveMigrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.live_migration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupLiveMigration",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupLiveMigration` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_live_migration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupLiveMigration;
+impl crate::request::Operation for GetGroupLiveMigration {
+    const ID: &'static str = "getGroupLiveMigration";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupLiveMigrationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::LiveMigrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.live_migration_id])?;
+        Ok(())
     }
 }
-/// A `getGroupLiveMigrationValidateStatus` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetMigrationValidateStatus {
-    client: crate::Client,
-    params: crate::params::GetGroupLiveMigrationValidateStatusParams,
-    options: crate::CallOptions,
-}
-impl GetMigrationValidateStatus {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupLiveMigrationValidateStatusParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LiveImportValidation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LiveImportValidation>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LiveImportValidation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/validate/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.validation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupLiveMigrationValidateStatus",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupLiveMigrationValidateStatus` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_migration_validate_status` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetMigrationValidateStatus;
+impl crate::request::Operation for GetMigrationValidateStatus {
+    const ID: &'static str = "getGroupLiveMigrationValidateStatus";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupLiveMigrationValidateStatusParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::LiveImportValidation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.validation_id])?;
+        Ok(())
     }
 }
-/// A `listOrgLiveMigrationAvailableProjects` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListAvailableProjects {
-    client: crate::Client,
-    params: crate::params::ListOrgLiveMigrationAvailableProjectsParams,
-    options: crate::CallOptions,
-}
-impl ListAvailableProjects {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgLiveMigrationAvailableProjectsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::LiveImportAvailableProject>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::LiveImportAvailableProject>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            Vec<crate::models::LiveImportAvailableProject>,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/liveMigrations/availableProjects", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgLiveMigrationAvailableProjects",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/liveMigrations/availableProjects",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listOrgLiveMigrationAvailableProjects` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/liveMigrations/availableProjects`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_available_projects` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListAvailableProjects;
+impl crate::request::Operation for ListAvailableProjects {
+    const ID: &'static str = "listOrgLiveMigrationAvailableProjects";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/liveMigrations/availableProjects";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgLiveMigrationAvailableProjectsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::LiveImportAvailableProject>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ValidateLiveMigrations {
-    client: crate::Client,
-    params: crate::params::ValidateGroupLiveMigrationsParams,
-    body: Option<crate::models::LiveMigrationRequest20240530>,
-    options: crate::CallOptions,
-}
-impl ValidateLiveMigrations {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ValidateGroupLiveMigrationsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LiveImportValidation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LiveImportValidation>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LiveImportValidation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "validateGroupLiveMigrations",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `validateGroupLiveMigrations` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/liveMigrations/validate`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `validate_live_migrations` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ValidateLiveMigrations;
+impl crate::request::Operation for ValidateLiveMigrations {
+    const ID: &'static str = "validateGroupLiveMigrations";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/validate";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::ValidateGroupLiveMigrationsParams;
+    type Body = crate::models::LiveMigrationRequest20240530;
+    type Answer = crate::request::Json<crate::models::LiveImportValidation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `validateGroupLiveMigrations` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ValidateLiveMigrationsV20230101 {
-    client: crate::Client,
-    params: crate::params::ValidateGroupLiveMigrationsParams,
-    body: Option<crate::models::LiveMigrationRequest>,
-    options: crate::CallOptions,
-}
-impl ValidateLiveMigrationsV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ValidateGroupLiveMigrationsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LiveImportValidation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LiveImportValidation>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LiveImportValidation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/liveMigrations/validate", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "validateGroupLiveMigrations",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/liveMigrations/validate",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `validateGroupLiveMigrations` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/liveMigrations/validate`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `validate_live_migrations_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ValidateLiveMigrationsV20230101;
+impl crate::request::Operation for ValidateLiveMigrationsV20230101 {
+    const ID: &'static str = "validateGroupLiveMigrations";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/validate";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ValidateGroupLiveMigrationsParams;
+    type Body = crate::models::LiveMigrationRequest;
+    type Answer = crate::request::Json<crate::models::LiveImportValidation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

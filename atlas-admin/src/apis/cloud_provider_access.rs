@@ -21,16 +21,15 @@ impl<'c> CloudProviderAccess<'c> {
         group_id: crate::models::ObjectId,
         role_id: crate::models::ObjectId,
         body: crate::models::CloudProviderAccessRoleRequestUpdate,
-    ) -> AuthorizeProviderAccessRole {
-        AuthorizeProviderAccessRole {
-            client: self.client.clone(),
-            params: crate::params::AuthorizeGroupCloudProviderAccessRoleParams::new(
+    ) -> crate::Request<AuthorizeProviderAccessRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::AuthorizeGroupCloudProviderAccessRoleParams::new(
                 group_id,
                 role_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Cloud Provider Access Role
     ///
@@ -41,13 +40,12 @@ impl<'c> CloudProviderAccess<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CloudProviderAccessRoleRequest,
-    ) -> CreateCloudProviderAccess {
-        CreateCloudProviderAccess {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupCloudProviderAccessParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateCloudProviderAccess> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupCloudProviderAccessParams::new(group_id),
+            Some(body),
+        )
     }
     /// Deauthorize One Cloud Provider Access Role
     ///
@@ -59,16 +57,16 @@ impl<'c> CloudProviderAccess<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
         role_id: crate::models::ObjectId,
-    ) -> DeauthorizeProviderAccessRole {
-        DeauthorizeProviderAccessRole {
-            client: self.client.clone(),
-            params: crate::params::DeauthorizeGroupCloudProviderAccessRoleParams::new(
+    ) -> crate::Request<DeauthorizeProviderAccessRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeauthorizeGroupCloudProviderAccessRoleParams::new(
                 group_id,
                 cloud_provider,
                 role_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Cloud Provider Access Role
     ///
@@ -79,15 +77,12 @@ impl<'c> CloudProviderAccess<'c> {
         &self,
         group_id: crate::models::ObjectId,
         role_id: crate::models::ObjectId,
-    ) -> GetCloudProviderAccess {
-        GetCloudProviderAccess {
-            client: self.client.clone(),
-            params: crate::params::GetGroupCloudProviderAccessParams::new(
-                group_id,
-                role_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetCloudProviderAccess> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupCloudProviderAccessParams::new(group_id, role_id),
+            None,
+        )
     }
     /// Return All Cloud Provider Access Roles
     ///
@@ -97,456 +92,111 @@ impl<'c> CloudProviderAccess<'c> {
     pub fn list_cloud_provider_access(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListCloudProviderAccess {
-        ListCloudProviderAccess {
-            client: self.client.clone(),
-            params: crate::params::ListGroupCloudProviderAccessParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListCloudProviderAccess> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupCloudProviderAccessParams::new(group_id),
+            None,
+        )
     }
 }
-/// A `authorizeGroupCloudProviderAccessRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AuthorizeProviderAccessRole {
-    client: crate::Client,
-    params: crate::params::AuthorizeGroupCloudProviderAccessRoleParams,
-    body: Option<crate::models::CloudProviderAccessRoleRequestUpdate>,
-    options: crate::CallOptions,
-}
-impl AuthorizeProviderAccessRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::AuthorizeGroupCloudProviderAccessRoleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CloudProviderAccessRole>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.role_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "authorizeGroupCloudProviderAccessRole",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `authorizeGroupCloudProviderAccessRole` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `authorize_provider_access_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthorizeProviderAccessRole;
+impl crate::request::Operation for AuthorizeProviderAccessRole {
+    const ID: &'static str = "authorizeGroupCloudProviderAccessRole";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::AuthorizeGroupCloudProviderAccessRoleParams;
+    type Body = crate::models::CloudProviderAccessRoleRequestUpdate;
+    type Answer = crate::request::Json<crate::models::CloudProviderAccessRole>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.role_id])?;
+        Ok(())
     }
 }
-/// A `createGroupCloudProviderAccess` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateCloudProviderAccess {
-    client: crate::Client,
-    params: crate::params::CreateGroupCloudProviderAccessParams,
-    body: Option<crate::models::CloudProviderAccessRoleRequest>,
-    options: crate::CallOptions,
-}
-impl CreateCloudProviderAccess {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupCloudProviderAccessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CloudProviderAccessRole>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupCloudProviderAccess",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupCloudProviderAccess` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/cloudProviderAccess`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cloud_provider_access` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCloudProviderAccess;
+impl crate::request::Operation for CreateCloudProviderAccess {
+    const ID: &'static str = "createGroupCloudProviderAccess";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/cloudProviderAccess";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupCloudProviderAccessParams;
+    type Body = crate::models::CloudProviderAccessRoleRequest;
+    type Answer = crate::request::Json<crate::models::CloudProviderAccessRole>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deauthorizeGroupCloudProviderAccessRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeauthorizeProviderAccessRole {
-    client: crate::Client,
-    params: crate::params::DeauthorizeGroupCloudProviderAccessRoleParams,
-    options: crate::CallOptions,
-}
-impl DeauthorizeProviderAccessRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeauthorizeGroupCloudProviderAccessRoleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/cloudProviderAccess/{}/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cloud_provider)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.role_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deauthorizeGroupCloudProviderAccessRole",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deauthorizeGroupCloudProviderAccessRole` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `deauthorize_provider_access_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeauthorizeProviderAccessRole;
+impl crate::request::Operation for DeauthorizeProviderAccessRole {
+    const ID: &'static str = "deauthorizeGroupCloudProviderAccessRole";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeauthorizeGroupCloudProviderAccessRoleParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider, &p.role_id])?;
+        Ok(())
     }
 }
-/// A `getGroupCloudProviderAccess` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetCloudProviderAccess {
-    client: crate::Client,
-    params: crate::params::GetGroupCloudProviderAccessParams,
-    options: crate::CallOptions,
-}
-impl GetCloudProviderAccess {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupCloudProviderAccessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CloudProviderAccessRole, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CloudProviderAccessRole>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderAccessRole, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/cloudProviderAccess/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.role_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupCloudProviderAccess",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupCloudProviderAccess` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cloud_provider_access` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetCloudProviderAccess;
+impl crate::request::Operation for GetCloudProviderAccess {
+    const ID: &'static str = "getGroupCloudProviderAccess";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupCloudProviderAccessParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CloudProviderAccessRole>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.role_id])?;
+        Ok(())
     }
 }
-/// A `listGroupCloudProviderAccess` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListCloudProviderAccess {
-    client: crate::Client,
-    params: crate::params::ListGroupCloudProviderAccessParams,
-    options: crate::CallOptions,
-}
-impl ListCloudProviderAccess {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupCloudProviderAccessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CloudProviderAccessRoles, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CloudProviderAccessRoles>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderAccessRoles, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/cloudProviderAccess", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupCloudProviderAccess",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/cloudProviderAccess",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupCloudProviderAccess` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/cloudProviderAccess`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_cloud_provider_access` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListCloudProviderAccess;
+impl crate::request::Operation for ListCloudProviderAccess {
+    const ID: &'static str = "listGroupCloudProviderAccess";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/cloudProviderAccess";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupCloudProviderAccessParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CloudProviderAccessRoles>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

@@ -21,15 +21,15 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> AutoScalingConfiguration {
-        AutoScalingConfiguration {
-            client: self.client.clone(),
-            params: crate::params::AutoGroupClusterScalingConfigurationParams::new(
+    ) -> crate::Request<AutoScalingConfiguration> {
+        crate::Request::new(
+            self.client,
+            crate::params::AutoGroupClusterScalingConfigurationParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Create One Cluster in One Project
     ///
@@ -56,13 +56,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ClusterDescription20240805,
-    ) -> CreateCluster {
-        CreateCluster {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Cluster in One Project
     ///
@@ -89,13 +88,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LegacyAtlasCluster,
-    ) -> CreateClusterV20230101 {
-        CreateClusterV20230101 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateClusterV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Cluster in One Project
     ///
@@ -122,13 +120,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AdvancedClusterDescription,
-    ) -> CreateClusterV20230201 {
-        CreateClusterV20230201 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateClusterV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Cluster in One Project
     ///
@@ -155,13 +152,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ClusterDescription20240805,
-    ) -> CreateClusterV20240805 {
-        CreateClusterV20240805 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateClusterV20240805> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Cluster from One Project
     ///
@@ -179,12 +175,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteCluster {
-        DeleteCluster {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
+            None,
+        )
     }
     /// Remove One Cluster from One Project
     ///
@@ -202,12 +198,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteClusterV20230101 {
-        DeleteClusterV20230101 {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteClusterV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterParams::new(group_id, cluster_name),
+            None,
+        )
     }
     /// Return One Cluster from One Project
     ///
@@ -226,12 +222,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetCluster {
-        GetCluster {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterParams::new(group_id, cluster_name),
+            None,
+        )
     }
     /// Return One Cluster from One Project
     ///
@@ -250,12 +246,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterV20230101 {
-        GetClusterV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetClusterV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterParams::new(group_id, cluster_name),
+            None,
+        )
     }
     /// Return One Cluster from One Project
     ///
@@ -274,12 +270,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterV20230201 {
-        GetClusterV20230201 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterParams::new(group_id, cluster_name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetClusterV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterParams::new(group_id, cluster_name),
+            None,
+        )
     }
     /// Return Advanced Configuration Options for One Cluster
     ///
@@ -295,15 +291,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetProcessArgs {
-        GetProcessArgs {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterProcessArgsParams::new(
-                group_id,
-                cluster_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetProcessArgs> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterProcessArgsParams::new(group_id, cluster_name),
+            None,
+        )
     }
     /// Return Advanced Configuration Options for One Cluster
     ///
@@ -319,15 +312,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetProcessArgsV20230101 {
-        GetProcessArgsV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterProcessArgsParams::new(
-                group_id,
-                cluster_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetProcessArgsV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterProcessArgsParams::new(group_id, cluster_name),
+            None,
+        )
     }
     /// Return SQL Interface Status
     ///
@@ -339,15 +329,15 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterSqlInterface {
-        GetClusterSqlInterface {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterSqlInterfaceParams::new(
+    ) -> crate::Request<GetClusterSqlInterface> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterSqlInterfaceParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Status of All Cluster Operations
     ///
@@ -358,15 +348,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterStatus {
-        GetClusterStatus {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterStatusParams::new(
-                group_id,
-                cluster_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetClusterStatus> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterStatusParams::new(group_id, cluster_name),
+            None,
+        )
     }
     /// Return Status of Sample Dataset Load for One Cluster
     ///
@@ -377,15 +364,15 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         sample_dataset_id: crate::models::ObjectId,
-    ) -> GetSampleDatasetLoad {
-        GetSampleDatasetLoad {
-            client: self.client.clone(),
-            params: crate::params::GetGroupSampleDatasetLoadParams::new(
+    ) -> crate::Request<GetSampleDatasetLoad> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupSampleDatasetLoadParams::new(
                 group_id,
                 sample_dataset_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Grant MongoDB Employee Cluster Access for One Cluster
     ///
@@ -397,28 +384,27 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::EmployeeAccessGrantView,
-    ) -> GrantMongoEmployeeAccess {
-        GrantMongoEmployeeAccess {
-            client: self.client.clone(),
-            params: crate::params::GrantGroupClusterMongoDbEmployeeAccessParams::new(
+    ) -> crate::Request<GrantMongoEmployeeAccess> {
+        crate::Request::new(
+            self.client,
+            crate::params::GrantGroupClusterMongoDbEmployeeAccessParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Return All Authorized Clusters in All Projects
     ///
     /// Returns the details for all clusters in all projects to which you have access. Clusters contain a group of hosts that maintain the same data set. The response does not include multi-cloud clusters.
     ///
     /// `GET /api/atlas/v2/clusters` (`listClusterDetails`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/listClusterDetails).
-    pub fn list_cluster_details(&self) -> ListClusterDetails {
-        ListClusterDetails {
-            client: self.client.clone(),
-            params: <crate::params::ListClusterDetailsParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_cluster_details(&self) -> crate::Request<ListClusterDetails> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListClusterDetailsParams as Default>::default(),
+            None,
+        )
     }
     /// Return All Cloud Provider Regions
     ///
@@ -428,12 +414,12 @@ impl<'c> Clusters<'c> {
     pub fn list_cluster_provider_regions(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListClusterProviderRegions {
-        ListClusterProviderRegions {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterProviderRegionsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListClusterProviderRegions> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterProviderRegionsParams::new(group_id),
+            None,
+        )
     }
     /// Return All Clusters in One Project
     ///
@@ -448,12 +434,15 @@ impl<'c> Clusters<'c> {
     /// - `2023-01-01`: [`list_clusters_v2023_01_01`](Self::list_clusters_v2023_01_01); Atlas stops serving it on 2027-07-01
     /// - `2023-02-01`: [`list_clusters_v2023_02_01`](Self::list_clusters_v2023_02_01); Atlas stops serving it on 2027-07-01
     /// - `2024-08-05`: this method (`list_clusters`)
-    pub fn list_clusters(&self, group_id: crate::models::ObjectId) -> ListClusters {
-        ListClusters {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClustersParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_clusters(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> crate::Request<ListClusters> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClustersParams::new(group_id),
+            None,
+        )
     }
     /// Return All Clusters in One Project
     ///
@@ -471,12 +460,12 @@ impl<'c> Clusters<'c> {
     pub fn list_clusters_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListClustersV20230101 {
-        ListClustersV20230101 {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClustersParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListClustersV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClustersParams::new(group_id),
+            None,
+        )
     }
     /// Return All Clusters in One Project
     ///
@@ -494,12 +483,12 @@ impl<'c> Clusters<'c> {
     pub fn list_clusters_v2023_02_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListClustersV20230201 {
-        ListClustersV20230201 {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClustersParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListClustersV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClustersParams::new(group_id),
+            None,
+        )
     }
     /// Pin Feature Compatibility Version for One Cluster in One Project
     ///
@@ -510,16 +499,15 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> PinFeatureCompatibilityVersion {
-        PinFeatureCompatibilityVersion {
-            client: self.client.clone(),
-            params: crate::params::PinGroupClusterFeatureCompatibilityVersionParams::new(
+    ) -> crate::Request<PinFeatureCompatibilityVersion> {
+        crate::Request::new(
+            self.client,
+            crate::params::PinGroupClusterFeatureCompatibilityVersionParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: None,
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Load Sample Dataset into One Cluster
     ///
@@ -530,15 +518,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> RequestSampleDatasetLoad {
-        RequestSampleDatasetLoad {
-            client: self.client.clone(),
-            params: crate::params::RequestGroupSampleDatasetLoadParams::new(
-                group_id,
-                name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RequestSampleDatasetLoad> {
+        crate::Request::new(
+            self.client,
+            crate::params::RequestGroupSampleDatasetLoadParams::new(group_id, name),
+            None,
+        )
     }
     /// Test Failover for One Cluster
     ///
@@ -554,15 +539,15 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> RestartPrimaries {
-        RestartPrimaries {
-            client: self.client.clone(),
-            params: crate::params::RestartGroupClusterPrimariesParams::new(
+    ) -> crate::Request<RestartPrimaries> {
+        crate::Request::new(
+            self.client,
+            crate::params::RestartGroupClusterPrimariesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Test Failover for One Cluster
     ///
@@ -578,15 +563,15 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> RestartPrimariesV20230101 {
-        RestartPrimariesV20230101 {
-            client: self.client.clone(),
-            params: crate::params::RestartGroupClusterPrimariesParams::new(
+    ) -> crate::Request<RestartPrimariesV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::RestartGroupClusterPrimariesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Revoke MongoDB Employee Cluster Access for One Cluster
     ///
@@ -597,15 +582,15 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> RevokeMongoEmployeeAccess {
-        RevokeMongoEmployeeAccess {
-            client: self.client.clone(),
-            params: crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams::new(
+    ) -> crate::Request<RevokeMongoEmployeeAccess> {
+        crate::Request::new(
+            self.client,
+            crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Unpin Feature Compatibility Version for One Cluster in One Project
     ///
@@ -616,15 +601,15 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> UnpinFeatureCompatibilityVersion {
-        UnpinFeatureCompatibilityVersion {
-            client: self.client.clone(),
-            params: crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams::new(
+    ) -> crate::Request<UnpinFeatureCompatibilityVersion> {
+        crate::Request::new(
+            self.client,
+            crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Update One Cluster in One Project
     ///
@@ -649,13 +634,12 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterDescription20240805,
-    ) -> UpdateCluster {
-        UpdateCluster {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
+            Some(body),
+        )
     }
     /// Update One Cluster in One Project
     ///
@@ -680,13 +664,12 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::LegacyAtlasCluster,
-    ) -> UpdateClusterV20230101 {
-        UpdateClusterV20230101 {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateClusterV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
+            Some(body),
+        )
     }
     /// Update One Cluster in One Project
     ///
@@ -711,13 +694,12 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::AdvancedClusterDescription,
-    ) -> UpdateClusterV20230201 {
-        UpdateClusterV20230201 {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateClusterV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
+            Some(body),
+        )
     }
     /// Update One Cluster in One Project
     ///
@@ -742,13 +724,12 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterDescription20240805,
-    ) -> UpdateClusterV20240805 {
-        UpdateClusterV20240805 {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateClusterV20240805> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterParams::new(group_id, cluster_name),
+            Some(body),
+        )
     }
     /// Update Advanced Configuration Options for One Cluster
     ///
@@ -765,16 +746,15 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterDescriptionProcessArgs20240805,
-    ) -> UpdateProcessArgs {
-        UpdateProcessArgs {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterProcessArgsParams::new(
+    ) -> crate::Request<UpdateProcessArgs> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterProcessArgsParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update Advanced Configuration Options for One Cluster
     ///
@@ -791,16 +771,15 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ClusterDescriptionProcessArgs,
-    ) -> UpdateProcessArgsV20230101 {
-        UpdateProcessArgsV20230101 {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterProcessArgsParams::new(
+    ) -> crate::Request<UpdateProcessArgsV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterProcessArgsParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update SQL Interface Status
     ///
@@ -813,16 +792,15 @@ impl<'c> Clusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: String,
         body: crate::models::SqlInterfaceStatusUpdateRequest,
-    ) -> UpdateClusterSqlInterface {
-        UpdateClusterSqlInterface {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterSqlInterfaceParams::new(
+    ) -> crate::Request<UpdateClusterSqlInterface> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterSqlInterfaceParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Upgrade One Shared-Tier Cluster
     ///
@@ -835,13 +813,12 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LegacyAtlasTenantClusterUpgradeRequest,
-    ) -> UpgradeTenantUpgrade {
-        UpgradeTenantUpgrade {
-            client: self.client.clone(),
-            params: crate::params::UpgradeGroupClusterTenantUpgradeParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpgradeTenantUpgrade> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpgradeGroupClusterTenantUpgradeParams::new(group_id),
+            Some(body),
+        )
     }
     /// Upgrade One Shared-Tier Cluster to One Serverless Instance
     ///
@@ -859,15 +836,14 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ServerlessInstanceDescription,
-    ) -> UpgradeClusterToServerless {
-        UpgradeClusterToServerless {
-            client: self.client.clone(),
-            params: crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams::new(
+    ) -> crate::Request<UpgradeClusterToServerless> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams::new(
                 group_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Validate One Cluster Configuration
     ///
@@ -878,117 +854,62 @@ impl<'c> Clusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ClusterConfigurationValidation,
-    ) -> ValidateGroupClusterConfigurations {
-        ValidateGroupClusterConfigurations {
-            client: self.client.clone(),
-            params: crate::params::ValidateGroupClusterConfigurationsParams::new(
-                group_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ValidateGroupClusterConfigurations> {
+        crate::Request::new(
+            self.client,
+            crate::params::ValidateGroupClusterConfigurationsParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `autoGroupClusterScalingConfiguration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AutoScalingConfiguration {
-    client: crate::Client,
-    params: crate::params::AutoGroupClusterScalingConfigurationParams,
-    options: crate::CallOptions,
-}
-impl AutoScalingConfiguration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::AutoGroupClusterScalingConfigurationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
+/// `autoGroupClusterScalingConfiguration` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `auto_scaling_configuration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AutoScalingConfiguration;
+impl crate::request::Operation for AutoScalingConfiguration {
+    const ID: &'static str = "autoGroupClusterScalingConfiguration";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::AutoGroupClusterScalingConfigurationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
         crate::models::ClusterDescriptionAutoScalingModeConfiguration,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::ClusterDescriptionAutoScalingModeConfiguration,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ClusterDescriptionAutoScalingModeConfiguration,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/autoScalingConfiguration", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+}
+/// `createGroupCluster` at version `2024-10-23` (`POST /api/atlas/v2/groups/{groupId}/clusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCluster;
+impl crate::request::Operation for CreateCluster {
+    const ID: &'static str = "createGroupCluster";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-10-23+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-10-23+json";
+    type Params = crate::params::CreateGroupClusterParams;
+    type Body = crate::models::ClusterDescription20240805;
+    type Answer = crate::request::Json<crate::models::ClusterDescription20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &p.use_effective_fields_replication_specs,
         );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "autoGroupClusterScalingConfiguration",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `createGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateCluster {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterParams,
-    body: Option<crate::models::ClusterDescription20240805>,
-    options: crate::CallOptions,
-}
-impl CreateCluster {
+impl crate::Request<CreateCluster> {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -999,113 +920,33 @@ impl CreateCluster {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescription20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
+}
+/// `createGroupCluster` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateClusterV20230101;
+impl crate::request::Operation for CreateClusterV20230101 {
+    const ID: &'static str = "createGroupCluster";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupClusterParams;
+    type Body = crate::models::LegacyAtlasCluster;
+    type Answer = crate::request::Json<crate::models::LegacyAtlasCluster>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
             "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
+            &p.use_effective_fields_replication_specs,
         );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupCluster",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-10-23+json",
-            content_type: "application/vnd.atlas.2024-10-23+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `createGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateClusterV20230101 {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterParams,
-    body: Option<crate::models::LegacyAtlasCluster>,
-    options: crate::CallOptions,
-}
-impl CreateClusterV20230101 {
+impl crate::Request<CreateClusterV20230101> {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1116,108 +957,33 @@ impl CreateClusterV20230101 {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
+}
+/// `createGroupCluster` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/clusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateClusterV20230201;
+impl crate::request::Operation for CreateClusterV20230201 {
+    const ID: &'static str = "createGroupCluster";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::CreateGroupClusterParams;
+    type Body = crate::models::AdvancedClusterDescription;
+    type Answer = crate::request::Json<crate::models::AdvancedClusterDescription>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
             "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
+            &p.use_effective_fields_replication_specs,
         );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupCluster",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `createGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateClusterV20230201 {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterParams,
-    body: Option<crate::models::AdvancedClusterDescription>,
-    options: crate::CallOptions,
-}
-impl CreateClusterV20230201 {
+impl crate::Request<CreateClusterV20230201> {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1228,113 +994,33 @@ impl CreateClusterV20230201 {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AdvancedClusterDescription>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
+}
+/// `createGroupCluster` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/clusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster_v2024_08_05` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateClusterV20240805;
+impl crate::request::Operation for CreateClusterV20240805 {
+    const ID: &'static str = "createGroupCluster";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateGroupClusterParams;
+    type Body = crate::models::ClusterDescription20240805;
+    type Answer = crate::request::Json<crate::models::ClusterDescription20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
             "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
+            &p.use_effective_fields_replication_specs,
         );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupCluster",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `createGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateClusterV20240805 {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterParams,
-    body: Option<crate::models::ClusterDescription20240805>,
-    options: crate::CallOptions,
-}
-impl CreateClusterV20240805 {
+impl crate::Request<CreateClusterV20240805> {
     /// Controls how hardware specification fields are returned in the response after cluster creation. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1345,296 +1031,89 @@ impl CreateClusterV20240805 {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescription20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
-            "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
-        );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupCluster",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `deleteGroupCluster` at version `2023-02-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteCluster;
+impl crate::request::Operation for DeleteCluster {
+    const ID: &'static str = "deleteGroupCluster";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DeleteGroupClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("retainBackups", &p.retain_backups);
+        Ok(())
     }
 }
-/// A `deleteGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteCluster {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterParams,
-    options: crate::CallOptions,
-}
-impl DeleteCluster {
+impl crate::Request<DeleteCluster> {
     /// Flag that indicates whether to retain backup snapshots for the deleted dedicated cluster.
     pub fn retain_backups(mut self, value: bool) -> Self {
         self.params.retain_backups = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.retain_backups,
-            "retainBackups",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupCluster",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `deleteGroupCluster` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteClusterV20230101;
+impl crate::request::Operation for DeleteClusterV20230101 {
+    const ID: &'static str = "deleteGroupCluster";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("retainBackups", &p.retain_backups);
+        Ok(())
     }
 }
-/// A `deleteGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteClusterV20230101 {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterParams,
-    options: crate::CallOptions,
-}
-impl DeleteClusterV20230101 {
+impl crate::Request<DeleteClusterV20230101> {
     /// Flag that indicates whether to retain backup snapshots for the deleted dedicated cluster.
     pub fn retain_backups(mut self, value: bool) -> Self {
         self.params.retain_backups = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
+}
+/// `getGroupCluster` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetCluster;
+impl crate::request::Operation for GetCluster {
+    const ID: &'static str = "getGroupCluster";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetGroupClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ClusterDescription20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &p.use_effective_fields_replication_specs,
         );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.retain_backups,
-            "retainBackups",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupCluster",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `getGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetCluster {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterParams,
-    options: crate::CallOptions,
-}
-impl GetCluster {
+impl crate::Request<GetCluster> {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1645,97 +1124,33 @@ impl GetCluster {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupClusterParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescription20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
+}
+/// `getGroupCluster` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterV20230101;
+impl crate::request::Operation for GetClusterV20230101 {
+    const ID: &'static str = "getGroupCluster";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::LegacyAtlasCluster>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
             "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
+            &p.use_effective_fields_replication_specs,
         );
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupCluster",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `getGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterV20230101 {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterParams,
-    options: crate::CallOptions,
-}
-impl GetClusterV20230101 {
+impl crate::Request<GetClusterV20230101> {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1746,92 +1161,33 @@ impl GetClusterV20230101 {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupClusterParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
+}
+/// `getGroupCluster` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterV20230201;
+impl crate::request::Operation for GetClusterV20230201 {
+    const ID: &'static str = "getGroupCluster";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::GetGroupClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AdvancedClusterDescription>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
             "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
+            &p.use_effective_fields_replication_specs,
         );
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupCluster",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `getGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterV20230201 {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterParams,
-    options: crate::CallOptions,
-}
-impl GetClusterV20230201 {
+impl crate::Request<GetClusterV20230201> {
     /// Controls how hardware specification fields are returned in the response. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Primarily used for autoscaling compatibility.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -1842,606 +1198,155 @@ impl GetClusterV20230201 {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupClusterParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AdvancedClusterDescription>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
-            "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
-        );
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupCluster",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupClusterProcessArgs` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_process_args` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetProcessArgs;
+impl crate::request::Operation for GetProcessArgs {
+    const ID: &'static str = "getGroupClusterProcessArgs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetGroupClusterProcessArgsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::ClusterDescriptionProcessArgs20240805,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterProcessArgs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetProcessArgs {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterProcessArgsParams,
-    options: crate::CallOptions,
-}
-impl GetProcessArgs {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterProcessArgsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescriptionProcessArgs20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ClusterDescriptionProcessArgs20240805,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterProcessArgs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterProcessArgs` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_process_args_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetProcessArgsV20230101;
+impl crate::request::Operation for GetProcessArgsV20230101 {
+    const ID: &'static str = "getGroupClusterProcessArgs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterProcessArgsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ClusterDescriptionProcessArgs>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterProcessArgs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetProcessArgsV20230101 {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterProcessArgsParams,
-    options: crate::CallOptions,
-}
-impl GetProcessArgsV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterProcessArgsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterProcessArgs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterSqlInterface` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `getGroupClusterSqlInterface` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_sql_interface` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GetClusterSqlInterface {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterSqlInterfaceParams,
-    options: crate::CallOptions,
-}
+pub struct GetClusterSqlInterface;
 #[cfg(feature = "preview")]
-impl GetClusterSqlInterface {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterSqlInterfaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::SqlInterfaceStatusResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::SqlInterfaceStatusResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SqlInterfaceStatusResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/sqlInterface", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterSqlInterface",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GetClusterSqlInterface {
+    const ID: &'static str = "getGroupClusterSqlInterface";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GetGroupClusterSqlInterfaceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::SqlInterfaceStatusResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterStatus` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterStatus {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterStatusParams,
-    options: crate::CallOptions,
-}
-impl GetClusterStatus {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterStatusParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ClusterStatus, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ClusterStatus>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterStatus, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/status", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterStatus",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/status",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterStatus` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/status`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_status` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterStatus;
+impl crate::request::Operation for GetClusterStatus {
+    const ID: &'static str = "getGroupClusterStatus";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/status";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterStatusParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ClusterStatus>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupSampleDatasetLoad` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetSampleDatasetLoad {
-    client: crate::Client,
-    params: crate::params::GetGroupSampleDatasetLoadParams,
-    options: crate::CallOptions,
-}
-impl GetSampleDatasetLoad {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupSampleDatasetLoadParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SampleDatasetStatus, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SampleDatasetStatus>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SampleDatasetStatus, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/sampleDatasetLoad/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.sample_dataset_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupSampleDatasetLoad",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{sampleDatasetId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupSampleDatasetLoad` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{sampleDatasetId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_sample_dataset_load` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetSampleDatasetLoad;
+impl crate::request::Operation for GetSampleDatasetLoad {
+    const ID: &'static str = "getGroupSampleDatasetLoad";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{sampleDatasetId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupSampleDatasetLoadParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::SampleDatasetStatus>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.sample_dataset_id])?;
+        Ok(())
     }
 }
-/// A `grantGroupClusterMongoDbEmployeeAccess` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GrantMongoEmployeeAccess {
-    client: crate::Client,
-    params: crate::params::GrantGroupClusterMongoDbEmployeeAccessParams,
-    body: Option<crate::models::EmployeeAccessGrantView>,
-    options: crate::CallOptions,
-}
-impl GrantMongoEmployeeAccess {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GrantGroupClusterMongoDbEmployeeAccessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}:grantMongoDBEmployeeAccess", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "grantGroupClusterMongoDbEmployeeAccess",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:grantMongoDBEmployeeAccess",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `grantGroupClusterMongoDbEmployeeAccess` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}:grantMongoDBEmployeeAccess`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `grant_mongo_employee_access` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GrantMongoEmployeeAccess;
+impl crate::request::Operation for GrantMongoEmployeeAccess {
+    const ID: &'static str = "grantGroupClusterMongoDbEmployeeAccess";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:grantMongoDBEmployeeAccess";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GrantGroupClusterMongoDbEmployeeAccessParams;
+    type Body = crate::models::EmployeeAccessGrantView;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `listClusterDetails` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClusterDetails {
-    client: crate::Client,
-    params: crate::params::ListClusterDetailsParams,
-    options: crate::CallOptions,
+/// `listClusterDetails` at version `2023-01-01` (`GET /api/atlas/v2/clusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_cluster_details` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClusterDetails;
+impl crate::request::Operation for ListClusterDetails {
+    const ID: &'static str = "listClusterDetails";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/clusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListClusterDetailsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedOrgGroupView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListClusterDetails {
+impl crate::Request<ListClusterDetails> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2457,133 +1362,47 @@ impl ListClusterDetails {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListClusterDetailsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedOrgGroupView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedOrgGroupView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgGroupView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::OrgGroup> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::OrgGroup>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/clusters");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listClusterDetails",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/clusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListClusterDetails {
+impl crate::request::Paged for ListClusterDetails {
     type Page = crate::models::PaginatedOrgGroupView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedOrgGroupView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusterProviderRegions` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClusterProviderRegions {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterProviderRegionsParams,
-    options: crate::CallOptions,
+/// `listGroupClusterProviderRegions` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/provider/regions`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_cluster_provider_regions` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClusterProviderRegions;
+impl crate::request::Operation for ListClusterProviderRegions {
+    const ID: &'static str = "listGroupClusterProviderRegions";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/provider/regions";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupClusterProviderRegionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasProviderRegionsView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("providers", &p.providers);
+        t.query("tier", &p.tier);
+        Ok(())
+    }
 }
-impl ListClusterProviderRegions {
+impl crate::Request<ListClusterProviderRegions> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2609,144 +1428,50 @@ impl ListClusterProviderRegions {
         self.params.tier = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterProviderRegionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiAtlasProviderRegionsView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiAtlasProviderRegionsView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasProviderRegionsView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::CloudProviderRegions> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::CloudProviderRegions>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/provider/regions", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.providers, "providers", &mut query);
-        crate::codec::QueryValue::push_query(&p.tier, "tier", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterProviderRegions",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/provider/regions",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListClusterProviderRegions {
+impl crate::request::Paged for ListClusterProviderRegions {
     type Page = crate::models::PaginatedApiAtlasProviderRegionsView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasProviderRegionsView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusters` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClusters {
-    client: crate::Client,
-    params: crate::params::ListGroupClustersParams,
-    options: crate::CallOptions,
+/// `listGroupClusters` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_clusters` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClusters;
+impl crate::request::Operation for ListClusters {
+    const ID: &'static str = "listGroupClusters";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListGroupClustersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedClusterDescription20240805,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query(
+            "includeDeletedWithRetainedBackups",
+            &p.include_deleted_with_retained_backups,
+        );
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        Ok(())
+    }
 }
-impl ListClusters {
+impl crate::Request<ListClusters> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2772,149 +1497,48 @@ impl ListClusters {
         self.params.use_effective_instance_fields = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClustersParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedClusterDescription20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedClusterDescription20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedClusterDescription20240805,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ClusterDescription20240805> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ClusterDescription20240805>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_deleted_with_retained_backups,
-            "includeDeletedWithRetainedBackups",
-            &mut query,
-        );
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusters",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListClusters {
+impl crate::request::Paged for ListClusters {
     type Page = crate::models::PaginatedClusterDescription20240805;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedClusterDescription20240805, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusters` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClustersV20230101 {
-    client: crate::Client,
-    params: crate::params::ListGroupClustersParams,
-    options: crate::CallOptions,
+/// `listGroupClusters` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_clusters_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClustersV20230101;
+impl crate::request::Operation for ListClustersV20230101 {
+    const ID: &'static str = "listGroupClusters";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupClustersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedLegacyClusterView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query(
+            "includeDeletedWithRetainedBackups",
+            &p.include_deleted_with_retained_backups,
+        );
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        Ok(())
+    }
 }
-impl ListClustersV20230101 {
+impl crate::Request<ListClustersV20230101> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2940,146 +1564,50 @@ impl ListClustersV20230101 {
         self.params.use_effective_instance_fields = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClustersParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedLegacyClusterView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedLegacyClusterView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedLegacyClusterView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::LegacyAtlasCluster> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::LegacyAtlasCluster>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_deleted_with_retained_backups,
-            "includeDeletedWithRetainedBackups",
-            &mut query,
-        );
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusters",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListClustersV20230101 {
+impl crate::request::Paged for ListClustersV20230101 {
     type Page = crate::models::PaginatedLegacyClusterView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedLegacyClusterView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupClusters` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClustersV20230201 {
-    client: crate::Client,
-    params: crate::params::ListGroupClustersParams,
-    options: crate::CallOptions,
+/// `listGroupClusters` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/clusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_clusters_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClustersV20230201;
+impl crate::request::Operation for ListClustersV20230201 {
+    const ID: &'static str = "listGroupClusters";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::ListGroupClustersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedAdvancedClusterDescriptionView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query(
+            "includeDeletedWithRetainedBackups",
+            &p.include_deleted_with_retained_backups,
+        );
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        Ok(())
+    }
 }
-impl ListClustersV20230201 {
+impl crate::Request<ListClustersV20230201> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -3105,661 +1633,165 @@ impl ListClustersV20230201 {
         self.params.use_effective_instance_fields = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClustersParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAdvancedClusterDescriptionView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAdvancedClusterDescriptionView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedAdvancedClusterDescriptionView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::AdvancedClusterDescription> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::AdvancedClusterDescription>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_deleted_with_retained_backups,
-            "includeDeletedWithRetainedBackups",
-            &mut query,
-        );
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusters",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListClustersV20230201 {
+impl crate::request::Paged for ListClustersV20230201 {
     type Page = crate::models::PaginatedAdvancedClusterDescriptionView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedAdvancedClusterDescriptionView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `pinGroupClusterFeatureCompatibilityVersion` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct PinFeatureCompatibilityVersion {
-    client: crate::Client,
-    params: crate::params::PinGroupClusterFeatureCompatibilityVersionParams,
-    body: Option<crate::models::PinFcvView>,
-    options: crate::CallOptions,
+/// `pinGroupClusterFeatureCompatibilityVersion` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `pin_feature_compatibility_version` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct PinFeatureCompatibilityVersion;
+impl crate::request::Operation for PinFeatureCompatibilityVersion {
+    const ID: &'static str = "pinGroupClusterFeatureCompatibilityVersion";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::PinGroupClusterFeatureCompatibilityVersionParams;
+    type Body = crate::models::PinFcvView;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
+    }
 }
-impl PinFeatureCompatibilityVersion {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::PinGroupClusterFeatureCompatibilityVersionParams,
-    ) -> Self {
-        self.params = params;
-        self
+/// `requestGroupSampleDatasetLoad` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{name}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `request_sample_dataset_load` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestSampleDatasetLoad;
+impl crate::request::Operation for RequestSampleDatasetLoad {
+    const ID: &'static str = "requestGroupSampleDatasetLoad";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{name}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RequestGroupSampleDatasetLoadParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::SampleDatasetStatus>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.name])?;
+        Ok(())
     }
-    /// The request body.
-    pub fn body(mut self, body: crate::models::PinFcvView) -> Self {
-        self.body = Some(body);
-        self
+}
+/// `restartGroupClusterPrimaries` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `restart_primaries` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RestartPrimaries;
+impl crate::request::Operation for RestartPrimaries {
+    const ID: &'static str = "restartGroupClusterPrimaries";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::RestartGroupClusterPrimariesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
+}
+/// `restartGroupClusterPrimaries` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `restart_primaries_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RestartPrimariesV20230101;
+impl crate::request::Operation for RestartPrimariesV20230101 {
+    const ID: &'static str = "restartGroupClusterPrimaries";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RestartGroupClusterPrimariesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
+}
+/// `revokeGroupClusterMongoDbEmployeeAccess` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}:revokeMongoDBEmployeeAccess`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `revoke_mongo_employee_access` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RevokeMongoEmployeeAccess;
+impl crate::request::Operation for RevokeMongoEmployeeAccess {
+    const ID: &'static str = "revokeGroupClusterMongoDbEmployeeAccess";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:revokeMongoDBEmployeeAccess";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
+}
+/// `unpinGroupClusterFeatureCompatibilityVersion` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `unpin_feature_compatibility_version` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UnpinFeatureCompatibilityVersion;
+impl crate::request::Operation for UnpinFeatureCompatibilityVersion {
+    const ID: &'static str = "unpinGroupClusterFeatureCompatibilityVersion";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}:pinFeatureCompatibilityVersion", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
+}
+/// `updateGroupCluster` at version `2024-10-23` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateCluster;
+impl crate::request::Operation for UpdateCluster {
+    const ID: &'static str = "updateGroupCluster";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-10-23+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-10-23+json";
+    type Params = crate::params::UpdateGroupClusterParams;
+    type Body = crate::models::ClusterDescription20240805;
+    type Answer = crate::request::Json<crate::models::ClusterDescription20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
+            "Use-Effective-Fields-Replication-Specs",
+            &p.use_effective_fields_replication_specs,
         );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "pinGroupClusterFeatureCompatibilityVersion",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:pinFeatureCompatibilityVersion",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `requestGroupSampleDatasetLoad` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RequestSampleDatasetLoad {
-    client: crate::Client,
-    params: crate::params::RequestGroupSampleDatasetLoadParams,
-    options: crate::CallOptions,
-}
-impl RequestSampleDatasetLoad {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RequestGroupSampleDatasetLoadParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SampleDatasetStatus, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SampleDatasetStatus>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SampleDatasetStatus, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/sampleDatasetLoad/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "requestGroupSampleDatasetLoad",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{name}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `restartGroupClusterPrimaries` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RestartPrimaries {
-    client: crate::Client,
-    params: crate::params::RestartGroupClusterPrimariesParams,
-    options: crate::CallOptions,
-}
-impl RestartPrimaries {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RestartGroupClusterPrimariesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/restartPrimaries", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "restartGroupClusterPrimaries",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `restartGroupClusterPrimaries` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RestartPrimariesV20230101 {
-    client: crate::Client,
-    params: crate::params::RestartGroupClusterPrimariesParams,
-    options: crate::CallOptions,
-}
-impl RestartPrimariesV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RestartGroupClusterPrimariesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/restartPrimaries", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "restartGroupClusterPrimaries",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restartPrimaries",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `revokeGroupClusterMongoDbEmployeeAccess` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RevokeMongoEmployeeAccess {
-    client: crate::Client,
-    params: crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams,
-    options: crate::CallOptions,
-}
-impl RevokeMongoEmployeeAccess {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RevokeGroupClusterMongoDbEmployeeAccessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}:revokeMongoDBEmployeeAccess", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "revokeGroupClusterMongoDbEmployeeAccess",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:revokeMongoDBEmployeeAccess",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `unpinGroupClusterFeatureCompatibilityVersion` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UnpinFeatureCompatibilityVersion {
-    client: crate::Client,
-    params: crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams,
-    options: crate::CallOptions,
-}
-impl UnpinFeatureCompatibilityVersion {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UnpinGroupClusterFeatureCompatibilityVersionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}:unpinFeatureCompatibilityVersion", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "unpinGroupClusterFeatureCompatibilityVersion",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}:unpinFeatureCompatibilityVersion",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `updateGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateCluster {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterParams,
-    body: Option<crate::models::ClusterDescription20240805>,
-    options: crate::CallOptions,
-}
-impl UpdateCluster {
+impl crate::Request<UpdateCluster> {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -3770,114 +1802,33 @@ impl UpdateCluster {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescription20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
+}
+/// `updateGroupCluster` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateClusterV20230101;
+impl crate::request::Operation for UpdateClusterV20230101 {
+    const ID: &'static str = "updateGroupCluster";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupClusterParams;
+    type Body = crate::models::LegacyAtlasCluster;
+    type Answer = crate::request::Json<crate::models::LegacyAtlasCluster>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
             "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
+            &p.use_effective_fields_replication_specs,
         );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupCluster",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-10-23+json",
-            content_type: "application/vnd.atlas.2024-10-23+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `updateGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateClusterV20230101 {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterParams,
-    body: Option<crate::models::LegacyAtlasCluster>,
-    options: crate::CallOptions,
-}
-impl UpdateClusterV20230101 {
+impl crate::Request<UpdateClusterV20230101> {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -3888,109 +1839,33 @@ impl UpdateClusterV20230101 {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
+}
+/// `updateGroupCluster` at version `2023-02-01` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateClusterV20230201;
+impl crate::request::Operation for UpdateClusterV20230201 {
+    const ID: &'static str = "updateGroupCluster";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::UpdateGroupClusterParams;
+    type Body = crate::models::AdvancedClusterDescription;
+    type Answer = crate::request::Json<crate::models::AdvancedClusterDescription>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
             "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
+            &p.use_effective_fields_replication_specs,
         );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupCluster",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `updateGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateClusterV20230201 {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterParams,
-    body: Option<crate::models::AdvancedClusterDescription>,
-    options: crate::CallOptions,
-}
-impl UpdateClusterV20230201 {
+impl crate::Request<UpdateClusterV20230201> {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -4001,114 +1876,33 @@ impl UpdateClusterV20230201 {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AdvancedClusterDescription, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AdvancedClusterDescription>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AdvancedClusterDescription, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
+}
+/// `updateGroupCluster` at version `2024-08-05` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_v2024_08_05` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateClusterV20240805;
+impl crate::request::Operation for UpdateClusterV20240805 {
+    const ID: &'static str = "updateGroupCluster";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::UpdateGroupClusterParams;
+    type Body = crate::models::ClusterDescription20240805;
+    type Answer = crate::request::Json<crate::models::ClusterDescription20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.header("Use-Effective-Instance-Fields", &p.use_effective_instance_fields);
+        t.header(
             "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
+            &p.use_effective_fields_replication_specs,
         );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupCluster",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+        Ok(())
     }
 }
-/// A `updateGroupCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateClusterV20240805 {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterParams,
-    body: Option<crate::models::ClusterDescription20240805>,
-    options: crate::CallOptions,
-}
-impl UpdateClusterV20240805 {
+impl crate::Request<UpdateClusterV20240805> {
     /// Controls how hardware specification fields are returned in the response after cluster updates. When set to true, returns the original client-specified values and provides separate effective fields showing current operational values. When false (default), hardware specification fields show current operational values directly. Note: When using this header with autoscaling enabled, MongoDB ignores `replicationSpecs` changes during updates. To intentionally override the `replicationSpecs`, disable this header.
     pub fn use_effective_instance_fields(mut self, value: bool) -> Self {
         self.params.use_effective_instance_fields = Some(value);
@@ -4119,685 +1913,130 @@ impl UpdateClusterV20240805 {
         self.params.use_effective_fields_replication_specs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescription20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_instance_fields,
-            "Use-Effective-Instance-Fields",
-            &mut headers,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.use_effective_fields_replication_specs,
-            "Use-Effective-Fields-Replication-Specs",
-            &mut headers,
-        );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupCluster",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `updateGroupClusterProcessArgs` at version `2024-08-05` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_process_args` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateProcessArgs;
+impl crate::request::Operation for UpdateProcessArgs {
+    const ID: &'static str = "updateGroupClusterProcessArgs";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::UpdateGroupClusterProcessArgsParams;
+    type Body = crate::models::ClusterDescriptionProcessArgs20240805;
+    type Answer = crate::request::Json<
+        crate::models::ClusterDescriptionProcessArgs20240805,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterProcessArgs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateProcessArgs {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterProcessArgsParams,
-    body: Option<crate::models::ClusterDescriptionProcessArgs20240805>,
-    options: crate::CallOptions,
-}
-impl UpdateProcessArgs {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterProcessArgsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescriptionProcessArgs20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ClusterDescriptionProcessArgs20240805,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterProcessArgs",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterProcessArgs` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_process_args_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateProcessArgsV20230101;
+impl crate::request::Operation for UpdateProcessArgsV20230101 {
+    const ID: &'static str = "updateGroupClusterProcessArgs";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupClusterProcessArgsParams;
+    type Body = crate::models::ClusterDescriptionProcessArgs;
+    type Answer = crate::request::Json<crate::models::ClusterDescriptionProcessArgs>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupClusterProcessArgs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateProcessArgsV20230101 {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterProcessArgsParams,
-    body: Option<crate::models::ClusterDescriptionProcessArgs>,
-    options: crate::CallOptions,
-}
-impl UpdateProcessArgsV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterProcessArgsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescriptionProcessArgs>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterDescriptionProcessArgs, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/processArgs", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterProcessArgs",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/processArgs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `updateGroupClusterSqlInterface` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `updateGroupClusterSqlInterface` at version `preview` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_sql_interface` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct UpdateClusterSqlInterface {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterSqlInterfaceParams,
-    body: Option<crate::models::SqlInterfaceStatusUpdateRequest>,
-    options: crate::CallOptions,
-}
+pub struct UpdateClusterSqlInterface;
 #[cfg(feature = "preview")]
-impl UpdateClusterSqlInterface {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterSqlInterfaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::SqlInterfaceStatusResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::SqlInterfaceStatusResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SqlInterfaceStatusResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/sqlInterface", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterSqlInterface",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for UpdateClusterSqlInterface {
+    const ID: &'static str = "updateGroupClusterSqlInterface";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/sqlInterface";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::UpdateGroupClusterSqlInterfaceParams;
+    type Body = crate::models::SqlInterfaceStatusUpdateRequest;
+    type Answer = crate::request::Json<crate::models::SqlInterfaceStatusResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `upgradeGroupClusterTenantUpgrade` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpgradeTenantUpgrade {
-    client: crate::Client,
-    params: crate::params::UpgradeGroupClusterTenantUpgradeParams,
-    body: Option<crate::models::LegacyAtlasTenantClusterUpgradeRequest>,
-    options: crate::CallOptions,
-}
-impl UpgradeTenantUpgrade {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpgradeGroupClusterTenantUpgradeParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::LegacyAtlasCluster, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::LegacyAtlasCluster>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LegacyAtlasCluster, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/tenantUpgrade", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "upgradeGroupClusterTenantUpgrade",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/tenantUpgrade",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `upgradeGroupClusterTenantUpgrade` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/tenantUpgrade`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `upgrade_tenant_upgrade` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpgradeTenantUpgrade;
+impl crate::request::Operation for UpgradeTenantUpgrade {
+    const ID: &'static str = "upgradeGroupClusterTenantUpgrade";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/tenantUpgrade";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpgradeGroupClusterTenantUpgradeParams;
+    type Body = crate::models::LegacyAtlasTenantClusterUpgradeRequest;
+    type Answer = crate::request::Json<crate::models::LegacyAtlasCluster>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `upgradeGroupClusterTenantUpgradeToServerless` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpgradeClusterToServerless {
-    client: crate::Client,
-    params: crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams,
-    body: Option<crate::models::ServerlessInstanceDescription>,
-    options: crate::CallOptions,
-}
-impl UpgradeClusterToServerless {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServerlessInstanceDescription, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServerlessInstanceDescription>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessInstanceDescription, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/tenantUpgradeToServerless", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "upgradeGroupClusterTenantUpgradeToServerless",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/tenantUpgradeToServerless",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `upgradeGroupClusterTenantUpgradeToServerless` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/tenantUpgradeToServerless`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `upgrade_cluster_to_serverless` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpgradeClusterToServerless;
+impl crate::request::Operation for UpgradeClusterToServerless {
+    const ID: &'static str = "upgradeGroupClusterTenantUpgradeToServerless";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/tenantUpgradeToServerless";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpgradeGroupClusterTenantUpgradeToServerlessParams;
+    type Body = crate::models::ServerlessInstanceDescription;
+    type Answer = crate::request::Json<crate::models::ServerlessInstanceDescription>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `validateGroupClusterConfigurations` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ValidateGroupClusterConfigurations {
-    client: crate::Client,
-    params: crate::params::ValidateGroupClusterConfigurationsParams,
-    body: Option<crate::models::ClusterConfigurationValidation>,
-    options: crate::CallOptions,
-}
-impl ValidateGroupClusterConfigurations {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ValidateGroupClusterConfigurationsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterConfigurationValidationResult, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterConfigurationValidationResult>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ClusterConfigurationValidationResult,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusterConfigurations:validate", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "validateGroupClusterConfigurations",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusterConfigurations:validate",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `validateGroupClusterConfigurations` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/clusterConfigurations:validate`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `validate_group_cluster_configurations` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ValidateGroupClusterConfigurations;
+impl crate::request::Operation for ValidateGroupClusterConfigurations {
+    const ID: &'static str = "validateGroupClusterConfigurations";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusterConfigurations:validate";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ValidateGroupClusterConfigurationsParams;
+    type Body = crate::models::ClusterConfigurationValidation;
+    type Answer = crate::request::Json<
+        crate::models::ClusterConfigurationValidationResult,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

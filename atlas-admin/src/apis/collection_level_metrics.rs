@@ -21,16 +21,16 @@ impl<'c> CollectionLevelMetrics<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         cluster_view: crate::models::ClusterView,
-    ) -> GetClusterNamespaces {
-        GetClusterNamespaces {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterCollStatNamespacesParams::new(
+    ) -> crate::Request<GetClusterNamespaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterCollStatNamespacesParams::new(
                 group_id,
                 cluster_name,
                 cluster_view,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Ranked Namespaces from One Host
     ///
@@ -41,15 +41,15 @@ impl<'c> CollectionLevelMetrics<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> GetProcessNamespaces {
-        GetProcessNamespaces {
-            client: self.client.clone(),
-            params: crate::params::GetGroupProcessCollStatNamespacesParams::new(
+    ) -> crate::Request<GetProcessNamespaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupProcessCollStatNamespacesParams::new(
                 group_id,
                 process_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Cluster-Level Query Latency
     ///
@@ -63,18 +63,18 @@ impl<'c> CollectionLevelMetrics<'c> {
         cluster_view: crate::models::ClusterView,
         database_name: String,
         collection_name: String,
-    ) -> ListCollStatMeasurements {
-        ListCollStatMeasurements {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterCollStatMeasurementsParams::new(
+    ) -> crate::Request<ListCollStatMeasurements> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterCollStatMeasurementsParams::new(
                 group_id,
                 cluster_name,
                 cluster_view,
                 database_name,
                 collection_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Pinned Namespaces
     ///
@@ -85,15 +85,15 @@ impl<'c> CollectionLevelMetrics<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListPinnedNamespaces {
-        ListPinnedNamespaces {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterCollStatPinnedNamespacesParams::new(
+    ) -> crate::Request<ListPinnedNamespaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterCollStatPinnedNamespacesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Metric Names
     ///
@@ -103,12 +103,12 @@ impl<'c> CollectionLevelMetrics<'c> {
     pub fn list_coll_stat_metrics(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListCollStatMetrics {
-        ListCollStatMetrics {
-            client: self.client.clone(),
-            params: crate::params::ListGroupCollStatMetricsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListCollStatMetrics> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupCollStatMetricsParams::new(group_id),
+            None,
+        )
     }
     /// Return Host-Level Query Latency
     ///
@@ -121,17 +121,17 @@ impl<'c> CollectionLevelMetrics<'c> {
         process_id: String,
         database_name: String,
         collection_name: String,
-    ) -> ListProcessMeasurements {
-        ListProcessMeasurements {
-            client: self.client.clone(),
-            params: crate::params::ListGroupProcessCollStatMeasurementsParams::new(
+    ) -> crate::Request<ListProcessMeasurements> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupProcessCollStatMeasurementsParams::new(
                 group_id,
                 process_id,
                 database_name,
                 collection_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Pin Namespaces
     ///
@@ -143,16 +143,15 @@ impl<'c> CollectionLevelMetrics<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::NamespacesRequest,
-    ) -> PinNamespaces {
-        PinNamespaces {
-            client: self.client.clone(),
-            params: crate::params::PinGroupClusterCollStatPinnedNamespacesParams::new(
+    ) -> crate::Request<PinNamespaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::PinGroupClusterCollStatPinnedNamespacesParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Unpin Namespaces
     ///
@@ -164,16 +163,15 @@ impl<'c> CollectionLevelMetrics<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::NamespacesRequest,
-    ) -> UnpinNamespaces {
-        UnpinNamespaces {
-            client: self.client.clone(),
-            params: crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams::new(
+    ) -> crate::Request<UnpinNamespaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Add Pinned Namespaces
     ///
@@ -185,27 +183,41 @@ impl<'c> CollectionLevelMetrics<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::NamespacesRequest,
-    ) -> UpdatePinnedNamespaces {
-        UpdatePinnedNamespaces {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams::new(
+    ) -> crate::Request<UpdatePinnedNamespaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `getGroupClusterCollStatNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterNamespaces {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterCollStatNamespacesParams,
-    options: crate::CallOptions,
+/// `getGroupClusterCollStatNamespaces` at version `2023-11-15` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_namespaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterNamespaces;
+impl crate::request::Operation for GetClusterNamespaces {
+    const ID: &'static str = "getGroupClusterCollStatNamespaces";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::GetGroupClusterCollStatNamespacesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CollStatsRankedNamespacesView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.cluster_view])?;
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        t.query("period", &p.period);
+        Ok(())
+    }
 }
-impl GetClusterNamespaces {
+impl crate::Request<GetClusterNamespaces> {
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn start(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.start = Some(value);
@@ -221,95 +233,31 @@ impl GetClusterNamespaces {
         self.params.period = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterCollStatNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CollStatsRankedNamespacesView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CollStatsRankedNamespacesView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/{}/collStats/namespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_view)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterCollStatNamespaces",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupProcessCollStatNamespaces` at version `2023-11-15` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_process_namespaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetProcessNamespaces;
+impl crate::request::Operation for GetProcessNamespaces {
+    const ID: &'static str = "getGroupProcessCollStatNamespaces";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::GetGroupProcessCollStatNamespacesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CollStatsRankedNamespacesView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        t.query("period", &p.period);
+        Ok(())
     }
 }
-/// A `getGroupProcessCollStatNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetProcessNamespaces {
-    client: crate::Client,
-    params: crate::params::GetGroupProcessCollStatNamespacesParams,
-    options: crate::CallOptions,
-}
-impl GetProcessNamespaces {
+impl crate::Request<GetProcessNamespaces> {
     /// Date and time when MongoDB Cloud begins reporting the metrics. This parameter expresses its value in the ISO 8601 timestamp format in UTC. Include this parameter when you do not set **period**.
     pub fn start(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         self.params.start = Some(value);
@@ -325,93 +273,42 @@ impl GetProcessNamespaces {
         self.params.period = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupProcessCollStatNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CollStatsRankedNamespacesView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CollStatsRankedNamespacesView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CollStatsRankedNamespacesView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/collStats/namespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupProcessCollStatNamespaces",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupClusterCollStatMeasurements` at version `2023-11-15` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_coll_stat_measurements` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListCollStatMeasurements;
+impl crate::request::Operation for ListCollStatMeasurements {
+    const ID: &'static str = "listGroupClusterCollStatMeasurements";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::ListGroupClusterCollStatMeasurementsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::MeasurementsCollStatsLatencyCluster,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[
+                &p.group_id,
+                &p.cluster_name,
+                &p.cluster_view,
+                &p.database_name,
+                &p.collection_name,
+            ],
+        )?;
+        t.query("metrics", &p.metrics);
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        t.query("period", &p.period);
+        Ok(())
     }
 }
-/// A `listGroupClusterCollStatMeasurements` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListCollStatMeasurements {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterCollStatMeasurementsParams,
-    options: crate::CallOptions,
-}
-impl ListCollStatMeasurements {
+impl crate::Request<ListCollStatMeasurements> {
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     pub fn metrics(mut self, value: Vec<crate::models::CollStatsMetric>) -> Self {
         self.params.metrics = Some(value);
@@ -432,262 +329,72 @@ impl ListCollStatMeasurements {
         self.params.period = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterCollStatMeasurementsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeasurementsCollStatsLatencyCluster, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MeasurementsCollStatsLatencyCluster>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::MeasurementsCollStatsLatencyCluster,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/{}/{}/{}/collStats/measurements", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_view)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.collection_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterCollStatMeasurements",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/{databaseName}/{collectionName}/collStats/measurements",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupClusterCollStatPinnedNamespaces` at version `2023-11-15` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_pinned_namespaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListPinnedNamespaces;
+impl crate::request::Operation for ListPinnedNamespaces {
+    const ID: &'static str = "listGroupClusterCollStatPinnedNamespaces";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::ListGroupClusterCollStatPinnedNamespacesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PinnedNamespaces>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `listGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListPinnedNamespaces {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterCollStatPinnedNamespacesParams,
-    options: crate::CallOptions,
-}
-impl ListPinnedNamespaces {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterCollStatPinnedNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterCollStatPinnedNamespaces",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupCollStatMetrics` at version `2023-11-15` (`GET /api/atlas/v2/groups/{groupId}/collStats/metrics`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_coll_stat_metrics` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListCollStatMetrics;
+impl crate::request::Operation for ListCollStatMetrics {
+    const ID: &'static str = "listGroupCollStatMetrics";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/collStats/metrics";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::ListGroupCollStatMetricsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CollStatsLatencyNamespaceMetrics>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `listGroupCollStatMetrics` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListCollStatMetrics {
-    client: crate::Client,
-    params: crate::params::ListGroupCollStatMetricsParams,
-    options: crate::CallOptions,
-}
-impl ListCollStatMetrics {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupCollStatMetricsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CollStatsLatencyNamespaceMetrics, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CollStatsLatencyNamespaceMetrics>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::CollStatsLatencyNamespaceMetrics,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/collStats/metrics", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupCollStatMetrics",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/collStats/metrics",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupProcessCollStatMeasurements` at version `2023-11-15` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_process_measurements` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListProcessMeasurements;
+impl crate::request::Operation for ListProcessMeasurements {
+    const ID: &'static str = "listGroupProcessCollStatMeasurements";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::ListGroupProcessCollStatMeasurementsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MeasurementsCollStatsLatencyHost>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id, &p.database_name, &p.collection_name])?;
+        t.query("metrics", &p.metrics);
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        t.query("period", &p.period);
+        Ok(())
     }
 }
-/// A `listGroupProcessCollStatMeasurements` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListProcessMeasurements {
-    client: crate::Client,
-    params: crate::params::ListGroupProcessCollStatMeasurementsParams,
-    options: crate::CallOptions,
-}
-impl ListProcessMeasurements {
+impl crate::Request<ListProcessMeasurements> {
     /// List that contains the metrics that you want to retrieve for the associated data series. If you don't set this parameter, this resource returns data series for all Coll Stats Latency metrics.
     pub fn metrics(mut self, value: Vec<crate::models::CollStatsMetric>) -> Self {
         self.params.metrics = Some(value);
@@ -708,365 +415,64 @@ impl ListProcessMeasurements {
         self.params.period = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupProcessCollStatMeasurementsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeasurementsCollStatsLatencyHost, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MeasurementsCollStatsLatencyHost>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::MeasurementsCollStatsLatencyHost,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/{}/{}/collStats/measurements", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupProcessCollStatMeasurements",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `pinGroupClusterCollStatPinnedNamespaces` at version `2023-11-15` (`PUT /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `pin_namespaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct PinNamespaces;
+impl crate::request::Operation for PinNamespaces {
+    const ID: &'static str = "pinGroupClusterCollStatPinnedNamespaces";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::PinGroupClusterCollStatPinnedNamespacesParams;
+    type Body = crate::models::NamespacesRequest;
+    type Answer = crate::request::Json<crate::models::PinnedNamespaces>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `pinGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct PinNamespaces {
-    client: crate::Client,
-    params: crate::params::PinGroupClusterCollStatPinnedNamespacesParams,
-    body: Option<crate::models::NamespacesRequest>,
-    options: crate::CallOptions,
-}
-impl PinNamespaces {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::PinGroupClusterCollStatPinnedNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "pinGroupClusterCollStatPinnedNamespaces",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `unpinGroupClusterCollStatUnpinNamespaces` at version `2023-11-15` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `unpin_namespaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UnpinNamespaces;
+impl crate::request::Operation for UnpinNamespaces {
+    const ID: &'static str = "unpinGroupClusterCollStatUnpinNamespaces";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams;
+    type Body = crate::models::NamespacesRequest;
+    type Answer = crate::request::Json<crate::models::PinnedNamespaces>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `unpinGroupClusterCollStatUnpinNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UnpinNamespaces {
-    client: crate::Client,
-    params: crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams,
-    body: Option<crate::models::NamespacesRequest>,
-    options: crate::CallOptions,
-}
-impl UnpinNamespaces {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UnpinGroupClusterCollStatUnpinNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collStats/unpin", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "unpinGroupClusterCollStatUnpinNamespaces",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/unpin",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `updateGroupClusterCollStatPinnedNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdatePinnedNamespaces {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams,
-    body: Option<crate::models::NamespacesRequest>,
-    options: crate::CallOptions,
-}
-impl UpdatePinnedNamespaces {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PinnedNamespaces, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PinnedNamespaces>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PinnedNamespaces, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/collStats/pinned", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterCollStatPinnedNamespaces",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterCollStatPinnedNamespaces` at version `2023-11-15` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_pinned_namespaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdatePinnedNamespaces;
+impl crate::request::Operation for UpdatePinnedNamespaces {
+    const ID: &'static str = "updateGroupClusterCollStatPinnedNamespaces";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::UpdateGroupClusterCollStatPinnedNamespacesParams;
+    type Body = crate::models::NamespacesRequest;
+    type Answer = crate::request::Json<crate::models::PinnedNamespaces>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }

@@ -20,13 +20,12 @@ impl<'c> CustomDatabaseRoles<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::UserCustomDbRole,
-    ) -> CreateCustomDbRole {
-        CreateCustomDbRole {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupCustomDbRoleRoleParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateCustomDbRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupCustomDbRoleRoleParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Custom Role from One Project
     ///
@@ -37,15 +36,12 @@ impl<'c> CustomDatabaseRoles<'c> {
         &self,
         group_id: crate::models::ObjectId,
         role_name: String,
-    ) -> DeleteCustomDbRole {
-        DeleteCustomDbRole {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupCustomDbRoleRoleParams::new(
-                group_id,
-                role_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteCustomDbRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupCustomDbRoleRoleParams::new(group_id, role_name),
+            None,
+        )
     }
     /// Return One Custom Role in One Project
     ///
@@ -56,15 +52,12 @@ impl<'c> CustomDatabaseRoles<'c> {
         &self,
         group_id: crate::models::ObjectId,
         role_name: String,
-    ) -> GetCustomDbRole {
-        GetCustomDbRole {
-            client: self.client.clone(),
-            params: crate::params::GetGroupCustomDbRoleRoleParams::new(
-                group_id,
-                role_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetCustomDbRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupCustomDbRoleRoleParams::new(group_id, role_name),
+            None,
+        )
     }
     /// Return All Custom Roles in One Project
     ///
@@ -74,12 +67,12 @@ impl<'c> CustomDatabaseRoles<'c> {
     pub fn list_custom_db_roles(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListCustomDbRoles {
-        ListCustomDbRoles {
-            client: self.client.clone(),
-            params: crate::params::ListGroupCustomDbRoleRolesParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListCustomDbRoles> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupCustomDbRoleRolesParams::new(group_id),
+            None,
+        )
     }
     /// Update One Custom Role in One Project
     ///
@@ -91,444 +84,111 @@ impl<'c> CustomDatabaseRoles<'c> {
         group_id: crate::models::ObjectId,
         role_name: String,
         body: crate::models::UpdateCustomDbRole,
-    ) -> UpdateCustomDbRole {
-        UpdateCustomDbRole {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupCustomDbRoleRoleParams::new(
-                group_id,
-                role_name,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateCustomDbRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupCustomDbRoleRoleParams::new(group_id, role_name),
+            Some(body),
+        )
     }
 }
-/// A `createGroupCustomDbRoleRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateCustomDbRole {
-    client: crate::Client,
-    params: crate::params::CreateGroupCustomDbRoleRoleParams,
-    body: Option<crate::models::UserCustomDbRole>,
-    options: crate::CallOptions,
-}
-impl CreateCustomDbRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupCustomDbRoleRoleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::UserCustomDbRole, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::UserCustomDbRole>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserCustomDbRole, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/customDBRoles/roles", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupCustomDbRoleRole",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupCustomDbRoleRole` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/customDBRoles/roles`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_custom_db_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCustomDbRole;
+impl crate::request::Operation for CreateCustomDbRole {
+    const ID: &'static str = "createGroupCustomDbRoleRole";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/customDBRoles/roles";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupCustomDbRoleRoleParams;
+    type Body = crate::models::UserCustomDbRole;
+    type Answer = crate::request::Json<crate::models::UserCustomDbRole>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupCustomDbRoleRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteCustomDbRole {
-    client: crate::Client,
-    params: crate::params::DeleteGroupCustomDbRoleRoleParams,
-    options: crate::CallOptions,
-}
-impl DeleteCustomDbRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupCustomDbRoleRoleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/customDBRoles/roles/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.role_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupCustomDbRoleRole",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupCustomDbRoleRole` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_custom_db_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteCustomDbRole;
+impl crate::request::Operation for DeleteCustomDbRole {
+    const ID: &'static str = "deleteGroupCustomDbRoleRole";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupCustomDbRoleRoleParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.role_name])?;
+        Ok(())
     }
 }
-/// A `getGroupCustomDbRoleRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetCustomDbRole {
-    client: crate::Client,
-    params: crate::params::GetGroupCustomDbRoleRoleParams,
-    options: crate::CallOptions,
-}
-impl GetCustomDbRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupCustomDbRoleRoleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::UserCustomDbRole, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::UserCustomDbRole>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserCustomDbRole, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/customDBRoles/roles/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.role_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupCustomDbRoleRole",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupCustomDbRoleRole` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_custom_db_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetCustomDbRole;
+impl crate::request::Operation for GetCustomDbRole {
+    const ID: &'static str = "getGroupCustomDbRoleRole";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupCustomDbRoleRoleParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::UserCustomDbRole>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.role_name])?;
+        Ok(())
     }
 }
-/// A `listGroupCustomDbRoleRoles` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListCustomDbRoles {
-    client: crate::Client,
-    params: crate::params::ListGroupCustomDbRoleRolesParams,
-    options: crate::CallOptions,
-}
-impl ListCustomDbRoles {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupCustomDbRoleRolesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::UserCustomDbRole>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::UserCustomDbRole>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::UserCustomDbRole>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/customDBRoles/roles", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupCustomDbRoleRoles",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupCustomDbRoleRoles` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/customDBRoles/roles`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_custom_db_roles` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListCustomDbRoles;
+impl crate::request::Operation for ListCustomDbRoles {
+    const ID: &'static str = "listGroupCustomDbRoleRoles";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/customDBRoles/roles";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupCustomDbRoleRolesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::UserCustomDbRole>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupCustomDbRoleRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateCustomDbRole {
-    client: crate::Client,
-    params: crate::params::UpdateGroupCustomDbRoleRoleParams,
-    body: Option<crate::models::UpdateCustomDbRole>,
-    options: crate::CallOptions,
-}
-impl UpdateCustomDbRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupCustomDbRoleRoleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::UserCustomDbRole, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::UserCustomDbRole>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserCustomDbRole, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/customDBRoles/roles/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.role_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupCustomDbRoleRole",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupCustomDbRoleRole` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_custom_db_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateCustomDbRole;
+impl crate::request::Operation for UpdateCustomDbRole {
+    const ID: &'static str = "updateGroupCustomDbRoleRole";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupCustomDbRoleRoleParams;
+    type Body = crate::models::UpdateCustomDbRole;
+    type Answer = crate::request::Json<crate::models::UserCustomDbRole>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.role_name])?;
+        Ok(())
     }
 }

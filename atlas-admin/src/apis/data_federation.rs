@@ -20,13 +20,12 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::DataLakeTenant,
-    ) -> CreateDataFederation {
-        CreateDataFederation {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupDataFederationParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateDataFederation> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupDataFederationParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Federated Database Instance and Online Archive Private Endpoint for One Project
     ///
@@ -37,15 +36,14 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::PrivateNetworkEndpointIdEntry,
-    ) -> CreatePrivateEndpointId {
-        CreatePrivateEndpointId {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams::new(
+    ) -> crate::Request<CreatePrivateEndpointId> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams::new(
                 group_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Remove One Federated Database Instance from One Project
     ///
@@ -56,15 +54,12 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DeleteDataFederation {
-        DeleteDataFederation {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupDataFederationParams::new(
-                group_id,
-                tenant_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteDataFederation> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupDataFederationParams::new(group_id, tenant_name),
+            None,
+        )
     }
     /// Delete One Query Limit for One Federated Database Instance
     ///
@@ -76,16 +71,16 @@ impl<'c> DataFederation<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         limit_name: crate::models::GroupDataFederationLimitName,
-    ) -> DeleteDataFederationLimit {
-        DeleteDataFederationLimit {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupDataFederationLimitParams::new(
+    ) -> crate::Request<DeleteDataFederationLimit> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupDataFederationLimitParams::new(
                 group_id,
                 tenant_name,
                 limit_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Federated Database Instance and Online Archive Private Endpoint from One Project
     ///
@@ -96,15 +91,15 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         endpoint_id: crate::models::AwsVpcEndpointId,
-    ) -> DeletePrivateEndpointId {
-        DeletePrivateEndpointId {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams::new(
+    ) -> crate::Request<DeletePrivateEndpointId> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams::new(
                 group_id,
                 endpoint_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Download Query Logs for One Federated Database Instance
     ///
@@ -115,15 +110,15 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DownloadFederationQueryLogs {
-        DownloadFederationQueryLogs {
-            client: self.client.clone(),
-            params: crate::params::DownloadGroupDataFederationQueryLogsParams::new(
+    ) -> crate::Request<DownloadFederationQueryLogs> {
+        crate::Request::new(
+            self.client,
+            crate::params::DownloadGroupDataFederationQueryLogsParams::new(
                 group_id,
                 tenant_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Federated Database Instance in One Project
     ///
@@ -134,15 +129,12 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> GetDataFederation {
-        GetDataFederation {
-            client: self.client.clone(),
-            params: crate::params::GetGroupDataFederationParams::new(
-                group_id,
-                tenant_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetDataFederation> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupDataFederationParams::new(group_id, tenant_name),
+            None,
+        )
     }
     /// Return One Federated Database Instance Query Limit for One Project
     ///
@@ -154,16 +146,16 @@ impl<'c> DataFederation<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         limit_name: crate::models::GroupDataFederationLimitName,
-    ) -> GetDataFederationLimit {
-        GetDataFederationLimit {
-            client: self.client.clone(),
-            params: crate::params::GetGroupDataFederationLimitParams::new(
+    ) -> crate::Request<GetDataFederationLimit> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupDataFederationLimitParams::new(
                 group_id,
                 tenant_name,
                 limit_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Federated Database Instance and Online Archive Private Endpoint in One Project
     ///
@@ -174,15 +166,15 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         endpoint_id: crate::models::AwsVpcEndpointId,
-    ) -> GetPrivateEndpointId {
-        GetPrivateEndpointId {
-            client: self.client.clone(),
-            params: crate::params::GetGroupPrivateNetworkSettingEndpointIdParams::new(
+    ) -> crate::Request<GetPrivateEndpointId> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupPrivateNetworkSettingEndpointIdParams::new(
                 group_id,
                 endpoint_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Federated Database Instances in One Project
     ///
@@ -192,12 +184,12 @@ impl<'c> DataFederation<'c> {
     pub fn list_data_federation(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListDataFederation {
-        ListDataFederation {
-            client: self.client.clone(),
-            params: crate::params::ListGroupDataFederationParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListDataFederation> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupDataFederationParams::new(group_id),
+            None,
+        )
     }
     /// Return All Query Limits for One Federated Database Instance
     ///
@@ -208,15 +200,15 @@ impl<'c> DataFederation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> ListDataFederationLimits {
-        ListDataFederationLimits {
-            client: self.client.clone(),
-            params: crate::params::ListGroupDataFederationLimitsParams::new(
+    ) -> crate::Request<ListDataFederationLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupDataFederationLimitsParams::new(
                 group_id,
                 tenant_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Federated Database Instance and Online Archive Private Endpoints in One Project
     ///
@@ -226,14 +218,14 @@ impl<'c> DataFederation<'c> {
     pub fn list_private_endpoint_ids(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListPrivateEndpointIds {
-        ListPrivateEndpointIds {
-            client: self.client.clone(),
-            params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams::new(
+    ) -> crate::Request<ListPrivateEndpointIds> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams::new(
                 group_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Configure One Query Limit for One Federated Database Instance
     ///
@@ -246,17 +238,16 @@ impl<'c> DataFederation<'c> {
         tenant_name: String,
         limit_name: crate::models::GroupDataFederationLimitName,
         body: crate::models::DataFederationTenantQueryLimit,
-    ) -> SetDataFederationLimit {
-        SetDataFederationLimit {
-            client: self.client.clone(),
-            params: crate::params::SetGroupDataFederationLimitParams::new(
+    ) -> crate::Request<SetDataFederationLimit> {
+        crate::Request::new(
+            self.client,
+            crate::params::SetGroupDataFederationLimitParams::new(
                 group_id,
                 tenant_name,
                 limit_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Federated Database Instance in One Project
     ///
@@ -269,478 +260,151 @@ impl<'c> DataFederation<'c> {
         tenant_name: String,
         skip_role_validation: bool,
         body: crate::models::DataLakeTenant,
-    ) -> UpdateDataFederation {
-        UpdateDataFederation {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupDataFederationParams::new(
+    ) -> crate::Request<UpdateDataFederation> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupDataFederationParams::new(
                 group_id,
                 tenant_name,
                 skip_role_validation,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `createGroupDataFederation` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateDataFederation {
-    client: crate::Client,
-    params: crate::params::CreateGroupDataFederationParams,
-    body: Option<crate::models::DataLakeTenant>,
-    options: crate::CallOptions,
+/// `createGroupDataFederation` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/dataFederation`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_data_federation` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateDataFederation;
+impl crate::request::Operation for CreateDataFederation {
+    const ID: &'static str = "createGroupDataFederation";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupDataFederationParams;
+    type Body = crate::models::DataLakeTenant;
+    type Answer = crate::request::Json<crate::models::DataLakeTenant>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("skipRoleValidation", &p.skip_role_validation);
+        Ok(())
+    }
 }
-impl CreateDataFederation {
+impl crate::Request<CreateDataFederation> {
     /// Flag that indicates whether this request should check if the requesting IAM role can read from the S3 bucket. AWS checks if the role can list the objects in the bucket before writing to it. Some IAM roles only need write permissions. This flag allows you to skip that check.
     pub fn skip_role_validation(mut self, value: bool) -> Self {
         self.params.skip_role_validation = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupDataFederationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.skip_role_validation,
-            "skipRoleValidation",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupDataFederation",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-/// A `createGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreatePrivateEndpointId {
-    client: crate::Client,
-    params: crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams,
-    body: Option<crate::models::PrivateNetworkEndpointIdEntry>,
-    options: crate::CallOptions,
-}
-impl CreatePrivateEndpointId {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
+/// `createGroupPrivateNetworkSettingEndpointId` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_private_endpoint_id` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreatePrivateEndpointId;
+impl crate::request::Operation for CreatePrivateEndpointId {
+    const ID: &'static str = "createGroupPrivateNetworkSettingEndpointId";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupPrivateNetworkSettingEndpointIdParams;
+    type Body = crate::models::PrivateNetworkEndpointIdEntry;
+    type Answer = crate::request::Json<
         crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedPrivateNetworkEndpointIdEntryView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupPrivateNetworkSettingEndpointId",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupDataFederation` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteDataFederation {
-    client: crate::Client,
-    params: crate::params::DeleteGroupDataFederationParams,
-    options: crate::CallOptions,
-}
-impl DeleteDataFederation {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupDataFederationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupDataFederation",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupDataFederation` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_data_federation` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteDataFederation;
+impl crate::request::Operation for DeleteDataFederation {
+    const ID: &'static str = "deleteGroupDataFederation";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupDataFederationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupDataFederationLimit` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteDataFederationLimit {
-    client: crate::Client,
-    params: crate::params::DeleteGroupDataFederationLimitParams,
-    options: crate::CallOptions,
-}
-impl DeleteDataFederationLimit {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupDataFederationLimitParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupDataFederationLimit",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupDataFederationLimit` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_data_federation_limit` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteDataFederationLimit;
+impl crate::request::Operation for DeleteDataFederationLimit {
+    const ID: &'static str = "deleteGroupDataFederationLimit";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupDataFederationLimitParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.limit_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeletePrivateEndpointId {
-    client: crate::Client,
-    params: crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams,
-    options: crate::CallOptions,
-}
-impl DeletePrivateEndpointId {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupPrivateNetworkSettingEndpointId",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupPrivateNetworkSettingEndpointId` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_private_endpoint_id` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeletePrivateEndpointId;
+impl crate::request::Operation for DeletePrivateEndpointId {
+    const ID: &'static str = "deleteGroupPrivateNetworkSettingEndpointId";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupPrivateNetworkSettingEndpointIdParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.endpoint_id])?;
+        Ok(())
     }
 }
-/// A `downloadGroupDataFederationQueryLogs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DownloadFederationQueryLogs {
-    client: crate::Client,
-    params: crate::params::DownloadGroupDataFederationQueryLogsParams,
-    options: crate::CallOptions,
+/// `downloadGroupDataFederationQueryLogs` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `download_federation_query_logs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadFederationQueryLogs;
+impl crate::request::Operation for DownloadFederationQueryLogs {
+    const ID: &'static str = "downloadGroupDataFederationQueryLogs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+gzip";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DownloadGroupDataFederationQueryLogsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        t.query("endDate", &p.end_date);
+        t.query("startDate", &p.start_date);
+        Ok(())
+    }
 }
-impl DownloadFederationQueryLogs {
+impl crate::Request<DownloadFederationQueryLogs> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -751,507 +415,143 @@ impl DownloadFederationQueryLogs {
         self.params.start_date = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DownloadGroupDataFederationQueryLogsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}/queryLogs.gz", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "downloadGroupDataFederationQueryLogs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+gzip",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupDataFederation` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_data_federation` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetDataFederation;
+impl crate::request::Operation for GetDataFederation {
+    const ID: &'static str = "getGroupDataFederation";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupDataFederationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DataLakeTenant>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        Ok(())
     }
 }
-/// A `getGroupDataFederation` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetDataFederation {
-    client: crate::Client,
-    params: crate::params::GetGroupDataFederationParams,
-    options: crate::CallOptions,
-}
-impl GetDataFederation {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupDataFederationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupDataFederation",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupDataFederationLimit` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_data_federation_limit` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetDataFederationLimit;
+impl crate::request::Operation for GetDataFederationLimit {
+    const ID: &'static str = "getGroupDataFederationLimit";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupDataFederationLimitParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DataFederationTenantQueryLimit>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.limit_name])?;
+        Ok(())
     }
 }
-/// A `getGroupDataFederationLimit` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetDataFederationLimit {
-    client: crate::Client,
-    params: crate::params::GetGroupDataFederationLimitParams,
-    options: crate::CallOptions,
-}
-impl GetDataFederationLimit {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupDataFederationLimitParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DataFederationTenantQueryLimit, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DataFederationTenantQueryLimit>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupDataFederationLimit",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupPrivateNetworkSettingEndpointId` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_private_endpoint_id` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetPrivateEndpointId;
+impl crate::request::Operation for GetPrivateEndpointId {
+    const ID: &'static str = "getGroupPrivateNetworkSettingEndpointId";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupPrivateNetworkSettingEndpointIdParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PrivateNetworkEndpointIdEntry>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.endpoint_id])?;
+        Ok(())
     }
 }
-/// A `getGroupPrivateNetworkSettingEndpointId` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetPrivateEndpointId {
-    client: crate::Client,
-    params: crate::params::GetGroupPrivateNetworkSettingEndpointIdParams,
-    options: crate::CallOptions,
-}
-impl GetPrivateEndpointId {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupPrivateNetworkSettingEndpointIdParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PrivateNetworkEndpointIdEntry, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PrivateNetworkEndpointIdEntry>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PrivateNetworkEndpointIdEntry, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupPrivateNetworkSettingEndpointId",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupDataFederation` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/dataFederation`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_data_federation` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListDataFederation;
+impl crate::request::Operation for ListDataFederation {
+    const ID: &'static str = "listGroupDataFederation";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupDataFederationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::DataLakeTenant>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("type", &p.type_);
+        Ok(())
     }
 }
-/// A `listGroupDataFederation` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListDataFederation {
-    client: crate::Client,
-    params: crate::params::ListGroupDataFederationParams,
-    options: crate::CallOptions,
-}
-impl ListDataFederation {
+impl crate::Request<ListDataFederation> {
     /// Type of Federated Database Instances to return.
     pub fn type_(mut self, value: crate::models::ListGroupDataFederationType) -> Self {
         self.params.type_ = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupDataFederationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<Vec<crate::models::DataLakeTenant>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<Vec<crate::models::DataLakeTenant>>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::DataLakeTenant>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.type_, "type", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupDataFederation",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupDataFederationLimits` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_data_federation_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListDataFederationLimits;
+impl crate::request::Operation for ListDataFederationLimits {
+    const ID: &'static str = "listGroupDataFederationLimits";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupDataFederationLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        Vec<crate::models::DataFederationTenantQueryLimit>,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        Ok(())
     }
 }
-/// A `listGroupDataFederationLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListDataFederationLimits {
-    client: crate::Client,
-    params: crate::params::ListGroupDataFederationLimitsParams,
-    options: crate::CallOptions,
-}
-impl ListDataFederationLimits {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupDataFederationLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::DataFederationTenantQueryLimit>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::DataFederationTenantQueryLimit>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            Vec<crate::models::DataFederationTenantQueryLimit>,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}/limits", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupDataFederationLimits",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupPrivateNetworkSettingEndpointIds` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_private_endpoint_ids` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListPrivateEndpointIds;
+impl crate::request::Operation for ListPrivateEndpointIds {
+    const ID: &'static str = "listGroupPrivateNetworkSettingEndpointIds";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listGroupPrivateNetworkSettingEndpointIds` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListPrivateEndpointIds {
-    client: crate::Client,
-    params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams,
-    options: crate::CallOptions,
-}
-impl ListPrivateEndpointIds {
+impl crate::Request<ListPrivateEndpointIds> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1267,330 +567,57 @@ impl ListPrivateEndpointIds {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupPrivateNetworkSettingEndpointIdsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedPrivateNetworkEndpointIdEntryView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::PrivateNetworkEndpointIdEntry> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::PrivateNetworkEndpointIdEntry>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateNetworkSettings/endpointIds", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupPrivateNetworkSettingEndpointIds",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListPrivateEndpointIds {
+impl crate::request::Paged for ListPrivateEndpointIds {
     type Page = crate::models::PaginatedPrivateNetworkEndpointIdEntryView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedPrivateNetworkEndpointIdEntryView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `setGroupDataFederationLimit` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct SetDataFederationLimit {
-    client: crate::Client,
-    params: crate::params::SetGroupDataFederationLimitParams,
-    body: Option<crate::models::DataFederationTenantQueryLimit>,
-    options: crate::CallOptions,
-}
-impl SetDataFederationLimit {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::SetGroupDataFederationLimitParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DataFederationTenantQueryLimit, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DataFederationTenantQueryLimit>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataFederationTenantQueryLimit, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}/limits/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "setGroupDataFederationLimit",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `setGroupDataFederationLimit` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `set_data_federation_limit` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct SetDataFederationLimit;
+impl crate::request::Operation for SetDataFederationLimit {
+    const ID: &'static str = "setGroupDataFederationLimit";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::SetGroupDataFederationLimitParams;
+    type Body = crate::models::DataFederationTenantQueryLimit;
+    type Answer = crate::request::Json<crate::models::DataFederationTenantQueryLimit>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.limit_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupDataFederation` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateDataFederation {
-    client: crate::Client,
-    params: crate::params::UpdateGroupDataFederationParams,
-    body: Option<crate::models::DataLakeTenant>,
-    options: crate::CallOptions,
-}
-impl UpdateDataFederation {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupDataFederationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::DataLakeTenant, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::DataLakeTenant>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataLakeTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/dataFederation/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.skip_role_validation,
-            "skipRoleValidation",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupDataFederation",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupDataFederation` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_data_federation` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateDataFederation;
+impl crate::request::Operation for UpdateDataFederation {
+    const ID: &'static str = "updateGroupDataFederation";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupDataFederationParams;
+    type Body = crate::models::DataLakeTenant;
+    type Answer = crate::request::Json<crate::models::DataLakeTenant>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        t.query("skipRoleValidation", &p.skip_role_validation);
+        Ok(())
     }
 }

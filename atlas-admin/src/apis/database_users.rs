@@ -20,13 +20,12 @@ impl<'c> DatabaseUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CloudDatabaseUser,
-    ) -> CreateDatabaseUser {
-        CreateDatabaseUser {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupDatabaseUserParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateDatabaseUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupDatabaseUserParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Database User from One Project
     ///
@@ -38,16 +37,16 @@ impl<'c> DatabaseUsers<'c> {
         group_id: crate::models::ObjectId,
         database_name: String,
         username: String,
-    ) -> DeleteDatabaseUser {
-        DeleteDatabaseUser {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupDatabaseUserParams::new(
+    ) -> crate::Request<DeleteDatabaseUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupDatabaseUserParams::new(
                 group_id,
                 database_name,
                 username,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Database User from One Project
     ///
@@ -59,16 +58,16 @@ impl<'c> DatabaseUsers<'c> {
         group_id: crate::models::ObjectId,
         database_name: String,
         username: String,
-    ) -> GetDatabaseUser {
-        GetDatabaseUser {
-            client: self.client.clone(),
-            params: crate::params::GetGroupDatabaseUserParams::new(
+    ) -> crate::Request<GetDatabaseUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupDatabaseUserParams::new(
                 group_id,
                 database_name,
                 username,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Database Users in One Project
     ///
@@ -78,12 +77,12 @@ impl<'c> DatabaseUsers<'c> {
     pub fn list_database_users(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListDatabaseUsers {
-        ListDatabaseUsers {
-            client: self.client.clone(),
-            params: crate::params::ListGroupDatabaseUsersParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListDatabaseUsers> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupDatabaseUsersParams::new(group_id),
+            None,
+        )
     }
     /// Update One Database User in One Project
     ///
@@ -96,283 +95,109 @@ impl<'c> DatabaseUsers<'c> {
         database_name: String,
         username: String,
         body: crate::models::CloudDatabaseUser,
-    ) -> UpdateDatabaseUser {
-        UpdateDatabaseUser {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupDatabaseUserParams::new(
+    ) -> crate::Request<UpdateDatabaseUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupDatabaseUserParams::new(
                 group_id,
                 database_name,
                 username,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `createGroupDatabaseUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateDatabaseUser {
-    client: crate::Client,
-    params: crate::params::CreateGroupDatabaseUserParams,
-    body: Option<crate::models::CloudDatabaseUser>,
-    options: crate::CallOptions,
-}
-impl CreateDatabaseUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupDatabaseUserParams,
-    ) -> Self {
-        self.params = params;
-        self
+/// `createGroupDatabaseUser` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/databaseUsers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_database_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateDatabaseUser;
+impl crate::request::Operation for CreateDatabaseUser {
+    const ID: &'static str = "createGroupDatabaseUser";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupDatabaseUserParams;
+    type Body = crate::models::CloudDatabaseUser;
+    type Answer = crate::request::Json<crate::models::CloudDatabaseUser>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::CloudDatabaseUser, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::CloudDatabaseUser>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudDatabaseUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/databaseUsers", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = body.validate_create();
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupDatabaseUser",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    fn check(
+        params: &Self::Params,
+        body: Option<&Self::Body>,
+    ) -> Result<(), crate::validation::Violations> {
+        crate::Validate::validate_request(params)?;
+        body.map_or(Ok(()), |body| body.validate_create())
     }
 }
-/// A `deleteGroupDatabaseUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteDatabaseUser {
-    client: crate::Client,
-    params: crate::params::DeleteGroupDatabaseUserParams,
-    options: crate::CallOptions,
-}
-impl DeleteDatabaseUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupDatabaseUserParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/databaseUsers/{}/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.username)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupDatabaseUser",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupDatabaseUser` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_database_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteDatabaseUser;
+impl crate::request::Operation for DeleteDatabaseUser {
+    const ID: &'static str = "deleteGroupDatabaseUser";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupDatabaseUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.database_name, &p.username])?;
+        Ok(())
     }
 }
-/// A `getGroupDatabaseUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetDatabaseUser {
-    client: crate::Client,
-    params: crate::params::GetGroupDatabaseUserParams,
-    options: crate::CallOptions,
-}
-impl GetDatabaseUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupDatabaseUserParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::CloudDatabaseUser, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::CloudDatabaseUser>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudDatabaseUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/databaseUsers/{}/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.username)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupDatabaseUser",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupDatabaseUser` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_database_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetDatabaseUser;
+impl crate::request::Operation for GetDatabaseUser {
+    const ID: &'static str = "getGroupDatabaseUser";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupDatabaseUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CloudDatabaseUser>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.database_name, &p.username])?;
+        Ok(())
     }
 }
-/// A `listGroupDatabaseUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListDatabaseUsers {
-    client: crate::Client,
-    params: crate::params::ListGroupDatabaseUsersParams,
-    options: crate::CallOptions,
+/// `listGroupDatabaseUsers` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/databaseUsers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_database_users` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListDatabaseUsers;
+impl crate::request::Operation for ListDatabaseUsers {
+    const ID: &'static str = "listGroupDatabaseUsers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupDatabaseUsersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiAtlasDatabaseUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListDatabaseUsers {
+impl crate::Request<ListDatabaseUsers> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -388,219 +213,36 @@ impl ListDatabaseUsers {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupDatabaseUsersParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiAtlasDatabaseUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiAtlasDatabaseUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasDatabaseUserView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::CloudDatabaseUser> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::CloudDatabaseUser>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/databaseUsers", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupDatabaseUsers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListDatabaseUsers {
+impl crate::request::Paged for ListDatabaseUsers {
     type Page = crate::models::PaginatedApiAtlasDatabaseUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiAtlasDatabaseUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateGroupDatabaseUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateDatabaseUser {
-    client: crate::Client,
-    params: crate::params::UpdateGroupDatabaseUserParams,
-    body: Option<crate::models::CloudDatabaseUser>,
-    options: crate::CallOptions,
-}
-impl UpdateDatabaseUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupDatabaseUserParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::CloudDatabaseUser, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::CloudDatabaseUser>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudDatabaseUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/databaseUsers/{}/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.database_name)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.username)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupDatabaseUser",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupDatabaseUser` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_database_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateDatabaseUser;
+impl crate::request::Operation for UpdateDatabaseUser {
+    const ID: &'static str = "updateGroupDatabaseUser";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupDatabaseUserParams;
+    type Body = crate::models::CloudDatabaseUser;
+    type Answer = crate::request::Json<crate::models::CloudDatabaseUser>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.database_name, &p.username])?;
+        Ok(())
     }
 }

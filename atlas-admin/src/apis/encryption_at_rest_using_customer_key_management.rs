@@ -21,16 +21,15 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::PrivateEndpointCloudProvider,
         body: crate::models::EarPrivateEndpoint,
-    ) -> CreateRestPrivateEndpoint {
-        CreateRestPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams::new(
+    ) -> crate::Request<CreateRestPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Return One Configuration for Encryption at Rest Using Customer-Managed Keys for One Project
     ///
@@ -42,12 +41,12 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
     pub fn get_encryption_at_rest(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetEncryptionAtRest {
-        GetEncryptionAtRest {
-            client: self.client.clone(),
-            params: crate::params::GetGroupEncryptionAtRestParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetEncryptionAtRest> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupEncryptionAtRestParams::new(group_id),
+            None,
+        )
     }
     /// Return One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project
     ///
@@ -59,16 +58,16 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::PrivateEndpointCloudProvider,
         endpoint_id: crate::models::ObjectId,
-    ) -> GetRestPrivateEndpoint {
-        GetRestPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::GetGroupEncryptionAtRestPrivateEndpointParams::new(
+    ) -> crate::Request<GetRestPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupEncryptionAtRestPrivateEndpointParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Private Endpoints for Encryption at Rest Using Customer Key Management for One Cloud Provider in One Project
     ///
@@ -79,15 +78,15 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::PrivateEndpointCloudProvider,
-    ) -> ListRestPrivateEndpoints {
-        ListRestPrivateEndpoints {
-            client: self.client.clone(),
-            params: crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams::new(
+    ) -> crate::Request<ListRestPrivateEndpoints> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams::new(
                 group_id,
                 cloud_provider,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Private Endpoint for Encryption at Rest Using Customer Key Management for One Cloud Provider from One Project
     ///
@@ -99,16 +98,16 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::PrivateEndpointCloudProvider,
         endpoint_id: crate::models::ObjectId,
-    ) -> RequestPrivateEndpointDeletion {
-        RequestPrivateEndpointDeletion {
-            client: self.client.clone(),
-            params: crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams::new(
+    ) -> crate::Request<RequestPrivateEndpointDeletion> {
+        crate::Request::new(
+            self.client,
+            crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Update Encryption at Rest Configuration in One Project
     ///
@@ -121,276 +120,100 @@ impl<'c> EncryptionAtRestUsingCustomerKeyManagement<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::EncryptionAtRest,
-    ) -> UpdateEncryptionAtRest {
-        UpdateEncryptionAtRest {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupEncryptionAtRestParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateEncryptionAtRest> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupEncryptionAtRestParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `createGroupEncryptionAtRestPrivateEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateRestPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams,
-    body: Option<crate::models::EarPrivateEndpoint>,
-    options: crate::CallOptions,
-}
-impl CreateRestPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::EarPrivateEndpoint, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::EarPrivateEndpoint>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupEncryptionAtRestPrivateEndpoint",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupEncryptionAtRestPrivateEndpoint` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_rest_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateRestPrivateEndpoint;
+impl crate::request::Operation for CreateRestPrivateEndpoint {
+    const ID: &'static str = "createGroupEncryptionAtRestPrivateEndpoint";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupEncryptionAtRestPrivateEndpointParams;
+    type Body = crate::models::EarPrivateEndpoint;
+    type Answer = crate::request::Json<crate::models::EarPrivateEndpoint>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider])?;
+        Ok(())
     }
 }
-/// A `getGroupEncryptionAtRest` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetEncryptionAtRest {
-    client: crate::Client,
-    params: crate::params::GetGroupEncryptionAtRestParams,
-    options: crate::CallOptions,
-}
-impl GetEncryptionAtRest {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupEncryptionAtRestParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::EncryptionAtRest, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::EncryptionAtRest>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupEncryptionAtRest",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupEncryptionAtRest` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/encryptionAtRest`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_encryption_at_rest` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetEncryptionAtRest;
+impl crate::request::Operation for GetEncryptionAtRest {
+    const ID: &'static str = "getGroupEncryptionAtRest";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupEncryptionAtRestParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::EncryptionAtRest>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupEncryptionAtRestPrivateEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetRestPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::GetGroupEncryptionAtRestPrivateEndpointParams,
-    options: crate::CallOptions,
-}
-impl GetRestPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupEncryptionAtRestPrivateEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::EarPrivateEndpoint, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::EarPrivateEndpoint>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EarPrivateEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupEncryptionAtRestPrivateEndpoint",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupEncryptionAtRestPrivateEndpoint` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_rest_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetRestPrivateEndpoint;
+impl crate::request::Operation for GetRestPrivateEndpoint {
+    const ID: &'static str = "getGroupEncryptionAtRestPrivateEndpoint";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupEncryptionAtRestPrivateEndpointParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::EarPrivateEndpoint>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider, &p.endpoint_id])?;
+        Ok(())
     }
 }
-/// A `listGroupEncryptionAtRestPrivateEndpoints` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListRestPrivateEndpoints {
-    client: crate::Client,
-    params: crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams,
-    options: crate::CallOptions,
+/// `listGroupEncryptionAtRestPrivateEndpoints` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_rest_private_endpoints` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListRestPrivateEndpoints;
+impl crate::request::Operation for ListRestPrivateEndpoints {
+    const ID: &'static str = "listGroupEncryptionAtRestPrivateEndpoints";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasEarPrivateEndpointView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListRestPrivateEndpoints {
+impl crate::Request<ListRestPrivateEndpoints> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -406,305 +229,56 @@ impl ListRestPrivateEndpoints {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupEncryptionAtRestPrivateEndpointsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiAtlasEarPrivateEndpointView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiAtlasEarPrivateEndpointView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasEarPrivateEndpointView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::EarPrivateEndpoint> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::EarPrivateEndpoint>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupEncryptionAtRestPrivateEndpoints",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListRestPrivateEndpoints {
+impl crate::request::Paged for ListRestPrivateEndpoints {
     type Page = crate::models::PaginatedApiAtlasEarPrivateEndpointView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasEarPrivateEndpointView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `requestGroupEncryptionAtRestPrivateEndpointDeletion` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RequestPrivateEndpointDeletion {
-    client: crate::Client,
-    params: crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams,
-    options: crate::CallOptions,
-}
-impl RequestPrivateEndpointDeletion {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest/{}/privateEndpoints/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "requestGroupEncryptionAtRestPrivateEndpointDeletion",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `requestGroupEncryptionAtRestPrivateEndpointDeletion` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `request_private_endpoint_deletion` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestPrivateEndpointDeletion;
+impl crate::request::Operation for RequestPrivateEndpointDeletion {
+    const ID: &'static str = "requestGroupEncryptionAtRestPrivateEndpointDeletion";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RequestGroupEncryptionAtRestPrivateEndpointDeletionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider, &p.endpoint_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupEncryptionAtRest` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateEncryptionAtRest {
-    client: crate::Client,
-    params: crate::params::UpdateGroupEncryptionAtRestParams,
-    body: Option<crate::models::EncryptionAtRest>,
-    options: crate::CallOptions,
-}
-impl UpdateEncryptionAtRest {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupEncryptionAtRestParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::EncryptionAtRest, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::EncryptionAtRest>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EncryptionAtRest, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/encryptionAtRest", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupEncryptionAtRest",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/encryptionAtRest",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupEncryptionAtRest` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/encryptionAtRest`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_encryption_at_rest` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateEncryptionAtRest;
+impl crate::request::Operation for UpdateEncryptionAtRest {
+    const ID: &'static str = "updateGroupEncryptionAtRest";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/encryptionAtRest";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupEncryptionAtRestParams;
+    type Body = crate::models::EncryptionAtRest;
+    type Answer = crate::request::Json<crate::models::EncryptionAtRest>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

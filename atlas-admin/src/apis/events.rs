@@ -22,12 +22,12 @@ impl<'c> Events<'c> {
         &self,
         group_id: crate::models::ObjectId,
         event_id: crate::models::ObjectId,
-    ) -> GetGroupEvent {
-        GetGroupEvent {
-            client: self.client.clone(),
-            params: crate::params::GetGroupEventParams::new(group_id, event_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupEvent> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupEventParams::new(group_id, event_id),
+            None,
+        )
     }
     /// Return One Event from One Organization
     ///
@@ -40,24 +40,24 @@ impl<'c> Events<'c> {
         &self,
         org_id: crate::models::ObjectId,
         event_id: crate::models::ObjectId,
-    ) -> GetOrgEvent {
-        GetOrgEvent {
-            client: self.client.clone(),
-            params: crate::params::GetOrgEventParams::new(org_id, event_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgEvent> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgEventParams::new(org_id, event_id),
+            None,
+        )
     }
     /// Return All Event Types
     ///
     /// Returns a list of all event types, along with a description and additional metadata about each event.
     ///
     /// `GET /api/atlas/v2/eventTypes` (`listEventTypes`), API version `2023-01-01`. Roles: Organization Member, Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listEventTypes).
-    pub fn list_event_types(&self) -> ListEventTypes {
-        ListEventTypes {
-            client: self.client.clone(),
-            params: <crate::params::ListEventTypesParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_event_types(&self) -> crate::Request<ListEventTypes> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListEventTypesParams as Default>::default(),
+            None,
+        )
     }
     /// Return Events from One Project
     ///
@@ -69,12 +69,12 @@ impl<'c> Events<'c> {
     pub fn list_group_events(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupEvents {
-        ListGroupEvents {
-            client: self.client.clone(),
-            params: crate::params::ListGroupEventsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupEvents> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupEventsParams::new(group_id),
+            None,
+        )
     }
     /// Return Events from One Organization
     ///
@@ -83,192 +83,97 @@ impl<'c> Events<'c> {
     /// This resource remains under revision and may change.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/events` (`listOrgEvents`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Events/operation/listOrgEvents).
-    pub fn list_org_events(&self, org_id: crate::models::ObjectId) -> ListOrgEvents {
-        ListOrgEvents {
-            client: self.client.clone(),
-            params: crate::params::ListOrgEventsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_org_events(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<ListOrgEvents> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgEventsParams::new(org_id),
+            None,
+        )
     }
 }
-/// A `getGroupEvent` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupEvent {
-    client: crate::Client,
-    params: crate::params::GetGroupEventParams,
-    options: crate::CallOptions,
+/// `getGroupEvent` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/events/{eventId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_event` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupEvent;
+impl crate::request::Operation for GetGroupEvent {
+    const ID: &'static str = "getGroupEvent";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/events/{eventId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupEventParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::EventViewForNdsGroup>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.event_id])?;
+        t.query("includeRaw", &p.include_raw);
+        Ok(())
+    }
 }
-impl GetGroupEvent {
+impl crate::Request<GetGroupEvent> {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupEventParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::EventViewForNdsGroup, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::EventViewForNdsGroup>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EventViewForNdsGroup, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/events/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.event_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupEvent",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/events/{eventId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getOrgEvent` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/events/{eventId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_event` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgEvent;
+impl crate::request::Operation for GetOrgEvent {
+    const ID: &'static str = "getOrgEvent";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/events/{eventId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgEventParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::EventViewForOrg>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.event_id])?;
+        t.query("includeRaw", &p.include_raw);
+        Ok(())
     }
 }
-/// A `getOrgEvent` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgEvent {
-    client: crate::Client,
-    params: crate::params::GetOrgEventParams,
-    options: crate::CallOptions,
-}
-impl GetOrgEvent {
+impl crate::Request<GetOrgEvent> {
     /// Flag that indicates whether to include the raw document in the output. The raw document contains additional meta information about the event.
     pub fn include_raw(mut self, value: bool) -> Self {
         self.params.include_raw = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgEventParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::EventViewForOrg, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::EventViewForOrg>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EventViewForOrg, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/events/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.event_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgEvent",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/events/{eventId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listEventTypes` at version `2023-01-01` (`GET /api/atlas/v2/eventTypes`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_event_types` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListEventTypes;
+impl crate::request::Operation for ListEventTypes {
+    const ID: &'static str = "listEventTypes";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/eventTypes";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListEventTypesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedEventTypeDetailsResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listEventTypes` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListEventTypes {
-    client: crate::Client,
-    params: crate::params::ListEventTypesParams,
-    options: crate::CallOptions,
-}
-impl ListEventTypes {
+impl crate::Request<ListEventTypes> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -284,131 +189,49 @@ impl ListEventTypes {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListEventTypesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedEventTypeDetailsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedEventTypeDetailsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedEventTypeDetailsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::EventTypeDetails> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::EventTypeDetails>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/eventTypes");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listEventTypes",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/eventTypes",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListEventTypes {
+impl crate::request::Paged for ListEventTypes {
     type Page = crate::models::PaginatedEventTypeDetailsResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedEventTypeDetailsResponse, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupEvents` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupEvents {
-    client: crate::Client,
-    params: crate::params::ListGroupEventsParams,
-    options: crate::CallOptions,
+/// `listGroupEvents` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/events`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_events` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupEvents;
+impl crate::request::Operation for ListGroupEvents {
+    const ID: &'static str = "listGroupEvents";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/events";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupEventsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupPaginatedEventView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("clusterNames", &p.cluster_names);
+        t.query("eventType", &p.event_type);
+        t.query("excludedEventType", &p.excluded_event_type);
+        t.query("includeRaw", &p.include_raw);
+        t.query("maxDate", &p.max_date);
+        t.query("minDate", &p.min_date);
+        Ok(())
+    }
 }
-impl ListGroupEvents {
+impl crate::Request<ListGroupEvents> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -464,149 +287,47 @@ impl ListGroupEvents {
         self.params.min_date = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupEventsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::GroupPaginatedEventView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::GroupPaginatedEventView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupPaginatedEventView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::EventViewForNdsGroup> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::EventViewForNdsGroup>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/events", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.cluster_names,
-            "clusterNames",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.event_type, "eventType", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.excluded_event_type,
-            "excludedEventType",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
-        crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupEvents",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/events",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupEvents {
+impl crate::request::Paged for ListGroupEvents {
     type Page = crate::models::GroupPaginatedEventView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::GroupPaginatedEventView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgEvents` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgEvents {
-    client: crate::Client,
-    params: crate::params::ListOrgEventsParams,
-    options: crate::CallOptions,
+/// `listOrgEvents` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/events`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_events` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgEvents;
+impl crate::request::Operation for ListOrgEvents {
+    const ID: &'static str = "listOrgEvents";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/events";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgEventsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrgPaginatedEventView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("eventType", &p.event_type);
+        t.query("includeRaw", &p.include_raw);
+        t.query("maxDate", &p.max_date);
+        t.query("minDate", &p.min_date);
+        Ok(())
+    }
 }
-impl ListOrgEvents {
+impl crate::Request<ListOrgEvents> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -644,125 +365,16 @@ impl ListOrgEvents {
         self.params.min_date = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgEventsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrgPaginatedEventView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrgPaginatedEventView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgPaginatedEventView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::EventViewForOrg> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::EventViewForOrg>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/events", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.event_type, "eventType", &mut query);
-        crate::codec::QueryValue::push_query(&p.include_raw, "includeRaw", &mut query);
-        crate::codec::QueryValue::push_query(&p.max_date, "maxDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.min_date, "minDate", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgEvents",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/events",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgEvents {
+impl crate::request::Paged for ListOrgEvents {
     type Page = crate::models::OrgPaginatedEventView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::OrgPaginatedEventView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }

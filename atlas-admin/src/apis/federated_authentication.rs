@@ -21,16 +21,15 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
         body: crate::models::AuthFederationRoleMapping,
-    ) -> CreateRoleMapping {
-        CreateRoleMapping {
-            client: self.client.clone(),
-            params: crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams::new(
+    ) -> crate::Request<CreateRoleMapping> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams::new(
                 federation_settings_id,
                 org_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Identity Provider
     ///
@@ -43,15 +42,14 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         body: crate::models::FederationOidcIdentityProviderUpdate,
-    ) -> CreateIdentityProvider {
-        CreateIdentityProvider {
-            client: self.client.clone(),
-            params: crate::params::CreateFederationSettingIdentityProviderParams::new(
+    ) -> crate::Request<CreateIdentityProvider> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Delete One Federation Settings Instance
     ///
@@ -61,14 +59,12 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn delete_federation_setting(
         &self,
         federation_settings_id: crate::models::ObjectId,
-    ) -> DeleteFederationSetting {
-        DeleteFederationSetting {
-            client: self.client.clone(),
-            params: crate::params::DeleteFederationSettingParams::new(
-                federation_settings_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteFederationSetting> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteFederationSettingParams::new(federation_settings_id),
+            None,
+        )
     }
     /// Remove One Role Mapping from One Organization
     ///
@@ -80,16 +76,16 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
         id: crate::models::ObjectId,
-    ) -> DeleteRoleMapping {
-        DeleteRoleMapping {
-            client: self.client.clone(),
-            params: crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams::new(
+    ) -> crate::Request<DeleteRoleMapping> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams::new(
                 federation_settings_id,
                 id,
                 org_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Identity Provider
     ///
@@ -102,15 +98,15 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
-    ) -> DeleteIdentityProvider {
-        DeleteIdentityProvider {
-            client: self.client.clone(),
-            params: crate::params::DeleteFederationSettingIdentityProviderParams::new(
+    ) -> crate::Request<DeleteIdentityProvider> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Organization Configuration from One Federation
     ///
@@ -121,15 +117,15 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
-    ) -> GetConnectedOrgConfig {
-        GetConnectedOrgConfig {
-            client: self.client.clone(),
-            params: crate::params::GetFederationSettingConnectedOrgConfigParams::new(
+    ) -> crate::Request<GetConnectedOrgConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetFederationSettingConnectedOrgConfigParams::new(
                 federation_settings_id,
                 org_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Role Mapping from One Organization
     ///
@@ -141,16 +137,16 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
         id: crate::models::ObjectId,
-    ) -> GetRoleMapping {
-        GetRoleMapping {
-            client: self.client.clone(),
-            params: crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams::new(
+    ) -> crate::Request<GetRoleMapping> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams::new(
                 federation_settings_id,
                 id,
                 org_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Identity Provider by ID
     ///
@@ -166,15 +162,15 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
-    ) -> GetIdentityProvider {
-        GetIdentityProvider {
-            client: self.client.clone(),
-            params: crate::params::GetFederationSettingIdentityProviderParams::new(
+    ) -> crate::Request<GetIdentityProvider> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Identity Provider by ID
     ///
@@ -190,15 +186,15 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
-    ) -> GetIdentityProviderV20230101 {
-        GetIdentityProviderV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetFederationSettingIdentityProviderParams::new(
+    ) -> crate::Request<GetIdentityProviderV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Metadata of One Identity Provider
     ///
@@ -209,15 +205,15 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: crate::models::IdentityProviderId,
-    ) -> GetIdentityProviderMetadata {
-        GetIdentityProviderMetadata {
-            client: self.client.clone(),
-            params: crate::params::GetFederationSettingIdentityProviderMetadataParams::new(
+    ) -> crate::Request<GetIdentityProviderMetadata> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetFederationSettingIdentityProviderMetadataParams::new(
                 federation_settings_id,
                 identity_provider_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Federation Settings for One Organization
     ///
@@ -227,12 +223,12 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn get_federation_settings(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetFederationSettings {
-        GetFederationSettings {
-            client: self.client.clone(),
-            params: crate::params::GetOrgFederationSettingsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetFederationSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgFederationSettingsParams::new(org_id),
+            None,
+        )
     }
     /// Return All Role Mappings from One Organization
     ///
@@ -243,15 +239,15 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
-    ) -> ListRoleMappings {
-        ListRoleMappings {
-            client: self.client.clone(),
-            params: crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams::new(
+    ) -> crate::Request<ListRoleMappings> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams::new(
                 federation_settings_id,
                 org_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Organization Configurations from One Federation
     ///
@@ -261,14 +257,14 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn list_connected_org_configs(
         &self,
         federation_settings_id: crate::models::ObjectId,
-    ) -> ListConnectedOrgConfigs {
-        ListConnectedOrgConfigs {
-            client: self.client.clone(),
-            params: crate::params::ListFederationSettingConnectedOrgConfigsParams::new(
+    ) -> crate::Request<ListConnectedOrgConfigs> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListFederationSettingConnectedOrgConfigsParams::new(
                 federation_settings_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Identity Providers in One Federation
     ///
@@ -278,14 +274,14 @@ impl<'c> FederatedAuthentication<'c> {
     pub fn list_identity_providers(
         &self,
         federation_settings_id: crate::models::ObjectId,
-    ) -> ListIdentityProviders {
-        ListIdentityProviders {
-            client: self.client.clone(),
-            params: crate::params::ListFederationSettingIdentityProvidersParams::new(
+    ) -> crate::Request<ListIdentityProviders> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListFederationSettingIdentityProvidersParams::new(
                 federation_settings_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Organization Configuration from One Federation
     ///
@@ -296,15 +292,15 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
-    ) -> RemoveConnectedOrgConfig {
-        RemoveConnectedOrgConfig {
-            client: self.client.clone(),
-            params: crate::params::RemoveFederationSettingConnectedOrgConfigParams::new(
+    ) -> crate::Request<RemoveConnectedOrgConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveFederationSettingConnectedOrgConfigParams::new(
                 federation_settings_id,
                 org_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Revoke JWKS from One OIDC Identity Provider
     ///
@@ -317,15 +313,15 @@ impl<'c> FederatedAuthentication<'c> {
         &self,
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
-    ) -> RevokeIdentityProviderJwks {
-        RevokeIdentityProviderJwks {
-            client: self.client.clone(),
-            params: crate::params::RevokeFederationSettingIdentityProviderJwksParams::new(
+    ) -> crate::Request<RevokeIdentityProviderJwks> {
+        crate::Request::new(
+            self.client,
+            crate::params::RevokeFederationSettingIdentityProviderJwksParams::new(
                 federation_settings_id,
                 identity_provider_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Update One Organization Configuration in One Federation
     ///
@@ -345,16 +341,15 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         org_id: crate::models::ObjectId,
         body: crate::models::ConnectedOrgConfig,
-    ) -> UpdateConnectedOrgConfig {
-        UpdateConnectedOrgConfig {
-            client: self.client.clone(),
-            params: crate::params::UpdateFederationSettingConnectedOrgConfigParams::new(
+    ) -> crate::Request<UpdateConnectedOrgConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateFederationSettingConnectedOrgConfigParams::new(
                 federation_settings_id,
                 org_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Role Mapping in One Organization
     ///
@@ -367,17 +362,16 @@ impl<'c> FederatedAuthentication<'c> {
         org_id: crate::models::ObjectId,
         id: crate::models::ObjectId,
         body: crate::models::AuthFederationRoleMapping,
-    ) -> UpdateRoleMapping {
-        UpdateRoleMapping {
-            client: self.client.clone(),
-            params: crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams::new(
+    ) -> crate::Request<UpdateRoleMapping> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams::new(
                 federation_settings_id,
                 id,
                 org_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Identity Provider
     ///
@@ -398,16 +392,15 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
         body: crate::models::FederationIdentityProviderUpdate,
-    ) -> UpdateIdentityProvider {
-        UpdateIdentityProvider {
-            client: self.client.clone(),
-            params: crate::params::UpdateFederationSettingIdentityProviderParams::new(
+    ) -> crate::Request<UpdateIdentityProvider> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Identity Provider
     ///
@@ -428,1054 +421,280 @@ impl<'c> FederatedAuthentication<'c> {
         federation_settings_id: crate::models::ObjectId,
         identity_provider_id: String,
         body: crate::models::FederationSamlIdentityProviderUpdate,
-    ) -> UpdateIdentityProviderV20230101 {
-        UpdateIdentityProviderV20230101 {
-            client: self.client.clone(),
-            params: crate::params::UpdateFederationSettingIdentityProviderParams::new(
+    ) -> crate::Request<UpdateIdentityProviderV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateFederationSettingIdentityProviderParams::new(
                 federation_settings_id,
                 identity_provider_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `createFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateRoleMapping {
-    client: crate::Client,
-    params: crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams,
-    body: Option<crate::models::AuthFederationRoleMapping>,
-    options: crate::CallOptions,
-}
-impl CreateRoleMapping {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createFederationSettingConnectedOrgConfigRoleMapping",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createFederationSettingConnectedOrgConfigRoleMapping` at version `2023-01-01` (`POST /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_role_mapping` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateRoleMapping;
+impl crate::request::Operation for CreateRoleMapping {
+    const ID: &'static str = "createFederationSettingConnectedOrgConfigRoleMapping";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateFederationSettingConnectedOrgConfigRoleMappingParams;
+    type Body = crate::models::AuthFederationRoleMapping;
+    type Answer = crate::request::Json<crate::models::AuthFederationRoleMapping>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.org_id])?;
+        Ok(())
     }
 }
-/// A `createFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateIdentityProvider {
-    client: crate::Client,
-    params: crate::params::CreateFederationSettingIdentityProviderParams,
-    body: Option<crate::models::FederationOidcIdentityProviderUpdate>,
-    options: crate::CallOptions,
-}
-impl CreateIdentityProvider {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateFederationSettingIdentityProviderParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FederationOidcIdentityProvider, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FederationOidcIdentityProvider>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FederationOidcIdentityProvider, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createFederationSettingIdentityProvider",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createFederationSettingIdentityProvider` at version `2023-11-15` (`POST /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_identity_provider` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateIdentityProvider;
+impl crate::request::Operation for CreateIdentityProvider {
+    const ID: &'static str = "createFederationSettingIdentityProvider";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::CreateFederationSettingIdentityProviderParams;
+    type Body = crate::models::FederationOidcIdentityProviderUpdate;
+    type Answer = crate::request::Json<crate::models::FederationOidcIdentityProvider>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id])?;
+        Ok(())
     }
 }
-/// A `deleteFederationSetting` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteFederationSetting {
-    client: crate::Client,
-    params: crate::params::DeleteFederationSettingParams,
-    options: crate::CallOptions,
-}
-impl DeleteFederationSetting {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteFederationSettingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.federation_settings_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteFederationSetting",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteFederationSetting` at version `2023-01-01` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_federation_setting` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteFederationSetting;
+impl crate::request::Operation for DeleteFederationSetting {
+    const ID: &'static str = "deleteFederationSetting";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteFederationSettingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id])?;
+        Ok(())
     }
 }
-/// A `deleteFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteRoleMapping {
-    client: crate::Client,
-    params: crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams,
-    options: crate::CallOptions,
-}
-impl DeleteRoleMapping {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteFederationSettingConnectedOrgConfigRoleMapping",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteFederationSettingConnectedOrgConfigRoleMapping` at version `2023-01-01` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_role_mapping` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteRoleMapping;
+impl crate::request::Operation for DeleteRoleMapping {
+    const ID: &'static str = "deleteFederationSettingConnectedOrgConfigRoleMapping";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteFederationSettingConnectedOrgConfigRoleMappingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.org_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `deleteFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteIdentityProvider {
-    client: crate::Client,
-    params: crate::params::DeleteFederationSettingIdentityProviderParams,
-    options: crate::CallOptions,
-}
-impl DeleteIdentityProvider {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteFederationSettingIdentityProviderParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteFederationSettingIdentityProvider",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteFederationSettingIdentityProvider` at version `2023-11-15` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_identity_provider` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteIdentityProvider;
+impl crate::request::Operation for DeleteIdentityProvider {
+    const ID: &'static str = "deleteFederationSettingIdentityProvider";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::DeleteFederationSettingIdentityProviderParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.identity_provider_id])?;
+        Ok(())
     }
 }
-/// A `getFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetConnectedOrgConfig {
-    client: crate::Client,
-    params: crate::params::GetFederationSettingConnectedOrgConfigParams,
-    options: crate::CallOptions,
-}
-impl GetConnectedOrgConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetFederationSettingConnectedOrgConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ConnectedOrgConfig, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ConnectedOrgConfig>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getFederationSettingConnectedOrgConfig",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getFederationSettingConnectedOrgConfig` at version `2023-01-01` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_connected_org_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetConnectedOrgConfig;
+impl crate::request::Operation for GetConnectedOrgConfig {
+    const ID: &'static str = "getFederationSettingConnectedOrgConfig";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetFederationSettingConnectedOrgConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ConnectedOrgConfig>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.org_id])?;
+        Ok(())
     }
 }
-/// A `getFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetRoleMapping {
-    client: crate::Client,
-    params: crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams,
-    options: crate::CallOptions,
-}
-impl GetRoleMapping {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getFederationSettingConnectedOrgConfigRoleMapping",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getFederationSettingConnectedOrgConfigRoleMapping` at version `2023-01-01` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_role_mapping` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetRoleMapping;
+impl crate::request::Operation for GetRoleMapping {
+    const ID: &'static str = "getFederationSettingConnectedOrgConfigRoleMapping";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetFederationSettingConnectedOrgConfigRoleMappingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AuthFederationRoleMapping>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.org_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetIdentityProvider {
-    client: crate::Client,
-    params: crate::params::GetFederationSettingIdentityProviderParams,
-    options: crate::CallOptions,
-}
-impl GetIdentityProvider {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetFederationSettingIdentityProviderParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FederationIdentityProvider, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FederationIdentityProvider>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getFederationSettingIdentityProvider",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getFederationSettingIdentityProvider` at version `2023-11-15` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_identity_provider` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetIdentityProvider;
+impl crate::request::Operation for GetIdentityProvider {
+    const ID: &'static str = "getFederationSettingIdentityProvider";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::GetFederationSettingIdentityProviderParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::FederationIdentityProvider>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.identity_provider_id])?;
+        Ok(())
     }
 }
-/// A `getFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetIdentityProviderV20230101 {
-    client: crate::Client,
-    params: crate::params::GetFederationSettingIdentityProviderParams,
-    options: crate::CallOptions,
-}
-impl GetIdentityProviderV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetFederationSettingIdentityProviderParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FederationSamlIdentityProvider, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FederationSamlIdentityProvider>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getFederationSettingIdentityProvider",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getFederationSettingIdentityProvider` at version `2023-01-01` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_identity_provider_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetIdentityProviderV20230101;
+impl crate::request::Operation for GetIdentityProviderV20230101 {
+    const ID: &'static str = "getFederationSettingIdentityProvider";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetFederationSettingIdentityProviderParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::FederationSamlIdentityProvider>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.identity_provider_id])?;
+        Ok(())
     }
 }
-/// A `getFederationSettingIdentityProviderMetadata` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetIdentityProviderMetadata {
-    client: crate::Client,
-    params: crate::params::GetFederationSettingIdentityProviderMetadataParams,
-    options: crate::CallOptions,
-}
-impl GetIdentityProviderMetadata {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetFederationSettingIdentityProviderMetadataParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<String, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<String>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<String, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}/metadata.xml",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getFederationSettingIdentityProviderMetadata",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getFederationSettingIdentityProviderMetadata` at version `2023-01-01` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_identity_provider_metadata` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetIdentityProviderMetadata;
+impl crate::request::Operation for GetIdentityProviderMetadata {
+    const ID: &'static str = "getFederationSettingIdentityProviderMetadata";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetFederationSettingIdentityProviderMetadataParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<String>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.identity_provider_id])?;
+        Ok(())
     }
 }
-/// A `getOrgFederationSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetFederationSettings {
-    client: crate::Client,
-    params: crate::params::GetOrgFederationSettingsParams,
-    options: crate::CallOptions,
-}
-impl GetFederationSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgFederationSettingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrgFederationSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrgFederationSettings>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgFederationSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/federationSettings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgFederationSettings",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/federationSettings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgFederationSettings` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/federationSettings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_federation_settings` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetFederationSettings;
+impl crate::request::Operation for GetFederationSettings {
+    const ID: &'static str = "getOrgFederationSettings";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/federationSettings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgFederationSettingsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrgFederationSettings>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `listFederationSettingConnectedOrgConfigRoleMappings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListRoleMappings {
-    client: crate::Client,
-    params: crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams,
-    options: crate::CallOptions,
-}
-impl ListRoleMappings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedRoleMappingView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedRoleMappingView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedRoleMappingView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listFederationSettingConnectedOrgConfigRoleMappings",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listFederationSettingConnectedOrgConfigRoleMappings` at version `2023-01-01` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_role_mappings` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListRoleMappings;
+impl crate::request::Operation for ListRoleMappings {
+    const ID: &'static str = "listFederationSettingConnectedOrgConfigRoleMappings";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListFederationSettingConnectedOrgConfigRoleMappingsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedRoleMappingView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.org_id])?;
+        Ok(())
     }
 }
-/// A `listFederationSettingConnectedOrgConfigs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListConnectedOrgConfigs {
-    client: crate::Client,
-    params: crate::params::ListFederationSettingConnectedOrgConfigsParams,
-    options: crate::CallOptions,
+/// `listFederationSettingConnectedOrgConfigs` at version `2023-01-01` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_connected_org_configs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListConnectedOrgConfigs;
+impl crate::request::Operation for ListConnectedOrgConfigs {
+    const ID: &'static str = "listFederationSettingConnectedOrgConfigs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListFederationSettingConnectedOrgConfigsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedConnectedOrgConfigsView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListConnectedOrgConfigs {
+impl crate::Request<ListConnectedOrgConfigs> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1486,133 +705,46 @@ impl ListConnectedOrgConfigs {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListFederationSettingConnectedOrgConfigsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedConnectedOrgConfigsView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedConnectedOrgConfigsView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedConnectedOrgConfigsView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::ConnectedOrgConfig> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ConnectedOrgConfig>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listFederationSettingConnectedOrgConfigs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListConnectedOrgConfigs {
+impl crate::request::Paged for ListConnectedOrgConfigs {
     type Page = crate::models::PaginatedConnectedOrgConfigsView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedConnectedOrgConfigsView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listFederationSettingIdentityProviders` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListIdentityProviders {
-    client: crate::Client,
-    params: crate::params::ListFederationSettingIdentityProvidersParams,
-    options: crate::CallOptions,
+/// `listFederationSettingIdentityProviders` at version `2023-01-01` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_identity_providers` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListIdentityProviders;
+impl crate::request::Operation for ListIdentityProviders {
+    const ID: &'static str = "listFederationSettingIdentityProviders";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListFederationSettingIdentityProvidersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedFederationIdentityProvider,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("protocol", &p.protocol);
+        t.query("idpType", &p.idp_type);
+        Ok(())
+    }
 }
-impl ListIdentityProviders {
+impl crate::Request<ListIdentityProviders> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1633,683 +765,136 @@ impl ListIdentityProviders {
         self.params.idp_type = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListFederationSettingIdentityProvidersParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedFederationIdentityProvider, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedFederationIdentityProvider>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedFederationIdentityProvider,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::FederationIdentityProvider> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::FederationIdentityProvider>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.protocol, "protocol", &mut query);
-        crate::codec::QueryValue::push_query(&p.idp_type, "idpType", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listFederationSettingIdentityProviders",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListIdentityProviders {
+impl crate::request::Paged for ListIdentityProviders {
     type Page = crate::models::PaginatedFederationIdentityProvider;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedFederationIdentityProvider, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `removeFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveConnectedOrgConfig {
-    client: crate::Client,
-    params: crate::params::RemoveFederationSettingConnectedOrgConfigParams,
-    options: crate::CallOptions,
-}
-impl RemoveConnectedOrgConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RemoveFederationSettingConnectedOrgConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "removeFederationSettingConnectedOrgConfig",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeFederationSettingConnectedOrgConfig` at version `2023-01-01` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_connected_org_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveConnectedOrgConfig;
+impl crate::request::Operation for RemoveConnectedOrgConfig {
+    const ID: &'static str = "removeFederationSettingConnectedOrgConfig";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RemoveFederationSettingConnectedOrgConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.org_id])?;
+        Ok(())
     }
 }
-/// A `revokeFederationSettingIdentityProviderJwks` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RevokeIdentityProviderJwks {
-    client: crate::Client,
-    params: crate::params::RevokeFederationSettingIdentityProviderJwksParams,
-    options: crate::CallOptions,
-}
-impl RevokeIdentityProviderJwks {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RevokeFederationSettingIdentityProviderJwksParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}/jwks", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "revokeFederationSettingIdentityProviderJwks",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `revokeFederationSettingIdentityProviderJwks` at version `2023-11-15` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `revoke_identity_provider_jwks` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RevokeIdentityProviderJwks;
+impl crate::request::Operation for RevokeIdentityProviderJwks {
+    const ID: &'static str = "revokeFederationSettingIdentityProviderJwks";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::RevokeFederationSettingIdentityProviderJwksParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.identity_provider_id])?;
+        Ok(())
     }
 }
-/// A `updateFederationSettingConnectedOrgConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateConnectedOrgConfig {
-    client: crate::Client,
-    params: crate::params::UpdateFederationSettingConnectedOrgConfigParams,
-    body: Option<crate::models::ConnectedOrgConfig>,
-    options: crate::CallOptions,
-}
-impl UpdateConnectedOrgConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateFederationSettingConnectedOrgConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ConnectedOrgConfig, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ConnectedOrgConfig>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ConnectedOrgConfig, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateFederationSettingConnectedOrgConfig",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateFederationSettingConnectedOrgConfig` at version `2023-01-01` (`PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_connected_org_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateConnectedOrgConfig;
+impl crate::request::Operation for UpdateConnectedOrgConfig {
+    const ID: &'static str = "updateFederationSettingConnectedOrgConfig";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateFederationSettingConnectedOrgConfigParams;
+    type Body = crate::models::ConnectedOrgConfig;
+    type Answer = crate::request::Json<crate::models::ConnectedOrgConfig>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.org_id])?;
+        Ok(())
     }
 }
-/// A `updateFederationSettingConnectedOrgConfigRoleMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateRoleMapping {
-    client: crate::Client,
-    params: crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams,
-    body: Option<crate::models::AuthFederationRoleMapping>,
-    options: crate::CallOptions,
-}
-impl UpdateRoleMapping {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::AuthFederationRoleMapping, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::AuthFederationRoleMapping>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AuthFederationRoleMapping, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/connectedOrgConfigs/{}/roleMappings/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateFederationSettingConnectedOrgConfigRoleMapping",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateFederationSettingConnectedOrgConfigRoleMapping` at version `2023-01-01` (`PUT /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_role_mapping` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateRoleMapping;
+impl crate::request::Operation for UpdateRoleMapping {
+    const ID: &'static str = "updateFederationSettingConnectedOrgConfigRoleMapping";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateFederationSettingConnectedOrgConfigRoleMappingParams;
+    type Body = crate::models::AuthFederationRoleMapping;
+    type Answer = crate::request::Json<crate::models::AuthFederationRoleMapping>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.org_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `updateFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateIdentityProvider {
-    client: crate::Client,
-    params: crate::params::UpdateFederationSettingIdentityProviderParams,
-    body: Option<crate::models::FederationIdentityProviderUpdate>,
-    options: crate::CallOptions,
-}
-impl UpdateIdentityProvider {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateFederationSettingIdentityProviderParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FederationIdentityProvider, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FederationIdentityProvider>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FederationIdentityProvider, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateFederationSettingIdentityProvider",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateFederationSettingIdentityProvider` at version `2023-11-15` (`PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_identity_provider` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateIdentityProvider;
+impl crate::request::Operation for UpdateIdentityProvider {
+    const ID: &'static str = "updateFederationSettingIdentityProvider";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::UpdateFederationSettingIdentityProviderParams;
+    type Body = crate::models::FederationIdentityProviderUpdate;
+    type Answer = crate::request::Json<crate::models::FederationIdentityProvider>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.identity_provider_id])?;
+        Ok(())
     }
 }
-/// A `updateFederationSettingIdentityProvider` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateIdentityProviderV20230101 {
-    client: crate::Client,
-    params: crate::params::UpdateFederationSettingIdentityProviderParams,
-    body: Option<crate::models::FederationSamlIdentityProviderUpdate>,
-    options: crate::CallOptions,
-}
-impl UpdateIdentityProviderV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateFederationSettingIdentityProviderParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FederationSamlIdentityProvider, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FederationSamlIdentityProvider>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FederationSamlIdentityProvider, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/federationSettings/{}/identityProviders/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .federation_settings_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.identity_provider_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateFederationSettingIdentityProvider",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateFederationSettingIdentityProvider` at version `2023-01-01` (`PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_identity_provider_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateIdentityProviderV20230101;
+impl crate::request::Operation for UpdateIdentityProviderV20230101 {
+    const ID: &'static str = "updateFederationSettingIdentityProvider";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateFederationSettingIdentityProviderParams;
+    type Body = crate::models::FederationSamlIdentityProviderUpdate;
+    type Answer = crate::request::Json<crate::models::FederationSamlIdentityProvider>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.federation_settings_id, &p.identity_provider_id])?;
+        Ok(())
     }
 }

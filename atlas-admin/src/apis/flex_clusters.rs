@@ -26,13 +26,12 @@ impl<'c> FlexClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::FlexClusterDescriptionCreate20241113,
-    ) -> CreateFlexCluster {
-        CreateFlexCluster {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupFlexClusterParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateFlexCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupFlexClusterParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Flex Cluster from One Project
     ///
@@ -43,12 +42,12 @@ impl<'c> FlexClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> DeleteFlexCluster {
-        DeleteFlexCluster {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupFlexClusterParams::new(group_id, name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteFlexCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupFlexClusterParams::new(group_id, name),
+            None,
+        )
     }
     /// Return One Flex Cluster from One Project
     ///
@@ -59,12 +58,12 @@ impl<'c> FlexClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> GetFlexCluster {
-        GetFlexCluster {
-            client: self.client.clone(),
-            params: crate::params::GetGroupFlexClusterParams::new(group_id, name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetFlexCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupFlexClusterParams::new(group_id, name),
+            None,
+        )
     }
     /// Return All Flex Clusters from One Project
     ///
@@ -74,12 +73,12 @@ impl<'c> FlexClusters<'c> {
     pub fn list_flex_clusters(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListFlexClusters {
-        ListFlexClusters {
-            client: self.client.clone(),
-            params: crate::params::ListGroupFlexClustersParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListFlexClusters> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupFlexClustersParams::new(group_id),
+            None,
+        )
     }
     /// Upgrade One Flex Cluster
     ///
@@ -96,13 +95,12 @@ impl<'c> FlexClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::AtlasTenantClusterUpgradeRequest20240805,
-    ) -> TenantUpgrade {
-        TenantUpgrade {
-            client: self.client.clone(),
-            params: crate::params::TenantGroupFlexClusterUpgradeParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<TenantUpgrade> {
+        crate::Request::new(
+            self.client,
+            crate::params::TenantGroupFlexClusterUpgradeParams::new(group_id),
+            Some(body),
+        )
     }
     /// Update One Flex Cluster in One Project
     ///
@@ -114,287 +112,98 @@ impl<'c> FlexClusters<'c> {
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
         body: crate::models::FlexClusterDescriptionUpdate20241113,
-    ) -> UpdateFlexCluster {
-        UpdateFlexCluster {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupFlexClusterParams::new(group_id, name),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateFlexCluster> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupFlexClusterParams::new(group_id, name),
+            Some(body),
+        )
     }
 }
-/// A `createGroupFlexCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateFlexCluster {
-    client: crate::Client,
-    params: crate::params::CreateGroupFlexClusterParams,
-    body: Option<crate::models::FlexClusterDescriptionCreate20241113>,
-    options: crate::CallOptions,
-}
-impl CreateFlexCluster {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupFlexClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupFlexCluster",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupFlexCluster` at version `2024-11-13` (`POST /api/atlas/v2/groups/{groupId}/flexClusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_flex_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateFlexCluster;
+impl crate::request::Operation for CreateFlexCluster {
+    const ID: &'static str = "createGroupFlexCluster";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::CreateGroupFlexClusterParams;
+    type Body = crate::models::FlexClusterDescriptionCreate20241113;
+    type Answer = crate::request::Json<crate::models::FlexClusterDescription20241113>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupFlexCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteFlexCluster {
-    client: crate::Client,
-    params: crate::params::DeleteGroupFlexClusterParams,
-    options: crate::CallOptions,
-}
-impl DeleteFlexCluster {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupFlexClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupFlexCluster",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupFlexCluster` at version `2024-11-13` (`DELETE /api/atlas/v2/groups/{groupId}/flexClusters/{name}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_flex_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteFlexCluster;
+impl crate::request::Operation for DeleteFlexCluster {
+    const ID: &'static str = "deleteGroupFlexCluster";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::DeleteGroupFlexClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.name])?;
+        Ok(())
     }
 }
-/// A `getGroupFlexCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetFlexCluster {
-    client: crate::Client,
-    params: crate::params::GetGroupFlexClusterParams,
-    options: crate::CallOptions,
-}
-impl GetFlexCluster {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupFlexClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupFlexCluster",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupFlexCluster` at version `2024-11-13` (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_flex_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetFlexCluster;
+impl crate::request::Operation for GetFlexCluster {
+    const ID: &'static str = "getGroupFlexCluster";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::GetGroupFlexClusterParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::FlexClusterDescription20241113>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.name])?;
+        Ok(())
     }
 }
-/// A `listGroupFlexClusters` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListFlexClusters {
-    client: crate::Client,
-    params: crate::params::ListGroupFlexClustersParams,
-    options: crate::CallOptions,
+/// `listGroupFlexClusters` at version `2024-11-13` (`GET /api/atlas/v2/groups/{groupId}/flexClusters`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_flex_clusters` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListFlexClusters;
+impl crate::request::Operation for ListFlexClusters {
+    const ID: &'static str = "listGroupFlexClusters";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::ListGroupFlexClustersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedFlexClusters20241113>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListFlexClusters {
+impl crate::Request<ListFlexClusters> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -410,321 +219,56 @@ impl ListFlexClusters {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupFlexClustersParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedFlexClusters20241113, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedFlexClusters20241113>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedFlexClusters20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::FlexClusterDescription20241113> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::FlexClusterDescription20241113>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupFlexClusters",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListFlexClusters {
+impl crate::request::Paged for ListFlexClusters {
     type Page = crate::models::PaginatedFlexClusters20241113;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedFlexClusters20241113, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `tenantGroupFlexClusterUpgrade` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct TenantUpgrade {
-    client: crate::Client,
-    params: crate::params::TenantGroupFlexClusterUpgradeParams,
-    body: Option<crate::models::AtlasTenantClusterUpgradeRequest20240805>,
-    options: crate::CallOptions,
-}
-impl TenantUpgrade {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::TenantGroupFlexClusterUpgradeParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters:tenantUpgrade", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "tenantGroupFlexClusterUpgrade",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters:tenantUpgrade",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `tenantGroupFlexClusterUpgrade` at version `2024-11-13` (`POST /api/atlas/v2/groups/{groupId}/flexClusters:tenantUpgrade`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `tenant_upgrade` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct TenantUpgrade;
+impl crate::request::Operation for TenantUpgrade {
+    const ID: &'static str = "tenantGroupFlexClusterUpgrade";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters:tenantUpgrade";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::TenantGroupFlexClusterUpgradeParams;
+    type Body = crate::models::AtlasTenantClusterUpgradeRequest20240805;
+    type Answer = crate::request::Json<crate::models::FlexClusterDescription20241113>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupFlexCluster` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateFlexCluster {
-    client: crate::Client,
-    params: crate::params::UpdateGroupFlexClusterParams,
-    body: Option<crate::models::FlexClusterDescriptionUpdate20241113>,
-    options: crate::CallOptions,
-}
-impl UpdateFlexCluster {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupFlexClusterParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FlexClusterDescription20241113, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FlexClusterDescription20241113>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexClusterDescription20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupFlexCluster",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupFlexCluster` at version `2024-11-13` (`PATCH /api/atlas/v2/groups/{groupId}/flexClusters/{name}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_flex_cluster` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateFlexCluster;
+impl crate::request::Operation for UpdateFlexCluster {
+    const ID: &'static str = "updateGroupFlexCluster";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::UpdateGroupFlexClusterParams;
+    type Body = crate::models::FlexClusterDescriptionUpdate20241113;
+    type Answer = crate::request::Json<crate::models::FlexClusterDescription20241113>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.name])?;
+        Ok(())
     }
 }

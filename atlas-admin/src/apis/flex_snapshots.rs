@@ -21,16 +21,12 @@ impl<'c> FlexSnapshots<'c> {
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
         body: crate::models::FlexBackupSnapshotDownloadCreate20241113,
-    ) -> DownloadFlexBackup {
-        DownloadFlexBackup {
-            client: self.client.clone(),
-            params: crate::params::DownloadGroupFlexClusterBackupParams::new(
-                name,
-                group_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DownloadFlexBackup> {
+        crate::Request::new(
+            self.client,
+            crate::params::DownloadGroupFlexClusterBackupParams::new(name, group_id),
+            Some(body),
+        )
     }
     /// Return One Snapshot for One Flex Cluster
     ///
@@ -42,16 +38,16 @@ impl<'c> FlexSnapshots<'c> {
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
         snapshot_id: crate::models::ObjectId,
-    ) -> GetFlexBackupSnapshot {
-        GetFlexBackupSnapshot {
-            client: self.client.clone(),
-            params: crate::params::GetGroupFlexClusterBackupSnapshotParams::new(
+    ) -> crate::Request<GetFlexBackupSnapshot> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupFlexClusterBackupSnapshotParams::new(
                 group_id,
                 name,
                 snapshot_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Snapshots for One Flex Cluster
     ///
@@ -62,209 +58,83 @@ impl<'c> FlexSnapshots<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> ListFlexBackupSnapshots {
-        ListFlexBackupSnapshots {
-            client: self.client.clone(),
-            params: crate::params::ListGroupFlexClusterBackupSnapshotsParams::new(
+    ) -> crate::Request<ListFlexBackupSnapshots> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupFlexClusterBackupSnapshotsParams::new(
                 group_id,
                 name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
 }
-/// A `downloadGroupFlexClusterBackup` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DownloadFlexBackup {
-    client: crate::Client,
-    params: crate::params::DownloadGroupFlexClusterBackupParams,
-    body: Option<crate::models::FlexBackupSnapshotDownloadCreate20241113>,
-    options: crate::CallOptions,
-}
-impl DownloadFlexBackup {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DownloadGroupFlexClusterBackupParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FlexBackupRestoreJob20241113>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexBackupRestoreJob20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}/backup/download", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "downloadGroupFlexClusterBackup",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `downloadGroupFlexClusterBackup` at version `2024-11-13` (`POST /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `download_flex_backup` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadFlexBackup;
+impl crate::request::Operation for DownloadFlexBackup {
+    const ID: &'static str = "downloadGroupFlexClusterBackup";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::DownloadGroupFlexClusterBackupParams;
+    type Body = crate::models::FlexBackupSnapshotDownloadCreate20241113;
+    type Answer = crate::request::Json<crate::models::FlexBackupRestoreJob20241113>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.name])?;
+        Ok(())
     }
 }
-/// A `getGroupFlexClusterBackupSnapshot` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetFlexBackupSnapshot {
-    client: crate::Client,
-    params: crate::params::GetGroupFlexClusterBackupSnapshotParams,
-    options: crate::CallOptions,
-}
-impl GetFlexBackupSnapshot {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupFlexClusterBackupSnapshotParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::FlexBackupSnapshot20241113, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::FlexBackupSnapshot20241113>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::FlexBackupSnapshot20241113, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}/backup/snapshots/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.snapshot_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupFlexClusterBackupSnapshot",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupFlexClusterBackupSnapshot` at version `2024-11-13` (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_flex_backup_snapshot` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetFlexBackupSnapshot;
+impl crate::request::Operation for GetFlexBackupSnapshot {
+    const ID: &'static str = "getGroupFlexClusterBackupSnapshot";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots/{snapshotId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::GetGroupFlexClusterBackupSnapshotParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::FlexBackupSnapshot20241113>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.name, &p.snapshot_id])?;
+        Ok(())
     }
 }
-/// A `listGroupFlexClusterBackupSnapshots` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListFlexBackupSnapshots {
-    client: crate::Client,
-    params: crate::params::ListGroupFlexClusterBackupSnapshotsParams,
-    options: crate::CallOptions,
+/// `listGroupFlexClusterBackupSnapshots` at version `2024-11-13` (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_flex_backup_snapshots` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListFlexBackupSnapshots;
+impl crate::request::Operation for ListFlexBackupSnapshots {
+    const ID: &'static str = "listGroupFlexClusterBackupSnapshots";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::ListGroupFlexClusterBackupSnapshotsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.name])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListFlexBackupSnapshots {
+impl crate::Request<ListFlexBackupSnapshots> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -280,136 +150,16 @@ impl ListFlexBackupSnapshots {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupFlexClusterBackupSnapshotsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::FlexBackupSnapshot20241113> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::FlexBackupSnapshot20241113>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/flexClusters/{}/backup/snapshots", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupFlexClusterBackupSnapshots",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListFlexBackupSnapshots {
+impl crate::request::Paged for ListFlexBackupSnapshots {
     type Page = crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiAtlasFlexBackupSnapshot20241113View,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }

@@ -27,16 +27,15 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::CustomZoneMappings,
-    ) -> CreateCustomZoneMapping {
-        CreateCustomZoneMapping {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
+    ) -> crate::Request<CreateCustomZoneMapping> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Add One Custom Zone Mapping to One Global Cluster
     ///
@@ -54,16 +53,15 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::CustomZoneMappings,
-    ) -> CreateCustomZoneMappingV20230101 {
-        CreateCustomZoneMappingV20230101 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
+    ) -> crate::Request<CreateCustomZoneMappingV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Add One Custom Zone Mapping to One Global Cluster
     ///
@@ -81,16 +79,15 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::CustomZoneMappings,
-    ) -> CreateCustomZoneMappingV20230201 {
-        CreateCustomZoneMappingV20230201 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
+    ) -> crate::Request<CreateCustomZoneMappingV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Managed Namespace in One Global Cluster
     ///
@@ -108,16 +105,15 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ManagedNamespaces,
-    ) -> CreateManagedNamespace {
-        CreateManagedNamespace {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
+    ) -> crate::Request<CreateManagedNamespace> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Managed Namespace in One Global Cluster
     ///
@@ -135,16 +131,15 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ManagedNamespaces,
-    ) -> CreateManagedNamespaceV20230101 {
-        CreateManagedNamespaceV20230101 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
+    ) -> crate::Request<CreateManagedNamespaceV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Managed Namespace in One Global Cluster
     ///
@@ -162,16 +157,15 @@ impl<'c> GlobalClusters<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::ManagedNamespaces,
-    ) -> CreateManagedNamespaceV20230201 {
-        CreateManagedNamespaceV20230201 {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
+    ) -> crate::Request<CreateManagedNamespaceV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Remove All Custom Zone Mappings from One Global Cluster
     ///
@@ -188,15 +182,15 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteCustomZoneMapping {
-        DeleteCustomZoneMapping {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
+    ) -> crate::Request<DeleteCustomZoneMapping> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove All Custom Zone Mappings from One Global Cluster
     ///
@@ -213,15 +207,15 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteCustomZoneMappingV20230101 {
-        DeleteCustomZoneMappingV20230101 {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
+    ) -> crate::Request<DeleteCustomZoneMappingV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove All Custom Zone Mappings from One Global Cluster
     ///
@@ -238,15 +232,15 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteCustomZoneMappingV20230201 {
-        DeleteCustomZoneMappingV20230201 {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
+    ) -> crate::Request<DeleteCustomZoneMappingV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Managed Namespace from One Global Cluster
     ///
@@ -263,15 +257,15 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteManagedNamespaces {
-        DeleteManagedNamespaces {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
+    ) -> crate::Request<DeleteManagedNamespaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
                 cluster_name,
                 group_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Managed Namespace from One Global Cluster
     ///
@@ -288,15 +282,15 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteManagedNamespacesV20230101 {
-        DeleteManagedNamespacesV20230101 {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
+    ) -> crate::Request<DeleteManagedNamespacesV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
                 cluster_name,
                 group_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Managed Namespace from One Global Cluster
     ///
@@ -313,15 +307,15 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> DeleteManagedNamespacesV20230201 {
-        DeleteManagedNamespacesV20230201 {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
+    ) -> crate::Request<DeleteManagedNamespacesV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams::new(
                 cluster_name,
                 group_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Managed Namespace in One Global Cluster
     ///
@@ -338,15 +332,15 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterGlobalWrites {
-        GetClusterGlobalWrites {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterGlobalWritesParams::new(
+    ) -> crate::Request<GetClusterGlobalWrites> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterGlobalWritesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Managed Namespace in One Global Cluster
     ///
@@ -363,15 +357,15 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterGlobalWritesV20230101 {
-        GetClusterGlobalWritesV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterGlobalWritesParams::new(
+    ) -> crate::Request<GetClusterGlobalWritesV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterGlobalWritesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Managed Namespace in One Global Cluster
     ///
@@ -388,821 +382,220 @@ impl<'c> GlobalClusters<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetClusterGlobalWritesV20230201 {
-        GetClusterGlobalWritesV20230201 {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterGlobalWritesParams::new(
+    ) -> crate::Request<GetClusterGlobalWritesV20230201> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterGlobalWritesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
 }
-/// A `createGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateCustomZoneMapping {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
-    body: Option<crate::models::CustomZoneMappings>,
-    options: crate::CallOptions,
-}
-impl CreateCustomZoneMapping {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterGlobalWriteCustomZoneMapping",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterGlobalWriteCustomZoneMapping` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_custom_zone_mapping` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCustomZoneMapping;
+impl crate::request::Operation for CreateCustomZoneMapping {
+    const ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams;
+    type Body = crate::models::CustomZoneMappings;
+    type Answer = crate::request::Json<crate::models::GeoSharding20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `createGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateCustomZoneMappingV20230101 {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
-    body: Option<crate::models::CustomZoneMappings>,
-    options: crate::CallOptions,
-}
-impl CreateCustomZoneMappingV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterGlobalWriteCustomZoneMapping",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterGlobalWriteCustomZoneMapping` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_custom_zone_mapping_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCustomZoneMappingV20230101;
+impl crate::request::Operation for CreateCustomZoneMappingV20230101 {
+    const ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams;
+    type Body = crate::models::CustomZoneMappings;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `createGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateCustomZoneMappingV20230201 {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
-    body: Option<crate::models::CustomZoneMappings>,
-    options: crate::CallOptions,
-}
-impl CreateCustomZoneMappingV20230201 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterGlobalWriteCustomZoneMapping",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterGlobalWriteCustomZoneMapping` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_custom_zone_mapping_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCustomZoneMappingV20230201;
+impl crate::request::Operation for CreateCustomZoneMappingV20230201 {
+    const ID: &'static str = "createGroupClusterGlobalWriteCustomZoneMapping";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::CreateGroupClusterGlobalWriteCustomZoneMappingParams;
+    type Body = crate::models::CustomZoneMappings;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateManagedNamespace {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
-    body: Option<crate::models::ManagedNamespaces>,
-    options: crate::CallOptions,
-}
-impl CreateManagedNamespace {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterGlobalWriteManagedNamespace",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterGlobalWriteManagedNamespace` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_managed_namespace` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateManagedNamespace;
+impl crate::request::Operation for CreateManagedNamespace {
+    const ID: &'static str = "createGroupClusterGlobalWriteManagedNamespace";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams;
+    type Body = crate::models::ManagedNamespaces;
+    type Answer = crate::request::Json<crate::models::GeoSharding20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateManagedNamespaceV20230101 {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
-    body: Option<crate::models::ManagedNamespaces>,
-    options: crate::CallOptions,
-}
-impl CreateManagedNamespaceV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterGlobalWriteManagedNamespace",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterGlobalWriteManagedNamespace` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_managed_namespace_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateManagedNamespaceV20230101;
+impl crate::request::Operation for CreateManagedNamespaceV20230101 {
+    const ID: &'static str = "createGroupClusterGlobalWriteManagedNamespace";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams;
+    type Body = crate::models::ManagedNamespaces;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `createGroupClusterGlobalWriteManagedNamespace` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateManagedNamespaceV20230201 {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
-    body: Option<crate::models::ManagedNamespaces>,
-    options: crate::CallOptions,
-}
-impl CreateManagedNamespaceV20230201 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterGlobalWriteManagedNamespace",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterGlobalWriteManagedNamespace` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_managed_namespace_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateManagedNamespaceV20230201;
+impl crate::request::Operation for CreateManagedNamespaceV20230201 {
+    const ID: &'static str = "createGroupClusterGlobalWriteManagedNamespace";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::CreateGroupClusterGlobalWriteManagedNamespaceParams;
+    type Body = crate::models::ManagedNamespaces;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteCustomZoneMapping {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
-    options: crate::CallOptions,
-}
-impl DeleteCustomZoneMapping {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterGlobalWriteCustomZoneMapping",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupClusterGlobalWriteCustomZoneMapping` at version `2024-08-05` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_custom_zone_mapping` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteCustomZoneMapping;
+impl crate::request::Operation for DeleteCustomZoneMapping {
+    const ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteCustomZoneMappingV20230101 {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
-    options: crate::CallOptions,
-}
-impl DeleteCustomZoneMappingV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterGlobalWriteCustomZoneMapping",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupClusterGlobalWriteCustomZoneMapping` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_custom_zone_mapping_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteCustomZoneMappingV20230101;
+impl crate::request::Operation for DeleteCustomZoneMappingV20230101 {
+    const ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterGlobalWriteCustomZoneMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteCustomZoneMappingV20230201 {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
-    options: crate::CallOptions,
-}
-impl DeleteCustomZoneMappingV20230201 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/customZoneMapping", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterGlobalWriteCustomZoneMapping",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupClusterGlobalWriteCustomZoneMapping` at version `2023-02-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_custom_zone_mapping_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteCustomZoneMappingV20230201;
+impl crate::request::Operation for DeleteCustomZoneMappingV20230201 {
+    const ID: &'static str = "deleteGroupClusterGlobalWriteCustomZoneMapping";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/customZoneMapping";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DeleteGroupClusterGlobalWriteCustomZoneMappingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterGlobalWriteManagedNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteManagedNamespaces {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
-    options: crate::CallOptions,
+/// `deleteGroupClusterGlobalWriteManagedNamespaces` at version `2024-08-05` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_managed_namespaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteManagedNamespaces;
+impl crate::request::Operation for DeleteManagedNamespaces {
+    const ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("db", &p.db);
+        t.query("collection", &p.collection);
+        Ok(())
+    }
 }
-impl DeleteManagedNamespaces {
+impl crate::Request<DeleteManagedNamespaces> {
     /// Human-readable label that identifies the database that contains the collection.
     pub fn db(mut self, value: String) -> Self {
         self.params.db = Some(value);
@@ -1213,87 +606,30 @@ impl DeleteManagedNamespaces {
         self.params.collection = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.db, "db", &mut query);
-        crate::codec::QueryValue::push_query(&p.collection, "collection", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterGlobalWriteManagedNamespaces",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `deleteGroupClusterGlobalWriteManagedNamespaces` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_managed_namespaces_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteManagedNamespacesV20230101;
+impl crate::request::Operation for DeleteManagedNamespacesV20230101 {
+    const ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("db", &p.db);
+        t.query("collection", &p.collection);
+        Ok(())
     }
 }
-/// A `deleteGroupClusterGlobalWriteManagedNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteManagedNamespacesV20230101 {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
-    options: crate::CallOptions,
-}
-impl DeleteManagedNamespacesV20230101 {
+impl crate::Request<DeleteManagedNamespacesV20230101> {
     /// Human-readable label that identifies the database that contains the collection.
     pub fn db(mut self, value: String) -> Self {
         self.params.db = Some(value);
@@ -1304,87 +640,30 @@ impl DeleteManagedNamespacesV20230101 {
         self.params.collection = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.db, "db", &mut query);
-        crate::codec::QueryValue::push_query(&p.collection, "collection", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterGlobalWriteManagedNamespaces",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `deleteGroupClusterGlobalWriteManagedNamespaces` at version `2023-02-01` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_managed_namespaces_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteManagedNamespacesV20230201;
+impl crate::request::Operation for DeleteManagedNamespacesV20230201 {
+    const ID: &'static str = "deleteGroupClusterGlobalWriteManagedNamespaces";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("db", &p.db);
+        t.query("collection", &p.collection);
+        Ok(())
     }
 }
-/// A `deleteGroupClusterGlobalWriteManagedNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteManagedNamespacesV20230201 {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
-    options: crate::CallOptions,
-}
-impl DeleteManagedNamespacesV20230201 {
+impl crate::Request<DeleteManagedNamespacesV20230201> {
     /// Human-readable label that identifies the database that contains the collection.
     pub fn db(mut self, value: String) -> Self {
         self.params.db = Some(value);
@@ -1395,312 +674,64 @@ impl DeleteManagedNamespacesV20230201 {
         self.params.collection = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterGlobalWriteManagedNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites/managedNamespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.db, "db", &mut query);
-        crate::codec::QueryValue::push_query(&p.collection, "collection", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterGlobalWriteManagedNamespaces",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites/managedNamespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupClusterGlobalWrites` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_global_writes` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterGlobalWrites;
+impl crate::request::Operation for GetClusterGlobalWrites {
+    const ID: &'static str = "getGroupClusterGlobalWrites";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetGroupClusterGlobalWritesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterGlobalWrites {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterGlobalWritesParams,
-    options: crate::CallOptions,
-}
-impl GetClusterGlobalWrites {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterGlobalWritesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding20240805>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterGlobalWrites",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterGlobalWrites` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_global_writes_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterGlobalWritesV20230101;
+impl crate::request::Operation for GetClusterGlobalWritesV20230101 {
+    const ID: &'static str = "getGroupClusterGlobalWrites";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupClusterGlobalWritesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterGlobalWritesV20230101 {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterGlobalWritesParams,
-    options: crate::CallOptions,
-}
-impl GetClusterGlobalWritesV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterGlobalWritesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterGlobalWrites",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `getGroupClusterGlobalWrites` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterGlobalWritesV20230201 {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterGlobalWritesParams,
-    options: crate::CallOptions,
-}
-impl GetClusterGlobalWritesV20230201 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterGlobalWritesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GeoSharding, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GeoSharding>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GeoSharding, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/globalWrites", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterGlobalWrites",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterGlobalWrites` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_global_writes_v2023_02_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterGlobalWritesV20230201;
+impl crate::request::Operation for GetClusterGlobalWritesV20230201 {
+    const ID: &'static str = "getGroupClusterGlobalWrites";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/globalWrites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::GetGroupClusterGlobalWritesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GeoSharding>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }

@@ -20,15 +20,12 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::CostExplorerFilterRequestBody,
-    ) -> CreateCostExplorerProcess {
-        CreateCostExplorerProcess {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgBillingCostExplorerUsageProcessParams::new(
-                org_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateCostExplorerProcess> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgBillingCostExplorerUsageProcessParams::new(org_id),
+            Some(body),
+        )
     }
     /// Create One Invoice Report
     ///
@@ -40,13 +37,12 @@ impl<'c> Invoices<'c> {
         org_id: crate::models::ObjectId,
         invoice_id: String,
         body: crate::models::InvoiceReportRequest,
-    ) -> CreateOrgInvoiceReport {
-        CreateOrgInvoiceReport {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgInvoiceReportParams::new(org_id, invoice_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgInvoiceReport> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgInvoiceReportParams::new(org_id, invoice_id),
+            Some(body),
+        )
     }
     /// Generate and Download Invoice Report
     ///
@@ -59,16 +55,15 @@ impl<'c> Invoices<'c> {
         org_id: crate::models::ObjectId,
         invoice_id: String,
         body: crate::models::ReportGenerationRequest,
-    ) -> GenerateInvoiceReport {
-        GenerateInvoiceReport {
-            client: self.client.clone(),
-            params: crate::params::GenerateOrgInvoiceAndDownloadReportParams::new(
+    ) -> crate::Request<GenerateInvoiceReport> {
+        crate::Request::new(
+            self.client,
+            crate::params::GenerateOrgInvoiceAndDownloadReportParams::new(
                 org_id,
                 invoice_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Return Associated Invoices
     ///
@@ -83,12 +78,12 @@ impl<'c> Invoices<'c> {
     pub fn get_org_associated_invoices(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgAssociatedInvoices {
-        GetOrgAssociatedInvoices {
-            client: self.client.clone(),
-            params: crate::params::GetOrgAssociatedInvoicesParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgAssociatedInvoices> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgAssociatedInvoicesParams::new(org_id),
+            None,
+        )
     }
     /// Return Usage Details for One Cost Explorer Query
     ///
@@ -99,15 +94,12 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         token: String,
-    ) -> GetCostExplorerUsage {
-        GetCostExplorerUsage {
-            client: self.client.clone(),
-            params: crate::params::GetOrgBillingCostExplorerUsageParams::new(
-                org_id,
-                token,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetCostExplorerUsage> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgBillingCostExplorerUsageParams::new(org_id, token),
+            None,
+        )
     }
     /// Return One Invoice for One Organization
     ///
@@ -119,12 +111,12 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invoice_id: crate::models::ObjectId,
-    ) -> GetInvoice {
-        GetInvoice {
-            client: self.client.clone(),
-            params: crate::params::GetOrgInvoiceParams::new(org_id, invoice_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetInvoice> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgInvoiceParams::new(org_id, invoice_id),
+            None,
+        )
     }
     /// Return One Invoice as CSV for One Organization
     ///
@@ -136,12 +128,12 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invoice_id: String,
-    ) -> GetInvoiceCsv {
-        GetInvoiceCsv {
-            client: self.client.clone(),
-            params: crate::params::GetOrgInvoiceCsvParams::new(org_id, invoice_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetInvoiceCsv> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgInvoiceCsvParams::new(org_id, invoice_id),
+            None,
+        )
     }
     /// Return One Invoice Report
     ///
@@ -153,28 +145,20 @@ impl<'c> Invoices<'c> {
         org_id: crate::models::ObjectId,
         invoice_id: String,
         report_id: String,
-    ) -> GetOrgInvoiceReport {
-        GetOrgInvoiceReport {
-            client: self.client.clone(),
-            params: crate::params::GetOrgInvoiceReportParams::new(
-                org_id,
-                invoice_id,
-                report_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgInvoiceReport> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgInvoiceReportParams::new(org_id, invoice_id, report_id),
+            None,
+        )
     }
     /// Return One Stock Keeping Unit
     ///
     /// Returns details about a single SKU (Stock Keeping Unit) by its identifier. SKUs represent different products and services offered by MongoDB.
     ///
     /// `GET /api/atlas/v2/skus/{skuId}` (`getSku`), API version `2025-03-12`. Roles: Organization Member, Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/getSku).
-    pub fn get_sku(&self, sku_id: String) -> GetSku {
-        GetSku {
-            client: self.client.clone(),
-            params: crate::params::GetSkuParams::new(sku_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_sku(&self, sku_id: String) -> crate::Request<GetSku> {
+        crate::Request::new(self.client, crate::params::GetSkuParams::new(sku_id), None)
     }
     /// Return All Pending Invoices for One Organization
     ///
@@ -184,12 +168,12 @@ impl<'c> Invoices<'c> {
     pub fn list_invoice_pending(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListInvoicePending {
-        ListInvoicePending {
-            client: self.client.clone(),
-            params: crate::params::ListOrgInvoicePendingParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListInvoicePending> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgInvoicePendingParams::new(org_id),
+            None,
+        )
     }
     /// Return All Invoice Reports for One Invoice
     ///
@@ -200,12 +184,12 @@ impl<'c> Invoices<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invoice_id: String,
-    ) -> ListOrgInvoiceReports {
-        ListOrgInvoiceReports {
-            client: self.client.clone(),
-            params: crate::params::ListOrgInvoiceReportsParams::new(org_id, invoice_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgInvoiceReports> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgInvoiceReportsParams::new(org_id, invoice_id),
+            None,
+        )
     }
     /// Return All Invoices for One Organization
     ///
@@ -213,24 +197,27 @@ impl<'c> Invoices<'c> {
     /// To compute the total owed amount of the invoices - sum up total owed of each invoice. It could be computed as a sum of owed amount of each payment included into the invoice. To compute payment's owed amount - use formula `totalBilledCents` * `unitPrice` + `salesTax` - `startingBalanceCents`.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/invoices` (`listOrgInvoices`), API version `2023-01-01`. Roles: Organization Billing Viewer. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listOrgInvoices).
-    pub fn list_invoices(&self, org_id: crate::models::ObjectId) -> ListInvoices {
-        ListInvoices {
-            client: self.client.clone(),
-            params: crate::params::ListOrgInvoicesParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_invoices(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<ListInvoices> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgInvoicesParams::new(org_id),
+            None,
+        )
     }
     /// Return All Stock Keeping Units
     ///
     /// Returns all available SKUs (Stock Keeping Units) that can appear on MongoDB invoices. SKUs represent different products and services offered by MongoDB.
     ///
     /// `GET /api/atlas/v2/skus` (`listSkus`), API version `2025-03-12`. Roles: Organization Member, Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Invoices/operation/listSkus).
-    pub fn list_skus(&self) -> ListSkus {
-        ListSkus {
-            client: self.client.clone(),
-            params: <crate::params::ListSkusParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_skus(&self) -> crate::Request<ListSkus> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListSkusParams as Default>::default(),
+            None,
+        )
     }
     /// Return All Line Items for One Invoice by Invoice ID
     ///
@@ -242,320 +229,100 @@ impl<'c> Invoices<'c> {
         org_id: crate::models::ObjectId,
         invoice_id: crate::models::ObjectId,
         body: crate::models::ApiPublicUsageDetailsQueryRequest,
-    ) -> SearchInvoiceLineItems {
-        SearchInvoiceLineItems {
-            client: self.client.clone(),
-            params: crate::params::SearchOrgInvoiceLineItemsParams::new(
-                org_id,
-                invoice_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<SearchInvoiceLineItems> {
+        crate::Request::new(
+            self.client,
+            crate::params::SearchOrgInvoiceLineItemsParams::new(org_id, invoice_id),
+            Some(body),
+        )
     }
 }
-/// A `createOrgBillingCostExplorerUsageProcess` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateCostExplorerProcess {
-    client: crate::Client,
-    params: crate::params::CreateOrgBillingCostExplorerUsageProcessParams,
-    body: Option<crate::models::CostExplorerFilterRequestBody>,
-    options: crate::CallOptions,
-}
-impl CreateCostExplorerProcess {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgBillingCostExplorerUsageProcessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CostExplorerFilterResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CostExplorerFilterResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CostExplorerFilterResponseView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/billing/costExplorer/usage", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgBillingCostExplorerUsageProcess",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgBillingCostExplorerUsageProcess` at version `2023-01-01` (`POST /api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cost_explorer_process` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateCostExplorerProcess;
+impl crate::request::Operation for CreateCostExplorerProcess {
+    const ID: &'static str = "createOrgBillingCostExplorerUsageProcess";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateOrgBillingCostExplorerUsageProcessParams;
+    type Body = crate::models::CostExplorerFilterRequestBody;
+    type Answer = crate::request::Json<crate::models::CostExplorerFilterResponseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `createOrgInvoiceReport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgInvoiceReport {
-    client: crate::Client,
-    params: crate::params::CreateOrgInvoiceReportParams,
-    body: Option<crate::models::InvoiceReportRequest>,
-    options: crate::CallOptions,
-}
-impl CreateOrgInvoiceReport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgInvoiceReportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::InvoiceReportResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::InvoiceReportResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}/reports", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invoice_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgInvoiceReport",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgInvoiceReport` at version `2025-03-12` (`POST /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_invoice_report` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgInvoiceReport;
+impl crate::request::Operation for CreateOrgInvoiceReport {
+    const ID: &'static str = "createOrgInvoiceReport";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateOrgInvoiceReportParams;
+    type Body = crate::models::InvoiceReportRequest;
+    type Answer = crate::request::Json<crate::models::InvoiceReportResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invoice_id])?;
+        Ok(())
     }
 }
-/// A `generateOrgInvoiceAndDownloadReport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `generateOrgInvoiceAndDownloadReport` at version `preview` (`POST /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `generate_invoice_report` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GenerateInvoiceReport {
-    client: crate::Client,
-    params: crate::params::GenerateOrgInvoiceAndDownloadReportParams,
-    body: Option<crate::models::ReportGenerationRequest>,
-    options: crate::CallOptions,
-}
+pub struct GenerateInvoiceReport;
 #[cfg(feature = "preview")]
-impl GenerateInvoiceReport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GenerateOrgInvoiceAndDownloadReportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}:generateAndDownloadReport", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.invoice_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "generateOrgInvoiceAndDownloadReport",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+gzip",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GenerateInvoiceReport {
+    const ID: &'static str = "generateOrgInvoiceAndDownloadReport";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+gzip";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GenerateOrgInvoiceAndDownloadReportParams;
+    type Body = crate::models::ReportGenerationRequest;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invoice_id])?;
+        Ok(())
     }
 }
-/// A `getOrgAssociatedInvoices` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgAssociatedInvoices {
-    client: crate::Client,
-    params: crate::params::GetOrgAssociatedInvoicesParams,
-    options: crate::CallOptions,
+/// `getOrgAssociatedInvoices` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/associatedInvoices`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_associated_invoices` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgAssociatedInvoices;
+impl crate::request::Operation for GetOrgAssociatedInvoices {
+    const ID: &'static str = "getOrgAssociatedInvoices";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/associatedInvoices";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgAssociatedInvoicesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrgAssociatedInvoiceResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("month", &p.month);
+        t.query("year", &p.year);
+        t.query("includeLinkedOrgs", &p.include_linked_orgs);
+        Ok(())
+    }
 }
-impl GetOrgAssociatedInvoices {
+impl crate::Request<GetOrgAssociatedInvoices> {
     /// The month for which to retrieve invoices (1-12). Defaults to current month.
     pub fn month(mut self, value: i64) -> Self {
         self.params.month = Some(value);
@@ -571,579 +338,151 @@ impl GetOrgAssociatedInvoices {
         self.params.include_linked_orgs = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgAssociatedInvoicesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrgAssociatedInvoiceResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrgAssociatedInvoiceResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgAssociatedInvoiceResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/associatedInvoices", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.month, "month", &mut query);
-        crate::codec::QueryValue::push_query(&p.year, "year", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_linked_orgs,
-            "includeLinkedOrgs",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgAssociatedInvoices",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/associatedInvoices",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getOrgBillingCostExplorerUsage` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cost_explorer_usage` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetCostExplorerUsage;
+impl crate::request::Operation for GetCostExplorerUsage {
+    const ID: &'static str = "getOrgBillingCostExplorerUsage";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+csv";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgBillingCostExplorerUsageParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.token])?;
+        Ok(())
     }
 }
-/// A `getOrgBillingCostExplorerUsage` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetCostExplorerUsage {
-    client: crate::Client,
-    params: crate::params::GetOrgBillingCostExplorerUsageParams,
-    options: crate::CallOptions,
-}
-impl GetCostExplorerUsage {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgBillingCostExplorerUsageParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/billing/costExplorer/usage/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.token)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgBillingCostExplorerUsage",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+csv",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgInvoice` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_invoice` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetInvoice;
+impl crate::request::Operation for GetInvoice {
+    const ID: &'static str = "getOrgInvoice";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+csv";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgInvoiceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invoice_id])?;
+        Ok(())
     }
 }
-/// A `getOrgInvoice` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetInvoice {
-    client: crate::Client,
-    params: crate::params::GetOrgInvoiceParams,
-    options: crate::CallOptions,
-}
-impl GetInvoice {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgInvoiceParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invoice_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgInvoice",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+csv",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgInvoiceCsv` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/csv`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_invoice_csv` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetInvoiceCsv;
+impl crate::request::Operation for GetInvoiceCsv {
+    const ID: &'static str = "getOrgInvoiceCsv";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/csv";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+csv";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgInvoiceCsvParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invoice_id])?;
+        Ok(())
     }
 }
-/// A `getOrgInvoiceCsv` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetInvoiceCsv {
-    client: crate::Client,
-    params: crate::params::GetOrgInvoiceCsvParams,
-    options: crate::CallOptions,
-}
-impl GetInvoiceCsv {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgInvoiceCsvParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}/csv", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invoice_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgInvoiceCsv",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/csv",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+csv",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgInvoiceReport` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_invoice_report` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgInvoiceReport;
+impl crate::request::Operation for GetOrgInvoiceReport {
+    const ID: &'static str = "getOrgInvoiceReport";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgInvoiceReportParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::InvoiceReportResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invoice_id, &p.report_id])?;
+        Ok(())
     }
 }
-/// A `getOrgInvoiceReport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgInvoiceReport {
-    client: crate::Client,
-    params: crate::params::GetOrgInvoiceReportParams,
-    options: crate::CallOptions,
-}
-impl GetOrgInvoiceReport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgInvoiceReportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::InvoiceReportResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::InvoiceReportResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::InvoiceReportResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}/reports/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invoice_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.report_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgInvoiceReport",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getSku` at version `2025-03-12` (`GET /api/atlas/v2/skus/{skuId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_sku` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetSku;
+impl crate::request::Operation for GetSku {
+    const ID: &'static str = "getSku";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/skus/{skuId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetSkuParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::SkuResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.sku_id])?;
+        Ok(())
     }
 }
-/// A `getSku` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetSku {
-    client: crate::Client,
-    params: crate::params::GetSkuParams,
-    options: crate::CallOptions,
-}
-impl GetSku {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetSkuParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SkuResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SkuResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SkuResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/skus/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.sku_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getSku",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/skus/{skuId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listOrgInvoicePending` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/invoices/pending`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_invoice_pending` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListInvoicePending;
+impl crate::request::Operation for ListInvoicePending {
+    const ID: &'static str = "listOrgInvoicePending";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/pending";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgInvoicePendingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiInvoiceView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `listOrgInvoicePending` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListInvoicePending {
-    client: crate::Client,
-    params: crate::params::ListOrgInvoicePendingParams,
-    options: crate::CallOptions,
-}
-impl ListInvoicePending {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgInvoicePendingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiInvoiceView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiInvoiceView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiInvoiceView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/pending", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgInvoicePending",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/pending",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listOrgInvoiceReports` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_invoice_reports` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgInvoiceReports;
+impl crate::request::Operation for ListOrgInvoiceReports {
+    const ID: &'static str = "listOrgInvoiceReports";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListOrgInvoiceReportsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedInvoiceReportView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invoice_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listOrgInvoiceReports` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgInvoiceReports {
-    client: crate::Client,
-    params: crate::params::ListOrgInvoiceReportsParams,
-    options: crate::CallOptions,
-}
-impl ListOrgInvoiceReports {
+impl crate::Request<ListOrgInvoiceReports> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1159,139 +498,49 @@ impl ListOrgInvoiceReports {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgInvoiceReportsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedInvoiceReportView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedInvoiceReportView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedInvoiceReportView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::InvoiceReportResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::InvoiceReportResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}/reports", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invoice_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgInvoiceReports",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgInvoiceReports {
+impl crate::request::Paged for ListOrgInvoiceReports {
     type Page = crate::models::PaginatedInvoiceReportView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedInvoiceReportView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgInvoices` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListInvoices {
-    client: crate::Client,
-    params: crate::params::ListOrgInvoicesParams,
-    options: crate::CallOptions,
+/// `listOrgInvoices` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/invoices`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_invoices` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListInvoices;
+impl crate::request::Operation for ListInvoices {
+    const ID: &'static str = "listOrgInvoices";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgInvoicesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiInvoiceMetadataView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("viewLinkedInvoices", &p.view_linked_invoices);
+        t.query("statusNames", &p.status_names);
+        t.query("fromDate", &p.from_date);
+        t.query("toDate", &p.to_date);
+        t.query("sortBy", &p.sort_by);
+        t.query("orderBy", &p.order_by);
+        Ok(())
+    }
 }
-impl ListInvoices {
+impl crate::Request<ListInvoices> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1337,146 +586,43 @@ impl ListInvoices {
         self.params.order_by = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgInvoicesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiInvoiceMetadataView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiInvoiceMetadataView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiInvoiceMetadataView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::BillingInvoiceMetadata> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::BillingInvoiceMetadata>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.view_linked_invoices,
-            "viewLinkedInvoices",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.status_names, "statusNames", &mut query);
-        crate::codec::QueryValue::push_query(&p.from_date, "fromDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.to_date, "toDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.sort_by, "sortBy", &mut query);
-        crate::codec::QueryValue::push_query(&p.order_by, "orderBy", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgInvoices",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListInvoices {
+impl crate::request::Paged for ListInvoices {
     type Page = crate::models::PaginatedApiInvoiceMetadataView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiInvoiceMetadataView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listSkus` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListSkus {
-    client: crate::Client,
-    params: crate::params::ListSkusParams,
-    options: crate::CallOptions,
+/// `listSkus` at version `2025-03-12` (`GET /api/atlas/v2/skus`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_skus` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSkus;
+impl crate::request::Operation for ListSkus {
+    const ID: &'static str = "listSkus";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/skus";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListSkusParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiSkuView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListSkus {
+impl crate::Request<ListSkus> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1492,126 +638,44 @@ impl ListSkus {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListSkusParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PaginatedApiSkuView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PaginatedApiSkuView>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiSkuView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::SkuResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::SkuResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/skus");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listSkus",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/skus",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListSkus {
+impl crate::request::Paged for ListSkus {
     type Page = crate::models::PaginatedApiSkuView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiSkuView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `searchOrgInvoiceLineItems` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct SearchInvoiceLineItems {
-    client: crate::Client,
-    params: crate::params::SearchOrgInvoiceLineItemsParams,
-    body: Option<crate::models::ApiPublicUsageDetailsQueryRequest>,
-    options: crate::CallOptions,
+/// `searchOrgInvoiceLineItems` at version `2024-08-05` (`GET /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/lineItems:search`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `search_invoice_line_items` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchInvoiceLineItems;
+impl crate::request::Operation for SearchInvoiceLineItems {
+    const ID: &'static str = "searchOrgInvoiceLineItems";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/lineItems:search";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::SearchOrgInvoiceLineItemsParams;
+    type Body = crate::models::ApiPublicUsageDetailsQueryRequest;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedPublicApiUsageDetailsLineItemView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invoice_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl SearchInvoiceLineItems {
+impl crate::Request<SearchInvoiceLineItems> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1621,102 +685,5 @@ impl SearchInvoiceLineItems {
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
         self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::SearchOrgInvoiceLineItemsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedPublicApiUsageDetailsLineItemView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedPublicApiUsageDetailsLineItemView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedPublicApiUsageDetailsLineItemView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invoices/{}/lineItems:search", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.invoice_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "searchOrgInvoiceLineItems",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/lineItems:search",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
     }
 }

@@ -19,14 +19,14 @@ impl<'c> LdapConfiguration<'c> {
     pub fn delete_ldap_user_mapping(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DeleteLdapUserMapping {
-        DeleteLdapUserMapping {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams::new(
+    ) -> crate::Request<DeleteLdapUserMapping> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams::new(
                 group_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return LDAP or X.509 Configuration
     ///
@@ -36,12 +36,12 @@ impl<'c> LdapConfiguration<'c> {
     pub fn get_user_security(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetUserSecurity {
-        GetUserSecurity {
-            client: self.client.clone(),
-            params: crate::params::GetGroupUserSecurityParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetUserSecurity> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupUserSecurityParams::new(group_id),
+            None,
+        )
     }
     /// Return Status of LDAP Configuration Verification in One Project
     ///
@@ -52,15 +52,15 @@ impl<'c> LdapConfiguration<'c> {
         &self,
         group_id: crate::models::ObjectId,
         request_id: crate::models::ObjectId,
-    ) -> GetUserSecurityVerify {
-        GetUserSecurityVerify {
-            client: self.client.clone(),
-            params: crate::params::GetGroupUserSecurityLdapVerifyParams::new(
+    ) -> crate::Request<GetUserSecurityVerify> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupUserSecurityLdapVerifyParams::new(
                 group_id,
                 request_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Update LDAP or X.509 Configuration
     ///
@@ -73,13 +73,12 @@ impl<'c> LdapConfiguration<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::UserSecurity,
-    ) -> UpdateUserSecurity {
-        UpdateUserSecurity {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupUserSecurityParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateUserSecurity> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupUserSecurityParams::new(group_id),
+            Some(body),
+        )
     }
     /// Verify LDAP Configuration in One Project
     ///
@@ -90,443 +89,111 @@ impl<'c> LdapConfiguration<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LdapVerifyConnectivityJobRequestParams,
-    ) -> VerifyUserSecurityLdap {
-        VerifyUserSecurityLdap {
-            client: self.client.clone(),
-            params: crate::params::VerifyGroupUserSecurityLdapParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<VerifyUserSecurityLdap> {
+        crate::Request::new(
+            self.client,
+            crate::params::VerifyGroupUserSecurityLdapParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `deleteGroupUserSecurityLdapUserToDnMapping` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteLdapUserMapping {
-    client: crate::Client,
-    params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams,
-    options: crate::CallOptions,
-}
-impl DeleteLdapUserMapping {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserSecurity, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity/ldap/userToDNMapping", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupUserSecurityLdapUserToDnMapping",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/userToDNMapping",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupUserSecurityLdapUserToDnMapping` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/userSecurity/ldap/userToDNMapping`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_ldap_user_mapping` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteLdapUserMapping;
+impl crate::request::Operation for DeleteLdapUserMapping {
+    const ID: &'static str = "deleteGroupUserSecurityLdapUserToDnMapping";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/userToDNMapping";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupUserSecurityLdapUserToDnMappingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::UserSecurity>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupUserSecurity` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetUserSecurity {
-    client: crate::Client,
-    params: crate::params::GetGroupUserSecurityParams,
-    options: crate::CallOptions,
-}
-impl GetUserSecurity {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupUserSecurityParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserSecurity, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupUserSecurity",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupUserSecurity` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/userSecurity`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_user_security` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetUserSecurity;
+impl crate::request::Operation for GetUserSecurity {
+    const ID: &'static str = "getGroupUserSecurity";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/userSecurity";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupUserSecurityParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::UserSecurity>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupUserSecurityLdapVerify` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetUserSecurityVerify {
-    client: crate::Client,
-    params: crate::params::GetGroupUserSecurityLdapVerifyParams,
-    options: crate::CallOptions,
-}
-impl GetUserSecurityVerify {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupUserSecurityLdapVerifyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LdapVerifyConnectivityJobRequest, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LdapVerifyConnectivityJobRequest>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::LdapVerifyConnectivityJobRequest,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity/ldap/verify/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.request_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupUserSecurityLdapVerify",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupUserSecurityLdapVerify` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_user_security_verify` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetUserSecurityVerify;
+impl crate::request::Operation for GetUserSecurityVerify {
+    const ID: &'static str = "getGroupUserSecurityLdapVerify";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupUserSecurityLdapVerifyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::LdapVerifyConnectivityJobRequest>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.request_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupUserSecurity` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateUserSecurity {
-    client: crate::Client,
-    params: crate::params::UpdateGroupUserSecurityParams,
-    body: Option<crate::models::UserSecurity>,
-    options: crate::CallOptions,
-}
-impl UpdateUserSecurity {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupUserSecurityParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserSecurity, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupUserSecurity",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupUserSecurity` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/userSecurity`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_user_security` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateUserSecurity;
+impl crate::request::Operation for UpdateUserSecurity {
+    const ID: &'static str = "updateGroupUserSecurity";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/userSecurity";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupUserSecurityParams;
+    type Body = crate::models::UserSecurity;
+    type Answer = crate::request::Json<crate::models::UserSecurity>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `verifyGroupUserSecurityLdap` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct VerifyUserSecurityLdap {
-    client: crate::Client,
-    params: crate::params::VerifyGroupUserSecurityLdapParams,
-    body: Option<crate::models::LdapVerifyConnectivityJobRequestParams>,
-    options: crate::CallOptions,
-}
-impl VerifyUserSecurityLdap {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::VerifyGroupUserSecurityLdapParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LdapVerifyConnectivityJobRequest, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LdapVerifyConnectivityJobRequest>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::LdapVerifyConnectivityJobRequest,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity/ldap/verify", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "verifyGroupUserSecurityLdap",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `verifyGroupUserSecurityLdap` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `verify_user_security_ldap` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyUserSecurityLdap;
+impl crate::request::Operation for VerifyUserSecurityLdap {
+    const ID: &'static str = "verifyGroupUserSecurityLdap";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::VerifyGroupUserSecurityLdapParams;
+    type Body = crate::models::LdapVerifyConnectivityJobRequestParams;
+    type Answer = crate::request::Json<crate::models::LdapVerifyConnectivityJobRequest>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

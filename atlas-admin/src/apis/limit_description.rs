@@ -21,12 +21,12 @@ impl<'c> LimitDescription<'c> {
     pub fn get_default_group_limit(
         &self,
         limit_name: crate::models::GetDefaultGroupLimitLimitName,
-    ) -> GetDefaultGroupLimit {
-        GetDefaultGroupLimit {
-            client: self.client.clone(),
-            params: crate::params::GetDefaultGroupLimitParams::new(limit_name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetDefaultGroupLimit> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetDefaultGroupLimitParams::new(limit_name),
+            None,
+        )
     }
     /// Return Descriptions of User-Configurable Project Limits
     ///
@@ -34,110 +34,64 @@ impl<'c> LimitDescription<'c> {
     ///
     /// `GET /api/atlas/v2/defaultGroupLimits` (`listDefaultGroupLimits`), API version `preview`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Limit-Description/operation/listDefaultGroupLimits).
     #[cfg(feature = "preview")]
-    pub fn list_default_group_limits(&self) -> ListDefaultGroupLimits {
-        ListDefaultGroupLimits {
-            client: self.client.clone(),
-            params: <crate::params::ListDefaultGroupLimitsParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_default_group_limits(&self) -> crate::Request<ListDefaultGroupLimits> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListDefaultGroupLimitsParams as Default>::default(),
+            None,
+        )
     }
 }
-/// A `getDefaultGroupLimit` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `getDefaultGroupLimit` at version `preview` (`GET /api/atlas/v2/defaultGroupLimits/{limitName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_default_group_limit` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GetDefaultGroupLimit {
-    client: crate::Client,
-    params: crate::params::GetDefaultGroupLimitParams,
-    options: crate::CallOptions,
-}
+pub struct GetDefaultGroupLimit;
 #[cfg(feature = "preview")]
-impl GetDefaultGroupLimit {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetDefaultGroupLimitParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DefaultGroupLimitResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::DefaultGroupLimitResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DefaultGroupLimitResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/defaultGroupLimits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getDefaultGroupLimit",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/defaultGroupLimits/{limitName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GetDefaultGroupLimit {
+    const ID: &'static str = "getDefaultGroupLimit";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/defaultGroupLimits/{limitName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GetDefaultGroupLimitParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DefaultGroupLimitResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.limit_name])?;
+        Ok(())
     }
 }
-/// A `listDefaultGroupLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `listDefaultGroupLimits` at version `preview` (`GET /api/atlas/v2/defaultGroupLimits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_default_group_limits` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct ListDefaultGroupLimits {
-    client: crate::Client,
-    params: crate::params::ListDefaultGroupLimitsParams,
-    options: crate::CallOptions,
+pub struct ListDefaultGroupLimits;
+#[cfg(feature = "preview")]
+impl crate::request::Operation for ListDefaultGroupLimits {
+    const ID: &'static str = "listDefaultGroupLimits";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/defaultGroupLimits";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::ListDefaultGroupLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedDefaultGroupLimitResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
 #[cfg(feature = "preview")]
-impl ListDefaultGroupLimits {
+impl crate::Request<ListDefaultGroupLimits> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -148,120 +102,17 @@ impl ListDefaultGroupLimits {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListDefaultGroupLimitsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedDefaultGroupLimitResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedDefaultGroupLimitResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedDefaultGroupLimitResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::DefaultGroupLimitResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::DefaultGroupLimitResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/defaultGroupLimits");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listDefaultGroupLimits",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/defaultGroupLimits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListDefaultGroupLimits {
+impl crate::request::Paged for ListDefaultGroupLimits {
     type Page = crate::models::PaginatedDefaultGroupLimitResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedDefaultGroupLimitResponse, crate::Error>,
-    > + Send {
-        self.send()
     }
 }

@@ -19,12 +19,12 @@ impl<'c> MaintenanceWindows<'c> {
     pub fn defer_maintenance_window(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DeferMaintenanceWindow {
-        DeferMaintenanceWindow {
-            client: self.client.clone(),
-            params: crate::params::DeferGroupMaintenanceWindowParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeferMaintenanceWindow> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeferGroupMaintenanceWindowParams::new(group_id),
+            None,
+        )
     }
     /// Return One Maintenance Window for One Project
     ///
@@ -39,12 +39,12 @@ impl<'c> MaintenanceWindows<'c> {
     pub fn get_maintenance_window(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetMaintenanceWindow {
-        GetMaintenanceWindow {
-            client: self.client.clone(),
-            params: crate::params::GetGroupMaintenanceWindowParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetMaintenanceWindow> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupMaintenanceWindowParams::new(group_id),
+            None,
+        )
     }
     /// Reset One Maintenance Window for One Project
     ///
@@ -54,12 +54,12 @@ impl<'c> MaintenanceWindows<'c> {
     pub fn reset_maintenance_window(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ResetMaintenanceWindow {
-        ResetMaintenanceWindow {
-            client: self.client.clone(),
-            params: crate::params::ResetGroupMaintenanceWindowParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ResetMaintenanceWindow> {
+        crate::Request::new(
+            self.client,
+            crate::params::ResetGroupMaintenanceWindowParams::new(group_id),
+            None,
+        )
     }
     /// Toggle Automatic Deferral of Maintenance for One Project
     ///
@@ -69,14 +69,12 @@ impl<'c> MaintenanceWindows<'c> {
     pub fn toggle_maintenance_auto_defer(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ToggleMaintenanceAutoDefer {
-        ToggleMaintenanceAutoDefer {
-            client: self.client.clone(),
-            params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams::new(
-                group_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ToggleMaintenanceAutoDefer> {
+        crate::Request::new(
+            self.client,
+            crate::params::ToggleGroupMaintenanceWindowAutoDeferParams::new(group_id),
+            None,
+        )
     }
     /// Update One Maintenance Window for One Project
     ///
@@ -92,433 +90,111 @@ impl<'c> MaintenanceWindows<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupMaintenanceWindow,
-    ) -> UpdateMaintenanceWindow {
-        UpdateMaintenanceWindow {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupMaintenanceWindowParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateMaintenanceWindow> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupMaintenanceWindowParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `deferGroupMaintenanceWindow` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeferMaintenanceWindow {
-    client: crate::Client,
-    params: crate::params::DeferGroupMaintenanceWindowParams,
-    options: crate::CallOptions,
-}
-impl DeferMaintenanceWindow {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeferGroupMaintenanceWindowParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow/defer", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deferGroupMaintenanceWindow",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow/defer",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deferGroupMaintenanceWindow` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/maintenanceWindow/defer`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `defer_maintenance_window` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeferMaintenanceWindow;
+impl crate::request::Operation for DeferMaintenanceWindow {
+    const ID: &'static str = "deferGroupMaintenanceWindow";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/maintenanceWindow/defer";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeferGroupMaintenanceWindowParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupMaintenanceWindow` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetMaintenanceWindow {
-    client: crate::Client,
-    params: crate::params::GetGroupMaintenanceWindowParams,
-    options: crate::CallOptions,
-}
-impl GetMaintenanceWindow {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupMaintenanceWindowParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::GroupMaintenanceWindow, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::GroupMaintenanceWindow>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupMaintenanceWindow, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupMaintenanceWindow",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupMaintenanceWindow` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/maintenanceWindow`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_maintenance_window` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetMaintenanceWindow;
+impl crate::request::Operation for GetMaintenanceWindow {
+    const ID: &'static str = "getGroupMaintenanceWindow";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/maintenanceWindow";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupMaintenanceWindowParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupMaintenanceWindow>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `resetGroupMaintenanceWindow` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ResetMaintenanceWindow {
-    client: crate::Client,
-    params: crate::params::ResetGroupMaintenanceWindowParams,
-    options: crate::CallOptions,
-}
-impl ResetMaintenanceWindow {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ResetGroupMaintenanceWindowParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "resetGroupMaintenanceWindow",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `resetGroupMaintenanceWindow` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/maintenanceWindow`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `reset_maintenance_window` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ResetMaintenanceWindow;
+impl crate::request::Operation for ResetMaintenanceWindow {
+    const ID: &'static str = "resetGroupMaintenanceWindow";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/maintenanceWindow";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ResetGroupMaintenanceWindowParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `toggleGroupMaintenanceWindowAutoDefer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ToggleMaintenanceAutoDefer {
-    client: crate::Client,
-    params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams,
-    options: crate::CallOptions,
-}
-impl ToggleMaintenanceAutoDefer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ToggleGroupMaintenanceWindowAutoDeferParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow/autoDefer", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "toggleGroupMaintenanceWindowAutoDefer",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow/autoDefer",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `toggleGroupMaintenanceWindowAutoDefer` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/maintenanceWindow/autoDefer`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `toggle_maintenance_auto_defer` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ToggleMaintenanceAutoDefer;
+impl crate::request::Operation for ToggleMaintenanceAutoDefer {
+    const ID: &'static str = "toggleGroupMaintenanceWindowAutoDefer";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/maintenanceWindow/autoDefer";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ToggleGroupMaintenanceWindowAutoDeferParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupMaintenanceWindow` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateMaintenanceWindow {
-    client: crate::Client,
-    params: crate::params::UpdateGroupMaintenanceWindowParams,
-    body: Option<crate::models::GroupMaintenanceWindow>,
-    options: crate::CallOptions,
-}
-impl UpdateMaintenanceWindow {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupMaintenanceWindowParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/maintenanceWindow", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupMaintenanceWindow",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/maintenanceWindow",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupMaintenanceWindow` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/maintenanceWindow`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_maintenance_window` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateMaintenanceWindow;
+impl crate::request::Operation for UpdateMaintenanceWindow {
+    const ID: &'static str = "updateGroupMaintenanceWindow";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/maintenanceWindow";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupMaintenanceWindowParams;
+    type Body = crate::models::GroupMaintenanceWindow;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

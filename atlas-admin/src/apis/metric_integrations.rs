@@ -25,13 +25,12 @@ impl<'c> MetricIntegrations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::MetricIntegrationRequest,
-    ) -> CreateGroupMetricIntegration {
-        CreateGroupMetricIntegration {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupMetricIntegrationParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupMetricIntegration> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupMetricIntegrationParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Metric Integration
     ///
@@ -47,15 +46,15 @@ impl<'c> MetricIntegrations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         metric_integration_id: String,
-    ) -> DeleteGroupMetricIntegration {
-        DeleteGroupMetricIntegration {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupMetricIntegrationParams::new(
+    ) -> crate::Request<DeleteGroupMetricIntegration> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupMetricIntegrationParams::new(
                 group_id,
                 metric_integration_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Metric Integration
     ///
@@ -71,15 +70,15 @@ impl<'c> MetricIntegrations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         metric_integration_id: String,
-    ) -> GetGroupMetricIntegration {
-        GetGroupMetricIntegration {
-            client: self.client.clone(),
-            params: crate::params::GetGroupMetricIntegrationParams::new(
+    ) -> crate::Request<GetGroupMetricIntegration> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupMetricIntegrationParams::new(
                 group_id,
                 metric_integration_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Active Metric Integrations
     ///
@@ -94,12 +93,12 @@ impl<'c> MetricIntegrations<'c> {
     pub fn list_group_metric_integrations(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupMetricIntegrations {
-        ListGroupMetricIntegrations {
-            client: self.client.clone(),
-            params: crate::params::ListGroupMetricIntegrationsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupMetricIntegrations> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupMetricIntegrationsParams::new(group_id),
+            None,
+        )
     }
     /// Update One Metric Integration
     ///
@@ -116,290 +115,105 @@ impl<'c> MetricIntegrations<'c> {
         group_id: crate::models::ObjectId,
         metric_integration_id: String,
         body: crate::models::MetricIntegrationUpdateRequest,
-    ) -> UpdateGroupMetricIntegration {
-        UpdateGroupMetricIntegration {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupMetricIntegrationParams::new(
+    ) -> crate::Request<UpdateGroupMetricIntegration> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupMetricIntegrationParams::new(
                 group_id,
                 metric_integration_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `createGroupMetricIntegration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupMetricIntegration {
-    client: crate::Client,
-    params: crate::params::CreateGroupMetricIntegrationParams,
-    body: Option<crate::models::MetricIntegrationRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupMetricIntegration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupMetricIntegrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MetricIntegrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/metricIntegrations", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupMetricIntegration",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupMetricIntegration` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/metricIntegrations`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_metric_integration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupMetricIntegration;
+impl crate::request::Operation for CreateGroupMetricIntegration {
+    const ID: &'static str = "createGroupMetricIntegration";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateGroupMetricIntegrationParams;
+    type Body = crate::models::MetricIntegrationRequest;
+    type Answer = crate::request::Json<crate::models::MetricIntegrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupMetricIntegration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupMetricIntegration {
-    client: crate::Client,
-    params: crate::params::DeleteGroupMetricIntegrationParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupMetricIntegration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupMetricIntegrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.metric_integration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupMetricIntegration",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupMetricIntegration` at version `2025-03-12` (`DELETE /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_metric_integration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupMetricIntegration;
+impl crate::request::Operation for DeleteGroupMetricIntegration {
+    const ID: &'static str = "deleteGroupMetricIntegration";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DeleteGroupMetricIntegrationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.metric_integration_id])?;
+        Ok(())
     }
 }
-/// A `getGroupMetricIntegration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupMetricIntegration {
-    client: crate::Client,
-    params: crate::params::GetGroupMetricIntegrationParams,
-    options: crate::CallOptions,
-}
-impl GetGroupMetricIntegration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupMetricIntegrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MetricIntegrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.metric_integration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupMetricIntegration",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupMetricIntegration` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_metric_integration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupMetricIntegration;
+impl crate::request::Operation for GetGroupMetricIntegration {
+    const ID: &'static str = "getGroupMetricIntegration";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupMetricIntegrationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MetricIntegrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.metric_integration_id])?;
+        Ok(())
     }
 }
-/// A `listGroupMetricIntegrations` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupMetricIntegrations {
-    client: crate::Client,
-    params: crate::params::ListGroupMetricIntegrationsParams,
-    options: crate::CallOptions,
+/// `listGroupMetricIntegrations` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/metricIntegrations`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_metric_integrations` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupMetricIntegrations;
+impl crate::request::Operation for ListGroupMetricIntegrations {
+    const ID: &'static str = "listGroupMetricIntegrations";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupMetricIntegrationsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedMetricIntegrationResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("integrationType", &p.integration_type);
+        t.query("providerType", &p.provider_type);
+        Ok(())
+    }
 }
-impl ListGroupMetricIntegrations {
+impl crate::Request<ListGroupMetricIntegrations> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -425,235 +239,36 @@ impl ListGroupMetricIntegrations {
         self.params.provider_type = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupMetricIntegrationsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedMetricIntegrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedMetricIntegrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedMetricIntegrationResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::MetricIntegrationResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::MetricIntegrationResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/metricIntegrations", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.integration_type,
-            "integrationType",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.provider_type,
-            "providerType",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupMetricIntegrations",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupMetricIntegrations {
+impl crate::request::Paged for ListGroupMetricIntegrations {
     type Page = crate::models::PaginatedMetricIntegrationResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedMetricIntegrationResponse, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateGroupMetricIntegration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupMetricIntegration {
-    client: crate::Client,
-    params: crate::params::UpdateGroupMetricIntegrationParams,
-    body: Option<crate::models::MetricIntegrationUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupMetricIntegration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupMetricIntegrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MetricIntegrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MetricIntegrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MetricIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/metricIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.metric_integration_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupMetricIntegration",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupMetricIntegration` at version `2025-03-12` (`PUT /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_metric_integration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupMetricIntegration;
+impl crate::request::Operation for UpdateGroupMetricIntegration {
+    const ID: &'static str = "updateGroupMetricIntegration";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateGroupMetricIntegrationParams;
+    type Body = crate::models::MetricIntegrationUpdateRequest;
+    type Answer = crate::request::Json<crate::models::MetricIntegrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.metric_integration_id])?;
+        Ok(())
     }
 }

@@ -23,13 +23,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveGroupRole,
-    ) -> AddGroupUserRole {
-        AddGroupUserRole {
-            client: self.client.clone(),
-            params: crate::params::AddGroupUserRoleParams::new(group_id, user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddGroupUserRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddGroupUserRoleParams::new(group_id, user_id),
+            Some(body),
+        )
     }
     /// Add One MongoDB Cloud User to One Project
     ///
@@ -44,13 +43,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupUserRequest,
-    ) -> AddGroupUsers {
-        AddGroupUsers {
-            client: self.client.clone(),
-            params: crate::params::AddGroupUsersParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddGroupUsers> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddGroupUsersParams::new(group_id),
+            Some(body),
+        )
     }
     /// Add One MongoDB Cloud User to One Team
     ///
@@ -66,13 +64,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveUserFromTeam,
-    ) -> AddOrgTeamUser {
-        AddOrgTeamUser {
-            client: self.client.clone(),
-            params: crate::params::AddOrgTeamUserParams::new(org_id, team_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddOrgTeamUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddOrgTeamUserParams::new(org_id, team_id),
+            Some(body),
+        )
     }
     /// Add One Organization Role to One MongoDB Cloud User
     ///
@@ -88,13 +85,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveOrgRole,
-    ) -> AddOrgRole {
-        AddOrgRole {
-            client: self.client.clone(),
-            params: crate::params::AddOrgUserRoleParams::new(org_id, user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddOrgRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddOrgUserRoleParams::new(org_id, user_id),
+            Some(body),
+        )
     }
     /// Add One MongoDB Cloud User to One Organization
     ///
@@ -109,13 +105,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrgUserRequest,
-    ) -> CreateOrgUser {
-        CreateOrgUser {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgUserParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgUserParams::new(org_id),
+            Some(body),
+        )
     }
     /// Create One MongoDB Cloud User
     ///
@@ -129,13 +124,15 @@ impl<'c> MongoDbCloudUsers<'c> {
     ///
     /// - `2023-01-01`: this method (`create_user`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn create_user(&self, body: crate::models::CloudAppUser) -> CreateUser {
-        CreateUser {
-            client: self.client.clone(),
-            params: <crate::params::CreateUserParams as Default>::default(),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    pub fn create_user(
+        &self,
+        body: crate::models::CloudAppUser,
+    ) -> crate::Request<CreateUser> {
+        crate::Request::new(
+            self.client,
+            <crate::params::CreateUserParams as Default>::default(),
+            Some(body),
+        )
     }
     /// Return One MongoDB Cloud User in One Project
     ///
@@ -150,12 +147,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> GetGroupUser {
-        GetGroupUser {
-            client: self.client.clone(),
-            params: crate::params::GetGroupUserParams::new(group_id, user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupUserParams::new(group_id, user_id),
+            None,
+        )
     }
     /// Return One MongoDB Cloud User in One Organization
     ///
@@ -170,12 +167,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> GetOrgUser {
-        GetOrgUser {
-            client: self.client.clone(),
-            params: crate::params::GetOrgUserParams::new(org_id, user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgUserParams::new(org_id, user_id),
+            None,
+        )
     }
     /// Return One MongoDB Cloud User by ID
     ///
@@ -187,12 +184,12 @@ impl<'c> MongoDbCloudUsers<'c> {
     ///
     /// - `2023-01-01`: this method (`get_user`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn get_user(&self, user_id: crate::models::ObjectId) -> GetUser {
-        GetUser {
-            client: self.client.clone(),
-            params: crate::params::GetUserParams::new(user_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_user(&self, user_id: crate::models::ObjectId) -> crate::Request<GetUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetUserParams::new(user_id),
+            None,
+        )
     }
     /// Return One MongoDB Cloud User by Username
     ///
@@ -204,12 +201,12 @@ impl<'c> MongoDbCloudUsers<'c> {
     ///
     /// - `2023-01-01`: this method (`get_user_by_name`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn get_user_by_name(&self, user_name: String) -> GetUserByName {
-        GetUserByName {
-            client: self.client.clone(),
-            params: crate::params::GetUserByNameParams::new(user_name),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_user_by_name(&self, user_name: String) -> crate::Request<GetUserByName> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetUserByNameParams::new(user_name),
+            None,
+        )
     }
     /// Return All MongoDB Cloud Users in One Project
     ///
@@ -225,12 +222,15 @@ impl<'c> MongoDbCloudUsers<'c> {
     ///
     /// - `2023-01-01`: [`list_group_users_v2023_01_01`](Self::list_group_users_v2023_01_01); Atlas stops serving it on 2027-07-01
     /// - `2025-02-19`: this method (`list_group_users`)
-    pub fn list_group_users(&self, group_id: crate::models::ObjectId) -> ListGroupUsers {
-        ListGroupUsers {
-            client: self.client.clone(),
-            params: crate::params::ListGroupUsersParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_group_users(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> crate::Request<ListGroupUsers> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupUsersParams::new(group_id),
+            None,
+        )
     }
     /// Return All MongoDB Cloud Users in One Project
     ///
@@ -249,12 +249,12 @@ impl<'c> MongoDbCloudUsers<'c> {
     pub fn list_group_users_v2023_01_01(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupUsersV20230101 {
-        ListGroupUsersV20230101 {
-            client: self.client.clone(),
-            params: crate::params::ListGroupUsersParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupUsersV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupUsersParams::new(group_id),
+            None,
+        )
     }
     /// Return All MongoDB Cloud Users Assigned to One Team
     ///
@@ -274,12 +274,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> ListTeamUsers {
-        ListTeamUsers {
-            client: self.client.clone(),
-            params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListTeamUsers> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
+            None,
+        )
     }
     /// Return All MongoDB Cloud Users Assigned to One Team
     ///
@@ -299,12 +299,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> ListTeamUsersV20230101 {
-        ListTeamUsersV20230101 {
-            client: self.client.clone(),
-            params: crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListTeamUsersV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgTeamUsersParams::new(org_id, team_id),
+            None,
+        )
     }
     /// Return All MongoDB Cloud Users in One Organization
     ///
@@ -320,12 +320,15 @@ impl<'c> MongoDbCloudUsers<'c> {
     ///
     /// - `2023-01-01`: [`list_org_users_v2023_01_01`](Self::list_org_users_v2023_01_01); Atlas stops serving it on 2027-07-01
     /// - `2025-02-19`: this method (`list_org_users`)
-    pub fn list_org_users(&self, org_id: crate::models::ObjectId) -> ListOrgUsers {
-        ListOrgUsers {
-            client: self.client.clone(),
-            params: crate::params::ListOrgUsersParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_org_users(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<ListOrgUsers> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgUsersParams::new(org_id),
+            None,
+        )
     }
     /// Return All MongoDB Cloud Users in One Organization
     ///
@@ -344,12 +347,12 @@ impl<'c> MongoDbCloudUsers<'c> {
     pub fn list_org_users_v2023_01_01(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgUsersV20230101 {
-        ListOrgUsersV20230101 {
-            client: self.client.clone(),
-            params: crate::params::ListOrgUsersParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgUsersV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgUsersParams::new(org_id),
+            None,
+        )
     }
     /// Remove One MongoDB Cloud User from One Project
     ///
@@ -369,12 +372,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveGroupUser {
-        RemoveGroupUser {
-            client: self.client.clone(),
-            params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveGroupUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveGroupUserParams::new(group_id, user_id),
+            None,
+        )
     }
     /// Remove One MongoDB Cloud User from One Project
     ///
@@ -394,12 +397,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveGroupUserV20230101 {
-        RemoveGroupUserV20230101 {
-            client: self.client.clone(),
-            params: crate::params::RemoveGroupUserParams::new(group_id, user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveGroupUserV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveGroupUserParams::new(group_id, user_id),
+            None,
+        )
     }
     /// Remove One Project Role from One MongoDB Cloud User
     ///
@@ -413,13 +416,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveGroupRole,
-    ) -> RemoveGroupUserRole {
-        RemoveGroupUserRole {
-            client: self.client.clone(),
-            params: crate::params::RemoveGroupUserRoleParams::new(group_id, user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveGroupUserRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveGroupUserRoleParams::new(group_id, user_id),
+            Some(body),
+        )
     }
     /// Remove One MongoDB Cloud User from One Team
     ///
@@ -433,13 +435,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveUserFromTeam,
-    ) -> RemoveOrgTeamUser {
-        RemoveOrgTeamUser {
-            client: self.client.clone(),
-            params: crate::params::RemoveOrgTeamUserParams::new(org_id, team_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveOrgTeamUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveOrgTeamUserParams::new(org_id, team_id),
+            Some(body),
+        )
     }
     /// Remove One MongoDB Cloud User from One Organization
     ///
@@ -459,12 +460,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveOrgUser {
-        RemoveOrgUser {
-            client: self.client.clone(),
-            params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveOrgUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveOrgUserParams::new(org_id, user_id),
+            None,
+        )
     }
     /// Remove One MongoDB Cloud User from One Organization
     ///
@@ -484,12 +485,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         &self,
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveOrgUserV20230101 {
-        RemoveOrgUserV20230101 {
-            client: self.client.clone(),
-            params: crate::params::RemoveOrgUserParams::new(org_id, user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveOrgUserV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveOrgUserParams::new(org_id, user_id),
+            None,
+        )
     }
     /// Remove One Organization Role from One MongoDB Cloud User
     ///
@@ -505,13 +506,12 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::AddOrRemoveOrgRole,
-    ) -> RemoveOrgRole {
-        RemoveOrgRole {
-            client: self.client.clone(),
-            params: crate::params::RemoveOrgUserRoleParams::new(org_id, user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveOrgRole> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveOrgUserRoleParams::new(org_id, user_id),
+            Some(body),
+        )
     }
     /// Update One MongoDB Cloud User in One Organization
     ///
@@ -527,558 +527,156 @@ impl<'c> MongoDbCloudUsers<'c> {
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::OrgUserUpdateRequest,
-    ) -> UpdateOrgUser {
-        UpdateOrgUser {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgUserParams::new(org_id, user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgUserParams::new(org_id, user_id),
+            Some(body),
+        )
     }
 }
-/// A `addGroupUserRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddGroupUserRole {
-    client: crate::Client,
-    params: crate::params::AddGroupUserRoleParams,
-    body: Option<crate::models::AddOrRemoveGroupRole>,
-    options: crate::CallOptions,
-}
-impl AddGroupUserRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::AddGroupUserRoleParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users/{}:addRole", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addGroupUserRole",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `addGroupUserRole` at version `2025-02-19` (`POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_group_user_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddGroupUserRole;
+impl crate::request::Operation for AddGroupUserRole {
+    const ID: &'static str = "addGroupUserRole";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::AddGroupUserRoleParams;
+    type Body = crate::models::AddOrRemoveGroupRole;
+    type Answer = crate::request::Json<crate::models::GroupUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `addGroupUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddGroupUsers {
-    client: crate::Client,
-    params: crate::params::AddGroupUsersParams,
-    body: Option<crate::models::GroupUserRequest>,
-    options: crate::CallOptions,
-}
-impl AddGroupUsers {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::AddGroupUsersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addGroupUsers",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `addGroupUsers` at version `2025-02-19` (`POST /api/atlas/v2/groups/{groupId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_group_users` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddGroupUsers;
+impl crate::request::Operation for AddGroupUsers {
+    const ID: &'static str = "addGroupUsers";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::AddGroupUsersParams;
+    type Body = crate::models::GroupUserRequest;
+    type Answer = crate::request::Json<crate::models::GroupUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `addOrgTeamUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddOrgTeamUser {
-    client: crate::Client,
-    params: crate::params::AddOrgTeamUserParams,
-    body: Option<crate::models::AddOrRemoveUserFromTeam>,
-    options: crate::CallOptions,
-}
-impl AddOrgTeamUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::AddOrgTeamUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}:addUser", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addOrgTeamUser",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `addOrgTeamUser` at version `2025-02-19` (`POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_org_team_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddOrgTeamUser;
+impl crate::request::Operation for AddOrgTeamUser {
+    const ID: &'static str = "addOrgTeamUser";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:addUser";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::AddOrgTeamUserParams;
+    type Body = crate::models::AddOrRemoveUserFromTeam;
+    type Answer = crate::request::Json<crate::models::OrgUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id])?;
+        Ok(())
     }
 }
-/// A `addOrgUserRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddOrgRole {
-    client: crate::Client,
-    params: crate::params::AddOrgUserRoleParams,
-    body: Option<crate::models::AddOrRemoveOrgRole>,
-    options: crate::CallOptions,
-}
-impl AddOrgRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::AddOrgUserRoleParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}:addRole", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addOrgUserRole",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}:addRole",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `addOrgUserRole` at version `2025-02-19` (`POST /api/atlas/v2/orgs/{orgId}/users/{userId}:addRole`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_org_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddOrgRole;
+impl crate::request::Operation for AddOrgRole {
+    const ID: &'static str = "addOrgUserRole";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users/{userId}:addRole";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::AddOrgUserRoleParams;
+    type Body = crate::models::AddOrRemoveOrgRole;
+    type Answer = crate::request::Json<crate::models::OrgUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `createOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgUser {
-    client: crate::Client,
-    params: crate::params::CreateOrgUserParams,
-    body: Option<crate::models::OrgUserRequest>,
-    options: crate::CallOptions,
-}
-impl CreateOrgUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateOrgUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgUser",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgUser` at version `2025-02-19` (`POST /api/atlas/v2/orgs/{orgId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgUser;
+impl crate::request::Operation for CreateOrgUser {
+    const ID: &'static str = "createOrgUser";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::CreateOrgUserParams;
+    type Body = crate::models::OrgUserRequest;
+    type Answer = crate::request::Json<crate::models::OrgUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `createUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateUser {
-    client: crate::Client,
-    params: crate::params::CreateUserParams,
-    body: Option<crate::models::CloudAppUser>,
-    options: crate::CallOptions,
-}
-impl CreateUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudAppUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let _p = &self.params;
-        let path = String::from("/api/atlas/v2/users");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createUser",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createUser` at version `2023-01-01` (`POST /api/atlas/v2/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateUser;
+impl crate::request::Operation for CreateUser {
+    const ID: &'static str = "createUser";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateUserParams;
+    type Body = crate::models::CloudAppUser;
+    type Answer = crate::request::Json<crate::models::CloudAppUser>;
+    fn target(
+        _p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        Ok(())
     }
 }
-/// A `getGroupUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupUser {
-    client: crate::Client,
-    params: crate::params::GetGroupUserParams,
-    options: crate::CallOptions,
+/// `getGroupUser` at version `2025-02-19` (`GET /api/atlas/v2/groups/{groupId}/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupUser;
+impl crate::request::Operation for GetGroupUser {
+    const ID: &'static str = "getGroupUser";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::GetGroupUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.user_id])?;
+        t.query("orgMembershipStatuses", &p.org_membership_statuses);
+        Ok(())
+    }
 }
-impl GetGroupUser {
+impl crate::Request<GetGroupUser> {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
     pub fn org_membership_statuses(
         mut self,
@@ -1087,87 +685,29 @@ impl GetGroupUser {
         self.params.org_membership_statuses = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_statuses,
-            "orgMembershipStatuses",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupUser",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getOrgUser` at version `2025-02-19` (`GET /api/atlas/v2/orgs/{orgId}/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgUser;
+impl crate::request::Operation for GetOrgUser {
+    const ID: &'static str = "getOrgUser";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::GetOrgUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrgUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.user_id])?;
+        t.query("orgMembershipStatuses", &p.org_membership_statuses);
+        Ok(())
     }
 }
-/// A `getOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgUser {
-    client: crate::Client,
-    params: crate::params::GetOrgUserParams,
-    options: crate::CallOptions,
-}
-impl GetOrgUser {
+impl crate::Request<GetOrgUser> {
     /// Organization membership status to filter users by. You can supply this parameter multiple times. Allowed values: `ACTIVE`, `PENDING`, `INVITATION_EXPIRED`, `INVITATION_REJECTED`. If you exclude this parameter, this resource returns ACTIVE and PENDING users. Not supported in deprecated versions.
     pub fn org_membership_statuses(
         mut self,
@@ -1176,237 +716,76 @@ impl GetOrgUser {
         self.params.org_membership_statuses = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_statuses,
-            "orgMembershipStatuses",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgUser",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getUser` at version `2023-01-01` (`GET /api/atlas/v2/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetUser;
+impl crate::request::Operation for GetUser {
+    const ID: &'static str = "getUser";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CloudAppUser>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.user_id])?;
+        Ok(())
     }
 }
-/// A `getUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetUser {
-    client: crate::Client,
-    params: crate::params::GetUserParams,
-    options: crate::CallOptions,
-}
-impl GetUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudAppUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getUser",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getUserByName` at version `2023-01-01` (`GET /api/atlas/v2/users/byName/{userName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_user_by_name` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetUserByName;
+impl crate::request::Operation for GetUserByName {
+    const ID: &'static str = "getUserByName";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/users/byName/{userName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetUserByNameParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CloudAppUser>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.user_name])?;
+        Ok(())
     }
 }
-/// A `getUserByName` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetUserByName {
-    client: crate::Client,
-    params: crate::params::GetUserByNameParams,
-    options: crate::CallOptions,
-}
-impl GetUserByName {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetUserByNameParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::CloudAppUser, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::CloudAppUser>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudAppUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/users/byName/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getUserByName",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/users/byName/{userName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupUsers` at version `2025-02-19` (`GET /api/atlas/v2/groups/{groupId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_users` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupUsers;
+impl crate::request::Operation for ListGroupUsers {
+    const ID: &'static str = "listGroupUsers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::ListGroupUsersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedGroupUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("flattenTeams", &p.flatten_teams);
+        t.query("includeOrgUsers", &p.include_org_users);
+        t.query("orgMembershipStatus", &p.org_membership_status);
+        t.query("orgMembershipStatuses", &p.org_membership_statuses);
+        t.query("username", &p.username);
+        Ok(())
     }
 }
-/// A `listGroupUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupUsers {
-    client: crate::Client,
-    params: crate::params::ListGroupUsersParams,
-    options: crate::CallOptions,
-}
-impl ListGroupUsers {
+impl crate::Request<ListGroupUsers> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1451,154 +830,48 @@ impl ListGroupUsers {
         self.params.username = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupUsersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedGroupUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedGroupUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedGroupUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::GroupUserResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::GroupUserResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.flatten_teams,
-            "flattenTeams",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_org_users,
-            "includeOrgUsers",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_status,
-            "orgMembershipStatus",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_statuses,
-            "orgMembershipStatuses",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupUsers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupUsers {
+impl crate::request::Paged for ListGroupUsers {
     type Page = crate::models::PaginatedGroupUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedGroupUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupUsersV20230101 {
-    client: crate::Client,
-    params: crate::params::ListGroupUsersParams,
-    options: crate::CallOptions,
+/// `listGroupUsers` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_users_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupUsersV20230101;
+impl crate::request::Operation for ListGroupUsersV20230101 {
+    const ID: &'static str = "listGroupUsers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupUsersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAppUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("flattenTeams", &p.flatten_teams);
+        t.query("includeOrgUsers", &p.include_org_users);
+        t.query("orgMembershipStatus", &p.org_membership_status);
+        t.query("orgMembershipStatuses", &p.org_membership_statuses);
+        t.query("username", &p.username);
+        Ok(())
+    }
 }
-impl ListGroupUsersV20230101 {
+impl crate::Request<ListGroupUsersV20230101> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1643,154 +916,46 @@ impl ListGroupUsersV20230101 {
         self.params.username = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupUsersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAppUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::CloudAppUser> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.flatten_teams,
-            "flattenTeams",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_org_users,
-            "includeOrgUsers",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_status,
-            "orgMembershipStatus",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_statuses,
-            "orgMembershipStatuses",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupUsers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupUsersV20230101 {
+impl crate::request::Paged for ListGroupUsersV20230101 {
     type Page = crate::models::PaginatedAppUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAppUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgTeamUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListTeamUsers {
-    client: crate::Client,
-    params: crate::params::ListOrgTeamUsersParams,
-    options: crate::CallOptions,
+/// `listOrgTeamUsers` at version `2025-02-19` (`GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_team_users` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListTeamUsers;
+impl crate::request::Operation for ListTeamUsers {
+    const ID: &'static str = "listOrgTeamUsers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::ListOrgTeamUsersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedOrgUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("username", &p.username);
+        t.query("orgMembershipStatus", &p.org_membership_status);
+        t.query("orgMembershipStatuses", &p.org_membership_statuses);
+        t.query("userId", &p.user_id);
+        Ok(())
+    }
 }
-impl ListTeamUsers {
+impl crate::Request<ListTeamUsers> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1825,141 +990,46 @@ impl ListTeamUsers {
         self.params.user_id = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgTeamUsersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedOrgUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedOrgUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::OrgUserResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::OrgUserResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_status,
-            "orgMembershipStatus",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_statuses,
-            "orgMembershipStatuses",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgTeamUsers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListTeamUsers {
+impl crate::request::Paged for ListTeamUsers {
     type Page = crate::models::PaginatedOrgUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedOrgUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgTeamUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListTeamUsersV20230101 {
-    client: crate::Client,
-    params: crate::params::ListOrgTeamUsersParams,
-    options: crate::CallOptions,
+/// `listOrgTeamUsers` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_team_users_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListTeamUsersV20230101;
+impl crate::request::Operation for ListTeamUsersV20230101 {
+    const ID: &'static str = "listOrgTeamUsers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgTeamUsersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAppUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("username", &p.username);
+        t.query("orgMembershipStatus", &p.org_membership_status);
+        t.query("orgMembershipStatuses", &p.org_membership_statuses);
+        t.query("userId", &p.user_id);
+        Ok(())
+    }
 }
-impl ListTeamUsersV20230101 {
+impl crate::Request<ListTeamUsersV20230101> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1994,141 +1064,46 @@ impl ListTeamUsersV20230101 {
         self.params.user_id = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgTeamUsersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAppUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::CloudAppUser> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_status,
-            "orgMembershipStatus",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_statuses,
-            "orgMembershipStatuses",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgTeamUsers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListTeamUsersV20230101 {
+impl crate::request::Paged for ListTeamUsersV20230101 {
     type Page = crate::models::PaginatedAppUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAppUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgUsers {
-    client: crate::Client,
-    params: crate::params::ListOrgUsersParams,
-    options: crate::CallOptions,
+/// `listOrgUsers` at version `2025-02-19` (`GET /api/atlas/v2/orgs/{orgId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_users` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgUsers;
+impl crate::request::Operation for ListOrgUsers {
+    const ID: &'static str = "listOrgUsers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::ListOrgUsersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedOrgUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("username", &p.username);
+        t.query("orgMembershipStatus", &p.org_membership_status);
+        t.query("orgMembershipStatuses", &p.org_membership_statuses);
+        Ok(())
+    }
 }
-impl ListOrgUsers {
+impl crate::Request<ListOrgUsers> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2163,144 +1138,46 @@ impl ListOrgUsers {
         self.params.org_membership_statuses = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgUsersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedOrgUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedOrgUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::OrgUserResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::OrgUserResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_status,
-            "orgMembershipStatus",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_statuses,
-            "orgMembershipStatuses",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgUsers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgUsers {
+impl crate::request::Paged for ListOrgUsers {
     type Page = crate::models::PaginatedOrgUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedOrgUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgUsersV20230101 {
-    client: crate::Client,
-    params: crate::params::ListOrgUsersParams,
-    options: crate::CallOptions,
+/// `listOrgUsers` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_users_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgUsersV20230101;
+impl crate::request::Operation for ListOrgUsersV20230101 {
+    const ID: &'static str = "listOrgUsers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgUsersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAppUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("username", &p.username);
+        t.query("orgMembershipStatus", &p.org_membership_status);
+        t.query("orgMembershipStatuses", &p.org_membership_statuses);
+        Ok(())
+    }
 }
-impl ListOrgUsersV20230101 {
+impl crate::Request<ListOrgUsersV20230101> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2335,817 +1212,176 @@ impl ListOrgUsersV20230101 {
         self.params.org_membership_statuses = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgUsersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAppUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAppUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAppUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::CloudAppUser> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::CloudAppUser>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_status,
-            "orgMembershipStatus",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.org_membership_statuses,
-            "orgMembershipStatuses",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgUsers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgUsersV20230101 {
+impl crate::request::Paged for ListOrgUsersV20230101 {
     type Page = crate::models::PaginatedAppUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAppUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `removeGroupUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveGroupUser {
-    client: crate::Client,
-    params: crate::params::RemoveGroupUserParams,
-    options: crate::CallOptions,
-}
-impl RemoveGroupUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::RemoveGroupUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "removeGroupUser",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeGroupUser` at version `2025-02-19` (`DELETE /api/atlas/v2/groups/{groupId}/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_group_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveGroupUser;
+impl crate::request::Operation for RemoveGroupUser {
+    const ID: &'static str = "removeGroupUser";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::RemoveGroupUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `removeGroupUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveGroupUserV20230101 {
-    client: crate::Client,
-    params: crate::params::RemoveGroupUserParams,
-    options: crate::CallOptions,
-}
-impl RemoveGroupUserV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::RemoveGroupUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "removeGroupUser",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeGroupUser` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_group_user_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveGroupUserV20230101;
+impl crate::request::Operation for RemoveGroupUserV20230101 {
+    const ID: &'static str = "removeGroupUser";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RemoveGroupUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `removeGroupUserRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveGroupUserRole {
-    client: crate::Client,
-    params: crate::params::RemoveGroupUserRoleParams,
-    body: Option<crate::models::AddOrRemoveGroupRole>,
-    options: crate::CallOptions,
-}
-impl RemoveGroupUserRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RemoveGroupUserRoleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users/{}:removeRole", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "removeGroupUserRole",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeGroupUserRole` at version `2025-02-19` (`POST /api/atlas/v2/groups/{groupId}/users/{userId}:removeRole`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_group_user_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveGroupUserRole;
+impl crate::request::Operation for RemoveGroupUserRole {
+    const ID: &'static str = "removeGroupUserRole";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users/{userId}:removeRole";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::RemoveGroupUserRoleParams;
+    type Body = crate::models::AddOrRemoveGroupRole;
+    type Answer = crate::request::Json<crate::models::GroupUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `removeOrgTeamUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveOrgTeamUser {
-    client: crate::Client,
-    params: crate::params::RemoveOrgTeamUserParams,
-    body: Option<crate::models::AddOrRemoveUserFromTeam>,
-    options: crate::CallOptions,
-}
-impl RemoveOrgTeamUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RemoveOrgTeamUserParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}:removeUser", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "removeOrgTeamUser",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeOrgTeamUser` at version `2025-02-19` (`POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_org_team_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveOrgTeamUser;
+impl crate::request::Operation for RemoveOrgTeamUser {
+    const ID: &'static str = "removeOrgTeamUser";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}:removeUser";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::RemoveOrgTeamUserParams;
+    type Body = crate::models::AddOrRemoveUserFromTeam;
+    type Answer = crate::request::Json<crate::models::OrgUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id])?;
+        Ok(())
     }
 }
-/// A `removeOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveOrgUser {
-    client: crate::Client,
-    params: crate::params::RemoveOrgUserParams,
-    options: crate::CallOptions,
-}
-impl RemoveOrgUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::RemoveOrgUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "removeOrgUser",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeOrgUser` at version `2025-02-19` (`DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_org_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveOrgUser;
+impl crate::request::Operation for RemoveOrgUser {
+    const ID: &'static str = "removeOrgUser";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::RemoveOrgUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `removeOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveOrgUserV20230101 {
-    client: crate::Client,
-    params: crate::params::RemoveOrgUserParams,
-    options: crate::CallOptions,
-}
-impl RemoveOrgUserV20230101 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::RemoveOrgUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "removeOrgUser",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeOrgUser` at version `2023-01-01` (`DELETE /api/atlas/v2/orgs/{orgId}/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_org_user_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveOrgUserV20230101;
+impl crate::request::Operation for RemoveOrgUserV20230101 {
+    const ID: &'static str = "removeOrgUser";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RemoveOrgUserParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `removeOrgUserRole` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveOrgRole {
-    client: crate::Client,
-    params: crate::params::RemoveOrgUserRoleParams,
-    body: Option<crate::models::AddOrRemoveOrgRole>,
-    options: crate::CallOptions,
-}
-impl RemoveOrgRole {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RemoveOrgUserRoleParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}:removeRole", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "removeOrgUserRole",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeOrgUserRole` at version `2025-02-19` (`POST /api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_org_role` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveOrgRole;
+impl crate::request::Operation for RemoveOrgRole {
+    const ID: &'static str = "removeOrgUserRole";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users/{userId}:removeRole";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::RemoveOrgUserRoleParams;
+    type Body = crate::models::AddOrRemoveOrgRole;
+    type Answer = crate::request::Json<crate::models::OrgUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgUser {
-    client: crate::Client,
-    params: crate::params::UpdateOrgUserParams,
-    body: Option<crate::models::OrgUserUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::UpdateOrgUserParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgUserResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgUserResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgUserResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgUser",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-02-19+json",
-            content_type: "application/vnd.atlas.2025-02-19+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgUser` at version `2025-02-19` (`PATCH /api/atlas/v2/orgs/{orgId}/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgUser;
+impl crate::request::Operation for UpdateOrgUser {
+    const ID: &'static str = "updateOrgUser";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    type Params = crate::params::UpdateOrgUserParams;
+    type Body = crate::models::OrgUserUpdateRequest;
+    type Answer = crate::request::Json<crate::models::OrgUserResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.user_id])?;
+        Ok(())
     }
 }

@@ -26,16 +26,16 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         host_name: String,
         log_name: crate::models::DownloadGroupClusterLogLogName,
-    ) -> DownloadClusterLog {
-        DownloadClusterLog {
-            client: self.client.clone(),
-            params: crate::params::DownloadGroupClusterLogParams::new(
+    ) -> crate::Request<DownloadClusterLog> {
+        crate::Request::new(
+            self.client,
+            crate::params::DownloadGroupClusterLogParams::new(
                 group_id,
                 host_name,
                 log_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Download Logs for One Cluster Host in One Project
     ///
@@ -52,16 +52,16 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         host_name: String,
         log_name: crate::models::DownloadGroupClusterLogLogName,
-    ) -> DownloadClusterLogV20230101 {
-        DownloadClusterLogV20230101 {
-            client: self.client.clone(),
-            params: crate::params::DownloadGroupClusterLogParams::new(
+    ) -> crate::Request<DownloadClusterLogV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::DownloadGroupClusterLogParams::new(
                 group_id,
                 host_name,
                 log_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Atlas Search Metrics for One Index in One Namespace
     ///
@@ -77,10 +77,10 @@ impl<'c> MonitoringAndLogs<'c> {
         index_name: String,
         granularity: String,
         metrics: Vec<crate::models::GroupHostFtsIndexMeasurementsMetric>,
-    ) -> GetIndexMeasurements {
-        GetIndexMeasurements {
-            client: self.client.clone(),
-            params: crate::params::GetGroupHostFtsMetricIndexMeasurementsParams::new(
+    ) -> crate::Request<GetIndexMeasurements> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupHostFtsMetricIndexMeasurementsParams::new(
                 process_id,
                 index_name,
                 database_name,
@@ -89,8 +89,8 @@ impl<'c> MonitoringAndLogs<'c> {
                 granularity,
                 metrics,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One MongoDB Process by ID
     ///
@@ -101,12 +101,12 @@ impl<'c> MonitoringAndLogs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> GetGroupProcess {
-        GetGroupProcess {
-            client: self.client.clone(),
-            params: crate::params::GetGroupProcessParams::new(group_id, process_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupProcess> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupProcessParams::new(group_id, process_id),
+            None,
+        )
     }
     /// Return One Database for One MongoDB Process
     ///
@@ -118,16 +118,16 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         process_id: String,
         database_name: String,
-    ) -> GetDatabase {
-        GetDatabase {
-            client: self.client.clone(),
-            params: crate::params::GetGroupProcessDatabaseParams::new(
+    ) -> crate::Request<GetDatabase> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupProcessDatabaseParams::new(
                 group_id,
                 database_name,
                 process_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Measurements for One Database in One MongoDB Process
     ///
@@ -140,17 +140,17 @@ impl<'c> MonitoringAndLogs<'c> {
         process_id: String,
         database_name: String,
         granularity: String,
-    ) -> GetDatabaseMeasurements {
-        GetDatabaseMeasurements {
-            client: self.client.clone(),
-            params: crate::params::GetGroupProcessDatabaseMeasurementsParams::new(
+    ) -> crate::Request<GetDatabaseMeasurements> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupProcessDatabaseMeasurementsParams::new(
                 group_id,
                 database_name,
                 process_id,
                 granularity,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Measurements for One Disk
     ///
@@ -162,16 +162,16 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         process_id: String,
         partition_name: String,
-    ) -> GetProcessDisk {
-        GetProcessDisk {
-            client: self.client.clone(),
-            params: crate::params::GetGroupProcessDiskParams::new(
+    ) -> crate::Request<GetProcessDisk> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupProcessDiskParams::new(
                 partition_name,
                 group_id,
                 process_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Measurements of One Disk for One MongoDB Process
     ///
@@ -188,17 +188,17 @@ impl<'c> MonitoringAndLogs<'c> {
         process_id: String,
         partition_name: String,
         granularity: String,
-    ) -> GetProcessDiskMeasurements {
-        GetProcessDiskMeasurements {
-            client: self.client.clone(),
-            params: crate::params::GetGroupProcessDiskMeasurementsParams::new(
+    ) -> crate::Request<GetProcessDiskMeasurements> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupProcessDiskMeasurementsParams::new(
                 group_id,
                 partition_name,
                 process_id,
                 granularity,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Measurements for One MongoDB Process
     ///
@@ -215,16 +215,16 @@ impl<'c> MonitoringAndLogs<'c> {
         group_id: crate::models::ObjectId,
         process_id: String,
         granularity: String,
-    ) -> GetProcessMeasurements {
-        GetProcessMeasurements {
-            client: self.client.clone(),
-            params: crate::params::GetGroupProcessMeasurementsParams::new(
+    ) -> crate::Request<GetProcessMeasurements> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupProcessMeasurementsParams::new(
                 group_id,
                 process_id,
                 granularity,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Atlas Search Index Metrics for One Namespace
     ///
@@ -239,10 +239,10 @@ impl<'c> MonitoringAndLogs<'c> {
         collection_name: String,
         granularity: String,
         metrics: Vec<crate::models::GroupHostFtsIndexMeasurementsMetric>,
-    ) -> ListIndexMeasurements {
-        ListIndexMeasurements {
-            client: self.client.clone(),
-            params: crate::params::ListGroupHostFtsMetricIndexMeasurementsParams::new(
+    ) -> crate::Request<ListIndexMeasurements> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupHostFtsMetricIndexMeasurementsParams::new(
                 process_id,
                 database_name,
                 collection_name,
@@ -250,8 +250,8 @@ impl<'c> MonitoringAndLogs<'c> {
                 granularity,
                 metrics,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Atlas Search Hardware and Status Metrics
     ///
@@ -264,17 +264,17 @@ impl<'c> MonitoringAndLogs<'c> {
         process_id: String,
         granularity: String,
         metrics: Vec<crate::models::ListGroupHostFtsMetricMeasurementsMetricsItem>,
-    ) -> ListMeasurements {
-        ListMeasurements {
-            client: self.client.clone(),
-            params: crate::params::ListGroupHostFtsMetricMeasurementsParams::new(
+    ) -> crate::Request<ListMeasurements> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupHostFtsMetricMeasurementsParams::new(
                 process_id,
                 group_id,
                 granularity,
                 metrics,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Atlas Search Metric Types for One Process
     ///
@@ -285,15 +285,12 @@ impl<'c> MonitoringAndLogs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListHostFtsMetrics {
-        ListHostFtsMetrics {
-            client: self.client.clone(),
-            params: crate::params::ListGroupHostFtsMetricsParams::new(
-                process_id,
-                group_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListHostFtsMetrics> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupHostFtsMetricsParams::new(process_id, group_id),
+            None,
+        )
     }
     /// Return Available Databases for One MongoDB Process
     ///
@@ -304,15 +301,12 @@ impl<'c> MonitoringAndLogs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListDatabases {
-        ListDatabases {
-            client: self.client.clone(),
-            params: crate::params::ListGroupProcessDatabasesParams::new(
-                group_id,
-                process_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListDatabases> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupProcessDatabasesParams::new(group_id, process_id),
+            None,
+        )
     }
     /// Return Available Disks for One MongoDB Process
     ///
@@ -323,15 +317,12 @@ impl<'c> MonitoringAndLogs<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListProcessDisks {
-        ListProcessDisks {
-            client: self.client.clone(),
-            params: crate::params::ListGroupProcessDisksParams::new(
-                group_id,
-                process_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListProcessDisks> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupProcessDisksParams::new(group_id, process_id),
+            None,
+        )
     }
     /// Return All MongoDB Processes in One Project
     ///
@@ -341,23 +332,37 @@ impl<'c> MonitoringAndLogs<'c> {
     pub fn list_group_processes(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupProcesses {
-        ListGroupProcesses {
-            client: self.client.clone(),
-            params: crate::params::ListGroupProcessesParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupProcesses> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupProcessesParams::new(group_id),
+            None,
+        )
     }
 }
-/// A `downloadGroupClusterLog` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DownloadClusterLog {
-    client: crate::Client,
-    params: crate::params::DownloadGroupClusterLogParams,
-    options: crate::CallOptions,
+/// `downloadGroupClusterLog` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `download_cluster_log` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadClusterLog;
+impl crate::request::Operation for DownloadClusterLog {
+    const ID: &'static str = "downloadGroupClusterLog";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+gzip";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DownloadGroupClusterLogParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.host_name, &p.log_name])?;
+        t.query("endDate", &p.end_date);
+        t.query("startDate", &p.start_date);
+        Ok(())
+    }
 }
-impl DownloadClusterLog {
+impl crate::Request<DownloadClusterLog> {
     /// Specifies the date and time for the ending point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours after the start date. If the start date is also unspecified, the value will default to the time of the request.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -368,91 +373,30 @@ impl DownloadClusterLog {
         self.params.start_date = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DownloadGroupClusterLogParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.host_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.log_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "downloadGroupClusterLog",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+gzip",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `downloadGroupClusterLog` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `download_cluster_log_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadClusterLogV20230101;
+impl crate::request::Operation for DownloadClusterLogV20230101 {
+    const ID: &'static str = "downloadGroupClusterLog";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+gzip";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DownloadGroupClusterLogParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.host_name, &p.log_name])?;
+        t.query("endDate", &p.end_date);
+        t.query("startDate", &p.start_date);
+        Ok(())
     }
 }
-/// A `downloadGroupClusterLog` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DownloadClusterLogV20230101 {
-    client: crate::Client,
-    params: crate::params::DownloadGroupClusterLogParams,
-    options: crate::CallOptions,
-}
-impl DownloadClusterLogV20230101 {
+impl crate::Request<DownloadClusterLogV20230101> {
     /// Specifies the date and time for the ending point of the range of log messages to retrieve, in the number of seconds that have elapsed since the UNIX epoch. This value will default to 24 hours after the start date. If the start date is also unspecified, the value will default to the time of the request.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -463,91 +407,41 @@ impl DownloadClusterLogV20230101 {
         self.params.start_date = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DownloadGroupClusterLogParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/logs/{}.gz", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.host_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.log_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "downloadGroupClusterLog",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{hostName}/logs/{logName}.gz",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+gzip",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupHostFtsMetricIndexMeasurements` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_index_measurements` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetIndexMeasurements;
+impl crate::request::Operation for GetIndexMeasurements {
+    const ID: &'static str = "getGroupHostFtsMetricIndexMeasurements";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupHostFtsMetricIndexMeasurementsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MeasurementsIndexes>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[
+                &p.group_id,
+                &p.process_id,
+                &p.database_name,
+                &p.collection_name,
+                &p.index_name,
+            ],
+        )?;
+        t.query("granularity", &p.granularity);
+        t.query("period", &p.period);
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        t.query("metrics", &p.metrics);
+        Ok(())
     }
 }
-/// A `getGroupHostFtsMetricIndexMeasurements` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetIndexMeasurements {
-    client: crate::Client,
-    params: crate::params::GetGroupHostFtsMetricIndexMeasurementsParams,
-    options: crate::CallOptions,
-}
-impl GetIndexMeasurements {
+impl crate::Request<GetIndexMeasurements> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -563,250 +457,73 @@ impl GetIndexMeasurements {
         self.params.end = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupHostFtsMetricIndexMeasurementsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::MeasurementsIndexes, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::MeasurementsIndexes>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/{}/measurements",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.index_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupHostFtsMetricIndexMeasurements",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupProcess` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_process` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupProcess;
+impl crate::request::Operation for GetGroupProcess {
+    const ID: &'static str = "getGroupProcess";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupProcessParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiHostViewAtlas>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        Ok(())
     }
 }
-/// A `getGroupProcess` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupProcess {
-    client: crate::Client,
-    params: crate::params::GetGroupProcessParams,
-    options: crate::CallOptions,
-}
-impl GetGroupProcess {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupProcessParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ApiHostViewAtlas, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ApiHostViewAtlas>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiHostViewAtlas, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupProcess",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupProcessDatabase` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_database` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetDatabase;
+impl crate::request::Operation for GetDatabase {
+    const ID: &'static str = "getGroupProcessDatabase";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupProcessDatabaseParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MesurementsDatabase>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id, &p.database_name])?;
+        Ok(())
     }
 }
-/// A `getGroupProcessDatabase` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetDatabase {
-    client: crate::Client,
-    params: crate::params::GetGroupProcessDatabaseParams,
-    options: crate::CallOptions,
-}
-impl GetDatabase {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupProcessDatabaseParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::MesurementsDatabase, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::MesurementsDatabase>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MesurementsDatabase, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/databases/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.process_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.database_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupProcessDatabase",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupProcessDatabaseMeasurements` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}/measurements`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_database_measurements` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetDatabaseMeasurements;
+impl crate::request::Operation for GetDatabaseMeasurements {
+    const ID: &'static str = "getGroupProcessDatabaseMeasurements";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}/measurements";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupProcessDatabaseMeasurementsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiMeasurementsGeneralViewAtlas>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id, &p.database_name])?;
+        t.query("m", &p.m);
+        t.query("granularity", &p.granularity);
+        t.query("period", &p.period);
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        Ok(())
     }
 }
-/// A `getGroupProcessDatabaseMeasurements` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetDatabaseMeasurements {
-    client: crate::Client,
-    params: crate::params::GetGroupProcessDatabaseMeasurementsParams,
-    options: crate::CallOptions,
-}
-impl GetDatabaseMeasurements {
+impl crate::Request<GetDatabaseMeasurements> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -830,183 +547,53 @@ impl GetDatabaseMeasurements {
         self.params.end = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupProcessDatabaseMeasurementsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiMeasurementsGeneralViewAtlas,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/databases/{}/measurements", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.m, "m", &mut query);
-        crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupProcessDatabaseMeasurements",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases/{databaseName}/measurements",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupProcessDisk` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_process_disk` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetProcessDisk;
+impl crate::request::Operation for GetProcessDisk {
+    const ID: &'static str = "getGroupProcessDisk";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupProcessDiskParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MeasurementDiskPartition>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id, &p.partition_name])?;
+        Ok(())
     }
 }
-/// A `getGroupProcessDisk` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetProcessDisk {
-    client: crate::Client,
-    params: crate::params::GetGroupProcessDiskParams,
-    options: crate::CallOptions,
-}
-impl GetProcessDisk {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupProcessDiskParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeasurementDiskPartition, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MeasurementDiskPartition>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MeasurementDiskPartition, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/disks/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.process_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.partition_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupProcessDisk",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupProcessDiskMeasurements` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_process_disk_measurements` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetProcessDiskMeasurements;
+impl crate::request::Operation for GetProcessDiskMeasurements {
+    const ID: &'static str = "getGroupProcessDiskMeasurements";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupProcessDiskMeasurementsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiMeasurementsGeneralViewAtlas>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id, &p.partition_name])?;
+        t.query("m", &p.m);
+        t.query("granularity", &p.granularity);
+        t.query("period", &p.period);
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        Ok(())
     }
 }
-/// A `getGroupProcessDiskMeasurements` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetProcessDiskMeasurements {
-    client: crate::Client,
-    params: crate::params::GetGroupProcessDiskMeasurementsParams,
-    options: crate::CallOptions,
-}
-impl GetProcessDiskMeasurements {
+impl crate::Request<GetProcessDiskMeasurements> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -1030,98 +617,33 @@ impl GetProcessDiskMeasurements {
         self.params.end = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupProcessDiskMeasurementsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiMeasurementsGeneralViewAtlas,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/disks/{}/measurements", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .partition_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.m, "m", &mut query);
-        crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupProcessDiskMeasurements",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks/{partitionName}/measurements",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupProcessMeasurements` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/measurements`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_process_measurements` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetProcessMeasurements;
+impl crate::request::Operation for GetProcessMeasurements {
+    const ID: &'static str = "getGroupProcessMeasurements";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/measurements";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupProcessMeasurementsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiMeasurementsGeneralViewAtlas>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        t.query("m", &p.m);
+        t.query("period", &p.period);
+        t.query("granularity", &p.granularity);
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        Ok(())
     }
 }
-/// A `getGroupProcessMeasurements` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetProcessMeasurements {
-    client: crate::Client,
-    params: crate::params::GetGroupProcessMeasurementsParams,
-    options: crate::CallOptions,
-}
-impl GetProcessMeasurements {
+impl crate::Request<GetProcessMeasurements> {
     /// One or more types of measurement to request for this MongoDB process. If omitted, the resource returns all measurements. To specify multiple values for `m`, repeat the `m` parameter for each value. Specify measurements that apply to the specified host. MongoDB Cloud returns an error if you specified any invalid measurements.
     pub fn m(
         mut self,
@@ -1145,96 +667,33 @@ impl GetProcessMeasurements {
         self.params.end = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupProcessMeasurementsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiMeasurementsGeneralViewAtlas, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiMeasurementsGeneralViewAtlas>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiMeasurementsGeneralViewAtlas,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/measurements", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.m, "m", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupProcessMeasurements",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/measurements",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupHostFtsMetricIndexMeasurements` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_index_measurements` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListIndexMeasurements;
+impl crate::request::Operation for ListIndexMeasurements {
+    const ID: &'static str = "listGroupHostFtsMetricIndexMeasurements";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupHostFtsMetricIndexMeasurementsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MeasurementsIndexes>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id, &p.database_name, &p.collection_name])?;
+        t.query("granularity", &p.granularity);
+        t.query("period", &p.period);
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        t.query("metrics", &p.metrics);
+        Ok(())
     }
 }
-/// A `listGroupHostFtsMetricIndexMeasurements` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListIndexMeasurements {
-    client: crate::Client,
-    params: crate::params::ListGroupHostFtsMetricIndexMeasurementsParams,
-    options: crate::CallOptions,
-}
-impl ListIndexMeasurements {
+impl crate::Request<ListIndexMeasurements> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -1250,93 +709,33 @@ impl ListIndexMeasurements {
         self.params.end = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupHostFtsMetricIndexMeasurementsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::MeasurementsIndexes, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::MeasurementsIndexes>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MeasurementsIndexes, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/indexes/{}/{}/measurements",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .database_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.collection_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupHostFtsMetricIndexMeasurements",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/measurements",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupHostFtsMetricMeasurements` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_measurements` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListMeasurements;
+impl crate::request::Operation for ListMeasurements {
+    const ID: &'static str = "listGroupHostFtsMetricMeasurements";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupHostFtsMetricMeasurementsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::MeasurementsNonIndex>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        t.query("granularity", &p.granularity);
+        t.query("period", &p.period);
+        t.query("start", &p.start);
+        t.query("end", &p.end);
+        t.query("metrics", &p.metrics);
+        Ok(())
     }
 }
-/// A `listGroupHostFtsMetricMeasurements` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListMeasurements {
-    client: crate::Client,
-    params: crate::params::ListGroupHostFtsMetricMeasurementsParams,
-    options: crate::CallOptions,
-}
-impl ListMeasurements {
+impl crate::Request<ListMeasurements> {
     /// Duration over which Atlas reports the metrics. This parameter expresses its value in the ISO 8601 duration format in UTC. Include this parameter when you do not set **start** and **end**.
     pub fn period(mut self, value: String) -> Self {
         self.params.period = Some(value);
@@ -1352,174 +751,51 @@ impl ListMeasurements {
         self.params.end = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupHostFtsMetricMeasurementsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::MeasurementsNonIndex, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::MeasurementsNonIndex>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::MeasurementsNonIndex, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics/measurements", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.granularity, "granularity", &mut query);
-        crate::codec::QueryValue::push_query(&p.period, "period", &mut query);
-        crate::codec::QueryValue::push_query(&p.start, "start", &mut query);
-        crate::codec::QueryValue::push_query(&p.end, "end", &mut query);
-        crate::codec::QueryValue::push_query(&p.metrics, "metrics", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupHostFtsMetricMeasurements",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/measurements",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupHostFtsMetrics` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_host_fts_metrics` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListHostFtsMetrics;
+impl crate::request::Operation for ListHostFtsMetrics {
+    const ID: &'static str = "listGroupHostFtsMetrics";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupHostFtsMetricsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CloudSearchMetrics>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        Ok(())
     }
 }
-/// A `listGroupHostFtsMetrics` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListHostFtsMetrics {
-    client: crate::Client,
-    params: crate::params::ListGroupHostFtsMetricsParams,
-    options: crate::CallOptions,
-}
-impl ListHostFtsMetrics {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupHostFtsMetricsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::CloudSearchMetrics, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::CloudSearchMetrics>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudSearchMetrics, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/hosts/{}/fts/metrics", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupHostFtsMetrics",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupProcessDatabases` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/databases`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_databases` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListDatabases;
+impl crate::request::Operation for ListDatabases {
+    const ID: &'static str = "listGroupProcessDatabases";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupProcessDatabasesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedDatabaseView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listGroupProcessDatabases` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListDatabases {
-    client: crate::Client,
-    params: crate::params::ListGroupProcessDatabasesParams,
-    options: crate::CallOptions,
-}
-impl ListDatabases {
+impl crate::Request<ListDatabases> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1535,137 +811,43 @@ impl ListDatabases {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupProcessDatabasesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedDatabaseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedDatabaseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedDatabaseView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::MesurementsDatabase> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::MesurementsDatabase>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/databases", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupProcessDatabases",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/databases",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListDatabases {
+impl crate::request::Paged for ListDatabases {
     type Page = crate::models::PaginatedDatabaseView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedDatabaseView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupProcessDisks` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListProcessDisks {
-    client: crate::Client,
-    params: crate::params::ListGroupProcessDisksParams,
-    options: crate::CallOptions,
+/// `listGroupProcessDisks` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/disks`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_process_disks` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListProcessDisks;
+impl crate::request::Operation for ListProcessDisks {
+    const ID: &'static str = "listGroupProcessDisks";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupProcessDisksParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedDiskPartitionView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListProcessDisks {
+impl crate::Request<ListProcessDisks> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1681,139 +863,43 @@ impl ListProcessDisks {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupProcessDisksParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedDiskPartitionView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedDiskPartitionView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedDiskPartitionView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::MeasurementDiskPartition> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::MeasurementDiskPartition>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/disks", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupProcessDisks",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/disks",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListProcessDisks {
+impl crate::request::Paged for ListProcessDisks {
     type Page = crate::models::PaginatedDiskPartitionView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedDiskPartitionView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupProcesses` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupProcesses {
-    client: crate::Client,
-    params: crate::params::ListGroupProcessesParams,
-    options: crate::CallOptions,
+/// `listGroupProcesses` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_processes` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupProcesses;
+impl crate::request::Operation for ListGroupProcesses {
+    const ID: &'static str = "listGroupProcesses";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupProcessesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedHostViewAtlas>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListGroupProcesses {
+impl crate::Request<ListGroupProcesses> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1829,124 +915,16 @@ impl ListGroupProcesses {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupProcessesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedHostViewAtlas, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedHostViewAtlas>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedHostViewAtlas, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::ApiHostViewAtlas> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ApiHostViewAtlas>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupProcesses",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupProcesses {
+impl crate::request::Paged for ListGroupProcesses {
     type Page = crate::models::PaginatedHostViewAtlas;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedHostViewAtlas, crate::Error>,
-    > + Send {
-        self.send()
     }
 }

@@ -20,13 +20,12 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CloudProviderContainer,
-    ) -> CreateGroupContainer {
-        CreateGroupContainer {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupContainerParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupContainer> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupContainerParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Network Peering Connection
     ///
@@ -37,13 +36,12 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::BaseNetworkPeeringConnectionSettings,
-    ) -> CreateGroupPeer {
-        CreateGroupPeer {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupPeerParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupPeer> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupPeerParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Network Peering Container
     ///
@@ -54,15 +52,12 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         container_id: crate::models::ObjectId,
-    ) -> DeleteGroupContainer {
-        DeleteGroupContainer {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupContainerParams::new(
-                group_id,
-                container_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupContainer> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupContainerParams::new(group_id, container_id),
+            None,
+        )
     }
     /// Remove One Network Peering Connection
     ///
@@ -73,12 +68,12 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         peer_id: crate::models::ObjectId,
-    ) -> DeleteGroupPeer {
-        DeleteGroupPeer {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupPeerParams::new(group_id, peer_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupPeer> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupPeerParams::new(group_id, peer_id),
+            None,
+        )
     }
     /// Disable Connect via Peering-Only Mode for One Project
     ///
@@ -90,13 +85,12 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::PrivateIpModeView,
-    ) -> DisablePeering {
-        DisablePeering {
-            client: self.client.clone(),
-            params: crate::params::DisableGroupPrivateIpModePeeringParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DisablePeering> {
+        crate::Request::new(
+            self.client,
+            crate::params::DisableGroupPrivateIpModePeeringParams::new(group_id),
+            Some(body),
+        )
     }
     /// Return One Network Peering Container
     ///
@@ -107,12 +101,12 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         container_id: crate::models::ObjectId,
-    ) -> GetGroupContainer {
-        GetGroupContainer {
-            client: self.client.clone(),
-            params: crate::params::GetGroupContainerParams::new(group_id, container_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupContainer> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupContainerParams::new(group_id, container_id),
+            None,
+        )
     }
     /// Return One Network Peering Connection in One Project
     ///
@@ -123,12 +117,12 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         peer_id: crate::models::ObjectId,
-    ) -> GetGroupPeer {
-        GetGroupPeer {
-            client: self.client.clone(),
-            params: crate::params::GetGroupPeerParams::new(group_id, peer_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupPeer> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupPeerParams::new(group_id, peer_id),
+            None,
+        )
     }
     /// Return All Network Peering Containers in One Project
     ///
@@ -138,12 +132,12 @@ impl<'c> NetworkPeering<'c> {
     pub fn list_group_container_all(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupContainerAll {
-        ListGroupContainerAll {
-            client: self.client.clone(),
-            params: crate::params::ListGroupContainerAllParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupContainerAll> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupContainerAllParams::new(group_id),
+            None,
+        )
     }
     /// Return All Network Peering Containers in One Project for One Cloud Provider
     ///
@@ -154,27 +148,27 @@ impl<'c> NetworkPeering<'c> {
         &self,
         group_id: crate::models::ObjectId,
         provider_name: crate::models::CloudProviderName,
-    ) -> ListGroupContainers {
-        ListGroupContainers {
-            client: self.client.clone(),
-            params: crate::params::ListGroupContainersParams::new(
-                group_id,
-                provider_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupContainers> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupContainersParams::new(group_id, provider_name),
+            None,
+        )
     }
     /// Return All Network Peering Connections in One Project
     ///
     /// Returns details about all network peering connections in the specified project. Network peering allows multiple cloud-hosted applications to securely connect to the same project.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/peers` (`listGroupPeers`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Network-Peering/operation/listGroupPeers).
-    pub fn list_group_peers(&self, group_id: crate::models::ObjectId) -> ListGroupPeers {
-        ListGroupPeers {
-            client: self.client.clone(),
-            params: crate::params::ListGroupPeersParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_group_peers(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> crate::Request<ListGroupPeers> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupPeersParams::new(group_id),
+            None,
+        )
     }
     /// Update One Network Peering Container
     ///
@@ -186,16 +180,12 @@ impl<'c> NetworkPeering<'c> {
         group_id: crate::models::ObjectId,
         container_id: crate::models::ObjectId,
         body: crate::models::CloudProviderContainer,
-    ) -> UpdateGroupContainer {
-        UpdateGroupContainer {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupContainerParams::new(
-                group_id,
-                container_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupContainer> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupContainerParams::new(group_id, container_id),
+            Some(body),
+        )
     }
     /// Update One Network Peering Connection
     ///
@@ -207,13 +197,12 @@ impl<'c> NetworkPeering<'c> {
         group_id: crate::models::ObjectId,
         peer_id: crate::models::ObjectId,
         body: crate::models::BaseNetworkPeeringConnectionSettings,
-    ) -> UpdateGroupPeer {
-        UpdateGroupPeer {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupPeerParams::new(group_id, peer_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupPeer> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupPeerParams::new(group_id, peer_id),
+            Some(body),
+        )
     }
     /// Verify Connect via Peering-Only Mode for One Project
     ///
@@ -224,631 +213,184 @@ impl<'c> NetworkPeering<'c> {
     pub fn verify_private_ip_mode(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> VerifyPrivateIpMode {
-        VerifyPrivateIpMode {
-            client: self.client.clone(),
-            params: crate::params::VerifyGroupPrivateIpModeParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<VerifyPrivateIpMode> {
+        crate::Request::new(
+            self.client,
+            crate::params::VerifyGroupPrivateIpModeParams::new(group_id),
+            None,
+        )
     }
 }
-/// A `createGroupContainer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupContainer {
-    client: crate::Client,
-    params: crate::params::CreateGroupContainerParams,
-    body: Option<crate::models::CloudProviderContainer>,
-    options: crate::CallOptions,
-}
-impl CreateGroupContainer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupContainerParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CloudProviderContainer, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CloudProviderContainer>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderContainer, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/containers", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupContainer",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/containers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupContainer` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/containers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_container` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupContainer;
+impl crate::request::Operation for CreateGroupContainer {
+    const ID: &'static str = "createGroupContainer";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/containers";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupContainerParams;
+    type Body = crate::models::CloudProviderContainer;
+    type Answer = crate::request::Json<crate::models::CloudProviderContainer>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupPeer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupPeer {
-    client: crate::Client,
-    params: crate::params::CreateGroupPeerParams,
-    body: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
-    options: crate::CallOptions,
-}
-impl CreateGroupPeer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateGroupPeerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::BaseNetworkPeeringConnectionSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::BaseNetworkPeeringConnectionSettings>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::BaseNetworkPeeringConnectionSettings,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/peers", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupPeer",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/peers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupPeer` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/peers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_peer` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupPeer;
+impl crate::request::Operation for CreateGroupPeer {
+    const ID: &'static str = "createGroupPeer";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/peers";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupPeerParams;
+    type Body = crate::models::BaseNetworkPeeringConnectionSettings;
+    type Answer = crate::request::Json<
+        crate::models::BaseNetworkPeeringConnectionSettings,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupContainer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupContainer {
-    client: crate::Client,
-    params: crate::params::DeleteGroupContainerParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupContainer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupContainerParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/containers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.container_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupContainer",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupContainer` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/containers/{containerId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_container` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupContainer;
+impl crate::request::Operation for DeleteGroupContainer {
+    const ID: &'static str = "deleteGroupContainer";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/containers/{containerId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupContainerParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.container_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupPeer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupPeer {
-    client: crate::Client,
-    params: crate::params::DeleteGroupPeerParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupPeer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::DeleteGroupPeerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::RequestAccepted, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::RequestAccepted>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::RequestAccepted, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/peers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.peer_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupPeer",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupPeer` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/peers/{peerId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_peer` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupPeer;
+impl crate::request::Operation for DeleteGroupPeer {
+    const ID: &'static str = "deleteGroupPeer";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/peers/{peerId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupPeerParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::RequestAccepted>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.peer_id])?;
+        Ok(())
     }
 }
-/// A `disableGroupPrivateIpModePeering` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DisablePeering {
-    client: crate::Client,
-    params: crate::params::DisableGroupPrivateIpModePeeringParams,
-    body: Option<crate::models::PrivateIpModeView>,
-    options: crate::CallOptions,
-}
-impl DisablePeering {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DisableGroupPrivateIpModePeeringParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PrivateIpModeView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PrivateIpModeView>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PrivateIpModeView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateIpMode", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "disableGroupPrivateIpModePeering",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateIpMode",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `disableGroupPrivateIpModePeering` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/privateIpMode`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `disable_peering` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DisablePeering;
+impl crate::request::Operation for DisablePeering {
+    const ID: &'static str = "disableGroupPrivateIpModePeering";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateIpMode";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DisableGroupPrivateIpModePeeringParams;
+    type Body = crate::models::PrivateIpModeView;
+    type Answer = crate::request::Json<crate::models::PrivateIpModeView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupContainer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupContainer {
-    client: crate::Client,
-    params: crate::params::GetGroupContainerParams,
-    options: crate::CallOptions,
-}
-impl GetGroupContainer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupContainerParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CloudProviderContainer, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CloudProviderContainer>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderContainer, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/containers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.container_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupContainer",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupContainer` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/containers/{containerId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_container` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupContainer;
+impl crate::request::Operation for GetGroupContainer {
+    const ID: &'static str = "getGroupContainer";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/containers/{containerId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupContainerParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::CloudProviderContainer>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.container_id])?;
+        Ok(())
     }
 }
-/// A `getGroupPeer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupPeer {
-    client: crate::Client,
-    params: crate::params::GetGroupPeerParams,
-    options: crate::CallOptions,
-}
-impl GetGroupPeer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupPeerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::BaseNetworkPeeringConnectionSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::BaseNetworkPeeringConnectionSettings>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::BaseNetworkPeeringConnectionSettings,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/peers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.peer_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupPeer",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupPeer` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/peers/{peerId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_peer` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupPeer;
+impl crate::request::Operation for GetGroupPeer {
+    const ID: &'static str = "getGroupPeer";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/peers/{peerId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupPeerParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::BaseNetworkPeeringConnectionSettings,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.peer_id])?;
+        Ok(())
     }
 }
-/// A `listGroupContainerAll` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupContainerAll {
-    client: crate::Client,
-    params: crate::params::ListGroupContainerAllParams,
-    options: crate::CallOptions,
+/// `listGroupContainerAll` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/containers/all`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_container_all` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupContainerAll;
+impl crate::request::Operation for ListGroupContainerAll {
+    const ID: &'static str = "listGroupContainerAll";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/containers/all";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupContainerAllParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedCloudProviderContainerView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListGroupContainerAll {
+impl crate::Request<ListGroupContainerAll> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -864,139 +406,46 @@ impl ListGroupContainerAll {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupContainerAllParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedCloudProviderContainerView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedCloudProviderContainerView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedCloudProviderContainerView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::CloudProviderContainer> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::CloudProviderContainer>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/containers/all", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupContainerAll",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/containers/all",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupContainerAll {
+impl crate::request::Paged for ListGroupContainerAll {
     type Page = crate::models::PaginatedCloudProviderContainerView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedCloudProviderContainerView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupContainers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupContainers {
-    client: crate::Client,
-    params: crate::params::ListGroupContainersParams,
-    options: crate::CallOptions,
+/// `listGroupContainers` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/containers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_containers` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupContainers;
+impl crate::request::Operation for ListGroupContainers {
+    const ID: &'static str = "listGroupContainers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/containers";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupContainersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedCloudProviderContainerView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("providerName", &p.provider_name);
+        Ok(())
+    }
 }
-impl ListGroupContainers {
+impl crate::Request<ListGroupContainers> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1012,144 +461,44 @@ impl ListGroupContainers {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupContainersParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedCloudProviderContainerView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedCloudProviderContainerView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedCloudProviderContainerView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::CloudProviderContainer> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::CloudProviderContainer>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/containers", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.provider_name,
-            "providerName",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupContainers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/containers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupContainers {
+impl crate::request::Paged for ListGroupContainers {
     type Page = crate::models::PaginatedCloudProviderContainerView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedCloudProviderContainerView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupPeers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupPeers {
-    client: crate::Client,
-    params: crate::params::ListGroupPeersParams,
-    options: crate::CallOptions,
+/// `listGroupPeers` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/peers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_peers` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupPeers;
+impl crate::request::Operation for ListGroupPeers {
+    const ID: &'static str = "listGroupPeers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/peers";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupPeersParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedContainerPeerView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("providerName", &p.provider_name);
+        Ok(())
+    }
 }
-impl ListGroupPeers {
+impl crate::Request<ListGroupPeers> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1170,400 +519,78 @@ impl ListGroupPeers {
         self.params.provider_name = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupPeersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedContainerPeerView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedContainerPeerView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedContainerPeerView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::BaseNetworkPeeringConnectionSettings> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::BaseNetworkPeeringConnectionSettings>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/peers", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.provider_name,
-            "providerName",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupPeers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/peers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupPeers {
+impl crate::request::Paged for ListGroupPeers {
     type Page = crate::models::PaginatedContainerPeerView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedContainerPeerView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateGroupContainer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupContainer {
-    client: crate::Client,
-    params: crate::params::UpdateGroupContainerParams,
-    body: Option<crate::models::CloudProviderContainer>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupContainer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupContainerParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CloudProviderContainer, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CloudProviderContainer>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CloudProviderContainer, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/containers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.container_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupContainer",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/containers/{containerId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupContainer` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/containers/{containerId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_container` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupContainer;
+impl crate::request::Operation for UpdateGroupContainer {
+    const ID: &'static str = "updateGroupContainer";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/containers/{containerId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupContainerParams;
+    type Body = crate::models::CloudProviderContainer;
+    type Answer = crate::request::Json<crate::models::CloudProviderContainer>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.container_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupPeer` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupPeer {
-    client: crate::Client,
-    params: crate::params::UpdateGroupPeerParams,
-    body: Option<crate::models::BaseNetworkPeeringConnectionSettings>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupPeer {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::UpdateGroupPeerParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::BaseNetworkPeeringConnectionSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::BaseNetworkPeeringConnectionSettings>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::BaseNetworkPeeringConnectionSettings,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/peers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.peer_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupPeer",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/peers/{peerId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupPeer` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/peers/{peerId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_peer` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupPeer;
+impl crate::request::Operation for UpdateGroupPeer {
+    const ID: &'static str = "updateGroupPeer";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/peers/{peerId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupPeerParams;
+    type Body = crate::models::BaseNetworkPeeringConnectionSettings;
+    type Answer = crate::request::Json<
+        crate::models::BaseNetworkPeeringConnectionSettings,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.peer_id])?;
+        Ok(())
     }
 }
-/// A `verifyGroupPrivateIpMode` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct VerifyPrivateIpMode {
-    client: crate::Client,
-    params: crate::params::VerifyGroupPrivateIpModeParams,
-    options: crate::CallOptions,
-}
-impl VerifyPrivateIpMode {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::VerifyGroupPrivateIpModeParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PrivateIpModeView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PrivateIpModeView>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PrivateIpModeView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateIpMode", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "verifyGroupPrivateIpMode",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateIpMode",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `verifyGroupPrivateIpMode` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateIpMode`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `verify_private_ip_mode` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyPrivateIpMode;
+impl crate::request::Operation for VerifyPrivateIpMode {
+    const ID: &'static str = "verifyGroupPrivateIpMode";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateIpMode";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::VerifyGroupPrivateIpModeParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PrivateIpModeView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

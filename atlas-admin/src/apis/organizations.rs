@@ -19,13 +19,12 @@ impl<'c> Organizations<'c> {
     pub fn create_org(
         &self,
         body: crate::models::CreateOrganizationRequest,
-    ) -> CreateOrg {
-        CreateOrg {
-            client: self.client.clone(),
-            params: <crate::params::CreateOrgParams as Default>::default(),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrg> {
+        crate::Request::new(
+            self.client,
+            <crate::params::CreateOrgParams as Default>::default(),
+            Some(body),
+        )
     }
     /// Create Invitation for One MongoDB Cloud User in One Organization
     ///
@@ -43,13 +42,12 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrganizationInvitationRequest,
-    ) -> CreateOrgInvite {
-        CreateOrgInvite {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgInviteParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgInvite> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgInviteParams::new(org_id),
+            Some(body),
+        )
     }
     /// Remove One Organization
     ///
@@ -59,12 +57,15 @@ impl<'c> Organizations<'c> {
     /// - All projects in the organization must be removed before you can remove the organization.
     ///
     /// `DELETE /api/atlas/v2/orgs/{orgId}` (`deleteOrg`), API version `2023-01-01`. Roles: Organization Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/deleteOrg).
-    pub fn delete_org(&self, org_id: crate::models::ObjectId) -> DeleteOrg {
-        DeleteOrg {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn delete_org(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<DeleteOrg> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgParams::new(org_id),
+            None,
+        )
     }
     /// Remove One Invitation from One Organization
     ///
@@ -82,24 +83,20 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invitation_id: String,
-    ) -> DeleteOrgInvite {
-        DeleteOrgInvite {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgInviteParams::new(org_id, invitation_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteOrgInvite> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgInviteParams::new(org_id, invitation_id),
+            None,
+        )
     }
     /// Return One Organization
     ///
     /// Returns one organization to which the requesting Service Account or API Key has access.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}` (`getOrg`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrg).
-    pub fn get_org(&self, org_id: crate::models::ObjectId) -> GetOrg {
-        GetOrg {
-            client: self.client.clone(),
-            params: crate::params::GetOrgParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_org(&self, org_id: crate::models::ObjectId) -> crate::Request<GetOrg> {
+        crate::Request::new(self.client, crate::params::GetOrgParams::new(org_id), None)
     }
     /// Return Delegation Settings for One Organization
     ///
@@ -109,12 +106,12 @@ impl<'c> Organizations<'c> {
     pub fn get_org_delegation_settings(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgDelegationSettings {
-        GetOrgDelegationSettings {
-            client: self.client.clone(),
-            params: crate::params::GetOrgDelegationSettingsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgDelegationSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgDelegationSettingsParams::new(org_id),
+            None,
+        )
     }
     /// Return All Projects in One Organization
     ///
@@ -126,12 +123,15 @@ impl<'c> Organizations<'c> {
     /// - Create different alert settings.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/groups` (`getOrgGroups`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgGroups).
-    pub fn get_org_groups(&self, org_id: crate::models::ObjectId) -> GetOrgGroups {
-        GetOrgGroups {
-            client: self.client.clone(),
-            params: crate::params::GetOrgGroupsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_org_groups(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<GetOrgGroups> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgGroupsParams::new(org_id),
+            None,
+        )
     }
     /// Return One Invitation in One Organization by Invitation ID
     ///
@@ -149,12 +149,12 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
-    ) -> GetOrgInvite {
-        GetOrgInvite {
-            client: self.client.clone(),
-            params: crate::params::GetOrgInviteParams::new(org_id, invitation_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgInvite> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgInviteParams::new(org_id, invitation_id),
+            None,
+        )
     }
     /// Return Maintenance Settings for One Organization
     ///
@@ -165,24 +165,27 @@ impl<'c> Organizations<'c> {
     pub fn get_org_maintenance_settings(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetOrgMaintenanceSettings {
-        GetOrgMaintenanceSettings {
-            client: self.client.clone(),
-            params: crate::params::GetOrgMaintenanceSettingsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgMaintenanceSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgMaintenanceSettingsParams::new(org_id),
+            None,
+        )
     }
     /// Return Settings for One Organization
     ///
     /// Returns details about the specified organization's settings.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/settings` (`getOrgSettings`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/getOrgSettings).
-    pub fn get_org_settings(&self, org_id: crate::models::ObjectId) -> GetOrgSettings {
-        GetOrgSettings {
-            client: self.client.clone(),
-            params: crate::params::GetOrgSettingsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_org_settings(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<GetOrgSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgSettingsParams::new(org_id),
+            None,
+        )
     }
     /// Return All Invitations in One Organization
     ///
@@ -196,24 +199,27 @@ impl<'c> Organizations<'c> {
     ///
     /// - `2023-01-01`: this method (`list_org_invites`); Atlas stops serving it on 2027-07-01
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn list_org_invites(&self, org_id: crate::models::ObjectId) -> ListOrgInvites {
-        ListOrgInvites {
-            client: self.client.clone(),
-            params: crate::params::ListOrgInvitesParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_org_invites(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<ListOrgInvites> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgInvitesParams::new(org_id),
+            None,
+        )
     }
     /// Return All Organizations
     ///
     /// Returns all organizations to which the requesting Service Account or API Key has access.
     ///
     /// `GET /api/atlas/v2/orgs` (`listOrgs`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrgs).
-    pub fn list_orgs(&self) -> ListOrgs {
-        ListOrgs {
-            client: self.client.clone(),
-            params: <crate::params::ListOrgsParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_orgs(&self) -> crate::Request<ListOrgs> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListOrgsParams as Default>::default(),
+            None,
+        )
     }
     /// Reset Maintenance Settings for One Organization
     ///
@@ -224,12 +230,12 @@ impl<'c> Organizations<'c> {
     pub fn reset_org_maintenance_settings(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ResetOrgMaintenanceSettings {
-        ResetOrgMaintenanceSettings {
-            client: self.client.clone(),
-            params: crate::params::ResetOrgMaintenanceSettingsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ResetOrgMaintenanceSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::ResetOrgMaintenanceSettingsParams::new(org_id),
+            None,
+        )
     }
     /// Update One Organization
     ///
@@ -240,13 +246,12 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::AtlasOrganization,
-    ) -> UpdateOrg {
-        UpdateOrg {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrg> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgParams::new(org_id),
+            Some(body),
+        )
     }
     /// Update Delegation Settings for One Organization
     ///
@@ -257,13 +262,12 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrgDelegationSettingsUpdateRequest,
-    ) -> UpdateOrgDelegationSettings {
-        UpdateOrgDelegationSettings {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgDelegationSettingsParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgDelegationSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgDelegationSettingsParams::new(org_id),
+            Some(body),
+        )
     }
     /// Update One Invitation in One Organization by Invitation ID
     ///
@@ -282,13 +286,12 @@ impl<'c> Organizations<'c> {
         org_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
         body: crate::models::OrganizationInvitationUpdateRequest,
-    ) -> UpdateOrgInviteById {
-        UpdateOrgInviteById {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgInviteByIdParams::new(org_id, invitation_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgInviteById> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgInviteByIdParams::new(org_id, invitation_id),
+            Some(body),
+        )
     }
     /// Update One Invitation in One Organization
     ///
@@ -306,13 +309,12 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrganizationInvitationRequest,
-    ) -> UpdateOrgInvites {
-        UpdateOrgInvites {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgInvitesParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgInvites> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgInvitesParams::new(org_id),
+            Some(body),
+        )
     }
     /// Update Maintenance Settings for One Organization
     ///
@@ -324,13 +326,12 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrganizationMaintenanceSettingsUpdateRequest,
-    ) -> UpdateOrgMaintenanceSettings {
-        UpdateOrgMaintenanceSettings {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgMaintenanceSettingsParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgMaintenanceSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgMaintenanceSettingsParams::new(org_id),
+            Some(body),
+        )
     }
     /// Update Settings for One Organization
     ///
@@ -341,13 +342,12 @@ impl<'c> Organizations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrganizationSettings,
-    ) -> UpdateOrgSettings {
-        UpdateOrgSettings {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgSettingsParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgSettingsParams::new(org_id),
+            Some(body),
+        )
     }
     /// Update Organization Roles for One MongoDB Cloud User
     ///
@@ -364,524 +364,159 @@ impl<'c> Organizations<'c> {
         org_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::UpdateOrgRolesForUser,
-    ) -> UpdateOrgUserRoles {
-        UpdateOrgUserRoles {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgUserRolesParams::new(org_id, user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgUserRoles> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgUserRolesParams::new(org_id, user_id),
+            Some(body),
+        )
     }
 }
-/// A `createOrg` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrg {
-    client: crate::Client,
-    params: crate::params::CreateOrgParams,
-    body: Option<crate::models::CreateOrganizationRequest>,
-    options: crate::CallOptions,
-}
-impl CreateOrg {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateOrgParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CreateOrganizationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::CreateOrganizationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::CreateOrganizationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let _p = &self.params;
-        let path = String::from("/api/atlas/v2/orgs");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrg",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrg` at version `2023-01-01` (`POST /api/atlas/v2/orgs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrg;
+impl crate::request::Operation for CreateOrg {
+    const ID: &'static str = "createOrg";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateOrgParams;
+    type Body = crate::models::CreateOrganizationRequest;
+    type Answer = crate::request::Json<crate::models::CreateOrganizationResponse>;
+    fn target(
+        _p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        Ok(())
     }
 }
-/// A `createOrgInvite` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgInvite {
-    client: crate::Client,
-    params: crate::params::CreateOrgInviteParams,
-    body: Option<crate::models::OrganizationInvitationRequest>,
-    options: crate::CallOptions,
-}
-impl CreateOrgInvite {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateOrgInviteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationInvitation>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgInvite",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgInvite` at version `2023-01-01` (`POST /api/atlas/v2/orgs/{orgId}/invites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_invite` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgInvite;
+impl crate::request::Operation for CreateOrgInvite {
+    const ID: &'static str = "createOrgInvite";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateOrgInviteParams;
+    type Body = crate::models::OrganizationInvitationRequest;
+    type Answer = crate::request::Json<crate::models::OrganizationInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrg` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrg {
-    client: crate::Client,
-    params: crate::params::DeleteOrgParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrg {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::DeleteOrgParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrg",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrg` at version `2023-01-01` (`DELETE /api/atlas/v2/orgs/{orgId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrg;
+impl crate::request::Operation for DeleteOrg {
+    const ID: &'static str = "deleteOrg";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteOrgParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgInvite` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgInvite {
-    client: crate::Client,
-    params: crate::params::DeleteOrgInviteParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgInvite {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::DeleteOrgInviteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invitation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgInvite",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgInvite` at version `2023-01-01` (`DELETE /api/atlas/v2/orgs/{orgId}/invites/{invitationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_invite` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgInvite;
+impl crate::request::Operation for DeleteOrgInvite {
+    const ID: &'static str = "deleteOrgInvite";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteOrgInviteParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invitation_id])?;
+        Ok(())
     }
 }
-/// A `getOrg` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrg {
-    client: crate::Client,
-    params: crate::params::GetOrgParams,
-    options: crate::CallOptions,
-}
-impl GetOrg {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::AtlasOrganization, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::AtlasOrganization>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AtlasOrganization, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrg",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrg` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrg;
+impl crate::request::Operation for GetOrg {
+    const ID: &'static str = "getOrg";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AtlasOrganization>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `getOrgDelegationSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgDelegationSettings {
-    client: crate::Client,
-    params: crate::params::GetOrgDelegationSettingsParams,
-    options: crate::CallOptions,
-}
-impl GetOrgDelegationSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgDelegationSettingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrgDelegationSettingsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrgDelegationSettingsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgDelegationSettingsResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/delegationSettings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgDelegationSettings",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/delegationSettings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgDelegationSettings` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/delegationSettings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_delegation_settings` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgDelegationSettings;
+impl crate::request::Operation for GetOrgDelegationSettings {
+    const ID: &'static str = "getOrgDelegationSettings";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/delegationSettings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgDelegationSettingsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrgDelegationSettingsResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `getOrgGroups` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgGroups {
-    client: crate::Client,
-    params: crate::params::GetOrgGroupsParams,
-    options: crate::CallOptions,
+/// `getOrgGroups` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/groups`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_groups` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgGroups;
+impl crate::request::Operation for GetOrgGroups {
+    const ID: &'static str = "getOrgGroups";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/groups";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgGroupsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAtlasGroupView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("name", &p.name);
+        Ok(())
+    }
 }
-impl GetOrgGroups {
+impl crate::Request<GetOrgGroups> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -902,465 +537,136 @@ impl GetOrgGroups {
         self.params.name = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgGroupsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAtlasGroupView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAtlasGroupView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAtlasGroupView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::Group> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(self) -> Result<Vec<crate::models::Group>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/groups", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.name, "name", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgGroups",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/groups",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for GetOrgGroups {
+impl crate::request::Paged for GetOrgGroups {
     type Page = crate::models::PaginatedAtlasGroupView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAtlasGroupView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `getOrgInvite` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgInvite {
-    client: crate::Client,
-    params: crate::params::GetOrgInviteParams,
-    options: crate::CallOptions,
-}
-impl GetOrgInvite {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgInviteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationInvitation>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invitation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgInvite",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgInvite` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/invites/{invitationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_invite` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgInvite;
+impl crate::request::Operation for GetOrgInvite {
+    const ID: &'static str = "getOrgInvite";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgInviteParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrganizationInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invitation_id])?;
+        Ok(())
     }
 }
-/// A `getOrgMaintenanceSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `getOrgMaintenanceSettings` at version `preview` (`GET /api/atlas/v2/orgs/{orgId}/maintenanceSettings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_maintenance_settings` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GetOrgMaintenanceSettings {
-    client: crate::Client,
-    params: crate::params::GetOrgMaintenanceSettingsParams,
-    options: crate::CallOptions,
-}
+pub struct GetOrgMaintenanceSettings;
 #[cfg(feature = "preview")]
-impl GetOrgMaintenanceSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgMaintenanceSettingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationMaintenanceSettingsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::OrganizationMaintenanceSettingsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/maintenanceSettings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgMaintenanceSettings",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GetOrgMaintenanceSettings {
+    const ID: &'static str = "getOrgMaintenanceSettings";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/maintenanceSettings";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GetOrgMaintenanceSettingsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::OrganizationMaintenanceSettingsResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `getOrgSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgSettings {
-    client: crate::Client,
-    params: crate::params::GetOrgSettingsParams,
-    options: crate::CallOptions,
-}
-impl GetOrgSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgSettingsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationSettings>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrganizationSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/settings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgSettings",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/settings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgSettings` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/settings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_settings` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgSettings;
+impl crate::request::Operation for GetOrgSettings {
+    const ID: &'static str = "getOrgSettings";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/settings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgSettingsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrganizationSettings>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `listOrgInvites` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgInvites {
-    client: crate::Client,
-    params: crate::params::ListOrgInvitesParams,
-    options: crate::CallOptions,
+/// `listOrgInvites` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/invites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_invites` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgInvites;
+impl crate::request::Operation for ListOrgInvites {
+    const ID: &'static str = "listOrgInvites";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgInvitesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::OrganizationInvitation>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("username", &p.username);
+        Ok(())
+    }
 }
-impl ListOrgInvites {
+impl crate::Request<ListOrgInvites> {
     /// Email address of the user account invited to this organization. If you exclude this parameter, this resource returns all pending invitations.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgInvitesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::OrganizationInvitation>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::OrganizationInvitation>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::OrganizationInvitation>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgInvites",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listOrgs` at version `2023-01-01` (`GET /api/atlas/v2/orgs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_orgs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgs;
+impl crate::request::Operation for ListOrgs {
+    const ID: &'static str = "listOrgs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedOrganizationView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("name", &p.name);
+        Ok(())
     }
 }
-/// A `listOrgs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgs {
-    client: crate::Client,
-    params: crate::params::ListOrgsParams,
-    options: crate::CallOptions,
-}
-impl ListOrgs {
+impl crate::Request<ListOrgs> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1381,878 +687,184 @@ impl ListOrgs {
         self.params.name = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedOrganizationView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedOrganizationView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrganizationView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::AtlasOrganization> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::AtlasOrganization>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/orgs");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.name, "name", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgs {
+impl crate::request::Paged for ListOrgs {
     type Page = crate::models::PaginatedOrganizationView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedOrganizationView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `resetOrgMaintenanceSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `resetOrgMaintenanceSettings` at version `preview` (`POST /api/atlas/v2/orgs/{orgId}/maintenanceSettings:reset`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `reset_org_maintenance_settings` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct ResetOrgMaintenanceSettings {
-    client: crate::Client,
-    params: crate::params::ResetOrgMaintenanceSettingsParams,
-    options: crate::CallOptions,
-}
+pub struct ResetOrgMaintenanceSettings;
 #[cfg(feature = "preview")]
-impl ResetOrgMaintenanceSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ResetOrgMaintenanceSettingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationMaintenanceSettingsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::OrganizationMaintenanceSettingsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/maintenanceSettings:reset", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "resetOrgMaintenanceSettings",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings:reset",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for ResetOrgMaintenanceSettings {
+    const ID: &'static str = "resetOrgMaintenanceSettings";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/maintenanceSettings:reset";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::ResetOrgMaintenanceSettingsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::OrganizationMaintenanceSettingsResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `updateOrg` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrg {
-    client: crate::Client,
-    params: crate::params::UpdateOrgParams,
-    body: Option<crate::models::AtlasOrganization>,
-    options: crate::CallOptions,
-}
-impl UpdateOrg {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::UpdateOrgParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::AtlasOrganization, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::AtlasOrganization>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AtlasOrganization, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrg",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrg` at version `2023-01-01` (`PATCH /api/atlas/v2/orgs/{orgId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrg;
+impl crate::request::Operation for UpdateOrg {
+    const ID: &'static str = "updateOrg";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateOrgParams;
+    type Body = crate::models::AtlasOrganization;
+    type Answer = crate::request::Json<crate::models::AtlasOrganization>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgDelegationSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgDelegationSettings {
-    client: crate::Client,
-    params: crate::params::UpdateOrgDelegationSettingsParams,
-    body: Option<crate::models::OrgDelegationSettingsUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgDelegationSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgDelegationSettingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrgDelegationSettingsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrgDelegationSettingsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgDelegationSettingsResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/delegationSettings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgDelegationSettings",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/delegationSettings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgDelegationSettings` at version `2025-03-12` (`PATCH /api/atlas/v2/orgs/{orgId}/delegationSettings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_delegation_settings` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgDelegationSettings;
+impl crate::request::Operation for UpdateOrgDelegationSettings {
+    const ID: &'static str = "updateOrgDelegationSettings";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/delegationSettings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateOrgDelegationSettingsParams;
+    type Body = crate::models::OrgDelegationSettingsUpdateRequest;
+    type Answer = crate::request::Json<crate::models::OrgDelegationSettingsResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgInviteById` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgInviteById {
-    client: crate::Client,
-    params: crate::params::UpdateOrgInviteByIdParams,
-    body: Option<crate::models::OrganizationInvitationUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgInviteById {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgInviteByIdParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationInvitation>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invites/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invitation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgInviteById",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgInviteById` at version `2023-01-01` (`PATCH /api/atlas/v2/orgs/{orgId}/invites/{invitationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_invite_by_id` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgInviteById;
+impl crate::request::Operation for UpdateOrgInviteById {
+    const ID: &'static str = "updateOrgInviteById";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invites/{invitationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateOrgInviteByIdParams;
+    type Body = crate::models::OrganizationInvitationUpdateRequest;
+    type Answer = crate::request::Json<crate::models::OrganizationInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.invitation_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgInvites` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgInvites {
-    client: crate::Client,
-    params: crate::params::UpdateOrgInvitesParams,
-    body: Option<crate::models::OrganizationInvitationRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgInvites {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::UpdateOrgInvitesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationInvitation>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/invites", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgInvites",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/invites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgInvites` at version `2023-01-01` (`PATCH /api/atlas/v2/orgs/{orgId}/invites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_invites` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgInvites;
+impl crate::request::Operation for UpdateOrgInvites {
+    const ID: &'static str = "updateOrgInvites";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/invites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateOrgInvitesParams;
+    type Body = crate::models::OrganizationInvitationRequest;
+    type Answer = crate::request::Json<crate::models::OrganizationInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgMaintenanceSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `updateOrgMaintenanceSettings` at version `preview` (`PATCH /api/atlas/v2/orgs/{orgId}/maintenanceSettings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_maintenance_settings` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct UpdateOrgMaintenanceSettings {
-    client: crate::Client,
-    params: crate::params::UpdateOrgMaintenanceSettingsParams,
-    body: Option<crate::models::OrganizationMaintenanceSettingsUpdateRequest>,
-    options: crate::CallOptions,
-}
+pub struct UpdateOrgMaintenanceSettings;
 #[cfg(feature = "preview")]
-impl UpdateOrgMaintenanceSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgMaintenanceSettingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationMaintenanceSettingsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationMaintenanceSettingsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::OrganizationMaintenanceSettingsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/maintenanceSettings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgMaintenanceSettings",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/maintenanceSettings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for UpdateOrgMaintenanceSettings {
+    const ID: &'static str = "updateOrgMaintenanceSettings";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/maintenanceSettings";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::UpdateOrgMaintenanceSettingsParams;
+    type Body = crate::models::OrganizationMaintenanceSettingsUpdateRequest;
+    type Answer = crate::request::Json<
+        crate::models::OrganizationMaintenanceSettingsResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgSettings {
-    client: crate::Client,
-    params: crate::params::UpdateOrgSettingsParams,
-    body: Option<crate::models::OrganizationSettings>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgSettingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationSettings>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrganizationSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/settings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgSettings",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/settings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgSettings` at version `2023-01-01` (`PATCH /api/atlas/v2/orgs/{orgId}/settings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_settings` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgSettings;
+impl crate::request::Operation for UpdateOrgSettings {
+    const ID: &'static str = "updateOrgSettings";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/settings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateOrgSettingsParams;
+    type Body = crate::models::OrganizationSettings;
+    type Answer = crate::request::Json<crate::models::OrganizationSettings>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgUserRoles` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgUserRoles {
-    client: crate::Client,
-    params: crate::params::UpdateOrgUserRolesParams,
-    body: Option<crate::models::UpdateOrgRolesForUser>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgUserRoles {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgUserRolesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UpdateOrgRolesForUser, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::UpdateOrgRolesForUser>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UpdateOrgRolesForUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/users/{}/roles", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgUserRoles",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgUserRoles` at version `2023-01-01` (`PUT /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_user_roles` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgUserRoles;
+impl crate::request::Operation for UpdateOrgUserRoles {
+    const ID: &'static str = "updateOrgUserRoles";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateOrgUserRolesParams;
+    type Body = crate::models::UpdateOrgRolesForUser;
+    type Answer = crate::request::Json<crate::models::UpdateOrgRolesForUser>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.user_id])?;
+        Ok(())
     }
 }

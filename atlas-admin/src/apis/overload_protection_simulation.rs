@@ -23,16 +23,15 @@ impl<'c> OverloadProtectionSimulation<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::OverloadProtectionSimulationRequest,
-    ) -> CreateClusterOverloadSimulation {
-        CreateClusterOverloadSimulation {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterOverloadSimulationParams::new(
+    ) -> crate::Request<CreateClusterOverloadSimulation> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterOverloadSimulationParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Delete One Overload Protection Simulation
     ///
@@ -45,16 +44,16 @@ impl<'c> OverloadProtectionSimulation<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         simulation_id: String,
-    ) -> DeleteClusterOverloadSimulation {
-        DeleteClusterOverloadSimulation {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupClusterOverloadSimulationParams::new(
+    ) -> crate::Request<DeleteClusterOverloadSimulation> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupClusterOverloadSimulationParams::new(
                 group_id,
                 cluster_name,
                 simulation_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Overload Protection Simulation
     ///
@@ -67,16 +66,16 @@ impl<'c> OverloadProtectionSimulation<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         simulation_id: String,
-    ) -> GetClusterOverloadSimulation {
-        GetClusterOverloadSimulation {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterOverloadSimulationParams::new(
+    ) -> crate::Request<GetClusterOverloadSimulation> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterOverloadSimulationParams::new(
                 group_id,
                 cluster_name,
                 simulation_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Overload Protection Simulations
     ///
@@ -88,304 +87,115 @@ impl<'c> OverloadProtectionSimulation<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterOverloadSimulations {
-        ListClusterOverloadSimulations {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterOverloadSimulationsParams::new(
+    ) -> crate::Request<ListClusterOverloadSimulations> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterOverloadSimulationsParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
 }
-/// A `createGroupClusterOverloadSimulation` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `createGroupClusterOverloadSimulation` at version `preview` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_cluster_overload_simulation` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct CreateClusterOverloadSimulation {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterOverloadSimulationParams,
-    body: Option<crate::models::OverloadProtectionSimulationRequest>,
-    options: crate::CallOptions,
-}
+pub struct CreateClusterOverloadSimulation;
 #[cfg(feature = "preview")]
-impl CreateClusterOverloadSimulation {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterOverloadSimulationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OverloadProtectionSimulationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OverloadProtectionSimulationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::OverloadProtectionSimulationResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterOverloadSimulation",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for CreateClusterOverloadSimulation {
+    const ID: &'static str = "createGroupClusterOverloadSimulation";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::CreateGroupClusterOverloadSimulationParams;
+    type Body = crate::models::OverloadProtectionSimulationRequest;
+    type Answer = crate::request::Json<
+        crate::models::OverloadProtectionSimulationResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupClusterOverloadSimulation` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `deleteGroupClusterOverloadSimulation` at version `preview` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_cluster_overload_simulation` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct DeleteClusterOverloadSimulation {
-    client: crate::Client,
-    params: crate::params::DeleteGroupClusterOverloadSimulationParams,
-    options: crate::CallOptions,
-}
+pub struct DeleteClusterOverloadSimulation;
 #[cfg(feature = "preview")]
-impl DeleteClusterOverloadSimulation {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupClusterOverloadSimulationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .simulation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupClusterOverloadSimulation",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for DeleteClusterOverloadSimulation {
+    const ID: &'static str = "deleteGroupClusterOverloadSimulation";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::DeleteGroupClusterOverloadSimulationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.simulation_id])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterOverloadSimulation` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `getGroupClusterOverloadSimulation` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_overload_simulation` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GetClusterOverloadSimulation {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterOverloadSimulationParams,
-    options: crate::CallOptions,
-}
+pub struct GetClusterOverloadSimulation;
 #[cfg(feature = "preview")]
-impl GetClusterOverloadSimulation {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterOverloadSimulationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OverloadProtectionSimulationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OverloadProtectionSimulationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::OverloadProtectionSimulationResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .simulation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterOverloadSimulation",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GetClusterOverloadSimulation {
+    const ID: &'static str = "getGroupClusterOverloadSimulation";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GetGroupClusterOverloadSimulationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::OverloadProtectionSimulationResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.simulation_id])?;
+        Ok(())
     }
 }
-/// A `listGroupClusterOverloadSimulations` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `listGroupClusterOverloadSimulations` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_cluster_overload_simulations` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct ListClusterOverloadSimulations {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterOverloadSimulationsParams,
-    options: crate::CallOptions,
+pub struct ListClusterOverloadSimulations;
+#[cfg(feature = "preview")]
+impl crate::request::Operation for ListClusterOverloadSimulations {
+    const ID: &'static str = "listGroupClusterOverloadSimulations";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::ListGroupClusterOverloadSimulationsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedOverloadProtectionSimulationResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
 #[cfg(feature = "preview")]
-impl ListClusterOverloadSimulations {
+impl crate::Request<ListClusterOverloadSimulations> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -396,132 +206,17 @@ impl ListClusterOverloadSimulations {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterOverloadSimulationsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedOverloadProtectionSimulationResponse,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::PaginatedOverloadProtectionSimulationResponse,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedOverloadProtectionSimulationResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::OverloadProtectionSimulationResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::OverloadProtectionSimulationResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/overloadSimulations", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterOverloadSimulations",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListClusterOverloadSimulations {
+impl crate::request::Paged for ListClusterOverloadSimulations {
     type Page = crate::models::PaginatedOverloadProtectionSimulationResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedOverloadProtectionSimulationResponse,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }

@@ -19,12 +19,12 @@ impl<'c> PerformanceAdvisor<'c> {
     pub fn disable_managed_slow_ms(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DisableManagedSlowMs {
-        DisableManagedSlowMs {
-            client: self.client.clone(),
-            params: crate::params::DisableGroupManagedSlowMsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DisableManagedSlowMs> {
+        crate::Request::new(
+            self.client,
+            crate::params::DisableGroupManagedSlowMsParams::new(group_id),
+            None,
+        )
     }
     /// Enable Managed Slow Operation Threshold
     ///
@@ -34,12 +34,12 @@ impl<'c> PerformanceAdvisor<'c> {
     pub fn enable_managed_slow_ms(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> EnableManagedSlowMs {
-        EnableManagedSlowMs {
-            client: self.client.clone(),
-            params: crate::params::EnableGroupManagedSlowMsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<EnableManagedSlowMs> {
+        crate::Request::new(
+            self.client,
+            crate::params::EnableGroupManagedSlowMsParams::new(group_id),
+            None,
+        )
     }
     /// Return Managed Slow Operation Threshold Status
     ///
@@ -49,12 +49,12 @@ impl<'c> PerformanceAdvisor<'c> {
     pub fn get_managed_slow_ms(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetManagedSlowMs {
-        GetManagedSlowMs {
-            client: self.client.clone(),
-            params: crate::params::GetGroupManagedSlowMsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetManagedSlowMs> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupManagedSlowMsParams::new(group_id),
+            None,
+        )
     }
     /// Return Serverless Auto-Indexing Status
     ///
@@ -70,15 +70,15 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> GetServerlessAutoIndexing {
-        GetServerlessAutoIndexing {
-            client: self.client.clone(),
-            params: crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams::new(
+    ) -> crate::Request<GetServerlessAutoIndexing> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Suggested Indexes to Drop
     ///
@@ -89,15 +89,15 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListDropIndexSuggestions {
-        ListDropIndexSuggestions {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams::new(
+    ) -> crate::Request<ListDropIndexSuggestions> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Schema Advice
     ///
@@ -108,15 +108,15 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListSchemaAdvice {
-        ListSchemaAdvice {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams::new(
+    ) -> crate::Request<ListSchemaAdvice> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Suggested Indexes
     ///
@@ -127,15 +127,15 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterSuggestedIndexes {
-        ListClusterSuggestedIndexes {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams::new(
+    ) -> crate::Request<ListClusterSuggestedIndexes> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Namespaces for One Host
     ///
@@ -146,15 +146,15 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListPerformanceAdvisorNamespaces {
-        ListPerformanceAdvisorNamespaces {
-            client: self.client.clone(),
-            params: crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams::new(
+    ) -> crate::Request<ListPerformanceAdvisorNamespaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams::new(
                 group_id,
                 process_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Slow Queries
     ///
@@ -165,15 +165,15 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListSlowQueryLogs {
-        ListSlowQueryLogs {
-            client: self.client.clone(),
-            params: crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams::new(
+    ) -> crate::Request<ListSlowQueryLogs> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams::new(
                 group_id,
                 process_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Suggested Indexes
     ///
@@ -184,15 +184,15 @@ impl<'c> PerformanceAdvisor<'c> {
         &self,
         group_id: crate::models::ObjectId,
         process_id: String,
-    ) -> ListSuggestedIndexes {
-        ListSuggestedIndexes {
-            client: self.client.clone(),
-            params: crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams::new(
+    ) -> crate::Request<ListSuggestedIndexes> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams::new(
                 group_id,
                 process_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Set Serverless Auto-Indexing Status
     ///
@@ -209,513 +209,167 @@ impl<'c> PerformanceAdvisor<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         enable: bool,
-    ) -> SetServerlessAutoIndexing {
-        SetServerlessAutoIndexing {
-            client: self.client.clone(),
-            params: crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams::new(
+    ) -> crate::Request<SetServerlessAutoIndexing> {
+        crate::Request::new(
+            self.client,
+            crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams::new(
                 group_id,
                 cluster_name,
                 enable,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
 }
-/// A `disableGroupManagedSlowMs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DisableManagedSlowMs {
-    client: crate::Client,
-    params: crate::params::DisableGroupManagedSlowMsParams,
-    options: crate::CallOptions,
-}
-impl DisableManagedSlowMs {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DisableGroupManagedSlowMsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/managedSlowMs/disable", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "disableGroupManagedSlowMs",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs/disable",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `disableGroupManagedSlowMs` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/managedSlowMs/disable`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `disable_managed_slow_ms` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DisableManagedSlowMs;
+impl crate::request::Operation for DisableManagedSlowMs {
+    const ID: &'static str = "disableGroupManagedSlowMs";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/managedSlowMs/disable";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DisableGroupManagedSlowMsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `enableGroupManagedSlowMs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct EnableManagedSlowMs {
-    client: crate::Client,
-    params: crate::params::EnableGroupManagedSlowMsParams,
-    options: crate::CallOptions,
-}
-impl EnableManagedSlowMs {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::EnableGroupManagedSlowMsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/managedSlowMs/enable", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "enableGroupManagedSlowMs",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs/enable",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `enableGroupManagedSlowMs` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/managedSlowMs/enable`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `enable_managed_slow_ms` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct EnableManagedSlowMs;
+impl crate::request::Operation for EnableManagedSlowMs {
+    const ID: &'static str = "enableGroupManagedSlowMs";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/managedSlowMs/enable";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::EnableGroupManagedSlowMsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupManagedSlowMs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetManagedSlowMs {
-    client: crate::Client,
-    params: crate::params::GetGroupManagedSlowMsParams,
-    options: crate::CallOptions,
-}
-impl GetManagedSlowMs {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupManagedSlowMsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<bool, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<bool>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<bool, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/managedSlowMs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupManagedSlowMs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/managedSlowMs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupManagedSlowMs` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/managedSlowMs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_managed_slow_ms` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetManagedSlowMs;
+impl crate::request::Operation for GetManagedSlowMs {
+    const ID: &'static str = "getGroupManagedSlowMs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/managedSlowMs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupManagedSlowMsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<bool>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupServerlessPerformanceAdvisorAutoIndexing` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetServerlessAutoIndexing {
-    client: crate::Client,
-    params: crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams,
-    options: crate::CallOptions,
-}
-impl GetServerlessAutoIndexing {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<bool, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<bool>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<bool, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/performanceAdvisor/autoIndexing",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupServerlessPerformanceAdvisorAutoIndexing",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupServerlessPerformanceAdvisorAutoIndexing` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_serverless_auto_indexing` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetServerlessAutoIndexing;
+impl crate::request::Operation for GetServerlessAutoIndexing {
+    const ID: &'static str = "getGroupServerlessPerformanceAdvisorAutoIndexing";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupServerlessPerformanceAdvisorAutoIndexingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<bool>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `listGroupClusterPerformanceAdvisorDropIndexSuggestions` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListDropIndexSuggestions {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams,
-    options: crate::CallOptions,
-}
-impl ListDropIndexSuggestions {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::EnvelopedDropIndexSuggestionsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::EnvelopedDropIndexSuggestionsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::EnvelopedDropIndexSuggestionsResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/dropIndexSuggestions",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterPerformanceAdvisorDropIndexSuggestions",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/dropIndexSuggestions",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupClusterPerformanceAdvisorDropIndexSuggestions` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/dropIndexSuggestions`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_drop_index_suggestions` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListDropIndexSuggestions;
+impl crate::request::Operation for ListDropIndexSuggestions {
+    const ID: &'static str = "listGroupClusterPerformanceAdvisorDropIndexSuggestions";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/dropIndexSuggestions";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::EnvelopedDropIndexSuggestionsResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `listGroupClusterPerformanceAdvisorSchemaAdvice` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListSchemaAdvice {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams,
-    options: crate::CallOptions,
-}
-impl ListSchemaAdvice {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::EnvelopedSchemaAdvisorResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::EnvelopedSchemaAdvisorResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EnvelopedSchemaAdvisorResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/schemaAdvice", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterPerformanceAdvisorSchemaAdvice",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupClusterPerformanceAdvisorSchemaAdvice` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_schema_advice` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSchemaAdvice;
+impl crate::request::Operation for ListSchemaAdvice {
+    const ID: &'static str = "listGroupClusterPerformanceAdvisorSchemaAdvice";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListGroupClusterPerformanceAdvisorSchemaAdviceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::EnvelopedSchemaAdvisorResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }
-/// A `listGroupClusterPerformanceAdvisorSuggestedIndexes` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClusterSuggestedIndexes {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams,
-    options: crate::CallOptions,
+/// `listGroupClusterPerformanceAdvisorSuggestedIndexes` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_cluster_suggested_indexes` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClusterSuggestedIndexes;
+impl crate::request::Operation for ListClusterSuggestedIndexes {
+    const ID: &'static str = "listGroupClusterPerformanceAdvisorSuggestedIndexes";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::EnvelopedPerformanceAdvisorResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("processIds", &p.process_ids);
+        t.query("namespaces", &p.namespaces);
+        t.query("since", &p.since);
+        t.query("until", &p.until);
+        Ok(())
+    }
 }
-impl ListClusterSuggestedIndexes {
+impl crate::Request<ListClusterSuggestedIndexes> {
     /// Process IDs from which to retrieve suggested indexes. A `processId` is a combination of host and port that serves the MongoDB process. The host must be the hostname, FQDN, IPv4 address, or IPv6 address of the host that runs the MongoDB process (`mongod` or `mongos`). The port must be the IANA port on which the MongoDB process listens for requests. To include multiple `processIds`, pass the parameter multiple times delimited with an ampersand (`&`) between each `processId`.
     pub fn process_ids(mut self, value: Vec<String>) -> Self {
         self.params.process_ids = Some(value);
@@ -742,96 +396,30 @@ impl ListClusterSuggestedIndexes {
         self.params.until = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterPerformanceAdvisorSuggestedIndexesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::EnvelopedPerformanceAdvisorResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::EnvelopedPerformanceAdvisorResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::EnvelopedPerformanceAdvisorResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/performanceAdvisor/suggestedIndexes",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.process_ids, "processIds", &mut query);
-        crate::codec::QueryValue::push_query(&p.namespaces, "namespaces", &mut query);
-        crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
-        crate::codec::QueryValue::push_query(&p.until, "until", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterPerformanceAdvisorSuggestedIndexes",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/suggestedIndexes",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupProcessPerformanceAdvisorNamespaces` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_performance_advisor_namespaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListPerformanceAdvisorNamespaces;
+impl crate::request::Operation for ListPerformanceAdvisorNamespaces {
+    const ID: &'static str = "listGroupProcessPerformanceAdvisorNamespaces";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::Namespaces>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        t.query("duration", &p.duration);
+        t.query("since", &p.since);
+        Ok(())
     }
 }
-/// A `listGroupProcessPerformanceAdvisorNamespaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListPerformanceAdvisorNamespaces {
-    client: crate::Client,
-    params: crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams,
-    options: crate::CallOptions,
-}
-impl ListPerformanceAdvisorNamespaces {
+impl crate::Request<ListPerformanceAdvisorNamespaces> {
     /// Length of time expressed during which the query finds suggested indexes among the managed namespaces in the cluster. This parameter expresses its value in milliseconds.
     ///
     /// - If you don't specify the **since** parameter, the endpoint returns data covering the duration before the current time.
@@ -848,85 +436,35 @@ impl ListPerformanceAdvisorNamespaces {
         self.params.since = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupProcessPerformanceAdvisorNamespacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Namespaces, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Namespaces>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Namespaces, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/namespaces", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.duration, "duration", &mut query);
-        crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupProcessPerformanceAdvisorNamespaces",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupProcessPerformanceAdvisorSlowQueryLogs` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_slow_query_logs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSlowQueryLogs;
+impl crate::request::Operation for ListSlowQueryLogs {
+    const ID: &'static str = "listGroupProcessPerformanceAdvisorSlowQueryLogs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PerformanceAdvisorSlowQueryList>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        t.query("duration", &p.duration);
+        t.query("namespaces", &p.namespaces);
+        t.query("nLogs", &p.n_logs);
+        t.query("since", &p.since);
+        t.query("includeMetrics", &p.include_metrics);
+        t.query("includeReplicaState", &p.include_replica_state);
+        t.query("includeOpType", &p.include_op_type);
+        Ok(())
     }
 }
-/// A `listGroupProcessPerformanceAdvisorSlowQueryLogs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListSlowQueryLogs {
-    client: crate::Client,
-    params: crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams,
-    options: crate::CallOptions,
-}
-impl ListSlowQueryLogs {
+impl crate::Request<ListSlowQueryLogs> {
     /// Length of time expressed during which the query finds slow queries among the managed namespaces in the cluster. This parameter expresses its value in milliseconds.
     ///
     /// - If you don't specify the **since** parameter, the endpoint returns data covering the duration before the current time.
@@ -968,111 +506,36 @@ impl ListSlowQueryLogs {
         self.params.include_op_type = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupProcessPerformanceAdvisorSlowQueryLogsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PerformanceAdvisorSlowQueryList, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PerformanceAdvisorSlowQueryList>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PerformanceAdvisorSlowQueryList,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/slowQueryLogs",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id))
-            ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.duration, "duration", &mut query);
-        crate::codec::QueryValue::push_query(&p.namespaces, "namespaces", &mut query);
-        crate::codec::QueryValue::push_query(&p.n_logs, "nLogs", &mut query);
-        crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_metrics,
-            "includeMetrics",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_replica_state,
-            "includeReplicaState",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_op_type,
-            "includeOpType",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupProcessPerformanceAdvisorSlowQueryLogs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/slowQueryLogs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupProcessPerformanceAdvisorSuggestedIndexes` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_suggested_indexes` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListSuggestedIndexes;
+impl crate::request::Operation for ListSuggestedIndexes {
+    const ID: &'static str = "listGroupProcessPerformanceAdvisorSuggestedIndexes";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PerformanceAdvisorResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.process_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("duration", &p.duration);
+        t.query("namespaces", &p.namespaces);
+        t.query("nExamples", &p.n_examples);
+        t.query("nIndexes", &p.n_indexes);
+        t.query("since", &p.since);
+        Ok(())
     }
 }
-/// A `listGroupProcessPerformanceAdvisorSuggestedIndexes` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListSuggestedIndexes {
-    client: crate::Client,
-    params: crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams,
-    options: crate::CallOptions,
-}
-impl ListSuggestedIndexes {
+impl crate::Request<ListSuggestedIndexes> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1119,179 +582,25 @@ impl ListSuggestedIndexes {
         self.params.since = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupProcessPerformanceAdvisorSuggestedIndexesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PerformanceAdvisorResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PerformanceAdvisorResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PerformanceAdvisorResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/processes/{}/performanceAdvisor/suggestedIndexes",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.process_id))
-            ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.duration, "duration", &mut query);
-        crate::codec::QueryValue::push_query(&p.namespaces, "namespaces", &mut query);
-        crate::codec::QueryValue::push_query(&p.n_examples, "nExamples", &mut query);
-        crate::codec::QueryValue::push_query(&p.n_indexes, "nIndexes", &mut query);
-        crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupProcessPerformanceAdvisorSuggestedIndexes",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-/// A `setGroupServerlessPerformanceAdvisorAutoIndexing` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct SetServerlessAutoIndexing {
-    client: crate::Client,
-    params: crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams,
-    options: crate::CallOptions,
-}
-impl SetServerlessAutoIndexing {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}/performanceAdvisor/autoIndexing",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.enable, "enable", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "setGroupServerlessPerformanceAdvisorAutoIndexing",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `setGroupServerlessPerformanceAdvisorAutoIndexing` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `set_serverless_auto_indexing` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct SetServerlessAutoIndexing;
+impl crate::request::Operation for SetServerlessAutoIndexing {
+    const ID: &'static str = "setGroupServerlessPerformanceAdvisorAutoIndexing";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::SetGroupServerlessPerformanceAdvisorAutoIndexingParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("enable", &p.enable);
+        Ok(())
     }
 }

@@ -20,15 +20,14 @@ impl<'c> PrivateEndpointServices<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CloudProviderEndpointServiceRequest,
-    ) -> CreatePrivateEndpointService {
-        CreatePrivateEndpointService {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupPrivateEndpointEndpointServiceParams::new(
+    ) -> crate::Request<CreatePrivateEndpointService> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Private Endpoint for One Provider
     ///
@@ -41,17 +40,16 @@ impl<'c> PrivateEndpointServices<'c> {
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
         body: crate::models::CreateEndpointRequest,
-    ) -> CreatePrivateEndpoint {
-        CreatePrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams::new(
+    ) -> crate::Request<CreatePrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_service_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Remove One Private Endpoint Service for One Provider
     ///
@@ -63,16 +61,16 @@ impl<'c> PrivateEndpointServices<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
-    ) -> DeletePrivateEndpointService {
-        DeletePrivateEndpointService {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupPrivateEndpointEndpointServiceParams::new(
+    ) -> crate::Request<DeletePrivateEndpointService> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_service_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Remove One Private Endpoint for One Provider
     ///
@@ -85,17 +83,17 @@ impl<'c> PrivateEndpointServices<'c> {
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
         endpoint_id: String,
-    ) -> DeletePrivateEndpoint {
-        DeletePrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams::new(
+    ) -> crate::Request<DeletePrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_id,
                 endpoint_service_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Private Endpoint Service for One Provider
     ///
@@ -107,16 +105,16 @@ impl<'c> PrivateEndpointServices<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
-    ) -> GetPrivateEndpointService {
-        GetPrivateEndpointService {
-            client: self.client.clone(),
-            params: crate::params::GetGroupPrivateEndpointEndpointServiceParams::new(
+    ) -> crate::Request<GetPrivateEndpointService> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_service_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Private Endpoint for One Provider
     ///
@@ -129,17 +127,17 @@ impl<'c> PrivateEndpointServices<'c> {
         cloud_provider: crate::models::CloudProvider,
         endpoint_service_id: crate::models::ObjectId,
         endpoint_id: String,
-    ) -> GetPrivateEndpoint {
-        GetPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams::new(
+    ) -> crate::Request<GetPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams::new(
                 group_id,
                 cloud_provider,
                 endpoint_id,
                 endpoint_service_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Regionalized Private Endpoint Status
     ///
@@ -149,14 +147,12 @@ impl<'c> PrivateEndpointServices<'c> {
     pub fn get_regional_endpoint_mode(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetRegionalEndpointMode {
-        GetRegionalEndpointMode {
-            client: self.client.clone(),
-            params: crate::params::GetGroupPrivateEndpointRegionalModeParams::new(
-                group_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetRegionalEndpointMode> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupPrivateEndpointRegionalModeParams::new(group_id),
+            None,
+        )
     }
     /// Return All Private Endpoint Services for One Provider
     ///
@@ -167,15 +163,15 @@ impl<'c> PrivateEndpointServices<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cloud_provider: crate::models::CloudProvider,
-    ) -> ListPrivateEndpointService {
-        ListPrivateEndpointService {
-            client: self.client.clone(),
-            params: crate::params::ListGroupPrivateEndpointEndpointServiceParams::new(
+    ) -> crate::Request<ListPrivateEndpointService> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
                 cloud_provider,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Toggle Regionalized Private Endpoint Status
     ///
@@ -186,15 +182,12 @@ impl<'c> PrivateEndpointServices<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::ProjectSettingItemView,
-    ) -> ToggleRegionalEndpointMode {
-        ToggleRegionalEndpointMode {
-            client: self.client.clone(),
-            params: crate::params::ToggleGroupPrivateEndpointRegionalModeParams::new(
-                group_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ToggleRegionalEndpointMode> {
+        crate::Request::new(
+            self.client,
+            crate::params::ToggleGroupPrivateEndpointRegionalModeParams::new(group_id),
+            Some(body),
+        )
     }
     /// Update One Private Endpoint Service for One Provider
     ///
@@ -206,892 +199,218 @@ impl<'c> PrivateEndpointServices<'c> {
         group_id: crate::models::ObjectId,
         endpoint_service_id: crate::models::ObjectId,
         body: crate::models::ApiAtlasModifyEndpointServiceRequestView,
-    ) -> UpdatePrivateEndpointService {
-        UpdatePrivateEndpointService {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupPrivateEndpointEndpointServiceParams::new(
+    ) -> crate::Request<UpdatePrivateEndpointService> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupPrivateEndpointEndpointServiceParams::new(
                 group_id,
                 endpoint_service_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `createGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreatePrivateEndpointService {
-    client: crate::Client,
-    params: crate::params::CreateGroupPrivateEndpointEndpointServiceParams,
-    body: Option<crate::models::CloudProviderEndpointServiceRequest>,
-    options: crate::CallOptions,
-}
-impl CreatePrivateEndpointService {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupPrivateEndpointEndpointServiceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EndpointService, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/endpointService", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupPrivateEndpointEndpointService",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupPrivateEndpointEndpointService` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_private_endpoint_service` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreatePrivateEndpointService;
+impl crate::request::Operation for CreatePrivateEndpointService {
+    const ID: &'static str = "createGroupPrivateEndpointEndpointService";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupPrivateEndpointEndpointServiceParams;
+    type Body = crate::models::CloudProviderEndpointServiceRequest;
+    type Answer = crate::request::Json<crate::models::EndpointService>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupPrivateEndpointEndpointServiceEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreatePrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams,
-    body: Option<crate::models::CreateEndpointRequest>,
-    options: crate::CallOptions,
-}
-impl CreatePrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PrivateLinkEndpoint, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PrivateLinkEndpoint>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PrivateLinkEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cloud_provider)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_service_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupPrivateEndpointEndpointServiceEndpoint",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupPrivateEndpointEndpointServiceEndpoint` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreatePrivateEndpoint;
+impl crate::request::Operation for CreatePrivateEndpoint {
+    const ID: &'static str = "createGroupPrivateEndpointEndpointServiceEndpoint";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupPrivateEndpointEndpointServiceEndpointParams;
+    type Body = crate::models::CreateEndpointRequest;
+    type Answer = crate::request::Json<crate::models::PrivateLinkEndpoint>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider, &p.endpoint_service_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeletePrivateEndpointService {
-    client: crate::Client,
-    params: crate::params::DeleteGroupPrivateEndpointEndpointServiceParams,
-    options: crate::CallOptions,
-}
-impl DeletePrivateEndpointService {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupPrivateEndpointEndpointServiceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .endpoint_service_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupPrivateEndpointEndpointService",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupPrivateEndpointEndpointService` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_private_endpoint_service` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeletePrivateEndpointService;
+impl crate::request::Operation for DeletePrivateEndpointService {
+    const ID: &'static str = "deleteGroupPrivateEndpointEndpointService";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupPrivateEndpointEndpointServiceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider, &p.endpoint_service_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupPrivateEndpointEndpointServiceEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeletePrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams,
-    options: crate::CallOptions,
-}
-impl DeletePrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cloud_provider)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_service_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupPrivateEndpointEndpointServiceEndpoint",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupPrivateEndpointEndpointServiceEndpoint` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeletePrivateEndpoint;
+impl crate::request::Operation for DeletePrivateEndpoint {
+    const ID: &'static str = "deleteGroupPrivateEndpointEndpointServiceEndpoint";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupPrivateEndpointEndpointServiceEndpointParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[&p.group_id, &p.cloud_provider, &p.endpoint_service_id, &p.endpoint_id],
+        )?;
+        Ok(())
     }
 }
-/// A `getGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetPrivateEndpointService {
-    client: crate::Client,
-    params: crate::params::GetGroupPrivateEndpointEndpointServiceParams,
-    options: crate::CallOptions,
-}
-impl GetPrivateEndpointService {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupPrivateEndpointEndpointServiceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EndpointService, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .endpoint_service_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupPrivateEndpointEndpointService",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupPrivateEndpointEndpointService` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_private_endpoint_service` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetPrivateEndpointService;
+impl crate::request::Operation for GetPrivateEndpointService {
+    const ID: &'static str = "getGroupPrivateEndpointEndpointService";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupPrivateEndpointEndpointServiceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::EndpointService>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider, &p.endpoint_service_id])?;
+        Ok(())
     }
 }
-/// A `getGroupPrivateEndpointEndpointServiceEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams,
-    options: crate::CallOptions,
-}
-impl GetPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PrivateLinkEndpoint, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PrivateLinkEndpoint>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PrivateLinkEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService/{}/endpoint/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .cloud_provider)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_service_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupPrivateEndpointEndpointServiceEndpoint",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupPrivateEndpointEndpointServiceEndpoint` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetPrivateEndpoint;
+impl crate::request::Operation for GetPrivateEndpoint {
+    const ID: &'static str = "getGroupPrivateEndpointEndpointServiceEndpoint";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}/endpoint/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupPrivateEndpointEndpointServiceEndpointParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PrivateLinkEndpoint>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[&p.group_id, &p.cloud_provider, &p.endpoint_service_id, &p.endpoint_id],
+        )?;
+        Ok(())
     }
 }
-/// A `getGroupPrivateEndpointRegionalMode` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetRegionalEndpointMode {
-    client: crate::Client,
-    params: crate::params::GetGroupPrivateEndpointRegionalModeParams,
-    options: crate::CallOptions,
-}
-impl GetRegionalEndpointMode {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupPrivateEndpointRegionalModeParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ProjectSettingItemView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ProjectSettingItemView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ProjectSettingItemView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/regionalMode", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupPrivateEndpointRegionalMode",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupPrivateEndpointRegionalMode` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_regional_endpoint_mode` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetRegionalEndpointMode;
+impl crate::request::Operation for GetRegionalEndpointMode {
+    const ID: &'static str = "getGroupPrivateEndpointRegionalMode";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupPrivateEndpointRegionalModeParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ProjectSettingItemView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `listGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListPrivateEndpointService {
-    client: crate::Client,
-    params: crate::params::ListGroupPrivateEndpointEndpointServiceParams,
-    options: crate::CallOptions,
-}
-impl ListPrivateEndpointService {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupPrivateEndpointEndpointServiceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::EndpointService>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::EndpointService>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::EndpointService>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/{}/endpointService", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cloud_provider)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupPrivateEndpointEndpointService",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupPrivateEndpointEndpointService` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_private_endpoint_service` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListPrivateEndpointService;
+impl crate::request::Operation for ListPrivateEndpointService {
+    const ID: &'static str = "listGroupPrivateEndpointEndpointService";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupPrivateEndpointEndpointServiceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::EndpointService>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cloud_provider])?;
+        Ok(())
     }
 }
-/// A `toggleGroupPrivateEndpointRegionalMode` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ToggleRegionalEndpointMode {
-    client: crate::Client,
-    params: crate::params::ToggleGroupPrivateEndpointRegionalModeParams,
-    body: Option<crate::models::ProjectSettingItemView>,
-    options: crate::CallOptions,
-}
-impl ToggleRegionalEndpointMode {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ToggleGroupPrivateEndpointRegionalModeParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ProjectSettingItemView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ProjectSettingItemView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ProjectSettingItemView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/regionalMode", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "toggleGroupPrivateEndpointRegionalMode",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `toggleGroupPrivateEndpointRegionalMode` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `toggle_regional_endpoint_mode` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ToggleRegionalEndpointMode;
+impl crate::request::Operation for ToggleRegionalEndpointMode {
+    const ID: &'static str = "toggleGroupPrivateEndpointRegionalMode";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ToggleGroupPrivateEndpointRegionalModeParams;
+    type Body = crate::models::ProjectSettingItemView;
+    type Answer = crate::request::Json<crate::models::ProjectSettingItemView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupPrivateEndpointEndpointService` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdatePrivateEndpointService {
-    client: crate::Client,
-    params: crate::params::UpdateGroupPrivateEndpointEndpointServiceParams,
-    body: Option<crate::models::ApiAtlasModifyEndpointServiceRequestView>,
-    options: crate::CallOptions,
-}
-impl UpdatePrivateEndpointService {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupPrivateEndpointEndpointServiceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::EndpointService, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::EndpointService>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::EndpointService, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/endpointService/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .endpoint_service_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupPrivateEndpointEndpointService",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupPrivateEndpointEndpointService` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_private_endpoint_service` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdatePrivateEndpointService;
+impl crate::request::Operation for UpdatePrivateEndpointService {
+    const ID: &'static str = "updateGroupPrivateEndpointEndpointService";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupPrivateEndpointEndpointServiceParams;
+    type Body = crate::models::ApiAtlasModifyEndpointServiceRequestView;
+    type Answer = crate::request::Json<crate::models::EndpointService>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.endpoint_service_id])?;
+        Ok(())
     }
 }

@@ -21,13 +21,12 @@ impl<'c> ProgrammaticApiKeys<'c> {
         group_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         body: Vec<crate::models::UserAccessRoleAssignment>,
-    ) -> AddGroupApiKey {
-        AddGroupApiKey {
-            client: self.client.clone(),
-            params: crate::params::AddGroupApiKeyParams::new(group_id, api_user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddGroupApiKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddGroupApiKeyParams::new(group_id, api_user_id),
+            Some(body),
+        )
     }
     /// Create and Assign One Organization API Key to One Project
     ///
@@ -38,13 +37,12 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CreateAtlasProjectApiKey,
-    ) -> CreateGroupApiKey {
-        CreateGroupApiKey {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupApiKeyParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupApiKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupApiKeyParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Organization API Key
     ///
@@ -55,13 +53,12 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::CreateAtlasOrganizationApiKey,
-    ) -> CreateOrgApiKey {
-        CreateOrgApiKey {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgApiKeyParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgApiKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgApiKeyParams::new(org_id),
+            Some(body),
+        )
     }
     /// Create One Access List Entry for One Organization API Key
     ///
@@ -73,16 +70,15 @@ impl<'c> ProgrammaticApiKeys<'c> {
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         body: Vec<crate::models::UserAccessListRequest>,
-    ) -> CreateOrgAccessEntry {
-        CreateOrgAccessEntry {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgApiKeyAccessListEntryParams::new(
+    ) -> crate::Request<CreateOrgAccessEntry> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgApiKeyAccessListEntryParams::new(
                 org_id,
                 api_user_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Remove One Organization API Key
     ///
@@ -93,12 +89,12 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
-    ) -> DeleteOrgApiKey {
-        DeleteOrgApiKey {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgApiKeyParams::new(org_id, api_user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteOrgApiKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgApiKeyParams::new(org_id, api_user_id),
+            None,
+        )
     }
     /// Remove One Access List Entry for One Organization API Key
     ///
@@ -110,16 +106,16 @@ impl<'c> ProgrammaticApiKeys<'c> {
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         ip_address: String,
-    ) -> DeleteAccessEntry {
-        DeleteAccessEntry {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgApiKeyAccessListEntryParams::new(
+    ) -> crate::Request<DeleteAccessEntry> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgApiKeyAccessListEntryParams::new(
                 org_id,
                 api_user_id,
                 ip_address,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Organization API Key
     ///
@@ -130,12 +126,12 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
-    ) -> GetOrgApiKey {
-        GetOrgApiKey {
-            client: self.client.clone(),
-            params: crate::params::GetOrgApiKeyParams::new(org_id, api_user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgApiKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgApiKeyParams::new(org_id, api_user_id),
+            None,
+        )
     }
     /// Return One Access List Entry for One Organization API Key
     ///
@@ -147,16 +143,16 @@ impl<'c> ProgrammaticApiKeys<'c> {
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         ip_address: String,
-    ) -> GetOrgAccessEntry {
-        GetOrgAccessEntry {
-            client: self.client.clone(),
-            params: crate::params::GetOrgApiKeyAccessListEntryParams::new(
+    ) -> crate::Request<GetOrgAccessEntry> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgApiKeyAccessListEntryParams::new(
                 org_id,
                 ip_address,
                 api_user_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Organization API Keys Assigned to One Project
     ///
@@ -166,12 +162,12 @@ impl<'c> ProgrammaticApiKeys<'c> {
     pub fn list_group_api_keys(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupApiKeys {
-        ListGroupApiKeys {
-            client: self.client.clone(),
-            params: crate::params::ListGroupApiKeysParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupApiKeys> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupApiKeysParams::new(group_id),
+            None,
+        )
     }
     /// Return All Access List Entries for One Organization API Key
     ///
@@ -182,27 +178,30 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
-    ) -> ListOrgAccessEntries {
-        ListOrgAccessEntries {
-            client: self.client.clone(),
-            params: crate::params::ListOrgApiKeyAccessListEntriesParams::new(
+    ) -> crate::Request<ListOrgAccessEntries> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgApiKeyAccessListEntriesParams::new(
                 org_id,
                 api_user_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Organization API Keys
     ///
     /// Returns all organization API keys for the specified organization. The organization API keys grant programmatic access to an organization. You can't use the API key to log into MongoDB Cloud through the console.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys` (`listOrgApiKeys`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Programmatic-API-Keys/operation/listOrgApiKeys).
-    pub fn list_org_api_keys(&self, org_id: crate::models::ObjectId) -> ListOrgApiKeys {
-        ListOrgApiKeys {
-            client: self.client.clone(),
-            params: crate::params::ListOrgApiKeysParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_org_api_keys(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<ListOrgApiKeys> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgApiKeysParams::new(org_id),
+            None,
+        )
     }
     /// Unassign One Organization API Key from One Project
     ///
@@ -213,12 +212,12 @@ impl<'c> ProgrammaticApiKeys<'c> {
         &self,
         group_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
-    ) -> RemoveGroupApiKey {
-        RemoveGroupApiKey {
-            client: self.client.clone(),
-            params: crate::params::RemoveGroupApiKeyParams::new(group_id, api_user_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveGroupApiKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveGroupApiKeyParams::new(group_id, api_user_id),
+            None,
+        )
     }
     /// Update Organization API Key Roles for One Project
     ///
@@ -230,16 +229,12 @@ impl<'c> ProgrammaticApiKeys<'c> {
         group_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         body: crate::models::UpdateAtlasProjectApiKey,
-    ) -> UpdateApiKeyRoles {
-        UpdateApiKeyRoles {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupApiKeyRolesParams::new(
-                group_id,
-                api_user_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateApiKeyRoles> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupApiKeyRolesParams::new(group_id, api_user_id),
+            Some(body),
+        )
     }
     /// Update One Organization API Key
     ///
@@ -251,299 +246,100 @@ impl<'c> ProgrammaticApiKeys<'c> {
         org_id: crate::models::ObjectId,
         api_user_id: crate::models::ObjectId,
         body: crate::models::UpdateAtlasOrganizationApiKey,
-    ) -> UpdateOrgApiKey {
-        UpdateOrgApiKey {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgApiKeyParams::new(org_id, api_user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgApiKey> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgApiKeyParams::new(org_id, api_user_id),
+            Some(body),
+        )
     }
 }
-/// A `addGroupApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddGroupApiKey {
-    client: crate::Client,
-    params: crate::params::AddGroupApiKeyParams,
-    body: Option<Vec<crate::models::UserAccessRoleAssignment>>,
-    options: crate::CallOptions,
-}
-impl AddGroupApiKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::AddGroupApiKeyParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addGroupApiKey",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `addGroupApiKey` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_group_api_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddGroupApiKey;
+impl crate::request::Operation for AddGroupApiKey {
+    const ID: &'static str = "addGroupApiKey";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::AddGroupApiKeyParams;
+    type Body = Vec<crate::models::UserAccessRoleAssignment>;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.api_user_id])?;
+        Ok(())
     }
 }
-/// A `createGroupApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupApiKey {
-    client: crate::Client,
-    params: crate::params::CreateGroupApiKeyParams,
-    body: Option<crate::models::CreateAtlasProjectApiKey>,
-    options: crate::CallOptions,
-}
-impl CreateGroupApiKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupApiKeyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/apiKeys", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupApiKey",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupApiKey` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/apiKeys`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_api_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupApiKey;
+impl crate::request::Operation for CreateGroupApiKey {
+    const ID: &'static str = "createGroupApiKey";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/apiKeys";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupApiKeyParams;
+    type Body = crate::models::CreateAtlasProjectApiKey;
+    type Answer = crate::request::Json<crate::models::ApiKeyUserDetails>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createOrgApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgApiKey {
-    client: crate::Client,
-    params: crate::params::CreateOrgApiKeyParams,
-    body: Option<crate::models::CreateAtlasOrganizationApiKey>,
-    options: crate::CallOptions,
-}
-impl CreateOrgApiKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateOrgApiKeyParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgApiKey",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgApiKey` at version `2023-01-01` (`POST /api/atlas/v2/orgs/{orgId}/apiKeys`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_api_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgApiKey;
+impl crate::request::Operation for CreateOrgApiKey {
+    const ID: &'static str = "createOrgApiKey";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateOrgApiKeyParams;
+    type Body = crate::models::CreateAtlasOrganizationApiKey;
+    type Answer = crate::request::Json<crate::models::ApiKeyUserDetails>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `createOrgApiKeyAccessListEntry` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgAccessEntry {
-    client: crate::Client,
-    params: crate::params::CreateOrgApiKeyAccessListEntryParams,
-    body: Option<Vec<crate::models::UserAccessListRequest>>,
-    options: crate::CallOptions,
+/// `createOrgApiKeyAccessListEntry` at version `2023-01-01` (`POST /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_access_entry` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgAccessEntry;
+impl crate::request::Operation for CreateOrgAccessEntry {
+    const ID: &'static str = "createOrgApiKeyAccessListEntry";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateOrgApiKeyAccessListEntryParams;
+    type Body = Vec<crate::models::UserAccessListRequest>;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiUserAccessListResponseView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.api_user_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl CreateOrgAccessEntry {
+impl crate::Request<CreateOrgAccessEntry> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -559,438 +355,111 @@ impl CreateOrgAccessEntry {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgApiKeyAccessListEntryParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiUserAccessListResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiUserAccessListResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiUserAccessListResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgApiKeyAccessListEntry",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `deleteOrgApiKey` at version `2023-01-01` (`DELETE /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_api_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgApiKey;
+impl crate::request::Operation for DeleteOrgApiKey {
+    const ID: &'static str = "deleteOrgApiKey";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteOrgApiKeyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.api_user_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgApiKey {
-    client: crate::Client,
-    params: crate::params::DeleteOrgApiKeyParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgApiKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::DeleteOrgApiKeyParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgApiKey",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgApiKeyAccessListEntry` at version `2023-01-01` (`DELETE /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_access_entry` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteAccessEntry;
+impl crate::request::Operation for DeleteAccessEntry {
+    const ID: &'static str = "deleteOrgApiKeyAccessListEntry";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteOrgApiKeyAccessListEntryParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.api_user_id, &p.ip_address])?;
+        Ok(())
     }
 }
-/// A `deleteOrgApiKeyAccessListEntry` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteAccessEntry {
-    client: crate::Client,
-    params: crate::params::DeleteOrgApiKeyAccessListEntryParams,
-    options: crate::CallOptions,
-}
-impl DeleteAccessEntry {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgApiKeyAccessListEntryParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.api_user_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.ip_address)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgApiKeyAccessListEntry",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgApiKey` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_api_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgApiKey;
+impl crate::request::Operation for GetOrgApiKey {
+    const ID: &'static str = "getOrgApiKey";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgApiKeyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiKeyUserDetails>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.api_user_id])?;
+        Ok(())
     }
 }
-/// A `getOrgApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgApiKey {
-    client: crate::Client,
-    params: crate::params::GetOrgApiKeyParams,
-    options: crate::CallOptions,
-}
-impl GetOrgApiKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgApiKeyParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgApiKey",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgApiKeyAccessListEntry` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_access_entry` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgAccessEntry;
+impl crate::request::Operation for GetOrgAccessEntry {
+    const ID: &'static str = "getOrgApiKeyAccessListEntry";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgApiKeyAccessListEntryParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::UserAccessListResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.api_user_id, &p.ip_address])?;
+        Ok(())
     }
 }
-/// A `getOrgApiKeyAccessListEntry` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgAccessEntry {
-    client: crate::Client,
-    params: crate::params::GetOrgApiKeyAccessListEntryParams,
-    options: crate::CallOptions,
-}
-impl GetOrgAccessEntry {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgApiKeyAccessListEntryParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UserAccessListResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::UserAccessListResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserAccessListResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.api_user_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.ip_address)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgApiKeyAccessListEntry",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupApiKeys` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/apiKeys`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_api_keys` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupApiKeys;
+impl crate::request::Operation for ListGroupApiKeys {
+    const ID: &'static str = "listGroupApiKeys";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/apiKeys";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupApiKeysParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiApiUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listGroupApiKeys` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupApiKeys {
-    client: crate::Client,
-    params: crate::params::ListGroupApiKeysParams,
-    options: crate::CallOptions,
-}
-impl ListGroupApiKeys {
+impl crate::Request<ListGroupApiKeys> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1006,133 +475,45 @@ impl ListGroupApiKeys {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupApiKeysParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiApiUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiApiUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiApiUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::ApiKeyUserDetails> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ApiKeyUserDetails>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/apiKeys", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupApiKeys",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupApiKeys {
+impl crate::request::Paged for ListGroupApiKeys {
     type Page = crate::models::PaginatedApiApiUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiApiUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgApiKeyAccessListEntries` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgAccessEntries {
-    client: crate::Client,
-    params: crate::params::ListOrgApiKeyAccessListEntriesParams,
-    options: crate::CallOptions,
+/// `listOrgApiKeyAccessListEntries` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_access_entries` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgAccessEntries;
+impl crate::request::Operation for ListOrgAccessEntries {
+    const ID: &'static str = "listOrgApiKeyAccessListEntries";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgApiKeyAccessListEntriesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiUserAccessListResponseView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.api_user_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListOrgAccessEntries {
+impl crate::Request<ListOrgAccessEntries> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1148,143 +529,43 @@ impl ListOrgAccessEntries {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgApiKeyAccessListEntriesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiUserAccessListResponseView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiUserAccessListResponseView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiUserAccessListResponseView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::UserAccessListResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::UserAccessListResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgApiKeyAccessListEntries",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgAccessEntries {
+impl crate::request::Paged for ListOrgAccessEntries {
     type Page = crate::models::PaginatedApiUserAccessListResponseView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiUserAccessListResponseView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgApiKeys` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgApiKeys {
-    client: crate::Client,
-    params: crate::params::ListOrgApiKeysParams,
-    options: crate::CallOptions,
+/// `listOrgApiKeys` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/apiKeys`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_api_keys` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgApiKeys;
+impl crate::request::Operation for ListOrgApiKeys {
+    const ID: &'static str = "listOrgApiKeys";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgApiKeysParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiApiUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListOrgApiKeys {
+impl crate::Request<ListOrgApiKeys> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1300,216 +581,63 @@ impl ListOrgApiKeys {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgApiKeysParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiApiUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiApiUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiApiUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::ApiKeyUserDetails> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ApiKeyUserDetails>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgApiKeys",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgApiKeys {
+impl crate::request::Paged for ListOrgApiKeys {
     type Page = crate::models::PaginatedApiApiUserView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiApiUserView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `removeGroupApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveGroupApiKey {
-    client: crate::Client,
-    params: crate::params::RemoveGroupApiKeyParams,
-    options: crate::CallOptions,
-}
-impl RemoveGroupApiKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RemoveGroupApiKeyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "removeGroupApiKey",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeGroupApiKey` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_group_api_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveGroupApiKey;
+impl crate::request::Operation for RemoveGroupApiKey {
+    const ID: &'static str = "removeGroupApiKey";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RemoveGroupApiKeyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.api_user_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupApiKeyRoles` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateApiKeyRoles {
-    client: crate::Client,
-    params: crate::params::UpdateGroupApiKeyRolesParams,
-    body: Option<crate::models::UpdateAtlasProjectApiKey>,
-    options: crate::CallOptions,
+/// `updateGroupApiKeyRoles` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_api_key_roles` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateApiKeyRoles;
+impl crate::request::Operation for UpdateApiKeyRoles {
+    const ID: &'static str = "updateGroupApiKeyRoles";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupApiKeyRolesParams;
+    type Body = crate::models::UpdateAtlasProjectApiKey;
+    type Answer = crate::request::Json<crate::models::ApiKeyUserDetails>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.api_user_id])?;
+        t.query("pageNum", &p.page_num);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("includeCount", &p.include_count);
+        Ok(())
+    }
 }
-impl UpdateApiKeyRoles {
+impl crate::Request<UpdateApiKeyRoles> {
     /// Number of the page that displays the current set of the total objects that the response returns.
     pub fn page_num(mut self, value: i64) -> Self {
         self.params.page_num = Some(value);
@@ -1525,187 +653,24 @@ impl UpdateApiKeyRoles {
         self.params.include_count = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupApiKeyRolesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupApiKeyRoles",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-/// A `updateOrgApiKey` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgApiKey {
-    client: crate::Client,
-    params: crate::params::UpdateOrgApiKeyParams,
-    body: Option<crate::models::UpdateAtlasOrganizationApiKey>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgApiKey {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::UpdateOrgApiKeyParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::ApiKeyUserDetails, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::ApiKeyUserDetails>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiKeyUserDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/apiKeys/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.api_user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgApiKey",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgApiKey` at version `2023-01-01` (`PATCH /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_api_key` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgApiKey;
+impl crate::request::Operation for UpdateOrgApiKey {
+    const ID: &'static str = "updateOrgApiKey";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateOrgApiKeyParams;
+    type Body = crate::models::UpdateAtlasOrganizationApiKey;
+    type Answer = crate::request::Json<crate::models::ApiKeyUserDetails>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.api_user_id])?;
+        Ok(())
     }
 }

@@ -20,13 +20,12 @@ impl<'c> ProjectIpAccessList<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: Vec<crate::models::NetworkPermissionEntry>,
-    ) -> CreateAccessListEntry {
-        CreateAccessListEntry {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupAccessListEntryParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateAccessListEntry> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupAccessListEntryParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Entry from One Project IP Access List
     ///
@@ -37,15 +36,12 @@ impl<'c> ProjectIpAccessList<'c> {
         &self,
         group_id: crate::models::ObjectId,
         entry_value: String,
-    ) -> DeleteAccessListEntry {
-        DeleteAccessListEntry {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupAccessListEntryParams::new(
-                group_id,
-                entry_value,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteAccessListEntry> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupAccessListEntryParams::new(group_id, entry_value),
+            None,
+        )
     }
     /// Return One Project IP Access List Entry
     ///
@@ -56,15 +52,12 @@ impl<'c> ProjectIpAccessList<'c> {
         &self,
         group_id: crate::models::ObjectId,
         entry_value: String,
-    ) -> GetAccessListEntry {
-        GetAccessListEntry {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAccessListEntryParams::new(
-                group_id,
-                entry_value,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetAccessListEntry> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAccessListEntryParams::new(group_id, entry_value),
+            None,
+        )
     }
     /// Return Status of One Project IP Access List Entry
     ///
@@ -75,15 +68,12 @@ impl<'c> ProjectIpAccessList<'c> {
         &self,
         group_id: crate::models::ObjectId,
         entry_value: String,
-    ) -> GetAccessListStatus {
-        GetAccessListStatus {
-            client: self.client.clone(),
-            params: crate::params::GetGroupAccessListStatusParams::new(
-                group_id,
-                entry_value,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetAccessListStatus> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupAccessListStatusParams::new(group_id, entry_value),
+            None,
+        )
     }
     /// Return All Project IP Access List Entries
     ///
@@ -99,24 +89,38 @@ impl<'c> ProjectIpAccessList<'c> {
     pub fn list_access_list_entries(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListAccessListEntries {
-        ListAccessListEntries {
-            client: self.client.clone(),
-            params: crate::params::ListGroupAccessListEntriesParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListAccessListEntries> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupAccessListEntriesParams::new(group_id),
+            None,
+        )
     }
 }
-/// A `createGroupAccessListEntry` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateAccessListEntry {
-    client: crate::Client,
-    params: crate::params::CreateGroupAccessListEntryParams,
-    body: Option<Vec<crate::models::NetworkPermissionEntry>>,
-    options: crate::CallOptions,
+/// `createGroupAccessListEntry` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_access_list_entry` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateAccessListEntry;
+impl crate::request::Operation for CreateAccessListEntry {
+    const ID: &'static str = "createGroupAccessListEntry";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupAccessListEntryParams;
+    type Body = Vec<crate::models::NetworkPermissionEntry>;
+    type Answer = crate::request::Json<crate::models::PaginatedNetworkAccessView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl CreateAccessListEntry {
+impl crate::Request<CreateAccessListEntry> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -132,363 +136,91 @@ impl CreateAccessListEntry {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupAccessListEntryParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedNetworkAccessView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedNetworkAccessView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedNetworkAccessView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/accessList", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupAccessListEntry",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `deleteGroupAccessListEntry` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/accessList/{entryValue}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_access_list_entry` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteAccessListEntry;
+impl crate::request::Operation for DeleteAccessListEntry {
+    const ID: &'static str = "deleteGroupAccessListEntry";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupAccessListEntryParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.entry_value])?;
+        Ok(())
     }
 }
-/// A `deleteGroupAccessListEntry` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteAccessListEntry {
-    client: crate::Client,
-    params: crate::params::DeleteGroupAccessListEntryParams,
-    options: crate::CallOptions,
-}
-impl DeleteAccessListEntry {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupAccessListEntryParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/accessList/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.entry_value)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupAccessListEntry",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupAccessListEntry` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/accessList/{entryValue}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_access_list_entry` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAccessListEntry;
+impl crate::request::Operation for GetAccessListEntry {
+    const ID: &'static str = "getGroupAccessListEntry";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupAccessListEntryParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::NetworkPermissionEntry>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.entry_value])?;
+        Ok(())
     }
 }
-/// A `getGroupAccessListEntry` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAccessListEntry {
-    client: crate::Client,
-    params: crate::params::GetGroupAccessListEntryParams,
-    options: crate::CallOptions,
-}
-impl GetAccessListEntry {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAccessListEntryParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::NetworkPermissionEntry, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::NetworkPermissionEntry>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::NetworkPermissionEntry, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/accessList/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.entry_value)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAccessListEntry",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupAccessListStatus` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/accessList/{entryValue}/status`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_access_list_status` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAccessListStatus;
+impl crate::request::Operation for GetAccessListStatus {
+    const ID: &'static str = "getGroupAccessListStatus";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}/status";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupAccessListStatusParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::NetworkPermissionEntryStatus>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.entry_value])?;
+        Ok(())
     }
 }
-/// A `getGroupAccessListStatus` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAccessListStatus {
-    client: crate::Client,
-    params: crate::params::GetGroupAccessListStatusParams,
-    options: crate::CallOptions,
-}
-impl GetAccessListStatus {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupAccessListStatusParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::NetworkPermissionEntryStatus, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::NetworkPermissionEntryStatus>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::NetworkPermissionEntryStatus, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/accessList/{}/status", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.entry_value)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupAccessListStatus",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/accessList/{entryValue}/status",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupAccessListEntries` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_access_list_entries` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListAccessListEntries;
+impl crate::request::Operation for ListAccessListEntries {
+    const ID: &'static str = "listGroupAccessListEntries";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupAccessListEntriesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedNetworkAccessView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listGroupAccessListEntries` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListAccessListEntries {
-    client: crate::Client,
-    params: crate::params::ListGroupAccessListEntriesParams,
-    options: crate::CallOptions,
-}
-impl ListAccessListEntries {
+impl crate::Request<ListAccessListEntries> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -504,126 +236,16 @@ impl ListAccessListEntries {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupAccessListEntriesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedNetworkAccessView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedNetworkAccessView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedNetworkAccessView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::NetworkPermissionEntry> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::NetworkPermissionEntry>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/accessList", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupAccessListEntries",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListAccessListEntries {
+impl crate::request::Paged for ListAccessListEntries {
     type Page = crate::models::PaginatedNetworkAccessView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedNetworkAccessView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }

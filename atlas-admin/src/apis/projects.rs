@@ -25,26 +25,27 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupInvitationRequest,
-    ) -> AddGroupUser {
-        AddGroupUser {
-            client: self.client.clone(),
-            params: crate::params::AddGroupAccessUserParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddGroupUser> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddGroupAccessUserParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Project
     ///
     /// Creates one project. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings.
     ///
     /// `POST /api/atlas/v2/groups` (`createGroup`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/createGroup).
-    pub fn create_group(&self, body: crate::models::Group) -> CreateGroup {
-        CreateGroup {
-            client: self.client.clone(),
-            params: <crate::params::CreateGroupParams as Default>::default(),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    pub fn create_group(
+        &self,
+        body: crate::models::Group,
+    ) -> crate::Request<CreateGroup> {
+        crate::Request::new(
+            self.client,
+            <crate::params::CreateGroupParams as Default>::default(),
+            Some(body),
+        )
     }
     /// Create Invitation for One MongoDB Cloud User in One Project
     ///
@@ -60,25 +61,27 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupInvitationRequest,
-    ) -> CreateGroupInvite {
-        CreateGroupInvite {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupInviteParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupInvite> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupInviteParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Project
     ///
     /// Removes the specified project. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings. You can delete a project only if there are no Online Archives for the clusters in the project.
     ///
     /// `DELETE /api/atlas/v2/groups/{groupId}` (`deleteGroup`), API version `2023-01-01`. Roles: Project Owner. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/deleteGroup).
-    pub fn delete_group(&self, group_id: crate::models::ObjectId) -> DeleteGroup {
-        DeleteGroup {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn delete_group(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> crate::Request<DeleteGroup> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupParams::new(group_id),
+            None,
+        )
     }
     /// Remove One Invitation from One Project
     ///
@@ -94,12 +97,12 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
-    ) -> DeleteGroupInvite {
-        DeleteGroupInvite {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupInviteParams::new(group_id, invitation_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupInvite> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupInviteParams::new(group_id, invitation_id),
+            None,
+        )
     }
     /// Remove One Project Limit
     ///
@@ -110,36 +113,42 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         limit_name: crate::models::GroupLimitName,
-    ) -> DeleteGroupLimit {
-        DeleteGroupLimit {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupLimitParams::new(limit_name, group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupLimit> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupLimitParams::new(limit_name, group_id),
+            None,
+        )
     }
     /// Return One Project
     ///
     /// Returns details about the specified project. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}` (`getGroup`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroup).
-    pub fn get_group(&self, group_id: crate::models::ObjectId) -> GetGroup {
-        GetGroup {
-            client: self.client.clone(),
-            params: crate::params::GetGroupParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_group(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> crate::Request<GetGroup> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupParams::new(group_id),
+            None,
+        )
     }
     /// Return One Project by Name
     ///
     /// Returns details about the specified project. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings.
     ///
     /// `GET /api/atlas/v2/groups/byName/{groupName}` (`getGroupByName`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/getGroupByName).
-    pub fn get_group_by_name(&self, group_name: String) -> GetGroupByName {
-        GetGroupByName {
-            client: self.client.clone(),
-            params: crate::params::GetGroupByNameParams::new(group_name),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_group_by_name(
+        &self,
+        group_name: String,
+    ) -> crate::Request<GetGroupByName> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupByNameParams::new(group_name),
+            None,
+        )
     }
     /// Return One Invitation in One Project by Invitation ID
     ///
@@ -155,12 +164,12 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
-    ) -> GetGroupInvite {
-        GetGroupInvite {
-            client: self.client.clone(),
-            params: crate::params::GetGroupInviteParams::new(group_id, invitation_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupInvite> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupInviteParams::new(group_id, invitation_id),
+            None,
+        )
     }
     /// Return All IP Addresses for One Project
     ///
@@ -170,12 +179,12 @@ impl<'c> Projects<'c> {
     pub fn get_group_ip_addresses(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupIpAddresses {
-        GetGroupIpAddresses {
-            client: self.client.clone(),
-            params: crate::params::GetGroupIpAddressesParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupIpAddresses> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupIpAddressesParams::new(group_id),
+            None,
+        )
     }
     /// Return One Limit for One Project
     ///
@@ -186,12 +195,12 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         limit_name: crate::models::GroupLimitName,
-    ) -> GetGroupLimit {
-        GetGroupLimit {
-            client: self.client.clone(),
-            params: crate::params::GetGroupLimitParams::new(limit_name, group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupLimit> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupLimitParams::new(limit_name, group_id),
+            None,
+        )
     }
     /// Return All Available MongoDB LTS Versions for Clusters in One Project
     ///
@@ -201,12 +210,12 @@ impl<'c> Projects<'c> {
     pub fn get_mongo_db_versions(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetMongoDbVersions {
-        GetMongoDbVersions {
-            client: self.client.clone(),
-            params: crate::params::GetGroupMongoDbVersionsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetMongoDbVersions> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupMongoDbVersionsParams::new(group_id),
+            None,
+        )
     }
     /// Return Project Settings
     ///
@@ -216,12 +225,12 @@ impl<'c> Projects<'c> {
     pub fn get_group_settings(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> GetGroupSettings {
-        GetGroupSettings {
-            client: self.client.clone(),
-            params: crate::params::GetGroupSettingsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupSettingsParams::new(group_id),
+            None,
+        )
     }
     /// Return All Invitations in One Project
     ///
@@ -236,12 +245,12 @@ impl<'c> Projects<'c> {
     pub fn list_group_invites(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupInvites {
-        ListGroupInvites {
-            client: self.client.clone(),
-            params: crate::params::ListGroupInvitesParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupInvites> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupInvitesParams::new(group_id),
+            None,
+        )
     }
     /// Return All Limits for One Project
     ///
@@ -251,24 +260,24 @@ impl<'c> Projects<'c> {
     pub fn list_group_limits(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupLimits {
-        ListGroupLimits {
-            client: self.client.clone(),
-            params: crate::params::ListGroupLimitsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupLimits> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupLimitsParams::new(group_id),
+            None,
+        )
     }
     /// Return All Projects
     ///
     /// Returns details about all projects. Projects group clusters into logical collections that support an application environment, workload, or both. Each project can have its own users, teams, security, tags, and alert settings.
     ///
     /// `GET /api/atlas/v2/groups` (`listGroups`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listGroups).
-    pub fn list_groups(&self) -> ListGroups {
-        ListGroups {
-            client: self.client.clone(),
-            params: <crate::params::ListGroupsParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_groups(&self) -> crate::Request<ListGroups> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListGroupsParams as Default>::default(),
+            None,
+        )
     }
     /// Migrate One Project to Another Organization
     ///
@@ -279,13 +288,12 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupMigrationRequest,
-    ) -> MigrateGroup {
-        MigrateGroup {
-            client: self.client.clone(),
-            params: crate::params::MigrateGroupParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<MigrateGroup> {
+        crate::Request::new(
+            self.client,
+            crate::params::MigrateGroupParams::new(group_id),
+            Some(body),
+        )
     }
     /// Set One Project Limit
     ///
@@ -299,13 +307,12 @@ impl<'c> Projects<'c> {
         group_id: crate::models::ObjectId,
         limit_name: crate::models::GroupLimitName,
         body: crate::models::DataFederationLimit,
-    ) -> SetGroupLimit {
-        SetGroupLimit {
-            client: self.client.clone(),
-            params: crate::params::SetGroupLimitParams::new(limit_name, group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<SetGroupLimit> {
+        crate::Request::new(
+            self.client,
+            crate::params::SetGroupLimitParams::new(limit_name, group_id),
+            Some(body),
+        )
     }
     /// Update One Project
     ///
@@ -316,13 +323,12 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupUpdate,
-    ) -> UpdateGroup {
-        UpdateGroup {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroup> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupParams::new(group_id),
+            Some(body),
+        )
     }
     /// Update One Invitation in One Project by Invitation ID
     ///
@@ -339,16 +345,12 @@ impl<'c> Projects<'c> {
         group_id: crate::models::ObjectId,
         invitation_id: crate::models::ObjectId,
         body: crate::models::GroupInvitationUpdateRequest,
-    ) -> UpdateInviteById {
-        UpdateInviteById {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupInviteByIdParams::new(
-                group_id,
-                invitation_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateInviteById> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupInviteByIdParams::new(group_id, invitation_id),
+            Some(body),
+        )
     }
     /// Update One Invitation in One Project
     ///
@@ -364,13 +366,12 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupInvitationRequest,
-    ) -> UpdateGroupInvites {
-        UpdateGroupInvites {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupInvitesParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupInvites> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupInvitesParams::new(group_id),
+            Some(body),
+        )
     }
     /// Update Project Settings
     ///
@@ -381,13 +382,12 @@ impl<'c> Projects<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupSettings,
-    ) -> UpdateGroupSettings {
-        UpdateGroupSettings {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupSettingsParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupSettings> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupSettingsParams::new(group_id),
+            Some(body),
+        )
     }
     /// Update Project Roles for One MongoDB Cloud User
     ///
@@ -404,922 +404,268 @@ impl<'c> Projects<'c> {
         group_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
         body: crate::models::UpdateGroupRolesForUser,
-    ) -> UpdateGroupUserRoles {
-        UpdateGroupUserRoles {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupUserRolesParams::new(group_id, user_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupUserRoles> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupUserRolesParams::new(group_id, user_id),
+            Some(body),
+        )
     }
 }
-/// A `addGroupAccessUser` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddGroupUser {
-    client: crate::Client,
-    params: crate::params::AddGroupAccessUserParams,
-    body: Option<crate::models::GroupInvitationRequest>,
-    options: crate::CallOptions,
-}
-impl AddGroupUser {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::AddGroupAccessUserParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrganizationInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrganizationInvitation>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrganizationInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/access", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addGroupAccessUser",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/access",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `addGroupAccessUser` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/access`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_group_user` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddGroupUser;
+impl crate::request::Operation for AddGroupUser {
+    const ID: &'static str = "addGroupAccessUser";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/access";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::AddGroupAccessUserParams;
+    type Body = crate::models::GroupInvitationRequest;
+    type Answer = crate::request::Json<crate::models::OrganizationInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroup` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroup {
-    client: crate::Client,
-    params: crate::params::CreateGroupParams,
-    body: Option<crate::models::Group>,
-    options: crate::CallOptions,
+/// `createGroup` at version `2023-01-01` (`POST /api/atlas/v2/groups`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroup;
+impl crate::request::Operation for CreateGroup {
+    const ID: &'static str = "createGroup";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupParams;
+    type Body = crate::models::Group;
+    type Answer = crate::request::Json<crate::models::Group>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.query("projectOwnerId", &p.project_owner_id);
+        Ok(())
+    }
 }
-impl CreateGroup {
+impl crate::Request<CreateGroup> {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user to whom to grant the Project Owner role on the specified project. If you set this parameter, it overrides the default value of the oldest Organization Owner.
     pub fn project_owner_id(mut self, value: crate::models::ObjectId) -> Self {
         self.params.project_owner_id = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateGroupParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Group, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/groups");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.project_owner_id,
-            "projectOwnerId",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroup",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `createGroupInvite` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/invites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_invite` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupInvite;
+impl crate::request::Operation for CreateGroupInvite {
+    const ID: &'static str = "createGroupInvite";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/invites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupInviteParams;
+    type Body = crate::models::GroupInvitationRequest;
+    type Answer = crate::request::Json<crate::models::GroupInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupInvite` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupInvite {
-    client: crate::Client,
-    params: crate::params::CreateGroupInviteParams,
-    body: Option<crate::models::GroupInvitationRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupInvite {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupInviteParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupInvite",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/invites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroup` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroup;
+impl crate::request::Operation for DeleteGroup {
+    const ID: &'static str = "deleteGroup";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroup` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroup {
-    client: crate::Client,
-    params: crate::params::DeleteGroupParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroup {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::DeleteGroupParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroup",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupInvite` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/invites/{invitationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_invite` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupInvite;
+impl crate::request::Operation for DeleteGroupInvite {
+    const ID: &'static str = "deleteGroupInvite";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/invites/{invitationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupInviteParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.invitation_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupInvite` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupInvite {
-    client: crate::Client,
-    params: crate::params::DeleteGroupInviteParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupInvite {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupInviteParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invitation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupInvite",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupLimit` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/limits/{limitName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_limit` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupLimit;
+impl crate::request::Operation for DeleteGroupLimit {
+    const ID: &'static str = "deleteGroupLimit";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/limits/{limitName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupLimitParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.limit_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupLimit` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupLimit {
-    client: crate::Client,
-    params: crate::params::DeleteGroupLimitParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupLimit {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::DeleteGroupLimitParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupLimit",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroup` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroup;
+impl crate::request::Operation for GetGroup {
+    const ID: &'static str = "getGroup";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::Group>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroup` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroup {
-    client: crate::Client,
-    params: crate::params::GetGroupParams,
-    options: crate::CallOptions,
-}
-impl GetGroup {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Group, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroup",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupByName` at version `2023-01-01` (`GET /api/atlas/v2/groups/byName/{groupName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_by_name` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupByName;
+impl crate::request::Operation for GetGroupByName {
+    const ID: &'static str = "getGroupByName";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/byName/{groupName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupByNameParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::Group>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_name])?;
+        Ok(())
     }
 }
-/// A `getGroupByName` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupByName {
-    client: crate::Client,
-    params: crate::params::GetGroupByNameParams,
-    options: crate::CallOptions,
-}
-impl GetGroupByName {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupByNameParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Group, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/byName/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupByName",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/byName/{groupName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupInvite` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/invites/{invitationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_invite` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupInvite;
+impl crate::request::Operation for GetGroupInvite {
+    const ID: &'static str = "getGroupInvite";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/invites/{invitationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupInviteParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.invitation_id])?;
+        Ok(())
     }
 }
-/// A `getGroupInvite` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupInvite {
-    client: crate::Client,
-    params: crate::params::GetGroupInviteParams,
-    options: crate::CallOptions,
-}
-impl GetGroupInvite {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupInviteParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invitation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupInvite",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupIpAddresses` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/ipAddresses`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_ip_addresses` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupIpAddresses;
+impl crate::request::Operation for GetGroupIpAddresses {
+    const ID: &'static str = "getGroupIpAddresses";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/ipAddresses";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupIpAddressesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupIpAddresses>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupIpAddresses` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupIpAddresses {
-    client: crate::Client,
-    params: crate::params::GetGroupIpAddressesParams,
-    options: crate::CallOptions,
-}
-impl GetGroupIpAddresses {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupIpAddressesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupIpAddresses, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupIpAddresses>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupIpAddresses, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/ipAddresses", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupIpAddresses",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/ipAddresses",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupLimit` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/limits/{limitName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_limit` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupLimit;
+impl crate::request::Operation for GetGroupLimit {
+    const ID: &'static str = "getGroupLimit";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/limits/{limitName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupLimitParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::DataFederationLimit>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.limit_name])?;
+        Ok(())
     }
 }
-/// A `getGroupLimit` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupLimit {
-    client: crate::Client,
-    params: crate::params::GetGroupLimitParams,
-    options: crate::CallOptions,
-}
-impl GetGroupLimit {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupLimitParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::DataFederationLimit, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::DataFederationLimit>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataFederationLimit, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupLimit",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupMongoDbVersions` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/mongoDBVersions`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_mongo_db_versions` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetMongoDbVersions;
+impl crate::request::Operation for GetMongoDbVersions {
+    const ID: &'static str = "getGroupMongoDbVersions";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mongoDBVersions";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupMongoDbVersionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAvailableVersionView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("cloudProvider", &p.cloud_provider);
+        t.query("instanceSize", &p.instance_size);
+        t.query("defaultStatus", &p.default_status);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `getGroupMongoDbVersions` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetMongoDbVersions {
-    client: crate::Client,
-    params: crate::params::GetGroupMongoDbVersionsParams,
-    options: crate::CallOptions,
-}
-impl GetMongoDbVersions {
+impl crate::Request<GetMongoDbVersions> {
     /// Filter results to only one cloud provider.
     pub fn cloud_provider(mut self, value: crate::models::VersionCloudProvider) -> Self {
         self.params.cloud_provider = Some(value);
@@ -1348,387 +694,111 @@ impl GetMongoDbVersions {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupMongoDbVersionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAvailableVersionView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAvailableVersionView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAvailableVersionView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::MdbAvailableVersion> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::MdbAvailableVersion>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mongoDBVersions", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.cloud_provider,
-            "cloudProvider",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.instance_size,
-            "instanceSize",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.default_status,
-            "defaultStatus",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupMongoDbVersions",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/mongoDBVersions",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for GetMongoDbVersions {
+impl crate::request::Paged for GetMongoDbVersions {
     type Page = crate::models::PaginatedAvailableVersionView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAvailableVersionView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `getGroupSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupSettings {
-    client: crate::Client,
-    params: crate::params::GetGroupSettingsParams,
-    options: crate::CallOptions,
-}
-impl GetGroupSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupSettingsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupSettings>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/settings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupSettings",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/settings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupSettings` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/settings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_settings` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupSettings;
+impl crate::request::Operation for GetGroupSettings {
+    const ID: &'static str = "getGroupSettings";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/settings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupSettingsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupSettings>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `listGroupInvites` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupInvites {
-    client: crate::Client,
-    params: crate::params::ListGroupInvitesParams,
-    options: crate::CallOptions,
+/// `listGroupInvites` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/invites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_invites` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupInvites;
+impl crate::request::Operation for ListGroupInvites {
+    const ID: &'static str = "listGroupInvites";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/invites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupInvitesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::GroupInvitation>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("username", &p.username);
+        Ok(())
+    }
 }
-impl ListGroupInvites {
+impl crate::Request<ListGroupInvites> {
     /// Email address of the user account invited to this project.
     pub fn username(mut self, value: String) -> Self {
         self.params.username = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupInvitesParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::GroupInvitation>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::GroupInvitation>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::GroupInvitation>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.username, "username", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupInvites",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/invites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupLimits` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/limits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupLimits;
+impl crate::request::Operation for ListGroupLimits {
+    const ID: &'static str = "listGroupLimits";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/limits";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::DataFederationLimit>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `listGroupLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupLimits {
-    client: crate::Client,
-    params: crate::params::ListGroupLimitsParams,
-    options: crate::CallOptions,
-}
-impl ListGroupLimits {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupLimitsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::DataFederationLimit>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::DataFederationLimit>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::DataFederationLimit>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/limits", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupLimits",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/limits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroups` at version `2023-01-01` (`GET /api/atlas/v2/groups`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_groups` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroups;
+impl crate::request::Operation for ListGroups {
+    const ID: &'static str = "listGroups";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedAtlasGroupView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listGroups` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroups {
-    client: crate::Client,
-    params: crate::params::ListGroupsParams,
-    options: crate::CallOptions,
-}
-impl ListGroups {
+impl crate::Request<ListGroups> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1744,755 +814,156 @@ impl ListGroups {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedAtlasGroupView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedAtlasGroupView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedAtlasGroupView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::Group> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(self) -> Result<Vec<crate::models::Group>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/groups");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroups",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroups {
+impl crate::request::Paged for ListGroups {
     type Page = crate::models::PaginatedAtlasGroupView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedAtlasGroupView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `migrateGroup` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct MigrateGroup {
-    client: crate::Client,
-    params: crate::params::MigrateGroupParams,
-    body: Option<crate::models::GroupMigrationRequest>,
-    options: crate::CallOptions,
-}
-impl MigrateGroup {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::MigrateGroupParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Group, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}:migrate", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "migrateGroup",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}:migrate",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `migrateGroup` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}:migrate`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `migrate_group` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct MigrateGroup;
+impl crate::request::Operation for MigrateGroup {
+    const ID: &'static str = "migrateGroup";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}:migrate";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::MigrateGroupParams;
+    type Body = crate::models::GroupMigrationRequest;
+    type Answer = crate::request::Json<crate::models::Group>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `setGroupLimit` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct SetGroupLimit {
-    client: crate::Client,
-    params: crate::params::SetGroupLimitParams,
-    body: Option<crate::models::DataFederationLimit>,
-    options: crate::CallOptions,
-}
-impl SetGroupLimit {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::SetGroupLimitParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::DataFederationLimit, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::DataFederationLimit>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::DataFederationLimit, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/limits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.limit_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "setGroupLimit",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/limits/{limitName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `setGroupLimit` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/limits/{limitName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `set_group_limit` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct SetGroupLimit;
+impl crate::request::Operation for SetGroupLimit {
+    const ID: &'static str = "setGroupLimit";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/limits/{limitName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::SetGroupLimitParams;
+    type Body = crate::models::DataFederationLimit;
+    type Answer = crate::request::Json<crate::models::DataFederationLimit>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.limit_name])?;
+        Ok(())
     }
 }
-/// A `updateGroup` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroup {
-    client: crate::Client,
-    params: crate::params::UpdateGroupParams,
-    body: Option<crate::models::GroupUpdate>,
-    options: crate::CallOptions,
-}
-impl UpdateGroup {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::UpdateGroupParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Group, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Group>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Group, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroup",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroup` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroup;
+impl crate::request::Operation for UpdateGroup {
+    const ID: &'static str = "updateGroup";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupParams;
+    type Body = crate::models::GroupUpdate;
+    type Answer = crate::request::Json<crate::models::Group>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupInviteById` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateInviteById {
-    client: crate::Client,
-    params: crate::params::UpdateGroupInviteByIdParams,
-    body: Option<crate::models::GroupInvitationUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateInviteById {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupInviteByIdParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.invitation_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupInviteById",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/invites/{invitationId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupInviteById` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/invites/{invitationId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_invite_by_id` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateInviteById;
+impl crate::request::Operation for UpdateInviteById {
+    const ID: &'static str = "updateGroupInviteById";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/invites/{invitationId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupInviteByIdParams;
+    type Body = crate::models::GroupInvitationUpdateRequest;
+    type Answer = crate::request::Json<crate::models::GroupInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.invitation_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupInvites` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupInvites {
-    client: crate::Client,
-    params: crate::params::UpdateGroupInvitesParams,
-    body: Option<crate::models::GroupInvitationRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupInvites {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupInvitesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupInvitation, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupInvitation>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupInvitation, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/invites", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupInvites",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/invites",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupInvites` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/invites`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_invites` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupInvites;
+impl crate::request::Operation for UpdateGroupInvites {
+    const ID: &'static str = "updateGroupInvites";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/invites";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupInvitesParams;
+    type Body = crate::models::GroupInvitationRequest;
+    type Answer = crate::request::Json<crate::models::GroupInvitation>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupSettings` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupSettings {
-    client: crate::Client,
-    params: crate::params::UpdateGroupSettingsParams,
-    body: Option<crate::models::GroupSettings>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupSettings {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupSettingsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupSettings, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupSettings>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupSettings, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/settings", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupSettings",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/settings",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupSettings` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/settings`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_settings` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupSettings;
+impl crate::request::Operation for UpdateGroupSettings {
+    const ID: &'static str = "updateGroupSettings";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/settings";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupSettingsParams;
+    type Body = crate::models::GroupSettings;
+    type Answer = crate::request::Json<crate::models::GroupSettings>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupUserRoles` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupUserRoles {
-    client: crate::Client,
-    params: crate::params::UpdateGroupUserRolesParams,
-    body: Option<crate::models::UpdateGroupRolesForUser>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupUserRoles {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupUserRolesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UpdateGroupRolesForUser, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::UpdateGroupRolesForUser>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UpdateGroupRolesForUser, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/users/{}/roles", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupUserRoles",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/groups/{groupId}/users/{userId}/roles",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupUserRoles` at version `2023-01-01` (`PUT /api/atlas/v2/groups/{groupId}/users/{userId}/roles`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_user_roles` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupUserRoles;
+impl crate::request::Operation for UpdateGroupUserRoles {
+    const ID: &'static str = "updateGroupUserRoles";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users/{userId}/roles";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupUserRolesParams;
+    type Body = crate::models::UpdateGroupRolesForUser;
+    type Answer = crate::request::Json<crate::models::UpdateGroupRolesForUser>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.user_id])?;
+        Ok(())
     }
 }

@@ -20,13 +20,12 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::LogIntegrationRequest,
-    ) -> CreateGroupLogIntegration {
-        CreateGroupLogIntegration {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupLogIntegrationParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupLogIntegration> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupLogIntegrationParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Push-Based Log Export Configuration in One Project
     ///
@@ -42,13 +41,12 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CreatePushBasedLogExportProjectRequest,
-    ) -> CreateLogExport {
-        CreateLogExport {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupPushBasedLogExportParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateLogExport> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupPushBasedLogExportParams::new(group_id),
+            Some(body),
+        )
     }
     /// Remove One Log Integration
     ///
@@ -59,12 +57,12 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         id: String,
-    ) -> DeleteGroupLogIntegration {
-        DeleteGroupLogIntegration {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupLogIntegrationParams::new(group_id, id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupLogIntegration> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupLogIntegrationParams::new(group_id, id),
+            None,
+        )
     }
     /// Disable Push-Based Log Export for One Project
     ///
@@ -79,12 +77,12 @@ impl<'c> PushBasedLogExport<'c> {
     pub fn delete_log_export(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DeleteLogExport {
-        DeleteLogExport {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupPushBasedLogExportParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteLogExport> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupPushBasedLogExportParams::new(group_id),
+            None,
+        )
     }
     /// Return One Log Integration
     ///
@@ -95,12 +93,12 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         id: String,
-    ) -> GetGroupLogIntegration {
-        GetGroupLogIntegration {
-            client: self.client.clone(),
-            params: crate::params::GetGroupLogIntegrationParams::new(group_id, id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupLogIntegration> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupLogIntegrationParams::new(group_id, id),
+            None,
+        )
     }
     /// Return One Push-Based Log Export Configuration in One Project
     ///
@@ -112,12 +110,15 @@ impl<'c> PushBasedLogExport<'c> {
     ///
     /// - `2023-01-01`: this method (`get_log_export`); Atlas stops serving it on 2027-02-04
     #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-    pub fn get_log_export(&self, group_id: crate::models::ObjectId) -> GetLogExport {
-        GetLogExport {
-            client: self.client.clone(),
-            params: crate::params::GetGroupPushBasedLogExportParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_log_export(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> crate::Request<GetLogExport> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupPushBasedLogExportParams::new(group_id),
+            None,
+        )
     }
     /// Return All Active Log Integrations
     ///
@@ -127,12 +128,12 @@ impl<'c> PushBasedLogExport<'c> {
     pub fn list_group_log_integrations(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupLogIntegrations {
-        ListGroupLogIntegrations {
-            client: self.client.clone(),
-            params: crate::params::ListGroupLogIntegrationsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupLogIntegrations> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupLogIntegrationsParams::new(group_id),
+            None,
+        )
     }
     /// Update One Log Integration
     ///
@@ -144,13 +145,12 @@ impl<'c> PushBasedLogExport<'c> {
         group_id: crate::models::ObjectId,
         id: String,
         body: crate::models::LogIntegrationRequest,
-    ) -> UpdateGroupLogIntegration {
-        UpdateGroupLogIntegration {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupLogIntegrationParams::new(group_id, id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupLogIntegration> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupLogIntegrationParams::new(group_id, id),
+            Some(body),
+        )
     }
     /// Update One Push-Based Log Export Configuration in One Project
     ///
@@ -166,546 +166,159 @@ impl<'c> PushBasedLogExport<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::PushBasedLogExportProject,
-    ) -> UpdateLogExport {
-        UpdateLogExport {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupPushBasedLogExportParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateLogExport> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupPushBasedLogExportParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `createGroupLogIntegration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupLogIntegration {
-    client: crate::Client,
-    params: crate::params::CreateGroupLogIntegrationParams,
-    body: Option<crate::models::LogIntegrationRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupLogIntegration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupLogIntegrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LogIntegrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LogIntegrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/logIntegrations", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupLogIntegration",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupLogIntegration` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/logIntegrations`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_log_integration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupLogIntegration;
+impl crate::request::Operation for CreateGroupLogIntegration {
+    const ID: &'static str = "createGroupLogIntegration";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/logIntegrations";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateGroupLogIntegrationParams;
+    type Body = crate::models::LogIntegrationRequest;
+    type Answer = crate::request::Json<crate::models::LogIntegrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupPushBasedLogExport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateLogExport {
-    client: crate::Client,
-    params: crate::params::CreateGroupPushBasedLogExportParams,
-    body: Option<crate::models::CreatePushBasedLogExportProjectRequest>,
-    options: crate::CallOptions,
-}
-impl CreateLogExport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupPushBasedLogExportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupPushBasedLogExport",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupPushBasedLogExport` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/pushBasedLogExport`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_log_export` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateLogExport;
+impl crate::request::Operation for CreateLogExport {
+    const ID: &'static str = "createGroupPushBasedLogExport";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/pushBasedLogExport";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupPushBasedLogExportParams;
+    type Body = crate::models::CreatePushBasedLogExportProjectRequest;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupLogIntegration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupLogIntegration {
-    client: crate::Client,
-    params: crate::params::DeleteGroupLogIntegrationParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupLogIntegration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupLogIntegrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupLogIntegration",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupLogIntegration` at version `2025-03-12` (`DELETE /api/atlas/v2/groups/{groupId}/logIntegrations/{id}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_log_integration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupLogIntegration;
+impl crate::request::Operation for DeleteGroupLogIntegration {
+    const ID: &'static str = "deleteGroupLogIntegration";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DeleteGroupLogIntegrationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupPushBasedLogExport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteLogExport {
-    client: crate::Client,
-    params: crate::params::DeleteGroupPushBasedLogExportParams,
-    options: crate::CallOptions,
-}
-impl DeleteLogExport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupPushBasedLogExportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupPushBasedLogExport",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupPushBasedLogExport` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/pushBasedLogExport`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_log_export` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteLogExport;
+impl crate::request::Operation for DeleteLogExport {
+    const ID: &'static str = "deleteGroupPushBasedLogExport";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/pushBasedLogExport";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupPushBasedLogExportParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `getGroupLogIntegration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupLogIntegration {
-    client: crate::Client,
-    params: crate::params::GetGroupLogIntegrationParams,
-    options: crate::CallOptions,
-}
-impl GetGroupLogIntegration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupLogIntegrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LogIntegrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LogIntegrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupLogIntegration",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupLogIntegration` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/logIntegrations/{id}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_log_integration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupLogIntegration;
+impl crate::request::Operation for GetGroupLogIntegration {
+    const ID: &'static str = "getGroupLogIntegration";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupLogIntegrationParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::LogIntegrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `getGroupPushBasedLogExport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetLogExport {
-    client: crate::Client,
-    params: crate::params::GetGroupPushBasedLogExportParams,
-    options: crate::CallOptions,
-}
-impl GetLogExport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupPushBasedLogExportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PushBasedLogExportProject, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PushBasedLogExportProject>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PushBasedLogExportProject, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupPushBasedLogExport",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupPushBasedLogExport` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/pushBasedLogExport`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_log_export` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetLogExport;
+impl crate::request::Operation for GetLogExport {
+    const ID: &'static str = "getGroupPushBasedLogExport";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/pushBasedLogExport";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupPushBasedLogExportParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PushBasedLogExportProject>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `listGroupLogIntegrations` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupLogIntegrations {
-    client: crate::Client,
-    params: crate::params::ListGroupLogIntegrationsParams,
-    options: crate::CallOptions,
+/// `listGroupLogIntegrations` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/logIntegrations`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_log_integrations` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupLogIntegrations;
+impl crate::request::Operation for ListGroupLogIntegrations {
+    const ID: &'static str = "listGroupLogIntegrations";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/logIntegrations";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupLogIntegrationsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedLogIntegrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("integrationType", &p.integration_type);
+        Ok(())
+    }
 }
-impl ListGroupLogIntegrations {
+impl crate::Request<ListGroupLogIntegrations> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -726,325 +339,56 @@ impl ListGroupLogIntegrations {
         self.params.integration_type = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupLogIntegrationsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedLogIntegrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedLogIntegrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedLogIntegrationResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::LogIntegrationResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::LogIntegrationResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/logIntegrations", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.integration_type,
-            "integrationType",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupLogIntegrations",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupLogIntegrations {
+impl crate::request::Paged for ListGroupLogIntegrations {
     type Page = crate::models::PaginatedLogIntegrationResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedLogIntegrationResponse, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateGroupLogIntegration` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupLogIntegration {
-    client: crate::Client,
-    params: crate::params::UpdateGroupLogIntegrationParams,
-    body: Option<crate::models::LogIntegrationRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupLogIntegration {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupLogIntegrationParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::LogIntegrationResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::LogIntegrationResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::LogIntegrationResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/logIntegrations/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupLogIntegration",
-            method: crate::Method::PUT,
-            path_template: "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupLogIntegration` at version `2025-03-12` (`PUT /api/atlas/v2/groups/{groupId}/logIntegrations/{id}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_log_integration` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupLogIntegration;
+impl crate::request::Operation for UpdateGroupLogIntegration {
+    const ID: &'static str = "updateGroupLogIntegration";
+    const METHOD: crate::Method = crate::Method::PUT;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateGroupLogIntegrationParams;
+    type Body = crate::models::LogIntegrationRequest;
+    type Answer = crate::request::Json<crate::models::LogIntegrationResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `updateGroupPushBasedLogExport` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateLogExport {
-    client: crate::Client,
-    params: crate::params::UpdateGroupPushBasedLogExportParams,
-    body: Option<crate::models::PushBasedLogExportProject>,
-    options: crate::CallOptions,
-}
-impl UpdateLogExport {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupPushBasedLogExportParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/pushBasedLogExport", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupPushBasedLogExport",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/pushBasedLogExport",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupPushBasedLogExport` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/pushBasedLogExport`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_log_export` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateLogExport;
+impl crate::request::Operation for UpdateLogExport {
+    const ID: &'static str = "updateGroupPushBasedLogExport";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/pushBasedLogExport";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupPushBasedLogExportParams;
+    type Body = crate::models::PushBasedLogExportProject;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

@@ -21,16 +21,16 @@ impl<'c> QueryShapeInsights<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         query_shape_hash: crate::models::QueryShapeHash,
-    ) -> GetClusterQueryShape {
-        GetClusterQueryShape {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterQueryShapeParams::new(
+    ) -> crate::Request<GetClusterQueryShape> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterQueryShapeParams::new(
                 group_id,
                 cluster_name,
                 query_shape_hash,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Query Shape Details
     ///
@@ -42,16 +42,16 @@ impl<'c> QueryShapeInsights<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         query_shape_hash: crate::models::QueryShapeHash,
-    ) -> GetQueryShapeDetails {
-        GetQueryShapeDetails {
-            client: self.client.clone(),
-            params: crate::params::GetGroupClusterQueryShapeInsightDetailsParams::new(
+    ) -> crate::Request<GetQueryShapeDetails> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupClusterQueryShapeInsightDetailsParams::new(
                 group_id,
                 cluster_name,
                 query_shape_hash,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Query Statistic Summaries
     ///
@@ -62,15 +62,15 @@ impl<'c> QueryShapeInsights<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListQueryShapeSummaries {
-        ListQueryShapeSummaries {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterQueryShapeInsightSummariesParams::new(
+    ) -> crate::Request<ListQueryShapeSummaries> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterQueryShapeInsightSummariesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Query Shapes
     ///
@@ -81,15 +81,15 @@ impl<'c> QueryShapeInsights<'c> {
         &self,
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
-    ) -> ListClusterQueryShapes {
-        ListClusterQueryShapes {
-            client: self.client.clone(),
-            params: crate::params::ListGroupClusterQueryShapesParams::new(
+    ) -> crate::Request<ListClusterQueryShapes> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupClusterQueryShapesParams::new(
                 group_id,
                 cluster_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Update Query Shape Rejection Status
     ///
@@ -102,109 +102,62 @@ impl<'c> QueryShapeInsights<'c> {
         cluster_name: crate::models::ResourceName,
         query_shape_hash: crate::models::QueryShapeHash,
         body: crate::models::QueryShapeUpdateRequest,
-    ) -> UpdateClusterQueryShape {
-        UpdateClusterQueryShape {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupClusterQueryShapeParams::new(
+    ) -> crate::Request<UpdateClusterQueryShape> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupClusterQueryShapeParams::new(
                 group_id,
                 cluster_name,
                 query_shape_hash,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `getGroupClusterQueryShape` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetClusterQueryShape {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterQueryShapeParams,
-    options: crate::CallOptions,
-}
-impl GetClusterQueryShape {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterQueryShapeParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::QueryShapeResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::QueryShapeResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::QueryShapeResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/queryShapes/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.query_shape_hash))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterQueryShape",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupClusterQueryShape` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_cluster_query_shape` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetClusterQueryShape;
+impl crate::request::Operation for GetClusterQueryShape {
+    const ID: &'static str = "getGroupClusterQueryShape";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupClusterQueryShapeParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::QueryShapeResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.query_shape_hash])?;
+        Ok(())
     }
 }
-/// A `getGroupClusterQueryShapeInsightDetails` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetQueryShapeDetails {
-    client: crate::Client,
-    params: crate::params::GetGroupClusterQueryShapeInsightDetailsParams,
-    options: crate::CallOptions,
+/// `getGroupClusterQueryShapeInsightDetails` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_query_shape_details` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetQueryShapeDetails;
+impl crate::request::Operation for GetQueryShapeDetails {
+    const ID: &'static str = "getGroupClusterQueryShapeInsightDetails";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupClusterQueryShapeInsightDetailsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::QueryStatsDetailsResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.query_shape_hash])?;
+        t.query("since", &p.since);
+        t.query("until", &p.until);
+        t.query("processIds", &p.process_ids);
+        Ok(())
+    }
 }
-impl GetQueryShapeDetails {
+impl crate::Request<GetQueryShapeDetails> {
     /// Date and time from which to retrieve query shape statistics. This parameter expresses its value in the number of milliseconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
     ///
     /// - If you don't specify the **until** parameter, the endpoint returns data covering from the **since** value and the current time.
@@ -226,95 +179,36 @@ impl GetQueryShapeDetails {
         self.params.process_ids = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupClusterQueryShapeInsightDetailsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::QueryStatsDetailsResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::QueryStatsDetailsResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::QueryStatsDetailsResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/queryShapeInsights/{}/details", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .query_shape_hash)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
-        crate::codec::QueryValue::push_query(&p.until, "until", &mut query);
-        crate::codec::QueryValue::push_query(&p.process_ids, "processIds", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupClusterQueryShapeInsightDetails",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/{queryShapeHash}/details",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupClusterQueryShapeInsightSummaries` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_query_shape_summaries` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListQueryShapeSummaries;
+impl crate::request::Operation for ListQueryShapeSummaries {
+    const ID: &'static str = "listGroupClusterQueryShapeInsightSummaries";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupClusterQueryShapeInsightSummariesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::QueryStatsSummaryListResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("since", &p.since);
+        t.query("until", &p.until);
+        t.query("processIds", &p.process_ids);
+        t.query("namespaces", &p.namespaces);
+        t.query("commands", &p.commands);
+        t.query("nSummaries", &p.n_summaries);
+        t.query("series", &p.series);
+        t.query("queryShapeHashes", &p.query_shape_hashes);
+        Ok(())
     }
 }
-/// A `listGroupClusterQueryShapeInsightSummaries` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListQueryShapeSummaries {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterQueryShapeInsightSummariesParams,
-    options: crate::CallOptions,
-}
-impl ListQueryShapeSummaries {
+impl crate::Request<ListQueryShapeSummaries> {
     /// Date and time from which to retrieve query shape statistics. This parameter expresses its value in the number of milliseconds that have elapsed since the [UNIX epoch](https://en.wikipedia.org/wiki/Unix_time).
     ///
     /// - If you don't specify the **until** parameter, the endpoint returns data covering from the **since** value and the current time.
@@ -367,102 +261,32 @@ impl ListQueryShapeSummaries {
         self.params.query_shape_hashes = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterQueryShapeInsightSummariesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::QueryStatsSummaryListResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::QueryStatsSummaryListResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::QueryStatsSummaryListResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/queryShapeInsights/summaries", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.since, "since", &mut query);
-        crate::codec::QueryValue::push_query(&p.until, "until", &mut query);
-        crate::codec::QueryValue::push_query(&p.process_ids, "processIds", &mut query);
-        crate::codec::QueryValue::push_query(&p.namespaces, "namespaces", &mut query);
-        crate::codec::QueryValue::push_query(&p.commands, "commands", &mut query);
-        crate::codec::QueryValue::push_query(&p.n_summaries, "nSummaries", &mut query);
-        crate::codec::QueryValue::push_query(&p.series, "series", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.query_shape_hashes,
-            "queryShapeHashes",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterQueryShapeInsightSummaries",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapeInsights/summaries",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listGroupClusterQueryShapes` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_cluster_query_shapes` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListClusterQueryShapes;
+impl crate::request::Operation for ListClusterQueryShapes {
+    const ID: &'static str = "listGroupClusterQueryShapes";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupClusterQueryShapesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedQueryShapes>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        t.query("status", &p.status);
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listGroupClusterQueryShapes` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListClusterQueryShapes {
-    client: crate::Client,
-    params: crate::params::ListGroupClusterQueryShapesParams,
-    options: crate::CallOptions,
-}
-impl ListClusterQueryShapes {
+impl crate::Request<ListClusterQueryShapes> {
     /// The status of query shapes to retrieve. Only REJECTED status is supported. If omitted, defaults to REJECTED.
     pub fn status(
         mut self,
@@ -486,221 +310,36 @@ impl ListClusterQueryShapes {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupClusterQueryShapesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedQueryShapes, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedQueryShapes>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedQueryShapes, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::QueryShapeResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::QueryShapeResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/queryShapes", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.status, "status", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupClusterQueryShapes",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListClusterQueryShapes {
+impl crate::request::Paged for ListClusterQueryShapes {
     type Page = crate::models::PaginatedQueryShapes;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedQueryShapes, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateGroupClusterQueryShape` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateClusterQueryShape {
-    client: crate::Client,
-    params: crate::params::UpdateGroupClusterQueryShapeParams,
-    body: Option<crate::models::QueryShapeUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateClusterQueryShape {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupClusterQueryShapeParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::QueryShapeResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::QueryShapeResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::QueryShapeResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/queryShapes/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.cluster_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.query_shape_hash))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupClusterQueryShape",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupClusterQueryShape` at version `2025-03-12` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_cluster_query_shape` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateClusterQueryShape;
+impl crate::request::Operation for UpdateClusterQueryShape {
+    const ID: &'static str = "updateGroupClusterQueryShape";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateGroupClusterQueryShapeParams;
+    type Body = crate::models::QueryShapeUpdateRequest;
+    type Answer = crate::request::Json<crate::models::QueryShapeResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name, &p.query_shape_hash])?;
+        Ok(())
     }
 }

@@ -21,12 +21,15 @@ impl<'c> RateLimiting<'c> {
     ///
     /// - `2025-03-12`: this method (`get_rate_limit`)
     /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-04-21
-    pub fn get_rate_limit(&self, endpoint_set_id: String) -> GetRateLimit {
-        GetRateLimit {
-            client: self.client.clone(),
-            params: crate::params::GetRateLimitParams::new(endpoint_set_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_rate_limit(
+        &self,
+        endpoint_set_id: String,
+    ) -> crate::Request<GetRateLimit> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetRateLimitParams::new(endpoint_set_id),
+            None,
+        )
     }
     /// Return All Rate Limits
     ///
@@ -38,23 +41,39 @@ impl<'c> RateLimiting<'c> {
     ///
     /// - `2025-03-12`: this method (`list_rate_limits`)
     /// - `preview`: no method: a preview of an operation that has dated versions; Atlas stops serving it on 2026-04-21
-    pub fn list_rate_limits(&self) -> ListRateLimits {
-        ListRateLimits {
-            client: self.client.clone(),
-            params: <crate::params::ListRateLimitsParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_rate_limits(&self) -> crate::Request<ListRateLimits> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListRateLimitsParams as Default>::default(),
+            None,
+        )
     }
 }
-/// A `getRateLimit` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetRateLimit {
-    client: crate::Client,
-    params: crate::params::GetRateLimitParams,
-    options: crate::CallOptions,
+/// `getRateLimit` at version `2025-03-12` (`GET /api/atlas/v2/rateLimits/{endpointSetId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_rate_limit` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetRateLimit;
+impl crate::request::Operation for GetRateLimit {
+    const ID: &'static str = "getRateLimit";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/rateLimits/{endpointSetId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetRateLimitParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::RateLimitEndpointSetResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.endpoint_set_id])?;
+        t.query("groupId", &p.group_id);
+        t.query("orgId", &p.org_id);
+        t.query("userId", &p.user_id);
+        t.query("ipAddress", &p.ip_address);
+        Ok(())
+    }
 }
-impl GetRateLimit {
+impl crate::Request<GetRateLimit> {
     /// Unique 24-hexadecimal digit string that identifies the Atlas Project to request rate limits for. When this parameter is provided, the limits returned are applicable to the specified project. The requesting user must have the Project Read Only role for the specified project.
     pub fn group_id(mut self, value: crate::models::ObjectId) -> Self {
         self.params.group_id = Some(value);
@@ -75,90 +94,36 @@ impl GetRateLimit {
         self.params.ip_address = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetRateLimitParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::RateLimitEndpointSetResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::RateLimitEndpointSetResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::RateLimitEndpointSetResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/rateLimits/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_set_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.group_id, "groupId", &mut query);
-        crate::codec::QueryValue::push_query(&p.org_id, "orgId", &mut query);
-        crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
-        crate::codec::QueryValue::push_query(&p.ip_address, "ipAddress", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getRateLimit",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/rateLimits/{endpointSetId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `listRateLimits` at version `2025-03-12` (`GET /api/atlas/v2/rateLimits`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_rate_limits` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListRateLimits;
+impl crate::request::Operation for ListRateLimits {
+    const ID: &'static str = "listRateLimits";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/rateLimits";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListRateLimitsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedRateLimitEndpointSets>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("groupId", &p.group_id);
+        t.query("orgId", &p.org_id);
+        t.query("userId", &p.user_id);
+        t.query("ipAddress", &p.ip_address);
+        t.query("name", &p.name);
+        t.query("endpointPath", &p.endpoint_path);
+        Ok(())
     }
 }
-/// A `listRateLimits` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListRateLimits {
-    client: crate::Client,
-    params: crate::params::ListRateLimitsParams,
-    options: crate::CallOptions,
-}
-impl ListRateLimits {
+impl crate::Request<ListRateLimits> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -199,125 +164,16 @@ impl ListRateLimits {
         self.params.endpoint_path = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListRateLimitsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedRateLimitEndpointSets>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::RateLimitEndpointSetResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::RateLimitEndpointSetResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/atlas/v2/rateLimits");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(&p.group_id, "groupId", &mut query);
-        crate::codec::QueryValue::push_query(&p.org_id, "orgId", &mut query);
-        crate::codec::QueryValue::push_query(&p.user_id, "userId", &mut query);
-        crate::codec::QueryValue::push_query(&p.ip_address, "ipAddress", &mut query);
-        crate::codec::QueryValue::push_query(&p.name, "name", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.endpoint_path,
-            "endpointPath",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listRateLimits",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/rateLimits",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListRateLimits {
+impl crate::request::Paged for ListRateLimits {
     type Page = crate::models::PaginatedRateLimitEndpointSets;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedRateLimitEndpointSets, crate::Error>,
-    > + Send {
-        self.send()
     }
 }

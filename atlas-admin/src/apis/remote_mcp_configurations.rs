@@ -20,13 +20,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::CreateGroupMcpConfigRequest,
-    ) -> CreateGroupMcpConfig {
-        CreateGroupMcpConfig {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupMcpConfigParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupMcpConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupMcpConfigParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Secret for One Project MCP Configuration
     ///
@@ -38,16 +37,15 @@ impl<'c> RemoteMcpConfigurations<'c> {
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         body: crate::models::ServiceAccountSecretRequest,
-    ) -> CreateGroupMcpSecret {
-        CreateGroupMcpSecret {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupMcpConfigSecretParams::new(
+    ) -> crate::Request<CreateGroupMcpSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupMcpConfigSecretParams::new(
                 group_id,
                 mcp_config_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One MCP Configuration for One Organization
     ///
@@ -58,13 +56,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::CreateOrgMcpConfigRequest,
-    ) -> CreateOrgMcpConfig {
-        CreateOrgMcpConfig {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgMcpConfigParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgMcpConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgMcpConfigParams::new(org_id),
+            Some(body),
+        )
     }
     /// Create One Secret for One Organization MCP Configuration
     ///
@@ -76,16 +73,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         body: crate::models::ServiceAccountSecretRequest,
-    ) -> CreateOrgMcpSecret {
-        CreateOrgMcpSecret {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgMcpConfigSecretParams::new(
-                org_id,
-                mcp_config_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgMcpSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgMcpConfigSecretParams::new(org_id, mcp_config_id),
+            Some(body),
+        )
     }
     /// Delete One MCP Configuration for One Project
     ///
@@ -96,15 +89,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
-    ) -> DeleteGroupMcpConfig {
-        DeleteGroupMcpConfig {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupMcpConfigParams::new(
-                group_id,
-                mcp_config_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupMcpConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupMcpConfigParams::new(group_id, mcp_config_id),
+            None,
+        )
     }
     /// Delete One Secret for One Project MCP Configuration
     ///
@@ -116,16 +106,16 @@ impl<'c> RemoteMcpConfigurations<'c> {
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         secret_id: crate::models::ObjectIdAnyCase,
-    ) -> DeleteGroupMcpSecret {
-        DeleteGroupMcpSecret {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupMcpConfigSecretParams::new(
+    ) -> crate::Request<DeleteGroupMcpSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupMcpConfigSecretParams::new(
                 group_id,
                 mcp_config_id,
                 secret_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One MCP Configuration for One Organization
     ///
@@ -136,12 +126,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
-    ) -> DeleteOrgMcpConfig {
-        DeleteOrgMcpConfig {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgMcpConfigParams::new(org_id, mcp_config_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteOrgMcpConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgMcpConfigParams::new(org_id, mcp_config_id),
+            None,
+        )
     }
     /// Delete One Secret for One Organization MCP Configuration
     ///
@@ -153,16 +143,16 @@ impl<'c> RemoteMcpConfigurations<'c> {
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         secret_id: crate::models::ObjectIdAnyCase,
-    ) -> DeleteOrgMcpSecret {
-        DeleteOrgMcpSecret {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgMcpConfigSecretParams::new(
+    ) -> crate::Request<DeleteOrgMcpSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgMcpConfigSecretParams::new(
                 org_id,
                 mcp_config_id,
                 secret_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One MCP Configuration for One Project
     ///
@@ -173,12 +163,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
-    ) -> GetGroupMcpConfig {
-        GetGroupMcpConfig {
-            client: self.client.clone(),
-            params: crate::params::GetGroupMcpConfigParams::new(group_id, mcp_config_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupMcpConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupMcpConfigParams::new(group_id, mcp_config_id),
+            None,
+        )
     }
     /// Return One Secret for One Project MCP Configuration
     ///
@@ -190,16 +180,16 @@ impl<'c> RemoteMcpConfigurations<'c> {
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         secret_id: crate::models::ObjectIdAnyCase,
-    ) -> GetGroupMcpSecret {
-        GetGroupMcpSecret {
-            client: self.client.clone(),
-            params: crate::params::GetGroupMcpConfigSecretParams::new(
+    ) -> crate::Request<GetGroupMcpSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupMcpConfigSecretParams::new(
                 group_id,
                 mcp_config_id,
                 secret_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One MCP Configuration for One Organization
     ///
@@ -210,12 +200,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
-    ) -> GetOrgMcpConfig {
-        GetOrgMcpConfig {
-            client: self.client.clone(),
-            params: crate::params::GetOrgMcpConfigParams::new(org_id, mcp_config_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgMcpConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgMcpConfigParams::new(org_id, mcp_config_id),
+            None,
+        )
     }
     /// Return One Secret for One Organization MCP Configuration
     ///
@@ -227,16 +217,16 @@ impl<'c> RemoteMcpConfigurations<'c> {
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
         secret_id: crate::models::ObjectIdAnyCase,
-    ) -> GetOrgMcpSecret {
-        GetOrgMcpSecret {
-            client: self.client.clone(),
-            params: crate::params::GetOrgMcpConfigSecretParams::new(
+    ) -> crate::Request<GetOrgMcpSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgMcpConfigSecretParams::new(
                 org_id,
                 mcp_config_id,
                 secret_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Secrets for One Project MCP Configuration
     ///
@@ -247,15 +237,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
-    ) -> ListGroupMcpSecrets {
-        ListGroupMcpSecrets {
-            client: self.client.clone(),
-            params: crate::params::ListGroupMcpConfigSecretsParams::new(
-                group_id,
-                mcp_config_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupMcpSecrets> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupMcpConfigSecretsParams::new(group_id, mcp_config_id),
+            None,
+        )
     }
     /// Return All MCP Configurations for One Project
     ///
@@ -265,12 +252,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
     pub fn list_group_mcp_configs(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupMcpConfigs {
-        ListGroupMcpConfigs {
-            client: self.client.clone(),
-            params: crate::params::ListGroupMcpConfigsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupMcpConfigs> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupMcpConfigsParams::new(group_id),
+            None,
+        )
     }
     /// Return All Secrets for One Organization MCP Configuration
     ///
@@ -281,15 +268,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         &self,
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::ObjectIdAnyCase,
-    ) -> ListOrgMcpSecrets {
-        ListOrgMcpSecrets {
-            client: self.client.clone(),
-            params: crate::params::ListOrgMcpConfigSecretsParams::new(
-                org_id,
-                mcp_config_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgMcpSecrets> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgMcpConfigSecretsParams::new(org_id, mcp_config_id),
+            None,
+        )
     }
     /// Return All MCP Configurations for One Organization
     ///
@@ -299,12 +283,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
     pub fn list_org_mcp_configs(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgMcpConfigs {
-        ListOrgMcpConfigs {
-            client: self.client.clone(),
-            params: crate::params::ListOrgMcpConfigsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgMcpConfigs> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgMcpConfigsParams::new(org_id),
+            None,
+        )
     }
     /// Update One MCP Configuration for One Project
     ///
@@ -316,16 +300,12 @@ impl<'c> RemoteMcpConfigurations<'c> {
         group_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
         body: crate::models::GroupMcpConfigUpdateRequest,
-    ) -> UpdateGroupMcpConfig {
-        UpdateGroupMcpConfig {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupMcpConfigParams::new(
-                group_id,
-                mcp_config_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupMcpConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupMcpConfigParams::new(group_id, mcp_config_id),
+            Some(body),
+        )
     }
     /// Update One MCP Configuration for One Organization
     ///
@@ -337,1091 +317,294 @@ impl<'c> RemoteMcpConfigurations<'c> {
         org_id: crate::models::ObjectId,
         mcp_config_id: crate::models::Uuid,
         body: crate::models::OrgMcpConfigUpdateRequest,
-    ) -> UpdateOrgMcpConfig {
-        UpdateOrgMcpConfig {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgMcpConfigParams::new(org_id, mcp_config_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgMcpConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgMcpConfigParams::new(org_id, mcp_config_id),
+            Some(body),
+        )
     }
 }
-/// A `createGroupMcpConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupMcpConfig {
-    client: crate::Client,
-    params: crate::params::CreateGroupMcpConfigParams,
-    body: Option<crate::models::CreateGroupMcpConfigRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupMcpConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupMcpConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupMcpConfig",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupMcpConfig` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/mcpConfigs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_mcp_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupMcpConfig;
+impl crate::request::Operation for CreateGroupMcpConfig {
+    const ID: &'static str = "createGroupMcpConfig";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateGroupMcpConfigParams;
+    type Body = crate::models::CreateGroupMcpConfigRequest;
+    type Answer = crate::request::Json<crate::models::GroupMcpConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupMcpConfigSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupMcpSecret {
-    client: crate::Client,
-    params: crate::params::CreateGroupMcpConfigSecretParams,
-    body: Option<crate::models::ServiceAccountSecretRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupMcpSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupMcpConfigSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServiceAccountSecret>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupMcpConfigSecret",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupMcpConfigSecret` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_mcp_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupMcpSecret;
+impl crate::request::Operation for CreateGroupMcpSecret {
+    const ID: &'static str = "createGroupMcpConfigSecret";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateGroupMcpConfigSecretParams;
+    type Body = crate::models::ServiceAccountSecretRequest;
+    type Answer = crate::request::Json<crate::models::ServiceAccountSecret>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.mcp_config_id])?;
+        Ok(())
     }
 }
-/// A `createOrgMcpConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgMcpConfig {
-    client: crate::Client,
-    params: crate::params::CreateOrgMcpConfigParams,
-    body: Option<crate::models::CreateOrgMcpConfigRequest>,
-    options: crate::CallOptions,
-}
-impl CreateOrgMcpConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgMcpConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgMcpConfig",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgMcpConfig` at version `2025-03-12` (`POST /api/atlas/v2/orgs/{orgId}/mcpConfigs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_mcp_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgMcpConfig;
+impl crate::request::Operation for CreateOrgMcpConfig {
+    const ID: &'static str = "createOrgMcpConfig";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateOrgMcpConfigParams;
+    type Body = crate::models::CreateOrgMcpConfigRequest;
+    type Answer = crate::request::Json<crate::models::OrgMcpConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `createOrgMcpConfigSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgMcpSecret {
-    client: crate::Client,
-    params: crate::params::CreateOrgMcpConfigSecretParams,
-    body: Option<crate::models::ServiceAccountSecretRequest>,
-    options: crate::CallOptions,
-}
-impl CreateOrgMcpSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgMcpConfigSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServiceAccountSecret>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgMcpConfigSecret",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgMcpConfigSecret` at version `2025-03-12` (`POST /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_mcp_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgMcpSecret;
+impl crate::request::Operation for CreateOrgMcpSecret {
+    const ID: &'static str = "createOrgMcpConfigSecret";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateOrgMcpConfigSecretParams;
+    type Body = crate::models::ServiceAccountSecretRequest;
+    type Answer = crate::request::Json<crate::models::ServiceAccountSecret>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.mcp_config_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupMcpConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupMcpConfig {
-    client: crate::Client,
-    params: crate::params::DeleteGroupMcpConfigParams,
-    options: crate::CallOptions,
+/// `deleteGroupMcpConfig` at version `2025-03-12` (`DELETE /api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_mcp_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupMcpConfig;
+impl crate::request::Operation for DeleteGroupMcpConfig {
+    const ID: &'static str = "deleteGroupMcpConfig";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DeleteGroupMcpConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.mcp_config_id])?;
+        t.query("cascading", &p.cascading);
+        Ok(())
+    }
 }
-impl DeleteGroupMcpConfig {
+impl crate::Request<DeleteGroupMcpConfig> {
     /// Flag that indicates whether to delete the MCP configuration even if it has active secrets. If false and active secrets exist, the request returns an error. Defaults to false.
     pub fn cascading(mut self, value: bool) -> Self {
         self.params.cascading = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupMcpConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.cascading, "cascading", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupMcpConfig",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `deleteGroupMcpConfigSecret` at version `2025-03-12` (`DELETE /api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_mcp_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupMcpSecret;
+impl crate::request::Operation for DeleteGroupMcpSecret {
+    const ID: &'static str = "deleteGroupMcpConfigSecret";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DeleteGroupMcpConfigSecretParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.mcp_config_id, &p.secret_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupMcpConfigSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupMcpSecret {
-    client: crate::Client,
-    params: crate::params::DeleteGroupMcpConfigSecretParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupMcpSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupMcpConfigSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupMcpConfigSecret",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgMcpConfig` at version `2025-03-12` (`DELETE /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_mcp_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgMcpConfig;
+impl crate::request::Operation for DeleteOrgMcpConfig {
+    const ID: &'static str = "deleteOrgMcpConfig";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DeleteOrgMcpConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.mcp_config_id])?;
+        t.query("cascading", &p.cascading);
+        Ok(())
     }
 }
-/// A `deleteOrgMcpConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgMcpConfig {
-    client: crate::Client,
-    params: crate::params::DeleteOrgMcpConfigParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgMcpConfig {
+impl crate::Request<DeleteOrgMcpConfig> {
     /// Flag that indicates whether to delete the MCP configuration even if it has active secrets. If false and active secrets exist, the request returns an error. Defaults to false.
     pub fn cascading(mut self, value: bool) -> Self {
         self.params.cascading = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgMcpConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.cascading, "cascading", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgMcpConfig",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `deleteOrgMcpConfigSecret` at version `2025-03-12` (`DELETE /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_mcp_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgMcpSecret;
+impl crate::request::Operation for DeleteOrgMcpSecret {
+    const ID: &'static str = "deleteOrgMcpConfigSecret";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DeleteOrgMcpConfigSecretParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.mcp_config_id, &p.secret_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgMcpConfigSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgMcpSecret {
-    client: crate::Client,
-    params: crate::params::DeleteOrgMcpConfigSecretParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgMcpSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgMcpConfigSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgMcpConfigSecret",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupMcpConfig` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_mcp_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupMcpConfig;
+impl crate::request::Operation for GetGroupMcpConfig {
+    const ID: &'static str = "getGroupMcpConfig";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupMcpConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupMcpConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.mcp_config_id])?;
+        Ok(())
     }
 }
-/// A `getGroupMcpConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupMcpConfig {
-    client: crate::Client,
-    params: crate::params::GetGroupMcpConfigParams,
-    options: crate::CallOptions,
-}
-impl GetGroupMcpConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupMcpConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupMcpConfig",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupMcpConfigSecret` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_mcp_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupMcpSecret;
+impl crate::request::Operation for GetGroupMcpSecret {
+    const ID: &'static str = "getGroupMcpConfigSecret";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupMcpConfigSecretParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ServiceAccountSecret>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.mcp_config_id, &p.secret_id])?;
+        Ok(())
     }
 }
-/// A `getGroupMcpConfigSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupMcpSecret {
-    client: crate::Client,
-    params: crate::params::GetGroupMcpConfigSecretParams,
-    options: crate::CallOptions,
-}
-impl GetGroupMcpSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupMcpConfigSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServiceAccountSecret>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupMcpConfigSecret",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgMcpConfig` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_mcp_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgMcpConfig;
+impl crate::request::Operation for GetOrgMcpConfig {
+    const ID: &'static str = "getOrgMcpConfig";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgMcpConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrgMcpConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.mcp_config_id])?;
+        Ok(())
     }
 }
-/// A `getOrgMcpConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgMcpConfig {
-    client: crate::Client,
-    params: crate::params::GetOrgMcpConfigParams,
-    options: crate::CallOptions,
-}
-impl GetOrgMcpConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgMcpConfigParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgMcpConfig",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgMcpConfigSecret` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_mcp_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgMcpSecret;
+impl crate::request::Operation for GetOrgMcpSecret {
+    const ID: &'static str = "getOrgMcpConfigSecret";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetOrgMcpConfigSecretParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ServiceAccountSecret>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.mcp_config_id, &p.secret_id])?;
+        Ok(())
     }
 }
-/// A `getOrgMcpConfigSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgMcpSecret {
-    client: crate::Client,
-    params: crate::params::GetOrgMcpConfigSecretParams,
-    options: crate::CallOptions,
-}
-impl GetOrgMcpSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgMcpConfigSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServiceAccountSecret>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.mcp_config_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgMcpConfigSecret",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets/{secretId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupMcpConfigSecrets` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_mcp_secrets` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupMcpSecrets;
+impl crate::request::Operation for ListGroupMcpSecrets {
+    const ID: &'static str = "listGroupMcpConfigSecrets";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupMcpConfigSecretsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedMcpConfigSecretView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.mcp_config_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("includeCount", &p.include_count);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `listGroupMcpConfigSecrets` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupMcpSecrets {
-    client: crate::Client,
-    params: crate::params::ListGroupMcpConfigSecretsParams,
-    options: crate::CallOptions,
-}
-impl ListGroupMcpSecrets {
+impl crate::Request<ListGroupMcpSecrets> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1437,139 +620,43 @@ impl ListGroupMcpSecrets {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupMcpConfigSecretsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedMcpConfigSecretView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ServiceAccountSecret> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ServiceAccountSecret>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupMcpConfigSecrets",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}/secrets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupMcpSecrets {
+impl crate::request::Paged for ListGroupMcpSecrets {
     type Page = crate::models::PaginatedMcpConfigSecretView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedMcpConfigSecretView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupMcpConfigs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupMcpConfigs {
-    client: crate::Client,
-    params: crate::params::ListGroupMcpConfigsParams,
-    options: crate::CallOptions,
+/// `listGroupMcpConfigs` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/mcpConfigs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_mcp_configs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupMcpConfigs;
+impl crate::request::Operation for ListGroupMcpConfigs {
+    const ID: &'static str = "listGroupMcpConfigs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupMcpConfigsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedGroupMcpConfigView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("includeCount", &p.include_count);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListGroupMcpConfigs {
+impl crate::Request<ListGroupMcpConfigs> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1585,138 +672,43 @@ impl ListGroupMcpConfigs {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupMcpConfigsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedGroupMcpConfigView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedGroupMcpConfigView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedGroupMcpConfigView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::GroupMcpConfigResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::GroupMcpConfigResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupMcpConfigs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupMcpConfigs {
+impl crate::request::Paged for ListGroupMcpConfigs {
     type Page = crate::models::PaginatedGroupMcpConfigView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedGroupMcpConfigView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgMcpConfigSecrets` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgMcpSecrets {
-    client: crate::Client,
-    params: crate::params::ListOrgMcpConfigSecretsParams,
-    options: crate::CallOptions,
+/// `listOrgMcpConfigSecrets` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_mcp_secrets` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgMcpSecrets;
+impl crate::request::Operation for ListOrgMcpSecrets {
+    const ID: &'static str = "listOrgMcpConfigSecrets";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListOrgMcpConfigSecretsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedMcpConfigSecretView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.mcp_config_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("includeCount", &p.include_count);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListOrgMcpSecrets {
+impl crate::Request<ListOrgMcpSecrets> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1732,139 +724,43 @@ impl ListOrgMcpSecrets {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgMcpConfigSecretsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedMcpConfigSecretView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedMcpConfigSecretView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ServiceAccountSecret> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ServiceAccountSecret>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}/secrets", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgMcpConfigSecrets",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}/secrets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgMcpSecrets {
+impl crate::request::Paged for ListOrgMcpSecrets {
     type Page = crate::models::PaginatedMcpConfigSecretView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedMcpConfigSecretView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgMcpConfigs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgMcpConfigs {
-    client: crate::Client,
-    params: crate::params::ListOrgMcpConfigsParams,
-    options: crate::CallOptions,
+/// `listOrgMcpConfigs` at version `2025-03-12` (`GET /api/atlas/v2/orgs/{orgId}/mcpConfigs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_mcp_configs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgMcpConfigs;
+impl crate::request::Operation for ListOrgMcpConfigs {
+    const ID: &'static str = "listOrgMcpConfigs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListOrgMcpConfigsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedOrgMcpConfigView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("includeCount", &p.include_count);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListOrgMcpConfigs {
+impl crate::Request<ListOrgMcpConfigs> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1880,322 +776,56 @@ impl ListOrgMcpConfigs {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgMcpConfigsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedOrgMcpConfigView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedOrgMcpConfigView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgMcpConfigView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::OrgMcpConfigResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::OrgMcpConfigResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgMcpConfigs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgMcpConfigs {
+impl crate::request::Paged for ListOrgMcpConfigs {
     type Page = crate::models::PaginatedOrgMcpConfigView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedOrgMcpConfigView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateGroupMcpConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupMcpConfig {
-    client: crate::Client,
-    params: crate::params::UpdateGroupMcpConfigParams,
-    body: Option<crate::models::GroupMcpConfigUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupMcpConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupMcpConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::GroupMcpConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::GroupMcpConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/mcpConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupMcpConfig",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupMcpConfig` at version `2025-03-12` (`PATCH /api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_mcp_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupMcpConfig;
+impl crate::request::Operation for UpdateGroupMcpConfig {
+    const ID: &'static str = "updateGroupMcpConfig";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateGroupMcpConfigParams;
+    type Body = crate::models::GroupMcpConfigUpdateRequest;
+    type Answer = crate::request::Json<crate::models::GroupMcpConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.mcp_config_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgMcpConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgMcpConfig {
-    client: crate::Client,
-    params: crate::params::UpdateOrgMcpConfigParams,
-    body: Option<crate::models::OrgMcpConfigUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgMcpConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgMcpConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::OrgMcpConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::OrgMcpConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgMcpConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/mcpConfigs/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.mcp_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgMcpConfig",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgMcpConfig` at version `2025-03-12` (`PATCH /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_mcp_config` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgMcpConfig;
+impl crate::request::Operation for UpdateOrgMcpConfig {
+    const ID: &'static str = "updateOrgMcpConfig";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateOrgMcpConfigParams;
+    type Body = crate::models::OrgMcpConfigUpdateRequest;
+    type Answer = crate::request::Json<crate::models::OrgMcpConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.mcp_config_id])?;
+        Ok(())
     }
 }

@@ -20,13 +20,12 @@ impl<'c> ResourcePolicies<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::ApiAtlasResourcePolicyCreateView,
-    ) -> CreateOrgResourcePolicy {
-        CreateOrgResourcePolicy {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgResourcePolicyParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgResourcePolicy> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgResourcePolicyParams::new(org_id),
+            Some(body),
+        )
     }
     /// Delete One Atlas Resource Policy
     ///
@@ -37,15 +36,15 @@ impl<'c> ResourcePolicies<'c> {
         &self,
         org_id: crate::models::ObjectId,
         resource_policy_id: crate::models::ObjectId,
-    ) -> DeleteOrgResourcePolicy {
-        DeleteOrgResourcePolicy {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgResourcePolicyParams::new(
+    ) -> crate::Request<DeleteOrgResourcePolicy> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgResourcePolicyParams::new(
                 org_id,
                 resource_policy_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Non-Compliant Resources
     ///
@@ -55,12 +54,12 @@ impl<'c> ResourcePolicies<'c> {
     pub fn get_non_compliant_resources(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> GetNonCompliantResources {
-        GetNonCompliantResources {
-            client: self.client.clone(),
-            params: crate::params::GetOrgNonCompliantResourcesParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetNonCompliantResources> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgNonCompliantResourcesParams::new(org_id),
+            None,
+        )
     }
     /// Return One Atlas Resource Policy
     ///
@@ -71,15 +70,12 @@ impl<'c> ResourcePolicies<'c> {
         &self,
         org_id: crate::models::ObjectId,
         resource_policy_id: crate::models::ObjectId,
-    ) -> GetOrgResourcePolicy {
-        GetOrgResourcePolicy {
-            client: self.client.clone(),
-            params: crate::params::GetOrgResourcePolicyParams::new(
-                org_id,
-                resource_policy_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgResourcePolicy> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgResourcePolicyParams::new(org_id, resource_policy_id),
+            None,
+        )
     }
     /// Return All Atlas Resource Policies
     ///
@@ -89,12 +85,12 @@ impl<'c> ResourcePolicies<'c> {
     pub fn list_org_resource_policies(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgResourcePolicies {
-        ListOrgResourcePolicies {
-            client: self.client.clone(),
-            params: crate::params::ListOrgResourcePoliciesParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgResourcePolicies> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgResourcePoliciesParams::new(org_id),
+            None,
+        )
     }
     /// Update One Atlas Resource Policy
     ///
@@ -106,16 +102,15 @@ impl<'c> ResourcePolicies<'c> {
         org_id: crate::models::ObjectId,
         resource_policy_id: crate::models::ObjectId,
         body: crate::models::ApiAtlasResourcePolicyEditView,
-    ) -> UpdateOrgResourcePolicy {
-        UpdateOrgResourcePolicy {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgResourcePolicyParams::new(
+    ) -> crate::Request<UpdateOrgResourcePolicy> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgResourcePolicyParams::new(
                 org_id,
                 resource_policy_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Validate One Atlas Resource Policy
     ///
@@ -126,638 +121,153 @@ impl<'c> ResourcePolicies<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::ApiAtlasResourcePolicyCreateView,
-    ) -> ValidateResourcePolicies {
-        ValidateResourcePolicies {
-            client: self.client.clone(),
-            params: crate::params::ValidateOrgResourcePoliciesParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ValidateResourcePolicies> {
+        crate::Request::new(
+            self.client,
+            crate::params::ValidateOrgResourcePoliciesParams::new(org_id),
+            Some(body),
+        )
     }
 }
-/// A `createOrgResourcePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgResourcePolicy {
-    client: crate::Client,
-    params: crate::params::CreateOrgResourcePolicyParams,
-    body: Option<crate::models::ApiAtlasResourcePolicyCreateView>,
-    options: crate::CallOptions,
-}
-impl CreateOrgResourcePolicy {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgResourcePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgResourcePolicy",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgResourcePolicy` at version `2024-08-05` (`POST /api/atlas/v2/orgs/{orgId}/resourcePolicies`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_resource_policy` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgResourcePolicy;
+impl crate::request::Operation for CreateOrgResourcePolicy {
+    const ID: &'static str = "createOrgResourcePolicy";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/resourcePolicies";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateOrgResourcePolicyParams;
+    type Body = crate::models::ApiAtlasResourcePolicyCreateView;
+    type Answer = crate::request::Json<crate::models::ApiAtlasResourcePolicyView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgResourcePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgResourcePolicy {
-    client: crate::Client,
-    params: crate::params::DeleteOrgResourcePolicyParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgResourcePolicy {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgResourcePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.resource_policy_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgResourcePolicy",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgResourcePolicy` at version `2024-08-05` (`DELETE /api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_resource_policy` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgResourcePolicy;
+impl crate::request::Operation for DeleteOrgResourcePolicy {
+    const ID: &'static str = "deleteOrgResourcePolicy";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteOrgResourcePolicyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.resource_policy_id])?;
+        Ok(())
     }
 }
-/// A `getOrgNonCompliantResources` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetNonCompliantResources {
-    client: crate::Client,
-    params: crate::params::GetOrgNonCompliantResourcesParams,
-    options: crate::CallOptions,
-}
-impl GetNonCompliantResources {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgNonCompliantResourcesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::ApiAtlasNonCompliantResourceView>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::ApiAtlasNonCompliantResourceView>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            Vec<crate::models::ApiAtlasNonCompliantResourceView>,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/nonCompliantResources", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgNonCompliantResources",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/nonCompliantResources",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgNonCompliantResources` at version `2024-08-05` (`GET /api/atlas/v2/orgs/{orgId}/nonCompliantResources`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_non_compliant_resources` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetNonCompliantResources;
+impl crate::request::Operation for GetNonCompliantResources {
+    const ID: &'static str = "getOrgNonCompliantResources";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/nonCompliantResources";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetOrgNonCompliantResourcesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        Vec<crate::models::ApiAtlasNonCompliantResourceView>,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `getOrgResourcePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgResourcePolicy {
-    client: crate::Client,
-    params: crate::params::GetOrgResourcePolicyParams,
-    options: crate::CallOptions,
-}
-impl GetOrgResourcePolicy {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgResourcePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.resource_policy_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgResourcePolicy",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgResourcePolicy` at version `2024-08-05` (`GET /api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_resource_policy` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgResourcePolicy;
+impl crate::request::Operation for GetOrgResourcePolicy {
+    const ID: &'static str = "getOrgResourcePolicy";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetOrgResourcePolicyParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiAtlasResourcePolicyView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.resource_policy_id])?;
+        Ok(())
     }
 }
-/// A `listOrgResourcePolicies` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgResourcePolicies {
-    client: crate::Client,
-    params: crate::params::ListOrgResourcePoliciesParams,
-    options: crate::CallOptions,
-}
-impl ListOrgResourcePolicies {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgResourcePoliciesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::ApiAtlasResourcePolicyView>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::ApiAtlasResourcePolicyView>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            Vec<crate::models::ApiAtlasResourcePolicyView>,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgResourcePolicies",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listOrgResourcePolicies` at version `2024-08-05` (`GET /api/atlas/v2/orgs/{orgId}/resourcePolicies`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_resource_policies` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgResourcePolicies;
+impl crate::request::Operation for ListOrgResourcePolicies {
+    const ID: &'static str = "listOrgResourcePolicies";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/resourcePolicies";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListOrgResourcePoliciesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::ApiAtlasResourcePolicyView>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgResourcePolicy` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgResourcePolicy {
-    client: crate::Client,
-    params: crate::params::UpdateOrgResourcePolicyParams,
-    body: Option<crate::models::ApiAtlasResourcePolicyEditView>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgResourcePolicy {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgResourcePolicyParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.resource_policy_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgResourcePolicy",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgResourcePolicy` at version `2024-08-05` (`PATCH /api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_resource_policy` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgResourcePolicy;
+impl crate::request::Operation for UpdateOrgResourcePolicy {
+    const ID: &'static str = "updateOrgResourcePolicy";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/resourcePolicies/{resourcePolicyId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::UpdateOrgResourcePolicyParams;
+    type Body = crate::models::ApiAtlasResourcePolicyEditView;
+    type Answer = crate::request::Json<crate::models::ApiAtlasResourcePolicyView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.resource_policy_id])?;
+        Ok(())
     }
 }
-/// A `validateOrgResourcePolicies` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ValidateResourcePolicies {
-    client: crate::Client,
-    params: crate::params::ValidateOrgResourcePoliciesParams,
-    body: Option<crate::models::ApiAtlasResourcePolicyCreateView>,
-    options: crate::CallOptions,
-}
-impl ValidateResourcePolicies {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ValidateOrgResourcePoliciesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiAtlasResourcePolicyView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiAtlasResourcePolicyView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/resourcePolicies:validate", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "validateOrgResourcePolicies",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/resourcePolicies:validate",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `validateOrgResourcePolicies` at version `2024-08-05` (`POST /api/atlas/v2/orgs/{orgId}/resourcePolicies:validate`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `validate_resource_policies` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ValidateResourcePolicies;
+impl crate::request::Operation for ValidateResourcePolicies {
+    const ID: &'static str = "validateOrgResourcePolicies";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/resourcePolicies:validate";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ValidateOrgResourcePoliciesParams;
+    type Body = crate::models::ApiAtlasResourcePolicyCreateView;
+    type Answer = crate::request::Json<crate::models::ApiAtlasResourcePolicyView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }

@@ -28,111 +28,34 @@ impl<'c> RollingIndex<'c> {
         group_id: crate::models::ObjectId,
         cluster_name: crate::models::ResourceName,
         body: crate::models::DatabaseRollingIndexRequest,
-    ) -> CreateRollingIndex {
-        CreateRollingIndex {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupClusterIndexRollingIndexParams::new(
+    ) -> crate::Request<CreateRollingIndex> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupClusterIndexRollingIndexParams::new(
                 group_id,
                 cluster_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `createGroupClusterIndexRollingIndex` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateRollingIndex {
-    client: crate::Client,
-    params: crate::params::CreateGroupClusterIndexRollingIndexParams,
-    body: Option<crate::models::DatabaseRollingIndexRequest>,
-    options: crate::CallOptions,
-}
-impl CreateRollingIndex {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupClusterIndexRollingIndexParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/index", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.cluster_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupClusterIndexRollingIndex",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/index",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupClusterIndexRollingIndex` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/index`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_rolling_index` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateRollingIndex;
+impl crate::request::Operation for CreateRollingIndex {
+    const ID: &'static str = "createGroupClusterIndexRollingIndex";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/index";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupClusterIndexRollingIndexParams;
+    type Body = crate::models::DatabaseRollingIndexRequest;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.cluster_name])?;
+        Ok(())
     }
 }

@@ -16,175 +16,65 @@ impl<'c> Root<'c> {
     /// This resource returns information about the MongoDB application along with API key meta data.
     ///
     /// `GET /api/atlas/v2` (`getSystemStatus`), API version `2023-01-01`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/getSystemStatus).
-    pub fn get_system_status(&self) -> GetSystemStatus {
-        GetSystemStatus {
-            client: self.client.clone(),
-            params: <crate::params::GetSystemStatusParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_system_status(&self) -> crate::Request<GetSystemStatus> {
+        crate::Request::new(
+            self.client,
+            <crate::params::GetSystemStatusParams as Default>::default(),
+            None,
+        )
     }
     /// Return All Control Plane IP Addresses
     ///
     /// Returns all control plane IP addresses.
     ///
     /// `GET /api/atlas/v2/unauth/controlPlaneIPAddresses` (`listControlPlaneIpAddresses`), API version `2023-11-15`. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Root/operation/listControlPlaneIpAddresses).
-    pub fn list_control_plane_addresses(&self) -> ListControlPlaneAddresses {
-        ListControlPlaneAddresses {
-            client: self.client.clone(),
-            params: <crate::params::ListControlPlaneIpAddressesParams as Default>::default(),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_control_plane_addresses(
+        &self,
+    ) -> crate::Request<ListControlPlaneAddresses> {
+        crate::Request::new(
+            self.client,
+            <crate::params::ListControlPlaneIpAddressesParams as Default>::default(),
+            None,
+        )
     }
 }
-/// A `getSystemStatus` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetSystemStatus {
-    client: crate::Client,
-    params: crate::params::GetSystemStatusParams,
-    options: crate::CallOptions,
-}
-impl GetSystemStatus {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetSystemStatusParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::SystemStatus, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::SystemStatus>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SystemStatus, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let _p = &self.params;
-        let path = String::from("/api/atlas/v2");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getSystemStatus",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getSystemStatus` at version `2023-01-01` (`GET /api/atlas/v2`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_system_status` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetSystemStatus;
+impl crate::request::Operation for GetSystemStatus {
+    const ID: &'static str = "getSystemStatus";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetSystemStatusParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::SystemStatus>;
+    fn target(
+        _p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        Ok(())
     }
 }
-/// A `listControlPlaneIpAddresses` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListControlPlaneAddresses {
-    client: crate::Client,
-    params: crate::params::ListControlPlaneIpAddressesParams,
-    options: crate::CallOptions,
-}
-impl ListControlPlaneAddresses {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListControlPlaneIpAddressesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ControlPlaneIpAddresses, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ControlPlaneIpAddresses>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ControlPlaneIpAddresses, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let _p = &self.params;
-        let path = String::from("/api/atlas/v2/unauth/controlPlaneIPAddresses");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listControlPlaneIpAddresses",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/unauth/controlPlaneIPAddresses",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-11-15+json",
-            content_type: "application/vnd.atlas.2023-11-15+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listControlPlaneIpAddresses` at version `2023-11-15` (`GET /api/atlas/v2/unauth/controlPlaneIPAddresses`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_control_plane_addresses` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListControlPlaneAddresses;
+impl crate::request::Operation for ListControlPlaneAddresses {
+    const ID: &'static str = "listControlPlaneIpAddresses";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/unauth/controlPlaneIPAddresses";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-11-15+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-11-15+json";
+    type Params = crate::params::ListControlPlaneIpAddressesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ControlPlaneIpAddresses>;
+    fn target(
+        _p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        Ok(())
     }
 }

@@ -22,13 +22,12 @@ impl<'c> Sandbox<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::SandboxConfigRequest,
-    ) -> CreateOrgSandboxConfig {
-        CreateOrgSandboxConfig {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgSandboxConfigParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgSandboxConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgSandboxConfigParams::new(org_id),
+            Some(body),
+        )
     }
     /// Delete the Default Sandbox Configuration and Disable Sandbox
     ///
@@ -40,15 +39,12 @@ impl<'c> Sandbox<'c> {
         &self,
         org_id: crate::models::ObjectId,
         sandbox_config_id: crate::models::ObjectId,
-    ) -> DeleteOrgSandboxConfig {
-        DeleteOrgSandboxConfig {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgSandboxConfigParams::new(
-                org_id,
-                sandbox_config_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteOrgSandboxConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgSandboxConfigParams::new(org_id, sandbox_config_id),
+            None,
+        )
     }
     /// Return Cluster Description from Sandbox Template Configuration
     ///
@@ -60,15 +56,15 @@ impl<'c> Sandbox<'c> {
         &self,
         group_id: crate::models::ObjectId,
         sandbox_config_id: crate::models::ObjectId,
-    ) -> GenerateSandboxClusterDescription {
-        GenerateSandboxClusterDescription {
-            client: self.client.clone(),
-            params: crate::params::GenerateGroupSandboxClusterDescriptionParams::new(
+    ) -> crate::Request<GenerateSandboxClusterDescription> {
+        crate::Request::new(
+            self.client,
+            crate::params::GenerateGroupSandboxClusterDescriptionParams::new(
                 group_id,
                 sandbox_config_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Default Sandbox Configuration for One Organization
     ///
@@ -80,15 +76,12 @@ impl<'c> Sandbox<'c> {
         &self,
         org_id: crate::models::ObjectId,
         sandbox_config_id: crate::models::ObjectId,
-    ) -> GetOrgSandboxConfig {
-        GetOrgSandboxConfig {
-            client: self.client.clone(),
-            params: crate::params::GetOrgSandboxConfigParams::new(
-                org_id,
-                sandbox_config_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgSandboxConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgSandboxConfigParams::new(org_id, sandbox_config_id),
+            None,
+        )
     }
     /// Return Sandbox Configuration IDs for an Organization
     ///
@@ -99,12 +92,12 @@ impl<'c> Sandbox<'c> {
     pub fn list_org_sandbox_config(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgSandboxConfig {
-        ListOrgSandboxConfig {
-            client: self.client.clone(),
-            params: crate::params::ListOrgSandboxConfigParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgSandboxConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgSandboxConfigParams::new(org_id),
+            None,
+        )
     }
     /// Update an Existing Sandbox Configuration
     ///
@@ -117,385 +110,128 @@ impl<'c> Sandbox<'c> {
         org_id: crate::models::ObjectId,
         sandbox_config_id: crate::models::ObjectId,
         body: crate::models::SandboxConfigUpdateRequest,
-    ) -> UpdateOrgSandboxConfig {
-        UpdateOrgSandboxConfig {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgSandboxConfigParams::new(
-                org_id,
-                sandbox_config_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgSandboxConfig> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgSandboxConfigParams::new(org_id, sandbox_config_id),
+            Some(body),
+        )
     }
 }
-/// A `createOrgSandboxConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `createOrgSandboxConfig` at version `preview` (`POST /api/atlas/v2/orgs/{orgId}/sandboxConfig`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_sandbox_config` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct CreateOrgSandboxConfig {
-    client: crate::Client,
-    params: crate::params::CreateOrgSandboxConfigParams,
-    body: Option<crate::models::SandboxConfigRequest>,
-    options: crate::CallOptions,
-}
+pub struct CreateOrgSandboxConfig;
 #[cfg(feature = "preview")]
-impl CreateOrgSandboxConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgSandboxConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::SandboxConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/sandboxConfig", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgSandboxConfig",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for CreateOrgSandboxConfig {
+    const ID: &'static str = "createOrgSandboxConfig";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/sandboxConfig";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::CreateOrgSandboxConfigParams;
+    type Body = crate::models::SandboxConfigRequest;
+    type Answer = crate::request::Json<crate::models::SandboxConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgSandboxConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `deleteOrgSandboxConfig` at version `preview` (`DELETE /api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_sandbox_config` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct DeleteOrgSandboxConfig {
-    client: crate::Client,
-    params: crate::params::DeleteOrgSandboxConfigParams,
-    options: crate::CallOptions,
-}
+pub struct DeleteOrgSandboxConfig;
 #[cfg(feature = "preview")]
-impl DeleteOrgSandboxConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgSandboxConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.sandbox_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgSandboxConfig",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for DeleteOrgSandboxConfig {
+    const ID: &'static str = "deleteOrgSandboxConfig";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::DeleteOrgSandboxConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.sandbox_config_id])?;
+        Ok(())
     }
 }
-/// A `generateGroupSandboxClusterDescription` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `generateGroupSandboxClusterDescription` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `generate_sandbox_cluster_description` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GenerateSandboxClusterDescription {
-    client: crate::Client,
-    params: crate::params::GenerateGroupSandboxClusterDescriptionParams,
-    options: crate::CallOptions,
-}
+pub struct GenerateSandboxClusterDescription;
 #[cfg(feature = "preview")]
-impl GenerateSandboxClusterDescription {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GenerateGroupSandboxClusterDescriptionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ClusterDescription20240805, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ClusterDescription20240805>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ClusterDescription20240805, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/sandbox/{}:generateClusterDescription", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.sandbox_config_id))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "generateGroupSandboxClusterDescription",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GenerateSandboxClusterDescription {
+    const ID: &'static str = "generateGroupSandboxClusterDescription";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/sandbox/{sandboxConfigId}:generateClusterDescription";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GenerateGroupSandboxClusterDescriptionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ClusterDescription20240805>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.sandbox_config_id])?;
+        Ok(())
     }
 }
-/// A `getOrgSandboxConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `getOrgSandboxConfig` at version `preview` (`GET /api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_sandbox_config` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GetOrgSandboxConfig {
-    client: crate::Client,
-    params: crate::params::GetOrgSandboxConfigParams,
-    options: crate::CallOptions,
-}
+pub struct GetOrgSandboxConfig;
 #[cfg(feature = "preview")]
-impl GetOrgSandboxConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgSandboxConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::SandboxConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.sandbox_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgSandboxConfig",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GetOrgSandboxConfig {
+    const ID: &'static str = "getOrgSandboxConfig";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GetOrgSandboxConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::SandboxConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.sandbox_config_id])?;
+        Ok(())
     }
 }
-/// A `listOrgSandboxConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `listOrgSandboxConfig` at version `preview` (`GET /api/atlas/v2/orgs/{orgId}/sandboxConfig`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_sandbox_config` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct ListOrgSandboxConfig {
-    client: crate::Client,
-    params: crate::params::ListOrgSandboxConfigParams,
-    options: crate::CallOptions,
+pub struct ListOrgSandboxConfig;
+#[cfg(feature = "preview")]
+impl crate::request::Operation for ListOrgSandboxConfig {
+    const ID: &'static str = "listOrgSandboxConfig";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/sandboxConfig";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::ListOrgSandboxConfigParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedSandboxConfigs>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
 #[cfg(feature = "preview")]
-impl ListOrgSandboxConfig {
+impl crate::Request<ListOrgSandboxConfig> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -506,222 +242,39 @@ impl ListOrgSandboxConfig {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgSandboxConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedSandboxConfigs, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedSandboxConfigs>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedSandboxConfigs, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::SandboxConfigResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::SandboxConfigResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/sandboxConfig", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgSandboxConfig",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListOrgSandboxConfig {
+impl crate::request::Paged for ListOrgSandboxConfig {
     type Page = crate::models::PaginatedSandboxConfigs;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedSandboxConfigs, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateOrgSandboxConfig` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `updateOrgSandboxConfig` at version `preview` (`PATCH /api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_sandbox_config` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct UpdateOrgSandboxConfig {
-    client: crate::Client,
-    params: crate::params::UpdateOrgSandboxConfigParams,
-    body: Option<crate::models::SandboxConfigUpdateRequest>,
-    options: crate::CallOptions,
-}
+pub struct UpdateOrgSandboxConfig;
 #[cfg(feature = "preview")]
-impl UpdateOrgSandboxConfig {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgSandboxConfigParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::SandboxConfigResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::SandboxConfigResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::SandboxConfigResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/sandboxConfig/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.sandbox_config_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgSandboxConfig",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for UpdateOrgSandboxConfig {
+    const ID: &'static str = "updateOrgSandboxConfig";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/sandboxConfig/{sandboxConfigId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::UpdateOrgSandboxConfigParams;
+    type Body = crate::models::SandboxConfigUpdateRequest;
+    type Answer = crate::request::Json<crate::models::SandboxConfigResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.sandbox_config_id])?;
+        Ok(())
     }
 }

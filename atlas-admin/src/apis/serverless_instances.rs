@@ -27,12 +27,12 @@ impl<'c> ServerlessInstances<'c> {
         &self,
         group_id: crate::models::ObjectId,
         name: crate::models::ResourceName,
-    ) -> GetServerlessInstance {
-        GetServerlessInstance {
-            client: self.client.clone(),
-            params: crate::params::GetGroupServerlessInstanceParams::new(group_id, name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetServerlessInstance> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupServerlessInstanceParams::new(group_id, name),
+            None,
+        )
     }
     /// Return All Serverless Instances in One Project
     ///
@@ -49,107 +49,60 @@ impl<'c> ServerlessInstances<'c> {
     pub fn list_serverless_instances(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListServerlessInstances {
-        ListServerlessInstances {
-            client: self.client.clone(),
-            params: crate::params::ListGroupServerlessInstancesParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListServerlessInstances> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupServerlessInstancesParams::new(group_id),
+            None,
+        )
     }
 }
-/// A `getGroupServerlessInstance` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetServerlessInstance {
-    client: crate::Client,
-    params: crate::params::GetGroupServerlessInstanceParams,
-    options: crate::CallOptions,
-}
-impl GetServerlessInstance {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupServerlessInstanceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServerlessInstanceDescription, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServerlessInstanceDescription>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessInstanceDescription, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupServerlessInstance",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless/{name}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupServerlessInstance` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/serverless/{name}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_serverless_instance` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetServerlessInstance;
+impl crate::request::Operation for GetServerlessInstance {
+    const ID: &'static str = "getGroupServerlessInstance";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless/{name}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupServerlessInstanceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ServerlessInstanceDescription>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.name])?;
+        Ok(())
     }
 }
-/// A `listGroupServerlessInstances` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListServerlessInstances {
-    client: crate::Client,
-    params: crate::params::ListGroupServerlessInstancesParams,
-    options: crate::CallOptions,
+/// `listGroupServerlessInstances` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/serverless`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_serverless_instances` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListServerlessInstances;
+impl crate::request::Operation for ListServerlessInstances {
+    const ID: &'static str = "listGroupServerlessInstances";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serverless";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupServerlessInstancesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedServerlessInstanceDescriptionView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListServerlessInstances {
+impl crate::Request<ListServerlessInstances> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -165,133 +118,16 @@ impl ListServerlessInstances {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupServerlessInstancesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedServerlessInstanceDescriptionView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedServerlessInstanceDescriptionView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedServerlessInstanceDescriptionView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ServerlessInstanceDescription> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ServerlessInstanceDescription>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serverless", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupServerlessInstances",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serverless",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListServerlessInstances {
+impl crate::request::Paged for ListServerlessInstances {
     type Page = crate::models::PaginatedServerlessInstanceDescriptionView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedServerlessInstanceDescriptionView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }

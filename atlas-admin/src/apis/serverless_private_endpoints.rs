@@ -30,16 +30,15 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         group_id: crate::models::ObjectId,
         instance_name: crate::models::ResourceName,
         body: crate::models::ServerlessTenantCreateRequest,
-    ) -> CreateServerlessPrivateEndpoint {
-        CreateServerlessPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams::new(
+    ) -> crate::Request<CreateServerlessPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Remove One Private Endpoint for One Serverless Instance
     ///
@@ -58,16 +57,16 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         group_id: crate::models::ObjectId,
         instance_name: crate::models::ResourceName,
         endpoint_id: crate::models::ObjectId,
-    ) -> DeleteServerlessPrivateEndpoint {
-        DeleteServerlessPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams::new(
+    ) -> crate::Request<DeleteServerlessPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
                 endpoint_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Private Endpoint for One Serverless Instance
     ///
@@ -86,16 +85,16 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         group_id: crate::models::ObjectId,
         instance_name: crate::models::ResourceName,
         endpoint_id: crate::models::ObjectId,
-    ) -> GetServerlessPrivateEndpoint {
-        GetServerlessPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams::new(
+    ) -> crate::Request<GetServerlessPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
                 endpoint_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Private Endpoints for One Serverless Instance
     ///
@@ -113,15 +112,15 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         &self,
         group_id: crate::models::ObjectId,
         instance_name: crate::models::ResourceName,
-    ) -> ListServerlessPrivateEndpoint {
-        ListServerlessPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams::new(
+    ) -> crate::Request<ListServerlessPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Update One Private Endpoint for One Serverless Instance
     ///
@@ -141,470 +140,115 @@ impl<'c> ServerlessPrivateEndpoints<'c> {
         instance_name: crate::models::ResourceName,
         endpoint_id: crate::models::ObjectId,
         body: crate::models::ServerlessTenantEndpointUpdate,
-    ) -> UpdateServerlessPrivateEndpoint {
-        UpdateServerlessPrivateEndpoint {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams::new(
+    ) -> crate::Request<UpdateServerlessPrivateEndpoint> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams::new(
                 group_id,
                 instance_name,
                 endpoint_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
 }
-/// A `createGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateServerlessPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams,
-    body: Option<crate::models::ServerlessTenantCreateRequest>,
-    options: crate::CallOptions,
-}
-impl CreateServerlessPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .instance_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupPrivateEndpointServerlessInstanceEndpoint",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupPrivateEndpointServerlessInstanceEndpoint` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_serverless_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateServerlessPrivateEndpoint;
+impl crate::request::Operation for CreateServerlessPrivateEndpoint {
+    const ID: &'static str = "createGroupPrivateEndpointServerlessInstanceEndpoint";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupPrivateEndpointServerlessInstanceEndpointParams;
+    type Body = crate::models::ServerlessTenantCreateRequest;
+    type Answer = crate::request::Json<crate::models::ServerlessTenantEndpoint>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.instance_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteServerlessPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams,
-    options: crate::CallOptions,
-}
-impl DeleteServerlessPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .instance_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupPrivateEndpointServerlessInstanceEndpoint",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupPrivateEndpointServerlessInstanceEndpoint` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_serverless_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteServerlessPrivateEndpoint;
+impl crate::request::Operation for DeleteServerlessPrivateEndpoint {
+    const ID: &'static str = "deleteGroupPrivateEndpointServerlessInstanceEndpoint";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteGroupPrivateEndpointServerlessInstanceEndpointParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.instance_name, &p.endpoint_id])?;
+        Ok(())
     }
 }
-/// A `getGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetServerlessPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams,
-    options: crate::CallOptions,
-}
-impl GetServerlessPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .instance_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupPrivateEndpointServerlessInstanceEndpoint",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupPrivateEndpointServerlessInstanceEndpoint` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_serverless_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetServerlessPrivateEndpoint;
+impl crate::request::Operation for GetServerlessPrivateEndpoint {
+    const ID: &'static str = "getGroupPrivateEndpointServerlessInstanceEndpoint";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupPrivateEndpointServerlessInstanceEndpointParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ServerlessTenantEndpoint>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.instance_name, &p.endpoint_id])?;
+        Ok(())
     }
 }
-/// A `listGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListServerlessPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams,
-    options: crate::CallOptions,
-}
-impl ListServerlessPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::models::ServerlessTenantEndpoint>, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<Vec<crate::models::ServerlessTenantEndpoint>>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<Vec<crate::models::ServerlessTenantEndpoint>, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .instance_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupPrivateEndpointServerlessInstanceEndpoint",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupPrivateEndpointServerlessInstanceEndpoint` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_serverless_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListServerlessPrivateEndpoint;
+impl crate::request::Operation for ListServerlessPrivateEndpoint {
+    const ID: &'static str = "listGroupPrivateEndpointServerlessInstanceEndpoint";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupPrivateEndpointServerlessInstanceEndpointParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<Vec<crate::models::ServerlessTenantEndpoint>>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.instance_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupPrivateEndpointServerlessInstanceEndpoint` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateServerlessPrivateEndpoint {
-    client: crate::Client,
-    params: crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams,
-    body: Option<crate::models::ServerlessTenantEndpointUpdate>,
-    options: crate::CallOptions,
-}
-impl UpdateServerlessPrivateEndpoint {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServerlessTenantEndpoint, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServerlessTenantEndpoint>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServerlessTenantEndpoint, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/privateEndpoint/serverless/instance/{}/endpoint/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .instance_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.endpoint_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupPrivateEndpointServerlessInstanceEndpoint",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupPrivateEndpointServerlessInstanceEndpoint` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_serverless_private_endpoint` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateServerlessPrivateEndpoint;
+impl crate::request::Operation for UpdateServerlessPrivateEndpoint {
+    const ID: &'static str = "updateGroupPrivateEndpointServerlessInstanceEndpoint";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/privateEndpoint/serverless/instance/{instanceName}/endpoint/{endpointId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupPrivateEndpointServerlessInstanceEndpointParams;
+    type Body = crate::models::ServerlessTenantEndpointUpdate;
+    type Answer = crate::request::Json<crate::models::ServerlessTenantEndpoint>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.instance_name, &p.endpoint_id])?;
+        Ok(())
     }
 }

@@ -20,13 +20,12 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::GroupServiceAccountRequest,
-    ) -> CreateGroupServiceAccount {
-        CreateGroupServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupServiceAccountParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupServiceAccountParams::new(group_id),
+            Some(body),
+        )
     }
     /// Add Access List Entries for One Project Service Account
     ///
@@ -38,16 +37,15 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: Vec<crate::models::ServiceAccountIpAccessListEntry>,
-    ) -> CreateAccessList {
-        CreateAccessList {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupServiceAccountAccessListParams::new(
+    ) -> crate::Request<CreateAccessList> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupServiceAccountAccessListParams::new(
                 group_id,
                 client_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Project Service Account Secret
     ///
@@ -59,16 +57,15 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::ServiceAccountSecretRequest,
-    ) -> CreateGroupSecret {
-        CreateGroupSecret {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupServiceAccountSecretParams::new(
+    ) -> crate::Request<CreateGroupSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupServiceAccountSecretParams::new(
                 group_id,
                 client_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Organization Service Account
     ///
@@ -79,13 +76,12 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::OrgServiceAccountRequest,
-    ) -> CreateOrgServiceAccount {
-        CreateOrgServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgServiceAccountParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgServiceAccountParams::new(org_id),
+            Some(body),
+        )
     }
     /// Add Access List Entries for One Organization Service Account
     ///
@@ -97,16 +93,15 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: Vec<crate::models::ServiceAccountIpAccessListEntry>,
-    ) -> CreateOrgAccessList {
-        CreateOrgAccessList {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgServiceAccountAccessListParams::new(
+    ) -> crate::Request<CreateOrgAccessList> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgServiceAccountAccessListParams::new(
                 org_id,
                 client_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Organization Service Account Secret
     ///
@@ -118,16 +113,12 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::ServiceAccountSecretRequest,
-    ) -> CreateOrgSecret {
-        CreateOrgSecret {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgServiceAccountSecretParams::new(
-                org_id,
-                client_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgServiceAccountSecretParams::new(org_id, client_id),
+            Some(body),
+        )
     }
     /// Remove One Project Service Account
     ///
@@ -138,15 +129,12 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> DeleteGroupServiceAccount {
-        DeleteGroupServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupServiceAccountParams::new(
-                client_id,
-                group_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupServiceAccountParams::new(client_id, group_id),
+            None,
+        )
     }
     /// Remove One Access List Entry from One Project Service Account
     ///
@@ -158,16 +146,16 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         ip_address: String,
-    ) -> DeleteGroupAccessEntry {
-        DeleteGroupAccessEntry {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupServiceAccountAccessListEntryParams::new(
+    ) -> crate::Request<DeleteGroupAccessEntry> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupServiceAccountAccessListEntryParams::new(
                 group_id,
                 client_id,
                 ip_address,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Project Service Account Secret
     ///
@@ -179,16 +167,16 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         secret_id: String,
-    ) -> DeleteGroupSecret {
-        DeleteGroupSecret {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupServiceAccountSecretParams::new(
+    ) -> crate::Request<DeleteGroupSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupServiceAccountSecretParams::new(
                 client_id,
                 secret_id,
                 group_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Organization Service Account
     ///
@@ -199,12 +187,12 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> DeleteOrgServiceAccount {
-        DeleteOrgServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgServiceAccountParams::new(client_id, org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteOrgServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgServiceAccountParams::new(client_id, org_id),
+            None,
+        )
     }
     /// Remove One Access List Entry from One Organization Service Account
     ///
@@ -216,16 +204,16 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         ip_address: String,
-    ) -> DeleteOrgAccessEntry {
-        DeleteOrgAccessEntry {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgServiceAccountAccessListEntryParams::new(
+    ) -> crate::Request<DeleteOrgAccessEntry> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgServiceAccountAccessListEntryParams::new(
                 org_id,
                 client_id,
                 ip_address,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Organization Service Account Secret
     ///
@@ -237,16 +225,16 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         secret_id: String,
-    ) -> DeleteOrgSecret {
-        DeleteOrgSecret {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgServiceAccountSecretParams::new(
+    ) -> crate::Request<DeleteOrgSecret> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgServiceAccountSecretParams::new(
                 client_id,
                 secret_id,
                 org_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Project Service Account
     ///
@@ -257,15 +245,12 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> GetGroupServiceAccount {
-        GetGroupServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::GetGroupServiceAccountParams::new(
-                group_id,
-                client_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupServiceAccountParams::new(group_id, client_id),
+            None,
+        )
     }
     /// Return One Organization Service Account
     ///
@@ -276,12 +261,12 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> GetOrgServiceAccount {
-        GetOrgServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::GetOrgServiceAccountParams::new(org_id, client_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgServiceAccountParams::new(org_id, client_id),
+            None,
+        )
     }
     /// Return All Service Account Project Assignments
     ///
@@ -292,15 +277,12 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> GetServiceAccountGroups {
-        GetServiceAccountGroups {
-            client: self.client.clone(),
-            params: crate::params::GetOrgServiceAccountGroupsParams::new(
-                org_id,
-                client_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetServiceAccountGroups> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgServiceAccountGroupsParams::new(org_id, client_id),
+            None,
+        )
     }
     /// Assign One Service Account to One Project
     ///
@@ -312,16 +294,12 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::GroupServiceAccountRoleAssignment,
-    ) -> InviteGroupServiceAccount {
-        InviteGroupServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::InviteGroupServiceAccountParams::new(
-                client_id,
-                group_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<InviteGroupServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::InviteGroupServiceAccountParams::new(client_id, group_id),
+            Some(body),
+        )
     }
     /// Return All Access List Entries for One Project Service Account
     ///
@@ -332,15 +310,15 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> ListAccessList {
-        ListAccessList {
-            client: self.client.clone(),
-            params: crate::params::ListGroupServiceAccountAccessListParams::new(
+    ) -> crate::Request<ListAccessList> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupServiceAccountAccessListParams::new(
                 group_id,
                 client_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Project Service Accounts
     ///
@@ -350,12 +328,12 @@ impl<'c> ServiceAccounts<'c> {
     pub fn list_group_service_accounts(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListGroupServiceAccounts {
-        ListGroupServiceAccounts {
-            client: self.client.clone(),
-            params: crate::params::ListGroupServiceAccountsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupServiceAccounts> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupServiceAccountsParams::new(group_id),
+            None,
+        )
     }
     /// Return All Access List Entries for One Organization Service Account
     ///
@@ -366,15 +344,12 @@ impl<'c> ServiceAccounts<'c> {
         &self,
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
-    ) -> ListOrgAccessList {
-        ListOrgAccessList {
-            client: self.client.clone(),
-            params: crate::params::ListOrgServiceAccountAccessListParams::new(
-                org_id,
-                client_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgAccessList> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgServiceAccountAccessListParams::new(org_id, client_id),
+            None,
+        )
     }
     /// Return All Organization Service Accounts
     ///
@@ -384,12 +359,12 @@ impl<'c> ServiceAccounts<'c> {
     pub fn list_org_service_accounts(
         &self,
         org_id: crate::models::ObjectId,
-    ) -> ListOrgServiceAccounts {
-        ListOrgServiceAccounts {
-            client: self.client.clone(),
-            params: crate::params::ListOrgServiceAccountsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListOrgServiceAccounts> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgServiceAccountsParams::new(org_id),
+            None,
+        )
     }
     /// Update One Project Service Account
     ///
@@ -401,16 +376,12 @@ impl<'c> ServiceAccounts<'c> {
         group_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::GroupServiceAccountUpdateRequest,
-    ) -> UpdateGroupServiceAccount {
-        UpdateGroupServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupServiceAccountParams::new(
-                client_id,
-                group_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupServiceAccountParams::new(client_id, group_id),
+            Some(body),
+        )
     }
     /// Update One Organization Service Account
     ///
@@ -422,117 +393,72 @@ impl<'c> ServiceAccounts<'c> {
         org_id: crate::models::ObjectId,
         client_id: crate::models::ServiceAccountClientId,
         body: crate::models::OrgServiceAccountUpdateRequest,
-    ) -> UpdateOrgServiceAccount {
-        UpdateOrgServiceAccount {
-            client: self.client.clone(),
-            params: crate::params::UpdateOrgServiceAccountParams::new(client_id, org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateOrgServiceAccount> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateOrgServiceAccountParams::new(client_id, org_id),
+            Some(body),
+        )
     }
 }
-/// A `createGroupServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupServiceAccount {
-    client: crate::Client,
-    params: crate::params::CreateGroupServiceAccountParams,
-    body: Option<crate::models::GroupServiceAccountRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupServiceAccount",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupServiceAccount` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/serviceAccounts`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupServiceAccount;
+impl crate::request::Operation for CreateGroupServiceAccount {
+    const ID: &'static str = "createGroupServiceAccount";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateGroupServiceAccountParams;
+    type Body = crate::models::GroupServiceAccountRequest;
+    type Answer = crate::request::Json<crate::models::GroupServiceAccount>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupServiceAccountAccessList` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateAccessList {
-    client: crate::Client,
-    params: crate::params::CreateGroupServiceAccountAccessListParams,
-    body: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
-    options: crate::CallOptions,
+/// `createGroupServiceAccountAccessList` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_access_list` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateAccessList;
+impl crate::request::Operation for CreateAccessList {
+    const ID: &'static str = "createGroupServiceAccountAccessList";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateGroupServiceAccountAccessListParams;
+    type Body = Vec<crate::models::ServiceAccountIpAccessListEntry>;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedServiceAccountIpAccessEntryView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
+    fn check(
+        params: &Self::Params,
+        body: Option<&Self::Body>,
+    ) -> Result<(), crate::validation::Violations> {
+        crate::Validate::validate_request(params)?;
+        body.map_or(
+            Ok(()),
+            |body| crate::params::CreateGroupServiceAccountAccessListParams::validate_body(
+                body,
+            ),
+        )
+    }
 }
-impl CreateAccessList {
+impl crate::Request<CreateAccessList> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -548,308 +474,85 @@ impl CreateAccessList {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupServiceAccountAccessListParams,
-    ) -> Self {
-        self.params = params;
-        self
+}
+/// `createGroupServiceAccountSecret` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateGroupSecret;
+impl crate::request::Operation for CreateGroupSecret {
+    const ID: &'static str = "createGroupServiceAccountSecret";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateGroupServiceAccountSecretParams;
+    type Body = crate::models::ServiceAccountSecretRequest;
+    type Answer = crate::request::Json<crate::models::ServiceAccountSecret>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id])?;
+        Ok(())
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
+}
+/// `createOrgServiceAccount` at version `2024-08-05` (`POST /api/atlas/v2/orgs/{orgId}/serviceAccounts`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgServiceAccount;
+impl crate::request::Operation for CreateOrgServiceAccount {
+    const ID: &'static str = "createOrgServiceAccount";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateOrgServiceAccountParams;
+    type Body = crate::models::OrgServiceAccountRequest;
+    type Answer = crate::request::Json<crate::models::OrgServiceAccount>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
+}
+/// `createOrgServiceAccountAccessList` at version `2024-08-05` (`POST /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_access_list` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgAccessList;
+impl crate::request::Operation for CreateOrgAccessList {
+    const ID: &'static str = "createOrgServiceAccountAccessList";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateOrgServiceAccountAccessListParams;
+    type Body = Vec<crate::models::ServiceAccountIpAccessListEntry>;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedServiceAccountIpAccessEntryView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedServiceAccountIpAccessEntryView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedServiceAccountIpAccessEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::params::CreateGroupServiceAccountAccessListParams::validate_body(
+    fn check(
+        params: &Self::Params,
+        body: Option<&Self::Body>,
+    ) -> Result<(), crate::validation::Violations> {
+        crate::Validate::validate_request(params)?;
+        body.map_or(
+            Ok(()),
+            |body| crate::params::CreateOrgServiceAccountAccessListParams::validate_body(
                 body,
-            );
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupServiceAccountAccessList",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+            ),
+        )
     }
 }
-/// A `createGroupServiceAccountSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateGroupSecret {
-    client: crate::Client,
-    params: crate::params::CreateGroupServiceAccountSecretParams,
-    body: Option<crate::models::ServiceAccountSecretRequest>,
-    options: crate::CallOptions,
-}
-impl CreateGroupSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupServiceAccountSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServiceAccountSecret>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}/secrets", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupServiceAccountSecret",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createOrgServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgServiceAccount {
-    client: crate::Client,
-    params: crate::params::CreateOrgServiceAccountParams,
-    body: Option<crate::models::OrgServiceAccountRequest>,
-    options: crate::CallOptions,
-}
-impl CreateOrgServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgServiceAccount",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
-}
-/// A `createOrgServiceAccountAccessList` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgAccessList {
-    client: crate::Client,
-    params: crate::params::CreateOrgServiceAccountAccessListParams,
-    body: Option<Vec<crate::models::ServiceAccountIpAccessListEntry>>,
-    options: crate::CallOptions,
-}
-impl CreateOrgAccessList {
+impl crate::Request<CreateOrgAccessList> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -865,871 +568,210 @@ impl CreateOrgAccessList {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgServiceAccountAccessListParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedServiceAccountIpAccessEntryView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedServiceAccountIpAccessEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::params::CreateOrgServiceAccountAccessListParams::validate_body(
-                body,
-            );
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgServiceAccountAccessList",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `createOrgServiceAccountSecret` at version `2024-08-05` (`POST /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgSecret;
+impl crate::request::Operation for CreateOrgSecret {
+    const ID: &'static str = "createOrgServiceAccountSecret";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateOrgServiceAccountSecretParams;
+    type Body = crate::models::ServiceAccountSecretRequest;
+    type Answer = crate::request::Json<crate::models::ServiceAccountSecret>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id])?;
+        Ok(())
     }
 }
-/// A `createOrgServiceAccountSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgSecret {
-    client: crate::Client,
-    params: crate::params::CreateOrgServiceAccountSecretParams,
-    body: Option<crate::models::ServiceAccountSecretRequest>,
-    options: crate::CallOptions,
-}
-impl CreateOrgSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateOrgServiceAccountSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ServiceAccountSecret, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ServiceAccountSecret>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ServiceAccountSecret, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgServiceAccountSecret",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupServiceAccount` at version `2024-08-05` (`DELETE /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupServiceAccount;
+impl crate::request::Operation for DeleteGroupServiceAccount {
+    const ID: &'static str = "deleteGroupServiceAccount";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteGroupServiceAccountParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupServiceAccount {
-    client: crate::Client,
-    params: crate::params::DeleteGroupServiceAccountParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupServiceAccount",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupServiceAccountAccessListEntry` at version `2024-08-05` (`DELETE /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_access_entry` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupAccessEntry;
+impl crate::request::Operation for DeleteGroupAccessEntry {
+    const ID: &'static str = "deleteGroupServiceAccountAccessListEntry";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteGroupServiceAccountAccessListEntryParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id, &p.ip_address])?;
+        Ok(())
     }
 }
-/// A `deleteGroupServiceAccountAccessListEntry` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupAccessEntry {
-    client: crate::Client,
-    params: crate::params::DeleteGroupServiceAccountAccessListEntryParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupAccessEntry {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupServiceAccountAccessListEntryParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.client_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.ip_address))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupServiceAccountAccessListEntry",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupServiceAccountSecret` at version `2024-08-05` (`DELETE /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteGroupSecret;
+impl crate::request::Operation for DeleteGroupSecret {
+    const ID: &'static str = "deleteGroupServiceAccountSecret";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteGroupServiceAccountSecretParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id, &p.secret_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupServiceAccountSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteGroupSecret {
-    client: crate::Client,
-    params: crate::params::DeleteGroupServiceAccountSecretParams,
-    options: crate::CallOptions,
-}
-impl DeleteGroupSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupServiceAccountSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}/secrets/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.client_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupServiceAccountSecret",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgServiceAccount` at version `2024-08-05` (`DELETE /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgServiceAccount;
+impl crate::request::Operation for DeleteOrgServiceAccount {
+    const ID: &'static str = "deleteOrgServiceAccount";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteOrgServiceAccountParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgServiceAccount {
-    client: crate::Client,
-    params: crate::params::DeleteOrgServiceAccountParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgServiceAccount",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgServiceAccountAccessListEntry` at version `2024-08-05` (`DELETE /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_access_entry` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgAccessEntry;
+impl crate::request::Operation for DeleteOrgAccessEntry {
+    const ID: &'static str = "deleteOrgServiceAccountAccessListEntry";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteOrgServiceAccountAccessListEntryParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id, &p.ip_address])?;
+        Ok(())
     }
 }
-/// A `deleteOrgServiceAccountAccessListEntry` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgAccessEntry {
-    client: crate::Client,
-    params: crate::params::DeleteOrgServiceAccountAccessListEntryParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgAccessEntry {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgServiceAccountAccessListEntryParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.org_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.client_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.ip_address))
-            ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgServiceAccountAccessListEntry",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgServiceAccountSecret` at version `2024-08-05` (`DELETE /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_secret` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgSecret;
+impl crate::request::Operation for DeleteOrgSecret {
+    const ID: &'static str = "deleteOrgServiceAccountSecret";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::DeleteOrgServiceAccountSecretParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id, &p.secret_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgServiceAccountSecret` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgSecret {
-    client: crate::Client,
-    params: crate::params::DeleteOrgServiceAccountSecretParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgSecret {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteOrgServiceAccountSecretParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}/secrets/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.secret_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgServiceAccountSecret",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupServiceAccount` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupServiceAccount;
+impl crate::request::Operation for GetGroupServiceAccount {
+    const ID: &'static str = "getGroupServiceAccount";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetGroupServiceAccountParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::GroupServiceAccount>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id])?;
+        Ok(())
     }
 }
-/// A `getGroupServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupServiceAccount {
-    client: crate::Client,
-    params: crate::params::GetGroupServiceAccountParams,
-    options: crate::CallOptions,
-}
-impl GetGroupServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupServiceAccount",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgServiceAccount` at version `2024-08-05` (`GET /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgServiceAccount;
+impl crate::request::Operation for GetOrgServiceAccount {
+    const ID: &'static str = "getOrgServiceAccount";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetOrgServiceAccountParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::OrgServiceAccount>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id])?;
+        Ok(())
     }
 }
-/// A `getOrgServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgServiceAccount {
-    client: crate::Client,
-    params: crate::params::GetOrgServiceAccountParams,
-    options: crate::CallOptions,
-}
-impl GetOrgServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgServiceAccount",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgServiceAccountGroups` at version `2024-08-05` (`GET /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_service_account_groups` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetServiceAccountGroups;
+impl crate::request::Operation for GetServiceAccountGroups {
+    const ID: &'static str = "getOrgServiceAccountGroups";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetOrgServiceAccountGroupsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedServiceAccountGroup>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `getOrgServiceAccountGroups` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetServiceAccountGroups {
-    client: crate::Client,
-    params: crate::params::GetOrgServiceAccountGroupsParams,
-    options: crate::CallOptions,
-}
-impl GetServiceAccountGroups {
+impl crate::Request<GetServiceAccountGroups> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -1740,225 +782,65 @@ impl GetServiceAccountGroups {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetOrgServiceAccountGroupsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedServiceAccountGroup, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedServiceAccountGroup>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedServiceAccountGroup, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::ServiceAccountGroup> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ServiceAccountGroup>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}/groups", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgServiceAccountGroups",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for GetServiceAccountGroups {
+impl crate::request::Paged for GetServiceAccountGroups {
     type Page = crate::models::PaginatedServiceAccountGroup;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedServiceAccountGroup, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `inviteGroupServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct InviteGroupServiceAccount {
-    client: crate::Client,
-    params: crate::params::InviteGroupServiceAccountParams,
-    body: Option<crate::models::GroupServiceAccountRoleAssignment>,
-    options: crate::CallOptions,
-}
-impl InviteGroupServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::InviteGroupServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}:invite", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "inviteGroupServiceAccount",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `inviteGroupServiceAccount` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `invite_group_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct InviteGroupServiceAccount;
+impl crate::request::Operation for InviteGroupServiceAccount {
+    const ID: &'static str = "inviteGroupServiceAccount";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::InviteGroupServiceAccountParams;
+    type Body = crate::models::GroupServiceAccountRoleAssignment;
+    type Answer = crate::request::Json<crate::models::GroupServiceAccount>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id])?;
+        Ok(())
     }
 }
-/// A `listGroupServiceAccountAccessList` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListAccessList {
-    client: crate::Client,
-    params: crate::params::ListGroupServiceAccountAccessListParams,
-    options: crate::CallOptions,
+/// `listGroupServiceAccountAccessList` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_access_list` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListAccessList;
+impl crate::request::Operation for ListAccessList {
+    const ID: &'static str = "listGroupServiceAccountAccessList";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListGroupServiceAccountAccessListParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedServiceAccountIpAccessEntryView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListAccessList {
+impl crate::Request<ListAccessList> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -1974,143 +856,43 @@ impl ListAccessList {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupServiceAccountAccessListParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedServiceAccountIpAccessEntryView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedServiceAccountIpAccessEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ServiceAccountIpAccessListEntry> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ServiceAccountIpAccessListEntry>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}/accessList", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupServiceAccountAccessList",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListAccessList {
+impl crate::request::Paged for ListAccessList {
     type Page = crate::models::PaginatedServiceAccountIpAccessEntryView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedServiceAccountIpAccessEntryView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupServiceAccounts` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupServiceAccounts {
-    client: crate::Client,
-    params: crate::params::ListGroupServiceAccountsParams,
-    options: crate::CallOptions,
+/// `listGroupServiceAccounts` at version `2024-08-05` (`GET /api/atlas/v2/groups/{groupId}/serviceAccounts`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_service_accounts` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupServiceAccounts;
+impl crate::request::Operation for ListGroupServiceAccounts {
+    const ID: &'static str = "listGroupServiceAccounts";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListGroupServiceAccountsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedGroupServiceAccounts>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("includeSystemManaged", &p.include_system_managed);
+        Ok(())
+    }
 }
-impl ListGroupServiceAccounts {
+impl crate::Request<ListGroupServiceAccounts> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2126,136 +908,45 @@ impl ListGroupServiceAccounts {
         self.params.include_system_managed = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupServiceAccountsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedGroupServiceAccounts, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedGroupServiceAccounts>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedGroupServiceAccounts, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::GroupServiceAccount> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::GroupServiceAccount>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_system_managed,
-            "includeSystemManaged",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupServiceAccounts",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupServiceAccounts {
+impl crate::request::Paged for ListGroupServiceAccounts {
     type Page = crate::models::PaginatedGroupServiceAccounts;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedGroupServiceAccounts, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgServiceAccountAccessList` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgAccessList {
-    client: crate::Client,
-    params: crate::params::ListOrgServiceAccountAccessListParams,
-    options: crate::CallOptions,
+/// `listOrgServiceAccountAccessList` at version `2024-08-05` (`GET /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_access_list` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgAccessList;
+impl crate::request::Operation for ListOrgAccessList {
+    const ID: &'static str = "listOrgServiceAccountAccessList";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListOrgServiceAccountAccessListParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedServiceAccountIpAccessEntryView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListOrgAccessList {
+impl crate::Request<ListOrgAccessList> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -2271,143 +962,43 @@ impl ListOrgAccessList {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgServiceAccountAccessListParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedServiceAccountIpAccessEntryView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedServiceAccountIpAccessEntryView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedServiceAccountIpAccessEntryView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ServiceAccountIpAccessListEntry> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ServiceAccountIpAccessListEntry>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}/accessList", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgServiceAccountAccessList",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgAccessList {
+impl crate::request::Paged for ListOrgAccessList {
     type Page = crate::models::PaginatedServiceAccountIpAccessEntryView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedServiceAccountIpAccessEntryView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgServiceAccounts` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgServiceAccounts {
-    client: crate::Client,
-    params: crate::params::ListOrgServiceAccountsParams,
-    options: crate::CallOptions,
+/// `listOrgServiceAccounts` at version `2024-08-05` (`GET /api/atlas/v2/orgs/{orgId}/serviceAccounts`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_service_accounts` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgServiceAccounts;
+impl crate::request::Operation for ListOrgServiceAccounts {
+    const ID: &'static str = "listOrgServiceAccounts";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::ListOrgServiceAccountsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedOrgServiceAccounts>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("includeSystemManaged", &p.include_system_managed);
+        Ok(())
+    }
 }
-impl ListOrgServiceAccounts {
+impl crate::Request<ListOrgServiceAccounts> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2423,310 +1014,56 @@ impl ListOrgServiceAccounts {
         self.params.include_system_managed = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListOrgServiceAccountsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedOrgServiceAccounts, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedOrgServiceAccounts>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedOrgServiceAccounts, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::OrgServiceAccount> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::OrgServiceAccount>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_system_managed,
-            "includeSystemManaged",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgServiceAccounts",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgServiceAccounts {
+impl crate::request::Paged for ListOrgServiceAccounts {
     type Page = crate::models::PaginatedOrgServiceAccounts;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedOrgServiceAccounts, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `updateGroupServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupServiceAccount {
-    client: crate::Client,
-    params: crate::params::UpdateGroupServiceAccountParams,
-    body: Option<crate::models::GroupServiceAccountUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::GroupServiceAccount, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::GroupServiceAccount>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::GroupServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupServiceAccount",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupServiceAccount` at version `2024-08-05` (`PATCH /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupServiceAccount;
+impl crate::request::Operation for UpdateGroupServiceAccount {
+    const ID: &'static str = "updateGroupServiceAccount";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::UpdateGroupServiceAccountParams;
+    type Body = crate::models::GroupServiceAccountUpdateRequest;
+    type Answer = crate::request::Json<crate::models::GroupServiceAccount>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.client_id])?;
+        Ok(())
     }
 }
-/// A `updateOrgServiceAccount` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateOrgServiceAccount {
-    client: crate::Client,
-    params: crate::params::UpdateOrgServiceAccountParams,
-    body: Option<crate::models::OrgServiceAccountUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateOrgServiceAccount {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateOrgServiceAccountParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::OrgServiceAccount, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::OrgServiceAccount>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::OrgServiceAccount, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/serviceAccounts/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.client_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateOrgServiceAccount",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateOrgServiceAccount` at version `2024-08-05` (`PATCH /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_org_service_account` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOrgServiceAccount;
+impl crate::request::Operation for UpdateOrgServiceAccount {
+    const ID: &'static str = "updateOrgServiceAccount";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::UpdateOrgServiceAccountParams;
+    type Body = crate::models::OrgServiceAccountUpdateRequest;
+    type Answer = crate::request::Json<crate::models::OrgServiceAccount>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.client_id])?;
+        Ok(())
     }
 }

@@ -22,13 +22,12 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         body: crate::models::ApiStandbyLinkRequest,
-    ) -> CreateGroupStandbyLink {
-        CreateGroupStandbyLink {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupStandbyLinkParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateGroupStandbyLink> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupStandbyLinkParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create Standby Link Failover
     ///
@@ -41,16 +40,15 @@ impl<'c> StandbyLinks<'c> {
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
         body: crate::models::ApiStandbyLinkFailoverRequest,
-    ) -> CreateStandbyLinkFailover {
-        CreateStandbyLinkFailover {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupStandbyLinkFailoverParams::new(
+    ) -> crate::Request<CreateStandbyLinkFailover> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupStandbyLinkFailoverParams::new(
                 group_id,
                 standby_link_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Delete Standby Link
     ///
@@ -62,15 +60,12 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
-    ) -> DeleteGroupStandbyLink {
-        DeleteGroupStandbyLink {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupStandbyLinkParams::new(
-                group_id,
-                standby_link_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteGroupStandbyLink> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupStandbyLinkParams::new(group_id, standby_link_id),
+            None,
+        )
     }
     /// Return One Standby Link
     ///
@@ -82,15 +77,12 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
-    ) -> GetGroupStandbyLink {
-        GetGroupStandbyLink {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStandbyLinkParams::new(
-                group_id,
-                standby_link_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupStandbyLink> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStandbyLinkParams::new(group_id, standby_link_id),
+            None,
+        )
     }
     /// Return One Standby Link Failover
     ///
@@ -103,16 +95,16 @@ impl<'c> StandbyLinks<'c> {
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
         failover_id: crate::models::ObjectIdAnyCase,
-    ) -> GetStandbyLinkFailover {
-        GetStandbyLinkFailover {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStandbyLinkFailoverParams::new(
+    ) -> crate::Request<GetStandbyLinkFailover> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStandbyLinkFailoverParams::new(
                 group_id,
                 standby_link_id,
                 failover_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Inspect Failover Readiness for One Standby Link
     ///
@@ -124,15 +116,15 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
-    ) -> InspectFailoverReadiness {
-        InspectFailoverReadiness {
-            client: self.client.clone(),
-            params: crate::params::InspectGroupStandbyLinkFailoverReadinessParams::new(
+    ) -> crate::Request<InspectFailoverReadiness> {
+        crate::Request::new(
+            self.client,
+            crate::params::InspectGroupStandbyLinkFailoverReadinessParams::new(
                 group_id,
                 standby_link_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Standby Link Failovers
     ///
@@ -144,15 +136,15 @@ impl<'c> StandbyLinks<'c> {
         &self,
         group_id: crate::models::ObjectIdAnyCase,
         standby_link_id: crate::models::ObjectIdAnyCase,
-    ) -> ListStandbyLinkFailovers {
-        ListStandbyLinkFailovers {
-            client: self.client.clone(),
-            params: crate::params::ListGroupStandbyLinkFailoversParams::new(
+    ) -> crate::Request<ListStandbyLinkFailovers> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupStandbyLinkFailoversParams::new(
                 group_id,
                 standby_link_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Standby Links for One Project
     ///
@@ -163,569 +155,176 @@ impl<'c> StandbyLinks<'c> {
     pub fn list_group_standby_links(
         &self,
         group_id: crate::models::ObjectIdAnyCase,
-    ) -> ListGroupStandbyLinks {
-        ListGroupStandbyLinks {
-            client: self.client.clone(),
-            params: crate::params::ListGroupStandbyLinksParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListGroupStandbyLinks> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupStandbyLinksParams::new(group_id),
+            None,
+        )
     }
 }
-/// A `createGroupStandbyLink` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `createGroupStandbyLink` at version `preview` (`POST /api/atlas/v2/groups/{groupId}/standbyLinks`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_group_standby_link` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct CreateGroupStandbyLink {
-    client: crate::Client,
-    params: crate::params::CreateGroupStandbyLinkParams,
-    body: Option<crate::models::ApiStandbyLinkRequest>,
-    options: crate::CallOptions,
-}
+pub struct CreateGroupStandbyLink;
 #[cfg(feature = "preview")]
-impl CreateGroupStandbyLink {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupStandbyLinkParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiStandbyLinkResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiStandbyLinkResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupStandbyLink",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for CreateGroupStandbyLink {
+    const ID: &'static str = "createGroupStandbyLink";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::CreateGroupStandbyLinkParams;
+    type Body = crate::models::ApiStandbyLinkRequest;
+    type Answer = crate::request::Json<crate::models::ApiStandbyLinkResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupStandbyLinkFailover` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `createGroupStandbyLinkFailover` at version `preview` (`POST /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_standby_link_failover` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct CreateStandbyLinkFailover {
-    client: crate::Client,
-    params: crate::params::CreateGroupStandbyLinkFailoverParams,
-    body: Option<crate::models::ApiStandbyLinkFailoverRequest>,
-    options: crate::CallOptions,
-}
+pub struct CreateStandbyLinkFailover;
 #[cfg(feature = "preview")]
-impl CreateStandbyLinkFailover {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupStandbyLinkFailoverParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiStandbyLinkFailoverResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.standby_link_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupStandbyLinkFailover",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for CreateStandbyLinkFailover {
+    const ID: &'static str = "createGroupStandbyLinkFailover";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::CreateGroupStandbyLinkFailoverParams;
+    type Body = crate::models::ApiStandbyLinkFailoverRequest;
+    type Answer = crate::request::Json<crate::models::ApiStandbyLinkFailoverResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.standby_link_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupStandbyLink` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `deleteGroupStandbyLink` at version `preview` (`DELETE /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_group_standby_link` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct DeleteGroupStandbyLink {
-    client: crate::Client,
-    params: crate::params::DeleteGroupStandbyLinkParams,
-    options: crate::CallOptions,
-}
+pub struct DeleteGroupStandbyLink;
 #[cfg(feature = "preview")]
-impl DeleteGroupStandbyLink {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupStandbyLinkParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.standby_link_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupStandbyLink",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for DeleteGroupStandbyLink {
+    const ID: &'static str = "deleteGroupStandbyLink";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::DeleteGroupStandbyLinkParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.standby_link_id])?;
+        Ok(())
     }
 }
-/// A `getGroupStandbyLink` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `getGroupStandbyLink` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_standby_link` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GetGroupStandbyLink {
-    client: crate::Client,
-    params: crate::params::GetGroupStandbyLinkParams,
-    options: crate::CallOptions,
-}
+pub struct GetGroupStandbyLink;
 #[cfg(feature = "preview")]
-impl GetGroupStandbyLink {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStandbyLinkParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiStandbyLinkResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiStandbyLinkResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiStandbyLinkResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.standby_link_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStandbyLink",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GetGroupStandbyLink {
+    const ID: &'static str = "getGroupStandbyLink";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GetGroupStandbyLinkParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiStandbyLinkResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.standby_link_id])?;
+        Ok(())
     }
 }
-/// A `getGroupStandbyLinkFailover` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `getGroupStandbyLinkFailover` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_standby_link_failover` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct GetStandbyLinkFailover {
-    client: crate::Client,
-    params: crate::params::GetGroupStandbyLinkFailoverParams,
-    options: crate::CallOptions,
-}
+pub struct GetStandbyLinkFailover;
 #[cfg(feature = "preview")]
-impl GetStandbyLinkFailover {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStandbyLinkFailoverParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiStandbyLinkFailoverResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::ApiStandbyLinkFailoverResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.standby_link_id))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .failover_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStandbyLinkFailover",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for GetStandbyLinkFailover {
+    const ID: &'static str = "getGroupStandbyLinkFailover";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::GetGroupStandbyLinkFailoverParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::ApiStandbyLinkFailoverResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.standby_link_id, &p.failover_id])?;
+        Ok(())
     }
 }
-/// A `inspectGroupStandbyLinkFailoverReadiness` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `inspectGroupStandbyLinkFailoverReadiness` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `inspect_failover_readiness` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct InspectFailoverReadiness {
-    client: crate::Client,
-    params: crate::params::InspectGroupStandbyLinkFailoverReadinessParams,
-    options: crate::CallOptions,
-}
+pub struct InspectFailoverReadiness;
 #[cfg(feature = "preview")]
-impl InspectFailoverReadiness {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::InspectGroupStandbyLinkFailoverReadinessParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ApiStandbyLinkFailoverReadinessResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::ApiStandbyLinkFailoverReadinessResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::ApiStandbyLinkFailoverReadinessResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}:inspectFailoverReadiness", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.standby_link_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "inspectGroupStandbyLinkFailoverReadiness",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+impl crate::request::Operation for InspectFailoverReadiness {
+    const ID: &'static str = "inspectGroupStandbyLinkFailoverReadiness";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::InspectGroupStandbyLinkFailoverReadinessParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::ApiStandbyLinkFailoverReadinessResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.standby_link_id])?;
+        Ok(())
     }
 }
-/// A `listGroupStandbyLinkFailovers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `listGroupStandbyLinkFailovers` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_standby_link_failovers` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct ListStandbyLinkFailovers {
-    client: crate::Client,
-    params: crate::params::ListGroupStandbyLinkFailoversParams,
-    options: crate::CallOptions,
+pub struct ListStandbyLinkFailovers;
+#[cfg(feature = "preview")]
+impl crate::request::Operation for ListStandbyLinkFailovers {
+    const ID: &'static str = "listGroupStandbyLinkFailovers";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::ListGroupStandbyLinkFailoversParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiStandbyLinkFailoverResponse,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.standby_link_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
 #[cfg(feature = "preview")]
-impl ListStandbyLinkFailovers {
+impl crate::Request<ListStandbyLinkFailovers> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -736,141 +335,46 @@ impl ListStandbyLinkFailovers {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupStandbyLinkFailoversParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiStandbyLinkFailoverResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiStandbyLinkFailoverResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStandbyLinkFailoverResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ApiStandbyLinkFailoverResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ApiStandbyLinkFailoverResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks/{}/failovers", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.standby_link_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupStandbyLinkFailovers",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListStandbyLinkFailovers {
+impl crate::request::Paged for ListStandbyLinkFailovers {
     type Page = crate::models::PaginatedApiStandbyLinkFailoverResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiStandbyLinkFailoverResponse,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupStandbyLinks` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
+/// `listGroupStandbyLinks` at version `preview` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_standby_links` method returns.
+#[derive(Debug, Clone, Copy)]
 #[cfg(feature = "preview")]
-pub struct ListGroupStandbyLinks {
-    client: crate::Client,
-    params: crate::params::ListGroupStandbyLinksParams,
-    options: crate::CallOptions,
+pub struct ListGroupStandbyLinks;
+#[cfg(feature = "preview")]
+impl crate::request::Operation for ListGroupStandbyLinks {
+    const ID: &'static str = "listGroupStandbyLinks";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/standbyLinks";
+    const ACCEPT: &'static str = "application/vnd.atlas.preview+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.preview+json";
+    type Params = crate::params::ListGroupStandbyLinksParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiStandbyLinkResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
 #[cfg(feature = "preview")]
-impl ListGroupStandbyLinks {
+impl crate::Request<ListGroupStandbyLinks> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -881,123 +385,17 @@ impl ListGroupStandbyLinks {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupStandbyLinksParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiStandbyLinkResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiStandbyLinkResponse>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStandbyLinkResponse,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::ApiStandbyLinkResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::ApiStandbyLinkResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/standbyLinks", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupStandbyLinks",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/standbyLinks",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.preview+json",
-            content_type: "application/vnd.atlas.preview+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
 #[cfg(feature = "preview")]
-impl crate::pagination::Pageable for ListGroupStandbyLinks {
+impl crate::request::Paged for ListGroupStandbyLinks {
     type Page = crate::models::PaginatedApiStandbyLinkResponse;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiStandbyLinkResponse, crate::Error>,
-    > + Send {
-        self.send()
     }
 }

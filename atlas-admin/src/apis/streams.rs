@@ -21,16 +21,15 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         id: String,
         body: crate::models::VpcPeeringActionChallenge,
-    ) -> AcceptVpcPeeringConnection {
-        AcceptVpcPeeringConnection {
-            client: self.client.clone(),
-            params: crate::params::AcceptGroupStreamVpcPeeringConnectionParams::new(
+    ) -> crate::Request<AcceptVpcPeeringConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::AcceptGroupStreamVpcPeeringConnectionParams::new(
                 group_id,
                 id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Stream Connection
     ///
@@ -48,16 +47,12 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         body: crate::models::StreamsConnection,
-    ) -> CreateStreamConnection {
-        CreateStreamConnection {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupStreamConnectionParams::new(
-                group_id,
-                tenant_name,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateStreamConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupStreamConnectionParams::new(group_id, tenant_name),
+            Some(body),
+        )
     }
     /// Create One Failover Stream Connection
     ///
@@ -70,17 +65,16 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         connection_name: String,
         body: crate::models::StreamsFailoverConnection,
-    ) -> CreateFailoverConnection {
-        CreateFailoverConnection {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupStreamConnectionFailoverConnectionParams::new(
+    ) -> crate::Request<CreateFailoverConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupStreamConnectionFailoverConnectionParams::new(
                 group_id,
                 tenant_name,
                 connection_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Create One Private Link Connection
     ///
@@ -97,15 +91,12 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::StreamsPrivateLinkConnection,
-    ) -> CreatePrivateLinkConnection {
-        CreatePrivateLinkConnection {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupStreamPrivateLinkConnectionParams::new(
-                group_id,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreatePrivateLinkConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupStreamPrivateLinkConnectionParams::new(group_id),
+            Some(body),
+        )
     }
     /// Create One Stream Processor
     ///
@@ -117,16 +108,12 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         body: crate::models::StreamsProcessor,
-    ) -> CreateStreamProcessor {
-        CreateStreamProcessor {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupStreamProcessorParams::new(
-                group_id,
-                tenant_name,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateStreamProcessor> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupStreamProcessorParams::new(group_id, tenant_name),
+            Some(body),
+        )
     }
     /// Create One Stream Workspace
     ///
@@ -144,13 +131,12 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::StreamsTenant,
-    ) -> CreateStreamWorkspace {
-        CreateStreamWorkspace {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupStreamWorkspaceParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateStreamWorkspace> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupStreamWorkspaceParams::new(group_id),
+            Some(body),
+        )
     }
     /// Delete One Stream Connection
     ///
@@ -162,16 +148,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         connection_name: String,
-    ) -> DeleteStreamConnection {
-        DeleteStreamConnection {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupStreamConnectionParams::new(
+    ) -> crate::Request<DeleteStreamConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupStreamConnectionParams::new(
                 group_id,
                 tenant_name,
                 connection_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Stream Failover Connection
     ///
@@ -184,17 +170,17 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         connection_name: String,
         failover_connection_id: String,
-    ) -> DeleteStreamFailoverConnection {
-        DeleteStreamFailoverConnection {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupStreamConnectionFailoverConnectionParams::new(
+    ) -> crate::Request<DeleteStreamFailoverConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupStreamConnectionFailoverConnectionParams::new(
                 group_id,
                 tenant_name,
                 connection_name,
                 failover_connection_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Private Link Connection
     ///
@@ -211,15 +197,15 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         connection_id: String,
-    ) -> DeletePrivateLinkConnection {
-        DeletePrivateLinkConnection {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupStreamPrivateLinkConnectionParams::new(
+    ) -> crate::Request<DeletePrivateLinkConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupStreamPrivateLinkConnectionParams::new(
                 group_id,
                 connection_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Stream Processor
     ///
@@ -231,16 +217,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> DeleteStreamProcessor {
-        DeleteStreamProcessor {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupStreamProcessorParams::new(
+    ) -> crate::Request<DeleteStreamProcessor> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
                 processor_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One VPC Peering Connection
     ///
@@ -251,15 +237,15 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         id: String,
-    ) -> DeleteVpcPeeringConnection {
-        DeleteVpcPeeringConnection {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupStreamVpcPeeringConnectionParams::new(
+    ) -> crate::Request<DeleteVpcPeeringConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupStreamVpcPeeringConnectionParams::new(
                 group_id,
                 id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Delete One Stream Workspace
     ///
@@ -276,15 +262,12 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DeleteStreamWorkspace {
-        DeleteStreamWorkspace {
-            client: self.client.clone(),
-            params: crate::params::DeleteGroupStreamWorkspaceParams::new(
-                group_id,
-                tenant_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteStreamWorkspace> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteGroupStreamWorkspaceParams::new(group_id, tenant_name),
+            None,
+        )
     }
     /// Download Audit Logs for One Atlas Stream Processing Workspace
     ///
@@ -295,15 +278,15 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DownloadAuditLogs {
-        DownloadAuditLogs {
-            client: self.client.clone(),
-            params: crate::params::DownloadGroupStreamAuditLogsParams::new(
+    ) -> crate::Request<DownloadAuditLogs> {
+        crate::Request::new(
+            self.client,
+            crate::params::DownloadGroupStreamAuditLogsParams::new(
                 group_id,
                 tenant_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Download Operational Logs for One Atlas Stream Processing Workspace
     ///
@@ -314,15 +297,15 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> DownloadOperationalLogs {
-        DownloadOperationalLogs {
-            client: self.client.clone(),
-            params: crate::params::DownloadGroupStreamOperationalLogsParams::new(
+    ) -> crate::Request<DownloadOperationalLogs> {
+        crate::Request::new(
+            self.client,
+            crate::params::DownloadGroupStreamOperationalLogsParams::new(
                 group_id,
                 tenant_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return Account ID and VPC ID for One Project and Region
     ///
@@ -334,16 +317,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         cloud_provider: String,
         region_name: String,
-    ) -> GetAccountDetails {
-        GetAccountDetails {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStreamAccountDetailsParams::new(
+    ) -> crate::Request<GetAccountDetails> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStreamAccountDetailsParams::new(
                 group_id,
                 cloud_provider,
                 region_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Stream Connection
     ///
@@ -361,16 +344,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         connection_name: String,
-    ) -> GetStreamConnection {
-        GetStreamConnection {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStreamConnectionParams::new(
+    ) -> crate::Request<GetStreamConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStreamConnectionParams::new(
                 group_id,
                 tenant_name,
                 connection_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Stream Failover Connection
     ///
@@ -383,17 +366,17 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         connection_name: String,
         failover_connection_id: String,
-    ) -> GetStreamFailoverConnection {
-        GetStreamFailoverConnection {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStreamConnectionFailoverConnectionParams::new(
+    ) -> crate::Request<GetStreamFailoverConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStreamConnectionFailoverConnectionParams::new(
                 group_id,
                 tenant_name,
                 connection_name,
                 failover_connection_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Private Link Connection
     ///
@@ -410,15 +393,15 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         connection_id: String,
-    ) -> GetPrivateLinkConnection {
-        GetPrivateLinkConnection {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStreamPrivateLinkConnectionParams::new(
+    ) -> crate::Request<GetPrivateLinkConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStreamPrivateLinkConnectionParams::new(
                 group_id,
                 connection_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return One Stream Processor
     ///
@@ -430,16 +413,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> GetStreamProcessor {
-        GetStreamProcessor {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStreamProcessorParams::new(
+    ) -> crate::Request<GetStreamProcessor> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
                 processor_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Stream Processors in One Stream Workspace
     ///
@@ -450,15 +433,12 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> GetStreamProcessors {
-        GetStreamProcessors {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStreamProcessorsParams::new(
-                group_id,
-                tenant_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetStreamProcessors> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStreamProcessorsParams::new(group_id, tenant_name),
+            None,
+        )
     }
     /// Return One Stream Workspace
     ///
@@ -475,15 +455,12 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> GetStreamWorkspace {
-        GetStreamWorkspace {
-            client: self.client.clone(),
-            params: crate::params::GetGroupStreamWorkspaceParams::new(
-                group_id,
-                tenant_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetStreamWorkspace> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupStreamWorkspaceParams::new(group_id, tenant_name),
+            None,
+        )
     }
     /// Return All Active Incoming VPC Peering Connections
     ///
@@ -493,14 +470,14 @@ impl<'c> Streams<'c> {
     pub fn list_active_peering_connections(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListActivePeeringConnections {
-        ListActivePeeringConnections {
-            client: self.client.clone(),
-            params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams::new(
+    ) -> crate::Request<ListActivePeeringConnections> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams::new(
                 group_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Stream Failover Connections
     ///
@@ -512,16 +489,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         connection_name: String,
-    ) -> ListFailoverConnections {
-        ListFailoverConnections {
-            client: self.client.clone(),
-            params: crate::params::ListGroupStreamConnectionFailoverConnectionsParams::new(
+    ) -> crate::Request<ListFailoverConnections> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupStreamConnectionFailoverConnectionsParams::new(
                 group_id,
                 tenant_name,
                 connection_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Connections of the Stream Workspaces
     ///
@@ -538,15 +515,12 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         tenant_name: String,
-    ) -> ListStreamConnections {
-        ListStreamConnections {
-            client: self.client.clone(),
-            params: crate::params::ListGroupStreamConnectionsParams::new(
-                group_id,
-                tenant_name,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListStreamConnections> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupStreamConnectionsParams::new(group_id, tenant_name),
+            None,
+        )
     }
     /// Return All Private Link Connections
     ///
@@ -562,14 +536,12 @@ impl<'c> Streams<'c> {
     pub fn list_private_link_connections(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListPrivateLinkConnections {
-        ListPrivateLinkConnections {
-            client: self.client.clone(),
-            params: crate::params::ListGroupStreamPrivateLinkConnectionsParams::new(
-                group_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListPrivateLinkConnections> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupStreamPrivateLinkConnectionsParams::new(group_id),
+            None,
+        )
     }
     /// Return All VPC Peering Connections
     ///
@@ -580,15 +552,15 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         requester_account_id: String,
-    ) -> ListVpcPeeringConnections {
-        ListVpcPeeringConnections {
-            client: self.client.clone(),
-            params: crate::params::ListGroupStreamVpcPeeringConnectionsParams::new(
+    ) -> crate::Request<ListVpcPeeringConnections> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupStreamVpcPeeringConnectionsParams::new(
                 requester_account_id,
                 group_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Return All Stream Workspaces in One Project
     ///
@@ -604,12 +576,12 @@ impl<'c> Streams<'c> {
     pub fn list_stream_workspaces(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> ListStreamWorkspaces {
-        ListStreamWorkspaces {
-            client: self.client.clone(),
-            params: crate::params::ListGroupStreamWorkspacesParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListStreamWorkspaces> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupStreamWorkspacesParams::new(group_id),
+            None,
+        )
     }
     /// Reject One Incoming VPC Peering Connection
     ///
@@ -620,15 +592,15 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         id: String,
-    ) -> RejectVpcPeeringConnection {
-        RejectVpcPeeringConnection {
-            client: self.client.clone(),
-            params: crate::params::RejectGroupStreamVpcPeeringConnectionParams::new(
+    ) -> crate::Request<RejectVpcPeeringConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::RejectGroupStreamVpcPeeringConnectionParams::new(
                 group_id,
                 id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Start One Stream Processor
     ///
@@ -640,16 +612,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> StartStreamProcessor {
-        StartStreamProcessor {
-            client: self.client.clone(),
-            params: crate::params::StartGroupStreamProcessorParams::new(
+    ) -> crate::Request<StartStreamProcessor> {
+        crate::Request::new(
+            self.client,
+            crate::params::StartGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
                 processor_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Start One Stream Processor With Options
     ///
@@ -661,17 +633,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> StartStreamProcessorWith {
-        StartStreamProcessorWith {
-            client: self.client.clone(),
-            params: crate::params::StartGroupStreamProcessorWithParams::new(
+    ) -> crate::Request<StartStreamProcessorWith> {
+        crate::Request::new(
+            self.client,
+            crate::params::StartGroupStreamProcessorWithParams::new(
                 group_id,
                 tenant_name,
                 processor_name,
             ),
-            body: None,
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Stop One Stream Processor
     ///
@@ -683,16 +654,16 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         processor_name: String,
-    ) -> StopStreamProcessor {
-        StopStreamProcessor {
-            client: self.client.clone(),
-            params: crate::params::StopGroupStreamProcessorParams::new(
+    ) -> crate::Request<StopStreamProcessor> {
+        crate::Request::new(
+            self.client,
+            crate::params::StopGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
                 processor_name,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Update One Stream Connection
     ///
@@ -711,17 +682,16 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         connection_name: String,
         body: crate::models::StreamsConnection,
-    ) -> UpdateStreamConnection {
-        UpdateStreamConnection {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupStreamConnectionParams::new(
+    ) -> crate::Request<UpdateStreamConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupStreamConnectionParams::new(
                 group_id,
                 tenant_name,
                 connection_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Stream Failover Connection
     ///
@@ -735,18 +705,17 @@ impl<'c> Streams<'c> {
         connection_name: String,
         failover_connection_id: String,
         body: crate::models::StreamsFailoverConnection,
-    ) -> UpdateStreamFailoverConnection {
-        UpdateStreamFailoverConnection {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupStreamConnectionFailoverConnectionParams::new(
+    ) -> crate::Request<UpdateStreamFailoverConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupStreamConnectionFailoverConnectionParams::new(
                 group_id,
                 tenant_name,
                 connection_name,
                 failover_connection_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Private Link Connection
     ///
@@ -758,16 +727,15 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         connection_id: String,
         body: crate::models::StreamsPrivateLinkConnectionRequest,
-    ) -> UpdatePrivateLinkConnection {
-        UpdatePrivateLinkConnection {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupStreamPrivateLinkConnectionParams::new(
+    ) -> crate::Request<UpdatePrivateLinkConnection> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupStreamPrivateLinkConnectionParams::new(
                 group_id,
                 connection_id,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Stream Processor
     ///
@@ -780,17 +748,16 @@ impl<'c> Streams<'c> {
         tenant_name: String,
         processor_name: String,
         body: crate::models::StreamsModifyStreamProcessor,
-    ) -> UpdateStreamProcessor {
-        UpdateStreamProcessor {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupStreamProcessorParams::new(
+    ) -> crate::Request<UpdateStreamProcessor> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupStreamProcessorParams::new(
                 group_id,
                 tenant_name,
                 processor_name,
             ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+            Some(body),
+        )
     }
     /// Update One Stream Workspace
     ///
@@ -808,16 +775,12 @@ impl<'c> Streams<'c> {
         group_id: crate::models::ObjectId,
         tenant_name: String,
         body: crate::models::StreamsTenantUpdateRequest,
-    ) -> UpdateStreamWorkspace {
-        UpdateStreamWorkspace {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupStreamWorkspaceParams::new(
-                group_id,
-                tenant_name,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateStreamWorkspace> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupStreamWorkspaceParams::new(group_id, tenant_name),
+            Some(body),
+        )
     }
     /// Create One Stream Workspace with Sample Connections
     ///
@@ -828,1092 +791,280 @@ impl<'c> Streams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: crate::models::TenantWithSampleConnections,
-    ) -> WithStreamSampleConnections {
-        WithStreamSampleConnections {
-            client: self.client.clone(),
-            params: crate::params::WithGroupStreamSampleConnectionsParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<WithStreamSampleConnections> {
+        crate::Request::new(
+            self.client,
+            crate::params::WithGroupStreamSampleConnectionsParams::new(group_id),
+            Some(body),
+        )
     }
 }
-/// A `acceptGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AcceptVpcPeeringConnection {
-    client: crate::Client,
-    params: crate::params::AcceptGroupStreamVpcPeeringConnectionParams,
-    body: Option<crate::models::VpcPeeringActionChallenge>,
-    options: crate::CallOptions,
-}
-impl AcceptVpcPeeringConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::AcceptGroupStreamVpcPeeringConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:accept", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "acceptGroupStreamVpcPeeringConnection",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `acceptGroupStreamVpcPeeringConnection` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `accept_vpc_peering_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AcceptVpcPeeringConnection;
+impl crate::request::Operation for AcceptVpcPeeringConnection {
+    const ID: &'static str = "acceptGroupStreamVpcPeeringConnection";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::AcceptGroupStreamVpcPeeringConnectionParams;
+    type Body = crate::models::VpcPeeringActionChallenge;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `createGroupStreamConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateStreamConnection {
-    client: crate::Client,
-    params: crate::params::CreateGroupStreamConnectionParams,
-    body: Option<crate::models::StreamsConnection>,
-    options: crate::CallOptions,
-}
-impl CreateStreamConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupStreamConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupStreamConnection",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupStreamConnection` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_stream_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateStreamConnection;
+impl crate::request::Operation for CreateStreamConnection {
+    const ID: &'static str = "createGroupStreamConnection";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::CreateGroupStreamConnectionParams;
+    type Body = crate::models::StreamsConnection;
+    type Answer = crate::request::Json<crate::models::StreamsConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        Ok(())
     }
 }
-/// A `createGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateFailoverConnection {
-    client: crate::Client,
-    params: crate::params::CreateGroupStreamConnectionFailoverConnectionParams,
-    body: Option<crate::models::StreamsFailoverConnection>,
-    options: crate::CallOptions,
-}
-impl CreateFailoverConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupStreamConnectionFailoverConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::StreamsFailoverConnection>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .connection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupStreamConnectionFailoverConnection",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupStreamConnectionFailoverConnection` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_failover_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateFailoverConnection;
+impl crate::request::Operation for CreateFailoverConnection {
+    const ID: &'static str = "createGroupStreamConnectionFailoverConnection";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::CreateGroupStreamConnectionFailoverConnectionParams;
+    type Body = crate::models::StreamsFailoverConnection;
+    type Answer = crate::request::Json<crate::models::StreamsFailoverConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.connection_name])?;
+        Ok(())
     }
 }
-/// A `createGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreatePrivateLinkConnection {
-    client: crate::Client,
-    params: crate::params::CreateGroupStreamPrivateLinkConnectionParams,
-    body: Option<crate::models::StreamsPrivateLinkConnection>,
-    options: crate::CallOptions,
-}
-impl CreatePrivateLinkConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupStreamPrivateLinkConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/privateLinkConnections", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupStreamPrivateLinkConnection",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupStreamPrivateLinkConnection` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_private_link_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreatePrivateLinkConnection;
+impl crate::request::Operation for CreatePrivateLinkConnection {
+    const ID: &'static str = "createGroupStreamPrivateLinkConnection";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::CreateGroupStreamPrivateLinkConnectionParams;
+    type Body = crate::models::StreamsPrivateLinkConnection;
+    type Answer = crate::request::Json<crate::models::StreamsPrivateLinkConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `createGroupStreamProcessor` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateStreamProcessor {
-    client: crate::Client,
-    params: crate::params::CreateGroupStreamProcessorParams,
-    body: Option<crate::models::StreamsProcessor>,
-    options: crate::CallOptions,
-}
-impl CreateStreamProcessor {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupStreamProcessorParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsProcessor, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsProcessor>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsProcessor, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processor", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupStreamProcessor",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupStreamProcessor` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_stream_processor` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateStreamProcessor;
+impl crate::request::Operation for CreateStreamProcessor {
+    const ID: &'static str = "createGroupStreamProcessor";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::CreateGroupStreamProcessorParams;
+    type Body = crate::models::StreamsProcessor;
+    type Answer = crate::request::Json<crate::models::StreamsProcessor>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        Ok(())
     }
 }
-/// A `createGroupStreamWorkspace` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateStreamWorkspace {
-    client: crate::Client,
-    params: crate::params::CreateGroupStreamWorkspaceParams,
-    body: Option<crate::models::StreamsTenant>,
-    options: crate::CallOptions,
-}
-impl CreateStreamWorkspace {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupStreamWorkspaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupStreamWorkspace",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupStreamWorkspace` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/streams`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_stream_workspace` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateStreamWorkspace;
+impl crate::request::Operation for CreateStreamWorkspace {
+    const ID: &'static str = "createGroupStreamWorkspace";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::CreateGroupStreamWorkspaceParams;
+    type Body = crate::models::StreamsTenant;
+    type Answer = crate::request::Json<crate::models::StreamsTenant>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupStreamConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteStreamConnection {
-    client: crate::Client,
-    params: crate::params::DeleteGroupStreamConnectionParams,
-    options: crate::CallOptions,
-}
-impl DeleteStreamConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupStreamConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupStreamConnection",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupStreamConnection` at version `2023-02-01` (`DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_stream_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteStreamConnection;
+impl crate::request::Operation for DeleteStreamConnection {
+    const ID: &'static str = "deleteGroupStreamConnection";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DeleteGroupStreamConnectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.connection_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteStreamFailoverConnection {
-    client: crate::Client,
-    params: crate::params::DeleteGroupStreamConnectionFailoverConnectionParams,
-    options: crate::CallOptions,
-}
-impl DeleteStreamFailoverConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupStreamConnectionFailoverConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .connection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.failover_connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupStreamConnectionFailoverConnection",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupStreamConnectionFailoverConnection` at version `2025-03-12` (`DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_stream_failover_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteStreamFailoverConnection;
+impl crate::request::Operation for DeleteStreamFailoverConnection {
+    const ID: &'static str = "deleteGroupStreamConnectionFailoverConnection";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DeleteGroupStreamConnectionFailoverConnectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[&p.group_id, &p.tenant_name, &p.connection_name, &p.failover_connection_id],
+        )?;
+        Ok(())
     }
 }
-/// A `deleteGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeletePrivateLinkConnection {
-    client: crate::Client,
-    params: crate::params::DeleteGroupStreamPrivateLinkConnectionParams,
-    options: crate::CallOptions,
-}
-impl DeletePrivateLinkConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupStreamPrivateLinkConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupStreamPrivateLinkConnection",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupStreamPrivateLinkConnection` at version `2023-02-01` (`DELETE /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_private_link_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeletePrivateLinkConnection;
+impl crate::request::Operation for DeletePrivateLinkConnection {
+    const ID: &'static str = "deleteGroupStreamPrivateLinkConnection";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DeleteGroupStreamPrivateLinkConnectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.connection_id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupStreamProcessor` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteStreamProcessor {
-    client: crate::Client,
-    params: crate::params::DeleteGroupStreamProcessorParams,
-    options: crate::CallOptions,
-}
-impl DeleteStreamProcessor {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupStreamProcessorParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.processor_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupStreamProcessor",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupStreamProcessor` at version `2024-05-30` (`DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_stream_processor` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteStreamProcessor;
+impl crate::request::Operation for DeleteStreamProcessor {
+    const ID: &'static str = "deleteGroupStreamProcessor";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::DeleteGroupStreamProcessorParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.processor_name])?;
+        Ok(())
     }
 }
-/// A `deleteGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteVpcPeeringConnection {
-    client: crate::Client,
-    params: crate::params::DeleteGroupStreamVpcPeeringConnectionParams,
-    options: crate::CallOptions,
-}
-impl DeleteVpcPeeringConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupStreamVpcPeeringConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupStreamVpcPeeringConnection",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupStreamVpcPeeringConnection` at version `2023-02-01` (`DELETE /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_vpc_peering_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteVpcPeeringConnection;
+impl crate::request::Operation for DeleteVpcPeeringConnection {
+    const ID: &'static str = "deleteGroupStreamVpcPeeringConnection";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DeleteGroupStreamVpcPeeringConnectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `deleteGroupStreamWorkspace` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteStreamWorkspace {
-    client: crate::Client,
-    params: crate::params::DeleteGroupStreamWorkspaceParams,
-    options: crate::CallOptions,
-}
-impl DeleteStreamWorkspace {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DeleteGroupStreamWorkspaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteGroupStreamWorkspace",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteGroupStreamWorkspace` at version `2023-02-01` (`DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_stream_workspace` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteStreamWorkspace;
+impl crate::request::Operation for DeleteStreamWorkspace {
+    const ID: &'static str = "deleteGroupStreamWorkspace";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DeleteGroupStreamWorkspaceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        Ok(())
     }
 }
-/// A `downloadGroupStreamAuditLogs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DownloadAuditLogs {
-    client: crate::Client,
-    params: crate::params::DownloadGroupStreamAuditLogsParams,
-    options: crate::CallOptions,
+/// `downloadGroupStreamAuditLogs` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `download_audit_logs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadAuditLogs;
+impl crate::request::Operation for DownloadAuditLogs {
+    const ID: &'static str = "downloadGroupStreamAuditLogs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+gzip";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::DownloadGroupStreamAuditLogsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        t.query("endDate", &p.end_date);
+        t.query("startDate", &p.start_date);
+        t.query("spName", &p.sp_name);
+        Ok(())
+    }
 }
-impl DownloadAuditLogs {
+impl crate::Request<DownloadAuditLogs> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -1929,91 +1080,31 @@ impl DownloadAuditLogs {
         self.params.sp_name = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DownloadGroupStreamAuditLogsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/auditLogs", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.sp_name, "spName", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "downloadGroupStreamAuditLogs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+gzip",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `downloadGroupStreamOperationalLogs` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `download_operational_logs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadOperationalLogs;
+impl crate::request::Operation for DownloadOperationalLogs {
+    const ID: &'static str = "downloadGroupStreamOperationalLogs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+gzip";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::DownloadGroupStreamOperationalLogsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        t.query("endDate", &p.end_date);
+        t.query("startDate", &p.start_date);
+        t.query("spName", &p.sp_name);
+        Ok(())
     }
 }
-/// A `downloadGroupStreamOperationalLogs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DownloadOperationalLogs {
-    client: crate::Client,
-    params: crate::params::DownloadGroupStreamOperationalLogsParams,
-    options: crate::CallOptions,
-}
-impl DownloadOperationalLogs {
+impl crate::Request<DownloadOperationalLogs> {
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
     pub fn end_date(mut self, value: i64) -> Self {
         self.params.end_date = Some(value);
@@ -2029,511 +1120,137 @@ impl DownloadOperationalLogs {
         self.params.sp_name = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DownloadGroupStreamOperationalLogsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}:downloadOperationalLogs", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.end_date, "endDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.start_date, "startDate", &mut query);
-        crate::codec::QueryValue::push_query(&p.sp_name, "spName", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "downloadGroupStreamOperationalLogs",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+gzip",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getGroupStreamAccountDetails` at version `2024-11-13` (`GET /api/atlas/v2/groups/{groupId}/streams/accountDetails`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_account_details` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetAccountDetails;
+impl crate::request::Operation for GetAccountDetails {
+    const ID: &'static str = "getGroupStreamAccountDetails";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/accountDetails";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::GetGroupStreamAccountDetailsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::AccountDetails>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("cloudProvider", &p.cloud_provider);
+        t.query("regionName", &p.region_name);
+        Ok(())
     }
 }
-/// A `getGroupStreamAccountDetails` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetAccountDetails {
-    client: crate::Client,
-    params: crate::params::GetGroupStreamAccountDetailsParams,
-    options: crate::CallOptions,
-}
-impl GetAccountDetails {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStreamAccountDetailsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::AccountDetails, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::AccountDetails>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::AccountDetails, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/accountDetails", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.cloud_provider,
-            "cloudProvider",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.region_name, "regionName", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStreamAccountDetails",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/accountDetails",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupStreamConnection` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_stream_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetStreamConnection;
+impl crate::request::Operation for GetStreamConnection {
+    const ID: &'static str = "getGroupStreamConnection";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::GetGroupStreamConnectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::StreamsConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.connection_name])?;
+        Ok(())
     }
 }
-/// A `getGroupStreamConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetStreamConnection {
-    client: crate::Client,
-    params: crate::params::GetGroupStreamConnectionParams,
-    options: crate::CallOptions,
-}
-impl GetStreamConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStreamConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStreamConnection",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupStreamConnectionFailoverConnection` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_stream_failover_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetStreamFailoverConnection;
+impl crate::request::Operation for GetStreamFailoverConnection {
+    const ID: &'static str = "getGroupStreamConnectionFailoverConnection";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::GetGroupStreamConnectionFailoverConnectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::StreamsFailoverConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[&p.group_id, &p.tenant_name, &p.connection_name, &p.failover_connection_id],
+        )?;
+        Ok(())
     }
 }
-/// A `getGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetStreamFailoverConnection {
-    client: crate::Client,
-    params: crate::params::GetGroupStreamConnectionFailoverConnectionParams,
-    options: crate::CallOptions,
-}
-impl GetStreamFailoverConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStreamConnectionFailoverConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::StreamsFailoverConnection>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .connection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.failover_connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStreamConnectionFailoverConnection",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupStreamPrivateLinkConnection` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_private_link_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetPrivateLinkConnection;
+impl crate::request::Operation for GetPrivateLinkConnection {
+    const ID: &'static str = "getGroupStreamPrivateLinkConnection";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::GetGroupStreamPrivateLinkConnectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::StreamsPrivateLinkConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.connection_id])?;
+        Ok(())
     }
 }
-/// A `getGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetPrivateLinkConnection {
-    client: crate::Client,
-    params: crate::params::GetGroupStreamPrivateLinkConnectionParams,
-    options: crate::CallOptions,
-}
-impl GetPrivateLinkConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStreamPrivateLinkConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStreamPrivateLinkConnection",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupStreamProcessor` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_stream_processor` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetStreamProcessor;
+impl crate::request::Operation for GetStreamProcessor {
+    const ID: &'static str = "getGroupStreamProcessor";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::GetGroupStreamProcessorParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::StreamsProcessorWithStats>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.processor_name])?;
+        Ok(())
     }
 }
-/// A `getGroupStreamProcessor` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetStreamProcessor {
-    client: crate::Client,
-    params: crate::params::GetGroupStreamProcessorParams,
-    options: crate::CallOptions,
-}
-impl GetStreamProcessor {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStreamProcessorParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::StreamsProcessorWithStats, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::StreamsProcessorWithStats>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.processor_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStreamProcessor",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupStreamProcessors` at version `2024-05-30` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_stream_processors` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetStreamProcessors;
+impl crate::request::Operation for GetStreamProcessors {
+    const ID: &'static str = "getGroupStreamProcessors";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::GetGroupStreamProcessorsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        t.query("includeCount", &p.include_count);
+        Ok(())
     }
 }
-/// A `getGroupStreamProcessors` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetStreamProcessors {
-    client: crate::Client,
-    params: crate::params::GetGroupStreamProcessorsParams,
-    options: crate::CallOptions,
-}
-impl GetStreamProcessors {
+impl crate::Request<GetStreamProcessors> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2549,381 +1266,72 @@ impl GetStreamProcessors {
         self.params.include_count = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStreamProcessorsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<
-            crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
-        >,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::StreamsProcessorWithStats> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::StreamsProcessorWithStats>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processors", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStreamProcessors",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for GetStreamProcessors {
+impl crate::request::Paged for GetStreamProcessors {
     type Page = crate::models::PaginatedApiStreamsStreamProcessorWithStatsView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiStreamsStreamProcessorWithStatsView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `getGroupStreamWorkspace` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetStreamWorkspace {
-    client: crate::Client,
-    params: crate::params::GetGroupStreamWorkspaceParams,
-    options: crate::CallOptions,
+/// `getGroupStreamWorkspace` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_stream_workspace` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetStreamWorkspace;
+impl crate::request::Operation for GetStreamWorkspace {
+    const ID: &'static str = "getGroupStreamWorkspace";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::GetGroupStreamWorkspaceParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::StreamsTenant>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        t.query("includeConnections", &p.include_connections);
+        Ok(())
+    }
 }
-impl GetStreamWorkspace {
+impl crate::Request<GetStreamWorkspace> {
     /// Flag to indicate whether connections information should be included in the stream workspace.
     pub fn include_connections(mut self, value: bool) -> Self {
         self.params.include_connections = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::GetGroupStreamWorkspaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_connections,
-            "includeConnections",
-            &mut query,
-        );
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupStreamWorkspace",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-/// A `listGroupStreamActiveVpcPeeringConnections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListActivePeeringConnections {
-    client: crate::Client,
-    params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams,
-    options: crate::CallOptions,
-}
-impl ListActivePeeringConnections {
-    /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, value: i64) -> Self {
-        self.params.items_per_page = Some(value);
-        self
-    }
-    /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, value: i64) -> Self {
-        self.params.page_num = Some(value);
-        self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
+/// `listGroupStreamActiveVpcPeeringConnections` at version `2024-11-13` (`GET /api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_active_peering_connections` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListActivePeeringConnections;
+impl crate::request::Operation for ListActivePeeringConnections {
+    const ID: &'static str = "listGroupStreamActiveVpcPeeringConnections";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-11-13+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-11-13+json";
+    type Params = crate::params::ListGroupStreamActiveVpcPeeringConnectionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
         crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiStreamsVpcPeeringConnectionView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::VpcPeeringConnection> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::VpcPeeringConnection>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/activeVpcPeeringConnections", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupStreamActiveVpcPeeringConnections",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-11-13+json",
-            content_type: "application/vnd.atlas.2024-11-13+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-impl crate::pagination::Pageable for ListActivePeeringConnections {
-    type Page = crate::models::PaginatedApiStreamsVpcPeeringConnectionView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
-    }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
-    }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
-        params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
-    }
-}
-/// A `listGroupStreamConnectionFailoverConnections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListFailoverConnections {
-    client: crate::Client,
-    params: crate::params::ListGroupStreamConnectionFailoverConnectionsParams,
-    options: crate::CallOptions,
-}
-impl ListFailoverConnections {
+impl crate::Request<ListActivePeeringConnections> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -2934,140 +1342,90 @@ impl ListFailoverConnections {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupStreamConnectionFailoverConnectionsParams,
-    ) -> Self {
-        self.params = params;
-        self
+}
+impl crate::request::Paged for ListActivePeeringConnections {
+    type Page = crate::models::PaginatedApiStreamsVpcPeeringConnectionView;
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiStreamsFailoverConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiStreamsFailoverConnection>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStreamsFailoverConnection,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::StreamsFailoverConnection> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::StreamsFailoverConnection>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .connection_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupStreamConnectionFailoverConnections",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
+        params.page_num = Some(page_num);
     }
 }
-impl crate::pagination::Pageable for ListFailoverConnections {
+/// `listGroupStreamConnectionFailoverConnections` at version `2025-03-12` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_failover_connections` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListFailoverConnections;
+impl crate::request::Operation for ListFailoverConnections {
+    const ID: &'static str = "listGroupStreamConnectionFailoverConnections";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::ListGroupStreamConnectionFailoverConnectionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiStreamsFailoverConnection,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.connection_name])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
+}
+impl crate::Request<ListFailoverConnections> {
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
+        self
+    }
+}
+impl crate::request::Paged for ListFailoverConnections {
     type Page = crate::models::PaginatedApiStreamsFailoverConnection;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiStreamsFailoverConnection,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupStreamConnections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListStreamConnections {
-    client: crate::Client,
-    params: crate::params::ListGroupStreamConnectionsParams,
-    options: crate::CallOptions,
+/// `listGroupStreamConnections` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_stream_connections` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListStreamConnections;
+impl crate::request::Operation for ListStreamConnections {
+    const ID: &'static str = "listGroupStreamConnections";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::ListGroupStreamConnectionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiStreamsConnectionView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListStreamConnections {
+impl crate::Request<ListStreamConnections> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -3078,133 +1436,44 @@ impl ListStreamConnections {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupStreamConnectionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiStreamsConnectionView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiStreamsConnectionView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStreamsConnectionView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::StreamsConnection> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::StreamsConnection>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupStreamConnections",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListStreamConnections {
+impl crate::request::Paged for ListStreamConnections {
     type Page = crate::models::PaginatedApiStreamsConnectionView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiStreamsConnectionView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupStreamPrivateLinkConnections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListPrivateLinkConnections {
-    client: crate::Client,
-    params: crate::params::ListGroupStreamPrivateLinkConnectionsParams,
-    options: crate::CallOptions,
+/// `listGroupStreamPrivateLinkConnections` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_private_link_connections` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListPrivateLinkConnections;
+impl crate::request::Operation for ListPrivateLinkConnections {
+    const ID: &'static str = "listGroupStreamPrivateLinkConnections";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::ListGroupStreamPrivateLinkConnectionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
+        crate::models::PaginatedApiStreamsPrivateLinkView,
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListPrivateLinkConnections {
+impl crate::Request<ListPrivateLinkConnections> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -3215,283 +1484,45 @@ impl ListPrivateLinkConnections {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupStreamPrivateLinkConnectionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiStreamsPrivateLinkView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiStreamsPrivateLinkView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStreamsPrivateLinkView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::StreamsPrivateLinkConnection> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::StreamsPrivateLinkConnection>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/privateLinkConnections", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupStreamPrivateLinkConnections",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListPrivateLinkConnections {
+impl crate::request::Paged for ListPrivateLinkConnections {
     type Page = crate::models::PaginatedApiStreamsPrivateLinkView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiStreamsPrivateLinkView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listGroupStreamVpcPeeringConnections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListVpcPeeringConnections {
-    client: crate::Client,
-    params: crate::params::ListGroupStreamVpcPeeringConnectionsParams,
-    options: crate::CallOptions,
-}
-impl ListVpcPeeringConnections {
-    /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, value: i64) -> Self {
-        self.params.items_per_page = Some(value);
-        self
-    }
-    /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, value: i64) -> Self {
-        self.params.page_num = Some(value);
-        self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupStreamVpcPeeringConnectionsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<
+/// `listGroupStreamVpcPeeringConnections` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_vpc_peering_connections` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListVpcPeeringConnections;
+impl crate::request::Operation for ListVpcPeeringConnections {
+    const ID: &'static str = "listGroupStreamVpcPeeringConnections";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::ListGroupStreamVpcPeeringConnectionsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<
         crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
-        crate::Error,
-    > {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiStreamsVpcPeeringConnectionView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<
-            crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
-            crate::Error,
-        > = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(
-        self,
-    ) -> crate::pagination::Items<crate::models::VpcPeeringConnection> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::VpcPeeringConnection>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.requester_account_id,
-            "requesterAccountId",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupStreamVpcPeeringConnections",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    >;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("requesterAccountId", &p.requester_account_id);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-impl crate::pagination::Pageable for ListVpcPeeringConnections {
-    type Page = crate::models::PaginatedApiStreamsVpcPeeringConnectionView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
-    }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
-    }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
-        params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::models::PaginatedApiStreamsVpcPeeringConnectionView,
-            crate::Error,
-        >,
-    > + Send {
-        self.send()
-    }
-}
-/// A `listGroupStreamWorkspaces` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListStreamWorkspaces {
-    client: crate::Client,
-    params: crate::params::ListGroupStreamWorkspacesParams,
-    options: crate::CallOptions,
-}
-impl ListStreamWorkspaces {
+impl crate::Request<ListVpcPeeringConnections> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -3502,1049 +1533,264 @@ impl ListStreamWorkspaces {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupStreamWorkspacesParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiStreamsTenantView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiStreamsTenantView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiStreamsTenantView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::StreamsTenant> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::StreamsTenant>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupStreamWorkspaces",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListStreamWorkspaces {
-    type Page = crate::models::PaginatedApiStreamsTenantView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+impl crate::request::Paged for ListVpcPeeringConnections {
+    type Page = crate::models::PaginatedApiStreamsVpcPeeringConnectionView;
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedApiStreamsTenantView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `rejectGroupStreamVpcPeeringConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RejectVpcPeeringConnection {
-    client: crate::Client,
-    params: crate::params::RejectGroupStreamVpcPeeringConnectionParams,
-    options: crate::CallOptions,
-}
-impl RejectVpcPeeringConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RejectGroupStreamVpcPeeringConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/vpcPeeringConnections/{}:reject", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "rejectGroupStreamVpcPeeringConnection",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `listGroupStreamWorkspaces` at version `2023-02-01` (`GET /api/atlas/v2/groups/{groupId}/streams`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_stream_workspaces` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListStreamWorkspaces;
+impl crate::request::Operation for ListStreamWorkspaces {
+    const ID: &'static str = "listGroupStreamWorkspaces";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::ListGroupStreamWorkspacesParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedApiStreamsTenantView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
     }
 }
-/// A `startGroupStreamProcessor` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct StartStreamProcessor {
-    client: crate::Client,
-    params: crate::params::StartGroupStreamProcessorParams,
-    options: crate::CallOptions,
-}
-impl StartStreamProcessor {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::StartGroupStreamProcessorParams,
-    ) -> Self {
-        self.params = params;
+impl crate::Request<ListStreamWorkspaces> {
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, value: i64) -> Self {
+        self.params.items_per_page = Some(value);
         self
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, value: i64) -> Self {
+        self.params.page_num = Some(value);
         self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processor/{}:start", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .processor_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "startGroupStreamProcessor",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
     }
 }
-/// A `startGroupStreamProcessorWith` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct StartStreamProcessorWith {
-    client: crate::Client,
-    params: crate::params::StartGroupStreamProcessorWithParams,
-    body: Option<crate::models::StreamsStartStreamProcessorWith>,
-    options: crate::CallOptions,
-}
-impl StartStreamProcessorWith {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::StartGroupStreamProcessorWithParams,
-    ) -> Self {
-        self.params = params;
-        self
+impl crate::request::Paged for ListStreamWorkspaces {
+    type Page = crate::models::PaginatedApiStreamsTenantView;
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    /// The request body.
-    pub fn body(mut self, body: crate::models::StreamsStartStreamProcessorWith) -> Self {
-        self.body = Some(body);
-        self
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processor/{}:startWith", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .processor_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "startGroupStreamProcessorWith",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
+        params.page_num = Some(page_num);
     }
 }
-/// A `stopGroupStreamProcessor` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct StopStreamProcessor {
-    client: crate::Client,
-    params: crate::params::StopGroupStreamProcessorParams,
-    options: crate::CallOptions,
-}
-impl StopStreamProcessor {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::StopGroupStreamProcessorParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processor/{}:stop", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .processor_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "stopGroupStreamProcessor",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `rejectGroupStreamVpcPeeringConnection` at version `2023-02-01` (`POST /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `reject_vpc_peering_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RejectVpcPeeringConnection;
+impl crate::request::Operation for RejectVpcPeeringConnection {
+    const ID: &'static str = "rejectGroupStreamVpcPeeringConnection";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::RejectGroupStreamVpcPeeringConnectionParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.id])?;
+        Ok(())
     }
 }
-/// A `updateGroupStreamConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateStreamConnection {
-    client: crate::Client,
-    params: crate::params::UpdateGroupStreamConnectionParams,
-    body: Option<crate::models::StreamsConnection>,
-    options: crate::CallOptions,
-}
-impl UpdateStreamConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupStreamConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsConnection>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupStreamConnection",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `startGroupStreamProcessor` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `start_stream_processor` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct StartStreamProcessor;
+impl crate::request::Operation for StartStreamProcessor {
+    const ID: &'static str = "startGroupStreamProcessor";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::StartGroupStreamProcessorParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.processor_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupStreamConnectionFailoverConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateStreamFailoverConnection {
-    client: crate::Client,
-    params: crate::params::UpdateGroupStreamConnectionFailoverConnectionParams,
-    body: Option<crate::models::StreamsFailoverConnection>,
-    options: crate::CallOptions,
-}
-impl UpdateStreamFailoverConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupStreamConnectionFailoverConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::StreamsFailoverConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::StreamsFailoverConnection>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsFailoverConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/connections/{}/failoverConnections/{}",
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?,
-            crate ::path_segment(& crate ::codec::ParamText::param_text(& p.tenant_name))
-            ?, crate ::path_segment(& crate ::codec::ParamText::param_text(& p
-            .connection_name)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.failover_connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupStreamConnectionFailoverConnection",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `startGroupStreamProcessorWith` at version `2025-03-12` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `start_stream_processor_with` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct StartStreamProcessorWith;
+impl crate::request::Operation for StartStreamProcessorWith {
+    const ID: &'static str = "startGroupStreamProcessorWith";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::StartGroupStreamProcessorWithParams;
+    type Body = crate::models::StreamsStartStreamProcessorWith;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.processor_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupStreamPrivateLinkConnection` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdatePrivateLinkConnection {
-    client: crate::Client,
-    params: crate::params::UpdateGroupStreamPrivateLinkConnectionParams,
-    body: Option<crate::models::StreamsPrivateLinkConnectionRequest>,
-    options: crate::CallOptions,
-}
-impl UpdatePrivateLinkConnection {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupStreamPrivateLinkConnectionParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::StreamsPrivateLinkConnection, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::StreamsPrivateLinkConnection>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsPrivateLinkConnection, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/privateLinkConnections/{}", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.connection_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupStreamPrivateLinkConnection",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2025-03-12+json",
-            content_type: "application/vnd.atlas.2025-03-12+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `stopGroupStreamProcessor` at version `2024-05-30` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `stop_stream_processor` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct StopStreamProcessor;
+impl crate::request::Operation for StopStreamProcessor {
+    const ID: &'static str = "stopGroupStreamProcessor";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::StopGroupStreamProcessorParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.processor_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupStreamProcessor` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateStreamProcessor {
-    client: crate::Client,
-    params: crate::params::UpdateGroupStreamProcessorParams,
-    body: Option<crate::models::StreamsModifyStreamProcessor>,
-    options: crate::CallOptions,
-}
-impl UpdateStreamProcessor {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupStreamProcessorParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::StreamsProcessorWithStats, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::StreamsProcessorWithStats>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsProcessorWithStats, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}/processor/{}", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.tenant_name)) ?, crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.processor_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupStreamProcessor",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-05-30+json",
-            content_type: "application/vnd.atlas.2024-05-30+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupStreamConnection` at version `2023-02-01` (`PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_stream_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateStreamConnection;
+impl crate::request::Operation for UpdateStreamConnection {
+    const ID: &'static str = "updateGroupStreamConnection";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::UpdateGroupStreamConnectionParams;
+    type Body = crate::models::StreamsConnection;
+    type Answer = crate::request::Json<crate::models::StreamsConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.connection_name])?;
+        Ok(())
     }
 }
-/// A `updateGroupStreamWorkspace` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateStreamWorkspace {
-    client: crate::Client,
-    params: crate::params::UpdateGroupStreamWorkspaceParams,
-    body: Option<crate::models::StreamsTenantUpdateRequest>,
-    options: crate::CallOptions,
-}
-impl UpdateStreamWorkspace {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::UpdateGroupStreamWorkspaceParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.tenant_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupStreamWorkspace",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+json",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupStreamConnectionFailoverConnection` at version `2025-03-12` (`PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_stream_failover_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateStreamFailoverConnection;
+impl crate::request::Operation for UpdateStreamFailoverConnection {
+    const ID: &'static str = "updateGroupStreamConnectionFailoverConnection";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateGroupStreamConnectionFailoverConnectionParams;
+    type Body = crate::models::StreamsFailoverConnection;
+    type Answer = crate::request::Json<crate::models::StreamsFailoverConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(
+            &[&p.group_id, &p.tenant_name, &p.connection_name, &p.failover_connection_id],
+        )?;
+        Ok(())
     }
 }
-/// A `withGroupStreamSampleConnections` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct WithStreamSampleConnections {
-    client: crate::Client,
-    params: crate::params::WithGroupStreamSampleConnectionsParams,
-    body: Option<crate::models::TenantWithSampleConnections>,
-    options: crate::CallOptions,
+/// `updateGroupStreamPrivateLinkConnection` at version `2025-03-12` (`PATCH /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_private_link_connection` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdatePrivateLinkConnection;
+impl crate::request::Operation for UpdatePrivateLinkConnection {
+    const ID: &'static str = "updateGroupStreamPrivateLinkConnection";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2025-03-12+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2025-03-12+json";
+    type Params = crate::params::UpdateGroupStreamPrivateLinkConnectionParams;
+    type Body = crate::models::StreamsPrivateLinkConnectionRequest;
+    type Answer = crate::request::Json<crate::models::StreamsPrivateLinkConnection>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.connection_id])?;
+        Ok(())
+    }
 }
-impl WithStreamSampleConnections {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::WithGroupStreamSampleConnectionsParams,
-    ) -> Self {
-        self.params = params;
-        self
+/// `updateGroupStreamProcessor` at version `2024-05-30` (`PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_stream_processor` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateStreamProcessor;
+impl crate::request::Operation for UpdateStreamProcessor {
+    const ID: &'static str = "updateGroupStreamProcessor";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    type Params = crate::params::UpdateGroupStreamProcessorParams;
+    type Body = crate::models::StreamsModifyStreamProcessor;
+    type Answer = crate::request::Json<crate::models::StreamsProcessorWithStats>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name, &p.processor_name])?;
+        Ok(())
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
+}
+/// `updateGroupStreamWorkspace` at version `2023-02-01` (`PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_stream_workspace` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateStreamWorkspace;
+impl crate::request::Operation for UpdateStreamWorkspace {
+    const ID: &'static str = "updateGroupStreamWorkspace";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams/{tenantName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::params::UpdateGroupStreamWorkspaceParams;
+    type Body = crate::models::StreamsTenantUpdateRequest;
+    type Answer = crate::request::Json<crate::models::StreamsTenant>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.tenant_name])?;
+        Ok(())
     }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::StreamsTenant, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::StreamsTenant>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::StreamsTenant, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/streams:withSampleConnections", crate
-            ::path_segment(& crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "withGroupStreamSampleConnections",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/streams:withSampleConnections",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `withGroupStreamSampleConnections` at version `2024-08-05` (`POST /api/atlas/v2/groups/{groupId}/streams:withSampleConnections`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `with_stream_sample_connections` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct WithStreamSampleConnections;
+impl crate::request::Operation for WithStreamSampleConnections {
+    const ID: &'static str = "withGroupStreamSampleConnections";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/streams:withSampleConnections";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::WithGroupStreamSampleConnectionsParams;
+    type Body = crate::models::TenantWithSampleConnections;
+    type Answer = crate::request::Json<crate::models::StreamsTenant>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }

@@ -20,13 +20,12 @@ impl<'c> Teams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         body: Vec<crate::models::TeamRole>,
-    ) -> AddGroupTeams {
-        AddGroupTeams {
-            client: self.client.clone(),
-            params: crate::params::AddGroupTeamsParams::new(group_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddGroupTeams> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddGroupTeamsParams::new(group_id),
+            Some(body),
+        )
     }
     /// Assign MongoDB Cloud Users in One Organization to One Team
     ///
@@ -45,13 +44,12 @@ impl<'c> Teams<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: Vec<crate::models::AddUserToTeam>,
-    ) -> AddTeamUsers {
-        AddTeamUsers {
-            client: self.client.clone(),
-            params: crate::params::AddOrgTeamUsersParams::new(org_id, team_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddTeamUsers> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddOrgTeamUsersParams::new(org_id, team_id),
+            Some(body),
+        )
     }
     /// Create One Team in One Organization
     ///
@@ -62,13 +60,12 @@ impl<'c> Teams<'c> {
         &self,
         org_id: crate::models::ObjectId,
         body: crate::models::Team,
-    ) -> CreateOrgTeam {
-        CreateOrgTeam {
-            client: self.client.clone(),
-            params: crate::params::CreateOrgTeamParams::new(org_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateOrgTeam> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateOrgTeamParams::new(org_id),
+            Some(body),
+        )
     }
     /// Remove One Team from One Organization
     ///
@@ -79,12 +76,12 @@ impl<'c> Teams<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> DeleteOrgTeam {
-        DeleteOrgTeam {
-            client: self.client.clone(),
-            params: crate::params::DeleteOrgTeamParams::new(org_id, team_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DeleteOrgTeam> {
+        crate::Request::new(
+            self.client,
+            crate::params::DeleteOrgTeamParams::new(org_id, team_id),
+            None,
+        )
     }
     /// Return One Team in One Project
     ///
@@ -95,12 +92,12 @@ impl<'c> Teams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> GetGroupTeam {
-        GetGroupTeam {
-            client: self.client.clone(),
-            params: crate::params::GetGroupTeamParams::new(group_id, team_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetGroupTeam> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetGroupTeamParams::new(group_id, team_id),
+            None,
+        )
     }
     /// Return One Team by ID
     ///
@@ -111,12 +108,12 @@ impl<'c> Teams<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> GetOrgTeam {
-        GetOrgTeam {
-            client: self.client.clone(),
-            params: crate::params::GetOrgTeamParams::new(org_id, team_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOrgTeam> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgTeamParams::new(org_id, team_id),
+            None,
+        )
     }
     /// Return One Team by Name
     ///
@@ -127,36 +124,42 @@ impl<'c> Teams<'c> {
         &self,
         org_id: crate::models::ObjectId,
         team_name: String,
-    ) -> GetTeamByName {
-        GetTeamByName {
-            client: self.client.clone(),
-            params: crate::params::GetOrgTeamByNameParams::new(org_id, team_name),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetTeamByName> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetOrgTeamByNameParams::new(org_id, team_name),
+            None,
+        )
     }
     /// Return All Teams in One Project
     ///
     /// Returns all teams to which the authenticated user has access in the project specified using its unique 24-hexadecimal digit identifier. All members of the team share the same project access.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/teams` (`listGroupTeams`), API version `2023-01-01`. Roles: Project Read Only. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listGroupTeams).
-    pub fn list_group_teams(&self, group_id: crate::models::ObjectId) -> ListGroupTeams {
-        ListGroupTeams {
-            client: self.client.clone(),
-            params: crate::params::ListGroupTeamsParams::new(group_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_group_teams(
+        &self,
+        group_id: crate::models::ObjectId,
+    ) -> crate::Request<ListGroupTeams> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupTeamsParams::new(group_id),
+            None,
+        )
     }
     /// Return All Teams in One Organization
     ///
     /// Returns all teams that belong to the specified organization. Teams enable you to grant project access roles to MongoDB Cloud users. MongoDB Cloud only returns teams for which you have access.
     ///
     /// `GET /api/atlas/v2/orgs/{orgId}/teams` (`listOrgTeams`), API version `2023-01-01`. Roles: Organization Member. [Atlas docs](https://mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Teams/operation/listOrgTeams).
-    pub fn list_org_teams(&self, org_id: crate::models::ObjectId) -> ListOrgTeams {
-        ListOrgTeams {
-            client: self.client.clone(),
-            params: crate::params::ListOrgTeamsParams::new(org_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn list_org_teams(
+        &self,
+        org_id: crate::models::ObjectId,
+    ) -> crate::Request<ListOrgTeams> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListOrgTeamsParams::new(org_id),
+            None,
+        )
     }
     /// Remove One Team from One Project
     ///
@@ -167,12 +170,12 @@ impl<'c> Teams<'c> {
         &self,
         group_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
-    ) -> RemoveGroupTeam {
-        RemoveGroupTeam {
-            client: self.client.clone(),
-            params: crate::params::RemoveGroupTeamParams::new(group_id, team_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RemoveGroupTeam> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveGroupTeamParams::new(group_id, team_id),
+            None,
+        )
     }
     /// Remove One MongoDB Cloud User from One Team
     ///
@@ -191,16 +194,16 @@ impl<'c> Teams<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         user_id: crate::models::ObjectId,
-    ) -> RemoveUserFromTeam {
-        RemoveUserFromTeam {
-            client: self.client.clone(),
-            params: crate::params::RemoveOrgTeamUserFromTeamParams::new(
+    ) -> crate::Request<RemoveUserFromTeam> {
+        crate::Request::new(
+            self.client,
+            crate::params::RemoveOrgTeamUserFromTeamParams::new(
                 org_id,
                 team_id,
                 user_id,
             ),
-            options: crate::CallOptions::default(),
-        }
+            None,
+        )
     }
     /// Rename One Team
     ///
@@ -212,13 +215,12 @@ impl<'c> Teams<'c> {
         org_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: crate::models::TeamUpdate,
-    ) -> RenameOrgTeam {
-        RenameOrgTeam {
-            client: self.client.clone(),
-            params: crate::params::RenameOrgTeamParams::new(org_id, team_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<RenameOrgTeam> {
+        crate::Request::new(
+            self.client,
+            crate::params::RenameOrgTeamParams::new(org_id, team_id),
+            Some(body),
+        )
     }
     /// Update Team Roles in One Project
     ///
@@ -230,605 +232,178 @@ impl<'c> Teams<'c> {
         group_id: crate::models::ObjectId,
         team_id: crate::models::ObjectId,
         body: crate::models::TeamRole,
-    ) -> UpdateGroupTeam {
-        UpdateGroupTeam {
-            client: self.client.clone(),
-            params: crate::params::UpdateGroupTeamParams::new(group_id, team_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<UpdateGroupTeam> {
+        crate::Request::new(
+            self.client,
+            crate::params::UpdateGroupTeamParams::new(group_id, team_id),
+            Some(body),
+        )
     }
 }
-/// A `addGroupTeams` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddGroupTeams {
-    client: crate::Client,
-    params: crate::params::AddGroupTeamsParams,
-    body: Option<Vec<crate::models::TeamRole>>,
-    options: crate::CallOptions,
-}
-impl AddGroupTeams {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::AddGroupTeamsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedTeamRoleView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedTeamRoleView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedTeamRoleView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/teams", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addGroupTeams",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/teams",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `addGroupTeams` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/teams`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_group_teams` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddGroupTeams;
+impl crate::request::Operation for AddGroupTeams {
+    const ID: &'static str = "addGroupTeams";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/teams";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::AddGroupTeamsParams;
+    type Body = Vec<crate::models::TeamRole>;
+    type Answer = crate::request::Json<crate::models::PaginatedTeamRoleView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `addOrgTeamUsers` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddTeamUsers {
-    client: crate::Client,
-    params: crate::params::AddOrgTeamUsersParams,
-    body: Option<Vec<crate::models::AddUserToTeam>>,
-    options: crate::CallOptions,
-}
-impl AddTeamUsers {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::AddOrgTeamUsersParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedApiAppUserView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedApiAppUserView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedApiAppUserView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}/users", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addOrgTeamUsers",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `addOrgTeamUsers` at version `2023-01-01` (`POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_team_users` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddTeamUsers;
+impl crate::request::Operation for AddTeamUsers {
+    const ID: &'static str = "addOrgTeamUsers";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::AddOrgTeamUsersParams;
+    type Body = Vec<crate::models::AddUserToTeam>;
+    type Answer = crate::request::Json<crate::models::PaginatedApiAppUserView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id])?;
+        Ok(())
     }
 }
-/// A `createOrgTeam` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateOrgTeam {
-    client: crate::Client,
-    params: crate::params::CreateOrgTeamParams,
-    body: Option<crate::models::Team>,
-    options: crate::CallOptions,
-}
-impl CreateOrgTeam {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateOrgTeamParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Team, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Team>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Team, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createOrgTeam",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createOrgTeam` at version `2023-01-01` (`POST /api/atlas/v2/orgs/{orgId}/teams`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_org_team` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrgTeam;
+impl crate::request::Operation for CreateOrgTeam {
+    const ID: &'static str = "createOrgTeam";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateOrgTeamParams;
+    type Body = crate::models::Team;
+    type Answer = crate::request::Json<crate::models::Team>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        Ok(())
     }
 }
-/// A `deleteOrgTeam` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DeleteOrgTeam {
-    client: crate::Client,
-    params: crate::params::DeleteOrgTeamParams,
-    options: crate::CallOptions,
-}
-impl DeleteOrgTeam {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::DeleteOrgTeamParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "deleteOrgTeam",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `deleteOrgTeam` at version `2023-01-01` (`DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `delete_org_team` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteOrgTeam;
+impl crate::request::Operation for DeleteOrgTeam {
+    const ID: &'static str = "deleteOrgTeam";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DeleteOrgTeamParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id])?;
+        Ok(())
     }
 }
-/// A `getGroupTeam` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetGroupTeam {
-    client: crate::Client,
-    params: crate::params::GetGroupTeamParams,
-    options: crate::CallOptions,
-}
-impl GetGroupTeam {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetGroupTeamParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::TeamRole, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::TeamRole>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::TeamRole, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/teams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getGroupTeam",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getGroupTeam` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/teams/{teamId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_group_team` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetGroupTeam;
+impl crate::request::Operation for GetGroupTeam {
+    const ID: &'static str = "getGroupTeam";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/teams/{teamId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetGroupTeamParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::TeamRole>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.team_id])?;
+        Ok(())
     }
 }
-/// A `getOrgTeam` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOrgTeam {
-    client: crate::Client,
-    params: crate::params::GetOrgTeamParams,
-    options: crate::CallOptions,
-}
-impl GetOrgTeam {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgTeamParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::TeamResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::TeamResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::TeamResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgTeam",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgTeam` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_org_team` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOrgTeam;
+impl crate::request::Operation for GetOrgTeam {
+    const ID: &'static str = "getOrgTeam";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgTeamParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::TeamResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id])?;
+        Ok(())
     }
 }
-/// A `getOrgTeamByName` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetTeamByName {
-    client: crate::Client,
-    params: crate::params::GetOrgTeamByNameParams,
-    options: crate::CallOptions,
-}
-impl GetTeamByName {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetOrgTeamByNameParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::TeamResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::TeamResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::TeamResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/byName/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_name)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getOrgTeamByName",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `getOrgTeamByName` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_team_by_name` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetTeamByName;
+impl crate::request::Operation for GetTeamByName {
+    const ID: &'static str = "getOrgTeamByName";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetOrgTeamByNameParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::TeamResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_name])?;
+        Ok(())
     }
 }
-/// A `listGroupTeams` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListGroupTeams {
-    client: crate::Client,
-    params: crate::params::ListGroupTeamsParams,
-    options: crate::CallOptions,
+/// `listGroupTeams` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/teams`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_group_teams` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListGroupTeams;
+impl crate::request::Operation for ListGroupTeams {
+    const ID: &'static str = "listGroupTeams";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/teams";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupTeamsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedTeamRoleView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListGroupTeams {
+impl crate::Request<ListGroupTeams> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -844,133 +419,43 @@ impl ListGroupTeams {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListGroupTeamsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedTeamRoleView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedTeamRoleView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedTeamRoleView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::TeamRole> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::TeamRole>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/teams", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupTeams",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/teams",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListGroupTeams {
+impl crate::request::Paged for ListGroupTeams {
     type Page = crate::models::PaginatedTeamRoleView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedTeamRoleView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `listOrgTeams` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListOrgTeams {
-    client: crate::Client,
-    params: crate::params::ListOrgTeamsParams,
-    options: crate::CallOptions,
+/// `listOrgTeams` at version `2023-01-01` (`GET /api/atlas/v2/orgs/{orgId}/teams`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_org_teams` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOrgTeams;
+impl crate::request::Operation for ListOrgTeams {
+    const ID: &'static str = "listOrgTeams";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListOrgTeamsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedTeamView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id])?;
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("includeCount", &p.include_count);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListOrgTeams {
+impl crate::Request<ListOrgTeams> {
     /// Number of items that the response returns per page.
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.params.items_per_page = Some(value);
@@ -986,463 +471,96 @@ impl ListOrgTeams {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::ListOrgTeamsParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::PaginatedTeamView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::PaginatedTeamView>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedTeamView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::TeamResponse> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::TeamResponse>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listOrgTeams",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListOrgTeams {
+impl crate::request::Paged for ListOrgTeams {
     type Page = crate::models::PaginatedTeamView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedTeamView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }
-/// A `removeGroupTeam` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveGroupTeam {
-    client: crate::Client,
-    params: crate::params::RemoveGroupTeamParams,
-    options: crate::CallOptions,
-}
-impl RemoveGroupTeam {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::RemoveGroupTeamParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/teams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "removeGroupTeam",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeGroupTeam` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/teams/{teamId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_group_team` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveGroupTeam;
+impl crate::request::Operation for RemoveGroupTeam {
+    const ID: &'static str = "removeGroupTeam";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/teams/{teamId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RemoveGroupTeamParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.team_id])?;
+        Ok(())
     }
 }
-/// A `removeOrgTeamUserFromTeam` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RemoveUserFromTeam {
-    client: crate::Client,
-    params: crate::params::RemoveOrgTeamUserFromTeamParams,
-    options: crate::CallOptions,
-}
-impl RemoveUserFromTeam {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::RemoveOrgTeamUserFromTeamParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}/users/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.user_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "removeOrgTeamUserFromTeam",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `removeOrgTeamUserFromTeam` at version `2023-01-01` (`DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `remove_user_from_team` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoveUserFromTeam;
+impl crate::request::Operation for RemoveUserFromTeam {
+    const ID: &'static str = "removeOrgTeamUserFromTeam";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RemoveOrgTeamUserFromTeamParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id, &p.user_id])?;
+        Ok(())
     }
 }
-/// A `renameOrgTeam` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct RenameOrgTeam {
-    client: crate::Client,
-    params: crate::params::RenameOrgTeamParams,
-    body: Option<crate::models::TeamUpdate>,
-    options: crate::CallOptions,
-}
-impl RenameOrgTeam {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::RenameOrgTeamParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::TeamResponse, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::TeamResponse>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::TeamResponse, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/orgs/{}/teams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.org_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "renameOrgTeam",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/orgs/{orgId}/teams/{teamId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `renameOrgTeam` at version `2023-01-01` (`PATCH /api/atlas/v2/orgs/{orgId}/teams/{teamId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `rename_org_team` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct RenameOrgTeam;
+impl crate::request::Operation for RenameOrgTeam {
+    const ID: &'static str = "renameOrgTeam";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/teams/{teamId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::RenameOrgTeamParams;
+    type Body = crate::models::TeamUpdate;
+    type Answer = crate::request::Json<crate::models::TeamResponse>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.org_id, &p.team_id])?;
+        Ok(())
     }
 }
-/// A `updateGroupTeam` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct UpdateGroupTeam {
-    client: crate::Client,
-    params: crate::params::UpdateGroupTeamParams,
-    body: Option<crate::models::TeamRole>,
-    options: crate::CallOptions,
-}
-impl UpdateGroupTeam {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::UpdateGroupTeamParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedTeamRoleView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedTeamRoleView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedTeamRoleView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/teams/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.team_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "updateGroupTeam",
-            method: crate::Method::PATCH,
-            path_template: "/api/atlas/v2/groups/{groupId}/teams/{teamId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `updateGroupTeam` at version `2023-01-01` (`PATCH /api/atlas/v2/groups/{groupId}/teams/{teamId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `update_group_team` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateGroupTeam;
+impl crate::request::Operation for UpdateGroupTeam {
+    const ID: &'static str = "updateGroupTeam";
+    const METHOD: crate::Method = crate::Method::PATCH;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/teams/{teamId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::UpdateGroupTeamParams;
+    type Body = crate::models::TeamRole;
+    type Answer = crate::request::Json<crate::models::PaginatedTeamRoleView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.team_id])?;
+        Ok(())
     }
 }

@@ -25,16 +25,12 @@ impl<'c> X509Authentication<'c> {
         group_id: crate::models::ObjectId,
         username: String,
         body: crate::models::UserCert,
-    ) -> CreateDatabaseUserCert {
-        CreateDatabaseUserCert {
-            client: self.client.clone(),
-            params: crate::params::CreateGroupDatabaseUserCertParams::new(
-                group_id,
-                username,
-            ),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<CreateDatabaseUserCert> {
+        crate::Request::new(
+            self.client,
+            crate::params::CreateGroupDatabaseUserCertParams::new(group_id, username),
+            Some(body),
+        )
     }
     /// Disable Customer-Managed X.509
     ///
@@ -46,14 +42,12 @@ impl<'c> X509Authentication<'c> {
     pub fn disable_security_customer_x509(
         &self,
         group_id: crate::models::ObjectId,
-    ) -> DisableSecurityCustomerX509 {
-        DisableSecurityCustomerX509 {
-            client: self.client.clone(),
-            params: crate::params::DisableGroupUserSecurityCustomerX509Params::new(
-                group_id,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<DisableSecurityCustomerX509> {
+        crate::Request::new(
+            self.client,
+            crate::params::DisableGroupUserSecurityCustomerX509Params::new(group_id),
+            None,
+        )
     }
     /// Return All X.509 Certificates Assigned to One Database User
     ///
@@ -64,195 +58,78 @@ impl<'c> X509Authentication<'c> {
         &self,
         group_id: crate::models::ObjectId,
         username: String,
-    ) -> ListDatabaseUserCerts {
-        ListDatabaseUserCerts {
-            client: self.client.clone(),
-            params: crate::params::ListGroupDatabaseUserCertsParams::new(
-                group_id,
-                username,
-            ),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<ListDatabaseUserCerts> {
+        crate::Request::new(
+            self.client,
+            crate::params::ListGroupDatabaseUserCertsParams::new(group_id, username),
+            None,
+        )
     }
 }
-/// A `createGroupDatabaseUserCert` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateDatabaseUserCert {
-    client: crate::Client,
-    params: crate::params::CreateGroupDatabaseUserCertParams,
-    body: Option<crate::models::UserCert>,
-    options: crate::CallOptions,
-}
-impl CreateDatabaseUserCert {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::CreateGroupDatabaseUserCertParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<String, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<String>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<String, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/databaseUsers/{}/certs", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.username)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createGroupDatabaseUserCert",
-            method: crate::Method::POST,
-            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `createGroupDatabaseUserCert` at version `2023-01-01` (`POST /api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_database_user_cert` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateDatabaseUserCert;
+impl crate::request::Operation for CreateDatabaseUserCert {
+    const ID: &'static str = "createGroupDatabaseUserCert";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::CreateGroupDatabaseUserCertParams;
+    type Body = crate::models::UserCert;
+    type Answer = crate::request::Json<String>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.username])?;
+        Ok(())
     }
 }
-/// A `disableGroupUserSecurityCustomerX509` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DisableSecurityCustomerX509 {
-    client: crate::Client,
-    params: crate::params::DisableGroupUserSecurityCustomerX509Params,
-    options: crate::CallOptions,
-}
-impl DisableSecurityCustomerX509 {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::DisableGroupUserSecurityCustomerX509Params,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::UserSecurity, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::UserSecurity>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::UserSecurity, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/userSecurity/customerX509", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "disableGroupUserSecurityCustomerX509",
-            method: crate::Method::DELETE,
-            path_template: "/api/atlas/v2/groups/{groupId}/userSecurity/customerX509",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+/// `disableGroupUserSecurityCustomerX509` at version `2023-01-01` (`DELETE /api/atlas/v2/groups/{groupId}/userSecurity/customerX509`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `disable_security_customer_x509` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DisableSecurityCustomerX509;
+impl crate::request::Operation for DisableSecurityCustomerX509 {
+    const ID: &'static str = "disableGroupUserSecurityCustomerX509";
+    const METHOD: crate::Method = crate::Method::DELETE;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/userSecurity/customerX509";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::DisableGroupUserSecurityCustomerX509Params;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::UserSecurity>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id])?;
+        Ok(())
     }
 }
-/// A `listGroupDatabaseUserCerts` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct ListDatabaseUserCerts {
-    client: crate::Client,
-    params: crate::params::ListGroupDatabaseUserCertsParams,
-    options: crate::CallOptions,
+/// `listGroupDatabaseUserCerts` at version `2023-01-01` (`GET /api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `list_database_user_certs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct ListDatabaseUserCerts;
+impl crate::request::Operation for ListDatabaseUserCerts {
+    const ID: &'static str = "listGroupDatabaseUserCerts";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::ListGroupDatabaseUserCertsParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::PaginatedUserCertView>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.group_id, &p.username])?;
+        t.query("includeCount", &p.include_count);
+        t.query("itemsPerPage", &p.items_per_page);
+        t.query("pageNum", &p.page_num);
+        Ok(())
+    }
 }
-impl ListDatabaseUserCerts {
+impl crate::Request<ListDatabaseUserCerts> {
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
     pub fn include_count(mut self, value: bool) -> Self {
         self.params.include_count = Some(value);
@@ -268,125 +145,16 @@ impl ListDatabaseUserCerts {
         self.params.page_num = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::ListGroupDatabaseUserCertsParams,
-    ) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::PaginatedUserCertView, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        crate::TypedResponse<crate::models::PaginatedUserCertView>,
-        crate::Error,
-    > {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::PaginatedUserCertView, crate::Error> = {
-            response.json()
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Every item across all pages, fetched lazily one page at a time from `page_num`
-    /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-    pub fn stream(self) -> crate::pagination::Items<crate::models::UserCert> {
-        crate::pagination::items(self)
-    }
-    /// Every item across all pages, in one `Vec`.
-    pub async fn collect_all(
-        self,
-    ) -> Result<Vec<crate::models::UserCert>, crate::Error> {
-        crate::pagination::collect_all(self).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/atlas/v2/groups/{}/databaseUsers/{}/certs", crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.group_id)) ?, crate ::path_segment(&
-            crate ::codec::ParamText::param_text(& p.username)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.include_count,
-            "includeCount",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        crate::codec::QueryValue::push_query(&p.page_num, "pageNum", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "listGroupDatabaseUserCerts",
-            method: crate::Method::GET,
-            path_template: "/api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
 }
-impl crate::pagination::Pageable for ListDatabaseUserCerts {
+impl crate::request::Paged for ListDatabaseUserCerts {
     type Page = crate::models::PaginatedUserCertView;
-    fn items_per_page(&self) -> Option<i64> {
-        self.params.items_per_page
+    fn items_per_page(params: &Self::Params) -> Option<i64> {
+        params.items_per_page
     }
-    fn page_num(&self) -> Option<i64> {
-        self.params.page_num
+    fn page_num(params: &Self::Params) -> Option<i64> {
+        params.page_num
     }
-    fn at_page(&self, page_num: i64) -> Self {
-        let mut params = self.params.clone();
+    fn set_page_num(params: &mut Self::Params, page_num: i64) {
         params.page_num = Some(page_num);
-        Self {
-            client: self.client.clone(),
-            params,
-            options: self.options.clone(),
-        }
-    }
-    fn fetch(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::models::PaginatedUserCertView, crate::Error>,
-    > + Send {
-        self.send()
     }
 }

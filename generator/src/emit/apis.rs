@@ -1,8 +1,9 @@
 //! `src/apis/`: one module per spec tag, with an accessor on the client
-//! (`client.clusters()`) and, per operation, a method taking the required parameters and
-//! returning a builder whose setters take the optional ones and whose `send()` hands one
-//! `Call` to the hand-written runtime (`Client::execute`). Everything else (auth, the
-//! versioned media type, validation before sending, errors) lives in the runtime, once.
+//! (`client.clusters()`) and, per operation and version, a marker type saying what its call
+//! is (`ListClusters: Operation`: method, path, media types, parameters, body, answer) and a
+//! method taking the required parameters that returns a `Request<ListClusters>`, with setters
+//! for the optional ones. Everything else (sending, validation before sending, retries,
+//! decoding, paging, auth, errors) is the hand-written generic runtime's, once.
 
 use std::collections::BTreeMap;
 
@@ -84,30 +85,29 @@ fn emit_tag(
     page_models: &mut BTreeMap<TypeId, PageShape>,
 ) -> TokenStream {
     let mut methods = Vec::new();
-    let mut builders = Vec::new();
+    let mut markers = Vec::new();
     let mut scope = names::Scope::with_reserved_types();
     scope.claim(&api.to_string());
     for op in ops {
         let newest = op.version_for(api_version);
-        let builder = format_ident!("{}", scope.claim(&op.name.to_upper_camel_case()));
+        let marker = format_ident!("{}", scope.claim(&op.name.to_upper_camel_case()));
         let history = VersionHistory::of(op, newest);
-        let (method, builder_def) = emit_operation(model, op, newest, &op.name, &builder, &history, page_models);
+        let (method, marker_def) = emit_operation(model, op, newest, &op.name, &marker, &history, page_models);
         methods.push(method);
-        builders.push(builder_def);
+        markers.push(marker_def);
         // Names it shipped under before: the same call, deprecated.
         for old in &op.deprecated_names {
-            let (method, _) = emit_operation(model, op, newest, old, &builder, &history, page_models);
-            let note = format!("renamed: use `{}` (the operation is `{}` now)", op.name, op.id);
-            methods.push(quote!(#[deprecated(note = #note)] #method));
+            let (method, _) = emit_operation(model, op, newest, old, &marker, &history, page_models);
+            methods.push(method);
         }
         // Every other dated version, one name away: `get_cluster_v2023_02_01`.
         for version in op.versions().into_iter().filter(|v| Some(*v) != newest && *v != "preview") {
             let suffix = format!("v{}", version.replace('-', "_"));
             let name = format!("{}_{suffix}", op.name);
-            let builder = format_ident!("{}", scope.claim(&format!("{}V{}", op.name.to_upper_camel_case(), version.replace('-', ""))));
-            let (method, builder_def) = emit_operation(model, op, Some(version), &name, &builder, &history, page_models);
+            let marker = format_ident!("{}", scope.claim(&format!("{}V{}", op.name.to_upper_camel_case(), version.replace('-', ""))));
+            let (method, marker_def) = emit_operation(model, op, Some(version), &name, &marker, &history, page_models);
             methods.push(method);
-            builders.push(builder_def);
+            markers.push(marker_def);
         }
     }
     let doc = format!(" The operations of the `{tag}` tag.");
@@ -127,7 +127,7 @@ fn emit_tag(
             }
             #(#methods)*
         }
-        #(#builders)*
+        #(#markers)*
     }
 }
 
@@ -152,8 +152,6 @@ fn content_for<'o>(contents: &'o [Content], version: Option<&str>) -> Option<&'o
         .or(contents.last())
 }
 
-/// The method and builder of one operation at one `version` (its newest, or an older one
-/// under a suffixed `name`).
 /// What the docs of every method of one operation say about its versions: each version,
 /// the method that sends it and its sunset date, then Atlas's own change notes.
 struct VersionHistory<'o> {
@@ -207,13 +205,21 @@ impl<'o> VersionHistory<'o> {
     }
 }
 
+/// Names the generic [`Request`] has for its own methods: a parameter's setter must not take
+/// one (it would clash), so it gets a `_param` suffix.
+const REQUEST_METHODS: &[&str] =
+    &["new", "params", "body_ref", "with_params", "body", "validate", "retry", "send", "send_with_response", "send_stream", "stream", "collect_all"];
+
+/// The method of one operation at one `version` (its newest, or an older one under a
+/// suffixed `name`), and, unless `marker_defined`, its marker type: the `Operation` that a
+/// `crate::Request` of it sends, with the setters of its optional parameters.
 #[allow(clippy::too_many_arguments)]
 fn emit_operation(
     model: &Model,
     op: &Operation,
     version: Option<&str>,
     name: &str,
-    builder: &proc_macro2::Ident,
+    marker: &proc_macro2::Ident,
     history: &VersionHistory<'_>,
     page_models: &mut BTreeMap<TypeId, PageShape>,
 ) -> (TokenStream, TokenStream) {
@@ -237,140 +243,114 @@ fn emit_operation(
         quote!(#ident: #ty)
     });
     let arg_names: Vec<_> = required.iter().map(|f| format_ident!("{}", f.ident)).collect();
-    let params_init = match (&params_ty, params_def) {
-        (Some(ty), Some(_)) if !required.is_empty() => quote!(#ty::new(#(#arg_names),*)),
-        (Some(ty), Some(_)) => quote!(<#ty as Default>::default()),
-        _ => quote!(()),
+    let params_init = match &params_ty {
+        Some(ty) if !required.is_empty() => quote!(#ty::new(#(#arg_names),*)),
+        Some(ty) => quote!(<#ty as Default>::default()),
+        None => quote!(crate::request::NoParams),
     };
-    let params_field_ty = params_ty.clone().unwrap_or(quote!(()));
+    let params_assoc = params_ty.clone().unwrap_or(quote!(crate::request::NoParams));
 
     // Optional parameters: setters (the runtime's own `envelope` and `pretty` excepted).
-    let setters = fields.iter().filter(|f| f.is_optional() && !RUNTIME_PARAMETERS.contains(&f.wire.as_str())).map(|f| {
-        let ident = format_ident!("{}", f.ident);
-        let ty = type_tokens(model, &f.ty, Scope::Crate);
-        let doc = doc_attrs(f.doc.as_deref());
-        let deprecated = f.deprecated.then(|| deprecated_attr(f.doc.as_deref()));
-        quote! {
-            #doc
-            #deprecated
-            pub fn #ident(mut self, value: #ty) -> Self {
-                self.params.#ident = Some(value);
-                self
+    let setters: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| f.is_optional() && !RUNTIME_PARAMETERS.contains(&f.wire.as_str()))
+        .map(|f| {
+            let field = format_ident!("{}", f.ident);
+            let setter = if REQUEST_METHODS.contains(&f.ident.as_str()) { format_ident!("{}_param", f.ident) } else { field.clone() };
+            let ty = type_tokens(model, &f.ty, Scope::Crate);
+            let doc = doc_attrs(f.doc.as_deref());
+            let deprecated = f.deprecated.then(|| deprecated_attr(f.doc.as_deref()));
+            quote! {
+                #doc
+                #deprecated
+                pub fn #setter(mut self, value: #ty) -> Self {
+                    self.params.#field = Some(value);
+                    self
+                }
             }
-        }
-    });
+        })
+        .collect();
 
     // Path, query and headers from the params struct.
     let param_location = |wire: &str| op.parameters.iter().find(|p| p.name == wire).map(|p| p.location);
-    let mut path_format = op.path.clone();
     let mut path_args = Vec::new();
     let mut query = Vec::new();
-    let mut headers = Vec::new();
     for f in &fields {
         let ident = format_ident!("{}", f.ident);
         let wire = &f.wire;
         match param_location(wire) {
             Some(ParameterLocation::Path) => {
-                path_format = path_format.replace(&format!("{{{wire}}}"), "{}");
-                // `format!` fills `{}` in order: the arguments follow the path, not the struct.
+                // The path's placeholders are filled in the path's order, not the struct's.
                 let position = op.path.find(&format!("{{{wire}}}")).unwrap_or(usize::MAX);
-                path_args.push((position, quote!(crate::path_segment(&crate::codec::ParamText::param_text(&p.#ident))?)));
+                path_args.push((position, quote!(&p.#ident)));
             }
             Some(ParameterLocation::Query) if !RUNTIME_PARAMETERS.contains(&wire.as_str()) => {
-                query.push(quote!(crate::codec::QueryValue::push_query(&p.#ident, #wire, &mut query);));
+                query.push(quote!(t.query(#wire, &p.#ident);));
             }
-            Some(ParameterLocation::Header) => {
-                headers.push(quote!(crate::codec::QueryValue::push_query(&p.#ident, #wire, &mut headers);));
-            }
+            Some(ParameterLocation::Header) => query.push(quote!(t.header(#wire, &p.#ident);)),
             _ => {}
         }
     }
-    // `{` and `}` left in a path are literal (custom methods use `:`, never braces).
     path_args.sort_by_key(|(position, _)| *position);
     let path_args: Vec<TokenStream> = path_args.into_iter().map(|(_, arg)| arg).collect();
-    let path_literal = path_format.replace("{}", "\u{0}").replace('{', "{{").replace('}', "}}").replace('\u{0}', "{}");
+    let target = params_ty.is_some().then(|| {
+        let p = if path_args.is_empty() && query.is_empty() { quote!(_p) } else { quote!(p) };
+        quote! {
+            fn target(#p: &Self::Params, t: &mut crate::request::Target) -> Result<(), crate::Error> {
+                t.path(&[#(#path_args),*])?;
+                #(#query)*
+                Ok(())
+            }
+        }
+    });
 
     // The body of the chosen version.
     let body = op.body.as_ref().and_then(|b| content_for(&b.contents, version).map(|c| (b.required, c)));
     let body_ty = body.and_then(|(_, c)| c.ty.as_ref()).filter(|_| body.is_some_and(|(_, c)| c.encoding == "json"));
     let body_required = body.is_some_and(|(required, _)| required);
-    let (body_arg, body_field, body_init, body_setter, body_encode, body_validate) = match body_ty {
+    let (body_arg, body_init, body_assoc, check) = match body_ty {
         Some(ty) => {
             let ty = type_tokens(model, ty, Scope::Crate);
-            let (arg, init, setter) = if body_required {
-                (Some(quote!(body: #ty)), quote!(Some(body)), None)
-            } else {
-                (None, quote!(None), Some(quote! {
-                    /// The request body.
-                    pub fn body(mut self, body: #ty) -> Self {
-                        self.body = Some(body);
-                        self
-                    }
-                }))
+            let (arg, init) = if body_required { (Some(quote!(body: #ty)), quote!(Some(body))) } else { (None, quote!(None)) };
+            // A body with constraints of its own (`maxItems`) is checked by the params
+            // struct's `validate_body`, which also checks everything inside it; a body with
+            // rules the spec states in prose, by its hand-written check.
+            let special = match (&params_ty, body.is_some_and(|(_, c)| !c.constraints.is_empty())) {
+                (Some(params), true) => Some(quote!(#params::validate_body(body))),
+                _ => PROSE_RULES.iter().find(|(id, _)| *id == op.id).map(|(_, rule)| {
+                    let rule = format_ident!("{rule}");
+                    quote!(body.#rule())
+                }),
             };
-            (
-                arg,
-                Some(quote!(body: Option<#ty>,)),
-                Some(quote!(body: #init,)),
-                setter,
+            let check = special.map(|check| {
                 quote! {
-                    let body = match &self.body {
-                        Some(body) => Some(::serde_json::to_vec(body).map_err(|e| crate::Error::Config(format!("cannot encode the body: {e}")))?),
-                        None => None,
-                    };
-                },
-                // A body with constraints of its own (`maxItems`) is checked by the params
-                // struct's `validate_body`, which also checks everything inside it.
-                match (&params_ty, body.is_some_and(|(_, c)| !c.constraints.is_empty())) {
-                    (Some(params), true) => quote! {
-                        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-                            validation = #params::validate_body(body);
-                        }
-                    },
-                    _ => match PROSE_RULES.iter().find(|(id, _)| *id == op.id) {
-                        Some((_, rule)) => {
-                            let rule = format_ident!("{rule}");
-                            quote! {
-                                if let (Ok(()), Some(body)) = (&validation, &self.body) {
-                                    validation = body.#rule();
-                                }
-                            }
-                        }
-                        None => quote! {
-                            if let (Ok(()), Some(body)) = (&validation, &self.body) {
-                                validation = crate::Validate::validate_request(body);
-                            }
-                        },
-                    },
-                },
-            )
+                    fn check(params: &Self::Params, body: Option<&Self::Body>) -> Result<(), crate::validation::Violations> {
+                        crate::Validate::validate_request(params)?;
+                        body.map_or(Ok(()), |body| #check)
+                    }
+                }
+            });
+            (arg, init, ty, check)
         }
-        None => (None, None, None, None, quote!(let body = None;), quote!()),
+        None => (None, quote!(None), quote!(crate::request::NoBody), None),
     };
     let all_args: Vec<TokenStream> = args.chain(body_arg).collect();
 
     // The success response of the chosen version.
     let success = op.responses.iter().find(|r| r.status.starts_with('2'));
     let success_content = success.and_then(|r| content_for(&r.contents, version));
-    let (output, decode) = match success_content {
+    let answer = match success_content {
         Some(c) if c.encoding == "json" && c.ty.is_some() => {
             let ty = type_tokens(model, c.ty.as_ref().expect("checked"), Scope::Crate);
-            (ty, quote!(response.json()))
+            quote!(crate::request::Json<#ty>)
         }
-        Some(c) if c.encoding != "json" => (quote!(crate::Response), quote!(Ok(response))),
-        _ => (quote!(()), quote!({ let _ = response; Ok(()) })),
+        Some(c) if c.encoding != "json" => quote!(crate::request::Download),
+        _ => quote!(crate::request::Empty),
     };
 
     let default_media = format!("application/vnd.atlas.{version_text}+json");
     let accept = success_content.map_or(default_media.clone(), |c| c.media_type.clone());
     let content_type = body.map_or(default_media, |(_, c)| c.media_type.clone());
-    // Only a body check after the parameters' changes the verdict.
-    let validation_binding = if body_validate.is_empty() { quote!(validation) } else { quote!(mut validation) };
-    let validate_params = if params_ty.is_some() {
-        quote!(let #validation_binding = crate::Validate::validate_request(&self.params);)
-    } else {
-        quote!(let #validation_binding: Result<(), crate::validation::Violations> = Ok(());)
-    };
     let id = &op.id;
     let mut doc = String::new();
     if let Some(summary) = &op.summary {
@@ -390,137 +370,68 @@ fn emit_operation(
     }
     doc.push_str(&history.doc(version));
     let doc = doc_attrs(Some(&doc));
-    let deprecated = op.deprecated.then(|| deprecated_attr(Some("The operation is deprecated in the Atlas Admin API spec.")));
+    // A name the operation shipped under before forwards to it, deprecated (and says so
+    // once, with the spec's own deprecation if there is one).
+    let deprecated = if op.deprecated_names.iter().any(|n| n == name) {
+        let spec = if op.deprecated { " The operation is deprecated in the Atlas Admin API spec." } else { "" };
+        let note = format!("renamed: use `{}` (the operation is `{}` now).{spec}", op.name, op.id);
+        Some(quote!(#[deprecated(note = #note)]))
+    } else {
+        op.deprecated.then(|| deprecated_attr(Some("The operation is deprecated in the Atlas Admin API spec.")))
+    };
     let preview = (version == Some("preview")).then(|| quote!(#[cfg(feature = "preview")]));
-    let builder_doc = format!(" A `{id}` call: set optional parameters, then `send()`.");
     let method = quote! {
         #doc
         #deprecated
         #preview
-        pub fn #method_ident(&self, #(#all_args),*) -> #builder {
-            #builder {
-                client: self.client.clone(),
-                params: #params_init,
-                #body_init
-                options: crate::CallOptions::default(),
-            }
+        pub fn #method_ident(&self, #(#all_args),*) -> crate::Request<#marker> {
+            crate::Request::new(self.client, #params_init, #body_init)
         }
     };
-    let path_expr = if path_args.is_empty() {
-        let path = &op.path;
-        quote!(String::from(#path))
-    } else {
-        quote!(format!(#path_literal, #(#path_args),*))
-    };
-    let query_init = if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
-    let headers_init = if headers.is_empty() { quote!(let headers = Vec::new();) } else { quote!(let mut headers = Vec::new();) };
-    // A caller holding a whole params struct (built, stored, or decoded) can pass it.
-    let with_params = params_ty.as_ref().map(|ty| {
-        quote! {
-            /// Every parameter at once (the required ones too), replacing those given so far.
-            pub fn with_params(mut self, params: #ty) -> Self {
-                self.params = params;
-                self
-            }
-        }
-    });
     let template = &op.path;
     // A list operation without a body: `stream()` and `collect_all()` across its pages.
-    let page = body_field
+    let page = body_ty
         .is_none()
         .then(|| pages::page_shape(model, &fields, success_content.filter(|c| c.encoding == "json").and_then(|c| c.ty.as_ref())))
         .flatten();
-    let (page_methods, pageable) = match &page {
-        Some(shape) => {
-            page_models.insert(shape.page, shape.clone());
-            let (methods, pageable) = pages::builder_methods(model, shape, builder, &preview);
-            (Some(methods), Some(pageable))
-        }
-        None => (None, None),
-    };
-    // A download (gzip, csv) can also be read as it arrives.
-    let send_stream = (success_content.is_some_and(|c| c.encoding != "json")).then(|| {
+    let paged = page.map(|shape| {
+        let paged = pages::paged_impl(model, &shape, marker, &preview);
+        page_models.insert(shape.page, shape);
+        paged
+    });
+    let marker_doc = format!(
+        " `{id}` at version `{version_text}` (`{} {}`): the [`Operation`](crate::request::Operation) of the \
+         [`Request`](crate::Request) that the `{name}` method returns.",
+        op.method, op.path
+    );
+    let setters_impl = (!setters.is_empty()).then(|| {
         quote! {
-            /// Sends the call and streams the download as it arrives.
-            pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-                let (client, call) = self.into_call()?;
-                client.execute_stream(call).await
+            #preview
+            impl crate::Request<#marker> {
+                #(#setters)*
             }
         }
     });
-    let p_binding = if path_args.is_empty() && query.is_empty() && headers.is_empty() { quote!(_p) } else { quote!(p) };
-    let builder_def = quote! {
-        #[doc = #builder_doc]
-        #[must_use = "nothing is sent until `send()`"]
-        #[derive(Debug)]
+    let marker_def = quote! {
+        #[doc = #marker_doc]
+        #[derive(Debug, Clone, Copy)]
         #preview
-        pub struct #builder {
-            client: crate::Client,
-            params: #params_field_ty,
-            #body_field
-            options: crate::CallOptions,
-        }
+        pub struct #marker;
         #preview
-        impl #builder {
-            #(#setters)*
-            #with_params
-            #body_setter
-            /// Whether this call is validated before it is sent (when the client validates;
-            /// for where the spec's constraints are wrong).
-            pub fn validate(mut self, validate: bool) -> Self {
-                self.options.validate = validate;
-                self
-            }
-            /// This call's retry policy instead of the client's (to retry a POST known to be
-            /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
-            /// Sends the call (validated first unless validation is off).
-            pub async fn send(self) -> Result<#output, crate::Error> {
-                self.send_with_response().await.map(|r| r.value)
-            }
-            /// Sends the call and keeps the response's status and headers (request id,
-            /// rate limits) beside the decoded value.
-            pub async fn send_with_response(self) -> Result<crate::TypedResponse<#output>, crate::Error> {
-                let (client, call) = self.into_call()?;
-                let response = client.execute(call).await?;
-                let (status, headers) = (response.status(), response.headers().clone());
-                let value: Result<#output, crate::Error> = { #decode };
-                let value = value?;
-                Ok(crate::TypedResponse { value, status, headers })
-            }
-            #send_stream
-            #page_methods
-            /// The call to hand the runtime, with the client that sends it.
-            fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-                let #p_binding = &self.params;
-                let path = #path_expr;
-                #query_init
-                #(#query)*
-                #headers_init
-                #(#headers)*
-                #validate_params
-                #body_validate
-                #body_encode
-                let call = crate::Call {
-                    operation: #id,
-                    method: crate::Method::#http_method,
-                    path_template: #template,
-                    path,
-                    query,
-                    headers,
-                    accept: #accept,
-                    content_type: #content_type,
-                    body,
-                    validation,
-                    options: self.options,
-                };
-                Ok((self.client, call))
-            }
+        impl crate::request::Operation for #marker {
+            const ID: &'static str = #id;
+            const METHOD: crate::Method = crate::Method::#http_method;
+            const PATH: &'static str = #template;
+            const ACCEPT: &'static str = #accept;
+            const CONTENT_TYPE: &'static str = #content_type;
+            type Params = #params_assoc;
+            type Body = #body_assoc;
+            type Answer = #answer;
+            #target
+            #check
         }
-        #pageable
+        #setters_impl
+        #paged
     };
-    (method, builder_def)
+    (method, marker_def)
 }

@@ -1,6 +1,7 @@
 //! Paginated list operations: those with `itemsPerPage` and `pageNum` parameters whose
-//! success body is a page (`results`, `totalCount`, `links`). Each gets `stream()` and
-//! `collect_all()` on its builder; the page models implement the runtime's `Page` trait,
+//! success body is a page (`results`, `totalCount`, `links`). Each marker implements the
+//! runtime's `Paged` (so its `Request` has `stream()` and `collect_all()`); the page models
+//! implement the runtime's `Page` trait,
 //! and the walk across pages (lazy, stopping on the last page) is the runtime's
 //! `pagination` module, written by hand.
 
@@ -11,7 +12,6 @@ use quote::quote;
 
 use super::types::{type_tokens, Scope};
 use crate::ir::{Field, Model, TypeId, TypeKind, TypeRef};
-
 
 /// The page model of a list operation and how to take it apart.
 #[derive(Debug, Clone)]
@@ -123,43 +123,26 @@ pub fn page_impls(model: &Model, features: &crate::ir::features::Features, shape
     quote!(#(#impls)*)
 }
 
-/// `stream()` and `collect_all()` on a list operation's builder, and its `Pageable` impl.
-pub fn builder_methods(model: &Model, shape: &PageShape, builder: &Ident, preview: &Option<TokenStream>) -> (TokenStream, TokenStream) {
-    let item = type_tokens(model, &shape.item, Scope::Crate);
+/// `impl Paged` for a list operation's marker: how its parameters walk the pages (the
+/// generic `Request` then has `stream()` and `collect_all()`).
+pub fn paged_impl(model: &Model, shape: &PageShape, marker: &Ident, preview: &Option<TokenStream>) -> TokenStream {
     let page = type_tokens(model, &TypeRef::Named(shape.page), Scope::Crate);
-    let items_per_page = shape.items_per_page.widen(quote!(self.params.items_per_page), true);
-    let page_num = shape.page_num.widen(quote!(self.params.page_num), true);
+    let items_per_page = shape.items_per_page.widen(quote!(params.items_per_page), true);
+    let page_num = shape.page_num.widen(quote!(params.page_num), true);
     let at_page = shape.page_num.narrow(quote!(page_num));
-    let methods = quote! {
-        /// Every item across all pages, fetched lazily one page at a time from `page_num`
-        /// (else the first) with `items_per_page` (else Atlas's 100); stops after the last page.
-        pub fn stream(self) -> crate::pagination::Items<#item> {
-            crate::pagination::items(self)
-        }
-        /// Every item across all pages, in one `Vec`.
-        pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
-            crate::pagination::collect_all(self).await
-        }
-    };
-    let pageable = quote! {
+    quote! {
         #preview
-        impl crate::pagination::Pageable for #builder {
+        impl crate::request::Paged for #marker {
             type Page = #page;
-            fn items_per_page(&self) -> Option<i64> {
+            fn items_per_page(params: &Self::Params) -> Option<i64> {
                 #items_per_page
             }
-            fn page_num(&self) -> Option<i64> {
+            fn page_num(params: &Self::Params) -> Option<i64> {
                 #page_num
             }
-            fn at_page(&self, page_num: i64) -> Self {
-                let mut params = self.params.clone();
+            fn set_page_num(params: &mut Self::Params, page_num: i64) {
                 params.page_num = Some(#at_page);
-                Self { client: self.client.clone(), params, options: self.options.clone() }
-            }
-            fn fetch(self) -> impl std::future::Future<Output = Result<#page, crate::Error>> + Send {
-                self.send()
             }
         }
-    };
-    (methods, pageable)
+    }
 }

@@ -27,6 +27,8 @@ pub mod pagination;
 pub mod params;
 #[doc(hidden)]
 pub mod patterns;
+#[path = "../../../atlas-admin/src/request.rs"]
+pub mod request;
 #[path = "../../../atlas-admin/src/response.rs"]
 mod response;
 #[path = "../../../atlas-admin/src/retry.rs"]
@@ -36,6 +38,7 @@ pub mod validation;
 
 pub use auth::Credentials;
 pub use client::{path_segment, Call, CallOptions, Client, ClientBuilder, RawRequest};
+pub use request::Request;
 pub use response::{ByteStream, RateLimit, Response, TypedResponse};
 pub use retry::RetryPolicy;
 pub use error::{ApiError, Error};

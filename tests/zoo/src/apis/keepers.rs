@@ -16,22 +16,23 @@ impl<'c> Keepers<'c> {
         &self,
         keeper_id: crate::models::ObjectId,
         body: Vec<crate::models::Gauges>,
-    ) -> AddKeeperAccessList {
-        AddKeeperAccessList {
-            client: self.client.clone(),
-            params: crate::params::AddKeeperAccessListParams::new(keeper_id),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<AddKeeperAccessList> {
+        crate::Request::new(
+            self.client,
+            crate::params::AddKeeperAccessListParams::new(keeper_id),
+            Some(body),
+        )
     }
     /// `POST /api/zoo/v2/keepers` (`createKeeper`), API version `2024-08-05`.
-    pub fn create_keeper(&self, body: crate::models::Keeper) -> CreateKeeper {
-        CreateKeeper {
-            client: self.client.clone(),
-            params: <crate::params::CreateKeeperParams as Default>::default(),
-            body: Some(body),
-            options: crate::CallOptions::default(),
-        }
+    pub fn create_keeper(
+        &self,
+        body: crate::models::Keeper,
+    ) -> crate::Request<CreateKeeper> {
+        crate::Request::new(
+            self.client,
+            <crate::params::CreateKeeperParams as Default>::default(),
+            Some(body),
+        )
     }
     /// `GET /api/zoo/v2/keepers/{keeperId}` (`getKeeper`), API version `2024-08-05`. Roles: Zoo Owner. [Atlas docs](https://example.org/docs/getKeeper).
     ///
@@ -39,12 +40,15 @@ impl<'c> Keepers<'c> {
     ///
     /// - `2023-01-01`: [`get_one_keeper_v2023_01_01`](Self::get_one_keeper_v2023_01_01)
     /// - `2024-08-05`: this method (`get_one_keeper`)
-    pub fn get_one_keeper(&self, keeper_id: crate::models::ObjectId) -> GetOneKeeper {
-        GetOneKeeper {
-            client: self.client.clone(),
-            params: crate::params::GetKeeperParams::new(keeper_id),
-            options: crate::CallOptions::default(),
-        }
+    pub fn get_one_keeper(
+        &self,
+        keeper_id: crate::models::ObjectId,
+    ) -> crate::Request<GetOneKeeper> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetKeeperParams::new(keeper_id),
+            None,
+        )
     }
     /// `GET /api/zoo/v2/keepers/{keeperId}` (`getKeeper`), API version `2023-01-01`. Roles: Zoo Owner. [Atlas docs](https://example.org/docs/getKeeper).
     ///
@@ -55,119 +59,67 @@ impl<'c> Keepers<'c> {
     pub fn get_one_keeper_v2023_01_01(
         &self,
         keeper_id: crate::models::ObjectId,
-    ) -> GetOneKeeperV20230101 {
-        GetOneKeeperV20230101 {
-            client: self.client.clone(),
-            params: crate::params::GetKeeperParams::new(keeper_id),
-            options: crate::CallOptions::default(),
-        }
+    ) -> crate::Request<GetOneKeeperV20230101> {
+        crate::Request::new(
+            self.client,
+            crate::params::GetKeeperParams::new(keeper_id),
+            None,
+        )
     }
 }
-/// A `addKeeperAccessList` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct AddKeeperAccessList {
-    client: crate::Client,
-    params: crate::params::AddKeeperAccessListParams,
-    body: Option<Vec<crate::models::Gauges>>,
-    options: crate::CallOptions,
-}
-impl AddKeeperAccessList {
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(
-        mut self,
-        params: crate::params::AddKeeperAccessListParams,
-    ) -> Self {
-        self.params = params;
-        self
+/// `addKeeperAccessList` at version `2024-08-05` (`POST /api/zoo/v2/keepers/{keeperId}/accessList`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `add_keeper_access_list` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct AddKeeperAccessList;
+impl crate::request::Operation for AddKeeperAccessList {
+    const ID: &'static str = "addKeeperAccessList";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/zoo/v2/keepers/{keeperId}/accessList";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::AddKeeperAccessListParams;
+    type Body = Vec<crate::models::Gauges>;
+    type Answer = crate::request::Empty;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.keeper_id])?;
+        Ok(())
     }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<()>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<(), crate::Error> = {
-            {
-                let _ = response;
-                Ok(())
-            }
-        };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/zoo/v2/keepers/{}/accessList", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.keeper_id)) ?
-        );
-        let query = Vec::new();
-        let headers = Vec::new();
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::params::AddKeeperAccessListParams::validate_body(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "addKeeperAccessList",
-            method: crate::Method::POST,
-            path_template: "/api/zoo/v2/keepers/{keeperId}/accessList",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+    fn check(
+        params: &Self::Params,
+        body: Option<&Self::Body>,
+    ) -> Result<(), crate::validation::Violations> {
+        crate::Validate::validate_request(params)?;
+        body.map_or(
+            Ok(()),
+            |body| crate::params::AddKeeperAccessListParams::validate_body(body),
+        )
     }
 }
-/// A `createKeeper` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct CreateKeeper {
-    client: crate::Client,
-    params: crate::params::CreateKeeperParams,
-    body: Option<crate::models::Keeper>,
-    options: crate::CallOptions,
+/// `createKeeper` at version `2024-08-05` (`POST /api/zoo/v2/keepers`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `create_keeper` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateKeeper;
+impl crate::request::Operation for CreateKeeper {
+    const ID: &'static str = "createKeeper";
+    const METHOD: crate::Method = crate::Method::POST;
+    const PATH: &'static str = "/api/zoo/v2/keepers";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::CreateKeeperParams;
+    type Body = crate::models::Keeper;
+    type Answer = crate::request::Json<crate::models::Keeper>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[])?;
+        t.header("X-Request-Id", &p.x_request_id);
+        t.query("itemsPerPage", &p.items_per_page);
+        Ok(())
+    }
 }
-impl CreateKeeper {
+impl crate::Request<CreateKeeper> {
     pub fn x_request_id(mut self, value: String) -> Self {
         self.params.x_request_id = Some(value);
         self
@@ -176,243 +128,58 @@ impl CreateKeeper {
         self.params.items_per_page = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::CreateKeeperParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Keeper, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = String::from("/api/zoo/v2/keepers");
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.items_per_page,
-            "itemsPerPage",
-            &mut query,
-        );
-        let mut headers = Vec::new();
-        crate::codec::QueryValue::push_query(
-            &p.x_request_id,
-            "X-Request-Id",
-            &mut headers,
-        );
-        let mut validation = crate::Validate::validate_request(&self.params);
-        if let (Ok(()), Some(body)) = (&validation, &self.body) {
-            validation = crate::Validate::validate_request(body);
-        }
-        let body = match &self.body {
-            Some(body) => {
-                Some(
-                    ::serde_json::to_vec(body)
-                        .map_err(|e| crate::Error::Config(
-                            format!("cannot encode the body: {e}"),
-                        ))?,
-                )
-            }
-            None => None,
-        };
-        let call = crate::Call {
-            operation: "createKeeper",
-            method: crate::Method::POST,
-            path_template: "/api/zoo/v2/keepers",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getKeeper` at version `2024-08-05` (`GET /api/zoo/v2/keepers/{keeperId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_one_keeper` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOneKeeper;
+impl crate::request::Operation for GetOneKeeper {
+    const ID: &'static str = "getKeeper";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/zoo/v2/keepers/{keeperId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-08-05+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-08-05+json";
+    type Params = crate::params::GetKeeperParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::Keeper>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.keeper_id])?;
+        t.query("shift", &p.shift);
+        Ok(())
     }
 }
-/// A `getKeeper` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOneKeeper {
-    client: crate::Client,
-    params: crate::params::GetKeeperParams,
-    options: crate::CallOptions,
-}
-impl GetOneKeeper {
+impl crate::Request<GetOneKeeper> {
     pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
         self.params.shift = Some(value);
         self
     }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetKeeperParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Keeper, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/zoo/v2/keepers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.keeper_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.shift, "shift", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getKeeper",
-            method: crate::Method::GET,
-            path_template: "/api/zoo/v2/keepers/{keeperId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2024-08-05+json",
-            content_type: "application/vnd.atlas.2024-08-05+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
+}
+/// `getKeeper` at version `2023-01-01` (`GET /api/zoo/v2/keepers/{keeperId}`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `get_one_keeper_v2023_01_01` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct GetOneKeeperV20230101;
+impl crate::request::Operation for GetOneKeeperV20230101 {
+    const ID: &'static str = "getKeeper";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/zoo/v2/keepers/{keeperId}";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = crate::params::GetKeeperParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Json<crate::models::Keeper>;
+    fn target(
+        p: &Self::Params,
+        t: &mut crate::request::Target,
+    ) -> Result<(), crate::Error> {
+        t.path(&[&p.keeper_id])?;
+        t.query("shift", &p.shift);
+        Ok(())
     }
 }
-/// A `getKeeper` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct GetOneKeeperV20230101 {
-    client: crate::Client,
-    params: crate::params::GetKeeperParams,
-    options: crate::CallOptions,
-}
-impl GetOneKeeperV20230101 {
+impl crate::Request<GetOneKeeperV20230101> {
     pub fn shift(mut self, value: crate::models::GetKeeperShift) -> Self {
         self.params.shift = Some(value);
         self
-    }
-    /// Every parameter at once (the required ones too), replacing those given so far.
-    pub fn with_params(mut self, params: crate::params::GetKeeperParams) -> Self {
-        self.params = params;
-        self
-    }
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::models::Keeper, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::models::Keeper>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::models::Keeper, crate::Error> = { response.json() };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let p = &self.params;
-        let path = format!(
-            "/api/zoo/v2/keepers/{}", crate ::path_segment(& crate
-            ::codec::ParamText::param_text(& p.keeper_id)) ?
-        );
-        let mut query = Vec::new();
-        crate::codec::QueryValue::push_query(&p.shift, "shift", &mut query);
-        let headers = Vec::new();
-        let validation = crate::Validate::validate_request(&self.params);
-        let body = None;
-        let call = crate::Call {
-            operation: "getKeeper",
-            method: crate::Method::GET,
-            path_template: "/api/zoo/v2/keepers/{keeperId}",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: "application/vnd.atlas.2023-01-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
     }
 }

@@ -12,81 +12,20 @@ impl<'c> Logs<'c> {
         Self { client }
     }
     /// `GET /api/zoo/v2/logs.gz` (`downloadLogs`), API version `2023-02-01`.
-    pub fn download_logs(&self) -> DownloadLogs {
-        DownloadLogs {
-            client: self.client.clone(),
-            params: (),
-            options: crate::CallOptions::default(),
-        }
+    pub fn download_logs(&self) -> crate::Request<DownloadLogs> {
+        crate::Request::new(self.client, crate::request::NoParams, None)
     }
 }
-/// A `downloadLogs` call: set optional parameters, then `send()`.
-#[must_use = "nothing is sent until `send()`"]
-#[derive(Debug)]
-pub struct DownloadLogs {
-    client: crate::Client,
-    params: (),
-    options: crate::CallOptions,
-}
-impl DownloadLogs {
-    /// Whether this call is validated before it is sent (when the client validates;
-    /// for where the spec's constraints are wrong).
-    pub fn validate(mut self, validate: bool) -> Self {
-        self.options.validate = validate;
-        self
-    }
-    /// This call's retry policy instead of the client's (to retry a POST known to be
-    /// safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Sends the call (validated first unless validation is off).
-    pub async fn send(self) -> Result<crate::Response, crate::Error> {
-        self.send_with_response().await.map(|r| r.value)
-    }
-    /// Sends the call and keeps the response's status and headers (request id,
-    /// rate limits) beside the decoded value.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<crate::TypedResponse<crate::Response>, crate::Error> {
-        let (client, call) = self.into_call()?;
-        let response = client.execute(call).await?;
-        let (status, headers) = (response.status(), response.headers().clone());
-        let value: Result<crate::Response, crate::Error> = { Ok(response) };
-        let value = value?;
-        Ok(crate::TypedResponse {
-            value,
-            status,
-            headers,
-        })
-    }
-    /// Sends the call and streams the download as it arrives.
-    pub async fn send_stream(self) -> Result<crate::ByteStream, crate::Error> {
-        let (client, call) = self.into_call()?;
-        client.execute_stream(call).await
-    }
-    /// The call to hand the runtime, with the client that sends it.
-    fn into_call(self) -> Result<(crate::Client, crate::Call), crate::Error> {
-        let _p = &self.params;
-        let path = String::from("/api/zoo/v2/logs.gz");
-        let query = Vec::new();
-        let headers = Vec::new();
-        let validation: Result<(), crate::validation::Violations> = Ok(());
-        let body = None;
-        let call = crate::Call {
-            operation: "downloadLogs",
-            method: crate::Method::GET,
-            path_template: "/api/zoo/v2/logs.gz",
-            path,
-            query,
-            headers,
-            accept: "application/vnd.atlas.2023-02-01+gzip",
-            content_type: "application/vnd.atlas.2023-02-01+json",
-            body,
-            validation,
-            options: self.options,
-        };
-        Ok((self.client, call))
-    }
+/// `downloadLogs` at version `2023-02-01` (`GET /api/zoo/v2/logs.gz`): the [`Operation`](crate::request::Operation) of the [`Request`](crate::Request) that the `download_logs` method returns.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadLogs;
+impl crate::request::Operation for DownloadLogs {
+    const ID: &'static str = "downloadLogs";
+    const METHOD: crate::Method = crate::Method::GET;
+    const PATH: &'static str = "/api/zoo/v2/logs.gz";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-02-01+gzip";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-02-01+json";
+    type Params = crate::request::NoParams;
+    type Body = crate::request::NoBody;
+    type Answer = crate::request::Download;
 }
