@@ -65,21 +65,11 @@ impl crate::validation::Validate for AcknowledgeAlert {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "acknowledgedUntil",
-            &self.acknowledged_until,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "acknowledgementComment",
             &self.acknowledgement_comment,
             &ACKNOWLEDGEMENT_COMMENT,
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
-            "unacknowledgeAlert",
-            &self.unacknowledge_alert,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

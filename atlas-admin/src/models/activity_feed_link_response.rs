@@ -60,7 +60,6 @@ impl crate::codec::Object for ActivityFeedLinkResponse {
 crate::codec::object!(ActivityFeedLinkResponse);
 impl crate::validation::Validate for ActivityFeedLinkResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("link", &self.link, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }

@@ -50,7 +50,6 @@ impl crate::codec::Object for AddOrRemoveGroupRole {
 crate::codec::object!(AddOrRemoveGroupRole);
 impl crate::validation::Validate for AddOrRemoveGroupRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("groupRole", &self.group_role, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -51,7 +51,6 @@ impl crate::codec::Object for AddOrRemoveOrgRole {
 crate::codec::object!(AddOrRemoveOrgRole);
 impl crate::validation::Validate for AddOrRemoveOrgRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("orgRole", &self.org_role, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

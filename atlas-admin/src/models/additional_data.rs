@@ -54,8 +54,6 @@ crate::codec::object!(AdditionalData);
 impl crate::validation::Validate for AdditionalData {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("processorId", &self.processor_id, &crate::validation::Rules::NONE);
-        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
-        v.field("workspace", &self.workspace, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -99,7 +99,6 @@ impl crate::codec::Object for AdvancedAutoScalingSettingsAutoIndexing {
 crate::codec::object!(AdvancedAutoScalingSettingsAutoIndexing);
 impl crate::validation::Validate for AdvancedAutoScalingSettingsAutoIndexing {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

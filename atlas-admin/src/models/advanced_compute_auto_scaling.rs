@@ -65,22 +65,6 @@ impl crate::codec::Object for AdvancedComputeAutoScaling {
 crate::codec::object!(AdvancedComputeAutoScaling);
 impl crate::validation::Validate for AdvancedComputeAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "maxInstanceSize",
-            &self.max_instance_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "minInstanceSize",
-            &self.min_instance_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "scaleDownEnabled",
-            &self.scale_down_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["maxInstanceSize", "minInstanceSize"]);
     }
 }

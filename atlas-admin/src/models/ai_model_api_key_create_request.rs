@@ -72,9 +72,7 @@ impl crate::validation::Validate for AiModelApiKeyCreateRequest {
             max_length: Some(250),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
         v.write_only_required("cloud", self.cloud.is_some());
-        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
         v.write_only_required("geography", self.geography.is_some());
         v.field("name", &self.name, &NAME);
         v.extra(&self.extra, &[], &[]);

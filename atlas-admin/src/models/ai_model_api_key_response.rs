@@ -145,34 +145,7 @@ impl crate::validation::Validate for AiModelApiKeyResponse {
             max_length: Some(250),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
-        v.read_only_field("cloud", &self.cloud, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createdBy",
-            &self.created_by,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("endpoint", &self.endpoint, &crate::validation::Rules::NONE);
-        v.read_only_field("geography", &self.geography, &crate::validation::Rules::NONE);
-        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "lastUsedAt",
-            &self.last_used_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "maskedSecret",
-            &self.masked_secret,
-            &crate::validation::Rules::NONE,
-        );
         v.field("name", &self.name, &NAME);
-        v.read_only_field("secret", &self.secret, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &["secret"],

@@ -93,14 +93,6 @@ impl crate::validation::Validate for AiModelRateLimitResponse {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("cloud", &self.cloud, &crate::validation::Rules::NONE);
-        v.read_only_field("endpoint", &self.endpoint, &crate::validation::Rules::NONE);
-        v.read_only_field("geography", &self.geography, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "modelGroupName",
-            &self.model_group_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("modelNames", &self.model_names, &MODEL_NAMES);
         v.field(
             "requestsPerMinuteLimit",

@@ -53,9 +53,6 @@ impl crate::codec::Object for AlertsThresholdInteger {
 crate::codec::object!(AlertsThresholdInteger);
 impl crate::validation::Validate for AlertsThresholdInteger {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("operator", &self.operator, &crate::validation::Rules::NONE);
-        v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
-        v.field("units", &self.units, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

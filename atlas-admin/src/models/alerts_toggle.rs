@@ -42,7 +42,6 @@ impl crate::codec::Object for AlertsToggle {
 crate::codec::object!(AlertsToggle);
 impl crate::validation::Validate for AlertsToggle {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

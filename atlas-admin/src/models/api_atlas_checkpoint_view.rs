@@ -108,18 +108,10 @@ impl crate::validation::Validate for ApiAtlasCheckpointView {
             &self.cluster_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("completed", &self.completed, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("parts", &self.parts, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "restorable",
-            &self.restorable,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("started", &self.started, &crate::validation::Rules::NONE);
-        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

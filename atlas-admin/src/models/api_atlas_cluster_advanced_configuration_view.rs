@@ -74,24 +74,9 @@ impl crate::validation::Validate for ApiAtlasClusterAdvancedConfigurationView {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "customOpensslCipherConfigTls12",
-            &self.custom_openssl_cipher_config_tls12,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "customOpensslCipherConfigTls13",
             &self.custom_openssl_cipher_config_tls13,
             &CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13,
-        );
-        v.field(
-            "minimumEnabledTlsProtocol",
-            &self.minimum_enabled_tls_protocol,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "tlsCipherConfigMode",
-            &self.tls_cipher_config_mode,
-            &crate::validation::Rules::NONE,
         );
         v.extra(&self.extra, &[], &[]);
     }

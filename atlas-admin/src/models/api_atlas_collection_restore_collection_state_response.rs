@@ -88,34 +88,8 @@ crate::codec::object!(ApiAtlasCollectionRestoreCollectionStateResponse);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreCollectionStateResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "effectiveTargetNamespace",
-            &self.effective_target_namespace,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "indexStatus",
             &self.index_status,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "restoredDocuments",
-            &self.restored_documents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "sourceNamespace",
-            &self.source_namespace,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "targetNamespace",
-            &self.target_namespace,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "totalDocuments",
-            &self.total_documents,
             &crate::validation::Rules::NONE,
         );
         v.extra(

@@ -57,9 +57,7 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreIndexStatus {
             max_items: Some(64),
             ..crate::validation::Rules::NONE
         };
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
         v.field("failedIndexes", &self.failed_indexes, &FAILED_INDEXES);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -57,7 +57,6 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobIndexStatus {
             &self.failed_collection_count,
             &FAILED_COLLECTION_COUNT,
         );
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

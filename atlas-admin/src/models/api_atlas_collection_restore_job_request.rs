@@ -131,34 +131,10 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobRequest {
             max_items: Some(100),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "collectionSuffix",
-            &self.collection_suffix,
-            &crate::validation::Rules::NONE,
-        );
         v.field("collections", &self.collections, &COLLECTIONS);
-        v.field(
-            "databaseSuffix",
-            &self.database_suffix,
-            &crate::validation::Rules::NONE,
-        );
         v.field("databases", &self.databases, &DATABASES);
-        v.field("indexStrategy", &self.index_strategy, &crate::validation::Rules::NONE);
-        v.field("oplogInc", &self.oplog_inc, &crate::validation::Rules::NONE);
-        v.field("oplogTs", &self.oplog_ts, &crate::validation::Rules::NONE);
-        v.field(
-            "pointInTimeUtcSeconds",
-            &self.point_in_time_utc_seconds,
-            &crate::validation::Rules::NONE,
-        );
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.field(
-            "targetClusterName",
-            &self.target_cluster_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
-        v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

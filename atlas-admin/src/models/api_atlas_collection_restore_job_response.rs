@@ -173,45 +173,12 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
             minimum: Some(0.0),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "collectionSuffix",
-            &self.collection_suffix,
-            &crate::validation::Rules::NONE,
-        );
         v.field("collections", &self.collections, &COLLECTIONS);
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "databaseSuffix",
-            &self.database_suffix,
-            &crate::validation::Rules::NONE,
-        );
         v.field("databases", &self.databases, &DATABASES);
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "finishedAt",
-            &self.finished_at,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(
             "indexStatus",
             &self.index_status,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("indexStrategy", &self.index_strategy, &crate::validation::Rules::NONE);
-        v.field("oplogInc", &self.oplog_inc, &crate::validation::Rules::NONE);
-        v.field("oplogTs", &self.oplog_ts, &crate::validation::Rules::NONE);
-        v.field(
-            "pointInTimeUtcSeconds",
-            &self.point_in_time_utc_seconds,
             &crate::validation::Rules::NONE,
         );
         v.read_only_field(
@@ -220,15 +187,8 @@ impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
             &RESTORED_DOCUMENTS,
         );
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field(
-            "targetClusterName",
-            &self.target_cluster_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
         v.read_only_field("totalDocuments", &self.total_documents, &TOTAL_DOCUMENTS);
-        v.field("writeStrategy", &self.write_strategy, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -47,8 +47,6 @@ impl crate::codec::Object for ApiAtlasFtsMappingsViewManual {
 crate::codec::object!(ApiAtlasFtsMappingsViewManual);
 impl crate::validation::Validate for ApiAtlasFtsMappingsViewManual {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("dynamic", &self.dynamic, &crate::validation::Rules::NONE);
-        v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

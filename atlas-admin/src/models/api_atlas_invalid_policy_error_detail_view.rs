@@ -43,7 +43,6 @@ impl crate::codec::Object for ApiAtlasInvalidPolicyErrorDetailView {
 crate::codec::object!(ApiAtlasInvalidPolicyErrorDetailView);
 impl crate::validation::Validate for ApiAtlasInvalidPolicyErrorDetailView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("detail", &self.detail, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["detail"]);
     }
 }

@@ -51,7 +51,6 @@ impl crate::codec::Object for ApiAtlasInvalidPolicyView {
 crate::codec::object!(ApiAtlasInvalidPolicyView);
 impl crate::validation::Validate for ApiAtlasInvalidPolicyView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("body", &self.body, &crate::validation::Rules::NONE);
         v.read_only_field("errors", &self.errors, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["body", "errors"]);
     }

@@ -49,7 +49,6 @@ impl crate::codec::Object for ApiAtlasInvalidResourcePolicyCreateErrorView {
 crate::codec::object!(ApiAtlasInvalidResourcePolicyCreateErrorView);
 impl crate::validation::Validate for ApiAtlasInvalidResourcePolicyCreateErrorView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("errorType", &self.error_type, &crate::validation::Rules::NONE);
         v.read_only_field(
             "invalidPolicies",
             &self.invalid_policies,

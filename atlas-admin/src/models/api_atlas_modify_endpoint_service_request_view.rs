@@ -61,7 +61,6 @@ impl crate::validation::Validate for ApiAtlasModifyEndpointServiceRequestView {
             max_items: Some(35),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field(
             "supportedRemoteRegions",
             &self.supported_remote_regions,

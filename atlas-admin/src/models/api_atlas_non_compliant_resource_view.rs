@@ -85,18 +85,8 @@ impl crate::validation::Validate for ApiAtlasNonCompliantResourceView {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field(
-            "resourceName",
-            &self.resource_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "resourcePoliciesCausingNonCompliance",
             &self.resource_policies_causing_non_compliance,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "resourceType",
-            &self.resource_type,
             &crate::validation::Rules::NONE,
         );
         v.extra(

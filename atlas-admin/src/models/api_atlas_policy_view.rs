@@ -51,7 +51,6 @@ impl crate::codec::Object for ApiAtlasPolicyView {
 crate::codec::object!(ApiAtlasPolicyView);
 impl crate::validation::Validate for ApiAtlasPolicyView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("body", &self.body, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["body", "id"]);
     }

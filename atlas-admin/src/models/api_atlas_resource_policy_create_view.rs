@@ -63,8 +63,6 @@ impl crate::codec::Object for ApiAtlasResourcePolicyCreateView {
 crate::codec::object!(ApiAtlasResourcePolicyCreateView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyCreateView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("policies", &self.policies, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

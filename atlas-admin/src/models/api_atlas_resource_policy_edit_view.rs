@@ -52,8 +52,6 @@ impl crate::codec::Object for ApiAtlasResourcePolicyEditView {
 crate::codec::object!(ApiAtlasResourcePolicyEditView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyEditView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("policies", &self.policies, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

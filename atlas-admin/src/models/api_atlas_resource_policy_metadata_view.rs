@@ -72,11 +72,6 @@ impl crate::validation::Validate for ApiAtlasResourcePolicyMetadataView {
             &self.resource_policy_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "resourcePolicyName",
-            &self.resource_policy_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

@@ -112,31 +112,14 @@ impl crate::validation::Validate for ApiAtlasResourcePolicyView {
             &self.created_by_user,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "createdDate",
-            &self.created_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "description",
-            &self.description,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(
             "lastUpdatedByUser",
             &self.last_updated_by_user,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "lastUpdatedDate",
-            &self.last_updated_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.read_only_field("policies", &self.policies, &crate::validation::Rules::NONE);
-        v.read_only_field("version", &self.version, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

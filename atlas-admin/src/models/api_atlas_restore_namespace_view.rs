@@ -57,16 +57,6 @@ impl crate::codec::Object for ApiAtlasRestoreNamespaceView {
 crate::codec::object!(ApiAtlasRestoreNamespaceView);
 impl crate::validation::Validate for ApiAtlasRestoreNamespaceView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "sourceNamespace",
-            &self.source_namespace,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "targetNamespace",
-            &self.target_namespace,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

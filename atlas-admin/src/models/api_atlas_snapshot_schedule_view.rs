@@ -175,11 +175,6 @@ impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
             &MONTHLY_SNAPSHOT_RETENTION_MONTHS,
         );
         v.field(
-            "pointInTimeWindowHours",
-            &self.point_in_time_window_hours,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "snapshotIntervalHours",
             &self.snapshot_interval_hours,
             &SNAPSHOT_INTERVAL_HOURS,

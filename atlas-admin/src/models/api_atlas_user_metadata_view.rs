@@ -53,7 +53,6 @@ crate::codec::object!(ApiAtlasUserMetadataView);
 impl crate::validation::Validate for ApiAtlasUserMetadataView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "name"]);
     }
 }

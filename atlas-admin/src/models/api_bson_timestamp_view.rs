@@ -55,7 +55,6 @@ impl crate::validation::Validate for ApiBsonTimestampView {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("date", &self.date, &crate::validation::Rules::NONE);
         v.read_only_field("increment", &self.increment, &INCREMENT);
         v.extra(&self.extra, &[], &["date", "increment"]);
     }

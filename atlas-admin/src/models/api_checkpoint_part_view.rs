@@ -74,26 +74,10 @@ crate::codec::object!(ApiCheckpointPartView);
 impl crate::validation::Validate for ApiCheckpointPartView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "shardName",
-            &self.shard_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "tokenDiscovered",
-            &self.token_discovered,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "tokenTimestamp",
             &self.token_timestamp,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

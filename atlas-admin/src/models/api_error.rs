@@ -82,19 +82,6 @@ impl crate::validation::Validate for ApiError {
             &self.bad_request_detail,
             &crate::validation::Rules::NONE,
         );
-        v.field("detail", &self.detail, &crate::validation::Rules::NONE);
-        v.read_only_field("error", &self.error, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "errorCode",
-            &self.error_code,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "parameters",
-            &self.parameters,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

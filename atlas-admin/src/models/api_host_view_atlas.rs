@@ -133,29 +133,10 @@ impl crate::validation::Validate for ApiHostViewAtlas {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("hostname", &self.hostname, &HOSTNAME);
         v.read_only_field("id", &self.id, &ID);
-        v.read_only_field("lastPing", &self.last_ping, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field("port", &self.port, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "shardName",
-            &self.shard_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "userAlias",
-            &self.user_alias,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("version", &self.version, &VERSION);
         v.extra(
             &self.extra,

@@ -105,11 +105,6 @@ impl crate::validation::Validate for ApiKeyUserDetails {
         v.field("desc", &self.desc, &DESC);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "privateKey",
-            &self.private_key,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("publicKey", &self.public_key, &PUBLIC_KEY);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.extra(

@@ -115,17 +115,6 @@ impl crate::validation::Validate for ApiMeasurementsGeneralViewAtlas {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "databaseName",
-            &self.database_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("end", &self.end, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "granularity",
-            &self.granularity,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("hostId", &self.host_id, &HOST_ID);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
@@ -134,13 +123,7 @@ impl crate::validation::Validate for ApiMeasurementsGeneralViewAtlas {
             &self.measurements,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "partitionName",
-            &self.partition_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
-        v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -48,7 +48,6 @@ impl crate::codec::Object for ApiPrivateDownloadDeliveryUrl {
 crate::codec::object!(ApiPrivateDownloadDeliveryUrl);
 impl crate::validation::Validate for ApiPrivateDownloadDeliveryUrl {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("deliveryUrl", &self.delivery_url, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

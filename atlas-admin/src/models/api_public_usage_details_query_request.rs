@@ -54,8 +54,6 @@ crate::codec::object!(ApiPublicUsageDetailsQueryRequest);
 impl crate::validation::Validate for ApiPublicUsageDetailsQueryRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("filters", &self.filters, &crate::validation::Rules::NONE);
-        v.field("sortField", &self.sort_field, &crate::validation::Rules::NONE);
-        v.field("sortOrder", &self.sort_order, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -70,22 +70,7 @@ impl crate::validation::Validate for ApiSearchDeploymentEffectiveSpecView {
             maximum: Some(32.0),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "instanceSize",
-            &self.instance_size,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("nodeCount", &self.node_count, &NODE_COUNT);
-        v.read_only_field(
-            "regionName",
-            &self.region_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

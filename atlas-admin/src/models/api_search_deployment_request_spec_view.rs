@@ -74,10 +74,7 @@ impl crate::validation::Validate for ApiSearchDeploymentRequestSpecView {
             maximum: Some(32.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &NODE_COUNT);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -90,19 +90,9 @@ impl crate::validation::Validate for ApiSearchDeploymentResponseView {
             &self.effective_specs,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "encryptionAtRestProvider",
-            &self.encryption_at_rest_provider,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("specs", &self.specs, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "stateName",
-            &self.state_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

@@ -66,7 +66,6 @@ impl crate::validation::Validate for ApiSearchDeploymentSpecView {
             maximum: Some(32.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.field("nodeCount", &self.node_count, &NODE_COUNT);
         v.extra(&self.extra, &[], &[]);
     }

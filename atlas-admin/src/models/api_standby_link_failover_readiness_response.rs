@@ -76,16 +76,6 @@ impl crate::codec::Object for ApiStandbyLinkFailoverReadinessResponse {
 crate::codec::object!(ApiStandbyLinkFailoverReadinessResponse);
 impl crate::validation::Validate for ApiStandbyLinkFailoverReadinessResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "estimatedDataLossSeconds",
-            &self.estimated_data_loss_seconds,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "estimatedFailoverTimeSeconds",
-            &self.estimated_failover_time_seconds,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field(
             "standbyLinkId",

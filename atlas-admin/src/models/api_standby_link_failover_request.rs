@@ -52,7 +52,6 @@ impl crate::codec::Object for ApiStandbyLinkFailoverRequest {
 crate::codec::object!(ApiStandbyLinkFailoverRequest);
 impl crate::validation::Validate for ApiStandbyLinkFailoverRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

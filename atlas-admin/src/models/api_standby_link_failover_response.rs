@@ -86,23 +86,8 @@ crate::codec::object!(ApiStandbyLinkFailoverResponse);
 impl crate::validation::Validate for ApiStandbyLinkFailoverResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "completedAt",
-            &self.completed_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createdDate",
-            &self.created_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "failoverId",
             &self.failover_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "failoverStage",
-            &self.failover_stage,
             &crate::validation::Rules::NONE,
         );
         v.read_only_field(
@@ -110,8 +95,6 @@ impl crate::validation::Validate for ApiStandbyLinkFailoverResponse {
             &self.standby_link_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -98,11 +98,6 @@ impl crate::validation::Validate for ApiStandbyLinkResponse {
             &self.active_cluster_unique_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "errorReason",
-            &self.error_reason,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
             "standbyClusterUniqueId",
@@ -114,7 +109,6 @@ impl crate::validation::Validate for ApiStandbyLinkResponse {
             &self.standby_link_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

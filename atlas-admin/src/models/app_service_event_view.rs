@@ -100,8 +100,6 @@ impl crate::codec::Object for AppServiceEventView {
 crate::codec::object!(AppServiceEventView);
 impl crate::validation::Validate for AppServiceEventView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

@@ -51,12 +51,6 @@ impl crate::codec::Object for AssociatedInvoice {
 crate::codec::object!(AssociatedInvoice);
 impl crate::validation::Validate for AssociatedInvoice {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "invoiceId",
-            &self.invoice_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["invoiceId", "orgId"]);
     }
 }

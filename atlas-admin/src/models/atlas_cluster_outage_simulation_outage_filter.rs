@@ -52,9 +52,6 @@ impl crate::codec::Object for AtlasClusterOutageSimulationOutageFilter {
 crate::codec::object!(AtlasClusterOutageSimulationOutageFilter);
 impl crate::validation::Validate for AtlasClusterOutageSimulationOutageFilter {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -87,18 +87,8 @@ impl crate::validation::Validate for AtlasOrganization {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "isDeleted",
-            &self.is_deleted,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &NAME);
-        v.field(
-            "skipDefaultAlertsSettings",
-            &self.skip_default_alerts_settings,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["id", "isDeleted", "links"]);
     }
 }

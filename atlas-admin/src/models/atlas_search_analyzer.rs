@@ -81,9 +81,7 @@ crate::codec::object!(AtlasSearchAnalyzer);
 impl crate::validation::Validate for AtlasSearchAnalyzer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("tokenFilters", &self.token_filters, &crate::validation::Rules::NONE);
-        v.field("tokenizer", &self.tokenizer, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

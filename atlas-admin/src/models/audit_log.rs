@@ -58,18 +58,6 @@ impl crate::codec::Object for AuditLog {
 crate::codec::object!(AuditLog);
 impl crate::validation::Validate for AuditLog {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "auditAuthorizationSuccess",
-            &self.audit_authorization_success,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("auditFilter", &self.audit_filter, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "configurationType",
-            &self.configuration_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["configurationType"]);
     }
 }

@@ -53,7 +53,6 @@ impl crate::validation::Validate for AutoExportPolicyView {
             &self.export_bucket_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

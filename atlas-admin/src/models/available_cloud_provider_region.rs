@@ -50,8 +50,6 @@ impl crate::codec::Object for AvailableCloudProviderRegion {
 crate::codec::object!(AvailableCloudProviderRegion);
 impl crate::validation::Validate for AvailableCloudProviderRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("default", &self.default, &crate::validation::Rules::NONE);
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["default", "name"]);
     }
 }

@@ -124,46 +124,8 @@ crate::codec::object!(AvailableClustersDeployment);
 impl crate::validation::Validate for AvailableClustersDeployment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "agentVersion",
-            &self.agent_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "clusterId",
             &self.cluster_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "dbSizeBytes",
-            &self.db_size_bytes,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "featureCompatibilityVersion",
-            &self.feature_compatibility_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("managed", &self.managed, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "mongoDBVersion",
-            &self.mongo_db_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "oplogSizeMB",
-            &self.oplog_size_mb,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("sharded", &self.sharded, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "shardsSize",
-            &self.shards_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "tlsEnabled",
-            &self.tls_enabled,
             &crate::validation::Rules::NONE,
         );
         v.extra(

@@ -64,11 +64,7 @@ impl crate::codec::Object for AwsAccountDetails {
 crate::codec::object!(AwsAccountDetails);
 impl crate::validation::Validate for AwsAccountDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("awsAccountId", &self.aws_account_id, &crate::validation::Rules::NONE);
-        v.field("cidrBlock", &self.cidr_block, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

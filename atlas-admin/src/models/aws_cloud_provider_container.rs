@@ -104,14 +104,7 @@ impl crate::validation::Validate for AwsCloudProviderContainer {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "provisioned",
-            &self.provisioned,
-            &crate::validation::Rules::NONE,
-        );
         v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.read_only_field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "provisioned", "vpcId"]);
     }

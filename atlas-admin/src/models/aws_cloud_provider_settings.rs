@@ -87,21 +87,7 @@ impl crate::codec::Object for AwsCloudProviderSettings {
 crate::codec::object!(AwsCloudProviderSettings);
 impl crate::validation::Validate for AwsCloudProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
-        v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
-        v.field(
-            "encryptEBSVolume",
-            &self.encrypt_ebs_volume,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "instanceSizeName",
-            &self.instance_size_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.field("volumeType", &self.volume_type, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

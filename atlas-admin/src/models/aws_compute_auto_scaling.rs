@@ -48,16 +48,6 @@ impl crate::codec::Object for AwsComputeAutoScaling {
 crate::codec::object!(AwsComputeAutoScaling);
 impl crate::validation::Validate for AwsComputeAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "maxInstanceSize",
-            &self.max_instance_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "minInstanceSize",
-            &self.min_instance_size,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

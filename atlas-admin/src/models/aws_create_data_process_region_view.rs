@@ -47,8 +47,6 @@ impl crate::codec::Object for AwsCreateDataProcessRegionView {
 crate::codec::object!(AwsCreateDataProcessRegionView);
 impl crate::validation::Validate for AwsCreateDataProcessRegionView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

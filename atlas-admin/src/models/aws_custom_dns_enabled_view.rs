@@ -51,7 +51,6 @@ impl crate::codec::Object for AwsCustomDnsEnabledView {
 crate::codec::object!(AwsCustomDnsEnabledView);
 impl crate::validation::Validate for AwsCustomDnsEnabledView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -51,12 +51,6 @@ impl crate::codec::Object for AwsDataProcessRegionView {
 crate::codec::object!(AwsDataProcessRegionView);
 impl crate::validation::Validate for AwsDataProcessRegionView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["cloudProvider", "region"]);
     }
 }

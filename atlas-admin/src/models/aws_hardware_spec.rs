@@ -88,15 +88,6 @@ impl crate::codec::Object for AwsHardwareSpec {
 crate::codec::object!(AwsHardwareSpec);
 impl crate::validation::Validate for AwsHardwareSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "diskThroughput",
-            &self.disk_throughput,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("ebsVolumeType", &self.ebs_volume_type, &crate::validation::Rules::NONE);
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["diskThroughput"]);
     }
 }

@@ -73,31 +73,6 @@ impl crate::codec::Object for AwsInterfaceEndpoint {
 crate::codec::object!(AwsInterfaceEndpoint);
 impl crate::validation::Validate for AwsInterfaceEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "connectionStatus",
-            &self.connection_status,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "deleteRequested",
-            &self.delete_requested,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "interfaceEndpointId",
-            &self.interface_endpoint_id,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

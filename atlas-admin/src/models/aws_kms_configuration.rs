@@ -118,20 +118,7 @@ impl crate::validation::Validate for AwsKmsConfiguration {
             &self.customer_master_key_id,
             &CUSTOMER_MASTER_KEY_ID,
         );
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field(
-            "requirePrivateNetworking",
-            &self.require_private_networking,
-            &crate::validation::Rules::NONE,
-        );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.field(
-            "secretAccessKey",
-            &self.secret_access_key,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["secretAccessKey"], &["valid"]);
     }
 }

@@ -85,24 +85,7 @@ impl crate::codec::Object for AwsKmsEarPrivateEndpoint {
 crate::codec::object!(AwsKmsEarPrivateEndpoint);
 impl crate::validation::Validate for AwsKmsEarPrivateEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "privateEndpointConnectionName",
-            &self.private_endpoint_connection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

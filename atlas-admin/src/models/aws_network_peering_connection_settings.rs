@@ -128,34 +128,13 @@ impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
             pattern: Some(&crate::patterns::CIDR_BLOCK),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "accepterRegionName",
-            &self.accepter_region_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("awsAccountId", &self.aws_account_id, &AWS_ACCOUNT_ID);
-        v.read_only_field(
-            "connectionId",
-            &self.connection_id,
-            &crate::validation::Rules::NONE,
-        );
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "errorStateName",
-            &self.error_state_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field(
             "routeTableCidrBlock",
             &self.route_table_cidr_block,
             &ROUTE_TABLE_CIDR_BLOCK,
-        );
-        v.read_only_field(
-            "statusName",
-            &self.status_name,
-            &crate::validation::Rules::NONE,
         );
         v.field("vpcId", &self.vpc_id, &crate::validation::Rules::NONE);
         v.extra(

@@ -101,19 +101,9 @@ impl crate::validation::Validate for AwsPrivateLinkConnection {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "endpointServiceName",
             &self.endpoint_service_name,
             &ENDPOINT_SERVICE_NAME,
-        );
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
         );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(
@@ -121,12 +111,6 @@ impl crate::validation::Validate for AwsPrivateLinkConnection {
             &self.interface_endpoints,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "regionName",
-            &self.region_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field(
             "supportedRemoteRegions",
             &self.supported_remote_regions,

@@ -94,8 +94,6 @@ impl crate::validation::Validate for AwsRegionConfig {
             &crate::validation::Rules::NONE,
         );
         v.field("priority", &self.priority, &PRIORITY);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field(
             "analyticsAutoScaling",
             &self.analytics_auto_scaling,

@@ -64,19 +64,7 @@ impl crate::codec::Object for AzureAccountDetails {
 crate::codec::object!(AzureAccountDetails);
 impl crate::validation::Validate for AzureAccountDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "azureSubscriptionId",
-            &self.azure_subscription_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("cidrBlock", &self.cidr_block, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
-            "virtualNetworkName",
-            &self.virtual_network_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -119,19 +119,12 @@ impl crate::validation::Validate for AzureCloudProviderContainer {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "provisioned",
-            &self.provisioned,
-            &crate::validation::Rules::NONE,
-        );
         v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
         v.read_only_field(
             "azureSubscriptionId",
             &self.azure_subscription_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.read_only_field("vnetName", &self.vnet_name, &VNET_NAME);
         v.extra(
             &self.extra,

@@ -74,15 +74,7 @@ impl crate::codec::Object for AzureCloudProviderSettings {
 crate::codec::object!(AzureCloudProviderSettings);
 impl crate::validation::Validate for AzureCloudProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
-        v.field("diskTypeName", &self.disk_type_name, &crate::validation::Rules::NONE);
-        v.field(
-            "instanceSizeName",
-            &self.instance_size_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -62,17 +62,6 @@ crate::codec::object!(AzureConnection);
 impl crate::validation::Validate for AzureConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field(
-            "servicePrincipalId",
-            &self.service_principal_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "storageAccountName",
-            &self.storage_account_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -59,9 +59,6 @@ impl crate::codec::Object for AzureHardwareSpec {
 crate::codec::object!(AzureHardwareSpec);
 impl crate::validation::Validate for AzureHardwareSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -76,10 +76,6 @@ impl crate::codec::Object for AzureHardwareSpec20240805 {
 crate::codec::object!(AzureHardwareSpec20240805);
 impl crate::validation::Validate for AzureHardwareSpec20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("diskIOPS", &self.disk_iops, &crate::validation::Rules::NONE);
-        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

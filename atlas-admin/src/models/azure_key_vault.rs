@@ -121,34 +121,7 @@ impl crate::codec::Object for AzureKeyVault {
 crate::codec::object!(AzureKeyVault);
 impl crate::validation::Validate for AzureKeyVault {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "azureEnvironment",
-            &self.azure_environment,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("clientID", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field("keyIdentifier", &self.key_identifier, &crate::validation::Rules::NONE);
-        v.field("keyVaultName", &self.key_vault_name, &crate::validation::Rules::NONE);
-        v.field(
-            "requirePrivateNetworking",
-            &self.require_private_networking,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "resourceGroupName",
-            &self.resource_group_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.field("secret", &self.secret, &crate::validation::Rules::NONE);
-        v.field(
-            "subscriptionID",
-            &self.subscription_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("tenantID", &self.tenant_id, &crate::validation::Rules::NONE);
-        v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["secret"], &["valid"]);
     }
 }

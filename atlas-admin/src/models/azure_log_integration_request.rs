@@ -95,19 +95,7 @@ impl crate::validation::Validate for AzureLogIntegrationRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("logTypes", &self.log_types, &LOG_TYPES);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.field(
-            "storageAccountName",
-            &self.storage_account_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "storageContainerName",
-            &self.storage_container_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -120,26 +120,9 @@ impl crate::validation::Validate for AzureNetworkPeeringConnectionSettings {
             pattern: Some(&crate::patterns::VNET_NAME),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "azureDirectoryId",
-            &self.azure_directory_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "azureSubscriptionId",
-            &self.azure_subscription_id,
-            &crate::validation::Rules::NONE,
-        );
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "errorState",
-            &self.error_state,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("resourceGroupName", &self.resource_group_name, &RESOURCE_GROUP_NAME);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("vnetName", &self.vnet_name, &VNET_NAME);
         v.extra(&self.extra, &[], &["errorState", "id", "status"]);
     }

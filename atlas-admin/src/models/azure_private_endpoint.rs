@@ -98,21 +98,6 @@ impl crate::validation::Validate for AzurePrivateEndpoint {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "deleteRequested",
-            &self.delete_requested,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "privateEndpointConnectionName",
             &self.private_endpoint_connection_name,
             &PRIVATE_ENDPOINT_CONNECTION_NAME,
@@ -122,12 +107,6 @@ impl crate::validation::Validate for AzurePrivateEndpoint {
             &self.private_endpoint_ip_address,
             &PRIVATE_ENDPOINT_IP_ADDRESS,
         );
-        v.read_only_field(
-            "privateEndpointResourceId",
-            &self.private_endpoint_resource_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -106,16 +106,6 @@ impl crate::validation::Validate for AzurePrivateLinkConnection {
             items: Some(&PRIVATE_ENDPOINTS_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(
             "privateEndpoints",
@@ -127,17 +117,6 @@ impl crate::validation::Validate for AzurePrivateLinkConnection {
             &self.private_link_service_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "privateLinkServiceResourceId",
-            &self.private_link_service_resource_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "regionName",
-            &self.region_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

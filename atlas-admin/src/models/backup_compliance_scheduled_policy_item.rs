@@ -105,14 +105,7 @@ impl crate::validation::Validate for BackupComplianceScheduledPolicyItem {
             ..crate::validation::Rules::NONE
         };
         v.field("frequencyInterval", &self.frequency_interval, &FREQUENCY_INTERVAL);
-        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
-        v.field(
-            "retentionValue",
-            &self.retention_value,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["id"]);
     }
 }

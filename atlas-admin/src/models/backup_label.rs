@@ -47,8 +47,6 @@ impl crate::codec::Object for BackupLabel {
 crate::codec::object!(BackupLabel);
 impl crate::validation::Validate for BackupLabel {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("key", &self.key, &crate::validation::Rules::NONE);
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -157,12 +157,6 @@ impl crate::validation::Validate for BackupOnlineArchive {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("collName", &self.coll_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "collectionType",
-            &self.collection_type,
-            &crate::validation::Rules::NONE,
-        );
         v.field("criteria", &self.criteria, &crate::validation::Rules::NONE);
         v.field(
             "dataExpirationRule",
@@ -174,17 +168,9 @@ impl crate::validation::Validate for BackupOnlineArchive {
             &self.data_process_region,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "dataSetName",
-            &self.data_set_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("dbName", &self.db_name, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("partitionFields", &self.partition_fields, &PARTITION_FIELDS);
-        v.field("paused", &self.paused, &crate::validation::Rules::NONE);
         v.field("schedule", &self.schedule, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -183,13 +183,7 @@ impl crate::validation::Validate for BackupOnlineArchiveCreate {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.field("collName", &self.coll_name, &crate::validation::Rules::NONE);
         v.write_only_required("collName", self.coll_name.is_some());
-        v.field(
-            "collectionType",
-            &self.collection_type,
-            &crate::validation::Rules::NONE,
-        );
         v.field("criteria", &self.criteria, &crate::validation::Rules::NONE);
         v.field(
             "dataExpirationRule",
@@ -201,18 +195,11 @@ impl crate::validation::Validate for BackupOnlineArchiveCreate {
             &self.data_process_region,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "dataSetName",
-            &self.data_set_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("dbName", &self.db_name, &DB_NAME);
         v.write_only_required("dbName", self.db_name.is_some());
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("partitionFields", &self.partition_fields, &PARTITION_FIELDS);
-        v.field("paused", &self.paused, &crate::validation::Rules::NONE);
         v.field("schedule", &self.schedule, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -232,27 +232,11 @@ impl crate::validation::Validate for BackupRestoreJob {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("delivery", &self.delivery, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "deploymentJobId",
-            &self.deployment_job_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "encryptionEnabled",
-            &self.encryption_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("hashes", &self.hashes, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "masterKeyUUID",
-            &self.master_key_uuid,
-            &crate::validation::Rules::NONE,
-        );
         v.field("oplogInc", &self.oplog_inc, &OPLOG_INC);
         v.field("oplogTs", &self.oplog_ts, &OPLOG_TS);
         v.field(
@@ -261,11 +245,6 @@ impl crate::validation::Validate for BackupRestoreJob {
             &POINT_IN_TIME_UTC_MILLIS,
         );
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "statusName",
-            &self.status_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,

@@ -153,25 +153,8 @@ impl crate::validation::Validate for BackupRestoreJobDelivery {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "authHeader",
-            &self.auth_header,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "authValue",
-            &self.auth_value,
-            &crate::validation::Rules::NONE,
-        );
         v.field("expirationHours", &self.expiration_hours, &EXPIRATION_HOURS);
-        v.read_only_field("expires", &self.expires, &crate::validation::Rules::NONE);
         v.field("maxDownloads", &self.max_downloads, &MAX_DOWNLOADS);
-        v.field("methodName", &self.method_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "statusName",
-            &self.status_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "targetClusterId",
             &self.target_cluster_id,
@@ -183,8 +166,6 @@ impl crate::validation::Validate for BackupRestoreJobDelivery {
             &crate::validation::Rules::NONE,
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("url", &self.url, &crate::validation::Rules::NONE);
-        v.read_only_field("urlV2", &self.url_v2, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -125,22 +125,9 @@ impl crate::validation::Validate for BackupSnapshot {
             &self.cluster_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "clusterName",
-            &self.cluster_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("complete", &self.complete, &crate::validation::Rules::NONE);
         v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("doNotDelete", &self.do_not_delete, &crate::validation::Rules::NONE);
-        v.field("expires", &self.expires, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "incremental",
-            &self.incremental,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "lastOplogAppliedTimestamp",
             &self.last_oplog_applied_timestamp,

@@ -149,55 +149,8 @@ impl crate::validation::Validate for BackupSnapshotPart {
             &self.cluster_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "completedTime",
-            &self.completed_time,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "compressionSetting",
-            &self.compression_setting,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "dataSizeBytes",
-            &self.data_size_bytes,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "encryptionEnabled",
-            &self.encryption_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("fcv", &self.fcv, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "fileSizeBytes",
-            &self.file_size_bytes,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("machineId", &self.machine_id, &MACHINE_ID);
-        v.read_only_field(
-            "masterKeyUUID",
-            &self.master_key_uuid,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "replicaState",
-            &self.replica_state,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "storageSizeBytes",
-            &self.storage_size_bytes,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -69,12 +69,6 @@ crate::codec::object!(BackupSnapshotRetention);
 impl crate::validation::Validate for BackupSnapshotRetention {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
-        v.field(
-            "retentionValue",
-            &self.retention_value,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -47,12 +47,6 @@ impl crate::codec::Object for BiConnector {
 crate::codec::object!(BiConnector);
 impl crate::validation::Validate for BiConnector {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field(
-            "readPreference",
-            &self.read_preference,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -149,23 +149,6 @@ impl crate::codec::Object for BillingInvoiceMetadata {
 crate::codec::object!(BillingInvoiceMetadata);
 impl crate::validation::Validate for BillingInvoiceMetadata {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "amountBilledCents",
-            &self.amount_billed_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "amountPaidCents",
-            &self.amount_paid_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "creditsCents",
-            &self.credits_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("endDate", &self.end_date, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(
             "linkedInvoices",
@@ -174,28 +157,6 @@ impl crate::validation::Validate for BillingInvoiceMetadata {
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "salesTaxCents",
-            &self.sales_tax_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "startDate",
-            &self.start_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "startingBalanceCents",
-            &self.starting_balance_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "subtotalCents",
-            &self.subtotal_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -116,36 +116,7 @@ impl crate::codec::Object for BillingPayment {
 crate::codec::object!(BillingPayment);
 impl crate::validation::Validate for BillingPayment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "amountBilledCents",
-            &self.amount_billed_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "amountPaidCents",
-            &self.amount_paid_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.read_only_field("currency", &self.currency, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "salesTaxCents",
-            &self.sales_tax_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("statusName", &self.status_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "subtotalCents",
-            &self.subtotal_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "unitPrice",
-            &self.unit_price,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -67,17 +67,10 @@ crate::codec::object!(BillingRefund);
 impl crate::validation::Validate for BillingRefund {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "amountCents",
-            &self.amount_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.read_only_field(
             "paymentId",
             &self.payment_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["amountCents", "created", "paymentId", "reason"]);
     }
 }

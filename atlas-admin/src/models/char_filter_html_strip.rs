@@ -57,8 +57,6 @@ impl crate::codec::Object for CharFilterHtmlStrip {
 crate::codec::object!(CharFilterHtmlStrip);
 impl crate::validation::Validate for CharFilterHtmlStrip {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("ignoredTags", &self.ignored_tags, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -51,7 +51,6 @@ impl crate::codec::Object for CharFilterIcuNormalize {
 crate::codec::object!(CharFilterIcuNormalize);
 impl crate::validation::Validate for CharFilterIcuNormalize {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -62,8 +62,6 @@ impl crate::codec::Object for CharFilterMapping {
 crate::codec::object!(CharFilterMapping);
 impl crate::validation::Validate for CharFilterMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

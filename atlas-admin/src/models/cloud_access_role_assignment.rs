@@ -65,7 +65,6 @@ impl crate::validation::Validate for CloudAccessRoleAssignment {
         };
         v.field("groupId", &self.group_id, &GROUP_ID);
         v.field("orgId", &self.org_id, &ORG_ID);
-        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

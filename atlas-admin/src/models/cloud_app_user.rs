@@ -179,27 +179,13 @@ impl crate::validation::Validate for CloudAppUser {
             ..crate::validation::Rules::NONE
         };
         v.field("country", &self.country, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "emailAddress",
-            &self.email_address,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
-        v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
         v.field("password", &self.password, &PASSWORD);
         v.write_only_required("password", self.password.is_some());
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &["password"],

@@ -120,47 +120,11 @@ impl crate::validation::Validate for CloudCluster {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field(
-            "alertCount",
-            &self.alert_count,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "authEnabled",
-            &self.auth_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "availability",
-            &self.availability,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "backupEnabled",
-            &self.backup_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "clusterId",
             &self.cluster_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "dataSizeBytes",
-            &self.data_size_bytes,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "nodeCount",
-            &self.node_count,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "sslEnabled",
-            &self.ssl_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
         v.read_only_field("versions", &self.versions, &VERSIONS);
         v.extra(
             &self.extra,

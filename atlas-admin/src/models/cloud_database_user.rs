@@ -190,25 +190,14 @@ impl crate::validation::Validate for CloudDatabaseUser {
             max_length: Some(1024),
             ..crate::validation::Rules::NONE
         };
-        v.field("awsIAMType", &self.aws_iam_type, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field(
-            "deleteAfterDate",
-            &self.delete_after_date,
-            &crate::validation::Rules::NONE,
-        );
         v.field("description", &self.description, &DESCRIPTION);
-        v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.write_only_required("groupId", self.group_id.is_some());
         v.field("labels", &self.labels, &crate::validation::Rules::NONE);
-        v.field("ldapAuthType", &self.ldap_auth_type, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("oidcAuthType", &self.oidc_auth_type, &crate::validation::Rules::NONE);
         v.field("password", &self.password, &PASSWORD);
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.field("scopes", &self.scopes, &crate::validation::Rules::NONE);
         v.field("username", &self.username, &USERNAME);
-        v.field("x509Type", &self.x509_type, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["password"], &["links"]);
     }
 }

@@ -68,14 +68,7 @@ impl crate::codec::Object for CloudGcpProviderSettings {
 crate::codec::object!(CloudGcpProviderSettings);
 impl crate::validation::Validate for CloudGcpProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
-        v.field(
-            "instanceSizeName",
-            &self.instance_size_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

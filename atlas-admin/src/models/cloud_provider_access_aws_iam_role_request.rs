@@ -111,26 +111,10 @@ impl crate::validation::Validate for CloudProviderAccessAwsIamRoleRequest {
             &ATLAS_AWS_ACCOUNT_ARN,
         );
         v.read_only_field(
-            "atlasAssumedRoleExternalId",
-            &self.atlas_assumed_role_external_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "authorizedDate",
-            &self.authorized_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createdDate",
-            &self.created_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "featureUsages",
             &self.feature_usages,
             &crate::validation::Rules::NONE,
         );
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,

@@ -116,26 +116,10 @@ impl crate::validation::Validate for CloudProviderAccessAwsIamRoleRequestUpdate 
             max_length: Some(2048),
             ..crate::validation::Rules::NONE
         };
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field(
             "atlasAWSAccountArn",
             &self.atlas_aws_account_arn,
             &ATLAS_AWS_ACCOUNT_ARN,
-        );
-        v.read_only_field(
-            "atlasAssumedRoleExternalId",
-            &self.atlas_assumed_role_external_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "authorizedDate",
-            &self.authorized_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createdDate",
-            &self.created_date,
-            &crate::validation::Rules::NONE,
         );
         v.read_only_field(
             "featureUsages",

@@ -103,33 +103,11 @@ crate::codec::object!(CloudProviderAccessAzureServicePrincipalRequest);
 impl crate::validation::Validate for CloudProviderAccessAzureServicePrincipalRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
-            "atlasAzureAppId",
-            &self.atlas_azure_app_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createdDate",
-            &self.created_date,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "featureUsages",
             &self.feature_usages,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "lastUpdatedDate",
-            &self.last_updated_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field(
-            "servicePrincipalId",
-            &self.service_principal_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -53,11 +53,6 @@ impl crate::codec::Object for CloudProviderAccessEncryptionAtRestFeatureUsage {
 crate::codec::object!(CloudProviderAccessEncryptionAtRestFeatureUsage);
 impl crate::validation::Validate for CloudProviderAccessEncryptionAtRestFeatureUsage {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "featureType",
-            &self.feature_type,
-            &crate::validation::Rules::NONE,
-        );
         v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["featureType"]);
     }

@@ -64,7 +64,6 @@ for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("configId", &self.config_id, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("sinkName", &self.sink_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["configId", "groupId", "sinkName"]);
     }
 }

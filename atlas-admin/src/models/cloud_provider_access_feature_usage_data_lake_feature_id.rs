@@ -51,7 +51,6 @@ crate::codec::object!(CloudProviderAccessFeatureUsageDataLakeFeatureId);
 impl crate::validation::Validate for CloudProviderAccessFeatureUsageDataLakeFeatureId {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["groupId"]);
     }
 }

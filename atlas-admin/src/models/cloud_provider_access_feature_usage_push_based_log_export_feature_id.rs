@@ -55,11 +55,6 @@ crate::codec::object!(CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId
 impl crate::validation::Validate
 for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "bucketName",
-            &self.bucket_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["bucketName", "groupId"]);
     }

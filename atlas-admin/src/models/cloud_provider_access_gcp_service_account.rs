@@ -94,12 +94,6 @@ impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
             pattern: Some(&crate::patterns::GCP_SERVICE_ACCOUNT_FOR_ATLAS),
             ..crate::validation::Rules::NONE
         };
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "createdDate",
-            &self.created_date,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "featureUsages",
             &self.feature_usages,
@@ -111,7 +105,6 @@ impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
             &GCP_SERVICE_ACCOUNT_FOR_ATLAS,
         );
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["createdDate", "featureUsages", "roleId", "status"]);
     }
 }

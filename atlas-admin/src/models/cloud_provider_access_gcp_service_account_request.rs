@@ -85,21 +85,10 @@ crate::codec::object!(CloudProviderAccessGcpServiceAccountRequest);
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "createdDate",
-            &self.created_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "featureUsages",
             &self.feature_usages,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "gcpServiceAccountForAtlas",
-            &self.gcp_service_account_for_atlas,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.read_only_field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,

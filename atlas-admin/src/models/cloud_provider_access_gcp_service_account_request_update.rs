@@ -52,7 +52,6 @@ impl crate::codec::Object for CloudProviderAccessGcpServiceAccountRequestUpdate 
 crate::codec::object!(CloudProviderAccessGcpServiceAccountRequestUpdate);
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequestUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -69,14 +69,7 @@ impl crate::validation::Validate for CloudProviderEndpointServiceRequest {
             max_items: Some(35),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "portMappingEnabled",
-            &self.port_mapping_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.write_only_required("providerName", self.provider_name.is_some());
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.write_only_required("region", self.region.is_some());
         v.field(
             "supportedRemoteRegions",

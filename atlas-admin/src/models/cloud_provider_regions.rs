@@ -54,7 +54,6 @@ impl crate::validation::Validate for CloudProviderRegions {
             &self.instance_sizes,
             &crate::validation::Rules::NONE,
         );
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["instanceSizes"]);
     }
 }

@@ -171,19 +171,9 @@ impl crate::validation::Validate for ClusterAlertViewForNdsGroup {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "acknowledgedUntil",
-            &self.acknowledged_until,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "acknowledgementComment",
             &self.acknowledgement_comment,
             &ACKNOWLEDGEMENT_COMMENT,
-        );
-        v.read_only_field(
-            "acknowledgingUsername",
-            &self.acknowledging_username,
-            &crate::validation::Rules::NONE,
         );
         v.read_only_field(
             "alertConfigId",
@@ -195,20 +185,10 @@ impl crate::validation::Validate for ClusterAlertViewForNdsGroup {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "lastNotified",
-            &self.last_notified,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.read_only_field("resolved", &self.resolved, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -49,7 +49,6 @@ crate::codec::object!(ClusterAutoScalingSettings);
 impl crate::validation::Validate for ClusterAutoScalingSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
-        v.field("diskGBEnabled", &self.disk_gb_enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -56,7 +56,6 @@ impl crate::validation::Validate for ClusterCloudProviderInstanceSize {
             &self.available_regions,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["availableRegions", "name"]);
     }
 }

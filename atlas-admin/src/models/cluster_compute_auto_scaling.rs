@@ -50,12 +50,6 @@ impl crate::codec::Object for ClusterComputeAutoScaling {
 crate::codec::object!(ClusterComputeAutoScaling);
 impl crate::validation::Validate for ClusterComputeAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field(
-            "scaleDownEnabled",
-            &self.scale_down_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -98,8 +98,6 @@ impl crate::validation::Validate for ClusterConfigurationValidation {
             &self.cluster_description,
             &crate::validation::Rules::NONE,
         );
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("editing", &self.editing, &crate::validation::Rules::NONE);
         v.field(
             "searchDeploymentSpec",
             &self.search_deployment_spec,

@@ -46,12 +46,6 @@ impl crate::codec::Object for ClusterConfigurationValidationError {
 crate::codec::object!(ClusterConfigurationValidationError);
 impl crate::validation::Validate for ClusterConfigurationValidationError {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("errorCode", &self.error_code, &crate::validation::Rules::NONE);
-        v.field(
-            "validationIssue",
-            &self.validation_issue,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -52,7 +52,6 @@ impl crate::validation::Validate for ClusterConfigurationValidationResult {
             ..crate::validation::Rules::NONE
         };
         v.field("errors", &self.errors, &ERRORS);
-        v.field("valid", &self.valid, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

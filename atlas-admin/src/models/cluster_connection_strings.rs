@@ -90,30 +90,8 @@ crate::codec::object!(ClusterConnectionStrings);
 impl crate::validation::Validate for ClusterConnectionStrings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "awsPrivateLink",
-            &self.aws_private_link,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "awsPrivateLinkSrv",
-            &self.aws_private_link_srv,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("private", &self.private, &crate::validation::Rules::NONE);
-        v.read_only_field(
             "privateEndpoint",
             &self.private_endpoint,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "privateSrv",
-            &self.private_srv,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("standard", &self.standard, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "standardSrv",
-            &self.standard_srv,
             &crate::validation::Rules::NONE,
         );
         v.extra(

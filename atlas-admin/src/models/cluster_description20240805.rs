@@ -318,46 +318,14 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "acceptDataRisksAndForceReplicaSetReconfig",
-            &self.accept_data_risks_and_force_replica_set_reconfig,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "adaptiveCapacity",
-            &self.adaptive_capacity,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "advancedConfiguration",
             &self.advanced_configuration,
             &crate::validation::Rules::NONE,
         );
-        v.field("backupEnabled", &self.backup_enabled, &crate::validation::Rules::NONE);
         v.field("biConnector", &self.bi_connector, &crate::validation::Rules::NONE);
-        v.field("clusterType", &self.cluster_type, &crate::validation::Rules::NONE);
-        v.field(
-            "configServerManagementMode",
-            &self.config_server_management_mode,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "configServerType",
-            &self.config_server_type,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "connectionStrings",
             &self.connection_strings,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createDate",
-            &self.create_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "diskWarmingMode",
-            &self.disk_warming_mode,
             &crate::validation::Rules::NONE,
         );
         v.read_only_field(
@@ -365,33 +333,8 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.effective_replication_specs,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "encryptionAtRestProvider",
-            &self.encryption_at_rest_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "featureCompatibilityVersion",
-            &self.feature_compatibility_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "featureCompatibilityVersionExpirationDate",
-            &self.feature_compatibility_version_expiration_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "globalClusterSelfManagedSharding",
-            &self.global_cluster_self_managed_sharding,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "internalClusterRole",
-            &self.internal_cluster_role,
-            &crate::validation::Rules::NONE,
-        );
         v.field("labels", &self.labels, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field(
@@ -399,53 +342,14 @@ impl crate::validation::Validate for ClusterDescription20240805 {
             &self.mongo_db_employee_access_grant,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "mongoDBMajorVersion",
-            &self.mongo_db_major_version,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("paused", &self.paused, &crate::validation::Rules::NONE);
-        v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
-        v.field(
-            "redactClientLogData",
-            &self.redact_client_log_data,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "replicaSetScalingStrategy",
-            &self.replica_set_scaling_strategy,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "replicationSpecs",
             &self.replication_specs,
             &crate::validation::Rules::NONE,
         );
-        v.field("retainBackups", &self.retain_backups, &crate::validation::Rules::NONE);
-        v.field("rootCertType", &self.root_cert_type, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "stateName",
-            &self.state_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
-            "terminationProtectionEnabled",
-            &self.termination_protection_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "useAwsTimeBasedSnapshotCopyForFastInitialSync",
-            &self.use_aws_time_based_snapshot_copy_for_fast_initial_sync,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "versionReleaseSystem",
-            &self.version_release_system,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

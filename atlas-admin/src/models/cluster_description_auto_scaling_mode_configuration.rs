@@ -44,11 +44,6 @@ impl crate::codec::Object for ClusterDescriptionAutoScalingModeConfiguration {
 crate::codec::object!(ClusterDescriptionAutoScalingModeConfiguration);
 impl crate::validation::Validate for ClusterDescriptionAutoScalingModeConfiguration {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "autoScalingMode",
-            &self.auto_scaling_mode,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

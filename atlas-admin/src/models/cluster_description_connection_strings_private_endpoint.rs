@@ -79,23 +79,7 @@ impl crate::codec::Object for ClusterDescriptionConnectionStringsPrivateEndpoint
 crate::codec::object!(ClusterDescriptionConnectionStringsPrivateEndpoint);
 impl crate::validation::Validate for ClusterDescriptionConnectionStringsPrivateEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "connectionString",
-            &self.connection_string,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "srvConnectionString",
-            &self.srv_connection_string,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "srvShardOptimizedConnectionString",
-            &self.srv_shard_optimized_connection_string,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

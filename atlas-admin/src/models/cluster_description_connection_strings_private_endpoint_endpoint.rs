@@ -62,17 +62,6 @@ crate::codec::object!(ClusterDescriptionConnectionStringsPrivateEndpointEndpoint
 impl crate::validation::Validate
 for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "endpointId",
-            &self.endpoint_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "providerName",
-            &self.provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["endpointId", "providerName", "region"]);
     }
 }

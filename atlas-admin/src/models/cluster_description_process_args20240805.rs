@@ -158,56 +158,9 @@ impl crate::validation::Validate for ClusterDescriptionProcessArgs20240805 {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "changeStreamOptionsPreAndPostImagesExpireAfterSeconds",
-            &self.change_stream_options_pre_and_post_images_expire_after_seconds,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "chunkMigrationConcurrency",
-            &self.chunk_migration_concurrency,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "customOpensslCipherConfigTls12",
-            &self.custom_openssl_cipher_config_tls12,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "customOpensslCipherConfigTls13",
             &self.custom_openssl_cipher_config_tls13,
             &CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13,
-        );
-        v.field(
-            "defaultMaxTimeMS",
-            &self.default_max_time_ms,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "defaultWriteConcern",
-            &self.default_write_concern,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "javascriptEnabled",
-            &self.javascript_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "minimumEnabledTlsProtocol",
-            &self.minimum_enabled_tls_protocol,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("noTableScan", &self.no_table_scan, &crate::validation::Rules::NONE);
-        v.field(
-            "oplogMinRetentionHours",
-            &self.oplog_min_retention_hours,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("oplogSizeMB", &self.oplog_size_mb, &crate::validation::Rules::NONE);
-        v.field(
-            "queryStatsLogVerbosity",
-            &self.query_stats_log_verbosity,
-            &crate::validation::Rules::NONE,
         );
         v.field(
             "sampleRefreshIntervalBIConnector",
@@ -218,11 +171,6 @@ impl crate::validation::Validate for ClusterDescriptionProcessArgs20240805 {
             "sampleSizeBIConnector",
             &self.sample_size_bi_connector,
             &SAMPLE_SIZE_BI_CONNECTOR,
-        );
-        v.field(
-            "tlsCipherConfigMode",
-            &self.tls_cipher_config_mode,
-            &crate::validation::Rules::NONE,
         );
         v.field(
             "transactionLifetimeLimitSeconds",

@@ -68,18 +68,6 @@ impl crate::codec::Object for ClusterFlexProviderSettings {
 crate::codec::object!(ClusterFlexProviderSettings);
 impl crate::validation::Validate for ClusterFlexProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field(
-            "backingProviderName",
-            &self.backing_provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "instanceSizeName",
-            &self.instance_size_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

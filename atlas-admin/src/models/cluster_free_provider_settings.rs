@@ -86,24 +86,7 @@ impl crate::codec::Object for ClusterFreeProviderSettings {
 crate::codec::object!(ClusterFreeProviderSettings);
 impl crate::validation::Validate for ClusterFreeProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
-        v.field(
-            "backingProviderName",
-            &self.backing_provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "effectiveInstanceSizeName",
-            &self.effective_instance_size_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "instanceSizeName",
-            &self.instance_size_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["effectiveInstanceSizeName"]);
     }
 }

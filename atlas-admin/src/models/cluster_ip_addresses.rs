@@ -72,23 +72,6 @@ impl crate::codec::Object for ClusterIpAddresses {
 crate::codec::object!(ClusterIpAddresses);
 impl crate::validation::Validate for ClusterIpAddresses {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "clusterName",
-            &self.cluster_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "futureInbound",
-            &self.future_inbound,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "futureOutbound",
-            &self.future_outbound,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("inbound", &self.inbound, &crate::validation::Rules::NONE);
-        v.read_only_field("outbound", &self.outbound, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -102,20 +102,9 @@ impl crate::validation::Validate for ClusterOutageSimulation {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "expirationDate",
-            &self.expiration_date,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("outageFilters", &self.outage_filters, &OUTAGE_FILTERS);
-        v.read_only_field(
-            "startRequestDate",
-            &self.start_request_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -52,11 +52,6 @@ impl crate::codec::Object for ClusterServerlessBackupOptions {
 crate::codec::object!(ClusterServerlessBackupOptions);
 impl crate::validation::Validate for ClusterServerlessBackupOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "serverlessContinuousBackupEnabled",
-            &self.serverless_continuous_backup_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -49,7 +49,6 @@ impl crate::codec::Object for ClusterStatus {
 crate::codec::object!(ClusterStatus);
 impl crate::validation::Validate for ClusterStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("changeStatus", &self.change_status, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }

@@ -52,12 +52,6 @@ impl crate::codec::Object for CollStatsLatencyNamespaceMetric {
 crate::codec::object!(CollStatsLatencyNamespaceMetric);
 impl crate::validation::Validate for CollStatsLatencyNamespaceMetric {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "metricName",
-            &self.metric_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["metricName", "units"]);
     }
 }

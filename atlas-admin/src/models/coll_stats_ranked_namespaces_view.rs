@@ -59,16 +59,6 @@ crate::codec::object!(CollStatsRankedNamespacesView);
 impl crate::validation::Validate for CollStatsRankedNamespacesView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "identifierId",
-            &self.identifier_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "rankedNamespaces",
-            &self.ranked_namespaces,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["groupId", "identifierId", "rankedNamespaces"]);
     }
 }

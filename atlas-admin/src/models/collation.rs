@@ -118,18 +118,6 @@ impl crate::validation::Validate for Collation {
             maximum: Some(5.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("alternate", &self.alternate, &crate::validation::Rules::NONE);
-        v.field("backwards", &self.backwards, &crate::validation::Rules::NONE);
-        v.field("caseFirst", &self.case_first, &crate::validation::Rules::NONE);
-        v.field("caseLevel", &self.case_level, &crate::validation::Rules::NONE);
-        v.field("locale", &self.locale, &crate::validation::Rules::NONE);
-        v.field("maxVariable", &self.max_variable, &crate::validation::Rules::NONE);
-        v.field("normalization", &self.normalization, &crate::validation::Rules::NONE);
-        v.field(
-            "numericOrdering",
-            &self.numeric_ordering,
-            &crate::validation::Rules::NONE,
-        );
         v.field("strength", &self.strength, &STRENGTH);
         v.extra(&self.extra, &[], &[]);
     }

@@ -76,10 +76,7 @@ impl crate::codec::Object for ConfluentUserInfoAuthentication {
 crate::codec::object!(ConfluentUserInfoAuthentication);
 impl crate::validation::Validate for ConfluentUserInfoAuthentication {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("password", &self.password, &crate::validation::Rules::NONE);
         v.write_only_required("password", self.password.is_some());
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["password"], &[]);
     }
 }

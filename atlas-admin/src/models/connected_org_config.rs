@@ -134,18 +134,8 @@ impl crate::validation::Validate for ConnectedOrgConfig {
         );
         v.field("domainAllowList", &self.domain_allow_list, &DOMAIN_ALLOW_LIST);
         v.field(
-            "domainRestrictionEnabled",
-            &self.domain_restriction_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "identityProviderId",
             &self.identity_provider_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "instantUserProvisioningDisabled",
-            &self.instant_user_provisioning_disabled,
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);

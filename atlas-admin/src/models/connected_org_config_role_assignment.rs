@@ -54,7 +54,6 @@ impl crate::validation::Validate for ConnectedOrgConfigRoleAssignment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("role", &self.role, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

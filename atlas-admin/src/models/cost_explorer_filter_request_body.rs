@@ -95,17 +95,8 @@ crate::codec::object!(CostExplorerFilterRequestBody);
 impl crate::validation::Validate for CostExplorerFilterRequestBody {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clusters", &self.clusters, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
-        v.field("groupBy", &self.group_by, &crate::validation::Rules::NONE);
-        v.field(
-            "includePartialMatches",
-            &self.include_partial_matches,
-            &crate::validation::Rules::NONE,
-        );
         v.field("organizations", &self.organizations, &crate::validation::Rules::NONE);
         v.field("projects", &self.projects, &crate::validation::Rules::NONE);
-        v.field("services", &self.services, &crate::validation::Rules::NONE);
-        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -50,7 +50,6 @@ impl crate::codec::Object for CreateAwsEndpointRequest {
 crate::codec::object!(CreateAwsEndpointRequest);
 impl crate::validation::Validate for CreateAwsEndpointRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.write_only_required("id", self.id.is_some());
         v.extra(&self.extra, &[], &[]);

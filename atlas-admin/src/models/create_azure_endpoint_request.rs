@@ -70,8 +70,6 @@ impl crate::validation::Validate for CreateAzureEndpointRequest {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.write_only_required("id", self.id.is_some());
         v.field(
             "privateEndpointIPAddress",

@@ -66,12 +66,6 @@ impl crate::validation::Validate for CreateGcpEndpointGroupRequest {
             pattern: Some(&crate::patterns::GCP_PROJECT_ID2),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field(
-            "endpointGroupName",
-            &self.endpoint_group_name,
-            &crate::validation::Rules::NONE,
-        );
         v.write_only_required("endpointGroupName", self.endpoint_group_name.is_some());
         v.field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
         v.field("gcpProjectId", &self.gcp_project_id, &GCP_PROJECT_ID);

@@ -55,7 +55,6 @@ impl crate::validation::Validate for CreateGcpForwardingRuleRequest {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("endpointName", &self.endpoint_name, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
         v.extra(&self.extra, &[], &[]);
     }

@@ -98,11 +98,6 @@ impl crate::validation::Validate for CreateOrganizationRequest {
             &self.service_account,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "skipDefaultAlertsSettings",
-            &self.skip_default_alerts_settings,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -90,11 +90,6 @@ impl crate::validation::Validate for CreateOrganizationResponse {
             &self.service_account,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "skipDefaultAlertsSettings",
-            &self.skip_default_alerts_settings,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

@@ -63,9 +63,7 @@ impl crate::codec::Object for CreatePushBasedLogExportProjectRequest {
 crate::codec::object!(CreatePushBasedLogExportProjectRequest);
 impl crate::validation::Validate for CreatePushBasedLogExportProjectRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
-        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

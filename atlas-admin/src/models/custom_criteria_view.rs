@@ -60,8 +60,6 @@ impl crate::codec::Object for CustomCriteriaView {
 crate::codec::object!(CustomCriteriaView);
 impl crate::validation::Validate for CustomCriteriaView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("query", &self.query, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

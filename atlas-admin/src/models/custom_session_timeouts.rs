@@ -55,16 +55,6 @@ impl crate::codec::Object for CustomSessionTimeouts {
 crate::codec::object!(CustomSessionTimeouts);
 impl crate::validation::Validate for CustomSessionTimeouts {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "absoluteSessionTimeoutInSeconds",
-            &self.absolute_session_timeout_in_seconds,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "idleSessionTimeoutInSeconds",
-            &self.idle_session_timeout_in_seconds,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

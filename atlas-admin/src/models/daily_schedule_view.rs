@@ -95,7 +95,6 @@ impl crate::validation::Validate for DailyScheduleView {
             maximum: Some(59.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("endHour", &self.end_hour, &END_HOUR);
         v.field("endMinute", &self.end_minute, &END_MINUTE);
         v.field("startHour", &self.start_hour, &START_HOUR);

@@ -76,18 +76,7 @@ impl crate::codec::Object for DataFederationAzureCloudProviderConfig {
 crate::codec::object!(DataFederationAzureCloudProviderConfig);
 impl crate::validation::Validate for DataFederationAzureCloudProviderConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "atlasAppId",
-            &self.atlas_app_id,
-            &crate::validation::Rules::NONE,
-        );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "servicePrincipalId",
-            &self.service_principal_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["atlasAppId", "servicePrincipalId", "tenantId"]);
     }
 }

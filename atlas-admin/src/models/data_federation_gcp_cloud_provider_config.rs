@@ -60,11 +60,6 @@ impl crate::codec::Object for DataFederationGcpCloudProviderConfig {
 crate::codec::object!(DataFederationGcpCloudProviderConfig);
 impl crate::validation::Validate for DataFederationGcpCloudProviderConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "gcpServiceAccount",
-            &self.gcp_service_account,
-            &crate::validation::Rules::NONE,
-        );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["gcpServiceAccount"]);
     }

@@ -105,34 +105,6 @@ impl crate::codec::Object for DataFederationTenantQueryLimit {
 crate::codec::object!(DataFederationTenantQueryLimit);
 impl crate::validation::Validate for DataFederationTenantQueryLimit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "currentUsage",
-            &self.current_usage,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "defaultLimit",
-            &self.default_limit,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "lastModifiedDate",
-            &self.last_modified_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "maximumLimit",
-            &self.maximum_limit,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("overrunPolicy", &self.overrun_policy, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "tenantName",
-            &self.tenant_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

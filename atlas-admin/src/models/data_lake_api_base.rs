@@ -52,9 +52,6 @@ impl crate::codec::Object for DataLakeApiBase {
 crate::codec::object!(DataLakeApiBase);
 impl crate::validation::Validate for DataLakeApiBase {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
-        v.field("source", &self.source, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -87,9 +87,6 @@ impl crate::validation::Validate for DataLakeAtlasStoreInstance {
             max_length: Some(24),
             ..crate::validation::Rules::NONE
         };
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.read_only_field("projectId", &self.project_id, &PROJECT_ID);
         v.field("readConcern", &self.read_concern, &crate::validation::Rules::NONE);
         v.field(

@@ -42,7 +42,6 @@ impl crate::codec::Object for DataLakeAtlasStoreReadConcern {
 crate::codec::object!(DataLakeAtlasStoreReadConcern);
 impl crate::validation::Validate for DataLakeAtlasStoreReadConcern {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("level", &self.level, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -53,12 +53,6 @@ impl crate::codec::Object for DataLakeAtlasStoreReadPreference {
 crate::codec::object!(DataLakeAtlasStoreReadPreference);
 impl crate::validation::Validate for DataLakeAtlasStoreReadPreference {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "maxStalenessSeconds",
-            &self.max_staleness_seconds,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("mode", &self.mode, &crate::validation::Rules::NONE);
         v.field("tagSets", &self.tag_sets, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

@@ -46,8 +46,6 @@ impl crate::codec::Object for DataLakeAtlasStoreReadPreferenceTag {
 crate::codec::object!(DataLakeAtlasStoreReadPreferenceTag);
 impl crate::validation::Validate for DataLakeAtlasStoreReadPreferenceTag {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -90,22 +90,11 @@ impl crate::validation::Validate for DataLakeAwsCloudProviderConfig {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field(
-            "externalId",
-            &self.external_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "iamAssumedRoleARN",
             &self.iam_assumed_role_arn,
             &IAM_ASSUMED_ROLE_ARN,
         );
-        v.read_only_field(
-            "iamUserARN",
-            &self.iam_user_arn,
-            &crate::validation::Rules::NONE,
-        );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.field("testS3Bucket", &self.test_s3_bucket, &crate::validation::Rules::NONE);
         v.write_only_required("testS3Bucket", self.test_s3_bucket.is_some());
         v.extra(&self.extra, &[], &["externalId", "iamAssumedRoleARN", "iamUserARN"]);
     }

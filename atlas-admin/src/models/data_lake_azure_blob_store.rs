@@ -98,19 +98,6 @@ impl crate::codec::Object for DataLakeAzureBlobStore {
 crate::codec::object!(DataLakeAzureBlobStore);
 impl crate::validation::Validate for DataLakeAzureBlobStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.field("containerName", &self.container_name, &crate::validation::Rules::NONE);
-        v.field("delimiter", &self.delimiter, &crate::validation::Rules::NONE);
-        v.field("prefix", &self.prefix, &crate::validation::Rules::NONE);
-        v.field("public", &self.public, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field(
-            "replacementDelimiter",
-            &self.replacement_delimiter,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("serviceURL", &self.service_url, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -58,7 +58,6 @@ impl crate::codec::Object for DataLakeDataProcessRegion {
 crate::codec::object!(DataLakeDataProcessRegion);
 impl crate::validation::Validate for DataLakeDataProcessRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

@@ -49,7 +49,6 @@ crate::codec::object!(DataLakeDatabaseCollection);
 impl crate::validation::Validate for DataLakeDatabaseCollection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dataSources", &self.data_sources, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

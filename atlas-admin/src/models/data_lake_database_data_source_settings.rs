@@ -102,27 +102,6 @@ impl crate::codec::Object for DataLakeDatabaseDataSourceSettings {
 crate::codec::object!(DataLakeDatabaseDataSourceSettings);
 impl crate::validation::Validate for DataLakeDatabaseDataSourceSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("allowInsecure", &self.allow_insecure, &crate::validation::Rules::NONE);
-        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionRegex",
-            &self.collection_regex,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("database", &self.database, &crate::validation::Rules::NONE);
-        v.field("databaseRegex", &self.database_regex, &crate::validation::Rules::NONE);
-        v.field("datasetName", &self.dataset_name, &crate::validation::Rules::NONE);
-        v.field("datasetPrefix", &self.dataset_prefix, &crate::validation::Rules::NONE);
-        v.field("defaultFormat", &self.default_format, &crate::validation::Rules::NONE);
-        v.field("path", &self.path, &crate::validation::Rules::NONE);
-        v.field(
-            "provenanceFieldName",
-            &self.provenance_field_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("storeName", &self.store_name, &crate::validation::Rules::NONE);
-        v.field("trimLevel", &self.trim_level, &crate::validation::Rules::NONE);
-        v.field("urls", &self.urls, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -69,7 +69,6 @@ impl crate::validation::Validate for DataLakeDatabaseInstance {
             &self.max_wildcard_collections,
             &MAX_WILDCARD_COLLECTIONS,
         );
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("views", &self.views, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

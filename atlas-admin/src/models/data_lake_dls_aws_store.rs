@@ -62,9 +62,6 @@ impl crate::codec::Object for DataLakeDlsAwsStore {
 crate::codec::object!(DataLakeDlsAwsStore);
 impl crate::validation::Validate for DataLakeDlsAwsStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -73,11 +73,6 @@ impl crate::codec::Object for DataLakeHttpStore {
 crate::codec::object!(DataLakeHttpStore);
 impl crate::validation::Validate for DataLakeHttpStore {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.field("allowInsecure", &self.allow_insecure, &crate::validation::Rules::NONE);
-        v.field("defaultFormat", &self.default_format, &crate::validation::Rules::NONE);
-        v.field("urls", &self.urls, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -100,19 +100,6 @@ impl crate::codec::Object for DataLakeS3StoreSettings {
 crate::codec::object!(DataLakeS3StoreSettings);
 impl crate::validation::Validate for DataLakeS3StoreSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.field(
-            "additionalStorageClasses",
-            &self.additional_storage_classes,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("bucket", &self.bucket, &crate::validation::Rules::NONE);
-        v.field("delimiter", &self.delimiter, &crate::validation::Rules::NONE);
-        v.field("includeTags", &self.include_tags, &crate::validation::Rules::NONE);
-        v.field("prefix", &self.prefix, &crate::validation::Rules::NONE);
-        v.field("public", &self.public, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

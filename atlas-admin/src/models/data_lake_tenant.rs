@@ -99,14 +99,11 @@ impl crate::validation::Validate for DataLakeTenant {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("hostnames", &self.hostnames, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.read_only_field(
             "privateEndpointHostnames",
             &self.private_endpoint_hostnames,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.field("storage", &self.storage, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,

@@ -145,57 +145,14 @@ crate::codec::object!(DataProtectionSettings20231001);
 impl crate::validation::Validate for DataProtectionSettings20231001 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
-            "authorizedEmail",
-            &self.authorized_email,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "authorizedUserFirstName",
-            &self.authorized_user_first_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "authorizedUserLastName",
-            &self.authorized_user_last_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "copyProtectionEnabled",
-            &self.copy_protection_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("deletable", &self.deletable, &crate::validation::Rules::NONE);
-        v.field(
-            "encryptionAtRestEnabled",
-            &self.encryption_at_rest_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "onDemandPolicyItem",
             &self.on_demand_policy_item,
             &crate::validation::Rules::NONE,
         );
-        v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
         v.field("projectId", &self.project_id, &crate::validation::Rules::NONE);
-        v.field(
-            "restoreWindowDays",
-            &self.restore_window_days,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "scheduledPolicyItems",
             &self.scheduled_policy_items,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "updatedDate",
-            &self.updated_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "updatedUser",
-            &self.updated_user,
             &crate::validation::Rules::NONE,
         );
         v.extra(&self.extra, &[], &["deletable", "state", "updatedDate", "updatedUser"]);

@@ -57,8 +57,6 @@ impl crate::codec::Object for DatabaseInheritedRole {
 crate::codec::object!(DatabaseInheritedRole);
 impl crate::validation::Validate for DatabaseInheritedRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("db", &self.db, &crate::validation::Rules::NONE);
-        v.field("role", &self.role, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

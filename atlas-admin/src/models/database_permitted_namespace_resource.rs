@@ -109,7 +109,6 @@ impl crate::codec::Object for DatabasePermittedNamespaceResourceCluster {
 crate::codec::object!(DatabasePermittedNamespaceResourceCluster);
 impl crate::validation::Validate for DatabasePermittedNamespaceResourceCluster {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cluster", &self.cluster, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }
@@ -168,8 +167,6 @@ impl crate::codec::Object for DatabasePermittedNamespaceResourceNamespace {
 crate::codec::object!(DatabasePermittedNamespaceResourceNamespace);
 impl crate::validation::Validate for DatabasePermittedNamespaceResourceNamespace {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
-        v.field("db", &self.db, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

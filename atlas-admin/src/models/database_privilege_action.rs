@@ -61,7 +61,6 @@ impl crate::codec::Object for DatabasePrivilegeAction {
 crate::codec::object!(DatabasePrivilegeAction);
 impl crate::validation::Validate for DatabasePrivilegeAction {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("action", &self.action, &crate::validation::Rules::NONE);
         v.field("resources", &self.resources, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

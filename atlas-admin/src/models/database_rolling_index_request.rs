@@ -88,9 +88,7 @@ impl crate::validation::Validate for DatabaseRollingIndexRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("collation", &self.collation, &crate::validation::Rules::NONE);
-        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
         v.write_only_required("collection", self.collection.is_some());
-        v.field("db", &self.db, &crate::validation::Rules::NONE);
         v.write_only_required("db", self.db.is_some());
         v.field("keys", &self.keys, &KEYS);
         v.write_only_required("keys", self.keys.is_some());

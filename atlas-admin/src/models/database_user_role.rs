@@ -63,13 +63,6 @@ impl crate::codec::Object for DatabaseUserRole {
 crate::codec::object!(DatabaseUserRole);
 impl crate::validation::Validate for DatabaseUserRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -129,30 +129,6 @@ impl crate::codec::Object for Datadog {
 crate::codec::object!(Datadog);
 impl crate::validation::Validate for Datadog {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field(
-            "sendCollectionLatencyMetrics",
-            &self.send_collection_latency_metrics,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "sendDatabaseMetrics",
-            &self.send_database_metrics,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "sendQueryStatsMetrics",
-            &self.send_query_stats_metrics,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "sendUserProvidedResourceTags",
-            &self.send_user_provided_resource_tags,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["apiKey"], &[]);
     }
 }

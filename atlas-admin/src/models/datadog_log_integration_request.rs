@@ -92,9 +92,6 @@ impl crate::validation::Validate for DatadogLogIntegrationRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("logTypes", &self.log_types, &LOG_TYPES);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["apiKey"], &[]);
     }
 }

@@ -61,14 +61,6 @@ impl crate::codec::Object for DateCriteriaView {
 crate::codec::object!(DateCriteriaView);
 impl crate::validation::Validate for DateCriteriaView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("dateField", &self.date_field, &crate::validation::Rules::NONE);
-        v.field("dateFormat", &self.date_format, &crate::validation::Rules::NONE);
-        v.field(
-            "expireAfterDays",
-            &self.expire_after_days,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -56,8 +56,6 @@ crate::codec::object!(DbRoleToExecute);
 impl crate::validation::Validate for DbRoleToExecute {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("role", &self.role, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

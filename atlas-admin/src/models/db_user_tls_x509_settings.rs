@@ -50,7 +50,6 @@ impl crate::codec::Object for DbUserTlsX509Settings {
 crate::codec::object!(DbUserTlsX509Settings);
 impl crate::validation::Validate for DbUserTlsX509Settings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cas", &self.cas, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }

@@ -65,22 +65,6 @@ impl crate::codec::Object for DefaultGroupLimitResponse {
 crate::codec::object!(DefaultGroupLimitResponse);
 impl crate::validation::Validate for DefaultGroupLimitResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "defaultLimit",
-            &self.default_limit,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "description",
-            &self.description,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "maximumLimit",
-            &self.maximum_limit,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -83,23 +83,6 @@ impl crate::codec::Object for DefaultLimit {
 crate::codec::object!(DefaultLimit);
 impl crate::validation::Validate for DefaultLimit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "currentUsage",
-            &self.current_usage,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "defaultLimit",
-            &self.default_limit,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "maximumLimit",
-            &self.maximum_limit,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

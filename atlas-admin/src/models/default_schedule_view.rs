@@ -51,7 +51,6 @@ impl crate::codec::Object for DefaultScheduleView {
 crate::codec::object!(DefaultScheduleView);
 impl crate::validation::Validate for DefaultScheduleView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -66,8 +66,6 @@ impl crate::codec::Object for DeleteCopiedBackups {
 crate::codec::object!(DeleteCopiedBackups);
 impl crate::validation::Validate for DeleteCopiedBackups {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field(
             "replicationSpecId",
             &self.replication_spec_id,

@@ -59,8 +59,6 @@ impl crate::codec::Object for DeleteCopiedBackups20240805 {
 crate::codec::object!(DeleteCopiedBackups20240805);
 impl crate::validation::Validate for DeleteCopiedBackups20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

@@ -85,7 +85,6 @@ impl crate::validation::Validate for Destination {
         v.field("clusterName", &self.cluster_name, &CLUSTER_NAME);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("hostnameSchemaType", &self.hostname_schema_type, &HOSTNAME_SCHEMA_TYPE);
-        v.field("privateLinkId", &self.private_link_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -104,19 +104,12 @@ impl crate::validation::Validate for DiskBackupCopySetting20240805 {
             maximum: Some(500.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("copyPolicyItems", &self.copy_policy_items, &COPY_POLICY_ITEMS);
         v.field("frequencies", &self.frequencies, &FREQUENCIES);
         v.field(
             "lastNumberOfSnapshots",
             &self.last_number_of_snapshots,
             &LAST_NUMBER_OF_SNAPSHOTS,
-        );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.field(
-            "shouldCopyOplogs",
-            &self.should_copy_oplogs,
-            &crate::validation::Rules::NONE,
         );
         v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -52,7 +52,6 @@ crate::codec::object!(DiskBackupDatabaseResponse);
 impl crate::validation::Validate for DiskBackupDatabaseResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links", "name"]);
     }
 }

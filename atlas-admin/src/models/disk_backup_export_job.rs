@@ -122,11 +122,6 @@ impl crate::validation::Validate for DiskBackupExportJob {
             &self.components,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
         v.field("customData", &self.custom_data, &crate::validation::Rules::NONE);
         v.read_only_field(
             "exportBucketId",
@@ -134,16 +129,9 @@ impl crate::validation::Validate for DiskBackupExportJob {
             &crate::validation::Rules::NONE,
         );
         v.field("exportStatus", &self.export_status, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "finishedAt",
-            &self.finished_at,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field("prefix", &self.prefix, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.read_only_field(
             "stateReason",
             &self.state_reason,

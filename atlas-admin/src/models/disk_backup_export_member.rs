@@ -52,11 +52,6 @@ crate::codec::object!(DiskBackupExportMember);
 impl crate::validation::Validate for DiskBackupExportMember {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("exportId", &self.export_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["exportId", "replicaSetName"]);
     }
 }

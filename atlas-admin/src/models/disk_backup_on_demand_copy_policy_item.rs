@@ -60,7 +60,6 @@ impl crate::codec::Object for DiskBackupOnDemandCopyPolicyItem {
 crate::codec::object!(DiskBackupOnDemandCopyPolicyItem);
 impl crate::validation::Validate for DiskBackupOnDemandCopyPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id"]);
     }

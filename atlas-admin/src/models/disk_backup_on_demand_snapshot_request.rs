@@ -58,7 +58,6 @@ impl crate::validation::Validate for DiskBackupOnDemandSnapshotRequest {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("retentionInDays", &self.retention_in_days, &RETENTION_IN_DAYS);
         v.extra(&self.extra, &[], &["links"]);

@@ -157,66 +157,14 @@ impl crate::validation::Validate for DiskBackupReplicaSet {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "copyRegions",
-            &self.copy_regions,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "description",
-            &self.description,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "frequencyType",
-            &self.frequency_type,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "masterKeyUUID",
-            &self.master_key_uuid,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
         v.read_only_field(
             "policyItems",
             &self.policy_items,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "snapshotType",
-            &self.snapshot_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "storageSizeBytes",
-            &self.storage_size_bytes,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

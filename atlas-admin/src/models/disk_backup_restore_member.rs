@@ -59,18 +59,8 @@ crate::codec::object!(DiskBackupRestoreMember);
 impl crate::validation::Validate for DiskBackupRestoreMember {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "downloadUrl",
-            &self.download_url,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "privateDownloadDeliveryUrls",
             &self.private_download_delivery_urls,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
             &crate::validation::Rules::NONE,
         );
         v.extra(

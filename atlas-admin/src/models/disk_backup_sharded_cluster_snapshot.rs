@@ -157,38 +157,8 @@ impl crate::validation::Validate for DiskBackupShardedClusterSnapshot {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "configServerType",
-            &self.config_server_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "description",
-            &self.description,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "frequencyType",
-            &self.frequency_type,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "masterKeyUUID",
-            &self.master_key_uuid,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("members", &self.members, &crate::validation::Rules::NONE);
         v.read_only_field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
         v.read_only_field(
@@ -201,18 +171,6 @@ impl crate::validation::Validate for DiskBackupShardedClusterSnapshot {
             &self.snapshot_ids,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "snapshotType",
-            &self.snapshot_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "storageSizeBytes",
-            &self.storage_size_bytes,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -58,17 +58,7 @@ impl crate::codec::Object for DiskBackupShardedClusterSnapshotMember {
 crate::codec::object!(DiskBackupShardedClusterSnapshotMember);
 impl crate::validation::Validate for DiskBackupShardedClusterSnapshotMember {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["cloudProvider", "id", "replicaSetName"]);
     }
 }

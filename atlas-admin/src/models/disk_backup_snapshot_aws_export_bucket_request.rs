@@ -86,15 +86,9 @@ impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketRequest {
             max_length: Some(63),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
-        v.field(
-            "requirePrivateNetworking",
-            &self.require_private_networking,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -103,15 +103,8 @@ impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketResponse {
         };
         v.field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field(
-            "requirePrivateNetworking",
-            &self.require_private_networking,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links", "region"]);
     }
 }

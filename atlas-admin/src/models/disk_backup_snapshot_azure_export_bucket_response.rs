@@ -108,11 +108,9 @@ impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketResponse
         };
         v.field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.field("serviceUrl", &self.service_url, &SERVICE_URL);
-        v.field("tenantId", &self.tenant_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

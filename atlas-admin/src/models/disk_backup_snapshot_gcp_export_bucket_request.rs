@@ -80,7 +80,6 @@ impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketRequest {
             max_length: Some(63),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);

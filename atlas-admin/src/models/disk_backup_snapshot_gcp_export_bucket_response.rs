@@ -89,7 +89,6 @@ impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketResponse {
         };
         v.field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("bucketName", &self.bucket_name, &BUCKET_NAME);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -188,11 +188,6 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule {
             max_items: Some(1),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "autoExportEnabled",
-            &self.auto_export_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "clusterId",
             &self.cluster_id,
@@ -203,25 +198,10 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "copyPolicyItemsEnabled",
-            &self.copy_policy_items_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.field("copySettings", &self.copy_settings, &crate::validation::Rules::NONE);
         v.field(
             "deleteCopiedBackups",
             &self.delete_copied_backups,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "deleteCopySnapshots",
-            &self.delete_copy_snapshots,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "deleteSnapshots",
-            &self.delete_snapshots,
             &crate::validation::Rules::NONE,
         );
         v.field("export", &self.export, &crate::validation::Rules::NONE);
@@ -231,42 +211,7 @@ impl crate::validation::Validate for DiskBackupSnapshotSchedule {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "nextSnapshot",
-            &self.next_snapshot,
-            &crate::validation::Rules::NONE,
-        );
         v.field("policies", &self.policies, &POLICIES);
-        v.field(
-            "referenceHourOfDay",
-            &self.reference_hour_of_day,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "referenceMinuteOfHour",
-            &self.reference_minute_of_hour,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "restoreWindowDays",
-            &self.restore_window_days,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "updateCopySnapshots",
-            &self.update_copy_snapshots,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "updateSnapshots",
-            &self.update_snapshots,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "useOrgAndGroupNamesInExportPrefix",
-            &self.use_org_and_group_names_in_export_prefix,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

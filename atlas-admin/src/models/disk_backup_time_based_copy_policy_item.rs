@@ -76,14 +76,7 @@ impl crate::codec::Object for DiskBackupTimeBasedCopyPolicyItem {
 crate::codec::object!(DiskBackupTimeBasedCopyPolicyItem);
 impl crate::validation::Validate for DiskBackupTimeBasedCopyPolicyItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("retentionUnit", &self.retention_unit, &crate::validation::Rules::NONE);
-        v.field(
-            "retentionValue",
-            &self.retention_value,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["id"]);
     }
 }

@@ -42,7 +42,6 @@ impl crate::codec::Object for DiskGbAutoScaling {
 crate::codec::object!(DiskGbAutoScaling);
 impl crate::validation::Validate for DiskGbAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

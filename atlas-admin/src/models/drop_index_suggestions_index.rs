@@ -71,13 +71,6 @@ impl crate::codec::Object for DropIndexSuggestionsIndex {
 crate::codec::object!(DropIndexSuggestionsIndex);
 impl crate::validation::Validate for DropIndexSuggestionsIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("accessCount", &self.access_count, &crate::validation::Rules::NONE);
-        v.field("index", &self.index, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.field("shards", &self.shards, &crate::validation::Rules::NONE);
-        v.field("since", &self.since, &crate::validation::Rules::NONE);
-        v.field("sizeBytes", &self.size_bytes, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -69,12 +69,6 @@ impl crate::codec::Object for EmployeeAccessGrantView {
 crate::codec::object!(EmployeeAccessGrantView);
 impl crate::validation::Validate for EmployeeAccessGrantView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "expirationTime",
-            &self.expiration_time,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("grantType", &self.grant_type, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }

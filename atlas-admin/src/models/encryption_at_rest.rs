@@ -60,11 +60,6 @@ impl crate::validation::Validate for EncryptionAtRest {
         v.field("awsKms", &self.aws_kms, &crate::validation::Rules::NONE);
         v.field("azureKeyVault", &self.azure_key_vault, &crate::validation::Rules::NONE);
         v.field(
-            "enabledForSearchNodes",
-            &self.enabled_for_search_nodes,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "googleCloudKms",
             &self.google_cloud_kms,
             &crate::validation::Rules::NONE,

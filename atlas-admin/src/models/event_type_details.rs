@@ -58,17 +58,6 @@ impl crate::codec::Object for EventTypeDetails {
 crate::codec::object!(EventTypeDetails);
 impl crate::validation::Validate for EventTypeDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("alertable", &self.alertable, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "description",
-            &self.description,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "eventType",
-            &self.event_type,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["alertable", "description", "eventType"]);
     }
 }

@@ -51,16 +51,6 @@ impl crate::codec::Object for ExportStatus {
 crate::codec::object!(ExportStatus);
 impl crate::validation::Validate for ExportStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "exportedCollections",
-            &self.exported_collections,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "totalCollections",
-            &self.total_collections,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["exportedCollections", "totalCollections"]);
     }
 }

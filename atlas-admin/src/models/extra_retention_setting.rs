@@ -48,8 +48,6 @@ impl crate::codec::Object for ExtraRetentionSetting {
 crate::codec::object!(ExtraRetentionSetting);
 impl crate::validation::Validate for ExtraRetentionSetting {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("frequencyType", &self.frequency_type, &crate::validation::Rules::NONE);
-        v.field("retentionDays", &self.retention_days, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -83,14 +83,11 @@ impl crate::codec::Object for FederatedUser {
 crate::codec::object!(FederatedUser);
 impl crate::validation::Validate for FederatedUser {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("emailAddress", &self.email_address, &crate::validation::Rules::NONE);
         v.field(
             "federationSettingsId",
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("firstName", &self.first_name, &crate::validation::Rules::NONE);
-        v.field("lastName", &self.last_name, &crate::validation::Rules::NONE);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["userId"]);
     }

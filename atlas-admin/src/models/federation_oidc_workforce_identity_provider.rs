@@ -142,37 +142,8 @@ impl crate::validation::Validate for FederationOidcWorkforceIdentityProvider {
         };
         v.field("associatedDomains", &self.associated_domains, &ASSOCIATED_DOMAINS);
         v.field("associatedOrgs", &self.associated_orgs, &ASSOCIATED_ORGS);
-        v.field("audience", &self.audience, &crate::validation::Rules::NONE);
-        v.field(
-            "authorizationType",
-            &self.authorization_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("displayName", &self.display_name, &crate::validation::Rules::NONE);
-        v.field("groupsClaim", &self.groups_claim, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
-        v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
         v.field("oktaIdpId", &self.okta_idp_id, &crate::validation::Rules::NONE);
-        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
-        v.field(
-            "requestedScopes",
-            &self.requested_scopes,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "updatedAt",
-            &self.updated_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["createdAt", "id", "updatedAt"]);
     }
 }

@@ -88,19 +88,7 @@ impl crate::validation::Validate for FederationOidcWorkloadIdentityProviderUpdat
             max_length: Some(50),
             ..crate::validation::Rules::NONE
         };
-        v.field("audience", &self.audience, &crate::validation::Rules::NONE);
-        v.field(
-            "authorizationType",
-            &self.authorization_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("displayName", &self.display_name, &DISPLAY_NAME);
-        v.field("groupsClaim", &self.groups_claim, &crate::validation::Rules::NONE);
-        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
-        v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
-        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
-        v.field("userClaim", &self.user_claim, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -155,46 +155,11 @@ impl crate::validation::Validate for FederationSamlIdentityProvider {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("acsUrl", &self.acs_url, &crate::validation::Rules::NONE);
         v.field("associatedDomains", &self.associated_domains, &ASSOCIATED_DOMAINS);
         v.field("associatedOrgs", &self.associated_orgs, &ASSOCIATED_ORGS);
-        v.field("audienceUri", &self.audience_uri, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("displayName", &self.display_name, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
-        v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
         v.field("oktaIdpId", &self.okta_idp_id, &crate::validation::Rules::NONE);
         v.field("pemFileInfo", &self.pem_file_info, &crate::validation::Rules::NONE);
-        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
-        v.field(
-            "requestBinding",
-            &self.request_binding,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "responseSignatureAlgorithm",
-            &self.response_signature_algorithm,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("slug", &self.slug, &crate::validation::Rules::NONE);
-        v.field(
-            "ssoDebugEnabled",
-            &self.sso_debug_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("ssoUrl", &self.sso_url, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "updatedAt",
-            &self.updated_at,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["createdAt", "id", "updatedAt"]);
     }
 }

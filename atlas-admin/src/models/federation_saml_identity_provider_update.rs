@@ -137,30 +137,8 @@ impl crate::validation::Validate for FederationSamlIdentityProviderUpdate {
             ..crate::validation::Rules::NONE
         };
         v.field("associatedDomains", &self.associated_domains, &ASSOCIATED_DOMAINS);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("displayName", &self.display_name, &DISPLAY_NAME);
-        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
-        v.field("issuerUri", &self.issuer_uri, &crate::validation::Rules::NONE);
         v.field("pemFileInfo", &self.pem_file_info, &crate::validation::Rules::NONE);
-        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
-        v.field(
-            "requestBinding",
-            &self.request_binding,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "responseSignatureAlgorithm",
-            &self.response_signature_algorithm,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("slug", &self.slug, &crate::validation::Rules::NONE);
-        v.field(
-            "ssoDebugEnabled",
-            &self.sso_debug_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("ssoUrl", &self.sso_url, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

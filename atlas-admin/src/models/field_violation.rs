@@ -56,8 +56,6 @@ impl crate::codec::Object for FieldViolation {
 crate::codec::object!(FieldViolation);
 impl crate::validation::Validate for FieldViolation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("field", &self.field, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

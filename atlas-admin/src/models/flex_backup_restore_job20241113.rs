@@ -142,16 +142,6 @@ impl crate::validation::Validate for FlexBackupRestoreJob20241113 {
             pattern: Some(&crate::patterns::TARGET_DEPLOYMENT_ITEM_NAME),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "deliveryType",
-            &self.delivery_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expirationDate",
-            &self.expiration_date,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(
             "instanceName",
@@ -165,31 +155,10 @@ impl crate::validation::Validate for FlexBackupRestoreJob20241113 {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field(
-            "restoreFinishedDate",
-            &self.restore_finished_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "restoreScheduledDate",
-            &self.restore_scheduled_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "snapshotFinishedDate",
-            &self.snapshot_finished_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "snapshotId",
             &self.snapshot_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "snapshotUrl",
-            &self.snapshot_url,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.read_only_field(
             "targetDeploymentItemName",
             &self.target_deployment_item_name,

@@ -44,7 +44,6 @@ impl crate::codec::Object for FlexBackupSettings20241113 {
 crate::codec::object!(FlexBackupSettings20241113);
 impl crate::validation::Validate for FlexBackupSettings20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["enabled"]);
     }
 }

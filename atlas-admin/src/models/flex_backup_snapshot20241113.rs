@@ -94,34 +94,8 @@ impl crate::codec::Object for FlexBackupSnapshot20241113 {
 crate::codec::object!(FlexBackupSnapshot20241113);
 impl crate::validation::Validate for FlexBackupSnapshot20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "expiration",
-            &self.expiration,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "finishTime",
-            &self.finish_time,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "mongoDBVersion",
-            &self.mongo_db_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "scheduledTime",
-            &self.scheduled_time,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "startTime",
-            &self.start_time,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -157,18 +157,8 @@ impl crate::validation::Validate for FlexClusterDescription20241113 {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field(
-            "clusterType",
-            &self.cluster_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "connectionStrings",
             &self.connection_strings,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createDate",
-            &self.create_date,
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -181,22 +171,7 @@ impl crate::validation::Validate for FlexClusterDescription20241113 {
             &self.provider_settings,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "stateName",
-            &self.state_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
-            "terminationProtectionEnabled",
-            &self.termination_protection_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "versionReleaseSystem",
-            &self.version_release_system,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

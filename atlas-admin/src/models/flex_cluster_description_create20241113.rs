@@ -83,11 +83,6 @@ impl crate::validation::Validate for FlexClusterDescriptionCreate20241113 {
         );
         v.write_only_required("providerSettings", self.provider_settings.is_some());
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
-            "terminationProtectionEnabled",
-            &self.termination_protection_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -61,11 +61,6 @@ impl crate::validation::Validate for FlexClusterDescriptionUpdate20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
-            "terminationProtectionEnabled",
-            &self.termination_protection_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -51,12 +51,6 @@ impl crate::codec::Object for FlexConnectionStrings20241113 {
 crate::codec::object!(FlexConnectionStrings20241113);
 impl crate::validation::Validate for FlexConnectionStrings20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("standard", &self.standard, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "standardSrv",
-            &self.standard_srv,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["standard", "standardSrv"]);
     }
 }

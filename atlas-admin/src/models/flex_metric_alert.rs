@@ -188,19 +188,9 @@ impl crate::validation::Validate for FlexMetricAlert {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "acknowledgedUntil",
-            &self.acknowledged_until,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "acknowledgementComment",
             &self.acknowledgement_comment,
             &ACKNOWLEDGEMENT_COMMENT,
-        );
-        v.read_only_field(
-            "acknowledgingUsername",
-            &self.acknowledging_username,
-            &crate::validation::Rules::NONE,
         );
         v.read_only_field(
             "alertConfigId",
@@ -212,30 +202,15 @@ impl crate::validation::Validate for FlexMetricAlert {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.read_only_field(
             "currentValue",
             &self.current_value,
             &crate::validation::Rules::NONE,
         );
-        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "lastNotified",
-            &self.last_notified,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "metricName",
-            &self.metric_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.read_only_field("resolved", &self.resolved, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -66,26 +66,6 @@ impl crate::codec::Object for FlexProviderSettings20241113 {
 crate::codec::object!(FlexProviderSettings20241113);
 impl crate::validation::Validate for FlexProviderSettings20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "backingProviderName",
-            &self.backing_provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "diskSizeGB",
-            &self.disk_size_gb,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "providerName",
-            &self.provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "regionName",
-            &self.region_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

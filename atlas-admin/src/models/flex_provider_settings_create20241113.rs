@@ -66,26 +66,10 @@ impl crate::codec::Object for FlexProviderSettingsCreate20241113 {
 crate::codec::object!(FlexProviderSettingsCreate20241113);
 impl crate::validation::Validate for FlexProviderSettingsCreate20241113 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "backingProviderName",
-            &self.backing_provider_name,
-            &crate::validation::Rules::NONE,
-        );
         v.write_only_required(
             "backingProviderName",
             self.backing_provider_name.is_some(),
         );
-        v.read_only_field(
-            "diskSizeGB",
-            &self.disk_size_gb,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "providerName",
-            &self.provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.write_only_required("regionName", self.region_name.is_some());
         v.extra(&self.extra, &[], &["diskSizeGB", "providerName"]);
     }

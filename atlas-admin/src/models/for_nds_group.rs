@@ -132,25 +132,11 @@ impl crate::codec::Object for ForNdsGroup {
 crate::codec::object!(ForNdsGroup);
 impl crate::validation::Validate for ForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("hostname", &self.hostname, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.read_only_field("port", &self.port, &crate::validation::Rules::NONE);
         v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "shardName",
-            &self.shard_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

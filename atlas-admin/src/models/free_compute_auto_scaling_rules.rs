@@ -47,16 +47,6 @@ impl crate::codec::Object for FreeComputeAutoScalingRules {
 crate::codec::object!(FreeComputeAutoScalingRules);
 impl crate::validation::Validate for FreeComputeAutoScalingRules {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "maxInstanceSize",
-            &self.max_instance_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "minInstanceSize",
-            &self.min_instance_size,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -51,12 +51,6 @@ impl crate::codec::Object for FtsMetric {
 crate::codec::object!(FtsMetric);
 impl crate::validation::Validate for FtsMetric {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "metricName",
-            &self.metric_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["metricName", "units"]);
     }
 }

@@ -53,7 +53,6 @@ crate::codec::object!(Gateway);
 impl crate::validation::Validate for Gateway {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("ips", &self.ips, &crate::validation::Rules::NONE);
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["ips", "name"]);
     }
 }

@@ -64,15 +64,7 @@ impl crate::codec::Object for GcpAccountDetails {
 crate::codec::object!(GcpAccountDetails);
 impl crate::validation::Validate for GcpAccountDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cidrBlock", &self.cidr_block, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("gcpProjectId", &self.gcp_project_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
-            "vpcNetworkName",
-            &self.vpc_network_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

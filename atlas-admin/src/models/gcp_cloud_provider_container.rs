@@ -119,12 +119,6 @@ impl crate::validation::Validate for GcpCloudProviderContainer {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "provisioned",
-            &self.provisioned,
-            &crate::validation::Rules::NONE,
-        );
         v.field("atlasCidrBlock", &self.atlas_cidr_block, &ATLAS_CIDR_BLOCK);
         v.read_only_field(
             "gcpProjectId",
@@ -132,7 +126,6 @@ impl crate::validation::Validate for GcpCloudProviderContainer {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("networkName", &self.network_name, &NETWORK_NAME);
-        v.field("regions", &self.regions, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "provisioned", "gcpProjectId", "networkName"]);
     }
 }

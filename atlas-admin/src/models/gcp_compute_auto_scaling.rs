@@ -48,16 +48,6 @@ impl crate::codec::Object for GcpComputeAutoScaling {
 crate::codec::object!(GcpComputeAutoScaling);
 impl crate::validation::Validate for GcpComputeAutoScaling {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "maxInstanceSize",
-            &self.max_instance_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "minInstanceSize",
-            &self.min_instance_size,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

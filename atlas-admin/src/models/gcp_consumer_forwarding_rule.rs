@@ -62,13 +62,7 @@ impl crate::validation::Validate for GcpConsumerForwardingRule {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "endpointName",
-            &self.endpoint_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["endpointName", "ipAddress", "status"]);
     }
 }

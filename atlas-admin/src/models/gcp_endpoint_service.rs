@@ -96,38 +96,12 @@ impl crate::validation::Validate for GcpEndpointService {
             items: Some(&SERVICE_ATTACHMENT_NAMES_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "endpointGroupNames",
-            &self.endpoint_group_names,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
-            "portMappingEnabled",
-            &self.port_mapping_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "regionName",
-            &self.region_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "serviceAttachmentNames",
             &self.service_attachment_names,
             &SERVICE_ATTACHMENT_NAMES,
         );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -47,8 +47,6 @@ impl crate::codec::Object for GcpHardwareSpec {
 crate::codec::object!(GcpHardwareSpec);
 impl crate::validation::Validate for GcpHardwareSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.field("nodeCount", &self.node_count, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

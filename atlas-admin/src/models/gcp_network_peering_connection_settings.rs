@@ -107,16 +107,9 @@ impl crate::validation::Validate for GcpNetworkPeeringConnectionSettings {
             ..crate::validation::Rules::NONE
         };
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
         v.field("gcpProjectId", &self.gcp_project_id, &GCP_PROJECT_ID);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("networkName", &self.network_name, &NETWORK_NAME);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["errorMessage", "id", "status"]);
     }
 }

@@ -88,9 +88,6 @@ impl crate::validation::Validate for GcsLogIntegrationRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("logTypes", &self.log_types, &LOG_TYPES);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
-        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

@@ -94,11 +94,7 @@ impl crate::validation::Validate for GcsLogIntegrationResponse {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("logTypes", &self.log_types, &LOG_TYPES);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
-        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

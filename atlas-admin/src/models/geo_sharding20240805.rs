@@ -74,11 +74,6 @@ impl crate::validation::Validate for GeoSharding20240805 {
             &self.managed_namespaces,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "selfManagedSharding",
-            &self.self_managed_sharding,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

@@ -76,11 +76,6 @@ crate::codec::object!(GlobalLockCurrentQueueWritersRawMetricThresholdView);
 impl crate::validation::Validate
 for GlobalLockCurrentQueueWritersRawMetricThresholdView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("metricName", &self.metric_name, &crate::validation::Rules::NONE);
-        v.field("mode", &self.mode, &crate::validation::Rules::NONE);
-        v.field("operator", &self.operator, &crate::validation::Rules::NONE);
-        v.field("threshold", &self.threshold, &crate::validation::Rules::NONE);
-        v.field("units", &self.units, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

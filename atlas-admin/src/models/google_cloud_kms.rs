@@ -82,19 +82,7 @@ impl crate::codec::Object for GoogleCloudKms {
 crate::codec::object!(GoogleCloudKms);
 impl crate::validation::Validate for GoogleCloudKms {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field(
-            "keyVersionResourceID",
-            &self.key_version_resource_id,
-            &crate::validation::Rules::NONE,
-        );
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
-        v.field(
-            "serviceAccountKey",
-            &self.service_account_key,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("valid", &self.valid, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["serviceAccountKey"], &["valid"]);
     }
 }

@@ -119,27 +119,11 @@ impl crate::validation::Validate for Group {
             pattern: Some(&crate::patterns::NAME),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "clusterCount",
-            &self.cluster_count,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &NAME);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field(
-            "regionUsageRestrictions",
-            &self.region_usage_restrictions,
-            &crate::validation::Rules::NONE,
-        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
-            "withDefaultAlertsSettings",
-            &self.with_default_alerts_settings,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["clusterCount", "created", "id", "links"]);
     }
 }

@@ -116,26 +116,8 @@ impl crate::validation::Validate for GroupActiveUserResponse {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "orgMembershipStatus",
-            &self.org_membership_status,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("roles", &self.roles, &ROLES);
-        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
         v.read_only_field("country", &self.country, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "firstName",
-            &self.first_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("lastAuth", &self.last_auth, &crate::validation::Rules::NONE);
-        v.read_only_field("lastName", &self.last_name, &crate::validation::Rules::NONE);
         v.read_only_field("mobileNumber", &self.mobile_number, &MOBILE_NUMBER);
         v.extra(
             &self.extra,

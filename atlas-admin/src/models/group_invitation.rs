@@ -106,27 +106,11 @@ impl crate::validation::Validate for GroupInvitation {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("groupName", &self.group_name, &GROUP_NAME);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "inviterUsername",
-            &self.inviter_username,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
-        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

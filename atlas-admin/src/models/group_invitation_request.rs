@@ -51,7 +51,6 @@ impl crate::validation::Validate for GroupInvitationRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("roles", &self.roles, &ROLES);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -109,27 +109,11 @@ impl crate::validation::Validate for GroupMaintenanceWindow {
             maximum: Some(23.0),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "autoDeferOnceEnabled",
-            &self.auto_defer_once_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
         v.field("hourOfDay", &self.hour_of_day, &HOUR_OF_DAY);
-        v.read_only_field(
-            "numberOfDeferrals",
-            &self.number_of_deferrals,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "protectedHours",
             &self.protected_hours,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "timeZoneId",
-            &self.time_zone_id,
             &crate::validation::Rules::NONE,
         );
         v.extra(&self.extra, &[], &["numberOfDeferrals", "timeZoneId"]);

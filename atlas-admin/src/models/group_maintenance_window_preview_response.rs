@@ -133,11 +133,6 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
             maximum: Some(3.0),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "autoDeferOnceEnabled",
-            &self.auto_defer_once_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
         v.read_only_field(
             "effectiveWaveAssignment",
@@ -145,20 +140,9 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
             &EFFECTIVE_WAVE_ASSIGNMENT,
         );
         v.field("hourOfDay", &self.hour_of_day, &HOUR_OF_DAY);
-        v.read_only_field(
-            "numberOfDeferrals",
-            &self.number_of_deferrals,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "protectedHours",
             &self.protected_hours,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "timeZoneId",
-            &self.time_zone_id,
             &crate::validation::Rules::NONE,
         );
         v.field("waveAssignment", &self.wave_assignment, &WAVE_ASSIGNMENT);

@@ -104,11 +104,6 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewUpdateRequest 
             maximum: Some(3.0),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "autoDeferOnceEnabled",
-            &self.auto_defer_once_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
         v.field("hourOfDay", &self.hour_of_day, &HOUR_OF_DAY);
         v.field(
@@ -116,7 +111,6 @@ impl crate::validation::Validate for GroupMaintenanceWindowPreviewUpdateRequest 
             &self.protected_hours,
             &crate::validation::Rules::NONE,
         );
-        v.field("startASAP", &self.start_asap, &crate::validation::Rules::NONE);
         v.field("waveAssignment", &self.wave_assignment, &WAVE_ASSIGNMENT);
         v.extra(&self.extra, &[], &[]);
     }

@@ -86,11 +86,6 @@ impl crate::validation::Validate for GroupMigrationRequest {
             &crate::validation::Rules::NONE,
         );
         v.field(
-            "destinationOrgPrivateApiKey",
-            &self.destination_org_private_api_key,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "destinationOrgPublicApiKey",
             &self.destination_org_public_api_key,
             &DESTINATION_ORG_PUBLIC_API_KEY,

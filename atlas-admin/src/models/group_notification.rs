@@ -102,13 +102,8 @@ impl crate::validation::Validate for GroupNotification {
             minimum: Some(5.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
-        v.field("emailEnabled", &self.email_enabled, &crate::validation::Rules::NONE);
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
-        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
-        v.field("smsEnabled", &self.sms_enabled, &crate::validation::Rules::NONE);
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -91,28 +91,7 @@ impl crate::validation::Validate for GroupPendingUserResponse {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "orgMembershipStatus",
-            &self.org_membership_status,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("roles", &self.roles, &ROLES);
-        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "invitationCreatedAt",
-            &self.invitation_created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "invitationExpiresAt",
-            &self.invitation_expires_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "inviterUsername",
-            &self.inviter_username,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

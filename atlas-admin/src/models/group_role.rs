@@ -48,7 +48,6 @@ crate::codec::object!(GroupRole);
 impl crate::validation::Validate for GroupRole {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("groupRole", &self.group_role, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -76,9 +76,6 @@ impl crate::validation::Validate for GroupServiceAccount {
             ..crate::validation::Rules::NONE
         };
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
         v.field("secrets", &self.secrets, &SECRETS);
         v.extra(&self.extra, &[], &[]);

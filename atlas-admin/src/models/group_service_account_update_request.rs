@@ -65,7 +65,6 @@ impl crate::validation::Validate for GroupServiceAccountUpdateRequest {
         };
         v.field("description", &self.description, &DESCRIPTION);
         v.field("name", &self.name, &NAME);
-        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -116,61 +116,6 @@ impl crate::codec::Object for GroupSettings {
 crate::codec::object!(GroupSettings);
 impl crate::validation::Validate for GroupSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "isClusterAiAssistantEnabled",
-            &self.is_cluster_ai_assistant_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isCollectDatabaseSpecificsStatisticsEnabled",
-            &self.is_collect_database_specifics_statistics_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isDataExplorerEnabled",
-            &self.is_data_explorer_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isDataExplorerGenAIFeaturesEnabled",
-            &self.is_data_explorer_gen_ai_features_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isDataExplorerGenAISampleDocumentPassingEnabled",
-            &self.is_data_explorer_gen_ai_sample_document_passing_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isDataValidationEnabled",
-            &self.is_data_validation_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isExtendedStorageSizesEnabled",
-            &self.is_extended_storage_sizes_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isNativeRerankingEnabled",
-            &self.is_native_reranking_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isPerformanceAdvisorEnabled",
-            &self.is_performance_advisor_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isRealtimePerformancePanelEnabled",
-            &self.is_realtime_performance_panel_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isSchemaAdvisorEnabled",
-            &self.is_schema_advisor_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -53,13 +53,7 @@ impl crate::codec::Object for GroupUpdate {
 crate::codec::object!(GroupUpdate);
 impl crate::validation::Validate for GroupUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
-            "withDefaultAlertsSettings",
-            &self.with_default_alerts_settings,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -57,7 +57,6 @@ impl crate::validation::Validate for GroupUserRequest {
         };
         v.field("roles", &self.roles, &ROLES);
         v.write_only_required("roles", self.roles.is_some());
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.write_only_required("username", self.username.is_some());
         v.extra(&self.extra, &[], &[]);
     }

@@ -68,8 +68,6 @@ impl crate::codec::Object for Header {
 crate::codec::object!(Header);
 impl crate::validation::Validate for Header {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.write_only_required("value", self.value.is_some());
         v.extra(&self.extra, &["value"], &[]);
     }

@@ -64,9 +64,6 @@ impl crate::codec::Object for HostMatcher {
 crate::codec::object!(HostMatcher);
 impl crate::validation::Validate for HostMatcher {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("fieldName", &self.field_name, &crate::validation::Rules::NONE);
-        v.field("operator", &self.operator, &crate::validation::Rules::NONE);
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -52,8 +52,6 @@ impl crate::codec::Object for HostMetricValue {
 crate::codec::object!(HostMetricValue);
 impl crate::validation::Validate for HostMetricValue {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("number", &self.number, &crate::validation::Rules::NONE);
-        v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["number", "units"]);
     }
 }

@@ -139,51 +139,6 @@ impl crate::codec::Object for IndexOptions {
 crate::codec::object!(IndexOptions);
 impl crate::validation::Validate for IndexOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "2dsphereIndexVersion",
-            &self._2dsphere_index_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("background", &self.background, &crate::validation::Rules::NONE);
-        v.field("bits", &self.bits, &crate::validation::Rules::NONE);
-        v.field("bucketSize", &self.bucket_size, &crate::validation::Rules::NONE);
-        v.field(
-            "columnstoreProjection",
-            &self.columnstore_projection,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "default_language",
-            &self.default_language,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "expireAfterSeconds",
-            &self.expire_after_seconds,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("hidden", &self.hidden, &crate::validation::Rules::NONE);
-        v.field(
-            "language_override",
-            &self.language_override,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("max", &self.max, &crate::validation::Rules::NONE);
-        v.field("min", &self.min, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field(
-            "partialFilterExpression",
-            &self.partial_filter_expression,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("sparse", &self.sparse, &crate::validation::Rules::NONE);
-        v.field("storageEngine", &self.storage_engine, &crate::validation::Rules::NONE);
-        v.field(
-            "textIndexVersion",
-            &self.text_index_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("weights", &self.weights, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -174,64 +174,11 @@ crate::codec::object!(InvoiceLineItem);
 impl crate::validation::Validate for InvoiceLineItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "clusterName",
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "discountCents",
-            &self.discount_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("endDate", &self.end_date, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("groupName", &self.group_name, &crate::validation::Rules::NONE);
-        v.read_only_field("note", &self.note, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "percentDiscount",
-            &self.percent_discount,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("quantity", &self.quantity, &crate::validation::Rules::NONE);
-        v.read_only_field("sku", &self.sku, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "startDate",
-            &self.start_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "stitchAppName",
-            &self.stitch_app_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "tierLowerBound",
-            &self.tier_lower_bound,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "tierUpperBound",
-            &self.tier_upper_bound,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "totalPriceCents",
-            &self.total_price_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("unit", &self.unit, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "unitPriceDollars",
-            &self.unit_price_dollars,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

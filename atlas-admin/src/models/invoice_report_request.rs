@@ -63,13 +63,6 @@ impl crate::codec::Object for InvoiceReportRequest {
 crate::codec::object!(InvoiceReportRequest);
 impl crate::validation::Validate for InvoiceReportRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "formatSpecVersion",
-            &self.format_spec_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
-        v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -113,34 +113,11 @@ crate::codec::object!(InvoiceReportResponse);
 impl crate::validation::Validate for InvoiceReportResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
-            "downloadUrl",
-            &self.download_url,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "failureReason",
-            &self.failure_reason,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "formatSpecVersion",
-            &self.format_spec_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "invoiceId",
             &self.invoice_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
         v.read_only_field("reportId", &self.report_id, &crate::validation::Rules::NONE);
-        v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -120,27 +120,9 @@ impl crate::validation::Validate for LdapSecuritySettings {
             pattern: Some(&crate::patterns::HOSTNAME),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "authenticationEnabled",
-            &self.authentication_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "authorizationEnabled",
-            &self.authorization_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "authzQueryTemplate",
-            &self.authz_query_template,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("bindPassword", &self.bind_password, &crate::validation::Rules::NONE);
         v.field("bindUsername", &self.bind_username, &BIND_USERNAME);
-        v.field("caCertificate", &self.ca_certificate, &crate::validation::Rules::NONE);
         v.field("hostname", &self.hostname, &HOSTNAME);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("port", &self.port, &crate::validation::Rules::NONE);
         v.field(
             "userToDNMapping",
             &self.user_to_dn_mapping,

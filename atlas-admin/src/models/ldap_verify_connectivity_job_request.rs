@@ -88,7 +88,6 @@ impl crate::validation::Validate for LdapVerifyConnectivityJobRequest {
             &self.request_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.read_only_field(
             "validations",
             &self.validations,

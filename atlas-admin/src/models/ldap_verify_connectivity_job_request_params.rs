@@ -121,18 +121,10 @@ impl crate::validation::Validate for LdapVerifyConnectivityJobRequestParams {
             pattern: Some(&crate::patterns::HOSTNAME),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "authzQueryTemplate",
-            &self.authz_query_template,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("bindPassword", &self.bind_password, &crate::validation::Rules::NONE);
         v.write_only_required("bindPassword", self.bind_password.is_some());
         v.field("bindUsername", &self.bind_username, &BIND_USERNAME);
-        v.field("caCertificate", &self.ca_certificate, &crate::validation::Rules::NONE);
         v.field("hostname", &self.hostname, &HOSTNAME);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("port", &self.port, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["bindPassword"], &["links"]);
     }
 }

@@ -53,12 +53,6 @@ impl crate::codec::Object for LdapVerifyConnectivityJobRequestValidation {
 crate::codec::object!(LdapVerifyConnectivityJobRequestValidation);
 impl crate::validation::Validate for LdapVerifyConnectivityJobRequestValidation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "validationType",
-            &self.validation_type,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["status", "validationType"]);
     }
 }

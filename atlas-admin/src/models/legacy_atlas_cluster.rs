@@ -384,73 +384,15 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "acceptDataRisksAndForceReplicaSetReconfig",
-            &self.accept_data_risks_and_force_replica_set_reconfig,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "advancedConfiguration",
             &self.advanced_configuration,
             &crate::validation::Rules::NONE,
         );
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
-        v.field("backupEnabled", &self.backup_enabled, &crate::validation::Rules::NONE);
         v.field("biConnector", &self.bi_connector, &crate::validation::Rules::NONE);
-        v.field("clusterType", &self.cluster_type, &crate::validation::Rules::NONE);
-        v.field(
-            "configServerManagementMode",
-            &self.config_server_management_mode,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "configServerType",
-            &self.config_server_type,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "connectionStrings",
             &self.connection_strings,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createDate",
-            &self.create_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "deleteAfterCreationHours",
-            &self.delete_after_creation_hours,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "deleteAfterDate",
-            &self.delete_after_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
-        v.field(
-            "diskWarmingMode",
-            &self.disk_warming_mode,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "encryptionAtRestProvider",
-            &self.encryption_at_rest_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "featureCompatibilityVersion",
-            &self.feature_compatibility_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "featureCompatibilityVersionExpirationDate",
-            &self.feature_compatibility_version_expiration_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "globalClusterSelfManagedSharding",
-            &self.global_cluster_self_managed_sharding,
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -462,40 +404,12 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.mongo_db_employee_access_grant,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "mongoDBMajorVersion",
-            &self.mongo_db_major_version,
-            &crate::validation::Rules::NONE,
-        );
         v.field("mongoDBVersion", &self.mongo_db_version, &MONGO_DB_VERSION);
-        v.read_only_field("mongoURI", &self.mongo_uri, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "mongoURIUpdated",
-            &self.mongo_uri_updated,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "mongoURIWithOptions",
-            &self.mongo_uri_with_options,
-            &crate::validation::Rules::NONE,
-        );
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("numShards", &self.num_shards, &NUM_SHARDS);
-        v.field("paused", &self.paused, &crate::validation::Rules::NONE);
-        v.field("pitEnabled", &self.pit_enabled, &crate::validation::Rules::NONE);
-        v.field(
-            "providerBackupEnabled",
-            &self.provider_backup_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "providerSettings",
             &self.provider_settings,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "replicaSetScalingStrategy",
-            &self.replica_set_scaling_strategy,
             &crate::validation::Rules::NONE,
         );
         v.field("replicationFactor", &self.replication_factor, &REPLICATION_FACTOR);
@@ -509,28 +423,7 @@ impl crate::validation::Validate for LegacyAtlasCluster {
             &self.replication_specs,
             &crate::validation::Rules::NONE,
         );
-        v.field("rootCertType", &self.root_cert_type, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "srvAddress",
-            &self.srv_address,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "stateName",
-            &self.state_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
-            "terminationProtectionEnabled",
-            &self.termination_protection_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "versionReleaseSystem",
-            &self.version_release_system,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

@@ -64,9 +64,7 @@ crate::codec::object!(LegacyReplicationSpec);
 impl crate::validation::Validate for LegacyReplicationSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("numShards", &self.num_shards, &crate::validation::Rules::NONE);
         v.field("regionsConfig", &self.regions_config, &crate::validation::Rules::NONE);
-        v.field("zoneName", &self.zone_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

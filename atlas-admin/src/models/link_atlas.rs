@@ -46,8 +46,6 @@ impl crate::codec::Object for LinkAtlas {
 crate::codec::object!(LinkAtlas);
 impl crate::validation::Validate for LinkAtlas {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("href", &self.href, &crate::validation::Rules::NONE);
-        v.field("rel", &self.rel, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

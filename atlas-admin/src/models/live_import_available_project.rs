@@ -82,11 +82,6 @@ impl crate::validation::Validate for LiveImportAvailableProject {
             ..crate::validation::Rules::NONE
         };
         v.field("deployments", &self.deployments, &crate::validation::Rules::NONE);
-        v.field(
-            "migrationHosts",
-            &self.migration_hosts,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("name", &self.name, &NAME);
         v.read_only_field(
             "projectId",

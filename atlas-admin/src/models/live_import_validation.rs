@@ -71,14 +71,8 @@ crate::codec::object!(LiveImportValidation);
 impl crate::validation::Validate for LiveImportValidation {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("sourceGroupId", &self.source_group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["_id", "errorMessage", "groupId", "status"]);
     }
 }

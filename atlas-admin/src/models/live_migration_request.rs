@@ -98,7 +98,6 @@ impl crate::validation::Validate for LiveMigrationRequest {
         };
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("destination", &self.destination, &crate::validation::Rules::NONE);
-        v.field("dropEnabled", &self.drop_enabled, &crate::validation::Rules::NONE);
         v.write_only_required("dropEnabled", self.drop_enabled.is_some());
         v.field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
         v.field("sharding", &self.sharding, &crate::validation::Rules::NONE);

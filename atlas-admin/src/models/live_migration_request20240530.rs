@@ -111,11 +111,6 @@ impl crate::validation::Validate for LiveMigrationRequest20240530 {
         };
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("destination", &self.destination, &crate::validation::Rules::NONE);
-        v.field(
-            "dropDestinationData",
-            &self.drop_destination_data,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
         v.field("sharding", &self.sharding, &crate::validation::Rules::NONE);

@@ -96,18 +96,7 @@ impl crate::validation::Validate for LiveMigrationResponse {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "lagTimeSeconds",
-            &self.lag_time_seconds,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("migrationHosts", &self.migration_hosts, &MIGRATION_HOSTS);
-        v.read_only_field(
-            "readyForCutover",
-            &self.ready_for_cutover,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -90,29 +90,7 @@ impl crate::validation::Validate for ManagedNamespaces {
             maximum: Some(8192.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
-        v.field(
-            "customShardKey",
-            &self.custom_shard_key,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("db", &self.db, &crate::validation::Rules::NONE);
-        v.field(
-            "isCustomShardKeyHashed",
-            &self.is_custom_shard_key_hashed,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "isShardKeyUnique",
-            &self.is_shard_key_unique,
-            &crate::validation::Rules::NONE,
-        );
         v.field("numInitialChunks", &self.num_initial_chunks, &NUM_INITIAL_CHUNKS);
-        v.field(
-            "presplitHashedZones",
-            &self.presplit_hashed_zones,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

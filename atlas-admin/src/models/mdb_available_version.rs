@@ -66,15 +66,7 @@ impl crate::codec::Object for MdbAvailableVersion {
 crate::codec::object!(MdbAvailableVersion);
 impl crate::validation::Validate for MdbAvailableVersion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("defaultStatus", &self.default_status, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "instanceSize",
-            &self.instance_size,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("version", &self.version, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["instanceSize", "links"]);
     }
 }

@@ -52,11 +52,6 @@ crate::codec::object!(MeasurementDiskPartition);
 impl crate::validation::Validate for MeasurementDiskPartition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "partitionName",
-            &self.partition_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links", "partitionName"]);
     }
 }

@@ -118,32 +118,6 @@ impl crate::validation::Validate for MeasurementsCollStatsLatencyCluster {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "clusterId",
-            &self.cluster_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "clusterView",
-            &self.cluster_view,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "databaseName",
-            &self.database_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("end", &self.end, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "granularity",
-            &self.granularity,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field(
@@ -152,7 +126,6 @@ impl crate::validation::Validate for MeasurementsCollStatsLatencyCluster {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
-        v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -111,24 +111,7 @@ impl crate::validation::Validate for MeasurementsIndexes {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "databaseName",
-            &self.database_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("end", &self.end, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "granularity",
-            &self.granularity,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("indexIds", &self.index_ids, &crate::validation::Rules::NONE);
         v.read_only_field(
             "indexStatsMeasurements",
             &self.index_stats_measurements,
@@ -136,7 +119,6 @@ impl crate::validation::Validate for MeasurementsIndexes {
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
-        v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

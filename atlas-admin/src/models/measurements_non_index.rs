@@ -97,12 +97,6 @@ impl crate::validation::Validate for MeasurementsNonIndex {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("end", &self.end, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "granularity",
-            &self.granularity,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field(
             "hardwareMeasurements",
@@ -111,7 +105,6 @@ impl crate::validation::Validate for MeasurementsNonIndex {
         );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("processId", &self.process_id, &PROCESS_ID);
-        v.read_only_field("start", &self.start, &crate::validation::Rules::NONE);
         v.read_only_field(
             "statusMeasurements",
             &self.status_measurements,

@@ -49,7 +49,6 @@ impl crate::codec::Object for MesurementsDatabase {
 crate::codec::object!(MesurementsDatabase);
 impl crate::validation::Validate for MesurementsDatabase {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }

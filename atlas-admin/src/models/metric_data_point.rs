@@ -51,8 +51,6 @@ impl crate::codec::Object for MetricDataPoint {
 crate::codec::object!(MetricDataPoint);
 impl crate::validation::Validate for MetricDataPoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.read_only_field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["timestamp", "value"]);
     }
 }

@@ -51,8 +51,6 @@ impl crate::codec::Object for MetricDataPointAtlas {
 crate::codec::object!(MetricDataPointAtlas);
 impl crate::validation::Validate for MetricDataPointAtlas {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.read_only_field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["timestamp", "value"]);
     }
 }

@@ -128,26 +128,14 @@ impl crate::validation::Validate for MetricIntegrationResponse {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "aggregationTemporality",
-            &self.aggregation_temporality,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("authType", &self.auth_type, &crate::validation::Rules::NONE);
         v.field("endpoint", &self.endpoint, &ENDPOINT);
         v.read_only_field("headersRedacted", &self.headers_redacted, &HEADERS_REDACTED);
-        v.field(
-            "integrationType",
-            &self.integration_type,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "metricIntegrationId",
             &self.metric_integration_id,
             &METRIC_INTEGRATION_ID,
         );
         v.field("metricSelection", &self.metric_selection, &METRIC_SELECTION);
-        v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["headersRedacted", "metricIntegrationId"]);
     }
 }

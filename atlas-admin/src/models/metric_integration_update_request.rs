@@ -115,21 +115,9 @@ impl crate::validation::Validate for MetricIntegrationUpdateRequest {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "aggregationTemporality",
-            &self.aggregation_temporality,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("authType", &self.auth_type, &crate::validation::Rules::NONE);
         v.field("endpoint", &self.endpoint, &ENDPOINT);
         v.field("headers", &self.headers, &HEADERS);
-        v.field(
-            "integrationType",
-            &self.integration_type,
-            &crate::validation::Rules::NONE,
-        );
         v.field("metricSelection", &self.metric_selection, &METRIC_SELECTION);
-        v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

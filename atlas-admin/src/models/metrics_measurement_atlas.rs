@@ -63,8 +63,6 @@ impl crate::validation::Validate for MetricsMeasurementAtlas {
             &self.data_points,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
-        v.read_only_field("units", &self.units, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["dataPoints", "name", "units"]);
     }
 }

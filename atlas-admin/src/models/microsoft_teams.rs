@@ -65,13 +65,6 @@ impl crate::codec::Object for MicrosoftTeams {
 crate::codec::object!(MicrosoftTeams);
 impl crate::validation::Validate for MicrosoftTeams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
-            "microsoftTeamsWebhookUrl",
-            &self.microsoft_teams_webhook_url,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -102,23 +102,7 @@ impl crate::validation::Validate for MongoDbAccessLogs {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("authResult", &self.auth_result, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "authSource",
-            &self.auth_source,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "failureReason",
-            &self.failure_reason,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("hostname", &self.hostname, &crate::validation::Rules::NONE);
         v.read_only_field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.read_only_field("logLine", &self.log_line, &crate::validation::Rules::NONE);
-        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
-        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -106,7 +106,6 @@ impl crate::validation::Validate for MonthlyScheduleView {
             maximum: Some(59.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("dayOfMonth", &self.day_of_month, &DAY_OF_MONTH);
         v.field("endHour", &self.end_hour, &END_HOUR);
         v.field("endMinute", &self.end_minute, &END_MINUTE);

@@ -51,8 +51,6 @@ impl crate::codec::Object for NamespaceObj {
 crate::codec::object!(NamespaceObj);
 impl crate::validation::Validate for NamespaceObj {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["namespace", "type"]);
     }
 }

@@ -68,9 +68,6 @@ impl crate::codec::Object for NdsAutoscalingMatcher {
 crate::codec::object!(NdsAutoscalingMatcher);
 impl crate::validation::Validate for NdsAutoscalingMatcher {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("fieldName", &self.field_name, &crate::validation::Rules::NONE);
-        v.field("operator", &self.operator, &crate::validation::Rules::NONE);
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

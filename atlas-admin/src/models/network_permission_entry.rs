@@ -95,11 +95,6 @@ impl crate::validation::Validate for NetworkPermissionEntry {
         v.field("awsSecurityGroup", &self.aws_security_group, &AWS_SECURITY_GROUP);
         v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
         v.field("comment", &self.comment, &COMMENT);
-        v.field(
-            "deleteAfterDate",
-            &self.delete_after_date,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

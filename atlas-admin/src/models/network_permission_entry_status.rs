@@ -49,7 +49,6 @@ impl crate::codec::Object for NetworkPermissionEntryStatus {
 crate::codec::object!(NetworkPermissionEntryStatus);
 impl crate::validation::Validate for NetworkPermissionEntryStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("STATUS", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["STATUS"]);
     }
 }

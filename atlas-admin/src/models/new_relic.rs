@@ -108,11 +108,7 @@ crate::codec::object!(NewRelic);
 impl crate::validation::Validate for NewRelic {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("accountId", &self.account_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("licenseKey", &self.license_key, &crate::validation::Rules::NONE);
-        v.field("readToken", &self.read_token, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("writeToken", &self.write_token, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["readToken", "writeToken"], &[]);
     }
 }

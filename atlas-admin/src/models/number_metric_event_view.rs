@@ -218,7 +218,6 @@ impl crate::validation::Validate for NumberMetricEventView {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.read_only_field(
             "currentValue",
             &self.current_value,
@@ -229,51 +228,13 @@ impl crate::validation::Validate for NumberMetricEventView {
             &self.delegate_principal,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "deskLocation",
-            &self.desk_location,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "employeeIdentifier",
-            &self.employee_identifier,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "isGlobalAdmin",
-            &self.is_global_admin,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "metricName",
-            &self.metric_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.read_only_field("port", &self.port, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "publicKey",
-            &self.public_key,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
         v.read_only_field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "shardName",
-            &self.shard_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
-        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -52,9 +52,6 @@ impl crate::codec::Object for ObjectStoragePrivateEndpointRequest {
 crate::codec::object!(ObjectStoragePrivateEndpointRequest);
 impl crate::validation::Validate for ObjectStoragePrivateEndpointRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.field("vpcRegionName", &self.vpc_region_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

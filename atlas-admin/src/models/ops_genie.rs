@@ -87,10 +87,6 @@ impl crate::codec::Object for OpsGenie {
 crate::codec::object!(OpsGenie);
 impl crate::validation::Validate for OpsGenie {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["apiKey"], &[]);
     }
 }

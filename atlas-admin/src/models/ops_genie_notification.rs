@@ -117,21 +117,8 @@ impl crate::validation::Validate for OpsGenieNotification {
             minimum: Some(5.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
-        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
-        v.field(
-            "opsGenieApiKey",
-            &self.ops_genie_api_key,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "opsGenieRegion",
-            &self.ops_genie_region,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["opsGenieApiKey"], &[]);
     }
 }

@@ -64,8 +64,6 @@ impl crate::validation::Validate for OrgAssociatedInvoiceResponse {
             &self.associated_invoices,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("month", &self.month, &crate::validation::Rules::NONE);
-        v.read_only_field("year", &self.year, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["associatedInvoices", "month", "year"]);
     }
 }

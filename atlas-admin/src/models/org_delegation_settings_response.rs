@@ -68,16 +68,6 @@ impl crate::validation::Validate for OrgDelegationSettingsResponse {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "delegatedMcpAccess",
-            &self.delegated_mcp_access,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "delegatedPartnerAccess",
-            &self.delegated_partner_access,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "idleRefreshTokenLifetime",
             &self.idle_refresh_token_lifetime,
             &IDLE_REFRESH_TOKEN_LIFETIME,

@@ -83,20 +83,10 @@ impl crate::validation::Validate for OrgFederationSettings {
             ..crate::validation::Rules::NONE
         };
         v.field("federatedDomains", &self.federated_domains, &FEDERATED_DOMAINS);
-        v.field(
-            "hasRoleMappings",
-            &self.has_role_mappings,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field(
             "identityProviderId",
             &self.identity_provider_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "identityProviderStatus",
-            &self.identity_provider_status,
             &crate::validation::Rules::NONE,
         );
         v.extra(&self.extra, &[], &["id"]);

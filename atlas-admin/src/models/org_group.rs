@@ -91,12 +91,8 @@ impl crate::validation::Validate for OrgGroup {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("clusters", &self.clusters, &crate::validation::Rules::NONE);
-        v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("groupName", &self.group_name, &GROUP_NAME);
-        v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("orgName", &self.org_name, &ORG_NAME);
-        v.read_only_field("planType", &self.plan_type, &crate::validation::Rules::NONE);
-        v.read_only_field("tags", &self.tags, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["clusters", "groupId", "orgId", "planType", "tags"]);
     }
 }

@@ -93,7 +93,6 @@ impl crate::validation::Validate for OrgMcpConfigResponse {
             &self.mcp_config_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("mcpConfigName", &self.mcp_config_name, &crate::validation::Rules::NONE);
         v.field("roles", &self.roles, &ROLES);
         v.extra(&self.extra, &[], &["clientId", "egressClientId", "mcpConfigId"]);
     }

@@ -98,29 +98,8 @@ impl crate::validation::Validate for OrgPendingUserResponse {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "orgMembershipStatus",
-            &self.org_membership_status,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "invitationCreatedAt",
-            &self.invitation_created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "invitationExpiresAt",
-            &self.invitation_expires_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "inviterUsername",
-            &self.inviter_username,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

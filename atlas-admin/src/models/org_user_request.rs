@@ -65,7 +65,6 @@ impl crate::validation::Validate for OrgUserRequest {
         v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.write_only_required("roles", self.roles.is_some());
         v.field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.write_only_required("username", self.username.is_some());
         v.extra(&self.extra, &[], &[]);
     }

@@ -141,33 +141,17 @@ impl crate::validation::Validate for OrganizationInvitation {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "groupRoleAssignments",
             &self.group_role_assignments,
             &GROUP_ROLE_ASSIGNMENTS,
         );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "inviterUsername",
-            &self.inviter_username,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("orgName", &self.org_name, &ORG_NAME);
         v.field("roles", &self.roles, &ROLES);
         v.read_only_field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

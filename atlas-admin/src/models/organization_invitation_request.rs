@@ -74,7 +74,6 @@ impl crate::validation::Validate for OrganizationInvitationRequest {
         );
         v.field("roles", &self.roles, &ROLES);
         v.field("teamIds", &self.team_ids, &TEAM_IDS);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -52,16 +52,6 @@ impl crate::codec::Object for OrganizationMaintenanceSettingsResponse {
 crate::codec::object!(OrganizationMaintenanceSettingsResponse);
 impl crate::validation::Validate for OrganizationMaintenanceSettingsResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "effectiveWaveAssignmentMode",
-            &self.effective_wave_assignment_mode,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "waveAssignmentMode",
-            &self.wave_assignment_mode,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["effectiveWaveAssignmentMode"]);
     }
 }

@@ -42,11 +42,6 @@ impl crate::codec::Object for OrganizationMaintenanceSettingsUpdateRequest {
 crate::codec::object!(OrganizationMaintenanceSettingsUpdateRequest);
 impl crate::validation::Validate for OrganizationMaintenanceSettingsUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "waveAssignmentMode",
-            &self.wave_assignment_mode,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

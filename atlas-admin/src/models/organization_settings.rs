@@ -93,49 +93,14 @@ impl crate::validation::Validate for OrganizationSettings {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "apiAccessListRequired",
-            &self.api_access_list_required,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "customSessionTimeouts",
             &self.custom_session_timeouts,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "genAIFeaturesEnabled",
-            &self.gen_ai_features_enabled,
             &crate::validation::Rules::NONE,
         );
         v.field(
             "maxServiceAccountSecretValidityInHours",
             &self.max_service_account_secret_validity_in_hours,
             &MAX_SERVICE_ACCOUNT_SECRET_VALIDITY_IN_HOURS,
-        );
-        v.field(
-            "multiFactorAuthRequired",
-            &self.multi_factor_auth_required,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "operationsContact",
-            &self.operations_contact,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "restrictEmployeeAccess",
-            &self.restrict_employee_access,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "securityContact",
-            &self.security_contact,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "streamsCrossGroupEnabled",
-            &self.streams_cross_group_enabled,
-            &crate::validation::Rules::NONE,
         );
         v.extra(&self.extra, &[], &[]);
     }

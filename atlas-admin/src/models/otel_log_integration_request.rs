@@ -86,8 +86,6 @@ impl crate::validation::Validate for OtelLogIntegrationRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("logTypes", &self.log_types, &LOG_TYPES);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("otelEndpoint", &self.otel_endpoint, &crate::validation::Rules::NONE);
         v.field(
             "otelSuppliedHeaders",
             &self.otel_supplied_headers,

@@ -92,10 +92,7 @@ impl crate::validation::Validate for OtelLogIntegrationResponse {
             max_items: Some(10),
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("logTypes", &self.log_types, &LOG_TYPES);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("otelEndpoint", &self.otel_endpoint, &crate::validation::Rules::NONE);
         v.field(
             "otelSuppliedHeaders",
             &self.otel_supplied_headers,

@@ -58,9 +58,6 @@ impl crate::codec::Object for OutboundControlPlaneCloudProviderIpAddresses {
 crate::codec::object!(OutboundControlPlaneCloudProviderIpAddresses);
 impl crate::validation::Validate for OutboundControlPlaneCloudProviderIpAddresses {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("aws", &self.aws, &crate::validation::Rules::NONE);
-        v.read_only_field("azure", &self.azure, &crate::validation::Rules::NONE);
-        v.read_only_field("gcp", &self.gcp, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["aws", "azure", "gcp"]);
     }
 }

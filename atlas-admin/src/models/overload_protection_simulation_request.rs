@@ -42,11 +42,6 @@ impl crate::codec::Object for OverloadProtectionSimulationRequest {
 crate::codec::object!(OverloadProtectionSimulationRequest);
 impl crate::validation::Validate for OverloadProtectionSimulationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "durationSeconds",
-            &self.duration_seconds,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -92,38 +92,12 @@ impl crate::codec::Object for OverloadProtectionSimulationResponse {
 crate::codec::object!(OverloadProtectionSimulationResponse);
 impl crate::validation::Validate for OverloadProtectionSimulationResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "cancelRequestedAt",
-            &self.cancel_requested_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "clusterName",
-            &self.cluster_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "durationSeconds",
-            &self.duration_seconds,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "requestDate",
-            &self.request_date,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "simulationId",
             &self.simulation_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

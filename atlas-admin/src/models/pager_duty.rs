@@ -76,10 +76,6 @@ impl crate::codec::Object for PagerDuty {
 crate::codec::object!(PagerDuty);
 impl crate::validation::Validate for PagerDuty {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("serviceKey", &self.service_key, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -100,13 +100,8 @@ impl crate::validation::Validate for PagerDutyNotification {
             minimum: Some(5.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
-        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("serviceKey", &self.service_key, &crate::validation::Rules::NONE);
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

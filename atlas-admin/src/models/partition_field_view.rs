@@ -70,12 +70,6 @@ impl crate::validation::Validate for PartitionFieldView {
             ..crate::validation::Rules::NONE
         };
         v.field("fieldName", &self.field_name, &FIELD_NAME);
-        v.read_only_field(
-            "fieldType",
-            &self.field_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("order", &self.order, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["fieldType"]);
     }
 }

@@ -49,7 +49,6 @@ crate::codec::object!(PemFileInfoUpdate);
 impl crate::validation::Validate for PemFileInfoUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("certificates", &self.certificates, &crate::validation::Rules::NONE);
-        v.field("fileName", &self.file_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -91,16 +91,8 @@ impl crate::validation::Validate for PerformanceAdvisorIndex {
             items: Some(&INDEX_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "avgObjSize",
-            &self.avg_obj_size,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field("impact", &self.impact, &crate::validation::Rules::NONE);
         v.read_only_field("index", &self.index, &INDEX);
-        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.read_only_field("weight", &self.weight, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

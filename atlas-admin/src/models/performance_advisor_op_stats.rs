@@ -65,14 +65,6 @@ impl crate::codec::Object for PerformanceAdvisorOpStats {
 crate::codec::object!(PerformanceAdvisorOpStats);
 impl crate::validation::Validate for PerformanceAdvisorOpStats {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("ms", &self.ms, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "nReturned",
-            &self.n_returned,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("nScanned", &self.n_scanned, &crate::validation::Rules::NONE);
-        v.read_only_field("ts", &self.ts, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["ms", "nReturned", "nScanned", "ts"]);
     }
 }

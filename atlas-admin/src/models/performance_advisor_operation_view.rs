@@ -51,11 +51,6 @@ impl crate::codec::Object for PerformanceAdvisorOperationView {
 crate::codec::object!(PerformanceAdvisorOperationView);
 impl crate::validation::Validate for PerformanceAdvisorOperationView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "predicates",
-            &self.predicates,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("stats", &self.stats, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["predicates", "stats"]);
     }

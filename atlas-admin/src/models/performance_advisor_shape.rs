@@ -79,15 +79,7 @@ impl crate::codec::Object for PerformanceAdvisorShape {
 crate::codec::object!(PerformanceAdvisorShape);
 impl crate::validation::Validate for PerformanceAdvisorShape {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("avgMs", &self.avg_ms, &crate::validation::Rules::NONE);
-        v.read_only_field("count", &self.count, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "inefficiencyScore",
-            &self.inefficiency_score,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
         v.read_only_field(
             "operations",
             &self.operations,

@@ -73,15 +73,7 @@ impl crate::codec::Object for PerformanceAdvisorSlowQuery {
 crate::codec::object!(PerformanceAdvisorSlowQuery);
 impl crate::validation::Validate for PerformanceAdvisorSlowQuery {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("line", &self.line, &crate::validation::Rules::NONE);
         v.read_only_field("metrics", &self.metrics, &crate::validation::Rules::NONE);
-        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.read_only_field("opType", &self.op_type, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "replicaState",
-            &self.replica_state,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

@@ -139,67 +139,6 @@ impl crate::validation::Validate for PerformanceAdvisorSlowQueryMetrics {
             minimum: Some(0.0),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "docsExamined",
-            &self.docs_examined,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "docsExaminedReturnedRatio",
-            &self.docs_examined_returned_ratio,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "docsReturned",
-            &self.docs_returned,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "fromUserConnection",
-            &self.from_user_connection,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "hasAutoEmbedding",
-            &self.has_auto_embedding,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "hasIndexCoverage",
-            &self.has_index_coverage,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "hasRerank",
-            &self.has_rerank,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("hasSort", &self.has_sort, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "keysExamined",
-            &self.keys_examined,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "keysExaminedReturnedRatio",
-            &self.keys_examined_returned_ratio,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "numYields",
-            &self.num_yields,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "operationExecutionTime",
-            &self.operation_execution_time,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "responseLength",
-            &self.response_length,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("tokensUsed", &self.tokens_used, &TOKENS_USED);
         v.extra(
             &self.extra,

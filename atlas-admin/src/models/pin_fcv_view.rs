@@ -49,11 +49,6 @@ impl crate::codec::Object for PinFcvView {
 crate::codec::object!(PinFcvView);
 impl crate::validation::Validate for PinFcvView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "expirationDate",
-            &self.expiration_date,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }

@@ -65,11 +65,6 @@ impl crate::validation::Validate for PinnedNamespaces {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "pinnedNamespaces",
-            &self.pinned_namespaces,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["clusterId", "groupId", "pinnedNamespaces"]);
     }
 }

@@ -54,8 +54,6 @@ impl crate::codec::Object for Principal {
 crate::codec::object!(Principal);
 impl crate::validation::Validate for Principal {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.read_only_field(
             "onBehalfOf",
             &self.on_behalf_of,

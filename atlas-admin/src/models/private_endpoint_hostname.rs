@@ -51,12 +51,6 @@ impl crate::codec::Object for PrivateEndpointHostname {
 crate::codec::object!(PrivateEndpointHostname);
 impl crate::validation::Validate for PrivateEndpointHostname {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("hostname", &self.hostname, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "privateEndpoint",
-            &self.private_endpoint,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["hostname", "privateEndpoint"]);
     }
 }

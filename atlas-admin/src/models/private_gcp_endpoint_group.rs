@@ -92,38 +92,7 @@ impl crate::codec::Object for PrivateGcpEndpointGroup {
 crate::codec::object!(PrivateGcpEndpointGroup);
 impl crate::validation::Validate for PrivateGcpEndpointGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "deleteRequested",
-            &self.delete_requested,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "endpointGroupName",
-            &self.endpoint_group_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "gcpProjectId",
-            &self.gcp_project_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "portMappingEnabled",
-            &self.port_mapping_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -50,7 +50,6 @@ impl crate::codec::Object for PrivateIpModeView {
 crate::codec::object!(PrivateIpModeView);
 impl crate::validation::Validate for PrivateIpModeView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -108,24 +108,11 @@ impl crate::validation::Validate for PrivateNetworkEndpointIdEntry {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("azureLinkId", &self.azure_link_id, &crate::validation::Rules::NONE);
-        v.field("comment", &self.comment, &crate::validation::Rules::NONE);
-        v.field(
-            "customerEndpointDNSName",
-            &self.customer_endpoint_dns_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "customerEndpointIPAddress",
             &self.customer_endpoint_ip_address,
             &CUSTOMER_ENDPOINT_IP_ADDRESS,
         );
-        v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
-        v.field("errorMessage", &self.error_message, &crate::validation::Rules::NONE);
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -60,7 +60,6 @@ impl crate::codec::Object for ProjectSettingItemView {
 crate::codec::object!(ProjectSettingItemView);
 impl crate::validation::Validate for ProjectSettingItemView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

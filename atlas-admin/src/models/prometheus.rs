@@ -114,21 +114,6 @@ impl crate::codec::Object for Prometheus {
 crate::codec::object!(Prometheus);
 impl crate::validation::Validate for Prometheus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("password", &self.password, &crate::validation::Rules::NONE);
-        v.field(
-            "sendUserProvidedResourceTagsEnabled",
-            &self.send_user_provided_resource_tags_enabled,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "serviceDiscovery",
-            &self.service_discovery,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["password"], &[]);
     }
 }

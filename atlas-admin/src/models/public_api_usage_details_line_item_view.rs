@@ -96,27 +96,7 @@ impl crate::validation::Validate for PublicApiUsageDetailsLineItemView {
             &self.additional_data,
             &crate::validation::Rules::NONE,
         );
-        v.field("billDate", &self.bill_date, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "cloudProvider",
-            &self.cloud_provider,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("quantity", &self.quantity, &crate::validation::Rules::NONE);
-        v.field(
-            "totalPriceCents",
-            &self.total_price_cents,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "unitPriceDollars",
-            &self.unit_price_dollars,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("usageDate", &self.usage_date, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["cloudProvider", "quantity"]);
     }
 }

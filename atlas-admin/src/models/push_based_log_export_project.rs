@@ -73,16 +73,8 @@ impl crate::codec::Object for PushBasedLogExportProject {
 crate::codec::object!(PushBasedLogExportProject);
 impl crate::validation::Validate for PushBasedLogExportProject {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "createDate",
-            &self.create_date,
-            &crate::validation::Rules::NONE,
-        );
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["createDate", "links", "state"]);
     }
 }

@@ -84,19 +84,6 @@ impl crate::codec::Object for QueryShapeResponse {
 crate::codec::object!(QueryShapeResponse);
 impl crate::validation::Validate for QueryShapeResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("command", &self.command, &crate::validation::Rules::NONE);
-        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "queryShape",
-            &self.query_shape,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "queryShapeHash",
-            &self.query_shape_hash,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

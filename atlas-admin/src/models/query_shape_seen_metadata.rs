@@ -57,14 +57,6 @@ impl crate::codec::Object for QueryShapeSeenMetadata {
 crate::codec::object!(QueryShapeSeenMetadata);
 impl crate::validation::Validate for QueryShapeSeenMetadata {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "applicationName",
-            &self.application_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("driverName", &self.driver_name, &crate::validation::Rules::NONE);
-        v.field("driverVersion", &self.driver_version, &crate::validation::Rules::NONE);
-        v.field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

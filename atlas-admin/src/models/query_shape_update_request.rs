@@ -52,7 +52,6 @@ impl crate::codec::Object for QueryShapeUpdateRequest {
 crate::codec::object!(QueryShapeUpdateRequest);
 impl crate::validation::Validate for QueryShapeUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

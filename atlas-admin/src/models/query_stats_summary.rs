@@ -147,54 +147,6 @@ impl crate::codec::Object for QueryStatsSummary {
 crate::codec::object!(QueryStatsSummary);
 impl crate::validation::Validate for QueryStatsSummary {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "avgWorkingMillis",
-            &self.avg_working_millis,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("bytesRead", &self.bytes_read, &crate::validation::Rules::NONE);
-        v.field("command", &self.command, &crate::validation::Rules::NONE);
-        v.field("cpuTime", &self.cpu_time, &crate::validation::Rules::NONE);
-        v.field("docsExamined", &self.docs_examined, &crate::validation::Rules::NONE);
-        v.field(
-            "docsExaminedRatio",
-            &self.docs_examined_ratio,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("docsReturned", &self.docs_returned, &crate::validation::Rules::NONE);
-        v.field("execCount", &self.exec_count, &crate::validation::Rules::NONE);
-        v.field("keysExamined", &self.keys_examined, &crate::validation::Rules::NONE);
-        v.field(
-            "keysExaminedRatio",
-            &self.keys_examined_ratio,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "lastExecMicros",
-            &self.last_exec_micros,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("namespace", &self.namespace, &crate::validation::Rules::NONE);
-        v.field("p50ExecMicros", &self.p50_exec_micros, &crate::validation::Rules::NONE);
-        v.field("p90ExecMicros", &self.p90_exec_micros, &crate::validation::Rules::NONE);
-        v.field("p99ExecMicros", &self.p99_exec_micros, &crate::validation::Rules::NONE);
-        v.field("queryShape", &self.query_shape, &crate::validation::Rules::NONE);
-        v.field(
-            "queryShapeHash",
-            &self.query_shape_hash,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("systemQuery", &self.system_query, &crate::validation::Rules::NONE);
-        v.field(
-            "totalTimeToResponseMicros",
-            &self.total_time_to_response_micros,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "totalWorkingMillis",
-            &self.total_working_millis,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

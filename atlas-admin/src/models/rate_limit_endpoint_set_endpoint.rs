@@ -46,8 +46,6 @@ impl crate::codec::Object for RateLimitEndpointSetEndpoint {
 crate::codec::object!(RateLimitEndpointSetEndpoint);
 impl crate::validation::Validate for RateLimitEndpointSetEndpoint {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("method", &self.method, &crate::validation::Rules::NONE);
-        v.field("path", &self.path, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

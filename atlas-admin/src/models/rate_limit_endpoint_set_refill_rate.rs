@@ -47,8 +47,6 @@ impl crate::codec::Object for RateLimitEndpointSetRefillRate {
 crate::codec::object!(RateLimitEndpointSetRefillRate);
 impl crate::validation::Validate for RateLimitEndpointSetRefillRate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("defaultValue", &self.default_value, &crate::validation::Rules::NONE);
-        v.field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

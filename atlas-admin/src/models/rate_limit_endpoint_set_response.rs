@@ -81,12 +81,6 @@ impl crate::validation::Validate for RateLimitEndpointSetResponse {
             ..crate::validation::Rules::NONE
         };
         v.field("capacity", &self.capacity, &crate::validation::Rules::NONE);
-        v.field("endpointSetId", &self.endpoint_set_id, &crate::validation::Rules::NONE);
-        v.field(
-            "endpointSetName",
-            &self.endpoint_set_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("endpoints", &self.endpoints, &ENDPOINTS);
         v.field(
             "refillDurationSeconds",
@@ -94,7 +88,6 @@ impl crate::validation::Validate for RateLimitEndpointSetResponse {
             &crate::validation::Rules::NONE,
         );
         v.field("refillRate", &self.refill_rate, &crate::validation::Rules::NONE);
-        v.field("scope", &self.scope, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -108,20 +108,16 @@ impl crate::validation::Validate for Raw {
             max_length: Some(64),
             ..crate::validation::Rules::NONE
         };
-        v.field("_t", &self.t, &crate::validation::Rules::NONE);
         v.read_only_field(
             "alertConfigId",
             &self.alert_config_id,
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("cid", &self.cid, &crate::validation::Rules::NONE);
-        v.read_only_field("cre", &self.cre, &crate::validation::Rules::NONE);
-        v.field("description", &self.description, &crate::validation::Rules::NONE);
         v.field("gn", &self.gn, &GN);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("orgName", &self.org_name, &ORG_NAME);
-        v.field("severity", &self.severity, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["alertConfigId", "cid", "cre", "id", "orgId"]);
     }
 }

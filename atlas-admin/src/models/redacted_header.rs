@@ -51,8 +51,6 @@ impl crate::codec::Object for RedactedHeader {
 crate::codec::object!(RedactedHeader);
 impl crate::validation::Validate for RedactedHeader {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
-        v.read_only_field("value", &self.value, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["name", "value"]);
     }
 }

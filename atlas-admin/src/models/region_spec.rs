@@ -66,14 +66,8 @@ impl crate::validation::Validate for RegionSpec {
             maximum: Some(7.0),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "analyticsNodes",
-            &self.analytics_nodes,
-            &crate::validation::Rules::NONE,
-        );
         v.field("electableNodes", &self.electable_nodes, &ELECTABLE_NODES);
         v.field("priority", &self.priority, &PRIORITY);
-        v.field("readOnlyNodes", &self.read_only_nodes, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

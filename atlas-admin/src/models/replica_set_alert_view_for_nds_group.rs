@@ -187,19 +187,9 @@ impl crate::validation::Validate for ReplicaSetAlertViewForNdsGroup {
             ..crate::validation::Rules::NONE
         };
         v.field(
-            "acknowledgedUntil",
-            &self.acknowledged_until,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
             "acknowledgementComment",
             &self.acknowledgement_comment,
             &ACKNOWLEDGEMENT_COMMENT,
-        );
-        v.read_only_field(
-            "acknowledgingUsername",
-            &self.acknowledging_username,
-            &crate::validation::Rules::NONE,
         );
         v.read_only_field(
             "alertConfigId",
@@ -211,24 +201,8 @@ impl crate::validation::Validate for ReplicaSetAlertViewForNdsGroup {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "eventTypeName",
-            &self.event_type_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "hostnameAndPort",
-            &self.hostname_and_port,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "lastNotified",
-            &self.last_notified,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field(
             "nonRunningHostIds",
@@ -241,14 +215,6 @@ impl crate::validation::Validate for ReplicaSetAlertViewForNdsGroup {
             &self.parent_cluster_id,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "replicaSetName",
-            &self.replica_set_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("resolved", &self.resolved, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -81,7 +81,6 @@ impl crate::validation::Validate for ReplicationSpec {
         v.field("numShards", &self.num_shards, &NUM_SHARDS);
         v.field("regionConfigs", &self.region_configs, &crate::validation::Rules::NONE);
         v.read_only_field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
-        v.field("zoneName", &self.zone_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "zoneId"]);
     }
 }

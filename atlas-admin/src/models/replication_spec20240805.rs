@@ -69,7 +69,6 @@ impl crate::validation::Validate for ReplicationSpec20240805 {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("regionConfigs", &self.region_configs, &crate::validation::Rules::NONE);
         v.read_only_field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
-        v.field("zoneName", &self.zone_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "zoneId"]);
     }
 }

@@ -52,9 +52,6 @@ impl crate::codec::Object for ReportGenerationRequest {
 crate::codec::object!(ReportGenerationRequest);
 impl crate::validation::Validate for ReportGenerationRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("reportFormat", &self.report_format, &crate::validation::Rules::NONE);
-        v.field("reportType", &self.report_type, &crate::validation::Rules::NONE);
-        v.field("version", &self.version, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

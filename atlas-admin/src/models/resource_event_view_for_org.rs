@@ -178,27 +178,15 @@ impl crate::validation::Validate for ResourceEventViewForOrg {
             ..crate::validation::Rules::NONE
         };
         v.read_only_field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.read_only_field(
             "delegatePrincipal",
             &self.delegate_principal,
             &crate::validation::Rules::NONE,
         );
-        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "isGlobalAdmin",
-            &self.is_global_admin,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "publicKey",
-            &self.public_key,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
         v.read_only_field("remoteAddress", &self.remote_address, &REMOTE_ADDRESS);
         v.read_only_field(
@@ -206,9 +194,7 @@ impl crate::validation::Validate for ResourceEventViewForOrg {
             &self.resource_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("resourceType", &self.resource_type, &crate::validation::Rules::NONE);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
-        v.read_only_field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -66,10 +66,7 @@ impl crate::codec::Object for RestoreJobFileHash {
 crate::codec::object!(RestoreJobFileHash);
 impl crate::validation::Validate for RestoreJobFileHash {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("fileName", &self.file_name, &crate::validation::Rules::NONE);
-        v.read_only_field("hash", &self.hash, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["fileName", "hash", "links", "typeName"]);
     }
 }

@@ -106,18 +106,8 @@ impl crate::validation::Validate for S3LogIntegrationResponse {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("logTypes", &self.log_types, &LOG_TYPES);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("bucketName", &self.bucket_name, &crate::validation::Rules::NONE);
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
-        v.field("kmsKey", &self.kms_key, &crate::validation::Rules::NONE);
-        v.field("prefixPath", &self.prefix_path, &crate::validation::Rules::NONE);
-        v.field(
-            "useLegacyPathStructure",
-            &self.use_legacy_path_structure,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -85,22 +85,6 @@ impl crate::validation::Validate for SampleDatasetStatus {
             &self.cluster_name,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "completeDate",
-            &self.complete_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "createDate",
-            &self.create_date,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

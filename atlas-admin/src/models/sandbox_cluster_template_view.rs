@@ -52,9 +52,6 @@ impl crate::codec::Object for SandboxClusterTemplateView {
 crate::codec::object!(SandboxClusterTemplateView);
 impl crate::validation::Validate for SandboxClusterTemplateView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -53,7 +53,6 @@ impl crate::validation::Validate for SandboxConfigRequest {
             &self.cluster_template,
             &crate::validation::Rules::NONE,
         );
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -60,7 +60,6 @@ impl crate::validation::Validate for SandboxConfigResponse {
             &self.cluster_template,
             &crate::validation::Rules::NONE,
         );
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id"]);
     }

@@ -63,16 +63,6 @@ impl crate::validation::Validate for SchemaAdvisorItemRecommendation {
             &self.affected_namespaces,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "description",
-            &self.description,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "recommendation",
-            &self.recommendation,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

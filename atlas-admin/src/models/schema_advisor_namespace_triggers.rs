@@ -51,7 +51,6 @@ impl crate::codec::Object for SchemaAdvisorNamespaceTriggers {
 crate::codec::object!(SchemaAdvisorNamespaceTriggers);
 impl crate::validation::Validate for SchemaAdvisorNamespaceTriggers {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("namespace", &self.namespace, &crate::validation::Rules::NONE);
         v.read_only_field("triggers", &self.triggers, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["namespace", "triggers"]);
     }

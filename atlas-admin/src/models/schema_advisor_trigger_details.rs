@@ -50,16 +50,6 @@ impl crate::codec::Object for SchemaAdvisorTriggerDetails {
 crate::codec::object!(SchemaAdvisorTriggerDetails);
 impl crate::validation::Validate for SchemaAdvisorTriggerDetails {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "description",
-            &self.description,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "triggerType",
-            &self.trigger_type,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["description", "triggerType"]);
     }
 }

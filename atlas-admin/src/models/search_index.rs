@@ -145,26 +145,9 @@ impl crate::codec::Object for SearchIndex {
 crate::codec::object!(SearchIndex);
 impl crate::validation::Validate for SearchIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("database", &self.database, &crate::validation::Rules::NONE);
         v.read_only_field("indexID", &self.index_id, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
         v.field("analyzers", &self.analyzers, &crate::validation::Rules::NONE);
         v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);
-        v.field(
-            "searchAnalyzer",
-            &self.search_analyzer,
-            &crate::validation::Rules::NONE,
-        );
         v.field("synonyms", &self.synonyms, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["indexID", "status"]);
     }

@@ -47,8 +47,6 @@ impl crate::codec::Object for SearchIndexDefinition {
 crate::codec::object!(SearchIndexDefinition);
 impl crate::validation::Validate for SearchIndexDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
-        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

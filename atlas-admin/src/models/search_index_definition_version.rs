@@ -47,8 +47,6 @@ impl crate::codec::Object for SearchIndexDefinitionVersion {
 crate::codec::object!(SearchIndexDefinitionVersion);
 impl crate::validation::Validate for SearchIndexDefinitionVersion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("createdAt", &self.created_at, &crate::validation::Rules::NONE);
-        v.field("version", &self.version, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -48,7 +48,6 @@ impl crate::codec::Object for SearchMappings {
 crate::codec::object!(SearchMappings);
 impl crate::validation::Validate for SearchMappings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("dynamic", &self.dynamic, &crate::validation::Rules::NONE);
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

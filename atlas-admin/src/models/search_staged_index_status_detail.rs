@@ -76,9 +76,6 @@ impl crate::validation::Validate for SearchStagedIndexStatusDetail {
             &self.definition_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("message", &self.message, &crate::validation::Rules::NONE);
-        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -64,8 +64,6 @@ impl crate::codec::Object for SearchSynonymMappingDefinition {
 crate::codec::object!(SearchSynonymMappingDefinition);
 impl crate::validation::Validate for SearchSynonymMappingDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("source", &self.source, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

@@ -62,7 +62,6 @@ impl crate::validation::Validate for SearchTypeSets {
             max_items: Some(100),
             ..crate::validation::Rules::NONE
         };
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("types", &self.types, &TYPES);
         v.extra(&self.extra, &[], &[]);
     }

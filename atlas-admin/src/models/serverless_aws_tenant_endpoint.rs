@@ -107,17 +107,6 @@ impl crate::validation::Validate for ServerlessAwsTenantEndpoint {
             &self.endpoint_service_name,
             &ENDPOINT_SERVICE_NAME,
         );
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "providerName",
-            &self.provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

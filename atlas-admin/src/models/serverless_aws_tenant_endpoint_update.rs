@@ -64,7 +64,6 @@ impl crate::validation::Validate for ServerlessAwsTenantEndpointUpdate {
             ..crate::validation::Rules::NONE
         };
         v.field("comment", &self.comment, &COMMENT);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
         v.write_only_required("providerName", self.provider_name.is_some());
         v.field(
             "cloudProviderEndpointId",

@@ -130,26 +130,10 @@ impl crate::validation::Validate for ServerlessAzureTenantEndpoint {
             &crate::validation::Rules::NONE,
         );
         v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
             "privateEndpointIpAddress",
             &self.private_endpoint_ip_address,
             &PRIVATE_ENDPOINT_IP_ADDRESS,
         );
-        v.read_only_field(
-            "privateLinkServiceResourceId",
-            &self.private_link_service_resource_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "providerName",
-            &self.provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

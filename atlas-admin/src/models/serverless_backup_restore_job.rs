@@ -185,28 +185,9 @@ impl crate::validation::Validate for ServerlessBackupRestoreJob {
             minimum: Some(1199145600.0),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("cancelled", &self.cancelled, &crate::validation::Rules::NONE);
-        v.field("deliveryType", &self.delivery_type, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "deliveryUrl",
-            &self.delivery_url,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field(
             "desiredTimestamp",
             &self.desired_timestamp,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("expired", &self.expired, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("failed", &self.failed, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "finishedAt",
-            &self.finished_at,
             &crate::validation::Rules::NONE,
         );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
@@ -225,7 +206,6 @@ impl crate::validation::Validate for ServerlessBackupRestoreJob {
             &crate::validation::Rules::NONE,
         );
         v.field("targetGroupId", &self.target_group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("timestamp", &self.timestamp, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

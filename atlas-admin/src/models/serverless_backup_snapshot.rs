@@ -111,38 +111,12 @@ impl crate::validation::Validate for ServerlessBackupSnapshot {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "frequencyType",
-            &self.frequency_type,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.read_only_field("mongodVersion", &self.mongod_version, &MONGOD_VERSION);
         v.read_only_field(
             "serverlessInstanceName",
             &self.serverless_instance_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "snapshotType",
-            &self.snapshot_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "storageSizeBytes",
-            &self.storage_size_bytes,
             &crate::validation::Rules::NONE,
         );
         v.extra(

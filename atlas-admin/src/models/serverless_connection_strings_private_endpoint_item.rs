@@ -59,17 +59,6 @@ impl crate::codec::Object for ServerlessConnectionStringsPrivateEndpointItem {
 crate::codec::object!(ServerlessConnectionStringsPrivateEndpointItem);
 impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointItem {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "endpointId",
-            &self.endpoint_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "providerName",
-            &self.provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["endpointId", "providerName", "region"]);
     }
 }

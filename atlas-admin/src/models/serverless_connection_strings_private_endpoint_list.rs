@@ -60,12 +60,6 @@ crate::codec::object!(ServerlessConnectionStringsPrivateEndpointList);
 impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointList {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "srvConnectionString",
-            &self.srv_connection_string,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["endpoints", "srvConnectionString", "type"]);
     }
 }

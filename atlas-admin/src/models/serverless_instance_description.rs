@@ -154,11 +154,6 @@ impl crate::validation::Validate for ServerlessInstanceDescription {
             &self.connection_strings,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "createDate",
-            &self.create_date,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
@@ -174,17 +169,7 @@ impl crate::validation::Validate for ServerlessInstanceDescription {
             &self.serverless_backup_options,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "stateName",
-            &self.state_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
-        v.field(
-            "terminationProtectionEnabled",
-            &self.termination_protection_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

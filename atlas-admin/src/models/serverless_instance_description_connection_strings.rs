@@ -57,11 +57,6 @@ impl crate::validation::Validate for ServerlessInstanceDescriptionConnectionStri
             &self.private_endpoint,
             &crate::validation::Rules::NONE,
         );
-        v.read_only_field(
-            "standardSrv",
-            &self.standard_srv,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["privateEndpoint", "standardSrv"]);
     }
 }

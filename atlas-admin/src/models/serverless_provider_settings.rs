@@ -88,28 +88,6 @@ impl crate::codec::Object for ServerlessProviderSettings {
 crate::codec::object!(ServerlessProviderSettings);
 impl crate::validation::Validate for ServerlessProviderSettings {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "backingProviderName",
-            &self.backing_provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "effectiveDiskSizeGBLimit",
-            &self.effective_disk_size_gb_limit,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "effectiveInstanceSizeName",
-            &self.effective_instance_size_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "effectiveProviderName",
-            &self.effective_provider_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -83,27 +83,7 @@ impl crate::validation::Validate for ServiceAccountIpAccessListEntry {
             ..crate::validation::Rules::NONE
         };
         v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.read_only_field(
-            "lastUsedAddress",
-            &self.last_used_address,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "lastUsedAt",
-            &self.last_used_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "requestCount",
-            &self.request_count,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

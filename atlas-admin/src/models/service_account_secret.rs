@@ -92,28 +92,7 @@ impl crate::codec::Object for ServiceAccountSecret {
 crate::codec::object!(ServiceAccountSecret);
 impl crate::validation::Validate for ServiceAccountSecret {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "expiresAt",
-            &self.expires_at,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "lastUsedAt",
-            &self.last_used_at,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "maskedSecretValue",
-            &self.masked_secret_value,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("secret", &self.secret, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &["secret"],

@@ -59,9 +59,7 @@ impl crate::codec::Object for ShardEntry {
 crate::codec::object!(ShardEntry);
 impl crate::validation::Validate for ShardEntry {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
         v.write_only_required("collection", self.collection.is_some());
-        v.field("database", &self.database, &crate::validation::Rules::NONE);
         v.write_only_required("database", self.database.is_some());
         v.field(
             "shardCollection",

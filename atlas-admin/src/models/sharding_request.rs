@@ -61,11 +61,6 @@ impl crate::validation::Validate for ShardingRequest {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "createSupportingIndexes",
-            &self.create_supporting_indexes,
-            &crate::validation::Rules::NONE,
-        );
         v.write_only_required(
             "createSupportingIndexes",
             self.create_supporting_indexes.is_some(),

@@ -50,12 +50,6 @@ impl crate::codec::Object for SkuResponse {
 crate::codec::object!(SkuResponse);
 impl crate::validation::Validate for SkuResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "description",
-            &self.description,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["description", "id"]);
     }
 }

@@ -100,11 +100,7 @@ impl crate::validation::Validate for Slack {
             max_length: Some(80),
             ..crate::validation::Rules::NONE
         };
-        v.field("apiToken", &self.api_token, &crate::validation::Rules::NONE);
         v.field("channelName", &self.channel_name, &CHANNEL_NAME);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("teamName", &self.team_name, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["apiToken"], &[]);
     }
 }

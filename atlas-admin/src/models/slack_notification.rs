@@ -114,13 +114,8 @@ impl crate::validation::Validate for SlackNotification {
             minimum: Some(5.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("apiToken", &self.api_token, &crate::validation::Rules::NONE);
-        v.field("channelName", &self.channel_name, &crate::validation::Rules::NONE);
-        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
-        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["apiToken"], &[]);
     }
 }

@@ -82,11 +82,8 @@ impl crate::validation::Validate for SmsNotification {
             minimum: Some(5.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
-        v.field("mobileNumber", &self.mobile_number, &crate::validation::Rules::NONE);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

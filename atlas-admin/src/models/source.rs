@@ -121,21 +121,8 @@ impl crate::validation::Validate for Source {
             min_length: Some(1),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "caCertificatePath",
-            &self.ca_certificate_path,
-            &crate::validation::Rules::NONE,
-        );
         v.field("clusterName", &self.cluster_name, &CLUSTER_NAME);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field(
-            "managedAuthentication",
-            &self.managed_authentication,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("password", &self.password, &crate::validation::Rules::NONE);
-        v.field("ssl", &self.ssl, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["password"], &[]);
     }
 }

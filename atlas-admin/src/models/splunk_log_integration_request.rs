@@ -92,9 +92,6 @@ impl crate::validation::Validate for SplunkLogIntegrationRequest {
             ..crate::validation::Rules::NONE
         };
         v.field("logTypes", &self.log_types, &LOG_TYPES);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("hecToken", &self.hec_token, &crate::validation::Rules::NONE);
-        v.field("hecUrl", &self.hec_url, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["hecToken"], &[]);
     }
 }

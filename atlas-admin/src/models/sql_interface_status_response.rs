@@ -67,13 +67,6 @@ impl crate::codec::Object for SqlInterfaceStatusResponse {
 crate::codec::object!(SqlInterfaceStatusResponse);
 impl crate::validation::Validate for SqlInterfaceStatusResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.read_only_field("supported", &self.supported, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "unsupportedReason",
-            &self.unsupported_reason,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["supported", "unsupportedReason"]);
     }
 }

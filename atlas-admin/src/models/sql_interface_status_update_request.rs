@@ -51,7 +51,6 @@ impl crate::codec::Object for SqlInterfaceStatusUpdateRequest {
 crate::codec::object!(SqlInterfaceStatusUpdateRequest);
 impl crate::validation::Validate for SqlInterfaceStatusUpdateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -47,8 +47,6 @@ impl crate::codec::Object for StateReason {
 crate::codec::object!(StateReason);
 impl crate::validation::Validate for StateReason {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("errorCode", &self.error_code, &crate::validation::Rules::NONE);
-        v.field("message", &self.message, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -56,8 +56,6 @@ crate::codec::object!(StreamConfig);
 impl crate::validation::Validate for StreamConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("maxTierSize", &self.max_tier_size, &crate::validation::Rules::NONE);
-        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

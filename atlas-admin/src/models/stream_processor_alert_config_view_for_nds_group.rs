@@ -127,20 +127,11 @@ impl crate::validation::Validate for StreamProcessorAlertConfigViewForNdsGroup {
             max_items: Some(25),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("enabled", &self.enabled, &crate::validation::Rules::NONE);
-        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("matchers", &self.matchers, &crate::validation::Rules::NONE);
         v.field("notifications", &self.notifications, &NOTIFICATIONS);
-        v.field(
-            "severityOverride",
-            &self.severity_override,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("updated", &self.updated, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["created", "groupId", "id", "links", "updated"]);
     }
 }

@@ -172,42 +172,11 @@ impl crate::codec::Object for StreamProcessorEventViewForNdsGroup {
 crate::codec::object!(StreamProcessorEventViewForNdsGroup);
 impl crate::validation::Validate for StreamProcessorEventViewForNdsGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
-        v.field("eventTypeName", &self.event_type_name, &crate::validation::Rules::NONE);
-        v.read_only_field("fromTier", &self.from_tier, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "instanceName",
-            &self.instance_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "modifiedBy",
-            &self.modified_by,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "processorErrorMsg",
-            &self.processor_error_msg,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "processorName",
-            &self.processor_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "processorState",
-            &self.processor_state,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("raw", &self.raw, &crate::validation::Rules::NONE);
-        v.read_only_field("reason", &self.reason, &crate::validation::Rules::NONE);
-        v.read_only_field("region", &self.region, &crate::validation::Rules::NONE);
-        v.read_only_field("toTier", &self.to_tier, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -56,8 +56,6 @@ crate::codec::object!(StreamsAwsConnectionConfig);
 impl crate::validation::Validate for StreamsAwsConnectionConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("roleArn", &self.role_arn, &crate::validation::Rules::NONE);
-        v.field("testBucket", &self.test_bucket, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -87,12 +87,7 @@ impl crate::codec::Object for StreamsAzureBlobStorageConnection {
 crate::codec::object!(StreamsAzureBlobStorageConnection);
 impl crate::validation::Validate for StreamsAzureBlobStorageConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("azure", &self.azure, &crate::validation::Rules::NONE);
         v.field(
             "publicPrivateNetworking",

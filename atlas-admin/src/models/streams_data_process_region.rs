@@ -69,7 +69,6 @@ impl crate::codec::Object for StreamsDataProcessRegion {
 crate::codec::object!(StreamsDataProcessRegion);
 impl crate::validation::Validate for StreamsDataProcessRegion {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

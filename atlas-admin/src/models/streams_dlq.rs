@@ -60,13 +60,6 @@ impl crate::codec::Object for StreamsDlq {
 crate::codec::object!(StreamsDlq);
 impl crate::validation::Validate for StreamsDlq {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("coll", &self.coll, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("db", &self.db, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }

@@ -90,18 +90,7 @@ impl crate::codec::Object for StreamsFailoverClusterConnection {
 crate::codec::object!(StreamsFailoverClusterConnection);
 impl crate::validation::Validate for StreamsFailoverClusterConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field(
-            "clusterGroupId",
-            &self.cluster_group_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field(
             "dbRoleToExecute",
             &self.db_role_to_execute,

@@ -51,11 +51,6 @@ crate::codec::object!(StreamsGcpConnectionConfig);
 impl crate::validation::Validate for StreamsGcpConnectionConfig {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
-            "serviceAccountId",
-            &self.service_account_id,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

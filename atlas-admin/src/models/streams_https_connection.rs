@@ -83,14 +83,7 @@ impl crate::codec::Object for StreamsHttpsConnection {
 crate::codec::object!(StreamsHttpsConnection);
 impl crate::validation::Validate for StreamsHttpsConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("headers", &self.headers, &crate::validation::Rules::NONE);
-        v.field("url", &self.url, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }

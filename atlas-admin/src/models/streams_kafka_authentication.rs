@@ -146,35 +146,7 @@ crate::codec::object!(StreamsKafkaAuthentication);
 impl crate::validation::Validate for StreamsKafkaAuthentication {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
-        v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("clientSecret", &self.client_secret, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("mechanism", &self.mechanism, &crate::validation::Rules::NONE);
-        v.field("method", &self.method, &crate::validation::Rules::NONE);
-        v.field("password", &self.password, &crate::validation::Rules::NONE);
-        v.field(
-            "saslOauthbearerExtensions",
-            &self.sasl_oauthbearer_extensions,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("scope", &self.scope, &crate::validation::Rules::NONE);
-        v.field(
-            "sslCertificate",
-            &self.ssl_certificate,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("sslKey", &self.ssl_key, &crate::validation::Rules::NONE);
-        v.field(
-            "sslKeyPassword",
-            &self.ssl_key_password,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "tokenEndpointUrl",
-            &self.token_endpoint_url,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &["clientSecret", "password", "sslKey", "sslKeyPassword"],

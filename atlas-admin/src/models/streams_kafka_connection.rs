@@ -101,19 +101,8 @@ impl crate::codec::Object for StreamsKafkaConnection {
 crate::codec::object!(StreamsKafkaConnection);
 impl crate::validation::Validate for StreamsKafkaConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("authentication", &self.authentication, &crate::validation::Rules::NONE);
-        v.field(
-            "bootstrapServers",
-            &self.bootstrap_servers,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("config", &self.config, &crate::validation::Rules::NONE);
         v.field("networking", &self.networking, &crate::validation::Rules::NONE);
         v.field("security", &self.security, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "links", "state"]);

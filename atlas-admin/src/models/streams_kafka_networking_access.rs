@@ -67,9 +67,7 @@ impl crate::validation::Validate for StreamsKafkaNetworkingAccess {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("tgwRouteId", &self.tgw_route_id, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

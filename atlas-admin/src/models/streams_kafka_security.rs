@@ -55,13 +55,7 @@ impl crate::codec::Object for StreamsKafkaSecurity {
 crate::codec::object!(StreamsKafkaSecurity);
 impl crate::validation::Validate for StreamsKafkaSecurity {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "brokerPublicCertificate",
-            &self.broker_public_certificate,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -70,16 +70,9 @@ impl crate::codec::Object for StreamsModifyStreamProcessor {
 crate::codec::object!(StreamsModifyStreamProcessor);
 impl crate::validation::Validate for StreamsModifyStreamProcessor {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "failoverEnabled",
-            &self.failover_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("options", &self.options, &crate::validation::Rules::NONE);
         v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
-        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

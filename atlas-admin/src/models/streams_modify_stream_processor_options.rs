@@ -57,11 +57,6 @@ impl crate::validation::Validate for StreamsModifyStreamProcessorOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dlq", &self.dlq, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
-            "resumeFromCheckpoint",
-            &self.resume_from_checkpoint,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

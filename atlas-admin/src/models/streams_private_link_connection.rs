@@ -203,54 +203,13 @@ impl crate::validation::Validate for StreamsPrivateLinkConnection {
         };
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("arn", &self.arn, &ARN);
-        v.field(
-            "authenticationScheme",
-            &self.authentication_scheme,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "azureResourceIds",
-            &self.azure_resource_ids,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("dnsDomain", &self.dns_domain, &crate::validation::Rules::NONE);
-        v.field("dnsSubDomain", &self.dns_sub_domain, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "errorMessage",
-            &self.error_message,
-            &crate::validation::Rules::NONE,
-        );
         v.field("gcpConnectionIds", &self.gcp_connection_ids, &GCP_CONNECTION_IDS);
         v.field(
             "gcpServiceAttachmentUris",
             &self.gcp_service_attachment_uris,
             &GCP_SERVICE_ATTACHMENT_URIS,
         );
-        v.read_only_field(
-            "interfaceEndpointId",
-            &self.interface_endpoint_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "interfaceEndpointName",
-            &self.interface_endpoint_name,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "providerAccountId",
-            &self.provider_account_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field(
-            "serviceEndpointId",
-            &self.service_endpoint_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("vendor", &self.vendor, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -42,7 +42,6 @@ impl crate::codec::Object for StreamsPrivateLinkConnectionRequest {
 crate::codec::object!(StreamsPrivateLinkConnectionRequest);
 impl crate::validation::Validate for StreamsPrivateLinkConnectionRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("dnsDomain", &self.dns_domain, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

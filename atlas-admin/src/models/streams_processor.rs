@@ -78,16 +78,9 @@ crate::codec::object!(StreamsProcessor);
 impl crate::validation::Validate for StreamsProcessor {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
-            "failoverEnabled",
-            &self.failover_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("options", &self.options, &crate::validation::Rules::NONE);
         v.field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
-        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["_id", "links"]);
     }
 }

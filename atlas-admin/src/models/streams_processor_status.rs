@@ -73,9 +73,6 @@ crate::codec::object!(StreamsProcessorStatus);
 impl crate::validation::Validate for StreamsProcessorStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("mode", &self.mode, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -105,23 +105,8 @@ crate::codec::object!(StreamsProcessorWithStats);
 impl crate::validation::Validate for StreamsProcessorWithStats {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "eligibleForFailover",
-            &self.eligible_for_failover,
-            &crate::validation::Rules::NONE,
-        );
-        v.read_only_field(
-            "failoverEnabled",
-            &self.failover_enabled,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("options", &self.options, &crate::validation::Rules::NONE);
-        v.read_only_field("pipeline", &self.pipeline, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.read_only_field("stats", &self.stats, &crate::validation::Rules::NONE);
-        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

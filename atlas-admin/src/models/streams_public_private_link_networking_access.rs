@@ -57,7 +57,6 @@ impl crate::validation::Validate for StreamsPublicPrivateLinkNetworkingAccess {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -87,12 +87,7 @@ impl crate::codec::Object for StreamsS3Connection {
 crate::codec::object!(StreamsS3Connection);
 impl crate::validation::Validate for StreamsS3Connection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.field("networking", &self.networking, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "links", "state"]);

@@ -73,12 +73,7 @@ impl crate::codec::Object for StreamsSampleConnection {
 crate::codec::object!(StreamsSampleConnection);
 impl crate::validation::Validate for StreamsSampleConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "links", "state"]);
     }
 }

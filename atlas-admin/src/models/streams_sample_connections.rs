@@ -51,7 +51,6 @@ crate::codec::object!(StreamsSampleConnections);
 impl crate::validation::Validate for StreamsSampleConnections {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("solar", &self.solar, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

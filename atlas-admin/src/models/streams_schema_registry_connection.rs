@@ -121,13 +121,7 @@ impl crate::validation::Validate for StreamsSchemaRegistryConnection {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
-        v.read_only_field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("provider", &self.provider, &crate::validation::Rules::NONE);
         v.field(
             "schemaRegistryAuthentication",
             &self.schema_registry_authentication,

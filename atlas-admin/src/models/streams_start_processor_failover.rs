@@ -70,14 +70,6 @@ impl crate::codec::Object for StreamsStartProcessorFailover {
 crate::codec::object!(StreamsStartProcessorFailover);
 impl crate::validation::Validate for StreamsStartProcessorFailover {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "clearCheckpoint",
-            &self.clear_checkpoint,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("dryRun", &self.dry_run, &crate::validation::Rules::NONE);
-        v.field("mode", &self.mode, &crate::validation::Rules::NONE);
-        v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

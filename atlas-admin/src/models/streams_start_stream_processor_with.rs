@@ -67,17 +67,6 @@ impl crate::validation::Validate for StreamsStartStreamProcessorWith {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("failover", &self.failover, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
-            "resumeFromCheckpoint",
-            &self.resume_from_checkpoint,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "startAtOperationTime",
-            &self.start_at_operation_time,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -117,9 +117,7 @@ impl crate::validation::Validate for StreamsTenant {
         );
         v.field("failoverRegions", &self.failover_regions, &FAILOVER_REGIONS);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.read_only_field("hostnames", &self.hostnames, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field(
             "sampleConnections",
             &self.sample_connections,

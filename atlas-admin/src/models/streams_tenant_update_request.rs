@@ -77,7 +77,6 @@ impl crate::validation::Validate for StreamsTenantUpdateRequest {
             max_items: Some(2),
             ..crate::validation::Rules::NONE
         };
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("failoverRegions", &self.failover_regions, &FAILOVER_REGIONS);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(

@@ -52,9 +52,6 @@ impl crate::codec::Object for SynonymMappingStatusDetail {
 crate::codec::object!(SynonymMappingStatusDetail);
 impl crate::validation::Validate for SynonymMappingStatusDetail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("message", &self.message, &crate::validation::Rules::NONE);
-        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

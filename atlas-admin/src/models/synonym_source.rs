@@ -51,7 +51,6 @@ impl crate::codec::Object for SynonymSource {
 crate::codec::object!(SynonymSource);
 impl crate::validation::Validate for SynonymSource {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

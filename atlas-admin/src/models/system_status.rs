@@ -73,14 +73,7 @@ crate::codec::object!(SystemStatus);
 impl crate::validation::Validate for SystemStatus {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
-        v.read_only_field("appName", &self.app_name, &crate::validation::Rules::NONE);
-        v.read_only_field("build", &self.build, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "throttling",
-            &self.throttling,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(
             &self.extra,
             &[],

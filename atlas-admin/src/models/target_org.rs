@@ -58,7 +58,6 @@ impl crate::codec::Object for TargetOrg {
 crate::codec::object!(TargetOrg);
 impl crate::validation::Validate for TargetOrg {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("linkToken", &self.link_token, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["linkToken"], &[]);
     }
 }

@@ -41,7 +41,6 @@ impl crate::codec::Object for TargetOrgRequest {
 crate::codec::object!(TargetOrgRequest);
 impl crate::validation::Validate for TargetOrgRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("accessListIps", &self.access_list_ips, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

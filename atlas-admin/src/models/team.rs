@@ -79,7 +79,6 @@ impl crate::validation::Validate for Team {
         };
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("usernames", &self.usernames, &USERNAMES);
         v.extra(&self.extra, &[], &["id", "links"]);
     }

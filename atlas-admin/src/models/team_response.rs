@@ -58,7 +58,6 @@ impl crate::validation::Validate for TeamResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "links"]);
     }
 }

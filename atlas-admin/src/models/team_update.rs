@@ -52,7 +52,6 @@ crate::codec::object!(TeamUpdate);
 impl crate::validation::Validate for TeamUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.write_only_required("name", self.name.is_some());
         v.extra(&self.extra, &[], &["links"]);
     }

@@ -49,12 +49,6 @@ impl crate::codec::Object for TenantHardwareSpec {
 crate::codec::object!(TenantHardwareSpec);
 impl crate::validation::Validate for TenantHardwareSpec {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field(
-            "effectiveInstanceSize",
-            &self.effective_instance_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["effectiveInstanceSize"]);
     }
 }

@@ -66,13 +66,6 @@ impl crate::codec::Object for TenantHardwareSpec20240805 {
 crate::codec::object!(TenantHardwareSpec20240805);
 impl crate::validation::Validate for TenantHardwareSpec20240805 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("diskSizeGB", &self.disk_size_gb, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "effectiveInstanceSize",
-            &self.effective_instance_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["effectiveInstanceSize"]);
     }
 }

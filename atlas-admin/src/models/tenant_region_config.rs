@@ -78,13 +78,6 @@ impl crate::validation::Validate for TenantRegionConfig {
             &crate::validation::Rules::NONE,
         );
         v.field("priority", &self.priority, &PRIORITY);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
-        v.field(
-            "backingProviderName",
-            &self.backing_provider_name,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

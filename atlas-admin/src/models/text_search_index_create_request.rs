@@ -81,14 +81,6 @@ impl crate::codec::Object for TextSearchIndexCreateRequest {
 crate::codec::object!(TextSearchIndexCreateRequest);
 impl crate::validation::Validate for TextSearchIndexCreateRequest {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("database", &self.database, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }

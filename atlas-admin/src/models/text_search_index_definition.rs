@@ -116,17 +116,8 @@ impl crate::validation::Validate for TextSearchIndexDefinition {
             max_items: Some(100),
             ..crate::validation::Rules::NONE
         };
-        v.field("analyzer", &self.analyzer, &crate::validation::Rules::NONE);
         v.field("analyzers", &self.analyzers, &crate::validation::Rules::NONE);
         v.field("mappings", &self.mappings, &crate::validation::Rules::NONE);
-        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
-        v.field(
-            "searchAnalyzer",
-            &self.search_analyzer,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("sort", &self.sort, &crate::validation::Rules::NONE);
-        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
         v.field("synonyms", &self.synonyms, &crate::validation::Rules::NONE);
         v.field("typeSets", &self.type_sets, &TYPE_SETS);
         v.extra(&self.extra, &[], &[]);

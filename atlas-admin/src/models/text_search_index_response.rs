@@ -111,12 +111,6 @@ impl crate::codec::Object for TextSearchIndexResponse {
 crate::codec::object!(TextSearchIndexResponse);
 impl crate::validation::Validate for TextSearchIndexResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("database", &self.database, &crate::validation::Rules::NONE);
         v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
         v.field(
             "latestDefinition",
@@ -128,16 +122,7 @@ impl crate::validation::Validate for TextSearchIndexResponse {
             &self.latest_definition_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("statusDetail", &self.status_detail, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field(
-            "synonymMappingStatus",
-            &self.synonym_mapping_status,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "synonymMappingStatusDetail",
             &self.synonym_mapping_status_detail,

@@ -89,14 +89,6 @@ impl crate::validation::Validate for TextSearchIndexStatusDetail {
             &self.definition_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("message", &self.message, &crate::validation::Rules::NONE);
-        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field(
-            "synonymMappingStatus",
-            &self.synonym_mapping_status,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "synonymMappingStatusDetail",
             &self.synonym_mapping_status_detail,

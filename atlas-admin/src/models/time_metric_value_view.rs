@@ -50,8 +50,6 @@ impl crate::codec::Object for TimeMetricValueView {
 crate::codec::object!(TimeMetricValueView);
 impl crate::validation::Validate for TimeMetricValueView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("number", &self.number, &crate::validation::Rules::NONE);
-        v.field("units", &self.units, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["number"]);
     }
 }

@@ -62,12 +62,6 @@ impl crate::codec::Object for TokenFilterAsciiFolding {
 crate::codec::object!(TokenFilterAsciiFolding);
 impl crate::validation::Validate for TokenFilterAsciiFolding {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "originalTokens",
-            &self.original_tokens,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

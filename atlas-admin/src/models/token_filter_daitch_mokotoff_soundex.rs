@@ -67,12 +67,6 @@ impl crate::codec::Object for TokenFilterDaitchMokotoffSoundex {
 crate::codec::object!(TokenFilterDaitchMokotoffSoundex);
 impl crate::validation::Validate for TokenFilterDaitchMokotoffSoundex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "originalTokens",
-            &self.original_tokens,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -70,14 +70,6 @@ impl crate::codec::Object for TokenFilterEdgeGram {
 crate::codec::object!(TokenFilterEdgeGram);
 impl crate::validation::Validate for TokenFilterEdgeGram {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
-        v.field("minGram", &self.min_gram, &crate::validation::Rules::NONE);
-        v.field(
-            "termNotInBounds",
-            &self.term_not_in_bounds,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

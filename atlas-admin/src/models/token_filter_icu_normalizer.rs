@@ -57,12 +57,6 @@ impl crate::codec::Object for TokenFilterIcuNormalizer {
 crate::codec::object!(TokenFilterIcuNormalizer);
 impl crate::validation::Validate for TokenFilterIcuNormalizer {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "normalizationForm",
-            &self.normalization_form,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

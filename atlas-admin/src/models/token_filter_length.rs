@@ -63,9 +63,6 @@ impl crate::codec::Object for TokenFilterLength {
 crate::codec::object!(TokenFilterLength);
 impl crate::validation::Validate for TokenFilterLength {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("max", &self.max, &crate::validation::Rules::NONE);
-        v.field("min", &self.min, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

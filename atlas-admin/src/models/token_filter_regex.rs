@@ -74,10 +74,6 @@ impl crate::codec::Object for TokenFilterRegex {
 crate::codec::object!(TokenFilterRegex);
 impl crate::validation::Validate for TokenFilterRegex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("matches", &self.matches, &crate::validation::Rules::NONE);
-        v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
-        v.field("replacement", &self.replacement, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -67,17 +67,6 @@ impl crate::codec::Object for TokenFilterShingle {
 crate::codec::object!(TokenFilterShingle);
 impl crate::validation::Validate for TokenFilterShingle {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "maxShingleSize",
-            &self.max_shingle_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "minShingleSize",
-            &self.min_shingle_size,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -60,8 +60,6 @@ impl crate::codec::Object for TokenFilterSnowballStemming {
 crate::codec::object!(TokenFilterSnowballStemming);
 impl crate::validation::Validate for TokenFilterSnowballStemming {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("stemmerName", &self.stemmer_name, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

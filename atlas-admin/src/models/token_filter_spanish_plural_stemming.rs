@@ -51,7 +51,6 @@ impl crate::codec::Object for TokenFilterSpanishPluralStemming {
 crate::codec::object!(TokenFilterSpanishPluralStemming);
 impl crate::validation::Validate for TokenFilterSpanishPluralStemming {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

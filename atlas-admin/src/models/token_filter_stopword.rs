@@ -63,9 +63,6 @@ impl crate::codec::Object for TokenFilterStopword {
 crate::codec::object!(TokenFilterStopword);
 impl crate::validation::Validate for TokenFilterStopword {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);
-        v.field("tokens", &self.tokens, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -51,7 +51,6 @@ impl crate::codec::Object for TokenFilterTrim {
 crate::codec::object!(TokenFilterTrim);
 impl crate::validation::Validate for TokenFilterTrim {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

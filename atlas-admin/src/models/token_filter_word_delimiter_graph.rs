@@ -73,7 +73,6 @@ impl crate::validation::Validate for TokenFilterWordDelimiterGraph {
             &self.protected_words,
             &crate::validation::Rules::NONE,
         );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }
@@ -162,56 +161,6 @@ impl crate::codec::Object for TokenFilterWordDelimiterGraphDelimiterOptions {
 crate::codec::object!(TokenFilterWordDelimiterGraphDelimiterOptions);
 impl crate::validation::Validate for TokenFilterWordDelimiterGraphDelimiterOptions {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "concatenateAll",
-            &self.concatenate_all,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "concatenateNumbers",
-            &self.concatenate_numbers,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "concatenateWords",
-            &self.concatenate_words,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "generateNumberParts",
-            &self.generate_number_parts,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "generateWordParts",
-            &self.generate_word_parts,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "ignoreKeywords",
-            &self.ignore_keywords,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "preserveOriginal",
-            &self.preserve_original,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "splitOnCaseChange",
-            &self.split_on_case_change,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "splitOnNumerics",
-            &self.split_on_numerics,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "stemEnglishPossessive",
-            &self.stem_english_possessive,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }
@@ -270,8 +219,6 @@ impl crate::codec::Object for TokenFilterWordDelimiterGraphProtectedWords {
 crate::codec::object!(TokenFilterWordDelimiterGraphProtectedWords);
 impl crate::validation::Validate for TokenFilterWordDelimiterGraphProtectedWords {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("ignoreCase", &self.ignore_case, &crate::validation::Rules::NONE);
-        v.field("words", &self.words, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -64,9 +64,6 @@ impl crate::codec::Object for TokenizerEdgeGram {
 crate::codec::object!(TokenizerEdgeGram);
 impl crate::validation::Validate for TokenizerEdgeGram {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
-        v.field("minGram", &self.min_gram, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

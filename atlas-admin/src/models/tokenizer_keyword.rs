@@ -51,7 +51,6 @@ impl crate::codec::Object for TokenizerKeyword {
 crate::codec::object!(TokenizerKeyword);
 impl crate::validation::Validate for TokenizerKeyword {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

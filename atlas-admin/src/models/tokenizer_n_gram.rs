@@ -64,9 +64,6 @@ impl crate::codec::Object for TokenizerNGram {
 crate::codec::object!(TokenizerNGram);
 impl crate::validation::Validate for TokenizerNGram {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("maxGram", &self.max_gram, &crate::validation::Rules::NONE);
-        v.field("minGram", &self.min_gram, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

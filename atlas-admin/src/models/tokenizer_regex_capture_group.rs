@@ -67,9 +67,6 @@ impl crate::codec::Object for TokenizerRegexCaptureGroup {
 crate::codec::object!(TokenizerRegexCaptureGroup);
 impl crate::validation::Validate for TokenizerRegexCaptureGroup {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("group", &self.group, &crate::validation::Rules::NONE);
-        v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

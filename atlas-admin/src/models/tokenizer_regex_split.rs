@@ -57,8 +57,6 @@ impl crate::codec::Object for TokenizerRegexSplit {
 crate::codec::object!(TokenizerRegexSplit);
 impl crate::validation::Validate for TokenizerRegexSplit {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("pattern", &self.pattern, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

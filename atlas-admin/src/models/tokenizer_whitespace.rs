@@ -57,12 +57,6 @@ impl crate::codec::Object for TokenizerWhitespace {
 crate::codec::object!(TokenizerWhitespace);
 impl crate::validation::Validate for TokenizerWhitespace {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "maxTokenLength",
-            &self.max_token_length,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -53,7 +53,6 @@ impl crate::validation::Validate for UpdateAtlasOrganizationApiKey {
             ..crate::validation::Rules::NONE
         };
         v.field("desc", &self.desc, &DESC);
-        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

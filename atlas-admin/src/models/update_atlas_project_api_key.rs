@@ -52,7 +52,6 @@ impl crate::validation::Validate for UpdateAtlasProjectApiKey {
             ..crate::validation::Rules::NONE
         };
         v.field("desc", &self.desc, &DESC);
-        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -51,11 +51,6 @@ impl crate::codec::Object for UpdateRequirePrivateNetworkingRequestView {
 crate::codec::object!(UpdateRequirePrivateNetworkingRequestView);
 impl crate::validation::Validate for UpdateRequirePrivateNetworkingRequestView {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "requirePrivateNetworking",
-            &self.require_private_networking,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -90,22 +90,9 @@ impl crate::validation::Validate for UsageDetailsFilterRequest {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("billEndDate", &self.bill_end_date, &crate::validation::Rules::NONE);
-        v.field("billStartDate", &self.bill_start_date, &crate::validation::Rules::NONE);
         v.field("clusterIds", &self.cluster_ids, &CLUSTER_IDS);
         v.field("groupIds", &self.group_ids, &GROUP_IDS);
-        v.field(
-            "includeZeroCentLineItems",
-            &self.include_zero_cent_line_items,
-            &crate::validation::Rules::NONE,
-        );
         v.field("skuServices", &self.sku_services, &SKU_SERVICES);
-        v.field("usageEndDate", &self.usage_end_date, &crate::validation::Rules::NONE);
-        v.field(
-            "usageStartDate",
-            &self.usage_start_date,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &[]);
     }
 }

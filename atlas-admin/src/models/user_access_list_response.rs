@@ -96,14 +96,7 @@ impl crate::validation::Validate for UserAccessListResponse {
         };
         v.field("cidrBlock", &self.cidr_block, &CIDR_BLOCK);
         v.read_only_field("count", &self.count, &COUNT);
-        v.read_only_field("created", &self.created, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.read_only_field("lastUsed", &self.last_used, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "lastUsedAddress",
-            &self.last_used_address,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,

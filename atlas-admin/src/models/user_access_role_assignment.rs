@@ -49,7 +49,6 @@ impl crate::codec::Object for UserAccessRoleAssignment {
 crate::codec::object!(UserAccessRoleAssignment);
 impl crate::validation::Validate for UserAccessRoleAssignment {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("roles", &self.roles, &crate::validation::Rules::NONE);
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["userId"]);
     }

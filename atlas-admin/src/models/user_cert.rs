@@ -90,12 +90,6 @@ impl crate::validation::Validate for UserCert {
             maximum: Some(24.0),
             ..crate::validation::Rules::NONE
         };
-        v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.read_only_field(
-            "createdAt",
-            &self.created_at,
-            &crate::validation::Rules::NONE,
-        );
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(
@@ -103,8 +97,6 @@ impl crate::validation::Validate for UserCert {
             &self.months_until_expiration,
             &MONTHS_UNTIL_EXPIRATION,
         );
-        v.read_only_field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
-        v.read_only_field("subject", &self.subject, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &[],

@@ -69,7 +69,6 @@ impl crate::validation::Validate for UserCustomDbRole {
         };
         v.field("actions", &self.actions, &crate::validation::Rules::NONE);
         v.field("inheritedRoles", &self.inherited_roles, &INHERITED_ROLES);
-        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

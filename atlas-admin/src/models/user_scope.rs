@@ -59,7 +59,6 @@ crate::codec::object!(UserScope);
 impl crate::validation::Validate for UserScope {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -63,9 +63,6 @@ impl crate::codec::Object for UserToDnMapping {
 crate::codec::object!(UserToDnMapping);
 impl crate::validation::Validate for UserToDnMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("ldapQuery", &self.ldap_query, &crate::validation::Rules::NONE);
-        v.field("match", &self.match_, &crate::validation::Rules::NONE);
-        v.field("substitution", &self.substitution, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -70,11 +70,8 @@ impl crate::codec::Object for VectorSearchHostStatusDetail {
 crate::codec::object!(VectorSearchHostStatusDetail);
 impl crate::validation::Validate for VectorSearchHostStatusDetail {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
         v.field("mainIndex", &self.main_index, &crate::validation::Rules::NONE);
-        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
         v.field("stagedIndex", &self.staged_index, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

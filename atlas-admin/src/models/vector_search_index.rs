@@ -115,20 +115,8 @@ impl crate::codec::Object for VectorSearchIndex {
 crate::codec::object!(VectorSearchIndex);
 impl crate::validation::Validate for VectorSearchIndex {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("database", &self.database, &crate::validation::Rules::NONE);
         v.read_only_field("indexID", &self.index_id, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
-        v.read_only_field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
-        v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["indexID", "status"]);
     }
 }

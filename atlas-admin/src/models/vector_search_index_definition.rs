@@ -71,9 +71,6 @@ crate::codec::object!(VectorSearchIndexDefinition);
 impl crate::validation::Validate for VectorSearchIndexDefinition {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
-        v.field("nestedRoot", &self.nested_root, &crate::validation::Rules::NONE);
-        v.field("numPartitions", &self.num_partitions, &crate::validation::Rules::NONE);
-        v.field("storedSource", &self.stored_source, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -98,12 +98,6 @@ impl crate::codec::Object for VectorSearchIndexResponse {
 crate::codec::object!(VectorSearchIndexResponse);
 impl crate::validation::Validate for VectorSearchIndexResponse {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("database", &self.database, &crate::validation::Rules::NONE);
         v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
         v.field(
             "latestDefinition",
@@ -115,11 +109,7 @@ impl crate::validation::Validate for VectorSearchIndexResponse {
             &self.latest_definition_version,
             &crate::validation::Rules::NONE,
         );
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("queryable", &self.queryable, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
         v.field("statusDetail", &self.status_detail, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

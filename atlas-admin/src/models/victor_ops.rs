@@ -86,10 +86,6 @@ impl crate::codec::Object for VictorOps {
 crate::codec::object!(VictorOps);
 impl crate::validation::Validate for VictorOps {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("routingKey", &self.routing_key, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["apiKey"], &[]);
     }
 }

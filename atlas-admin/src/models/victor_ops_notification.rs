@@ -117,21 +117,8 @@ impl crate::validation::Validate for VictorOpsNotification {
             minimum: Some(5.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
-        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.field(
-            "victorOpsApiKey",
-            &self.victor_ops_api_key,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "victorOpsRoutingKey",
-            &self.victor_ops_routing_key,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &["victorOpsApiKey"], &[]);
     }
 }

@@ -56,16 +56,6 @@ crate::codec::object!(VpcPeeringActionChallenge);
 impl crate::validation::Validate for VpcPeeringActionChallenge {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field(
-            "requesterAccountId",
-            &self.requester_account_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "requesterVpcId",
-            &self.requester_vpc_id,
-            &crate::validation::Rules::NONE,
-        );
         v.extra(&self.extra, &[], &["links"]);
     }
 }

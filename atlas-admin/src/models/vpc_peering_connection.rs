@@ -111,35 +111,8 @@ crate::codec::object!(VpcPeeringConnection);
 impl crate::validation::Validate for VpcPeeringConnection {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("_id", &self.id, &crate::validation::Rules::NONE);
-        v.field(
-            "accepterAccountId",
-            &self.accepter_account_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("accepterCidr", &self.accepter_cidr, &crate::validation::Rules::NONE);
-        v.field("accepterVpcId", &self.accepter_vpc_id, &crate::validation::Rules::NONE);
-        v.field("cloudStatus", &self.cloud_status, &crate::validation::Rules::NONE);
-        v.field(
-            "expirationTime",
-            &self.expiration_time,
-            &crate::validation::Rules::NONE,
-        );
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
-        v.field("localStatus", &self.local_status, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field(
-            "requesterAccountId",
-            &self.requester_account_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("requesterCidr", &self.requester_cidr, &crate::validation::Rules::NONE);
-        v.field(
-            "requesterVpcId",
-            &self.requester_vpc_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("statusMessage", &self.status_message, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);
     }
 }

@@ -104,16 +104,6 @@ impl crate::codec::Object for Webhook {
 crate::codec::object!(Webhook);
 impl crate::validation::Validate for Webhook {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("bodyTemplate", &self.body_template, &crate::validation::Rules::NONE);
-        v.field(
-            "headersTemplate",
-            &self.headers_template,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("secret", &self.secret, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("url", &self.url, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["bodyTemplate", "headersTemplate", "secret"], &[]);
     }
 }

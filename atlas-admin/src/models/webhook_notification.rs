@@ -143,23 +143,8 @@ impl crate::validation::Validate for WebhookNotification {
             minimum: Some(5.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("delayMin", &self.delay_min, &crate::validation::Rules::NONE);
-        v.field("integrationId", &self.integration_id, &crate::validation::Rules::NONE);
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
         v.field("notifierId", &self.notifier_id, &crate::validation::Rules::NONE);
-        v.field("typeName", &self.type_name, &crate::validation::Rules::NONE);
-        v.field(
-            "webhookBodyTemplate",
-            &self.webhook_body_template,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "webhookHeadersTemplate",
-            &self.webhook_headers_template,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("webhookSecret", &self.webhook_secret, &crate::validation::Rules::NONE);
-        v.field("webhookUrl", &self.webhook_url, &crate::validation::Rules::NONE);
         v.extra(
             &self.extra,
             &["webhookBodyTemplate", "webhookHeadersTemplate", "webhookSecret"],

@@ -106,7 +106,6 @@ impl crate::validation::Validate for WeeklyScheduleView {
             maximum: Some(59.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
         v.field("dayOfWeek", &self.day_of_week, &DAY_OF_WEEK);
         v.field("endHour", &self.end_hour, &END_HOUR);
         v.field("endMinute", &self.end_minute, &END_MINUTE);

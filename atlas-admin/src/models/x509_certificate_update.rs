@@ -51,9 +51,6 @@ impl crate::codec::Object for X509CertificateUpdate {
 crate::codec::object!(X509CertificateUpdate);
 impl crate::validation::Validate for X509CertificateUpdate {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("content", &self.content, &crate::validation::Rules::NONE);
-        v.field("notAfter", &self.not_after, &crate::validation::Rules::NONE);
-        v.field("notBefore", &self.not_before, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -57,8 +57,6 @@ impl crate::codec::Object for ZoneMapping {
 crate::codec::object!(ZoneMapping);
 impl crate::validation::Validate for ZoneMapping {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("location", &self.location, &crate::validation::Rules::NONE);
-        v.field("zone", &self.zone, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -72,10 +72,7 @@ impl crate::validation::Validate for GetGroupDbAccessHistoryClusterParams {
             minimum: Some(1199145600000.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("authResult", &self.auth_result, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("end", &self.end, &END);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
@@ -150,12 +147,8 @@ impl crate::validation::Validate for GetGroupDbAccessHistoryProcessParams {
             minimum: Some(1199145600000.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("authResult", &self.auth_result, &crate::validation::Rules::NONE);
         v.field("end", &self.end, &END);
-        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
         v.field("nLogs", &self.n_logs, &N_LOGS);
         v.field("start", &self.start, &START);

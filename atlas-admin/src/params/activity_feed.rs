@@ -54,10 +54,7 @@ impl crate::validation::Validate for GetGroupActivityFeedParams {
             ..crate::validation::Rules::NONE
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("eventType", &self.event_type, &EVENT_TYPE);
-        v.field("maxDate", &self.max_date, &crate::validation::Rules::NONE);
-        v.field("minDate", &self.min_date, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &CLUSTER_NAME);
     }
 }
@@ -101,9 +98,6 @@ impl crate::validation::Validate for GetOrgActivityFeedParams {
             ..crate::validation::Rules::NONE
         };
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("eventType", &self.event_type, &EVENT_TYPE);
-        v.field("maxDate", &self.max_date, &crate::validation::Rules::NONE);
-        v.field("minDate", &self.min_date, &crate::validation::Rules::NONE);
     }
 }

@@ -51,8 +51,6 @@ impl crate::validation::Validate for ListGroupAiModelApiKeysParams {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupAiModelApiKey` (`POST /api/atlas/v2/groups/{groupId}/aiModelApiKeys`).
@@ -83,8 +81,6 @@ impl CreateGroupAiModelApiKeyParams {
 impl crate::validation::Validate for CreateGroupAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupAiModelApiKey` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
@@ -119,9 +115,6 @@ impl GetGroupAiModelApiKeyParams {
 impl crate::validation::Validate for GetGroupAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupAiModelApiKey` (`DELETE /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
@@ -156,9 +149,6 @@ impl DeleteGroupAiModelApiKeyParams {
 impl crate::validation::Validate for DeleteGroupAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupAiModelApiKey` (`PATCH /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
@@ -193,9 +183,6 @@ impl UpdateGroupAiModelApiKeyParams {
 impl crate::validation::Validate for UpdateGroupAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listOrgAiModelApiKeys` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiKeys`).
@@ -243,8 +230,6 @@ impl crate::validation::Validate for ListOrgAiModelApiKeysParams {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgAiModelApiKey` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}`).
@@ -277,8 +262,5 @@ impl GetOrgAiModelApiKeyParams {
 impl crate::validation::Validate for GetOrgAiModelApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("apiKeyId", &self.api_key_id, &crate::validation::Rules::NONE);
     }
 }

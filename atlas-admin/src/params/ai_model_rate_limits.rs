@@ -48,15 +48,6 @@ impl crate::validation::Validate
 for GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
-        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
-        v.field(
-            "modelGroupName",
-            &self.model_group_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `updateGroupAiModelApiCloudGeographyModelGroupNameRateLimits` (`PATCH /api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits`).
@@ -103,15 +94,6 @@ impl crate::validation::Validate
 for UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
-        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
-        v.field(
-            "modelGroupName",
-            &self.model_group_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `resetGroupAiModelApiCloudGeographyModelGroupNameRateLimits` (`POST /api/atlas/v2/groups/{groupId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits:reset`).
@@ -158,15 +140,6 @@ impl crate::validation::Validate
 for ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
-        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
-        v.field(
-            "modelGroupName",
-            &self.model_group_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `getGroupAiModelApiRateLimits` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiRateLimits`).
@@ -216,8 +189,6 @@ impl crate::validation::Validate for GetGroupAiModelApiRateLimitsParams {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `resetGroupAiModelApiRateLimits` (`POST /api/atlas/v2/groups/{groupId}/aiModelApiRateLimits:reset`).
@@ -248,8 +219,6 @@ impl ResetGroupAiModelApiRateLimitsParams {
 impl crate::validation::Validate for ResetGroupAiModelApiRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgAiModelApiCloudGeographyModelGroupNameRateLimits` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiClouds/{cloud}/geographies/{geography}/modelGroupNames/{modelGroupName}/rateLimits`).
@@ -294,15 +263,6 @@ impl crate::validation::Validate
 for GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloud", &self.cloud, &crate::validation::Rules::NONE);
-        v.field("geography", &self.geography, &crate::validation::Rules::NONE);
-        v.field(
-            "modelGroupName",
-            &self.model_group_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `getOrgAiModelApiRateLimits` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiRateLimits`).
@@ -350,7 +310,5 @@ impl crate::validation::Validate for GetOrgAiModelApiRateLimitsParams {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

@@ -15,10 +15,7 @@ pub struct ListAlertConfigMatcherFieldNamesParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for ListAlertConfigMatcherFieldNamesParams {
-    fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-    }
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `listGroupAlertConfigs` (`GET /api/atlas/v2/groups/{groupId}/alertConfigs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,12 +65,9 @@ impl crate::validation::Validate for ListGroupAlertConfigsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupAlertConfig` (`POST /api/atlas/v2/groups/{groupId}/alertConfigs`).
@@ -103,9 +97,7 @@ impl CreateGroupAlertConfigParams {
 }
 impl crate::validation::Validate for CreateGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupAlertConfig` (`GET /api/atlas/v2/groups/{groupId}/alertConfigs/{alertConfigId}`).
@@ -139,9 +131,7 @@ impl GetGroupAlertConfigParams {
 }
 impl crate::validation::Validate for GetGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
     }
 }
@@ -176,9 +166,7 @@ impl UpdateGroupAlertConfigParams {
 }
 impl crate::validation::Validate for UpdateGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
     }
 }
@@ -213,9 +201,7 @@ impl DeleteGroupAlertConfigParams {
 }
 impl crate::validation::Validate for DeleteGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
     }
 }
@@ -250,9 +236,7 @@ impl ToggleGroupAlertConfigParams {
 }
 impl crate::validation::Validate for ToggleGroupAlertConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
     }
 }
@@ -308,10 +292,7 @@ impl crate::validation::Validate for GetGroupAlertAlertConfigsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("alertId", &self.alert_id, &crate::validation::Rules::NONE);

@@ -56,12 +56,9 @@ impl crate::validation::Validate for GetGroupAlertConfigAlertsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
     }
 }
@@ -117,13 +114,9 @@ impl crate::validation::Validate for ListGroupAlertsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupAlert` (`GET /api/atlas/v2/groups/{groupId}/alerts/{alertId}`).
@@ -157,9 +150,7 @@ impl GetGroupAlertParams {
 }
 impl crate::validation::Validate for GetGroupAlertParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("alertId", &self.alert_id, &crate::validation::Rules::NONE);
     }
 }
@@ -194,9 +185,7 @@ impl AcknowledgeGroupAlertParams {
 }
 impl crate::validation::Validate for AcknowledgeGroupAlertParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("alertId", &self.alert_id, &crate::validation::Rules::NONE);
     }
 }

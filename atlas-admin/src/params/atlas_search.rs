@@ -36,9 +36,7 @@ impl CreateGroupClusterFtsIndexParams {
 }
 impl crate::validation::Validate for CreateGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -87,16 +85,8 @@ impl ListGroupClusterFtsIndexParams {
 }
 impl crate::validation::Validate for ListGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupClusterFtsIndex` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/fts/indexes/{indexId}`).
@@ -139,9 +129,7 @@ impl GetGroupClusterFtsIndexParams {
 }
 impl crate::validation::Validate for GetGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("indexId", &self.index_id, &crate::validation::Rules::NONE);
     }
@@ -186,9 +174,7 @@ impl DeleteGroupClusterFtsIndexParams {
 }
 impl crate::validation::Validate for DeleteGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("indexId", &self.index_id, &crate::validation::Rules::NONE);
     }
@@ -233,9 +219,7 @@ impl UpdateGroupClusterFtsIndexParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterFtsIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("indexId", &self.index_id, &crate::validation::Rules::NONE);
     }
@@ -271,8 +255,6 @@ impl GetGroupClusterSearchDeploymentParams {
 }
 impl crate::validation::Validate for GetGroupClusterSearchDeploymentParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -308,8 +290,6 @@ impl CreateGroupClusterSearchDeploymentParams {
 }
 impl crate::validation::Validate for CreateGroupClusterSearchDeploymentParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -345,8 +325,6 @@ impl DeleteGroupClusterSearchDeploymentParams {
 }
 impl crate::validation::Validate for DeleteGroupClusterSearchDeploymentParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -382,8 +360,6 @@ impl UpdateGroupClusterSearchDeploymentParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterSearchDeploymentParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -419,9 +395,7 @@ impl ListGroupClusterSearchIndexesParams {
 }
 impl crate::validation::Validate for ListGroupClusterSearchIndexesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -456,9 +430,7 @@ impl CreateGroupClusterSearchIndexParams {
 }
 impl crate::validation::Validate for CreateGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -506,16 +478,8 @@ impl ListGroupClusterSearchIndexParams {
 }
 impl crate::validation::Validate for ListGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupClusterSearchIndexByName` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`).
@@ -567,17 +531,8 @@ impl GetGroupClusterSearchIndexByNameParams {
 }
 impl crate::validation::Validate for GetGroupClusterSearchIndexByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("indexName", &self.index_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupClusterSearchIndexByName` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`).
@@ -629,17 +584,8 @@ impl DeleteGroupClusterSearchIndexByNameParams {
 }
 impl crate::validation::Validate for DeleteGroupClusterSearchIndexByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("indexName", &self.index_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupClusterSearchIndexByName` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`).
@@ -691,17 +637,8 @@ impl UpdateGroupClusterSearchIndexByNameParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterSearchIndexByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("indexName", &self.index_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupClusterSearchIndex` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{indexId}`).
@@ -743,9 +680,7 @@ impl GetGroupClusterSearchIndexParams {
 }
 impl crate::validation::Validate for GetGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("indexId", &self.index_id, &crate::validation::Rules::NONE);
     }
@@ -789,9 +724,7 @@ impl DeleteGroupClusterSearchIndexParams {
 }
 impl crate::validation::Validate for DeleteGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("indexId", &self.index_id, &crate::validation::Rules::NONE);
     }
@@ -835,9 +768,7 @@ impl UpdateGroupClusterSearchIndexParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterSearchIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("indexId", &self.index_id, &crate::validation::Rules::NONE);
     }

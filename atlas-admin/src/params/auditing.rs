@@ -31,9 +31,7 @@ impl GetGroupAuditLogParams {
 }
 impl crate::validation::Validate for GetGroupAuditLogParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupAuditLog` (`PATCH /api/atlas/v2/groups/{groupId}/auditLog`).
@@ -63,8 +61,6 @@ impl UpdateGroupAuditLogParams {
 }
 impl crate::validation::Validate for UpdateGroupAuditLogParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

@@ -31,9 +31,7 @@ impl GetGroupAwsCustomDnsParams {
 }
 impl crate::validation::Validate for GetGroupAwsCustomDnsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `toggleGroupAwsCustomDns` (`PATCH /api/atlas/v2/groups/{groupId}/awsCustomDNS`).
@@ -63,8 +61,6 @@ impl ToggleGroupAwsCustomDnsParams {
 }
 impl crate::validation::Validate for ToggleGroupAwsCustomDnsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

@@ -57,12 +57,8 @@ impl crate::validation::Validate for ListGroupBackupPrivateEndpointsParams {
             ..crate::validation::Rules::NONE
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupBackupPrivateEndpoint` (`POST /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints`).
@@ -97,9 +93,6 @@ impl CreateGroupBackupPrivateEndpointParams {
 impl crate::validation::Validate for CreateGroupBackupPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupBackupPrivateEndpoint` (`GET /api/atlas/v2/groups/{groupId}/backup/{cloudProvider}/privateEndpoints/{endpointId}`).
@@ -142,9 +135,6 @@ impl GetGroupBackupPrivateEndpointParams {
 impl crate::validation::Validate for GetGroupBackupPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
     }
 }
@@ -188,9 +178,6 @@ impl DeleteGroupBackupPrivateEndpointParams {
 impl crate::validation::Validate for DeleteGroupBackupPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
     }
 }
@@ -242,12 +229,9 @@ impl crate::validation::Validate for ListGroupBackupExportBucketsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupBackupExportBucket` (`POST /api/atlas/v2/groups/{groupId}/backup/exportBuckets`).
@@ -277,9 +261,7 @@ impl CreateGroupBackupExportBucketParams {
 }
 impl crate::validation::Validate for CreateGroupBackupExportBucketParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupBackupExportBucket` (`GET /api/atlas/v2/groups/{groupId}/backup/exportBuckets/{exportBucketId}`).
@@ -309,7 +291,6 @@ impl GetGroupBackupExportBucketParams {
 }
 impl crate::validation::Validate for GetGroupBackupExportBucketParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
             "exportBucketId",
@@ -345,7 +326,6 @@ impl DeleteGroupBackupExportBucketParams {
 }
 impl crate::validation::Validate for DeleteGroupBackupExportBucketParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
             "exportBucketId",
@@ -385,9 +365,7 @@ impl UpdateGroupBackupExportBucketParams {
 }
 impl crate::validation::Validate for UpdateGroupBackupExportBucketParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field(
             "exportBucketId",
             &self.export_bucket_id,
@@ -422,9 +400,7 @@ impl GetGroupBackupCompliancePolicyParams {
 }
 impl crate::validation::Validate for GetGroupBackupCompliancePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupBackupCompliancePolicy` (`PUT /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`).
@@ -462,14 +438,7 @@ impl UpdateGroupBackupCompliancePolicyParams {
 }
 impl crate::validation::Validate for UpdateGroupBackupCompliancePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field(
-            "overwriteBackupPolicies",
-            &self.overwrite_backup_policies,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `disableGroupBackupCompliancePolicy` (`DELETE /api/atlas/v2/groups/{groupId}/backupCompliancePolicy`).
@@ -499,9 +468,7 @@ impl DisableGroupBackupCompliancePolicyParams {
 }
 impl crate::validation::Validate for DisableGroupBackupCompliancePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupClusterBackupExports` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports`).
@@ -556,10 +523,7 @@ impl crate::validation::Validate for ListGroupClusterBackupExportsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -592,7 +556,6 @@ impl CreateGroupClusterBackupExportParams {
 }
 impl crate::validation::Validate for CreateGroupClusterBackupExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -632,7 +595,6 @@ impl GetGroupClusterBackupExportParams {
 }
 impl crate::validation::Validate for GetGroupClusterBackupExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("exportId", &self.export_id, &crate::validation::Rules::NONE);
@@ -690,12 +652,9 @@ impl crate::validation::Validate for ListGroupClusterBackupRestoreJobsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -730,9 +689,7 @@ impl CreateGroupClusterBackupRestoreJobParams {
 }
 impl crate::validation::Validate for CreateGroupClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -775,9 +732,7 @@ impl GetGroupClusterBackupRestoreJobParams {
 }
 impl crate::validation::Validate for GetGroupClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("restoreJobId", &self.restore_job_id, &crate::validation::Rules::NONE);
     }
@@ -821,8 +776,6 @@ impl CancelGroupClusterBackupRestoreJobParams {
 }
 impl crate::validation::Validate for CancelGroupClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("restoreJobId", &self.restore_job_id, &crate::validation::Rules::NONE);
@@ -859,8 +812,6 @@ impl GetGroupClusterBackupScheduleParams {
 }
 impl crate::validation::Validate for GetGroupClusterBackupScheduleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -892,7 +843,6 @@ impl DeleteGroupClusterBackupScheduleParams {
 }
 impl crate::validation::Validate for DeleteGroupClusterBackupScheduleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -928,9 +878,7 @@ impl UpdateGroupClusterBackupScheduleParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterBackupScheduleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -1002,20 +950,10 @@ impl crate::validation::Validate for ListGroupClusterBackupSnapshotsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
-            "pointInTimeUtcSeconds",
-            &self.point_in_time_utc_seconds,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("oplogTs", &self.oplog_ts, &crate::validation::Rules::NONE);
-        v.field("oplogInc", &self.oplog_inc, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `takeGroupClusterBackupSnapshots` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots`).
@@ -1049,8 +987,6 @@ impl TakeGroupClusterBackupSnapshotsParams {
 }
 impl crate::validation::Validate for TakeGroupClusterBackupSnapshotsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -1094,9 +1030,7 @@ impl GetGroupClusterBackupSnapshotParams {
 }
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
     }
@@ -1140,9 +1074,7 @@ impl DeleteGroupClusterBackupSnapshotParams {
 }
 impl crate::validation::Validate for DeleteGroupClusterBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
     }
@@ -1186,9 +1118,7 @@ impl UpdateGroupClusterBackupSnapshotParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
     }
@@ -1253,12 +1183,9 @@ impl crate::validation::Validate for ListGroupClusterBackupSnapshotDatabasesPara
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
     }
@@ -1307,12 +1234,9 @@ impl GetGroupClusterBackupSnapshotDatabaseParams {
 }
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotDatabaseParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupClusterBackupSnapshotDatabaseCollections` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections`).
@@ -1381,15 +1305,11 @@ for ListGroupClusterBackupSnapshotDatabaseCollectionsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupClusterBackupSnapshotDatabaseCollection` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases/{databaseName}/collections/{collectionName}`).
@@ -1442,17 +1362,9 @@ impl GetGroupClusterBackupSnapshotDatabaseCollectionParams {
 impl crate::validation::Validate
 for GetGroupClusterBackupSnapshotDatabaseCollectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `getGroupClusterBackupSnapshotShardedCluster` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/snapshots/shardedCluster/{snapshotId}`).
@@ -1494,9 +1406,7 @@ impl GetGroupClusterBackupSnapshotShardedClusterParams {
 }
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotShardedClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
     }
@@ -1541,9 +1451,7 @@ impl DeleteGroupClusterBackupSnapshotShardedClusterParams {
 impl crate::validation::Validate
 for DeleteGroupClusterBackupSnapshotShardedClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);
     }
@@ -1580,9 +1488,7 @@ impl ListGroupClusterBackupSnapshotShardedClustersParams {
 impl crate::validation::Validate
 for ListGroupClusterBackupSnapshotShardedClustersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -1634,11 +1540,9 @@ impl crate::validation::Validate for ListGroupClusterCollectionRestoreJobsParams
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -1673,9 +1577,7 @@ impl CreateGroupClusterCollectionRestoreJobParams {
 }
 impl crate::validation::Validate for CreateGroupClusterCollectionRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -1718,9 +1620,7 @@ impl GetGroupClusterCollectionRestoreJobParams {
 }
 impl crate::validation::Validate for GetGroupClusterCollectionRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("jobId", &self.job_id, &crate::validation::Rules::NONE);
     }
@@ -1802,24 +1702,11 @@ for ListGroupClusterCollectionRestoreJobCollectionsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("jobId", &self.job_id, &crate::validation::Rules::NONE);
-        v.field("state", &self.state, &crate::validation::Rules::NONE);
-        v.field(
-            "sourceNamespace",
-            &self.source_namespace,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "targetNamespace",
-            &self.target_namespace,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `getGroupClusterCollectionRestoreJobCollection` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collectionRestoreJobs/{jobId}/collections/{sourceNamespace}`).
@@ -1867,16 +1754,9 @@ impl GetGroupClusterCollectionRestoreJobCollectionParams {
 impl crate::validation::Validate
 for GetGroupClusterCollectionRestoreJobCollectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("jobId", &self.job_id, &crate::validation::Rules::NONE);
-        v.field(
-            "sourceNamespace",
-            &self.source_namespace,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `listGroupServerlessBackupRestoreJobs` (`GET /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/backup/restoreJobs`).
@@ -1932,12 +1812,9 @@ impl crate::validation::Validate for ListGroupServerlessBackupRestoreJobsParams 
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -1973,9 +1850,7 @@ impl CreateGroupServerlessBackupRestoreJobParams {
 }
 impl crate::validation::Validate for CreateGroupServerlessBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -2019,9 +1894,7 @@ impl GetGroupServerlessBackupRestoreJobParams {
 }
 impl crate::validation::Validate for GetGroupServerlessBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("restoreJobId", &self.restore_job_id, &crate::validation::Rules::NONE);
     }
@@ -2079,10 +1952,7 @@ impl crate::validation::Validate for ListGroupServerlessBackupSnapshotsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -2124,7 +1994,6 @@ impl GetGroupServerlessBackupSnapshotParams {
 }
 impl crate::validation::Validate for GetGroupServerlessBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);

@@ -32,8 +32,6 @@ impl CreateGroupLiveMigrationParams {
 impl crate::validation::Validate for CreateGroupLiveMigrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupLiveMigration` (`GET /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`).
@@ -73,8 +71,6 @@ impl crate::validation::Validate for GetGroupLiveMigrationParams {
             &self.live_migration_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `cutoverGroupLiveMigration` (`PUT /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}/cutover`).
@@ -114,8 +110,6 @@ impl crate::validation::Validate for CutoverGroupLiveMigrationParams {
             &self.live_migration_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `validateGroupLiveMigrations` (`POST /api/atlas/v2/groups/{groupId}/liveMigrations/validate`).
@@ -146,8 +140,6 @@ impl ValidateGroupLiveMigrationsParams {
 impl crate::validation::Validate for ValidateGroupLiveMigrationsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupLiveMigrationValidateStatus` (`GET /api/atlas/v2/groups/{groupId}/liveMigrations/validate/{validationId}`).
@@ -179,7 +171,6 @@ impl crate::validation::Validate for GetGroupLiveMigrationValidateStatusParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("validationId", &self.validation_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listOrgLiveMigrationAvailableProjects` (`GET /api/atlas/v2/orgs/{orgId}/liveMigrations/availableProjects`).
@@ -208,8 +199,6 @@ impl ListOrgLiveMigrationAvailableProjectsParams {
 impl crate::validation::Validate for ListOrgLiveMigrationAvailableProjectsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createOrgLiveMigrationLinkToken` (`POST /api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens`).
@@ -238,8 +227,6 @@ impl CreateOrgLiveMigrationLinkTokenParams {
 impl crate::validation::Validate for CreateOrgLiveMigrationLinkTokenParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteOrgLiveMigrationLinkTokens` (`DELETE /api/atlas/v2/orgs/{orgId}/liveMigrations/linkTokens`).
@@ -261,6 +248,5 @@ impl DeleteOrgLiveMigrationLinkTokensParams {
 impl crate::validation::Validate for DeleteOrgLiveMigrationLinkTokensParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }

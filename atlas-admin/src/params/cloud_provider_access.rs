@@ -31,9 +31,7 @@ impl ListGroupCloudProviderAccessParams {
 }
 impl crate::validation::Validate for ListGroupCloudProviderAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupCloudProviderAccess` (`POST /api/atlas/v2/groups/{groupId}/cloudProviderAccess`).
@@ -63,9 +61,7 @@ impl CreateGroupCloudProviderAccessParams {
 }
 impl crate::validation::Validate for CreateGroupCloudProviderAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deauthorizeGroupCloudProviderAccessRole` (`DELETE /api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}`).
@@ -107,10 +103,7 @@ impl DeauthorizeGroupCloudProviderAccessRoleParams {
 }
 impl crate::validation::Validate for DeauthorizeGroupCloudProviderAccessRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
     }
 }
@@ -145,9 +138,7 @@ impl GetGroupCloudProviderAccessParams {
 }
 impl crate::validation::Validate for GetGroupCloudProviderAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
     }
 }
@@ -182,9 +173,7 @@ impl AuthorizeGroupCloudProviderAccessRoleParams {
 }
 impl crate::validation::Validate for AuthorizeGroupCloudProviderAccessRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
     }
 }

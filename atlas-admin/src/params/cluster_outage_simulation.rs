@@ -35,8 +35,6 @@ impl GetGroupClusterOutageSimulationParams {
 }
 impl crate::validation::Validate for GetGroupClusterOutageSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -72,8 +70,6 @@ impl StartGroupClusterOutageSimulationParams {
 }
 impl crate::validation::Validate for StartGroupClusterOutageSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -109,8 +105,6 @@ impl EndGroupClusterOutageSimulationParams {
 }
 impl crate::validation::Validate for EndGroupClusterOutageSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }

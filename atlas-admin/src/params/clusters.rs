@@ -34,11 +34,8 @@ impl crate::validation::Validate for ListClusterDetailsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `validateGroupClusterConfigurations` (`POST /api/atlas/v2/groups/{groupId}/clusterConfigurations:validate`).
@@ -68,8 +65,6 @@ impl ValidateGroupClusterConfigurationsParams {
 }
 impl crate::validation::Validate for ValidateGroupClusterConfigurationsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -137,22 +132,9 @@ impl crate::validation::Validate for ListGroupClustersParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "includeDeletedWithRetainedBackups",
-            &self.include_deleted_with_retained_backups,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `createGroupCluster` (`POST /api/atlas/v2/groups/{groupId}/clusters`).
@@ -198,19 +180,7 @@ impl CreateGroupClusterParams {
 }
 impl crate::validation::Validate for CreateGroupClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `getGroupCluster` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`).
@@ -260,20 +230,8 @@ impl GetGroupClusterParams {
 }
 impl crate::validation::Validate for GetGroupClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `deleteGroupCluster` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`).
@@ -311,11 +269,8 @@ impl DeleteGroupClusterParams {
 }
 impl crate::validation::Validate for DeleteGroupClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("retainBackups", &self.retain_backups, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupCluster` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}`).
@@ -365,20 +320,8 @@ impl UpdateGroupClusterParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field(
-            "Use-Effective-Instance-Fields",
-            &self.use_effective_instance_fields,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "Use-Effective-Fields-Replication-Specs",
-            &self.use_effective_fields_replication_specs,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `autoGroupClusterScalingConfiguration` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/autoScalingConfiguration`).
@@ -413,8 +356,6 @@ impl AutoGroupClusterScalingConfigurationParams {
 }
 impl crate::validation::Validate for AutoGroupClusterScalingConfigurationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -450,9 +391,7 @@ impl GetGroupClusterProcessArgsParams {
 }
 impl crate::validation::Validate for GetGroupClusterProcessArgsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -487,9 +426,7 @@ impl UpdateGroupClusterProcessArgsParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterProcessArgsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -524,9 +461,7 @@ impl RestartGroupClusterPrimariesParams {
 }
 impl crate::validation::Validate for RestartGroupClusterPrimariesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -561,9 +496,7 @@ impl GetGroupClusterSqlInterfaceParams {
 }
 impl crate::validation::Validate for GetGroupClusterSqlInterfaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -598,10 +531,7 @@ impl UpdateGroupClusterSqlInterfaceParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterSqlInterfaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupClusterStatus` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/status`).
@@ -635,9 +565,7 @@ impl GetGroupClusterStatusParams {
 }
 impl crate::validation::Validate for GetGroupClusterStatusParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -672,8 +600,6 @@ impl GrantGroupClusterMongoDbEmployeeAccessParams {
 }
 impl crate::validation::Validate for GrantGroupClusterMongoDbEmployeeAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -709,8 +635,6 @@ impl PinGroupClusterFeatureCompatibilityVersionParams {
 }
 impl crate::validation::Validate for PinGroupClusterFeatureCompatibilityVersionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -746,8 +670,6 @@ impl RevokeGroupClusterMongoDbEmployeeAccessParams {
 }
 impl crate::validation::Validate for RevokeGroupClusterMongoDbEmployeeAccessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -783,9 +705,7 @@ impl UnpinGroupClusterFeatureCompatibilityVersionParams {
 }
 impl crate::validation::Validate for UnpinGroupClusterFeatureCompatibilityVersionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -845,14 +765,9 @@ impl crate::validation::Validate for ListGroupClusterProviderRegionsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("providers", &self.providers, &crate::validation::Rules::NONE);
-        v.field("tier", &self.tier, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `upgradeGroupClusterTenantUpgrade` (`POST /api/atlas/v2/groups/{groupId}/clusters/tenantUpgrade`).
@@ -882,9 +797,7 @@ impl UpgradeGroupClusterTenantUpgradeParams {
 }
 impl crate::validation::Validate for UpgradeGroupClusterTenantUpgradeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `upgradeGroupClusterTenantUpgradeToServerless` (`POST /api/atlas/v2/groups/{groupId}/clusters/tenantUpgradeToServerless`).
@@ -915,9 +828,7 @@ impl UpgradeGroupClusterTenantUpgradeToServerlessParams {
 }
 impl crate::validation::Validate for UpgradeGroupClusterTenantUpgradeToServerlessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `requestGroupSampleDatasetLoad` (`POST /api/atlas/v2/groups/{groupId}/sampleDatasetLoad/{name}`).
@@ -946,7 +857,6 @@ impl RequestGroupSampleDatasetLoadParams {
 }
 impl crate::validation::Validate for RequestGroupSampleDatasetLoadParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
@@ -978,7 +888,6 @@ impl GetGroupSampleDatasetLoadParams {
 }
 impl crate::validation::Validate for GetGroupSampleDatasetLoadParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
             "sampleDatasetId",

@@ -71,18 +71,7 @@ impl crate::validation::Validate for ListGroupClusterCollStatMeasurementsParams 
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("clusterView", &self.cluster_view, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("metrics", &self.metrics, &METRICS);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupClusterCollStatNamespaces` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/{clusterView}/collStats/namespaces`).
@@ -134,11 +123,6 @@ impl crate::validation::Validate for GetGroupClusterCollStatNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("clusterView", &self.cluster_view, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupClusterCollStatPinnedNamespaces` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/collStats/pinned`).
@@ -169,7 +153,6 @@ impl ListGroupClusterCollStatPinnedNamespacesParams {
 impl crate::validation::Validate for ListGroupClusterCollStatPinnedNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -201,7 +184,6 @@ impl PinGroupClusterCollStatPinnedNamespacesParams {
 impl crate::validation::Validate for PinGroupClusterCollStatPinnedNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -233,7 +215,6 @@ impl UpdateGroupClusterCollStatPinnedNamespacesParams {
 impl crate::validation::Validate for UpdateGroupClusterCollStatPinnedNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -265,7 +246,6 @@ impl UnpinGroupClusterCollStatUnpinNamespacesParams {
 impl crate::validation::Validate for UnpinGroupClusterCollStatUnpinNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -290,7 +270,6 @@ impl ListGroupCollStatMetricsParams {
 impl crate::validation::Validate for ListGroupCollStatMetricsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupProcessCollStatMeasurements` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/{databaseName}/{collectionName}/collStats/measurements`).
@@ -359,17 +338,7 @@ impl crate::validation::Validate for ListGroupProcessCollStatMeasurementsParams 
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("metrics", &self.metrics, &METRICS);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupProcessCollStatNamespaces` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/collStats/namespaces`).
@@ -417,9 +386,5 @@ impl crate::validation::Validate for GetGroupProcessCollStatNamespacesParams {
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
     }
 }

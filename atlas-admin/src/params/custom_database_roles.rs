@@ -31,9 +31,7 @@ impl ListGroupCustomDbRoleRolesParams {
 }
 impl crate::validation::Validate for ListGroupCustomDbRoleRolesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupCustomDbRoleRole` (`POST /api/atlas/v2/groups/{groupId}/customDBRoles/roles`).
@@ -63,9 +61,7 @@ impl CreateGroupCustomDbRoleRoleParams {
 }
 impl crate::validation::Validate for CreateGroupCustomDbRoleRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupCustomDbRoleRole` (`GET /api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}`).
@@ -99,10 +95,7 @@ impl GetGroupCustomDbRoleRoleParams {
 }
 impl crate::validation::Validate for GetGroupCustomDbRoleRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupCustomDbRoleRole` (`DELETE /api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}`).
@@ -136,10 +129,7 @@ impl DeleteGroupCustomDbRoleRoleParams {
 }
 impl crate::validation::Validate for DeleteGroupCustomDbRoleRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupCustomDbRoleRole` (`PATCH /api/atlas/v2/groups/{groupId}/customDBRoles/roles/{roleName}`).
@@ -173,9 +163,6 @@ impl UpdateGroupCustomDbRoleRoleParams {
 }
 impl crate::validation::Validate for UpdateGroupCustomDbRoleRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("roleName", &self.role_name, &crate::validation::Rules::NONE);
     }
 }

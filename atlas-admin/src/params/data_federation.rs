@@ -37,10 +37,7 @@ impl ListGroupDataFederationParams {
 }
 impl crate::validation::Validate for ListGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupDataFederation` (`POST /api/atlas/v2/groups/{groupId}/dataFederation`).
@@ -78,14 +75,7 @@ impl CreateGroupDataFederationParams {
 }
 impl crate::validation::Validate for CreateGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field(
-            "skipRoleValidation",
-            &self.skip_role_validation,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `getGroupDataFederation` (`GET /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}`).
@@ -115,9 +105,7 @@ impl GetGroupDataFederationParams {
 }
 impl crate::validation::Validate for GetGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupDataFederation` (`DELETE /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}`).
@@ -151,10 +139,7 @@ impl DeleteGroupDataFederationParams {
 }
 impl crate::validation::Validate for DeleteGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupDataFederation` (`PATCH /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}`).
@@ -196,15 +181,7 @@ impl UpdateGroupDataFederationParams {
 }
 impl crate::validation::Validate for UpdateGroupDataFederationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "skipRoleValidation",
-            &self.skip_role_validation,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `listGroupDataFederationLimits` (`GET /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits`).
@@ -238,10 +215,7 @@ impl ListGroupDataFederationLimitsParams {
 }
 impl crate::validation::Validate for ListGroupDataFederationLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupDataFederationLimit` (`GET /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}`).
@@ -290,11 +264,7 @@ impl GetGroupDataFederationLimitParams {
 }
 impl crate::validation::Validate for GetGroupDataFederationLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupDataFederationLimit` (`DELETE /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}`).
@@ -339,10 +309,7 @@ impl DeleteGroupDataFederationLimitParams {
 }
 impl crate::validation::Validate for DeleteGroupDataFederationLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `setGroupDataFederationLimit` (`PATCH /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/limits/{limitName}`).
@@ -387,10 +354,7 @@ impl SetGroupDataFederationLimitParams {
 }
 impl crate::validation::Validate for SetGroupDataFederationLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `downloadGroupDataFederationQueryLogs` (`GET /api/atlas/v2/groups/{groupId}/dataFederation/{tenantName}/queryLogs.gz`).
@@ -425,9 +389,6 @@ impl DownloadGroupDataFederationQueryLogsParams {
 impl crate::validation::Validate for DownloadGroupDataFederationQueryLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
-        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupPrivateNetworkSettingEndpointIds` (`GET /api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds`).
@@ -478,12 +439,9 @@ impl crate::validation::Validate for ListGroupPrivateNetworkSettingEndpointIdsPa
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupPrivateNetworkSettingEndpointId` (`POST /api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds`).
@@ -513,9 +471,7 @@ impl CreateGroupPrivateNetworkSettingEndpointIdParams {
 }
 impl crate::validation::Validate for CreateGroupPrivateNetworkSettingEndpointIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupPrivateNetworkSettingEndpointId` (`GET /api/atlas/v2/groups/{groupId}/privateNetworkSettings/endpointIds/{endpointId}`).
@@ -549,9 +505,7 @@ impl GetGroupPrivateNetworkSettingEndpointIdParams {
 }
 impl crate::validation::Validate for GetGroupPrivateNetworkSettingEndpointIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
     }
 }
@@ -586,9 +540,7 @@ impl DeleteGroupPrivateNetworkSettingEndpointIdParams {
 }
 impl crate::validation::Validate for DeleteGroupPrivateNetworkSettingEndpointIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
     }
 }

@@ -52,12 +52,9 @@ impl crate::validation::Validate for ListGroupDatabaseUsersParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupDatabaseUser` (`POST /api/atlas/v2/groups/{groupId}/databaseUsers`).
@@ -87,9 +84,7 @@ impl CreateGroupDatabaseUserParams {
 }
 impl crate::validation::Validate for CreateGroupDatabaseUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupDatabaseUser` (`GET /api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}`).
@@ -138,11 +133,7 @@ impl GetGroupDatabaseUserParams {
 }
 impl crate::validation::Validate for GetGroupDatabaseUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupDatabaseUser` (`DELETE /api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}`).
@@ -191,11 +182,7 @@ impl DeleteGroupDatabaseUserParams {
 }
 impl crate::validation::Validate for DeleteGroupDatabaseUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupDatabaseUser` (`PATCH /api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}`).
@@ -244,10 +231,6 @@ impl UpdateGroupDatabaseUserParams {
 }
 impl crate::validation::Validate for UpdateGroupDatabaseUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
     }
 }

@@ -31,8 +31,6 @@ impl GetGroupEncryptionAtRestParams {
 }
 impl crate::validation::Validate for GetGroupEncryptionAtRestParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -63,8 +61,6 @@ impl UpdateGroupEncryptionAtRestParams {
 }
 impl crate::validation::Validate for UpdateGroupEncryptionAtRestParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -123,13 +119,9 @@ impl crate::validation::Validate for ListGroupEncryptionAtRestPrivateEndpointsPa
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupEncryptionAtRestPrivateEndpoint` (`POST /api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints`).
@@ -166,10 +158,7 @@ impl CreateGroupEncryptionAtRestPrivateEndpointParams {
 }
 impl crate::validation::Validate for CreateGroupEncryptionAtRestPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupEncryptionAtRestPrivateEndpoint` (`GET /api/atlas/v2/groups/{groupId}/encryptionAtRest/{cloudProvider}/privateEndpoints/{endpointId}`).
@@ -211,10 +200,7 @@ impl GetGroupEncryptionAtRestPrivateEndpointParams {
 }
 impl crate::validation::Validate for GetGroupEncryptionAtRestPrivateEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
     }
 }
@@ -258,10 +244,7 @@ impl RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {
 impl crate::validation::Validate
 for RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
     }
 }

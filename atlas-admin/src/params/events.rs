@@ -34,11 +34,8 @@ impl crate::validation::Validate for ListEventTypesParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupEvents` (`GET /api/atlas/v2/groups/{groupId}/events`).
@@ -121,22 +118,10 @@ impl crate::validation::Validate for ListGroupEventsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterNames", &self.cluster_names, &crate::validation::Rules::NONE);
-        v.field("eventType", &self.event_type, &crate::validation::Rules::NONE);
-        v.field(
-            "excludedEventType",
-            &self.excluded_event_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("includeRaw", &self.include_raw, &crate::validation::Rules::NONE);
-        v.field("maxDate", &self.max_date, &crate::validation::Rules::NONE);
-        v.field("minDate", &self.min_date, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupEvent` (`GET /api/atlas/v2/groups/{groupId}/events/{eventId}`).
@@ -174,11 +159,8 @@ impl GetGroupEventParams {
 }
 impl crate::validation::Validate for GetGroupEventParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("eventId", &self.event_id, &crate::validation::Rules::NONE);
-        v.field("includeRaw", &self.include_raw, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listOrgEvents` (`GET /api/atlas/v2/orgs/{orgId}/events`).
@@ -245,16 +227,9 @@ impl crate::validation::Validate for ListOrgEventsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("eventType", &self.event_type, &crate::validation::Rules::NONE);
-        v.field("includeRaw", &self.include_raw, &crate::validation::Rules::NONE);
-        v.field("maxDate", &self.max_date, &crate::validation::Rules::NONE);
-        v.field("minDate", &self.min_date, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgEvent` (`GET /api/atlas/v2/orgs/{orgId}/events/{eventId}`).
@@ -290,10 +265,7 @@ impl GetOrgEventParams {
 }
 impl crate::validation::Validate for GetOrgEventParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("eventId", &self.event_id, &crate::validation::Rules::NONE);
-        v.field("includeRaw", &self.include_raw, &crate::validation::Rules::NONE);
     }
 }

@@ -69,7 +69,6 @@ impl crate::validation::Validate for ListFederationSettingConnectedOrgConfigsPar
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
     }
@@ -104,7 +103,6 @@ impl crate::validation::Validate for GetFederationSettingConnectedOrgConfigParam
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -138,7 +136,6 @@ impl crate::validation::Validate for RemoveFederationSettingConnectedOrgConfigPa
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -172,7 +169,6 @@ impl crate::validation::Validate for UpdateFederationSettingConnectedOrgConfigPa
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -207,7 +203,6 @@ for ListFederationSettingConnectedOrgConfigRoleMappingsParams {
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -242,7 +237,6 @@ for CreateFederationSettingConnectedOrgConfigRoleMappingParams {
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -285,7 +279,6 @@ for GetFederationSettingConnectedOrgConfigRoleMappingParams {
             &crate::validation::Rules::NONE,
         );
         v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -328,7 +321,6 @@ for UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
             &crate::validation::Rules::NONE,
         );
         v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -371,7 +363,6 @@ for DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
             &crate::validation::Rules::NONE,
         );
         v.field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -426,11 +417,8 @@ impl crate::validation::Validate for ListFederationSettingIdentityProvidersParam
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("protocol", &self.protocol, &crate::validation::Rules::NONE);
-        v.field("idpType", &self.idp_type, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createFederationSettingIdentityProvider` (`POST /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders`).
@@ -459,7 +447,6 @@ impl crate::validation::Validate for CreateFederationSettingIdentityProviderPara
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getFederationSettingIdentityProvider` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`).
@@ -492,12 +479,6 @@ impl crate::validation::Validate for GetFederationSettingIdentityProviderParams 
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "identityProviderId",
-            &self.identity_provider_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteFederationSettingIdentityProvider` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`).
@@ -530,12 +511,6 @@ impl crate::validation::Validate for DeleteFederationSettingIdentityProviderPara
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "identityProviderId",
-            &self.identity_provider_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateFederationSettingIdentityProvider` (`PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`).
@@ -568,12 +543,6 @@ impl crate::validation::Validate for UpdateFederationSettingIdentityProviderPara
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "identityProviderId",
-            &self.identity_provider_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `revokeFederationSettingIdentityProviderJwks` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks`).
@@ -606,12 +575,6 @@ impl crate::validation::Validate for RevokeFederationSettingIdentityProviderJwks
             &self.federation_settings_id,
             &crate::validation::Rules::NONE,
         );
-        v.field(
-            "identityProviderId",
-            &self.identity_provider_id,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getFederationSettingIdentityProviderMetadata` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml`).
@@ -675,8 +638,6 @@ impl GetOrgFederationSettingsParams {
 }
 impl crate::validation::Validate for GetOrgFederationSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

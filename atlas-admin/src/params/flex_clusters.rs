@@ -52,12 +52,9 @@ impl crate::validation::Validate for ListGroupFlexClustersParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupFlexCluster` (`POST /api/atlas/v2/groups/{groupId}/flexClusters`).
@@ -87,9 +84,7 @@ impl CreateGroupFlexClusterParams {
 }
 impl crate::validation::Validate for CreateGroupFlexClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupFlexCluster` (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}`).
@@ -123,8 +118,6 @@ impl GetGroupFlexClusterParams {
 impl crate::validation::Validate for GetGroupFlexClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
 }
@@ -158,8 +151,6 @@ impl DeleteGroupFlexClusterParams {
 }
 impl crate::validation::Validate for DeleteGroupFlexClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
@@ -194,9 +185,7 @@ impl UpdateGroupFlexClusterParams {
 }
 impl crate::validation::Validate for UpdateGroupFlexClusterParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
 }
@@ -227,8 +216,6 @@ impl TenantGroupFlexClusterUpgradeParams {
 }
 impl crate::validation::Validate for TenantGroupFlexClusterUpgradeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

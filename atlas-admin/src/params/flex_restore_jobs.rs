@@ -55,12 +55,9 @@ impl crate::validation::Validate for ListGroupFlexClusterBackupRestoreJobsParams
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
 }
@@ -94,9 +91,7 @@ impl CreateGroupFlexClusterBackupRestoreJobParams {
 }
 impl crate::validation::Validate for CreateGroupFlexClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
 }
@@ -138,9 +133,7 @@ impl GetGroupFlexClusterBackupRestoreJobParams {
 }
 impl crate::validation::Validate for GetGroupFlexClusterBackupRestoreJobParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("restoreJobId", &self.restore_job_id, &crate::validation::Rules::NONE);
     }

@@ -35,9 +35,7 @@ impl DownloadGroupFlexClusterBackupParams {
 impl crate::validation::Validate for DownloadGroupFlexClusterBackupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupFlexClusterBackupSnapshots` (`GET /api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/snapshots`).
@@ -91,10 +89,7 @@ impl crate::validation::Validate for ListGroupFlexClusterBackupSnapshotsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -130,7 +125,6 @@ impl GetGroupFlexClusterBackupSnapshotParams {
 }
 impl crate::validation::Validate for GetGroupFlexClusterBackupSnapshotParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);

@@ -35,8 +35,6 @@ impl GetGroupClusterGlobalWritesParams {
 }
 impl crate::validation::Validate for GetGroupClusterGlobalWritesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -73,8 +71,6 @@ impl CreateGroupClusterGlobalWriteCustomZoneMappingParams {
 impl crate::validation::Validate
 for CreateGroupClusterGlobalWriteCustomZoneMappingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -111,8 +107,6 @@ impl DeleteGroupClusterGlobalWriteCustomZoneMappingParams {
 impl crate::validation::Validate
 for DeleteGroupClusterGlobalWriteCustomZoneMappingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -149,8 +143,6 @@ impl CreateGroupClusterGlobalWriteManagedNamespaceParams {
 impl crate::validation::Validate
 for CreateGroupClusterGlobalWriteManagedNamespaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -195,11 +187,7 @@ impl DeleteGroupClusterGlobalWriteManagedNamespacesParams {
 impl crate::validation::Validate
 for DeleteGroupClusterGlobalWriteManagedNamespacesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("db", &self.db, &crate::validation::Rules::NONE);
-        v.field("collection", &self.collection, &crate::validation::Rules::NONE);
     }
 }

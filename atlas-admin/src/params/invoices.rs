@@ -49,11 +49,6 @@ impl crate::validation::Validate for GetOrgAssociatedInvoicesParams {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("month", &self.month, &MONTH);
         v.field("year", &self.year, &YEAR);
-        v.field(
-            "includeLinkedOrgs",
-            &self.include_linked_orgs,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `createOrgBillingCostExplorerUsageProcess` (`POST /api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage`).
@@ -75,7 +70,6 @@ impl CreateOrgBillingCostExplorerUsageProcessParams {
 impl crate::validation::Validate for CreateOrgBillingCostExplorerUsageProcessParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgBillingCostExplorerUsage` (`GET /api/atlas/v2/orgs/{orgId}/billing/costExplorer/usage/{token}`).
@@ -108,7 +102,6 @@ impl crate::validation::Validate for GetOrgBillingCostExplorerUsageParams {
             ..crate::validation::Rules::NONE
         };
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("token", &self.token, &TOKEN);
     }
 }
@@ -190,22 +183,10 @@ impl crate::validation::Validate for ListOrgInvoicesParams {
             unique_items: true,
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "viewLinkedInvoices",
-            &self.view_linked_invoices,
-            &crate::validation::Rules::NONE,
-        );
         v.field("statusNames", &self.status_names, &STATUS_NAMES);
-        v.field("fromDate", &self.from_date, &crate::validation::Rules::NONE);
-        v.field("toDate", &self.to_date, &crate::validation::Rules::NONE);
-        v.field("sortBy", &self.sort_by, &crate::validation::Rules::NONE);
-        v.field("orderBy", &self.order_by, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgInvoice` (`GET /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}`).
@@ -237,9 +218,7 @@ impl GetOrgInvoiceParams {
 }
 impl crate::validation::Validate for GetOrgInvoiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
     }
 }
@@ -276,9 +255,7 @@ impl crate::validation::Validate for GetOrgInvoiceCsvParams {
             pattern: Some(&crate::patterns::INVOICE_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("invoiceId", &self.invoice_id, &INVOICE_ID);
     }
 }
@@ -324,7 +301,6 @@ impl crate::validation::Validate for SearchOrgInvoiceLineItemsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -382,12 +358,8 @@ impl crate::validation::Validate for ListOrgInvoiceReportsParams {
             ..crate::validation::Rules::NONE
         };
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createOrgInvoiceReport` (`POST /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports`).
@@ -409,7 +381,6 @@ impl CreateOrgInvoiceReportParams {
 impl crate::validation::Validate for CreateOrgInvoiceReportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgInvoiceReport` (`GET /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}/reports/{reportId}`).
@@ -438,8 +409,6 @@ impl GetOrgInvoiceReportParams {
 impl crate::validation::Validate for GetOrgInvoiceReportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
-        v.field("reportId", &self.report_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `generateOrgInvoiceAndDownloadReport` (`POST /api/atlas/v2/orgs/{orgId}/invoices/{invoiceId}:generateAndDownloadReport`).
@@ -461,7 +430,6 @@ impl GenerateOrgInvoiceAndDownloadReportParams {
 impl crate::validation::Validate for GenerateOrgInvoiceAndDownloadReportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listOrgInvoicePending` (`GET /api/atlas/v2/orgs/{orgId}/invoices/pending`).
@@ -489,9 +457,7 @@ impl ListOrgInvoicePendingParams {
 }
 impl crate::validation::Validate for ListOrgInvoicePendingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listSkus` (`GET /api/atlas/v2/skus`).
@@ -524,11 +490,8 @@ impl crate::validation::Validate for ListSkusParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getSku` (`GET /api/atlas/v2/skus/{skuId}`).
@@ -555,9 +518,5 @@ impl GetSkuParams {
     }
 }
 impl crate::validation::Validate for GetSkuParams {
-    fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("skuId", &self.sku_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-    }
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }

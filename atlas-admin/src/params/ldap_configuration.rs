@@ -31,9 +31,7 @@ impl GetGroupUserSecurityParams {
 }
 impl crate::validation::Validate for GetGroupUserSecurityParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupUserSecurity` (`PATCH /api/atlas/v2/groups/{groupId}/userSecurity`).
@@ -63,9 +61,7 @@ impl UpdateGroupUserSecurityParams {
 }
 impl crate::validation::Validate for UpdateGroupUserSecurityParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupUserSecurityLdapUserToDnMapping` (`DELETE /api/atlas/v2/groups/{groupId}/userSecurity/ldap/userToDNMapping`).
@@ -95,9 +91,7 @@ impl DeleteGroupUserSecurityLdapUserToDnMappingParams {
 }
 impl crate::validation::Validate for DeleteGroupUserSecurityLdapUserToDnMappingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `verifyGroupUserSecurityLdap` (`POST /api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify`).
@@ -127,9 +121,7 @@ impl VerifyGroupUserSecurityLdapParams {
 }
 impl crate::validation::Validate for VerifyGroupUserSecurityLdapParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupUserSecurityLdapVerify` (`GET /api/atlas/v2/groups/{groupId}/userSecurity/ldap/verify/{requestId}`).
@@ -163,9 +155,7 @@ impl GetGroupUserSecurityLdapVerifyParams {
 }
 impl crate::validation::Validate for GetGroupUserSecurityLdapVerifyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("requestId", &self.request_id, &crate::validation::Rules::NONE);
     }
 }

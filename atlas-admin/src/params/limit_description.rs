@@ -31,10 +31,8 @@ impl crate::validation::Validate for ListDefaultGroupLimitsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getDefaultGroupLimit` (`GET /api/atlas/v2/defaultGroupLimits/{limitName}`).
@@ -61,9 +59,5 @@ impl GetDefaultGroupLimitParams {
     }
 }
 impl crate::validation::Validate for GetDefaultGroupLimitParams {
-    fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
-    }
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }

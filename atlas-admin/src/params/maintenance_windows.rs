@@ -31,9 +31,7 @@ impl GetGroupMaintenanceWindowParams {
 }
 impl crate::validation::Validate for GetGroupMaintenanceWindowParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `resetGroupMaintenanceWindow` (`DELETE /api/atlas/v2/groups/{groupId}/maintenanceWindow`).
@@ -56,7 +54,6 @@ impl ResetGroupMaintenanceWindowParams {
 }
 impl crate::validation::Validate for ResetGroupMaintenanceWindowParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -80,7 +77,6 @@ impl UpdateGroupMaintenanceWindowParams {
 }
 impl crate::validation::Validate for UpdateGroupMaintenanceWindowParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -104,7 +100,6 @@ impl ToggleGroupMaintenanceWindowAutoDeferParams {
 }
 impl crate::validation::Validate for ToggleGroupMaintenanceWindowAutoDeferParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -128,7 +123,6 @@ impl DeferGroupMaintenanceWindowParams {
 }
 impl crate::validation::Validate for DeferGroupMaintenanceWindowParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }

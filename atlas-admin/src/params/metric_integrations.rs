@@ -64,18 +64,9 @@ impl crate::validation::Validate for ListGroupMetricIntegrationsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "integrationType",
-            &self.integration_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("providerType", &self.provider_type, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupMetricIntegration` (`POST /api/atlas/v2/groups/{groupId}/metricIntegrations`).
@@ -105,9 +96,7 @@ impl CreateGroupMetricIntegrationParams {
 }
 impl crate::validation::Validate for CreateGroupMetricIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupMetricIntegration` (`GET /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}`).
@@ -141,14 +130,7 @@ impl GetGroupMetricIntegrationParams {
 }
 impl crate::validation::Validate for GetGroupMetricIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "metricIntegrationId",
-            &self.metric_integration_id,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `updateGroupMetricIntegration` (`PUT /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}`).
@@ -182,14 +164,7 @@ impl UpdateGroupMetricIntegrationParams {
 }
 impl crate::validation::Validate for UpdateGroupMetricIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "metricIntegrationId",
-            &self.metric_integration_id,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `deleteGroupMetricIntegration` (`DELETE /api/atlas/v2/groups/{groupId}/metricIntegrations/{metricIntegrationId}`).
@@ -223,13 +198,6 @@ impl DeleteGroupMetricIntegrationParams {
 }
 impl crate::validation::Validate for DeleteGroupMetricIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "metricIntegrationId",
-            &self.metric_integration_id,
-            &crate::validation::Rules::NONE,
-        );
     }
 }

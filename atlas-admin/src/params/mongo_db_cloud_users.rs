@@ -89,29 +89,14 @@ impl crate::validation::Validate for ListGroupUsersParams {
             max_items: Some(4),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("flattenTeams", &self.flatten_teams, &crate::validation::Rules::NONE);
-        v.field(
-            "includeOrgUsers",
-            &self.include_org_users,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "orgMembershipStatus",
-            &self.org_membership_status,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "orgMembershipStatuses",
             &self.org_membership_statuses,
             &ORG_MEMBERSHIP_STATUSES,
         );
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `addGroupUsers` (`POST /api/atlas/v2/groups/{groupId}/users`).
@@ -141,9 +126,7 @@ impl AddGroupUsersParams {
 }
 impl crate::validation::Validate for AddGroupUsersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupUser` (`GET /api/atlas/v2/groups/{groupId}/users/{userId}`).
@@ -189,9 +172,7 @@ impl crate::validation::Validate for GetGroupUserParams {
             max_items: Some(4),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.field(
             "orgMembershipStatuses",
@@ -231,9 +212,7 @@ impl RemoveGroupUserParams {
 }
 impl crate::validation::Validate for RemoveGroupUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -268,9 +247,7 @@ impl AddGroupUserRoleParams {
 }
 impl crate::validation::Validate for AddGroupUserRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -305,9 +282,7 @@ impl RemoveGroupUserRoleParams {
 }
 impl crate::validation::Validate for RemoveGroupUserRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -386,18 +361,10 @@ impl crate::validation::Validate for ListOrgTeamUsersParams {
             max_items: Some(4),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.field(
-            "orgMembershipStatus",
-            &self.org_membership_status,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "orgMembershipStatuses",
             &self.org_membership_statuses,
@@ -435,9 +402,7 @@ impl AddOrgTeamUserParams {
 }
 impl crate::validation::Validate for AddOrgTeamUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
     }
 }
@@ -470,9 +435,7 @@ impl RemoveOrgTeamUserParams {
 }
 impl crate::validation::Validate for RemoveOrgTeamUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
     }
 }
@@ -547,18 +510,9 @@ impl crate::validation::Validate for ListOrgUsersParams {
             max_items: Some(4),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
-        v.field(
-            "orgMembershipStatus",
-            &self.org_membership_status,
-            &crate::validation::Rules::NONE,
-        );
         v.field(
             "orgMembershipStatuses",
             &self.org_membership_statuses,
@@ -591,9 +545,7 @@ impl CreateOrgUserParams {
 }
 impl crate::validation::Validate for CreateOrgUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgUser` (`GET /api/atlas/v2/orgs/{orgId}/users/{userId}`).
@@ -637,9 +589,7 @@ impl crate::validation::Validate for GetOrgUserParams {
             max_items: Some(4),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.field(
             "orgMembershipStatuses",
@@ -677,9 +627,7 @@ impl RemoveOrgUserParams {
 }
 impl crate::validation::Validate for RemoveOrgUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -712,9 +660,7 @@ impl UpdateOrgUserParams {
 }
 impl crate::validation::Validate for UpdateOrgUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -747,9 +693,7 @@ impl AddOrgUserRoleParams {
 }
 impl crate::validation::Validate for AddOrgUserRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -782,9 +726,7 @@ impl RemoveOrgUserRoleParams {
 }
 impl crate::validation::Validate for RemoveOrgUserRoleParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -800,10 +742,7 @@ pub struct CreateUserParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for CreateUserParams {
-    fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-    }
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `getUser` (`GET /api/atlas/v2/users/{userId}`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
@@ -831,8 +770,6 @@ impl GetUserParams {
 }
 impl crate::validation::Validate for GetUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -866,8 +803,6 @@ impl crate::validation::Validate for GetUserByNameParams {
             pattern: Some(&crate::patterns::USER_NAME),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("userName", &self.user_name, &USER_NAME);
     }
 }

@@ -64,10 +64,8 @@ impl crate::validation::Validate for DownloadGroupClusterLogParams {
             minimum: Some(1199145600.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("hostName", &self.host_name, &HOST_NAME);
-        v.field("logName", &self.log_name, &crate::validation::Rules::NONE);
         v.field("endDate", &self.end_date, &END_DATE);
         v.field("startDate", &self.start_date, &START_DATE);
     }
@@ -105,7 +103,6 @@ impl crate::validation::Validate for ListGroupHostFtsMetricsParams {
         };
         v.field("processId", &self.process_id, &PROCESS_ID);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupHostFtsMetricIndexMeasurements` (`GET /api/atlas/v2/groups/{groupId}/hosts/{processId}/fts/metrics/indexes/{databaseName}/{collectionName}/{indexName}/measurements`).
@@ -183,19 +180,7 @@ impl crate::validation::Validate for GetGroupHostFtsMetricIndexMeasurementsParam
             ..crate::validation::Rules::NONE
         };
         v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("indexName", &self.index_name, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("metrics", &self.metrics, &METRICS);
     }
 }
@@ -269,18 +254,7 @@ impl crate::validation::Validate for ListGroupHostFtsMetricIndexMeasurementsPara
             ..crate::validation::Rules::NONE
         };
         v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
-        v.field(
-            "collectionName",
-            &self.collection_name,
-            &crate::validation::Rules::NONE,
-        );
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("metrics", &self.metrics, &METRICS);
     }
 }
@@ -345,11 +319,6 @@ impl crate::validation::Validate for ListGroupHostFtsMetricMeasurementsParams {
         };
         v.field("processId", &self.process_id, &PROCESS_ID);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("metrics", &self.metrics, &METRICS);
     }
 }
@@ -401,12 +370,9 @@ impl crate::validation::Validate for ListGroupProcessesParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupProcess` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}`).
@@ -444,9 +410,7 @@ impl crate::validation::Validate for GetGroupProcessParams {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
     }
 }
@@ -506,12 +470,9 @@ impl crate::validation::Validate for ListGroupProcessDatabasesParams {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
     }
 }
@@ -554,10 +515,7 @@ impl crate::validation::Validate for GetGroupProcessDatabaseParams {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
     }
 }
@@ -630,16 +588,9 @@ impl crate::validation::Validate for GetGroupProcessDatabaseMeasurementsParams {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("databaseName", &self.database_name, &crate::validation::Rules::NONE);
         v.field("m", &self.m, &M);
         v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupProcessDisks` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/disks`).
@@ -698,12 +649,9 @@ impl crate::validation::Validate for ListGroupProcessDisksParams {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
     }
 }
@@ -742,8 +690,6 @@ impl crate::validation::Validate for GetGroupProcessDiskParams {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("partitionName", &self.partition_name, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
     }
@@ -817,16 +763,9 @@ impl crate::validation::Validate for GetGroupProcessDiskMeasurementsParams {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("m", &self.m, &M);
-        v.field("partitionName", &self.partition_name, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupProcessMeasurements` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/measurements`).
@@ -889,14 +828,8 @@ impl crate::validation::Validate for GetGroupProcessMeasurementsParams {
             pattern: Some(&crate::patterns::PROCESS_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("m", &self.m, &M);
-        v.field("period", &self.period, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
-        v.field("granularity", &self.granularity, &crate::validation::Rules::NONE);
-        v.field("start", &self.start, &crate::validation::Rules::NONE);
-        v.field("end", &self.end, &crate::validation::Rules::NONE);
     }
 }

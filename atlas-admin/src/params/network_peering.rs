@@ -56,13 +56,9 @@ impl crate::validation::Validate for ListGroupContainersParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupContainer` (`POST /api/atlas/v2/groups/{groupId}/containers`).
@@ -92,9 +88,7 @@ impl CreateGroupContainerParams {
 }
 impl crate::validation::Validate for CreateGroupContainerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupContainer` (`GET /api/atlas/v2/groups/{groupId}/containers/{containerId}`).
@@ -128,9 +122,7 @@ impl GetGroupContainerParams {
 }
 impl crate::validation::Validate for GetGroupContainerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
     }
 }
@@ -165,9 +157,7 @@ impl DeleteGroupContainerParams {
 }
 impl crate::validation::Validate for DeleteGroupContainerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
     }
 }
@@ -202,9 +192,7 @@ impl UpdateGroupContainerParams {
 }
 impl crate::validation::Validate for UpdateGroupContainerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
     }
 }
@@ -256,12 +244,9 @@ impl crate::validation::Validate for ListGroupContainerAllParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupPeers` (`GET /api/atlas/v2/groups/{groupId}/peers`).
@@ -316,13 +301,9 @@ impl crate::validation::Validate for ListGroupPeersParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("providerName", &self.provider_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupPeer` (`POST /api/atlas/v2/groups/{groupId}/peers`).
@@ -352,9 +333,7 @@ impl CreateGroupPeerParams {
 }
 impl crate::validation::Validate for CreateGroupPeerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupPeer` (`GET /api/atlas/v2/groups/{groupId}/peers/{peerId}`).
@@ -388,9 +367,7 @@ impl GetGroupPeerParams {
 }
 impl crate::validation::Validate for GetGroupPeerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("peerId", &self.peer_id, &crate::validation::Rules::NONE);
     }
 }
@@ -425,9 +402,7 @@ impl DeleteGroupPeerParams {
 }
 impl crate::validation::Validate for DeleteGroupPeerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("peerId", &self.peer_id, &crate::validation::Rules::NONE);
     }
 }
@@ -462,9 +437,7 @@ impl UpdateGroupPeerParams {
 }
 impl crate::validation::Validate for UpdateGroupPeerParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("peerId", &self.peer_id, &crate::validation::Rules::NONE);
     }
 }
@@ -496,9 +469,7 @@ impl VerifyGroupPrivateIpModeParams {
 }
 impl crate::validation::Validate for VerifyGroupPrivateIpModeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `disableGroupPrivateIpModePeering` (`PATCH /api/atlas/v2/groups/{groupId}/privateIpMode`).
@@ -529,8 +500,6 @@ impl DisableGroupPrivateIpModePeeringParams {
 }
 impl crate::validation::Validate for DisableGroupPrivateIpModePeeringParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

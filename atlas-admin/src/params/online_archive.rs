@@ -56,12 +56,9 @@ impl crate::validation::Validate for ListGroupClusterOnlineArchivesParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -96,9 +93,7 @@ impl CreateGroupClusterOnlineArchiveParams {
 }
 impl crate::validation::Validate for CreateGroupClusterOnlineArchiveParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -141,9 +136,7 @@ impl GetGroupClusterOnlineArchiveParams {
 }
 impl crate::validation::Validate for GetGroupClusterOnlineArchiveParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("archiveId", &self.archive_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -188,8 +181,6 @@ impl DeleteGroupClusterOnlineArchiveParams {
 impl crate::validation::Validate for DeleteGroupClusterOnlineArchiveParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("archiveId", &self.archive_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -233,9 +224,7 @@ impl UpdateGroupClusterOnlineArchiveParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterOnlineArchiveParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("archiveId", &self.archive_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -288,10 +277,8 @@ impl crate::validation::Validate for DownloadGroupClusterOnlineArchiveQueryLogsP
             ..crate::validation::Rules::NONE
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("startDate", &self.start_date, &START_DATE);
         v.field("endDate", &self.end_date, &END_DATE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("archiveOnly", &self.archive_only, &crate::validation::Rules::NONE);
     }
 }

@@ -37,12 +37,8 @@ impl crate::validation::Validate for ListOrgsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createOrg` (`POST /api/atlas/v2/orgs`).
@@ -56,10 +52,7 @@ pub struct CreateOrgParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for CreateOrgParams {
-    fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-    }
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `getOrg` (`GET /api/atlas/v2/orgs/{orgId}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,9 +79,7 @@ impl GetOrgParams {
 }
 impl crate::validation::Validate for GetOrgParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteOrg` (`DELETE /api/atlas/v2/orgs/{orgId}`).
@@ -109,7 +100,6 @@ impl DeleteOrgParams {
 }
 impl crate::validation::Validate for DeleteOrgParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -138,9 +128,7 @@ impl UpdateOrgParams {
 }
 impl crate::validation::Validate for UpdateOrgParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgDelegationSettings` (`GET /api/atlas/v2/orgs/{orgId}/delegationSettings`).
@@ -169,8 +157,6 @@ impl GetOrgDelegationSettingsParams {
 impl crate::validation::Validate for GetOrgDelegationSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateOrgDelegationSettings` (`PATCH /api/atlas/v2/orgs/{orgId}/delegationSettings`).
@@ -199,8 +185,6 @@ impl UpdateOrgDelegationSettingsParams {
 impl crate::validation::Validate for UpdateOrgDelegationSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgGroups` (`GET /api/atlas/v2/orgs/{orgId}/groups`).
@@ -253,13 +237,9 @@ impl crate::validation::Validate for GetOrgGroupsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listOrgInvites` (`GET /api/atlas/v2/orgs/{orgId}/invites`).
@@ -292,10 +272,7 @@ impl ListOrgInvitesParams {
 }
 impl crate::validation::Validate for ListOrgInvitesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createOrgInvite` (`POST /api/atlas/v2/orgs/{orgId}/invites`).
@@ -324,9 +301,7 @@ impl CreateOrgInviteParams {
 }
 impl crate::validation::Validate for CreateOrgInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateOrgInvites` (`PATCH /api/atlas/v2/orgs/{orgId}/invites`).
@@ -355,9 +330,7 @@ impl UpdateOrgInvitesParams {
 }
 impl crate::validation::Validate for UpdateOrgInvitesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgInvite` (`GET /api/atlas/v2/orgs/{orgId}/invites/{invitationId}`).
@@ -386,7 +359,6 @@ impl GetOrgInviteParams {
 }
 impl crate::validation::Validate for GetOrgInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
     }
@@ -421,10 +393,7 @@ impl DeleteOrgInviteParams {
 }
 impl crate::validation::Validate for DeleteOrgInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateOrgInviteById` (`PATCH /api/atlas/v2/orgs/{orgId}/invites/{invitationId}`).
@@ -457,9 +426,7 @@ impl UpdateOrgInviteByIdParams {
 }
 impl crate::validation::Validate for UpdateOrgInviteByIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
     }
 }
@@ -488,9 +455,7 @@ impl GetOrgMaintenanceSettingsParams {
 }
 impl crate::validation::Validate for GetOrgMaintenanceSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateOrgMaintenanceSettings` (`PATCH /api/atlas/v2/orgs/{orgId}/maintenanceSettings`).
@@ -518,9 +483,7 @@ impl UpdateOrgMaintenanceSettingsParams {
 }
 impl crate::validation::Validate for UpdateOrgMaintenanceSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `resetOrgMaintenanceSettings` (`POST /api/atlas/v2/orgs/{orgId}/maintenanceSettings:reset`).
@@ -548,9 +511,7 @@ impl ResetOrgMaintenanceSettingsParams {
 }
 impl crate::validation::Validate for ResetOrgMaintenanceSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgSettings` (`GET /api/atlas/v2/orgs/{orgId}/settings`).
@@ -578,9 +539,7 @@ impl GetOrgSettingsParams {
 }
 impl crate::validation::Validate for GetOrgSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateOrgSettings` (`PATCH /api/atlas/v2/orgs/{orgId}/settings`).
@@ -608,9 +567,7 @@ impl UpdateOrgSettingsParams {
 }
 impl crate::validation::Validate for UpdateOrgSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateOrgUserRoles` (`PUT /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`).
@@ -645,7 +602,5 @@ impl crate::validation::Validate for UpdateOrgUserRolesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }

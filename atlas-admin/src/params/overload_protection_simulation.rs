@@ -52,10 +52,8 @@ impl crate::validation::Validate for ListGroupClusterOverloadSimulationsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -91,8 +89,6 @@ impl CreateGroupClusterOverloadSimulationParams {
 }
 impl crate::validation::Validate for CreateGroupClusterOverloadSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
@@ -136,11 +132,8 @@ impl GetGroupClusterOverloadSimulationParams {
 }
 impl crate::validation::Validate for GetGroupClusterOverloadSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("simulationId", &self.simulation_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupClusterOverloadSimulation` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/overloadSimulations/{simulationId}`).
@@ -182,10 +175,7 @@ impl DeleteGroupClusterOverloadSimulationParams {
 }
 impl crate::validation::Validate for DeleteGroupClusterOverloadSimulationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("simulationId", &self.simulation_id, &crate::validation::Rules::NONE);
     }
 }

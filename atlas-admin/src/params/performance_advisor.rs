@@ -34,7 +34,6 @@ for ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupClusterPerformanceAdvisorSchemaAdvice` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/performanceAdvisor/schemaAdvice`).
@@ -66,7 +65,6 @@ impl crate::validation::Validate
 for ListGroupClusterPerformanceAdvisorSchemaAdviceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }
@@ -138,9 +136,7 @@ for ListGroupClusterPerformanceAdvisorSuggestedIndexesParams {
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("processIds", &self.process_ids, &PROCESS_IDS);
-        v.field("namespaces", &self.namespaces, &crate::validation::Rules::NONE);
         v.field("since", &self.since, &SINCE);
         v.field("until", &self.until, &UNTIL);
     }
@@ -172,9 +168,7 @@ impl GetGroupManagedSlowMsParams {
 }
 impl crate::validation::Validate for GetGroupManagedSlowMsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `disableGroupManagedSlowMs` (`DELETE /api/atlas/v2/groups/{groupId}/managedSlowMs/disable`).
@@ -204,9 +198,7 @@ impl DisableGroupManagedSlowMsParams {
 }
 impl crate::validation::Validate for DisableGroupManagedSlowMsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `enableGroupManagedSlowMs` (`POST /api/atlas/v2/groups/{groupId}/managedSlowMs/enable`).
@@ -236,9 +228,7 @@ impl EnableGroupManagedSlowMsParams {
 }
 impl crate::validation::Validate for EnableGroupManagedSlowMsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupProcessPerformanceAdvisorNamespaces` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/namespaces`).
@@ -294,10 +284,7 @@ impl crate::validation::Validate for ListGroupProcessPerformanceAdvisorNamespace
             minimum: Some(1199145600000.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("duration", &self.duration, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
         v.field("since", &self.since, &SINCE);
     }
@@ -385,25 +372,10 @@ for ListGroupProcessPerformanceAdvisorSlowQueryLogsParams {
             minimum: Some(1199145600000.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("duration", &self.duration, &crate::validation::Rules::NONE);
-        v.field("namespaces", &self.namespaces, &crate::validation::Rules::NONE);
         v.field("nLogs", &self.n_logs, &N_LOGS);
         v.field("processId", &self.process_id, &PROCESS_ID);
         v.field("since", &self.since, &SINCE);
-        v.field(
-            "includeMetrics",
-            &self.include_metrics,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "includeReplicaState",
-            &self.include_replica_state,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("includeOpType", &self.include_op_type, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupProcessPerformanceAdvisorSuggestedIndexes` (`GET /api/atlas/v2/groups/{groupId}/processes/{processId}/performanceAdvisor/suggestedIndexes`).
@@ -493,16 +465,9 @@ for ListGroupProcessPerformanceAdvisorSuggestedIndexesParams {
             minimum: Some(1199145600000.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("duration", &self.duration, &crate::validation::Rules::NONE);
-        v.field("namespaces", &self.namespaces, &crate::validation::Rules::NONE);
-        v.field("nExamples", &self.n_examples, &crate::validation::Rules::NONE);
-        v.field("nIndexes", &self.n_indexes, &crate::validation::Rules::NONE);
         v.field("processId", &self.process_id, &PROCESS_ID);
         v.field("since", &self.since, &SINCE);
     }
@@ -542,8 +507,6 @@ for GetGroupServerlessPerformanceAdvisorAutoIndexingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `setGroupServerlessPerformanceAdvisorAutoIndexing` (`POST /api/atlas/v2/groups/{groupId}/serverless/{clusterName}/performanceAdvisor/autoIndexing`).
@@ -580,7 +543,5 @@ for SetGroupServerlessPerformanceAdvisorAutoIndexingParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("enable", &self.enable, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

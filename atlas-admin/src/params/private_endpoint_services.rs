@@ -35,10 +35,7 @@ impl ListGroupPrivateEndpointEndpointServiceParams {
 }
 impl crate::validation::Validate for ListGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupPrivateEndpointEndpointService` (`GET /api/atlas/v2/groups/{groupId}/privateEndpoint/{cloudProvider}/endpointService/{endpointServiceId}`).
@@ -80,10 +77,7 @@ impl GetGroupPrivateEndpointEndpointServiceParams {
 }
 impl crate::validation::Validate for GetGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field(
             "endpointServiceId",
             &self.endpoint_service_id,
@@ -130,10 +124,7 @@ impl DeleteGroupPrivateEndpointEndpointServiceParams {
 }
 impl crate::validation::Validate for DeleteGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field(
             "endpointServiceId",
             &self.endpoint_service_id,
@@ -181,10 +172,7 @@ impl CreateGroupPrivateEndpointEndpointServiceEndpointParams {
 impl crate::validation::Validate
 for CreateGroupPrivateEndpointEndpointServiceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field(
             "endpointServiceId",
             &self.endpoint_service_id,
@@ -241,10 +229,7 @@ for GetGroupPrivateEndpointEndpointServiceEndpointParams {
             pattern: Some(&crate::patterns::ENDPOINT_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &ENDPOINT_ID);
         v.field(
             "endpointServiceId",
@@ -302,10 +287,7 @@ for DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
             pattern: Some(&crate::patterns::ENDPOINT_ID),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &ENDPOINT_ID);
         v.field(
             "endpointServiceId",
@@ -341,9 +323,7 @@ impl CreateGroupPrivateEndpointEndpointServiceParams {
 }
 impl crate::validation::Validate for CreateGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupPrivateEndpointEndpointService` (`PATCH /api/atlas/v2/groups/{groupId}/privateEndpoint/endpointService/{endpointServiceId}`).
@@ -377,9 +357,7 @@ impl UpdateGroupPrivateEndpointEndpointServiceParams {
 }
 impl crate::validation::Validate for UpdateGroupPrivateEndpointEndpointServiceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field(
             "endpointServiceId",
             &self.endpoint_service_id,
@@ -414,9 +392,7 @@ impl GetGroupPrivateEndpointRegionalModeParams {
 }
 impl crate::validation::Validate for GetGroupPrivateEndpointRegionalModeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `toggleGroupPrivateEndpointRegionalMode` (`PATCH /api/atlas/v2/groups/{groupId}/privateEndpoint/regionalMode`).
@@ -446,8 +422,6 @@ impl ToggleGroupPrivateEndpointRegionalModeParams {
 }
 impl crate::validation::Validate for ToggleGroupPrivateEndpointRegionalModeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

@@ -52,12 +52,9 @@ impl crate::validation::Validate for ListGroupApiKeysParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupApiKey` (`POST /api/atlas/v2/groups/{groupId}/apiKeys`).
@@ -87,9 +84,7 @@ impl CreateGroupApiKeyParams {
 }
 impl crate::validation::Validate for CreateGroupApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `addGroupApiKey` (`POST /api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`).
@@ -123,10 +118,8 @@ impl AddGroupApiKeyParams {
 }
 impl crate::validation::Validate for AddGroupApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `removeGroupApiKey` (`DELETE /api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`).
@@ -160,10 +153,8 @@ impl RemoveGroupApiKeyParams {
 }
 impl crate::validation::Validate for RemoveGroupApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupApiKeyRoles` (`PATCH /api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`).
@@ -221,9 +212,6 @@ impl crate::validation::Validate for UpdateGroupApiKeyRolesParams {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -273,12 +261,9 @@ impl crate::validation::Validate for ListOrgApiKeysParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createOrgApiKey` (`POST /api/atlas/v2/orgs/{orgId}/apiKeys`).
@@ -306,9 +291,7 @@ impl CreateOrgApiKeyParams {
 }
 impl crate::validation::Validate for CreateOrgApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgApiKey` (`GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`).
@@ -340,9 +323,7 @@ impl GetOrgApiKeyParams {
 }
 impl crate::validation::Validate for GetOrgApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -375,9 +356,7 @@ impl DeleteOrgApiKeyParams {
 }
 impl crate::validation::Validate for DeleteOrgApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -410,9 +389,7 @@ impl UpdateOrgApiKeyParams {
 }
 impl crate::validation::Validate for UpdateOrgApiKeyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -466,12 +443,9 @@ impl crate::validation::Validate for ListOrgApiKeyAccessListEntriesParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -525,12 +499,9 @@ impl crate::validation::Validate for CreateOrgApiKeyAccessListEntryParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
     }
 }
@@ -571,9 +542,7 @@ impl crate::validation::Validate for GetOrgApiKeyAccessListEntryParams {
             pattern: Some(&crate::patterns::IP_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
     }
@@ -615,9 +584,7 @@ impl crate::validation::Validate for DeleteOrgApiKeyAccessListEntryParams {
             pattern: Some(&crate::patterns::IP_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
     }

@@ -52,12 +52,9 @@ impl crate::validation::Validate for ListGroupAccessListEntriesParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupAccessListEntry` (`POST /api/atlas/v2/groups/{groupId}/accessList`).
@@ -108,12 +105,9 @@ impl crate::validation::Validate for CreateGroupAccessListEntryParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupAccessListEntry` (`GET /api/atlas/v2/groups/{groupId}/accessList/{entryValue}`).
@@ -151,9 +145,7 @@ impl crate::validation::Validate for GetGroupAccessListEntryParams {
             pattern: Some(&crate::patterns::ENTRY_VALUE),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("entryValue", &self.entry_value, &ENTRY_VALUE);
     }
 }
@@ -196,9 +188,7 @@ impl crate::validation::Validate for DeleteGroupAccessListEntryParams {
             pattern: Some(&crate::patterns::ENTRY_VALUE),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("entryValue", &self.entry_value, &ENTRY_VALUE);
     }
 }
@@ -237,9 +227,7 @@ impl crate::validation::Validate for GetGroupAccessListStatusParams {
             pattern: Some(&crate::patterns::ENTRY_VALUE),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("entryValue", &self.entry_value, &ENTRY_VALUE);
     }
 }

@@ -36,11 +36,8 @@ impl crate::validation::Validate for ListGroupsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroup` (`POST /api/atlas/v2/groups`).
@@ -58,8 +55,6 @@ pub struct CreateGroupParams {
 }
 impl crate::validation::Validate for CreateGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field(
             "projectOwnerId",
             &self.project_owner_id,
@@ -94,9 +89,7 @@ impl GetGroupParams {
 }
 impl crate::validation::Validate for GetGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroup` (`DELETE /api/atlas/v2/groups/{groupId}`).
@@ -126,9 +119,7 @@ impl DeleteGroupParams {
 }
 impl crate::validation::Validate for DeleteGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroup` (`PATCH /api/atlas/v2/groups/{groupId}`).
@@ -158,9 +149,7 @@ impl UpdateGroupParams {
 }
 impl crate::validation::Validate for UpdateGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `addGroupAccessUser` (`POST /api/atlas/v2/groups/{groupId}/access`).
@@ -192,8 +181,6 @@ impl AddGroupAccessUserParams {
 impl crate::validation::Validate for AddGroupAccessUserParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupInvites` (`GET /api/atlas/v2/groups/{groupId}/invites`).
@@ -229,9 +216,6 @@ impl ListGroupInvitesParams {
 impl crate::validation::Validate for ListGroupInvitesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupInvite` (`POST /api/atlas/v2/groups/{groupId}/invites`).
@@ -263,8 +247,6 @@ impl CreateGroupInviteParams {
 impl crate::validation::Validate for CreateGroupInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupInvites` (`PATCH /api/atlas/v2/groups/{groupId}/invites`).
@@ -296,8 +278,6 @@ impl UpdateGroupInvitesParams {
 impl crate::validation::Validate for UpdateGroupInvitesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupInvite` (`GET /api/atlas/v2/groups/{groupId}/invites/{invitationId}`).
@@ -333,8 +313,6 @@ impl GetGroupInviteParams {
 impl crate::validation::Validate for GetGroupInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
     }
 }
@@ -367,7 +345,6 @@ impl DeleteGroupInviteParams {
 impl crate::validation::Validate for DeleteGroupInviteParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
     }
 }
@@ -400,7 +377,6 @@ impl UpdateGroupInviteByIdParams {
 impl crate::validation::Validate for UpdateGroupInviteByIdParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
     }
 }
@@ -431,8 +407,6 @@ impl GetGroupIpAddressesParams {
 }
 impl crate::validation::Validate for GetGroupIpAddressesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -463,9 +437,7 @@ impl ListGroupLimitsParams {
 }
 impl crate::validation::Validate for ListGroupLimitsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupLimit` (`GET /api/atlas/v2/groups/{groupId}/limits/{limitName}`).
@@ -514,10 +486,7 @@ impl GetGroupLimitParams {
 }
 impl crate::validation::Validate for GetGroupLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupLimit` (`DELETE /api/atlas/v2/groups/{groupId}/limits/{limitName}`).
@@ -566,10 +535,7 @@ impl DeleteGroupLimitParams {
 }
 impl crate::validation::Validate for DeleteGroupLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `setGroupLimit` (`PATCH /api/atlas/v2/groups/{groupId}/limits/{limitName}`).
@@ -618,10 +584,7 @@ impl SetGroupLimitParams {
 }
 impl crate::validation::Validate for SetGroupLimitParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("limitName", &self.limit_name, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupMongoDbVersions` (`GET /api/atlas/v2/groups/{groupId}/mongoDBVersions`).
@@ -679,12 +642,7 @@ impl crate::validation::Validate for GetGroupMongoDbVersionsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("instanceSize", &self.instance_size, &crate::validation::Rules::NONE);
-        v.field("defaultStatus", &self.default_status, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
     }
@@ -716,9 +674,7 @@ impl GetGroupSettingsParams {
 }
 impl crate::validation::Validate for GetGroupSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupSettings` (`PATCH /api/atlas/v2/groups/{groupId}/settings`).
@@ -748,9 +704,7 @@ impl UpdateGroupSettingsParams {
 }
 impl crate::validation::Validate for UpdateGroupSettingsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupUserRoles` (`PUT /api/atlas/v2/groups/{groupId}/users/{userId}/roles`).
@@ -787,8 +741,6 @@ impl crate::validation::Validate for UpdateGroupUserRolesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `migrateGroup` (`POST /api/atlas/v2/groups/{groupId}:migrate`).
@@ -812,7 +764,6 @@ impl MigrateGroupParams {
 impl crate::validation::Validate for MigrateGroupParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupByName` (`GET /api/atlas/v2/groups/byName/{groupName}`).
@@ -845,8 +796,6 @@ impl crate::validation::Validate for GetGroupByNameParams {
             max_length: Some(64),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupName", &self.group_name, &GROUP_NAME);
     }
 }

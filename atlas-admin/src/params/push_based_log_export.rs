@@ -60,17 +60,9 @@ impl crate::validation::Validate for ListGroupLogIntegrationsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "integrationType",
-            &self.integration_type,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `createGroupLogIntegration` (`POST /api/atlas/v2/groups/{groupId}/logIntegrations`).
@@ -100,9 +92,7 @@ impl CreateGroupLogIntegrationParams {
 }
 impl crate::validation::Validate for CreateGroupLogIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupLogIntegration` (`GET /api/atlas/v2/groups/{groupId}/logIntegrations/{id}`).
@@ -135,10 +125,7 @@ impl GetGroupLogIntegrationParams {
 }
 impl crate::validation::Validate for GetGroupLogIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupLogIntegration` (`PUT /api/atlas/v2/groups/{groupId}/logIntegrations/{id}`).
@@ -171,10 +158,7 @@ impl UpdateGroupLogIntegrationParams {
 }
 impl crate::validation::Validate for UpdateGroupLogIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupLogIntegration` (`DELETE /api/atlas/v2/groups/{groupId}/logIntegrations/{id}`).
@@ -207,10 +191,7 @@ impl DeleteGroupLogIntegrationParams {
 }
 impl crate::validation::Validate for DeleteGroupLogIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupPushBasedLogExport` (`GET /api/atlas/v2/groups/{groupId}/pushBasedLogExport`).
@@ -241,9 +222,7 @@ impl GetGroupPushBasedLogExportParams {
 }
 impl crate::validation::Validate for GetGroupPushBasedLogExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupPushBasedLogExport` (`POST /api/atlas/v2/groups/{groupId}/pushBasedLogExport`).
@@ -274,9 +253,7 @@ impl CreateGroupPushBasedLogExportParams {
 }
 impl crate::validation::Validate for CreateGroupPushBasedLogExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupPushBasedLogExport` (`DELETE /api/atlas/v2/groups/{groupId}/pushBasedLogExport`).
@@ -307,9 +284,7 @@ impl DeleteGroupPushBasedLogExportParams {
 }
 impl crate::validation::Validate for DeleteGroupPushBasedLogExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupPushBasedLogExport` (`PATCH /api/atlas/v2/groups/{groupId}/pushBasedLogExport`).
@@ -340,8 +315,6 @@ impl UpdateGroupPushBasedLogExportParams {
 }
 impl crate::validation::Validate for UpdateGroupPushBasedLogExportParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

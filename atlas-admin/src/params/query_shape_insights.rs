@@ -81,8 +81,6 @@ impl crate::validation::Validate for GetGroupClusterQueryShapeInsightDetailsPara
             items: Some(&PROCESS_IDS_ITEMS),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("since", &self.since, &SINCE);
@@ -218,8 +216,6 @@ impl crate::validation::Validate for ListGroupClusterQueryShapeInsightSummariesP
         v.field("nSummaries", &self.n_summaries, &N_SUMMARIES);
         v.field("series", &self.series, &SERIES);
         v.field("queryShapeHashes", &self.query_shape_hashes, &QUERY_SHAPE_HASHES);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupClusterQueryShapes` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes`).
@@ -280,12 +276,8 @@ impl crate::validation::Validate for ListGroupClusterQueryShapesParams {
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
-        v.field("status", &self.status, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupClusterQueryShape` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/queryShapes/{queryShapeHash}`).
@@ -327,8 +319,6 @@ impl GetGroupClusterQueryShapeParams {
 }
 impl crate::validation::Validate for GetGroupClusterQueryShapeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field(
@@ -377,8 +367,6 @@ impl UpdateGroupClusterQueryShapeParams {
 }
 impl crate::validation::Validate for UpdateGroupClusterQueryShapeParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field(

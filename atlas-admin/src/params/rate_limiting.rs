@@ -55,14 +55,9 @@ impl crate::validation::Validate for ListRateLimitsParams {
         };
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("endpointPath", &self.endpoint_path, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getRateLimit` (`GET /api/atlas/v2/rateLimits/{endpointSetId}`).
@@ -110,12 +105,8 @@ impl crate::validation::Validate for GetRateLimitParams {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("endpointSetId", &self.endpoint_set_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
     }
 }

@@ -52,11 +52,8 @@ impl crate::validation::Validate for ListGroupMcpConfigsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -111,8 +108,6 @@ impl GetGroupMcpConfigParams {
 }
 impl crate::validation::Validate for GetGroupMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
     }
@@ -146,7 +141,6 @@ impl crate::validation::Validate for DeleteGroupMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
-        v.field("cascading", &self.cascading, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupMcpConfig` (`PATCH /api/atlas/v2/groups/{groupId}/mcpConfigs/{mcpConfigId}`).
@@ -176,7 +170,6 @@ impl UpdateGroupMcpConfigParams {
 }
 impl crate::validation::Validate for UpdateGroupMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
     }
@@ -233,11 +226,8 @@ impl crate::validation::Validate for ListGroupMcpConfigSecretsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
     }
@@ -305,8 +295,6 @@ impl GetGroupMcpConfigSecretParams {
 }
 impl crate::validation::Validate for GetGroupMcpConfigSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
         v.field("secretId", &self.secret_id, &crate::validation::Rules::NONE);
@@ -394,11 +382,8 @@ impl crate::validation::Validate for ListOrgMcpConfigsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -449,8 +434,6 @@ impl GetOrgMcpConfigParams {
 }
 impl crate::validation::Validate for GetOrgMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
     }
@@ -482,7 +465,6 @@ impl crate::validation::Validate for DeleteOrgMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
-        v.field("cascading", &self.cascading, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateOrgMcpConfig` (`PATCH /api/atlas/v2/orgs/{orgId}/mcpConfigs/{mcpConfigId}`).
@@ -510,7 +492,6 @@ impl UpdateOrgMcpConfigParams {
 }
 impl crate::validation::Validate for UpdateOrgMcpConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
     }
@@ -565,11 +546,8 @@ impl crate::validation::Validate for ListOrgMcpConfigSecretsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
     }
@@ -633,8 +611,6 @@ impl GetOrgMcpConfigSecretParams {
 }
 impl crate::validation::Validate for GetOrgMcpConfigSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
         v.field("secretId", &self.secret_id, &crate::validation::Rules::NONE);

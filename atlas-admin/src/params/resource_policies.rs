@@ -29,8 +29,6 @@ impl GetOrgNonCompliantResourcesParams {
 }
 impl crate::validation::Validate for GetOrgNonCompliantResourcesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -59,8 +57,6 @@ impl ListOrgResourcePoliciesParams {
 }
 impl crate::validation::Validate for ListOrgResourcePoliciesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -89,8 +85,6 @@ impl CreateOrgResourcePolicyParams {
 }
 impl crate::validation::Validate for CreateOrgResourcePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -123,8 +117,6 @@ impl GetOrgResourcePolicyParams {
 }
 impl crate::validation::Validate for GetOrgResourcePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
             "resourcePolicyId",
@@ -162,8 +154,6 @@ impl DeleteOrgResourcePolicyParams {
 }
 impl crate::validation::Validate for DeleteOrgResourcePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
             "resourcePolicyId",
@@ -201,8 +191,6 @@ impl UpdateOrgResourcePolicyParams {
 }
 impl crate::validation::Validate for UpdateOrgResourcePolicyParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
             "resourcePolicyId",
@@ -236,8 +224,6 @@ impl ValidateOrgResourcePoliciesParams {
 }
 impl crate::validation::Validate for ValidateOrgResourcePoliciesParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }

@@ -35,9 +35,7 @@ impl CreateGroupClusterIndexRollingIndexParams {
 }
 impl crate::validation::Validate for CreateGroupClusterIndexRollingIndexParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
     }
 }

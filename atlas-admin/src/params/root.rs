@@ -14,10 +14,7 @@ pub struct GetSystemStatusParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for GetSystemStatusParams {
-    fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-    }
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `listControlPlaneIpAddresses` (`GET /api/atlas/v2/unauth/controlPlaneIPAddresses`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -27,7 +24,5 @@ pub struct ListControlPlaneIpAddressesParams {
     pub envelope: Option<bool>,
 }
 impl crate::validation::Validate for ListControlPlaneIpAddressesParams {
-    fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-    }
+    fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }

@@ -35,8 +35,6 @@ impl GenerateGroupSandboxClusterDescriptionParams {
 }
 impl crate::validation::Validate for GenerateGroupSandboxClusterDescriptionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
             "sandboxConfigId",
@@ -87,8 +85,6 @@ impl crate::validation::Validate for ListOrgSandboxConfigParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
@@ -119,8 +115,6 @@ impl CreateOrgSandboxConfigParams {
 }
 impl crate::validation::Validate for CreateOrgSandboxConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
 }
@@ -153,8 +147,6 @@ impl GetOrgSandboxConfigParams {
 }
 impl crate::validation::Validate for GetOrgSandboxConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
             "sandboxConfigId",
@@ -218,8 +210,6 @@ impl UpdateOrgSandboxConfigParams {
 }
 impl crate::validation::Validate for UpdateOrgSandboxConfigParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
             "sandboxConfigId",

@@ -53,12 +53,9 @@ impl crate::validation::Validate for ListGroupServerlessInstancesParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupServerlessInstance` (`GET /api/atlas/v2/groups/{groupId}/serverless/{name}`).
@@ -93,8 +90,6 @@ impl GetGroupServerlessInstanceParams {
 impl crate::validation::Validate for GetGroupServerlessInstanceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
     }
 }

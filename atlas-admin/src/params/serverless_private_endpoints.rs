@@ -33,7 +33,6 @@ impl ListGroupPrivateEndpointServerlessInstanceEndpointParams {
 impl crate::validation::Validate
 for ListGroupPrivateEndpointServerlessInstanceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
     }
@@ -67,7 +66,6 @@ impl CreateGroupPrivateEndpointServerlessInstanceEndpointParams {
 impl crate::validation::Validate
 for CreateGroupPrivateEndpointServerlessInstanceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
     }
@@ -109,7 +107,6 @@ impl GetGroupPrivateEndpointServerlessInstanceEndpointParams {
 impl crate::validation::Validate
 for GetGroupPrivateEndpointServerlessInstanceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
@@ -152,7 +149,6 @@ impl DeleteGroupPrivateEndpointServerlessInstanceEndpointParams {
 impl crate::validation::Validate
 for DeleteGroupPrivateEndpointServerlessInstanceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
@@ -195,7 +191,6 @@ impl UpdateGroupPrivateEndpointServerlessInstanceEndpointParams {
 impl crate::validation::Validate
 for UpdateGroupPrivateEndpointServerlessInstanceEndpointParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);

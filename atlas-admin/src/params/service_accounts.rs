@@ -59,13 +59,6 @@ impl crate::validation::Validate for ListGroupServiceAccountsParams {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field(
-            "includeSystemManaged",
-            &self.include_system_managed,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `createGroupServiceAccount` (`POST /api/atlas/v2/groups/{groupId}/serviceAccounts`).
@@ -96,8 +89,6 @@ impl CreateGroupServiceAccountParams {
 impl crate::validation::Validate for CreateGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupServiceAccount` (`GET /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}`).
@@ -133,8 +124,6 @@ impl crate::validation::Validate for GetGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupServiceAccount` (`DELETE /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}`).
@@ -170,8 +159,6 @@ impl crate::validation::Validate for DeleteGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupServiceAccount` (`PATCH /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}`).
@@ -207,8 +194,6 @@ impl crate::validation::Validate for UpdateGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupServiceAccountAccessList` (`GET /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList`).
@@ -263,12 +248,9 @@ impl crate::validation::Validate for ListGroupServiceAccountAccessListParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
     }
 }
@@ -324,12 +306,9 @@ impl crate::validation::Validate for CreateGroupServiceAccountAccessListParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
     }
 }
@@ -390,9 +369,7 @@ impl crate::validation::Validate for DeleteGroupServiceAccountAccessListEntryPar
             pattern: Some(&crate::patterns::IP_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
     }
@@ -430,8 +407,6 @@ impl crate::validation::Validate for CreateGroupServiceAccountSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupServiceAccountSecret` (`DELETE /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}`).
@@ -474,10 +449,7 @@ impl DeleteGroupServiceAccountSecretParams {
 impl crate::validation::Validate for DeleteGroupServiceAccountSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("secretId", &self.secret_id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `inviteGroupServiceAccount` (`POST /api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}:invite`).
@@ -513,8 +485,6 @@ impl crate::validation::Validate for InviteGroupServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listOrgServiceAccounts` (`GET /api/atlas/v2/orgs/{orgId}/serviceAccounts`).
@@ -570,13 +540,6 @@ impl crate::validation::Validate for ListOrgServiceAccountsParams {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field(
-            "includeSystemManaged",
-            &self.include_system_managed,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `createOrgServiceAccount` (`POST /api/atlas/v2/orgs/{orgId}/serviceAccounts`).
@@ -605,8 +568,6 @@ impl CreateOrgServiceAccountParams {
 impl crate::validation::Validate for CreateOrgServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgServiceAccount` (`GET /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}`).
@@ -640,8 +601,6 @@ impl crate::validation::Validate for GetOrgServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteOrgServiceAccount` (`DELETE /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}`).
@@ -675,8 +634,6 @@ impl crate::validation::Validate for DeleteOrgServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateOrgServiceAccount` (`PATCH /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}`).
@@ -710,8 +667,6 @@ impl crate::validation::Validate for UpdateOrgServiceAccountParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listOrgServiceAccountAccessList` (`GET /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList`).
@@ -764,12 +719,9 @@ impl crate::validation::Validate for ListOrgServiceAccountAccessListParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
     }
 }
@@ -823,12 +775,9 @@ impl crate::validation::Validate for CreateOrgServiceAccountAccessListParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
     }
 }
@@ -887,9 +836,7 @@ impl crate::validation::Validate for DeleteOrgServiceAccountAccessListEntryParam
             pattern: Some(&crate::patterns::IP_ADDRESS),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("ipAddress", &self.ip_address, &IP_ADDRESS);
     }
@@ -944,8 +891,6 @@ impl crate::validation::Validate for GetOrgServiceAccountGroupsParams {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createOrgServiceAccountSecret` (`POST /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets`).
@@ -979,8 +924,6 @@ impl crate::validation::Validate for CreateOrgServiceAccountSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteOrgServiceAccountSecret` (`DELETE /api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}`).
@@ -1021,9 +964,6 @@ impl DeleteOrgServiceAccountSecretParams {
 impl crate::validation::Validate for DeleteOrgServiceAccountSecretParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
-        v.field("secretId", &self.secret_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

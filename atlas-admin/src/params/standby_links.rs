@@ -47,10 +47,8 @@ impl crate::validation::Validate for ListGroupStandbyLinksParams {
             ..crate::validation::Rules::NONE
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupStandbyLink` (`POST /api/atlas/v2/groups/{groupId}/standbyLinks`).
@@ -72,7 +70,6 @@ impl CreateGroupStandbyLinkParams {
 impl crate::validation::Validate for CreateGroupStandbyLinkParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupStandbyLink` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}`).
@@ -102,7 +99,6 @@ impl crate::validation::Validate for GetGroupStandbyLinkParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupStandbyLink` (`DELETE /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}`).
@@ -132,7 +128,6 @@ impl crate::validation::Validate for DeleteGroupStandbyLinkParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupStandbyLinkFailovers` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers`).
@@ -183,10 +178,8 @@ impl crate::validation::Validate for ListGroupStandbyLinkFailoversParams {
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupStandbyLinkFailover` (`POST /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers`).
@@ -216,7 +209,6 @@ impl crate::validation::Validate for CreateGroupStandbyLinkFailoverParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupStandbyLinkFailover` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}`).
@@ -255,7 +247,6 @@ impl crate::validation::Validate for GetGroupStandbyLinkFailoverParams {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
         v.field("failoverId", &self.failover_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `inspectGroupStandbyLinkFailoverReadiness` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness`).
@@ -289,7 +280,5 @@ impl crate::validation::Validate for InspectGroupStandbyLinkFailoverReadinessPar
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

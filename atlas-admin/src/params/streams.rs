@@ -49,10 +49,8 @@ impl crate::validation::Validate for ListGroupStreamWorkspacesParams {
             ..crate::validation::Rules::NONE
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupStreamWorkspace` (`POST /api/atlas/v2/groups/{groupId}/streams`).
@@ -82,8 +80,6 @@ impl CreateGroupStreamWorkspaceParams {
 }
 impl crate::validation::Validate for CreateGroupStreamWorkspaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -122,14 +118,7 @@ impl GetGroupStreamWorkspaceParams {
 }
 impl crate::validation::Validate for GetGroupStreamWorkspaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "includeConnections",
-            &self.include_connections,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `deleteGroupStreamWorkspace` (`DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}`).
@@ -163,10 +152,7 @@ impl DeleteGroupStreamWorkspaceParams {
 }
 impl crate::validation::Validate for DeleteGroupStreamWorkspaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupStreamWorkspace` (`PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}`).
@@ -200,10 +186,7 @@ impl UpdateGroupStreamWorkspaceParams {
 }
 impl crate::validation::Validate for UpdateGroupStreamWorkspaceParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `downloadGroupStreamAuditLogs` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs`).
@@ -245,12 +228,7 @@ impl DownloadGroupStreamAuditLogsParams {
 }
 impl crate::validation::Validate for DownloadGroupStreamAuditLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
-        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
-        v.field("spName", &self.sp_name, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupStreamConnections` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections`).
@@ -302,11 +280,8 @@ impl crate::validation::Validate for ListGroupStreamConnectionsParams {
             ..crate::validation::Rules::NONE
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupStreamConnection` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections`).
@@ -340,10 +315,7 @@ impl CreateGroupStreamConnectionParams {
 }
 impl crate::validation::Validate for CreateGroupStreamConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupStreamConnection` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}`).
@@ -381,14 +353,7 @@ impl GetGroupStreamConnectionParams {
 }
 impl crate::validation::Validate for GetGroupStreamConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `deleteGroupStreamConnection` (`DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}`).
@@ -430,15 +395,7 @@ impl DeleteGroupStreamConnectionParams {
 }
 impl crate::validation::Validate for DeleteGroupStreamConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `updateGroupStreamConnection` (`PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}`).
@@ -480,15 +437,7 @@ impl UpdateGroupStreamConnectionParams {
 }
 impl crate::validation::Validate for UpdateGroupStreamConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `listGroupStreamConnectionFailoverConnections` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections`).
@@ -547,17 +496,9 @@ impl crate::validation::Validate for ListGroupStreamConnectionFailoverConnection
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `createGroupStreamConnectionFailoverConnection` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections`).
@@ -600,15 +541,7 @@ impl CreateGroupStreamConnectionFailoverConnectionParams {
 impl crate::validation::Validate
 for CreateGroupStreamConnectionFailoverConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `getGroupStreamConnectionFailoverConnection` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}`).
@@ -655,20 +588,7 @@ impl GetGroupStreamConnectionFailoverConnectionParams {
 }
 impl crate::validation::Validate for GetGroupStreamConnectionFailoverConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "failoverConnectionId",
-            &self.failover_connection_id,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `deleteGroupStreamConnectionFailoverConnection` (`DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}`).
@@ -716,20 +636,7 @@ impl DeleteGroupStreamConnectionFailoverConnectionParams {
 impl crate::validation::Validate
 for DeleteGroupStreamConnectionFailoverConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "failoverConnectionId",
-            &self.failover_connection_id,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `updateGroupStreamConnectionFailoverConnection` (`PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}`).
@@ -777,20 +684,7 @@ impl UpdateGroupStreamConnectionFailoverConnectionParams {
 impl crate::validation::Validate
 for UpdateGroupStreamConnectionFailoverConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field(
-            "connectionName",
-            &self.connection_name,
-            &crate::validation::Rules::NONE,
-        );
-        v.field(
-            "failoverConnectionId",
-            &self.failover_connection_id,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `createGroupStreamProcessor` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor`).
@@ -824,10 +718,7 @@ impl CreateGroupStreamProcessorParams {
 }
 impl crate::validation::Validate for CreateGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupStreamProcessor` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}`).
@@ -865,11 +756,7 @@ impl GetGroupStreamProcessorParams {
 }
 impl crate::validation::Validate for GetGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupStreamProcessor` (`DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}`).
@@ -907,11 +794,7 @@ impl DeleteGroupStreamProcessorParams {
 }
 impl crate::validation::Validate for DeleteGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupStreamProcessor` (`PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}`).
@@ -949,11 +832,7 @@ impl UpdateGroupStreamProcessorParams {
 }
 impl crate::validation::Validate for UpdateGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `startGroupStreamProcessor` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start`).
@@ -991,11 +870,7 @@ impl StartGroupStreamProcessorParams {
 }
 impl crate::validation::Validate for StartGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `startGroupStreamProcessorWith` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith`).
@@ -1033,11 +908,7 @@ impl StartGroupStreamProcessorWithParams {
 }
 impl crate::validation::Validate for StartGroupStreamProcessorWithParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `stopGroupStreamProcessor` (`POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop`).
@@ -1075,11 +946,7 @@ impl StopGroupStreamProcessorParams {
 }
 impl crate::validation::Validate for StopGroupStreamProcessorParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
-        v.field("processorName", &self.processor_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupStreamProcessors` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors`).
@@ -1134,13 +1001,9 @@ impl crate::validation::Validate for GetGroupStreamProcessorsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `downloadGroupStreamOperationalLogs` (`GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs`).
@@ -1182,12 +1045,7 @@ impl DownloadGroupStreamOperationalLogsParams {
 }
 impl crate::validation::Validate for DownloadGroupStreamOperationalLogsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("endDate", &self.end_date, &crate::validation::Rules::NONE);
-        v.field("startDate", &self.start_date, &crate::validation::Rules::NONE);
-        v.field("spName", &self.sp_name, &crate::validation::Rules::NONE);
-        v.field("tenantName", &self.tenant_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupStreamAccountDetails` (`GET /api/atlas/v2/groups/{groupId}/streams/accountDetails`).
@@ -1222,9 +1080,6 @@ impl GetGroupStreamAccountDetailsParams {
 impl crate::validation::Validate for GetGroupStreamAccountDetailsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("cloudProvider", &self.cloud_provider, &crate::validation::Rules::NONE);
-        v.field("regionName", &self.region_name, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupStreamActiveVpcPeeringConnections` (`GET /api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections`).
@@ -1272,10 +1127,8 @@ impl crate::validation::Validate for ListGroupStreamActiveVpcPeeringConnectionsP
             ..crate::validation::Rules::NONE
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupStreamPrivateLinkConnections` (`GET /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections`).
@@ -1323,10 +1176,8 @@ impl crate::validation::Validate for ListGroupStreamPrivateLinkConnectionsParams
             ..crate::validation::Rules::NONE
         };
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupStreamPrivateLinkConnection` (`POST /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections`).
@@ -1356,8 +1207,6 @@ impl CreateGroupStreamPrivateLinkConnectionParams {
 }
 impl crate::validation::Validate for CreateGroupStreamPrivateLinkConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -1388,9 +1237,7 @@ impl GetGroupStreamPrivateLinkConnectionParams {
 }
 impl crate::validation::Validate for GetGroupStreamPrivateLinkConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupStreamPrivateLinkConnection` (`DELETE /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}`).
@@ -1424,10 +1271,7 @@ impl DeleteGroupStreamPrivateLinkConnectionParams {
 }
 impl crate::validation::Validate for DeleteGroupStreamPrivateLinkConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `updateGroupStreamPrivateLinkConnection` (`PATCH /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}`).
@@ -1461,10 +1305,7 @@ impl UpdateGroupStreamPrivateLinkConnectionParams {
 }
 impl crate::validation::Validate for UpdateGroupStreamPrivateLinkConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `listGroupStreamVpcPeeringConnections` (`GET /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections`).
@@ -1515,16 +1356,9 @@ impl crate::validation::Validate for ListGroupStreamVpcPeeringConnectionsParams 
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "requesterAccountId",
-            &self.requester_account_id,
-            &crate::validation::Rules::NONE,
-        );
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupStreamVpcPeeringConnection` (`DELETE /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}`).
@@ -1553,9 +1387,7 @@ impl DeleteGroupStreamVpcPeeringConnectionParams {
 }
 impl crate::validation::Validate for DeleteGroupStreamVpcPeeringConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `acceptGroupStreamVpcPeeringConnection` (`POST /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept`).
@@ -1584,9 +1416,7 @@ impl AcceptGroupStreamVpcPeeringConnectionParams {
 }
 impl crate::validation::Validate for AcceptGroupStreamVpcPeeringConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `rejectGroupStreamVpcPeeringConnection` (`POST /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject`).
@@ -1615,9 +1445,7 @@ impl RejectGroupStreamVpcPeeringConnectionParams {
 }
 impl crate::validation::Validate for RejectGroupStreamVpcPeeringConnectionParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("id", &self.id, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `withGroupStreamSampleConnections` (`POST /api/atlas/v2/groups/{groupId}/streams:withSampleConnections`).
@@ -1647,8 +1475,6 @@ impl WithGroupStreamSampleConnectionsParams {
 }
 impl crate::validation::Validate for WithGroupStreamSampleConnectionsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }

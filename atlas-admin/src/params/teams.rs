@@ -52,10 +52,7 @@ impl crate::validation::Validate for ListGroupTeamsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
     }
@@ -87,8 +84,6 @@ impl AddGroupTeamsParams {
 }
 impl crate::validation::Validate for AddGroupTeamsParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }
@@ -123,10 +118,8 @@ impl GetGroupTeamParams {
 }
 impl crate::validation::Validate for GetGroupTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `removeGroupTeam` (`DELETE /api/atlas/v2/groups/{groupId}/teams/{teamId}`).
@@ -156,7 +149,6 @@ impl RemoveGroupTeamParams {
 }
 impl crate::validation::Validate for RemoveGroupTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
     }
@@ -192,9 +184,7 @@ impl UpdateGroupTeamParams {
 }
 impl crate::validation::Validate for UpdateGroupTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
     }
 }
@@ -244,12 +234,9 @@ impl crate::validation::Validate for ListOrgTeamsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createOrgTeam` (`POST /api/atlas/v2/orgs/{orgId}/teams`).
@@ -277,9 +264,7 @@ impl CreateOrgTeamParams {
 }
 impl crate::validation::Validate for CreateOrgTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getOrgTeam` (`GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}`).
@@ -311,9 +296,7 @@ impl GetOrgTeamParams {
 }
 impl crate::validation::Validate for GetOrgTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
     }
 }
@@ -346,9 +329,7 @@ impl DeleteOrgTeamParams {
 }
 impl crate::validation::Validate for DeleteOrgTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
     }
 }
@@ -381,9 +362,7 @@ impl RenameOrgTeamParams {
 }
 impl crate::validation::Validate for RenameOrgTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
     }
 }
@@ -417,9 +396,7 @@ impl AddOrgTeamUsersParams {
 }
 impl crate::validation::Validate for AddOrgTeamUsersParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
     }
 }
@@ -457,9 +434,7 @@ impl RemoveOrgTeamUserFromTeamParams {
 }
 impl crate::validation::Validate for RemoveOrgTeamUserFromTeamParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
@@ -493,9 +468,6 @@ impl GetOrgTeamByNameParams {
 }
 impl crate::validation::Validate for GetOrgTeamByNameParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("teamName", &self.team_name, &crate::validation::Rules::NONE);
     }
 }

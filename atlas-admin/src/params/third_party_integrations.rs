@@ -52,12 +52,9 @@ impl crate::validation::Validate for ListGroupIntegrationsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `getGroupIntegration` (`GET /api/atlas/v2/groups/{groupId}/integrations/{integrationType}`).
@@ -91,14 +88,7 @@ impl GetGroupIntegrationParams {
 }
 impl crate::validation::Validate for GetGroupIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field(
-            "integrationType",
-            &self.integration_type,
-            &crate::validation::Rules::NONE,
-        );
     }
 }
 /// Parameters of `updateGroupIntegration` (`PUT /api/atlas/v2/groups/{groupId}/integrations/{integrationType}`).
@@ -153,17 +143,9 @@ impl crate::validation::Validate for UpdateGroupIntegrationParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "integrationType",
-            &self.integration_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupIntegration` (`POST /api/atlas/v2/groups/{groupId}/integrations/{integrationType}`).
@@ -218,17 +200,9 @@ impl crate::validation::Validate for CreateGroupIntegrationParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field(
-            "integrationType",
-            &self.integration_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `deleteGroupIntegration` (`DELETE /api/atlas/v2/groups/{groupId}/integrations/{integrationType}`).
@@ -262,13 +236,6 @@ impl DeleteGroupIntegrationParams {
 }
 impl crate::validation::Validate for DeleteGroupIntegrationParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field(
-            "integrationType",
-            &self.integration_type,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
     }
 }

@@ -55,13 +55,9 @@ impl crate::validation::Validate for ListGroupDatabaseUserCertsParams {
             minimum: Some(1.0),
             ..crate::validation::Rules::NONE
         };
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("includeCount", &self.include_count, &crate::validation::Rules::NONE);
         v.field("itemsPerPage", &self.items_per_page, &ITEMS_PER_PAGE);
         v.field("pageNum", &self.page_num, &PAGE_NUM);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createGroupDatabaseUserCert` (`POST /api/atlas/v2/groups/{groupId}/databaseUsers/{username}/certs`).
@@ -94,10 +90,7 @@ impl CreateGroupDatabaseUserCertParams {
 }
 impl crate::validation::Validate for CreateGroupDatabaseUserCertParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("username", &self.username, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `disableGroupUserSecurityCustomerX509` (`DELETE /api/atlas/v2/groups/{groupId}/userSecurity/customerX509`).
@@ -120,7 +113,6 @@ impl DisableGroupUserSecurityCustomerX509Params {
 }
 impl crate::validation::Validate for DisableGroupUserSecurityCustomerX509Params {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("envelope", &self.envelope, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
 }

@@ -7,11 +7,26 @@ use quote::{format_ident, quote};
 
 use crate::error::Result;
 use crate::ir::names::Scope;
-use crate::ir::{Constraints, Model, TypeDef, TypeKind};
+use crate::ir::{Constraints, Model, TypeDef, TypeKind, TypeRef};
 use crate::write::Tree;
 
 /// `impl Validate`: a struct checks each field against its rules and recurses into it; a
 /// union checks the variant it holds. Enums and newtypes get theirs from their macros.
+/// Whether a value of `ty` can never be invalid by itself: a builtin, a string enum (every
+/// value kept, known or not), or a list or map of those. Checking such a field without rules
+/// of its own finds nothing, so no check is emitted for it.
+fn inert(model: &Model, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Builtin(_) => true,
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => inert(model, inner),
+        TypeRef::Named(id) => match &model.get(*id).kind {
+            TypeKind::Enum(_) => true,
+            TypeKind::Alias(inner) => inert(model, inner),
+            _ => false,
+        },
+    }
+}
+
 pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let body = match &def.kind {
@@ -31,15 +46,19 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
                         let static_ident = rules_static(model, &static_name, &f.constraints, f.secret, &mut statics);
                         quote!(&#static_ident)
                     };
-                    let check = if f.read_only {
-                        quote!(v.read_only_field(#wire, &self.#ident, #rules);)
+                    // A field without rules whose type checks nothing is not visited at all.
+                    let check = if f.constraints.is_empty() && inert(model, &f.ty) {
+                        None
+                    } else if f.read_only {
+                        Some(quote!(v.read_only_field(#wire, &self.#ident, #rules);))
                     } else {
-                        quote!(v.field(#wire, &self.#ident, #rules);)
+                        Some(quote!(v.field(#wire, &self.#ident, #rules);))
                     };
                     let request = (f.required && f.write_only)
                         .then(|| quote!(v.write_only_required(#wire, self.#ident.is_some());));
                     quote!(#check #request)
                 })
+                .filter(|check| !check.is_empty())
                 .collect();
             let extra = s.extra.as_ref().map(|extra| {
                 let extra = format_ident!("{extra}");
