@@ -20,6 +20,7 @@ pub mod error;
 pub mod ir;
 pub mod lock;
 pub mod parse;
+pub mod timing;
 pub mod write;
 
 pub use error::{Error, Result};
@@ -40,6 +41,8 @@ pub struct Generation {
     pub names: ir::registry::Registry,
     /// The `[features]` table of the crate's `Cargo.toml`: one feature per tag.
     pub features_table: String,
+    /// Wall time per stage.
+    pub stages: timing::Stages,
 }
 
 impl Generation {
@@ -95,13 +98,14 @@ pub fn generate_for(spec_path: &Path, fixes_path: Option<&Path>, api_version: Op
 
 /// One generation, in memory: parse (with fixes), lower (with the registry of names), emit.
 pub fn generate_with(inputs: &Inputs) -> Result<Generation> {
-    let spec = parse::read_spec_dated(inputs.spec, inputs.fixes, inputs.spec_date)?;
+    let mut stages = timing::Stages::default();
+    let spec = parse::read_spec_timed(inputs.spec, inputs.fixes, inputs.spec_date, &mut stages)?;
     let empty = ir::registry::Registry::default();
-    let model = ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty))?;
+    let model = stages.time("lower", || ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty)))?;
     let api_version = target_version(&model, inputs.api_version)?;
-    let (tree, features_table) = emit::emit_crate(&model, &api_version)?;
-    let names = ir::registry::of_model(&model, &spec.openapi);
-    Ok(Generation { tree, model, spec, api_version, names, features_table })
+    let (tree, features_table) = emit::emit_crate(&model, &api_version, &mut stages)?;
+    let names = stages.time("registry", || ir::registry::of_model(&model, &spec.openapi));
+    Ok(Generation { tree, model, spec, api_version, names, features_table, stages })
 }
 
 /// Checks a requested API date against the spec's versions, or picks the newest stable one.

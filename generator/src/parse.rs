@@ -152,19 +152,29 @@ pub fn read_spec(path: &Path, fixes_path: Option<&Path>) -> Result<SpecSource> {
 /// [`read_spec`] for the spec of `spec_date`: the fixes whose `since`/`until` leave it out are
 /// skipped.
 pub fn read_spec_dated(path: &Path, fixes_path: Option<&Path>, spec_date: Option<&str>) -> Result<SpecSource> {
-    let bytes = read_limited(path)?;
+    read_spec_timed(path, fixes_path, spec_date, &mut crate::timing::Stages::default())
+}
+
+/// [`read_spec_dated`], timing its stages (read, YAML, fixes, OpenAPI).
+pub fn read_spec_timed(
+    path: &Path,
+    fixes_path: Option<&Path>,
+    spec_date: Option<&str>,
+    stages: &mut crate::timing::Stages,
+) -> Result<SpecSource> {
+    let bytes = stages.time("read", || read_limited(path))?;
     let sha256 = sha256_hex(&bytes);
-    let mut document = parse_document(path, &bytes)?;
-    let fixes = match fixes_path {
-        Some(fixes_path) if fixes_path.exists() => apply_fixes_for(&mut document, fixes_path, spec_date)?,
-        _ => FixReport::default(),
-    };
+    let mut document = stages.time("parse YAML", || parse_document(path, &bytes))?;
+    let fixes = stages.time("fixes", || match fixes_path {
+        Some(fixes_path) if fixes_path.exists() => apply_fixes_for(&mut document, fixes_path, spec_date),
+        _ => Ok(FixReport::default()),
+    })?;
     let fixes_applied = fixes.applied.len();
     let xgen_sha = document
         .pointer("/info/x-xgen-sha")
         .and_then(|v| v.as_str())
         .map(str::to_owned);
-    let openapi = to_openapi(path, document)?;
+    let openapi = stages.time("OpenAPI", || to_openapi(path, document))?;
     Ok(SpecSource { path: path.into(), sha256, xgen_sha, fixes_applied, fixes, openapi })
 }
 

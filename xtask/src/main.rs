@@ -41,6 +41,9 @@ enum Command {
         /// newest stable version]
         #[arg(long, value_name = "YYYY-MM-DD")]
         api_version: Option<String>,
+        /// Print the seconds of each stage (parse, fixes, lower, each emitter, format, write).
+        #[arg(long)]
+        timings: bool,
     },
     /// Regenerate in memory and fail if the checked-in crate differs.
     Check {
@@ -129,7 +132,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let root = workspace_root();
     let paths = generator::Paths::new(&root);
     match cli.command {
-        Command::Generate { spec, allow_unlocked, api_version } => {
+        Command::Generate { spec, allow_unlocked, api_version, timings } => {
             let spec_path = update::resolve_locked(&paths, spec.spec.as_deref())?;
             let lock = if allow_unlocked { None } else { Some(verify_lock(&paths, &spec_path)?) };
             let target = api_version.clone().or_else(|| lock.as_ref().and_then(|l| l.api_version.clone()));
@@ -152,8 +155,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     println!("spec/lock.toml pins API version {}", generation.api_version);
                 }
             }
+            let started = std::time::Instant::now();
             let summary = generator::write::write_with(&generation.tree, &paths.crate_dir, &companions)?;
+            let mut stages = generation.stages.clone();
+            stages.add("write", started.elapsed().as_secs_f64());
             print_report(&generation);
+            if timings {
+                for (stage, seconds) in &stages.0 {
+                    println!("  {stage:<16} {:>8.3} s", seconds);
+                }
+                println!("  {:<16} {:>8.3} s", "total", stages.total());
+            }
             println!(
                 "atlas-admin: {} files written, {} unchanged, {} removed",
                 summary.written,

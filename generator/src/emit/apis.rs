@@ -32,7 +32,7 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
         tags.entry(op.tag.as_str()).or_default().push(op);
     }
     let mut modules = Vec::new();
-    let mut page_models = BTreeMap::new();
+    let mut files = Vec::new();
     for (tag, ops) in &tags {
         // The module is the registry's (a shipped module keeps its name if its tag is renamed).
         let module_name = model.modules.get(*tag).cloned().unwrap_or_else(|| names::field_name(tag));
@@ -51,7 +51,18 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
                 }
             }
         });
-        tree.add_rust(&format!("src/apis/{module}.rs"), emit_tag(model, api_version, tag, &api, ops, &mut page_models))?;
+        files.push((module_name, *tag, ops));
+    }
+    // The tag modules, built and formatted on every core; each says which models are pages.
+    let mut page_models = BTreeMap::new();
+    let pages_per_tag = tree.add_rust_parallel(&files, |(module_name, tag, ops)| {
+        let api = format_ident!("{}", module_name.to_upper_camel_case());
+        let mut pages = BTreeMap::new();
+        let tokens = emit_tag(model, api_version, tag, &api, ops, &mut pages);
+        (format!("src/apis/{module_name}.rs"), tokens, pages)
+    })?;
+    for pages in pages_per_tag {
+        page_models.extend(pages);
     }
     let version_doc = format!(
         " The API date this crate was generated for (`cargo xtask generate --api-version`): each \

@@ -18,13 +18,23 @@ use crate::write::Tree;
 /// The generated part of the `atlas-admin` crate, keyed by path relative to the crate, and
 /// the `[features]` table of its `Cargo.toml`. `api_version` is the API date each operation
 /// is generated for.
-pub fn emit_crate(model: &Model, api_version: &str) -> Result<(Tree, String)> {
+/// Each emitter's time is recorded in `stages`, its formatting apart (`format`, all files).
+pub fn emit_crate(model: &Model, api_version: &str, stages: &mut crate::timing::Stages) -> Result<(Tree, String)> {
     let mut tree = Tree::new();
-    let features = crate::ir::features::Features::of(model);
-    models::emit(model, &features, &mut tree)?;
-    apis::emit(model, &features, api_version, &mut tree)?;
-    validate::emit_patterns(model, &mut tree)?;
-    examples::emit(model, &mut tree)?;
-    e2e::emit(model, api_version, &mut tree)?;
+    let features = stages.time("features", || crate::ir::features::Features::of(model));
+    emitting(stages, &mut tree, "emit models", |tree| models::emit(model, &features, tree))?;
+    emitting(stages, &mut tree, "emit apis", |tree| apis::emit(model, &features, api_version, tree))?;
+    emitting(stages, &mut tree, "emit patterns", |tree| validate::emit_patterns(model, tree))?;
+    emitting(stages, &mut tree, "emit examples", |tree| examples::emit(model, tree))?;
+    emitting(stages, &mut tree, "emit e2e", |tree| e2e::emit(model, api_version, tree))?;
+    stages.add("format", tree.format_seconds);
     Ok((tree, gates::manifest_table(model, &features)))
+}
+
+/// Runs one emitter, recording its time without the formatting it did.
+fn emitting(stages: &mut crate::timing::Stages, tree: &mut Tree, name: &str, emit: impl FnOnce(&mut Tree) -> Result<()>) -> Result<()> {
+    let (started, formatted) = (std::time::Instant::now(), tree.format_seconds);
+    emit(tree)?;
+    stages.add(name, started.elapsed().as_secs_f64() - (tree.format_seconds - formatted));
+    Ok(())
 }

@@ -28,14 +28,15 @@ fn emit_group(model: &Model, features: &Features, tree: &mut Tree, group: Group)
             files.entry(names::module_name(&def.home)).or_default().push(TypeId(i));
         }
     }
-    let (dir, import_root) = match group {
-        Group::Models => ("models", quote!(super)),
-        Group::Params => ("params", quote!(crate::models)),
+    let dir = match group {
+        Group::Models => "models",
+        Group::Params => "params",
     };
     // Which operation each parameters struct belongs to, looked up once.
     let ops_by_params: BTreeMap<TypeId, &crate::ir::Operation> =
         model.operations.iter().filter_map(|op| op.params.map(|id| (id, op))).collect();
     let mut module_items = Vec::new();
+    let mut bodies = Vec::new();
     for (module, ids) in &files {
         let module_ident = format_ident!("{module}");
         // The file is compiled when any of its types is needed; a type needed less often
@@ -57,9 +58,13 @@ fn emit_group(model: &Model, features: &Features, tree: &mut Tree, group: Group)
             mod #module_ident;
             #(#exports)*
         });
-        let body = emit_file(model, ids, (&gates, &file_gate, &features.all), &import_root, &ops_by_params);
-        tree.add_rust(&format!("src/{dir}/{module}.rs"), body)?;
+        bodies.push((module, ids, gates, file_gate));
     }
+    // The files themselves, built and formatted on every core.
+    tree.add_rust_parallel(&bodies, |(module, ids, gates, file_gate)| {
+        let body = emit_file(model, ids, (gates, file_gate, &features.all), &import_root_tokens(group), &ops_by_params);
+        (format!("src/{dir}/{module}.rs"), body, ())
+    })?;
     let doc = match group {
         Group::Models => format!(
             " Every schema of the Atlas Admin API spec ({} component schemas and the inline \
@@ -121,6 +126,14 @@ fn body_validation(
             }
         }
     })
+}
+
+/// Where a file of `group` imports the types it mentions from.
+fn import_root_tokens(group: Group) -> TokenStream {
+    match group {
+        Group::Models => quote!(super),
+        Group::Params => quote!(crate::models),
+    }
 }
 
 /// One file's types; `gates` are theirs, `file_gate` the file's (their union): a type or

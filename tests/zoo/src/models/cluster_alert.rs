@@ -60,9 +60,6 @@ impl crate::codec::Object for ClusterAlert {
 crate::codec::object!(ClusterAlert);
 impl crate::validation::Validate for ClusterAlert {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("source", &self.source, &crate::validation::Rules::NONE);
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id"]);
     }
 }

@@ -53,7 +53,6 @@ impl crate::codec::Object for GetKeeperResponseV404 {
 crate::codec::object!(GetKeeperResponseV404);
 impl crate::validation::Validate for GetKeeperResponseV404 {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("detail", &self.detail, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -60,9 +60,6 @@ impl crate::codec::Object for HostAlert {
 crate::codec::object!(HostAlert);
 impl crate::validation::Validate for HostAlert {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("source", &self.source, &crate::validation::Rules::NONE);
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("hostname", &self.hostname, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id"]);
     }
 }

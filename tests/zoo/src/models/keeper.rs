@@ -146,25 +146,9 @@ impl crate::codec::Object for Keeper {
 crate::codec::object!(Keeper);
 impl crate::validation::Validate for Keeper {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
-        v.field("type", &self.type_, &crate::validation::Rules::NONE);
-        v.field("ref", &self.ref_, &crate::validation::Rules::NONE);
-        v.field(
-            "2dsphereIndexVersion",
-            &self._2dsphere_index_version,
-            &crate::validation::Rules::NONE,
-        );
-        v.field("password", &self.password, &crate::validation::Rules::NONE);
         v.write_only_required("password", self.password.is_some());
-        v.field("nickname", &self.nickname, &crate::validation::Rules::NONE);
-        v.field("badge", &self.badge, &crate::validation::Rules::NONE);
-        v.field("hiredAt", &self.hired_at, &crate::validation::Rules::NONE);
-        v.field("birthday", &self.birthday, &crate::validation::Rules::NONE);
-        v.field("rating", &self.rating, &crate::validation::Rules::NONE);
         v.field("animals", &self.animals, &crate::validation::Rules::NONE);
         v.field("mentor", &self.mentor, &crate::validation::Rules::NONE);
-        v.field("labels", &self.labels, &crate::validation::Rules::NONE);
-        v.field("extra", &self.extra, &crate::validation::Rules::NONE);
         v.field("favourite", &self.favourite, &crate::validation::Rules::NONE);
         v.extra(&self.extra2, &["password"], &["id"]);
     }

@@ -41,7 +41,6 @@ impl crate::codec::Object for Legacy {
 crate::codec::object!(Legacy);
 impl crate::validation::Validate for Legacy {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("note", &self.note, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

@@ -60,9 +60,6 @@ impl crate::codec::Object for Snake {
 crate::codec::object!(Snake);
 impl crate::validation::Validate for Snake {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        v.field("kind", &self.kind, &crate::validation::Rules::NONE);
-        v.field("name", &self.name, &crate::validation::Rules::NONE);
-        v.field("length", &self.length, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
     }
 }

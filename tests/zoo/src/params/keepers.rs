@@ -27,8 +27,6 @@ impl GetKeeperParams {
 impl crate::validation::Validate for GetKeeperParams {
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("keeperId", &self.keeper_id, &crate::validation::Rules::NONE);
-        v.field("pretty", &self.pretty, &crate::validation::Rules::NONE);
-        v.field("shift", &self.shift, &crate::validation::Rules::NONE);
     }
 }
 /// Parameters of `createKeeper` (`POST /api/zoo/v2/keepers`).

@@ -1,0 +1,26 @@
+//! Wall time per stage of one generation (`cargo xtask generate --timings`, `cargo xtask bench`).
+
+use std::time::Instant;
+
+/// Stages in the order they ran, with their seconds.
+#[derive(Debug, Default, Clone)]
+pub struct Stages(pub Vec<(String, f64)>);
+
+impl Stages {
+    /// Runs `f` as the stage `name`.
+    pub fn time<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let out = f();
+        self.0.push((name.to_string(), started.elapsed().as_secs_f64()));
+        out
+    }
+
+    /// Adds a stage measured elsewhere.
+    pub fn add(&mut self, name: &str, seconds: f64) {
+        self.0.push((name.to_string(), seconds));
+    }
+
+    pub fn total(&self) -> f64 {
+        self.0.iter().map(|(_, s)| s).sum()
+    }
+}
