@@ -1,39 +1,52 @@
-//! Decode and re-encode cost of a large, real-shaped cluster list (`listClusters`,
-//! 2024-08-05): 300 clusters of three real shapes (single-region replica set, multi-cloud,
-//! three-zone sharded), with the properties real Atlas sends beyond the spec.
+//! Typed decoding beside `serde_json::Value` on the same bytes, on two large pages:
+//! * 500 clusters (`listClusters`, 2024-08-05) of three real shapes (single-region replica
+//!   set, multi-cloud, three-zone sharded), with the properties real Atlas sends beyond the
+//!   spec (`clusters.json`);
+//! * 500 organization users (`listOrgUsers`, 2025-02-19), ACTIVE and PENDING, assembled from
+//!   the spec's property examples (`org_users.json`).
 //!
-//! `cargo bench -p atlas-admin --bench decode`
+//! `cargo bench -p atlas-admin --bench decode` (criterion; `cargo xtask bench` runs it and
+//! reads the medians). Also re-encoding of the cluster page.
 
 use std::hint::black_box;
 
-use atlas_admin::models::PaginatedClusterDescription20240805;
+use atlas_admin::models::{PaginatedClusterDescription20240805, PaginatedOrgUserView};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-const CLUSTERS: usize = 300;
+const ITEMS: usize = 500;
 
-/// The page of three clusters in `clusters.json`, repeated to `CLUSTERS` with distinct names.
-fn cluster_list() -> String {
-    let page: Value = serde_json::from_str(include_str!("clusters.json")).expect("clusters.json is JSON");
+/// The page's `results` repeated to `ITEMS`, each with a distinct `field` value.
+fn page_of(page: &str, field: &str) -> String {
+    let page: Value = serde_json::from_str(page).expect("a fixture is JSON");
     let shapes = page["results"].as_array().expect("results is an array").clone();
-    let results: Vec<Value> = (0..CLUSTERS)
+    let results: Vec<Value> = (0..ITEMS)
         .map(|i| {
-            let mut cluster = shapes[i % shapes.len()].clone();
-            cluster["name"] = Value::String(format!("cluster-{i}"));
-            cluster
+            let mut item = shapes[i % shapes.len()].clone();
+            item[field] = Value::String(format!("{}-{i}", item[field].as_str().unwrap_or("item")));
+            item
         })
         .collect();
-    serde_json::json!({"links": [], "results": results, "totalCount": CLUSTERS}).to_string()
+    serde_json::json!({"links": [], "results": results, "totalCount": ITEMS}).to_string()
+}
+
+fn compare<T: DeserializeOwned>(c: &mut Criterion, group: &str, json: &str) {
+    serde_json::from_str::<T>(json).expect("the page decodes");
+    let mut group = c.benchmark_group(group);
+    group.throughput(Throughput::Bytes(json.len() as u64));
+    group.bench_function("typed", |b| b.iter(|| serde_json::from_slice::<T>(black_box(json.as_bytes())).expect("decodes")));
+    group.bench_function("value", |b| b.iter(|| serde_json::from_slice::<Value>(black_box(json.as_bytes())).expect("decodes")));
+    group.finish();
 }
 
 fn decode(c: &mut Criterion) {
-    let json = cluster_list();
-    let decoded: PaginatedClusterDescription20240805 = serde_json::from_str(&json).expect("the list decodes");
-    let mut group = c.benchmark_group("cluster_list");
-    group.throughput(Throughput::Bytes(json.len() as u64));
-    group.bench_function("decode", |b| {
-        b.iter(|| serde_json::from_str::<PaginatedClusterDescription20240805>(black_box(&json)).expect("decodes"))
-    });
+    let clusters = page_of(include_str!("clusters.json"), "name");
+    compare::<PaginatedClusterDescription20240805>(c, "clusters_500", &clusters);
+    compare::<PaginatedOrgUserView>(c, "org_users_500", &page_of(include_str!("org_users.json"), "username"));
+    let decoded: PaginatedClusterDescription20240805 = serde_json::from_str(&clusters).expect("decodes");
+    let mut group = c.benchmark_group("clusters_500");
+    group.throughput(Throughput::Bytes(clusters.len() as u64));
     group.bench_function("encode", |b| b.iter(|| serde_json::to_string(black_box(&decoded)).expect("encodes")));
     group.finish();
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the maintainers' entry point. Only the command line lives here; the work
 //! is done by the `generator` library.
 
+mod bench;
 mod e2e;
 mod features;
 mod update;
@@ -75,6 +76,32 @@ enum Command {
     Features {
         /// The features to check [default: every tag]
         names: Vec<String>,
+    },
+    /// Measure generation (per stage), the crate's own builds (time, rustc peak memory) and
+    /// decoding against `serde_json::Value`; write the figures as JSON and compare them with
+    /// an earlier file.
+    Bench {
+        /// Generation runs (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Skip the builds (minutes).
+        #[arg(long)]
+        no_builds: bool,
+        /// Skip the decoding bench.
+        #[arg(long)]
+        no_decode: bool,
+        /// Where to write the figures [default: target/bench/latest.json]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Figures of an earlier run to compare with.
+        #[arg(long, value_name = "FILE")]
+        compare: Option<PathBuf>,
+    },
+    /// Run a command and report its seconds and its largest child's peak memory (for bench).
+    #[command(hide = true)]
+    Measure {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<String>,
     },
     /// Manage spec/lock.toml.
     Spec {
@@ -209,6 +236,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             e2e::run(&root, &spec_path, &lock.spec_date, &paths.fixes)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { runs, no_builds, no_decode, out, compare } => {
+            bench::run(&root, bench::Options { runs, builds: !no_builds, decode: !no_decode, out, compare })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Measure { command } => bench::measure(&command),
         Command::Features { names } => {
             features::run(&root, &names)?;
             Ok(ExitCode::SUCCESS)
