@@ -17,6 +17,7 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod format_cache;
 pub mod ir;
 pub mod lock;
 pub mod parse;
@@ -43,6 +44,8 @@ pub struct Generation {
     pub features_table: String,
     /// Wall time per stage.
     pub stages: timing::Stages,
+    /// Files taken from the format cache, and files formatted.
+    pub formatted: (usize, usize),
 }
 
 impl Generation {
@@ -75,11 +78,13 @@ pub struct Inputs<'a> {
     pub api_version: Option<&'a str>,
     /// The registry of names that shipped; everything is named by the rules when `None`.
     pub names: Option<&'a ir::registry::Registry>,
+    /// Where formatted files are remembered between runs ([`format_cache`]); none when `None`.
+    pub format_cache: Option<&'a Path>,
 }
 
 impl<'a> Inputs<'a> {
     pub fn new(spec: &'a Path) -> Self {
-        Inputs { spec, fixes: None, spec_date: None, api_version: None, names: None }
+        Inputs { spec, fixes: None, spec_date: None, api_version: None, names: None, format_cache: None }
     }
 }
 
@@ -103,9 +108,16 @@ pub fn generate_with(inputs: &Inputs) -> Result<Generation> {
     let empty = ir::registry::Registry::default();
     let model = stages.time("lower", || ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty)))?;
     let api_version = target_version(&model, inputs.api_version)?;
-    let (tree, features_table) = emit::emit_crate(&model, &api_version, &mut stages)?;
+    let cache = stages.time("format cache", || inputs.format_cache.map(|path| std::sync::Arc::new(format_cache::FormatCache::open(path))));
+    let (tree, features_table) = emit::emit_crate(&model, &api_version, &mut stages, cache.clone())?;
+    let formatted = stages.time("format cache", || {
+        cache.as_ref().map_or((0, tree.files.len()), |cache| {
+            cache.save();
+            cache.counts()
+        })
+    });
     let names = stages.time("registry", || ir::registry::of_model(&model, &spec.openapi));
-    Ok(Generation { tree, model, spec, api_version, names, features_table, stages })
+    Ok(Generation { tree, model, spec, api_version, names, features_table, stages, formatted })
 }
 
 /// Checks a requested API date against the spec's versions, or picks the newest stable one.

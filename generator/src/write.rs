@@ -22,6 +22,8 @@ pub struct Tree {
     header: String,
     /// Seconds spent parsing tokens and formatting them, all files.
     pub format_seconds: f64,
+    /// Files formatted before, by their tokens.
+    cache: Option<std::sync::Arc<crate::format_cache::FormatCache>>,
 }
 
 impl Default for Tree {
@@ -39,13 +41,19 @@ impl Tree {
              // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run\n\
              // `cargo xtask generate`.\n\n"
         );
-        Tree { files: BTreeMap::new(), header, format_seconds: 0.0 }
+        Tree { files: BTreeMap::new(), header, format_seconds: 0.0, cache: None }
+    }
+
+    /// Reuses (and records) formatted files in `cache`.
+    pub fn with_cache(mut self, cache: Option<std::sync::Arc<crate::format_cache::FormatCache>>) -> Self {
+        self.cache = cache;
+        self
     }
 
     /// Formats `tokens` with prettyplease and adds the file.
     pub fn add_rust(&mut self, path: &str, tokens: TokenStream) -> Result<()> {
         let started = std::time::Instant::now();
-        let text = format_file(&self.header, path, tokens)?;
+        let text = format_file(&self.header, path, tokens, self.cache.as_deref())?;
         self.files.insert(path.to_string(), text);
         self.format_seconds += started.elapsed().as_secs_f64();
         Ok(())
@@ -63,7 +71,7 @@ impl Tree {
         let started = std::time::Instant::now();
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let header = &self.header;
+        let (header, cache) = (&self.header, self.cache.as_deref());
         let mut done: Vec<(usize, String, Result<String>, E)> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
@@ -73,7 +81,7 @@ impl Tree {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(item) = items.get(i) else { break };
                             let (path, tokens, extra) = emit(item);
-                            let text = format_file(header, &path, tokens);
+                            let text = format_file(header, &path, tokens, cache);
                             out.push((i, path, text, extra));
                         }
                         out
@@ -93,10 +101,18 @@ impl Tree {
     }
 }
 
-/// One file's text: the header, then `tokens` parsed and formatted by prettyplease.
-fn format_file(header: &str, path: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { file: path.into(), message: e.to_string() })?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+/// One file's text: the header, then `tokens` parsed and formatted by prettyplease (or as
+/// the cache remembers them formatted).
+fn format_file(header: &str, path: &str, tokens: TokenStream, cache: Option<&crate::format_cache::FormatCache>) -> Result<String> {
+    let format = |tokens: TokenStream| -> Result<String> {
+        let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit { file: path.into(), message: e.to_string() })?;
+        Ok(prettyplease::unparse(&file))
+    };
+    let body = match cache {
+        Some(cache) => cache.get_or_format(&tokens.clone(), || format(tokens))?,
+        None => format(tokens)?,
+    };
+    Ok(format!("{header}{body}"))
 }
 
 fn is_generated(path: &Path) -> bool {

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the performance figures of issue #13, measured the same way every
 //! time and written to a JSON file that the next run can be compared with.
 //!
-//! * generation of the full real spec (release `xtask generate --timings`), median per stage;
+//! * generation of the full real spec (release `xtask generate --timings`): median wall
+//!   time without and with the format cache, and per stage;
 //! * the crate's own build (debug, release, check), all tags and `clusters` only, its
 //!   dependencies prebuilt (their warm-up reported apart), as a downstream user builds it
 //!   (`CARGO_INCREMENTAL=0`), with rustc's peak memory;
@@ -100,8 +101,8 @@ fn machine() -> BTreeMap<String, String> {
     machine
 }
 
-/// Release `xtask generate --timings`, `runs` times: the median of each stage and of the
-/// whole command's wall time.
+/// Release `xtask generate --timings`, `runs` times cold (no format cache) and `runs` times
+/// warm: the median of each stage of the warm runs, and of both wall times.
 fn generation(root: &Path, runs: usize) -> Result<BTreeMap<String, f64>> {
     println!("bench: building xtask (release)");
     if !cargo().args(["build", "--quiet", "--release", "-p", "xtask"]).current_dir(root).status()?.success() {
@@ -109,12 +110,22 @@ fn generation(root: &Path, runs: usize) -> Result<BTreeMap<String, f64>> {
     }
     let xtask = root.join("target/release/xtask");
     let mut samples: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for run in 0..runs {
+    let cache = crate::update::format_cache(&generator::Paths::new(root));
+    for run in 0..2 * runs {
+        let cold = run < runs;
+        if cold {
+            let _ = std::fs::remove_file(&cache);
+        }
         let started = Instant::now();
         let output = Command::new(&xtask).args(["generate", "--timings"]).current_dir(root).env("XTASK_ROOT", root).output()?;
         let wall = started.elapsed().as_secs_f64();
         if !output.status.success() {
             bail!("xtask generate failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        if cold {
+            samples.entry("wall, cold (no format cache)".into()).or_default().push(wall);
+            println!("bench: generate cold run {}/{runs}: {wall:.3} s", run + 1);
+            continue;
         }
         for line in String::from_utf8_lossy(&output.stdout).lines() {
             // `  <stage>  <seconds> s`
@@ -125,7 +136,7 @@ fn generation(root: &Path, runs: usize) -> Result<BTreeMap<String, f64>> {
             }
         }
         samples.entry("wall".into()).or_default().push(wall);
-        println!("bench: generate run {}/{runs}: {wall:.3} s", run + 1);
+        println!("bench: generate warm run {}/{runs}: {wall:.3} s", run + 1 - runs);
     }
     Ok(samples.into_iter().map(|(stage, values)| (stage, median(values))).collect())
 }

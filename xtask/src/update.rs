@@ -19,6 +19,11 @@ pub fn spec_cache(paths: &Paths) -> PathBuf {
     paths.root.join("target/atlas-spec")
 }
 
+/// Where generation remembers formatted files between runs.
+pub fn format_cache(paths: &Paths) -> PathBuf {
+    paths.root.join("target/generate-cache/format.bin")
+}
+
 /// The spec to generate from: an explicit path (or `$ATLAS_SPEC`), else whichever of the
 /// default (`../shared/atlas-spec/atlas-api.yaml`) and the cache holds the locked sha256.
 pub fn resolve_locked(paths: &Paths, explicit: Option<&Path>) -> Result<PathBuf> {
@@ -111,6 +116,7 @@ pub fn check_atlas_spec(path: &Path, shown: &str) -> Result<()> {
 /// One side of a diff: a spec generated with a registry and fixes for its date.
 fn generate_side(paths: &Paths, spec: &Path, spec_date: Option<&str>, api_version: Option<&str>, names: &Registry) -> Result<Generation> {
     Ok(generator::generate_with(&Inputs {
+        format_cache: Some(&format_cache(paths)),
         fixes: Some(&paths.fixes),
         spec_date,
         api_version,

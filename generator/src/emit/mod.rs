@@ -19,8 +19,13 @@ use crate::write::Tree;
 /// the `[features]` table of its `Cargo.toml`. `api_version` is the API date each operation
 /// is generated for.
 /// Each emitter's time is recorded in `stages`, its formatting apart (`format`, all files).
-pub fn emit_crate(model: &Model, api_version: &str, stages: &mut crate::timing::Stages) -> Result<(Tree, String)> {
-    let mut tree = Tree::new();
+pub fn emit_crate(
+    model: &Model,
+    api_version: &str,
+    stages: &mut crate::timing::Stages,
+    cache: Option<std::sync::Arc<crate::format_cache::FormatCache>>,
+) -> Result<(Tree, String)> {
+    let mut tree = Tree::new().with_cache(cache);
     let features = stages.time("features", || crate::ir::features::Features::of(model));
     emitting(stages, &mut tree, "emit models", |tree| models::emit(model, &features, tree))?;
     emitting(stages, &mut tree, "emit apis", |tree| apis::emit(model, &features, api_version, tree))?;
