@@ -21,6 +21,7 @@ macro_rules! string_enum {
     ($name:ident { $($variant:ident => $wire:literal),* $(,)? } $fallback:ident) => {
         impl $name {
             /// The value as it appears on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $wire,)*
@@ -29,11 +30,13 @@ macro_rules! string_enum {
             }
         }
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
         impl From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     $($wire => Self::$variant,)*
@@ -42,6 +45,7 @@ macro_rules! string_enum {
             }
         }
         impl From<String> for $name {
+            #[inline]
             fn from(value: String) -> Self {
                 match value.as_str() {
                     $($wire => Self::$variant,)*
@@ -51,27 +55,32 @@ macro_rules! string_enum {
         }
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
         impl ::serde::Serialize for $name {
+            #[inline]
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
+            #[inline]
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
         impl Default for $name {
             /// The catch-all holding an empty value: what a missing required property decodes to.
+            #[inline]
             fn default() -> Self {
                 Self::$fallback(String::new())
             }
         }
         impl $crate::codec::FromJson for $name {
+            #[inline]
             fn from_json(value: $crate::codec::Json) -> Result<Self, $crate::codec::Json> {
                 match value {
                     $crate::codec::Json::String(s) => Ok(Self::from(s)),
@@ -80,11 +89,13 @@ macro_rules! string_enum {
             }
         }
         impl $crate::validation::Validate for $name {
+            #[inline]
             fn check_rules(&self, rules: &$crate::validation::Rules, v: &mut $crate::validation::Validator) {
                 v.text(self.as_str(), rules);
             }
         }
         impl $crate::codec::ParamText for $name {
+            #[inline]
             fn param_text(&self) -> String {
                 self.as_str().to_owned()
             }

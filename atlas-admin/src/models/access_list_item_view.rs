@@ -17,6 +17,7 @@ pub struct AccessListItemView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AccessListItemView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for AccessListItemView {
 }
 crate::codec::object!(AccessListItemView);
 impl crate::validation::Validate for AccessListItemView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CIDR_BLOCK),

@@ -58,6 +58,7 @@ impl ::serde::Serialize for AccountDetails {
     }
 }
 impl crate::codec::FromJson for AccountDetails {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -89,6 +90,7 @@ impl From<GcpAccountDetails> for AccountDetails {
     }
 }
 impl crate::validation::Validate for AccountDetails {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

@@ -21,6 +21,7 @@ pub struct AcknowledgeAlert {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AcknowledgeAlert {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for AcknowledgeAlert {
 }
 crate::codec::object!(AcknowledgeAlert);
 impl crate::validation::Validate for AcknowledgeAlert {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

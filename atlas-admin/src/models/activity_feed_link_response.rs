@@ -27,6 +27,7 @@ impl ActivityFeedLinkResponse {
     }
 }
 impl crate::codec::FromJson for ActivityFeedLinkResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for ActivityFeedLinkResponse {
 }
 crate::codec::object!(ActivityFeedLinkResponse);
 impl crate::validation::Validate for ActivityFeedLinkResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -20,6 +20,7 @@ impl AddOrRemoveGroupRole {
     }
 }
 impl crate::codec::FromJson for AddOrRemoveGroupRole {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for AddOrRemoveGroupRole {
 }
 crate::codec::object!(AddOrRemoveGroupRole);
 impl crate::validation::Validate for AddOrRemoveGroupRole {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

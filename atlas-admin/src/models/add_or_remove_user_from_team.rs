@@ -14,6 +14,7 @@ pub struct AddOrRemoveUserFromTeam {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AddOrRemoveUserFromTeam {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -43,6 +44,7 @@ impl crate::codec::Object for AddOrRemoveUserFromTeam {
 }
 crate::codec::object!(AddOrRemoveUserFromTeam);
 impl crate::validation::Validate for AddOrRemoveUserFromTeam {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.write_only_required("id", self.id.is_some());

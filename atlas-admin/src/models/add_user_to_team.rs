@@ -21,6 +21,7 @@ impl AddUserToTeam {
     }
 }
 impl crate::codec::FromJson for AddUserToTeam {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for AddUserToTeam {
 }
 crate::codec::object!(AddUserToTeam);
 impl crate::validation::Validate for AddUserToTeam {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -17,6 +17,7 @@ pub struct AdditionalData {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AdditionalData {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for AdditionalData {
 }
 crate::codec::object!(AdditionalData);
 impl crate::validation::Validate for AdditionalData {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("processorId", &self.processor_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -17,6 +17,7 @@ pub struct AdvancedAutoScalingSettings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AdvancedAutoScalingSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for AdvancedAutoScalingSettings {
 }
 crate::codec::object!(AdvancedAutoScalingSettings);
 impl crate::validation::Validate for AdvancedAutoScalingSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
         v.field("diskGB", &self.disk_gb, &crate::validation::Rules::NONE);
@@ -69,6 +71,7 @@ pub struct AdvancedAutoScalingSettingsAutoIndexing {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AdvancedAutoScalingSettingsAutoIndexing {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -98,6 +101,7 @@ impl crate::codec::Object for AdvancedAutoScalingSettingsAutoIndexing {
 }
 crate::codec::object!(AdvancedAutoScalingSettingsAutoIndexing);
 impl crate::validation::Validate for AdvancedAutoScalingSettingsAutoIndexing {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -143,6 +143,7 @@ pub struct AdvancedClusterDescription {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AdvancedClusterDescription {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -281,6 +282,7 @@ impl crate::codec::Object for AdvancedClusterDescription {
 }
 crate::codec::object!(AdvancedClusterDescription);
 impl crate::validation::Validate for AdvancedClusterDescription {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),

@@ -25,6 +25,7 @@ impl AdvancedDiskBackupSnapshotSchedulePolicy {
     }
 }
 impl crate::codec::FromJson for AdvancedDiskBackupSnapshotSchedulePolicy {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for AdvancedDiskBackupSnapshotSchedulePolicy {
 }
 crate::codec::object!(AdvancedDiskBackupSnapshotSchedulePolicy);
 impl crate::validation::Validate for AdvancedDiskBackupSnapshotSchedulePolicy {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("policyItems", &self.policy_items, &crate::validation::Rules::NONE);

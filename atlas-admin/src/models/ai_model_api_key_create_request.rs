@@ -31,6 +31,7 @@ impl AiModelApiKeyCreateRequest {
     }
 }
 impl crate::codec::FromJson for AiModelApiKeyCreateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -66,6 +67,7 @@ impl crate::codec::Object for AiModelApiKeyCreateRequest {
 }
 crate::codec::object!(AiModelApiKeyCreateRequest);
 impl crate::validation::Validate for AiModelApiKeyCreateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

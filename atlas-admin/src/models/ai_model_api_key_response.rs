@@ -55,6 +55,7 @@ pub struct AiModelApiKeyResponse {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for AiModelApiKeyResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AiModelApiKeyResponse")
             .field("api_key_id", &self.api_key_id)
@@ -77,6 +78,7 @@ impl ::std::fmt::Debug for AiModelApiKeyResponse {
     }
 }
 impl crate::codec::FromJson for AiModelApiKeyResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -139,6 +141,7 @@ impl crate::codec::Object for AiModelApiKeyResponse {
 }
 crate::codec::object!(AiModelApiKeyResponse);
 impl crate::validation::Validate for AiModelApiKeyResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -20,6 +20,7 @@ impl AiModelApiKeyUpdateRequest {
     }
 }
 impl crate::codec::FromJson for AiModelApiKeyUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for AiModelApiKeyUpdateRequest {
 }
 crate::codec::object!(AiModelApiKeyUpdateRequest);
 impl crate::validation::Validate for AiModelApiKeyUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

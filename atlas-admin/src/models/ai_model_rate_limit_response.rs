@@ -33,6 +33,7 @@ pub struct AiModelRateLimitResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AiModelRateLimitResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -80,6 +81,7 @@ impl crate::codec::Object for AiModelRateLimitResponse {
 }
 crate::codec::object!(AiModelRateLimitResponse);
 impl crate::validation::Validate for AiModelRateLimitResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MODEL_NAMES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

@@ -23,6 +23,7 @@ impl AiModelsRateLimitUpdateRequest {
     }
 }
 impl crate::codec::FromJson for AiModelsRateLimitUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -55,6 +56,7 @@ impl crate::codec::Object for AiModelsRateLimitUpdateRequest {
 }
 crate::codec::object!(AiModelsRateLimitUpdateRequest);
 impl crate::validation::Validate for AiModelsRateLimitUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REQUESTS_PER_MINUTE_LIMIT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -28,6 +28,7 @@ impl AlertMatcher {
     }
 }
 impl crate::codec::FromJson for AlertMatcher {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -63,6 +64,7 @@ impl crate::codec::Object for AlertMatcher {
 }
 crate::codec::object!(AlertMatcher);
 impl crate::validation::Validate for AlertMatcher {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -63,6 +63,7 @@ pub struct AlertView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AlertView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -128,6 +129,7 @@ impl crate::codec::Object for AlertView {
 }
 crate::codec::object!(AlertView);
 impl crate::validation::Validate for AlertView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

@@ -43,6 +43,7 @@ impl ::serde::Serialize for AlertViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for AlertViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -494,6 +495,7 @@ impl crate::codec::FromJson for AlertViewForNdsGroup {
 }
 crate::codec::deserialize_via_json!(AlertViewForNdsGroup);
 impl crate::validation::Validate for AlertViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AppServiceAlertView(inner) => inner.validate_into(v),

@@ -63,6 +63,7 @@ impl ::serde::Serialize for AlertsNotificationRootForGroup {
     }
 }
 impl crate::codec::FromJson for AlertsNotificationRootForGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -315,6 +316,7 @@ impl crate::codec::FromJson for AlertsNotificationRootForGroup {
 }
 crate::codec::deserialize_via_json!(AlertsNotificationRootForGroup);
 impl crate::validation::Validate for AlertsNotificationRootForGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::DatadogNotification(inner) => inner.validate_into(v),

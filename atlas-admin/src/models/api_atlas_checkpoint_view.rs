@@ -49,6 +49,7 @@ pub struct ApiAtlasCheckpointView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasCheckpointView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -102,6 +103,7 @@ impl crate::codec::Object for ApiAtlasCheckpointView {
 }
 crate::codec::object!(ApiAtlasCheckpointView);
 impl crate::validation::Validate for ApiAtlasCheckpointView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "clusterId",

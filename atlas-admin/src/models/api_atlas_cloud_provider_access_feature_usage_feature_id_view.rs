@@ -10,6 +10,7 @@ pub struct ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self { extra: f.finish() })
@@ -29,6 +30,7 @@ impl crate::codec::Object for ApiAtlasCloudProviderAccessFeatureUsageFeatureIdVi
 crate::codec::object!(ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView);
 impl crate::validation::Validate
 for ApiAtlasCloudProviderAccessFeatureUsageFeatureIdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

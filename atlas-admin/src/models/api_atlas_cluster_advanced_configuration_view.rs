@@ -22,6 +22,7 @@ pub struct ApiAtlasClusterAdvancedConfigurationView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasClusterAdvancedConfigurationView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -68,6 +69,7 @@ impl crate::codec::Object for ApiAtlasClusterAdvancedConfigurationView {
 }
 crate::codec::object!(ApiAtlasClusterAdvancedConfigurationView);
 impl crate::validation::Validate for ApiAtlasClusterAdvancedConfigurationView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(4),

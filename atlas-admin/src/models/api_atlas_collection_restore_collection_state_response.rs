@@ -39,6 +39,7 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreCollectionStateResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for ApiAtlasCollectionRestoreCollectionStateResponse {
 }
 crate::codec::object!(ApiAtlasCollectionRestoreCollectionStateResponse);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreCollectionStateResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "indexStatus",

@@ -17,6 +17,7 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreIndexStatus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for ApiAtlasCollectionRestoreIndexStatus {
 }
 crate::codec::object!(ApiAtlasCollectionRestoreIndexStatus);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreIndexStatus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FAILED_INDEXES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(64),

@@ -15,6 +15,7 @@ pub struct ApiAtlasCollectionRestoreJobIndexStatus {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobIndexStatus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for ApiAtlasCollectionRestoreJobIndexStatus {
 }
 crate::codec::object!(ApiAtlasCollectionRestoreJobIndexStatus);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreJobIndexStatus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FAILED_COLLECTION_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

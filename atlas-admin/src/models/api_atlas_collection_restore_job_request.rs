@@ -60,6 +60,7 @@ impl ApiAtlasCollectionRestoreJobRequest {
     }
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -122,6 +123,7 @@ impl crate::codec::Object for ApiAtlasCollectionRestoreJobRequest {
 }
 crate::codec::object!(ApiAtlasCollectionRestoreJobRequest);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreJobRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

@@ -70,6 +70,7 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -156,6 +157,7 @@ impl crate::codec::Object for ApiAtlasCollectionRestoreJobResponse {
 }
 crate::codec::object!(ApiAtlasCollectionRestoreJobResponse);
 impl crate::validation::Validate for ApiAtlasCollectionRestoreJobResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

@@ -52,6 +52,7 @@ impl ApiAtlasFtsAnalyzersViewManual {
     }
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManual {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -90,6 +91,7 @@ impl crate::codec::Object for ApiAtlasFtsAnalyzersViewManual {
 }
 crate::codec::object!(ApiAtlasFtsAnalyzersViewManual);
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManual {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);
         v.field("tokenFilters", &self.token_filters, &crate::validation::Rules::NONE);
@@ -127,6 +129,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     }
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -173,6 +176,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
 }
 crate::codec::deserialize_via_json!(ApiAtlasFtsAnalyzersViewManualCharFiltersItem);
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::CharFilterHtmlStrip(inner) => inner.validate_into(v),
@@ -264,6 +268,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     }
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -510,6 +515,7 @@ impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
 }
 crate::codec::deserialize_via_json!(ApiAtlasFtsAnalyzersViewManualTokenFiltersItem);
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::TokenFilterAsciiFolding(inner) => inner.validate_into(v),
@@ -632,6 +638,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenizer {
     }
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -711,6 +718,7 @@ impl From<TokenizerWhitespace> for ApiAtlasFtsAnalyzersViewManualTokenizer {
     }
 }
 impl crate::validation::Validate for ApiAtlasFtsAnalyzersViewManualTokenizer {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::TokenizerEdgeGram(inner) => inner.validate_into(v),

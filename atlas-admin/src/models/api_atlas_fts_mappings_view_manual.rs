@@ -14,6 +14,7 @@ pub struct ApiAtlasFtsMappingsViewManual {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasFtsMappingsViewManual {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for ApiAtlasFtsMappingsViewManual {
 }
 crate::codec::object!(ApiAtlasFtsMappingsViewManual);
 impl crate::validation::Validate for ApiAtlasFtsMappingsViewManual {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -13,6 +13,7 @@ pub struct ApiAtlasInvalidPolicyErrorDetailView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasInvalidPolicyErrorDetailView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -42,6 +43,7 @@ impl crate::codec::Object for ApiAtlasInvalidPolicyErrorDetailView {
 }
 crate::codec::object!(ApiAtlasInvalidPolicyErrorDetailView);
 impl crate::validation::Validate for ApiAtlasInvalidPolicyErrorDetailView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["detail"]);
     }

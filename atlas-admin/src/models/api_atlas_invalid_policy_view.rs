@@ -18,6 +18,7 @@ pub struct ApiAtlasInvalidPolicyView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasInvalidPolicyView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for ApiAtlasInvalidPolicyView {
 }
 crate::codec::object!(ApiAtlasInvalidPolicyView);
 impl crate::validation::Validate for ApiAtlasInvalidPolicyView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("errors", &self.errors, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["body", "errors"]);

@@ -16,6 +16,7 @@ pub struct ApiAtlasInvalidResourcePolicyCreateErrorView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasInvalidResourcePolicyCreateErrorView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for ApiAtlasInvalidResourcePolicyCreateErrorView {
 }
 crate::codec::object!(ApiAtlasInvalidResourcePolicyCreateErrorView);
 impl crate::validation::Validate for ApiAtlasInvalidResourcePolicyCreateErrorView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "invalidPolicies",

@@ -24,6 +24,7 @@ impl ApiAtlasModifyEndpointServiceRequestView {
     }
 }
 impl crate::codec::FromJson for ApiAtlasModifyEndpointServiceRequestView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for ApiAtlasModifyEndpointServiceRequestView {
 }
 crate::codec::object!(ApiAtlasModifyEndpointServiceRequestView);
 impl crate::validation::Validate for ApiAtlasModifyEndpointServiceRequestView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SUPPORTED_REMOTE_REGIONS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(35),

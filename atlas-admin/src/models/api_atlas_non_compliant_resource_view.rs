@@ -32,6 +32,7 @@ pub struct ApiAtlasNonCompliantResourceView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasNonCompliantResourceView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -77,6 +78,7 @@ impl crate::codec::Object for ApiAtlasNonCompliantResourceView {
 }
 crate::codec::object!(ApiAtlasNonCompliantResourceView);
 impl crate::validation::Validate for ApiAtlasNonCompliantResourceView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.read_only_field(

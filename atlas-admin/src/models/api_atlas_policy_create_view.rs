@@ -20,6 +20,7 @@ impl ApiAtlasPolicyCreateView {
     }
 }
 impl crate::codec::FromJson for ApiAtlasPolicyCreateView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for ApiAtlasPolicyCreateView {
 }
 crate::codec::object!(ApiAtlasPolicyCreateView);
 impl crate::validation::Validate for ApiAtlasPolicyCreateView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BODY: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

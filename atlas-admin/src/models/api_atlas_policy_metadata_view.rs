@@ -14,6 +14,7 @@ pub struct ApiAtlasPolicyMetadataView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasPolicyMetadataView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -43,6 +44,7 @@ impl crate::codec::Object for ApiAtlasPolicyMetadataView {
 }
 crate::codec::object!(ApiAtlasPolicyMetadataView);
 impl crate::validation::Validate for ApiAtlasPolicyMetadataView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("policyId", &self.policy_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["policyId"]);

@@ -18,6 +18,7 @@ pub struct ApiAtlasPolicyView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasPolicyView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for ApiAtlasPolicyView {
 }
 crate::codec::object!(ApiAtlasPolicyView);
 impl crate::validation::Validate for ApiAtlasPolicyView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["body", "id"]);

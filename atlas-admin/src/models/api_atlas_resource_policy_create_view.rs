@@ -27,6 +27,7 @@ impl ApiAtlasResourcePolicyCreateView {
     }
 }
 impl crate::codec::FromJson for ApiAtlasResourcePolicyCreateView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for ApiAtlasResourcePolicyCreateView {
 }
 crate::codec::object!(ApiAtlasResourcePolicyCreateView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyCreateView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("policies", &self.policies, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

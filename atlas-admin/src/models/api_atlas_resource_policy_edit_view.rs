@@ -16,6 +16,7 @@ pub struct ApiAtlasResourcePolicyEditView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasResourcePolicyEditView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for ApiAtlasResourcePolicyEditView {
 }
 crate::codec::object!(ApiAtlasResourcePolicyEditView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyEditView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("policies", &self.policies, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -22,6 +22,7 @@ pub struct ApiAtlasResourcePolicyMetadataView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasResourcePolicyMetadataView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ impl crate::codec::Object for ApiAtlasResourcePolicyMetadataView {
 }
 crate::codec::object!(ApiAtlasResourcePolicyMetadataView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyMetadataView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "policiesCausingNonCompliance",

@@ -50,6 +50,7 @@ pub struct ApiAtlasResourcePolicyView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasResourcePolicyView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -106,6 +107,7 @@ impl crate::codec::Object for ApiAtlasResourcePolicyView {
 }
 crate::codec::object!(ApiAtlasResourcePolicyView);
 impl crate::validation::Validate for ApiAtlasResourcePolicyView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "createdByUser",

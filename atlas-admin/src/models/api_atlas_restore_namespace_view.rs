@@ -24,6 +24,7 @@ impl ApiAtlasRestoreNamespaceView {
     }
 }
 impl crate::codec::FromJson for ApiAtlasRestoreNamespaceView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for ApiAtlasRestoreNamespaceView {
 }
 crate::codec::object!(ApiAtlasRestoreNamespaceView);
 impl crate::validation::Validate for ApiAtlasRestoreNamespaceView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -61,6 +61,7 @@ impl ApiAtlasSnapshotScheduleView {
     }
 }
 impl crate::codec::FromJson for ApiAtlasSnapshotScheduleView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -129,6 +130,7 @@ impl crate::codec::Object for ApiAtlasSnapshotScheduleView {
 }
 crate::codec::object!(ApiAtlasSnapshotScheduleView);
 impl crate::validation::Validate for ApiAtlasSnapshotScheduleView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_CHECKPOINT_INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             allowed_integers: Some(&[15, 30, 60]),

@@ -19,6 +19,7 @@ pub struct ApiAtlasUserMetadataView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiAtlasUserMetadataView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for ApiAtlasUserMetadataView {
 }
 crate::codec::object!(ApiAtlasUserMetadataView);
 impl crate::validation::Validate for ApiAtlasUserMetadataView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "name"]);

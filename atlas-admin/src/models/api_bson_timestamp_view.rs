@@ -18,6 +18,7 @@ pub struct ApiBsonTimestampView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiBsonTimestampView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for ApiBsonTimestampView {
 }
 crate::codec::object!(ApiBsonTimestampView);
 impl crate::validation::Validate for ApiBsonTimestampView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INCREMENT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -31,6 +31,7 @@ pub struct ApiCheckpointPartView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiCheckpointPartView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for ApiCheckpointPartView {
 }
 crate::codec::object!(ApiCheckpointPartView);
 impl crate::validation::Validate for ApiCheckpointPartView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "tokenTimestamp",

@@ -32,6 +32,7 @@ pub struct ApiError {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiError {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -76,6 +77,7 @@ impl crate::codec::Object for ApiError {
 }
 crate::codec::object!(ApiError);
 impl crate::validation::Validate for ApiError {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "badRequestDetail",

@@ -58,6 +58,7 @@ pub struct ApiHostViewAtlas {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiHostViewAtlas {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -120,6 +121,7 @@ impl crate::codec::Object for ApiHostViewAtlas {
 }
 crate::codec::object!(ApiHostViewAtlas);
 impl crate::validation::Validate for ApiHostViewAtlas {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static HOSTNAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::HOSTNAME),

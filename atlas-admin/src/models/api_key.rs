@@ -27,6 +27,7 @@ pub struct ApiKey {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiKey {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for ApiKey {
 }
 crate::codec::object!(ApiKey);
 impl crate::validation::Validate for ApiKey {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PUBLIC_KEY: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(8),

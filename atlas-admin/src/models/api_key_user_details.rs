@@ -31,6 +31,7 @@ pub struct ApiKeyUserDetails {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for ApiKeyUserDetails {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiKeyUserDetails")
             .field("desc", &self.desc)
@@ -47,6 +48,7 @@ impl ::std::fmt::Debug for ApiKeyUserDetails {
     }
 }
 impl crate::codec::FromJson for ApiKeyUserDetails {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -91,6 +93,7 @@ impl crate::codec::Object for ApiKeyUserDetails {
 }
 crate::codec::object!(ApiKeyUserDetails);
 impl crate::validation::Validate for ApiKeyUserDetails {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -50,6 +50,7 @@ pub struct ApiMeasurementsGeneralViewAtlas {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiMeasurementsGeneralViewAtlas {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -106,6 +107,7 @@ impl crate::codec::Object for ApiMeasurementsGeneralViewAtlas {
 }
 crate::codec::object!(ApiMeasurementsGeneralViewAtlas);
 impl crate::validation::Validate for ApiMeasurementsGeneralViewAtlas {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static HOST_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),

@@ -15,6 +15,7 @@ pub struct ApiPrivateDownloadDeliveryUrl {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiPrivateDownloadDeliveryUrl {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for ApiPrivateDownloadDeliveryUrl {
 }
 crate::codec::object!(ApiPrivateDownloadDeliveryUrl);
 impl crate::validation::Validate for ApiPrivateDownloadDeliveryUrl {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -17,6 +17,7 @@ pub struct ApiPublicUsageDetailsQueryRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiPublicUsageDetailsQueryRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for ApiPublicUsageDetailsQueryRequest {
 }
 crate::codec::object!(ApiPublicUsageDetailsQueryRequest);
 impl crate::validation::Validate for ApiPublicUsageDetailsQueryRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("filters", &self.filters, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -26,6 +26,7 @@ pub struct ApiSearchDeploymentEffectiveSpecView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiSearchDeploymentEffectiveSpecView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -64,6 +65,7 @@ impl crate::codec::Object for ApiSearchDeploymentEffectiveSpecView {
 }
 crate::codec::object!(ApiSearchDeploymentEffectiveSpecView);
 impl crate::validation::Validate for ApiSearchDeploymentEffectiveSpecView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(2.0),

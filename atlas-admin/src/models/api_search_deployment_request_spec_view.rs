@@ -30,6 +30,7 @@ impl ApiSearchDeploymentRequestSpecView {
     }
 }
 impl crate::codec::FromJson for ApiSearchDeploymentRequestSpecView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -68,6 +69,7 @@ impl crate::codec::Object for ApiSearchDeploymentRequestSpecView {
 }
 crate::codec::object!(ApiSearchDeploymentRequestSpecView);
 impl crate::validation::Validate for ApiSearchDeploymentRequestSpecView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(2.0),

@@ -24,6 +24,7 @@ impl ApiSearchDeploymentRequestView {
     }
 }
 impl crate::codec::FromJson for ApiSearchDeploymentRequestView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for ApiSearchDeploymentRequestView {
 }
 crate::codec::object!(ApiSearchDeploymentRequestView);
 impl crate::validation::Validate for ApiSearchDeploymentRequestView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DEFAULT_NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(2.0),

@@ -40,6 +40,7 @@ pub struct ApiSearchDeploymentResponseView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiSearchDeploymentResponseView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -84,6 +85,7 @@ impl crate::codec::Object for ApiSearchDeploymentResponseView {
 }
 crate::codec::object!(ApiSearchDeploymentResponseView);
 impl crate::validation::Validate for ApiSearchDeploymentResponseView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "effectiveSpecs",

@@ -28,6 +28,7 @@ impl ApiSearchDeploymentSpecView {
     }
 }
 impl crate::codec::FromJson for ApiSearchDeploymentSpecView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -60,6 +61,7 @@ impl crate::codec::Object for ApiSearchDeploymentSpecView {
 }
 crate::codec::object!(ApiSearchDeploymentSpecView);
 impl crate::validation::Validate for ApiSearchDeploymentSpecView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NODE_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(2.0),

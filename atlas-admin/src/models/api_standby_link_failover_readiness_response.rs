@@ -27,6 +27,7 @@ pub struct ApiStandbyLinkFailoverReadinessResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiStandbyLinkFailoverReadinessResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for ApiStandbyLinkFailoverReadinessResponse {
 }
 crate::codec::object!(ApiStandbyLinkFailoverReadinessResponse);
 impl crate::validation::Validate for ApiStandbyLinkFailoverReadinessResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field(

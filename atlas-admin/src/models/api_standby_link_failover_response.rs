@@ -37,6 +37,7 @@ pub struct ApiStandbyLinkFailoverResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ApiStandbyLinkFailoverResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -84,6 +85,7 @@ impl crate::codec::Object for ApiStandbyLinkFailoverResponse {
 }
 crate::codec::object!(ApiStandbyLinkFailoverResponse);
 impl crate::validation::Validate for ApiStandbyLinkFailoverResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "failoverId",

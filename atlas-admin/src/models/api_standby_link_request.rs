@@ -28,6 +28,7 @@ impl ApiStandbyLinkRequest {
     }
 }
 impl crate::codec::FromJson for ApiStandbyLinkRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -60,6 +61,7 @@ impl crate::codec::Object for ApiStandbyLinkRequest {
 }
 crate::codec::object!(ApiStandbyLinkRequest);
 impl crate::validation::Validate for ApiStandbyLinkRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "activeClusterUniqueId",

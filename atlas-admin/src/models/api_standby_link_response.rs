@@ -48,6 +48,7 @@ impl ApiStandbyLinkResponse {
     }
 }
 impl crate::codec::FromJson for ApiStandbyLinkResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -92,6 +93,7 @@ impl crate::codec::Object for ApiStandbyLinkResponse {
 }
 crate::codec::object!(ApiStandbyLinkResponse);
 impl crate::validation::Validate for ApiStandbyLinkResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "activeClusterUniqueId",

@@ -97,6 +97,7 @@ impl ApiUserEventViewForOrg {
     }
 }
 impl crate::codec::FromJson for ApiUserEventViewForOrg {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -171,6 +172,7 @@ impl crate::codec::Object for ApiUserEventViewForOrg {
 }
 crate::codec::object!(ApiUserEventViewForOrg);
 impl crate::validation::Validate for ApiUserEventViewForOrg {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

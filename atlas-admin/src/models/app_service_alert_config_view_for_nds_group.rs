@@ -65,6 +65,7 @@ impl AppServiceAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for AppServiceAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -121,6 +122,7 @@ impl crate::codec::Object for AppServiceAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(AppServiceAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for AppServiceAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

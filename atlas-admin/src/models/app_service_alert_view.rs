@@ -67,6 +67,7 @@ pub struct AppServiceAlertView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AppServiceAlertView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -135,6 +136,7 @@ impl crate::codec::Object for AppServiceAlertView {
 }
 crate::codec::object!(AppServiceAlertView);
 impl crate::validation::Validate for AppServiceAlertView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

@@ -52,6 +52,7 @@ impl AppServiceEventView {
     }
 }
 impl crate::codec::FromJson for AppServiceEventView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -99,6 +100,7 @@ impl crate::codec::Object for AppServiceEventView {
 }
 crate::codec::object!(AppServiceEventView);
 impl crate::validation::Validate for AppServiceEventView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);

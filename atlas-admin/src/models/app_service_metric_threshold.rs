@@ -103,6 +103,7 @@ impl ::serde::Serialize for AppServiceMetricThreshold {
     }
 }
 impl crate::codec::FromJson for AppServiceMetricThreshold {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -170,6 +171,7 @@ impl From<TimeMetricThresholdView> for AppServiceMetricThreshold {
     }
 }
 impl crate::validation::Validate for AppServiceMetricThreshold {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::RawMetricThresholdView(inner) => inner.validate_into(v),

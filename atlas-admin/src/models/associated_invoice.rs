@@ -18,6 +18,7 @@ pub struct AssociatedInvoice {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AssociatedInvoice {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for AssociatedInvoice {
 }
 crate::codec::object!(AssociatedInvoice);
 impl crate::validation::Validate for AssociatedInvoice {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["invoiceId", "orgId"]);
     }

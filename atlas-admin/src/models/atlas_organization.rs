@@ -40,6 +40,7 @@ impl AtlasOrganization {
     }
 }
 impl crate::codec::FromJson for AtlasOrganization {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -81,6 +82,7 @@ impl crate::codec::Object for AtlasOrganization {
 }
 crate::codec::object!(AtlasOrganization);
 impl crate::validation::Validate for AtlasOrganization {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::NAME),

@@ -102,6 +102,7 @@ impl AtlasResourcePolicyAuditForNdsGroup {
     }
 }
 impl crate::codec::FromJson for AtlasResourcePolicyAuditForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -179,6 +180,7 @@ impl crate::codec::Object for AtlasResourcePolicyAuditForNdsGroup {
 }
 crate::codec::object!(AtlasResourcePolicyAuditForNdsGroup);
 impl crate::validation::Validate for AtlasResourcePolicyAuditForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -41,6 +41,7 @@ impl AtlasSearchAnalyzer {
     }
 }
 impl crate::codec::FromJson for AtlasSearchAnalyzer {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -79,6 +80,7 @@ impl crate::codec::Object for AtlasSearchAnalyzer {
 }
 crate::codec::object!(AtlasSearchAnalyzer);
 impl crate::validation::Validate for AtlasSearchAnalyzer {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("charFilters", &self.char_filters, &crate::validation::Rules::NONE);
         v.field("tokenFilters", &self.token_filters, &crate::validation::Rules::NONE);

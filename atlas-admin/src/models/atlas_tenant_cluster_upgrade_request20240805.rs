@@ -200,6 +200,7 @@ impl AtlasTenantClusterUpgradeRequest20240805 {
     }
 }
 impl crate::codec::FromJson for AtlasTenantClusterUpgradeRequest20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -357,6 +358,7 @@ impl crate::codec::Object for AtlasTenantClusterUpgradeRequest20240805 {
 }
 crate::codec::object!(AtlasTenantClusterUpgradeRequest20240805);
 impl crate::validation::Validate for AtlasTenantClusterUpgradeRequest20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),

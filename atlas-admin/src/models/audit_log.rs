@@ -19,6 +19,7 @@ pub struct AuditLog {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AuditLog {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for AuditLog {
 }
 crate::codec::object!(AuditLog);
 impl crate::validation::Validate for AuditLog {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["configurationType"]);
     }

@@ -33,6 +33,7 @@ impl AuthFederationRoleMapping {
     }
 }
 impl crate::codec::FromJson for AuthFederationRoleMapping {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -68,6 +69,7 @@ impl crate::codec::Object for AuthFederationRoleMapping {
 }
 crate::codec::object!(AuthFederationRoleMapping);
 impl crate::validation::Validate for AuthFederationRoleMapping {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EXTERNAL_GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

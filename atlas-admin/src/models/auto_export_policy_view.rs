@@ -15,6 +15,7 @@ pub struct AutoExportPolicyView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AutoExportPolicyView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for AutoExportPolicyView {
 }
 crate::codec::object!(AutoExportPolicyView);
 impl crate::validation::Validate for AutoExportPolicyView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "exportBucketId",

@@ -58,6 +58,7 @@ pub struct AvailableClustersDeployment {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AvailableClustersDeployment {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -122,6 +123,7 @@ impl crate::codec::Object for AvailableClustersDeployment {
 }
 crate::codec::object!(AvailableClustersDeployment);
 impl crate::validation::Validate for AvailableClustersDeployment {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "clusterId",

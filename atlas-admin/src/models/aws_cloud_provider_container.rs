@@ -54,6 +54,7 @@ impl AwsCloudProviderContainer {
     }
 }
 impl crate::codec::FromJson for AwsCloudProviderContainer {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -98,6 +99,7 @@ impl crate::codec::Object for AwsCloudProviderContainer {
 }
 crate::codec::object!(AwsCloudProviderContainer);
 impl crate::validation::Validate for AwsCloudProviderContainer {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CIDR_BLOCK),

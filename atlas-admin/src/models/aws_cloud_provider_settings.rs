@@ -39,6 +39,7 @@ impl AwsCloudProviderSettings {
     }
 }
 impl crate::codec::FromJson for AwsCloudProviderSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for AwsCloudProviderSettings {
 }
 crate::codec::object!(AwsCloudProviderSettings);
 impl crate::validation::Validate for AwsCloudProviderSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

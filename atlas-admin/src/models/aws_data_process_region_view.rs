@@ -18,6 +18,7 @@ pub struct AwsDataProcessRegionView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AwsDataProcessRegionView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for AwsDataProcessRegionView {
 }
 crate::codec::object!(AwsDataProcessRegionView);
 impl crate::validation::Validate for AwsDataProcessRegionView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["cloudProvider", "region"]);
     }

@@ -46,6 +46,7 @@ pub struct AwsHardwareSpec {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AwsHardwareSpec {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -87,6 +88,7 @@ impl crate::codec::Object for AwsHardwareSpec {
 }
 crate::codec::object!(AwsHardwareSpec);
 impl crate::validation::Validate for AwsHardwareSpec {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["diskThroughput"]);
     }

@@ -62,6 +62,7 @@ pub struct AwsHardwareSpec20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AwsHardwareSpec20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -106,6 +107,7 @@ impl crate::codec::Object for AwsHardwareSpec20240805 {
 }
 crate::codec::object!(AwsHardwareSpec20240805);
 impl crate::validation::Validate for AwsHardwareSpec20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["diskThroughput"]);
     }

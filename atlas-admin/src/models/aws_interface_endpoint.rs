@@ -31,6 +31,7 @@ pub struct AwsInterfaceEndpoint {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AwsInterfaceEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for AwsInterfaceEndpoint {
 }
 crate::codec::object!(AwsInterfaceEndpoint);
 impl crate::validation::Validate for AwsInterfaceEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(
             &self.extra,

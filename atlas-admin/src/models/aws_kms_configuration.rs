@@ -33,6 +33,7 @@ pub struct AwsKmsConfiguration {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for AwsKmsConfiguration {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AwsKmsConfiguration")
             .field("access_key_id", &self.access_key_id)
@@ -51,6 +52,7 @@ impl ::std::fmt::Debug for AwsKmsConfiguration {
     }
 }
 impl crate::codec::FromJson for AwsKmsConfiguration {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -101,6 +103,7 @@ impl crate::codec::Object for AwsKmsConfiguration {
 }
 crate::codec::object!(AwsKmsConfiguration);
 impl crate::validation::Validate for AwsKmsConfiguration {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACCESS_KEY_ID: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(16),

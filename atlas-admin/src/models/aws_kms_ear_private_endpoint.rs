@@ -36,6 +36,7 @@ pub struct AwsKmsEarPrivateEndpoint {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AwsKmsEarPrivateEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -84,6 +85,7 @@ impl crate::codec::Object for AwsKmsEarPrivateEndpoint {
 }
 crate::codec::object!(AwsKmsEarPrivateEndpoint);
 impl crate::validation::Validate for AwsKmsEarPrivateEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(

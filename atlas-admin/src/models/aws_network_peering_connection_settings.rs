@@ -63,6 +63,7 @@ impl AwsNetworkPeeringConnectionSettings {
     }
 }
 impl crate::codec::FromJson for AwsNetworkPeeringConnectionSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -119,6 +120,7 @@ impl crate::codec::Object for AwsNetworkPeeringConnectionSettings {
 }
 crate::codec::object!(AwsNetworkPeeringConnectionSettings);
 impl crate::validation::Validate for AwsNetworkPeeringConnectionSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static AWS_ACCOUNT_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::AWS_ACCOUNT_ID),

@@ -41,6 +41,7 @@ pub struct AwsPrivateLinkConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AwsPrivateLinkConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -91,6 +92,7 @@ impl crate::codec::Object for AwsPrivateLinkConnection {
 }
 crate::codec::object!(AwsPrivateLinkConnection);
 impl crate::validation::Validate for AwsPrivateLinkConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT_SERVICE_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::ENDPOINT_SERVICE_NAME),

@@ -22,6 +22,7 @@ pub struct AzureAccountDetails {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzureAccountDetails {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -63,6 +64,7 @@ impl crate::codec::Object for AzureAccountDetails {
 }
 crate::codec::object!(AzureAccountDetails);
 impl crate::validation::Validate for AzureAccountDetails {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

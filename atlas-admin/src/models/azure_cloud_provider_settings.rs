@@ -32,6 +32,7 @@ impl AzureCloudProviderSettings {
     }
 }
 impl crate::codec::FromJson for AzureCloudProviderSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -73,6 +74,7 @@ impl crate::codec::Object for AzureCloudProviderSettings {
 }
 crate::codec::object!(AzureCloudProviderSettings);
 impl crate::validation::Validate for AzureCloudProviderSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

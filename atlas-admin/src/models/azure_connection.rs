@@ -22,6 +22,7 @@ pub struct AzureConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzureConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -60,6 +61,7 @@ impl crate::codec::Object for AzureConnection {
 }
 crate::codec::object!(AzureConnection);
 impl crate::validation::Validate for AzureConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -23,6 +23,7 @@ pub struct AzureHardwareSpec {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzureHardwareSpec {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for AzureHardwareSpec {
 }
 crate::codec::object!(AzureHardwareSpec);
 impl crate::validation::Validate for AzureHardwareSpec {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -37,6 +37,7 @@ pub struct AzureHardwareSpec20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzureHardwareSpec20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for AzureHardwareSpec20240805 {
 }
 crate::codec::object!(AzureHardwareSpec20240805);
 impl crate::validation::Validate for AzureHardwareSpec20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

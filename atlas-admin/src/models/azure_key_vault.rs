@@ -39,6 +39,7 @@ pub struct AzureKeyVault {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for AzureKeyVault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AzureKeyVault")
             .field("azure_environment", &self.azure_environment)
@@ -58,6 +59,7 @@ impl ::std::fmt::Debug for AzureKeyVault {
     }
 }
 impl crate::codec::FromJson for AzureKeyVault {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -120,6 +122,7 @@ impl crate::codec::Object for AzureKeyVault {
 }
 crate::codec::object!(AzureKeyVault);
 impl crate::validation::Validate for AzureKeyVault {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["secret"], &["valid"]);

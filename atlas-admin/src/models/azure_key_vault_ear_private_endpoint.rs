@@ -36,6 +36,7 @@ pub struct AzureKeyVaultEarPrivateEndpoint {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzureKeyVaultEarPrivateEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -84,6 +85,7 @@ impl crate::codec::Object for AzureKeyVaultEarPrivateEndpoint {
 }
 crate::codec::object!(AzureKeyVaultEarPrivateEndpoint);
 impl crate::validation::Validate for AzureKeyVaultEarPrivateEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(

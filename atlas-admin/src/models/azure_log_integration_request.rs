@@ -44,6 +44,7 @@ impl AzureLogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for AzureLogIntegrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -88,6 +89,7 @@ impl crate::codec::Object for AzureLogIntegrationRequest {
 }
 crate::codec::object!(AzureLogIntegrationRequest);
 impl crate::validation::Validate for AzureLogIntegrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

@@ -48,6 +48,7 @@ impl AzureLogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for AzureLogIntegrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -95,6 +96,7 @@ impl crate::codec::Object for AzureLogIntegrationResponse {
 }
 crate::codec::object!(AzureLogIntegrationResponse);
 impl crate::validation::Validate for AzureLogIntegrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

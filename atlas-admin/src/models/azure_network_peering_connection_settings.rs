@@ -58,6 +58,7 @@ impl AzureNetworkPeeringConnectionSettings {
     }
 }
 impl crate::codec::FromJson for AzureNetworkPeeringConnectionSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -111,6 +112,7 @@ impl crate::codec::Object for AzureNetworkPeeringConnectionSettings {
 }
 crate::codec::object!(AzureNetworkPeeringConnectionSettings);
 impl crate::validation::Validate for AzureNetworkPeeringConnectionSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static RESOURCE_GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::VNET_NAME),

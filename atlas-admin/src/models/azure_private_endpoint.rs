@@ -37,6 +37,7 @@ pub struct AzurePrivateEndpoint {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzurePrivateEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -88,6 +89,7 @@ impl crate::codec::Object for AzurePrivateEndpoint {
 }
 crate::codec::object!(AzurePrivateEndpoint);
 impl crate::validation::Validate for AzurePrivateEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIVATE_ENDPOINT_CONNECTION_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PRIVATE_ENDPOINT_CONNECTION_NAME),

@@ -43,6 +43,7 @@ pub struct AzurePrivateLinkConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzurePrivateLinkConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for AzurePrivateLinkConnection {
 }
 crate::codec::object!(AzurePrivateLinkConnection);
 impl crate::validation::Validate for AzurePrivateLinkConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIVATE_ENDPOINTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PRIVATE_ENDPOINTS),

@@ -32,6 +32,7 @@ pub struct AzureRegionConfig {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzureRegionConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -82,6 +83,7 @@ impl crate::codec::Object for AzureRegionConfig {
 }
 crate::codec::object!(AzureRegionConfig);
 impl crate::validation::Validate for AzureRegionConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIORITY: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

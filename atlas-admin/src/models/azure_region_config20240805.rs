@@ -48,6 +48,7 @@ pub struct AzureRegionConfig20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for AzureRegionConfig20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -107,6 +108,7 @@ impl crate::codec::Object for AzureRegionConfig20240805 {
 }
 crate::codec::object!(AzureRegionConfig20240805);
 impl crate::validation::Validate for AzureRegionConfig20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIORITY: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

@@ -43,6 +43,7 @@ impl BackupComplianceOnDemandPolicyItem {
     }
 }
 impl crate::codec::FromJson for BackupComplianceOnDemandPolicyItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -84,6 +85,7 @@ impl crate::codec::Object for BackupComplianceOnDemandPolicyItem {
 }
 crate::codec::object!(BackupComplianceOnDemandPolicyItem);
 impl crate::validation::Validate for BackupComplianceOnDemandPolicyItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FREQUENCY_INTERVAL: crate::validation::Rules = crate::validation::Rules {
             allowed_integers: Some(

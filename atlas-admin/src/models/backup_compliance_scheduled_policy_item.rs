@@ -53,6 +53,7 @@ impl BackupComplianceScheduledPolicyItem {
     }
 }
 impl crate::codec::FromJson for BackupComplianceScheduledPolicyItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -94,6 +95,7 @@ impl crate::codec::Object for BackupComplianceScheduledPolicyItem {
 }
 crate::codec::object!(BackupComplianceScheduledPolicyItem);
 impl crate::validation::Validate for BackupComplianceScheduledPolicyItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FREQUENCY_INTERVAL: crate::validation::Rules = crate::validation::Rules {
             allowed_integers: Some(

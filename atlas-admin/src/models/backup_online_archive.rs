@@ -78,6 +78,7 @@ pub struct BackupOnlineArchive {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BackupOnlineArchive {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -146,6 +147,7 @@ impl crate::codec::Object for BackupOnlineArchive {
 }
 crate::codec::object!(BackupOnlineArchive);
 impl crate::validation::Validate for BackupOnlineArchive {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PARTITION_FIELDS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

@@ -100,6 +100,7 @@ impl BackupOnlineArchiveCreate {
     }
 }
 impl crate::codec::FromJson for BackupOnlineArchiveCreate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -168,6 +169,7 @@ impl crate::codec::Object for BackupOnlineArchiveCreate {
 }
 crate::codec::object!(BackupOnlineArchiveCreate);
 impl crate::validation::Validate for BackupOnlineArchiveCreate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DB_NAME: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(64),

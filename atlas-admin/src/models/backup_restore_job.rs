@@ -124,6 +124,7 @@ impl BackupRestoreJob {
     }
 }
 impl crate::codec::FromJson for BackupRestoreJob {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -207,6 +208,7 @@ impl crate::codec::Object for BackupRestoreJob {
 }
 crate::codec::object!(BackupRestoreJob);
 impl crate::validation::Validate for BackupRestoreJob {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -82,6 +82,7 @@ impl BackupRestoreJobDelivery {
     }
 }
 impl crate::codec::FromJson for BackupRestoreJobDelivery {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -144,6 +145,7 @@ impl crate::codec::Object for BackupRestoreJobDelivery {
 }
 crate::codec::object!(BackupRestoreJobDelivery);
 impl crate::validation::Validate for BackupRestoreJobDelivery {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EXPIRATION_HOURS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

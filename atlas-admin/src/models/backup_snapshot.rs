@@ -57,6 +57,7 @@ pub struct BackupSnapshot {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BackupSnapshot {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -119,6 +120,7 @@ impl crate::codec::Object for BackupSnapshot {
 }
 crate::codec::object!(BackupSnapshot);
 impl crate::validation::Validate for BackupSnapshot {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "clusterId",

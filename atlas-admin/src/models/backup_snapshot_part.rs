@@ -67,6 +67,7 @@ pub struct BackupSnapshotPart {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BackupSnapshotPart {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -135,6 +136,7 @@ impl crate::codec::Object for BackupSnapshotPart {
 }
 crate::codec::object!(BackupSnapshotPart);
 impl crate::validation::Validate for BackupSnapshotPart {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MACHINE_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),

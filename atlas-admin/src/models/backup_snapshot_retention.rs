@@ -32,6 +32,7 @@ impl BackupSnapshotRetention {
     }
 }
 impl crate::codec::FromJson for BackupSnapshotRetention {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -67,6 +68,7 @@ impl crate::codec::Object for BackupSnapshotRetention {
 }
 crate::codec::object!(BackupSnapshotRetention);
 impl crate::validation::Validate for BackupSnapshotRetention {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

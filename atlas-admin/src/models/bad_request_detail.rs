@@ -13,6 +13,7 @@ pub struct BadRequestDetail {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BadRequestDetail {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -42,6 +43,7 @@ impl crate::codec::Object for BadRequestDetail {
 }
 crate::codec::object!(BadRequestDetail);
 impl crate::validation::Validate for BadRequestDetail {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

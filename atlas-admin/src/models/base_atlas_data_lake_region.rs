@@ -39,6 +39,7 @@ impl ::serde::Serialize for BaseAtlasDataLakeRegion {
     }
 }
 impl crate::codec::FromJson for BaseAtlasDataLakeRegion {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -76,6 +77,7 @@ impl crate::codec::FromJson for BaseAtlasDataLakeRegion {
 }
 crate::codec::deserialize_via_json!(BaseAtlasDataLakeRegion);
 impl crate::validation::Validate for BaseAtlasDataLakeRegion {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::ApiAtlasDataLakeAwsRegionView(inner) => inner.validate_into(v),

@@ -60,6 +60,7 @@ impl ::serde::Serialize for BaseNetworkPeeringConnectionSettings {
     }
 }
 impl crate::codec::FromJson for BaseNetworkPeeringConnectionSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -92,6 +93,7 @@ impl From<GcpNetworkPeeringConnectionSettings> for BaseNetworkPeeringConnectionS
     }
 }
 impl crate::validation::Validate for BaseNetworkPeeringConnectionSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

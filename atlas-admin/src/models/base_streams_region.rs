@@ -36,6 +36,7 @@ impl ::serde::Serialize for BaseStreamsRegion {
     }
 }
 impl crate::codec::FromJson for BaseStreamsRegion {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -73,6 +74,7 @@ impl crate::codec::FromJson for BaseStreamsRegion {
 }
 crate::codec::deserialize_via_json!(BaseStreamsRegion);
 impl crate::validation::Validate for BaseStreamsRegion {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::ApiStreamsAwsRegionView(inner) => inner.validate_into(v),

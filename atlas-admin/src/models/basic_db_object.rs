@@ -11,6 +11,7 @@ pub struct BasicDbObject {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BasicDbObject {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self {
@@ -33,6 +34,7 @@ impl crate::codec::Object for BasicDbObject {
 }
 crate::codec::object!(BasicDbObject);
 impl crate::validation::Validate for BasicDbObject {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         for (key, value) in &self.additional_properties {
             v.field(key, value, &crate::validation::Rules::NONE);

@@ -14,6 +14,7 @@ pub struct BiConnector {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BiConnector {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for BiConnector {
 }
 crate::codec::object!(BiConnector);
 impl crate::validation::Validate for BiConnector {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

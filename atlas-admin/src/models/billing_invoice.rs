@@ -89,6 +89,7 @@ pub struct BillingInvoice {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BillingInvoice {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -169,6 +170,7 @@ impl crate::codec::Object for BillingInvoice {
 }
 crate::codec::object!(BillingInvoice);
 impl crate::validation::Validate for BillingInvoice {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(

@@ -77,6 +77,7 @@ pub struct BillingInvoiceMetadata {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BillingInvoiceMetadata {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -148,6 +149,7 @@ impl crate::codec::Object for BillingInvoiceMetadata {
 }
 crate::codec::object!(BillingInvoiceMetadata);
 impl crate::validation::Validate for BillingInvoiceMetadata {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(

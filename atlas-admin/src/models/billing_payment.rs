@@ -59,6 +59,7 @@ pub struct BillingPayment {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BillingPayment {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -115,6 +116,7 @@ impl crate::codec::Object for BillingPayment {
 }
 crate::codec::object!(BillingPayment);
 impl crate::validation::Validate for BillingPayment {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(

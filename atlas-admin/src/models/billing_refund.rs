@@ -27,6 +27,7 @@ pub struct BillingRefund {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for BillingRefund {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for BillingRefund {
 }
 crate::codec::object!(BillingRefund);
 impl crate::validation::Validate for BillingRefund {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "paymentId",

@@ -69,6 +69,7 @@ impl BillingThresholdAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for BillingThresholdAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -128,6 +129,7 @@ impl crate::codec::Object for BillingThresholdAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(BillingThresholdAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for BillingThresholdAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

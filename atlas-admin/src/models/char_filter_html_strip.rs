@@ -24,6 +24,7 @@ impl CharFilterHtmlStrip {
     }
 }
 impl crate::codec::FromJson for CharFilterHtmlStrip {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for CharFilterHtmlStrip {
 }
 crate::codec::object!(CharFilterHtmlStrip);
 impl crate::validation::Validate for CharFilterHtmlStrip {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

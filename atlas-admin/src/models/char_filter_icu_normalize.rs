@@ -21,6 +21,7 @@ impl CharFilterIcuNormalize {
     }
 }
 impl crate::codec::FromJson for CharFilterIcuNormalize {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for CharFilterIcuNormalize {
 }
 crate::codec::object!(CharFilterIcuNormalize);
 impl crate::validation::Validate for CharFilterIcuNormalize {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

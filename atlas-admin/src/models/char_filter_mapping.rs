@@ -29,6 +29,7 @@ impl CharFilterMapping {
     }
 }
 impl crate::codec::FromJson for CharFilterMapping {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ impl crate::codec::Object for CharFilterMapping {
 }
 crate::codec::object!(CharFilterMapping);
 impl crate::validation::Validate for CharFilterMapping {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

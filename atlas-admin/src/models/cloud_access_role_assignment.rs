@@ -17,6 +17,7 @@ pub struct CloudAccessRoleAssignment {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudAccessRoleAssignment {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for CloudAccessRoleAssignment {
 }
 crate::codec::object!(CloudAccessRoleAssignment);
 impl crate::validation::Validate for CloudAccessRoleAssignment {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ID: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(24),

@@ -79,6 +79,7 @@ impl CloudAppUser {
     }
 }
 impl ::std::fmt::Debug for CloudAppUser {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CloudAppUser")
             .field("country", &self.country)
@@ -99,6 +100,7 @@ impl ::std::fmt::Debug for CloudAppUser {
     }
 }
 impl crate::codec::FromJson for CloudAppUser {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -164,6 +166,7 @@ impl crate::codec::Object for CloudAppUser {
 }
 crate::codec::object!(CloudAppUser);
 impl crate::validation::Validate for CloudAppUser {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MOBILE_NUMBER: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MOBILE_NUMBER),

@@ -55,6 +55,7 @@ pub struct CloudCluster {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudCluster {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -114,6 +115,7 @@ impl crate::codec::Object for CloudCluster {
 }
 crate::codec::object!(CloudCluster);
 impl crate::validation::Validate for CloudCluster {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static VERSIONS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

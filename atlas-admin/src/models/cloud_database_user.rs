@@ -87,6 +87,7 @@ impl CloudDatabaseUser {
     }
 }
 impl ::std::fmt::Debug for CloudDatabaseUser {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CloudDatabaseUser")
             .field("aws_iam_type", &self.aws_iam_type)
@@ -108,6 +109,7 @@ impl ::std::fmt::Debug for CloudDatabaseUser {
     }
 }
 impl crate::codec::FromJson for CloudDatabaseUser {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -176,6 +178,7 @@ impl crate::codec::Object for CloudDatabaseUser {
 }
 crate::codec::object!(CloudDatabaseUser);
 impl crate::validation::Validate for CloudDatabaseUser {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(100),

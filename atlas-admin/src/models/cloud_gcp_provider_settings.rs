@@ -29,6 +29,7 @@ impl CloudGcpProviderSettings {
     }
 }
 impl crate::codec::FromJson for CloudGcpProviderSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -67,6 +68,7 @@ impl crate::codec::Object for CloudGcpProviderSettings {
 }
 crate::codec::object!(CloudGcpProviderSettings);
 impl crate::validation::Validate for CloudGcpProviderSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

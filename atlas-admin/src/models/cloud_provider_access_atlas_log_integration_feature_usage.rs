@@ -20,6 +20,7 @@ pub struct CloudProviderAccessAtlasLogIntegrationFeatureUsage {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderAccessAtlasLogIntegrationFeatureUsage {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for CloudProviderAccessAtlasLogIntegrationFeatureUsage
 }
 crate::codec::object!(CloudProviderAccessAtlasLogIntegrationFeatureUsage);
 impl crate::validation::Validate for CloudProviderAccessAtlasLogIntegrationFeatureUsage {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["featureType"]);

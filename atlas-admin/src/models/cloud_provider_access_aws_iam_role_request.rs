@@ -52,6 +52,7 @@ impl CloudProviderAccessAwsIamRoleRequest {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessAwsIamRoleRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -99,6 +100,7 @@ impl crate::codec::Object for CloudProviderAccessAwsIamRoleRequest {
 }
 crate::codec::object!(CloudProviderAccessAwsIamRoleRequest);
 impl crate::validation::Validate for CloudProviderAccessAwsIamRoleRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_AWS_ACCOUNT_ARN: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(20),

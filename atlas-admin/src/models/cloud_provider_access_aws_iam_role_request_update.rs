@@ -55,6 +55,7 @@ impl CloudProviderAccessAwsIamRoleRequestUpdate {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessAwsIamRoleRequestUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -105,6 +106,7 @@ impl crate::codec::Object for CloudProviderAccessAwsIamRoleRequestUpdate {
 }
 crate::codec::object!(CloudProviderAccessAwsIamRoleRequestUpdate);
 impl crate::validation::Validate for CloudProviderAccessAwsIamRoleRequestUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_AWS_ACCOUNT_ARN: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(20),

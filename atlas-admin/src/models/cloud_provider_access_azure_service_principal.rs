@@ -51,6 +51,7 @@ impl CloudProviderAccessAzureServicePrincipal {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessAzureServicePrincipal {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -101,6 +102,7 @@ impl crate::codec::Object for CloudProviderAccessAzureServicePrincipal {
 }
 crate::codec::object!(CloudProviderAccessAzureServicePrincipal);
 impl crate::validation::Validate for CloudProviderAccessAzureServicePrincipal {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(

@@ -51,6 +51,7 @@ impl CloudProviderAccessAzureServicePrincipalRequestUpdate {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessAzureServicePrincipalRequestUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -102,6 +103,7 @@ impl crate::codec::Object for CloudProviderAccessAzureServicePrincipalRequestUpd
 crate::codec::object!(CloudProviderAccessAzureServicePrincipalRequestUpdate);
 impl crate::validation::Validate
 for CloudProviderAccessAzureServicePrincipalRequestUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(

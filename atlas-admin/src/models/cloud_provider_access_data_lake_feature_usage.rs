@@ -20,6 +20,7 @@ pub struct CloudProviderAccessDataLakeFeatureUsage {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderAccessDataLakeFeatureUsage {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for CloudProviderAccessDataLakeFeatureUsage {
 }
 crate::codec::object!(CloudProviderAccessDataLakeFeatureUsage);
 impl crate::validation::Validate for CloudProviderAccessDataLakeFeatureUsage {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["featureType"]);

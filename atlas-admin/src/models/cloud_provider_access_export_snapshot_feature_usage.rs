@@ -20,6 +20,7 @@ pub struct CloudProviderAccessExportSnapshotFeatureUsage {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderAccessExportSnapshotFeatureUsage {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for CloudProviderAccessExportSnapshotFeatureUsage {
 }
 crate::codec::object!(CloudProviderAccessExportSnapshotFeatureUsage);
 impl crate::validation::Validate for CloudProviderAccessExportSnapshotFeatureUsage {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["featureType"]);

@@ -82,6 +82,7 @@ impl ::serde::Serialize for CloudProviderAccessFeatureUsage {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessFeatureUsage {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -139,6 +140,7 @@ for CloudProviderAccessFeatureUsage {
     }
 }
 impl crate::validation::Validate for CloudProviderAccessFeatureUsage {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::DataLake(inner) => inner.validate_into(v),

@@ -24,6 +24,7 @@ pub struct CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
 }
 impl crate::codec::FromJson
 for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
 crate::codec::object!(CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId);
 impl crate::validation::Validate
 for CloudProviderAccessFeatureUsageAtlasLogIntegrationFeatureId {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("configId", &self.config_id, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);

@@ -17,6 +17,7 @@ pub struct CloudProviderAccessFeatureUsageDataLakeFeatureId {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderAccessFeatureUsageDataLakeFeatureId {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for CloudProviderAccessFeatureUsageDataLakeFeatureId {
 }
 crate::codec::object!(CloudProviderAccessFeatureUsageDataLakeFeatureId);
 impl crate::validation::Validate for CloudProviderAccessFeatureUsageDataLakeFeatureId {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["groupId"]);

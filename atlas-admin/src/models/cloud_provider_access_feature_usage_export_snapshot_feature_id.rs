@@ -19,6 +19,7 @@ pub struct CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for CloudProviderAccessFeatureUsageExportSnapshotFeatu
 crate::codec::object!(CloudProviderAccessFeatureUsageExportSnapshotFeatureId);
 impl crate::validation::Validate
 for CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "exportBucketId",

@@ -20,6 +20,7 @@ pub struct CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
 }
 impl crate::codec::FromJson
 for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -54,6 +55,7 @@ for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
 crate::codec::object!(CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId);
 impl crate::validation::Validate
 for CloudProviderAccessFeatureUsagePushBasedLogExportFeatureId {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["bucketName", "groupId"]);

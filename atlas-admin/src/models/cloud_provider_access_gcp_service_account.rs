@@ -45,6 +45,7 @@ impl CloudProviderAccessGcpServiceAccount {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccount {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -89,6 +90,7 @@ impl crate::codec::Object for CloudProviderAccessGcpServiceAccount {
 }
 crate::codec::object!(CloudProviderAccessGcpServiceAccount);
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccount {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GCP_SERVICE_ACCOUNT_FOR_ATLAS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::GCP_SERVICE_ACCOUNT_FOR_ATLAS),

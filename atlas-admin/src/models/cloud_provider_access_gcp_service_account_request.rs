@@ -42,6 +42,7 @@ impl CloudProviderAccessGcpServiceAccountRequest {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccountRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -83,6 +84,7 @@ impl crate::codec::Object for CloudProviderAccessGcpServiceAccountRequest {
 }
 crate::codec::object!(CloudProviderAccessGcpServiceAccountRequest);
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "featureUsages",

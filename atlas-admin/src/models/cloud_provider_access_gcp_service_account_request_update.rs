@@ -22,6 +22,7 @@ impl CloudProviderAccessGcpServiceAccountRequestUpdate {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccountRequestUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for CloudProviderAccessGcpServiceAccountRequestUpdate 
 }
 crate::codec::object!(CloudProviderAccessGcpServiceAccountRequestUpdate);
 impl crate::validation::Validate for CloudProviderAccessGcpServiceAccountRequestUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

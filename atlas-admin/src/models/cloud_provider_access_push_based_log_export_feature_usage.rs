@@ -20,6 +20,7 @@ pub struct CloudProviderAccessPushBasedLogExportFeatureUsage {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderAccessPushBasedLogExportFeatureUsage {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for CloudProviderAccessPushBasedLogExportFeatureUsage 
 }
 crate::codec::object!(CloudProviderAccessPushBasedLogExportFeatureUsage);
 impl crate::validation::Validate for CloudProviderAccessPushBasedLogExportFeatureUsage {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("featureId", &self.feature_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["featureType"]);

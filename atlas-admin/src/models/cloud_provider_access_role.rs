@@ -61,6 +61,7 @@ impl ::serde::Serialize for CloudProviderAccessRole {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessRole {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -98,6 +99,7 @@ impl From<CloudProviderAccessGcpServiceAccount> for CloudProviderAccessRole {
     }
 }
 impl crate::validation::Validate for CloudProviderAccessRole {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AwsIam(inner) => inner.validate_into(v),

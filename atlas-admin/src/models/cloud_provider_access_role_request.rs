@@ -62,6 +62,7 @@ impl ::serde::Serialize for CloudProviderAccessRoleRequest {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessRoleRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -101,6 +102,7 @@ for CloudProviderAccessRoleRequest {
     }
 }
 impl crate::validation::Validate for CloudProviderAccessRoleRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AwsIam(inner) => inner.validate_into(v),

@@ -62,6 +62,7 @@ impl ::serde::Serialize for CloudProviderAccessRoleRequestUpdate {
     }
 }
 impl crate::codec::FromJson for CloudProviderAccessRoleRequestUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -102,6 +103,7 @@ for CloudProviderAccessRoleRequestUpdate {
     }
 }
 impl crate::validation::Validate for CloudProviderAccessRoleRequestUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AwsIam(inner) => inner.validate_into(v),

@@ -19,6 +19,7 @@ pub struct CloudProviderAccessRoles {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderAccessRoles {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -54,6 +55,7 @@ impl crate::codec::Object for CloudProviderAccessRoles {
 }
 crate::codec::object!(CloudProviderAccessRoles);
 impl crate::validation::Validate for CloudProviderAccessRoles {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("awsIamRoles", &self.aws_iam_roles, &crate::validation::Rules::NONE);
         v.field(

@@ -13,6 +13,7 @@ pub struct CloudProviderAwsAutoScaling {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderAwsAutoScaling {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -42,6 +43,7 @@ impl crate::codec::Object for CloudProviderAwsAutoScaling {
 }
 crate::codec::object!(CloudProviderAwsAutoScaling);
 impl crate::validation::Validate for CloudProviderAwsAutoScaling {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -60,6 +60,7 @@ impl ::serde::Serialize for CloudProviderContainer {
     }
 }
 impl crate::codec::FromJson for CloudProviderContainer {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -91,6 +92,7 @@ impl From<AwsCloudProviderContainer> for CloudProviderContainer {
     }
 }
 impl crate::validation::Validate for CloudProviderContainer {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Azure(inner) => inner.validate_into(v),

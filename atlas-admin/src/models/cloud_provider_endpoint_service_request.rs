@@ -26,6 +26,7 @@ pub struct CloudProviderEndpointServiceRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderEndpointServiceRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -64,6 +65,7 @@ impl crate::codec::Object for CloudProviderEndpointServiceRequest {
 }
 crate::codec::object!(CloudProviderEndpointServiceRequest);
 impl crate::validation::Validate for CloudProviderEndpointServiceRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SUPPORTED_REMOTE_REGIONS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(35),

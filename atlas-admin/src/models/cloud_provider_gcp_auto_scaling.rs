@@ -13,6 +13,7 @@ pub struct CloudProviderGcpAutoScaling {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderGcpAutoScaling {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -42,6 +43,7 @@ impl crate::codec::Object for CloudProviderGcpAutoScaling {
 }
 crate::codec::object!(CloudProviderGcpAutoScaling);
 impl crate::validation::Validate for CloudProviderGcpAutoScaling {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -16,6 +16,7 @@ pub struct CloudProviderRegions {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CloudProviderRegions {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for CloudProviderRegions {
 }
 crate::codec::object!(CloudProviderRegions);
 impl crate::validation::Validate for CloudProviderRegions {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "instanceSizes",

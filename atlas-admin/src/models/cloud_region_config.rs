@@ -67,6 +67,7 @@ impl ::serde::Serialize for CloudRegionConfig {
     }
 }
 impl crate::codec::FromJson for CloudRegionConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -104,6 +105,7 @@ impl From<TenantRegionConfig> for CloudRegionConfig {
     }
 }
 impl crate::validation::Validate for CloudRegionConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

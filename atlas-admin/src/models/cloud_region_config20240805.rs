@@ -70,6 +70,7 @@ impl ::serde::Serialize for CloudRegionConfig20240805 {
     }
 }
 impl crate::codec::FromJson for CloudRegionConfig20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -107,6 +108,7 @@ impl From<TenantRegionConfig20240805> for CloudRegionConfig20240805 {
     }
 }
 impl crate::validation::Validate for CloudRegionConfig20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

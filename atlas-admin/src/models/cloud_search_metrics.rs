@@ -46,6 +46,7 @@ impl CloudSearchMetrics {
     }
 }
 impl crate::codec::FromJson for CloudSearchMetrics {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -90,6 +91,7 @@ impl crate::codec::Object for CloudSearchMetrics {
 }
 crate::codec::object!(CloudSearchMetrics);
 impl crate::validation::Validate for CloudSearchMetrics {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),

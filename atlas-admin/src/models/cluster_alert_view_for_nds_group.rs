@@ -94,6 +94,7 @@ impl ClusterAlertViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ClusterAlertViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -165,6 +166,7 @@ impl crate::codec::Object for ClusterAlertViewForNdsGroup {
 }
 crate::codec::object!(ClusterAlertViewForNdsGroup);
 impl crate::validation::Validate for ClusterAlertViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

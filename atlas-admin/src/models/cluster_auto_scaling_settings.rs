@@ -15,6 +15,7 @@ pub struct ClusterAutoScalingSettings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterAutoScalingSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for ClusterAutoScalingSettings {
 }
 crate::codec::object!(ClusterAutoScalingSettings);
 impl crate::validation::Validate for ClusterAutoScalingSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -18,6 +18,7 @@ pub struct ClusterCloudProviderInstanceSize {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterCloudProviderInstanceSize {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for ClusterCloudProviderInstanceSize {
 }
 crate::codec::object!(ClusterCloudProviderInstanceSize);
 impl crate::validation::Validate for ClusterCloudProviderInstanceSize {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "availableRegions",

@@ -39,6 +39,7 @@ impl ClusterConfigurationValidation {
     }
 }
 impl crate::codec::FromJson for ClusterConfigurationValidation {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -83,6 +84,7 @@ impl crate::codec::Object for ClusterConfigurationValidation {
 }
 crate::codec::object!(ClusterConfigurationValidation);
 impl crate::validation::Validate for ClusterConfigurationValidation {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TAGS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(50),

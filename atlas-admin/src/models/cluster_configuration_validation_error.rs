@@ -13,6 +13,7 @@ pub struct ClusterConfigurationValidationError {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterConfigurationValidationError {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -45,6 +46,7 @@ impl crate::codec::Object for ClusterConfigurationValidationError {
 }
 crate::codec::object!(ClusterConfigurationValidationError);
 impl crate::validation::Validate for ClusterConfigurationValidationError {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -14,6 +14,7 @@ pub struct ClusterConfigurationValidationResult {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterConfigurationValidationResult {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for ClusterConfigurationValidationResult {
 }
 crate::codec::object!(ClusterConfigurationValidationResult);
 impl crate::validation::Validate for ClusterConfigurationValidationResult {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ERRORS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

@@ -41,6 +41,7 @@ pub struct ClusterConnectionStrings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterConnectionStrings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -88,6 +89,7 @@ impl crate::codec::Object for ClusterConnectionStrings {
 }
 crate::codec::object!(ClusterConnectionStrings);
 impl crate::validation::Validate for ClusterConnectionStrings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "privateEndpoint",

@@ -155,6 +155,7 @@ pub struct ClusterDescription20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterDescription20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -312,6 +313,7 @@ impl crate::codec::Object for ClusterDescription20240805 {
 }
 crate::codec::object!(ClusterDescription20240805);
 impl crate::validation::Validate for ClusterDescription20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),

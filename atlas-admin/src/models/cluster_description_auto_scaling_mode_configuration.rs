@@ -14,6 +14,7 @@ pub struct ClusterDescriptionAutoScalingModeConfiguration {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterDescriptionAutoScalingModeConfiguration {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -43,6 +44,7 @@ impl crate::codec::Object for ClusterDescriptionAutoScalingModeConfiguration {
 }
 crate::codec::object!(ClusterDescriptionAutoScalingModeConfiguration);
 impl crate::validation::Validate for ClusterDescriptionAutoScalingModeConfiguration {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

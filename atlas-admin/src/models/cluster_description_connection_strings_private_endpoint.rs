@@ -33,6 +33,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpoint {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterDescriptionConnectionStringsPrivateEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -78,6 +79,7 @@ impl crate::codec::Object for ClusterDescriptionConnectionStringsPrivateEndpoint
 }
 crate::codec::object!(ClusterDescriptionConnectionStringsPrivateEndpoint);
 impl crate::validation::Validate for ClusterDescriptionConnectionStringsPrivateEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
         v.extra(

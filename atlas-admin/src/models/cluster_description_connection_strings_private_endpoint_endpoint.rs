@@ -24,6 +24,7 @@ pub struct ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
 }
 impl crate::codec::FromJson
 for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
 crate::codec::object!(ClusterDescriptionConnectionStringsPrivateEndpointEndpoint);
 impl crate::validation::Validate
 for ClusterDescriptionConnectionStringsPrivateEndpointEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["endpointId", "providerName", "region"]);
     }

@@ -52,6 +52,7 @@ pub struct ClusterDescriptionProcessArgs {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterDescriptionProcessArgs {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -152,6 +153,7 @@ impl crate::codec::Object for ClusterDescriptionProcessArgs {
 }
 crate::codec::object!(ClusterDescriptionProcessArgs);
 impl crate::validation::Validate for ClusterDescriptionProcessArgs {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(4),

@@ -46,6 +46,7 @@ pub struct ClusterDescriptionProcessArgs20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterDescriptionProcessArgs20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -140,6 +141,7 @@ impl crate::codec::Object for ClusterDescriptionProcessArgs20240805 {
 }
 crate::codec::object!(ClusterDescriptionProcessArgs20240805);
 impl crate::validation::Validate for ClusterDescriptionProcessArgs20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CUSTOM_OPENSSL_CIPHER_CONFIG_TLS13: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(4),

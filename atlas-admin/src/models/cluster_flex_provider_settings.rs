@@ -29,6 +29,7 @@ impl ClusterFlexProviderSettings {
     }
 }
 impl crate::codec::FromJson for ClusterFlexProviderSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -67,6 +68,7 @@ impl crate::codec::Object for ClusterFlexProviderSettings {
 }
 crate::codec::object!(ClusterFlexProviderSettings);
 impl crate::validation::Validate for ClusterFlexProviderSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -13,6 +13,7 @@ pub struct ClusterFreeAutoScaling {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterFreeAutoScaling {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -42,6 +43,7 @@ impl crate::codec::Object for ClusterFreeAutoScaling {
 }
 crate::codec::object!(ClusterFreeAutoScaling);
 impl crate::validation::Validate for ClusterFreeAutoScaling {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("compute", &self.compute, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

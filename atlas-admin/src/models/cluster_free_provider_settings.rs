@@ -41,6 +41,7 @@ impl ClusterFreeProviderSettings {
     }
 }
 impl crate::codec::FromJson for ClusterFreeProviderSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -85,6 +86,7 @@ impl crate::codec::Object for ClusterFreeProviderSettings {
 }
 crate::codec::object!(ClusterFreeProviderSettings);
 impl crate::validation::Validate for ClusterFreeProviderSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("autoScaling", &self.auto_scaling, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["effectiveInstanceSizeName"]);

@@ -30,6 +30,7 @@ pub struct ClusterIpAddresses {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterIpAddresses {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -71,6 +72,7 @@ impl crate::codec::Object for ClusterIpAddresses {
 }
 crate::codec::object!(ClusterIpAddresses);
 impl crate::validation::Validate for ClusterIpAddresses {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(
             &self.extra,

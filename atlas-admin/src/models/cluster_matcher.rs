@@ -32,6 +32,7 @@ impl ClusterMatcher {
     }
 }
 impl crate::codec::FromJson for ClusterMatcher {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -67,6 +68,7 @@ impl crate::codec::Object for ClusterMatcher {
 }
 crate::codec::object!(ClusterMatcher);
 impl crate::validation::Validate for ClusterMatcher {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

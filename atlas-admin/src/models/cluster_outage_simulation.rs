@@ -45,6 +45,7 @@ pub struct ClusterOutageSimulation {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterOutageSimulation {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -92,6 +93,7 @@ impl crate::codec::Object for ClusterOutageSimulation {
 }
 crate::codec::object!(ClusterOutageSimulation);
 impl crate::validation::Validate for ClusterOutageSimulation {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OUTAGE_FILTERS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

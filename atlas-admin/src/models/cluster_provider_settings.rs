@@ -79,6 +79,7 @@ impl ::serde::Serialize for ClusterProviderSettings {
     }
 }
 impl crate::codec::FromJson for ClusterProviderSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -124,6 +125,7 @@ impl From<ClusterFlexProviderSettings> for ClusterProviderSettings {
     }
 }
 impl crate::validation::Validate for ClusterProviderSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AwsCloud(inner) => inner.validate_into(v),

@@ -48,6 +48,7 @@ impl ::serde::Serialize for ClusterSearchIndex {
     }
 }
 impl crate::codec::FromJson for ClusterSearchIndex {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -77,6 +78,7 @@ impl From<VectorSearchIndex> for ClusterSearchIndex {
     }
 }
 impl crate::validation::Validate for ClusterSearchIndex {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::SearchIndex(inner) => inner.validate_into(v),

@@ -18,6 +18,7 @@ pub struct ClusterServerlessBackupOptions {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterServerlessBackupOptions {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for ClusterServerlessBackupOptions {
 }
 crate::codec::object!(ClusterServerlessBackupOptions);
 impl crate::validation::Validate for ClusterServerlessBackupOptions {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -16,6 +16,7 @@ pub struct ClusterStatus {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ClusterStatus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for ClusterStatus {
 }
 crate::codec::object!(ClusterStatus);
 impl crate::validation::Validate for ClusterStatus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

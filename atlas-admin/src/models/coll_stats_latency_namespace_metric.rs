@@ -19,6 +19,7 @@ pub struct CollStatsLatencyNamespaceMetric {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CollStatsLatencyNamespaceMetric {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for CollStatsLatencyNamespaceMetric {
 }
 crate::codec::object!(CollStatsLatencyNamespaceMetric);
 impl crate::validation::Validate for CollStatsLatencyNamespaceMetric {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["metricName", "units"]);
     }

@@ -22,6 +22,7 @@ pub struct CollStatsLatencyNamespaceMetrics {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CollStatsLatencyNamespaceMetrics {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for CollStatsLatencyNamespaceMetrics {
 }
 crate::codec::object!(CollStatsLatencyNamespaceMetrics);
 impl crate::validation::Validate for CollStatsLatencyNamespaceMetrics {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

@@ -22,6 +22,7 @@ pub struct CollStatsRankedNamespacesView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CollStatsRankedNamespacesView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for CollStatsRankedNamespacesView {
 }
 crate::codec::object!(CollStatsRankedNamespacesView);
 impl crate::validation::Validate for CollStatsRankedNamespacesView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["groupId", "identifierId", "rankedNamespaces"]);

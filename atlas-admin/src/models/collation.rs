@@ -59,6 +59,7 @@ impl Collation {
     }
 }
 impl crate::codec::FromJson for Collation {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -112,6 +113,7 @@ impl crate::codec::Object for Collation {
 }
 crate::codec::object!(Collation);
 impl crate::validation::Validate for Collation {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static STRENGTH: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -14,6 +14,7 @@ pub struct ComponentLabel {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ComponentLabel {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for ComponentLabel {
 }
 crate::codec::object!(ComponentLabel);
 impl crate::validation::Validate for ComponentLabel {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEY: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

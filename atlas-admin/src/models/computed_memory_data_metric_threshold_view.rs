@@ -33,6 +33,7 @@ impl ComputedMemoryDataMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for ComputedMemoryDataMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for ComputedMemoryDataMetricThresholdView {
 }
 crate::codec::object!(ComputedMemoryDataMetricThresholdView);
 impl crate::validation::Validate for ComputedMemoryDataMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

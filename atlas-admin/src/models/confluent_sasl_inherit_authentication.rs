@@ -22,6 +22,7 @@ impl ConfluentSaslInheritAuthentication {
     }
 }
 impl crate::codec::FromJson for ConfluentSaslInheritAuthentication {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for ConfluentSaslInheritAuthentication {
 }
 crate::codec::object!(ConfluentSaslInheritAuthentication);
 impl crate::validation::Validate for ConfluentSaslInheritAuthentication {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

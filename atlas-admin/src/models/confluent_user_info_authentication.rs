@@ -30,6 +30,7 @@ impl ConfluentUserInfoAuthentication {
     }
 }
 impl ::std::fmt::Debug for ConfluentUserInfoAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfluentUserInfoAuthentication")
             .field("type_", &self.type_)
@@ -40,6 +41,7 @@ impl ::std::fmt::Debug for ConfluentUserInfoAuthentication {
     }
 }
 impl crate::codec::FromJson for ConfluentUserInfoAuthentication {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +77,7 @@ impl crate::codec::Object for ConfluentUserInfoAuthentication {
 }
 crate::codec::object!(ConfluentUserInfoAuthentication);
 impl crate::validation::Validate for ConfluentUserInfoAuthentication {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.write_only_required("password", self.password.is_some());
         v.extra(&self.extra, &["password"], &[]);

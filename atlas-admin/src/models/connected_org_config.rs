@@ -49,6 +49,7 @@ impl ConnectedOrgConfig {
     }
 }
 impl crate::codec::FromJson for ConnectedOrgConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -110,6 +111,7 @@ impl crate::codec::Object for ConnectedOrgConfig {
 }
 crate::codec::object!(ConnectedOrgConfig);
 impl crate::validation::Validate for ConnectedOrgConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DATA_ACCESS_IDENTITY_PROVIDER_IDS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

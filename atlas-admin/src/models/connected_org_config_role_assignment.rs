@@ -16,6 +16,7 @@ pub struct ConnectedOrgConfigRoleAssignment {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ConnectedOrgConfigRoleAssignment {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for ConnectedOrgConfigRoleAssignment {
 }
 crate::codec::object!(ConnectedOrgConfigRoleAssignment);
 impl crate::validation::Validate for ConnectedOrgConfigRoleAssignment {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);

@@ -33,6 +33,7 @@ impl ConnectionsPercentRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for ConnectionsPercentRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for ConnectionsPercentRawMetricThresholdView {
 }
 crate::codec::object!(ConnectionsPercentRawMetricThresholdView);
 impl crate::validation::Validate for ConnectionsPercentRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -26,6 +26,7 @@ pub struct ControlPlaneIpAddresses {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ControlPlaneIpAddresses {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ impl crate::codec::Object for ControlPlaneIpAddresses {
 }
 crate::codec::object!(ControlPlaneIpAddresses);
 impl crate::validation::Validate for ControlPlaneIpAddresses {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GATEWAYS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(25),

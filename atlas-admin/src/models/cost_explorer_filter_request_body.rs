@@ -43,6 +43,7 @@ impl CostExplorerFilterRequestBody {
     }
 }
 impl crate::codec::FromJson for CostExplorerFilterRequestBody {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -93,6 +94,7 @@ impl crate::codec::Object for CostExplorerFilterRequestBody {
 }
 crate::codec::object!(CostExplorerFilterRequestBody);
 impl crate::validation::Validate for CostExplorerFilterRequestBody {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clusters", &self.clusters, &crate::validation::Rules::NONE);
         v.field("organizations", &self.organizations, &crate::validation::Rules::NONE);

@@ -12,6 +12,7 @@ pub struct CostExplorerFilterResponseView {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for CostExplorerFilterResponseView {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CostExplorerFilterResponseView")
             .field("token", &self.token.as_ref().map(|_| crate::codec::Redacted))
@@ -20,6 +21,7 @@ impl ::std::fmt::Debug for CostExplorerFilterResponseView {
     }
 }
 impl crate::codec::FromJson for CostExplorerFilterResponseView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +51,7 @@ impl crate::codec::Object for CostExplorerFilterResponseView {
 }
 crate::codec::object!(CostExplorerFilterResponseView);
 impl crate::validation::Validate for CostExplorerFilterResponseView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOKEN: crate::validation::Rules = crate::validation::Rules {
             secret: true,

@@ -25,6 +25,7 @@ impl CreateAtlasOrganizationApiKey {
     }
 }
 impl crate::codec::FromJson for CreateAtlasOrganizationApiKey {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for CreateAtlasOrganizationApiKey {
 }
 crate::codec::object!(CreateAtlasOrganizationApiKey);
 impl crate::validation::Validate for CreateAtlasOrganizationApiKey {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -23,6 +23,7 @@ impl CreateAtlasProjectApiKey {
     }
 }
 impl crate::codec::FromJson for CreateAtlasProjectApiKey {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -55,6 +56,7 @@ impl crate::codec::Object for CreateAtlasProjectApiKey {
 }
 crate::codec::object!(CreateAtlasProjectApiKey);
 impl crate::validation::Validate for CreateAtlasProjectApiKey {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

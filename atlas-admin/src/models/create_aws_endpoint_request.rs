@@ -17,6 +17,7 @@ pub struct CreateAwsEndpointRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CreateAwsEndpointRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for CreateAwsEndpointRequest {
 }
 crate::codec::object!(CreateAwsEndpointRequest);
 impl crate::validation::Validate for CreateAwsEndpointRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.write_only_required("id", self.id.is_some());

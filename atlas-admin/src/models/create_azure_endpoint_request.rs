@@ -30,6 +30,7 @@ impl CreateAzureEndpointRequest {
     }
 }
 impl crate::codec::FromJson for CreateAzureEndpointRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for CreateAzureEndpointRequest {
 }
 crate::codec::object!(CreateAzureEndpointRequest);
 impl crate::validation::Validate for CreateAzureEndpointRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIVATE_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -61,6 +61,7 @@ impl ::serde::Serialize for CreateDataProcessRegionView {
     }
 }
 impl crate::codec::FromJson for CreateDataProcessRegionView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -92,6 +93,7 @@ impl From<GcpCreateDataProcessRegionView> for CreateDataProcessRegionView {
     }
 }
 impl crate::validation::Validate for CreateDataProcessRegionView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

@@ -59,6 +59,7 @@ impl ::serde::Serialize for CreateEndpointRequest {
     }
 }
 impl crate::codec::FromJson for CreateEndpointRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -92,6 +93,7 @@ impl From<CreateGcpEndpointGroupRequest> for CreateEndpointRequest {
     }
 }
 impl crate::validation::Validate for CreateEndpointRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

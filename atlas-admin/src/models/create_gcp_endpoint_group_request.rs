@@ -23,6 +23,7 @@ pub struct CreateGcpEndpointGroupRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CreateGcpEndpointGroupRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ impl crate::codec::Object for CreateGcpEndpointGroupRequest {
 }
 crate::codec::object!(CreateGcpEndpointGroupRequest);
 impl crate::validation::Validate for CreateGcpEndpointGroupRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GCP_PROJECT_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::GCP_PROJECT_ID2),

@@ -18,6 +18,7 @@ pub struct CreateGcpForwardingRuleRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CreateGcpForwardingRuleRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for CreateGcpForwardingRuleRequest {
 }
 crate::codec::object!(CreateGcpForwardingRuleRequest);
 impl crate::validation::Validate for CreateGcpForwardingRuleRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -27,6 +27,7 @@ impl CreateGroupMcpConfigRequest {
     }
 }
 impl crate::codec::FromJson for CreateGroupMcpConfigRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for CreateGroupMcpConfigRequest {
 }
 crate::codec::object!(CreateGroupMcpConfigRequest);
 impl crate::validation::Validate for CreateGroupMcpConfigRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(200),

@@ -27,6 +27,7 @@ impl CreateOrgMcpConfigRequest {
     }
 }
 impl crate::codec::FromJson for CreateOrgMcpConfigRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for CreateOrgMcpConfigRequest {
 }
 crate::codec::object!(CreateOrgMcpConfigRequest);
 impl crate::validation::Validate for CreateOrgMcpConfigRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(200),

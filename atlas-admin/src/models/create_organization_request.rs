@@ -36,6 +36,7 @@ impl CreateOrganizationRequest {
     }
 }
 impl crate::codec::FromJson for CreateOrganizationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -80,6 +81,7 @@ impl crate::codec::Object for CreateOrganizationRequest {
 }
 crate::codec::object!(CreateOrganizationRequest);
 impl crate::validation::Validate for CreateOrganizationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::NAME),

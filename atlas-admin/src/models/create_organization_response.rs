@@ -28,6 +28,7 @@ pub struct CreateOrganizationResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CreateOrganizationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for CreateOrganizationResponse {
 }
 crate::codec::object!(CreateOrganizationResponse);
 impl crate::validation::Validate for CreateOrganizationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
         v.read_only_field(

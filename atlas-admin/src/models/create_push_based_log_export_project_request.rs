@@ -27,6 +27,7 @@ impl CreatePushBasedLogExportProjectRequest {
     }
 }
 impl crate::codec::FromJson for CreatePushBasedLogExportProjectRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for CreatePushBasedLogExportProjectRequest {
 }
 crate::codec::object!(CreatePushBasedLogExportProjectRequest);
 impl crate::validation::Validate for CreatePushBasedLogExportProjectRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -49,6 +49,7 @@ impl ::serde::Serialize for CriteriaView {
     }
 }
 impl crate::codec::FromJson for CriteriaView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -74,6 +75,7 @@ impl From<DateCriteriaView> for CriteriaView {
     }
 }
 impl crate::validation::Validate for CriteriaView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Custom(inner) => inner.validate_into(v),

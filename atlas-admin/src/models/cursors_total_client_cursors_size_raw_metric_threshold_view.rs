@@ -33,6 +33,7 @@ impl CursorsTotalClientCursorsSizeRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for CursorsTotalClientCursorsSizeRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for CursorsTotalClientCursorsSizeRawMetricThresholdVie
 crate::codec::object!(CursorsTotalClientCursorsSizeRawMetricThresholdView);
 impl crate::validation::Validate
 for CursorsTotalClientCursorsSizeRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

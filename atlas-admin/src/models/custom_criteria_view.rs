@@ -27,6 +27,7 @@ impl CustomCriteriaView {
     }
 }
 impl crate::codec::FromJson for CustomCriteriaView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for CustomCriteriaView {
 }
 crate::codec::object!(CustomCriteriaView);
 impl crate::validation::Validate for CustomCriteriaView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

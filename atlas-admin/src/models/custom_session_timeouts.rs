@@ -14,6 +14,7 @@ pub struct CustomSessionTimeouts {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for CustomSessionTimeouts {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -54,6 +55,7 @@ impl crate::codec::Object for CustomSessionTimeouts {
 }
 crate::codec::object!(CustomSessionTimeouts);
 impl crate::validation::Validate for CustomSessionTimeouts {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

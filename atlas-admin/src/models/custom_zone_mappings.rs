@@ -23,6 +23,7 @@ impl CustomZoneMappings {
     }
 }
 impl crate::codec::FromJson for CustomZoneMappings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for CustomZoneMappings {
 }
 crate::codec::object!(CustomZoneMappings);
 impl crate::validation::Validate for CustomZoneMappings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "customZoneMappings",

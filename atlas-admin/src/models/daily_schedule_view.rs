@@ -33,6 +33,7 @@ impl DailyScheduleView {
     }
 }
 impl crate::codec::FromJson for DailyScheduleView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for DailyScheduleView {
 }
 crate::codec::object!(DailyScheduleView);
 impl crate::validation::Validate for DailyScheduleView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static END_HOUR: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

@@ -12,6 +12,7 @@ pub struct DataExpirationRuleView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataExpirationRuleView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -41,6 +42,7 @@ impl crate::codec::Object for DataExpirationRuleView {
 }
 crate::codec::object!(DataExpirationRuleView);
 impl crate::validation::Validate for DataExpirationRuleView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EXPIRE_AFTER_DAYS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(7.0),

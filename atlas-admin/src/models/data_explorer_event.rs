@@ -92,6 +92,7 @@ impl DataExplorerEvent {
     }
 }
 impl crate::codec::FromJson for DataExplorerEvent {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -163,6 +164,7 @@ impl crate::codec::Object for DataExplorerEvent {
 }
 crate::codec::object!(DataExplorerEvent);
 impl crate::validation::Validate for DataExplorerEvent {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -37,6 +37,7 @@ impl DataFederationAzureCloudProviderConfig {
     }
 }
 impl crate::codec::FromJson for DataFederationAzureCloudProviderConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for DataFederationAzureCloudProviderConfig {
 }
 crate::codec::object!(DataFederationAzureCloudProviderConfig);
 impl crate::validation::Validate for DataFederationAzureCloudProviderConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["atlasAppId", "servicePrincipalId", "tenantId"]);

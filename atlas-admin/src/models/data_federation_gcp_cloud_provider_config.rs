@@ -27,6 +27,7 @@ impl DataFederationGcpCloudProviderConfig {
     }
 }
 impl crate::codec::FromJson for DataFederationGcpCloudProviderConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for DataFederationGcpCloudProviderConfig {
 }
 crate::codec::object!(DataFederationGcpCloudProviderConfig);
 impl crate::validation::Validate for DataFederationGcpCloudProviderConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["gcpServiceAccount"]);

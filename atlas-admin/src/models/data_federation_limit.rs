@@ -51,6 +51,7 @@ impl ::serde::Serialize for DataFederationLimit {
     }
 }
 impl crate::codec::FromJson for DataFederationLimit {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -78,6 +79,7 @@ impl From<DefaultLimit> for DataFederationLimit {
     }
 }
 impl crate::validation::Validate for DataFederationLimit {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Default(inner) => inner.validate_into(v),

@@ -54,6 +54,7 @@ impl DataFederationTenantQueryLimit {
     }
 }
 impl crate::codec::FromJson for DataFederationTenantQueryLimit {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -104,6 +105,7 @@ impl crate::codec::Object for DataFederationTenantQueryLimit {
 }
 crate::codec::object!(DataFederationTenantQueryLimit);
 impl crate::validation::Validate for DataFederationTenantQueryLimit {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(
             &self.extra,

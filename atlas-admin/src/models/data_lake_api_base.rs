@@ -16,6 +16,7 @@ pub struct DataLakeApiBase {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeApiBase {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for DataLakeApiBase {
 }
 crate::codec::object!(DataLakeApiBase);
 impl crate::validation::Validate for DataLakeApiBase {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -37,6 +37,7 @@ impl DataLakeAtlasStoreInstance {
     }
 }
 impl crate::codec::FromJson for DataLakeAtlasStoreInstance {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -81,6 +82,7 @@ impl crate::codec::Object for DataLakeAtlasStoreInstance {
 }
 crate::codec::object!(DataLakeAtlasStoreInstance);
 impl crate::validation::Validate for DataLakeAtlasStoreInstance {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROJECT_ID: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(24),

@@ -17,6 +17,7 @@ pub struct DataLakeAtlasStoreReadPreference {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeAtlasStoreReadPreference {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for DataLakeAtlasStoreReadPreference {
 }
 crate::codec::object!(DataLakeAtlasStoreReadPreference);
 impl crate::validation::Validate for DataLakeAtlasStoreReadPreference {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("tagSets", &self.tag_sets, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

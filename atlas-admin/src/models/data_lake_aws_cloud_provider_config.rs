@@ -42,6 +42,7 @@ impl DataLakeAwsCloudProviderConfig {
     }
 }
 impl crate::codec::FromJson for DataLakeAwsCloudProviderConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -83,6 +84,7 @@ impl crate::codec::Object for DataLakeAwsCloudProviderConfig {
 }
 crate::codec::object!(DataLakeAwsCloudProviderConfig);
 impl crate::validation::Validate for DataLakeAwsCloudProviderConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IAM_ASSUMED_ROLE_ARN: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(20),

@@ -44,6 +44,7 @@ impl DataLakeAzureBlobStore {
     }
 }
 impl crate::codec::FromJson for DataLakeAzureBlobStore {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for DataLakeAzureBlobStore {
 }
 crate::codec::object!(DataLakeAzureBlobStore);
 impl crate::validation::Validate for DataLakeAzureBlobStore {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

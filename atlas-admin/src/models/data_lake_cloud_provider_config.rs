@@ -20,6 +20,7 @@ pub struct DataLakeCloudProviderConfig {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeCloudProviderConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -55,6 +56,7 @@ impl crate::codec::Object for DataLakeCloudProviderConfig {
 }
 crate::codec::object!(DataLakeCloudProviderConfig);
 impl crate::validation::Validate for DataLakeCloudProviderConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.field("azure", &self.azure, &crate::validation::Rules::NONE);

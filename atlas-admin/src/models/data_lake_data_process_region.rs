@@ -25,6 +25,7 @@ impl DataLakeDataProcessRegion {
     }
 }
 impl crate::codec::FromJson for DataLakeDataProcessRegion {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for DataLakeDataProcessRegion {
 }
 crate::codec::object!(DataLakeDataProcessRegion);
 impl crate::validation::Validate for DataLakeDataProcessRegion {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("region", &self.region, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

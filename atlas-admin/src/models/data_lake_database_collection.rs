@@ -15,6 +15,7 @@ pub struct DataLakeDatabaseCollection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeDatabaseCollection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for DataLakeDatabaseCollection {
 }
 crate::codec::object!(DataLakeDatabaseCollection);
 impl crate::validation::Validate for DataLakeDatabaseCollection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dataSources", &self.data_sources, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -36,6 +36,7 @@ pub struct DataLakeDatabaseDataSourceSettings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeDatabaseDataSourceSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -101,6 +102,7 @@ impl crate::codec::Object for DataLakeDatabaseDataSourceSettings {
 }
 crate::codec::object!(DataLakeDatabaseDataSourceSettings);
 impl crate::validation::Validate for DataLakeDatabaseDataSourceSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -19,6 +19,7 @@ pub struct DataLakeDatabaseInstance {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeDatabaseInstance {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for DataLakeDatabaseInstance {
 }
 crate::codec::object!(DataLakeDatabaseInstance);
 impl crate::validation::Validate for DataLakeDatabaseInstance {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MAX_WILDCARD_COLLECTIONS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

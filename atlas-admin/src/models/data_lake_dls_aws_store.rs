@@ -26,6 +26,7 @@ impl DataLakeDlsAwsStore {
     }
 }
 impl crate::codec::FromJson for DataLakeDlsAwsStore {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ impl crate::codec::Object for DataLakeDlsAwsStore {
 }
 crate::codec::object!(DataLakeDlsAwsStore);
 impl crate::validation::Validate for DataLakeDlsAwsStore {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

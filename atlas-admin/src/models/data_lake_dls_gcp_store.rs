@@ -26,6 +26,7 @@ impl DataLakeDlsGcpStore {
     }
 }
 impl crate::codec::FromJson for DataLakeDlsGcpStore {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ impl crate::codec::Object for DataLakeDlsGcpStore {
 }
 crate::codec::object!(DataLakeDlsGcpStore);
 impl crate::validation::Validate for DataLakeDlsGcpStore {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

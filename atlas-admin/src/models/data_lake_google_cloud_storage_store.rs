@@ -41,6 +41,7 @@ impl DataLakeGoogleCloudStorageStore {
     }
 }
 impl crate::codec::FromJson for DataLakeGoogleCloudStorageStore {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -91,6 +92,7 @@ impl crate::codec::Object for DataLakeGoogleCloudStorageStore {
 }
 crate::codec::object!(DataLakeGoogleCloudStorageStore);
 impl crate::validation::Validate for DataLakeGoogleCloudStorageStore {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -31,6 +31,7 @@ impl DataLakeHttpStore {
     }
 }
 impl crate::codec::FromJson for DataLakeHttpStore {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for DataLakeHttpStore {
 }
 crate::codec::object!(DataLakeHttpStore);
 impl crate::validation::Validate for DataLakeHttpStore {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

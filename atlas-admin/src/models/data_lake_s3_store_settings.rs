@@ -46,6 +46,7 @@ impl DataLakeS3StoreSettings {
     }
 }
 impl crate::codec::FromJson for DataLakeS3StoreSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -99,6 +100,7 @@ impl crate::codec::Object for DataLakeS3StoreSettings {
 }
 crate::codec::object!(DataLakeS3StoreSettings);
 impl crate::validation::Validate for DataLakeS3StoreSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

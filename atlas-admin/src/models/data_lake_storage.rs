@@ -15,6 +15,7 @@ pub struct DataLakeStorage {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeStorage {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for DataLakeStorage {
 }
 crate::codec::object!(DataLakeStorage);
 impl crate::validation::Validate for DataLakeStorage {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("databases", &self.databases, &crate::validation::Rules::NONE);
         v.field("stores", &self.stores, &crate::validation::Rules::NONE);

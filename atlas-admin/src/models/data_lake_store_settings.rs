@@ -107,6 +107,7 @@ impl ::serde::Serialize for DataLakeStoreSettings {
     }
 }
 impl crate::codec::FromJson for DataLakeStoreSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -184,6 +185,7 @@ impl From<DataLakeGoogleCloudStorageStore> for DataLakeStoreSettings {
     }
 }
 impl crate::validation::Validate for DataLakeStoreSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::S3(inner) => inner.validate_into(v),

@@ -37,6 +37,7 @@ pub struct DataLakeTenant {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DataLakeTenant {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -87,6 +88,7 @@ impl crate::codec::Object for DataLakeTenant {
 }
 crate::codec::object!(DataLakeTenant);
 impl crate::validation::Validate for DataLakeTenant {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "cloudProviderConfig",

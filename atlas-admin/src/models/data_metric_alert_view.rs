@@ -118,6 +118,7 @@ impl DataMetricAlertView {
     }
 }
 impl crate::codec::FromJson for DataMetricAlertView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -201,6 +202,7 @@ impl crate::codec::Object for DataMetricAlertView {
 }
 crate::codec::object!(DataMetricAlertView);
 impl crate::validation::Validate for DataMetricAlertView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

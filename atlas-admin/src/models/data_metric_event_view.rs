@@ -123,6 +123,7 @@ impl DataMetricEventView {
     }
 }
 impl crate::codec::FromJson for DataMetricEventView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -212,6 +213,7 @@ impl crate::codec::Object for DataMetricEventView {
 }
 crate::codec::object!(DataMetricEventView);
 impl crate::validation::Validate for DataMetricEventView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -60,6 +60,7 @@ impl ::serde::Serialize for DataProcessRegionView {
     }
 }
 impl crate::codec::FromJson for DataProcessRegionView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -91,6 +92,7 @@ impl From<GcpDataProcessRegionView> for DataProcessRegionView {
     }
 }
 impl crate::validation::Validate for DataProcessRegionView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

@@ -71,6 +71,7 @@ impl DataProtectionSettings {
     }
 }
 impl crate::codec::FromJson for DataProtectionSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -139,6 +140,7 @@ impl crate::codec::Object for DataProtectionSettings {
 }
 crate::codec::object!(DataProtectionSettings);
 impl crate::validation::Validate for DataProtectionSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "onDemandPolicyItem",

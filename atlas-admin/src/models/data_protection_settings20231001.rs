@@ -75,6 +75,7 @@ impl DataProtectionSettings20231001 {
     }
 }
 impl crate::codec::FromJson for DataProtectionSettings20231001 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -143,6 +144,7 @@ impl crate::codec::Object for DataProtectionSettings20231001 {
 }
 crate::codec::object!(DataProtectionSettings20231001);
 impl crate::validation::Validate for DataProtectionSettings20231001 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "onDemandPolicyItem",

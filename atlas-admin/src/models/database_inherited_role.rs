@@ -24,6 +24,7 @@ impl DatabaseInheritedRole {
     }
 }
 impl crate::codec::FromJson for DatabaseInheritedRole {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for DatabaseInheritedRole {
 }
 crate::codec::object!(DatabaseInheritedRole);
 impl crate::validation::Validate for DatabaseInheritedRole {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

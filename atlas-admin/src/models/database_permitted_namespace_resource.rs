@@ -27,6 +27,7 @@ impl ::serde::Serialize for DatabasePermittedNamespaceResource {
     }
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResource {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -53,6 +54,7 @@ impl crate::codec::FromJson for DatabasePermittedNamespaceResource {
 }
 crate::codec::deserialize_via_json!(DatabasePermittedNamespaceResource);
 impl crate::validation::Validate for DatabasePermittedNamespaceResource {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Cluster(inner) => inner.validate_into(v),
@@ -79,6 +81,7 @@ impl DatabasePermittedNamespaceResourceCluster {
     }
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResourceCluster {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -108,6 +111,7 @@ impl crate::codec::Object for DatabasePermittedNamespaceResourceCluster {
 }
 crate::codec::object!(DatabasePermittedNamespaceResourceCluster);
 impl crate::validation::Validate for DatabasePermittedNamespaceResourceCluster {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }
@@ -134,6 +138,7 @@ impl DatabasePermittedNamespaceResourceNamespace {
     }
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResourceNamespace {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -166,6 +171,7 @@ impl crate::codec::Object for DatabasePermittedNamespaceResourceNamespace {
 }
 crate::codec::object!(DatabasePermittedNamespaceResourceNamespace);
 impl crate::validation::Validate for DatabasePermittedNamespaceResourceNamespace {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -28,6 +28,7 @@ impl DatabasePrivilegeAction {
     }
 }
 impl crate::codec::FromJson for DatabasePrivilegeAction {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -60,6 +61,7 @@ impl crate::codec::Object for DatabasePrivilegeAction {
 }
 crate::codec::object!(DatabasePrivilegeAction);
 impl crate::validation::Validate for DatabasePrivilegeAction {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("resources", &self.resources, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -30,6 +30,7 @@ pub struct DatabaseRollingIndexRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DatabaseRollingIndexRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -71,6 +72,7 @@ impl crate::codec::Object for DatabaseRollingIndexRequest {
 }
 crate::codec::object!(DatabaseRollingIndexRequest);
 impl crate::validation::Validate for DatabaseRollingIndexRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEYS_ITEMS_VALUES: crate::validation::Rules = crate::validation::Rules {
             min_properties: Some(1),

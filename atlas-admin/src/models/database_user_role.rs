@@ -27,6 +27,7 @@ impl DatabaseUserRole {
     }
 }
 impl crate::codec::FromJson for DatabaseUserRole {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for DatabaseUserRole {
 }
 crate::codec::object!(DatabaseUserRole);
 impl crate::validation::Validate for DatabaseUserRole {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

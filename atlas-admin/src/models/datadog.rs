@@ -49,6 +49,7 @@ impl Datadog {
     }
 }
 impl ::std::fmt::Debug for Datadog {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Datadog")
             .field("api_key", &crate::codec::Redacted)
@@ -70,6 +71,7 @@ impl ::std::fmt::Debug for Datadog {
     }
 }
 impl crate::codec::FromJson for Datadog {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -128,6 +130,7 @@ impl crate::codec::Object for Datadog {
 }
 crate::codec::object!(Datadog);
 impl crate::validation::Validate for Datadog {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &["apiKey"], &[]);
     }

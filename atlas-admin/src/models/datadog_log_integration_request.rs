@@ -36,6 +36,7 @@ impl DatadogLogIntegrationRequest {
     }
 }
 impl ::std::fmt::Debug for DatadogLogIntegrationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DatadogLogIntegrationRequest")
             .field("log_types", &self.log_types)
@@ -47,6 +48,7 @@ impl ::std::fmt::Debug for DatadogLogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for DatadogLogIntegrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -85,6 +87,7 @@ impl crate::codec::Object for DatadogLogIntegrationRequest {
 }
 crate::codec::object!(DatadogLogIntegrationRequest);
 impl crate::validation::Validate for DatadogLogIntegrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

@@ -40,6 +40,7 @@ impl DatadogLogIntegrationResponse {
     }
 }
 impl ::std::fmt::Debug for DatadogLogIntegrationResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DatadogLogIntegrationResponse")
             .field("id", &self.id)
@@ -52,6 +53,7 @@ impl ::std::fmt::Debug for DatadogLogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for DatadogLogIntegrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -93,6 +95,7 @@ impl crate::codec::Object for DatadogLogIntegrationResponse {
 }
 crate::codec::object!(DatadogLogIntegrationResponse);
 impl crate::validation::Validate for DatadogLogIntegrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

@@ -48,6 +48,7 @@ impl DatadogNotification {
     }
 }
 impl ::std::fmt::Debug for DatadogNotification {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DatadogNotification")
             .field(
@@ -65,6 +66,7 @@ impl ::std::fmt::Debug for DatadogNotification {
     }
 }
 impl crate::codec::FromJson for DatadogNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -112,6 +114,7 @@ impl crate::codec::Object for DatadogNotification {
 }
 crate::codec::object!(DatadogNotification);
 impl crate::validation::Validate for DatadogNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

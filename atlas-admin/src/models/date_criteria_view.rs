@@ -22,6 +22,7 @@ pub struct DateCriteriaView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DateCriteriaView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -60,6 +61,7 @@ impl crate::codec::Object for DateCriteriaView {
 }
 crate::codec::object!(DateCriteriaView);
 impl crate::validation::Validate for DateCriteriaView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

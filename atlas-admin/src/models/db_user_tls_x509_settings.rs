@@ -17,6 +17,7 @@ pub struct DbUserTlsX509Settings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DbUserTlsX509Settings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for DbUserTlsX509Settings {
 }
 crate::codec::object!(DbUserTlsX509Settings);
 impl crate::validation::Validate for DbUserTlsX509Settings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -30,6 +30,7 @@ impl ::serde::Serialize for DedicatedHardwareSpec {
     }
 }
 impl crate::codec::FromJson for DedicatedHardwareSpec {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -195,6 +196,7 @@ impl crate::codec::FromJson for DedicatedHardwareSpec {
 }
 crate::codec::deserialize_via_json!(DedicatedHardwareSpec);
 impl crate::validation::Validate for DedicatedHardwareSpec {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

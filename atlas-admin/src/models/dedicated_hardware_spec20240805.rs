@@ -30,6 +30,7 @@ impl ::serde::Serialize for DedicatedHardwareSpec20240805 {
     }
 }
 impl crate::codec::FromJson for DedicatedHardwareSpec20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -196,6 +197,7 @@ impl crate::codec::FromJson for DedicatedHardwareSpec20240805 {
 }
 crate::codec::deserialize_via_json!(DedicatedHardwareSpec20240805);
 impl crate::validation::Validate for DedicatedHardwareSpec20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

@@ -62,6 +62,7 @@ impl DefaultAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for DefaultAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -118,6 +119,7 @@ impl crate::codec::Object for DefaultAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(DefaultAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for DefaultAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

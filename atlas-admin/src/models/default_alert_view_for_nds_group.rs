@@ -67,6 +67,7 @@ pub struct DefaultAlertViewForNdsGroup {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DefaultAlertViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -135,6 +136,7 @@ impl crate::codec::Object for DefaultAlertViewForNdsGroup {
 }
 crate::codec::object!(DefaultAlertViewForNdsGroup);
 impl crate::validation::Validate for DefaultAlertViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

@@ -87,6 +87,7 @@ impl DefaultEventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for DefaultEventViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -155,6 +156,7 @@ impl crate::codec::Object for DefaultEventViewForNdsGroup {
 }
 crate::codec::object!(DefaultEventViewForNdsGroup);
 impl crate::validation::Validate for DefaultEventViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

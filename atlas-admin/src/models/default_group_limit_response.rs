@@ -26,6 +26,7 @@ pub struct DefaultGroupLimitResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DefaultGroupLimitResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -64,6 +65,7 @@ impl crate::codec::Object for DefaultGroupLimitResponse {
 }
 crate::codec::object!(DefaultGroupLimitResponse);
 impl crate::validation::Validate for DefaultGroupLimitResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(
             &self.extra,

@@ -41,6 +41,7 @@ impl DefaultLimit {
     }
 }
 impl crate::codec::FromJson for DefaultLimit {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -82,6 +83,7 @@ impl crate::codec::Object for DefaultLimit {
 }
 crate::codec::object!(DefaultLimit);
 impl crate::validation::Validate for DefaultLimit {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(
             &self.extra,

@@ -27,6 +27,7 @@ pub struct DeleteCopiedBackups {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DeleteCopiedBackups {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for DeleteCopiedBackups {
 }
 crate::codec::object!(DeleteCopiedBackups);
 impl crate::validation::Validate for DeleteCopiedBackups {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "replicationSpecId",

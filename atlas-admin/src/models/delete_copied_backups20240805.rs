@@ -23,6 +23,7 @@ pub struct DeleteCopiedBackups20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DeleteCopiedBackups20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for DeleteCopiedBackups20240805 {
 }
 crate::codec::object!(DeleteCopiedBackups20240805);
 impl crate::validation::Validate for DeleteCopiedBackups20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("zoneId", &self.zone_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -35,6 +35,7 @@ impl Destination {
     }
 }
 impl crate::codec::FromJson for Destination {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -73,6 +74,7 @@ impl crate::codec::Object for Destination {
 }
 crate::codec::object!(Destination);
 impl crate::validation::Validate for Destination {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -53,6 +53,7 @@ impl DiskBackupApiPolicyItem {
     }
 }
 impl crate::codec::FromJson for DiskBackupApiPolicyItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -94,6 +95,7 @@ impl crate::codec::Object for DiskBackupApiPolicyItem {
 }
 crate::codec::object!(DiskBackupApiPolicyItem);
 impl crate::validation::Validate for DiskBackupApiPolicyItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FREQUENCY_INTERVAL: crate::validation::Rules = crate::validation::Rules {
             allowed_integers: Some(

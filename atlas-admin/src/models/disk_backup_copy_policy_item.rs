@@ -52,6 +52,7 @@ impl ::serde::Serialize for DiskBackupCopyPolicyItem {
     }
 }
 impl crate::codec::FromJson for DiskBackupCopyPolicyItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -81,6 +82,7 @@ impl From<DiskBackupTimeBasedCopyPolicyItem> for DiskBackupCopyPolicyItem {
     }
 }
 impl crate::validation::Validate for DiskBackupCopyPolicyItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::OnDemand(inner) => inner.validate_into(v),

@@ -28,6 +28,7 @@ pub struct DiskBackupCopySetting {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupCopySetting {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for DiskBackupCopySetting {
 }
 crate::codec::object!(DiskBackupCopySetting);
 impl crate::validation::Validate for DiskBackupCopySetting {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COPY_POLICY_ITEMS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(6),

@@ -43,6 +43,7 @@ impl DiskBackupCopySetting20240805 {
     }
 }
 impl crate::codec::FromJson for DiskBackupCopySetting20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -90,6 +91,7 @@ impl crate::codec::Object for DiskBackupCopySetting20240805 {
 }
 crate::codec::object!(DiskBackupCopySetting20240805);
 impl crate::validation::Validate for DiskBackupCopySetting20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COPY_POLICY_ITEMS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(6),

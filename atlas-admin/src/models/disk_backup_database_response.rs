@@ -18,6 +18,7 @@ pub struct DiskBackupDatabaseResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupDatabaseResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for DiskBackupDatabaseResponse {
 }
 crate::codec::object!(DiskBackupDatabaseResponse);
 impl crate::validation::Validate for DiskBackupDatabaseResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links", "name"]);

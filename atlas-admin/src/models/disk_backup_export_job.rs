@@ -54,6 +54,7 @@ pub struct DiskBackupExportJob {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupExportJob {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -116,6 +117,7 @@ impl crate::codec::Object for DiskBackupExportJob {
 }
 crate::codec::object!(DiskBackupExportJob);
 impl crate::validation::Validate for DiskBackupExportJob {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "components",

@@ -24,6 +24,7 @@ pub struct DiskBackupExportJobRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupExportJobRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for DiskBackupExportJobRequest {
 }
 crate::codec::object!(DiskBackupExportJobRequest);
 impl crate::validation::Validate for DiskBackupExportJobRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("customData", &self.custom_data, &crate::validation::Rules::NONE);
         v.field(

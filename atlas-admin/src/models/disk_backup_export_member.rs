@@ -18,6 +18,7 @@ pub struct DiskBackupExportMember {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupExportMember {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for DiskBackupExportMember {
 }
 crate::codec::object!(DiskBackupExportMember);
 impl crate::validation::Validate for DiskBackupExportMember {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("exportId", &self.export_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["exportId", "replicaSetName"]);

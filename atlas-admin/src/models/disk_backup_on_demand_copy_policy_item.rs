@@ -27,6 +27,7 @@ impl DiskBackupOnDemandCopyPolicyItem {
     }
 }
 impl crate::codec::FromJson for DiskBackupOnDemandCopyPolicyItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for DiskBackupOnDemandCopyPolicyItem {
 }
 crate::codec::object!(DiskBackupOnDemandCopyPolicyItem);
 impl crate::validation::Validate for DiskBackupOnDemandCopyPolicyItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id"]);

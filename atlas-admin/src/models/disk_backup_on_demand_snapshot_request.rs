@@ -18,6 +18,7 @@ pub struct DiskBackupOnDemandSnapshotRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupOnDemandSnapshotRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -53,6 +54,7 @@ impl crate::codec::Object for DiskBackupOnDemandSnapshotRequest {
 }
 crate::codec::object!(DiskBackupOnDemandSnapshotRequest);
 impl crate::validation::Validate for DiskBackupOnDemandSnapshotRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static RETENTION_IN_DAYS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -78,6 +78,7 @@ pub struct DiskBackupReplicaSet {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupReplicaSet {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -152,6 +153,7 @@ impl crate::codec::Object for DiskBackupReplicaSet {
 }
 crate::codec::object!(DiskBackupReplicaSet);
 impl crate::validation::Validate for DiskBackupReplicaSet {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),

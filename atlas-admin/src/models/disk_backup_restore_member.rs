@@ -22,6 +22,7 @@ pub struct DiskBackupRestoreMember {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupRestoreMember {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for DiskBackupRestoreMember {
 }
 crate::codec::object!(DiskBackupRestoreMember);
 impl crate::validation::Validate for DiskBackupRestoreMember {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "privateDownloadDeliveryUrls",

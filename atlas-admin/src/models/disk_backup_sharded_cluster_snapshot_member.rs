@@ -22,6 +22,7 @@ pub struct DiskBackupShardedClusterSnapshotMember {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskBackupShardedClusterSnapshotMember {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for DiskBackupShardedClusterSnapshotMember {
 }
 crate::codec::object!(DiskBackupShardedClusterSnapshotMember);
 impl crate::validation::Validate for DiskBackupShardedClusterSnapshotMember {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["cloudProvider", "id", "replicaSetName"]);

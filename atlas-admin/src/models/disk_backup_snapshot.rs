@@ -48,6 +48,7 @@ impl ::serde::Serialize for DiskBackupSnapshot {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshot {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -77,6 +78,7 @@ impl From<DiskBackupShardedClusterSnapshot> for DiskBackupSnapshot {
     }
 }
 impl crate::validation::Validate for DiskBackupSnapshot {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::ReplicaSet(inner) => inner.validate_into(v),

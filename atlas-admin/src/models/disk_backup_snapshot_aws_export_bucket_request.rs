@@ -39,6 +39,7 @@ impl DiskBackupSnapshotAwsExportBucketRequest {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotAwsExportBucketRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -80,6 +81,7 @@ impl crate::codec::Object for DiskBackupSnapshotAwsExportBucketRequest {
 }
 crate::codec::object!(DiskBackupSnapshotAwsExportBucketRequest);
 impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(3),

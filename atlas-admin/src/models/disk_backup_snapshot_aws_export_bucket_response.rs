@@ -48,6 +48,7 @@ impl DiskBackupSnapshotAwsExportBucketResponse {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotAwsExportBucketResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -95,6 +96,7 @@ impl crate::codec::Object for DiskBackupSnapshotAwsExportBucketResponse {
 }
 crate::codec::object!(DiskBackupSnapshotAwsExportBucketResponse);
 impl crate::validation::Validate for DiskBackupSnapshotAwsExportBucketResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(3),

@@ -45,6 +45,7 @@ impl DiskBackupSnapshotAzureExportBucketRequest {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotAzureExportBucketRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -89,6 +90,7 @@ impl crate::codec::Object for DiskBackupSnapshotAzureExportBucketRequest {
 }
 crate::codec::object!(DiskBackupSnapshotAzureExportBucketRequest);
 impl crate::validation::Validate for DiskBackupSnapshotAzureExportBucketRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(3),

@@ -61,6 +61,7 @@ impl ::serde::Serialize for DiskBackupSnapshotExportBucketRequest {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotExportBucketRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -95,6 +96,7 @@ for DiskBackupSnapshotExportBucketRequest {
     }
 }
 impl crate::validation::Validate for DiskBackupSnapshotExportBucketRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

@@ -62,6 +62,7 @@ impl ::serde::Serialize for DiskBackupSnapshotExportBucketResponse {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotExportBucketResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -96,6 +97,7 @@ for DiskBackupSnapshotExportBucketResponse {
     }
 }
 impl crate::validation::Validate for DiskBackupSnapshotExportBucketResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

@@ -36,6 +36,7 @@ impl DiskBackupSnapshotGcpExportBucketRequest {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotGcpExportBucketRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for DiskBackupSnapshotGcpExportBucketRequest {
 }
 crate::codec::object!(DiskBackupSnapshotGcpExportBucketRequest);
 impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(3),

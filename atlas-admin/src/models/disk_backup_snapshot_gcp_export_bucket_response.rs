@@ -40,6 +40,7 @@ impl DiskBackupSnapshotGcpExportBucketResponse {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotGcpExportBucketResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -81,6 +82,7 @@ impl crate::codec::Object for DiskBackupSnapshotGcpExportBucketResponse {
 }
 crate::codec::object!(DiskBackupSnapshotGcpExportBucketResponse);
 impl crate::validation::Validate for DiskBackupSnapshotGcpExportBucketResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BUCKET_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(3),

@@ -102,6 +102,7 @@ impl DiskBackupSnapshotRestoreJob {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotRestoreJob {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -186,6 +187,7 @@ impl crate::codec::Object for DiskBackupSnapshotRestoreJob {
 }
 crate::codec::object!(DiskBackupSnapshotRestoreJob);
 impl crate::validation::Validate for DiskBackupSnapshotRestoreJob {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

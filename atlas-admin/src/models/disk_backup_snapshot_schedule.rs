@@ -96,6 +96,7 @@ impl DiskBackupSnapshotSchedule {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotSchedule {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -183,6 +184,7 @@ impl crate::codec::Object for DiskBackupSnapshotSchedule {
 }
 crate::codec::object!(DiskBackupSnapshotSchedule);
 impl crate::validation::Validate for DiskBackupSnapshotSchedule {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static POLICIES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(1),

@@ -100,6 +100,7 @@ impl DiskBackupSnapshotSchedule20240805 {
     }
 }
 impl crate::codec::FromJson for DiskBackupSnapshotSchedule20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -190,6 +191,7 @@ impl crate::codec::Object for DiskBackupSnapshotSchedule20240805 {
 }
 crate::codec::object!(DiskBackupSnapshotSchedule20240805);
 impl crate::validation::Validate for DiskBackupSnapshotSchedule20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static POLICIES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(1),

@@ -37,6 +37,7 @@ impl DiskBackupTimeBasedCopyPolicyItem {
     }
 }
 impl crate::codec::FromJson for DiskBackupTimeBasedCopyPolicyItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for DiskBackupTimeBasedCopyPolicyItem {
 }
 crate::codec::object!(DiskBackupTimeBasedCopyPolicyItem);
 impl crate::validation::Validate for DiskBackupTimeBasedCopyPolicyItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id"]);

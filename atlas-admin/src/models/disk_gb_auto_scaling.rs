@@ -12,6 +12,7 @@ pub struct DiskGbAutoScaling {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DiskGbAutoScaling {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -41,6 +42,7 @@ impl crate::codec::Object for DiskGbAutoScaling {
 }
 crate::codec::object!(DiskGbAutoScaling);
 impl crate::validation::Validate for DiskGbAutoScaling {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -33,6 +33,7 @@ impl DiskPartitionQueueDepthIndexRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for DiskPartitionQueueDepthIndexRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for DiskPartitionQueueDepthIndexRawMetricThresholdView
 }
 crate::codec::object!(DiskPartitionQueueDepthIndexRawMetricThresholdView);
 impl crate::validation::Validate for DiskPartitionQueueDepthIndexRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -33,6 +33,7 @@ impl DiskPartitionSpaceUsedDataRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for DiskPartitionSpaceUsedDataRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for DiskPartitionSpaceUsedDataRawMetricThresholdView {
 }
 crate::codec::object!(DiskPartitionSpaceUsedDataRawMetricThresholdView);
 impl crate::validation::Validate for DiskPartitionSpaceUsedDataRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

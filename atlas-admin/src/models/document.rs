@@ -11,6 +11,7 @@ pub struct Document {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for Document {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self {
@@ -33,6 +34,7 @@ impl crate::codec::Object for Document {
 }
 crate::codec::object!(Document);
 impl crate::validation::Validate for Document {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         for (key, value) in &self.additional_properties {
             v.field(key, value, &crate::validation::Rules::NONE);

@@ -23,6 +23,7 @@ pub struct DropIndexSuggestionsIndex {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DropIndexSuggestionsIndex {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -70,6 +71,7 @@ impl crate::codec::Object for DropIndexSuggestionsIndex {
 }
 crate::codec::object!(DropIndexSuggestionsIndex);
 impl crate::validation::Validate for DropIndexSuggestionsIndex {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -23,6 +23,7 @@ pub struct DropIndexSuggestionsResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for DropIndexSuggestionsResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for DropIndexSuggestionsResponse {
 }
 crate::codec::object!(DropIndexSuggestionsResponse);
 impl crate::validation::Validate for DropIndexSuggestionsResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "hiddenIndexes",

@@ -49,6 +49,7 @@ impl ::serde::Serialize for EarPrivateEndpoint {
     }
 }
 impl crate::codec::FromJson for EarPrivateEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -76,6 +77,7 @@ impl From<AwsKmsEarPrivateEndpoint> for EarPrivateEndpoint {
     }
 }
 impl crate::validation::Validate for EarPrivateEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AzureKeyVault(inner) => inner.validate_into(v),

@@ -43,6 +43,7 @@ impl EmailNotification {
     }
 }
 impl crate::codec::FromJson for EmailNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -84,6 +85,7 @@ impl crate::codec::Object for EmailNotification {
 }
 crate::codec::object!(EmailNotification);
 impl crate::validation::Validate for EmailNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

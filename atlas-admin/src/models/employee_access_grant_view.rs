@@ -33,6 +33,7 @@ impl EmployeeAccessGrantView {
     }
 }
 impl crate::codec::FromJson for EmployeeAccessGrantView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -68,6 +69,7 @@ impl crate::codec::Object for EmployeeAccessGrantView {
 }
 crate::codec::object!(EmployeeAccessGrantView);
 impl crate::validation::Validate for EmployeeAccessGrantView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -18,6 +18,7 @@ pub struct EncryptionAtRest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for EncryptionAtRest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for EncryptionAtRest {
 }
 crate::codec::object!(EncryptionAtRest);
 impl crate::validation::Validate for EncryptionAtRest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("awsKms", &self.aws_kms, &crate::validation::Rules::NONE);
         v.field("azureKeyVault", &self.azure_key_vault, &crate::validation::Rules::NONE);

@@ -68,6 +68,7 @@ impl EncryptionKeyAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for EncryptionKeyAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -127,6 +128,7 @@ impl crate::codec::Object for EncryptionKeyAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(EncryptionKeyAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for EncryptionKeyAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

@@ -57,6 +57,7 @@ impl ::serde::Serialize for EndpointService {
     }
 }
 impl crate::codec::FromJson for EndpointService {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -96,6 +97,7 @@ impl From<GcpEndpointService> for EndpointService {
     }
 }
 impl crate::validation::Validate for EndpointService {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AwsPrivateLinkConnection(inner) => inner.validate_into(v),

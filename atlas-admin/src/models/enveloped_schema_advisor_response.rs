@@ -37,6 +37,7 @@ impl EnvelopedSchemaAdvisorResponse {
     }
 }
 impl crate::codec::FromJson for EnvelopedSchemaAdvisorResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for EnvelopedSchemaAdvisorResponse {
 }
 crate::codec::object!(EnvelopedSchemaAdvisorResponse);
 impl crate::validation::Validate for EnvelopedSchemaAdvisorResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOCATIONS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

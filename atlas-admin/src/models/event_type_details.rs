@@ -22,6 +22,7 @@ pub struct EventTypeDetails {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for EventTypeDetails {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for EventTypeDetails {
 }
 crate::codec::object!(EventTypeDetails);
 impl crate::validation::Validate for EventTypeDetails {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["alertable", "description", "eventType"]);
     }

@@ -126,6 +126,7 @@ impl ::serde::Serialize for EventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for EventViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -1637,6 +1638,7 @@ impl crate::codec::FromJson for EventViewForNdsGroup {
 }
 crate::codec::deserialize_via_json!(EventViewForNdsGroup);
 impl crate::validation::Validate for EventViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::DefaultEventViewForNdsGroup(inner) => inner.validate_into(v),

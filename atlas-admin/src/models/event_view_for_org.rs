@@ -56,6 +56,7 @@ impl ::serde::Serialize for EventViewForOrg {
     }
 }
 impl crate::codec::FromJson for EventViewForOrg {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -720,6 +721,7 @@ impl crate::codec::FromJson for EventViewForOrg {
 }
 crate::codec::deserialize_via_json!(EventViewForOrg);
 impl crate::validation::Validate for EventViewForOrg {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Default(inner) => inner.validate_into(v),

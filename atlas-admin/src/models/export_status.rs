@@ -18,6 +18,7 @@ pub struct ExportStatus {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ExportStatus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for ExportStatus {
 }
 crate::codec::object!(ExportStatus);
 impl crate::validation::Validate for ExportStatus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["exportedCollections", "totalCollections"]);
     }

@@ -15,6 +15,7 @@ pub struct ExtraRetentionSetting {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ExtraRetentionSetting {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for ExtraRetentionSetting {
 }
 crate::codec::object!(ExtraRetentionSetting);
 impl crate::validation::Validate for ExtraRetentionSetting {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -41,6 +41,7 @@ impl FederatedUser {
     }
 }
 impl crate::codec::FromJson for FederatedUser {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -82,6 +83,7 @@ impl crate::codec::Object for FederatedUser {
 }
 crate::codec::object!(FederatedUser);
 impl crate::validation::Validate for FederatedUser {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",

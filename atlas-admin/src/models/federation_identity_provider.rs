@@ -32,6 +32,7 @@ impl ::serde::Serialize for FederationIdentityProvider {
     }
 }
 impl crate::codec::FromJson for FederationIdentityProvider {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -134,6 +135,7 @@ impl crate::codec::FromJson for FederationIdentityProvider {
 }
 crate::codec::deserialize_via_json!(FederationIdentityProvider);
 impl crate::validation::Validate for FederationIdentityProvider {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Saml(inner) => inner.validate_into(v),

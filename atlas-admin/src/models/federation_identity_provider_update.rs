@@ -32,6 +32,7 @@ impl ::serde::Serialize for FederationIdentityProviderUpdate {
     }
 }
 impl crate::codec::FromJson for FederationIdentityProviderUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -117,6 +118,7 @@ impl crate::codec::FromJson for FederationIdentityProviderUpdate {
 }
 crate::codec::deserialize_via_json!(FederationIdentityProviderUpdate);
 impl crate::validation::Validate for FederationIdentityProviderUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Saml(inner) => inner.validate_into(v),

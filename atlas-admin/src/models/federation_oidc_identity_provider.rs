@@ -29,6 +29,7 @@ impl ::serde::Serialize for FederationOidcIdentityProvider {
     }
 }
 impl crate::codec::FromJson for FederationOidcIdentityProvider {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -96,6 +97,7 @@ impl crate::codec::FromJson for FederationOidcIdentityProvider {
 }
 crate::codec::deserialize_via_json!(FederationOidcIdentityProvider);
 impl crate::validation::Validate for FederationOidcIdentityProvider {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Workforce(inner) => inner.validate_into(v),

@@ -30,6 +30,7 @@ impl ::serde::Serialize for FederationOidcIdentityProviderUpdate {
     }
 }
 impl crate::codec::FromJson for FederationOidcIdentityProviderUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -87,6 +88,7 @@ impl crate::codec::FromJson for FederationOidcIdentityProviderUpdate {
 }
 crate::codec::deserialize_via_json!(FederationOidcIdentityProviderUpdate);
 impl crate::validation::Validate for FederationOidcIdentityProviderUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Workforce(inner) => inner.validate_into(v),

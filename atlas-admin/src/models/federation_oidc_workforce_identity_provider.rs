@@ -54,6 +54,7 @@ pub struct FederationOidcWorkforceIdentityProvider {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FederationOidcWorkforceIdentityProvider {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -131,6 +132,7 @@ impl crate::codec::Object for FederationOidcWorkforceIdentityProvider {
 }
 crate::codec::object!(FederationOidcWorkforceIdentityProvider);
 impl crate::validation::Validate for FederationOidcWorkforceIdentityProvider {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -35,6 +35,7 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FederationOidcWorkforceIdentityProviderUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for FederationOidcWorkforceIdentityProviderUpdate {
 }
 crate::codec::object!(FederationOidcWorkforceIdentityProviderUpdate);
 impl crate::validation::Validate for FederationOidcWorkforceIdentityProviderUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

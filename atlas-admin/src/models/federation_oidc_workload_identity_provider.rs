@@ -48,6 +48,7 @@ pub struct FederationOidcWorkloadIdentityProvider {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FederationOidcWorkloadIdentityProvider {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -116,6 +117,7 @@ impl crate::codec::Object for FederationOidcWorkloadIdentityProvider {
 }
 crate::codec::object!(FederationOidcWorkloadIdentityProvider);
 impl crate::validation::Validate for FederationOidcWorkloadIdentityProvider {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_ORGS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -29,6 +29,7 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FederationOidcWorkloadIdentityProviderUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -82,6 +83,7 @@ impl crate::codec::Object for FederationOidcWorkloadIdentityProviderUpdate {
 }
 crate::codec::object!(FederationOidcWorkloadIdentityProviderUpdate);
 impl crate::validation::Validate for FederationOidcWorkloadIdentityProviderUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DISPLAY_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -60,6 +60,7 @@ pub struct FederationSamlIdentityProvider {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FederationSamlIdentityProvider {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -146,6 +147,7 @@ impl crate::codec::Object for FederationSamlIdentityProvider {
 }
 crate::codec::object!(FederationSamlIdentityProvider);
 impl crate::validation::Validate for FederationSamlIdentityProvider {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -61,6 +61,7 @@ impl FederationSamlIdentityProviderUpdate {
     }
 }
 impl crate::codec::FromJson for FederationSamlIdentityProviderUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -126,6 +127,7 @@ impl crate::codec::Object for FederationSamlIdentityProviderUpdate {
 }
 crate::codec::object!(FederationSamlIdentityProviderUpdate);
 impl crate::validation::Validate for FederationSamlIdentityProviderUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ASSOCIATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -23,6 +23,7 @@ impl FieldViolation {
     }
 }
 impl crate::codec::FromJson for FieldViolation {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -55,6 +56,7 @@ impl crate::codec::Object for FieldViolation {
 }
 crate::codec::object!(FieldViolation);
 impl crate::validation::Validate for FieldViolation {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

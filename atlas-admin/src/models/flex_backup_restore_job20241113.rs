@@ -69,6 +69,7 @@ pub struct FlexBackupRestoreJob20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexBackupRestoreJob20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -137,6 +138,7 @@ impl crate::codec::Object for FlexBackupRestoreJob20241113 {
 }
 crate::codec::object!(FlexBackupRestoreJob20241113);
 impl crate::validation::Validate for FlexBackupRestoreJob20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TARGET_DEPLOYMENT_ITEM_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::TARGET_DEPLOYMENT_ITEM_NAME),

@@ -69,6 +69,7 @@ pub struct FlexBackupRestoreJobCreate20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexBackupRestoreJobCreate20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -142,6 +143,7 @@ impl crate::codec::Object for FlexBackupRestoreJobCreate20241113 {
 }
 crate::codec::object!(FlexBackupRestoreJobCreate20241113);
 impl crate::validation::Validate for FlexBackupRestoreJobCreate20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TARGET_DEPLOYMENT_ITEM_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::TARGET_DEPLOYMENT_ITEM_NAME),

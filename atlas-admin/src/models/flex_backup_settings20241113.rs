@@ -14,6 +14,7 @@ pub struct FlexBackupSettings20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexBackupSettings20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -43,6 +44,7 @@ impl crate::codec::Object for FlexBackupSettings20241113 {
 }
 crate::codec::object!(FlexBackupSettings20241113);
 impl crate::validation::Validate for FlexBackupSettings20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["enabled"]);
     }

@@ -43,6 +43,7 @@ pub struct FlexBackupSnapshot20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexBackupSnapshot20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -93,6 +94,7 @@ impl crate::codec::Object for FlexBackupSnapshot20241113 {
 }
 crate::codec::object!(FlexBackupSnapshot20241113);
 impl crate::validation::Validate for FlexBackupSnapshot20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

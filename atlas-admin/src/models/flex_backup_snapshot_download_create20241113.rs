@@ -19,6 +19,7 @@ pub struct FlexBackupSnapshotDownloadCreate20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexBackupSnapshotDownloadCreate20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for FlexBackupSnapshotDownloadCreate20241113 {
 }
 crate::codec::object!(FlexBackupSnapshotDownloadCreate20241113);
 impl crate::validation::Validate for FlexBackupSnapshotDownloadCreate20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("snapshotId", &self.snapshot_id, &crate::validation::Rules::NONE);

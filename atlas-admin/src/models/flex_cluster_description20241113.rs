@@ -74,6 +74,7 @@ pub struct FlexClusterDescription20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexClusterDescription20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -146,6 +147,7 @@ impl crate::codec::Object for FlexClusterDescription20241113 {
 }
 crate::codec::object!(FlexClusterDescription20241113);
 impl crate::validation::Validate for FlexClusterDescription20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),

@@ -27,6 +27,7 @@ pub struct FlexClusterDescriptionCreate20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexClusterDescriptionCreate20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for FlexClusterDescriptionCreate20241113 {
 }
 crate::codec::object!(FlexClusterDescriptionCreate20241113);
 impl crate::validation::Validate for FlexClusterDescriptionCreate20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);

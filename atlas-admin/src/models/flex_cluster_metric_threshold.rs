@@ -184,6 +184,7 @@ impl ::serde::Serialize for FlexClusterMetricThreshold {
     }
 }
 impl crate::codec::FromJson for FlexClusterMetricThreshold {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -348,6 +349,7 @@ for FlexClusterMetricThreshold {
     }
 }
 impl crate::validation::Validate for FlexClusterMetricThreshold {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::RawMetricThresholdView(inner) => inner.validate_into(v),

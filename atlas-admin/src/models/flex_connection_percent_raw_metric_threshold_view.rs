@@ -33,6 +33,7 @@ impl FlexConnectionPercentRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for FlexConnectionPercentRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for FlexConnectionPercentRawMetricThresholdView {
 }
 crate::codec::object!(FlexConnectionPercentRawMetricThresholdView);
 impl crate::validation::Validate for FlexConnectionPercentRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -18,6 +18,7 @@ pub struct FlexConnectionStrings20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexConnectionStrings20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for FlexConnectionStrings20241113 {
 }
 crate::codec::object!(FlexConnectionStrings20241113);
 impl crate::validation::Validate for FlexConnectionStrings20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["standard", "standardSrv"]);
     }

@@ -105,6 +105,7 @@ impl FlexMetricAlert {
     }
 }
 impl crate::codec::FromJson for FlexMetricAlert {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -182,6 +183,7 @@ impl crate::codec::Object for FlexMetricAlert {
 }
 crate::codec::object!(FlexMetricAlert);
 impl crate::validation::Validate for FlexMetricAlert {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

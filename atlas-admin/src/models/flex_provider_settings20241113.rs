@@ -27,6 +27,7 @@ pub struct FlexProviderSettings20241113 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FlexProviderSettings20241113 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for FlexProviderSettings20241113 {
 }
 crate::codec::object!(FlexProviderSettings20241113);
 impl crate::validation::Validate for FlexProviderSettings20241113 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(
             &self.extra,

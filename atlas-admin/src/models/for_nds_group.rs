@@ -72,6 +72,7 @@ impl ForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -131,6 +132,7 @@ impl crate::codec::Object for ForNdsGroup {
 }
 crate::codec::object!(ForNdsGroup);
 impl crate::validation::Validate for ForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);

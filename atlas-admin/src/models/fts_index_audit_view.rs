@@ -87,6 +87,7 @@ impl FtsIndexAuditView {
     }
 }
 impl crate::codec::FromJson for FtsIndexAuditView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -155,6 +156,7 @@ impl crate::codec::Object for FtsIndexAuditView {
 }
 crate::codec::object!(FtsIndexAuditView);
 impl crate::validation::Validate for FtsIndexAuditView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

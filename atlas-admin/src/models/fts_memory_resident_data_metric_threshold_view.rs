@@ -33,6 +33,7 @@ impl FtsMemoryResidentDataMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for FtsMemoryResidentDataMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for FtsMemoryResidentDataMetricThresholdView {
 }
 crate::codec::object!(FtsMemoryResidentDataMetricThresholdView);
 impl crate::validation::Validate for FtsMemoryResidentDataMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

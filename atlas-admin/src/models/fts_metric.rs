@@ -18,6 +18,7 @@ pub struct FtsMetric {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for FtsMetric {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for FtsMetric {
 }
 crate::codec::object!(FtsMetric);
 impl crate::validation::Validate for FtsMetric {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["metricName", "units"]);
     }

@@ -19,6 +19,7 @@ pub struct Gateway {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for Gateway {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for Gateway {
 }
 crate::codec::object!(Gateway);
 impl crate::validation::Validate for Gateway {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("ips", &self.ips, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["ips", "name"]);

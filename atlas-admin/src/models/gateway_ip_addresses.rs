@@ -22,6 +22,7 @@ pub struct GatewayIpAddresses {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GatewayIpAddresses {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -54,6 +55,7 @@ impl crate::codec::Object for GatewayIpAddresses {
 }
 crate::codec::object!(GatewayIpAddresses);
 impl crate::validation::Validate for GatewayIpAddresses {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("inbound", &self.inbound, &crate::validation::Rules::NONE);
         v.read_only_field("outbound", &self.outbound, &crate::validation::Rules::NONE);

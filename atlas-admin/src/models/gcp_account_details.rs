@@ -22,6 +22,7 @@ pub struct GcpAccountDetails {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GcpAccountDetails {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -63,6 +64,7 @@ impl crate::codec::Object for GcpAccountDetails {
 }
 crate::codec::object!(GcpAccountDetails);
 impl crate::validation::Validate for GcpAccountDetails {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

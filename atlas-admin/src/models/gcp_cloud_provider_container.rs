@@ -62,6 +62,7 @@ impl GcpCloudProviderContainer {
     }
 }
 impl crate::codec::FromJson for GcpCloudProviderContainer {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -109,6 +110,7 @@ impl crate::codec::Object for GcpCloudProviderContainer {
 }
 crate::codec::object!(GcpCloudProviderContainer);
 impl crate::validation::Validate for GcpCloudProviderContainer {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ATLAS_CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CIDR_BLOCK),

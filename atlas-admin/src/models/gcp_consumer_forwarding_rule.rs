@@ -22,6 +22,7 @@ pub struct GcpConsumerForwardingRule {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GcpConsumerForwardingRule {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for GcpConsumerForwardingRule {
 }
 crate::codec::object!(GcpConsumerForwardingRule);
 impl crate::validation::Validate for GcpConsumerForwardingRule {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -37,6 +37,7 @@ pub struct GcpEndpointService {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GcpEndpointService {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -87,6 +88,7 @@ impl crate::codec::Object for GcpEndpointService {
 }
 crate::codec::object!(GcpEndpointService);
 impl crate::validation::Validate for GcpEndpointService {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SERVICE_ATTACHMENT_NAMES_ITEMS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::SERVICE_ATTACHMENT_NAMES),

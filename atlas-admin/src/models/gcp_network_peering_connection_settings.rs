@@ -50,6 +50,7 @@ impl GcpNetworkPeeringConnectionSettings {
     }
 }
 impl crate::codec::FromJson for GcpNetworkPeeringConnectionSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for GcpNetworkPeeringConnectionSettings {
 }
 crate::codec::object!(GcpNetworkPeeringConnectionSettings);
 impl crate::validation::Validate for GcpNetworkPeeringConnectionSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GCP_PROJECT_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::GCP_PROJECT_ID2),

@@ -40,6 +40,7 @@ impl GcsLogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for GcsLogIntegrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -81,6 +82,7 @@ impl crate::codec::Object for GcsLogIntegrationRequest {
 }
 crate::codec::object!(GcsLogIntegrationRequest);
 impl crate::validation::Validate for GcsLogIntegrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

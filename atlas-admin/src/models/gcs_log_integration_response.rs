@@ -44,6 +44,7 @@ impl GcsLogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for GcsLogIntegrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -88,6 +89,7 @@ impl crate::codec::Object for GcsLogIntegrationResponse {
 }
 crate::codec::object!(GcsLogIntegrationResponse);
 impl crate::validation::Validate for GcsLogIntegrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

@@ -28,6 +28,7 @@ pub struct GeoSharding20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GeoSharding20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -63,6 +64,7 @@ impl crate::codec::Object for GeoSharding20240805 {
 }
 crate::codec::object!(GeoSharding20240805);
 impl crate::validation::Validate for GeoSharding20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "customZoneMapping",

@@ -33,6 +33,7 @@ impl GlobalLockCurrentQueueWritersRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for GlobalLockCurrentQueueWritersRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for GlobalLockCurrentQueueWritersRawMetricThresholdVie
 crate::codec::object!(GlobalLockCurrentQueueWritersRawMetricThresholdView);
 impl crate::validation::Validate
 for GlobalLockCurrentQueueWritersRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -25,6 +25,7 @@ pub struct GoogleCloudKms {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for GoogleCloudKms {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GoogleCloudKms")
             .field("enabled", &self.enabled)
@@ -40,6 +41,7 @@ impl ::std::fmt::Debug for GoogleCloudKms {
     }
 }
 impl crate::codec::FromJson for GoogleCloudKms {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -81,6 +83,7 @@ impl crate::codec::Object for GoogleCloudKms {
 }
 crate::codec::object!(GoogleCloudKms);
 impl crate::validation::Validate for GoogleCloudKms {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &["serviceAccountKey"], &["valid"]);

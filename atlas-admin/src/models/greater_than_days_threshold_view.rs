@@ -17,6 +17,7 @@ pub struct GreaterThanDaysThresholdView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GreaterThanDaysThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for GreaterThanDaysThresholdView {
 }
 crate::codec::object!(GreaterThanDaysThresholdView);
 impl crate::validation::Validate for GreaterThanDaysThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -67,6 +67,7 @@ impl GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for GreaterThanRawThresholdAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -126,6 +127,7 @@ impl crate::codec::Object for GreaterThanRawThresholdAlertConfigViewForNdsGroup 
 }
 crate::codec::object!(GreaterThanRawThresholdAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for GreaterThanRawThresholdAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

@@ -61,6 +61,7 @@ impl Group {
     }
 }
 impl crate::codec::FromJson for Group {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -114,6 +115,7 @@ impl crate::codec::Object for Group {
 }
 crate::codec::object!(Group);
 impl crate::validation::Validate for Group {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::NAME),

@@ -50,6 +50,7 @@ pub struct GroupActiveUserResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupActiveUserResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -106,6 +107,7 @@ impl crate::codec::Object for GroupActiveUserResponse {
 }
 crate::codec::object!(GroupActiveUserResponse);
 impl crate::validation::Validate for GroupActiveUserResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -121,6 +121,7 @@ impl ::serde::Serialize for GroupAlertsConfig {
     }
 }
 impl crate::codec::FromJson for GroupAlertsConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -776,6 +777,7 @@ impl crate::codec::FromJson for GroupAlertsConfig {
 }
 crate::codec::deserialize_via_json!(GroupAlertsConfig);
 impl crate::validation::Validate for GroupAlertsConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::DefaultAlertConfigViewForNdsGroup(inner) => inner.validate_into(v),

@@ -44,6 +44,7 @@ pub struct GroupInvitation {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupInvitation {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for GroupInvitation {
 }
 crate::codec::object!(GroupInvitation);
 impl crate::validation::Validate for GroupInvitation {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::NAME),

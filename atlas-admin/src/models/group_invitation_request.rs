@@ -13,6 +13,7 @@ pub struct GroupInvitationRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupInvitationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -45,6 +46,7 @@ impl crate::codec::Object for GroupInvitationRequest {
 }
 crate::codec::object!(GroupInvitationRequest);
 impl crate::validation::Validate for GroupInvitationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -11,6 +11,7 @@ pub struct GroupInvitationUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupInvitationUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -40,6 +41,7 @@ impl crate::codec::Object for GroupInvitationUpdateRequest {
 }
 crate::codec::object!(GroupInvitationUpdateRequest);
 impl crate::validation::Validate for GroupInvitationUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -19,6 +19,7 @@ pub struct GroupIpAddresses {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupIpAddresses {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for GroupIpAddresses {
 }
 crate::codec::object!(GroupIpAddresses);
 impl crate::validation::Validate for GroupIpAddresses {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("services", &self.services, &crate::validation::Rules::NONE);

@@ -51,6 +51,7 @@ impl GroupMaintenanceWindow {
     }
 }
 impl crate::codec::FromJson for GroupMaintenanceWindow {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -98,6 +99,7 @@ impl crate::codec::Object for GroupMaintenanceWindow {
 }
 crate::codec::object!(GroupMaintenanceWindow);
 impl crate::validation::Validate for GroupMaintenanceWindow {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -59,6 +59,7 @@ impl GroupMaintenanceWindowPreviewResponse {
     }
 }
 impl crate::codec::FromJson for GroupMaintenanceWindowPreviewResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -112,6 +113,7 @@ impl crate::codec::Object for GroupMaintenanceWindowPreviewResponse {
 }
 crate::codec::object!(GroupMaintenanceWindowPreviewResponse);
 impl crate::validation::Validate for GroupMaintenanceWindowPreviewResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

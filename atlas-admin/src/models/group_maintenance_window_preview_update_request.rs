@@ -44,6 +44,7 @@ impl GroupMaintenanceWindowPreviewUpdateRequest {
     }
 }
 impl crate::codec::FromJson for GroupMaintenanceWindowPreviewUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -88,6 +89,7 @@ impl crate::codec::Object for GroupMaintenanceWindowPreviewUpdateRequest {
 }
 crate::codec::object!(GroupMaintenanceWindowPreviewUpdateRequest);
 impl crate::validation::Validate for GroupMaintenanceWindowPreviewUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

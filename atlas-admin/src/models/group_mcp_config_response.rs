@@ -28,6 +28,7 @@ pub struct GroupMcpConfigResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupMcpConfigResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for GroupMcpConfigResponse {
 }
 crate::codec::object!(GroupMcpConfigResponse);
 impl crate::validation::Validate for GroupMcpConfigResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(200),

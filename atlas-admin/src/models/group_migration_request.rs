@@ -16,6 +16,7 @@ pub struct GroupMigrationRequest {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for GroupMigrationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GroupMigrationRequest")
             .field("destination_org_id", &self.destination_org_id)
@@ -35,6 +36,7 @@ impl ::std::fmt::Debug for GroupMigrationRequest {
     }
 }
 impl crate::codec::FromJson for GroupMigrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +76,7 @@ impl crate::codec::Object for GroupMigrationRequest {
 }
 crate::codec::object!(GroupMigrationRequest);
 impl crate::validation::Validate for GroupMigrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESTINATION_ORG_PUBLIC_API_KEY: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(8),

@@ -50,6 +50,7 @@ impl GroupNotification {
     }
 }
 impl crate::codec::FromJson for GroupNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for GroupNotification {
 }
 crate::codec::object!(GroupNotification);
 impl crate::validation::Validate for GroupNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

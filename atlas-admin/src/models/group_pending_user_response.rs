@@ -38,6 +38,7 @@ pub struct GroupPendingUserResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupPendingUserResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -85,6 +86,7 @@ impl crate::codec::Object for GroupPendingUserResponse {
 }
 crate::codec::object!(GroupPendingUserResponse);
 impl crate::validation::Validate for GroupPendingUserResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

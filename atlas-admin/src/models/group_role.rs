@@ -14,6 +14,7 @@ pub struct GroupRole {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupRole {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for GroupRole {
 }
 crate::codec::object!(GroupRole);
 impl crate::validation::Validate for GroupRole {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

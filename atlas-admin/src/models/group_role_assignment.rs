@@ -14,6 +14,7 @@ pub struct GroupRoleAssignment {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupRoleAssignment {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for GroupRoleAssignment {
 }
 crate::codec::object!(GroupRoleAssignment);
 impl crate::validation::Validate for GroupRoleAssignment {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

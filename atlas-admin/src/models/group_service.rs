@@ -15,6 +15,7 @@ pub struct GroupService {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupService {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -44,6 +45,7 @@ impl crate::codec::Object for GroupService {
 }
 crate::codec::object!(GroupService);
 impl crate::validation::Validate for GroupService {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("clusters", &self.clusters, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["clusters"]);

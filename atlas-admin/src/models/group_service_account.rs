@@ -22,6 +22,7 @@ pub struct GroupServiceAccount {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupServiceAccount {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -66,6 +67,7 @@ impl crate::codec::Object for GroupServiceAccount {
 }
 crate::codec::object!(GroupServiceAccount);
 impl crate::validation::Validate for GroupServiceAccount {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

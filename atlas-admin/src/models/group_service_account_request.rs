@@ -34,6 +34,7 @@ impl GroupServiceAccountRequest {
     }
 }
 impl crate::codec::FromJson for GroupServiceAccountRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for GroupServiceAccountRequest {
 }
 crate::codec::object!(GroupServiceAccountRequest);
 impl crate::validation::Validate for GroupServiceAccountRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::DESCRIPTION),

@@ -20,6 +20,7 @@ impl GroupServiceAccountRoleAssignment {
     }
 }
 impl crate::codec::FromJson for GroupServiceAccountRoleAssignment {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for GroupServiceAccountRoleAssignment {
 }
 crate::codec::object!(GroupServiceAccountRoleAssignment);
 impl crate::validation::Validate for GroupServiceAccountRoleAssignment {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

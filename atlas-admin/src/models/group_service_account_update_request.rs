@@ -15,6 +15,7 @@ pub struct GroupServiceAccountUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupServiceAccountUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for GroupServiceAccountUpdateRequest {
 }
 crate::codec::object!(GroupServiceAccountUpdateRequest);
 impl crate::validation::Validate for GroupServiceAccountUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::DESCRIPTION),

@@ -32,6 +32,7 @@ pub struct GroupSettings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -115,6 +116,7 @@ impl crate::codec::Object for GroupSettings {
 }
 crate::codec::object!(GroupSettings);
 impl crate::validation::Validate for GroupSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

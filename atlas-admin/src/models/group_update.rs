@@ -17,6 +17,7 @@ pub struct GroupUpdate {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for GroupUpdate {
 }
 crate::codec::object!(GroupUpdate);
 impl crate::validation::Validate for GroupUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("tags", &self.tags, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

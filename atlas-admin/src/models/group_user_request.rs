@@ -17,6 +17,7 @@ pub struct GroupUserRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GroupUserRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for GroupUserRequest {
 }
 crate::codec::object!(GroupUserRequest);
 impl crate::validation::Validate for GroupUserRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

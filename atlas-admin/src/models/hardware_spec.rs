@@ -32,6 +32,7 @@ impl ::serde::Serialize for HardwareSpec {
     }
 }
 impl crate::codec::FromJson for HardwareSpec {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -208,6 +209,7 @@ impl crate::codec::FromJson for HardwareSpec {
 }
 crate::codec::deserialize_via_json!(HardwareSpec);
 impl crate::validation::Validate for HardwareSpec {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

@@ -35,6 +35,7 @@ impl ::serde::Serialize for HardwareSpec20240805 {
     }
 }
 impl crate::codec::FromJson for HardwareSpec20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -212,6 +213,7 @@ impl crate::codec::FromJson for HardwareSpec20240805 {
 }
 crate::codec::deserialize_via_json!(HardwareSpec20240805);
 impl crate::validation::Validate for HardwareSpec20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

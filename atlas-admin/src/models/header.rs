@@ -26,6 +26,7 @@ impl Header {
     }
 }
 impl ::std::fmt::Debug for Header {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Header")
             .field("name", &self.name)
@@ -35,6 +36,7 @@ impl ::std::fmt::Debug for Header {
     }
 }
 impl crate::codec::FromJson for Header {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -67,6 +69,7 @@ impl crate::codec::Object for Header {
 }
 crate::codec::object!(Header);
 impl crate::validation::Validate for Header {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.write_only_required("value", self.value.is_some());
         v.extra(&self.extra, &["value"], &[]);

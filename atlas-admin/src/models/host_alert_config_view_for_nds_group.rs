@@ -65,6 +65,7 @@ impl HostAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for HostAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -121,6 +122,7 @@ impl crate::codec::Object for HostAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(HostAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for HostAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

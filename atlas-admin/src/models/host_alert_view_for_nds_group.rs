@@ -104,6 +104,7 @@ impl HostAlertViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for HostAlertViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -181,6 +182,7 @@ impl crate::codec::Object for HostAlertViewForNdsGroup {
 }
 crate::codec::object!(HostAlertViewForNdsGroup);
 impl crate::validation::Validate for HostAlertViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

@@ -112,6 +112,7 @@ impl HostEventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for HostEventViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -195,6 +196,7 @@ impl crate::codec::Object for HostEventViewForNdsGroup {
 }
 crate::codec::object!(HostEventViewForNdsGroup);
 impl crate::validation::Validate for HostEventViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -28,6 +28,7 @@ impl HostMatcher {
     }
 }
 impl crate::codec::FromJson for HostMatcher {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -63,6 +64,7 @@ impl crate::codec::Object for HostMatcher {
 }
 crate::codec::object!(HostMatcher);
 impl crate::validation::Validate for HostMatcher {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

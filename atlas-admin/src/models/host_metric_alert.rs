@@ -247,6 +247,7 @@ impl ::serde::Serialize for HostMetricAlert {
     }
 }
 impl crate::codec::FromJson for HostMetricAlert {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -392,6 +393,7 @@ impl From<NumberMetricAlertView> for HostMetricAlert {
     }
 }
 impl crate::validation::Validate for HostMetricAlert {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::RawMetricAlertView(inner) => inner.validate_into(v),

@@ -68,6 +68,7 @@ impl HostMetricAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for HostMetricAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -127,6 +128,7 @@ impl crate::codec::Object for HostMetricAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(HostMetricAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for HostMetricAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

@@ -247,6 +247,7 @@ impl ::serde::Serialize for HostMetricEvent {
     }
 }
 impl crate::codec::FromJson for HostMetricEvent {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -392,6 +393,7 @@ impl From<NumberMetricEventView> for HostMetricEvent {
     }
 }
 impl crate::validation::Validate for HostMetricEvent {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::RawMetricEventView(inner) => inner.validate_into(v),

@@ -1787,6 +1787,7 @@ impl ::serde::Serialize for HostMetricThreshold {
     }
 }
 impl crate::codec::FromJson for HostMetricThreshold {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -3420,6 +3421,7 @@ impl From<FtsJvmCurrentMemoryDataMetricThresholdView> for HostMetricThreshold {
     }
 }
 impl crate::validation::Validate for HostMetricThreshold {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AssertRegularRawMetricThresholdView(inner) => inner.validate_into(v),

@@ -22,6 +22,7 @@ pub struct InboundControlPlaneCloudProviderIpAddresses {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for InboundControlPlaneCloudProviderIpAddresses {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for InboundControlPlaneCloudProviderIpAddresses {
 }
 crate::codec::object!(InboundControlPlaneCloudProviderIpAddresses);
 impl crate::validation::Validate for InboundControlPlaneCloudProviderIpAddresses {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["aws", "azure", "gcp"]);
     }

@@ -33,6 +33,7 @@ impl IndexCountersBtreeMissRatioRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for IndexCountersBtreeMissRatioRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for IndexCountersBtreeMissRatioRawMetricThresholdView 
 }
 crate::codec::object!(IndexCountersBtreeMissRatioRawMetricThresholdView);
 impl crate::validation::Validate for IndexCountersBtreeMissRatioRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

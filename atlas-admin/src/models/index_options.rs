@@ -61,6 +61,7 @@ pub struct IndexOptions {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for IndexOptions {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -138,6 +139,7 @@ impl crate::codec::Object for IndexOptions {
 }
 crate::codec::object!(IndexOptions);
 impl crate::validation::Validate for IndexOptions {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -89,6 +89,7 @@ pub struct InvoiceLineItem {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for InvoiceLineItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -172,6 +173,7 @@ impl crate::codec::Object for InvoiceLineItem {
 }
 crate::codec::object!(InvoiceLineItem);
 impl crate::validation::Validate for InvoiceLineItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "clusterName",

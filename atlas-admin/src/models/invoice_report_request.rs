@@ -27,6 +27,7 @@ impl InvoiceReportRequest {
     }
 }
 impl crate::codec::FromJson for InvoiceReportRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for InvoiceReportRequest {
 }
 crate::codec::object!(InvoiceReportRequest);
 impl crate::validation::Validate for InvoiceReportRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

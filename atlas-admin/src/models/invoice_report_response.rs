@@ -58,6 +58,7 @@ impl InvoiceReportResponse {
     }
 }
 impl crate::codec::FromJson for InvoiceReportResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -111,6 +112,7 @@ impl crate::codec::Object for InvoiceReportResponse {
 }
 crate::codec::object!(InvoiceReportResponse);
 impl crate::validation::Validate for InvoiceReportResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "invoiceId",

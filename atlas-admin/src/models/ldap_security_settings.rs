@@ -35,6 +35,7 @@ pub struct LdapSecuritySettings {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for LdapSecuritySettings {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LdapSecuritySettings")
             .field("authentication_enabled", &self.authentication_enabled)
@@ -55,6 +56,7 @@ impl ::std::fmt::Debug for LdapSecuritySettings {
     }
 }
 impl crate::codec::FromJson for LdapSecuritySettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -111,6 +113,7 @@ impl crate::codec::Object for LdapSecuritySettings {
 }
 crate::codec::object!(LdapSecuritySettings);
 impl crate::validation::Validate for LdapSecuritySettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BIND_USERNAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::BIND_USERNAME),

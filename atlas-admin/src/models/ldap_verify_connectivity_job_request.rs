@@ -35,6 +35,7 @@ pub struct LdapVerifyConnectivityJobRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LdapVerifyConnectivityJobRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -79,6 +80,7 @@ impl crate::codec::Object for LdapVerifyConnectivityJobRequest {
 }
 crate::codec::object!(LdapVerifyConnectivityJobRequest);
 impl crate::validation::Validate for LdapVerifyConnectivityJobRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

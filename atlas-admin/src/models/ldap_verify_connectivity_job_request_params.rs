@@ -48,6 +48,7 @@ impl LdapVerifyConnectivityJobRequestParams {
     }
 }
 impl ::std::fmt::Debug for LdapVerifyConnectivityJobRequestParams {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LdapVerifyConnectivityJobRequestParams")
             .field("authz_query_template", &self.authz_query_template)
@@ -65,6 +66,7 @@ impl ::std::fmt::Debug for LdapVerifyConnectivityJobRequestParams {
     }
 }
 impl crate::codec::FromJson for LdapVerifyConnectivityJobRequestParams {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -112,6 +114,7 @@ impl crate::codec::Object for LdapVerifyConnectivityJobRequestParams {
 }
 crate::codec::object!(LdapVerifyConnectivityJobRequestParams);
 impl crate::validation::Validate for LdapVerifyConnectivityJobRequestParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static BIND_USERNAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::BIND_USERNAME),

@@ -20,6 +20,7 @@ pub struct LdapVerifyConnectivityJobRequestValidation {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LdapVerifyConnectivityJobRequestValidation {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for LdapVerifyConnectivityJobRequestValidation {
 }
 crate::codec::object!(LdapVerifyConnectivityJobRequestValidation);
 impl crate::validation::Validate for LdapVerifyConnectivityJobRequestValidation {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["status", "validationType"]);
     }

@@ -195,6 +195,7 @@ pub struct LegacyAtlasCluster {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LegacyAtlasCluster {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -369,6 +370,7 @@ impl crate::codec::Object for LegacyAtlasCluster {
 }
 crate::codec::object!(LegacyAtlasCluster);
 impl crate::validation::Validate for LegacyAtlasCluster {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),

@@ -247,6 +247,7 @@ impl LegacyAtlasTenantClusterUpgradeRequest {
     }
 }
 impl crate::codec::FromJson for LegacyAtlasTenantClusterUpgradeRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -421,6 +422,7 @@ impl crate::codec::Object for LegacyAtlasTenantClusterUpgradeRequest {
 }
 crate::codec::object!(LegacyAtlasTenantClusterUpgradeRequest);
 impl crate::validation::Validate for LegacyAtlasTenantClusterUpgradeRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DISK_SIZE_GB: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(10.0),

@@ -13,6 +13,7 @@ pub struct LegacyRegionsConfig {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LegacyRegionsConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self {
@@ -35,6 +36,7 @@ impl crate::codec::Object for LegacyRegionsConfig {
 }
 crate::codec::object!(LegacyRegionsConfig);
 impl crate::validation::Validate for LegacyRegionsConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         for (key, value) in &self.additional_properties {
             v.field(key, value, &crate::validation::Rules::NONE);

@@ -24,6 +24,7 @@ pub struct LegacyReplicationSpec {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LegacyReplicationSpec {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for LegacyReplicationSpec {
 }
 crate::codec::object!(LegacyReplicationSpec);
 impl crate::validation::Validate for LegacyReplicationSpec {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("regionsConfig", &self.regions_config, &crate::validation::Rules::NONE);

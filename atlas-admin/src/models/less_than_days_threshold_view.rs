@@ -17,6 +17,7 @@ pub struct LessThanDaysThresholdView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LessThanDaysThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for LessThanDaysThresholdView {
 }
 crate::codec::object!(LessThanDaysThresholdView);
 impl crate::validation::Validate for LessThanDaysThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

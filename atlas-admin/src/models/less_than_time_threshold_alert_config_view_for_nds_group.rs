@@ -67,6 +67,7 @@ impl LessThanTimeThresholdAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for LessThanTimeThresholdAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -126,6 +127,7 @@ impl crate::codec::Object for LessThanTimeThresholdAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(LessThanTimeThresholdAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for LessThanTimeThresholdAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

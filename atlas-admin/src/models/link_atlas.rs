@@ -13,6 +13,7 @@ pub struct LinkAtlas {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LinkAtlas {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -45,6 +46,7 @@ impl crate::codec::Object for LinkAtlas {
 }
 crate::codec::object!(LinkAtlas);
 impl crate::validation::Validate for LinkAtlas {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -37,6 +37,7 @@ impl LiveImportAvailableProject {
     }
 }
 impl crate::codec::FromJson for LiveImportAvailableProject {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for LiveImportAvailableProject {
 }
 crate::codec::object!(LiveImportAvailableProject);
 impl crate::validation::Validate for LiveImportAvailableProject {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

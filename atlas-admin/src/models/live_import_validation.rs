@@ -28,6 +28,7 @@ pub struct LiveImportValidation {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LiveImportValidation {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -69,6 +70,7 @@ impl crate::codec::Object for LiveImportValidation {
 }
 crate::codec::object!(LiveImportValidation);
 impl crate::validation::Validate for LiveImportValidation {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);

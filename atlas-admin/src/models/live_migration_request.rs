@@ -46,6 +46,7 @@ impl LiveMigrationRequest {
     }
 }
 impl crate::codec::FromJson for LiveMigrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -90,6 +91,7 @@ impl crate::codec::Object for LiveMigrationRequest {
 }
 crate::codec::object!(LiveMigrationRequest);
 impl crate::validation::Validate for LiveMigrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MIGRATION_HOSTS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

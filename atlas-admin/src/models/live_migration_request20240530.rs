@@ -51,6 +51,7 @@ impl LiveMigrationRequest20240530 {
     }
 }
 impl crate::codec::FromJson for LiveMigrationRequest20240530 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -98,6 +99,7 @@ impl crate::codec::Object for LiveMigrationRequest20240530 {
 }
 crate::codec::object!(LiveMigrationRequest20240530);
 impl crate::validation::Validate for LiveMigrationRequest20240530 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MIGRATION_HOSTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -45,6 +45,7 @@ pub struct LiveMigrationResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for LiveMigrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for LiveMigrationResponse {
 }
 crate::codec::object!(LiveMigrationResponse);
 impl crate::validation::Validate for LiveMigrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MIGRATION_HOSTS_ITEMS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::HOSTNAME),

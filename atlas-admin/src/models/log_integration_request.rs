@@ -88,6 +88,7 @@ impl ::serde::Serialize for LogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for LogIntegrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -149,6 +150,7 @@ impl From<AzureLogIntegrationRequest> for LogIntegrationRequest {
     }
 }
 impl crate::validation::Validate for LogIntegrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::S3(inner) => inner.validate_into(v),

@@ -89,6 +89,7 @@ impl ::serde::Serialize for LogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for LogIntegrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -150,6 +151,7 @@ impl From<AzureLogIntegrationResponse> for LogIntegrationResponse {
     }
 }
 impl crate::validation::Validate for LogIntegrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::S3(inner) => inner.validate_into(v),

@@ -38,6 +38,7 @@ impl ManagedNamespaces {
     }
 }
 impl crate::codec::FromJson for ManagedNamespaces {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -85,6 +86,7 @@ impl crate::codec::Object for ManagedNamespaces {
 }
 crate::codec::object!(ManagedNamespaces);
 impl crate::validation::Validate for ManagedNamespaces {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NUM_INITIAL_CHUNKS: crate::validation::Rules = crate::validation::Rules {
             maximum: Some(8192.0),

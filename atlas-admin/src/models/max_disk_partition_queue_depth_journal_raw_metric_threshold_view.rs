@@ -33,6 +33,7 @@ impl MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for MaxDiskPartitionQueueDepthJournalRawMetricThreshol
 crate::codec::object!(MaxDiskPartitionQueueDepthJournalRawMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionQueueDepthJournalRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

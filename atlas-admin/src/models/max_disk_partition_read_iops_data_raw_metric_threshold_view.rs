@@ -33,6 +33,7 @@ impl MaxDiskPartitionReadIopsDataRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for MaxDiskPartitionReadIopsDataRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for MaxDiskPartitionReadIopsDataRawMetricThresholdView
 }
 crate::codec::object!(MaxDiskPartitionReadIopsDataRawMetricThresholdView);
 impl crate::validation::Validate for MaxDiskPartitionReadIopsDataRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

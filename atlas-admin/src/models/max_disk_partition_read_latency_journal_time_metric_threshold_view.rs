@@ -34,6 +34,7 @@ impl MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
 }
 impl crate::codec::FromJson
 for MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -76,6 +77,7 @@ impl crate::codec::Object for MaxDiskPartitionReadLatencyJournalTimeMetricThresh
 crate::codec::object!(MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

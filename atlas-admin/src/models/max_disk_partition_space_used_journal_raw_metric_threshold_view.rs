@@ -33,6 +33,7 @@ impl MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for MaxDiskPartitionSpaceUsedJournalRawMetricThreshold
 crate::codec::object!(MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -33,6 +33,7 @@ impl MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for MaxDiskPartitionWriteIopsDataRawMetricThresholdVie
 crate::codec::object!(MaxDiskPartitionWriteIopsDataRawMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionWriteIopsDataRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

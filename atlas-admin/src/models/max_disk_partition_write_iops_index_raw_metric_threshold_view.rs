@@ -33,6 +33,7 @@ impl MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for MaxDiskPartitionWriteIopsIndexRawMetricThresholdVi
 crate::codec::object!(MaxDiskPartitionWriteIopsIndexRawMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionWriteIopsIndexRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

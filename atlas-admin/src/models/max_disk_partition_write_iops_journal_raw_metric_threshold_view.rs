@@ -33,6 +33,7 @@ impl MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for MaxDiskPartitionWriteIopsJournalRawMetricThreshold
 crate::codec::object!(MaxDiskPartitionWriteIopsJournalRawMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionWriteIopsJournalRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

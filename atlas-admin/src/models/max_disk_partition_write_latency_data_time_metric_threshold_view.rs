@@ -33,6 +33,7 @@ impl MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for MaxDiskPartitionWriteLatencyDataTimeMetricThreshol
 crate::codec::object!(MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -34,6 +34,7 @@ impl MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
 }
 impl crate::codec::FromJson
 for MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -76,6 +77,7 @@ impl crate::codec::Object for MaxDiskPartitionWriteLatencyIndexTimeMetricThresho
 crate::codec::object!(MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -34,6 +34,7 @@ impl MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
 }
 impl crate::codec::FromJson
 for MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -77,6 +78,7 @@ for MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
 crate::codec::object!(MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView);
 impl crate::validation::Validate
 for MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -33,6 +33,7 @@ impl MaxSystemNetworkInDataMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for MaxSystemNetworkInDataMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for MaxSystemNetworkInDataMetricThresholdView {
 }
 crate::codec::object!(MaxSystemNetworkInDataMetricThresholdView);
 impl crate::validation::Validate for MaxSystemNetworkInDataMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

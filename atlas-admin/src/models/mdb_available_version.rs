@@ -24,6 +24,7 @@ pub struct MdbAvailableVersion {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MdbAvailableVersion {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for MdbAvailableVersion {
 }
 crate::codec::object!(MdbAvailableVersion);
 impl crate::validation::Validate for MdbAvailableVersion {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["instanceSize", "links"]);

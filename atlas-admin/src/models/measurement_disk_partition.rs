@@ -18,6 +18,7 @@ pub struct MeasurementDiskPartition {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MeasurementDiskPartition {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for MeasurementDiskPartition {
 }
 crate::codec::object!(MeasurementDiskPartition);
 impl crate::validation::Validate for MeasurementDiskPartition {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links", "partitionName"]);

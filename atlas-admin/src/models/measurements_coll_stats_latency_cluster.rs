@@ -54,6 +54,7 @@ pub struct MeasurementsCollStatsLatencyCluster {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MeasurementsCollStatsLatencyCluster {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -113,6 +114,7 @@ impl crate::codec::Object for MeasurementsCollStatsLatencyCluster {
 }
 crate::codec::object!(MeasurementsCollStatsLatencyCluster);
 impl crate::validation::Validate for MeasurementsCollStatsLatencyCluster {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),

@@ -46,6 +46,7 @@ pub struct MeasurementsCollStatsLatencyHost {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MeasurementsCollStatsLatencyHost {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -99,6 +100,7 @@ impl crate::codec::Object for MeasurementsCollStatsLatencyHost {
 }
 crate::codec::object!(MeasurementsCollStatsLatencyHost);
 impl crate::validation::Validate for MeasurementsCollStatsLatencyHost {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),

@@ -50,6 +50,7 @@ pub struct MeasurementsIndexes {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MeasurementsIndexes {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -106,6 +107,7 @@ impl crate::codec::Object for MeasurementsIndexes {
 }
 crate::codec::object!(MeasurementsIndexes);
 impl crate::validation::Validate for MeasurementsIndexes {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),

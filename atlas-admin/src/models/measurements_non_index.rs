@@ -42,6 +42,7 @@ pub struct MeasurementsNonIndex {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MeasurementsNonIndex {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -92,6 +93,7 @@ impl crate::codec::Object for MeasurementsNonIndex {
 }
 crate::codec::object!(MeasurementsNonIndex);
 impl crate::validation::Validate for MeasurementsNonIndex {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),

@@ -57,6 +57,7 @@ impl MetricIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for MetricIntegrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -107,6 +108,7 @@ impl crate::codec::Object for MetricIntegrationResponse {
 }
 crate::codec::object!(MetricIntegrationResponse);
 impl crate::validation::Validate for MetricIntegrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(2048),

@@ -52,6 +52,7 @@ impl MetricIntegrationUpdateRequest {
     }
 }
 impl crate::codec::FromJson for MetricIntegrationUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -99,6 +100,7 @@ impl crate::codec::Object for MetricIntegrationUpdateRequest {
 }
 crate::codec::object!(MetricIntegrationUpdateRequest);
 impl crate::validation::Validate for MetricIntegrationUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(2048),

@@ -22,6 +22,7 @@ pub struct MetricsMeasurementAtlas {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MetricsMeasurementAtlas {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for MetricsMeasurementAtlas {
 }
 crate::codec::object!(MetricsMeasurementAtlas);
 impl crate::validation::Validate for MetricsMeasurementAtlas {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "dataPoints",

@@ -29,6 +29,7 @@ impl MicrosoftTeams {
     }
 }
 impl crate::codec::FromJson for MicrosoftTeams {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -64,6 +65,7 @@ impl crate::codec::Object for MicrosoftTeams {
 }
 crate::codec::object!(MicrosoftTeams);
 impl crate::validation::Validate for MicrosoftTeams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -41,6 +41,7 @@ impl MicrosoftTeamsNotification {
     }
 }
 impl crate::codec::FromJson for MicrosoftTeamsNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -85,6 +86,7 @@ impl crate::codec::Object for MicrosoftTeamsNotification {
 }
 crate::codec::object!(MicrosoftTeamsNotification);
 impl crate::validation::Validate for MicrosoftTeamsNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

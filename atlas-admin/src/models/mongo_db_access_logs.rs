@@ -44,6 +44,7 @@ pub struct MongoDbAccessLogs {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MongoDbAccessLogs {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for MongoDbAccessLogs {
 }
 crate::codec::object!(MongoDbAccessLogs);
 impl crate::validation::Validate for MongoDbAccessLogs {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

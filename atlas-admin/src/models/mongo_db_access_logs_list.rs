@@ -14,6 +14,7 @@ pub struct MongoDbAccessLogsList {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for MongoDbAccessLogsList {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -43,6 +44,7 @@ impl crate::codec::Object for MongoDbAccessLogsList {
 }
 crate::codec::object!(MongoDbAccessLogsList);
 impl crate::validation::Validate for MongoDbAccessLogsList {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "accessLogs",

@@ -18,6 +18,7 @@ pub struct NamespaceObj {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for NamespaceObj {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for NamespaceObj {
 }
 crate::codec::object!(NamespaceObj);
 impl crate::validation::Validate for NamespaceObj {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["namespace", "type"]);
     }

@@ -14,6 +14,7 @@ pub struct Namespaces {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for Namespaces {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -43,6 +44,7 @@ impl crate::codec::Object for Namespaces {
 }
 crate::codec::object!(Namespaces);
 impl crate::validation::Validate for Namespaces {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAMESPACES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -13,6 +13,7 @@ pub struct NamespacesRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for NamespacesRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -42,6 +43,7 @@ impl crate::codec::Object for NamespacesRequest {
 }
 crate::codec::object!(NamespacesRequest);
 impl crate::validation::Validate for NamespacesRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NAMESPACES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

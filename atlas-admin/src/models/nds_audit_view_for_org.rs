@@ -97,6 +97,7 @@ impl NdsAuditViewForOrg {
     }
 }
 impl crate::codec::FromJson for NdsAuditViewForOrg {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -171,6 +172,7 @@ impl crate::codec::Object for NdsAuditViewForOrg {
 }
 crate::codec::object!(NdsAuditViewForOrg);
 impl crate::validation::Validate for NdsAuditViewForOrg {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -65,6 +65,7 @@ impl NdsAutoscalingAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for NdsAutoscalingAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -121,6 +122,7 @@ impl crate::codec::Object for NdsAutoscalingAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(NdsAutoscalingAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for NdsAutoscalingAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MATCHERS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(1),

@@ -32,6 +32,7 @@ impl NdsAutoscalingMatcher {
     }
 }
 impl crate::codec::FromJson for NdsAutoscalingMatcher {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -67,6 +68,7 @@ impl crate::codec::Object for NdsAutoscalingMatcher {
 }
 crate::codec::object!(NdsAutoscalingMatcher);
 impl crate::validation::Validate for NdsAutoscalingMatcher {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -69,6 +69,7 @@ impl NdsX509UserAuthenticationAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for NdsX509UserAuthenticationAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -129,6 +130,7 @@ impl crate::codec::Object for NdsX509UserAuthenticationAlertConfigViewForNdsGrou
 crate::codec::object!(NdsX509UserAuthenticationAlertConfigViewForNdsGroup);
 impl crate::validation::Validate
 for NdsX509UserAuthenticationAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

@@ -33,6 +33,7 @@ impl NetworkBytesOutDataMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for NetworkBytesOutDataMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for NetworkBytesOutDataMetricThresholdView {
 }
 crate::codec::object!(NetworkBytesOutDataMetricThresholdView);
 impl crate::validation::Validate for NetworkBytesOutDataMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -28,6 +28,7 @@ pub struct NetworkPermissionEntry {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for NetworkPermissionEntry {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for NetworkPermissionEntry {
 }
 crate::codec::object!(NetworkPermissionEntry);
 impl crate::validation::Validate for NetworkPermissionEntry {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static AWS_SECURITY_GROUP: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::AWS_SECURITY_GROUP),

@@ -19,6 +19,7 @@ pub struct NetworkPermissionEntryStatus {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for NetworkPermissionEntryStatus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for NetworkPermissionEntryStatus {
 }
 crate::codec::object!(NetworkPermissionEntryStatus);
 impl crate::validation::Validate for NetworkPermissionEntryStatus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["STATUS"]);
     }

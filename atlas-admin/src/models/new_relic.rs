@@ -49,6 +49,7 @@ impl NewRelic {
     }
 }
 impl ::std::fmt::Debug for NewRelic {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("NewRelic")
             .field("account_id", &self.account_id)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for NewRelic {
     }
 }
 impl crate::codec::FromJson for NewRelic {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -106,6 +108,7 @@ impl crate::codec::Object for NewRelic {
 }
 crate::codec::object!(NewRelic);
 impl crate::validation::Validate for NewRelic {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("accountId", &self.account_id, &crate::validation::Rules::NONE);
         v.field("licenseKey", &self.license_key, &crate::validation::Rules::NONE);

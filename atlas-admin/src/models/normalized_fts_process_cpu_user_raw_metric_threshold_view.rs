@@ -33,6 +33,7 @@ impl NormalizedFtsProcessCpuUserRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for NormalizedFtsProcessCpuUserRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for NormalizedFtsProcessCpuUserRawMetricThresholdView 
 }
 crate::codec::object!(NormalizedFtsProcessCpuUserRawMetricThresholdView);
 impl crate::validation::Validate for NormalizedFtsProcessCpuUserRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

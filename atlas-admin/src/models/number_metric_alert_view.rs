@@ -118,6 +118,7 @@ impl NumberMetricAlertView {
     }
 }
 impl crate::codec::FromJson for NumberMetricAlertView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -201,6 +202,7 @@ impl crate::codec::Object for NumberMetricAlertView {
 }
 crate::codec::object!(NumberMetricAlertView);
 impl crate::validation::Validate for NumberMetricAlertView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

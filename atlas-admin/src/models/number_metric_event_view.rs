@@ -123,6 +123,7 @@ impl NumberMetricEventView {
     }
 }
 impl crate::codec::FromJson for NumberMetricEventView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -212,6 +213,7 @@ impl crate::codec::Object for NumberMetricEventView {
 }
 crate::codec::object!(NumberMetricEventView);
 impl crate::validation::Validate for NumberMetricEventView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

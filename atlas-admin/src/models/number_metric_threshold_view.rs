@@ -33,6 +33,7 @@ impl NumberMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for NumberMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for NumberMetricThresholdView {
 }
 crate::codec::object!(NumberMetricThresholdView);
 impl crate::validation::Validate for NumberMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

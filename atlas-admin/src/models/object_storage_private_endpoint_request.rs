@@ -16,6 +16,7 @@ pub struct ObjectStoragePrivateEndpointRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ObjectStoragePrivateEndpointRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for ObjectStoragePrivateEndpointRequest {
 }
 crate::codec::object!(ObjectStoragePrivateEndpointRequest);
 impl crate::validation::Validate for ObjectStoragePrivateEndpointRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

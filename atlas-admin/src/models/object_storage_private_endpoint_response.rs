@@ -35,6 +35,7 @@ pub struct ObjectStoragePrivateEndpointResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ObjectStoragePrivateEndpointResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for ObjectStoragePrivateEndpointResponse {
 }
 crate::codec::object!(ObjectStoragePrivateEndpointResponse);
 impl crate::validation::Validate for ObjectStoragePrivateEndpointResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(

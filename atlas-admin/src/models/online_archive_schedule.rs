@@ -65,6 +65,7 @@ impl ::serde::Serialize for OnlineArchiveSchedule {
     }
 }
 impl crate::codec::FromJson for OnlineArchiveSchedule {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -110,6 +111,7 @@ impl From<MonthlyScheduleView> for OnlineArchiveSchedule {
     }
 }
 impl crate::validation::Validate for OnlineArchiveSchedule {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::DefaultScheduleView(inner) => inner.validate_into(v),

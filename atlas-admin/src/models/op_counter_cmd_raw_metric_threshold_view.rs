@@ -33,6 +33,7 @@ impl OpCounterCmdRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for OpCounterCmdRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for OpCounterCmdRawMetricThresholdView {
 }
 crate::codec::object!(OpCounterCmdRawMetricThresholdView);
 impl crate::validation::Validate for OpCounterCmdRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -33,6 +33,7 @@ impl OpCounterReplCmdRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for OpCounterReplCmdRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for OpCounterReplCmdRawMetricThresholdView {
 }
 crate::codec::object!(OpCounterReplCmdRawMetricThresholdView);
 impl crate::validation::Validate for OpCounterReplCmdRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -34,6 +34,7 @@ impl OperationThrottlingRejectedOperationsRawMetricThresholdView {
 }
 impl crate::codec::FromJson
 for OperationThrottlingRejectedOperationsRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -77,6 +78,7 @@ for OperationThrottlingRejectedOperationsRawMetricThresholdView {
 crate::codec::object!(OperationThrottlingRejectedOperationsRawMetricThresholdView);
 impl crate::validation::Validate
 for OperationThrottlingRejectedOperationsRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

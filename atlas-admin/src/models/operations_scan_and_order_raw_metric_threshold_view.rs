@@ -33,6 +33,7 @@ impl OperationsScanAndOrderRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for OperationsScanAndOrderRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for OperationsScanAndOrderRawMetricThresholdView {
 }
 crate::codec::object!(OperationsScanAndOrderRawMetricThresholdView);
 impl crate::validation::Validate for OperationsScanAndOrderRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -37,6 +37,7 @@ impl OpsGenie {
     }
 }
 impl ::std::fmt::Debug for OpsGenie {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("OpsGenie")
             .field("api_key", &crate::codec::Redacted)
@@ -48,6 +49,7 @@ impl ::std::fmt::Debug for OpsGenie {
     }
 }
 impl crate::codec::FromJson for OpsGenie {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +88,7 @@ impl crate::codec::Object for OpsGenie {
 }
 crate::codec::object!(OpsGenie);
 impl crate::validation::Validate for OpsGenie {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &["apiKey"], &[]);
     }

@@ -54,6 +54,7 @@ pub struct OrgActiveUserResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgActiveUserResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -113,6 +114,7 @@ impl crate::codec::Object for OrgActiveUserResponse {
 }
 crate::codec::object!(OrgActiveUserResponse);
 impl crate::validation::Validate for OrgActiveUserResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

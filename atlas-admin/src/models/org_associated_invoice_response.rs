@@ -23,6 +23,7 @@ pub struct OrgAssociatedInvoiceResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgAssociatedInvoiceResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for OrgAssociatedInvoiceResponse {
 }
 crate::codec::object!(OrgAssociatedInvoiceResponse);
 impl crate::validation::Validate for OrgAssociatedInvoiceResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "associatedInvoices",

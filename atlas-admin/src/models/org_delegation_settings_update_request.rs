@@ -18,6 +18,7 @@ pub struct OrgDelegationSettingsUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgDelegationSettingsUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for OrgDelegationSettingsUpdateRequest {
 }
 crate::codec::object!(OrgDelegationSettingsUpdateRequest);
 impl crate::validation::Validate for OrgDelegationSettingsUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IDLE_REFRESH_TOKEN_LIFETIME: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

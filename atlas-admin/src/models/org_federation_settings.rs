@@ -36,6 +36,7 @@ impl OrgFederationSettings {
     }
 }
 impl crate::codec::FromJson for OrgFederationSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -77,6 +78,7 @@ impl crate::codec::Object for OrgFederationSettings {
 }
 crate::codec::object!(OrgFederationSettings);
 impl crate::validation::Validate for OrgFederationSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FEDERATED_DOMAINS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

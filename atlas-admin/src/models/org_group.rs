@@ -34,6 +34,7 @@ pub struct OrgGroup {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -81,6 +82,7 @@ impl crate::codec::Object for OrgGroup {
 }
 crate::codec::object!(OrgGroup);
 impl crate::validation::Validate for OrgGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::NAME),

@@ -28,6 +28,7 @@ pub struct OrgMcpConfigResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgMcpConfigResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for OrgMcpConfigResponse {
 }
 crate::codec::object!(OrgMcpConfigResponse);
 impl crate::validation::Validate for OrgMcpConfigResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(200),

@@ -16,6 +16,7 @@ pub struct OrgMcpConfigUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgMcpConfigUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for OrgMcpConfigUpdateRequest {
 }
 crate::codec::object!(OrgMcpConfigUpdateRequest);
 impl crate::validation::Validate for OrgMcpConfigUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ACCESS_LIST: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(200),

@@ -42,6 +42,7 @@ pub struct OrgPendingUserResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgPendingUserResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -92,6 +93,7 @@ impl crate::codec::Object for OrgPendingUserResponse {
 }
 crate::codec::object!(OrgPendingUserResponse);
 impl crate::validation::Validate for OrgPendingUserResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

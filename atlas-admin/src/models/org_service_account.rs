@@ -23,6 +23,7 @@ pub struct OrgServiceAccount {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgServiceAccount {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -67,6 +68,7 @@ impl crate::codec::Object for OrgServiceAccount {
 }
 crate::codec::object!(OrgServiceAccount);
 impl crate::validation::Validate for OrgServiceAccount {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

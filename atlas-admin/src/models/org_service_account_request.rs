@@ -36,6 +36,7 @@ impl OrgServiceAccountRequest {
     }
 }
 impl crate::codec::FromJson for OrgServiceAccountRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for OrgServiceAccountRequest {
 }
 crate::codec::object!(OrgServiceAccountRequest);
 impl crate::validation::Validate for OrgServiceAccountRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::DESCRIPTION),

@@ -16,6 +16,7 @@ pub struct OrgServiceAccountUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgServiceAccountUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for OrgServiceAccountUpdateRequest {
 }
 crate::codec::object!(OrgServiceAccountUpdateRequest);
 impl crate::validation::Validate for OrgServiceAccountUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESCRIPTION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::DESCRIPTION),

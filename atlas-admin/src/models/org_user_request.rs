@@ -22,6 +22,7 @@ pub struct OrgUserRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgUserRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for OrgUserRequest {
 }
 crate::codec::object!(OrgUserRequest);
 impl crate::validation::Validate for OrgUserRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

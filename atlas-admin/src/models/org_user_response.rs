@@ -51,6 +51,7 @@ impl ::serde::Serialize for OrgUserResponse {
     }
 }
 impl crate::codec::FromJson for OrgUserResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -78,6 +79,7 @@ impl From<OrgActiveUserResponse> for OrgUserResponse {
     }
 }
 impl crate::validation::Validate for OrgUserResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Pending(inner) => inner.validate_into(v),

@@ -25,6 +25,7 @@ impl OrgUserRolesRequest {
     }
 }
 impl crate::codec::FromJson for OrgUserRolesRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for OrgUserRolesRequest {
 }
 crate::codec::object!(OrgUserRolesRequest);
 impl crate::validation::Validate for OrgUserRolesRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

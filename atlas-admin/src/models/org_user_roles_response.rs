@@ -15,6 +15,7 @@ pub struct OrgUserRolesResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgUserRolesResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for OrgUserRolesResponse {
 }
 crate::codec::object!(OrgUserRolesResponse);
 impl crate::validation::Validate for OrgUserRolesResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

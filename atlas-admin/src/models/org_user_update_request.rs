@@ -18,6 +18,7 @@ pub struct OrgUserUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrgUserUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for OrgUserUpdateRequest {
 }
 crate::codec::object!(OrgUserUpdateRequest);
 impl crate::validation::Validate for OrgUserUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TEAM_IDS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -65,6 +65,7 @@ impl OrganizationInvitation {
     }
 }
 impl crate::codec::FromJson for OrganizationInvitation {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -124,6 +125,7 @@ impl crate::codec::Object for OrganizationInvitation {
 }
 crate::codec::object!(OrganizationInvitation);
 impl crate::validation::Validate for OrganizationInvitation {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ROLE_ASSIGNMENTS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

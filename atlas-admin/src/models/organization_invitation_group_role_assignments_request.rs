@@ -14,6 +14,7 @@ pub struct OrganizationInvitationGroupRoleAssignmentsRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrganizationInvitationGroupRoleAssignmentsRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for OrganizationInvitationGroupRoleAssignmentsRequest 
 }
 crate::codec::object!(OrganizationInvitationGroupRoleAssignmentsRequest);
 impl crate::validation::Validate for OrganizationInvitationGroupRoleAssignmentsRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

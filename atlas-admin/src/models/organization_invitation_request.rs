@@ -20,6 +20,7 @@ pub struct OrganizationInvitationRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrganizationInvitationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for OrganizationInvitationRequest {
 }
 crate::codec::object!(OrganizationInvitationRequest);
 impl crate::validation::Validate for OrganizationInvitationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -18,6 +18,7 @@ pub struct OrganizationInvitationUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrganizationInvitationUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -53,6 +54,7 @@ impl crate::codec::Object for OrganizationInvitationUpdateRequest {
 }
 crate::codec::object!(OrganizationInvitationUpdateRequest);
 impl crate::validation::Validate for OrganizationInvitationUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -19,6 +19,7 @@ pub struct OrganizationMaintenanceSettingsResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrganizationMaintenanceSettingsResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for OrganizationMaintenanceSettingsResponse {
 }
 crate::codec::object!(OrganizationMaintenanceSettingsResponse);
 impl crate::validation::Validate for OrganizationMaintenanceSettingsResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["effectiveWaveAssignmentMode"]);
     }

@@ -12,6 +12,7 @@ pub struct OrganizationMaintenanceSettingsUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrganizationMaintenanceSettingsUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -41,6 +42,7 @@ impl crate::codec::Object for OrganizationMaintenanceSettingsUpdateRequest {
 }
 crate::codec::object!(OrganizationMaintenanceSettingsUpdateRequest);
 impl crate::validation::Validate for OrganizationMaintenanceSettingsUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

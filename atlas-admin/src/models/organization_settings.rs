@@ -29,6 +29,7 @@ pub struct OrganizationSettings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OrganizationSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for OrganizationSettings {
 }
 crate::codec::object!(OrganizationSettings);
 impl crate::validation::Validate for OrganizationSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MAX_SERVICE_ACCOUNT_SECRET_VALIDITY_IN_HOURS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(8.0),

@@ -36,6 +36,7 @@ impl OtelLogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for OtelLogIntegrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for OtelLogIntegrationRequest {
 }
 crate::codec::object!(OtelLogIntegrationRequest);
 impl crate::validation::Validate for OtelLogIntegrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

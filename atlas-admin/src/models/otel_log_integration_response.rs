@@ -40,6 +40,7 @@ impl OtelLogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for OtelLogIntegrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -81,6 +82,7 @@ impl crate::codec::Object for OtelLogIntegrationResponse {
 }
 crate::codec::object!(OtelLogIntegrationResponse);
 impl crate::validation::Validate for OtelLogIntegrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

@@ -22,6 +22,7 @@ pub struct OutboundControlPlaneCloudProviderIpAddresses {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OutboundControlPlaneCloudProviderIpAddresses {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for OutboundControlPlaneCloudProviderIpAddresses {
 }
 crate::codec::object!(OutboundControlPlaneCloudProviderIpAddresses);
 impl crate::validation::Validate for OutboundControlPlaneCloudProviderIpAddresses {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["aws", "azure", "gcp"]);
     }

@@ -41,6 +41,7 @@ pub struct OverloadProtectionSimulationResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for OverloadProtectionSimulationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -91,6 +92,7 @@ impl crate::codec::Object for OverloadProtectionSimulationResponse {
 }
 crate::codec::object!(OverloadProtectionSimulationResponse);
 impl crate::validation::Validate for OverloadProtectionSimulationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field(

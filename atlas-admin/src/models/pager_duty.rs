@@ -37,6 +37,7 @@ impl PagerDuty {
     }
 }
 impl crate::codec::FromJson for PagerDuty {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -75,6 +76,7 @@ impl crate::codec::Object for PagerDuty {
 }
 crate::codec::object!(PagerDuty);
 impl crate::validation::Validate for PagerDuty {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

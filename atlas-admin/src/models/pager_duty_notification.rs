@@ -48,6 +48,7 @@ impl PagerDutyNotification {
     }
 }
 impl crate::codec::FromJson for PagerDutyNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -95,6 +96,7 @@ impl crate::codec::Object for PagerDutyNotification {
 }
 crate::codec::object!(PagerDutyNotification);
 impl crate::validation::Validate for PagerDutyNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

@@ -22,6 +22,7 @@ pub struct PaginatedApiAtlasDiskBackupExportJobView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PaginatedApiAtlasDiskBackupExportJobView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for PaginatedApiAtlasDiskBackupExportJobView {
 }
 crate::codec::object!(PaginatedApiAtlasDiskBackupExportJobView);
 impl crate::validation::Validate for PaginatedApiAtlasDiskBackupExportJobView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

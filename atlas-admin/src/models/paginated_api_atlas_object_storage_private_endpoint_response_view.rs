@@ -23,6 +23,7 @@ pub struct PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
 }
 impl crate::codec::FromJson
 for PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for PaginatedApiAtlasObjectStoragePrivateEndpointRespo
 crate::codec::object!(PaginatedApiAtlasObjectStoragePrivateEndpointResponseView);
 impl crate::validation::Validate
 for PaginatedApiAtlasObjectStoragePrivateEndpointResponseView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

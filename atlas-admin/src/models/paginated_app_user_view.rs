@@ -22,6 +22,7 @@ pub struct PaginatedAppUserView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PaginatedAppUserView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for PaginatedAppUserView {
 }
 crate::codec::object!(PaginatedAppUserView);
 impl crate::validation::Validate for PaginatedAppUserView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

@@ -23,6 +23,7 @@ pub struct PaginatedAtlasAiModelApiKeysResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PaginatedAtlasAiModelApiKeysResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for PaginatedAtlasAiModelApiKeysResponse {
 }
 crate::codec::object!(PaginatedAtlasAiModelApiKeysResponse);
 impl crate::validation::Validate for PaginatedAtlasAiModelApiKeysResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

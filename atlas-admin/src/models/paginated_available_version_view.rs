@@ -22,6 +22,7 @@ pub struct PaginatedAvailableVersionView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PaginatedAvailableVersionView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for PaginatedAvailableVersionView {
 }
 crate::codec::object!(PaginatedAvailableVersionView);
 impl crate::validation::Validate for PaginatedAvailableVersionView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

@@ -22,6 +22,7 @@ pub struct PaginatedOrgMcpConfigView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PaginatedOrgMcpConfigView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for PaginatedOrgMcpConfigView {
 }
 crate::codec::object!(PaginatedOrgMcpConfigView);
 impl crate::validation::Validate for PaginatedOrgMcpConfigView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

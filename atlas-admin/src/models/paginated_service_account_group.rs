@@ -23,6 +23,7 @@ pub struct PaginatedServiceAccountGroup {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PaginatedServiceAccountGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for PaginatedServiceAccountGroup {
 }
 crate::codec::object!(PaginatedServiceAccountGroup);
 impl crate::validation::Validate for PaginatedServiceAccountGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

@@ -22,6 +22,7 @@ pub struct PaginatedUserCertView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PaginatedUserCertView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for PaginatedUserCertView {
 }
 crate::codec::object!(PaginatedUserCertView);
 impl crate::validation::Validate for PaginatedUserCertView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOTAL_COUNT: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

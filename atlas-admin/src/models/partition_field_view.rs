@@ -29,6 +29,7 @@ impl PartitionFieldView {
     }
 }
 impl crate::codec::FromJson for PartitionFieldView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -64,6 +65,7 @@ impl crate::codec::Object for PartitionFieldView {
 }
 crate::codec::object!(PartitionFieldView);
 impl crate::validation::Validate for PartitionFieldView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FIELD_NAME: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(700),

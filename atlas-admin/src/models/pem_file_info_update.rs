@@ -15,6 +15,7 @@ pub struct PemFileInfoUpdate {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PemFileInfoUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for PemFileInfoUpdate {
 }
 crate::codec::object!(PemFileInfoUpdate);
 impl crate::validation::Validate for PemFileInfoUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("certificates", &self.certificates, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -34,6 +34,7 @@ pub struct PerformanceAdvisorIndex {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PerformanceAdvisorIndex {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -78,6 +79,7 @@ impl crate::codec::Object for PerformanceAdvisorIndex {
 }
 crate::codec::object!(PerformanceAdvisorIndex);
 impl crate::validation::Validate for PerformanceAdvisorIndex {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INDEX_ITEMS_VALUES: crate::validation::Rules = crate::validation::Rules {
             allowed_integers: Some(&[1, -1]),

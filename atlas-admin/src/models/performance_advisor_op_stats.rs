@@ -26,6 +26,7 @@ pub struct PerformanceAdvisorOpStats {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PerformanceAdvisorOpStats {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -64,6 +65,7 @@ impl crate::codec::Object for PerformanceAdvisorOpStats {
 }
 crate::codec::object!(PerformanceAdvisorOpStats);
 impl crate::validation::Validate for PerformanceAdvisorOpStats {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["ms", "nReturned", "nScanned", "ts"]);
     }

@@ -18,6 +18,7 @@ pub struct PerformanceAdvisorOperationView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PerformanceAdvisorOperationView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for PerformanceAdvisorOperationView {
 }
 crate::codec::object!(PerformanceAdvisorOperationView);
 impl crate::validation::Validate for PerformanceAdvisorOperationView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("stats", &self.stats, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["predicates", "stats"]);

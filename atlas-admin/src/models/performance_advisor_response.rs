@@ -19,6 +19,7 @@ pub struct PerformanceAdvisorResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PerformanceAdvisorResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for PerformanceAdvisorResponse {
 }
 crate::codec::object!(PerformanceAdvisorResponse);
 impl crate::validation::Validate for PerformanceAdvisorResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("shapes", &self.shapes, &crate::validation::Rules::NONE);
         v.read_only_field(

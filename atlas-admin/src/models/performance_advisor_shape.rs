@@ -34,6 +34,7 @@ pub struct PerformanceAdvisorShape {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PerformanceAdvisorShape {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -78,6 +79,7 @@ impl crate::codec::Object for PerformanceAdvisorShape {
 }
 crate::codec::object!(PerformanceAdvisorShape);
 impl crate::validation::Validate for PerformanceAdvisorShape {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(

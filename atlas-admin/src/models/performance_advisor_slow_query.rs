@@ -31,6 +31,7 @@ pub struct PerformanceAdvisorSlowQuery {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PerformanceAdvisorSlowQuery {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for PerformanceAdvisorSlowQuery {
 }
 crate::codec::object!(PerformanceAdvisorSlowQuery);
 impl crate::validation::Validate for PerformanceAdvisorSlowQuery {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("metrics", &self.metrics, &crate::validation::Rules::NONE);
         v.extra(

@@ -14,6 +14,7 @@ pub struct PerformanceAdvisorSlowQueryList {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PerformanceAdvisorSlowQueryList {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -43,6 +44,7 @@ impl crate::codec::Object for PerformanceAdvisorSlowQueryList {
 }
 crate::codec::object!(PerformanceAdvisorSlowQueryList);
 impl crate::validation::Validate for PerformanceAdvisorSlowQueryList {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "slowQueries",

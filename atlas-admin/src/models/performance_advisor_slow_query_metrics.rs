@@ -66,6 +66,7 @@ pub struct PerformanceAdvisorSlowQueryMetrics {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PerformanceAdvisorSlowQueryMetrics {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -134,6 +135,7 @@ impl crate::codec::Object for PerformanceAdvisorSlowQueryMetrics {
 }
 crate::codec::object!(PerformanceAdvisorSlowQueryMetrics);
 impl crate::validation::Validate for PerformanceAdvisorSlowQueryMetrics {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOKENS_USED: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

@@ -18,6 +18,7 @@ pub struct Principal {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for Principal {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -53,6 +54,7 @@ impl crate::codec::Object for Principal {
 }
 crate::codec::object!(Principal);
 impl crate::validation::Validate for Principal {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "onBehalfOf",

@@ -41,6 +41,7 @@ pub struct PrivateGcpEndpointGroup {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PrivateGcpEndpointGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -91,6 +92,7 @@ impl crate::codec::Object for PrivateGcpEndpointGroup {
 }
 crate::codec::object!(PrivateGcpEndpointGroup);
 impl crate::validation::Validate for PrivateGcpEndpointGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
         v.extra(

@@ -20,6 +20,7 @@ impl PrivateIpModeView {
     }
 }
 impl crate::codec::FromJson for PrivateIpModeView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for PrivateIpModeView {
 }
 crate::codec::object!(PrivateIpModeView);
 impl crate::validation::Validate for PrivateIpModeView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

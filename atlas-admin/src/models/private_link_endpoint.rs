@@ -57,6 +57,7 @@ impl ::serde::Serialize for PrivateLinkEndpoint {
     }
 }
 impl crate::codec::FromJson for PrivateLinkEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -94,6 +95,7 @@ impl From<PrivateGcpEndpointGroup> for PrivateLinkEndpoint {
     }
 }
 impl crate::validation::Validate for PrivateLinkEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AwsInterface(inner) => inner.validate_into(v),

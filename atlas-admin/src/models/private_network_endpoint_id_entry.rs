@@ -47,6 +47,7 @@ impl PrivateNetworkEndpointIdEntry {
     }
 }
 impl crate::codec::FromJson for PrivateNetworkEndpointIdEntry {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -103,6 +104,7 @@ impl crate::codec::Object for PrivateNetworkEndpointIdEntry {
 }
 crate::codec::object!(PrivateNetworkEndpointIdEntry);
 impl crate::validation::Validate for PrivateNetworkEndpointIdEntry {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CUSTOMER_ENDPOINT_IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -30,6 +30,7 @@ impl ProjectSettingItemView {
     }
 }
 impl crate::codec::FromJson for ProjectSettingItemView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for ProjectSettingItemView {
 }
 crate::codec::object!(ProjectSettingItemView);
 impl crate::validation::Validate for ProjectSettingItemView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -45,6 +45,7 @@ impl Prometheus {
     }
 }
 impl ::std::fmt::Debug for Prometheus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Prometheus")
             .field("enabled", &self.enabled)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for Prometheus {
     }
 }
 impl crate::codec::FromJson for Prometheus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -113,6 +115,7 @@ impl crate::codec::Object for Prometheus {
 }
 crate::codec::object!(Prometheus);
 impl crate::validation::Validate for Prometheus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &["password"], &[]);
     }

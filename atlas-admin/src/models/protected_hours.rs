@@ -14,6 +14,7 @@ pub struct ProtectedHours {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ProtectedHours {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for ProtectedHours {
 }
 crate::codec::object!(ProtectedHours);
 impl crate::validation::Validate for ProtectedHours {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static END_HOUR_OF_DAY: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

@@ -34,6 +34,7 @@ pub struct PublicApiUsageDetailsLineItemView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PublicApiUsageDetailsLineItemView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -90,6 +91,7 @@ impl crate::codec::Object for PublicApiUsageDetailsLineItemView {
 }
 crate::codec::object!(PublicApiUsageDetailsLineItemView);
 impl crate::validation::Validate for PublicApiUsageDetailsLineItemView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "additionalData",

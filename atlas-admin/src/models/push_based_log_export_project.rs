@@ -28,6 +28,7 @@ pub struct PushBasedLogExportProject {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for PushBasedLogExportProject {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for PushBasedLogExportProject {
 }
 crate::codec::object!(PushBasedLogExportProject);
 impl crate::validation::Validate for PushBasedLogExportProject {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("iamRoleId", &self.iam_role_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

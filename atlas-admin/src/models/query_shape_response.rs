@@ -42,6 +42,7 @@ impl QueryShapeResponse {
     }
 }
 impl crate::codec::FromJson for QueryShapeResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -83,6 +84,7 @@ impl crate::codec::Object for QueryShapeResponse {
 }
 crate::codec::object!(QueryShapeResponse);
 impl crate::validation::Validate for QueryShapeResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(
             &self.extra,

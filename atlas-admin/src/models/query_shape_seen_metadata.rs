@@ -18,6 +18,7 @@ pub struct QueryShapeSeenMetadata {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for QueryShapeSeenMetadata {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for QueryShapeSeenMetadata {
 }
 crate::codec::object!(QueryShapeSeenMetadata);
 impl crate::validation::Validate for QueryShapeSeenMetadata {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

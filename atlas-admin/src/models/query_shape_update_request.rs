@@ -22,6 +22,7 @@ impl QueryShapeUpdateRequest {
     }
 }
 impl crate::codec::FromJson for QueryShapeUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for QueryShapeUpdateRequest {
 }
 crate::codec::object!(QueryShapeUpdateRequest);
 impl crate::validation::Validate for QueryShapeUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -17,6 +17,7 @@ pub struct QueryStatsDetailsResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for QueryStatsDetailsResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for QueryStatsDetailsResponse {
 }
 crate::codec::object!(QueryStatsDetailsResponse);
 impl crate::validation::Validate for QueryStatsDetailsResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("firstSeen", &self.first_seen, &crate::validation::Rules::NONE);
         v.field("lastSeen", &self.last_seen, &crate::validation::Rules::NONE);

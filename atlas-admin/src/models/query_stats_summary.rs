@@ -60,6 +60,7 @@ pub struct QueryStatsSummary {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for QueryStatsSummary {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -146,6 +147,7 @@ impl crate::codec::Object for QueryStatsSummary {
 }
 crate::codec::object!(QueryStatsSummary);
 impl crate::validation::Validate for QueryStatsSummary {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -12,6 +12,7 @@ pub struct QueryStatsSummaryListResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for QueryStatsSummaryListResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -41,6 +42,7 @@ impl crate::codec::Object for QueryStatsSummaryListResponse {
 }
 crate::codec::object!(QueryStatsSummaryListResponse);
 impl crate::validation::Validate for QueryStatsSummaryListResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("summaries", &self.summaries, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -34,6 +34,7 @@ impl QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
 }
 impl crate::codec::FromJson
 for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -77,6 +78,7 @@ for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
 crate::codec::object!(QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView);
 impl crate::validation::Validate
 for QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

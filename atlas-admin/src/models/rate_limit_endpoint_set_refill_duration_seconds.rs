@@ -14,6 +14,7 @@ pub struct RateLimitEndpointSetRefillDurationSeconds {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for RateLimitEndpointSetRefillDurationSeconds {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for RateLimitEndpointSetRefillDurationSeconds {
 }
 crate::codec::object!(RateLimitEndpointSetRefillDurationSeconds);
 impl crate::validation::Validate for RateLimitEndpointSetRefillDurationSeconds {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -27,6 +27,7 @@ pub struct RateLimitEndpointSetResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for RateLimitEndpointSetResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for RateLimitEndpointSetResponse {
 }
 crate::codec::object!(RateLimitEndpointSetResponse);
 impl crate::validation::Validate for RateLimitEndpointSetResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINTS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

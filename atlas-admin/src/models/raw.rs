@@ -41,6 +41,7 @@ pub struct Raw {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for Raw {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for Raw {
 }
 crate::codec::object!(Raw);
 impl crate::validation::Validate for Raw {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GN: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

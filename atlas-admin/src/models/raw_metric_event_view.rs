@@ -121,6 +121,7 @@ impl RawMetricEventView {
     }
 }
 impl crate::codec::FromJson for RawMetricEventView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -210,6 +211,7 @@ impl crate::codec::Object for RawMetricEventView {
 }
 crate::codec::object!(RawMetricEventView);
 impl crate::validation::Validate for RawMetricEventView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

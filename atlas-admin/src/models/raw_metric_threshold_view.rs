@@ -33,6 +33,7 @@ impl RawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for RawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for RawMetricThresholdView {
 }
 crate::codec::object!(RawMetricThresholdView);
 impl crate::validation::Validate for RawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -18,6 +18,7 @@ pub struct RegionSpec {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for RegionSpec {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for RegionSpec {
 }
 crate::codec::object!(RegionSpec);
 impl crate::validation::Validate for RegionSpec {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ELECTABLE_NODES: crate::validation::Rules = crate::validation::Rules {
             allowed_integers: Some(&[0, 3, 5, 7]),

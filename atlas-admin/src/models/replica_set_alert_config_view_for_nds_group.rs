@@ -68,6 +68,7 @@ impl ReplicaSetAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ReplicaSetAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -127,6 +128,7 @@ impl crate::codec::Object for ReplicaSetAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(ReplicaSetAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for ReplicaSetAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

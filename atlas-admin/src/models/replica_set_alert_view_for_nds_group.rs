@@ -90,6 +90,7 @@ pub struct ReplicaSetAlertViewForNdsGroup {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ReplicaSetAlertViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -173,6 +174,7 @@ impl crate::codec::Object for ReplicaSetAlertViewForNdsGroup {
 }
 crate::codec::object!(ReplicaSetAlertViewForNdsGroup);
 impl crate::validation::Validate for ReplicaSetAlertViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

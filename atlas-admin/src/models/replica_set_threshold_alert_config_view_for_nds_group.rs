@@ -52,6 +52,7 @@ impl ::serde::Serialize for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ReplicaSetThresholdAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -83,6 +84,7 @@ for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     }
 }
 impl crate::validation::Validate for ReplicaSetThresholdAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::LessThanTime(inner) => inner.validate_into(v),

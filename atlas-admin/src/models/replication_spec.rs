@@ -31,6 +31,7 @@ pub struct ReplicationSpec {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ReplicationSpec {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for ReplicationSpec {
 }
 crate::codec::object!(ReplicationSpec);
 impl crate::validation::Validate for ReplicationSpec {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NUM_SHARDS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

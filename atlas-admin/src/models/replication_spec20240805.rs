@@ -27,6 +27,7 @@ pub struct ReplicationSpec20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ReplicationSpec20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for ReplicationSpec20240805 {
 }
 crate::codec::object!(ReplicationSpec20240805);
 impl crate::validation::Validate for ReplicationSpec20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("regionConfigs", &self.region_configs, &crate::validation::Rules::NONE);

@@ -10,6 +10,7 @@ pub struct RequestAccepted {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for RequestAccepted {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self { extra: f.finish() })
@@ -28,6 +29,7 @@ impl crate::codec::Object for RequestAccepted {
 }
 crate::codec::object!(RequestAccepted);
 impl crate::validation::Validate for RequestAccepted {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

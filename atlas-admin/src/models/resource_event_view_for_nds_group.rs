@@ -95,6 +95,7 @@ impl ResourceEventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for ResourceEventViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -169,6 +170,7 @@ impl crate::codec::Object for ResourceEventViewForNdsGroup {
 }
 crate::codec::object!(ResourceEventViewForNdsGroup);
 impl crate::validation::Validate for ResourceEventViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -98,6 +98,7 @@ impl ResourceEventViewForOrg {
     }
 }
 impl crate::codec::FromJson for ResourceEventViewForOrg {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -172,6 +173,7 @@ impl crate::codec::Object for ResourceEventViewForOrg {
 }
 crate::codec::object!(ResourceEventViewForOrg);
 impl crate::validation::Validate for ResourceEventViewForOrg {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -24,6 +24,7 @@ impl ResourceTag {
     }
 }
 impl crate::codec::FromJson for ResourceTag {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for ResourceTag {
 }
 crate::codec::object!(ResourceTag);
 impl crate::validation::Validate for ResourceTag {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEY: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -27,6 +27,7 @@ pub struct RestoreJobFileHash {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for RestoreJobFileHash {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for RestoreJobFileHash {
 }
 crate::codec::object!(RestoreJobFileHash);
 impl crate::validation::Validate for RestoreJobFileHash {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["fileName", "hash", "links", "typeName"]);

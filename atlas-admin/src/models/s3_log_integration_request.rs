@@ -46,6 +46,7 @@ impl S3LogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for S3LogIntegrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -93,6 +94,7 @@ impl crate::codec::Object for S3LogIntegrationRequest {
 }
 crate::codec::object!(S3LogIntegrationRequest);
 impl crate::validation::Validate for S3LogIntegrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

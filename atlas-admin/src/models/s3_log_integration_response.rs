@@ -50,6 +50,7 @@ impl S3LogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for S3LogIntegrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -100,6 +101,7 @@ impl crate::codec::Object for S3LogIntegrationResponse {
 }
 crate::codec::object!(S3LogIntegrationResponse);
 impl crate::validation::Validate for S3LogIntegrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

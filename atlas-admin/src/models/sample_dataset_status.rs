@@ -34,6 +34,7 @@ pub struct SampleDatasetStatus {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SampleDatasetStatus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -78,6 +79,7 @@ impl crate::codec::Object for SampleDatasetStatus {
 }
 crate::codec::object!(SampleDatasetStatus);
 impl crate::validation::Validate for SampleDatasetStatus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field(

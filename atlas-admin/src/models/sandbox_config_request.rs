@@ -15,6 +15,7 @@ pub struct SandboxConfigRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SandboxConfigRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for SandboxConfigRequest {
 }
 crate::codec::object!(SandboxConfigRequest);
 impl crate::validation::Validate for SandboxConfigRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "clusterTemplate",

@@ -19,6 +19,7 @@ pub struct SandboxConfigResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SandboxConfigResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -54,6 +55,7 @@ impl crate::codec::Object for SandboxConfigResponse {
 }
 crate::codec::object!(SandboxConfigResponse);
 impl crate::validation::Validate for SandboxConfigResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "clusterTemplate",

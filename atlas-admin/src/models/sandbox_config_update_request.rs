@@ -15,6 +15,7 @@ pub struct SandboxConfigUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SandboxConfigUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for SandboxConfigUpdateRequest {
 }
 crate::codec::object!(SandboxConfigUpdateRequest);
 impl crate::validation::Validate for SandboxConfigUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "clusterTemplate",

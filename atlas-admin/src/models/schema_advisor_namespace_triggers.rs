@@ -18,6 +18,7 @@ pub struct SchemaAdvisorNamespaceTriggers {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SchemaAdvisorNamespaceTriggers {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for SchemaAdvisorNamespaceTriggers {
 }
 crate::codec::object!(SchemaAdvisorNamespaceTriggers);
 impl crate::validation::Validate for SchemaAdvisorNamespaceTriggers {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("triggers", &self.triggers, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["namespace", "triggers"]);

@@ -15,6 +15,7 @@ pub struct SchemaAdvisorResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SchemaAdvisorResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -44,6 +45,7 @@ impl crate::codec::Object for SchemaAdvisorResponse {
 }
 crate::codec::object!(SchemaAdvisorResponse);
 impl crate::validation::Validate for SchemaAdvisorResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "recommendations",

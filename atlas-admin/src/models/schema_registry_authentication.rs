@@ -49,6 +49,7 @@ impl ::serde::Serialize for SchemaRegistryAuthentication {
     }
 }
 impl crate::codec::FromJson for SchemaRegistryAuthentication {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -78,6 +79,7 @@ impl From<ConfluentSaslInheritAuthentication> for SchemaRegistryAuthentication {
     }
 }
 impl crate::validation::Validate for SchemaRegistryAuthentication {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::ConfluentUserInfo(inner) => inner.validate_into(v),

@@ -87,6 +87,7 @@ impl SearchDeploymentAuditView {
     }
 }
 impl crate::codec::FromJson for SearchDeploymentAuditView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -155,6 +156,7 @@ impl crate::codec::Object for SearchDeploymentAuditView {
 }
 crate::codec::object!(SearchDeploymentAuditView);
 impl crate::validation::Validate for SearchDeploymentAuditView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

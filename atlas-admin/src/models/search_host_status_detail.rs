@@ -28,6 +28,7 @@ pub struct SearchHostStatusDetail {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SearchHostStatusDetail {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -69,6 +70,7 @@ impl crate::codec::Object for SearchHostStatusDetail {
 }
 crate::codec::object!(SearchHostStatusDetail);
 impl crate::validation::Validate for SearchHostStatusDetail {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("mainIndex", &self.main_index, &crate::validation::Rules::NONE);
         v.field("stagedIndex", &self.staged_index, &crate::validation::Rules::NONE);

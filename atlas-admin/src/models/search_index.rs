@@ -79,6 +79,7 @@ impl SearchIndex {
     }
 }
 impl crate::codec::FromJson for SearchIndex {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -144,6 +145,7 @@ impl crate::codec::Object for SearchIndex {
 }
 crate::codec::object!(SearchIndex);
 impl crate::validation::Validate for SearchIndex {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("indexID", &self.index_id, &crate::validation::Rules::NONE);
         v.field("analyzers", &self.analyzers, &crate::validation::Rules::NONE);

@@ -48,6 +48,7 @@ impl ::serde::Serialize for SearchIndexCreateRequest {
     }
 }
 impl crate::codec::FromJson for SearchIndexCreateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -75,6 +76,7 @@ impl From<VectorSearchIndexCreateRequest> for SearchIndexCreateRequest {
     }
 }
 impl crate::validation::Validate for SearchIndexCreateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Text(inner) => inner.validate_into(v),

@@ -49,6 +49,7 @@ impl ::serde::Serialize for SearchIndexResponse {
     }
 }
 impl crate::codec::FromJson for SearchIndexResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -76,6 +77,7 @@ impl From<VectorSearchIndexResponse> for SearchIndexResponse {
     }
 }
 impl crate::validation::Validate for SearchIndexResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Text(inner) => inner.validate_into(v),

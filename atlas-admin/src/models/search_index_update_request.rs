@@ -22,6 +22,7 @@ impl SearchIndexUpdateRequest {
     }
 }
 impl crate::codec::FromJson for SearchIndexUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for SearchIndexUpdateRequest {
 }
 crate::codec::object!(SearchIndexUpdateRequest);
 impl crate::validation::Validate for SearchIndexUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);
@@ -81,6 +83,7 @@ impl ::serde::Serialize for SearchIndexUpdateRequestDefinition {
     }
 }
 impl crate::codec::FromJson for SearchIndexUpdateRequestDefinition {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -222,6 +225,7 @@ impl crate::codec::FromJson for SearchIndexUpdateRequestDefinition {
 }
 crate::codec::deserialize_via_json!(SearchIndexUpdateRequestDefinition);
 impl crate::validation::Validate for SearchIndexUpdateRequestDefinition {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::TextSearchIndex(inner) => inner.validate_into(v),

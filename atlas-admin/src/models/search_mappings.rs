@@ -15,6 +15,7 @@ pub struct SearchMappings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SearchMappings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -47,6 +48,7 @@ impl crate::codec::Object for SearchMappings {
 }
 crate::codec::object!(SearchMappings);
 impl crate::validation::Validate for SearchMappings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

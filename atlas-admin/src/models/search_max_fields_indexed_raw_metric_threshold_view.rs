@@ -33,6 +33,7 @@ impl SearchMaxFieldsIndexedRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for SearchMaxFieldsIndexedRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for SearchMaxFieldsIndexedRawMetricThresholdView {
 }
 crate::codec::object!(SearchMaxFieldsIndexedRawMetricThresholdView);
 impl crate::validation::Validate for SearchMaxFieldsIndexedRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -33,6 +33,7 @@ impl SearchNumberOfFieldsInIndexRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for SearchNumberOfFieldsInIndexRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for SearchNumberOfFieldsInIndexRawMetricThresholdView 
 }
 crate::codec::object!(SearchNumberOfFieldsInIndexRawMetricThresholdView);
 impl crate::validation::Validate for SearchNumberOfFieldsInIndexRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

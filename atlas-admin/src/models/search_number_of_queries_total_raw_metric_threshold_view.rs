@@ -33,6 +33,7 @@ impl SearchNumberOfQueriesTotalRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for SearchNumberOfQueriesTotalRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for SearchNumberOfQueriesTotalRawMetricThresholdView {
 }
 crate::codec::object!(SearchNumberOfQueriesTotalRawMetricThresholdView);
 impl crate::validation::Validate for SearchNumberOfQueriesTotalRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

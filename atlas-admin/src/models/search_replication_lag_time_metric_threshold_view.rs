@@ -33,6 +33,7 @@ impl SearchReplicationLagTimeMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for SearchReplicationLagTimeMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for SearchReplicationLagTimeMetricThresholdView {
 }
 crate::codec::object!(SearchReplicationLagTimeMetricThresholdView);
 impl crate::validation::Validate for SearchReplicationLagTimeMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -28,6 +28,7 @@ pub struct SearchStagedIndexStatusDetail {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SearchStagedIndexStatusDetail {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -69,6 +70,7 @@ impl crate::codec::Object for SearchStagedIndexStatusDetail {
 }
 crate::codec::object!(SearchStagedIndexStatusDetail);
 impl crate::validation::Validate for SearchStagedIndexStatusDetail {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
         v.field(

@@ -28,6 +28,7 @@ impl SearchSynonymMappingDefinition {
     }
 }
 impl crate::codec::FromJson for SearchSynonymMappingDefinition {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -63,6 +64,7 @@ impl crate::codec::Object for SearchSynonymMappingDefinition {
 }
 crate::codec::object!(SearchSynonymMappingDefinition);
 impl crate::validation::Validate for SearchSynonymMappingDefinition {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("source", &self.source, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

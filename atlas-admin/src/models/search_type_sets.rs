@@ -25,6 +25,7 @@ impl SearchTypeSets {
     }
 }
 impl crate::codec::FromJson for SearchTypeSets {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for SearchTypeSets {
 }
 crate::codec::object!(SearchTypeSets);
 impl crate::validation::Validate for SearchTypeSets {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

@@ -39,6 +39,7 @@ pub struct ServerlessAwsTenantEndpoint {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessAwsTenantEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for ServerlessAwsTenantEndpoint {
 }
 crate::codec::object!(ServerlessAwsTenantEndpoint);
 impl crate::validation::Validate for ServerlessAwsTenantEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(80),

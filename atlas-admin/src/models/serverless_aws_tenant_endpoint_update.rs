@@ -23,6 +23,7 @@ pub struct ServerlessAwsTenantEndpointUpdate {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessAwsTenantEndpointUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for ServerlessAwsTenantEndpointUpdate {
 }
 crate::codec::object!(ServerlessAwsTenantEndpointUpdate);
 impl crate::validation::Validate for ServerlessAwsTenantEndpointUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(80),

@@ -47,6 +47,7 @@ pub struct ServerlessAzureTenantEndpoint {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessAzureTenantEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -104,6 +105,7 @@ impl crate::codec::Object for ServerlessAzureTenantEndpoint {
 }
 crate::codec::object!(ServerlessAzureTenantEndpoint);
 impl crate::validation::Validate for ServerlessAzureTenantEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLOUD_PROVIDER_ENDPOINT_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CLOUD_PROVIDER_ENDPOINT_ID),

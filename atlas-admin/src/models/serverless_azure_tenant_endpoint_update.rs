@@ -27,6 +27,7 @@ pub struct ServerlessAzureTenantEndpointUpdate {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessAzureTenantEndpointUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for ServerlessAzureTenantEndpointUpdate {
 }
 crate::codec::object!(ServerlessAzureTenantEndpointUpdate);
 impl crate::validation::Validate for ServerlessAzureTenantEndpointUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(80),

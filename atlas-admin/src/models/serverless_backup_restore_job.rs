@@ -95,6 +95,7 @@ impl ServerlessBackupRestoreJob {
     }
 }
 impl crate::codec::FromJson for ServerlessBackupRestoreJob {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -172,6 +173,7 @@ impl crate::codec::Object for ServerlessBackupRestoreJob {
 }
 crate::codec::object!(ServerlessBackupRestoreJob);
 impl crate::validation::Validate for ServerlessBackupRestoreJob {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static OPLOG_INC: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -50,6 +50,7 @@ pub struct ServerlessBackupSnapshot {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessBackupSnapshot {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -106,6 +107,7 @@ impl crate::codec::Object for ServerlessBackupSnapshot {
 }
 crate::codec::object!(ServerlessBackupSnapshot);
 impl crate::validation::Validate for ServerlessBackupSnapshot {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGOD_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),

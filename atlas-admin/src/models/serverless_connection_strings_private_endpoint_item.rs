@@ -23,6 +23,7 @@ pub struct ServerlessConnectionStringsPrivateEndpointItem {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessConnectionStringsPrivateEndpointItem {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for ServerlessConnectionStringsPrivateEndpointItem {
 }
 crate::codec::object!(ServerlessConnectionStringsPrivateEndpointItem);
 impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointItem {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["endpointId", "providerName", "region"]);
     }

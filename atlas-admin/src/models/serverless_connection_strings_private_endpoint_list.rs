@@ -23,6 +23,7 @@ pub struct ServerlessConnectionStringsPrivateEndpointList {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessConnectionStringsPrivateEndpointList {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for ServerlessConnectionStringsPrivateEndpointList {
 }
 crate::codec::object!(ServerlessConnectionStringsPrivateEndpointList);
 impl crate::validation::Validate for ServerlessConnectionStringsPrivateEndpointList {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("endpoints", &self.endpoints, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["endpoints", "srvConnectionString", "type"]);

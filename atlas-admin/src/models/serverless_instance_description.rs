@@ -78,6 +78,7 @@ impl ServerlessInstanceDescription {
     }
 }
 impl crate::codec::FromJson for ServerlessInstanceDescription {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -144,6 +145,7 @@ impl crate::codec::Object for ServerlessInstanceDescription {
 }
 crate::codec::object!(ServerlessInstanceDescription);
 impl crate::validation::Validate for ServerlessInstanceDescription {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),

@@ -19,6 +19,7 @@ pub struct ServerlessInstanceDescriptionConnectionStrings {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessInstanceDescriptionConnectionStrings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for ServerlessInstanceDescriptionConnectionStrings {
 }
 crate::codec::object!(ServerlessInstanceDescriptionConnectionStrings);
 impl crate::validation::Validate for ServerlessInstanceDescriptionConnectionStrings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field(
             "privateEndpoint",

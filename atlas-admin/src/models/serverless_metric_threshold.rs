@@ -221,6 +221,7 @@ impl ::serde::Serialize for ServerlessMetricThreshold {
     }
 }
 impl crate::codec::FromJson for ServerlessMetricThreshold {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -415,6 +416,7 @@ impl From<RawMetricThresholdView> for ServerlessMetricThreshold {
     }
 }
 impl crate::validation::Validate for ServerlessMetricThreshold {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::AvgCommandExecutionTimeMetricThresholdView(inner) => {

@@ -33,6 +33,7 @@ impl ServerlessOpCounterUpdateRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for ServerlessOpCounterUpdateRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for ServerlessOpCounterUpdateRawMetricThresholdView {
 }
 crate::codec::object!(ServerlessOpCounterUpdateRawMetricThresholdView);
 impl crate::validation::Validate for ServerlessOpCounterUpdateRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -43,6 +43,7 @@ impl ServerlessProviderSettings {
     }
 }
 impl crate::codec::FromJson for ServerlessProviderSettings {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -87,6 +88,7 @@ impl crate::codec::Object for ServerlessProviderSettings {
 }
 crate::codec::object!(ServerlessProviderSettings);
 impl crate::validation::Validate for ServerlessProviderSettings {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(
             &self.extra,

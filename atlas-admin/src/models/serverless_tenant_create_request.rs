@@ -13,6 +13,7 @@ pub struct ServerlessTenantCreateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServerlessTenantCreateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -42,6 +43,7 @@ impl crate::codec::Object for ServerlessTenantCreateRequest {
 }
 crate::codec::object!(ServerlessTenantCreateRequest);
 impl crate::validation::Validate for ServerlessTenantCreateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(80),

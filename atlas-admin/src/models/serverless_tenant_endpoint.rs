@@ -27,6 +27,7 @@ impl ::serde::Serialize for ServerlessTenantEndpoint {
     }
 }
 impl crate::codec::FromJson for ServerlessTenantEndpoint {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::FromJson for ServerlessTenantEndpoint {
 }
 crate::codec::deserialize_via_json!(ServerlessTenantEndpoint);
 impl crate::validation::Validate for ServerlessTenantEndpoint {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

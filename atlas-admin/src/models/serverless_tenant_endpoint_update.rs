@@ -49,6 +49,7 @@ impl ::serde::Serialize for ServerlessTenantEndpointUpdate {
     }
 }
 impl crate::codec::FromJson for ServerlessTenantEndpointUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -74,6 +75,7 @@ impl From<ServerlessAzureTenantEndpointUpdate> for ServerlessTenantEndpointUpdat
     }
 }
 impl crate::validation::Validate for ServerlessTenantEndpointUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Aws(inner) => inner.validate_into(v),

@@ -33,6 +33,7 @@ impl ServerlessTotalWriteUnitsRpuMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for ServerlessTotalWriteUnitsRpuMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for ServerlessTotalWriteUnitsRpuMetricThresholdView {
 }
 crate::codec::object!(ServerlessTotalWriteUnitsRpuMetricThresholdView);
 impl crate::validation::Validate for ServerlessTotalWriteUnitsRpuMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -16,6 +16,7 @@ pub struct ServiceAccountGroup {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServiceAccountGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for ServiceAccountGroup {
 }
 crate::codec::object!(ServiceAccountGroup);
 impl crate::validation::Validate for ServiceAccountGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

@@ -29,6 +29,7 @@ pub struct ServiceAccountIpAccessListEntry {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ServiceAccountIpAccessListEntry {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -73,6 +74,7 @@ impl crate::codec::Object for ServiceAccountIpAccessListEntry {
 }
 crate::codec::object!(ServiceAccountIpAccessListEntry);
 impl crate::validation::Validate for ServiceAccountIpAccessListEntry {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CIDR_BLOCK),

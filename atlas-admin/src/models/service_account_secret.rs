@@ -34,6 +34,7 @@ pub struct ServiceAccountSecret {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for ServiceAccountSecret {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ServiceAccountSecret")
             .field("created_at", &self.created_at)
@@ -47,6 +48,7 @@ impl ::std::fmt::Debug for ServiceAccountSecret {
     }
 }
 impl crate::codec::FromJson for ServiceAccountSecret {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -91,6 +93,7 @@ impl crate::codec::Object for ServiceAccountSecret {
 }
 crate::codec::object!(ServiceAccountSecret);
 impl crate::validation::Validate for ServiceAccountSecret {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.extra(

@@ -20,6 +20,7 @@ impl ServiceAccountSecretRequest {
     }
 }
 impl crate::codec::FromJson for ServiceAccountSecretRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for ServiceAccountSecretRequest {
 }
 crate::codec::object!(ServiceAccountSecretRequest);
 impl crate::validation::Validate for ServiceAccountSecretRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SECRET_EXPIRES_AFTER_HOURS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

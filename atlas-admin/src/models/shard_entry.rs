@@ -23,6 +23,7 @@ pub struct ShardEntry {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ShardEntry {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -58,6 +59,7 @@ impl crate::codec::Object for ShardEntry {
 }
 crate::codec::object!(ShardEntry);
 impl crate::validation::Validate for ShardEntry {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.write_only_required("collection", self.collection.is_some());
         v.write_only_required("database", self.database.is_some());

@@ -14,6 +14,7 @@ pub struct ShardKeys {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ShardKeys {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -43,6 +44,7 @@ impl crate::codec::Object for ShardKeys {
 }
 crate::codec::object!(ShardKeys);
 impl crate::validation::Validate for ShardKeys {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static KEY: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

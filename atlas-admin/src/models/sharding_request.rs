@@ -19,6 +19,7 @@ pub struct ShardingRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for ShardingRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for ShardingRequest {
 }
 crate::codec::object!(ShardingRequest);
 impl crate::validation::Validate for ShardingRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SHARDING_ENTRIES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

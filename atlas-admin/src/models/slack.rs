@@ -41,6 +41,7 @@ impl Slack {
     }
 }
 impl ::std::fmt::Debug for Slack {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Slack")
             .field("api_token", &crate::codec::Redacted)
@@ -53,6 +54,7 @@ impl ::std::fmt::Debug for Slack {
     }
 }
 impl crate::codec::FromJson for Slack {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -94,6 +96,7 @@ impl crate::codec::Object for Slack {
 }
 crate::codec::object!(Slack);
 impl crate::validation::Validate for Slack {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CHANNEL_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -48,6 +48,7 @@ impl SlackNotification {
     }
 }
 impl ::std::fmt::Debug for SlackNotification {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SlackNotification")
             .field("api_token", &self.api_token.as_ref().map(|_| crate::codec::Redacted))
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for SlackNotification {
     }
 }
 impl crate::codec::FromJson for SlackNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -109,6 +111,7 @@ impl crate::codec::Object for SlackNotification {
 }
 crate::codec::object!(SlackNotification);
 impl crate::validation::Validate for SlackNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

@@ -36,6 +36,7 @@ impl SmsNotification {
     }
 }
 impl crate::codec::FromJson for SmsNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -77,6 +78,7 @@ impl crate::codec::Object for SmsNotification {
 }
 crate::codec::object!(SmsNotification);
 impl crate::validation::Validate for SmsNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

@@ -49,6 +49,7 @@ impl Source {
     }
 }
 impl ::std::fmt::Debug for Source {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Source")
             .field("ca_certificate_path", &self.ca_certificate_path)
@@ -69,6 +70,7 @@ impl ::std::fmt::Debug for Source {
     }
 }
 impl crate::codec::FromJson for Source {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -116,6 +118,7 @@ impl crate::codec::Object for Source {
 }
 crate::codec::object!(Source);
 impl crate::validation::Validate for Source {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

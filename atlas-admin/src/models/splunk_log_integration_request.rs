@@ -36,6 +36,7 @@ impl SplunkLogIntegrationRequest {
     }
 }
 impl ::std::fmt::Debug for SplunkLogIntegrationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SplunkLogIntegrationRequest")
             .field("log_types", &self.log_types)
@@ -47,6 +48,7 @@ impl ::std::fmt::Debug for SplunkLogIntegrationRequest {
     }
 }
 impl crate::codec::FromJson for SplunkLogIntegrationRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -85,6 +87,7 @@ impl crate::codec::Object for SplunkLogIntegrationRequest {
 }
 crate::codec::object!(SplunkLogIntegrationRequest);
 impl crate::validation::Validate for SplunkLogIntegrationRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

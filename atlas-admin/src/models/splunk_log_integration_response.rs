@@ -40,6 +40,7 @@ impl SplunkLogIntegrationResponse {
     }
 }
 impl ::std::fmt::Debug for SplunkLogIntegrationResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SplunkLogIntegrationResponse")
             .field("id", &self.id)
@@ -52,6 +53,7 @@ impl ::std::fmt::Debug for SplunkLogIntegrationResponse {
     }
 }
 impl crate::codec::FromJson for SplunkLogIntegrationResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -93,6 +95,7 @@ impl crate::codec::Object for SplunkLogIntegrationResponse {
 }
 crate::codec::object!(SplunkLogIntegrationResponse);
 impl crate::validation::Validate for SplunkLogIntegrationResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static LOG_TYPES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

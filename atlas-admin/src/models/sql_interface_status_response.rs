@@ -31,6 +31,7 @@ impl SqlInterfaceStatusResponse {
     }
 }
 impl crate::codec::FromJson for SqlInterfaceStatusResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -66,6 +67,7 @@ impl crate::codec::Object for SqlInterfaceStatusResponse {
 }
 crate::codec::object!(SqlInterfaceStatusResponse);
 impl crate::validation::Validate for SqlInterfaceStatusResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["supported", "unsupportedReason"]);
     }

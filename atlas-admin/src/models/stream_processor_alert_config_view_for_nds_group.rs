@@ -65,6 +65,7 @@ impl StreamProcessorAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for StreamProcessorAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -121,6 +122,7 @@ impl crate::codec::Object for StreamProcessorAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(StreamProcessorAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for StreamProcessorAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

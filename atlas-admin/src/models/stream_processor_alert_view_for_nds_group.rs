@@ -107,6 +107,7 @@ impl StreamProcessorAlertViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for StreamProcessorAlertViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -187,6 +188,7 @@ impl crate::codec::Object for StreamProcessorAlertViewForNdsGroup {
 }
 crate::codec::object!(StreamProcessorAlertViewForNdsGroup);
 impl crate::validation::Validate for StreamProcessorAlertViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

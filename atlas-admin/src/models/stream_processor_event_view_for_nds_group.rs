@@ -97,6 +97,7 @@ impl StreamProcessorEventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for StreamProcessorEventViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -171,6 +172,7 @@ impl crate::codec::Object for StreamProcessorEventViewForNdsGroup {
 }
 crate::codec::object!(StreamProcessorEventViewForNdsGroup);
 impl crate::validation::Validate for StreamProcessorEventViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);

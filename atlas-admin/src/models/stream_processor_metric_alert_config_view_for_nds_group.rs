@@ -72,6 +72,7 @@ impl StreamProcessorMetricAlertConfigViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for StreamProcessorMetricAlertConfigViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -134,6 +135,7 @@ impl crate::codec::Object for StreamProcessorMetricAlertConfigViewForNdsGroup {
 }
 crate::codec::object!(StreamProcessorMetricAlertConfigViewForNdsGroup);
 impl crate::validation::Validate for StreamProcessorMetricAlertConfigViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static NOTIFICATIONS: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

@@ -70,6 +70,7 @@ impl ::serde::Serialize for StreamProcessorMetricThreshold {
     }
 }
 impl crate::codec::FromJson for StreamProcessorMetricThreshold {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -123,6 +124,7 @@ impl From<RawMetricThresholdView> for StreamProcessorMetricThreshold {
     }
 }
 impl crate::validation::Validate for StreamProcessorMetricThreshold {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::KafkaRawMetricThresholdView(inner) => inner.validate_into(v),

@@ -36,6 +36,7 @@ pub struct StreamsAwsKinesisDataStreamsConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsAwsKinesisDataStreamsConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for StreamsAwsKinesisDataStreamsConnection {
 }
 crate::codec::object!(StreamsAwsKinesisDataStreamsConnection);
 impl crate::validation::Validate for StreamsAwsKinesisDataStreamsConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);

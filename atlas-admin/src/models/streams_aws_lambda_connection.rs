@@ -36,6 +36,7 @@ pub struct StreamsAwsLambdaConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsAwsLambdaConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for StreamsAwsLambdaConnection {
 }
 crate::codec::object!(StreamsAwsLambdaConnection);
 impl crate::validation::Validate for StreamsAwsLambdaConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);

@@ -36,6 +36,7 @@ pub struct StreamsAzureBlobStorageConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsAzureBlobStorageConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for StreamsAzureBlobStorageConnection {
 }
 crate::codec::object!(StreamsAzureBlobStorageConnection);
 impl crate::validation::Validate for StreamsAzureBlobStorageConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("azure", &self.azure, &crate::validation::Rules::NONE);

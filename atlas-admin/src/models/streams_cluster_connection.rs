@@ -34,6 +34,7 @@ pub struct StreamsClusterConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsClusterConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -87,6 +88,7 @@ impl crate::codec::Object for StreamsClusterConnection {
 }
 crate::codec::object!(StreamsClusterConnection);
 impl crate::validation::Validate for StreamsClusterConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(

@@ -114,6 +114,7 @@ impl ::serde::Serialize for StreamsConnection {
     }
 }
 impl crate::codec::FromJson for StreamsConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -201,6 +202,7 @@ impl From<StreamsGcpPubSubConnection> for StreamsConnection {
     }
 }
 impl crate::validation::Validate for StreamsConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Sample(inner) => inner.validate_into(v),

@@ -33,6 +33,7 @@ impl StreamsDataProcessRegion {
     }
 }
 impl crate::codec::FromJson for StreamsDataProcessRegion {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -68,6 +69,7 @@ impl crate::codec::Object for StreamsDataProcessRegion {
 }
 crate::codec::object!(StreamsDataProcessRegion);
 impl crate::validation::Validate for StreamsDataProcessRegion {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("region", &self.region, &crate::validation::Rules::NONE);

@@ -21,6 +21,7 @@ pub struct StreamsDlq {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsDlq {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for StreamsDlq {
 }
 crate::codec::object!(StreamsDlq);
 impl crate::validation::Validate for StreamsDlq {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -57,6 +57,7 @@ impl StreamsEventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for StreamsEventViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -107,6 +108,7 @@ impl crate::codec::Object for StreamsEventViewForNdsGroup {
 }
 crate::codec::object!(StreamsEventViewForNdsGroup);
 impl crate::validation::Validate for StreamsEventViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);

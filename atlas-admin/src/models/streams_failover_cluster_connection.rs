@@ -36,6 +36,7 @@ pub struct StreamsFailoverClusterConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsFailoverClusterConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -89,6 +90,7 @@ impl crate::codec::Object for StreamsFailoverClusterConnection {
 }
 crate::codec::object!(StreamsFailoverClusterConnection);
 impl crate::validation::Validate for StreamsFailoverClusterConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field(

@@ -45,6 +45,7 @@ impl ::serde::Serialize for StreamsFailoverConnection {
     }
 }
 impl crate::codec::FromJson for StreamsFailoverConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -72,6 +73,7 @@ impl From<StreamsFailoverKafkaConnection> for StreamsFailoverConnection {
     }
 }
 impl crate::validation::Validate for StreamsFailoverConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Cluster(inner) => inner.validate_into(v),

@@ -41,6 +41,7 @@ pub struct StreamsFailoverKafkaConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsFailoverKafkaConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -100,6 +101,7 @@ impl crate::codec::Object for StreamsFailoverKafkaConnection {
 }
 crate::codec::object!(StreamsFailoverKafkaConnection);
 impl crate::validation::Validate for StreamsFailoverKafkaConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("authentication", &self.authentication, &crate::validation::Rules::NONE);

@@ -17,6 +17,7 @@ pub struct StreamsGcpConnectionConfig {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsGcpConnectionConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for StreamsGcpConnectionConfig {
 }
 crate::codec::object!(StreamsGcpConnectionConfig);
 impl crate::validation::Validate for StreamsGcpConnectionConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

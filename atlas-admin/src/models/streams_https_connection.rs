@@ -32,6 +32,7 @@ pub struct StreamsHttpsConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsHttpsConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -82,6 +83,7 @@ impl crate::codec::Object for StreamsHttpsConnection {
 }
 crate::codec::object!(StreamsHttpsConnection);
 impl crate::validation::Validate for StreamsHttpsConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "links", "state"]);

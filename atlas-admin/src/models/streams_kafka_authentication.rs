@@ -49,6 +49,7 @@ pub struct StreamsKafkaAuthentication {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for StreamsKafkaAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("StreamsKafkaAuthentication")
             .field("aws", &self.aws)
@@ -76,6 +77,7 @@ impl ::std::fmt::Debug for StreamsKafkaAuthentication {
     }
 }
 impl crate::codec::FromJson for StreamsKafkaAuthentication {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -144,6 +146,7 @@ impl crate::codec::Object for StreamsKafkaAuthentication {
 }
 crate::codec::object!(StreamsKafkaAuthentication);
 impl crate::validation::Validate for StreamsKafkaAuthentication {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

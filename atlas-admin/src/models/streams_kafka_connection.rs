@@ -41,6 +41,7 @@ pub struct StreamsKafkaConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsKafkaConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -100,6 +101,7 @@ impl crate::codec::Object for StreamsKafkaConnection {
 }
 crate::codec::object!(StreamsKafkaConnection);
 impl crate::validation::Validate for StreamsKafkaConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("authentication", &self.authentication, &crate::validation::Rules::NONE);

@@ -32,6 +32,7 @@ impl StreamsMatcher {
     }
 }
 impl crate::codec::FromJson for StreamsMatcher {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -67,6 +68,7 @@ impl crate::codec::Object for StreamsMatcher {
 }
 crate::codec::object!(StreamsMatcher);
 impl crate::validation::Validate for StreamsMatcher {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

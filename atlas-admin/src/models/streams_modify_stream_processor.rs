@@ -25,6 +25,7 @@ pub struct StreamsModifyStreamProcessor {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsModifyStreamProcessor {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -69,6 +70,7 @@ impl crate::codec::Object for StreamsModifyStreamProcessor {
 }
 crate::codec::object!(StreamsModifyStreamProcessor);
 impl crate::validation::Validate for StreamsModifyStreamProcessor {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("options", &self.options, &crate::validation::Rules::NONE);

@@ -19,6 +19,7 @@ pub struct StreamsModifyStreamProcessorOptions {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsModifyStreamProcessorOptions {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -54,6 +55,7 @@ impl crate::codec::Object for StreamsModifyStreamProcessorOptions {
 }
 crate::codec::object!(StreamsModifyStreamProcessorOptions);
 impl crate::validation::Validate for StreamsModifyStreamProcessorOptions {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dlq", &self.dlq, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

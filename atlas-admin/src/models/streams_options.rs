@@ -17,6 +17,7 @@ pub struct StreamsOptions {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsOptions {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for StreamsOptions {
 }
 crate::codec::object!(StreamsOptions);
 impl crate::validation::Validate for StreamsOptions {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("dlq", &self.dlq, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

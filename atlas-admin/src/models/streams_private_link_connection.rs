@@ -106,6 +106,7 @@ impl StreamsPrivateLinkConnection {
     }
 }
 impl crate::codec::FromJson for StreamsPrivateLinkConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -186,6 +187,7 @@ impl crate::codec::Object for StreamsPrivateLinkConnection {
 }
 crate::codec::object!(StreamsPrivateLinkConnection);
 impl crate::validation::Validate for StreamsPrivateLinkConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ARN: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::ARN),

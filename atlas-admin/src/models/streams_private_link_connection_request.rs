@@ -12,6 +12,7 @@ pub struct StreamsPrivateLinkConnectionRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsPrivateLinkConnectionRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -41,6 +42,7 @@ impl crate::codec::Object for StreamsPrivateLinkConnectionRequest {
 }
 crate::codec::object!(StreamsPrivateLinkConnectionRequest);
 impl crate::validation::Validate for StreamsPrivateLinkConnectionRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -29,6 +29,7 @@ pub struct StreamsProcessor {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsProcessor {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -76,6 +77,7 @@ impl crate::codec::Object for StreamsProcessor {
 }
 crate::codec::object!(StreamsProcessor);
 impl crate::validation::Validate for StreamsProcessor {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

@@ -33,6 +33,7 @@ impl StreamsProcessorStatus {
     }
 }
 impl crate::codec::FromJson for StreamsProcessorStatus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -71,6 +72,7 @@ impl crate::codec::Object for StreamsProcessorStatus {
 }
 crate::codec::object!(StreamsProcessorStatus);
 impl crate::validation::Validate for StreamsProcessorStatus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -47,6 +47,7 @@ pub struct StreamsProcessorWithStats {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsProcessorWithStats {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -103,6 +104,7 @@ impl crate::codec::Object for StreamsProcessorWithStats {
 }
 crate::codec::object!(StreamsProcessorWithStats);
 impl crate::validation::Validate for StreamsProcessorWithStats {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("_id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

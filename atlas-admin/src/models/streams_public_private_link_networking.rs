@@ -17,6 +17,7 @@ pub struct StreamsPublicPrivateLinkNetworking {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsPublicPrivateLinkNetworking {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for StreamsPublicPrivateLinkNetworking {
 }
 crate::codec::object!(StreamsPublicPrivateLinkNetworking);
 impl crate::validation::Validate for StreamsPublicPrivateLinkNetworking {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("access", &self.access, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

@@ -19,6 +19,7 @@ pub struct StreamsPublicPrivateLinkNetworkingAccess {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsPublicPrivateLinkNetworkingAccess {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -54,6 +55,7 @@ impl crate::codec::Object for StreamsPublicPrivateLinkNetworkingAccess {
 }
 crate::codec::object!(StreamsPublicPrivateLinkNetworkingAccess);
 impl crate::validation::Validate for StreamsPublicPrivateLinkNetworkingAccess {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("connectionId", &self.connection_id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

@@ -36,6 +36,7 @@ pub struct StreamsS3Connection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsS3Connection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -86,6 +87,7 @@ impl crate::codec::Object for StreamsS3Connection {
 }
 crate::codec::object!(StreamsS3Connection);
 impl crate::validation::Validate for StreamsS3Connection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.field("aws", &self.aws, &crate::validation::Rules::NONE);

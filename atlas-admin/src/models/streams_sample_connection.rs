@@ -28,6 +28,7 @@ pub struct StreamsSampleConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsSampleConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for StreamsSampleConnection {
 }
 crate::codec::object!(StreamsSampleConnection);
 impl crate::validation::Validate for StreamsSampleConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["id", "links", "state"]);

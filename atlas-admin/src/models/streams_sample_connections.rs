@@ -17,6 +17,7 @@ pub struct StreamsSampleConnections {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsSampleConnections {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for StreamsSampleConnections {
 }
 crate::codec::object!(StreamsSampleConnections);
 impl crate::validation::Validate for StreamsSampleConnections {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -58,6 +58,7 @@ impl StreamsSchemaRegistryConnection {
     }
 }
 impl crate::codec::FromJson for StreamsSchemaRegistryConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -115,6 +116,7 @@ impl crate::codec::Object for StreamsSchemaRegistryConnection {
 }
 crate::codec::object!(StreamsSchemaRegistryConnection);
 impl crate::validation::Validate for StreamsSchemaRegistryConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SCHEMA_REGISTRY_URLS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(10),

@@ -23,6 +23,7 @@ pub struct StreamsStartStreamProcessorWith {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsStartStreamProcessorWith {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -64,6 +65,7 @@ impl crate::codec::Object for StreamsStartStreamProcessorWith {
 }
 crate::codec::object!(StreamsStartStreamProcessorWith);
 impl crate::validation::Validate for StreamsStartStreamProcessorWith {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("failover", &self.failover, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

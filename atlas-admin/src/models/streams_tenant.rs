@@ -43,6 +43,7 @@ pub struct StreamsTenant {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsTenant {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -99,6 +100,7 @@ impl crate::codec::Object for StreamsTenant {
 }
 crate::codec::object!(StreamsTenant);
 impl crate::validation::Validate for StreamsTenant {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FAILOVER_REGIONS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(2),

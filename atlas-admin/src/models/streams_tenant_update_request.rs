@@ -28,6 +28,7 @@ pub struct StreamsTenantUpdateRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for StreamsTenantUpdateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for StreamsTenantUpdateRequest {
 }
 crate::codec::object!(StreamsTenantUpdateRequest);
 impl crate::validation::Validate for StreamsTenantUpdateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static FAILOVER_REGIONS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(2),

@@ -16,6 +16,7 @@ pub struct SynonymMappingStatusDetail {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SynonymMappingStatusDetail {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -51,6 +52,7 @@ impl crate::codec::Object for SynonymMappingStatusDetail {
 }
 crate::codec::object!(SynonymMappingStatusDetail);
 impl crate::validation::Validate for SynonymMappingStatusDetail {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -15,6 +15,7 @@ pub struct SynonymMappingStatusDetailMap {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SynonymMappingStatusDetailMap {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self {
@@ -37,6 +38,7 @@ impl crate::codec::Object for SynonymMappingStatusDetailMap {
 }
 crate::codec::object!(SynonymMappingStatusDetailMap);
 impl crate::validation::Validate for SynonymMappingStatusDetailMap {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         for (key, value) in &self.additional_properties {
             v.field(key, value, &crate::validation::Rules::NONE);

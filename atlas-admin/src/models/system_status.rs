@@ -30,6 +30,7 @@ pub struct SystemStatus {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for SystemStatus {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -71,6 +72,7 @@ impl crate::codec::Object for SystemStatus {
 }
 crate::codec::object!(SystemStatus);
 impl crate::validation::Validate for SystemStatus {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("apiKey", &self.api_key, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

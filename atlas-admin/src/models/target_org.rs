@@ -20,6 +20,7 @@ impl TargetOrg {
     }
 }
 impl ::std::fmt::Debug for TargetOrg {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TargetOrg")
             .field("link_token", &crate::codec::Redacted)
@@ -28,6 +29,7 @@ impl ::std::fmt::Debug for TargetOrg {
     }
 }
 impl crate::codec::FromJson for TargetOrg {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +59,7 @@ impl crate::codec::Object for TargetOrg {
 }
 crate::codec::object!(TargetOrg);
 impl crate::validation::Validate for TargetOrg {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &["linkToken"], &[]);
     }

@@ -11,6 +11,7 @@ pub struct TargetOrgRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TargetOrgRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -40,6 +41,7 @@ impl crate::codec::Object for TargetOrgRequest {
 }
 crate::codec::object!(TargetOrgRequest);
 impl crate::validation::Validate for TargetOrgRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -34,6 +34,7 @@ impl Team {
     }
 }
 impl crate::codec::FromJson for Team {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -72,6 +73,7 @@ impl crate::codec::Object for Team {
 }
 crate::codec::object!(Team);
 impl crate::validation::Validate for Team {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static USERNAMES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -92,6 +92,7 @@ impl TeamEventViewForNdsGroup {
     }
 }
 impl crate::codec::FromJson for TeamEventViewForNdsGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -163,6 +164,7 @@ impl crate::codec::Object for TeamEventViewForNdsGroup {
 }
 crate::codec::object!(TeamEventViewForNdsGroup);
 impl crate::validation::Validate for TeamEventViewForNdsGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -53,6 +53,7 @@ impl TeamNotification {
     }
 }
 impl crate::codec::FromJson for TeamNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -103,6 +104,7 @@ impl crate::codec::Object for TeamNotification {
 }
 crate::codec::object!(TeamNotification);
 impl crate::validation::Validate for TeamNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

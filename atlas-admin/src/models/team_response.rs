@@ -20,6 +20,7 @@ pub struct TeamResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TeamResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -55,6 +56,7 @@ impl crate::codec::Object for TeamResponse {
 }
 crate::codec::object!(TeamResponse);
 impl crate::validation::Validate for TeamResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);

@@ -29,6 +29,7 @@ impl TeamRole {
     }
 }
 impl crate::codec::FromJson for TeamRole {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -64,6 +65,7 @@ impl crate::codec::Object for TeamRole {
 }
 crate::codec::object!(TeamRole);
 impl crate::validation::Validate for TeamRole {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ROLE_NAMES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

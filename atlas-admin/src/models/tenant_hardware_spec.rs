@@ -16,6 +16,7 @@ pub struct TenantHardwareSpec {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TenantHardwareSpec {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for TenantHardwareSpec {
 }
 crate::codec::object!(TenantHardwareSpec);
 impl crate::validation::Validate for TenantHardwareSpec {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["effectiveInstanceSize"]);
     }

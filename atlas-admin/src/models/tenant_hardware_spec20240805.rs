@@ -30,6 +30,7 @@ pub struct TenantHardwareSpec20240805 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TenantHardwareSpec20240805 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -65,6 +66,7 @@ impl crate::codec::Object for TenantHardwareSpec20240805 {
 }
 crate::codec::object!(TenantHardwareSpec20240805);
 impl crate::validation::Validate for TenantHardwareSpec20240805 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["effectiveInstanceSize"]);
     }

@@ -25,6 +25,7 @@ pub struct TenantRegionConfig {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TenantRegionConfig {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -66,6 +67,7 @@ impl crate::codec::Object for TenantRegionConfig {
 }
 crate::codec::object!(TenantRegionConfig);
 impl crate::validation::Validate for TenantRegionConfig {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PRIORITY: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),

@@ -9,6 +9,7 @@ pub struct TenantWithSampleConnections {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TenantWithSampleConnections {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let f = crate::codec::Fields::new(value, 0usize, |_| None)?;
         Ok(Self { extra: f.finish() })
@@ -27,6 +28,7 @@ impl crate::codec::Object for TenantWithSampleConnections {
 }
 crate::codec::object!(TenantWithSampleConnections);
 impl crate::validation::Validate for TenantWithSampleConnections {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

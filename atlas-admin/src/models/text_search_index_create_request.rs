@@ -39,6 +39,7 @@ impl TextSearchIndexCreateRequest {
     }
 }
 impl crate::codec::FromJson for TextSearchIndexCreateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -80,6 +81,7 @@ impl crate::codec::Object for TextSearchIndexCreateRequest {
 }
 crate::codec::object!(TextSearchIndexCreateRequest);
 impl crate::validation::Validate for TextSearchIndexCreateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

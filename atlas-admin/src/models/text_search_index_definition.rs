@@ -58,6 +58,7 @@ impl TextSearchIndexDefinition {
     }
 }
 impl crate::codec::FromJson for TextSearchIndexDefinition {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -111,6 +112,7 @@ impl crate::codec::Object for TextSearchIndexDefinition {
 }
 crate::codec::object!(TextSearchIndexDefinition);
 impl crate::validation::Validate for TextSearchIndexDefinition {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TYPE_SETS: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(100),

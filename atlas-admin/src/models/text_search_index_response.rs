@@ -48,6 +48,7 @@ pub struct TextSearchIndexResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TextSearchIndexResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -110,6 +111,7 @@ impl crate::codec::Object for TextSearchIndexResponse {
 }
 crate::codec::object!(TextSearchIndexResponse);
 impl crate::validation::Validate for TextSearchIndexResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
         v.field(

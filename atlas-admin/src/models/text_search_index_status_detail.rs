@@ -35,6 +35,7 @@ pub struct TextSearchIndexStatusDetail {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TextSearchIndexStatusDetail {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -82,6 +83,7 @@ impl crate::codec::Object for TextSearchIndexStatusDetail {
 }
 crate::codec::object!(TextSearchIndexStatusDetail);
 impl crate::validation::Validate for TextSearchIndexStatusDetail {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
         v.field(

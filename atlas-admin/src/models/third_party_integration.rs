@@ -111,6 +111,7 @@ impl ::serde::Serialize for ThirdPartyIntegration {
     }
 }
 impl crate::codec::FromJson for ThirdPartyIntegration {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -194,6 +195,7 @@ impl From<MicrosoftTeams> for ThirdPartyIntegration {
     }
 }
 impl crate::validation::Validate for ThirdPartyIntegration {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::PagerDuty(inner) => inner.validate_into(v),

@@ -33,6 +33,7 @@ impl TicketsAvailableWritesRawMetricThresholdView {
     }
 }
 impl crate::codec::FromJson for TicketsAvailableWritesRawMetricThresholdView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -74,6 +75,7 @@ impl crate::codec::Object for TicketsAvailableWritesRawMetricThresholdView {
 }
 crate::codec::object!(TicketsAvailableWritesRawMetricThresholdView);
 impl crate::validation::Validate for TicketsAvailableWritesRawMetricThresholdView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -118,6 +118,7 @@ impl TimeMetricAlertView {
     }
 }
 impl crate::codec::FromJson for TimeMetricAlertView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -201,6 +202,7 @@ impl crate::codec::Object for TimeMetricAlertView {
 }
 crate::codec::object!(TimeMetricAlertView);
 impl crate::validation::Validate for TimeMetricAlertView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ACKNOWLEDGEMENT_COMMENT: crate::validation::Rules = crate::validation::Rules {
             max_length: Some(200),

@@ -123,6 +123,7 @@ impl TimeMetricEventView {
     }
 }
 impl crate::codec::FromJson for TimeMetricEventView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -212,6 +213,7 @@ impl crate::codec::Object for TimeMetricEventView {
 }
 crate::codec::object!(TimeMetricEventView);
 impl crate::validation::Validate for TimeMetricEventView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -17,6 +17,7 @@ pub struct TimeMetricValueView {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TimeMetricValueView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -49,6 +50,7 @@ impl crate::codec::Object for TimeMetricValueView {
 }
 crate::codec::object!(TimeMetricValueView);
 impl crate::validation::Validate for TimeMetricValueView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["number"]);
     }

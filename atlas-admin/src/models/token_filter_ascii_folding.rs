@@ -29,6 +29,7 @@ impl TokenFilterAsciiFolding {
     }
 }
 impl crate::codec::FromJson for TokenFilterAsciiFolding {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -61,6 +62,7 @@ impl crate::codec::Object for TokenFilterAsciiFolding {
 }
 crate::codec::object!(TokenFilterAsciiFolding);
 impl crate::validation::Validate for TokenFilterAsciiFolding {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -34,6 +34,7 @@ impl TokenFilterDaitchMokotoffSoundex {
     }
 }
 impl crate::codec::FromJson for TokenFilterDaitchMokotoffSoundex {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -66,6 +67,7 @@ impl crate::codec::Object for TokenFilterDaitchMokotoffSoundex {
 }
 crate::codec::object!(TokenFilterDaitchMokotoffSoundex);
 impl crate::validation::Validate for TokenFilterDaitchMokotoffSoundex {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -21,6 +21,7 @@ impl TokenFilterFlattenGraph {
     }
 }
 impl crate::codec::FromJson for TokenFilterFlattenGraph {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for TokenFilterFlattenGraph {
 }
 crate::codec::object!(TokenFilterFlattenGraph);
 impl crate::validation::Validate for TokenFilterFlattenGraph {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -24,6 +24,7 @@ impl TokenFilterIcuNormalizer {
     }
 }
 impl crate::codec::FromJson for TokenFilterIcuNormalizer {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for TokenFilterIcuNormalizer {
 }
 crate::codec::object!(TokenFilterIcuNormalizer);
 impl crate::validation::Validate for TokenFilterIcuNormalizer {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

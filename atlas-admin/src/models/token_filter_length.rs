@@ -27,6 +27,7 @@ impl TokenFilterLength {
     }
 }
 impl crate::codec::FromJson for TokenFilterLength {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for TokenFilterLength {
 }
 crate::codec::object!(TokenFilterLength);
 impl crate::validation::Validate for TokenFilterLength {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

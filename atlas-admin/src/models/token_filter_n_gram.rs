@@ -31,6 +31,7 @@ impl TokenFilterNGram {
     }
 }
 impl crate::codec::FromJson for TokenFilterNGram {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -69,6 +70,7 @@ impl crate::codec::Object for TokenFilterNGram {
 }
 crate::codec::object!(TokenFilterNGram);
 impl crate::validation::Validate for TokenFilterNGram {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -35,6 +35,7 @@ impl TokenFilterRegex {
     }
 }
 impl crate::codec::FromJson for TokenFilterRegex {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -73,6 +74,7 @@ impl crate::codec::Object for TokenFilterRegex {
 }
 crate::codec::object!(TokenFilterRegex);
 impl crate::validation::Validate for TokenFilterRegex {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

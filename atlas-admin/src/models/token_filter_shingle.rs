@@ -31,6 +31,7 @@ impl TokenFilterShingle {
     }
 }
 impl crate::codec::FromJson for TokenFilterShingle {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -66,6 +67,7 @@ impl crate::codec::Object for TokenFilterShingle {
 }
 crate::codec::object!(TokenFilterShingle);
 impl crate::validation::Validate for TokenFilterShingle {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

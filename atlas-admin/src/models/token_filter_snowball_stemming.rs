@@ -27,6 +27,7 @@ impl TokenFilterSnowballStemming {
     }
 }
 impl crate::codec::FromJson for TokenFilterSnowballStemming {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for TokenFilterSnowballStemming {
 }
 crate::codec::object!(TokenFilterSnowballStemming);
 impl crate::validation::Validate for TokenFilterSnowballStemming {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -27,6 +27,7 @@ impl TokenFilterStopword {
     }
 }
 impl crate::codec::FromJson for TokenFilterStopword {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for TokenFilterStopword {
 }
 crate::codec::object!(TokenFilterStopword);
 impl crate::validation::Validate for TokenFilterStopword {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -27,6 +27,7 @@ impl TokenFilterWordDelimiterGraph {
     }
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraph {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for TokenFilterWordDelimiterGraph {
 }
 crate::codec::object!(TokenFilterWordDelimiterGraph);
 impl crate::validation::Validate for TokenFilterWordDelimiterGraph {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "delimiterOptions",
@@ -104,6 +106,7 @@ pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraphDelimiterOptions {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -160,6 +163,7 @@ impl crate::codec::Object for TokenFilterWordDelimiterGraphDelimiterOptions {
 }
 crate::codec::object!(TokenFilterWordDelimiterGraphDelimiterOptions);
 impl crate::validation::Validate for TokenFilterWordDelimiterGraphDelimiterOptions {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }
@@ -186,6 +190,7 @@ impl TokenFilterWordDelimiterGraphProtectedWords {
     }
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraphProtectedWords {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -218,6 +223,7 @@ impl crate::codec::Object for TokenFilterWordDelimiterGraphProtectedWords {
 }
 crate::codec::object!(TokenFilterWordDelimiterGraphProtectedWords);
 impl crate::validation::Validate for TokenFilterWordDelimiterGraphProtectedWords {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -28,6 +28,7 @@ impl TokenizerEdgeGram {
     }
 }
 impl crate::codec::FromJson for TokenizerEdgeGram {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -63,6 +64,7 @@ impl crate::codec::Object for TokenizerEdgeGram {
 }
 crate::codec::object!(TokenizerEdgeGram);
 impl crate::validation::Validate for TokenizerEdgeGram {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

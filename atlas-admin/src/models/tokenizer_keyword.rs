@@ -21,6 +21,7 @@ impl TokenizerKeyword {
     }
 }
 impl crate::codec::FromJson for TokenizerKeyword {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for TokenizerKeyword {
 }
 crate::codec::object!(TokenizerKeyword);
 impl crate::validation::Validate for TokenizerKeyword {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

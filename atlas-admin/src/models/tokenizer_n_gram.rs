@@ -28,6 +28,7 @@ impl TokenizerNGram {
     }
 }
 impl crate::codec::FromJson for TokenizerNGram {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -63,6 +64,7 @@ impl crate::codec::Object for TokenizerNGram {
 }
 crate::codec::object!(TokenizerNGram);
 impl crate::validation::Validate for TokenizerNGram {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

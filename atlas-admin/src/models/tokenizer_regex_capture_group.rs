@@ -31,6 +31,7 @@ impl TokenizerRegexCaptureGroup {
     }
 }
 impl crate::codec::FromJson for TokenizerRegexCaptureGroup {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -66,6 +67,7 @@ impl crate::codec::Object for TokenizerRegexCaptureGroup {
 }
 crate::codec::object!(TokenizerRegexCaptureGroup);
 impl crate::validation::Validate for TokenizerRegexCaptureGroup {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

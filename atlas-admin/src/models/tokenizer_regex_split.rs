@@ -24,6 +24,7 @@ impl TokenizerRegexSplit {
     }
 }
 impl crate::codec::FromJson for TokenizerRegexSplit {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for TokenizerRegexSplit {
 }
 crate::codec::object!(TokenizerRegexSplit);
 impl crate::validation::Validate for TokenizerRegexSplit {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

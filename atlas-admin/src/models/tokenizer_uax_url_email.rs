@@ -24,6 +24,7 @@ impl TokenizerUaxUrlEmail {
     }
 }
 impl crate::codec::FromJson for TokenizerUaxUrlEmail {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for TokenizerUaxUrlEmail {
 }
 crate::codec::object!(TokenizerUaxUrlEmail);
 impl crate::validation::Validate for TokenizerUaxUrlEmail {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -24,6 +24,7 @@ impl TokenizerWhitespace {
     }
 }
 impl crate::codec::FromJson for TokenizerWhitespace {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for TokenizerWhitespace {
 }
 crate::codec::object!(TokenizerWhitespace);
 impl crate::validation::Validate for TokenizerWhitespace {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -14,6 +14,7 @@ pub struct UpdateAtlasOrganizationApiKey {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UpdateAtlasOrganizationApiKey {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for UpdateAtlasOrganizationApiKey {
 }
 crate::codec::object!(UpdateAtlasOrganizationApiKey);
 impl crate::validation::Validate for UpdateAtlasOrganizationApiKey {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -13,6 +13,7 @@ pub struct UpdateAtlasProjectApiKey {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UpdateAtlasProjectApiKey {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -45,6 +46,7 @@ impl crate::codec::Object for UpdateAtlasProjectApiKey {
 }
 crate::codec::object!(UpdateAtlasProjectApiKey);
 impl crate::validation::Validate for UpdateAtlasProjectApiKey {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DESC: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -14,6 +14,7 @@ pub struct UpdateCustomDbRole {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UpdateCustomDbRole {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -46,6 +47,7 @@ impl crate::codec::Object for UpdateCustomDbRole {
 }
 crate::codec::object!(UpdateCustomDbRole);
 impl crate::validation::Validate for UpdateCustomDbRole {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INHERITED_ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

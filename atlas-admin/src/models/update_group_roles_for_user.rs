@@ -16,6 +16,7 @@ pub struct UpdateGroupRolesForUser {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UpdateGroupRolesForUser {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for UpdateGroupRolesForUser {
 }
 crate::codec::object!(UpdateGroupRolesForUser);
 impl crate::validation::Validate for UpdateGroupRolesForUser {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

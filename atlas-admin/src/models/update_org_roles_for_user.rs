@@ -16,6 +16,7 @@ pub struct UpdateOrgRolesForUser {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UpdateOrgRolesForUser {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for UpdateOrgRolesForUser {
 }
 crate::codec::object!(UpdateOrgRolesForUser);
 impl crate::validation::Validate for UpdateOrgRolesForUser {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ORG_ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

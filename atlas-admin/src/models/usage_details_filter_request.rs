@@ -27,6 +27,7 @@ pub struct UsageDetailsFilterRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UsageDetailsFilterRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -77,6 +78,7 @@ impl crate::codec::Object for UsageDetailsFilterRequest {
 }
 crate::codec::object!(UsageDetailsFilterRequest);
 impl crate::validation::Validate for UsageDetailsFilterRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CLUSTER_IDS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

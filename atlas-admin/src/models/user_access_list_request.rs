@@ -13,6 +13,7 @@ pub struct UserAccessListRequest {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UserAccessListRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -45,6 +46,7 @@ impl crate::codec::Object for UserAccessListRequest {
 }
 crate::codec::object!(UserAccessListRequest);
 impl crate::validation::Validate for UserAccessListRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CIDR_BLOCK),

@@ -34,6 +34,7 @@ pub struct UserAccessListResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UserAccessListResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -81,6 +82,7 @@ impl crate::codec::Object for UserAccessListResponse {
 }
 crate::codec::object!(UserAccessListResponse);
 impl crate::validation::Validate for UserAccessListResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CIDR_BLOCK: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CIDR_BLOCK),

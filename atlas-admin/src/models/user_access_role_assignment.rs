@@ -16,6 +16,7 @@ pub struct UserAccessRoleAssignment {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UserAccessRoleAssignment {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -48,6 +49,7 @@ impl crate::codec::Object for UserAccessRoleAssignment {
 }
 crate::codec::object!(UserAccessRoleAssignment);
 impl crate::validation::Validate for UserAccessRoleAssignment {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("userId", &self.user_id, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["userId"]);

@@ -38,6 +38,7 @@ pub struct UserCert {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UserCert {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -85,6 +86,7 @@ impl crate::codec::Object for UserCert {
 }
 crate::codec::object!(UserCert);
 impl crate::validation::Validate for UserCert {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONTHS_UNTIL_EXPIRATION: crate::validation::Rules = crate::validation::Rules {
             maximum: Some(24.0),

@@ -27,6 +27,7 @@ impl UserCustomDbRole {
     }
 }
 impl crate::codec::FromJson for UserCustomDbRole {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -62,6 +63,7 @@ impl crate::codec::Object for UserCustomDbRole {
 }
 crate::codec::object!(UserCustomDbRole);
 impl crate::validation::Validate for UserCustomDbRole {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INHERITED_ROLES: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,

@@ -92,6 +92,7 @@ impl UserEventViewForOrg {
     }
 }
 impl crate::codec::FromJson for UserEventViewForOrg {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -163,6 +164,7 @@ impl crate::codec::Object for UserEventViewForOrg {
 }
 crate::codec::object!(UserEventViewForOrg);
 impl crate::validation::Validate for UserEventViewForOrg {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static REMOTE_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

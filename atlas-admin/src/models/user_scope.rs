@@ -25,6 +25,7 @@ impl UserScope {
     }
 }
 impl crate::codec::FromJson for UserScope {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -57,6 +58,7 @@ impl crate::codec::Object for UserScope {
 }
 crate::codec::object!(UserScope);
 impl crate::validation::Validate for UserScope {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

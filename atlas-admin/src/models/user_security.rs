@@ -18,6 +18,7 @@ pub struct UserSecurity {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for UserSecurity {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -53,6 +54,7 @@ impl crate::codec::Object for UserSecurity {
 }
 crate::codec::object!(UserSecurity);
 impl crate::validation::Validate for UserSecurity {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("customerX509", &self.customer_x509, &crate::validation::Rules::NONE);
         v.field("ldap", &self.ldap, &crate::validation::Rules::NONE);

@@ -28,6 +28,7 @@ pub struct VectorSearchHostStatusDetail {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for VectorSearchHostStatusDetail {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -69,6 +70,7 @@ impl crate::codec::Object for VectorSearchHostStatusDetail {
 }
 crate::codec::object!(VectorSearchHostStatusDetail);
 impl crate::validation::Validate for VectorSearchHostStatusDetail {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("mainIndex", &self.main_index, &crate::validation::Rules::NONE);
         v.field("stagedIndex", &self.staged_index, &crate::validation::Rules::NONE);

@@ -58,6 +58,7 @@ impl VectorSearchIndex {
     }
 }
 impl crate::codec::FromJson for VectorSearchIndex {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -114,6 +115,7 @@ impl crate::codec::Object for VectorSearchIndex {
 }
 crate::codec::object!(VectorSearchIndex);
 impl crate::validation::Validate for VectorSearchIndex {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("indexID", &self.index_id, &crate::validation::Rules::NONE);
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);

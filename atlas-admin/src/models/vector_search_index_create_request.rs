@@ -39,6 +39,7 @@ impl VectorSearchIndexCreateRequest {
     }
 }
 impl crate::codec::FromJson for VectorSearchIndexCreateRequest {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -80,6 +81,7 @@ impl crate::codec::Object for VectorSearchIndexCreateRequest {
 }
 crate::codec::object!(VectorSearchIndexCreateRequest);
 impl crate::validation::Validate for VectorSearchIndexCreateRequest {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("definition", &self.definition, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -31,6 +31,7 @@ impl VectorSearchIndexDefinition {
     }
 }
 impl crate::codec::FromJson for VectorSearchIndexDefinition {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -69,6 +70,7 @@ impl crate::codec::Object for VectorSearchIndexDefinition {
 }
 crate::codec::object!(VectorSearchIndexDefinition);
 impl crate::validation::Validate for VectorSearchIndexDefinition {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("fields", &self.fields, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &[]);

@@ -41,6 +41,7 @@ pub struct VectorSearchIndexResponse {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for VectorSearchIndexResponse {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -97,6 +98,7 @@ impl crate::codec::Object for VectorSearchIndexResponse {
 }
 crate::codec::object!(VectorSearchIndexResponse);
 impl crate::validation::Validate for VectorSearchIndexResponse {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("indexID", &self.index_id, &crate::validation::Rules::NONE);
         v.field(

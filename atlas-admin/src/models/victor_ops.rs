@@ -36,6 +36,7 @@ impl VictorOps {
     }
 }
 impl ::std::fmt::Debug for VictorOps {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VictorOps")
             .field("api_key", &crate::codec::Redacted)
@@ -47,6 +48,7 @@ impl ::std::fmt::Debug for VictorOps {
     }
 }
 impl crate::codec::FromJson for VictorOps {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -85,6 +87,7 @@ impl crate::codec::Object for VictorOps {
 }
 crate::codec::object!(VictorOps);
 impl crate::validation::Validate for VictorOps {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &["apiKey"], &[]);
     }

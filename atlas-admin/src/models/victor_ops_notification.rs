@@ -48,6 +48,7 @@ impl VictorOpsNotification {
     }
 }
 impl ::std::fmt::Debug for VictorOpsNotification {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VictorOpsNotification")
             .field("delay_min", &self.delay_min)
@@ -65,6 +66,7 @@ impl ::std::fmt::Debug for VictorOpsNotification {
     }
 }
 impl crate::codec::FromJson for VictorOpsNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -112,6 +114,7 @@ impl crate::codec::Object for VictorOpsNotification {
 }
 crate::codec::object!(VictorOpsNotification);
 impl crate::validation::Validate for VictorOpsNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

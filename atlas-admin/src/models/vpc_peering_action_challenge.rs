@@ -19,6 +19,7 @@ pub struct VpcPeeringActionChallenge {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for VpcPeeringActionChallenge {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -54,6 +55,7 @@ impl crate::codec::Object for VpcPeeringActionChallenge {
 }
 crate::codec::object!(VpcPeeringActionChallenge);
 impl crate::validation::Validate for VpcPeeringActionChallenge {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.read_only_field("links", &self.links, &crate::validation::Rules::NONE);
         v.extra(&self.extra, &[], &["links"]);

@@ -41,6 +41,7 @@ pub struct VpcPeeringConnection {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for VpcPeeringConnection {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -109,6 +110,7 @@ impl crate::codec::Object for VpcPeeringConnection {
 }
 crate::codec::object!(VpcPeeringConnection);
 impl crate::validation::Validate for VpcPeeringConnection {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("_id", &self.id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);

@@ -40,6 +40,7 @@ impl Webhook {
     }
 }
 impl ::std::fmt::Debug for Webhook {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Webhook")
             .field(
@@ -59,6 +60,7 @@ impl ::std::fmt::Debug for Webhook {
     }
 }
 impl crate::codec::FromJson for Webhook {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -103,6 +105,7 @@ impl crate::codec::Object for Webhook {
 }
 crate::codec::object!(Webhook);
 impl crate::validation::Validate for Webhook {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &["bodyTemplate", "headersTemplate", "secret"], &[]);
     }

@@ -60,6 +60,7 @@ impl WebhookNotification {
     }
 }
 impl ::std::fmt::Debug for WebhookNotification {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebhookNotification")
             .field("delay_min", &self.delay_min)
@@ -85,6 +86,7 @@ impl ::std::fmt::Debug for WebhookNotification {
     }
 }
 impl crate::codec::FromJson for WebhookNotification {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -138,6 +140,7 @@ impl crate::codec::Object for WebhookNotification {
 }
 crate::codec::object!(WebhookNotification);
 impl crate::validation::Validate for WebhookNotification {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(5.0),

@@ -36,6 +36,7 @@ impl WeeklyScheduleView {
     }
 }
 impl crate::codec::FromJson for WeeklyScheduleView {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -80,6 +81,7 @@ impl crate::codec::Object for WeeklyScheduleView {
 }
 crate::codec::object!(WeeklyScheduleView);
 impl crate::validation::Validate for WeeklyScheduleView {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static DAY_OF_WEEK: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

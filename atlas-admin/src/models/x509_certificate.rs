@@ -13,6 +13,7 @@ pub struct X509Certificate {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for X509Certificate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -45,6 +46,7 @@ impl crate::codec::Object for X509Certificate {
 }
 crate::codec::object!(X509Certificate);
 impl crate::validation::Validate for X509Certificate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

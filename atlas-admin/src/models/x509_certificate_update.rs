@@ -15,6 +15,7 @@ pub struct X509CertificateUpdate {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for X509CertificateUpdate {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -50,6 +51,7 @@ impl crate::codec::Object for X509CertificateUpdate {
 }
 crate::codec::object!(X509CertificateUpdate);
 impl crate::validation::Validate for X509CertificateUpdate {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -24,6 +24,7 @@ impl ZoneMapping {
     }
 }
 impl crate::codec::FromJson for ZoneMapping {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -56,6 +57,7 @@ impl crate::codec::Object for ZoneMapping {
 }
 crate::codec::object!(ZoneMapping);
 impl crate::validation::Validate for ZoneMapping {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -54,6 +54,7 @@ impl GetGroupDbAccessHistoryClusterParams {
     }
 }
 impl crate::validation::Validate for GetGroupDbAccessHistoryClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static END: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1199145600000.0),
@@ -129,6 +130,7 @@ impl GetGroupDbAccessHistoryProcessParams {
     }
 }
 impl crate::validation::Validate for GetGroupDbAccessHistoryProcessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static END: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1199145600000.0),

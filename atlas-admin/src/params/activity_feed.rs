@@ -44,6 +44,7 @@ impl GetGroupActivityFeedParams {
     }
 }
 impl crate::validation::Validate for GetGroupActivityFeedParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EVENT_TYPE: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(20),
@@ -92,6 +93,7 @@ impl GetOrgActivityFeedParams {
     }
 }
 impl crate::validation::Validate for GetOrgActivityFeedParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static EVENT_TYPE: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(20),

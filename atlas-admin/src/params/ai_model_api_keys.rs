@@ -38,6 +38,7 @@ impl ListGroupAiModelApiKeysParams {
     }
 }
 impl crate::validation::Validate for ListGroupAiModelApiKeysParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -79,6 +80,7 @@ impl CreateGroupAiModelApiKeyParams {
     }
 }
 impl crate::validation::Validate for CreateGroupAiModelApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -113,6 +115,7 @@ impl GetGroupAiModelApiKeyParams {
     }
 }
 impl crate::validation::Validate for GetGroupAiModelApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -147,6 +150,7 @@ impl DeleteGroupAiModelApiKeyParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupAiModelApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -181,6 +185,7 @@ impl UpdateGroupAiModelApiKeyParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupAiModelApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -217,6 +222,7 @@ impl ListOrgAiModelApiKeysParams {
     }
 }
 impl crate::validation::Validate for ListOrgAiModelApiKeysParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -260,6 +266,7 @@ impl GetOrgAiModelApiKeyParams {
     }
 }
 impl crate::validation::Validate for GetOrgAiModelApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }

@@ -46,6 +46,7 @@ impl GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
 }
 impl crate::validation::Validate
 for GetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -92,6 +93,7 @@ impl UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
 }
 impl crate::validation::Validate
 for UpdateGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -138,6 +140,7 @@ impl ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
 }
 impl crate::validation::Validate
 for ResetGroupAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -176,6 +179,7 @@ impl GetGroupAiModelApiRateLimitsParams {
     }
 }
 impl crate::validation::Validate for GetGroupAiModelApiRateLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -217,6 +221,7 @@ impl ResetGroupAiModelApiRateLimitsParams {
     }
 }
 impl crate::validation::Validate for ResetGroupAiModelApiRateLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -261,6 +266,7 @@ impl GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
 }
 impl crate::validation::Validate
 for GetOrgAiModelApiCloudGeographyModelGroupNameRateLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -297,6 +303,7 @@ impl GetOrgAiModelApiRateLimitsParams {
     }
 }
 impl crate::validation::Validate for GetOrgAiModelApiRateLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -15,6 +15,7 @@ pub struct ListAlertConfigMatcherFieldNamesParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for ListAlertConfigMatcherFieldNamesParams {
+    #[inline]
     fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `listGroupAlertConfigs` (`GET /api/atlas/v2/groups/{groupId}/alertConfigs`).
@@ -55,6 +56,7 @@ impl ListGroupAlertConfigsParams {
     }
 }
 impl crate::validation::Validate for ListGroupAlertConfigsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -96,6 +98,7 @@ impl CreateGroupAlertConfigParams {
     }
 }
 impl crate::validation::Validate for CreateGroupAlertConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -130,6 +133,7 @@ impl GetGroupAlertConfigParams {
     }
 }
 impl crate::validation::Validate for GetGroupAlertConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
@@ -165,6 +169,7 @@ impl UpdateGroupAlertConfigParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupAlertConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
@@ -200,6 +205,7 @@ impl DeleteGroupAlertConfigParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupAlertConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
@@ -235,6 +241,7 @@ impl ToggleGroupAlertConfigParams {
     }
 }
 impl crate::validation::Validate for ToggleGroupAlertConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("alertConfigId", &self.alert_config_id, &crate::validation::Rules::NONE);
@@ -282,6 +289,7 @@ impl GetGroupAlertAlertConfigsParams {
     }
 }
 impl crate::validation::Validate for GetGroupAlertAlertConfigsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),

@@ -46,6 +46,7 @@ impl GetGroupAlertConfigAlertsParams {
     }
 }
 impl crate::validation::Validate for GetGroupAlertConfigAlertsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -104,6 +105,7 @@ impl ListGroupAlertsParams {
     }
 }
 impl crate::validation::Validate for ListGroupAlertsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -149,6 +151,7 @@ impl GetGroupAlertParams {
     }
 }
 impl crate::validation::Validate for GetGroupAlertParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("alertId", &self.alert_id, &crate::validation::Rules::NONE);
@@ -184,6 +187,7 @@ impl AcknowledgeGroupAlertParams {
     }
 }
 impl crate::validation::Validate for AcknowledgeGroupAlertParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("alertId", &self.alert_id, &crate::validation::Rules::NONE);

@@ -35,6 +35,7 @@ impl CreateGroupClusterFtsIndexParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterFtsIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -84,6 +85,7 @@ impl ListGroupClusterFtsIndexParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterFtsIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -128,6 +130,7 @@ impl GetGroupClusterFtsIndexParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterFtsIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -173,6 +176,7 @@ impl DeleteGroupClusterFtsIndexParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterFtsIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -218,6 +222,7 @@ impl UpdateGroupClusterFtsIndexParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterFtsIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -254,6 +259,7 @@ impl GetGroupClusterSearchDeploymentParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterSearchDeploymentParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -289,6 +295,7 @@ impl CreateGroupClusterSearchDeploymentParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterSearchDeploymentParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -324,6 +331,7 @@ impl DeleteGroupClusterSearchDeploymentParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterSearchDeploymentParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -359,6 +367,7 @@ impl UpdateGroupClusterSearchDeploymentParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterSearchDeploymentParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -394,6 +403,7 @@ impl ListGroupClusterSearchIndexesParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterSearchIndexesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -429,6 +439,7 @@ impl CreateGroupClusterSearchIndexParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterSearchIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -477,6 +488,7 @@ impl ListGroupClusterSearchIndexParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterSearchIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -530,6 +542,7 @@ impl GetGroupClusterSearchIndexByNameParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterSearchIndexByNameParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -583,6 +596,7 @@ impl DeleteGroupClusterSearchIndexByNameParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterSearchIndexByNameParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -636,6 +650,7 @@ impl UpdateGroupClusterSearchIndexByNameParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterSearchIndexByNameParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -679,6 +694,7 @@ impl GetGroupClusterSearchIndexParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterSearchIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -723,6 +739,7 @@ impl DeleteGroupClusterSearchIndexParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterSearchIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -767,6 +784,7 @@ impl UpdateGroupClusterSearchIndexParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterSearchIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);

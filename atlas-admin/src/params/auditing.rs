@@ -30,6 +30,7 @@ impl GetGroupAuditLogParams {
     }
 }
 impl crate::validation::Validate for GetGroupAuditLogParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -60,6 +61,7 @@ impl UpdateGroupAuditLogParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupAuditLogParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

@@ -30,6 +30,7 @@ impl GetGroupAwsCustomDnsParams {
     }
 }
 impl crate::validation::Validate for GetGroupAwsCustomDnsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -60,6 +61,7 @@ impl ToggleGroupAwsCustomDnsParams {
     }
 }
 impl crate::validation::Validate for ToggleGroupAwsCustomDnsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

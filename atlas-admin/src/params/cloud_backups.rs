@@ -46,6 +46,7 @@ impl ListGroupBackupPrivateEndpointsParams {
     }
 }
 impl crate::validation::Validate for ListGroupBackupPrivateEndpointsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -91,6 +92,7 @@ impl CreateGroupBackupPrivateEndpointParams {
     }
 }
 impl crate::validation::Validate for CreateGroupBackupPrivateEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -133,6 +135,7 @@ impl GetGroupBackupPrivateEndpointParams {
     }
 }
 impl crate::validation::Validate for GetGroupBackupPrivateEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
@@ -176,6 +179,7 @@ impl DeleteGroupBackupPrivateEndpointParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupBackupPrivateEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
@@ -219,6 +223,7 @@ impl ListGroupBackupExportBucketsParams {
     }
 }
 impl crate::validation::Validate for ListGroupBackupExportBucketsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -260,6 +265,7 @@ impl CreateGroupBackupExportBucketParams {
     }
 }
 impl crate::validation::Validate for CreateGroupBackupExportBucketParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -290,6 +296,7 @@ impl GetGroupBackupExportBucketParams {
     }
 }
 impl crate::validation::Validate for GetGroupBackupExportBucketParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -325,6 +332,7 @@ impl DeleteGroupBackupExportBucketParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupBackupExportBucketParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -364,6 +372,7 @@ impl UpdateGroupBackupExportBucketParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupBackupExportBucketParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -399,6 +408,7 @@ impl GetGroupBackupCompliancePolicyParams {
     }
 }
 impl crate::validation::Validate for GetGroupBackupCompliancePolicyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -437,6 +447,7 @@ impl UpdateGroupBackupCompliancePolicyParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupBackupCompliancePolicyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -467,6 +478,7 @@ impl DisableGroupBackupCompliancePolicyParams {
     }
 }
 impl crate::validation::Validate for DisableGroupBackupCompliancePolicyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -513,6 +525,7 @@ impl ListGroupClusterBackupExportsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterBackupExportsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -555,6 +568,7 @@ impl CreateGroupClusterBackupExportParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterBackupExportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -594,6 +608,7 @@ impl GetGroupClusterBackupExportParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterBackupExportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -642,6 +657,7 @@ impl ListGroupClusterBackupRestoreJobsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterBackupRestoreJobsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -688,6 +704,7 @@ impl CreateGroupClusterBackupRestoreJobParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterBackupRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -731,6 +748,7 @@ impl GetGroupClusterBackupRestoreJobParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterBackupRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -775,6 +793,7 @@ impl CancelGroupClusterBackupRestoreJobParams {
     }
 }
 impl crate::validation::Validate for CancelGroupClusterBackupRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -811,6 +830,7 @@ impl GetGroupClusterBackupScheduleParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterBackupScheduleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -842,6 +862,7 @@ impl DeleteGroupClusterBackupScheduleParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterBackupScheduleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -877,6 +898,7 @@ impl UpdateGroupClusterBackupScheduleParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterBackupScheduleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -940,6 +962,7 @@ impl ListGroupClusterBackupSnapshotsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterBackupSnapshotsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -986,6 +1009,7 @@ impl TakeGroupClusterBackupSnapshotsParams {
     }
 }
 impl crate::validation::Validate for TakeGroupClusterBackupSnapshotsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1029,6 +1053,7 @@ impl GetGroupClusterBackupSnapshotParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1073,6 +1098,7 @@ impl DeleteGroupClusterBackupSnapshotParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterBackupSnapshotParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1117,6 +1143,7 @@ impl UpdateGroupClusterBackupSnapshotParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterBackupSnapshotParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1173,6 +1200,7 @@ impl ListGroupClusterBackupSnapshotDatabasesParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterBackupSnapshotDatabasesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1233,6 +1261,7 @@ impl GetGroupClusterBackupSnapshotDatabaseParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotDatabaseParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1295,6 +1324,7 @@ impl ListGroupClusterBackupSnapshotDatabaseCollectionsParams {
 }
 impl crate::validation::Validate
 for ListGroupClusterBackupSnapshotDatabaseCollectionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1361,6 +1391,7 @@ impl GetGroupClusterBackupSnapshotDatabaseCollectionParams {
 }
 impl crate::validation::Validate
 for GetGroupClusterBackupSnapshotDatabaseCollectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1405,6 +1436,7 @@ impl GetGroupClusterBackupSnapshotShardedClusterParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterBackupSnapshotShardedClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1450,6 +1482,7 @@ impl DeleteGroupClusterBackupSnapshotShardedClusterParams {
 }
 impl crate::validation::Validate
 for DeleteGroupClusterBackupSnapshotShardedClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1487,6 +1520,7 @@ impl ListGroupClusterBackupSnapshotShardedClustersParams {
 }
 impl crate::validation::Validate
 for ListGroupClusterBackupSnapshotShardedClustersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1530,6 +1564,7 @@ impl ListGroupClusterCollectionRestoreJobsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterCollectionRestoreJobsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1576,6 +1611,7 @@ impl CreateGroupClusterCollectionRestoreJobParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterCollectionRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1619,6 +1655,7 @@ impl GetGroupClusterCollectionRestoreJobParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterCollectionRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1692,6 +1729,7 @@ impl ListGroupClusterCollectionRestoreJobCollectionsParams {
 }
 impl crate::validation::Validate
 for ListGroupClusterCollectionRestoreJobCollectionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1753,6 +1791,7 @@ impl GetGroupClusterCollectionRestoreJobCollectionParams {
 }
 impl crate::validation::Validate
 for GetGroupClusterCollectionRestoreJobCollectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1802,6 +1841,7 @@ impl ListGroupServerlessBackupRestoreJobsParams {
     }
 }
 impl crate::validation::Validate for ListGroupServerlessBackupRestoreJobsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1849,6 +1889,7 @@ impl CreateGroupServerlessBackupRestoreJobParams {
     }
 }
 impl crate::validation::Validate for CreateGroupServerlessBackupRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1893,6 +1934,7 @@ impl GetGroupServerlessBackupRestoreJobParams {
     }
 }
 impl crate::validation::Validate for GetGroupServerlessBackupRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -1942,6 +1984,7 @@ impl ListGroupServerlessBackupSnapshotsParams {
     }
 }
 impl crate::validation::Validate for ListGroupServerlessBackupSnapshotsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1993,6 +2036,7 @@ impl GetGroupServerlessBackupSnapshotParams {
     }
 }
 impl crate::validation::Validate for GetGroupServerlessBackupSnapshotParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);

@@ -30,6 +30,7 @@ impl CreateGroupLiveMigrationParams {
     }
 }
 impl crate::validation::Validate for CreateGroupLiveMigrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -64,6 +65,7 @@ impl GetGroupLiveMigrationParams {
     }
 }
 impl crate::validation::Validate for GetGroupLiveMigrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -103,6 +105,7 @@ impl CutoverGroupLiveMigrationParams {
     }
 }
 impl crate::validation::Validate for CutoverGroupLiveMigrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -138,6 +141,7 @@ impl ValidateGroupLiveMigrationsParams {
     }
 }
 impl crate::validation::Validate for ValidateGroupLiveMigrationsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -168,6 +172,7 @@ impl GetGroupLiveMigrationValidateStatusParams {
     }
 }
 impl crate::validation::Validate for GetGroupLiveMigrationValidateStatusParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("validationId", &self.validation_id, &crate::validation::Rules::NONE);
@@ -197,6 +202,7 @@ impl ListOrgLiveMigrationAvailableProjectsParams {
     }
 }
 impl crate::validation::Validate for ListOrgLiveMigrationAvailableProjectsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -225,6 +231,7 @@ impl CreateOrgLiveMigrationLinkTokenParams {
     }
 }
 impl crate::validation::Validate for CreateOrgLiveMigrationLinkTokenParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -246,6 +253,7 @@ impl DeleteOrgLiveMigrationLinkTokensParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgLiveMigrationLinkTokensParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }

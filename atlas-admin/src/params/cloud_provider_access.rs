@@ -30,6 +30,7 @@ impl ListGroupCloudProviderAccessParams {
     }
 }
 impl crate::validation::Validate for ListGroupCloudProviderAccessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -60,6 +61,7 @@ impl CreateGroupCloudProviderAccessParams {
     }
 }
 impl crate::validation::Validate for CreateGroupCloudProviderAccessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -102,6 +104,7 @@ impl DeauthorizeGroupCloudProviderAccessRoleParams {
     }
 }
 impl crate::validation::Validate for DeauthorizeGroupCloudProviderAccessRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
@@ -137,6 +140,7 @@ impl GetGroupCloudProviderAccessParams {
     }
 }
 impl crate::validation::Validate for GetGroupCloudProviderAccessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);
@@ -172,6 +176,7 @@ impl AuthorizeGroupCloudProviderAccessRoleParams {
     }
 }
 impl crate::validation::Validate for AuthorizeGroupCloudProviderAccessRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("roleId", &self.role_id, &crate::validation::Rules::NONE);

@@ -34,6 +34,7 @@ impl GetGroupClusterOutageSimulationParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterOutageSimulationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -69,6 +70,7 @@ impl StartGroupClusterOutageSimulationParams {
     }
 }
 impl crate::validation::Validate for StartGroupClusterOutageSimulationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -104,6 +106,7 @@ impl EndGroupClusterOutageSimulationParams {
     }
 }
 impl crate::validation::Validate for EndGroupClusterOutageSimulationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);

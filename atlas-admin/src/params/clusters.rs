@@ -24,6 +24,7 @@ pub struct ListClusterDetailsParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for ListClusterDetailsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -64,6 +65,7 @@ impl ValidateGroupClusterConfigurationsParams {
     }
 }
 impl crate::validation::Validate for ValidateGroupClusterConfigurationsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -122,6 +124,7 @@ impl ListGroupClustersParams {
     }
 }
 impl crate::validation::Validate for ListGroupClustersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -179,6 +182,7 @@ impl CreateGroupClusterParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -229,6 +233,7 @@ impl GetGroupClusterParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -268,6 +273,7 @@ impl DeleteGroupClusterParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -319,6 +325,7 @@ impl UpdateGroupClusterParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -355,6 +362,7 @@ impl AutoGroupClusterScalingConfigurationParams {
     }
 }
 impl crate::validation::Validate for AutoGroupClusterScalingConfigurationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -390,6 +398,7 @@ impl GetGroupClusterProcessArgsParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterProcessArgsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -425,6 +434,7 @@ impl UpdateGroupClusterProcessArgsParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterProcessArgsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -460,6 +470,7 @@ impl RestartGroupClusterPrimariesParams {
     }
 }
 impl crate::validation::Validate for RestartGroupClusterPrimariesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -495,6 +506,7 @@ impl GetGroupClusterSqlInterfaceParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterSqlInterfaceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -530,6 +542,7 @@ impl UpdateGroupClusterSqlInterfaceParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterSqlInterfaceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -564,6 +577,7 @@ impl GetGroupClusterStatusParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterStatusParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -599,6 +613,7 @@ impl GrantGroupClusterMongoDbEmployeeAccessParams {
     }
 }
 impl crate::validation::Validate for GrantGroupClusterMongoDbEmployeeAccessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -634,6 +649,7 @@ impl PinGroupClusterFeatureCompatibilityVersionParams {
     }
 }
 impl crate::validation::Validate for PinGroupClusterFeatureCompatibilityVersionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -669,6 +685,7 @@ impl RevokeGroupClusterMongoDbEmployeeAccessParams {
     }
 }
 impl crate::validation::Validate for RevokeGroupClusterMongoDbEmployeeAccessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -704,6 +721,7 @@ impl UnpinGroupClusterFeatureCompatibilityVersionParams {
     }
 }
 impl crate::validation::Validate for UnpinGroupClusterFeatureCompatibilityVersionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -755,6 +773,7 @@ impl ListGroupClusterProviderRegionsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterProviderRegionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -796,6 +815,7 @@ impl UpgradeGroupClusterTenantUpgradeParams {
     }
 }
 impl crate::validation::Validate for UpgradeGroupClusterTenantUpgradeParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -827,6 +847,7 @@ impl UpgradeGroupClusterTenantUpgradeToServerlessParams {
     }
 }
 impl crate::validation::Validate for UpgradeGroupClusterTenantUpgradeToServerlessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -856,6 +877,7 @@ impl RequestGroupSampleDatasetLoadParams {
     }
 }
 impl crate::validation::Validate for RequestGroupSampleDatasetLoadParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -887,6 +909,7 @@ impl GetGroupSampleDatasetLoadParams {
     }
 }
 impl crate::validation::Validate for GetGroupSampleDatasetLoadParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(

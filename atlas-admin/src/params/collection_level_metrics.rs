@@ -64,6 +64,7 @@ impl ListGroupClusterCollStatMeasurementsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterCollStatMeasurementsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static METRICS: crate::validation::Rules = crate::validation::Rules {
             unique_items: true,
@@ -120,6 +121,7 @@ impl GetGroupClusterCollStatNamespacesParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterCollStatNamespacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -151,6 +153,7 @@ impl ListGroupClusterCollStatPinnedNamespacesParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterCollStatPinnedNamespacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -182,6 +185,7 @@ impl PinGroupClusterCollStatPinnedNamespacesParams {
     }
 }
 impl crate::validation::Validate for PinGroupClusterCollStatPinnedNamespacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -213,6 +217,7 @@ impl UpdateGroupClusterCollStatPinnedNamespacesParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterCollStatPinnedNamespacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -244,6 +249,7 @@ impl UnpinGroupClusterCollStatUnpinNamespacesParams {
     }
 }
 impl crate::validation::Validate for UnpinGroupClusterCollStatUnpinNamespacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -268,6 +274,7 @@ impl ListGroupCollStatMetricsParams {
     }
 }
 impl crate::validation::Validate for ListGroupCollStatMetricsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -327,6 +334,7 @@ impl ListGroupProcessCollStatMeasurementsParams {
     }
 }
 impl crate::validation::Validate for ListGroupProcessCollStatMeasurementsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -379,6 +387,7 @@ impl GetGroupProcessCollStatNamespacesParams {
     }
 }
 impl crate::validation::Validate for GetGroupProcessCollStatNamespacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),

@@ -30,6 +30,7 @@ impl ListGroupCustomDbRoleRolesParams {
     }
 }
 impl crate::validation::Validate for ListGroupCustomDbRoleRolesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -60,6 +61,7 @@ impl CreateGroupCustomDbRoleRoleParams {
     }
 }
 impl crate::validation::Validate for CreateGroupCustomDbRoleRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -94,6 +96,7 @@ impl GetGroupCustomDbRoleRoleParams {
     }
 }
 impl crate::validation::Validate for GetGroupCustomDbRoleRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -128,6 +131,7 @@ impl DeleteGroupCustomDbRoleRoleParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupCustomDbRoleRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -162,6 +166,7 @@ impl UpdateGroupCustomDbRoleRoleParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupCustomDbRoleRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

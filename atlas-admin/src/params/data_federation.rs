@@ -36,6 +36,7 @@ impl ListGroupDataFederationParams {
     }
 }
 impl crate::validation::Validate for ListGroupDataFederationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -74,6 +75,7 @@ impl CreateGroupDataFederationParams {
     }
 }
 impl crate::validation::Validate for CreateGroupDataFederationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -104,6 +106,7 @@ impl GetGroupDataFederationParams {
     }
 }
 impl crate::validation::Validate for GetGroupDataFederationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -138,6 +141,7 @@ impl DeleteGroupDataFederationParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupDataFederationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -180,6 +184,7 @@ impl UpdateGroupDataFederationParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupDataFederationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -214,6 +219,7 @@ impl ListGroupDataFederationLimitsParams {
     }
 }
 impl crate::validation::Validate for ListGroupDataFederationLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -263,6 +269,7 @@ impl GetGroupDataFederationLimitParams {
     }
 }
 impl crate::validation::Validate for GetGroupDataFederationLimitParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -308,6 +315,7 @@ impl DeleteGroupDataFederationLimitParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupDataFederationLimitParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -353,6 +361,7 @@ impl SetGroupDataFederationLimitParams {
     }
 }
 impl crate::validation::Validate for SetGroupDataFederationLimitParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -387,6 +396,7 @@ impl DownloadGroupDataFederationQueryLogsParams {
     }
 }
 impl crate::validation::Validate for DownloadGroupDataFederationQueryLogsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -429,6 +439,7 @@ impl ListGroupPrivateNetworkSettingEndpointIdsParams {
     }
 }
 impl crate::validation::Validate for ListGroupPrivateNetworkSettingEndpointIdsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -470,6 +481,7 @@ impl CreateGroupPrivateNetworkSettingEndpointIdParams {
     }
 }
 impl crate::validation::Validate for CreateGroupPrivateNetworkSettingEndpointIdParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -504,6 +516,7 @@ impl GetGroupPrivateNetworkSettingEndpointIdParams {
     }
 }
 impl crate::validation::Validate for GetGroupPrivateNetworkSettingEndpointIdParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
@@ -539,6 +552,7 @@ impl DeleteGroupPrivateNetworkSettingEndpointIdParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupPrivateNetworkSettingEndpointIdParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);

@@ -42,6 +42,7 @@ impl ListGroupDatabaseUsersParams {
     }
 }
 impl crate::validation::Validate for ListGroupDatabaseUsersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -83,6 +84,7 @@ impl CreateGroupDatabaseUserParams {
     }
 }
 impl crate::validation::Validate for CreateGroupDatabaseUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -132,6 +134,7 @@ impl GetGroupDatabaseUserParams {
     }
 }
 impl crate::validation::Validate for GetGroupDatabaseUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -181,6 +184,7 @@ impl DeleteGroupDatabaseUserParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupDatabaseUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -230,6 +234,7 @@ impl UpdateGroupDatabaseUserParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupDatabaseUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

@@ -30,6 +30,7 @@ impl GetGroupEncryptionAtRestParams {
     }
 }
 impl crate::validation::Validate for GetGroupEncryptionAtRestParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -60,6 +61,7 @@ impl UpdateGroupEncryptionAtRestParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupEncryptionAtRestParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -109,6 +111,7 @@ impl ListGroupEncryptionAtRestPrivateEndpointsParams {
     }
 }
 impl crate::validation::Validate for ListGroupEncryptionAtRestPrivateEndpointsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -157,6 +160,7 @@ impl CreateGroupEncryptionAtRestPrivateEndpointParams {
     }
 }
 impl crate::validation::Validate for CreateGroupEncryptionAtRestPrivateEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -199,6 +203,7 @@ impl GetGroupEncryptionAtRestPrivateEndpointParams {
     }
 }
 impl crate::validation::Validate for GetGroupEncryptionAtRestPrivateEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);
@@ -243,6 +248,7 @@ impl RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {
 }
 impl crate::validation::Validate
 for RequestGroupEncryptionAtRestPrivateEndpointDeletionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("endpointId", &self.endpoint_id, &crate::validation::Rules::NONE);

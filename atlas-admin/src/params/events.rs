@@ -24,6 +24,7 @@ pub struct ListEventTypesParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for ListEventTypesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -108,6 +109,7 @@ impl ListGroupEventsParams {
     }
 }
 impl crate::validation::Validate for ListGroupEventsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -158,6 +160,7 @@ impl GetGroupEventParams {
     }
 }
 impl crate::validation::Validate for GetGroupEventParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("eventId", &self.event_id, &crate::validation::Rules::NONE);
@@ -217,6 +220,7 @@ impl ListOrgEventsParams {
     }
 }
 impl crate::validation::Validate for ListOrgEventsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -264,6 +268,7 @@ impl GetOrgEventParams {
     }
 }
 impl crate::validation::Validate for GetOrgEventParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("eventId", &self.event_id, &crate::validation::Rules::NONE);

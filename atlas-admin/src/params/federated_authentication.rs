@@ -18,6 +18,7 @@ impl DeleteFederationSettingParams {
     }
 }
 impl crate::validation::Validate for DeleteFederationSettingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -54,6 +55,7 @@ impl ListFederationSettingConnectedOrgConfigsParams {
     }
 }
 impl crate::validation::Validate for ListFederationSettingConnectedOrgConfigsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -97,6 +99,7 @@ impl GetFederationSettingConnectedOrgConfigParams {
     }
 }
 impl crate::validation::Validate for GetFederationSettingConnectedOrgConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -130,6 +133,7 @@ impl RemoveFederationSettingConnectedOrgConfigParams {
     }
 }
 impl crate::validation::Validate for RemoveFederationSettingConnectedOrgConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -163,6 +167,7 @@ impl UpdateFederationSettingConnectedOrgConfigParams {
     }
 }
 impl crate::validation::Validate for UpdateFederationSettingConnectedOrgConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -197,6 +202,7 @@ impl ListFederationSettingConnectedOrgConfigRoleMappingsParams {
 }
 impl crate::validation::Validate
 for ListFederationSettingConnectedOrgConfigRoleMappingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -231,6 +237,7 @@ impl CreateFederationSettingConnectedOrgConfigRoleMappingParams {
 }
 impl crate::validation::Validate
 for CreateFederationSettingConnectedOrgConfigRoleMappingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -272,6 +279,7 @@ impl GetFederationSettingConnectedOrgConfigRoleMappingParams {
 }
 impl crate::validation::Validate
 for GetFederationSettingConnectedOrgConfigRoleMappingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -314,6 +322,7 @@ impl UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
 }
 impl crate::validation::Validate
 for UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -356,6 +365,7 @@ impl DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
 }
 impl crate::validation::Validate
 for DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -402,6 +412,7 @@ impl ListFederationSettingIdentityProvidersParams {
     }
 }
 impl crate::validation::Validate for ListFederationSettingIdentityProvidersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -441,6 +452,7 @@ impl CreateFederationSettingIdentityProviderParams {
     }
 }
 impl crate::validation::Validate for CreateFederationSettingIdentityProviderParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -473,6 +485,7 @@ impl GetFederationSettingIdentityProviderParams {
     }
 }
 impl crate::validation::Validate for GetFederationSettingIdentityProviderParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -505,6 +518,7 @@ impl DeleteFederationSettingIdentityProviderParams {
     }
 }
 impl crate::validation::Validate for DeleteFederationSettingIdentityProviderParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -537,6 +551,7 @@ impl UpdateFederationSettingIdentityProviderParams {
     }
 }
 impl crate::validation::Validate for UpdateFederationSettingIdentityProviderParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -569,6 +584,7 @@ impl RevokeFederationSettingIdentityProviderJwksParams {
     }
 }
 impl crate::validation::Validate for RevokeFederationSettingIdentityProviderJwksParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -600,6 +616,7 @@ impl GetFederationSettingIdentityProviderMetadataParams {
     }
 }
 impl crate::validation::Validate for GetFederationSettingIdentityProviderMetadataParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "federationSettingsId",
@@ -637,6 +654,7 @@ impl GetOrgFederationSettingsParams {
     }
 }
 impl crate::validation::Validate for GetOrgFederationSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }

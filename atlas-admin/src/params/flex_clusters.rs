@@ -42,6 +42,7 @@ impl ListGroupFlexClustersParams {
     }
 }
 impl crate::validation::Validate for ListGroupFlexClustersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -83,6 +84,7 @@ impl CreateGroupFlexClusterParams {
     }
 }
 impl crate::validation::Validate for CreateGroupFlexClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -116,6 +118,7 @@ impl GetGroupFlexClusterParams {
     }
 }
 impl crate::validation::Validate for GetGroupFlexClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -150,6 +153,7 @@ impl DeleteGroupFlexClusterParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupFlexClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -184,6 +188,7 @@ impl UpdateGroupFlexClusterParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupFlexClusterParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -215,6 +220,7 @@ impl TenantGroupFlexClusterUpgradeParams {
     }
 }
 impl crate::validation::Validate for TenantGroupFlexClusterUpgradeParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

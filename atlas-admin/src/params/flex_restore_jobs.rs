@@ -45,6 +45,7 @@ impl ListGroupFlexClusterBackupRestoreJobsParams {
     }
 }
 impl crate::validation::Validate for ListGroupFlexClusterBackupRestoreJobsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -90,6 +91,7 @@ impl CreateGroupFlexClusterBackupRestoreJobParams {
     }
 }
 impl crate::validation::Validate for CreateGroupFlexClusterBackupRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);
@@ -132,6 +134,7 @@ impl GetGroupFlexClusterBackupRestoreJobParams {
     }
 }
 impl crate::validation::Validate for GetGroupFlexClusterBackupRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);

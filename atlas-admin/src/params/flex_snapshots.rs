@@ -33,6 +33,7 @@ impl DownloadGroupFlexClusterBackupParams {
     }
 }
 impl crate::validation::Validate for DownloadGroupFlexClusterBackupParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("name", &self.name, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -79,6 +80,7 @@ impl ListGroupFlexClusterBackupSnapshotsParams {
     }
 }
 impl crate::validation::Validate for ListGroupFlexClusterBackupSnapshotsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -124,6 +126,7 @@ impl GetGroupFlexClusterBackupSnapshotParams {
     }
 }
 impl crate::validation::Validate for GetGroupFlexClusterBackupSnapshotParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);

@@ -34,6 +34,7 @@ impl GetGroupClusterGlobalWritesParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterGlobalWritesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -70,6 +71,7 @@ impl CreateGroupClusterGlobalWriteCustomZoneMappingParams {
 }
 impl crate::validation::Validate
 for CreateGroupClusterGlobalWriteCustomZoneMappingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -106,6 +108,7 @@ impl DeleteGroupClusterGlobalWriteCustomZoneMappingParams {
 }
 impl crate::validation::Validate
 for DeleteGroupClusterGlobalWriteCustomZoneMappingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -142,6 +145,7 @@ impl CreateGroupClusterGlobalWriteManagedNamespaceParams {
 }
 impl crate::validation::Validate
 for CreateGroupClusterGlobalWriteManagedNamespaceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -186,6 +190,7 @@ impl DeleteGroupClusterGlobalWriteManagedNamespacesParams {
 }
 impl crate::validation::Validate
 for DeleteGroupClusterGlobalWriteManagedNamespacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);

@@ -36,6 +36,7 @@ impl GetOrgAssociatedInvoicesParams {
     }
 }
 impl crate::validation::Validate for GetOrgAssociatedInvoicesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static MONTH: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -68,6 +69,7 @@ impl CreateOrgBillingCostExplorerUsageProcessParams {
     }
 }
 impl crate::validation::Validate for CreateOrgBillingCostExplorerUsageProcessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -95,6 +97,7 @@ impl GetOrgBillingCostExplorerUsageParams {
     }
 }
 impl crate::validation::Validate for GetOrgBillingCostExplorerUsageParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static TOKEN: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(64),
@@ -169,6 +172,7 @@ impl ListOrgInvoicesParams {
     }
 }
 impl crate::validation::Validate for ListOrgInvoicesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -217,6 +221,7 @@ impl GetOrgInvoiceParams {
     }
 }
 impl crate::validation::Validate for GetOrgInvoiceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("invoiceId", &self.invoice_id, &crate::validation::Rules::NONE);
@@ -250,6 +255,7 @@ impl GetOrgInvoiceCsvParams {
     }
 }
 impl crate::validation::Validate for GetOrgInvoiceCsvParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INVOICE_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::INVOICE_ID),
@@ -291,6 +297,7 @@ impl SearchOrgInvoiceLineItemsParams {
     }
 }
 impl crate::validation::Validate for SearchOrgInvoiceLineItemsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -347,6 +354,7 @@ impl ListOrgInvoiceReportsParams {
     }
 }
 impl crate::validation::Validate for ListOrgInvoiceReportsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -379,6 +387,7 @@ impl CreateOrgInvoiceReportParams {
     }
 }
 impl crate::validation::Validate for CreateOrgInvoiceReportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -407,6 +416,7 @@ impl GetOrgInvoiceReportParams {
     }
 }
 impl crate::validation::Validate for GetOrgInvoiceReportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -428,6 +438,7 @@ impl GenerateOrgInvoiceAndDownloadReportParams {
     }
 }
 impl crate::validation::Validate for GenerateOrgInvoiceAndDownloadReportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -456,6 +467,7 @@ impl ListOrgInvoicePendingParams {
     }
 }
 impl crate::validation::Validate for ListOrgInvoicePendingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -480,6 +492,7 @@ pub struct ListSkusParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for ListSkusParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -518,5 +531,6 @@ impl GetSkuParams {
     }
 }
 impl crate::validation::Validate for GetSkuParams {
+    #[inline]
     fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }

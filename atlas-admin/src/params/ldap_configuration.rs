@@ -30,6 +30,7 @@ impl GetGroupUserSecurityParams {
     }
 }
 impl crate::validation::Validate for GetGroupUserSecurityParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -60,6 +61,7 @@ impl UpdateGroupUserSecurityParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupUserSecurityParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -90,6 +92,7 @@ impl DeleteGroupUserSecurityLdapUserToDnMappingParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupUserSecurityLdapUserToDnMappingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -120,6 +123,7 @@ impl VerifyGroupUserSecurityLdapParams {
     }
 }
 impl crate::validation::Validate for VerifyGroupUserSecurityLdapParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -154,6 +158,7 @@ impl GetGroupUserSecurityLdapVerifyParams {
     }
 }
 impl crate::validation::Validate for GetGroupUserSecurityLdapVerifyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("requestId", &self.request_id, &crate::validation::Rules::NONE);

@@ -47,6 +47,7 @@ impl ListGroupClusterBackupCheckpointsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterBackupCheckpointsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -102,6 +103,7 @@ impl GetGroupClusterBackupCheckpointParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterBackupCheckpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("checkpointId", &self.checkpoint_id, &crate::validation::Rules::NONE);
@@ -155,6 +157,7 @@ impl ListGroupClusterRestoreJobsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterRestoreJobsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -203,6 +206,7 @@ impl CreateGroupClusterRestoreJobParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -247,6 +251,7 @@ impl GetGroupClusterRestoreJobParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterRestoreJobParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -284,6 +289,7 @@ impl GetGroupClusterSnapshotScheduleParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterSnapshotScheduleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -320,6 +326,7 @@ impl UpdateGroupClusterSnapshotScheduleParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterSnapshotScheduleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -372,6 +379,7 @@ impl ListGroupClusterSnapshotsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterSnapshotsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -427,6 +435,7 @@ impl GetGroupClusterSnapshotParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterSnapshotParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -472,6 +481,7 @@ impl DeleteGroupClusterSnapshotParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterSnapshotParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -517,6 +527,7 @@ impl UpdateGroupClusterSnapshotParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterSnapshotParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);

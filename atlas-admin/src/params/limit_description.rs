@@ -21,6 +21,7 @@ pub struct ListDefaultGroupLimitsParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for ListDefaultGroupLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -59,5 +60,6 @@ impl GetDefaultGroupLimitParams {
     }
 }
 impl crate::validation::Validate for GetDefaultGroupLimitParams {
+    #[inline]
     fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }

@@ -30,6 +30,7 @@ impl GetGroupMaintenanceWindowParams {
     }
 }
 impl crate::validation::Validate for GetGroupMaintenanceWindowParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -53,6 +54,7 @@ impl ResetGroupMaintenanceWindowParams {
     }
 }
 impl crate::validation::Validate for ResetGroupMaintenanceWindowParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -76,6 +78,7 @@ impl UpdateGroupMaintenanceWindowParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupMaintenanceWindowParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -99,6 +102,7 @@ impl ToggleGroupMaintenanceWindowAutoDeferParams {
     }
 }
 impl crate::validation::Validate for ToggleGroupMaintenanceWindowAutoDeferParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -122,6 +126,7 @@ impl DeferGroupMaintenanceWindowParams {
     }
 }
 impl crate::validation::Validate for DeferGroupMaintenanceWindowParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

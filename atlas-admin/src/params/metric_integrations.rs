@@ -54,6 +54,7 @@ impl ListGroupMetricIntegrationsParams {
     }
 }
 impl crate::validation::Validate for ListGroupMetricIntegrationsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -95,6 +96,7 @@ impl CreateGroupMetricIntegrationParams {
     }
 }
 impl crate::validation::Validate for CreateGroupMetricIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -129,6 +131,7 @@ impl GetGroupMetricIntegrationParams {
     }
 }
 impl crate::validation::Validate for GetGroupMetricIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -163,6 +166,7 @@ impl UpdateGroupMetricIntegrationParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupMetricIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -197,6 +201,7 @@ impl DeleteGroupMetricIntegrationParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupMetricIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

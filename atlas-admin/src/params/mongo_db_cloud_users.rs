@@ -75,6 +75,7 @@ impl ListGroupUsersParams {
     }
 }
 impl crate::validation::Validate for ListGroupUsersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -125,6 +126,7 @@ impl AddGroupUsersParams {
     }
 }
 impl crate::validation::Validate for AddGroupUsersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -167,6 +169,7 @@ impl GetGroupUserParams {
     }
 }
 impl crate::validation::Validate for GetGroupUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ORG_MEMBERSHIP_STATUSES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(4),
@@ -211,6 +214,7 @@ impl RemoveGroupUserParams {
     }
 }
 impl crate::validation::Validate for RemoveGroupUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
@@ -246,6 +250,7 @@ impl AddGroupUserRoleParams {
     }
 }
 impl crate::validation::Validate for AddGroupUserRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
@@ -281,6 +286,7 @@ impl RemoveGroupUserRoleParams {
     }
 }
 impl crate::validation::Validate for RemoveGroupUserRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
@@ -347,6 +353,7 @@ impl ListOrgTeamUsersParams {
     }
 }
 impl crate::validation::Validate for ListOrgTeamUsersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -401,6 +408,7 @@ impl AddOrgTeamUserParams {
     }
 }
 impl crate::validation::Validate for AddOrgTeamUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -434,6 +442,7 @@ impl RemoveOrgTeamUserParams {
     }
 }
 impl crate::validation::Validate for RemoveOrgTeamUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -496,6 +505,7 @@ impl ListOrgUsersParams {
     }
 }
 impl crate::validation::Validate for ListOrgUsersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -544,6 +554,7 @@ impl CreateOrgUserParams {
     }
 }
 impl crate::validation::Validate for CreateOrgUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -584,6 +595,7 @@ impl GetOrgUserParams {
     }
 }
 impl crate::validation::Validate for GetOrgUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ORG_MEMBERSHIP_STATUSES: crate::validation::Rules = crate::validation::Rules {
             max_items: Some(4),
@@ -626,6 +638,7 @@ impl RemoveOrgUserParams {
     }
 }
 impl crate::validation::Validate for RemoveOrgUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
@@ -659,6 +672,7 @@ impl UpdateOrgUserParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
@@ -692,6 +706,7 @@ impl AddOrgUserRoleParams {
     }
 }
 impl crate::validation::Validate for AddOrgUserRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
@@ -725,6 +740,7 @@ impl RemoveOrgUserRoleParams {
     }
 }
 impl crate::validation::Validate for RemoveOrgUserRoleParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
@@ -742,6 +758,7 @@ pub struct CreateUserParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for CreateUserParams {
+    #[inline]
     fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `getUser` (`GET /api/atlas/v2/users/{userId}`).
@@ -769,6 +786,7 @@ impl GetUserParams {
     }
 }
 impl crate::validation::Validate for GetUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
     }
@@ -798,6 +816,7 @@ impl GetUserByNameParams {
     }
 }
 impl crate::validation::Validate for GetUserByNameParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static USER_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::USER_NAME),

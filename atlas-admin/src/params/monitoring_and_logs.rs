@@ -51,6 +51,7 @@ impl DownloadGroupClusterLogParams {
     }
 }
 impl crate::validation::Validate for DownloadGroupClusterLogParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static HOST_NAME: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::HOSTNAME),
@@ -96,6 +97,7 @@ impl ListGroupHostFtsMetricsParams {
     }
 }
 impl crate::validation::Validate for ListGroupHostFtsMetricsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -169,6 +171,7 @@ impl GetGroupHostFtsMetricIndexMeasurementsParams {
     }
 }
 impl crate::validation::Validate for GetGroupHostFtsMetricIndexMeasurementsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -243,6 +246,7 @@ impl ListGroupHostFtsMetricIndexMeasurementsParams {
     }
 }
 impl crate::validation::Validate for ListGroupHostFtsMetricIndexMeasurementsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -307,6 +311,7 @@ impl ListGroupHostFtsMetricMeasurementsParams {
     }
 }
 impl crate::validation::Validate for ListGroupHostFtsMetricMeasurementsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -360,6 +365,7 @@ impl ListGroupProcessesParams {
     }
 }
 impl crate::validation::Validate for ListGroupProcessesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -405,6 +411,7 @@ impl GetGroupProcessParams {
     }
 }
 impl crate::validation::Validate for GetGroupProcessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -456,6 +463,7 @@ impl ListGroupProcessDatabasesParams {
     }
 }
 impl crate::validation::Validate for ListGroupProcessDatabasesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -510,6 +518,7 @@ impl GetGroupProcessDatabaseParams {
     }
 }
 impl crate::validation::Validate for GetGroupProcessDatabaseParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -577,6 +586,7 @@ impl GetGroupProcessDatabaseMeasurementsParams {
     }
 }
 impl crate::validation::Validate for GetGroupProcessDatabaseMeasurementsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static M: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),
@@ -635,6 +645,7 @@ impl ListGroupProcessDisksParams {
     }
 }
 impl crate::validation::Validate for ListGroupProcessDisksParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -685,6 +696,7 @@ impl GetGroupProcessDiskParams {
     }
 }
 impl crate::validation::Validate for GetGroupProcessDiskParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -752,6 +764,7 @@ impl GetGroupProcessDiskMeasurementsParams {
     }
 }
 impl crate::validation::Validate for GetGroupProcessDiskMeasurementsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static M: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),
@@ -817,6 +830,7 @@ impl GetGroupProcessMeasurementsParams {
     }
 }
 impl crate::validation::Validate for GetGroupProcessMeasurementsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static M: crate::validation::Rules = crate::validation::Rules {
             min_items: Some(1),

@@ -46,6 +46,7 @@ impl ListGroupContainersParams {
     }
 }
 impl crate::validation::Validate for ListGroupContainersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -87,6 +88,7 @@ impl CreateGroupContainerParams {
     }
 }
 impl crate::validation::Validate for CreateGroupContainerParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -121,6 +123,7 @@ impl GetGroupContainerParams {
     }
 }
 impl crate::validation::Validate for GetGroupContainerParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
@@ -156,6 +159,7 @@ impl DeleteGroupContainerParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupContainerParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
@@ -191,6 +195,7 @@ impl UpdateGroupContainerParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupContainerParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("containerId", &self.container_id, &crate::validation::Rules::NONE);
@@ -234,6 +239,7 @@ impl ListGroupContainerAllParams {
     }
 }
 impl crate::validation::Validate for ListGroupContainerAllParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -291,6 +297,7 @@ impl ListGroupPeersParams {
     }
 }
 impl crate::validation::Validate for ListGroupPeersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -332,6 +339,7 @@ impl CreateGroupPeerParams {
     }
 }
 impl crate::validation::Validate for CreateGroupPeerParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -366,6 +374,7 @@ impl GetGroupPeerParams {
     }
 }
 impl crate::validation::Validate for GetGroupPeerParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("peerId", &self.peer_id, &crate::validation::Rules::NONE);
@@ -401,6 +410,7 @@ impl DeleteGroupPeerParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupPeerParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("peerId", &self.peer_id, &crate::validation::Rules::NONE);
@@ -436,6 +446,7 @@ impl UpdateGroupPeerParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupPeerParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("peerId", &self.peer_id, &crate::validation::Rules::NONE);
@@ -468,6 +479,7 @@ impl VerifyGroupPrivateIpModeParams {
     }
 }
 impl crate::validation::Validate for VerifyGroupPrivateIpModeParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -499,6 +511,7 @@ impl DisableGroupPrivateIpModePeeringParams {
     }
 }
 impl crate::validation::Validate for DisableGroupPrivateIpModePeeringParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

@@ -46,6 +46,7 @@ impl ListGroupClusterOnlineArchivesParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterOnlineArchivesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -92,6 +93,7 @@ impl CreateGroupClusterOnlineArchiveParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterOnlineArchiveParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -135,6 +137,7 @@ impl GetGroupClusterOnlineArchiveParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterOnlineArchiveParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("archiveId", &self.archive_id, &crate::validation::Rules::NONE);
@@ -179,6 +182,7 @@ impl DeleteGroupClusterOnlineArchiveParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterOnlineArchiveParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("archiveId", &self.archive_id, &crate::validation::Rules::NONE);
@@ -223,6 +227,7 @@ impl UpdateGroupClusterOnlineArchiveParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterOnlineArchiveParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("archiveId", &self.archive_id, &crate::validation::Rules::NONE);
@@ -267,6 +272,7 @@ impl DownloadGroupClusterOnlineArchiveQueryLogsParams {
     }
 }
 impl crate::validation::Validate for DownloadGroupClusterOnlineArchiveQueryLogsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static START_DATE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1199145600.0),

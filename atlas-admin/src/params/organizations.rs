@@ -27,6 +27,7 @@ pub struct ListOrgsParams {
     pub name: Option<String>,
 }
 impl crate::validation::Validate for ListOrgsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -52,6 +53,7 @@ pub struct CreateOrgParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for CreateOrgParams {
+    #[inline]
     fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `getOrg` (`GET /api/atlas/v2/orgs/{orgId}`).
@@ -78,6 +80,7 @@ impl GetOrgParams {
     }
 }
 impl crate::validation::Validate for GetOrgParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -99,6 +102,7 @@ impl DeleteOrgParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -127,6 +131,7 @@ impl UpdateOrgParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -155,6 +160,7 @@ impl GetOrgDelegationSettingsParams {
     }
 }
 impl crate::validation::Validate for GetOrgDelegationSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -183,6 +189,7 @@ impl UpdateOrgDelegationSettingsParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgDelegationSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -227,6 +234,7 @@ impl GetOrgGroupsParams {
     }
 }
 impl crate::validation::Validate for GetOrgGroupsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -271,6 +279,7 @@ impl ListOrgInvitesParams {
     }
 }
 impl crate::validation::Validate for ListOrgInvitesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -300,6 +309,7 @@ impl CreateOrgInviteParams {
     }
 }
 impl crate::validation::Validate for CreateOrgInviteParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -329,6 +339,7 @@ impl UpdateOrgInvitesParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgInvitesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -358,6 +369,7 @@ impl GetOrgInviteParams {
     }
 }
 impl crate::validation::Validate for GetOrgInviteParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
@@ -392,6 +404,7 @@ impl DeleteOrgInviteParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgInviteParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -425,6 +438,7 @@ impl UpdateOrgInviteByIdParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgInviteByIdParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
@@ -454,6 +468,7 @@ impl GetOrgMaintenanceSettingsParams {
     }
 }
 impl crate::validation::Validate for GetOrgMaintenanceSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -482,6 +497,7 @@ impl UpdateOrgMaintenanceSettingsParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgMaintenanceSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -510,6 +526,7 @@ impl ResetOrgMaintenanceSettingsParams {
     }
 }
 impl crate::validation::Validate for ResetOrgMaintenanceSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -538,6 +555,7 @@ impl GetOrgSettingsParams {
     }
 }
 impl crate::validation::Validate for GetOrgSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -566,6 +584,7 @@ impl UpdateOrgSettingsParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -599,6 +618,7 @@ impl UpdateOrgUserRolesParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgUserRolesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);

@@ -42,6 +42,7 @@ impl ListGroupClusterOverloadSimulationsParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterOverloadSimulationsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -88,6 +89,7 @@ impl CreateGroupClusterOverloadSimulationParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterOverloadSimulationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -131,6 +133,7 @@ impl GetGroupClusterOverloadSimulationParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterOverloadSimulationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -174,6 +177,7 @@ impl DeleteGroupClusterOverloadSimulationParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupClusterOverloadSimulationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);

@@ -31,6 +31,7 @@ impl ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams {
 }
 impl crate::validation::Validate
 for ListGroupClusterPerformanceAdvisorDropIndexSuggestionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -63,6 +64,7 @@ impl ListGroupClusterPerformanceAdvisorSchemaAdviceParams {
 }
 impl crate::validation::Validate
 for ListGroupClusterPerformanceAdvisorSchemaAdviceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -117,6 +119,7 @@ impl ListGroupClusterPerformanceAdvisorSuggestedIndexesParams {
 }
 impl crate::validation::Validate
 for ListGroupClusterPerformanceAdvisorSuggestedIndexesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_IDS_ITEMS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -167,6 +170,7 @@ impl GetGroupManagedSlowMsParams {
     }
 }
 impl crate::validation::Validate for GetGroupManagedSlowMsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -197,6 +201,7 @@ impl DisableGroupManagedSlowMsParams {
     }
 }
 impl crate::validation::Validate for DisableGroupManagedSlowMsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -227,6 +232,7 @@ impl EnableGroupManagedSlowMsParams {
     }
 }
 impl crate::validation::Validate for EnableGroupManagedSlowMsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -275,6 +281,7 @@ impl ListGroupProcessPerformanceAdvisorNamespacesParams {
     }
 }
 impl crate::validation::Validate for ListGroupProcessPerformanceAdvisorNamespacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PROCESS_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::PROCESS_ID),
@@ -358,6 +365,7 @@ impl ListGroupProcessPerformanceAdvisorSlowQueryLogsParams {
 }
 impl crate::validation::Validate
 for ListGroupProcessPerformanceAdvisorSlowQueryLogsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static N_LOGS: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(0.0),
@@ -447,6 +455,7 @@ impl ListGroupProcessPerformanceAdvisorSuggestedIndexesParams {
 }
 impl crate::validation::Validate
 for ListGroupProcessPerformanceAdvisorSuggestedIndexesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -504,6 +513,7 @@ impl GetGroupServerlessPerformanceAdvisorAutoIndexingParams {
 }
 impl crate::validation::Validate
 for GetGroupServerlessPerformanceAdvisorAutoIndexingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -540,6 +550,7 @@ impl SetGroupServerlessPerformanceAdvisorAutoIndexingParams {
 }
 impl crate::validation::Validate
 for SetGroupServerlessPerformanceAdvisorAutoIndexingParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);

@@ -34,6 +34,7 @@ impl ListGroupPrivateEndpointEndpointServiceParams {
     }
 }
 impl crate::validation::Validate for ListGroupPrivateEndpointEndpointServiceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -76,6 +77,7 @@ impl GetGroupPrivateEndpointEndpointServiceParams {
     }
 }
 impl crate::validation::Validate for GetGroupPrivateEndpointEndpointServiceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -123,6 +125,7 @@ impl DeleteGroupPrivateEndpointEndpointServiceParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupPrivateEndpointEndpointServiceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -171,6 +174,7 @@ impl CreateGroupPrivateEndpointEndpointServiceEndpointParams {
 }
 impl crate::validation::Validate
 for CreateGroupPrivateEndpointEndpointServiceEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -224,6 +228,7 @@ impl GetGroupPrivateEndpointEndpointServiceEndpointParams {
 }
 impl crate::validation::Validate
 for GetGroupPrivateEndpointEndpointServiceEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::ENDPOINT_ID),
@@ -282,6 +287,7 @@ impl DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
 }
 impl crate::validation::Validate
 for DeleteGroupPrivateEndpointEndpointServiceEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENDPOINT_ID: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::ENDPOINT_ID),
@@ -322,6 +328,7 @@ impl CreateGroupPrivateEndpointEndpointServiceParams {
     }
 }
 impl crate::validation::Validate for CreateGroupPrivateEndpointEndpointServiceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -356,6 +363,7 @@ impl UpdateGroupPrivateEndpointEndpointServiceParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupPrivateEndpointEndpointServiceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -391,6 +399,7 @@ impl GetGroupPrivateEndpointRegionalModeParams {
     }
 }
 impl crate::validation::Validate for GetGroupPrivateEndpointRegionalModeParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -421,6 +430,7 @@ impl ToggleGroupPrivateEndpointRegionalModeParams {
     }
 }
 impl crate::validation::Validate for ToggleGroupPrivateEndpointRegionalModeParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

@@ -42,6 +42,7 @@ impl ListGroupApiKeysParams {
     }
 }
 impl crate::validation::Validate for ListGroupApiKeysParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -83,6 +84,7 @@ impl CreateGroupApiKeyParams {
     }
 }
 impl crate::validation::Validate for CreateGroupApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -117,6 +119,7 @@ impl AddGroupApiKeyParams {
     }
 }
 impl crate::validation::Validate for AddGroupApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
@@ -152,6 +155,7 @@ impl RemoveGroupApiKeyParams {
     }
 }
 impl crate::validation::Validate for RemoveGroupApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
@@ -199,6 +203,7 @@ impl UpdateGroupApiKeyRolesParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupApiKeyRolesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static PAGE_NUM: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -251,6 +256,7 @@ impl ListOrgApiKeysParams {
     }
 }
 impl crate::validation::Validate for ListOrgApiKeysParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -290,6 +296,7 @@ impl CreateOrgApiKeyParams {
     }
 }
 impl crate::validation::Validate for CreateOrgApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -322,6 +329,7 @@ impl GetOrgApiKeyParams {
     }
 }
 impl crate::validation::Validate for GetOrgApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
@@ -355,6 +363,7 @@ impl DeleteOrgApiKeyParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
@@ -388,6 +397,7 @@ impl UpdateOrgApiKeyParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgApiKeyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("apiUserId", &self.api_user_id, &crate::validation::Rules::NONE);
@@ -433,6 +443,7 @@ impl ListOrgApiKeyAccessListEntriesParams {
     }
 }
 impl crate::validation::Validate for ListOrgApiKeyAccessListEntriesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -489,6 +500,7 @@ impl CreateOrgApiKeyAccessListEntryParams {
     }
 }
 impl crate::validation::Validate for CreateOrgApiKeyAccessListEntryParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -537,6 +549,7 @@ impl GetOrgApiKeyAccessListEntryParams {
     }
 }
 impl crate::validation::Validate for GetOrgApiKeyAccessListEntryParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::IP_ADDRESS),
@@ -579,6 +592,7 @@ impl DeleteOrgApiKeyAccessListEntryParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgApiKeyAccessListEntryParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::IP_ADDRESS),

@@ -42,6 +42,7 @@ impl ListGroupAccessListEntriesParams {
     }
 }
 impl crate::validation::Validate for ListGroupAccessListEntriesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -95,6 +96,7 @@ impl CreateGroupAccessListEntryParams {
     }
 }
 impl crate::validation::Validate for CreateGroupAccessListEntryParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -140,6 +142,7 @@ impl GetGroupAccessListEntryParams {
     }
 }
 impl crate::validation::Validate for GetGroupAccessListEntryParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENTRY_VALUE: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::ENTRY_VALUE),
@@ -183,6 +186,7 @@ impl DeleteGroupAccessListEntryParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupAccessListEntryParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENTRY_VALUE: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::ENTRY_VALUE),
@@ -222,6 +226,7 @@ impl GetGroupAccessListStatusParams {
     }
 }
 impl crate::validation::Validate for GetGroupAccessListStatusParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ENTRY_VALUE: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::ENTRY_VALUE),

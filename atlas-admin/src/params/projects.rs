@@ -26,6 +26,7 @@ pub struct ListGroupsParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for ListGroupsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -54,6 +55,7 @@ pub struct CreateGroupParams {
     pub project_owner_id: Option<ObjectId>,
 }
 impl crate::validation::Validate for CreateGroupParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field(
             "projectOwnerId",
@@ -88,6 +90,7 @@ impl GetGroupParams {
     }
 }
 impl crate::validation::Validate for GetGroupParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -118,6 +121,7 @@ impl DeleteGroupParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -148,6 +152,7 @@ impl UpdateGroupParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -179,6 +184,7 @@ impl AddGroupAccessUserParams {
     }
 }
 impl crate::validation::Validate for AddGroupAccessUserParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -214,6 +220,7 @@ impl ListGroupInvitesParams {
     }
 }
 impl crate::validation::Validate for ListGroupInvitesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -245,6 +252,7 @@ impl CreateGroupInviteParams {
     }
 }
 impl crate::validation::Validate for CreateGroupInviteParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -276,6 +284,7 @@ impl UpdateGroupInvitesParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupInvitesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -311,6 +320,7 @@ impl GetGroupInviteParams {
     }
 }
 impl crate::validation::Validate for GetGroupInviteParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
@@ -343,6 +353,7 @@ impl DeleteGroupInviteParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupInviteParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
@@ -375,6 +386,7 @@ impl UpdateGroupInviteByIdParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupInviteByIdParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("invitationId", &self.invitation_id, &crate::validation::Rules::NONE);
@@ -406,6 +418,7 @@ impl GetGroupIpAddressesParams {
     }
 }
 impl crate::validation::Validate for GetGroupIpAddressesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -436,6 +449,7 @@ impl ListGroupLimitsParams {
     }
 }
 impl crate::validation::Validate for ListGroupLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -485,6 +499,7 @@ impl GetGroupLimitParams {
     }
 }
 impl crate::validation::Validate for GetGroupLimitParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -534,6 +549,7 @@ impl DeleteGroupLimitParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupLimitParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -583,6 +599,7 @@ impl SetGroupLimitParams {
     }
 }
 impl crate::validation::Validate for SetGroupLimitParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -633,6 +650,7 @@ impl GetGroupMongoDbVersionsParams {
     }
 }
 impl crate::validation::Validate for GetGroupMongoDbVersionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -673,6 +691,7 @@ impl GetGroupSettingsParams {
     }
 }
 impl crate::validation::Validate for GetGroupSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -703,6 +722,7 @@ impl UpdateGroupSettingsParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupSettingsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -738,6 +758,7 @@ impl UpdateGroupUserRolesParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupUserRolesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("userId", &self.user_id, &crate::validation::Rules::NONE);
@@ -762,6 +783,7 @@ impl MigrateGroupParams {
     }
 }
 impl crate::validation::Validate for MigrateGroupParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -790,6 +812,7 @@ impl GetGroupByNameParams {
     }
 }
 impl crate::validation::Validate for GetGroupByNameParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static GROUP_NAME: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(1),

@@ -50,6 +50,7 @@ impl ListGroupLogIntegrationsParams {
     }
 }
 impl crate::validation::Validate for ListGroupLogIntegrationsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -91,6 +92,7 @@ impl CreateGroupLogIntegrationParams {
     }
 }
 impl crate::validation::Validate for CreateGroupLogIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -124,6 +126,7 @@ impl GetGroupLogIntegrationParams {
     }
 }
 impl crate::validation::Validate for GetGroupLogIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -157,6 +160,7 @@ impl UpdateGroupLogIntegrationParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupLogIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -190,6 +194,7 @@ impl DeleteGroupLogIntegrationParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupLogIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -221,6 +226,7 @@ impl GetGroupPushBasedLogExportParams {
     }
 }
 impl crate::validation::Validate for GetGroupPushBasedLogExportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -252,6 +258,7 @@ impl CreateGroupPushBasedLogExportParams {
     }
 }
 impl crate::validation::Validate for CreateGroupPushBasedLogExportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -283,6 +290,7 @@ impl DeleteGroupPushBasedLogExportParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupPushBasedLogExportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -314,6 +322,7 @@ impl UpdateGroupPushBasedLogExportParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupPushBasedLogExportParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

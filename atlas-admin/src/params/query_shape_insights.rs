@@ -63,6 +63,7 @@ impl GetGroupClusterQueryShapeInsightDetailsParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterQueryShapeInsightDetailsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SINCE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1199145600000.0),
@@ -165,6 +166,7 @@ impl ListGroupClusterQueryShapeInsightSummariesParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterQueryShapeInsightSummariesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static SINCE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1199145600000.0),
@@ -264,6 +266,7 @@ impl ListGroupClusterQueryShapesParams {
     }
 }
 impl crate::validation::Validate for ListGroupClusterQueryShapesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -318,6 +321,7 @@ impl GetGroupClusterQueryShapeParams {
     }
 }
 impl crate::validation::Validate for GetGroupClusterQueryShapeParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);
@@ -366,6 +370,7 @@ impl UpdateGroupClusterQueryShapeParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupClusterQueryShapeParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);

@@ -39,6 +39,7 @@ pub struct ListRateLimitsParams {
     pub endpoint_path: Option<String>,
 }
 impl crate::validation::Validate for ListRateLimitsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -100,6 +101,7 @@ impl GetRateLimitParams {
     }
 }
 impl crate::validation::Validate for GetRateLimitParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::REMOTE_ADDRESS),

@@ -42,6 +42,7 @@ impl ListGroupMcpConfigsParams {
     }
 }
 impl crate::validation::Validate for ListGroupMcpConfigsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -73,6 +74,7 @@ impl CreateGroupMcpConfigParams {
     }
 }
 impl crate::validation::Validate for CreateGroupMcpConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -107,6 +109,7 @@ impl GetGroupMcpConfigParams {
     }
 }
 impl crate::validation::Validate for GetGroupMcpConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -138,6 +141,7 @@ impl DeleteGroupMcpConfigParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupMcpConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -169,6 +173,7 @@ impl UpdateGroupMcpConfigParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupMcpConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -216,6 +221,7 @@ impl ListGroupMcpConfigSecretsParams {
     }
 }
 impl crate::validation::Validate for ListGroupMcpConfigSecretsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -251,6 +257,7 @@ impl CreateGroupMcpConfigSecretParams {
     }
 }
 impl crate::validation::Validate for CreateGroupMcpConfigSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -294,6 +301,7 @@ impl GetGroupMcpConfigSecretParams {
     }
 }
 impl crate::validation::Validate for GetGroupMcpConfigSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -330,6 +338,7 @@ impl DeleteGroupMcpConfigSecretParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupMcpConfigSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -372,6 +381,7 @@ impl ListOrgMcpConfigsParams {
     }
 }
 impl crate::validation::Validate for ListOrgMcpConfigsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -401,6 +411,7 @@ impl CreateOrgMcpConfigParams {
     }
 }
 impl crate::validation::Validate for CreateOrgMcpConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -433,6 +444,7 @@ impl GetOrgMcpConfigParams {
     }
 }
 impl crate::validation::Validate for GetOrgMcpConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -462,6 +474,7 @@ impl DeleteOrgMcpConfigParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgMcpConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -491,6 +504,7 @@ impl UpdateOrgMcpConfigParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgMcpConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -536,6 +550,7 @@ impl ListOrgMcpConfigSecretsParams {
     }
 }
 impl crate::validation::Validate for ListOrgMcpConfigSecretsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -569,6 +584,7 @@ impl CreateOrgMcpConfigSecretParams {
     }
 }
 impl crate::validation::Validate for CreateOrgMcpConfigSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -610,6 +626,7 @@ impl GetOrgMcpConfigSecretParams {
     }
 }
 impl crate::validation::Validate for GetOrgMcpConfigSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);
@@ -644,6 +661,7 @@ impl DeleteOrgMcpConfigSecretParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgMcpConfigSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("mcpConfigId", &self.mcp_config_id, &crate::validation::Rules::NONE);

@@ -28,6 +28,7 @@ impl GetOrgNonCompliantResourcesParams {
     }
 }
 impl crate::validation::Validate for GetOrgNonCompliantResourcesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -56,6 +57,7 @@ impl ListOrgResourcePoliciesParams {
     }
 }
 impl crate::validation::Validate for ListOrgResourcePoliciesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -84,6 +86,7 @@ impl CreateOrgResourcePolicyParams {
     }
 }
 impl crate::validation::Validate for CreateOrgResourcePolicyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -116,6 +119,7 @@ impl GetOrgResourcePolicyParams {
     }
 }
 impl crate::validation::Validate for GetOrgResourcePolicyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
@@ -153,6 +157,7 @@ impl DeleteOrgResourcePolicyParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgResourcePolicyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
@@ -190,6 +195,7 @@ impl UpdateOrgResourcePolicyParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgResourcePolicyParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
@@ -223,6 +229,7 @@ impl ValidateOrgResourcePoliciesParams {
     }
 }
 impl crate::validation::Validate for ValidateOrgResourcePoliciesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }

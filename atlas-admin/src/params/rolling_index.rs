@@ -34,6 +34,7 @@ impl CreateGroupClusterIndexRollingIndexParams {
     }
 }
 impl crate::validation::Validate for CreateGroupClusterIndexRollingIndexParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clusterName", &self.cluster_name, &crate::validation::Rules::NONE);

@@ -14,6 +14,7 @@ pub struct GetSystemStatusParams {
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for GetSystemStatusParams {
+    #[inline]
     fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `listControlPlaneIpAddresses` (`GET /api/atlas/v2/unauth/controlPlaneIPAddresses`).
@@ -24,5 +25,6 @@ pub struct ListControlPlaneIpAddressesParams {
     pub envelope: Option<bool>,
 }
 impl crate::validation::Validate for ListControlPlaneIpAddressesParams {
+    #[inline]
     fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }

@@ -34,6 +34,7 @@ impl GenerateGroupSandboxClusterDescriptionParams {
     }
 }
 impl crate::validation::Validate for GenerateGroupSandboxClusterDescriptionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field(
@@ -75,6 +76,7 @@ impl ListOrgSandboxConfigParams {
     }
 }
 impl crate::validation::Validate for ListOrgSandboxConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -114,6 +116,7 @@ impl CreateOrgSandboxConfigParams {
     }
 }
 impl crate::validation::Validate for CreateOrgSandboxConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -146,6 +149,7 @@ impl GetOrgSandboxConfigParams {
     }
 }
 impl crate::validation::Validate for GetOrgSandboxConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
@@ -172,6 +176,7 @@ impl DeleteOrgSandboxConfigParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgSandboxConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(
@@ -209,6 +214,7 @@ impl UpdateOrgSandboxConfigParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgSandboxConfigParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field(

@@ -43,6 +43,7 @@ impl ListGroupServerlessInstancesParams {
     }
 }
 impl crate::validation::Validate for ListGroupServerlessInstancesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -88,6 +89,7 @@ impl GetGroupServerlessInstanceParams {
     }
 }
 impl crate::validation::Validate for GetGroupServerlessInstanceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("name", &self.name, &crate::validation::Rules::NONE);

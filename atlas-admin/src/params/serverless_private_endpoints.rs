@@ -32,6 +32,7 @@ impl ListGroupPrivateEndpointServerlessInstanceEndpointParams {
 }
 impl crate::validation::Validate
 for ListGroupPrivateEndpointServerlessInstanceEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
@@ -65,6 +66,7 @@ impl CreateGroupPrivateEndpointServerlessInstanceEndpointParams {
 }
 impl crate::validation::Validate
 for CreateGroupPrivateEndpointServerlessInstanceEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
@@ -106,6 +108,7 @@ impl GetGroupPrivateEndpointServerlessInstanceEndpointParams {
 }
 impl crate::validation::Validate
 for GetGroupPrivateEndpointServerlessInstanceEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
@@ -148,6 +151,7 @@ impl DeleteGroupPrivateEndpointServerlessInstanceEndpointParams {
 }
 impl crate::validation::Validate
 for DeleteGroupPrivateEndpointServerlessInstanceEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);
@@ -190,6 +194,7 @@ impl UpdateGroupPrivateEndpointServerlessInstanceEndpointParams {
 }
 impl crate::validation::Validate
 for UpdateGroupPrivateEndpointServerlessInstanceEndpointParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("instanceName", &self.instance_name, &crate::validation::Rules::NONE);

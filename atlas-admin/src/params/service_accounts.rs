@@ -46,6 +46,7 @@ impl ListGroupServiceAccountsParams {
     }
 }
 impl crate::validation::Validate for ListGroupServiceAccountsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -87,6 +88,7 @@ impl CreateGroupServiceAccountParams {
     }
 }
 impl crate::validation::Validate for CreateGroupServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -121,6 +123,7 @@ impl GetGroupServiceAccountParams {
     }
 }
 impl crate::validation::Validate for GetGroupServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
@@ -156,6 +159,7 @@ impl DeleteGroupServiceAccountParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -191,6 +195,7 @@ impl UpdateGroupServiceAccountParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -238,6 +243,7 @@ impl ListGroupServiceAccountAccessListParams {
     }
 }
 impl crate::validation::Validate for ListGroupServiceAccountAccessListParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -296,6 +302,7 @@ impl CreateGroupServiceAccountAccessListParams {
     }
 }
 impl crate::validation::Validate for CreateGroupServiceAccountAccessListParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -364,6 +371,7 @@ impl DeleteGroupServiceAccountAccessListEntryParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupServiceAccountAccessListEntryParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::IP_ADDRESS),
@@ -404,6 +412,7 @@ impl CreateGroupServiceAccountSecretParams {
     }
 }
 impl crate::validation::Validate for CreateGroupServiceAccountSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
@@ -447,6 +456,7 @@ impl DeleteGroupServiceAccountSecretParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupServiceAccountSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -482,6 +492,7 @@ impl InviteGroupServiceAccountParams {
     }
 }
 impl crate::validation::Validate for InviteGroupServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
@@ -527,6 +538,7 @@ impl ListOrgServiceAccountsParams {
     }
 }
 impl crate::validation::Validate for ListOrgServiceAccountsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -566,6 +578,7 @@ impl CreateOrgServiceAccountParams {
     }
 }
 impl crate::validation::Validate for CreateOrgServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -598,6 +611,7 @@ impl GetOrgServiceAccountParams {
     }
 }
 impl crate::validation::Validate for GetOrgServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
@@ -631,6 +645,7 @@ impl DeleteOrgServiceAccountParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -664,6 +679,7 @@ impl UpdateOrgServiceAccountParams {
     }
 }
 impl crate::validation::Validate for UpdateOrgServiceAccountParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
@@ -709,6 +725,7 @@ impl ListOrgServiceAccountAccessListParams {
     }
 }
 impl crate::validation::Validate for ListOrgServiceAccountAccessListParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -765,6 +782,7 @@ impl CreateOrgServiceAccountAccessListParams {
     }
 }
 impl crate::validation::Validate for CreateOrgServiceAccountAccessListParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -831,6 +849,7 @@ impl DeleteOrgServiceAccountAccessListEntryParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgServiceAccountAccessListEntryParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::IP_ADDRESS),
@@ -877,6 +896,7 @@ impl GetOrgServiceAccountGroupsParams {
     }
 }
 impl crate::validation::Validate for GetOrgServiceAccountGroupsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -921,6 +941,7 @@ impl CreateOrgServiceAccountSecretParams {
     }
 }
 impl crate::validation::Validate for CreateOrgServiceAccountSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
@@ -962,6 +983,7 @@ impl DeleteOrgServiceAccountSecretParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgServiceAccountSecretParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("clientId", &self.client_id, &crate::validation::Rules::NONE);
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);

@@ -36,6 +36,7 @@ impl ListGroupStandbyLinksParams {
     }
 }
 impl crate::validation::Validate for ListGroupStandbyLinksParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -68,6 +69,7 @@ impl CreateGroupStandbyLinkParams {
     }
 }
 impl crate::validation::Validate for CreateGroupStandbyLinkParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -96,6 +98,7 @@ impl GetGroupStandbyLinkParams {
     }
 }
 impl crate::validation::Validate for GetGroupStandbyLinkParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
@@ -125,6 +128,7 @@ impl DeleteGroupStandbyLinkParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupStandbyLinkParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
@@ -166,6 +170,7 @@ impl ListGroupStandbyLinkFailoversParams {
     }
 }
 impl crate::validation::Validate for ListGroupStandbyLinkFailoversParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -206,6 +211,7 @@ impl CreateGroupStandbyLinkFailoverParams {
     }
 }
 impl crate::validation::Validate for CreateGroupStandbyLinkFailoverParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
@@ -243,6 +249,7 @@ impl GetGroupStandbyLinkFailoverParams {
     }
 }
 impl crate::validation::Validate for GetGroupStandbyLinkFailoverParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);
@@ -277,6 +284,7 @@ impl InspectGroupStandbyLinkFailoverReadinessParams {
     }
 }
 impl crate::validation::Validate for InspectGroupStandbyLinkFailoverReadinessParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("standbyLinkId", &self.standby_link_id, &crate::validation::Rules::NONE);

@@ -38,6 +38,7 @@ impl ListGroupStreamWorkspacesParams {
     }
 }
 impl crate::validation::Validate for ListGroupStreamWorkspacesParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -79,6 +80,7 @@ impl CreateGroupStreamWorkspaceParams {
     }
 }
 impl crate::validation::Validate for CreateGroupStreamWorkspaceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -117,6 +119,7 @@ impl GetGroupStreamWorkspaceParams {
     }
 }
 impl crate::validation::Validate for GetGroupStreamWorkspaceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -151,6 +154,7 @@ impl DeleteGroupStreamWorkspaceParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupStreamWorkspaceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -185,6 +189,7 @@ impl UpdateGroupStreamWorkspaceParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupStreamWorkspaceParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -227,6 +232,7 @@ impl DownloadGroupStreamAuditLogsParams {
     }
 }
 impl crate::validation::Validate for DownloadGroupStreamAuditLogsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -269,6 +275,7 @@ impl ListGroupStreamConnectionsParams {
     }
 }
 impl crate::validation::Validate for ListGroupStreamConnectionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -314,6 +321,7 @@ impl CreateGroupStreamConnectionParams {
     }
 }
 impl crate::validation::Validate for CreateGroupStreamConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -352,6 +360,7 @@ impl GetGroupStreamConnectionParams {
     }
 }
 impl crate::validation::Validate for GetGroupStreamConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -394,6 +403,7 @@ impl DeleteGroupStreamConnectionParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupStreamConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -436,6 +446,7 @@ impl UpdateGroupStreamConnectionParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupStreamConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -486,6 +497,7 @@ impl ListGroupStreamConnectionFailoverConnectionsParams {
     }
 }
 impl crate::validation::Validate for ListGroupStreamConnectionFailoverConnectionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -540,6 +552,7 @@ impl CreateGroupStreamConnectionFailoverConnectionParams {
 }
 impl crate::validation::Validate
 for CreateGroupStreamConnectionFailoverConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -587,6 +600,7 @@ impl GetGroupStreamConnectionFailoverConnectionParams {
     }
 }
 impl crate::validation::Validate for GetGroupStreamConnectionFailoverConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -635,6 +649,7 @@ impl DeleteGroupStreamConnectionFailoverConnectionParams {
 }
 impl crate::validation::Validate
 for DeleteGroupStreamConnectionFailoverConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -683,6 +698,7 @@ impl UpdateGroupStreamConnectionFailoverConnectionParams {
 }
 impl crate::validation::Validate
 for UpdateGroupStreamConnectionFailoverConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -717,6 +733,7 @@ impl CreateGroupStreamProcessorParams {
     }
 }
 impl crate::validation::Validate for CreateGroupStreamProcessorParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -755,6 +772,7 @@ impl GetGroupStreamProcessorParams {
     }
 }
 impl crate::validation::Validate for GetGroupStreamProcessorParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -793,6 +811,7 @@ impl DeleteGroupStreamProcessorParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupStreamProcessorParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -831,6 +850,7 @@ impl UpdateGroupStreamProcessorParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupStreamProcessorParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -869,6 +889,7 @@ impl StartGroupStreamProcessorParams {
     }
 }
 impl crate::validation::Validate for StartGroupStreamProcessorParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -907,6 +928,7 @@ impl StartGroupStreamProcessorWithParams {
     }
 }
 impl crate::validation::Validate for StartGroupStreamProcessorWithParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -945,6 +967,7 @@ impl StopGroupStreamProcessorParams {
     }
 }
 impl crate::validation::Validate for StopGroupStreamProcessorParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -991,6 +1014,7 @@ impl GetGroupStreamProcessorsParams {
     }
 }
 impl crate::validation::Validate for GetGroupStreamProcessorsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1044,6 +1068,7 @@ impl DownloadGroupStreamOperationalLogsParams {
     }
 }
 impl crate::validation::Validate for DownloadGroupStreamOperationalLogsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1078,6 +1103,7 @@ impl GetGroupStreamAccountDetailsParams {
     }
 }
 impl crate::validation::Validate for GetGroupStreamAccountDetailsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1116,6 +1142,7 @@ impl ListGroupStreamActiveVpcPeeringConnectionsParams {
     }
 }
 impl crate::validation::Validate for ListGroupStreamActiveVpcPeeringConnectionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1165,6 +1192,7 @@ impl ListGroupStreamPrivateLinkConnectionsParams {
     }
 }
 impl crate::validation::Validate for ListGroupStreamPrivateLinkConnectionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1206,6 +1234,7 @@ impl CreateGroupStreamPrivateLinkConnectionParams {
     }
 }
 impl crate::validation::Validate for CreateGroupStreamPrivateLinkConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1236,6 +1265,7 @@ impl GetGroupStreamPrivateLinkConnectionParams {
     }
 }
 impl crate::validation::Validate for GetGroupStreamPrivateLinkConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1270,6 +1300,7 @@ impl DeleteGroupStreamPrivateLinkConnectionParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupStreamPrivateLinkConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1304,6 +1335,7 @@ impl UpdateGroupStreamPrivateLinkConnectionParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupStreamPrivateLinkConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1346,6 +1378,7 @@ impl ListGroupStreamVpcPeeringConnectionsParams {
     }
 }
 impl crate::validation::Validate for ListGroupStreamVpcPeeringConnectionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -1386,6 +1419,7 @@ impl DeleteGroupStreamVpcPeeringConnectionParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupStreamVpcPeeringConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1415,6 +1449,7 @@ impl AcceptGroupStreamVpcPeeringConnectionParams {
     }
 }
 impl crate::validation::Validate for AcceptGroupStreamVpcPeeringConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1444,6 +1479,7 @@ impl RejectGroupStreamVpcPeeringConnectionParams {
     }
 }
 impl crate::validation::Validate for RejectGroupStreamVpcPeeringConnectionParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -1474,6 +1510,7 @@ impl WithGroupStreamSampleConnectionsParams {
     }
 }
 impl crate::validation::Validate for WithGroupStreamSampleConnectionsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

@@ -42,6 +42,7 @@ impl ListGroupTeamsParams {
     }
 }
 impl crate::validation::Validate for ListGroupTeamsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -83,6 +84,7 @@ impl AddGroupTeamsParams {
     }
 }
 impl crate::validation::Validate for AddGroupTeamsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -117,6 +119,7 @@ impl GetGroupTeamParams {
     }
 }
 impl crate::validation::Validate for GetGroupTeamParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -148,6 +151,7 @@ impl RemoveGroupTeamParams {
     }
 }
 impl crate::validation::Validate for RemoveGroupTeamParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -183,6 +187,7 @@ impl UpdateGroupTeamParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupTeamParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -224,6 +229,7 @@ impl ListOrgTeamsParams {
     }
 }
 impl crate::validation::Validate for ListOrgTeamsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -263,6 +269,7 @@ impl CreateOrgTeamParams {
     }
 }
 impl crate::validation::Validate for CreateOrgTeamParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }
@@ -295,6 +302,7 @@ impl GetOrgTeamParams {
     }
 }
 impl crate::validation::Validate for GetOrgTeamParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -328,6 +336,7 @@ impl DeleteOrgTeamParams {
     }
 }
 impl crate::validation::Validate for DeleteOrgTeamParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -361,6 +370,7 @@ impl RenameOrgTeamParams {
     }
 }
 impl crate::validation::Validate for RenameOrgTeamParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -395,6 +405,7 @@ impl AddOrgTeamUsersParams {
     }
 }
 impl crate::validation::Validate for AddOrgTeamUsersParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -433,6 +444,7 @@ impl RemoveOrgTeamUserFromTeamParams {
     }
 }
 impl crate::validation::Validate for RemoveOrgTeamUserFromTeamParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
         v.field("teamId", &self.team_id, &crate::validation::Rules::NONE);
@@ -467,6 +479,7 @@ impl GetOrgTeamByNameParams {
     }
 }
 impl crate::validation::Validate for GetOrgTeamByNameParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("orgId", &self.org_id, &crate::validation::Rules::NONE);
     }

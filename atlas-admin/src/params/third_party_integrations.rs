@@ -42,6 +42,7 @@ impl ListGroupIntegrationsParams {
     }
 }
 impl crate::validation::Validate for ListGroupIntegrationsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -87,6 +88,7 @@ impl GetGroupIntegrationParams {
     }
 }
 impl crate::validation::Validate for GetGroupIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -133,6 +135,7 @@ impl UpdateGroupIntegrationParams {
     }
 }
 impl crate::validation::Validate for UpdateGroupIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -190,6 +193,7 @@ impl CreateGroupIntegrationParams {
     }
 }
 impl crate::validation::Validate for CreateGroupIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -235,6 +239,7 @@ impl DeleteGroupIntegrationParams {
     }
 }
 impl crate::validation::Validate for DeleteGroupIntegrationParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

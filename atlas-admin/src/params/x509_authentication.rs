@@ -45,6 +45,7 @@ impl ListGroupDatabaseUserCertsParams {
     }
 }
 impl crate::validation::Validate for ListGroupDatabaseUserCertsParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static ITEMS_PER_PAGE: crate::validation::Rules = crate::validation::Rules {
             minimum: Some(1.0),
@@ -89,6 +90,7 @@ impl CreateGroupDatabaseUserCertParams {
     }
 }
 impl crate::validation::Validate for CreateGroupDatabaseUserCertParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }
@@ -112,6 +114,7 @@ impl DisableGroupUserSecurityCustomerX509Params {
     }
 }
 impl crate::validation::Validate for DisableGroupUserSecurityCustomerX509Params {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("groupId", &self.group_id, &crate::validation::Rules::NONE);
     }

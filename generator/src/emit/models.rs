@@ -358,6 +358,7 @@ fn emit_struct(model: &Model, def: &TypeDef, name: &proc_macro2::Ident, s: &Stru
         #constructor
         #debug_impl
         impl crate::codec::FromJson for #name {
+            #[inline]
             fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
                 let #f_binding = crate::codec::Fields::new(value, #count, #slot_fn)?;
                 Ok(Self {
@@ -402,6 +403,7 @@ fn secret_debug(rust_name: &str, name: &proc_macro2::Ident, s: &Struct, extra: &
     let extra_label = extra.to_string();
     quote! {
         impl ::std::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#rust_name)
                     #(#fields)*
@@ -569,6 +571,7 @@ fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> Tok
             }
         }
         impl crate::codec::FromJson for #name {
+            #[inline]
             fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
                 if !value.is_object() {
                     return Err(value);
@@ -629,6 +632,7 @@ fn emit_untagged(model: &Model, name: &proc_macro2::Ident, u: &UntaggedUnion) ->
             }
         }
         impl crate::codec::FromJson for #name {
+            #[inline]
             fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
                 crate::codec::decode_untagged(value, &[#(#candidates)*])
             }

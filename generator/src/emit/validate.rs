@@ -76,6 +76,7 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
             });
             let v = if checks.is_empty() && additional.is_none() && extra.is_none() { quote!(_v) } else { quote!(v) };
             quote! {
+                #[inline]
                 fn validate_into(&self, #v: &mut crate::validation::Validator) {
                     #(#statics)*
                     #(#checks)*
@@ -91,6 +92,7 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
             });
             let fallback = format_ident!("{}", t.fallback);
             quote! {
+                #[inline]
                 fn validate_into(&self, v: &mut crate::validation::Validator) {
                     match self {
                         #(#arms)*
@@ -105,6 +107,7 @@ pub fn validate_impl(model: &Model, def: &TypeDef) -> TokenStream {
                 quote!(Self::#ident(inner) => inner.validate_into(v),)
             });
             quote! {
+                #[inline]
                 fn validate_into(&self, v: &mut crate::validation::Validator) {
                     match self {
                         #(#arms)*

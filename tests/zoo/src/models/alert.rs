@@ -49,6 +49,7 @@ impl ::serde::Serialize for Alert {
     }
 }
 impl crate::codec::FromJson for Alert {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -76,6 +77,7 @@ impl From<ClusterAlert> for Alert {
     }
 }
 impl crate::validation::Validate for Alert {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Host(inner) => inner.validate_into(v),

@@ -45,6 +45,7 @@ impl ::serde::Serialize for Animal {
     }
 }
 impl crate::codec::FromJson for Animal {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         if !value.is_object() {
             return Err(value);
@@ -72,6 +73,7 @@ impl From<Snake> for Animal {
     }
 }
 impl crate::validation::Validate for Animal {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Cat(inner) => inner.validate_into(v),

@@ -24,6 +24,7 @@ impl Cat {
     }
 }
 impl crate::codec::FromJson for Cat {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for Cat {
 }
 crate::codec::object!(Cat);
 impl crate::validation::Validate for Cat {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -24,6 +24,7 @@ impl ClusterAlert {
     }
 }
 impl crate::codec::FromJson for ClusterAlert {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for ClusterAlert {
 }
 crate::codec::object!(ClusterAlert);
 impl crate::validation::Validate for ClusterAlert {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["id"]);
     }

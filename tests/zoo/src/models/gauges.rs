@@ -18,6 +18,7 @@ pub struct Gauges {
     pub extra: crate::Extra,
 }
 impl ::std::fmt::Debug for Gauges {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Gauges")
             .field("code", &self.code)
@@ -33,6 +34,7 @@ impl ::std::fmt::Debug for Gauges {
     }
 }
 impl crate::codec::FromJson for Gauges {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -83,6 +85,7 @@ impl crate::codec::Object for Gauges {
 }
 crate::codec::object!(Gauges);
 impl crate::validation::Validate for Gauges {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static CODE: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::CODE),

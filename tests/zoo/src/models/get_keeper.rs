@@ -23,6 +23,7 @@ pub struct GetKeeperResponseV404 {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for GetKeeperResponseV404 {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -52,6 +53,7 @@ impl crate::codec::Object for GetKeeperResponseV404 {
 }
 crate::codec::object!(GetKeeperResponseV404);
 impl crate::validation::Validate for GetKeeperResponseV404 {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

@@ -24,6 +24,7 @@ impl HostAlert {
     }
 }
 impl crate::codec::FromJson for HostAlert {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for HostAlert {
 }
 crate::codec::object!(HostAlert);
 impl crate::validation::Validate for HostAlert {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &["id"]);
     }

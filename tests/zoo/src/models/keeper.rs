@@ -52,6 +52,7 @@ impl Keeper {
     }
 }
 impl ::std::fmt::Debug for Keeper {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Keeper")
             .field("id", &self.id)
@@ -74,6 +75,7 @@ impl ::std::fmt::Debug for Keeper {
     }
 }
 impl crate::codec::FromJson for Keeper {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -145,6 +147,7 @@ impl crate::codec::Object for Keeper {
 }
 crate::codec::object!(Keeper);
 impl crate::validation::Validate for Keeper {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.write_only_required("password", self.password.is_some());
         v.field("animals", &self.animals, &crate::validation::Rules::NONE);
@@ -177,6 +180,7 @@ impl ::serde::Serialize for KeeperFavourite {
     }
 }
 impl crate::codec::FromJson for KeeperFavourite {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         crate::codec::decode_untagged(
             value,
@@ -203,6 +207,7 @@ impl crate::codec::FromJson for KeeperFavourite {
 }
 crate::codec::deserialize_via_json!(KeeperFavourite);
 impl crate::validation::Validate for KeeperFavourite {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         match self {
             Self::Cat(inner) => inner.validate_into(v),

@@ -11,6 +11,7 @@ pub struct Legacy {
     pub extra: crate::Extra,
 }
 impl crate::codec::FromJson for Legacy {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -40,6 +41,7 @@ impl crate::codec::Object for Legacy {
 }
 crate::codec::object!(Legacy);
 impl crate::validation::Validate for Legacy {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

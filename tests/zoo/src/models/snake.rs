@@ -24,6 +24,7 @@ impl Snake {
     }
 }
 impl crate::codec::FromJson for Snake {
+    #[inline]
     fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
         let mut f = crate::codec::Fields::new(
             value,
@@ -59,6 +60,7 @@ impl crate::codec::Object for Snake {
 }
 crate::codec::object!(Snake);
 impl crate::validation::Validate for Snake {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.extra(&self.extra, &[], &[]);
     }

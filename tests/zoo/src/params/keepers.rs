@@ -25,6 +25,7 @@ impl GetKeeperParams {
     }
 }
 impl crate::validation::Validate for GetKeeperParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("keeperId", &self.keeper_id, &crate::validation::Rules::NONE);
     }
@@ -38,6 +39,7 @@ pub struct CreateKeeperParams {
     pub items_per_page: Option<i64>,
 }
 impl crate::validation::Validate for CreateKeeperParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static X_REQUEST_ID: crate::validation::Rules = crate::validation::Rules {
             min_length: Some(8),
@@ -66,6 +68,7 @@ impl AddKeeperAccessListParams {
     }
 }
 impl crate::validation::Validate for AddKeeperAccessListParams {
+    #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         v.field("keeperId", &self.keeper_id, &crate::validation::Rules::NONE);
     }
