@@ -2,32 +2,47 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use crate::models::{EventTypeForNdsGroup, EventTypeForOrg, ObjectId};
 /// Parameters of `getGroupActivityFeed` (`GET /api/atlas/v2/groups/{groupId}/activityFeed`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupActivityFeedParams {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Category of incident recorded at this moment in time.
     ///
     /// **IMPORTANT**: The complete list of event type values changes frequently.
-    #[serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub event_type: Option<Vec<EventTypeForNdsGroup>>,
     /// End date and time for events to include in the activity feed link. ISO 8601 timestamp format in UTC.
-    #[serde(rename = "maxDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "maxDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Start date and time for events to include in the activity feed link. ISO 8601 timestamp format in UTC.
-    #[serde(rename = "minDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "minDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Human-readable label that identifies the cluster.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub cluster_name: Option<Vec<String>>,
 }
 impl GetGroupActivityFeedParams {
@@ -60,24 +75,37 @@ impl crate::validation::Validate for GetGroupActivityFeedParams {
     }
 }
 /// Parameters of `getOrgActivityFeed` (`GET /api/atlas/v2/orgs/{orgId}/activityFeed`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOrgActivityFeedParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Category of incident recorded at this moment in time.
     ///
     /// **IMPORTANT**: The complete list of event type values changes frequently.
-    #[serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub event_type: Option<Vec<EventTypeForOrg>>,
     /// End date and time for events to include in the activity feed link. ISO 8601 timestamp format in UTC.
-    #[serde(rename = "maxDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "maxDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Start date and time for events to include in the activity feed link. ISO 8601 timestamp format in UTC.
-    #[serde(rename = "minDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "minDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_date: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl GetOrgActivityFeedParams {

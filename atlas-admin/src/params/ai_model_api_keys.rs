@@ -2,27 +2,39 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use crate::models::ObjectId;
 /// Parameters of `listGroupAiModelApiKeys` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiKeys`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGroupAiModelApiKeysParams {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl ListGroupAiModelApiKeysParams {
@@ -55,18 +67,25 @@ impl crate::validation::Validate for ListGroupAiModelApiKeysParams {
     }
 }
 /// Parameters of `createGroupAiModelApiKey` (`POST /api/atlas/v2/groups/{groupId}/aiModelApiKeys`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateGroupAiModelApiKeyParams {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl CreateGroupAiModelApiKeyParams {
@@ -86,21 +105,28 @@ impl crate::validation::Validate for CreateGroupAiModelApiKeyParams {
     }
 }
 /// Parameters of `getGroupAiModelApiKey` (`GET /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupAiModelApiKeyParams {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// The id of the API key to be retrieved.
-    #[serde(rename = "apiKeyId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "apiKeyId"))]
     pub api_key_id: String,
 }
 impl GetGroupAiModelApiKeyParams {
@@ -121,21 +147,28 @@ impl crate::validation::Validate for GetGroupAiModelApiKeyParams {
     }
 }
 /// Parameters of `deleteGroupAiModelApiKey` (`DELETE /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteGroupAiModelApiKeyParams {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// The id of the API key to be deleted.
-    #[serde(rename = "apiKeyId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "apiKeyId"))]
     pub api_key_id: String,
 }
 impl DeleteGroupAiModelApiKeyParams {
@@ -156,21 +189,28 @@ impl crate::validation::Validate for DeleteGroupAiModelApiKeyParams {
     }
 }
 /// Parameters of `updateGroupAiModelApiKey` (`PATCH /api/atlas/v2/groups/{groupId}/aiModelApiKeys/{apiKeyId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateGroupAiModelApiKeyParams {
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// The id of the API key to be updated.
-    #[serde(rename = "apiKeyId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "apiKeyId"))]
     pub api_key_id: String,
 }
 impl UpdateGroupAiModelApiKeyParams {
@@ -191,22 +231,35 @@ impl crate::validation::Validate for UpdateGroupAiModelApiKeyParams {
     }
 }
 /// Parameters of `listOrgAiModelApiKeys` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiKeys`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListOrgAiModelApiKeysParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl ListOrgAiModelApiKeysParams {
@@ -239,19 +292,26 @@ impl crate::validation::Validate for ListOrgAiModelApiKeysParams {
     }
 }
 /// Parameters of `getOrgAiModelApiKey` (`GET /api/atlas/v2/orgs/{orgId}/aiModelApiKeys/{apiKeyId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOrgAiModelApiKeyParams {
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// The id of the API key to be retrieved.
-    #[serde(rename = "apiKeyId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "apiKeyId"))]
     pub api_key_id: String,
 }
 impl GetOrgAiModelApiKeyParams {

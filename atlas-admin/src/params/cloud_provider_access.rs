@@ -2,21 +2,27 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use crate::models::{CloudProvider, ObjectId};
 /// Parameters of `listGroupCloudProviderAccess` (`GET /api/atlas/v2/groups/{groupId}/cloudProviderAccess`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGroupCloudProviderAccessParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl ListGroupCloudProviderAccessParams {
@@ -36,18 +42,25 @@ impl crate::validation::Validate for ListGroupCloudProviderAccessParams {
     }
 }
 /// Parameters of `createGroupCloudProviderAccess` (`POST /api/atlas/v2/groups/{groupId}/cloudProviderAccess`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateGroupCloudProviderAccessParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl CreateGroupCloudProviderAccessParams {
@@ -67,24 +80,31 @@ impl crate::validation::Validate for CreateGroupCloudProviderAccessParams {
     }
 }
 /// Parameters of `deauthorizeGroupCloudProviderAccessRole` (`DELETE /api/atlas/v2/groups/{groupId}/cloudProviderAccess/{cloudProvider}/{roleId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeauthorizeGroupCloudProviderAccessRoleParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cloud provider of the role to deauthorize.
-    #[serde(rename = "cloudProvider")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "cloudProvider"))]
     pub cloud_provider: CloudProvider,
     /// Unique 24-hexadecimal digit string that identifies the role.
-    #[serde(rename = "roleId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "roleId"))]
     pub role_id: ObjectId,
 }
 impl DeauthorizeGroupCloudProviderAccessRoleParams {
@@ -111,21 +131,28 @@ impl crate::validation::Validate for DeauthorizeGroupCloudProviderAccessRolePara
     }
 }
 /// Parameters of `getGroupCloudProviderAccess` (`GET /api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupCloudProviderAccessParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the role.
-    #[serde(rename = "roleId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "roleId"))]
     pub role_id: ObjectId,
 }
 impl GetGroupCloudProviderAccessParams {
@@ -147,21 +174,28 @@ impl crate::validation::Validate for GetGroupCloudProviderAccessParams {
     }
 }
 /// Parameters of `authorizeGroupCloudProviderAccessRole` (`PATCH /api/atlas/v2/groups/{groupId}/cloudProviderAccess/{roleId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AuthorizeGroupCloudProviderAccessRoleParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the role.
-    #[serde(rename = "roleId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "roleId"))]
     pub role_id: ObjectId,
 }
 impl AuthorizeGroupCloudProviderAccessRoleParams {

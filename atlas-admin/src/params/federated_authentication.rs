@@ -2,13 +2,13 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use crate::models::{IdentityProviderId, IdpType, ObjectId, Protocol};
 /// Parameters of `deleteFederationSetting` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteFederationSettingParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
 }
 impl DeleteFederationSettingParams {
@@ -28,19 +28,29 @@ impl crate::validation::Validate for DeleteFederationSettingParams {
     }
 }
 /// Parameters of `listFederationSettingConnectedOrgConfigs` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListFederationSettingConnectedOrgConfigsParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
 }
 impl ListFederationSettingConnectedOrgConfigsParams {
@@ -76,16 +86,20 @@ impl crate::validation::Validate for ListFederationSettingConnectedOrgConfigsPar
     }
 }
 /// Parameters of `getFederationSettingConnectedOrgConfig` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetFederationSettingConnectedOrgConfigParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the connected organization configuration to return.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
 }
 impl GetFederationSettingConnectedOrgConfigParams {
@@ -110,16 +124,20 @@ impl crate::validation::Validate for GetFederationSettingConnectedOrgConfigParam
     }
 }
 /// Parameters of `removeFederationSettingConnectedOrgConfig` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RemoveFederationSettingConnectedOrgConfigParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the connected organization configuration to remove.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
 }
 impl RemoveFederationSettingConnectedOrgConfigParams {
@@ -144,16 +162,20 @@ impl crate::validation::Validate for RemoveFederationSettingConnectedOrgConfigPa
     }
 }
 /// Parameters of `updateFederationSettingConnectedOrgConfig` (`PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateFederationSettingConnectedOrgConfigParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the connected organization configuration to update.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
 }
 impl UpdateFederationSettingConnectedOrgConfigParams {
@@ -178,16 +200,20 @@ impl crate::validation::Validate for UpdateFederationSettingConnectedOrgConfigPa
     }
 }
 /// Parameters of `listFederationSettingConnectedOrgConfigRoleMappings` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListFederationSettingConnectedOrgConfigRoleMappingsParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
 }
 impl ListFederationSettingConnectedOrgConfigRoleMappingsParams {
@@ -213,16 +239,20 @@ for ListFederationSettingConnectedOrgConfigRoleMappingsParams {
     }
 }
 /// Parameters of `createFederationSettingConnectedOrgConfigRoleMapping` (`POST /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateFederationSettingConnectedOrgConfigRoleMappingParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
 }
 impl CreateFederationSettingConnectedOrgConfigRoleMappingParams {
@@ -248,18 +278,22 @@ for CreateFederationSettingConnectedOrgConfigRoleMappingParams {
     }
 }
 /// Parameters of `getFederationSettingConnectedOrgConfigRoleMapping` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetFederationSettingConnectedOrgConfigRoleMappingParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Unique 24-hexadecimal digit string that identifies the role mapping that you want to return.
     pub id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
 }
 impl GetFederationSettingConnectedOrgConfigRoleMappingParams {
@@ -291,18 +325,22 @@ for GetFederationSettingConnectedOrgConfigRoleMappingParams {
     }
 }
 /// Parameters of `updateFederationSettingConnectedOrgConfigRoleMapping` (`PUT /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Unique 24-hexadecimal digit string that identifies the role mapping that you want to update.
     pub id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
 }
 impl UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
@@ -334,18 +372,22 @@ for UpdateFederationSettingConnectedOrgConfigRoleMappingParams {
     }
 }
 /// Parameters of `deleteFederationSettingConnectedOrgConfigRoleMapping` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Unique 24-hexadecimal digit string that identifies the role mapping that you want to remove.
     pub id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
 }
 impl DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
@@ -377,25 +419,41 @@ for DeleteFederationSettingConnectedOrgConfigRoleMappingParams {
     }
 }
 /// Parameters of `listFederationSettingIdentityProviders` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListFederationSettingIdentityProvidersParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// The protocols of the target identity providers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub protocol: Option<Vec<Protocol>>,
     /// The types of the target identity providers.
-    #[serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "idpType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub idp_type: Option<Vec<IdpType>>,
 }
 impl ListFederationSettingIdentityProvidersParams {
@@ -433,13 +491,17 @@ impl crate::validation::Validate for ListFederationSettingIdentityProvidersParam
     }
 }
 /// Parameters of `createFederationSettingIdentityProvider` (`POST /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateFederationSettingIdentityProviderParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl CreateFederationSettingIdentityProviderParams {
@@ -462,16 +524,20 @@ impl crate::validation::Validate for CreateFederationSettingIdentityProviderPara
     }
 }
 /// Parameters of `getFederationSettingIdentityProvider` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetFederationSettingIdentityProviderParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Unique string that identifies the identity provider to connect. If using an API version before 11-15-2023, use the legacy 20-hexadecimal digit id. This id can be found within the Federation Management Console &gt; Identity Providers tab by clicking the info icon in the IdP ID row of a configured identity provider. For all other versions, use the 24-hexadecimal digit id.
-    #[serde(rename = "identityProviderId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "identityProviderId"))]
     pub identity_provider_id: String,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl GetFederationSettingIdentityProviderParams {
@@ -495,16 +561,20 @@ impl crate::validation::Validate for GetFederationSettingIdentityProviderParams 
     }
 }
 /// Parameters of `deleteFederationSettingIdentityProvider` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteFederationSettingIdentityProviderParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Unique 24-hexadecimal digit string that identifies the identity provider to connect.
-    #[serde(rename = "identityProviderId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "identityProviderId"))]
     pub identity_provider_id: String,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl DeleteFederationSettingIdentityProviderParams {
@@ -528,16 +598,20 @@ impl crate::validation::Validate for DeleteFederationSettingIdentityProviderPara
     }
 }
 /// Parameters of `updateFederationSettingIdentityProvider` (`PATCH /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateFederationSettingIdentityProviderParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Unique string that identifies the identity provider to connect. If using an API version before 11-15-2023, use the legacy 20-hexadecimal digit id. This id can be found within the Federation Management Console &gt; Identity Providers tab by clicking the info icon in the IdP ID row of a configured identity provider. For all other versions, use the 24-hexadecimal digit id.
-    #[serde(rename = "identityProviderId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "identityProviderId"))]
     pub identity_provider_id: String,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl UpdateFederationSettingIdentityProviderParams {
@@ -561,16 +635,20 @@ impl crate::validation::Validate for UpdateFederationSettingIdentityProviderPara
     }
 }
 /// Parameters of `revokeFederationSettingIdentityProviderJwks` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/jwks`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RevokeFederationSettingIdentityProviderJwksParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Unique 24-hexadecimal digit string that identifies the identity provider to connect.
-    #[serde(rename = "identityProviderId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "identityProviderId"))]
     pub identity_provider_id: String,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl RevokeFederationSettingIdentityProviderJwksParams {
@@ -594,13 +672,14 @@ impl crate::validation::Validate for RevokeFederationSettingIdentityProviderJwks
     }
 }
 /// Parameters of `getFederationSettingIdentityProviderMetadata` (`GET /api/atlas/v2/federationSettings/{federationSettingsId}/identityProviders/{identityProviderId}/metadata.xml`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetFederationSettingIdentityProviderMetadataParams {
     /// Unique 24-hexadecimal digit string that identifies your federation.
-    #[serde(rename = "federationSettingsId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "federationSettingsId"))]
     pub federation_settings_id: ObjectId,
     /// Legacy 20-hexadecimal digit string that identifies the identity provider. This id can be found within the Federation Management Console &gt; Identity Providers tab by clicking the info icon in the IdP ID row of a configured identity provider.
-    #[serde(rename = "identityProviderId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "identityProviderId"))]
     pub identity_provider_id: IdentityProviderId,
 }
 impl GetFederationSettingIdentityProviderMetadataParams {
@@ -631,16 +710,23 @@ impl crate::validation::Validate for GetFederationSettingIdentityProviderMetadat
     }
 }
 /// Parameters of `getOrgFederationSettings` (`GET /api/atlas/v2/orgs/{orgId}/federationSettings`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOrgFederationSettingsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl GetOrgFederationSettingsParams {

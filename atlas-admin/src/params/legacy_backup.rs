@@ -2,34 +2,49 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use crate::models::{ListGroupClusterSnapshotsCompleted, ObjectId, ResourceName};
 /// Parameters of `listGroupClusterBackupCheckpoints` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGroupClusterBackupCheckpointsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    #[serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub include_count: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cluster that contains the checkpoints that you want to return.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
 }
 impl ListGroupClusterBackupCheckpointsParams {
@@ -66,24 +81,31 @@ impl crate::validation::Validate for ListGroupClusterBackupCheckpointsParams {
 }
 /// Parameters of `getGroupClusterBackupCheckpoint` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupClusterBackupCheckpointParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the checkpoint.
-    #[serde(rename = "checkpointId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "checkpointId"))]
     pub checkpoint_id: ObjectId,
     /// Human-readable label that identifies the cluster that contains the checkpoints that you want to return.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
 }
 impl GetGroupClusterBackupCheckpointParams {
@@ -112,33 +134,52 @@ impl crate::validation::Validate for GetGroupClusterBackupCheckpointParams {
 }
 /// Parameters of `listGroupClusterRestoreJobs` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGroupClusterRestoreJobsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    #[serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub include_count: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the batch of restore jobs to return. Timestamp in ISO 8601 date and time format in UTC when creating a restore job for a sharded cluster, Application creates a separate job for each shard, plus another for the config host. Each of these jobs comprise one batch. A restore job for a replica set can't be part of a batch.
-    #[serde(rename = "batchId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "batchId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub batch_id: Option<ObjectId>,
     /// Human-readable label that identifies the cluster with the snapshot you want to return.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
 }
 impl ListGroupClusterRestoreJobsParams {
@@ -177,21 +218,28 @@ impl crate::validation::Validate for ListGroupClusterRestoreJobsParams {
 }
 /// Parameters of `createGroupClusterRestoreJob` (`POST /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateGroupClusterRestoreJobParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cluster with the snapshot you want to return.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
 }
 impl CreateGroupClusterRestoreJobParams {
@@ -214,24 +262,31 @@ impl crate::validation::Validate for CreateGroupClusterRestoreJobParams {
 }
 /// Parameters of `getGroupClusterRestoreJob` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupClusterRestoreJobParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cluster with the snapshot you want to return.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
     /// Unique 24-hexadecimal digit string that identifies the restore job.
-    #[serde(rename = "jobId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "jobId"))]
     pub job_id: ObjectId,
 }
 impl GetGroupClusterRestoreJobParams {
@@ -260,21 +315,28 @@ impl crate::validation::Validate for GetGroupClusterRestoreJobParams {
 }
 /// Parameters of `getGroupClusterSnapshotSchedule` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupClusterSnapshotScheduleParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cluster with the snapshot you want to return.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
 }
 impl GetGroupClusterSnapshotScheduleParams {
@@ -297,21 +359,28 @@ impl crate::validation::Validate for GetGroupClusterSnapshotScheduleParams {
 }
 /// Parameters of `updateGroupClusterSnapshotSchedule` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshotSchedule`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateGroupClusterSnapshotScheduleParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Human-readable label that identifies the cluster with the snapshot you want to return.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
 }
 impl UpdateGroupClusterSnapshotScheduleParams {
@@ -334,33 +403,52 @@ impl crate::validation::Validate for UpdateGroupClusterSnapshotScheduleParams {
 }
 /// Parameters of `listGroupClusterSnapshots` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGroupClusterSnapshotsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    #[serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub include_count: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cluster.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
     /// Human-readable label that specifies whether to return only completed, incomplete, or all snapshots. By default, MongoDB Cloud only returns completed snapshots.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub completed: Option<ListGroupClusterSnapshotsCompleted>,
 }
 impl ListGroupClusterSnapshotsParams {
@@ -398,24 +486,31 @@ impl crate::validation::Validate for ListGroupClusterSnapshotsParams {
 }
 /// Parameters of `getGroupClusterSnapshot` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupClusterSnapshotParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cluster.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
-    #[serde(rename = "snapshotId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "snapshotId"))]
     pub snapshot_id: ObjectId,
 }
 impl GetGroupClusterSnapshotParams {
@@ -444,24 +539,31 @@ impl crate::validation::Validate for GetGroupClusterSnapshotParams {
 }
 /// Parameters of `deleteGroupClusterSnapshot` (`DELETE /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteGroupClusterSnapshotParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cluster.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
-    #[serde(rename = "snapshotId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "snapshotId"))]
     pub snapshot_id: ObjectId,
 }
 impl DeleteGroupClusterSnapshotParams {
@@ -490,24 +592,31 @@ impl crate::validation::Validate for DeleteGroupClusterSnapshotParams {
 }
 /// Parameters of `updateGroupClusterSnapshot` (`PATCH /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/snapshots/{snapshotId}`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateGroupClusterSnapshotParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Human-readable label that identifies the cluster.
-    #[serde(rename = "clusterName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "clusterName"))]
     pub cluster_name: ResourceName,
     /// Unique 24-hexadecimal digit string that identifies the desired snapshot.
-    #[serde(rename = "snapshotId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "snapshotId"))]
     pub snapshot_id: ObjectId,
 }
 impl UpdateGroupClusterSnapshotParams {

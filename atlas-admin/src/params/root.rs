@@ -2,15 +2,21 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 /// Parameters of `getSystemStatus` (`GET /api/atlas/v2`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetSystemStatusParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl crate::validation::Validate for GetSystemStatusParams {
@@ -18,10 +24,14 @@ impl crate::validation::Validate for GetSystemStatusParams {
     fn validate_into(&self, _v: &mut crate::validation::Validator) {}
 }
 /// Parameters of `listControlPlaneIpAddresses` (`GET /api/atlas/v2/unauth/controlPlaneIPAddresses`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListControlPlaneIpAddressesParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl crate::validation::Validate for ListControlPlaneIpAddressesParams {

@@ -2,25 +2,37 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use crate::models::ObjectIdAnyCase;
 /// Parameters of `listGroupStandbyLinks` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGroupStandbyLinksParams {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectIdAnyCase,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl ListGroupStandbyLinksParams {
@@ -53,13 +65,17 @@ impl crate::validation::Validate for ListGroupStandbyLinksParams {
     }
 }
 /// Parameters of `createGroupStandbyLink` (`POST /api/atlas/v2/groups/{groupId}/standbyLinks`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateGroupStandbyLinkParams {
     /// Unique 24-hexadecimal digit string that identifies the project containing the clusters.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectIdAnyCase,
     /// Flag that indicates whether to wrap the response in an envelope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl CreateGroupStandbyLinkParams {
@@ -75,16 +91,20 @@ impl crate::validation::Validate for CreateGroupStandbyLinkParams {
     }
 }
 /// Parameters of `getGroupStandbyLink` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupStandbyLinkParams {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
-    #[serde(rename = "standbyLinkId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "standbyLinkId"))]
     pub standby_link_id: ObjectIdAnyCase,
     /// Flag that indicates whether to wrap the response in an envelope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl GetGroupStandbyLinkParams {
@@ -105,16 +125,20 @@ impl crate::validation::Validate for GetGroupStandbyLinkParams {
     }
 }
 /// Parameters of `deleteGroupStandbyLink` (`DELETE /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteGroupStandbyLinkParams {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
-    #[serde(rename = "standbyLinkId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "standbyLinkId"))]
     pub standby_link_id: ObjectIdAnyCase,
     /// Flag that indicates whether to wrap the response in an envelope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl DeleteGroupStandbyLinkParams {
@@ -135,25 +159,38 @@ impl crate::validation::Validate for DeleteGroupStandbyLinkParams {
     }
 }
 /// Parameters of `listGroupStandbyLinkFailovers` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGroupStandbyLinkFailoversParams {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
-    #[serde(rename = "standbyLinkId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "standbyLinkId"))]
     pub standby_link_id: ObjectIdAnyCase,
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl ListGroupStandbyLinkFailoversParams {
@@ -188,16 +225,20 @@ impl crate::validation::Validate for ListGroupStandbyLinkFailoversParams {
     }
 }
 /// Parameters of `createGroupStandbyLinkFailover` (`POST /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateGroupStandbyLinkFailoverParams {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
-    #[serde(rename = "standbyLinkId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "standbyLinkId"))]
     pub standby_link_id: ObjectIdAnyCase,
     /// Flag that indicates whether to wrap the response in an envelope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl CreateGroupStandbyLinkFailoverParams {
@@ -218,19 +259,23 @@ impl crate::validation::Validate for CreateGroupStandbyLinkFailoverParams {
     }
 }
 /// Parameters of `getGroupStandbyLinkFailover` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}/failovers/{failoverId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupStandbyLinkFailoverParams {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
-    #[serde(rename = "standbyLinkId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "standbyLinkId"))]
     pub standby_link_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the failover operation.
-    #[serde(rename = "failoverId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "failoverId"))]
     pub failover_id: ObjectIdAnyCase,
     /// Flag that indicates whether to wrap the response in an envelope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
 }
 impl GetGroupStandbyLinkFailoverParams {
@@ -257,19 +302,26 @@ impl crate::validation::Validate for GetGroupStandbyLinkFailoverParams {
     }
 }
 /// Parameters of `inspectGroupStandbyLinkFailoverReadiness` (`GET /api/atlas/v2/groups/{groupId}/standbyLinks/{standbyLinkId}:inspectFailoverReadiness`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InspectGroupStandbyLinkFailoverReadinessParams {
     /// Unique 24-hexadecimal digit string that identifies the project.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectIdAnyCase,
     /// Unique 24-hexadecimal digit string that identifies the standby link.
-    #[serde(rename = "standbyLinkId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "standbyLinkId"))]
     pub standby_link_id: ObjectIdAnyCase,
     /// Flag that indicates whether to wrap the response in an envelope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl InspectGroupStandbyLinkFailoverReadinessParams {

@@ -2,30 +2,45 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use crate::models::ObjectId;
 /// Parameters of `listGroupTeams` (`GET /api/atlas/v2/groups/{groupId}/teams`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGroupTeamsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    #[serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub include_count: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
 }
 impl ListGroupTeamsParams {
@@ -59,18 +74,25 @@ impl crate::validation::Validate for ListGroupTeamsParams {
     }
 }
 /// Parameters of `addGroupTeams` (`POST /api/atlas/v2/groups/{groupId}/teams`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AddGroupTeamsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
 }
 impl AddGroupTeamsParams {
@@ -90,21 +112,28 @@ impl crate::validation::Validate for AddGroupTeamsParams {
     }
 }
 /// Parameters of `getGroupTeam` (`GET /api/atlas/v2/groups/{groupId}/teams/{teamId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetGroupTeamParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Unique 24-hexadecimal digit string that identifies the team for which you want to get.
-    #[serde(rename = "teamId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamId"))]
     pub team_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl GetGroupTeamParams {
@@ -126,18 +155,22 @@ impl crate::validation::Validate for GetGroupTeamParams {
     }
 }
 /// Parameters of `removeGroupTeam` (`DELETE /api/atlas/v2/groups/{groupId}/teams/{teamId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RemoveGroupTeamParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Unique 24-hexadecimal digit string that identifies the team that you want to remove from the specified project.
-    #[serde(rename = "teamId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamId"))]
     pub team_id: ObjectId,
 }
 impl RemoveGroupTeamParams {
@@ -158,21 +191,28 @@ impl crate::validation::Validate for RemoveGroupTeamParams {
     }
 }
 /// Parameters of `updateGroupTeam` (`PATCH /api/atlas/v2/groups/{groupId}/teams/{teamId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateGroupTeamParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies your project. Use the [/groups](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Projects/operation/listProjects) endpoint to retrieve all projects to which the authenticated user has access.
     ///
     /// **NOTE**: Groups and projects are synonymous terms. Your group id is the same as your project id. For existing groups, your group/project id remains the same. The resource and corresponding endpoints use the term groups.
-    #[serde(rename = "groupId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "groupId"))]
     pub group_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the team for which you want to update roles.
-    #[serde(rename = "teamId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamId"))]
     pub team_id: ObjectId,
 }
 impl UpdateGroupTeamParams {
@@ -194,25 +234,41 @@ impl crate::validation::Validate for UpdateGroupTeamParams {
     }
 }
 /// Parameters of `listOrgTeams` (`GET /api/atlas/v2/orgs/{orgId}/teams`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListOrgTeamsParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Number of items that the response returns per page.
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    #[serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "includeCount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub include_count: Option<bool>,
     /// Number of the page that displays the current set of the total objects that the response returns.
-    #[serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "pageNum", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_num: Option<i64>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl ListOrgTeamsParams {
@@ -246,16 +302,23 @@ impl crate::validation::Validate for ListOrgTeamsParams {
     }
 }
 /// Parameters of `createOrgTeam` (`POST /api/atlas/v2/orgs/{orgId}/teams`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateOrgTeamParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
 }
 impl CreateOrgTeamParams {
@@ -275,19 +338,26 @@ impl crate::validation::Validate for CreateOrgTeamParams {
     }
 }
 /// Parameters of `getOrgTeam` (`GET /api/atlas/v2/orgs/{orgId}/teams/{teamId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOrgTeamParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the team whose information you want to return.
-    #[serde(rename = "teamId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamId"))]
     pub team_id: ObjectId,
 }
 impl GetOrgTeamParams {
@@ -309,19 +379,26 @@ impl crate::validation::Validate for GetOrgTeamParams {
     }
 }
 /// Parameters of `deleteOrgTeam` (`DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteOrgTeamParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the team that you want to delete.
-    #[serde(rename = "teamId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamId"))]
     pub team_id: ObjectId,
 }
 impl DeleteOrgTeamParams {
@@ -343,19 +420,26 @@ impl crate::validation::Validate for DeleteOrgTeamParams {
     }
 }
 /// Parameters of `renameOrgTeam` (`PATCH /api/atlas/v2/orgs/{orgId}/teams/{teamId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RenameOrgTeamParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the team that you want to rename.
-    #[serde(rename = "teamId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamId"))]
     pub team_id: ObjectId,
 }
 impl RenameOrgTeamParams {
@@ -378,19 +462,26 @@ impl crate::validation::Validate for RenameOrgTeamParams {
 }
 /// Parameters of `addOrgTeamUsers` (`POST /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AddOrgTeamUsersParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal character string that identifies the team to which you want to add MongoDB Cloud users.
-    #[serde(rename = "teamId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamId"))]
     pub team_id: ObjectId,
 }
 impl AddOrgTeamUsersParams {
@@ -413,22 +504,29 @@ impl crate::validation::Validate for AddOrgTeamUsersParams {
 }
 /// Parameters of `removeOrgTeamUserFromTeam` (`DELETE /api/atlas/v2/orgs/{orgId}/teams/{teamId}/users/{userId}`).
 #[deprecated(note = "The operation is deprecated in the Atlas Admin API spec.")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RemoveOrgTeamUserFromTeamParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the team from which you want to remove one database application user.
-    #[serde(rename = "teamId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamId"))]
     pub team_id: ObjectId,
     /// Unique 24-hexadecimal digit string that identifies MongoDB Cloud user that you want to remove from the specified team.
-    #[serde(rename = "userId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "userId"))]
     pub user_id: ObjectId,
 }
 impl RemoveOrgTeamUserFromTeamParams {
@@ -452,19 +550,26 @@ impl crate::validation::Validate for RemoveOrgTeamUserFromTeamParams {
     }
 }
 /// Parameters of `getOrgTeamByName` (`GET /api/atlas/v2/orgs/{orgId}/teams/byName/{teamName}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOrgTeamByNameParams {
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub envelope: Option<bool>,
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Use the [`/orgs`](https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Organizations/operation/listOrganizations) endpoint to retrieve all organizations to which the authenticated user has access.
-    #[serde(rename = "orgId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "orgId"))]
     pub org_id: ObjectId,
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
     /// Name of the team whose information you want to return.
-    #[serde(rename = "teamName")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "teamName"))]
     pub team_name: String,
 }
 impl GetOrgTeamByNameParams {

@@ -88,6 +88,8 @@ pub fn manifest_table(model: &Model, features: &Features) -> String {
     out.push_str("]\n");
     out.push_str(&format!("# Operations that exist only as a preview of the API ({preview_ops} in the spec): off by default.\n"));
     out.push_str("preview = []\n");
+    out.push_str("# `Serialize`/`Deserialize` on the parameter structs (`atlas_admin::params`), to store or load a\n# call's parameters: off by default, as their derives cost a third of the crate's compile time.\n");
+    out.push_str("params-serde = []\n");
     out.push_str("# One per tag: its API module (`client.<tag>()`), its parameters and the models its operations reach.\n");
     for name in &features.all {
         out.push_str(&format!("{name} = []\n"));

