@@ -108,9 +108,9 @@ pub fn generate_with(inputs: &Inputs) -> Result<Generation> {
     let empty = ir::registry::Registry::default();
     let model = stages.time("lower", || ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty)))?;
     let api_version = target_version(&model, inputs.api_version)?;
-    let cache = stages.time("format cache", || inputs.format_cache.map(|path| std::sync::Arc::new(format_cache::FormatCache::open(path))));
+    let cache = stages.time("format cache: open", || inputs.format_cache.map(|path| std::sync::Arc::new(format_cache::FormatCache::open(path))));
     let (tree, features_table) = emit::emit_crate(&model, &api_version, &mut stages, cache.clone())?;
-    let formatted = stages.time("format cache", || {
+    let formatted = stages.time("format cache: save", || {
         cache.as_ref().map_or((0, tree.files.len()), |cache| {
             cache.save();
             cache.counts()

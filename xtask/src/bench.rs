@@ -15,6 +15,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+
+use crate::cargo;
 use serde::{Deserialize, Serialize};
 
 /// What `cargo xtask bench` measures.
@@ -49,10 +51,6 @@ pub struct Decode {
     pub value_mb_s: f64,
     /// typed / value: at least 1.0 is the target.
     pub ratio: f64,
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -148,7 +146,7 @@ fn measured(root: &Path, args: &[&str]) -> Result<Build> {
     let output = Command::new(xtask)
         .arg("measure")
         .arg("--")
-        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .arg(crate::cargo_program())
         .args(args)
         .current_dir(root)
         .env("CARGO_INCREMENTAL", "0")

@@ -1,7 +1,6 @@
 //! `cargo xtask features`: each tag's feature compiles on its own, warning-free.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -31,7 +30,7 @@ pub fn run(root: &Path, names: &[String]) -> Result<()> {
     let mut failed = Vec::new();
     for name in &chosen {
         let started = Instant::now();
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let status = crate::cargo()
             .args(["clippy", "--quiet", "-p", "atlas-admin", "--lib", "--no-default-features", "--features", name, "--", "-D", "warnings"])
             .current_dir(root)
             .status()?;

@@ -141,6 +141,16 @@ enum SpecCommand {
 }
 
 /// The workspace root: xtask lives one level below it.
+/// The cargo that runs xtask (`$CARGO`), else the one on the path.
+fn cargo_program() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// A command of that cargo.
+fn cargo() -> std::process::Command {
+    std::process::Command::new(cargo_program())
+}
+
 /// The workspace xtask works on: its own, unless `XTASK_ROOT` names another (the tests run
 /// `spec update` on a scratch copy).
 fn workspace_root() -> PathBuf {

@@ -2,7 +2,6 @@
 //! Atlas spec as one all-or-nothing step, with a report of what changed for users.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -275,7 +274,7 @@ fn scratch_check(paths: &Paths, generation: &Generation) -> Result<()> {
     generator::write::write(&generation.tree, &root.join("atlas-admin"))?;
     let (manifest, text) = generation.manifest(&root.join("atlas-admin"))?;
     std::fs::write(manifest, text)?;
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = crate::cargo()
         .args(["check", "--quiet", "-p", "atlas-admin", "--lib", "--tests", "--offline"])
         .current_dir(root)
         .env("CARGO_TARGET_DIR", paths.root.join("target/spec-update"))
@@ -408,7 +407,7 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
 /// there is built again without them, and says so. Returns that note, if any.
 fn build_and_test(paths: &Paths, target: &Path) -> Result<Option<String>> {
     let test = || -> Result<bool> {
-        Ok(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        Ok(crate::cargo()
             .args(["test", "--quiet", "-p", "atlas-admin", "--offline", "--test", "spec_examples", "--test", "spec_unions", "--test", "spec_patterns"])
             .current_dir(&paths.root)
             .env("CARGO_TARGET_DIR", target)
