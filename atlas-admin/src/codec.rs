@@ -94,6 +94,11 @@ macro_rules! string_enum {
                 v.text(self.as_str(), rules);
             }
         }
+        impl $crate::codec::TagText for $name {
+            fn tag_text(&self) -> Option<&str> {
+                Some(self.as_str())
+            }
+        }
         impl $crate::codec::ParamText for $name {
             #[inline]
             fn param_text(&self) -> String {
@@ -205,8 +210,11 @@ impl<T: FromJson> FromJson for Box<T> {
 }
 
 /// A decoded value back as JSON (lossless for models), to rebuild a container given back.
+/// Through bytes, not `serde_json::to_value`: the byte serializer is the one requests and
+/// users already instantiate, so this rare path adds no second copy of every model's
+/// `Serialize` to the build.
 fn re_encode<T: Serialize>(value: &T) -> Json {
-    serde_json::to_value(value).map(Json::from).unwrap_or(Json::Null)
+    serde_json::to_vec(value).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or(Json::Null)
 }
 
 /// An array whose every item decodes; otherwise the whole array, as received, is given back
@@ -386,22 +394,48 @@ pub trait Object {
 /// select the variant (the first is written when the object holds no valid one).
 pub type Tag = (&'static str, &'static [&'static str]);
 
+/// The text of a value that can be a discriminator (a string, a string enum, optional or
+/// not), read without serialising it.
+pub trait TagText {
+    fn tag_text(&self) -> Option<&str>;
+}
+
+impl TagText for String {
+    fn tag_text(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl TagText for Value {
+    fn tag_text(&self) -> Option<&str> {
+        self.as_str()
+    }
+}
+
+impl<T: TagText> TagText for Option<T> {
+    fn tag_text(&self) -> Option<&str> {
+        self.as_ref().and_then(T::tag_text)
+    }
+}
+
 /// Writes an object's properties: set fields as set, untouched missing ones not at all,
 /// untouched odd ones as received, then the unknown ones.
 pub struct Writer<'a, M> {
     map: M,
     extra: &'a Extra,
-    tag: Option<Tag>,
+    /// The variant's discriminator, and whether the object's own value is one of its tags.
+    tag: Option<(Tag, bool)>,
     tag_written: bool,
 }
 
 impl<M: SerializeMap> Writer<'_, M> {
     fn entry<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), M::Error> {
-        if let Some((property, tags)) = self.tag {
+        if let Some(((property, tags), valid)) = self.tag {
             if key == property {
                 self.tag_written = true;
-                let valid = matches!(serde_json::to_value(value), Ok(Value::String(s)) if tags.contains(&s.as_str()));
-                return if valid { self.map.serialize_entry(key, value) } else { self.map.serialize_entry(key, tags[0]) };
+                if !valid {
+                    return self.map.serialize_entry(key, tags[0]);
+                }
             }
         }
         self.map.serialize_entry(key, value)
@@ -461,13 +495,24 @@ impl<M: SerializeMap> Writer<'_, M> {
     }
 }
 
-/// Serialises an object model, correcting its discriminator to `tag` when it is a variant
-/// of a tagged union.
-pub fn serialize_object<O: Object, S: Serializer>(object: &O, serializer: S, tag: Option<Tag>) -> Result<S::Ok, S::Error> {
+/// Serialises an object model.
+pub fn serialize_object<O: Object, S: Serializer>(object: &O, serializer: S) -> Result<S::Ok, S::Error> {
+    write_object(object, serializer, None)
+}
+
+/// Serialises an object model as a variant of a tagged union: its discriminator is written
+/// as `current` (the object's own value) when that is one of the variant's tags, else as the
+/// first tag, never a contradicting one.
+pub fn serialize_variant<O: Object, S: Serializer>(object: &O, serializer: S, tag: Tag, current: Option<&str>) -> Result<S::Ok, S::Error> {
+    let valid = current.is_some_and(|current| tag.1.contains(&current));
+    write_object(object, serializer, Some((tag, valid)))
+}
+
+fn write_object<O: Object, S: Serializer>(object: &O, serializer: S, tag: Option<(Tag, bool)>) -> Result<S::Ok, S::Error> {
     let extra = object.extra();
     let mut w = Writer { map: serializer.serialize_map(None)?, extra, tag, tag_written: false };
     object.write_fields(&mut w)?;
-    if let (Some((property, tags)), false) = (w.tag, w.tag_written) {
+    if let (Some(((property, tags), _)), false) = (w.tag, w.tag_written) {
         w.map.serialize_entry(property, tags[0])?;
     }
     for (key, value) in extra.unknown() {
@@ -481,7 +526,7 @@ macro_rules! object {
     ($name:ident) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $crate::codec::serialize_object(self, serializer, None)
+                $crate::codec::serialize_object(self, serializer)
             }
         }
         $crate::codec::deserialize_via_json!($name);

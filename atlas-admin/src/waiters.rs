@@ -41,7 +41,7 @@ use std::future::{Future, IntoFuture};
 use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
-use serde::Serialize;
+use crate::codec::TagText;
 
 #[cfg(feature = "atlas_search")]
 use crate::apis::atlas_search;
@@ -138,16 +138,23 @@ impl<T> std::fmt::Debug for Waiter<'_, T> {
     }
 }
 
-/// The resource's state as its JSON says (`stateName`, `status`): the same for every
-/// variant of a union, and kept even when this version does not know the value.
-fn state_of<T: Serialize>(resource: &T, property: &str) -> String {
-    let json = serde_json::to_value(resource).unwrap_or_default();
-    json.get(property).and_then(|v| v.as_str()).unwrap_or("unknown").to_string()
+/// Reads a resource's state (`stateName`, `status`) as Atlas wrote it, also a value this
+/// version does not know. A typed accessor rather than a look into the re-encoded JSON, so
+/// a waiter costs no second copy of the resource's `Serialize` in the build.
+type StateOf<T> = fn(&T) -> Option<&str>;
+
+fn state_of<T>(resource: &T, state: StateOf<T>) -> String {
+    state(resource).unwrap_or("unknown").to_string()
+}
+
+/// The text of a state field (a string enum, optional).
+fn text<T: TagText>(field: &T) -> Option<&str> {
+    field.tag_text()
 }
 
 /// Done when the state is one of `targets`.
-fn reached<T: Serialize>(resource: T, property: &str, targets: &[&str]) -> Seen<T> {
-    let state = state_of(&resource, property);
+fn reached<T>(resource: T, state: StateOf<T>, targets: &[&str]) -> Seen<T> {
+    let state = state_of(&resource, state);
     if targets.contains(&state.as_str()) {
         Seen::Done(resource)
     } else {
@@ -155,33 +162,33 @@ fn reached<T: Serialize>(resource: T, property: &str, targets: &[&str]) -> Seen<
     }
 }
 
-/// Polls `fetch` until the resource's `property` is one of `targets`.
+/// Polls `fetch` until the resource's state is one of `targets`.
 fn until_state<'c, T, F>(
     mut fetch: impl FnMut() -> F + Send + 'c,
-    property: &'static str,
+    state: StateOf<T>,
     targets: &'static [&'static str],
 ) -> impl FnMut() -> BoxFuture<'c, Result<Seen<T>, Error>> + Send + 'c
 where
-    T: Serialize,
+    T: 'c,
     F: Future<Output = Result<T, Error>> + Send + 'c,
 {
     move || {
         let call = fetch();
-        Box::pin(async move { Ok(reached(call.await?, property, targets)) })
+        Box::pin(async move { Ok(reached(call.await?, state, targets)) })
     }
 }
 
 /// Polls `fetch` until it answers 404 (the resource is gone).
-fn until_gone<'c, T, F>(mut fetch: impl FnMut() -> F + Send + 'c, property: &'static str) -> impl FnMut() -> BoxFuture<'c, Result<Seen<()>, Error>> + Send + 'c
+fn until_gone<'c, T, F>(mut fetch: impl FnMut() -> F + Send + 'c, state: StateOf<T>) -> impl FnMut() -> BoxFuture<'c, Result<Seen<()>, Error>> + Send + 'c
 where
-    T: Serialize,
+    T: 'c,
     F: Future<Output = Result<T, Error>> + Send + 'c,
 {
     move || {
         let call = fetch();
         Box::pin(async move {
             match call.await {
-                Ok(resource) => Ok(Seen::Pending(state_of(&resource, property))),
+                Ok(resource) => Ok(Seen::Pending(state_of(&resource, state))),
                 Err(e) if e.status() == Some(404) => Ok(Seen::Done(())),
                 Err(e) => Err(e),
             }
@@ -196,14 +203,14 @@ impl<'c> clusters::Clusters<'c> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be IDLE");
         let fetch = move || api.get_cluster(group_id.clone(), cluster_name.clone()).send();
-        Waiter::new(what, until_state(fetch, "stateName", &["IDLE"]))
+        Waiter::new(what, until_state(fetch, |c| text(&c.state_name), &["IDLE"]))
     }
 
     /// Waits until the cluster is gone (Atlas answers 404).
     pub fn wait_until_deleted(&self, group_id: m::ObjectId, cluster_name: m::ResourceName) -> Waiter<'c, ()> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be deleted");
-        Waiter::new(what, until_gone(move || api.get_cluster(group_id.clone(), cluster_name.clone()).send(), "stateName"))
+        Waiter::new(what, until_gone(move || api.get_cluster(group_id.clone(), cluster_name.clone()).send(), |c| text(&c.state_name)))
     }
 }
 
@@ -214,14 +221,14 @@ impl<'c> flex_clusters::FlexClusters<'c> {
         let api = *self;
         let what = format!("flex cluster {name} to be IDLE");
         let fetch = move || api.get_flex_cluster(group_id.clone(), name.clone()).send();
-        Waiter::new(what, until_state(fetch, "stateName", &["IDLE"]))
+        Waiter::new(what, until_state(fetch, |c| text(&c.state_name), &["IDLE"]))
     }
 
     /// Waits until the flex cluster is gone (Atlas answers 404).
     pub fn wait_until_deleted(&self, group_id: m::ObjectId, name: m::ResourceName) -> Waiter<'c, ()> {
         let api = *self;
         let what = format!("flex cluster {name} to be deleted");
-        Waiter::new(what, until_gone(move || api.get_flex_cluster(group_id.clone(), name.clone()).send(), "stateName"))
+        Waiter::new(what, until_gone(move || api.get_flex_cluster(group_id.clone(), name.clone()).send(), |c| text(&c.state_name)))
     }
 }
 
@@ -237,7 +244,12 @@ impl<'c> atlas_search::AtlasSearch<'c> {
         let api = *self;
         let what = format!("search index {index_id} to be READY");
         let fetch = move || api.get_cluster_search_index(group_id.clone(), cluster_name.clone(), index_id.clone()).send();
-        Waiter::new(what, until_state(fetch, "status", &["READY", "FAILED"]))
+        let status: StateOf<m::SearchIndexResponse> = |index| match index {
+            m::SearchIndexResponse::Text(index) => text(&index.status),
+            m::SearchIndexResponse::Vector(index) => text(&index.status),
+            m::SearchIndexResponse::Unknown(json) => json.get("status").and_then(|s| s.as_str()),
+        };
+        Waiter::new(what, until_state(fetch, status, &["READY", "FAILED"]))
     }
 }
 
@@ -255,7 +267,11 @@ impl<'c> serverless_private_endpoints::ServerlessPrivateEndpoints<'c> {
         let api = *self;
         let what = format!("serverless private endpoint {endpoint_id} to be AVAILABLE");
         let fetch = move || api.get_serverless_private_endpoint(group_id.clone(), instance_name.clone(), endpoint_id.clone()).send();
-        Waiter::new(what, until_state(fetch, "status", &["AVAILABLE", "FAILED"]))
+        let status: StateOf<m::ServerlessTenantEndpoint> = |endpoint| match endpoint {
+            m::ServerlessTenantEndpoint::Aws(endpoint) => text(&endpoint.status),
+            m::ServerlessTenantEndpoint::Azure(endpoint) => text(&endpoint.status),
+        };
+        Waiter::new(what, until_state(fetch, status, &["AVAILABLE", "FAILED"]))
     }
 }
 
@@ -272,7 +288,13 @@ impl<'c> private_endpoint_services::PrivateEndpointServices<'c> {
         let api = *self;
         let what = format!("private endpoint service {endpoint_service_id} to be AVAILABLE");
         let fetch = move || api.get_private_endpoint_service(group_id.clone(), cloud_provider.clone(), endpoint_service_id.clone()).send();
-        Waiter::new(what, until_state(fetch, "status", &["AVAILABLE", "FAILED"]))
+        let status: StateOf<m::EndpointService> = |service| match service {
+            m::EndpointService::AwsPrivateLinkConnection(service) => text(&service.status),
+            m::EndpointService::AzurePrivateLinkConnection(service) => text(&service.status),
+            m::EndpointService::Gcp(service) => text(&service.status),
+            m::EndpointService::Unknown(json) => json.get("status").and_then(|s| s.as_str()),
+        };
+        Waiter::new(what, until_state(fetch, status, &["AVAILABLE", "FAILED"]))
     }
 }
 
@@ -288,7 +310,7 @@ impl<'c> cloud_backups::CloudBackups<'c> {
         let api = *self;
         let what = format!("snapshot {snapshot_id} to be completed");
         let fetch = move || api.get_cluster_backup_snapshot(group_id.clone(), cluster_name.clone(), snapshot_id.clone()).send();
-        Waiter::new(what, until_state(fetch, "status", &["completed", "failed"]))
+        Waiter::new(what, until_state(fetch, |snapshot| text(&snapshot.status), &["completed", "failed"]))
     }
 
     /// Waits until the restore job has finished (or failed, was cancelled or expired) and

@@ -33,24 +33,27 @@ impl ::serde::Serialize for AccountDetails {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Aws(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("cloudProvider", &["aws"])),
+                    ("cloudProvider", &["aws"]),
+                    crate::codec::TagText::tag_text(&v.cloud_provider),
                 )
             }
             Self::Azure(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("cloudProvider", &["azure"])),
+                    ("cloudProvider", &["azure"]),
+                    crate::codec::TagText::tag_text(&v.cloud_provider),
                 )
             }
             Self::Gcp(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("cloudProvider", &["gcp"])),
+                    ("cloudProvider", &["gcp"]),
+                    crate::codec::TagText::tag_text(&v.cloud_provider),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

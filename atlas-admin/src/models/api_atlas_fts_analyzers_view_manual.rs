@@ -582,55 +582,67 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenizer {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::TokenizerEdgeGram(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["edgeGram"])),
+                    ("type", &["edgeGram"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::TokenizerKeyword(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["keyword"])),
+                    ("type", &["keyword"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::TokenizerNGram(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("type", &["nGram"])))
-            }
-            Self::TokenizerRegexCaptureGroup(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["regexCaptureGroup"])),
+                    ("type", &["nGram"]),
+                    crate::codec::TagText::tag_text(&v.type_),
+                )
+            }
+            Self::TokenizerRegexCaptureGroup(v) => {
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("type", &["regexCaptureGroup"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::TokenizerRegexSplit(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["regexSplit"])),
+                    ("type", &["regexSplit"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::TokenizerStandard(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["standard"])),
+                    ("type", &["standard"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::TokenizerUaxUrlEmail(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["uaxUrlEmail"])),
+                    ("type", &["uaxUrlEmail"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::TokenizerWhitespace(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["whitespace"])),
+                    ("type", &["whitespace"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -33,10 +33,10 @@ impl ::serde::Serialize for AppServiceMetricThreshold {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::RawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "metricName",
                         &[
                             "REALM_AUTH_LOGIN_FAIL",
@@ -47,14 +47,15 @@ impl ::serde::Serialize for AppServiceMetricThreshold {
                             "REALM_SYNC_NUM_UNSYNCABLE_DOCS_PERCENT",
                             "REALM_TRIGGERS_FAILED_REQUESTS",
                         ],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "metricName",
                         &[
                             "REALM_ENDPOINTS_EGRESS_BYTES",
@@ -70,14 +71,15 @@ impl ::serde::Serialize for AppServiceMetricThreshold {
                             "REALM_SYNC_SESSIONS_ENDED",
                             "REALM_TRIGGERS_EGRESS_BYTES",
                         ],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "metricName",
                         &[
                             "REALM_ENDPOINTS_COMPUTE_MS",
@@ -95,7 +97,8 @@ impl ::serde::Serialize for AppServiceMetricThreshold {
                             "REALM_TRIGGERS_CURRENT_OPLOG_LAG_MS_SUM",
                             "REALM_TRIGGERS_RESPONSE_MS",
                         ],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

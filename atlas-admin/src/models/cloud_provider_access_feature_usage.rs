@@ -43,38 +43,43 @@ impl ::serde::Serialize for CloudProviderAccessFeatureUsage {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::DataLake(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("featureType", &["ATLAS_DATA_LAKE"])),
+                    ("featureType", &["ATLAS_DATA_LAKE"]),
+                    crate::codec::TagText::tag_text(&v.feature_type),
                 )
             }
             Self::AtlasLogIntegration(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("featureType", &["ATLAS_LOG_INTEGRATION"])),
+                    ("featureType", &["ATLAS_LOG_INTEGRATION"]),
+                    crate::codec::TagText::tag_text(&v.feature_type),
                 )
             }
             Self::EncryptionAtRest(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("featureType", &["ENCRYPTION_AT_REST"])),
+                    ("featureType", &["ENCRYPTION_AT_REST"]),
+                    crate::codec::TagText::tag_text(&v.feature_type),
                 )
             }
             Self::ExportSnapshot(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("featureType", &["EXPORT_SNAPSHOT"])),
+                    ("featureType", &["EXPORT_SNAPSHOT"]),
+                    crate::codec::TagText::tag_text(&v.feature_type),
                 )
             }
             Self::PushBasedLogExport(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("featureType", &["PUSH_BASED_LOG_EXPORT"])),
+                    ("featureType", &["PUSH_BASED_LOG_EXPORT"]),
+                    crate::codec::TagText::tag_text(&v.feature_type),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -35,24 +35,27 @@ impl ::serde::Serialize for CloudProviderContainer {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Azure(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["AZURE"])),
+                    ("providerName", &["AZURE"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Gcp(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["GCP"])),
+                    ("providerName", &["GCP"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Aws(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["AWS"])),
+                    ("providerName", &["AWS"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

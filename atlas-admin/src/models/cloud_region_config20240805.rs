@@ -38,31 +38,35 @@ impl ::serde::Serialize for CloudRegionConfig20240805 {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Aws(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["AWS"])),
+                    ("providerName", &["AWS"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Azure(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["AZURE"])),
+                    ("providerName", &["AZURE"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Gcp(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["GCP"])),
+                    ("providerName", &["GCP"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Tenant(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["TENANT"])),
+                    ("providerName", &["TENANT"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

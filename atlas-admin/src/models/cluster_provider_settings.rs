@@ -40,38 +40,43 @@ impl ::serde::Serialize for ClusterProviderSettings {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AwsCloud(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["AWS"])),
+                    ("providerName", &["AWS"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::AzureCloud(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["AZURE"])),
+                    ("providerName", &["AZURE"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::CloudGcp(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["GCP"])),
+                    ("providerName", &["GCP"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Free(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["TENANT"])),
+                    ("providerName", &["TENANT"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Flex(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("providerName", &["FLEX"])),
+                    ("providerName", &["FLEX"]),
+                    crate::codec::TagText::tag_text(&v.provider_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

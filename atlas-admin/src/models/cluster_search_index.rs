@@ -30,17 +30,19 @@ impl ::serde::Serialize for ClusterSearchIndex {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SearchIndex(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["search"])),
+                    ("type", &["search"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::VectorSearchIndex(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["vectorSearch"])),
+                    ("type", &["vectorSearch"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -35,14 +35,20 @@ impl ::serde::Serialize for CriteriaView {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Custom(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["CUSTOM"])),
+                    ("type", &["CUSTOM"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Date(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("type", &["DATE"])))
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("type", &["DATE"]),
+                    crate::codec::TagText::tag_text(&v.type_),
+                )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }

@@ -29,10 +29,10 @@ impl ::serde::Serialize for DataFederationLimit {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Default(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "name",
                         &[
                             "atlas.project.deployment.clusters",
@@ -43,7 +43,8 @@ impl ::serde::Serialize for DataFederationLimit {
                             "atlas.project.security.networkAccess.crossRegionEntries",
                             "atlas.project.security.networkAccess.entries",
                         ],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -47,59 +47,67 @@ impl ::serde::Serialize for DataLakeStoreSettings {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::S3(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("provider", &["s3"])),
+                    ("provider", &["s3"]),
+                    crate::codec::TagText::tag_text(&v.provider),
                 )
             }
             Self::DlsAwsStore(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("provider", &["dls:aws"])),
+                    ("provider", &["dls:aws"]),
+                    crate::codec::TagText::tag_text(&v.provider),
                 )
             }
             Self::DlsAzureStore(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("provider", &["dls:azure"])),
+                    ("provider", &["dls:azure"]),
+                    crate::codec::TagText::tag_text(&v.provider),
                 )
             }
             Self::DlsGcpStore(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("provider", &["dls:gcp"])),
+                    ("provider", &["dls:gcp"]),
+                    crate::codec::TagText::tag_text(&v.provider),
                 )
             }
             Self::AtlasStoreInstance(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("provider", &["atlas"])),
+                    ("provider", &["atlas"]),
+                    crate::codec::TagText::tag_text(&v.provider),
                 )
             }
             Self::HttpStore(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("provider", &["http"])),
+                    ("provider", &["http"]),
+                    crate::codec::TagText::tag_text(&v.provider),
                 )
             }
             Self::AzureBlobStore(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("provider", &["azure"])),
+                    ("provider", &["azure"]),
+                    crate::codec::TagText::tag_text(&v.provider),
                 )
             }
             Self::GoogleCloudStorageStore(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("provider", &["gcs"])),
+                    ("provider", &["gcs"]),
+                    crate::codec::TagText::tag_text(&v.provider),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

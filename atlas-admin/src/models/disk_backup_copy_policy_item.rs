@@ -31,20 +31,22 @@ impl ::serde::Serialize for DiskBackupCopyPolicyItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::OnDemand(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("frequencyType", &["ondemand"])),
+                    ("frequencyType", &["ondemand"]),
+                    crate::codec::TagText::tag_text(&v.frequency_type),
                 )
             }
             Self::TimeBased(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "frequencyType",
                         &["daily", "hourly", "monthly", "weekly", "yearly"],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.frequency_type),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

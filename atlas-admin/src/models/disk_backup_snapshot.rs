@@ -30,17 +30,19 @@ impl ::serde::Serialize for DiskBackupSnapshot {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ReplicaSet(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["replicaSet"])),
+                    ("type", &["replicaSet"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::ShardedCluster(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["shardedCluster"])),
+                    ("type", &["shardedCluster"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -37,24 +37,27 @@ impl ::serde::Serialize for DiskBackupSnapshotExportBucketResponse {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Aws(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("cloudProvider", &["AWS"])),
+                    ("cloudProvider", &["AWS"]),
+                    crate::codec::TagText::tag_text(&v.cloud_provider),
                 )
             }
             Self::Azure(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("cloudProvider", &["AZURE"])),
+                    ("cloudProvider", &["AZURE"]),
+                    crate::codec::TagText::tag_text(&v.cloud_provider),
                 )
             }
             Self::Gcp(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("cloudProvider", &["GCP"])),
+                    ("cloudProvider", &["GCP"]),
+                    crate::codec::TagText::tag_text(&v.cloud_provider),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

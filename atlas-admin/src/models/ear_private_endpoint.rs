@@ -31,17 +31,19 @@ impl ::serde::Serialize for EarPrivateEndpoint {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AzureKeyVault(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("cloudProvider", &["AZURE"])),
+                    ("cloudProvider", &["AZURE"]),
+                    crate::codec::TagText::tag_text(&v.cloud_provider),
                 )
             }
             Self::AwsKms(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("cloudProvider", &["AWS"])),
+                    ("cloudProvider", &["AWS"]),
+                    crate::codec::TagText::tag_text(&v.cloud_provider),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

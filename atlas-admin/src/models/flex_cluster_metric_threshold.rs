@@ -75,108 +75,123 @@ impl ::serde::Serialize for FlexClusterMetricThreshold {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::RawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_CONNECTIONS"])),
+                    ("metricName", &["FLEX_CONNECTIONS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::ConnectionPercentRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_CONNECTIONS_PERCENT"])),
+                    ("metricName", &["FLEX_CONNECTIONS_PERCENT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_DATA_SIZE_TOTAL"])),
+                    ("metricName", &["FLEX_DATA_SIZE_TOTAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkBytesInDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_NETWORK_BYTES_IN"])),
+                    ("metricName", &["FLEX_NETWORK_BYTES_IN"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkBytesOutDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_NETWORK_BYTES_OUT"])),
+                    ("metricName", &["FLEX_NETWORK_BYTES_OUT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkNumRequestsRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_NETWORK_NUM_REQUESTS"])),
+                    ("metricName", &["FLEX_NETWORK_NUM_REQUESTS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterCmdRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_OPCOUNTER_CMD"])),
+                    ("metricName", &["FLEX_OPCOUNTER_CMD"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterDeleteRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_OPCOUNTER_DELETE"])),
+                    ("metricName", &["FLEX_OPCOUNTER_DELETE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterInsertRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_OPCOUNTER_INSERT"])),
+                    ("metricName", &["FLEX_OPCOUNTER_INSERT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterQueryRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_OPCOUNTER_QUERY"])),
+                    ("metricName", &["FLEX_OPCOUNTER_QUERY"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterUpdateRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_OPCOUNTER_UPDATE"])),
+                    ("metricName", &["FLEX_OPCOUNTER_UPDATE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterGetMoreRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_OPCOUNTER_GETMORE"])),
+                    ("metricName", &["FLEX_OPCOUNTER_GETMORE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_AVG_READ_EXECUTION_TIME"])),
+                    ("metricName", &["FLEX_AVG_READ_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AvgWriteExecutionTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_AVG_WRITE_EXECUTION_TIME"])),
+                    ("metricName", &["FLEX_AVG_WRITE_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AvgCommandExecutionTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FLEX_AVG_COMMAND_EXECUTION_TIME"])),
+                    ("metricName", &["FLEX_AVG_COMMAND_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -37,10 +37,10 @@ impl ::serde::Serialize for HostMetricAlert {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::RawMetricAlertView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "metricName",
                         &[
                             "ASSERT_MSG",
@@ -151,14 +151,15 @@ impl ::serde::Serialize for HostMetricAlert {
                             "TICKETS_AVAILABLE_READS",
                             "TICKETS_AVAILABLE_WRITES",
                         ],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TimeMetricAlertView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "metricName",
                         &[
                             "AVG_COMMAND_EXECUTION_TIME",
@@ -184,14 +185,15 @@ impl ::serde::Serialize for HostMetricAlert {
                             "OPLOG_SLAVE_LAG_MASTER_TIME",
                             "SEARCH_REPLICATION_LAG",
                         ],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DataMetricAlertView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "metricName",
                         &[
                             "CACHE_BYTES_READ_INTO",
@@ -232,14 +234,16 @@ impl ::serde::Serialize for HostMetricAlert {
                             "SYSTEM_NETWORK_IN",
                             "SYSTEM_NETWORK_OUT",
                         ],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NumberMetricAlertView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_MAX_NUMBER_OF_LUCENE_DOCS"])),
+                    ("metricName", &["SEARCH_MAX_NUMBER_OF_LUCENE_DOCS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

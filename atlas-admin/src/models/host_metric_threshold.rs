@@ -660,1126 +660,1283 @@ impl ::serde::Serialize for HostMetricThreshold {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AssertRegularRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["ASSERT_REGULAR"])),
+                    ("metricName", &["ASSERT_REGULAR"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AssertWarningRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["ASSERT_WARNING"])),
+                    ("metricName", &["ASSERT_WARNING"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AssertMsgRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["ASSERT_MSG"])),
+                    ("metricName", &["ASSERT_MSG"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AssertUserRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["ASSERT_USER"])),
+                    ("metricName", &["ASSERT_USER"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterCmdRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_CMD"])),
+                    ("metricName", &["OPCOUNTER_CMD"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterQueryRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_QUERY"])),
+                    ("metricName", &["OPCOUNTER_QUERY"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterUpdateRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_UPDATE"])),
+                    ("metricName", &["OPCOUNTER_UPDATE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterDeleteRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_DELETE"])),
+                    ("metricName", &["OPCOUNTER_DELETE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterTtlDeletedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_TTL_DELETED"])),
+                    ("metricName", &["OPCOUNTER_TTL_DELETED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterInsertRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_INSERT"])),
+                    ("metricName", &["OPCOUNTER_INSERT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterGetMoreRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_GETMORE"])),
+                    ("metricName", &["OPCOUNTER_GETMORE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterReplCmdRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_REPL_CMD"])),
+                    ("metricName", &["OPCOUNTER_REPL_CMD"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterReplUpdateRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_REPL_UPDATE"])),
+                    ("metricName", &["OPCOUNTER_REPL_UPDATE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterReplDeleteRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_REPL_DELETE"])),
+                    ("metricName", &["OPCOUNTER_REPL_DELETE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterReplInsertRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPCOUNTER_REPL_INSERT"])),
+                    ("metricName", &["OPCOUNTER_REPL_INSERT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::FtsMemoryResidentDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FTS_MEMORY_RESIDENT"])),
+                    ("metricName", &["FTS_MEMORY_RESIDENT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::FtsMemoryVirtualDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FTS_MEMORY_VIRTUAL"])),
+                    ("metricName", &["FTS_MEMORY_VIRTUAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::FtsMemoryMappedDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FTS_MEMORY_MAPPED"])),
+                    ("metricName", &["FTS_MEMORY_MAPPED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::FtsProcessCpuUserRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FTS_PROCESS_CPU_USER"])),
+                    ("metricName", &["FTS_PROCESS_CPU_USER"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::FtsProcessCpuKernelRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FTS_PROCESS_CPU_KERNEL"])),
+                    ("metricName", &["FTS_PROCESS_CPU_KERNEL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NormalizedFtsProcessCpuUserRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["NORMALIZED_FTS_PROCESS_CPU_USER"])),
+                    ("metricName", &["NORMALIZED_FTS_PROCESS_CPU_USER"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NormalizedFtsProcessCpuKernelRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["NORMALIZED_FTS_PROCESS_CPU_KERNEL"])),
+                    ("metricName", &["NORMALIZED_FTS_PROCESS_CPU_KERNEL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SystemMemoryPercentUsedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SYSTEM_MEMORY_PERCENT_USED"])),
+                    ("metricName", &["SYSTEM_MEMORY_PERCENT_USED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MemoryResidentDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MEMORY_RESIDENT"])),
+                    ("metricName", &["MEMORY_RESIDENT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MemoryVirtualDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MEMORY_VIRTUAL"])),
+                    ("metricName", &["MEMORY_VIRTUAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MemoryMappedDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MEMORY_MAPPED"])),
+                    ("metricName", &["MEMORY_MAPPED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::ComputedMemoryDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["COMPUTED_MEMORY"])),
+                    ("metricName", &["COMPUTED_MEMORY"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::IndexCountersBtreeAccessesRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["INDEX_COUNTERS_BTREE_ACCESSES"])),
+                    ("metricName", &["INDEX_COUNTERS_BTREE_ACCESSES"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::IndexCountersBtreeHitsRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["INDEX_COUNTERS_BTREE_HITS"])),
+                    ("metricName", &["INDEX_COUNTERS_BTREE_HITS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::IndexCountersBtreeMissesRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["INDEX_COUNTERS_BTREE_MISSES"])),
+                    ("metricName", &["INDEX_COUNTERS_BTREE_MISSES"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::IndexCountersBtreeMissRatioRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["INDEX_COUNTERS_BTREE_MISS_RATIO"])),
+                    ("metricName", &["INDEX_COUNTERS_BTREE_MISS_RATIO"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::GlobalLockPercentageRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["GLOBAL_LOCK_PERCENTAGE"])),
+                    ("metricName", &["GLOBAL_LOCK_PERCENTAGE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["BACKGROUND_FLUSH_AVG"])),
+                    ("metricName", &["BACKGROUND_FLUSH_AVG"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::ConnectionsRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CONNECTIONS"])),
+                    ("metricName", &["CONNECTIONS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::ConnectionsMaxRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CONNECTIONS_MAX"])),
+                    ("metricName", &["CONNECTIONS_MAX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::ConnectionsPercentRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CONNECTIONS_PERCENT"])),
+                    ("metricName", &["CONNECTIONS_PERCENT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::GlobalAccessesNotInMemoryRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["GLOBAL_ACCESSES_NOT_IN_MEMORY"])),
+                    ("metricName", &["GLOBAL_ACCESSES_NOT_IN_MEMORY"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::GlobalPageFaultExceptionsThrownRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN"])),
+                    ("metricName", &["GLOBAL_PAGE_FAULT_EXCEPTIONS_THROWN"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::GlobalLockCurrentQueueTotalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_TOTAL"])),
+                    ("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_TOTAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::GlobalLockCurrentQueueReadersRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_READERS"])),
+                    ("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_READERS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::GlobalLockCurrentQueueWritersRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_WRITERS"])),
+                    ("metricName", &["GLOBAL_LOCK_CURRENT_QUEUE_WRITERS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::CursorsTotalOpenRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CURSORS_TOTAL_OPEN"])),
+                    ("metricName", &["CURSORS_TOTAL_OPEN"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::CursorsTotalTimedOutRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CURSORS_TOTAL_TIMED_OUT"])),
+                    ("metricName", &["CURSORS_TOTAL_TIMED_OUT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::CursorsTotalClientCursorsSizeRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CURSORS_TOTAL_CLIENT_CURSORS_SIZE"])),
+                    ("metricName", &["CURSORS_TOTAL_CLIENT_CURSORS_SIZE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkBytesInDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["NETWORK_BYTES_IN"])),
+                    ("metricName", &["NETWORK_BYTES_IN"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkBytesOutDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["NETWORK_BYTES_OUT"])),
+                    ("metricName", &["NETWORK_BYTES_OUT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkNumRequestsRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["NETWORK_NUM_REQUESTS"])),
+                    ("metricName", &["NETWORK_NUM_REQUESTS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OplogMasterTimeTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPLOG_MASTER_TIME"])),
+                    ("metricName", &["OPLOG_MASTER_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OplogMasterTimeEstimatedTtlTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPLOG_MASTER_TIME_ESTIMATED_TTL"])),
+                    ("metricName", &["OPLOG_MASTER_TIME_ESTIMATED_TTL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OplogSlaveLagMasterTimeTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPLOG_SLAVE_LAG_MASTER_TIME"])),
+                    ("metricName", &["OPLOG_SLAVE_LAG_MASTER_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OplogMasterLagTimeDiffTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPLOG_MASTER_LAG_TIME_DIFF"])),
+                    ("metricName", &["OPLOG_MASTER_LAG_TIME_DIFF"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OplogRateGbPerHourDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPLOG_RATE_GB_PER_HOUR"])),
+                    ("metricName", &["OPLOG_RATE_GB_PER_HOUR"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::ExtraInfoPageFaultsRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["EXTRA_INFO_PAGE_FAULTS"])),
+                    ("metricName", &["EXTRA_INFO_PAGE_FAULTS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DbStorageTotalDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DB_STORAGE_TOTAL"])),
+                    ("metricName", &["DB_STORAGE_TOTAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DbDataSizeTotalDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DB_DATA_SIZE_TOTAL"])),
+                    ("metricName", &["DB_DATA_SIZE_TOTAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DbDataSizeTotalWoSystemDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DB_DATA_SIZE_TOTAL_WO_SYSTEM"])),
+                    ("metricName", &["DB_DATA_SIZE_TOTAL_WO_SYSTEM"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DbIndexSizeTotalDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DB_INDEX_SIZE_TOTAL"])),
+                    ("metricName", &["DB_INDEX_SIZE_TOTAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::JournalingCommitsInWriteLockRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["JOURNALING_COMMITS_IN_WRITE_LOCK"])),
+                    ("metricName", &["JOURNALING_COMMITS_IN_WRITE_LOCK"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::JournalingMbDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["JOURNALING_MB"])),
+                    ("metricName", &["JOURNALING_MB"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::JournalingWriteDataFilesMbDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["JOURNALING_WRITE_DATA_FILES_MB"])),
+                    ("metricName", &["JOURNALING_WRITE_DATA_FILES_MB"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TicketsAvailableReadsRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["TICKETS_AVAILABLE_READS"])),
+                    ("metricName", &["TICKETS_AVAILABLE_READS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TicketsAvailableWritesRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["TICKETS_AVAILABLE_WRITES"])),
+                    ("metricName", &["TICKETS_AVAILABLE_WRITES"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::CacheUsageDirtyDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CACHE_USAGE_DIRTY"])),
+                    ("metricName", &["CACHE_USAGE_DIRTY"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::CacheUsageUsedDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CACHE_USAGE_USED"])),
+                    ("metricName", &["CACHE_USAGE_USED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::CacheBytesReadIntoDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CACHE_BYTES_READ_INTO"])),
+                    ("metricName", &["CACHE_BYTES_READ_INTO"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::CacheBytesWrittenFromDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["CACHE_BYTES_WRITTEN_FROM"])),
+                    ("metricName", &["CACHE_BYTES_WRITTEN_FROM"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NormalizedSystemCpuUserRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["NORMALIZED_SYSTEM_CPU_USER"])),
+                    ("metricName", &["NORMALIZED_SYSTEM_CPU_USER"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NormalizedSystemCpuStealRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["NORMALIZED_SYSTEM_CPU_STEAL"])),
+                    ("metricName", &["NORMALIZED_SYSTEM_CPU_STEAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionSpaceUsedDataRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_SPACE_USED_DATA"])),
+                    ("metricName", &["DISK_PARTITION_SPACE_USED_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionSpaceUsedIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_SPACE_USED_INDEX"])),
+                    ("metricName", &["DISK_PARTITION_SPACE_USED_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionSpaceUsedJournalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_SPACE_USED_JOURNAL"])),
+                    ("metricName", &["DISK_PARTITION_SPACE_USED_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionReadIopsDataRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_READ_IOPS_DATA"])),
+                    ("metricName", &["DISK_PARTITION_READ_IOPS_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionReadIopsIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_READ_IOPS_INDEX"])),
+                    ("metricName", &["DISK_PARTITION_READ_IOPS_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionReadIopsJournalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_READ_IOPS_JOURNAL"])),
+                    ("metricName", &["DISK_PARTITION_READ_IOPS_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionWriteIopsDataRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_WRITE_IOPS_DATA"])),
+                    ("metricName", &["DISK_PARTITION_WRITE_IOPS_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionWriteIopsIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_WRITE_IOPS_INDEX"])),
+                    ("metricName", &["DISK_PARTITION_WRITE_IOPS_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionWriteIopsJournalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_WRITE_IOPS_JOURNAL"])),
+                    ("metricName", &["DISK_PARTITION_WRITE_IOPS_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionReadLatencyDataTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_READ_LATENCY_DATA"])),
+                    ("metricName", &["DISK_PARTITION_READ_LATENCY_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionReadLatencyIndexTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_READ_LATENCY_INDEX"])),
+                    ("metricName", &["DISK_PARTITION_READ_LATENCY_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionReadLatencyJournalTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_READ_LATENCY_JOURNAL"])),
+                    ("metricName", &["DISK_PARTITION_READ_LATENCY_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionWriteLatencyDataTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_WRITE_LATENCY_DATA"])),
+                    ("metricName", &["DISK_PARTITION_WRITE_LATENCY_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionWriteLatencyIndexTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_WRITE_LATENCY_INDEX"])),
+                    ("metricName", &["DISK_PARTITION_WRITE_LATENCY_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionWriteLatencyJournalTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_WRITE_LATENCY_JOURNAL"])),
+                    ("metricName", &["DISK_PARTITION_WRITE_LATENCY_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionQueueDepthDataRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_QUEUE_DEPTH_DATA"])),
+                    ("metricName", &["DISK_PARTITION_QUEUE_DEPTH_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionQueueDepthIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_QUEUE_DEPTH_INDEX"])),
+                    ("metricName", &["DISK_PARTITION_QUEUE_DEPTH_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DiskPartitionQueueDepthJournalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DISK_PARTITION_QUEUE_DEPTH_JOURNAL"])),
+                    ("metricName", &["DISK_PARTITION_QUEUE_DEPTH_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::FtsDiskUtilizationDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FTS_DISK_UTILIZATION"])),
+                    ("metricName", &["FTS_DISK_UTILIZATION"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MuninCpuUserRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MUNIN_CPU_USER"])),
+                    ("metricName", &["MUNIN_CPU_USER"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MuninCpuNiceRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MUNIN_CPU_NICE"])),
+                    ("metricName", &["MUNIN_CPU_NICE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MuninCpuSystemRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MUNIN_CPU_SYSTEM"])),
+                    ("metricName", &["MUNIN_CPU_SYSTEM"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MuninCpuIowaitRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MUNIN_CPU_IOWAIT"])),
+                    ("metricName", &["MUNIN_CPU_IOWAIT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MuninCpuIrqRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MUNIN_CPU_IRQ"])),
+                    ("metricName", &["MUNIN_CPU_IRQ"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MuninCpuSoftirqRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MUNIN_CPU_SOFTIRQ"])),
+                    ("metricName", &["MUNIN_CPU_SOFTIRQ"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MuninCpuStealRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MUNIN_CPU_STEAL"])),
+                    ("metricName", &["MUNIN_CPU_STEAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DocumentReturnedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DOCUMENT_RETURNED"])),
+                    ("metricName", &["DOCUMENT_RETURNED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DocumentInsertedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DOCUMENT_INSERTED"])),
+                    ("metricName", &["DOCUMENT_INSERTED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DocumentUpdatedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DOCUMENT_UPDATED"])),
+                    ("metricName", &["DOCUMENT_UPDATED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DocumentDeletedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["DOCUMENT_DELETED"])),
+                    ("metricName", &["DOCUMENT_DELETED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OperationsScanAndOrderRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPERATIONS_SCAN_AND_ORDER"])),
+                    ("metricName", &["OPERATIONS_SCAN_AND_ORDER"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::QueryExecutorScannedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["QUERY_EXECUTOR_SCANNED"])),
+                    ("metricName", &["QUERY_EXECUTOR_SCANNED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::QueryExecutorScannedObjectsRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["QUERY_EXECUTOR_SCANNED_OBJECTS"])),
+                    ("metricName", &["QUERY_EXECUTOR_SCANNED_OBJECTS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OperationThrottlingRejectedOperationsRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPERATION_THROTTLING_REJECTED_OPERATIONS"])),
+                    ("metricName", &["OPERATION_THROTTLING_REJECTED_OPERATIONS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::QuerySpillToDiskDuringSortRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["QUERY_SPILL_TO_DISK_DURING_SORT"])),
+                    ("metricName", &["QUERY_SPILL_TO_DISK_DURING_SORT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OperationsQueriesKilledRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["OPERATIONS_QUERIES_KILLED"])),
+                    ("metricName", &["OPERATIONS_QUERIES_KILLED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::QueryTargetingScannedPerReturnedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["QUERY_TARGETING_SCANNED_PER_RETURNED"])),
+                    ("metricName", &["QUERY_TARGETING_SCANNED_PER_RETURNED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::QueryTargetingScannedObjectsPerReturnedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
-                        "metricName",
-                        &["QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"],
-                    )),
+                    ("metricName", &["QUERY_TARGETING_SCANNED_OBJECTS_PER_RETURNED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AvgReadExecutionTimeTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["AVG_READ_EXECUTION_TIME"])),
+                    ("metricName", &["AVG_READ_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AvgWriteExecutionTimeTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["AVG_WRITE_EXECUTION_TIME"])),
+                    ("metricName", &["AVG_WRITE_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AvgCommandExecutionTimeTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["AVG_COMMAND_EXECUTION_TIME"])),
+                    ("metricName", &["AVG_COMMAND_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::LogicalSizeDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["LOGICAL_SIZE"])),
+                    ("metricName", &["LOGICAL_SIZE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::RestartsInLastHourRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["RESTARTS_IN_LAST_HOUR"])),
+                    ("metricName", &["RESTARTS_IN_LAST_HOUR"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SystemMemoryUsedDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SYSTEM_MEMORY_USED"])),
+                    ("metricName", &["SYSTEM_MEMORY_USED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SystemMemoryAvailableDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SYSTEM_MEMORY_AVAILABLE"])),
+                    ("metricName", &["SYSTEM_MEMORY_AVAILABLE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SwapUsageUsedDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SWAP_USAGE_USED"])),
+                    ("metricName", &["SWAP_USAGE_USED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SwapUsageFreeDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SWAP_USAGE_FREE"])),
+                    ("metricName", &["SWAP_USAGE_FREE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SystemNetworkInDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SYSTEM_NETWORK_IN"])),
+                    ("metricName", &["SYSTEM_NETWORK_IN"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SystemNetworkOutDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SYSTEM_NETWORK_OUT"])),
+                    ("metricName", &["SYSTEM_NETWORK_OUT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxNormalizedSystemCpuUserRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_NORMALIZED_SYSTEM_CPU_USER"])),
+                    ("metricName", &["MAX_NORMALIZED_SYSTEM_CPU_USER"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxNormalizedSystemCpuStealRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_NORMALIZED_SYSTEM_CPU_STEAL"])),
+                    ("metricName", &["MAX_NORMALIZED_SYSTEM_CPU_STEAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionSpaceUsedDataRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_SPACE_USED_DATA"])),
+                    ("metricName", &["MAX_DISK_PARTITION_SPACE_USED_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionSpaceUsedIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_SPACE_USED_INDEX"])),
+                    ("metricName", &["MAX_DISK_PARTITION_SPACE_USED_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionSpaceUsedJournalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_SPACE_USED_JOURNAL"])),
+                    ("metricName", &["MAX_DISK_PARTITION_SPACE_USED_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionReadIopsDataRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_READ_IOPS_DATA"])),
+                    ("metricName", &["MAX_DISK_PARTITION_READ_IOPS_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionReadIopsIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_READ_IOPS_INDEX"])),
+                    ("metricName", &["MAX_DISK_PARTITION_READ_IOPS_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionReadIopsJournalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_READ_IOPS_JOURNAL"])),
+                    ("metricName", &["MAX_DISK_PARTITION_READ_IOPS_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionWriteIopsDataRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_DATA"])),
+                    ("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionWriteIopsIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_INDEX"])),
+                    ("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionWriteIopsJournalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL"])),
+                    ("metricName", &["MAX_DISK_PARTITION_WRITE_IOPS_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionReadLatencyDataTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_DATA"])),
+                    ("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionReadLatencyIndexTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_INDEX"])),
+                    ("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionReadLatencyJournalTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_JOURNAL"])),
+                    ("metricName", &["MAX_DISK_PARTITION_READ_LATENCY_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionWriteLatencyDataTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_DATA"])),
+                    ("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionWriteLatencyIndexTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_INDEX"])),
+                    ("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL"])),
+                    ("metricName", &["MAX_DISK_PARTITION_WRITE_LATENCY_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionQueueDepthDataRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_DATA"])),
+                    ("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_DATA"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionQueueDepthIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX"])),
+                    ("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxDiskPartitionQueueDepthJournalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL"])),
+                    ("metricName", &["MAX_DISK_PARTITION_QUEUE_DEPTH_JOURNAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxSystemMemoryPercentUsedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_SYSTEM_MEMORY_PERCENT_USED"])),
+                    ("metricName", &["MAX_SYSTEM_MEMORY_PERCENT_USED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxSystemMemoryUsedDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_SYSTEM_MEMORY_USED"])),
+                    ("metricName", &["MAX_SYSTEM_MEMORY_USED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxSystemMemoryAvailableDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_SYSTEM_MEMORY_AVAILABLE"])),
+                    ("metricName", &["MAX_SYSTEM_MEMORY_AVAILABLE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxSwapUsageUsedDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_SWAP_USAGE_USED"])),
+                    ("metricName", &["MAX_SWAP_USAGE_USED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxSwapUsageFreeDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_SWAP_USAGE_FREE"])),
+                    ("metricName", &["MAX_SWAP_USAGE_FREE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxSystemNetworkInDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_SYSTEM_NETWORK_IN"])),
+                    ("metricName", &["MAX_SYSTEM_NETWORK_IN"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::MaxSystemNetworkOutDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["MAX_SYSTEM_NETWORK_OUT"])),
+                    ("metricName", &["MAX_SYSTEM_NETWORK_OUT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchIndexSizeDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_INDEX_SIZE"])),
+                    ("metricName", &["SEARCH_INDEX_SIZE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchMaxFieldsIndexedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_MAX_FIELDS_INDEXED"])),
+                    ("metricName", &["SEARCH_MAX_FIELDS_INDEXED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchProcessThrottlingRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_PROCESS_THROTTLING"])),
+                    ("metricName", &["SEARCH_PROCESS_THROTTLING"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchNumberOfFieldsInIndexRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_NUMBER_OF_FIELDS_IN_INDEX"])),
+                    ("metricName", &["SEARCH_NUMBER_OF_FIELDS_IN_INDEX"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchMaxNgramFieldsIndexedRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_MAX_NGRAM_FIELDS_INDEXED"])),
+                    ("metricName", &["SEARCH_MAX_NGRAM_FIELDS_INDEXED"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchReplicationLagTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_REPLICATION_LAG"])),
+                    ("metricName", &["SEARCH_REPLICATION_LAG"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NumberMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_MAX_NUMBER_OF_LUCENE_DOCS"])),
+                    ("metricName", &["SEARCH_MAX_NUMBER_OF_LUCENE_DOCS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchOpCounterInsertRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_OPCOUNTER_INSERT"])),
+                    ("metricName", &["SEARCH_OPCOUNTER_INSERT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchOpCounterDeleteRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_OPCOUNTER_DELETE"])),
+                    ("metricName", &["SEARCH_OPCOUNTER_DELETE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchOpCounterUpdateRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_OPCOUNTER_UPDATE"])),
+                    ("metricName", &["SEARCH_OPCOUNTER_UPDATE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchOpCounterGetMoreRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_OPCOUNTER_GETMORE"])),
+                    ("metricName", &["SEARCH_OPCOUNTER_GETMORE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchNumberOfQueriesTotalRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_NUMBER_OF_QUERIES_TOTAL"])),
+                    ("metricName", &["SEARCH_NUMBER_OF_QUERIES_TOTAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchNumberOfQueriesErrorRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_NUMBER_OF_QUERIES_ERROR"])),
+                    ("metricName", &["SEARCH_NUMBER_OF_QUERIES_ERROR"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::SearchNumberOfQueriesSuccessRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SEARCH_NUMBER_OF_QUERIES_SUCCESS"])),
+                    ("metricName", &["SEARCH_NUMBER_OF_QUERIES_SUCCESS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::FtsJvmMaxMemoryDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FTS_JVM_MAX_MEMORY"])),
+                    ("metricName", &["FTS_JVM_MAX_MEMORY"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::FtsJvmCurrentMemoryDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["FTS_JVM_CURRENT_MEMORY"])),
+                    ("metricName", &["FTS_JVM_CURRENT_MEMORY"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -42,45 +42,51 @@ impl ::serde::Serialize for LogIntegrationRequest {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::S3(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["S3_LOG_EXPORT"])),
+                    ("type", &["S3_LOG_EXPORT"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Datadog(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["DATADOG_LOG_EXPORT"])),
+                    ("type", &["DATADOG_LOG_EXPORT"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Gcs(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["GCS_LOG_EXPORT"])),
+                    ("type", &["GCS_LOG_EXPORT"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Otel(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["OTEL_LOG_EXPORT"])),
+                    ("type", &["OTEL_LOG_EXPORT"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Splunk(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["SPLUNK_LOG_EXPORT"])),
+                    ("type", &["SPLUNK_LOG_EXPORT"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Azure(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["AZURE_LOG_EXPORT"])),
+                    ("type", &["AZURE_LOG_EXPORT"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

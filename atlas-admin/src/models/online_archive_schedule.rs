@@ -37,27 +37,35 @@ impl ::serde::Serialize for OnlineArchiveSchedule {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::DefaultScheduleView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["DEFAULT"])),
+                    ("type", &["DEFAULT"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::DailyScheduleView(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("type", &["DAILY"])))
-            }
-            Self::WeeklyScheduleView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["WEEKLY"])),
+                    ("type", &["DAILY"]),
+                    crate::codec::TagText::tag_text(&v.type_),
+                )
+            }
+            Self::WeeklyScheduleView(v) => {
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("type", &["WEEKLY"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::MonthlyScheduleView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["MONTHLY"])),
+                    ("type", &["MONTHLY"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -30,20 +30,22 @@ impl ::serde::Serialize for OrgUserResponse {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Pending(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some((
+                    (
                         "orgMembershipStatus",
                         &["INVITATION_EXPIRED", "INVITATION_REJECTED", "PENDING"],
-                    )),
+                    ),
+                    crate::codec::TagText::tag_text(&v.org_membership_status),
                 )
             }
             Self::Active(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("orgMembershipStatus", &["ACTIVE"])),
+                    ("orgMembershipStatus", &["ACTIVE"]),
+                    crate::codec::TagText::tag_text(&v.org_membership_status),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -34,17 +34,19 @@ impl ::serde::Serialize for ReplicaSetThresholdAlertConfigViewForNdsGroup {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LessThanTime(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("eventTypeName", &["REPLICATION_OPLOG_WINDOW_RUNNING_OUT"])),
+                    ("eventTypeName", &["REPLICATION_OPLOG_WINDOW_RUNNING_OUT"]),
+                    crate::codec::TagText::tag_text(&v.event_type_name),
                 )
             }
             Self::GreaterThanRaw(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("eventTypeName", &["TOO_MANY_ELECTIONS"])),
+                    ("eventTypeName", &["TOO_MANY_ELECTIONS"]),
+                    crate::codec::TagText::tag_text(&v.event_type_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

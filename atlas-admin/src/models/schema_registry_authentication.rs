@@ -31,17 +31,19 @@ impl ::serde::Serialize for SchemaRegistryAuthentication {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ConfluentUserInfo(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["USER_INFO"])),
+                    ("type", &["USER_INFO"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::ConfluentSaslInherit(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["SASL_INHERIT"])),
+                    ("type", &["SASL_INHERIT"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -98,122 +98,139 @@ impl ::serde::Serialize for ServerlessMetricThreshold {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AvgCommandExecutionTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_AVG_COMMAND_EXECUTION_TIME"])),
+                    ("metricName", &["SERVERLESS_AVG_COMMAND_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::AvgWriteExecutionTimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_AVG_WRITE_EXECUTION_TIME"])),
+                    ("metricName", &["SERVERLESS_AVG_WRITE_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_AVG_READ_EXECUTION_TIME"])),
+                    ("metricName", &["SERVERLESS_AVG_READ_EXECUTION_TIME"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TotalWriteUnitsRpuMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_TOTAL_WRITE_UNITS"])),
+                    ("metricName", &["SERVERLESS_TOTAL_WRITE_UNITS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::RpuMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_TOTAL_READ_UNITS"])),
+                    ("metricName", &["SERVERLESS_TOTAL_READ_UNITS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterUpdateRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_OPCOUNTER_UPDATE"])),
+                    ("metricName", &["SERVERLESS_OPCOUNTER_UPDATE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterQueryRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_OPCOUNTER_QUERY"])),
+                    ("metricName", &["SERVERLESS_OPCOUNTER_QUERY"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterInsertRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_OPCOUNTER_INSERT"])),
+                    ("metricName", &["SERVERLESS_OPCOUNTER_INSERT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterGetMoreRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_OPCOUNTER_GETMORE"])),
+                    ("metricName", &["SERVERLESS_OPCOUNTER_GETMORE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterDeleteRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_OPCOUNTER_DELETE"])),
+                    ("metricName", &["SERVERLESS_OPCOUNTER_DELETE"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::OpCounterCdmRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_OPCOUNTER_CMD"])),
+                    ("metricName", &["SERVERLESS_OPCOUNTER_CMD"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkNumRequestRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_NETWORK_NUM_REQUESTS"])),
+                    ("metricName", &["SERVERLESS_NETWORK_NUM_REQUESTS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkBytesOutDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_NETWORK_BYTES_OUT"])),
+                    ("metricName", &["SERVERLESS_NETWORK_BYTES_OUT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::NetworkBytesInDataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_NETWORK_BYTES_IN"])),
+                    ("metricName", &["SERVERLESS_NETWORK_BYTES_IN"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DataMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_DATA_SIZE_TOTAL"])),
+                    ("metricName", &["SERVERLESS_DATA_SIZE_TOTAL"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::ConnectionPercentageRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_CONNECTIONS_PERCENT"])),
+                    ("metricName", &["SERVERLESS_CONNECTIONS_PERCENT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::RawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["SERVERLESS_CONNECTIONS"])),
+                    ("metricName", &["SERVERLESS_CONNECTIONS"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

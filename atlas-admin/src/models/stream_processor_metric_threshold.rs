@@ -38,31 +38,35 @@ impl ::serde::Serialize for StreamProcessorMetricThreshold {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::KafkaRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["STREAM_PROCESSOR_KAFKA_LAG"])),
+                    ("metricName", &["STREAM_PROCESSOR_KAFKA_LAG"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::TimeMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["STREAM_PROCESSOR_CHANGE_STREAM_LAG"])),
+                    ("metricName", &["STREAM_PROCESSOR_CHANGE_STREAM_LAG"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::DlqRawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["STREAM_PROCESSOR_DLQ_MESSAGE_COUNT"])),
+                    ("metricName", &["STREAM_PROCESSOR_DLQ_MESSAGE_COUNT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::RawMetricThresholdView(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("metricName", &["STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT"])),
+                    ("metricName", &["STREAM_PROCESSOR_OUTPUT_MESSAGE_COUNT"]),
+                    crate::codec::TagText::tag_text(&v.metric_name),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

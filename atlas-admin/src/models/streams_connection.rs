@@ -52,61 +52,83 @@ impl ::serde::Serialize for StreamsConnection {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Sample(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["Sample"])),
+                    ("type", &["Sample"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Cluster(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["Cluster"])),
+                    ("type", &["Cluster"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Kafka(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("type", &["Kafka"])))
-            }
-            Self::Https(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("type", &["Https"])))
-            }
-            Self::AwsLambda(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["AWSLambda"])),
+                    ("type", &["Kafka"]),
+                    crate::codec::TagText::tag_text(&v.type_),
+                )
+            }
+            Self::Https(v) => {
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("type", &["Https"]),
+                    crate::codec::TagText::tag_text(&v.type_),
+                )
+            }
+            Self::AwsLambda(v) => {
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("type", &["AWSLambda"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::S3(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("type", &["S3"])))
-            }
-            Self::AwsKinesisDataStreams(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["AWSKinesisDataStreams"])),
+                    ("type", &["S3"]),
+                    crate::codec::TagText::tag_text(&v.type_),
+                )
+            }
+            Self::AwsKinesisDataStreams(v) => {
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("type", &["AWSKinesisDataStreams"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::SchemaRegistry(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["SchemaRegistry"])),
+                    ("type", &["SchemaRegistry"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::AzureBlobStorage(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["AzureBlobStorage"])),
+                    ("type", &["AzureBlobStorage"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::GcpPubSub(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["GCPPubSub"])),
+                    ("type", &["GCPPubSub"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

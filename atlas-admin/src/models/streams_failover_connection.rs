@@ -31,14 +31,20 @@ impl ::serde::Serialize for StreamsFailoverConnection {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Cluster(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["Cluster"])),
+                    ("type", &["Cluster"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Kafka(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("type", &["Kafka"])))
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("type", &["Kafka"]),
+                    crate::codec::TagText::tag_text(&v.type_),
+                )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }

@@ -48,62 +48,75 @@ impl ::serde::Serialize for ThirdPartyIntegration {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PagerDuty(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["PAGER_DUTY"])),
+                    ("type", &["PAGER_DUTY"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Slack(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("type", &["SLACK"])))
-            }
-            Self::Datadog(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["DATADOG"])),
+                    ("type", &["SLACK"]),
+                    crate::codec::TagText::tag_text(&v.type_),
+                )
+            }
+            Self::Datadog(v) => {
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("type", &["DATADOG"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::NewRelic(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["NEW_RELIC"])),
+                    ("type", &["NEW_RELIC"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::OpsGenie(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["OPS_GENIE"])),
+                    ("type", &["OPS_GENIE"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::VictorOps(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["VICTOR_OPS"])),
+                    ("type", &["VICTOR_OPS"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Webhook(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["WEBHOOK"])),
+                    ("type", &["WEBHOOK"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Prometheus(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["PROMETHEUS"])),
+                    ("type", &["PROMETHEUS"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::MicrosoftTeams(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("type", &["MICROSOFT_TEAMS"])),
+                    ("type", &["MICROSOFT_TEAMS"]),
+                    crate::codec::TagText::tag_text(&v.type_),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -514,6 +514,20 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     }
 }
 
+/// The field (ident) of an object variant that holds the discriminator `property`: its value
+/// is checked against the variant's tags when the union is encoded.
+fn discriminator_field<'m>(model: &'m Model, mut id: TypeId, property: &str) -> Option<&'m str> {
+    // Bounded like `is_object`: aliases never chain this deep.
+    for _ in 0..16 {
+        match &model.get(id).kind {
+            TypeKind::Struct(s) => return s.fields.iter().find(|f| f.wire == property).map(|f| f.ident.as_str()),
+            TypeKind::Alias(crate::ir::TypeRef::Named(next)) => id = *next,
+            _ => return None,
+        }
+    }
+    None
+}
+
 fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> TokenStream {
     let property = &t.property;
     let fallback = format_ident!("{}", t.fallback);
@@ -533,7 +547,14 @@ fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> Tok
         // re-encodes the tag it was read with), else its first: never a contradicting one.
         arms_ser.push(if is_object(model, v.ty) {
             let object = if v.boxed { quote!(&**v) } else { quote!(v) };
-            quote!(Self::#ident(v) => crate::codec::serialize_object(#object, serializer, Some((#property, &[#(#tags),*]))),)
+            let current = match discriminator_field(model, v.ty, property) {
+                Some(field) => {
+                    let field = format_ident!("{}", field);
+                    quote!(crate::codec::TagText::tag_text(&v.#field))
+                }
+                None => quote!(None),
+            };
+            quote!(Self::#ident(v) => crate::codec::serialize_variant(#object, serializer, (#property, &[#(#tags),*]), #current),)
         } else {
             quote!(Self::#ident(v) => ::serde::Serialize::serialize(v, serializer),)
         });

@@ -31,17 +31,19 @@ impl ::serde::Serialize for Alert {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Host(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("source", &["HOST"])),
+                    ("source", &["HOST"]),
+                    crate::codec::TagText::tag_text(&v.source),
                 )
             }
             Self::Cluster(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("source", &["CLUSTER"])),
+                    ("source", &["CLUSTER"]),
+                    crate::codec::TagText::tag_text(&v.source),
                 )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),

@@ -31,14 +31,20 @@ impl ::serde::Serialize for Animal {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Cat(v) => {
-                crate::codec::serialize_object(
+                crate::codec::serialize_variant(
                     v,
                     serializer,
-                    Some(("kind", &["CAT", "LION"])),
+                    ("kind", &["CAT", "LION"]),
+                    crate::codec::TagText::tag_text(&v.kind),
                 )
             }
             Self::Snake(v) => {
-                crate::codec::serialize_object(v, serializer, Some(("kind", &["SNAKE"])))
+                crate::codec::serialize_variant(
+                    v,
+                    serializer,
+                    ("kind", &["SNAKE"]),
+                    crate::codec::TagText::tag_text(&v.kind),
+                )
             }
             Self::Unknown(v) => ::serde::Serialize::serialize(v, serializer),
         }
