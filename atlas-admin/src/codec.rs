@@ -418,6 +418,69 @@ impl<T: TagText> TagText for Option<T> {
     }
 }
 
+/// A `number` property as it goes on the wire: an integral value as an integer (`10`, not
+/// `10.0`), so a value read as `10` is sent back as `10`; any other as the float it is.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Number {
+    value: f64,
+    /// Read into an `f32`: a fraction is written at that precision (`0.1`, not `0.100000001`).
+    single: bool,
+}
+
+impl Serialize for Number {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Below 2^53 every integral f64 is exactly an i64.
+        if self.value.fract() == 0.0 && self.value.abs() < 9_007_199_254_740_992.0 {
+            serializer.serialize_i64(self.value as i64)
+        } else if self.single {
+            serializer.serialize_f32(self.value as f32)
+        } else {
+            serializer.serialize_f64(self.value)
+        }
+    }
+}
+
+/// A field holding `number`s, in the form it is written ([`Number`] in place of each float).
+pub trait Integral {
+    type Form: Serialize + PartialEq + Default;
+    fn integral(&self) -> Self::Form;
+}
+
+impl Integral for f64 {
+    type Form = Number;
+    fn integral(&self) -> Number {
+        Number { value: *self, single: false }
+    }
+}
+
+impl Integral for f32 {
+    type Form = Number;
+    fn integral(&self) -> Number {
+        Number { value: f64::from(*self), single: true }
+    }
+}
+
+impl<T: Integral> Integral for Option<T> {
+    type Form = Option<T::Form>;
+    fn integral(&self) -> Self::Form {
+        self.as_ref().map(T::integral)
+    }
+}
+
+impl<T: Integral> Integral for Vec<T> {
+    type Form = Vec<T::Form>;
+    fn integral(&self) -> Self::Form {
+        self.iter().map(T::integral).collect()
+    }
+}
+
+impl<T: Integral> Integral for std::collections::BTreeMap<String, T> {
+    type Form = std::collections::BTreeMap<String, T::Form>;
+    fn integral(&self) -> Self::Form {
+        self.iter().map(|(k, v)| (k.clone(), v.integral())).collect()
+    }
+}
+
 /// Writes an object's properties: set fields as set, untouched missing ones not at all,
 /// untouched odd ones as received, then the unknown ones.
 pub struct Writer<'a, M> {

@@ -326,6 +326,38 @@ mod typed {
     }
 }
 
+/// Each version of a call names itself in both headers and takes its own success status:
+/// `createGroupClusterSearchDeployment` answers 201 at 2024-05-30 and 200 at 2023-01-01
+/// (the spec lists them under different statuses; Accept once came from the wrong one).
+#[tokio::test]
+async fn a_typed_call_names_one_version_in_accept_and_content_type() {
+    let server = MockServer::start().await;
+    let deployment = "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/c0/search/deployment";
+    for (version, status) in [("2024-05-30", 201), ("2023-01-01", 200)] {
+        let media = format!("application/vnd.atlas.{version}+json");
+        Mock::given(method("POST"))
+            .and(path(deployment))
+            .and(header("accept", media.as_str()))
+            .and(header("content-type", media.as_str()))
+            .respond_with(ResponseTemplate::new(status).set_body_json(json!({"id": "32b6e34b3d91647abb20e7b9", "stateName": "UPDATING"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let body = || -> atlas_admin::models::ApiSearchDeploymentRequestView {
+        serde_json::from_value(json!({"specs": [{"instanceSize": "S20_HIGHCPU_NVME", "nodeCount": 2}]})).unwrap()
+    };
+    let group = || "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    let cluster = || "c0".parse().unwrap();
+    let search = client.atlas_search();
+    let current = search.create_cluster_search_deployment(group(), cluster(), body()).send().await.unwrap();
+    let older = search.create_cluster_search_deployment_v2023_01_01(group(), cluster(), body()).send().await.unwrap();
+    for answer in [current, older] {
+        assert_eq!(answer.id.as_ref().map(|id| id.as_str()), Some("32b6e34b3d91647abb20e7b9"));
+    }
+}
+
 #[tokio::test]
 async fn an_older_version_is_one_name_away_with_its_own_model() {
     let server = MockServer::start().await;

@@ -19,13 +19,13 @@ fn cluster() -> Value {
     page["results"][1].clone()
 }
 
-/// Asserts `a` and `b` are the same JSON, numbers compared by value (`40` is `40.0`: a
-/// `double` re-encodes as a float), naming the first place they differ.
+/// Asserts `a` and `b` are the same JSON, numbers in the same form (`40` is not `40.0`: a
+/// `double` read as an integer is sent back as one), naming the first place they differ.
 #[track_caller]
 fn assert_same(a: &Value, b: &Value) {
     fn diff(a: &Value, b: &Value, at: String) -> Option<String> {
         match (a, b) {
-            (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => None,
+            (Value::Number(x), Value::Number(y)) if x.to_string() == y.to_string() => None,
             (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
                 x.iter().zip(y).enumerate().find_map(|(i, (x, y))| diff(x, y, format!("{at}/{i}")))
             }
@@ -133,6 +133,29 @@ fn an_odd_item_keeps_the_whole_array_as_received() {
     let user: CloudAppUser = serde_json::from_value(input.clone()).unwrap();
     assert!(user.roles.is_empty());
     assert_eq!(serde_json::to_value(&user).unwrap(), input);
+}
+
+/// Atlas accepts a `number` in integer form, and a read-modify-write must send what it read:
+/// `10` stays `10` (not `10.0`), a fraction stays the fraction, in `f64` and `f32` fields.
+#[test]
+fn numbers_keep_the_form_they_were_read_in() {
+    for disk in [json!(10), json!(10.5), json!(0), json!(-3), json!(1e20)] {
+        let mut input = cluster();
+        input["replicationSpecs"][0]["regionConfigs"][0]["electableSpecs"]["diskSizeGB"] = disk;
+        let decoded: ClusterDescription20240805 = serde_json::from_value(input.clone()).unwrap();
+        assert_same(&serde_json::to_value(&decoded).unwrap(), &input);
+    }
+    for oplog in [json!(24), json!(1.25), json!(null)] {
+        let input = json!({"oplogMinRetentionHours": oplog});
+        let args: atlas_admin::models::ClusterDescriptionProcessArgs20240805 = serde_json::from_value(input.clone()).unwrap();
+        assert_same(&serde_json::to_value(&args).unwrap(), &input);
+    }
+    let line: atlas_admin::models::InvoiceLineItem = serde_json::from_value(json!({"percentDiscount": 0.1, "quantity": 2})).unwrap();
+    assert_eq!(serde_json::to_string(&line).unwrap(), r#"{"percentDiscount":0.1,"quantity":2}"#);
+    // Set in code, an integral value goes out as an integer too.
+    let mut args = atlas_admin::models::ClusterDescriptionProcessArgs20240805::default();
+    args.oplog_min_retention_hours = Some(Some(48.0));
+    assert_eq!(serde_json::to_string(&args).unwrap(), r#"{"oplogMinRetentionHours":48}"#);
 }
 
 #[test]

@@ -611,7 +611,7 @@ impl crate::request::Operation for CreateClusterSearchDeployment {
     const ID: &'static str = "createGroupClusterSearchDeployment";
     const METHOD: crate::Method = crate::Method::POST;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
-    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
     const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
     type Params = crate::params::CreateGroupClusterSearchDeploymentParams;
     type Body = crate::models::ApiSearchDeploymentRequestView;
@@ -691,7 +691,7 @@ impl crate::request::Operation for DeleteClusterSearchDeployment {
     const ID: &'static str = "deleteGroupClusterSearchDeployment";
     const METHOD: crate::Method = crate::Method::DELETE;
     const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/deployment";
-    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const ACCEPT: &'static str = "application/vnd.atlas.2024-05-30+json";
     const CONTENT_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
     type Params = crate::params::DeleteGroupClusterSearchDeploymentParams;
     type Body = crate::request::NoBody;

@@ -245,7 +245,7 @@ impl crate::codec::Object for AdvancedClusterDescription {
         w.optional("configServerType", &self.config_server_type)?;
         w.optional("connectionStrings", &self.connection_strings)?;
         w.optional("createDate", &self.create_date)?;
-        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskSizeGB", &crate::codec::Integral::integral(&self.disk_size_gb))?;
         w.optional("diskWarmingMode", &self.disk_warming_mode)?;
         w.optional("encryptionAtRestProvider", &self.encryption_at_rest_provider)?;
         w.optional("featureCompatibilityVersion", &self.feature_compatibility_version)?;

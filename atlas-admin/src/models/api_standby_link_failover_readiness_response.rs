@@ -61,12 +61,12 @@ impl crate::codec::Object for ApiStandbyLinkFailoverReadinessResponse {
     ) -> Result<(), M::Error> {
         w.required_option(
             "estimatedDataLossSeconds",
-            &self.estimated_data_loss_seconds,
+            &crate::codec::Integral::integral(&self.estimated_data_loss_seconds),
             true,
         )?;
         w.required_option(
             "estimatedFailoverTimeSeconds",
-            &self.estimated_failover_time_seconds,
+            &crate::codec::Integral::integral(&self.estimated_failover_time_seconds),
             true,
         )?;
         w.required_option("groupId", &self.group_id, true)?;

@@ -97,7 +97,7 @@ impl crate::codec::Object for AwsHardwareSpec20240805 {
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
         w.optional("diskIOPS", &self.disk_iops)?;
-        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskSizeGB", &crate::codec::Integral::integral(&self.disk_size_gb))?;
         w.optional("diskThroughput", &self.disk_throughput)?;
         w.optional("ebsVolumeType", &self.ebs_volume_type)?;
         w.optional("instanceSize", &self.instance_size)?;

@@ -68,7 +68,7 @@ impl crate::codec::Object for AzureHardwareSpec20240805 {
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
         w.optional("diskIOPS", &self.disk_iops)?;
-        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskSizeGB", &crate::codec::Integral::integral(&self.disk_size_gb))?;
         w.optional("instanceSize", &self.instance_size)?;
         w.optional("nodeCount", &self.node_count)?;
         Ok(())

@@ -123,7 +123,10 @@ impl crate::codec::Object for ClusterDescriptionProcessArgs20240805 {
         w.optional("javascriptEnabled", &self.javascript_enabled)?;
         w.optional("minimumEnabledTlsProtocol", &self.minimum_enabled_tls_protocol)?;
         w.optional("noTableScan", &self.no_table_scan)?;
-        w.nullable("oplogMinRetentionHours", &self.oplog_min_retention_hours)?;
+        w.nullable(
+            "oplogMinRetentionHours",
+            &crate::codec::Integral::integral(&self.oplog_min_retention_hours),
+        )?;
         w.nullable("oplogSizeMB", &self.oplog_size_mb)?;
         w.optional("queryStatsLogVerbosity", &self.query_stats_log_verbosity)?;
         w.optional(

@@ -58,7 +58,7 @@ impl crate::codec::Object for FlexProviderSettings20241113 {
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
         w.optional("backingProviderName", &self.backing_provider_name)?;
-        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskSizeGB", &crate::codec::Integral::integral(&self.disk_size_gb))?;
         w.optional("providerName", &self.provider_name)?;
         w.optional("regionName", &self.region_name)?;
         Ok(())

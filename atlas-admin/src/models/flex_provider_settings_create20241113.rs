@@ -58,7 +58,7 @@ impl crate::codec::Object for FlexProviderSettingsCreate20241113 {
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
         w.required_option("backingProviderName", &self.backing_provider_name, true)?;
-        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskSizeGB", &crate::codec::Integral::integral(&self.disk_size_gb))?;
         w.optional("providerName", &self.provider_name)?;
         w.required_option("regionName", &self.region_name, true)?;
         Ok(())

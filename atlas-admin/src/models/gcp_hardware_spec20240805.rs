@@ -56,7 +56,7 @@ impl crate::codec::Object for GcpHardwareSpec20240805 {
         &self,
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
-        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskSizeGB", &crate::codec::Integral::integral(&self.disk_size_gb))?;
         w.optional("instanceSize", &self.instance_size)?;
         w.optional("nodeCount", &self.node_count)?;
         Ok(())

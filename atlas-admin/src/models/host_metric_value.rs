@@ -45,7 +45,7 @@ impl crate::codec::Object for HostMetricValue {
         &self,
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
-        w.optional("number", &self.number)?;
+        w.optional("number", &crate::codec::Integral::integral(&self.number))?;
         w.optional("units", &self.units)?;
         Ok(())
     }

@@ -157,17 +157,29 @@ impl crate::codec::Object for InvoiceLineItem {
         w.optional("groupId", &self.group_id)?;
         w.optional("groupName", &self.group_name)?;
         w.optional("note", &self.note)?;
-        w.optional("percentDiscount", &self.percent_discount)?;
-        w.optional("quantity", &self.quantity)?;
+        w.optional(
+            "percentDiscount",
+            &crate::codec::Integral::integral(&self.percent_discount),
+        )?;
+        w.optional("quantity", &crate::codec::Integral::integral(&self.quantity))?;
         w.optional("sku", &self.sku)?;
         w.optional("startDate", &self.start_date)?;
         w.optional("stitchAppName", &self.stitch_app_name)?;
         w.optional("tags", &self.tags)?;
-        w.optional("tierLowerBound", &self.tier_lower_bound)?;
-        w.optional("tierUpperBound", &self.tier_upper_bound)?;
+        w.optional(
+            "tierLowerBound",
+            &crate::codec::Integral::integral(&self.tier_lower_bound),
+        )?;
+        w.optional(
+            "tierUpperBound",
+            &crate::codec::Integral::integral(&self.tier_upper_bound),
+        )?;
         w.optional("totalPriceCents", &self.total_price_cents)?;
         w.optional("unit", &self.unit)?;
-        w.optional("unitPriceDollars", &self.unit_price_dollars)?;
+        w.optional(
+            "unitPriceDollars",
+            &crate::codec::Integral::integral(&self.unit_price_dollars),
+        )?;
         Ok(())
     }
 }

@@ -376,7 +376,7 @@ impl crate::codec::Object for LegacyAtlasTenantClusterUpgradeRequest {
         w.optional("createDate", &self.create_date)?;
         w.optional("deleteAfterCreationHours", &self.delete_after_creation_hours)?;
         w.optional("deleteAfterDate", &self.delete_after_date)?;
-        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskSizeGB", &crate::codec::Integral::integral(&self.disk_size_gb))?;
         w.optional("diskWarmingMode", &self.disk_warming_mode)?;
         w.optional("encryptionAtRestProvider", &self.encryption_at_rest_provider)?;
         w.optional("featureCompatibilityVersion", &self.feature_compatibility_version)?;

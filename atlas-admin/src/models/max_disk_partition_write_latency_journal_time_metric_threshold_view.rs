@@ -70,7 +70,7 @@ for MaxDiskPartitionWriteLatencyJournalTimeMetricThresholdView {
         w.required("metricName", &self.metric_name)?;
         w.optional("mode", &self.mode)?;
         w.optional("operator", &self.operator)?;
-        w.optional("threshold", &self.threshold)?;
+        w.optional("threshold", &crate::codec::Integral::integral(&self.threshold))?;
         w.optional("units", &self.units)?;
         Ok(())
     }

@@ -45,7 +45,7 @@ impl crate::codec::Object for MetricDataPoint {
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
         w.optional("timestamp", &self.timestamp)?;
-        w.optional("value", &self.value)?;
+        w.optional("value", &crate::codec::Integral::integral(&self.value))?;
         Ok(())
     }
 }

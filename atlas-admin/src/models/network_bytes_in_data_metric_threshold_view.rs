@@ -68,7 +68,7 @@ impl crate::codec::Object for NetworkBytesInDataMetricThresholdView {
         w.required("metricName", &self.metric_name)?;
         w.optional("mode", &self.mode)?;
         w.optional("operator", &self.operator)?;
-        w.optional("threshold", &self.threshold)?;
+        w.optional("threshold", &crate::codec::Integral::integral(&self.threshold))?;
         w.optional("units", &self.units)?;
         Ok(())
     }

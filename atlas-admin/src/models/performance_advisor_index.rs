@@ -68,12 +68,12 @@ impl crate::codec::Object for PerformanceAdvisorIndex {
         &self,
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
-        w.optional("avgObjSize", &self.avg_obj_size)?;
+        w.optional("avgObjSize", &crate::codec::Integral::integral(&self.avg_obj_size))?;
         w.optional("id", &self.id)?;
         w.optional("impact", &self.impact)?;
         w.optional("index", &self.index)?;
         w.optional("namespace", &self.namespace)?;
-        w.optional("weight", &self.weight)?;
+        w.optional("weight", &crate::codec::Integral::integral(&self.weight))?;
         Ok(())
     }
 }

@@ -117,7 +117,10 @@ impl crate::codec::Object for PerformanceAdvisorSlowQueryMetrics {
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
         w.optional("docsExamined", &self.docs_examined)?;
-        w.optional("docsExaminedReturnedRatio", &self.docs_examined_returned_ratio)?;
+        w.optional(
+            "docsExaminedReturnedRatio",
+            &crate::codec::Integral::integral(&self.docs_examined_returned_ratio),
+        )?;
         w.optional("docsReturned", &self.docs_returned)?;
         w.optional("fromUserConnection", &self.from_user_connection)?;
         w.optional("hasAutoEmbedding", &self.has_auto_embedding)?;
@@ -125,7 +128,10 @@ impl crate::codec::Object for PerformanceAdvisorSlowQueryMetrics {
         w.optional("hasRerank", &self.has_rerank)?;
         w.optional("hasSort", &self.has_sort)?;
         w.optional("keysExamined", &self.keys_examined)?;
-        w.optional("keysExaminedReturnedRatio", &self.keys_examined_returned_ratio)?;
+        w.optional(
+            "keysExaminedReturnedRatio",
+            &crate::codec::Integral::integral(&self.keys_examined_returned_ratio),
+        )?;
         w.optional("numYields", &self.num_yields)?;
         w.optional("operationExecutionTime", &self.operation_execution_time)?;
         w.optional("responseLength", &self.response_length)?;

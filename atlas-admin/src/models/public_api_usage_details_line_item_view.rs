@@ -82,9 +82,12 @@ impl crate::codec::Object for PublicApiUsageDetailsLineItemView {
         w.optional("clusterName", &self.cluster_name)?;
         w.optional("description", &self.description)?;
         w.optional("groupId", &self.group_id)?;
-        w.optional("quantity", &self.quantity)?;
+        w.optional("quantity", &crate::codec::Integral::integral(&self.quantity))?;
         w.optional("totalPriceCents", &self.total_price_cents)?;
-        w.optional("unitPriceDollars", &self.unit_price_dollars)?;
+        w.optional(
+            "unitPriceDollars",
+            &crate::codec::Integral::integral(&self.unit_price_dollars),
+        )?;
         w.optional("usageDate", &self.usage_date)?;
         Ok(())
     }

@@ -122,26 +122,62 @@ impl crate::codec::Object for QueryStatsSummary {
         &self,
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
-        w.optional("avgWorkingMillis", &self.avg_working_millis)?;
-        w.optional("bytesRead", &self.bytes_read)?;
+        w.optional(
+            "avgWorkingMillis",
+            &crate::codec::Integral::integral(&self.avg_working_millis),
+        )?;
+        w.optional("bytesRead", &crate::codec::Integral::integral(&self.bytes_read))?;
         w.optional("command", &self.command)?;
-        w.nullable("cpuTime", &self.cpu_time)?;
-        w.optional("docsExamined", &self.docs_examined)?;
-        w.optional("docsExaminedRatio", &self.docs_examined_ratio)?;
-        w.optional("docsReturned", &self.docs_returned)?;
-        w.optional("execCount", &self.exec_count)?;
-        w.optional("keysExamined", &self.keys_examined)?;
-        w.optional("keysExaminedRatio", &self.keys_examined_ratio)?;
-        w.optional("lastExecMicros", &self.last_exec_micros)?;
+        w.nullable("cpuTime", &crate::codec::Integral::integral(&self.cpu_time))?;
+        w.optional(
+            "docsExamined",
+            &crate::codec::Integral::integral(&self.docs_examined),
+        )?;
+        w.optional(
+            "docsExaminedRatio",
+            &crate::codec::Integral::integral(&self.docs_examined_ratio),
+        )?;
+        w.optional(
+            "docsReturned",
+            &crate::codec::Integral::integral(&self.docs_returned),
+        )?;
+        w.optional("execCount", &crate::codec::Integral::integral(&self.exec_count))?;
+        w.optional(
+            "keysExamined",
+            &crate::codec::Integral::integral(&self.keys_examined),
+        )?;
+        w.optional(
+            "keysExaminedRatio",
+            &crate::codec::Integral::integral(&self.keys_examined_ratio),
+        )?;
+        w.optional(
+            "lastExecMicros",
+            &crate::codec::Integral::integral(&self.last_exec_micros),
+        )?;
         w.optional("namespace", &self.namespace)?;
-        w.optional("p50ExecMicros", &self.p50_exec_micros)?;
-        w.optional("p90ExecMicros", &self.p90_exec_micros)?;
-        w.optional("p99ExecMicros", &self.p99_exec_micros)?;
+        w.optional(
+            "p50ExecMicros",
+            &crate::codec::Integral::integral(&self.p50_exec_micros),
+        )?;
+        w.optional(
+            "p90ExecMicros",
+            &crate::codec::Integral::integral(&self.p90_exec_micros),
+        )?;
+        w.optional(
+            "p99ExecMicros",
+            &crate::codec::Integral::integral(&self.p99_exec_micros),
+        )?;
         w.optional("queryShape", &self.query_shape)?;
         w.optional("queryShapeHash", &self.query_shape_hash)?;
         w.optional("systemQuery", &self.system_query)?;
-        w.optional("totalTimeToResponseMicros", &self.total_time_to_response_micros)?;
-        w.optional("totalWorkingMillis", &self.total_working_millis)?;
+        w.optional(
+            "totalTimeToResponseMicros",
+            &crate::codec::Integral::integral(&self.total_time_to_response_micros),
+        )?;
+        w.optional(
+            "totalWorkingMillis",
+            &crate::codec::Integral::integral(&self.total_working_millis),
+        )?;
         Ok(())
     }
 }

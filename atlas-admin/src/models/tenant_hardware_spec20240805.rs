@@ -58,7 +58,7 @@ impl crate::codec::Object for TenantHardwareSpec20240805 {
         &self,
         w: &mut crate::codec::Writer<'_, M>,
     ) -> Result<(), M::Error> {
-        w.optional("diskSizeGB", &self.disk_size_gb)?;
+        w.optional("diskSizeGB", &crate::codec::Integral::integral(&self.disk_size_gb))?;
         w.optional("effectiveInstanceSize", &self.effective_instance_size)?;
         w.optional("instanceSize", &self.instance_size)?;
         Ok(())

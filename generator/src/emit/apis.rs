@@ -58,12 +58,16 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
     let pages_per_tag = tree.add_rust_parallel(&files, |(module_name, tag, ops)| {
         let api = format_ident!("{}", module_name.to_upper_camel_case());
         let mut pages = BTreeMap::new();
-        let tokens = emit_tag(model, api_version, tag, &api, ops, &mut pages);
-        (format!("src/apis/{module_name}.rs"), tokens, pages)
+        let mut rows = Vec::new();
+        let tokens = emit_tag(model, api_version, tag, module_name, &api, ops, &mut pages, &mut rows);
+        (format!("src/apis/{module_name}.rs"), tokens, (pages, rows))
     })?;
-    for pages in pages_per_tag {
+    let mut version_rows = Vec::new();
+    for (pages, rows) in pages_per_tag {
         page_models.extend(pages);
+        version_rows.extend(rows);
     }
+    emit_version_checks(&version_rows, tree)?;
     let version_doc = format!(
         " The API date this crate was generated for (`cargo xtask generate --api-version`): each \
          operation's plain method sends its newest version not after {api_version}, and its other \
@@ -87,13 +91,57 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
     )
 }
 
+/// `tests/spec_versions.rs`: every operation at every version it can be called in sends
+/// the spec's method and path, and Accept and Content-Type headers that name that one
+/// version, each one of the media types the spec gives for it.
+fn emit_version_checks(rows: &[VersionRow], tree: &mut Tree) -> Result<()> {
+    let rows = rows.iter().map(VersionRow::tokens);
+    tree.add_rust(
+        "tests/spec_versions.rs",
+        quote! {
+            //! Every operation at every version it can be called in: the method and path the
+            //! spec gives, and Accept and Content-Type headers naming that one version (one of
+            //! the version's own media types, when the spec lists any).
+            use atlas_admin::request::Operation;
+
+            /// `accepts` and `bodies`: the media types of the version's success responses (all
+            /// statuses) and of its request body, as the spec lists them.
+            fn row<Op: Operation>(version: &str, method: &str, path: &str, accepts: &[&str], bodies: &[&str], failures: &mut Vec<String>) {
+                let id = Op::ID;
+                if Op::METHOD.as_str() != method || Op::PATH != path {
+                    failures.push(format!("{id}@{version}: sends {} {}, the spec says {method} {path}", Op::METHOD, Op::PATH));
+                }
+                let named = format!("application/vnd.atlas.{version}+");
+                for (header, value, listed) in [("Accept", Op::ACCEPT, accepts), ("Content-Type", Op::CONTENT_TYPE, bodies)] {
+                    if !value.starts_with(&named) {
+                        failures.push(format!("{id}@{version}: {header} {value} names another version"));
+                    }
+                    if !listed.is_empty() && !listed.contains(&value) {
+                        failures.push(format!("{id}@{version}: {header} {value} is not one of {listed:?}"));
+                    }
+                }
+            }
+
+            #[test]
+            fn every_call_names_one_version_in_both_headers() {
+                let mut failures: Vec<String> = Vec::new();
+                #(#rows)*
+                assert!(failures.is_empty(), "{}", failures.join("\n"));
+            }
+        },
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
 fn emit_tag(
     model: &Model,
     api_version: &str,
     tag: &str,
+    module_name: &str,
     api: &proc_macro2::Ident,
     ops: &[&Operation],
     page_models: &mut BTreeMap<TypeId, PageShape>,
+    version_rows: &mut Vec<VersionRow>,
 ) -> TokenStream {
     let mut methods = Vec::new();
     let mut markers = Vec::new();
@@ -106,6 +154,7 @@ fn emit_tag(
         let (method, marker_def) = emit_operation(model, op, newest, &op.name, &marker, &history, page_models);
         methods.push(method);
         markers.push(marker_def);
+        version_rows.extend(VersionRow::of(op, newest, module_name, &marker));
         // Names it shipped under before: the same call, deprecated.
         for old in &op.deprecated_names {
             let (method, _) = emit_operation(model, op, newest, old, &marker, &history, page_models);
@@ -119,6 +168,7 @@ fn emit_tag(
             let (method, marker_def) = emit_operation(model, op, Some(version), &name, &marker, &history, page_models);
             methods.push(method);
             markers.push(marker_def);
+            version_rows.extend(VersionRow::of(op, Some(version), module_name, &marker));
         }
     }
     let doc = format!(" The operations of the `{tag}` tag.");
@@ -142,6 +192,46 @@ fn emit_tag(
     }
 }
 
+/// One row of `tests/spec_versions.rs`: an operation at one (Atlas) version, and the media
+/// types the spec lists for that version (success responses of all statuses, request body).
+struct VersionRow {
+    module: String,
+    marker: String,
+    version: String,
+    method: String,
+    path: String,
+    accepts: Vec<String>,
+    bodies: Vec<String>,
+}
+
+impl VersionRow {
+    fn of(op: &Operation, version: Option<&str>, module: &str, marker: &proc_macro2::Ident) -> Option<Self> {
+        let version = version?;
+        let of_version = |c: &&Content| c.version.as_deref() == Some(version);
+        let media = |c: &Content| c.media_type.clone();
+        let successes = op.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| &r.contents);
+        Some(VersionRow {
+            module: module.to_string(),
+            marker: marker.to_string(),
+            version: version.to_string(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+            accepts: successes.filter(of_version).map(media).collect(),
+            bodies: op.body.iter().flat_map(|b| &b.contents).filter(of_version).map(media).collect(),
+        })
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let VersionRow { module, marker, version, method, path, accepts, bodies } = self;
+        let (module, marker) = (format_ident!("{module}"), format_ident!("{marker}"));
+        let preview = (version == "preview").then(|| quote!(#[cfg(feature = "preview")]));
+        quote! {
+            #preview
+            row::<atlas_admin::apis::#module::#marker>(#version, #method, #path, &[#(#accepts),*], &[#(#bodies),*], &mut failures);
+        }
+    }
+}
+
 /// The parameters an operation's method takes, in order: the path parameters in the path's
 /// order (`group_id, client_id, secret_id`), then the other required ones in the params
 /// struct's order (which is also the order of its `new`).
@@ -153,14 +243,27 @@ pub(super) fn method_arguments<'f>(op: &Operation, fields: &[&'f crate::ir::Fiel
 
 /// The content of `version`: exactly, else the newest dated one not after it (a body that
 /// did not change with the version), else the oldest dated one, else the last.
-fn content_for<'o>(contents: &'o [Content], version: Option<&str>) -> Option<&'o Content> {
-    let dated = || contents.iter().filter(|c| c.version.as_deref() != Some("preview"));
+fn content_for<'o>(contents: impl IntoIterator<Item = &'o Content>, version: Option<&str>) -> Option<&'o Content> {
+    let contents: Vec<&Content> = contents.into_iter().collect();
+    let dated = || contents.iter().copied().filter(|c| c.version.as_deref() != Some("preview"));
     contents
         .iter()
+        .copied()
         .find(|c| c.version.as_deref() == version)
         .or_else(|| dated().filter(|c| version.is_none_or(|v| c.version.as_deref() <= Some(v))).max_by_key(|c| &c.version))
         .or_else(|| dated().min_by_key(|c| &c.version))
-        .or(contents.last())
+        .or(contents.last().copied())
+}
+
+/// The media type a call at `version` names for a body of `content`: the version's own,
+/// whichever version's schema the body borrows, so Accept and Content-Type always name the
+/// same version (Atlas answers the version Accept names).
+fn media_for(version: Option<&str>, version_text: &str, content: Option<&Content>) -> String {
+    match content {
+        Some(c) if c.version.as_deref() == version || c.version.is_none() => c.media_type.clone(),
+        Some(c) if !c.encoding.is_empty() => format!("application/vnd.atlas.{version_text}+{}", c.encoding),
+        _ => format!("application/vnd.atlas.{version_text}+json"),
+    }
 }
 
 /// What the docs of every method of one operation say about its versions: each version,
@@ -347,9 +450,10 @@ fn emit_operation(
     };
     let all_args: Vec<TokenStream> = args.chain(body_arg).collect();
 
-    // The success response of the chosen version.
-    let success = op.responses.iter().find(|r| r.status.starts_with('2'));
-    let success_content = success.and_then(|r| content_for(&r.contents, version));
+    // The success response of the chosen version, from all the success statuses together:
+    // versions may answer with different statuses (201 at 2024-05-30, 200 at 2023-01-01).
+    let successes = op.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| &r.contents);
+    let success_content = content_for(successes, version);
     let answer = match success_content {
         Some(c) if c.encoding == "json" && c.ty.is_some() => {
             let ty = type_tokens(model, c.ty.as_ref().expect("checked"), Scope::Crate);
@@ -359,9 +463,8 @@ fn emit_operation(
         _ => quote!(crate::request::Empty),
     };
 
-    let default_media = format!("application/vnd.atlas.{version_text}+json");
-    let accept = success_content.map_or(default_media.clone(), |c| c.media_type.clone());
-    let content_type = body.map_or(default_media, |(_, c)| c.media_type.clone());
+    let accept = media_for(version, version_text, success_content);
+    let content_type = media_for(version, version_text, body.map(|(_, c)| c));
     let id = &op.id;
     let mut doc = String::new();
     if let Some(summary) = &op.summary {

@@ -268,21 +268,41 @@ fn field_doc(f: &Field) -> TokenStream {
 
 /// How a field is read from and written to the wire (`codec::Fields` / `codec::Writer`);
 /// `slot` is the index of its wire name in the struct's sorted `KEYS`.
-fn field_codec(f: &Field, slot: usize) -> (TokenStream, TokenStream) {
+fn field_codec(model: &Model, f: &Field, slot: usize) -> (TokenStream, TokenStream) {
     let wire = &f.wire;
     let ident = format_ident!("{}", f.ident);
     let slot = proc_macro2::Literal::usize_unsuffixed(slot);
+    // Floats are written in the form they were read: `10` stays `10`, not `10.0`.
+    let value = if holds_floats(model, &f.ty) {
+        quote!(&crate::codec::Integral::integral(&self.#ident))
+    } else {
+        quote!(&self.#ident)
+    };
     if !f.is_optional() {
-        (quote!(f.required(#slot, #wire)), quote!(w.required(#wire, &self.#ident)?;))
+        (quote!(f.required(#slot, #wire)), quote!(w.required(#wire, #value)?;))
     } else if f.required {
         // Kept as an `Option` although required (readOnly, writeOnly or nullable).
         let report_missing = !f.write_only;
         let skip_none = f.skipped_when_none();
-        (quote!(f.required_option(#slot, #wire, #report_missing)), quote!(w.required_option(#wire, &self.#ident, #skip_none)?;))
+        (quote!(f.required_option(#slot, #wire, #report_missing)), quote!(w.required_option(#wire, #value, #skip_none)?;))
     } else if f.is_double_option() {
-        (quote!(f.nullable(#slot, #wire)), quote!(w.nullable(#wire, &self.#ident)?;))
+        (quote!(f.nullable(#slot, #wire)), quote!(w.nullable(#wire, #value)?;))
     } else {
-        (quote!(f.optional(#slot, #wire)), quote!(w.optional(#wire, &self.#ident)?;))
+        (quote!(f.optional(#slot, #wire)), quote!(w.optional(#wire, #value)?;))
+    }
+}
+
+/// Whether a field's type is floats (`f64`, `f32`), directly, in a list or map, or behind an
+/// alias: those are written through `codec::Integral`.
+fn holds_floats(model: &Model, ty: &crate::ir::TypeRef) -> bool {
+    use crate::ir::{Builtin, TypeRef};
+    match ty {
+        TypeRef::Builtin(b) => matches!(b, Builtin::F64 | Builtin::F32),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => holds_floats(model, inner),
+        TypeRef::Named(id) => match &model.get(*id).kind {
+            TypeKind::Alias(inner) => holds_floats(model, inner),
+            _ => false,
+        },
     }
 }
 
@@ -328,7 +348,7 @@ fn emit_struct(model: &Model, def: &TypeDef, name: &proc_macro2::Ident, s: &Stru
         .enumerate()
         .map(|(slot, f)| {
             let ident = format_ident!("{}", f.ident);
-            let (read, write) = field_codec(f, slot);
+            let (read, write) = field_codec(model, f, slot);
             (quote!(#ident: #read,), write)
         })
         .unzip();

@@ -74,7 +74,7 @@ impl crate::codec::Object for Gauges {
     ) -> Result<(), M::Error> {
         w.optional("code", &self.code)?;
         w.optional("note", &self.note)?;
-        w.optional("ratio", &self.ratio)?;
+        w.optional("ratio", &crate::codec::Integral::integral(&self.ratio))?;
         w.optional("floor", &self.floor)?;
         w.optional("days", &self.days)?;
         w.optional("tags", &self.tags)?;

@@ -136,7 +136,7 @@ impl crate::codec::Object for Keeper {
         w.required_option("badge", &self.badge, false)?;
         w.optional("hiredAt", &self.hired_at)?;
         w.optional("birthday", &self.birthday)?;
-        w.optional("rating", &self.rating)?;
+        w.optional("rating", &crate::codec::Integral::integral(&self.rating))?;
         w.optional("animals", &self.animals)?;
         w.optional("mentor", &self.mentor)?;
         w.optional("labels", &self.labels)?;

@@ -54,7 +54,7 @@ impl crate::codec::Object for Snake {
     ) -> Result<(), M::Error> {
         w.required("kind", &self.kind)?;
         w.required("name", &self.name)?;
-        w.optional("length", &self.length)?;
+        w.optional("length", &crate::codec::Integral::integral(&self.length))?;
         Ok(())
     }
 }
