@@ -71,6 +71,17 @@ impl<T: DeserializeOwned + Send + 'static> Answer for Json<T> {
     }
 }
 
+/// An answer whose schema is a string: the text, whether it comes JSON-quoted or bare
+/// (a PEM certificate, an XML document).
+pub struct Text;
+
+impl Answer for Text {
+    type Output = String;
+    fn read(response: Response) -> Result<String, Error> {
+        response.text()
+    }
+}
+
 /// An answer without a body (or one nobody needs).
 pub struct Empty;
 

@@ -102,6 +102,28 @@ impl Response {
         self.body
     }
 
+    /// The body as text, for an answer whose schema is a string: the string itself whether
+    /// it comes JSON-quoted (`"-----BEGIN..."`, as the media type promises) or bare (the PEM
+    /// or XML document Atlas actually sends). Only a body that is not UTF-8 is an error.
+    pub fn text(&self) -> Result<String, Error> {
+        if self.body.first() == Some(&b'"') {
+            if let Ok(quoted) = serde_json::from_slice::<String>(&self.body) {
+                return Ok(quoted);
+            }
+        }
+        String::from_utf8(self.body.clone()).map_err(|e| {
+            let raw = String::from_utf8_lossy(&self.body).into_owned();
+            Error::Decode {
+                path: String::new(),
+                message: format!("the body is not text: {e}"),
+                excerpt: excerpt(&raw),
+                raw,
+                status: self.status,
+                headers: Box::new(self.headers.clone()),
+            }
+        })
+    }
+
     /// The body decoded into a model; an error names the JSON path that failed.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
@@ -187,5 +209,20 @@ mod tests {
         assert_eq!(limit.limit, Some(100));
         assert_eq!(limit.remaining, Some(7));
         assert_eq!(limit.retry_after, Some(Duration::from_secs(3)));
+    }
+
+    fn with_body(body: &[u8]) -> Response {
+        Response { status: 201, headers: HeaderMap::new(), body: body.to_vec() }
+    }
+
+    #[test]
+    fn a_string_answer_is_the_text_quoted_or_not() {
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        assert_eq!(with_body(pem.as_bytes()).text().unwrap(), pem);
+        assert_eq!(with_body(serde_json::to_string(pem).unwrap().as_bytes()).text().unwrap(), pem);
+        // A quote that does not open a JSON string is text like any other.
+        assert_eq!(with_body(b"\"unterminated").text().unwrap(), "\"unterminated");
+        assert_eq!(with_body(b"").text().unwrap(), "");
+        assert!(matches!(with_body(&[0xff, 0xfe]).text(), Err(Error::Decode { .. })));
     }
 }

@@ -358,6 +358,28 @@ async fn a_typed_call_names_one_version_in_accept_and_content_type() {
     }
 }
 
+/// Creating an X.509 certificate answers 201 with the PEM itself, not the JSON string its
+/// media type promises: the call hands back the text either way.
+#[tokio::test]
+async fn a_string_answer_is_the_text_atlas_sends() {
+    let pem = "-----BEGIN CERTIFICATE-----\nMIIBszCCARygAwIBAgIB\n-----END CERTIFICATE-----\n";
+    let server = MockServer::start().await;
+    let certs = "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/databaseUsers/ada/certs";
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let group = || "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    for body in [pem.to_string(), serde_json::to_string(pem).unwrap()] {
+        let mock = Mock::given(method("POST"))
+            .and(path(certs))
+            .respond_with(ResponseTemplate::new(201).set_body_raw(body, "application/x-pem-file"))
+            .expect(1)
+            .mount_as_scoped(&server)
+            .await;
+        let answer = client.x_509_authentication().create_database_user_cert(group(), "ada".into(), Default::default()).send().await.unwrap();
+        assert_eq!(answer, pem);
+        drop(mock);
+    }
+}
+
 #[tokio::test]
 async fn an_older_version_is_one_name_away_with_its_own_model() {
     let server = MockServer::start().await;

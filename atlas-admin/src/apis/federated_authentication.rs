@@ -623,7 +623,7 @@ impl crate::request::Operation for GetIdentityProviderMetadata {
     const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
     type Params = crate::params::GetFederationSettingIdentityProviderMetadataParams;
     type Body = crate::request::NoBody;
-    type Answer = crate::request::Json<String>;
+    type Answer = crate::request::Text;
     fn target(
         p: &Self::Params,
         t: &mut crate::request::Target,

@@ -77,7 +77,7 @@ impl crate::request::Operation for CreateDatabaseUserCert {
     const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
     type Params = crate::params::CreateGroupDatabaseUserCertParams;
     type Body = crate::models::UserCert;
-    type Answer = crate::request::Json<String>;
+    type Answer = crate::request::Text;
     fn target(
         p: &Self::Params,
         t: &mut crate::request::Target,

@@ -455,6 +455,10 @@ fn emit_operation(
     let successes = op.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| &r.contents);
     let success_content = content_for(successes, version);
     let answer = match success_content {
+        // A string answer is text: Atlas sends the PEM or XML itself, not a JSON string.
+        Some(c) if c.encoding == "json" && c.ty == Some(crate::ir::TypeRef::Builtin(crate::ir::Builtin::String)) => {
+            quote!(crate::request::Text)
+        }
         Some(c) if c.encoding == "json" && c.ty.is_some() => {
             let ty = type_tokens(model, c.ty.as_ref().expect("checked"), Scope::Crate);
             quote!(crate::request::Json<#ty>)
