@@ -153,8 +153,10 @@ fn numbers_keep_the_form_they_were_read_in() {
     let line: atlas_admin::models::InvoiceLineItem = serde_json::from_value(json!({"percentDiscount": 0.1, "quantity": 2})).unwrap();
     assert_eq!(serde_json::to_string(&line).unwrap(), r#"{"percentDiscount":0.1,"quantity":2}"#);
     // Set in code, an integral value goes out as an integer too.
-    let mut args = atlas_admin::models::ClusterDescriptionProcessArgs20240805::default();
-    args.oplog_min_retention_hours = Some(Some(48.0));
+    let args = atlas_admin::models::ClusterDescriptionProcessArgs20240805 {
+        oplog_min_retention_hours: Some(Some(48.0)),
+        ..Default::default()
+    };
     assert_eq!(serde_json::to_string(&args).unwrap(), r#"{"oplogMinRetentionHours":48}"#);
 }
 
