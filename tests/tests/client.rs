@@ -380,6 +380,40 @@ async fn a_string_answer_is_the_text_atlas_sends() {
     }
 }
 
+/// Atlas sends alert notifications with `intervalMin` of 0 and 1, under the spec's
+/// `minimum: 5` (fix #26 lowers it to 0): a configuration read from Atlas goes back as it came,
+/// and pre-send validation does not refuse it. A negative interval is still refused.
+#[tokio::test]
+async fn an_alert_configuration_read_from_atlas_is_sent_back_as_read() {
+    let group = "32b6e34b3d91647abb20e7b8";
+    let id = "5d1113b25a115342acc2d1aa";
+    let config = json!({
+        "id": id, "groupId": group, "enabled": true, "eventTypeName": "NO_PRIMARY",
+        "notifications": [
+            {"typeName": "EMAIL", "emailAddress": "ops@example.com", "intervalMin": 0, "delayMin": 0},
+            {"typeName": "GROUP", "intervalMin": 1, "delayMin": 0, "emailEnabled": true, "smsEnabled": false}
+        ]
+    });
+    let server = MockServer::start().await;
+    let at = format!("/api/atlas/v2/groups/{group}/alertConfigs/{id}");
+    Mock::given(method("GET")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&config)).mount(&server).await;
+    Mock::given(method("PUT")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&config)).expect(1).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let alerts = client.alert_configurations();
+    let read = alerts.get_alert_config(group.parse().unwrap(), id.parse().unwrap()).send().await.unwrap();
+    alerts.update_alert_config(group.parse().unwrap(), id.parse().unwrap(), read.clone()).send().await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[1].body).unwrap();
+    assert_eq!(sent["notifications"][0]["intervalMin"], 0);
+    assert_eq!(sent["notifications"][1]["intervalMin"], 1);
+
+    let mut negative = config.clone();
+    negative["notifications"][0]["intervalMin"] = json!(-1);
+    let negative: atlas_admin::models::GroupAlertsConfig = serde_json::from_value(negative).unwrap();
+    let refused = alerts.update_alert_config(group.parse().unwrap(), id.parse().unwrap(), negative).send().await.unwrap_err();
+    assert!(refused.to_string().contains("intervalMin"), "{refused}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2, "a refused request is never sent");
+}
+
 #[tokio::test]
 async fn an_older_version_is_one_name_away_with_its_own_model() {
     let server = MockServer::start().await;

@@ -424,11 +424,6 @@ crate::codec::object!(LegacyAtlasTenantClusterUpgradeRequest);
 impl crate::validation::Validate for LegacyAtlasTenantClusterUpgradeRequest {
     #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
-        static DISK_SIZE_GB: crate::validation::Rules = crate::validation::Rules {
-            minimum: Some(10.0),
-            maximum: Some(4096.0),
-            ..crate::validation::Rules::NONE
-        };
         static MONGO_DB_VERSION: crate::validation::Rules = crate::validation::Rules {
             pattern: Some(&crate::patterns::MONGO_DB_VERSION),
             ..crate::validation::Rules::NONE
@@ -454,7 +449,6 @@ impl crate::validation::Validate for LegacyAtlasTenantClusterUpgradeRequest {
             &self.connection_strings,
             &crate::validation::Rules::NONE,
         );
-        v.field("diskSizeGB", &self.disk_size_gb, &DISK_SIZE_GB);
         v.read_only_field("groupId", &self.group_id, &crate::validation::Rules::NONE);
         v.read_only_field("id", &self.id, &crate::validation::Rules::NONE);
         v.field("labels", &self.labels, &crate::validation::Rules::NONE);

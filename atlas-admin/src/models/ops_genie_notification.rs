@@ -117,7 +117,7 @@ impl crate::validation::Validate for OpsGenieNotification {
     #[inline]
     fn validate_into(&self, v: &mut crate::validation::Validator) {
         static INTERVAL_MIN: crate::validation::Rules = crate::validation::Rules {
-            minimum: Some(5.0),
+            minimum: Some(0.0),
             ..crate::validation::Rules::NONE
         };
         v.field("intervalMin", &self.interval_min, &INTERVAL_MIN);
