@@ -66,6 +66,8 @@ pub struct Report {
     /// Public names of the old crate that are gone although what they named is still there.
     pub vanished_names: Vec<String>,
     pub counts: Counts,
+    /// What the generator worked around in the new spec ([`crate::ir::Model::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -104,7 +106,7 @@ pub fn diff(old: &Side, new: &Side) -> Report {
     } else {
         Bump::Patch
     };
-    Report { changes, bump, newer_versions, vanished_names: vanished, counts }
+    Report { changes, bump, newer_versions, vanished_names: vanished, counts, warnings: new.model.warnings.clone() }
 }
 
 fn module_of<'m>(model: &'m Model, op: &'m Operation) -> &'m str {
@@ -466,6 +468,13 @@ impl Report {
             ));
             for (op, versions) in &self.newer_versions {
                 md.push_str(&format!("- `{op}`: {}\n", versions.join(", ")));
+            }
+            md.push('\n');
+        }
+        if !self.warnings.is_empty() {
+            md.push_str(&format!("### Worked around in the spec ({})\n\n", self.warnings.len()));
+            for warning in &self.warnings {
+                md.push_str(&format!("- {warning}\n"));
             }
             md.push('\n');
         }

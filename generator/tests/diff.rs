@@ -172,3 +172,17 @@ fn a_deprecated_operation_renamed_upstream_forwards_with_one_deprecation() {
     let current = seen.iter().find(|(name, _)| name == "get_project_things").unwrap();
     assert_eq!(current.1.len(), 1, "{seen:?}");
 }
+
+#[test]
+fn the_report_lists_what_the_generator_worked_around() {
+    let old = spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": op("listThings", "Thing")}}));
+    let new = spec(
+        json!({"Thing": thing(json!({"color": {"type": "string", "format": "rgb"}}))}),
+        json!({"/api/atlas/v2/things": {"get": op("listThings", "Thing")}}),
+    );
+    let (report, _) = report(&old, &new);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(report.warnings[0].contains("/components/schemas/Thing/properties/color") && report.warnings[0].contains("\"rgb\""));
+    let markdown = report.markdown("t", None);
+    assert!(markdown.contains("### Worked around in the spec (1)") && markdown.contains("\"rgb\""), "{markdown}");
+}

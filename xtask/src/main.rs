@@ -303,6 +303,9 @@ fn print_report(generation: &generator::Generation) {
         model.operations.len(),
         model.examples.len(),
     );
+    for warning in &model.warnings {
+        println!("warning: {warning}");
+    }
     if !model.renames.is_empty() {
         println!("{} names changed to stay unique:", model.renames.len());
         for r in &model.renames {

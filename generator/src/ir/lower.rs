@@ -63,7 +63,40 @@ pub fn lower_with(api: &OpenAPI, registry: &super::registry::Registry) -> Result
     super::cycles::check_alias_cycles(&cx.model)?;
     super::cycles::break_cycles(&mut cx.model);
     super::patterns::finish(&mut cx.model)?;
+    report_renamed_components(&mut cx.model);
+    cx.model.warnings.sort();
+    cx.model.warnings.dedup();
     Ok(cx.model)
+}
+
+/// A component schema whose Rust name was taken (`Foo_Bar` and `FooBar` are both `FooBar`):
+/// components claim names in the order of their spec names, so the same one wins whatever
+/// the order of the spec; the other's new name is a warning naming both.
+fn report_renamed_components(model: &mut Model) {
+    for rename in model.renames.iter().filter(|r| r.pointer.starts_with("/components/schemas/")) {
+        let holder = model.types.iter().find(|t| t.name == rename.wanted).map_or("another type", |t| t.pointer.as_str());
+        model.warnings.push(format!(
+            "{}: named {} because {} is taken by {holder}",
+            rename.pointer, rename.given, rename.wanted
+        ));
+    }
+}
+
+/// The formats of OpenAPI 3.0 and JSON Schema that a value of `ty` may carry (only
+/// `date-time`, `date`, `int32` and `float` change the Rust type; the others are
+/// documentation).
+fn known_format(ty: &str, format: &str) -> bool {
+    match ty {
+        "string" => matches!(
+            format,
+            "date-time" | "date" | "time" | "duration" | "email" | "idn-email" | "hostname" | "idn-hostname" | "ipv4" | "ipv6"
+                | "uri" | "uri-reference" | "iri" | "iri-reference" | "uri-template" | "url" | "uuid" | "binary" | "byte"
+                | "password" | "regex" | "json-pointer" | "relative-json-pointer"
+        ),
+        "integer" => matches!(format, "int32" | "int64"),
+        "number" => matches!(format, "float" | "double" | "int32" | "int64"),
+        _ => true,
+    }
 }
 
 pub struct Lowerer<'a> {
@@ -196,6 +229,12 @@ impl<'a> Lowerer<'a> {
             let info = self.model.patterns.entry(pattern.clone()).or_default();
             if !info.examples.contains(example) {
                 info.examples.push(example.clone());
+            }
+        }
+        if let (Some(ty), Some(format)) = (view.typ, view.format.as_deref()) {
+            if !known_format(ty, format) {
+                // The type alone decides: an unknown format of a string is a plain string.
+                self.model.warnings.push(format!("{pointer}: unknown {ty} format {format:?}, read as a plain {ty}"));
             }
         }
         // `allOf: [X]` alone is how the spec attaches a description to a reference.

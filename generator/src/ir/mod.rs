@@ -43,6 +43,10 @@ pub struct Model {
     pub modules: BTreeMap<String, String>,
     /// Renames upstream recognised against the registry ([`registry::rekey`]).
     pub upstream_renames: Vec<registry::Renamed>,
+    /// What the generator worked around, each naming the place (an unknown `format`, a
+    /// schema renamed because its Rust name was taken): printed by `cargo xtask generate`
+    /// and listed in the update report.
+    pub warnings: Vec<String>,
 }
 
 /// A `pattern` of the spec and where it is used.

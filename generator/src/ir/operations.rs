@@ -161,6 +161,21 @@ pub fn atlas_version(media_type: &str) -> (Option<String>, String) {
     (None, encoding.to_string())
 }
 
+/// Every `{name}` of the path template is a declared path parameter, and every declared
+/// path parameter is in the template: otherwise a call could not be built, or a method would
+/// take an argument that goes nowhere.
+fn check_path_parameters(path: &str, parameters: &[Parameter], pointer: &str) -> Result<()> {
+    let in_template: Vec<&str> = path.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name).collect();
+    let declared = || parameters.iter().filter(|p| p.location == ParameterLocation::Path);
+    if let Some(missing) = in_template.iter().find(|name| !declared().any(|p| p.name == **name)) {
+        return Err(Error::spec(pointer, format!("the path's `{{{missing}}}` is not declared as a path parameter")));
+    }
+    if let Some(stray) = declared().find(|p| !in_template.contains(&p.name.as_str())) {
+        return Err(Error::spec(pointer, format!("path parameter `{}` is not in the path {path}", stray.name)));
+    }
+    Ok(())
+}
+
 /// A string-valued vendor extension of an operation.
 fn extension_str<'o>(op: &'o openapiv3::Operation, key: &str) -> Option<&'o str> {
     op.extensions.get(key).and_then(serde_json::Value::as_str)
@@ -193,6 +208,10 @@ pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
     let components = api.components.as_ref();
     // Method names are unique per tag (one API module each).
     let mut method_names: std::collections::BTreeMap<String, names::Scope> = std::collections::BTreeMap::new();
+    // Where each operationId, and each (tag, method name), was first seen: a second one is a
+    // broken spec (two methods for one name, or one silently renamed), refused naming both.
+    let mut ids: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut shorts: std::collections::BTreeMap<(String, String), String> = std::collections::BTreeMap::new();
     for (path, item) in api.paths.iter() {
         let item_pointer = format!("/paths/{}", pointer_token(path));
         let ReferenceOr::Item(item) = item else {
@@ -211,6 +230,9 @@ pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
                     return Err(Error::spec(&pointer, format!("operation has {} tags; one is expected", tags.len())))
                 }
             };
+            if let Some(first) = ids.insert(id.clone(), pointer.clone()) {
+                return Err(Error::spec(&pointer, format!("operationId `{id}` is also the operationId of {first}; each must be unique")));
+            }
             let home = names::type_name(&id);
 
             // Path-level parameters first; the operation's own override by (name, in).
@@ -275,7 +297,14 @@ pub fn lower_operations<'a>(cx: &mut Lowerer<'a>) -> Result<()> {
                 });
             }
 
+            check_path_parameters(path, &parameters, &pointer)?;
             let short = extension_str(op, "x-xgen-operation-id-override").unwrap_or(&id);
+            if let Some(first) = shorts.insert((tag.clone(), names::field_name(short)), pointer.clone()) {
+                return Err(Error::spec(
+                    &pointer,
+                    format!("the short name `{short}` is also the short name of {first}, in the same tag `{tag}`: two methods of one module would have one name"),
+                ));
+            }
             let name = method_names.entry(tag.clone()).or_default().claim_reported(
                 &names::field_name(short),
                 &pointer,
