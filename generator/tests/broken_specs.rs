@@ -184,7 +184,7 @@ fn exponential_yaml_aliases_are_refused_not_expanded() {
     let mut yaml = String::from("openapi: 3.0.1\ninfo: {title: t, version: '1'}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         let prev = format!("*a{}", i - 1);
-        yaml.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+        yaml.push_str(&format!("a{i}: &a{i} [{}]\n", [prev.as_str(); 10].join(", ")));
     }
     yaml.push_str("paths: {}\n");
     let dir = tempfile::tempdir().unwrap();
