@@ -239,3 +239,14 @@ fn the_real_spec_mutated_is_refused_naming_the_place() {
     untagged["paths"][list]["get"]["tags"] = json!([]);
     refused(&untagged, &[&format!("{list_pointer}/get"), "no tag"]);
 }
+
+/// Found by the fuzz target: a media type whose version is not a date became a method name
+/// (`update_group_pet_v2023{0101`) and panicked.
+#[test]
+fn a_media_type_version_that_is_not_a_date_is_refused() {
+    let mut spec = small();
+    let body = spec["paths"]["/api/atlas/v2/groups"]["post"]["requestBody"]["content"].as_object_mut().unwrap();
+    let schema = body.values().next().unwrap().clone();
+    body.insert("application/vnd.atlas.2023{01-01+json".into(), schema);
+    refused(&spec, &["/paths/~1api~1atlas~1v2~1groups/post/requestBody/content/application~1vnd.atlas.2023{01-01+json", "neither a date"]);
+}

@@ -176,6 +176,13 @@ fn check_path_parameters(path: &str, parameters: &[Parameter], pointer: &str) ->
     Ok(())
 }
 
+/// `2024-08-05` or `preview`.
+fn is_api_version(version: &str) -> bool {
+    let date = version.len() == 10
+        && version.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    date || version == "preview"
+}
+
 /// A string-valued vendor extension of an operation.
 fn extension_str<'o>(op: &'o openapiv3::Operation, key: &str) -> Option<&'o str> {
     op.extensions.get(key).and_then(serde_json::Value::as_str)
@@ -393,6 +400,12 @@ fn lower_contents<'a>(
     let mut contents = Vec::new();
     for (media_type, media) in content {
         let (version, encoding) = atlas_version(media_type);
+        // A version names methods (`_v2023_01_01`) and goes into headers: only a date or
+        // `preview` can.
+        if let Some(version) = version.as_deref().filter(|v| !is_api_version(v)) {
+            let at = format!("{pointer}/content/{}", pointer_token(media_type));
+            return Err(Error::spec(at, format!("media type {media_type:?}: the API version {version:?} is neither a date (YYYY-MM-DD) nor `preview`")));
+        }
         let media_pointer = format!("{pointer}/content/{}/schema", pointer_token(media_type));
         let version_hint = match &version {
             Some(v) if content.len() > 1 => format!("{hint}{}", names::type_name(v)),
