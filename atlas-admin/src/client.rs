@@ -32,6 +32,8 @@ struct Inner {
     credentials: Credentials,
     validate: bool,
     retry: RetryPolicy,
+    /// The most bytes a response body is read into memory ([`ClientBuilder::max_body_bytes`]).
+    max_body: u64,
     /// The last digest challenge, answered again with a growing `nc` until it goes stale.
     digest: std::sync::Mutex<Option<digest_auth::WwwAuthenticateHeader>>,
     /// The service-account token. An async mutex: concurrent callers wait for one refresh.
@@ -60,7 +62,11 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     validate: bool,
     retry: RetryPolicy,
+    max_body: u64,
 }
+
+/// The default of [`ClientBuilder::max_body_bytes`]: 64 MiB, far above any Atlas JSON page.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
 
 impl Client {
     /// Atlas for Government.
@@ -76,6 +82,7 @@ impl Client {
             http: None,
             validate: true,
             retry: RetryPolicy::default(),
+            max_body: DEFAULT_MAX_BODY_BYTES,
         }
     }
 
@@ -177,8 +184,8 @@ impl Client {
     async fn send(&self, request: &RawRequest) -> Result<Response, Error> {
         let response = self.dispatch(request).await?;
         let (status, headers) = (response.status().as_u16(), response.headers().clone());
-        let body = response.bytes().await?;
-        Ok(Response { status, headers, body: body.to_vec() })
+        let body = read_body(response, self.inner.max_body).await?;
+        Ok(Response { status, headers, body })
     }
 
     /// Sends `request` until it succeeds, fails for good, or its retries run out; the
@@ -233,7 +240,7 @@ impl Client {
             if response.status().is_success() {
                 return Ok(response);
             }
-            return Err(api_error(response).await);
+            return Err(api_error(response, self.inner.max_body).await);
         }
     }
 
@@ -344,12 +351,31 @@ impl Target {
 }
 
 /// An error status as [`Error::Api`], with the body Atlas sent.
-async fn api_error(response: reqwest::Response) -> Error {
+/// Reads a body into memory, refusing one over `limit` bytes as soon as it is known to be
+/// (from `Content-Length`, else as the chunks arrive): a hostile or broken server cannot
+/// make the client buffer without bound.
+async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, Error> {
+    let status = response.status().as_u16();
+    let too_large = || Error::TooLarge { status, limit };
+    if response.content_length().is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() as u64 + chunk.len() as u64 > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+async fn api_error(response: reqwest::Response, limit: u64) -> Error {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let raw = match response.bytes().await {
+    let raw = match read_body(response, limit).await {
         Ok(body) => String::from_utf8_lossy(&body).into_owned(),
-        Err(e) => return Error::Transport(e),
+        Err(e) => return e,
     };
     Error::Api {
         status,
@@ -511,12 +537,24 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes a response body is read into memory (default
+    /// [`DEFAULT_MAX_BODY_BYTES`], 64 MiB): a larger one is [`Error::TooLarge`]. Downloads
+    /// of any size go through [`Request::send_stream`](crate::Request::send_stream), which
+    /// does not buffer.
+    pub fn max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body = limit;
+        self
+    }
+
     pub fn build(self) -> Result<Client, Error> {
         url::Url::parse(&self.base_url).map_err(|e| Error::Config(format!("base URL {:?}: {e}", self.base_url)))?;
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder().user_agent(self.user_agent);
+                // Atlas does not redirect its API: a 3xx is answered as the error it is, so
+                // credentials never follow a redirect to another host, and a loop cannot spin.
+                let mut builder =
+                    reqwest::Client::builder().user_agent(self.user_agent).redirect(reqwest::redirect::Policy::none());
                 if let Some(timeout) = self.timeout {
                     builder = builder.timeout(timeout);
                 }
@@ -533,6 +571,7 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 validate: self.validate,
                 retry: self.retry,
+                max_body: self.max_body,
                 digest: std::sync::Mutex::new(None),
                 token: tokio::sync::Mutex::new(None),
             }),

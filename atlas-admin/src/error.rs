@@ -56,6 +56,10 @@ pub enum Error {
         status: u16,
         headers: Box<HeaderMap>,
     },
+    /// The response body was larger than the client reads into memory
+    /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes)).
+    #[error("the response body (status {status}) is over the {limit}-byte limit")]
+    TooLarge { status: u16, limit: u64 },
     /// The connection, TLS or HTTP layer failed.
     #[error("transport: {0}")]
     Transport(#[from] reqwest::Error),
@@ -121,7 +125,7 @@ impl Error {
     /// The HTTP status Atlas answered with, for an API error.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::Decode { status, .. } | Error::TooLarge { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }

@@ -110,7 +110,7 @@ pub mod waiters;
 pub use auth::Credentials;
 #[doc(hidden)]
 pub use client::{Call, CallOptions};
-pub use client::{path_segment, Client, ClientBuilder, RawRequest, DEFAULT_BASE_URL};
+pub use client::{path_segment, Client, ClientBuilder, RawRequest, DEFAULT_BASE_URL, DEFAULT_MAX_BODY_BYTES};
 pub use request::Request;
 pub use response::{ByteStream, RateLimit, Response, TypedResponse};
 pub use retry::RetryPolicy;

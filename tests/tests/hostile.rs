@@ -1,0 +1,152 @@
+//! Hostile and broken servers: every one gives a typed error within the configured
+//! timeout, never a panic or a hang, and credentials never follow a redirect.
+
+use std::time::Duration;
+
+use atlas_admin::{Client, Error, RetryPolicy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const GROUP: &str = "32b6e34b3d91647abb20e7b8";
+
+fn client(base: &str) -> Client {
+    Client::builder()
+        .base_url(base)
+        .api_key("public", "hunter2-private")
+        .timeout(Duration::from_millis(800))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// A typed call (getGroup) against `client`, bounded so a hang fails the test instead of
+/// stalling it.
+async fn get_group(client: &Client) -> Result<atlas_admin::models::Group, Error> {
+    let call = client.projects().get_group(GROUP.parse().unwrap()).send();
+    tokio::time::timeout(Duration::from_secs(20), call).await.expect("the call hung")
+}
+
+async fn serving(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(template).mount(&server).await;
+    server
+}
+
+/// A server that answers every connection with `reply` (raw HTTP), then keeps the
+/// connection open for `hold` without another byte.
+async fn raw_server(reply: &'static [u8], hold: Duration) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let _ = socket.write_all(reply).await;
+                tokio::time::sleep(hold).await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_decode_error_with_the_body_kept() {
+    let server = serving(ResponseTemplate::new(200).set_body_raw(r#"{"name": "p", "orgId": "#, "application/json")).await;
+    match get_group(&client(&server.uri())).await {
+        Err(Error::Decode { raw, status, .. }) => assert_eq!((raw.as_str(), status), (r#"{"name": "p", "orgId": "#, 200)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_empty_body_where_a_model_is_expected_is_a_decode_error() {
+    let server = serving(ResponseTemplate::new(200)).await;
+    assert!(matches!(get_group(&client(&server.uri())).await, Err(Error::Decode { .. })));
+}
+
+#[tokio::test]
+async fn an_html_page_from_a_proxy_is_a_decode_error_on_200_and_an_api_error_on_502() {
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    let ok = serving(ResponseTemplate::new(200).set_body_raw(html, "text/html")).await;
+    assert!(matches!(get_group(&client(&ok.uri())).await, Err(Error::Decode { .. })));
+    let bad = serving(ResponseTemplate::new(502).set_body_raw(html, "text/html")).await;
+    match get_group(&client(&bad.uri())).await {
+        Err(e @ Error::Api { .. }) => {
+            assert_eq!(e.status(), Some(502));
+            assert!(matches!(&e, Error::Api { raw, .. } if raw == html));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_content_type_does_not_decide_the_body_does() {
+    let json = format!(r#"{{"name": "p", "orgId": "{GROUP}", "clusterCount": 0}}"#);
+    let server = serving(ResponseTemplate::new(200).set_body_raw(json, "text/html")).await;
+    let group = get_group(&client(&server.uri())).await.unwrap();
+    assert_eq!(group.name, "p");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_or_without_a_length() {
+    let big = format!(r#"{{"name": "{}"}}"#, "x".repeat(8192));
+    let server = serving(ResponseTemplate::new(200).set_body_raw(big, "application/json")).await;
+    let small = Client::builder().base_url(server.uri()).max_body_bytes(4096).retry(RetryPolicy::none()).build().unwrap();
+    assert!(matches!(get_group(&small).await, Err(Error::TooLarge { status: 200, limit: 4096 })));
+    // No Content-Length (chunked): counted as it arrives.
+    let chunked = raw_server(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n1000\r\n\
+          xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        Duration::from_secs(30),
+    )
+    .await;
+    let limited = Client::builder().base_url(chunked).max_body_bytes(64).retry(RetryPolicy::none()).build().unwrap();
+    assert!(matches!(get_group(&limited).await, Err(Error::TooLarge { .. })));
+    // An error body too.
+    let error = serving(ResponseTemplate::new(500).set_body_raw("e".repeat(8192), "text/plain")).await;
+    let small = Client::builder().base_url(error.uri()).max_body_bytes(4096).retry(RetryPolicy::none()).build().unwrap();
+    assert!(matches!(get_group(&small).await, Err(Error::TooLarge { status: 500, .. })));
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_a_transport_error() {
+    let base = raw_server(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"name\": \"p\"", Duration::ZERO).await;
+    assert!(matches!(get_group(&client(&base)).await, Err(Error::Transport(_))));
+}
+
+#[tokio::test]
+async fn a_server_that_stalls_mid_body_times_out() {
+    let base = raw_server(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"name\":", Duration::from_secs(60)).await;
+    match get_group(&client(&base)).await {
+        Err(Error::Transport(e)) => assert!(e.is_timeout(), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_so_credentials_stay_home() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json")).mount(&elsewhere).await;
+    let redirecting = serving(ResponseTemplate::new(302).insert_header("location", format!("{}/steal", elsewhere.uri()).as_str())).await;
+    match get_group(&client(&redirecting.uri())).await {
+        Err(e @ Error::Api { .. }) => assert_eq!(e.status(), Some(302)),
+        other => panic!("{other:?}"),
+    }
+    assert!(elsewhere.received_requests().await.unwrap().is_empty(), "a request followed the redirect");
+    // A loop: one answer, no spinning (the digest challenge round aside).
+    let looping = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(301).insert_header("location", "/again")).mount(&looping).await;
+    let error = get_group(&client(&looping.uri())).await.unwrap_err();
+    assert_eq!(error.status(), Some(301));
+    assert_eq!(looping.received_requests().await.unwrap().len(), 1);
+}
