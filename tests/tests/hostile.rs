@@ -150,3 +150,54 @@ async fn a_redirect_is_not_followed_so_credentials_stay_home() {
     assert_eq!(error.status(), Some(301));
     assert_eq!(looping.received_requests().await.unwrap().len(), 1);
 }
+
+/// Values a caller got from somewhere untrusted: in a path segment or a query value, none
+/// can change the method, the host or the path, or add a header. Each stays one segment (or
+/// one query value) and arrives as it was given. Validation is off, so the encoding alone
+/// is what holds them.
+#[tokio::test]
+async fn hostile_path_and_query_values_stay_in_their_place() {
+    const HOSTILE: &[&str] = &[
+        "../", "..", "../../orgs", "%2F", "a/b", "?x=1", "#fragment", "a b", "a\r\nX-Injected: 1", "a\nb", "\u{0}",
+        "ünïcödé €", "\u{202e}rtl", "%00", "a;b", "a&b=c", "+",
+    ];
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"results": [], "totalCount": 0}"#, "application/json"))
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).retry(RetryPolicy::none()).build().unwrap();
+    let group: atlas_admin::models::ObjectId = GROUP.parse().unwrap();
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned();
+    let mut seen = 0;
+    for value in HOSTILE {
+        let name = atlas_admin::models::ResourceName::new_unchecked(*value);
+        let cluster = client.clusters().get_cluster(group.clone(), name).validate(false).send().await;
+        let _ = client.organizations().get_org_groups(group.clone()).name(value.to_string()).validate(false).send().await;
+        let requests = server.received_requests().await.unwrap();
+        let new = &requests[seen..];
+        seen = requests.len();
+        for request in new {
+            assert_eq!(request.method.as_str(), "GET");
+            assert_eq!(request.headers.get("host").unwrap().to_str().unwrap(), server.address().to_string(), "{value:?} changed the host");
+            assert!(request.headers.get("x-injected").is_none(), "{value:?} added a header");
+            assert_eq!(request.url.fragment(), None, "{value:?} made a fragment");
+        }
+        let orgs = if *value == ".." {
+            // A segment that would climb the route is refused, not sent.
+            assert!(matches!(cluster, Err(Error::Config(_))), "{value:?}: {cluster:?}");
+            assert_eq!(new.len(), 1, "{value:?}");
+            &new[0]
+        } else {
+            assert_eq!(new.len(), 2, "{value:?}: each call sent once");
+            let segments: Vec<&str> = new[0].url.path().split('/').collect();
+            assert_eq!(segments.len(), 8, "{value:?} changed the path: {}", new[0].url.path());
+            assert_eq!(&segments[..7], ["", "api", "atlas", "v2", "groups", GROUP, "clusters"], "{value:?}");
+            assert_eq!(decode(segments[7]), *value, "{value:?} arrived otherwise");
+            &new[1]
+        };
+        assert_eq!(orgs.url.path(), format!("/api/atlas/v2/orgs/{GROUP}/groups"));
+        let query: Vec<(String, String)> = orgs.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        assert_eq!(query, [("name".to_string(), value.to_string())], "{value:?}");
+    }
+}
