@@ -250,3 +250,18 @@ fn a_media_type_version_that_is_not_a_date_is_refused() {
     body.insert("application/vnd.atlas.2023{01-01+json".into(), schema);
     refused(&spec, &["/paths/~1api~1atlas~1v2~1groups/post/requestBody/content/application~1vnd.atlas.2023{01-01+json", "neither a date"]);
 }
+
+/// Found by the fuzz target: a tag or an operation named by a number made an identifier
+/// that is a number, and emitting panicked. Such names are valid in a spec, and generate.
+#[test]
+fn tags_and_operations_named_by_numbers_generate() {
+    let mut spec = small();
+    op(&mut spec, CLUSTER, "delete")["tags"] = json!(["2024"]);
+    op(&mut spec, CLUSTER, "delete")["operationId"] = json!("1");
+    op(&mut spec, CLUSTER, "get")["x-xgen-operation-id-override"] = json!("42");
+    let generation = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+    for (file, text) in &generation.tree.files {
+        assert!(!file.ends_with(".rs") || syn::parse_file(text).is_ok(), "{file} does not parse");
+    }
+    assert!(generation.tree.files.keys().any(|f| f.contains("apis/_2024")), "{:?}", generation.tree.files.keys().collect::<Vec<_>>());
+}

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -38,7 +37,7 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
         let module_name = model.modules.get(*tag).cloned().unwrap_or_else(|| names::field_name(tag));
         let module = format_ident!("{module_name}");
         let accessor = module.clone();
-        let api = format_ident!("{}", module_name.to_upper_camel_case());
+        let api = format_ident!("{}", names::upper_camel(&module_name));
         let doc = format!(" The `{tag}` operations of the Atlas Admin API: `client.{module}()` (feature `{module}`).");
         modules.push(quote! {
             #[cfg(feature = #module_name)]
@@ -56,7 +55,7 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
     // The tag modules, built and formatted on every core; each says which models are pages.
     let mut page_models = BTreeMap::new();
     let pages_per_tag = tree.add_rust_parallel(&files, |(module_name, tag, ops)| {
-        let api = format_ident!("{}", module_name.to_upper_camel_case());
+        let api = format_ident!("{}", names::upper_camel(module_name));
         let mut pages = BTreeMap::new();
         let mut rows = Vec::new();
         let tokens = emit_tag(model, api_version, tag, module_name, &api, ops, &mut pages, &mut rows);
@@ -149,7 +148,7 @@ fn emit_tag(
     scope.claim(&api.to_string());
     for op in ops {
         let newest = op.version_for(api_version);
-        let marker = format_ident!("{}", scope.claim(&op.name.to_upper_camel_case()));
+        let marker = format_ident!("{}", scope.claim(&names::upper_camel(&op.name)));
         let history = VersionHistory::of(op, newest);
         let (method, marker_def) = emit_operation(model, op, newest, &op.name, &marker, &history, page_models);
         methods.push(method);
@@ -164,7 +163,7 @@ fn emit_tag(
         for version in op.versions().into_iter().filter(|v| Some(*v) != newest && *v != "preview") {
             let suffix = format!("v{}", version.replace('-', "_"));
             let name = format!("{}_{suffix}", op.name);
-            let marker = format_ident!("{}", scope.claim(&format!("{}V{}", op.name.to_upper_camel_case(), version.replace('-', ""))));
+            let marker = format_ident!("{}", scope.claim(&format!("{}V{}", names::upper_camel(&op.name), version.replace('-', ""))));
             let (method, marker_def) = emit_operation(model, op, Some(version), &name, &marker, &history, page_models);
             methods.push(method);
             markers.push(marker_def);

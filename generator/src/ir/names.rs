@@ -156,6 +156,23 @@ pub fn type_name(raw: &str) -> String {
     name
 }
 
+/// `UpperCamelCase` of a name that is already one word per part (a method or module name:
+/// `list_clusters` -> `ListClusters`), with [`type_name`]'s guards: never empty, never
+/// starting with a digit (`_2024` -> `V2024`), never `Self`.
+pub fn upper_camel(raw: &str) -> String {
+    let mut name = raw.to_upper_camel_case();
+    if name.is_empty() {
+        name = "Value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push_str("Value");
+    }
+    name
+}
+
 /// `snake_case` field name; keywords get a trailing underscore (`type` -> `type_`).
 pub fn field_name(raw: &str) -> String {
     let mut name = words(raw).to_snake_case();
