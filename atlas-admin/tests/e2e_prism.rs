@@ -2,9 +2,9 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-/*! Every operation callable with inputs from the spec alone (523 of 540, in 58 of 58 tags, preview operations included with the `preview` feature), through the generated client against Prism serving the spec. Run by `cargo xtask e2e`, which starts Prism; ignored by a plain `cargo test`.
+/*! Every operation callable with inputs from the spec alone (528 of 540, in 58 of 58 tags, preview operations included with the `preview` feature), through the generated client against Prism serving the spec. Run by `cargo xtask e2e`, which starts Prism; ignored by a plain `cargo test`.
 
- Left out (17): authorizeGroupCloudProviderAccessRole (Prism cannot tell the variants of CloudProviderAccessRoleRequestUpdate apart (it ignores discriminators)), createFederationSettingIdentityProvider (Prism cannot tell the variants of FederationOidcIdentityProviderUpdate apart), createGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), createGroupCloudProviderAccess (Prism cannot tell the variants of CloudProviderAccessRoleRequest apart (it ignores discriminators)), createGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), createGroupClusterSearchIndex (Prism cannot tell the variants of SearchIndexCreateRequest apart (it ignores discriminators)), createGroupEncryptionAtRestPrivateEndpoint (Prism cannot tell the variants of EarPrivateEndpoint apart (it ignores discriminators)), createGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)), deleteGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId: no example of ^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)), getGroupClusterQueryShape (no value for queryShapeHash: no example of ^([a-fA-F0-9]{64})$), getGroupClusterQueryShapeInsightDetails (no value for queryShapeHash: no example of ^([a-fA-F0-9]{64})$), getGroupPrivateEndpointEndpointServiceEndpoint (no value for endpointId: no example of ^vpce-[0-9a-f]{17}|^%2[fF]subscriptions%2[fF][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}%2[fF]resource[gG]roups%2[fF]([-\w._()]+)%2[fF]providers%2[fF]Microsoft\.Network%2[fF]privateEndpoints%2[fF]([-\w._()]+)), updateGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), updateGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), updateGroupClusterQueryShape (no value for queryShapeHash: no example of ^([a-fA-F0-9]{64})$), updateGroupPrivateEndpointServerlessInstanceEndpoint (Prism cannot tell the variants of ServerlessTenantEndpointUpdate apart (it ignores discriminators)), updateGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)).*/
+ Left out (12): authorizeGroupCloudProviderAccessRole (Prism cannot tell the variants of CloudProviderAccessRoleRequestUpdate apart (it ignores discriminators)), createFederationSettingIdentityProvider (Prism cannot tell the variants of FederationOidcIdentityProviderUpdate apart), createGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), createGroupCloudProviderAccess (Prism cannot tell the variants of CloudProviderAccessRoleRequest apart (it ignores discriminators)), createGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), createGroupClusterSearchIndex (Prism cannot tell the variants of SearchIndexCreateRequest apart (it ignores discriminators)), createGroupEncryptionAtRestPrivateEndpoint (Prism cannot tell the variants of EarPrivateEndpoint apart (it ignores discriminators)), createGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)), updateGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), updateGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), updateGroupPrivateEndpointServerlessInstanceEndpoint (Prism cannot tell the variants of ServerlessTenantEndpointUpdate apart (it ignores discriminators)), updateGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)).*/
 #![allow(deprecated)]
 mod prism;
 use atlas_admin::Client;
@@ -5078,7 +5078,7 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
                 serde_json::from_str::<
                     atlas_admin::models::BaseNetworkPeeringConnectionSettings,
                 >(
-                        "{\"azureDirectoryId\":\"123e4567-e89b-12d3-a456-426614174000\",\"azureSubscriptionId\":\"123e4567-e89b-12d3-a456-426614174000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"resourceGroupName\":\"e2e\",\"vnetName\":\"e2e\",\"providerName\":\"AZURE\"}",
+                        "{\"accepterRegionName\":\"e2e\",\"awsAccountId\":\"000000000000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"routeTableCidrBlock\":\"203.0.113.0/24\",\"vpcId\":\"vpc-b555d3b0d9cb783b0\",\"providerName\":\"AWS\"}",
                     )
                     .expect("a value made from the spec decodes"),
             )
@@ -5260,7 +5260,7 @@ async fn network_peering(c: &Client, r: &mut prism::Report) {
                 serde_json::from_str::<
                     atlas_admin::models::BaseNetworkPeeringConnectionSettings,
                 >(
-                        "{\"azureDirectoryId\":\"123e4567-e89b-12d3-a456-426614174000\",\"azureSubscriptionId\":\"123e4567-e89b-12d3-a456-426614174000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"resourceGroupName\":\"e2e\",\"vnetName\":\"e2e\",\"providerName\":\"AZURE\"}",
+                        "{\"accepterRegionName\":\"e2e\",\"awsAccountId\":\"000000000000\",\"containerId\":\"32b6e34b3d91647abb20e7b8\",\"routeTableCidrBlock\":\"203.0.113.0/24\",\"vpcId\":\"vpc-b555d3b0d9cb783b0\",\"providerName\":\"AWS\"}",
                     )
                     .expect("a value made from the spec decodes"),
             )
@@ -6031,6 +6031,28 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
             .await,
     );
     r.record(
+        "deleteGroupPrivateEndpointEndpointServiceEndpoint",
+        "Private Endpoint Services",
+        c
+            .private_endpoint_services()
+            .delete_private_endpoint(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::CloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"vpce-00000000000000000\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "getGroupPrivateEndpointEndpointService",
         "Private Endpoint Services",
         c
@@ -6045,6 +6067,28 @@ async fn private_endpoint_services(c: &Client, r: &mut prism::Report) {
                 serde_json::from_str::<
                     atlas_admin::models::ObjectId,
                 >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "getGroupPrivateEndpointEndpointServiceEndpoint",
+        "Private Endpoint Services",
+        c
+            .private_endpoint_services()
+            .get_private_endpoint(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::CloudProvider>("\"AWS\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"vpce-00000000000000000\"")
                     .expect("a value made from the spec decodes"),
             )
             .send_with_response()
@@ -7004,6 +7048,46 @@ async fn push_based_log_export(c: &Client, r: &mut prism::Report) {
 }
 async fn query_shape_insights(c: &Client, r: &mut prism::Report) {
     r.record(
+        "getGroupClusterQueryShape",
+        "Query Shape Insights",
+        c
+            .query_shape_insights()
+            .get_cluster_query_shape(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::QueryShapeHash,
+                >("\"0000000000000000000000000000000000000000000000000000000000000000\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "getGroupClusterQueryShapeInsightDetails",
+        "Query Shape Insights",
+        c
+            .query_shape_insights()
+            .get_query_shape_details(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::QueryShapeHash,
+                >("\"0000000000000000000000000000000000000000000000000000000000000000\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "listGroupClusterQueryShapeInsightSummaries",
         "Query Shape Insights",
         c
@@ -7030,6 +7114,30 @@ async fn query_shape_insights(c: &Client, r: &mut prism::Report) {
                 >("\"32b6e34b3d91647abb20e7b8\"")
                     .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterQueryShape",
+        "Query Shape Insights",
+        c
+            .query_shape_insights()
+            .update_cluster_query_shape(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::QueryShapeHash,
+                >("\"0000000000000000000000000000000000000000000000000000000000000000\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::QueryShapeUpdateRequest,
+                >("{\"status\":\"REJECTED\"}")
                     .expect("a value made from the spec decodes"),
             )
             .send_with_response()
@@ -9443,8 +9551,8 @@ async fn every_tag_against_prism() {
     third_party_integrations(&c, &mut r).await;
     x_509_authentication(&c, &mut r).await;
     if cfg!(feature = "preview") {
-        r.finish(523usize, 58usize);
+        r.finish(528usize, 58usize);
     } else {
-        r.finish(497usize, 54usize);
+        r.finish(502usize, 54usize);
     }
 }

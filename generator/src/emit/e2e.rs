@@ -312,5 +312,38 @@ fn pattern_example(model: &Model, pattern: &str) -> Option<String> {
     let regex = regress::Regex::with_flags(pattern, info.flags.as_str()).ok()?;
     let fits = |text: &str| regex.find(text).is_some();
     const ORDINARY: &[&str] = &["e2e", "e2e-1", "example", "E2E", "a", "1", "212-555-0123", "user@example.com", "https://example.com/"];
-    info.examples.iter().map(String::as_str).chain(ORDINARY.iter().copied()).find(|text| fits(text)).map(str::to_owned)
+    let found = info.examples.iter().map(String::as_str).chain(ORDINARY.iter().copied()).find(|text| fits(text)).map(str::to_owned);
+    // Else the shortest value the pattern itself spells out (`^([a-fA-F0-9]{64})$`: 64 zeros).
+    found.or_else(|| smallest_match(pattern).filter(|text| fits(text)))
+}
+
+/// The first and shortest string `pattern` describes: each alternation's first branch, each
+/// repetition's minimum, each class's first printable character. `None` for a pattern
+/// `regex-syntax` cannot read (look-around).
+fn smallest_match(pattern: &str) -> Option<String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn walk(hir: &Hir, out: &mut String) -> Option<()> {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(literal) => out.push_str(std::str::from_utf8(&literal.0).ok()?),
+            HirKind::Class(Class::Unicode(class)) => {
+                let printable = class.ranges().iter().flat_map(|r| r.start()..=r.end()).find(|c| !c.is_control() && !c.is_whitespace())?;
+                out.push(printable);
+            }
+            HirKind::Class(Class::Bytes(_)) => return None,
+            HirKind::Repetition(repetition) => {
+                for _ in 0..repetition.min {
+                    walk(&repetition.sub, out)?;
+                }
+            }
+            HirKind::Capture(capture) => walk(&capture.sub, out)?,
+            HirKind::Concat(parts) => parts.iter().try_for_each(|part| walk(part, out))?,
+            HirKind::Alternation(branches) => walk(branches.first()?, out)?,
+        }
+        Some(())
+    }
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let mut out = String::new();
+    walk(&hir, &mut out)?;
+    Some(out)
 }
