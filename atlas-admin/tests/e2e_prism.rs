@@ -2,9 +2,9 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
-/*! Every operation callable with inputs from the spec alone (528 of 540, in 58 of 58 tags, preview operations included with the `preview` feature), through the generated client against Prism serving the spec. Run by `cargo xtask e2e`, which starts Prism; ignored by a plain `cargo test`.
+/*! Every operation callable with inputs from the spec alone (536 of 540, in 58 of 58 tags, preview operations included with the `preview` feature), through the generated client against Prism serving the spec. Run by `cargo xtask e2e`, which starts Prism; ignored by a plain `cargo test`.
 
- Left out (12): authorizeGroupCloudProviderAccessRole (Prism cannot tell the variants of CloudProviderAccessRoleRequestUpdate apart (it ignores discriminators)), createFederationSettingIdentityProvider (Prism cannot tell the variants of FederationOidcIdentityProviderUpdate apart), createGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), createGroupCloudProviderAccess (Prism cannot tell the variants of CloudProviderAccessRoleRequest apart (it ignores discriminators)), createGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), createGroupClusterSearchIndex (Prism cannot tell the variants of SearchIndexCreateRequest apart (it ignores discriminators)), createGroupEncryptionAtRestPrivateEndpoint (Prism cannot tell the variants of EarPrivateEndpoint apart (it ignores discriminators)), createGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)), updateGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), updateGroupClusterFtsIndex (Prism cannot tell the variants of ClusterSearchIndex apart (it ignores discriminators)), updateGroupPrivateEndpointServerlessInstanceEndpoint (Prism cannot tell the variants of ServerlessTenantEndpointUpdate apart (it ignores discriminators)), updateGroupStreamConnectionFailoverConnection (Prism cannot tell the variants of StreamsFailoverConnection apart (it ignores discriminators)).*/
+ Left out (4): createFederationSettingIdentityProvider (Prism cannot tell the variants of FederationOidcIdentityProviderUpdate apart), createGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart), createGroupEncryptionAtRestPrivateEndpoint (Prism cannot tell the variants of EarPrivateEndpoint apart (it ignores discriminators)), updateGroupAlertConfig (Prism cannot tell the variants of AlertsNotificationRootForGroup apart).*/
 #![allow(deprecated)]
 mod prism;
 use atlas_admin::Client;
@@ -519,6 +519,28 @@ async fn alerts(c: &Client, r: &mut prism::Report) {
 }
 async fn atlas_search(c: &Client, r: &mut prism::Report) {
     r.record(
+        "createGroupClusterFtsIndex",
+        "Atlas Search",
+        c
+            .atlas_search()
+            .create_cluster_fts_index(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ClusterSearchIndex,
+                >(
+                        "{\"collectionName\":\"e2e\",\"database\":\"e2e\",\"name\":\"e2e\",\"type\":\"search\"}",
+                    )
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
         "createGroupClusterSearchDeployment",
         "Atlas Search",
         c
@@ -533,6 +555,28 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
                 serde_json::from_str::<
                     atlas_admin::models::ApiSearchDeploymentRequestView,
                 >("{\"specs\":[{\"instanceSize\":\"S10_HIGHCPU\"}]}")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupClusterSearchIndex",
+        "Atlas Search",
+        c
+            .atlas_search()
+            .create_cluster_search_index(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::SearchIndexCreateRequest,
+                >(
+                        "{\"collectionName\":\"e2e\",\"database\":\"e2e\",\"name\":\"e2e\",\"definition\":{\"mappings\":{}},\"type\":\"search\"}",
+                    )
                     .expect("a value made from the spec decodes"),
             )
             .send_with_response()
@@ -561,7 +605,7 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
     r.record(
         "deleteGroupClusterSearchDeployment",
         "Atlas Search",
-        c
+        prism::preferring(204)
             .atlas_search()
             .delete_cluster_search_deployment(
                 serde_json::from_str::<
@@ -745,6 +789,32 @@ async fn atlas_search(c: &Client, r: &mut prism::Report) {
                 >("\"32b6e34b3d91647abb20e7b8\"")
                     .expect("a value made from the spec decodes"),
                 serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupClusterFtsIndex",
+        "Atlas Search",
+        c
+            .atlas_search()
+            .update_cluster_fts_index(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ClusterSearchIndex,
+                >(
+                        "{\"collectionName\":\"e2e\",\"database\":\"e2e\",\"name\":\"e2e\",\"type\":\"search\"}",
+                    )
                     .expect("a value made from the spec decodes"),
             )
             .send_with_response()
@@ -1836,6 +1906,46 @@ async fn cloud_migration_service(c: &Client, r: &mut prism::Report) {
     );
 }
 async fn cloud_provider_access(c: &Client, r: &mut prism::Report) {
+    r.record(
+        "authorizeGroupCloudProviderAccessRole",
+        "Cloud Provider Access",
+        c
+            .cloud_provider_access()
+            .authorize_provider_access_role(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::CloudProviderAccessRoleRequestUpdate,
+                >("{\"providerName\":\"AWS\"}")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupCloudProviderAccess",
+        "Cloud Provider Access",
+        c
+            .cloud_provider_access()
+            .create_cloud_provider_access(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::CloudProviderAccessRoleRequest,
+                >("{\"providerName\":\"AWS\",\"_id\":0,\"gcpServiceAccountForAtlas\":0}")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
     r.record(
         "deauthorizeGroupCloudProviderAccessRole",
         "Cloud Provider Access",
@@ -5298,7 +5408,7 @@ async fn online_archive(c: &Client, r: &mut prism::Report) {
                 serde_json::from_str::<
                     atlas_admin::models::BackupOnlineArchiveCreate,
                 >(
-                        "{\"collName\":\"e2e\",\"criteria\":{\"type\":\"DATE\"},\"dbName\":\"e2e\"}",
+                        "{\"collName\":\"e2e\",\"criteria\":{\"query\":\"e2e\",\"type\":\"CUSTOM\"},\"dbName\":\"e2e\"}",
                     )
                     .expect("a value made from the spec decodes"),
             )
@@ -7895,6 +8005,30 @@ async fn serverless_private_endpoints(c: &Client, r: &mut prism::Report) {
             .send_with_response()
             .await,
     );
+    r.record(
+        "updateGroupPrivateEndpointServerlessInstanceEndpoint",
+        "Serverless Private Endpoints",
+        c
+            .serverless_private_endpoints()
+            .update_serverless_private_endpoint(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<atlas_admin::models::ResourceName>("\"cluster1\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::ServerlessTenantEndpointUpdate,
+                >("{\"providerName\":\"AWS\"}")
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
 }
 async fn service_accounts(c: &Client, r: &mut prism::Report) {
     r.record(
@@ -8514,7 +8648,31 @@ async fn streams(c: &Client, r: &mut prism::Report) {
                     .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::StreamsConnection,
-                >("{\"type\":\"S3\"}")
+                >(
+                        "{\"type\":\"Sample\",\"clusterGroupId\":0,\"authentication\":0,\"headers\":0,\"aws\":0,\"azure\":0,\"gcp\":0}",
+                    )
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "createGroupStreamConnectionFailoverConnection",
+        "Streams",
+        c
+            .streams()
+            .create_failover_connection(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::StreamsFailoverConnection,
+                >("{\"type\":\"Cluster\",\"authentication\":0}")
                     .expect("a value made from the spec decodes"),
             )
             .send_with_response()
@@ -9008,7 +9166,33 @@ async fn streams(c: &Client, r: &mut prism::Report) {
                     .expect("a value made from the spec decodes"),
                 serde_json::from_str::<
                     atlas_admin::models::StreamsConnection,
-                >("{\"type\":\"S3\"}")
+                >(
+                        "{\"type\":\"Sample\",\"clusterGroupId\":0,\"authentication\":0,\"headers\":0,\"aws\":0,\"azure\":0,\"gcp\":0}",
+                    )
+                    .expect("a value made from the spec decodes"),
+            )
+            .send_with_response()
+            .await,
+    );
+    r.record(
+        "updateGroupStreamConnectionFailoverConnection",
+        "Streams",
+        c
+            .streams()
+            .update_stream_failover_connection(
+                serde_json::from_str::<
+                    atlas_admin::models::ObjectId,
+                >("\"32b6e34b3d91647abb20e7b8\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<String>("\"e2e\"")
+                    .expect("a value made from the spec decodes"),
+                serde_json::from_str::<
+                    atlas_admin::models::StreamsFailoverConnection,
+                >("{\"type\":\"Cluster\",\"authentication\":0}")
                     .expect("a value made from the spec decodes"),
             )
             .send_with_response()
@@ -9551,8 +9735,8 @@ async fn every_tag_against_prism() {
     third_party_integrations(&c, &mut r).await;
     x_509_authentication(&c, &mut r).await;
     if cfg!(feature = "preview") {
-        r.finish(528usize, 58usize);
+        r.finish(536usize, 58usize);
     } else {
-        r.finish(502usize, 54usize);
+        r.finish(510usize, 54usize);
     }
 }

@@ -22,6 +22,16 @@ pub fn client() -> Client {
     Client::builder().base_url(url).bearer_token("e2e-token").retry(RetryPolicy::none()).build().expect("a client for Prism")
 }
 
+/// [`client`], asking Prism for the success status `code` (`Prefer: code=204`): Prism
+/// otherwise answers with an operation's first success status, whatever the version.
+pub fn preferring(code: u16) -> Client {
+    let url = std::env::var("ATLAS_E2E_URL").expect("ATLAS_E2E_URL: where Prism listens (`cargo xtask e2e` sets it)");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("prefer", format!("code={code}").parse().expect("a valid header"));
+    let http = reqwest::Client::builder().default_headers(headers).build().expect("a reqwest client");
+    Client::builder().base_url(url).http_client(http).bearer_token("e2e-token").retry(RetryPolicy::none()).build().expect("a client for Prism")
+}
+
 /// What one call met.
 #[derive(Debug)]
 struct Outcome {

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use super::types::{type_tokens, Scope};
 use crate::error::Result;
-use crate::ir::{names, Builtin, Constraints, Model, Operation, TypeKind, TypeRef};
+use crate::ir::{names, Builtin, Constraints, Model, Operation, TypeId, TypeKind, TypeRef};
 use crate::write::Tree;
 
 pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
@@ -139,8 +139,19 @@ fn call(model: &Model, op: &Operation, api_version: &str, examples: &Examples) -
         _ => return Err("a body only in a preview version".into()),
     };
     let (id, tag) = (&op.id, &op.tag);
+    // Prism answers with the first success status whatever the version; a version whose
+    // success is another status (204 at 2024-05-30, 200 at 2023-01-01) asks for it.
+    let successes: Vec<&crate::ir::operations::Response> = op.responses.iter().filter(|r| r.status.starts_with('2')).collect();
+    let own = successes.iter().position(|r| r.contents.iter().any(|c| c.version.as_deref() == version));
+    let client = match own {
+        Some(i) if i > 0 => {
+            let code = proc_macro2::Literal::u16_unsuffixed(successes[i].status.parse().map_err(|_| "a success status that is not a number")?);
+            quote!(prism::preferring(#code))
+        }
+        _ => quote!(c),
+    };
     let call = quote! {
-        r.record(#id, #tag, c.#accessor().#method(#(#args),*).send_with_response().await);
+        r.record(#id, #tag, #client.#accessor().#method(#(#args),*).send_with_response().await);
     };
     Ok((call, version == Some("preview")))
 }
@@ -193,8 +204,9 @@ fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth:
                         };
                         let Some(object) = value.as_object_mut() else { continue };
                         object.insert(u.property.clone(), json!(tag));
-                        let others_accept = u.variants.iter().any(|other| other.ty != variant.ty && accepts(model, other.ty, &u.property, tag, object));
-                        if !others_accept {
+                        let others: Vec<TypeId> = u.variants.iter().map(|v| v.ty).filter(|ty| *ty != variant.ty).collect();
+                        // Without a `oneOf`, Prism checks the body against the parent alone.
+                        if !u.one_of || exclusive(model, variant.ty, &others, &u.property, tag, object) {
                             return Ok(value);
                         }
                         last = format!("Prism cannot tell the variants of {} apart (it ignores discriminators)", def.name);
@@ -211,10 +223,13 @@ fn sample(model: &Model, ty: &TypeRef, at: Site<'_>, examples: &Examples, depth:
                                 continue;
                             }
                         };
-                        let others_accept = value.as_object().is_some_and(|object| {
+                        // No properties are added to tell the variants apart here, as they are for a
+                        // tagged union: this client decodes an untagged union by the properties a
+                        // payload carries, so one would pick another variant.
+                        let distinct = !value.as_object().is_some_and(|object| {
                             u.variants.iter().any(|other| other.ty != variant.ty && matches!(&other.ty, TypeRef::Named(id) if accepts(model, *id, "", "", object)))
                         });
-                        if !others_accept {
+                        if distinct {
                             return Ok(value);
                         }
                         last = format!("Prism cannot tell the variants of {} apart", def.name);
@@ -270,7 +285,7 @@ fn formatted_text(format: Option<&str>) -> Option<&'static str> {
 /// Whether the variant `ty` of a union would accept `object` (with `property` set to
 /// `tag`) under JSON Schema, as Prism checks a `oneOf`: its tag property admits the value
 /// and the object has every property it requires.
-fn accepts(model: &Model, ty: crate::ir::TypeId, property: &str, tag: &str, object: &serde_json::Map<String, serde_json::Value>) -> bool {
+fn accepts(model: &Model, ty: TypeId, property: &str, tag: &str, object: &serde_json::Map<String, serde_json::Value>) -> bool {
     let TypeKind::Struct(s) = &model.get(ty).kind else { return true };
     let admits = |t: &TypeRef| match t {
         TypeRef::Named(id) => match &model.get(*id).kind {
@@ -280,7 +295,66 @@ fn accepts(model: &Model, ty: crate::ir::TypeId, property: &str, tag: &str, obje
         _ => true,
     };
     let tag_ok = s.fields.iter().find(|f| f.wire == property).is_none_or(|f| admits(&f.ty));
-    tag_ok && s.fields.iter().filter(|f| f.required).all(|f| object.contains_key(&f.wire))
+    let required = s.fields.iter().filter(|f| f.required).all(|f| object.contains_key(&f.wire));
+    // A property the variant declares must have its type's JSON shape.
+    let shapes = object.iter().all(|(key, value)| s.fields.iter().find(|f| &f.wire == key).is_none_or(|f| fits_shape(model, &f.ty, value)));
+    tag_ok && required && shapes
+}
+
+/// Whether `value` has the JSON shape of `ty` (string, number, object...): the first thing a
+/// JSON Schema validator checks.
+fn fits_shape(model: &Model, ty: &TypeRef, value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match ty {
+        TypeRef::Builtin(Builtin::Json) => true,
+        TypeRef::Builtin(Builtin::Bool) => value.is_boolean(),
+        TypeRef::Builtin(Builtin::I32 | Builtin::I64) => value.is_i64() || value.is_u64(),
+        TypeRef::Builtin(Builtin::F32 | Builtin::F64) => value.is_number(),
+        TypeRef::Builtin(_) => value.is_string(),
+        TypeRef::Vec(_) => value.is_array(),
+        TypeRef::Map(_) => value.is_object(),
+        TypeRef::Named(id) => match &model.get(*id).kind {
+            TypeKind::Enum(_) | TypeKind::Newtype { .. } => value.is_string(),
+            TypeKind::Struct(_) | TypeKind::Tagged(_) => value.is_object(),
+            TypeKind::Alias(inner) => fits_shape(model, inner, value),
+            _ => !matches!(value, Value::Null),
+        },
+    }
+}
+
+/// A value of another JSON shape than `ty`'s, or `None` when any shape fits.
+fn misfit(model: &Model, ty: &TypeRef) -> Option<serde_json::Value> {
+    use serde_json::json;
+    [json!(0), json!("e2e"), json!(true), json!([]), json!({})].into_iter().find(|candidate| !fits_shape(model, ty, candidate))
+}
+
+/// Makes `object` (a body for the variant `own`) one that no variant in `others` accepts:
+/// Prism ignores discriminators, so a body two variants of a `oneOf` accept is refused. Each
+/// other variant that would accept it gets a property it declares and `own` does not, with a
+/// value of another shape: `own` takes it as an unknown property (its schemas allow them),
+/// the other refuses it. False when some other variant cannot be told apart that way.
+fn exclusive(model: &Model, own: TypeId, others: &[TypeId], property: &str, tag: &str, object: &mut serde_json::Map<String, serde_json::Value>) -> bool {
+    let declared = |ty: TypeId| match &model.get(ty).kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| f.wire.clone()).collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    let own_fields = declared(own);
+    for &other in others {
+        if !accepts(model, other, property, tag, object) {
+            continue;
+        }
+        let TypeKind::Struct(s) = &model.get(other).kind else { return false };
+        let poison = s
+            .fields
+            .iter()
+            .filter(|f| !own_fields.contains(&f.wire) && !object.contains_key(&f.wire))
+            .find_map(|f| misfit(model, &f.ty).map(|value| (f.wire.clone(), value)));
+        match poison {
+            Some((key, value)) => drop(object.insert(key, value)),
+            None => return false,
+        }
+    }
+    others.iter().all(|&other| !accepts(model, other, property, tag, object))
 }
 
 /// Text its length bounds accept.

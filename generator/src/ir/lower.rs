@@ -503,6 +503,7 @@ impl<'a> Lowerer<'a> {
             property: discriminator.property_name.clone(),
             variants,
             fallback: scope.claim("Unknown"),
+            one_of: !view.one_of.is_empty(),
         }))
     }
 

@@ -282,6 +282,9 @@ pub struct TaggedUnion {
     pub variants: Vec<TaggedVariant>,
     /// Rust name of the variant holding a payload with an unmapped tag.
     pub fallback: String,
+    /// Whether the schema lists its variants in a `oneOf` (a validator then checks a payload
+    /// against each), or only in its discriminator's mapping (it is checked as the parent).
+    pub one_of: bool,
 }
 
 #[derive(Debug, Clone)]
