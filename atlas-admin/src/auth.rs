@@ -86,7 +86,7 @@ pub(crate) async fn fetch_token(
     client_id: &str,
     client_secret: &str,
 ) -> Result<Token, Error> {
-    let form = "grant_type=client_credentials".to_string();
+    let form = url::form_urlencoded::Serializer::new(String::new()).append_pair("grant_type", "client_credentials").finish();
     let response = oauth_post(http, format!("{base}/api/oauth/token"), client_id, client_secret, form).await?;
     let status = response.status();
     let body = response.text().await?;
@@ -110,7 +110,11 @@ pub(crate) async fn revoke_token(
     client_secret: &str,
     token: &str,
 ) -> Result<(), Error> {
-    let form = format!("token={token}&token_type_hint=access_token");
+    // Form-encoded: a token is opaque, and a `+`, `&` or `=` in it must arrive as itself.
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", token)
+        .append_pair("token_type_hint", "access_token")
+        .finish();
     let response = oauth_post(http, format!("{base}/api/oauth/revoke"), client_id, client_secret, form).await?;
     if response.status().is_success() {
         Ok(())

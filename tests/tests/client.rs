@@ -115,6 +115,37 @@ async fn a_refused_token_is_refreshed_once() {
     assert_eq!(response.status(), 200);
 }
 
+/// The token goes to the revoke endpoint form-encoded: an opaque token with `+`, `&`, `=`
+/// and `/` in it arrives as itself, and nothing else rides along.
+#[tokio::test]
+async fn revoking_sends_the_token_form_encoded() {
+    let odd = "a+b&token=forged/c=d é";
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/api/oauth/token")).respond_with(token(odd, 3600)).expect(1).mount(&server).await;
+    Mock::given(method("POST")).and(path("/api/oauth/revoke")).respond_with(ResponseTemplate::new(200)).expect(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true}))).mount(&server).await;
+    let client = service_account(&server);
+    client.request(Method::GET, "/api/atlas/v2").send().await.unwrap();
+    client.revoke_token().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let revoke = requests.iter().find(|r| r.url.path() == "/api/oauth/revoke").unwrap();
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&revoke.body).into_owned().collect();
+    assert_eq!(form, [("token".to_string(), odd.to_string()), ("token_type_hint".to_string(), "access_token".to_string())]);
+    assert!(revoke.headers.get("authorization").unwrap().to_str().unwrap().starts_with("Basic "));
+}
+
+/// A token refused again right after a refresh ends the call with the 401: one refresh,
+/// no loop.
+#[tokio::test]
+async fn a_second_refusal_after_a_refresh_stops() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/api/oauth/token")).respond_with(Tokens(AtomicUsize::new(0))).expect(2).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(401)).expect(2).mount(&server).await;
+    let client = service_account(&server);
+    let error = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap_err();
+    assert_eq!(error.status(), Some(401));
+}
+
 #[tokio::test]
 async fn twenty_concurrent_callers_share_one_token_fetch() {
     let server = MockServer::start().await;
