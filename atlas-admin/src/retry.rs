@@ -130,10 +130,19 @@ mod tests {
         let policy = RetryPolicy::default().backoff(Duration::from_millis(100), Duration::from_millis(1000));
         for retry in 1..=8u32 {
             let ceiling = Duration::from_millis((100u64 << (retry - 1)).min(1000));
-            let delays: Vec<Duration> = (0..200).map(|_| policy.backoff_delay(retry)).collect();
+            let delays: Vec<Duration> = (0..2000).map(|_| policy.backoff_delay(retry)).collect();
             assert!(delays.iter().all(|d| *d <= ceiling), "retry {retry}: over {ceiling:?}");
-            // Drawn across the range, not added on top of the ceiling.
-            assert!(delays.iter().any(|d| *d < ceiling / 2), "retry {retry}: no short wait");
+            // Uniform over [0, ceiling]: each quarter holds about a quarter of the draws and
+            // the mean is about half the ceiling (margins many standard deviations wide), so
+            // a backoff that is always zero, always the ceiling, or bunched, fails.
+            let fractions: Vec<f64> = delays.iter().map(|d| d.as_secs_f64() / ceiling.as_secs_f64()).collect();
+            let mean = fractions.iter().sum::<f64>() / fractions.len() as f64;
+            assert!((0.4..0.6).contains(&mean), "retry {retry}: mean {mean} of the ceiling");
+            for quarter in 0..4 {
+                let range = f64::from(quarter) / 4.0..f64::from(quarter + 1) / 4.0;
+                let share = fractions.iter().filter(|f| range.contains(f)).count() as f64 / fractions.len() as f64;
+                assert!((0.15..0.35).contains(&share), "retry {retry}: {share} of the draws in quarter {quarter}");
+            }
         }
     }
 
