@@ -485,9 +485,24 @@ mod waiters {
     async fn a_deleted_cluster_is_done_when_atlas_answers_404() {
         let server = MockServer::start().await;
         let gone = ResponseTemplate::new(404).set_body_json(json!({"errorCode": "CLUSTER_NOT_FOUND"}));
-        Mock::given(method("GET")).and(path(CLUSTER)).respond_with(Sequence::new(vec![cluster("DELETING"), gone])).mount(&server).await;
+        Mock::given(method("GET"))
+            .and(path(CLUSTER))
+            .respond_with(Sequence::new(vec![cluster("DELETING"), cluster("DELETING"), gone]))
+            .mount(&server)
+            .await;
         let client = client(&server);
-        client.clusters().wait_until_deleted(group(), "c0".parse().unwrap()).interval(Duration::from_millis(10)).await.unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        client
+            .clusters()
+            .wait_until_deleted(group(), "c0".parse().unwrap())
+            .interval(Duration::from_millis(10))
+            .on_poll(move |state| log.lock().unwrap().push(state.to_string()))
+            .await
+            .unwrap();
+        // Polled through both DELETING answers to the 404, and no further.
+        assert_eq!(server.received_requests().await.unwrap().len(), 3);
+        assert_eq!(*seen.lock().unwrap(), ["DELETING", "DELETING"]);
         // Any other error ends the wait with it.
         let server = MockServer::start().await;
         Mock::given(method("GET")).respond_with(ResponseTemplate::new(403).set_body_json(json!({"errorCode": "FORBIDDEN"}))).mount(&server).await;
