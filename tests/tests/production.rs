@@ -69,6 +69,22 @@ async fn a_503_is_retried_with_backoff_until_attempts_run_out() {
     assert_eq!(server.received_requests().await.unwrap().len(), 4, "max_attempts bounds the tries");
 }
 
+/// 502 and 504 are retried like 503, and a `Retry-After` given as an HTTP date is waited
+/// for by the retry loop itself (the backoff here is at most 5 ms, so a wait of over half a
+/// second can only be the date's).
+#[tokio::test]
+async fn gateway_errors_are_retried_and_a_retry_after_date_is_waited_for() {
+    let server = MockServer::start().await;
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(2)).format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let answers = vec![ResponseTemplate::new(502), ResponseTemplate::new(504), ResponseTemplate::new(503).insert_header("Retry-After", at.as_str())];
+    Mock::given(method("GET")).respond_with(Sequence::new(answers)).mount(&server).await;
+    let started = Instant::now();
+    let response = client(&server).request(Method::GET, "/api/atlas/v2/groups").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.received_requests().await.unwrap().len(), 4, "502, 504, 503, then the answer");
+    assert!(started.elapsed() > Duration::from_millis(500), "the Retry-After date was not waited for: {:?}", started.elapsed());
+}
+
 #[tokio::test]
 async fn a_retry_after_beyond_the_time_budget_returns_the_error_at_once() {
     let server = MockServer::start().await;

@@ -58,7 +58,8 @@ fn a_polymorphic_parent_without_one_of_is_a_tagged_union() {
     // Built in code: the tag is written.
     let built = Alert::from(ClusterAlert::new(String::new(), "c0".into()));
     assert_eq!(serde_json::to_value(&built).unwrap(), json!({"source": "CLUSTER", "clusterName": "c0"}));
-    let _ = HostAlert::default();
+    // And a default variant writes its tag and nothing else.
+    assert_eq!(serde_json::to_value(Alert::from(HostAlert::default())).unwrap(), json!({"source": "HOST"}));
 }
 
 #[test]
