@@ -504,3 +504,116 @@ async fn creating_a_scram_user_without_a_password_sends_nothing() {
     client.database_users().create_database_user(group, user).send().await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+/// A digest front door that checks the answer like a real server: the username, realm,
+/// nonce, URI, method and `qop`, and the response hash (RFC 7616) over the password it
+/// knows, in MD5 or SHA-256. After `rotate_after` good answers it issues a new nonce, and
+/// an answer with the old one gets `stale=true`.
+struct VerifyingDigest {
+    algorithm: &'static str,
+    password: &'static str,
+    rotate_after: usize,
+    good: AtomicUsize,
+}
+
+fn digest_params(header: &str) -> std::collections::HashMap<String, String> {
+    let mut params = std::collections::HashMap::new();
+    let mut rest = header.trim_start_matches("Digest ").trim();
+    while let Some((key, after)) = rest.split_once('=') {
+        let key = key.trim().trim_start_matches(',').trim().to_string();
+        let (value, next) = match after.strip_prefix('"') {
+            Some(quoted) => {
+                let end = quoted.find('"').unwrap_or(quoted.len());
+                (quoted[..end].to_string(), quoted.get(end + 1..).unwrap_or(""))
+            }
+            None => {
+                let end = after.find(',').unwrap_or(after.len());
+                (after[..end].trim().to_string(), &after[end..])
+            }
+        };
+        params.insert(key, value);
+        rest = next.trim_start_matches(',').trim();
+    }
+    params
+}
+
+impl VerifyingDigest {
+    fn new(algorithm: &'static str, password: &'static str, rotate_after: usize) -> Self {
+        VerifyingDigest { algorithm, password, rotate_after, good: AtomicUsize::new(0) }
+    }
+
+    fn hash(&self, text: &str) -> String {
+        use sha2::Digest;
+        match self.algorithm {
+            "SHA-256" => format!("{:x}", sha2::Sha256::digest(text.as_bytes())),
+            _ => format!("{:x}", md5::Md5::digest(text.as_bytes())),
+        }
+    }
+
+    fn nonce(&self) -> String {
+        format!("nonce-{}", self.good.load(Ordering::SeqCst) / self.rotate_after)
+    }
+
+    fn challenge(&self, stale: bool) -> ResponseTemplate {
+        let header = format!(r#"Digest realm="MMS Public API", domain="", nonce="{}", algorithm={}, qop="auth", stale={stale}"#, self.nonce(), self.algorithm);
+        ResponseTemplate::new(401).insert_header("WWW-Authenticate", header.as_str())
+    }
+}
+
+impl Respond for VerifyingDigest {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let Some(header) = request.headers.get("authorization").and_then(|h| h.to_str().ok()) else { return self.challenge(false) };
+        let p = digest_params(header);
+        let get = |k: &str| p.get(k).cloned().unwrap_or_default();
+        let uri = match request.url.query() {
+            Some(query) => format!("{}?{query}", request.url.path()),
+            None => request.url.path().to_string(),
+        };
+        if get("username") != "pub" || get("realm") != "MMS Public API" || get("uri") != uri || get("qop") != "auth" {
+            return ResponseTemplate::new(401);
+        }
+        if get("nonce") != self.nonce() {
+            return self.challenge(true);
+        }
+        let ha1 = self.hash(&format!("pub:MMS Public API:{}", self.password));
+        let ha2 = self.hash(&format!("{}:{uri}", request.method));
+        let expected = self.hash(&format!("{ha1}:{}:{}:{}:auth:{ha2}", get("nonce"), get("nc"), get("cnonce")));
+        if get("response") != expected {
+            return ResponseTemplate::new(401);
+        }
+        self.good.fetch_add(1, Ordering::SeqCst);
+        ResponseTemplate::new(200).set_body_json(json!({"results": [], "totalCount": 0}))
+    }
+}
+
+#[tokio::test]
+async fn the_digest_answer_is_the_right_hash_in_md5_and_sha_256_and_a_wrong_key_is_refused() {
+    for algorithm in ["MD5", "SHA-256"] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(VerifyingDigest::new(algorithm, "priv", 100)).mount(&server).await;
+        let right = Client::builder().base_url(server.uri()).api_key("pub", "priv").build().unwrap();
+        for query in ["", "?pageNum=2&itemsPerPage=5"] {
+            let response = right.request(Method::GET, &format!("/api/atlas/v2/groups{query}")).send().await;
+            assert_eq!(response.map(|r| r.status()).map_err(|e| e.to_string()), Ok(200), "{algorithm} {query}");
+        }
+        let wrong = Client::builder().base_url(server.uri()).api_key("pub", "not-priv").build().unwrap();
+        let error = wrong.request(Method::GET, "/api/atlas/v2/groups").send().await.unwrap_err();
+        assert_eq!(error.status(), Some(401), "{algorithm}: a wrong private key must not pass");
+    }
+}
+
+#[tokio::test]
+async fn a_stale_nonce_is_challenged_again_and_answered_with_the_new_one() {
+    let server = MockServer::start().await;
+    // A new nonce after each good answer: every call after the first meets `stale=true`.
+    Mock::given(method("GET")).respond_with(VerifyingDigest::new("MD5", "priv", 1)).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).api_key("pub", "priv").build().unwrap();
+    for _ in 0..3 {
+        assert_eq!(client.request(Method::GET, "/api/atlas/v2/groups").send().await.unwrap().status(), 200);
+    }
+    let requests = server.received_requests().await.unwrap();
+    // Challenge and answer, then for each later call: the stale answer and the new one.
+    assert_eq!(requests.len(), 6);
+    let nonce = |i: usize| digest_params(requests[i].headers.get("authorization").unwrap().to_str().unwrap())["nonce"].clone();
+    assert_eq!([nonce(1), nonce(2), nonce(3), nonce(4), nonce(5)], ["nonce-0", "nonce-0", "nonce-1", "nonce-1", "nonce-2"]);
+}
