@@ -527,6 +527,45 @@ mod waiters {
         assert!(err.is_error_code("FORBIDDEN"), "{err}");
     }
 
+    /// The flex-cluster waiters, and the private endpoint service's, whose state is read from
+    /// whichever variant of the union Atlas answered with.
+    #[tokio::test]
+    async fn flex_clusters_and_private_endpoint_services_reach_their_states() {
+        let server = MockServer::start().await;
+        let flex = |state: &str| ResponseTemplate::new(200).set_body_json(json!({"name": "f0", "stateName": state}));
+        let gone = ResponseTemplate::new(404).set_body_json(json!({"errorCode": "FLEX_CLUSTER_NOT_FOUND"}));
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/flexClusters/f0"))
+            .respond_with(Sequence::new(vec![flex("CREATING"), flex("IDLE"), flex("DELETING"), gone]))
+            .mount(&server)
+            .await;
+        let service = |status: &str| ResponseTemplate::new(200).set_body_json(json!({"cloudProvider": "AZURE", "id": "65f0c1f2a1b2c3d4e5f60718", "status": status}));
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/privateEndpoint/AZURE/endpointService/65f0c1f2a1b2c3d4e5f60718"))
+            .respond_with(Sequence::new(vec![service("INITIATING"), service("WAITING_FOR_USER"), service("AVAILABLE")]))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let fast = Duration::from_millis(5);
+        let idle = client.flex_clusters().wait_until_idle(group(), "f0".parse().unwrap()).interval(fast).await.unwrap();
+        assert_eq!(serde_json::to_value(&idle).unwrap()["stateName"], "IDLE");
+        client.flex_clusters().wait_until_deleted(group(), "f0".parse().unwrap()).interval(fast).await.unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let id: ObjectId = "65f0c1f2a1b2c3d4e5f60718".parse().unwrap();
+        let available = client
+            .private_endpoint_services()
+            .wait_until_available(group(), atlas_admin::models::CloudProvider::from("AZURE"), id)
+            .interval(fast)
+            .on_poll(move |state| log.lock().unwrap().push(state.to_string()))
+            .await
+            .unwrap();
+        assert!(matches!(available, atlas_admin::models::EndpointService::AzurePrivateLinkConnection(_)), "{available:?}");
+        assert_eq!(*seen.lock().unwrap(), ["INITIATING", "WAITING_FOR_USER"]);
+        // Two flex polls to IDLE, two to the 404, three to AVAILABLE.
+        assert_eq!(server.received_requests().await.unwrap().len(), 7);
+    }
+
     #[tokio::test]
     async fn search_indexes_snapshots_and_restores_reach_their_states() {
         let server = MockServer::start().await;
@@ -556,6 +595,8 @@ mod waiters {
         let fast = Duration::from_millis(5);
         let ready = client.atlas_search().wait_until_ready(group(), "c0".parse().unwrap(), id.clone()).interval(fast).await.unwrap();
         assert!(matches!(ready, atlas_admin::models::SearchIndexResponse::Text(_)));
+        // Returned at READY, not at the first answer (a PENDING body decodes to the same variant).
+        assert_eq!(serde_json::to_value(&ready).unwrap()["status"], "READY");
         let snap = client.cloud_backups().wait_until_snapshot_completed(group(), "c0".parse().unwrap(), id.clone()).interval(fast).await.unwrap();
         assert_eq!(serde_json::to_value(&snap).unwrap()["status"], "completed");
         let restored = client.cloud_backups().wait_until_restore_finished(group(), "c0".parse().unwrap(), id).interval(fast).await.unwrap();
