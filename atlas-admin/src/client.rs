@@ -360,7 +360,8 @@ async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8
     if response.content_length().is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    let mut body = Vec::new();
+    // Sized once from the announced length; the limit caps what a lying header can reserve.
+    let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
     while let Some(chunk) = response.chunk().await? {
         if body.len() as u64 + chunk.len() as u64 > limit {
             return Err(too_large());

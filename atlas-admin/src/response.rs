@@ -111,33 +111,19 @@ impl Response {
                 return Ok(quoted);
             }
         }
-        String::from_utf8(self.body.clone()).map_err(|e| {
-            let raw = String::from_utf8_lossy(&self.body).into_owned();
-            Error::Decode {
-                path: String::new(),
-                message: format!("the body is not text: {e}"),
-                excerpt: excerpt(&raw),
-                raw,
-                status: self.status,
-                headers: Box::new(self.headers.clone()),
-            }
-        })
+        String::from_utf8(self.body.clone()).map_err(|e| self.decode_error(String::new(), format!("the body is not text: {e}")))
     }
 
     /// The body decoded into a model; an error names the JSON path that failed.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let raw = String::from_utf8_lossy(&self.body).into_owned();
-            Error::Decode {
-                path: e.path().to_string(),
-                message: e.inner().to_string(),
-                excerpt: excerpt(&raw),
-                raw,
-                status: self.status,
-                headers: Box::new(self.headers.clone()),
-            }
-        })
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| self.decode_error(e.path().to_string(), e.inner().to_string()))
+    }
+
+    /// A decode failure at `path` (a JSON path, empty for the whole body), with the body.
+    fn decode_error(&self, path: String, message: String) -> Error {
+        let raw = String::from_utf8_lossy(&self.body).into_owned();
+        Error::Decode { path, message, excerpt: excerpt(&raw), raw, status: self.status, headers: Box::new(self.headers.clone()) }
     }
 }
 

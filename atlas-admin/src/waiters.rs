@@ -147,11 +147,6 @@ fn state_of<T>(resource: &T, state: StateOf<T>) -> String {
     state(resource).unwrap_or("unknown").to_string()
 }
 
-/// The text of a state field (a string enum, optional).
-fn text<T: TagText>(field: &T) -> Option<&str> {
-    field.tag_text()
-}
-
 /// Done when the state is one of `targets`.
 fn reached<T>(resource: T, state: StateOf<T>, targets: &[&str]) -> Seen<T> {
     let state = state_of(&resource, state);
@@ -203,14 +198,14 @@ impl<'c> clusters::Clusters<'c> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be IDLE");
         let fetch = move || api.get_cluster(group_id.clone(), cluster_name.clone()).send();
-        Waiter::new(what, until_state(fetch, |c| text(&c.state_name), &["IDLE"]))
+        Waiter::new(what, until_state(fetch, |c| c.state_name.tag_text(), &["IDLE"]))
     }
 
     /// Waits until the cluster is gone (Atlas answers 404).
     pub fn wait_until_deleted(&self, group_id: m::ObjectId, cluster_name: m::ResourceName) -> Waiter<'c, ()> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be deleted");
-        Waiter::new(what, until_gone(move || api.get_cluster(group_id.clone(), cluster_name.clone()).send(), |c| text(&c.state_name)))
+        Waiter::new(what, until_gone(move || api.get_cluster(group_id.clone(), cluster_name.clone()).send(), |c| c.state_name.tag_text()))
     }
 }
 
@@ -221,14 +216,14 @@ impl<'c> flex_clusters::FlexClusters<'c> {
         let api = *self;
         let what = format!("flex cluster {name} to be IDLE");
         let fetch = move || api.get_flex_cluster(group_id.clone(), name.clone()).send();
-        Waiter::new(what, until_state(fetch, |c| text(&c.state_name), &["IDLE"]))
+        Waiter::new(what, until_state(fetch, |c| c.state_name.tag_text(), &["IDLE"]))
     }
 
     /// Waits until the flex cluster is gone (Atlas answers 404).
     pub fn wait_until_deleted(&self, group_id: m::ObjectId, name: m::ResourceName) -> Waiter<'c, ()> {
         let api = *self;
         let what = format!("flex cluster {name} to be deleted");
-        Waiter::new(what, until_gone(move || api.get_flex_cluster(group_id.clone(), name.clone()).send(), |c| text(&c.state_name)))
+        Waiter::new(what, until_gone(move || api.get_flex_cluster(group_id.clone(), name.clone()).send(), |c| c.state_name.tag_text()))
     }
 }
 
@@ -245,8 +240,8 @@ impl<'c> atlas_search::AtlasSearch<'c> {
         let what = format!("search index {index_id} to be READY");
         let fetch = move || api.get_cluster_search_index(group_id.clone(), cluster_name.clone(), index_id.clone()).send();
         let status: StateOf<m::SearchIndexResponse> = |index| match index {
-            m::SearchIndexResponse::Text(index) => text(&index.status),
-            m::SearchIndexResponse::Vector(index) => text(&index.status),
+            m::SearchIndexResponse::Text(index) => index.status.tag_text(),
+            m::SearchIndexResponse::Vector(index) => index.status.tag_text(),
             m::SearchIndexResponse::Unknown(json) => json.get("status").and_then(|s| s.as_str()),
         };
         Waiter::new(what, until_state(fetch, status, &["READY", "FAILED"]))
@@ -268,8 +263,8 @@ impl<'c> serverless_private_endpoints::ServerlessPrivateEndpoints<'c> {
         let what = format!("serverless private endpoint {endpoint_id} to be AVAILABLE");
         let fetch = move || api.get_serverless_private_endpoint(group_id.clone(), instance_name.clone(), endpoint_id.clone()).send();
         let status: StateOf<m::ServerlessTenantEndpoint> = |endpoint| match endpoint {
-            m::ServerlessTenantEndpoint::Aws(endpoint) => text(&endpoint.status),
-            m::ServerlessTenantEndpoint::Azure(endpoint) => text(&endpoint.status),
+            m::ServerlessTenantEndpoint::Aws(endpoint) => endpoint.status.tag_text(),
+            m::ServerlessTenantEndpoint::Azure(endpoint) => endpoint.status.tag_text(),
         };
         Waiter::new(what, until_state(fetch, status, &["AVAILABLE", "FAILED"]))
     }
@@ -289,9 +284,9 @@ impl<'c> private_endpoint_services::PrivateEndpointServices<'c> {
         let what = format!("private endpoint service {endpoint_service_id} to be AVAILABLE");
         let fetch = move || api.get_private_endpoint_service(group_id.clone(), cloud_provider.clone(), endpoint_service_id.clone()).send();
         let status: StateOf<m::EndpointService> = |service| match service {
-            m::EndpointService::AwsPrivateLinkConnection(service) => text(&service.status),
-            m::EndpointService::AzurePrivateLinkConnection(service) => text(&service.status),
-            m::EndpointService::Gcp(service) => text(&service.status),
+            m::EndpointService::AwsPrivateLinkConnection(service) => service.status.tag_text(),
+            m::EndpointService::AzurePrivateLinkConnection(service) => service.status.tag_text(),
+            m::EndpointService::Gcp(service) => service.status.tag_text(),
             m::EndpointService::Unknown(json) => json.get("status").and_then(|s| s.as_str()),
         };
         Waiter::new(what, until_state(fetch, status, &["AVAILABLE", "FAILED"]))
@@ -310,7 +305,7 @@ impl<'c> cloud_backups::CloudBackups<'c> {
         let api = *self;
         let what = format!("snapshot {snapshot_id} to be completed");
         let fetch = move || api.get_cluster_backup_snapshot(group_id.clone(), cluster_name.clone(), snapshot_id.clone()).send();
-        Waiter::new(what, until_state(fetch, |snapshot| text(&snapshot.status), &["completed", "failed"]))
+        Waiter::new(what, until_state(fetch, |snapshot| snapshot.status.tag_text(), &["completed", "failed"]))
     }
 
     /// Waits until the restore job has finished (or failed, was cancelled or expired) and

@@ -4,9 +4,11 @@
 //! work around (an unknown `format`) generate, with a warning that names the place. Mutations
 //! that leave the spec valid still generate.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{json, Value};
+
+mod support;
 
 /// A valid spec in the Atlas shape: two tags, path and query parameters, versioned bodies.
 fn small() -> Value {
@@ -65,15 +67,8 @@ fn real() -> Value {
     serde_yaml::from_slice(&bytes).unwrap()
 }
 
-fn write(dir: &Path, spec: &Value) -> PathBuf {
-    let path = dir.join("spec.json");
-    std::fs::write(&path, spec.to_string()).unwrap();
-    path
-}
-
 fn generate(spec: &Value) -> Result<generator::Generation, String> {
-    let dir = tempfile::tempdir().unwrap();
-    generator::generate(&write(dir.path(), spec), None).map_err(|e| e.to_string())
+    support::generate_text("spec.json", spec.to_string()).map_err(|e| e.to_string())
 }
 
 /// Generation fails, and the error says every one of `needles`.
@@ -187,10 +182,7 @@ fn exponential_yaml_aliases_are_refused_not_expanded() {
         yaml.push_str(&format!("a{i}: &a{i} [{}]\n", [prev.as_str(); 10].join(", ")));
     }
     yaml.push_str("paths: {}\n");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("laughs.yaml");
-    std::fs::write(&path, yaml).unwrap();
-    let Err(error) = generator::generate(&path, None) else { panic!("a billion laughs must not generate") };
+    let Err(error) = support::generate_text("laughs.yaml", yaml) else { panic!("a billion laughs must not generate") };
     let message = error.to_string();
     assert!(message.contains("laughs.yaml") && message.contains("repetition limit"), "{message}");
 }

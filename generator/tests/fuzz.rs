@@ -12,6 +12,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+mod support;
+
 fn base() -> Value {
     let v = "application/vnd.atlas.2024-08-05+json";
     json!({
@@ -169,14 +171,10 @@ fn apply(doc: &mut Value, mutation: &Mutation) {
 /// Runs the pipeline on `text`: never a panic (the test would fail), never code that is not
 /// Rust, and an error that names a place.
 fn run(text: &[u8], name: &str) -> Result<(), TestCaseError> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    match generator::generate(&path, None) {
+    match support::generate_text(name, text) {
         Ok(generation) => {
-            for (file, text) in &generation.tree.files {
-                prop_assert!(!file.ends_with(".rs") || syn::parse_file(text).is_ok(), "{file} does not parse");
-            }
+            let unparsable = support::unparsable_files(&generation);
+            prop_assert!(unparsable.is_empty(), "{unparsable:?} do not parse");
         }
         Err(e) => {
             let message = e.to_string();
@@ -248,10 +246,7 @@ proptest! {
 /// The unmutated spec generates, so mutations start from a spec that goes all the way through.
 #[test]
 fn the_base_spec_generates() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("spec.json");
-    std::fs::write(&path, base().to_string()).unwrap();
-    let generation = generator::generate(&path, None).unwrap_or_else(|e| panic!("{e}"));
+    let generation = support::generate_text("spec.json", base().to_string()).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(generation.model.operations.len(), 3);
     assert!(generation.model.warnings.is_empty(), "{:?}", generation.model.warnings);
 }

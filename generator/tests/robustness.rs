@@ -5,6 +5,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+mod support;
+
 fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(json!({"type": "string"})),
@@ -61,14 +63,10 @@ proptest! {
             }}},
             "components": {"schemas": components}
         });
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("spec.json");
-        std::fs::write(&path, spec.to_string()).unwrap();
-        match generator::generate(&path, None) {
+        match support::generate_text("spec.json", spec.to_string()) {
             Ok(generation) => {
-                for (file, text) in &generation.tree.files {
-                    prop_assert!(syn::parse_file(text).is_ok(), "{file} does not parse");
-                }
+                let unparsable = support::unparsable_files(&generation);
+                prop_assert!(unparsable.is_empty(), "{unparsable:?} do not parse");
             }
             // An error names the place: a pointer into the schemas or the paths.
             Err(e) => {

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use atlas_admin::{Client, Error, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod support;
+use support::raw_server;
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 
@@ -32,31 +33,6 @@ async fn serving(template: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(template).mount(&server).await;
     server
-}
-
-/// A server that answers every connection with `reply` (raw HTTP), then keeps the
-/// connection open for `hold` without another byte.
-async fn raw_server(reply: &'static [u8], hold: Duration) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 4096];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buffer[..n]),
-                    }
-                }
-                let _ = socket.write_all(reply).await;
-                tokio::time::sleep(hold).await;
-            });
-        }
-    });
-    format!("http://{address}")
 }
 
 #[tokio::test]

@@ -14,8 +14,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atlas_admin::{Client, Error, Method, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
+
+mod support;
+use support::{read_request, RequestHead};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 
@@ -60,43 +63,6 @@ fn draw(key: &str, attempt: usize) -> Fault {
     }
 }
 
-async fn read_request(socket: &mut TcpStream) -> Option<(String, String, String)> {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 4096];
-    let head_end = loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end + 4;
-        }
-        let n = socket.read(&mut buffer).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&buffer[..n]);
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let mut lines = head.lines();
-    let mut request_line = lines.next()?.split(' ');
-    let (method, target) = (request_line.next()?.to_string(), request_line.next()?.to_string());
-    let mut length = 0;
-    let mut auth = String::new();
-    for line in lines.filter(|l| !l.is_empty()) {
-        let (name, value) = line.split_once(':')?;
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-length" => length = value.trim().parse().ok()?,
-            "authorization" => auth = value.trim().to_string(),
-            _ => {}
-        }
-    }
-    while data.len() < head_end + length {
-        let n = socket.read(&mut buffer).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&buffer[..n]);
-    }
-    Some((method, target, auth))
-}
-
 async fn reply(socket: &mut TcpStream, status: &str, headers: &str, body: &str) {
     let response = format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: {}\r\n{headers}\r\n{body}", body.len());
     let _ = socket.write_all(response.as_bytes()).await;
@@ -104,7 +70,7 @@ async fn reply(socket: &mut TcpStream, status: &str, headers: &str, body: &str) 
 }
 
 async fn serve(server: Arc<Server>, mut socket: TcpStream) {
-    let Some((method, target, auth)) = read_request(&mut socket).await else { return };
+    let Some(RequestHead { method, target, authorization: auth }) = read_request(&mut socket).await else { return };
     if target == "/api/oauth/token" {
         let n = {
             let mut log = server.log.lock().unwrap();

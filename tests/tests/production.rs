@@ -14,6 +14,10 @@ use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+mod support;
+use support::capture_traces;
+use tracing_subscriber::fmt::format::FmtSpan;
+
 fn group() -> ObjectId {
     "32b6e34b3d91647abb20e7b8".parse().unwrap()
 }
@@ -137,7 +141,7 @@ async fn a_refused_connection_is_retried_like_a_503() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let client = Client::builder().base_url(url).retry(fast_retries()).build().unwrap();
-    let (events, _guard) = capture_traces();
+    let (events, _guard) = capture_traces(tracing::Level::DEBUG, FmtSpan::CLOSE);
     let err = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap_err();
     assert!(matches!(err, Error::Transport(ref e) if e.is_connect()), "{err}");
     let log = events.lock().unwrap().clone();
@@ -389,30 +393,6 @@ async fn sixty_four_tasks_share_one_client_through_a_token_expiry() {
     assert_eq!(requests.len() - fetches, 64 * 8, "no call was sent twice");
 }
 
-/// Collects formatted `tracing` output while the guard lives.
-fn capture_traces() -> (Arc<Mutex<String>>, tracing::subscriber::DefaultGuard) {
-    #[derive(Clone)]
-    struct Sink(Arc<Mutex<String>>);
-    impl std::io::Write for Sink {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().push_str(&String::from_utf8_lossy(bytes));
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let log = Arc::new(Mutex::new(String::new()));
-    let sink = Sink(log.clone());
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || sink.clone())
-        .finish();
-    (log, tracing::subscriber::set_default(subscriber))
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn each_request_has_a_span_with_operation_attempts_and_status_and_no_secret() {
     let server = MockServer::start().await;
@@ -433,7 +413,7 @@ async fn each_request_has_a_span_with_operation_attempts_and_status_and_no_secre
         .retry(fast_retries())
         .build()
         .unwrap();
-    let (log, _guard) = capture_traces();
+    let (log, _guard) = capture_traces(tracing::Level::DEBUG, FmtSpan::CLOSE);
     client.clusters().list_clusters(group()).send().await.unwrap();
     let log = log.lock().unwrap().clone();
     assert!(log.contains("operation=\"listGroupClusters\"") || log.contains("operation=listGroupClusters"), "{log}");

@@ -3,7 +3,6 @@
 //! Each kind is used for requests that fail every way a request fails, and everything a
 //! program could print afterwards is searched for the secret.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atlas_admin::{Client, ClientBuilder, RetryPolicy};
@@ -11,38 +10,18 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+use support::capture_traces;
+use tracing_subscriber::fmt::format::FmtSpan;
+
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 const CHALLENGE: &str = r#"Digest realm="MMS Public API", domain="", nonce="n0nce", algorithm=MD5, qop="auth", stale=false"#;
-
-/// Every event and span of every crate, at TRACE.
-fn capture() -> (Arc<Mutex<String>>, tracing::subscriber::DefaultGuard) {
-    #[derive(Clone)]
-    struct Sink(Arc<Mutex<String>>);
-    impl std::io::Write for Sink {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().push_str(&String::from_utf8_lossy(bytes));
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let log = Arc::new(Mutex::new(String::new()));
-    let sink = Sink(log.clone());
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_writer(move || sink.clone())
-        .finish();
-    (log, tracing::subscriber::set_default(subscriber))
-}
 
 /// Sends calls that fail (refused credentials, a server error, a decode error, no server)
 /// and returns everything printable: the logs, the errors (`Display` and `Debug`), the
 /// client and its builder (`Debug`), and the URLs the server saw.
 async fn everything_printed(server: &MockServer, builder: impl Fn(&str) -> ClientBuilder) -> String {
-    let (log, _guard) = capture();
+    let (log, _guard) = capture_traces(tracing::Level::TRACE, FmtSpan::FULL);
     let mut printed = format!("{:?}\n", builder(&server.uri()));
     let client = builder(&server.uri()).retry(RetryPolicy::none()).timeout(Duration::from_secs(5)).build().unwrap();
     printed.push_str(&format!("{client:?}\n"));

@@ -208,14 +208,13 @@ impl VersionRow {
         let version = version?;
         let of_version = |c: &&Content| c.version.as_deref() == Some(version);
         let media = |c: &Content| c.media_type.clone();
-        let successes = op.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| &r.contents);
         Some(VersionRow {
             module: module.to_string(),
             marker: marker.to_string(),
             version: version.to_string(),
             method: op.method.clone(),
             path: op.path.clone(),
-            accepts: successes.filter(of_version).map(media).collect(),
+            accepts: op.success_contents().filter(of_version).map(media).collect(),
             bodies: op.body.iter().flat_map(|b| &b.contents).filter(of_version).map(media).collect(),
         })
     }
@@ -449,10 +448,8 @@ fn emit_operation(
     };
     let all_args: Vec<TokenStream> = args.chain(body_arg).collect();
 
-    // The success response of the chosen version, from all the success statuses together:
-    // versions may answer with different statuses (201 at 2024-05-30, 200 at 2023-01-01).
-    let successes = op.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| &r.contents);
-    let success_content = content_for(successes, version);
+    // The success response of the chosen version, from all the success statuses together.
+    let success_content = content_for(op.success_contents(), version);
     let answer = match success_content {
         // A string answer is text: Atlas sends the PEM or XML itself, not a JSON string.
         Some(c) if c.encoding == "json" && c.ty == Some(crate::ir::TypeRef::Builtin(crate::ir::Builtin::String)) => {

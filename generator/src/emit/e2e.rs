@@ -141,7 +141,7 @@ fn call(model: &Model, op: &Operation, api_version: &str, examples: &Examples) -
     let (id, tag) = (&op.id, &op.tag);
     // Prism answers with the first success status whatever the version; a version whose
     // success is another status (204 at 2024-05-30, 200 at 2023-01-01) asks for it.
-    let successes: Vec<&crate::ir::operations::Response> = op.responses.iter().filter(|r| r.status.starts_with('2')).collect();
+    let successes: Vec<&crate::ir::operations::Response> = op.successes().collect();
     let own = successes.iter().position(|r| r.contents.iter().any(|c| c.version.as_deref() == version));
     let client = match own {
         Some(i) if i > 0 => {

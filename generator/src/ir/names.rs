@@ -143,24 +143,19 @@ pub fn component_type_name(name: &str, title: Option<&str>) -> String {
 
 /// `UpperCamelCase` type or variant name; never empty, never starting with a digit.
 pub fn type_name(raw: &str) -> String {
-    let mut name = words(raw).to_upper_camel_case();
-    if name.is_empty() {
-        name = "Value".into();
-    }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'V');
-    }
-    if name == "Self" {
-        name.push_str("Value");
-    }
-    name
+    type_identifier(words(raw).to_upper_camel_case())
 }
 
 /// `UpperCamelCase` of a name that is already one word per part (a method or module name:
 /// `list_clusters` -> `ListClusters`), with [`type_name`]'s guards: never empty, never
 /// starting with a digit (`_2024` -> `V2024`), never `Self`.
 pub fn upper_camel(raw: &str) -> String {
-    let mut name = raw.to_upper_camel_case();
+    type_identifier(raw.to_upper_camel_case())
+}
+
+/// An `UpperCamelCase` name made a valid type identifier: never empty, never starting with a
+/// digit, never `Self`.
+fn type_identifier(mut name: String) -> String {
     if name.is_empty() {
         name = "Value".into();
     }

@@ -44,12 +44,22 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Its success responses (every 2xx status), in spec order.
+    pub fn successes(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| r.status.starts_with('2'))
+    }
+
+    /// The contents of all its success responses together: versions may answer with
+    /// different statuses (201 at 2024-05-30, 200 at 2023-01-01).
+    pub fn success_contents(&self) -> impl Iterator<Item = &Content> {
+        self.successes().flat_map(|r| r.contents.iter())
+    }
+
     /// Every Atlas API version its request body and success responses come in, oldest first
     /// (`preview` last).
     pub fn versions(&self) -> Vec<&str> {
         let bodies = self.body.iter().flat_map(|b| b.contents.iter());
-        let successes = self.responses.iter().filter(|r| r.status.starts_with('2')).flat_map(|r| r.contents.iter());
-        let mut versions: Vec<&str> = bodies.chain(successes).filter_map(|c| c.version.as_deref()).collect();
+        let mut versions: Vec<&str> = bodies.chain(self.success_contents()).filter_map(|c| c.version.as_deref()).collect();
         versions.sort_by_key(|v| (*v == "preview", *v));
         versions.dedup();
         versions
