@@ -10,6 +10,7 @@
 
 use std::hint::black_box;
 
+use atlas_admin::Validate;
 use atlas_admin::models::{PaginatedClusterDescription20240805, PaginatedOrgUserView};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde::de::DeserializeOwned;
@@ -48,6 +49,7 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("clusters_500");
     group.throughput(Throughput::Bytes(clusters.len() as u64));
     group.bench_function("encode", |b| b.iter(|| serde_json::to_string(black_box(&decoded)).expect("encodes")));
+    group.bench_function("validate", |b| b.iter(|| black_box(&decoded).validate()));
     group.finish();
 }
 

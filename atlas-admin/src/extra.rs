@@ -18,19 +18,37 @@
 //!
 //! Setting a field clears neither list, but a field that no longer holds its default is
 //! always written as set.
+//!
+//! It also remembers, for an object decoded from one of the client's answers, where that
+//! answer broke the spec's constraints (a bound, a pattern, a missing or odd property), so
+//! that pre-send validation never refuses what Atlas itself sent: see
+//! [`Validate::validate_request`](crate::Validate::validate_request).
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use crate::validation::Violation;
+
 /// Unknown, missing and odd properties of one decoded object. See the [module docs](self).
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Extra {
     unknown: Map<String, Value>,
     missing: Vec<&'static str>,
     odd: Vec<(&'static str, Value)>,
     /// Optional properties that arrived as `null` (re-encoded as `null`, not dropped).
     nulls: Vec<&'static str>,
+    /// The violations of this object's own properties in the answer it was decoded from,
+    /// each with its pointer relative to the object. Set once, by the client, after
+    /// decoding; not part of the value (ignored by `==`).
+    received: OnceLock<Vec<Violation>>,
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.unknown, &self.missing, &self.odd, &self.nulls) == (&other.unknown, &other.missing, &other.odd, &other.nulls)
+    }
 }
 
 impl Extra {
@@ -103,6 +121,17 @@ impl Extra {
 
     pub(crate) fn set_unknown(&mut self, unknown: Map<String, Value>) {
         self.unknown = unknown;
+    }
+
+    /// Where the answer this object came from broke the spec's constraints (pointers
+    /// relative to the object); empty for an object not decoded by the client.
+    pub fn received_violations(&self) -> &[Violation] {
+        self.received.get().map_or(&[], Vec::as_slice)
+    }
+
+    pub(crate) fn set_received(&self, violations: Vec<Violation>) {
+        // A second recording of the same decoded object finds the same violations.
+        let _ = self.received.set(violations);
     }
 }
 

@@ -64,10 +64,13 @@ pub trait Answer: Send + 'static {
 /// A JSON answer, decoded into `T`.
 pub struct Json<T>(PhantomData<fn() -> T>);
 
-impl<T: DeserializeOwned + Send + 'static> Answer for Json<T> {
+impl<T: DeserializeOwned + Validate + Send + 'static> Answer for Json<T> {
     type Output = T;
     fn read(response: Response) -> Result<T, Error> {
-        response.json()
+        let answer: T = response.json()?;
+        // So that sending it back is never refused for what Atlas itself sent.
+        answer.record_received();
+        Ok(answer)
     }
 }
 
@@ -298,7 +301,7 @@ impl<Op> Request<Op>
 where
     Op: Paged<Answer = Json<<Op as Paged>::Page>>,
     <Op::Page as Page>::Item: Send + 'static,
-    Op::Page: DeserializeOwned + Send + 'static,
+    Op::Page: DeserializeOwned + Validate + Send + 'static,
 {
     /// Every item across all pages, fetched lazily one page at a time from `page_num` (else
     /// the first) with `items_per_page` (else Atlas's 100); stops after the last page.
@@ -315,7 +318,7 @@ where
 impl<Op> Pageable for Request<Op>
 where
     Op: Paged<Answer = Json<<Op as Paged>::Page>>,
-    Op::Page: DeserializeOwned + Send + 'static,
+    Op::Page: DeserializeOwned + Validate + Send + 'static,
 {
     type Page = Op::Page;
     fn items_per_page(&self) -> Option<i64> {

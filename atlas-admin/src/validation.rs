@@ -202,6 +202,9 @@ pub struct Validator {
     request: bool,
     /// Also report properties the spec does not list.
     strict: bool,
+    /// Recording what an answer from Atlas broke, into each object's `Extra`, instead of
+    /// reporting it (see [`Validate::record_received`]).
+    record: bool,
 }
 
 /// What a violation shows of a secret value.
@@ -215,6 +218,12 @@ impl Validator {
     /// A validator for a value about to be sent: see [`Validate::validate_request`].
     pub fn for_request() -> Self {
         Validator { request: true, ..Validator::default() }
+    }
+
+    /// A validator that records, in each object's `Extra`, the violations of its own
+    /// properties: run on an answer just decoded.
+    pub fn recording() -> Self {
+        Validator { record: true, ..Validator::default() }
     }
 
     /// A validator that also reports unknown properties: for checking that a payload is
@@ -263,6 +272,35 @@ impl Validator {
                 shown
             };
             self.violation_at(name, Rule::Shape, shown);
+        }
+        self.settle(extra);
+    }
+
+    /// Settles the violations found so far below this object (its own properties: a nested
+    /// object settles its own first, when its `extra` is checked). Recording, they move into
+    /// the object's `Extra`; checking a request, those the object's answer from Atlas had
+    /// (same place, rule and value) are dropped: what Atlas sent is never refused.
+    fn settle(&mut self, extra: &crate::Extra) {
+        if self.violations.is_empty() || !(self.record || self.request) {
+            return;
+        }
+        let here = self.pointer();
+        let relative = |v: &Violation| v.pointer.strip_prefix(here.as_str()).filter(|rest| rest.starts_with('/')).map(str::to_owned);
+        if self.record {
+            let (own, others): (Vec<Violation>, Vec<Violation>) = self.violations.drain(..).partition(|v| relative(v).is_some());
+            self.violations = others;
+            // A secret's value is never shown, so a changed one could not be told apart.
+            let own = own.into_iter().filter(|v| v.value != REDACTED);
+            extra.set_received(own.map(|v| Violation { pointer: relative(&v).unwrap_or_default(), ..v }).collect());
+        } else {
+            let received = extra.received_violations();
+            if received.is_empty() {
+                return;
+            }
+            self.violations.retain(|v| {
+                let sent_by_atlas = |r: &Violation| Some(&r.pointer) == relative(v).as_ref() && r.rule == v.rule && r.value == v.value;
+                !received.iter().any(sent_by_atlas)
+            });
         }
     }
 
@@ -398,12 +436,23 @@ pub trait Validate {
     }
 
     /// Validation for a value about to be sent: as [`validate`](Self::validate), but
-    /// readOnly properties are not checked (the server sets them) and required writeOnly
-    /// properties (a new user's password) must be present.
+    /// readOnly properties are not checked (the server sets them), required writeOnly
+    /// properties (a new user's password) must be present, and what Atlas itself sent is
+    /// not refused: a violation that an object decoded from the client's answer already
+    /// had, at the same place with the same value, is dropped (Atlas answers alert
+    /// configurations with an `intervalMin` below the spec's minimum; a read-modify-write
+    /// sends it back). A value changed since is checked as usual.
     fn validate_request(&self) -> Result<(), Violations> {
         let mut validator = Validator::for_request();
         self.validate_into(&mut validator);
         validator.finish()
+    }
+
+    /// Records, in each object's [`Extra`](crate::Extra), where this value (an answer just
+    /// decoded) breaks the spec's constraints. The client calls it on every JSON answer.
+    #[doc(hidden)]
+    fn record_received(&self) {
+        self.validate_into(&mut Validator::recording());
     }
 
     /// Checks what is inside the value (a model's fields), `v` being positioned at it.

@@ -13,7 +13,11 @@
 //! * [`emit`]: pure functions from the model to formatted Rust sources.
 //! * [`write`]: writes a generated tree atomically, or compares it with the checked-in one.
 //! * [`lock`]: the record of which spec the checked-in crate was generated from.
+//!
+//! Beside the pipeline, [`diff`] reports what changed between two specs and [`audit`] where
+//! the spec's constraints may refuse what Atlas sends.
 
+pub mod audit;
 pub mod diff;
 pub mod emit;
 pub mod error;

@@ -445,6 +445,61 @@ async fn an_alert_configuration_read_from_atlas_is_sent_back_as_read() {
     assert_eq!(server.received_requests().await.unwrap().len(), 2, "a refused request is never sent");
 }
 
+/// Pre-send validation never refuses what Atlas itself sent. A database user comes back with
+/// a description over the spec's `maxLength` of 100 and a label whose value is a number (the
+/// spec says a string): sent back unchanged, or with other fields changed, it goes; a value
+/// changed since, or the same value in an object the caller built, is refused unsent.
+#[tokio::test]
+async fn what_atlas_sent_is_never_refused_before_sending_it_back() {
+    use atlas_admin::models::{CloudDatabaseUser, ComponentLabel};
+    use atlas_admin::validation::Rule;
+    use atlas_admin::Validate;
+    let group = "32b6e34b3d91647abb20e7b8";
+    let long = "d".repeat(150);
+    let user = json!({
+        "username": "ada", "databaseName": "admin", "groupId": group, "description": long,
+        "roles": [{"roleName": "readWrite", "databaseName": "app"}],
+        "labels": [{"key": "team", "value": 7}]
+    });
+    let server = MockServer::start().await;
+    let at = format!("/api/atlas/v2/groups/{group}/databaseUsers/admin/ada");
+    Mock::given(method("GET")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&user)).mount(&server).await;
+    Mock::given(method("PATCH")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&user)).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let users = client.database_users();
+    let update = |body: CloudDatabaseUser| users.update_database_user(group.parse().unwrap(), "admin".into(), "ada".into(), body).send();
+    let sent = || async { server.received_requests().await.unwrap().into_iter().filter(|r| r.method.as_str() == "PATCH").collect::<Vec<_>>() };
+
+    let read = users.get_database_user(group.parse().unwrap(), "admin".into(), "ada".into()).send().await.unwrap();
+    // The spec check still sees both.
+    let found: Vec<(String, Rule)> = read.validate().unwrap_err().iter().map(|v| (v.pointer.clone(), v.rule.clone())).collect();
+    assert_eq!(found, [("/description".to_string(), Rule::MaxLength(100)), ("/labels/0/value".to_string(), Rule::Shape)]);
+
+    // Unchanged: sent as read.
+    update(read.clone()).await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&sent().await[0].body).unwrap();
+    assert_eq!((body["description"].as_str(), &body["labels"]), (Some(long.as_str()), &json!([{"key": "team", "value": 7}])));
+
+    // Other fields changed, and the label moved to second place: still sent.
+    let mut edited = read.clone();
+    edited.roles[0].database_name = "other".into();
+    edited.labels.as_mut().unwrap().insert(0, ComponentLabel { key: Some("tier".into()), value: Some("gold".into()), ..Default::default() });
+    update(edited).await.unwrap();
+    assert_eq!(sent().await.len(), 2);
+
+    // The description changed to another value over the limit: refused, unsent.
+    let mut longer = read.clone();
+    longer.description = Some("e".repeat(150));
+    let refused = update(longer).await.unwrap_err();
+    assert!(refused.to_string().contains("/description") && !refused.to_string().contains("labels"), "{refused}");
+    // The same value in a user the caller built: refused too; it did not come from Atlas.
+    let mut built = CloudDatabaseUser { username: "ada".into(), group_id: Some(group.into()), ..Default::default() };
+    built.description = Some(long.clone());
+    let refused = update(built).await.unwrap_err();
+    assert!(refused.to_string().contains("/description"), "{refused}");
+    assert_eq!(sent().await.len(), 2, "a refused request is never sent");
+}
+
 #[tokio::test]
 async fn an_older_version_is_one_name_away_with_its_own_model() {
     let server = MockServer::start().await;

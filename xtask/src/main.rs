@@ -76,6 +76,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List where the spec's constraints may refuse what Atlas sends: a property bounded
+    /// differently elsewhere, prose that qualifies a bound, examples that break one (Markdown).
+    Audit {
+        #[command(flatten)]
+        spec: SpecArgs,
+    },
     /// Check that each tag's cargo feature compiles on its own, warning-free (clippy on
     /// the library with only that feature).
     Features {
@@ -223,6 +229,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for removed in &summary.removed {
                 println!("  removed {removed}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { spec } => {
+            let spec_path = update::resolve_locked(&paths, spec.spec.as_deref())?;
+            let lock = SpecLock::read(&paths.lock).ok();
+            let audit = generator::audit::audit_spec(&spec_path, Some(&paths.fixes), lock.as_ref().map(|l| l.spec_date.as_str()))?;
+            print!("{}", audit.markdown());
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { spec } => {
