@@ -133,10 +133,7 @@ impl Error {
 }
 
 /// A short, char-safe prefix of a body for error messages.
-pub(crate) fn excerpt(body: &str) -> String {
-    let end = body.char_indices().nth(200).map_or(body.len(), |(i, _)| i);
-    body[..end].to_string()
-}
+pub(crate) use crate::validation::excerpt;
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

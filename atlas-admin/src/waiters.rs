@@ -243,6 +243,8 @@ impl<'c> atlas_search::AtlasSearch<'c> {
             m::SearchIndexResponse::Text(index) => index.status.tag_text(),
             m::SearchIndexResponse::Vector(index) => index.status.tag_text(),
             m::SearchIndexResponse::Unknown(json) => json.get("status").and_then(|s| s.as_str()),
+            // A variant a newer spec adds (the unions are `#[non_exhaustive]`).
+            _ => None,
         };
         Waiter::new(what, until_state(fetch, status, &["READY", "FAILED"]))
     }
@@ -265,6 +267,8 @@ impl<'c> serverless_private_endpoints::ServerlessPrivateEndpoints<'c> {
         let status: StateOf<m::ServerlessTenantEndpoint> = |endpoint| match endpoint {
             m::ServerlessTenantEndpoint::Aws(endpoint) => endpoint.status.tag_text(),
             m::ServerlessTenantEndpoint::Azure(endpoint) => endpoint.status.tag_text(),
+            // A variant a newer spec adds (the unions are `#[non_exhaustive]`).
+            _ => None,
         };
         Waiter::new(what, until_state(fetch, status, &["AVAILABLE", "FAILED"]))
     }
@@ -288,6 +292,8 @@ impl<'c> private_endpoint_services::PrivateEndpointServices<'c> {
             m::EndpointService::AzurePrivateLinkConnection(service) => service.status.tag_text(),
             m::EndpointService::Gcp(service) => service.status.tag_text(),
             m::EndpointService::Unknown(json) => json.get("status").and_then(|s| s.as_str()),
+            // A variant a newer spec adds (the unions are `#[non_exhaustive]`).
+            _ => None,
         };
         Waiter::new(what, until_state(fetch, status, &["AVAILABLE", "FAILED"]))
     }

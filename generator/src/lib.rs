@@ -44,21 +44,76 @@ pub struct Generation {
     /// The registry of public names after this run (`spec/names.toml`): what was there, with
     /// new things added and vanished ones dropped.
     pub names: ir::registry::Registry,
-    /// The `[features]` table of the crate's `Cargo.toml`: one feature per tag.
-    pub features_table: String,
+    /// The `[features]` tables: one feature per tag.
+    pub features: emit::Tables,
     /// Wall time per stage.
     pub stages: timing::Stages,
     /// Files taken from the format cache, and files formatted.
     pub formatted: (usize, usize),
 }
 
+/// Where the generated files of `atlas-admin` go: the models crate takes the models and
+/// their patterns, the client crate the rest. (The fixture crate of the generator's own tests
+/// is one crate and takes the whole tree.)
+#[derive(Debug, Clone, Copy)]
+pub struct Layout<'a> {
+    pub client: &'a Path,
+    pub models: &'a Path,
+}
+
+impl Layout<'_> {
+    /// Whether a generated file (a path in the tree) belongs to the models crate.
+    pub fn is_models_file(path: &str) -> bool {
+        path.starts_with("src/models/") || path == "src/patterns.rs"
+    }
+}
+
 impl Generation {
-    /// The crate's `Cargo.toml` (under `crate_dir`) with its generated features table
-    /// replaced: the path and the new text, to write or compare with the generated files.
-    pub fn manifest(&self, crate_dir: &Path) -> Result<(std::path::PathBuf, String)> {
+    /// The tree split between the two crates: (files, the crate's directory) for each.
+    pub fn parts(&self, layout: &Layout) -> Vec<(write::Tree, std::path::PathBuf)> {
+        vec![
+            (self.tree.subset(|path| !Layout::is_models_file(path)), layout.client.to_path_buf()),
+            (self.tree.subset(Layout::is_models_file), layout.models.to_path_buf()),
+        ]
+    }
+
+    /// Both crates' `Cargo.toml` with their generated features tables replaced: the paths
+    /// and the new texts, to write or compare with the generated files.
+    pub fn manifests(&self, layout: &Layout) -> Result<Vec<(std::path::PathBuf, String)>> {
+        Ok(vec![Self::manifest(layout.client, &self.features.client)?, Self::manifest(layout.models, &self.features.models)?])
+    }
+
+    /// The `Cargo.toml` of a crate under `crate_dir` that holds the whole tree (the
+    /// generator's fixture crate), with its features table replaced.
+    pub fn single_crate_manifest(&self, crate_dir: &Path) -> Result<(std::path::PathBuf, String)> {
+        Self::manifest(crate_dir, &self.features.single)
+    }
+
+    /// Writes both crates' generated files and manifests, and the `companions`, all or
+    /// nothing ([`write::write_parts`]).
+    pub fn write(&self, layout: &Layout, companions: &[(std::path::PathBuf, String)]) -> Result<write::WriteSummary> {
+        let parts = self.parts(layout);
+        let parts: Vec<(&write::Tree, &Path)> = parts.iter().map(|(tree, dir)| (tree, dir.as_path())).collect();
+        let mut all = self.manifests(layout)?;
+        all.extend(companions.iter().cloned());
+        write::write_parts(&parts, &all)
+    }
+
+    /// What differs between this generation and both crates' files and manifests.
+    pub fn check(&self, layout: &Layout) -> Result<Vec<write::Drift>> {
+        let parts = self.parts(layout);
+        let parts: Vec<(&write::Tree, &Path)> = parts.iter().map(|(tree, dir)| (tree, dir.as_path())).collect();
+        let mut drift = write::check_parts(&parts)?;
+        for ((path, text), shown) in self.manifests(layout)?.into_iter().zip(["atlas-admin/Cargo.toml", "atlas-admin-models/Cargo.toml"]) {
+            drift.extend(write::check_file(&path, shown, &text)?);
+        }
+        Ok(drift)
+    }
+
+    fn manifest(crate_dir: &Path, table: &str) -> Result<(std::path::PathBuf, String)> {
         let path = crate_dir.join("Cargo.toml");
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let spliced = emit::gates::splice_table(&text, &self.features_table).ok_or_else(|| {
+        let spliced = emit::gates::splice_table(&text, table).ok_or_else(|| {
             Error::Lock(format!(
                 "{} has no generated features table: it needs the lines {:?} and {:?} around its [features]",
                 path.display(),
@@ -113,7 +168,7 @@ pub fn generate_with(inputs: &Inputs) -> Result<Generation> {
     let model = stages.time("lower", || ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty)))?;
     let api_version = target_version(&model, inputs.api_version)?;
     let cache = stages.time("format cache: open", || inputs.format_cache.map(|path| std::sync::Arc::new(format_cache::FormatCache::open(path))));
-    let (tree, features_table) = emit::emit_crate(&model, &api_version, &mut stages, cache.clone())?;
+    let (tree, features) = emit::emit_crate(&model, &api_version, &mut stages, cache.clone())?;
     let formatted = stages.time("format cache: save", || {
         cache.as_ref().map_or((0, tree.files.len()), |cache| {
             cache.save();
@@ -121,7 +176,7 @@ pub fn generate_with(inputs: &Inputs) -> Result<Generation> {
         })
     });
     let names = stages.time("registry", || ir::registry::of_model(&model, &spec.openapi));
-    Ok(Generation { tree, model, spec, api_version, names, features_table, stages, formatted })
+    Ok(Generation { tree, model, spec, api_version, names, features, stages, formatted })
 }
 
 /// Checks a requested API date against the spec's versions, or picks the newest stable one.
@@ -152,6 +207,8 @@ pub struct Paths {
     pub root: std::path::PathBuf,
     /// The generated crate.
     pub crate_dir: std::path::PathBuf,
+    /// Its models crate.
+    pub models_dir: std::path::PathBuf,
     pub lock: std::path::PathBuf,
     pub fixes: std::path::PathBuf,
     /// The registry of public names.
@@ -165,11 +222,17 @@ impl Paths {
         Paths {
             root: root.to_path_buf(),
             crate_dir: root.join("atlas-admin"),
+            models_dir: root.join("atlas-admin-models"),
             lock: root.join("spec/lock.toml"),
             fixes: root.join("spec/fixes.yaml"),
             names: root.join("spec/names.toml"),
             changelog: root.join("atlas-admin/CHANGELOG.md"),
         }
+    }
+
+    /// Where the generated files go.
+    pub fn layout(&self) -> Layout<'_> {
+        Layout { client: &self.crate_dir, models: &self.models_dir }
     }
 
     /// The spec to read: `explicit`, else `$ATLAS_SPEC`, else `../shared/atlas-spec/atlas-api.yaml`

@@ -44,6 +44,12 @@ impl Tree {
         Tree { files: BTreeMap::new(), header, format_seconds: 0.0, cache: None }
     }
 
+    /// The files whose paths `keep` accepts, as a tree of their own.
+    pub fn subset(&self, keep: impl Fn(&str) -> bool) -> Tree {
+        let files = self.files.iter().filter(|(path, _)| keep(path)).map(|(p, t)| (p.clone(), t.clone())).collect();
+        Tree { files, header: self.header.clone(), format_seconds: 0.0, cache: None }
+    }
+
     /// Reuses (and records) formatted files in `cache`.
     pub fn with_cache(mut self, cache: Option<std::sync::Arc<crate::format_cache::FormatCache>>) -> Self {
         self.cache = cache;
@@ -174,19 +180,32 @@ pub fn write(tree: &Tree, root: &Path) -> Result<WriteSummary> {
 /// [`write`], and the `companions` (files outside the crate that belong to the same change:
 /// the lock, the registry of names, the changelog) in the same all-or-nothing swap.
 pub fn write_with(tree: &Tree, root: &Path, companions: &[(PathBuf, String)]) -> Result<WriteSummary> {
-    let stale: Vec<String> =
-        generated_files(root)?.into_iter().filter(|f| !tree.files.contains_key(f)).collect();
-    // Stage every changed file next to the crate first.
-    std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+    write_parts(&[(tree, root)], companions)
+}
+
+/// [`write_with`] for a tree split between several crates (`atlas-admin` and its models):
+/// each part's generated files made exactly its tree, all parts and the companions in one
+/// all-or-nothing swap.
+pub fn write_parts(parts: &[(&Tree, &Path)], companions: &[(PathBuf, String)]) -> Result<WriteSummary> {
+    let Some((_, first_root)) = parts.first() else { return Ok(WriteSummary::default()) };
+    // (part, path relative to its root) of every generated file no longer generated.
+    let mut stale: Vec<(usize, String)> = Vec::new();
+    for (i, (tree, root)) in parts.iter().enumerate() {
+        stale.extend(generated_files(root)?.into_iter().filter(|f| !tree.files.contains_key(f)).map(|f| (i, f)));
+        std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+    }
+    // Stage every changed file next to the first crate first.
     let staging = tempfile::Builder::new()
         .prefix(".generate-")
-        .tempdir_in(root)
-        .map_err(|e| Error::io(root, e))?;
+        .tempdir_in(first_root)
+        .map_err(|e| Error::io(first_root, e))?;
     let backup = staging.path().join("backup");
     let mut summary = WriteSummary::default();
     // (target, staged new content or None to remove, backup place)
     let mut changes: Vec<(PathBuf, Option<PathBuf>, PathBuf)> = Vec::new();
-    let crate_files = tree.files.iter().map(|(relative, contents)| (root.join(relative), format!("new/{relative}"), contents));
+    let crate_files = parts.iter().enumerate().flat_map(|(i, (tree, root))| {
+        tree.files.iter().map(move |(relative, contents)| (root.join(relative), format!("new/{i}/{relative}"), contents))
+    });
     let companion_files =
         companions.iter().enumerate().map(|(i, (path, contents))| (path.clone(), format!("companion/{i}"), contents));
     for (target, staged_name, contents) in crate_files.chain(companion_files) {
@@ -199,8 +218,8 @@ pub fn write_with(tree: &Tree, root: &Path, companions: &[(PathBuf, String)]) ->
         changes.push((target, Some(staged), backup.join(&staged_name)));
     }
     summary.written = changes.len();
-    for relative in &stale {
-        changes.push((root.join(relative), None, backup.join("stale").join(relative)));
+    for (i, relative) in &stale {
+        changes.push((parts[*i].1.join(relative), None, backup.join(format!("stale/{i}")).join(relative)));
     }
     // Swap in, keeping what is replaced so a failure can be rolled back.
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
@@ -228,10 +247,11 @@ pub fn write_with(tree: &Tree, root: &Path, companions: &[(PathBuf, String)]) ->
         }
         return Err(e);
     }
-    for relative in &stale {
+    for (i, relative) in &stale {
+        let root = parts[*i].1;
         remove_empty_parents(root, &root.join(relative));
     }
-    summary.removed = stale;
+    summary.removed = stale.into_iter().map(|(_, relative)| relative).collect();
     Ok(summary)
 }
 
@@ -292,6 +312,15 @@ pub fn check_file(path: &Path, shown: &str, expected: &str) -> Result<Option<Dri
         lines.push("...");
     }
     Ok(Some(Drift::Changed { path: shown.to_string(), diff: lines.join("\n") }))
+}
+
+/// [`check`] for a tree split between several crates.
+pub fn check_parts(parts: &[(&Tree, &Path)]) -> Result<Vec<Drift>> {
+    let mut drift = Vec::new();
+    for (tree, root) in parts {
+        drift.extend(check(tree, root)?);
+    }
+    Ok(drift)
 }
 
 /// Compares `tree` with the generated files under `root`.

@@ -73,9 +73,18 @@ fn modules_models_and_the_manifest_table_carry_the_gates() {
     // The inline enum of OnlyA's `state` lives with OnlyA.
     assert!(models.contains("#[cfg(feature = \"alpha_things\")]\npub use only_a::{OnlyA, OnlyAState};"), "{models}");
 
-    let table = &generation.features_table;
-    assert!(table.contains("default = [\n    \"alpha_things\",\n    \"beta\",\n]\n"), "{table}");
-    assert!(table.contains("\nalpha_things = []\n") && table.contains("\nbeta = []\n") && table.contains("\npreview = []\n"), "{table}");
+    let tables = &generation.features;
+    for table in [&tables.client, &tables.models, &tables.single] {
+        assert!(table.contains("default = [\n    \"alpha_things\",\n    \"beta\",\n]\n"), "{table}");
+    }
+    // One crate: plain features. atlas-admin: each forwarded to its models crate, which has
+    // them plain (and no `preview`: no model is preview-only).
+    let single = &tables.single;
+    assert!(single.contains("\nalpha_things = []\n") && single.contains("\nbeta = []\n") && single.contains("\npreview = []\n"), "{single}");
+    let client = &tables.client;
+    assert!(client.contains("\nalpha_things = [\"atlas-admin-models/alpha_things\"]\n") && client.contains("\npreview = []\n"), "{client}");
+    let models = &tables.models;
+    assert!(models.contains("\nbeta = []\n") && !models.contains("preview"), "{models}");
 }
 
 #[test]

@@ -124,7 +124,7 @@ fn the_compiled_fixture_crate_is_fresh() {
     let generation = generation();
     let tree = &generation.tree;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/zoo");
-    let (manifest, features) = generation.manifest(&root).unwrap_or_else(|e| panic!("{e}"));
+    let (manifest, features) = generation.single_crate_manifest(&root).unwrap_or_else(|e| panic!("{e}"));
     if std::env::var_os("UPDATE_ZOO").is_some() {
         generator::write::write_with(tree, &root, &[(manifest.clone(), features.clone())]).unwrap_or_else(|e| panic!("{e}"));
     }

@@ -41,20 +41,26 @@ fn the_registry_of_names_is_fresh() {
     assert!(text == generated().names.to_toml(), "spec/names.toml has drifted: run cargo xtask generate");
 }
 
-/// The `[features]` table of `atlas-admin/Cargo.toml` is generated too: one per tag.
+/// The `[features]` tables of `atlas-admin/Cargo.toml` and its models crate's are generated
+/// too: one per tag, on by default, each of `atlas-admin`'s forwarded to the models crate.
 #[test]
-fn the_feature_table_is_fresh() {
-    let (path, expected) = generated().manifest(&paths().crate_dir).unwrap_or_else(|e| panic!("{e}"));
-    let drift = generator::write::check_file(&path, "atlas-admin/Cargo.toml", &expected).unwrap();
-    assert!(drift.is_none(), "{}
-
-Fix: cargo xtask generate", drift.map(|d| d.to_string()).unwrap_or_default());
+fn the_feature_tables_are_fresh() {
+    let paths = paths();
+    let manifests = generated().manifests(&paths.layout()).unwrap_or_else(|e| panic!("{e}"));
+    for ((path, expected), shown) in manifests.iter().zip(["atlas-admin/Cargo.toml", "atlas-admin-models/Cargo.toml"]) {
+        let drift = generator::write::check_file(path, shown, expected).unwrap();
+        assert!(drift.is_none(), "{}\n\nFix: cargo xtask generate", drift.map(|d| d.to_string()).unwrap_or_default());
+    }
+    let (client, models) = (&manifests[0].1, &manifests[1].1);
     let model = &generated().model;
     let tags: std::collections::BTreeSet<&String> = model.operations.iter().map(|op| &op.tag).collect();
     for tag in tags {
         let feature = &model.modules[tag];
-        assert!(expected.contains(&format!("\n{feature} = []\n")), "no feature for the tag {tag}");
-        assert!(expected.contains(&format!("    \"{feature}\",\n")), "the tag {tag} is not on by default");
+        assert!(client.contains(&format!("\n{feature} = [\"atlas-admin-models/{feature}\"]\n")), "no forwarded feature for the tag {tag}");
+        assert!(models.contains(&format!("\n{feature} = []\n")), "no models feature for the tag {tag}");
+        for table in [client, models] {
+            assert!(table.contains(&format!("    \"{feature}\",\n")), "the tag {tag} is not on by default");
+        }
     }
 }
 
@@ -68,7 +74,7 @@ fn checked_in_crate_is_fresh() {
     let paths = paths();
     let lock = generator::lock::SpecLock::read(&paths.lock).unwrap();
     lock.verify(&spec_path(), &generated().spec.sha256).unwrap_or_else(|e| panic!("{e}"));
-    let drift = check(&generated().tree, &paths.crate_dir).unwrap();
+    let drift = generated().check(&paths.layout()).unwrap();
     let report: Vec<String> = drift.iter().map(ToString::to_string).collect();
     assert!(
         drift.is_empty(),

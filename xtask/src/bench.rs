@@ -179,7 +179,8 @@ fn builds(root: &Path) -> Result<BTreeMap<String, Build>> {
         ("check, clusters", "check", &[], &clusters),
     ];
     for (name, command, profile, features) in configs {
-        let mut clean = vec!["clean", "--quiet", "-p", "atlas-admin"];
+        // Both crates are atlas-admin's own build: the client and its models.
+        let mut clean = vec!["clean", "--quiet", "-p", "atlas-admin", "-p", "atlas-admin-models"];
         clean.extend(profile);
         if !cargo().args(&clean).current_dir(root).status()?.success() {
             bail!("cargo clean failed");

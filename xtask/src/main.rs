@@ -197,7 +197,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // The crate, the registry of names and the lock change together or not at all.
             // An unlocked spec is a trial: its names are not recorded.
             let companions_started = std::time::Instant::now();
-            let mut companions = vec![generation.manifest(&paths.crate_dir)?];
+            let mut companions = Vec::new();
             if let Some(mut lock) = lock {
                 companions.push((paths.names.clone(), generation.names.to_toml()));
                 if api_version.is_some() {
@@ -208,7 +208,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let companions_seconds = companions_started.elapsed().as_secs_f64();
             let started = std::time::Instant::now();
-            let summary = generator::write::write_with(&generation.tree, &paths.crate_dir, &companions)?;
+            let summary = generation.write(&paths.layout(), &companions)?;
             let mut stages = before;
             stages.0.extend(generation.stages.0.iter().cloned());
             stages.add("write", started.elapsed().as_secs_f64() + companions_seconds);
@@ -250,11 +250,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 format_cache: Some(&update::format_cache(&paths)),
                 ..generator::Inputs::new(&spec_path)
             })?;
-            let mut drift = generator::write::check(&generation.tree, &paths.crate_dir)?;
+            let mut drift = generation.check(&paths.layout())?;
             // The registry of names is generated too: it must name what the crate names.
             drift.extend(generator::write::check_file(&paths.names, "spec/names.toml", &generation.names.to_toml())?);
-            let (manifest, features) = generation.manifest(&paths.crate_dir)?;
-            drift.extend(generator::write::check_file(&manifest, "atlas-admin/Cargo.toml", &features)?);
             if drift.is_empty() {
                 println!("atlas-admin is up to date with {} ({} files)", spec_path.display(), generation.tree.files.len());
                 return Ok(ExitCode::SUCCESS);

@@ -218,12 +218,11 @@ pub fn update(paths: &Paths, options: Update) -> Result<Updated> {
     };
     let changelog = prepend_changelog(&std::fs::read_to_string(&paths.changelog).unwrap_or_default(), &markdown);
     let companions = vec![
-        after.manifest(&paths.crate_dir)?,
         (paths.lock.clone(), lock.to_toml()),
         (paths.names.clone(), after.names.to_toml()),
         (paths.changelog.clone(), changelog),
     ];
-    let summary = generator::write::write_with(&after.tree, &paths.crate_dir, &companions)?;
+    let summary = after.write(&paths.layout(), &companions)?;
     println!("{markdown}");
     println!(
         "spec/lock.toml now locks the spec of {date} (sha256 {}); atlas-admin: {} files written, {} unchanged, {} removed",
@@ -268,12 +267,10 @@ fn prepend_changelog(old: &str, entry: &str) -> String {
 fn scratch_check(paths: &Paths, generation: &Generation) -> Result<()> {
     let scratch = tempfile::tempdir()?;
     let root = scratch.path();
-    copy_crate(&paths.crate_dir, &root.join("atlas-admin"))?;
+    copy_crates(paths, root)?;
     std::fs::write(root.join("Cargo.toml"), scratch_manifest(&paths.root)?)?;
     std::fs::copy(paths.root.join("Cargo.lock"), root.join("Cargo.lock"))?;
-    generator::write::write(&generation.tree, &root.join("atlas-admin"))?;
-    let (manifest, text) = generation.manifest(&root.join("atlas-admin"))?;
-    std::fs::write(manifest, text)?;
+    generation.write(&Paths::new(root).layout(), &[])?;
     let status = crate::cargo()
         .args(["check", "--quiet", "-p", "atlas-admin", "--lib", "--tests", "--offline"])
         .current_dir(root)
@@ -285,14 +282,22 @@ fn scratch_check(paths: &Paths, generation: &Generation) -> Result<()> {
     Ok(())
 }
 
-/// The workspace manifest with `atlas-admin` its only member.
+/// The workspace manifest with `atlas-admin` and its models crate its only members.
 pub fn scratch_manifest(root: &Path) -> Result<String> {
     let text = std::fs::read_to_string(root.join("Cargo.toml"))?;
     let mut manifest: toml::Table = toml::from_str(&text)?;
     if let Some(toml::Value::Table(workspace)) = manifest.get_mut("workspace") {
-        workspace.insert("members".into(), toml::Value::Array(vec![toml::Value::String("atlas-admin".into())]));
+        let members = ["atlas-admin-models", "atlas-admin"].map(|m| toml::Value::String(m.into()));
+        workspace.insert("members".into(), toml::Value::Array(members.to_vec()));
     }
     Ok(toml::to_string(&manifest)?)
+}
+
+/// Copies `atlas-admin` and its models crate into the scratch workspace at `root`.
+fn copy_crates(paths: &Paths, root: &Path) -> Result<()> {
+    let scratch = Paths::new(root);
+    copy_crate(&paths.crate_dir, &scratch.crate_dir)?;
+    copy_crate(&paths.models_dir, &scratch.models_dir)
 }
 
 /// Copies a crate directory, leaving out `target/` and hidden entries.
@@ -330,7 +335,7 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
 
     let scratch = tempfile::tempdir()?;
     let root = scratch.path();
-    copy_crate(&paths.crate_dir, &root.join("atlas-admin"))?;
+    copy_crates(paths, root)?;
     std::fs::create_dir_all(root.join("spec"))?;
     std::fs::copy(&paths.fixes, root.join("spec/fixes.yaml"))?;
     std::fs::write(root.join("Cargo.toml"), scratch_manifest(&paths.root)?)?;
@@ -350,11 +355,9 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
         sha256: generation.spec.sha256.clone(),
         api_version: current.api_version.clone(),
     };
-    generator::write::write_with(
-        &generation.tree,
-        &walk_paths.crate_dir,
+    generation.write(
+        &walk_paths.layout(),
         &[
-            generation.manifest(&walk_paths.crate_dir)?,
             (walk_paths.lock.clone(), lock.to_toml()),
             (walk_paths.names.clone(), generation.names.to_toml()),
         ],

@@ -23,7 +23,9 @@ fn real_spec() -> PathBuf {
 /// A scratch workspace: the crate, the lock, the fixes and the registry.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&workspace().join("atlas-admin"), &dir.path().join("atlas-admin"));
+    for krate in ["atlas-admin", "atlas-admin-models"] {
+        copy_dir(&workspace().join(krate), &dir.path().join(krate));
+    }
     std::fs::create_dir_all(dir.path().join("spec")).unwrap();
     for file in ["lock.toml", "fixes.yaml", "names.toml"] {
         std::fs::copy(workspace().join("spec").join(file), dir.path().join("spec").join(file)).unwrap();

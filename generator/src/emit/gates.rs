@@ -76,8 +76,12 @@ pub fn on_each_item(tokens: TokenStream, attr: &TokenStream) -> TokenStream {
     }
 }
 
-/// The `[features]` table: one feature per tag (all on by default), and `preview`.
-pub fn manifest_table(model: &Model, features: &Features) -> String {
+/// The name of the models crate, whose features `atlas-admin`'s forward.
+pub const MODELS_CRATE: &str = "atlas-admin-models";
+
+/// The `[features]` table of `atlas-admin`: one feature per tag (all on by default), each
+/// forwarded to the models crate when there is one (`forward`), and `preview`.
+pub fn manifest_table(model: &Model, features: &Features, forward: Option<&str>) -> String {
     let preview_ops = model.operations.iter().filter(|op| op.preview_only()).count();
     let mut out = String::from("[features]\n");
     out.push_str("# Every tag of the spec (`default-features = false` and a list to compile only those).\n");
@@ -91,6 +95,26 @@ pub fn manifest_table(model: &Model, features: &Features) -> String {
     out.push_str("# `Serialize`/`Deserialize` on the parameter structs (`atlas_admin::params`), to store or load a\n# call's parameters: off by default, as their derives cost a third of the crate's compile time.\n");
     out.push_str("params-serde = []\n");
     out.push_str("# One per tag: its API module (`client.<tag>()`), its parameters and the models its operations reach.\n");
+    for name in &features.all {
+        match forward {
+            Some(models) => out.push_str(&format!("{name} = [\"{models}/{name}\"]\n")),
+            None => out.push_str(&format!("{name} = []\n")),
+        }
+    }
+    out
+}
+
+/// The `[features]` table of the models crate: the same tags, each gating the models its
+/// operations reach.
+pub fn models_manifest_table(features: &Features) -> String {
+    let mut out = String::from("[features]\n");
+    out.push_str("# Every tag of the spec; `atlas-admin` turns on the ones its user chose.\n");
+    out.push_str("default = [\n");
+    for name in &features.all {
+        out.push_str(&format!("    \"{name}\",\n"));
+    }
+    out.push_str("]\n");
+    out.push_str("# One per tag: the models its operations reach.\n");
     for name in &features.all {
         out.push_str(&format!("{name} = []\n"));
     }

@@ -24,7 +24,7 @@ pub fn emit_crate(
     api_version: &str,
     stages: &mut crate::timing::Stages,
     cache: Option<std::sync::Arc<crate::format_cache::FormatCache>>,
-) -> Result<(Tree, String)> {
+) -> Result<(Tree, Tables)> {
     let mut tree = Tree::new().with_cache(cache);
     let features = stages.time("features", || crate::ir::features::Features::of(model));
     emitting(stages, &mut tree, "emit models", |tree| models::emit(model, &features, tree))?;
@@ -33,7 +33,23 @@ pub fn emit_crate(
     emitting(stages, &mut tree, "emit examples", |tree| examples::emit(model, tree))?;
     emitting(stages, &mut tree, "emit e2e", |tree| e2e::emit(model, api_version, tree))?;
     stages.add("format", tree.format_seconds);
-    Ok((tree, gates::manifest_table(model, &features)))
+    let tables = Tables {
+        client: gates::manifest_table(model, &features, Some(gates::MODELS_CRATE)),
+        models: gates::models_manifest_table(&features),
+        single: gates::manifest_table(model, &features, None),
+    };
+    Ok((tree, tables))
+}
+
+/// The generated `[features]` tables.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    /// `atlas-admin`'s, forwarding each tag to its models crate.
+    pub client: String,
+    /// The models crate's.
+    pub models: String,
+    /// A crate that holds everything (the generator's fixture crate).
+    pub single: String,
 }
 
 /// Runs one emitter, recording its time without the formatting it did.

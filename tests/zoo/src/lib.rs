@@ -1,6 +1,6 @@
 //! The crate the generator makes of its fixture spec, `generator/tests/fixtures/zoo.yaml`
 //! (each trap of the Atlas spec in miniature), laid out like `atlas-admin` and built on the
-//! same hand-written runtime (included below from `atlas-admin/src`), so that what the
+//! same hand-written runtime (included below from `atlas-admin/src` and `atlas-admin-models/src`), so that what the
 //! generator emits is compiled and its generated tests run, not only parsed.
 //!
 //! `src/models/`, `src/params/`, `src/patterns.rs` and `tests/spec_*.rs` are generated; the
@@ -13,13 +13,13 @@ pub mod auth;
 #[path = "../../../atlas-admin/src/client.rs"]
 mod client;
 #[doc(hidden)]
-#[path = "../../../atlas-admin/src/codec.rs"]
+#[path = "../../../atlas-admin-models/src/codec.rs"]
 pub mod codec;
 #[path = "../../../atlas-admin/src/error.rs"]
 pub mod error;
-#[path = "../../../atlas-admin/src/extra.rs"]
+#[path = "../../../atlas-admin-models/src/extra.rs"]
 pub mod extra;
-#[path = "../../../atlas-admin/src/json.rs"]
+#[path = "../../../atlas-admin-models/src/json.rs"]
 mod json;
 pub mod models;
 #[path = "../../../atlas-admin/src/pagination.rs"]
@@ -33,7 +33,7 @@ pub mod request;
 mod response;
 #[path = "../../../atlas-admin/src/retry.rs"]
 pub mod retry;
-#[path = "../../../atlas-admin/src/validation.rs"]
+#[path = "../../../atlas-admin-models/src/validation.rs"]
 pub mod validation;
 
 pub use auth::Credentials;

@@ -207,6 +207,13 @@ pub struct Validator {
     record: bool,
 }
 
+/// The first 200 characters of a text (a body in an error, a value in a violation).
+#[doc(hidden)]
+pub fn excerpt(body: &str) -> String {
+    let end = body.char_indices().nth(200).map_or(body.len(), |(i, _)| i);
+    body[..end].to_string()
+}
+
 /// What a violation shows of a secret value.
 const REDACTED: &str = "<redacted>";
 
@@ -265,7 +272,7 @@ impl Validator {
                 REDACTED.to_owned()
             } else {
                 let text = value.to_string();
-                let mut shown = crate::error::excerpt(&text);
+                let mut shown = excerpt(&text);
                 if shown.len() < text.len() {
                     shown.push_str("...");
                 }
