@@ -94,6 +94,8 @@ pub mod params;
 pub mod request;
 mod response;
 pub mod retry;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod waiters;
 
 // The models, their codec and validation: a crate of their own, so that neither crate's

@@ -52,6 +52,18 @@ pub trait Operation: Send + Sync + Sized + 'static {
     }
 }
 
+/// An operation as a request names it: method, path template, and the Accept of each of its
+/// versions (the generated `apis::ROUTES`).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub id: &'static str,
+    pub tag: &'static str,
+    pub accepts: &'static [&'static str],
+}
+
 /// The value an operation answers with.
 pub type Output<Op> = <<Op as Operation>::Answer as Answer>::Output;
 

@@ -73,6 +73,12 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
          versions are the methods suffixed `_vYYYY_MM_DD`."
     );
     let page_impls = pages::page_impls(model, features, &page_models);
+    // Every operation, whatever the features: what a request was, for the test doubles.
+    let routes = model.operations.iter().map(|op| {
+        let (method, path, id, tag) = (&op.method, &op.path, &op.id, &op.tag);
+        let accepts = op.versions().into_iter().map(|v| media_for(Some(v), v, content_for(op.success_contents(), Some(v))));
+        quote! { crate::request::Route { method: #method, path: #path, id: #id, tag: #tag, accepts: &[#(#accepts),*] } }
+    });
     tree.add_rust(
         "src/apis/mod.rs",
         quote! {
@@ -86,6 +92,10 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
             pub const API_VERSION: &str = #api_version;
             #(#modules)*
             #page_impls
+            /// Every operation of the spec, with the Accept of each of its versions: how
+            /// `atlas_admin::testing` names a request no expectation matched.
+            #[doc(hidden)]
+            pub static ROUTES: &[crate::request::Route] = &[#(#routes),*];
         },
     )
 }

@@ -94,6 +94,10 @@ pub fn manifest_table(model: &Model, features: &Features, forward: Option<&str>)
     out.push_str("preview = []\n");
     out.push_str("# `Serialize`/`Deserialize` on the parameter structs (`atlas_admin::params`), to store or load a\n# call's parameters: off by default, as their derives cost a third of the crate's compile time.\n");
     out.push_str("params-serde = []\n");
+    if forward.is_some() {
+        out.push_str("# `atlas_admin::testing`: `MockAtlas`, a loopback Atlas for the tests of crates that use this one.\n");
+        out.push_str("testing = [\"dep:wiremock\"]\n");
+    }
     out.push_str("# One per tag: its API module (`client.<tag>()`), its parameters and the models its operations reach.\n");
     for name in &features.all {
         match forward {

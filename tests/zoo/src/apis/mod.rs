@@ -31,3 +31,39 @@ impl crate::Client {
         logs::Logs::new(self)
     }
 }
+/// Every operation of the spec, with the Accept of each of its versions: how
+/// `atlas_admin::testing` names a request no expectation matched.
+#[doc(hidden)]
+pub static ROUTES: &[crate::request::Route] = &[
+    crate::request::Route {
+        method: "POST",
+        path: "/api/zoo/v2/keepers/{keeperId}/accessList",
+        id: "addKeeperAccessList",
+        tag: "Keepers",
+        accepts: &["application/vnd.atlas.2024-08-05+json"],
+    },
+    crate::request::Route {
+        method: "POST",
+        path: "/api/zoo/v2/keepers",
+        id: "createKeeper",
+        tag: "Keepers",
+        accepts: &["application/vnd.atlas.2024-08-05+json"],
+    },
+    crate::request::Route {
+        method: "GET",
+        path: "/api/zoo/v2/logs.gz",
+        id: "downloadLogs",
+        tag: "Logs",
+        accepts: &["application/vnd.atlas.2023-02-01+gzip"],
+    },
+    crate::request::Route {
+        method: "GET",
+        path: "/api/zoo/v2/keepers/{keeperId}",
+        id: "getKeeper",
+        tag: "Keepers",
+        accepts: &[
+            "application/vnd.atlas.2023-01-01+json",
+            "application/vnd.atlas.2024-08-05+json",
+        ],
+    },
+];
