@@ -120,6 +120,25 @@ fn every_component_schema_is_a_model_and_every_operation_is_lowered() {
     }
 }
 
+/// A rustdoc search for a schema's name as the spec spells it finds its Rust type: every
+/// component whose Rust name differs carries `#[doc(alias = "<spec name>")]`.
+#[test]
+fn every_renamed_component_is_found_by_its_spec_name() {
+    let model = &generated().model;
+    let models: String = generated().tree.files.iter().filter(|(path, _)| path.starts_with("src/models/")).map(|(_, text)| text.as_str()).collect();
+    let mut renamed = 0;
+    for (spec_name, id) in &model.components {
+        let def = model.get(*id);
+        if *spec_name == def.name || spec_name.contains(char::is_whitespace) || matches!(def.kind, generator::ir::TypeKind::Shared(_)) {
+            continue;
+        }
+        renamed += 1;
+        assert!(models.contains(&format!("#[doc(alias = \"{spec_name}\")]")), "{spec_name} (Rust {}) has no doc alias", def.name);
+    }
+    assert!(renamed > 100, "{renamed}");
+    assert!(models.contains("#[doc(alias = \"AWSKMSConfiguration\")]\n#[derive(Clone, PartialEq, Default)]\npub struct AwsKmsConfiguration"));
+}
+
 /// The names `models/mod.rs` re-exports (`pub use module::{A, B};`).
 fn exported_names(mod_rs: &str) -> std::collections::BTreeSet<String> {
     fn leaves(tree: &syn::UseTree, out: &mut std::collections::BTreeSet<String>) {

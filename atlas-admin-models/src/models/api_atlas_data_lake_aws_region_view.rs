@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Atlas Data Federation AWS Regions.
+#[doc(alias = "ApiAtlasDataLakeAWSRegionView")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiAtlasDataLakeAwsRegionView {

@@ -15,6 +15,7 @@ use super::{
     TokenizerUaxUrlEmail, TokenizerWhitespace,
 };
 /// Settings that describe one Atlas Search custom analyzer.
+#[doc(alias = "ApiAtlasFTSAnalyzersViewManual")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasFtsAnalyzersViewManual {
     /// Filters that examine text one character at a time and perform filtering operations.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Index specifications for the collection's fields.
+#[doc(alias = "ApiAtlasFTSMappingsViewManual")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiAtlasFtsMappingsViewManual {
     /// Flag that indicates whether the index uses dynamic or static mappings. Required if `mappings.fields` is omitted.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// BSON timestamp that indicates when the checkpoint token entry in the oplog occurred.
+#[doc(alias = "ApiBSONTimestampView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiBsonTimestampView {
     /// Date and time when the oplog recorded this database operation. This parameter expresses its value in the ISO 8601 timestamp format in UTC.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{LinkAtlas, ObjectId};
+#[doc(alias = "ApiHostView_Atlas")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiHostViewAtlas {
     /// Date and time when MongoDB Cloud created this MongoDB process. This parameter expresses its value in the ISO 8601 timestamp format in UTC.

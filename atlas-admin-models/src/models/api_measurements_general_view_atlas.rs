@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{Granularity, LinkAtlas, MetricsMeasurementAtlas, ObjectId};
+#[doc(alias = "ApiMeasurementsGeneralView_Atlas")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiMeasurementsGeneralViewAtlas {
     /// Human-readable label that identifies the database that the specified MongoDB process serves.

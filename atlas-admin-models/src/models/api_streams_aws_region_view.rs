@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Atlas Streams AWS Regions.
+#[doc(alias = "ApiStreamsAWSRegionView")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiStreamsAwsRegionView {

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Atlas Streams GCP Regions.
+#[doc(alias = "ApiStreamsGCPRegionView")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiStreamsGcpRegionView {

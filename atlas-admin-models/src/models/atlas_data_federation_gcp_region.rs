@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Atlas Data Federation GCP Regions.
+#[doc(alias = "AtlasDataFederationGCPRegion")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AtlasDataFederationGcpRegion {

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::Link;
+#[doc(alias = "AWSAccountDetails")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsAccountDetails {
     /// The AWS Account ID.

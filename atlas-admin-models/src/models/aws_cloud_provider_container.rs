@@ -4,6 +4,7 @@
 
 use super::{AwsRegionName, AwsVpcId, CloudProviderContainerProviderName, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
+#[doc(alias = "AWSCloudProviderContainer")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.

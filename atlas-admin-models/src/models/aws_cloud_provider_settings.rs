@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AwsInstanceSize, AwsRegionName, CloudProviderAwsAutoScaling};
+#[doc(alias = "AWSCloudProviderSettings")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCloudProviderSettings {
     pub provider_name: String,

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AwsDataProcessRegion, CloudProvider};
+#[doc(alias = "AWSCreateDataProcessRegionView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCreateDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.

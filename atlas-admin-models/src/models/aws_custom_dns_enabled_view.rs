@@ -2,6 +2,7 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+#[doc(alias = "AWSCustomDNSEnabledView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsCustomDnsEnabledView {
     /// Flag that indicates whether the project's clusters deployed to Amazon Web Services (AWS) use a custom Domain Name System (DNS).

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AwsDataProcessRegion, CloudProvider};
+#[doc(alias = "AWSDataProcessRegionView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you store your archived data.

@@ -4,6 +4,7 @@
 
 use super::{AwsInstanceSize, EbsVolumeType};
 /// Hardware specifications for nodes deployed in the region.
+#[doc(alias = "AWSHardwareSpec")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsHardwareSpec {
     /// Target IOPS (Input/Output Operations Per Second) desired for storage attached to this hardware.

@@ -4,6 +4,7 @@
 
 use super::CloudProvider;
 /// Group of Private Endpoint settings.
+#[doc(alias = "AWSInterfaceEndpoint")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsInterfaceEndpoint {
     /// Cloud service provider that serves the requested endpoint.

@@ -4,6 +4,7 @@
 
 use super::{AwsRegionName, ObjectId};
 /// Amazon Web Services (AWS) KMS configuration details and encryption at rest configuration set for the specified project.
+#[doc(alias = "AWSKMSConfiguration")]
 #[derive(Clone, PartialEq, Default)]
 pub struct AwsKmsConfiguration {
     /// Unique alphanumeric string that identifies an Identity and Access Management (IAM) access key with permissions required to access your Amazon Web Services (AWS) Customer Master Key (CMK).

@@ -7,6 +7,7 @@ use super::{
     PrivateEndpointStatus,
 };
 /// AWS Key Management Service Encryption At Rest Private Endpoint.
+#[doc(alias = "AWSKMSEARPrivateEndpoint")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsKmsEarPrivateEndpoint {
     /// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.

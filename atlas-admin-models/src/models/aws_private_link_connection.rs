@@ -4,6 +4,7 @@
 
 use super::{AwsVpcEndpointId, CloudProvider, EndpointServiceStatus, ObjectId};
 /// Group of Private Endpoint Service settings.
+#[doc(alias = "AWSPrivateLinkConnection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwsPrivateLinkConnection {
     /// Cloud service provider that serves the requested endpoint service.

@@ -7,6 +7,7 @@ use super::{
     PrivateEndpointStatus,
 };
 /// Azure Key Vault Encryption At Rest Private Endpoint.
+#[doc(alias = "AzureKeyVaultEARPrivateEndpoint")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AzureKeyVaultEarPrivateEndpoint {
     /// Human-readable label that identifies the cloud provider for the Encryption At Rest private endpoint.

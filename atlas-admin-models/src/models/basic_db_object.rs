@@ -2,6 +2,7 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+#[doc(alias = "BasicDBObject")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BasicDbObject {
     /// Properties beyond the named ones (`additionalProperties`).

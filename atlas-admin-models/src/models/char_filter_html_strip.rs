@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that strips out HTML constructs.
+#[doc(alias = "charFilterhtmlStrip")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CharFilterHtmlStrip {
     /// The HTML tags that you want to exclude from filtering.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that processes normalized text with the ICU Normalizer. It is based on Lucene's ICUNormalizer2CharFilter.
+#[doc(alias = "charFiltericuNormalize")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CharFilterIcuNormalize {
     /// Human-readable label that identifies this character filter type.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that applies normalization mappings that you specify to characters.
+#[doc(alias = "charFiltermapping")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CharFilterMapping {
     /// Comma-separated list of mappings. A mapping indicates that one character or group of characters should be substituted for another, using the following format:

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that replaces instances of a zero-width non-joiner with an ordinary space. It is based on Lucene's PersianCharFilter.
+#[doc(alias = "charFilterpersian")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CharFilterPersian {
     /// Human-readable label that identifies this character filter type.

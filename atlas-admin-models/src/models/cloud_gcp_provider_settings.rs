@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{CloudProviderGcpAutoScaling, GcpInstanceSize};
+#[doc(alias = "CloudGCPProviderSettings")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudGcpProviderSettings {
     pub provider_name: String,

@@ -4,6 +4,7 @@
 
 use super::{CloudProviderAccessFeatureUsage, CloudProviderName, ObjectId};
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
+#[doc(alias = "CloudProviderAccessAWSIAMRole")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAwsIamRole {
     /// Human-readable label that identifies the cloud provider of the role.

@@ -4,6 +4,7 @@
 
 use super::{CloudProviderAccessFeatureUsage, CloudProviderName, ObjectId};
 /// Details that describe the features linked to the Amazon Web Services (AWS) Identity and Access Management (IAM) role.
+#[doc(alias = "CloudProviderAccessAWSIAMRoleRequest")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessAwsIamRoleRequest {
     /// Amazon Resource Name that identifies the Amazon Web Services (AWS) user account that MongoDB Cloud uses when it assumes the Identity and Access Management (IAM) role.

@@ -4,6 +4,7 @@
 
 use super::{CloudProviderAccessFeatureUsage, CloudProviderName, ObjectId};
 /// Details that describe the features linked to the GCP Service Account.
+#[doc(alias = "CloudProviderAccessGCPServiceAccount")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccount {
     /// Human-readable label that identifies the cloud provider of the role.

@@ -4,6 +4,7 @@
 
 use super::{CloudProviderAccessFeatureUsage, CloudProviderName, ObjectId};
 /// Details that describe the features linked to the GCP Service Account.
+#[doc(alias = "CloudProviderAccessGCPServiceAccountRequest")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccountRequest {
     /// Date and time when this GCP Service Account was created. This parameter expresses its value in the ISO 8601 timestamp format in UTC.

@@ -4,6 +4,7 @@
 
 use super::CloudProviderName;
 /// Details that describe the features linked to the GCP Service Account.
+#[doc(alias = "CloudProviderAccessGCPServiceAccountRequestUpdate")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderAccessGcpServiceAccountRequestUpdate {
     /// Human-readable label that identifies the cloud provider of the role.

@@ -4,6 +4,7 @@
 
 use super::GcpComputeAutoScaling;
 /// Range of instance sizes to which your cluster can scale.
+#[doc(alias = "CloudProviderGCPAutoScaling")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CloudProviderGcpAutoScaling {
     /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// List of IP addresses in a cluster.
+#[doc(alias = "ClusterIPAddresses")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterIpAddresses {
     /// Human-readable label that identifies the cluster.

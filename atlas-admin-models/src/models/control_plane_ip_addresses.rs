@@ -7,6 +7,7 @@ use super::{
     OutboundControlPlaneCloudProviderIpAddresses,
 };
 /// List of IP addresses in the Atlas control plane.
+#[doc(alias = "ControlPlaneIPAddresses")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ControlPlaneIpAddresses {
     /// List of gateways, each representing a group of service-specific IP addresses that customers can add to their allow lists independently. Includes the Atlas Gateway (data plane) group when present.

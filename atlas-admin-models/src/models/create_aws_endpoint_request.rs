@@ -4,6 +4,7 @@
 
 use super::{AwsVpcEndpointId, CloudProvider};
 /// Group of Private Endpoint settings.
+#[doc(alias = "CreateAWSEndpointRequest")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAwsEndpointRequest {
     /// Cloud service provider that manages this private endpoint.

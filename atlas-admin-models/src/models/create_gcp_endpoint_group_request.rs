@@ -4,6 +4,7 @@
 
 use super::{CloudProvider, CreateGcpForwardingRuleRequest};
 /// Group of Private Endpoint settings.
+#[doc(alias = "CreateGCPEndpointGroupRequest")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGcpEndpointGroupRequest {
     /// Cloud service provider that manages this private endpoint.

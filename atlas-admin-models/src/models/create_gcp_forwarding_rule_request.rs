@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// GCP Forwarding Rules
+#[doc(alias = "CreateGCPForwardingRuleRequest")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGcpForwardingRuleRequest {
     /// Human-readable label that identifies the Google Cloud consumer forwarding rule that you created.

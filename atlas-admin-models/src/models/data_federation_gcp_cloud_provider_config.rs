@@ -4,6 +4,7 @@
 
 use super::ObjectId;
 /// Configuration for running Data Federation in GCP.
+#[doc(alias = "DataFederationGCPCloudProviderConfig")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataFederationGcpCloudProviderConfig {
     /// The email address of the Google Cloud Platform (GCP) service account created by Atlas which should be authorized to allow Atlas to access Google Cloud Storage.

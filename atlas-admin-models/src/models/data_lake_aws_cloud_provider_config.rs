@@ -4,6 +4,7 @@
 
 use super::ObjectId;
 /// Configuration for running Data Federation in AWS.
+#[doc(alias = "DataLakeAWSCloudProviderConfig")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeAwsCloudProviderConfig {
     /// Unique identifier associated with the Identity and Access Management (IAM) role that the data lake assumes when accessing the data stores.

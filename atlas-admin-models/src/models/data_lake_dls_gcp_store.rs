@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::DataLakeGcpRegion;
+#[doc(alias = "DataLakeDLSGCPStore")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeDlsGcpStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.

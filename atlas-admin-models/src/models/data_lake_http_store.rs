@@ -2,6 +2,7 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+#[doc(alias = "DataLakeHTTPStore")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataLakeHttpStore {
     /// Human-readable label that identifies the data store. The **databases.\[n\].collections.\[n\].dataSources.\[n\].storeName** field references this values as part of the mapping configuration. To use MongoDB Cloud as a data store, the data lake requires a serverless instance or an `M10` or higher cluster.

@@ -4,6 +4,7 @@
 
 use super::Link;
 /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
+#[doc(alias = "DBRoleToExecute")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DbRoleToExecute {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

@@ -4,6 +4,7 @@
 
 use super::Link;
 /// Settings to configure TLS Certificates for database users.
+#[doc(alias = "DBUserTLSX509Settings")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DbUserTlsX509Settings {
     /// Concatenated list of customer certificate authority (CA) certificates needed to authenticate database users. MongoDB Cloud expects this as a PEM-formatted certificate.

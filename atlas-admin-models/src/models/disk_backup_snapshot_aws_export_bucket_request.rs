@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{CloudProvider, Link, ObjectId};
+#[doc(alias = "DiskBackupSnapshotAWSExportBucketRequest")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{CloudProvider, Link, ObjectId};
+#[doc(alias = "DiskBackupSnapshotAWSExportBucketResponse")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotAwsExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{CloudProvider, Link, ObjectId};
+#[doc(alias = "DiskBackupSnapshotGCPExportBucketRequest")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketRequest {
     /// Human-readable label that identifies the cloud provider.

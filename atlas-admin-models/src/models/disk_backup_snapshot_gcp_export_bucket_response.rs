@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{CloudProvider, Link, ObjectId};
+#[doc(alias = "DiskBackupSnapshotGCPExportBucketResponse")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskBackupSnapshotGcpExportBucketResponse {
     /// Unique 24-hexadecimal character string that identifies the Export Bucket.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Setting that enables disk auto-scaling.
+#[doc(alias = "DiskGBAutoScaling")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskGbAutoScaling {
     /// Flag that indicates whether this cluster enables disk auto-scaling. The maximum memory allowed for the selected cluster tier and the oplog size can limit storage auto-scaling.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AverageMode, MetricThresholdOperator, RawMetricUnits};
+#[doc(alias = "DLQRawMetricThresholdView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DlqRawMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.

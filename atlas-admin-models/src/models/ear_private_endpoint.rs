@@ -4,6 +4,7 @@
 
 use super::{AwsKmsEarPrivateEndpoint, AzureKeyVaultEarPrivateEndpoint};
 /// Encryption At Rest Private Endpoint.
+#[doc(alias = "EARPrivateEndpoint")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EarPrivateEndpoint {

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AverageMode, MetricThresholdOperator, TimeMetricUnits};
+#[doc(alias = "FlexAVGCommandExecutionTimeMetricThresholdView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexAvgCommandExecutionTimeMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.

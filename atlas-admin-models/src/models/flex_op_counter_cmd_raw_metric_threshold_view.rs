@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AverageMode, MetricThresholdOperator, RawMetricUnits};
+#[doc(alias = "FlexOpCounterCMDRawMetricThresholdView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlexOpCounterCmdRawMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.

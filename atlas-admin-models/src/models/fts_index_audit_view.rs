@@ -4,6 +4,7 @@
 
 use super::{FtsIndexAuditTypeView, Link, ObjectId, Principal, Raw};
 /// FTS index audit indicates any activities about search index.
+#[doc(alias = "FTSIndexAuditView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FtsIndexAuditView {
     /// Unique 24-hexadecimal digit string that identifies the API Key that triggered the event. If this resource returns this parameter, it doesn't return the `userId` parameter.

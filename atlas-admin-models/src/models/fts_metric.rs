@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Measurement of one Atlas Search status when MongoDB Atlas received this request.
+#[doc(alias = "FTSMetric")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FtsMetric {
     /// Human-readable label that identifies this Atlas Search hardware, status, or index measurement.

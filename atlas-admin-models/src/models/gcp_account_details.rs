@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::Link;
+#[doc(alias = "GCPAccountDetails")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpAccountDetails {
     /// The VPC CIDR Block.

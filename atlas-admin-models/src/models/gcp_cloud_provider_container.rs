@@ -4,6 +4,7 @@
 
 use super::{CloudProviderContainerProviderName, GcpProjectId, ObjectId};
 /// Collection of settings that configures the network container for a virtual private connection on Amazon Web Services.
+#[doc(alias = "GCPCloudProviderContainer")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpCloudProviderContainer {
     /// Unique 24-hexadecimal digit string that identifies the network peering container.

@@ -4,6 +4,7 @@
 
 use super::GcpInstanceSize;
 /// Collection of settings that configures how a cluster might scale its cluster tier and whether the cluster can scale down. Cluster tier auto-scaling is unavailable for clusters using Low CPU or NVME storage classes.
+#[doc(alias = "GCPComputeAutoScaling")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpComputeAutoScaling {
     /// Maximum instance size to which your cluster can automatically scale.

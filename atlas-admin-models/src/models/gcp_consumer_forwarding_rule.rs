@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::PrivateEndpointConnectionStatus;
+#[doc(alias = "GCPConsumerForwardingRule")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpConsumerForwardingRule {
     /// Human-readable label that identifies the Google Cloud consumer forwarding rule that you created.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{CloudProvider, GcpDataProcessRegion};
+#[doc(alias = "GCPCreateDataProcessRegionView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpCreateDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you wish to store your archived data. `AZURE` or `GCP` may be selected only if it is the Cloud service provider for the cluster and no archives for any other cloud provider have been created for the cluster.

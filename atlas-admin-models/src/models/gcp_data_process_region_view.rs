@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{CloudProvider, GcpDataProcessRegion};
+#[doc(alias = "GCPDataProcessRegionView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpDataProcessRegionView {
     /// Human-readable label that identifies the Cloud service provider where you store your archived data.

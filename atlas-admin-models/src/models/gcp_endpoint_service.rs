@@ -4,6 +4,7 @@
 
 use super::{CloudProvider, EndpointServiceStatus, ObjectId};
 /// Group of Private Endpoint Service settings.
+#[doc(alias = "GCPEndpointService")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpEndpointService {
     /// Cloud service provider that serves the requested endpoint service.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::GcpInstanceSize;
+#[doc(alias = "GCPHardwareSpec")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpHardwareSpec {
     /// Hardware specification for the instance sizes in this region. Each instance size has a default storage and memory capacity. The instance size you select applies to all the data-bearing hosts of the node type.

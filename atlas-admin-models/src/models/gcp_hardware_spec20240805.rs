@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::GcpInstanceSize;
+#[doc(alias = "GCPHardwareSpec20240805")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpHardwareSpec20240805 {
     /// Storage capacity of instance data volumes expressed in gigabytes. Increase this number to add capacity.

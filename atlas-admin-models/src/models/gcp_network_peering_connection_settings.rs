@@ -4,6 +4,7 @@
 
 use super::{CloudProviderName, ObjectId};
 /// Group of Network Peering connection settings.
+#[doc(alias = "GCPNetworkPeeringConnectionSettings")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpNetworkPeeringConnectionSettings {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud network container that contains the specified network peering connection.

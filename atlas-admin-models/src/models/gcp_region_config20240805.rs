@@ -7,6 +7,7 @@ use super::{
     DedicatedHardwareSpec20240805, HardwareSpec20240805,
 };
 /// Details that explain how MongoDB Cloud replicates data in one region on the specified MongoDB database.
+#[doc(alias = "GCPRegionConfig20240805")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GcpRegionConfig20240805 {
     /// Hardware specifications for all electable nodes deployed in the region. Electable nodes can become the primary and can enable local reads. If you don't specify this option, MongoDB Cloud deploys no electable nodes to the region.

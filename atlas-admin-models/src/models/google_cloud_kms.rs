@@ -4,6 +4,7 @@
 
 use super::ObjectId;
 /// Details that define the configuration of Encryption at Rest using Google Cloud Key Management Service (KMS).
+#[doc(alias = "GoogleCloudKMS")]
 #[derive(Clone, PartialEq, Default)]
 pub struct GoogleCloudKms {
     /// Flag that indicates whether someone enabled encryption at rest for the specified  project. To disable encryption at rest using customer key management and remove the configuration details, pass only this parameter with a value of `false`.

@@ -4,6 +4,7 @@
 
 use super::{GroupService, ObjectId};
 /// List of IP addresses in a project.
+#[doc(alias = "GroupIPAddresses")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupIpAddresses {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud project.

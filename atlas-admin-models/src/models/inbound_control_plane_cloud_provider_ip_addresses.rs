@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// List of inbound IP addresses to the Atlas control plane, categorized by cloud provider. If your application allows outbound HTTP requests only to specific IP addresses, you must allow access to the following IP addresses so that your API requests can reach the Atlas control plane.
+#[doc(alias = "InboundControlPlaneCloudProviderIPAddresses")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InboundControlPlaneCloudProviderIpAddresses {
     /// Control plane IP addresses in AWS. Each key identifies an Amazon Web Services (AWS) region. Each value identifies control plane IP addresses in the AWS region.

@@ -4,6 +4,7 @@
 
 use super::{Link, UserToDnMapping};
 /// Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details that apply to the specified project.
+#[doc(alias = "LDAPSecuritySettings")]
 #[derive(Clone, PartialEq, Default)]
 pub struct LdapSecuritySettings {
     /// Flag that indicates whether users can authenticate using an Lightweight Directory Access Protocol (LDAP) host.

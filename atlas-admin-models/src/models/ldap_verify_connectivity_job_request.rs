@@ -6,6 +6,7 @@ use super::{
     LdapVerifyConnectivityJobRequestParams, LdapVerifyConnectivityJobRequestValidation,
     Link, ObjectId,
 };
+#[doc(alias = "LDAPVerifyConnectivityJobRequest")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LdapVerifyConnectivityJobRequest {
     /// Unique 24-hexadecimal digit string that identifies the project associated with this Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration.

@@ -4,6 +4,7 @@
 
 use super::Link;
 /// Request information needed to verify an Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration. The response does not return the `bindPassword`.
+#[doc(alias = "LDAPVerifyConnectivityJobRequestParams")]
 #[derive(Clone, PartialEq, Default)]
 pub struct LdapVerifyConnectivityJobRequestParams {
     /// Lightweight Directory Access Protocol (LDAP) query template that MongoDB Cloud applies to create an LDAP query to return the LDAP groups associated with the authenticated MongoDB user. MongoDB Cloud uses this parameter only for user authorization.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// One test that MongoDB Cloud runs to test verification of the provided Lightweight Directory Access Protocol (LDAP) over Transport Layer Security (TLS) configuration details.
+#[doc(alias = "LDAPVerifyConnectivityJobRequestValidation")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LdapVerifyConnectivityJobRequestValidation {
     /// Human-readable string that indicates the result of this verification test.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Value of, and metadata provided for, one data point generated at a particular moment in time. If no data point exists for a particular moment in time, the `value` parameter returns `null`.
+#[doc(alias = "MetricDataPoint_Atlas")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricDataPointAtlas {
     /// Date and time when this data point occurred. This parameter expresses its value in the ISO 8601 timestamp format in UTC.

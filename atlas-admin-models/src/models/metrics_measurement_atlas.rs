@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{MetricDataPointAtlas, MetricsMeasurementUnits};
+#[doc(alias = "MetricsMeasurement_Atlas")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricsMeasurementAtlas {
     /// List that contains the value of, and metadata provided for, one data point generated at a particular moment in time. If no data point exists for a particular moment in time, the `value` parameter returns `null`.

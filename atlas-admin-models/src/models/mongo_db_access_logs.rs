@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Authentication attempt, one per object, made against the cluster.
+#[doc(alias = "MongoDBAccessLogs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MongoDbAccessLogs {
     /// Flag that indicates whether the response should return successful authentication attempts only.

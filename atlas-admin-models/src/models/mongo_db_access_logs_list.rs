@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::MongoDbAccessLogs;
+#[doc(alias = "MongoDBAccessLogsList")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MongoDbAccessLogsList {
     /// Authentication attempt, one per object, made against the cluster.

@@ -4,6 +4,7 @@
 
 use super::{Link, NdsAuditTypeViewForNdsGroup, ObjectId, Principal, Raw};
 /// Audit saving information about Atlas cloud provider and other Atlas related details.
+#[doc(alias = "NDSAuditViewForNdsGroup")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NdsAuditViewForNdsGroup {
     /// Unique 24-hexadecimal digit string that identifies the API Key that triggered the event. If this resource returns this parameter, it doesn't return the `userId` parameter.

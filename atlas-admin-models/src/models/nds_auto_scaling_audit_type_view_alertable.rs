@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Event type that triggers an alert.
+#[doc(alias = "NDSAutoScalingAuditTypeViewAlertable")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NdsAutoScalingAuditTypeViewAlertable {

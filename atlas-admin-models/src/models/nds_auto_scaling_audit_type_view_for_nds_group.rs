@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Unique identifier of event type.
+#[doc(alias = "NDSAutoScalingAuditTypeViewForNdsGroup")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NdsAutoScalingAuditTypeViewForNdsGroup {

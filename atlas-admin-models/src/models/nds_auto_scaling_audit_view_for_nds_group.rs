@@ -4,6 +4,7 @@
 
 use super::{Link, NdsAutoScalingAuditTypeViewForNdsGroup, ObjectId, Principal, Raw};
 /// Auto scaling audit indicates when Atlas auto-scaling cluster tier up or down.
+#[doc(alias = "NDSAutoScalingAuditViewForNdsGroup")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NdsAutoScalingAuditViewForNdsGroup {
     /// Unique 24-hexadecimal digit string that identifies the API Key that triggered the event. If this resource returns this parameter, it doesn't return the `userId` parameter.

@@ -7,6 +7,7 @@ use super::{
     NdsAutoScalingAuditTypeViewAlertable, NdsAutoscalingMatcher, ObjectId,
 };
 /// NDS Auto-Scaling alert configuration allows selecting which auto-scaling events trigger alerts and how users are notified.
+#[doc(alias = "NDSAutoscalingAlertConfigViewForNdsGroup")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NdsAutoscalingAlertConfigViewForNdsGroup {
     /// Date and time when MongoDB Cloud created the alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.

@@ -4,6 +4,7 @@
 
 use super::{MatcherOperator, NdsAutoscalingMatcherField};
 /// Rules to apply when comparing a cluster against this alert configuration.
+#[doc(alias = "NDSAutoscalingMatcher")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NdsAutoscalingMatcher {
     /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Name of the parameter in the target object that MongoDB Cloud checks. The parameter must match all rules for MongoDB Cloud to check for alert configurations.
+#[doc(alias = "NDSAutoscalingMatcherField")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NdsAutoscalingMatcherField {

@@ -4,6 +4,7 @@
 
 use super::{Link, NdsServerlessInstanceAuditTypeView, ObjectId, Principal, Raw};
 /// Serverless instance audit identifies any activities around serverless instance.
+#[doc(alias = "NDSServerlessInstanceAuditView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NdsServerlessInstanceAuditView {
     /// Unique 24-hexadecimal digit string that identifies the API Key that triggered the event. If this resource returns this parameter, it doesn't return the `userId` parameter.

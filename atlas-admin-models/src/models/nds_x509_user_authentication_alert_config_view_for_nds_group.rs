@@ -8,6 +8,7 @@ use super::{
     ObjectId,
 };
 /// X509 User Authentication alert configuration allows to select thresholds for expiration of client, CA certificates and CRL which trigger alerts and how users are notified.
+#[doc(alias = "NDSX509UserAuthenticationAlertConfigViewForNdsGroup")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NdsX509UserAuthenticationAlertConfigViewForNdsGroup {
     /// Date and time when MongoDB Cloud created the alert configuration. This parameter expresses its value in the ISO 8601 timestamp format in UTC.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Event type that triggers an alert.
+#[doc(alias = "NDSX509UserAuthenticationEventTypeViewAlertable")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NdsX509UserAuthenticationEventTypeViewAlertable {

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// List of outbound IP addresses from the Atlas control plane, categorized by cloud provider. If your network allows inbound HTTP requests only from specific IP addresses, you must allow access from the following IP addresses so that Atlas can communicate with your webhooks and KMS.
+#[doc(alias = "OutboundControlPlaneCloudProviderIPAddresses")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundControlPlaneCloudProviderIpAddresses {
     /// Control plane IP addresses in AWS. Each key identifies an Amazon Web Services (AWS) region. Each value identifies control plane IP addresses in the AWS region.

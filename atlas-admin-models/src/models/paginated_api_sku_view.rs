@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{Link, SkuResponse};
+#[doc(alias = "PaginatedApiSKUView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedApiSkuView {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

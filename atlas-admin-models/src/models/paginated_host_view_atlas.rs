@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{ApiHostViewAtlas, LinkAtlas};
+#[doc(alias = "PaginatedHostView_Atlas")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaginatedHostViewAtlas {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

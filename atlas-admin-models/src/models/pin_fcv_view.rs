@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::Link;
+#[doc(alias = "PinFCVView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PinFcvView {
     /// Expiration date of the fixed FCV. If not specified, the expiration date will default to 4 weeks from the date FCV was originally pinned. Note that this field cannot exceed 4 weeks from the pinned date. This parameter expresses its value in the ISO 8601 timestamp format in UTC.

@@ -4,6 +4,7 @@
 
 use super::{CloudProvider, GcpConsumerForwardingRule};
 /// Group of Private Endpoint settings.
+#[doc(alias = "PrivateGCPEndpointGroup")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateGcpEndpointGroup {
     /// Cloud service provider that serves the requested endpoint.

@@ -2,6 +2,7 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+#[doc(alias = "PrivateIPModeView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivateIpModeView {
     /// Flag that indicates whether someone enabled **Connect via Peering Only** mode for the specified project.

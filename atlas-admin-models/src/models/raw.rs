@@ -4,6 +4,7 @@
 
 use super::{EventSeverity, ObjectId};
 /// Additional meta information captured about this event. The response returns this parameter as a JSON object when the query parameter `includeRaw=true`. The list of fields in the raw document may change. Don't rely on raw values for formal monitoring.
+#[doc(alias = "raw")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Raw {
     /// Unique identifier of event type.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AverageMode, MetricThresholdOperator, TimeMetricUnits};
+#[doc(alias = "ServerlessAVGCommandExecutionTimeMetricThresholdView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAvgCommandExecutionTimeMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AverageMode, MetricThresholdOperator, TimeMetricUnits};
+#[doc(alias = "ServerlessAVGWriteExecutionTimeMetricThresholdView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAvgWriteExecutionTimeMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.

@@ -4,6 +4,7 @@
 
 use super::{AwsVpcEndpointId, ObjectId, ServerlessTenantEndpointStatus};
 /// View for a serverless AWS tenant endpoint.
+#[doc(alias = "ServerlessAWSTenantEndpoint")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAwsTenantEndpoint {
     /// Unique 24-hexadecimal digit string that identifies the private endpoint.

@@ -4,6 +4,7 @@
 
 use super::{AwsVpcEndpointId, ServerlessEndpointProviderName};
 /// Updates to a serverless AWS tenant endpoint.
+#[doc(alias = "ServerlessAWSTenantEndpointUpdate")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessAwsTenantEndpointUpdate {
     /// Human-readable comment associated with the private endpoint.

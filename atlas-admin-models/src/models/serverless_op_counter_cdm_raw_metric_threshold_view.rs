@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AverageMode, MetricThresholdOperator, RawMetricUnits};
+#[doc(alias = "ServerlessOpCounterCDMRawMetricThresholdView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessOpCounterCdmRawMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{AverageMode, MetricThresholdOperator, ServerlessMetricUnits};
+#[doc(alias = "ServerlessTotalWriteUnitsRPUMetricThresholdView")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerlessTotalWriteUnitsRpuMetricThresholdView {
     /// Human-readable label that identifies the metric against which MongoDB Cloud checks the configured `metricThreshold.threshold`.

@@ -2,6 +2,7 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+#[doc(alias = "ServiceAccountIPAccessListEntry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceAccountIpAccessListEntry {
     /// Range of network addresses in the access list for the Service Account. This parameter requires the range to be expressed in Classless Inter-Domain Routing (CIDR) notation of Internet Protocol version 4 or version 6 addresses. You can set a value for this parameter or `ipAddress`, but not for both in the same request.

@@ -4,6 +4,7 @@
 
 use super::ObjectId;
 /// SMS notification configuration for MongoDB Cloud to send information when an event triggers an alert condition.
+#[doc(alias = "SMSNotification")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmsNotification {
     /// Number of minutes that MongoDB Cloud waits after detecting an alert condition before it sends out the first notification.

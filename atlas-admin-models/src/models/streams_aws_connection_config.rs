@@ -4,6 +4,7 @@
 
 use super::Link;
 /// AWS configurations for AWS-based connection types.
+#[doc(alias = "StreamsAWSConnectionConfig")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsAwsConnectionConfig {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

@@ -7,6 +7,7 @@ use super::{
     StreamsKafkaNetworking,
 };
 /// The configuration for AWS Kinesis Data Stream connections.
+#[doc(alias = "StreamsAWSKinesisDataStreamsConnection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsAwsKinesisDataStreamsConnection {
     /// Unique identifier of the connection.

@@ -7,6 +7,7 @@ use super::{
     StreamsPublicPrivateLinkNetworking,
 };
 /// The configuration for AWS Lambda connections.
+#[doc(alias = "StreamsAWSLambdaConnection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsAwsLambdaConnection {
     /// Unique identifier of the connection.

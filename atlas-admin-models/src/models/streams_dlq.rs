@@ -4,6 +4,7 @@
 
 use super::Link;
 /// Dead letter queue for the stream processor.
+#[doc(alias = "StreamsDLQ")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsDlq {
     /// Name of the collection to use for the DLQ.

@@ -4,6 +4,7 @@
 
 use super::Link;
 /// GCP-specific configuration for the connection.
+#[doc(alias = "StreamsGCPConnectionConfig")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsGcpConnectionConfig {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

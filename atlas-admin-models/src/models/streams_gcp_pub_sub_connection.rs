@@ -7,6 +7,7 @@ use super::{
     StreamsPublicPrivateLinkNetworking,
 };
 /// The configuration for GCP Pub/Sub connections.
+#[doc(alias = "StreamsGCPPubSubConnection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamsGcpPubSubConnection {
     /// Unique identifier of the connection.

@@ -4,6 +4,7 @@
 
 use super::OriginalTokens;
 /// Filter that converts alphabetic, numeric, and symbolic Unicode characters that are not in the Basic Latin Unicode block to their ASCII equivalents, if available.
+#[doc(alias = "tokenFilterasciiFolding")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterAsciiFolding {
     /// Value that indicates whether to include or omit the original tokens in the output of the token filter.

@@ -9,6 +9,7 @@ use super::OriginalTokens;
 ///
 /// -Synonym or autocomplete mapping definitions
 /// - Operators where **fuzzy** is enabled. Atlas Search supports the **fuzzy** option only for the **autocomplete**, **term**, and **text** operators.
+#[doc(alias = "tokenFilterdaitchMokotoffSoundex")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterDaitchMokotoffSoundex {
     /// Value that indicates whether to include or omit the original tokens in the output of the token filter.

@@ -4,6 +4,7 @@
 
 use super::{EdgeGramType, TermNotInBounds};
 /// Filter that tokenizes input from the left side, or "edge", of a text input into n-grams of configured sizes. You can't use this token filter in synonym or autocomplete mapping definitions.
+#[doc(alias = "tokenFilteredgeGram")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterEdgeGram {
     /// Value that specifies the maximum length of generated n-grams. This value must be greater than or equal to `minGram`.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that applies character folding from Unicode Technical Report #30.
+#[doc(alias = "tokenFiltericuFolding")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterIcuFolding {
     /// Human-readable label that identifies this token filter type.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that normalizes tokens using a standard Unicode Normalization Mode.
+#[doc(alias = "tokenFiltericuNormalizer")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterIcuNormalizer {
     /// Normalization form to apply.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that combines algorithmic stemming with a built-in dictionary for the English language to stem words.
+#[doc(alias = "TokenFilterkStemming")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterKStemming {
     /// Human-readable label that identifies this token filter type.

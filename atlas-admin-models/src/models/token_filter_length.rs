@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that removes tokens that are too short or too long.
+#[doc(alias = "tokenFilterlength")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterLength {
     /// Number that specifies the maximum length of a token. Value must be greater than or equal to **min**.

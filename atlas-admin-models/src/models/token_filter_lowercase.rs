@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that normalizes token text to lowercase.
+#[doc(alias = "tokenFilterlowercase")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterLowercase {
     /// Human-readable label that identifies this token filter type.

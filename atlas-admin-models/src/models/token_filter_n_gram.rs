@@ -4,6 +4,7 @@
 
 use super::{NGramType, TermNotInBounds};
 /// Filter that tokenizes input into n-grams of configured sizes. You can't use this token filter in synonym or autocomplete mapping definitions.
+#[doc(alias = "tokenFilternGram")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterNGram {
     /// Value that specifies the maximum length of generated n-grams. This value must be greater than or equal to `minGram`.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that applies a regular expression to each token, replacing matches with a specified string.
+#[doc(alias = "tokenFilterregex")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterRegex {
     /// Value that indicates whether to replace only the first matching pattern or all matching patterns.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that reverses each string token.
+#[doc(alias = "tokenFilterreverse")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterReverse {
     /// Human-readable label that identifies this token filter type.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that constructs shingles (token n-grams) from a series of tokens. You can't use this token filter in synonym or autocomplete mapping definitions.
+#[doc(alias = "tokenFiltershingle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterShingle {
     /// Value that specifies the maximum number of tokens per shingle. This value must be greater than or equal to `minShingleSize`.

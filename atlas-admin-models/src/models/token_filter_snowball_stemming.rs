@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that stems tokens using a Snowball-generated stemmer.
+#[doc(alias = "tokenFiltersnowballStemming")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterSnowballStemming {
     /// Snowball-generated stemmer to use.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that removes tokens that correspond to the specified stop words. This token filter doesn't analyze the stop words that you specify.
+#[doc(alias = "tokenFilterstopword")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterStopword {
     /// Flag that indicates whether to ignore the case of stop words when filtering the tokens to remove.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Filter that trims leading and trailing whitespace from tokens.
+#[doc(alias = "tokenFiltertrim")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenFilterTrim {
     /// Human-readable label that identifies this token filter type.

@@ -4,6 +4,7 @@
 
 use super::EdgeGramType;
 /// Tokenizer that splits input from the left side, or "edge", of a text input into n-grams of given sizes. You can't use the edgeGram tokenizer in synonym or autocomplete mapping definitions.
+#[doc(alias = "tokenizeredgeGram")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerEdgeGram {
     /// Characters to include in the longest token that Atlas Search creates.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Tokenizer that combines the entire input as a single token.
+#[doc(alias = "tokenizerkeyword")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerKeyword {
     /// Human-readable label that identifies this tokenizer type.

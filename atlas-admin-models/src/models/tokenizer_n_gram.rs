@@ -4,6 +4,7 @@
 
 use super::NGramType;
 /// Tokenizer that splits input into text chunks, or "n-grams", of into given sizes. You can't use the nGram tokenizer in synonym or autocomplete mapping definitions.
+#[doc(alias = "tokenizernGram")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerNGram {
     /// Characters to include in the longest token that Atlas Search creates.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Tokenizer that uses a regular expression pattern to extract tokens.
+#[doc(alias = "tokenizerregexCaptureGroup")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerRegexCaptureGroup {
     /// Index of the character group within the matching expression to extract into tokens. Use `0` to extract all character groups.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Tokenizer that splits tokens using a regular-expression based delimiter.
+#[doc(alias = "tokenizerregexSplit")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerRegexSplit {
     /// Regular expression to match against.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Tokenizer that splits tokens based on word break rules from the Unicode Text Segmentation algorithm.
+#[doc(alias = "tokenizerstandard")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerStandard {
     /// Maximum number of characters in a single token. Tokens greater than this length are split at this length into multiple tokens.

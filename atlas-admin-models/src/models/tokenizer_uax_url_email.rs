@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Tokenizer that creates tokens from URLs and email addresses. Although this tokenizer uses word break rules from the Unicode Text Segmentation algorithm, we recommend using it only when the indexed field value includes URLs and email addresses. For fields that don't include URLs or email addresses, use the **standard** tokenizer to create tokens based on word break rules.
+#[doc(alias = "tokenizeruaxUrlEmail")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerUaxUrlEmail {
     /// Maximum number of characters in a single token. Tokens greater than this length are split at this length into multiple tokens.

@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 /// Tokenizer that creates tokens based on occurrences of whitespace between words.
+#[doc(alias = "tokenizerwhitespace")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenizerWhitespace {
     /// Maximum number of characters in a single token. Tokens greater than this length are split at this length into multiple tokens.

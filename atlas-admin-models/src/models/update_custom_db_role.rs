@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{DatabaseInheritedRole, DatabasePrivilegeAction};
+#[doc(alias = "UpdateCustomDBRole")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCustomDbRole {
     /// List of the individual privilege actions that the role grants.

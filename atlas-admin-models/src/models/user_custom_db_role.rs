@@ -3,6 +3,7 @@
 // `cargo xtask generate`.
 
 use super::{DatabaseInheritedRole, DatabasePrivilegeAction};
+#[doc(alias = "UserCustomDBRole")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserCustomDbRole {
     /// List of the individual privilege actions that the role grants.

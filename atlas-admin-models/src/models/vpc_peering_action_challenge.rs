@@ -4,6 +4,7 @@
 
 use super::Link;
 /// Container for elements used to challenge the user before taking certain actions on VPC Peering connections.
+#[doc(alias = "VPCPeeringActionChallenge")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcPeeringActionChallenge {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.

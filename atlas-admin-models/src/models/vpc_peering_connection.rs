@@ -4,6 +4,7 @@
 
 use super::{Link, ObjectId};
 /// Represents a VPC Peering connection on AWS.
+#[doc(alias = "VPCPeeringConnection")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VpcPeeringConnection {
     /// Internal VPC Peering Connection ID.

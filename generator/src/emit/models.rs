@@ -232,11 +232,23 @@ fn emit_type(model: &Model, def: &TypeDef) -> TokenStream {
         }
         TypeKind::Shared(_) | TypeKind::Pending => unreachable!("merged and pending types are not emitted"),
     };
+    let alias = spec_alias(def).map(|alias| quote!(#[doc(alias = #alias)]));
     quote! {
         #doc
+        #alias
         #deprecated
         #body
     }
+}
+
+/// The component's name as the spec spells it, where the Rust name differs
+/// (`AWSKMSConfiguration` for `AwsKmsConfiguration`): rustdoc's search finds it by either.
+fn spec_alias(def: &TypeDef) -> Option<String> {
+    let token = def.pointer.strip_prefix("/components/schemas/").filter(|t| !t.contains('/'))?;
+    let spelled = token.replace("~1", "/").replace("~0", "~");
+    // rustdoc refuses an alias with spaces or quotes, or one that is the name itself.
+    let usable = !spelled.is_empty() && !spelled.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+    (usable && spelled != def.name).then_some(spelled)
 }
 
 fn field_type(model: &Model, field: &Field) -> TokenStream {

@@ -2,4 +2,5 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+#[doc(alias = "Foo_Bar")]
 pub type FooBar2 = String;
