@@ -1,3 +1,5 @@
+// docs.rs builds with `--cfg docsrs`: each item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //! The models of [`atlas-admin`](https://docs.rs/atlas-admin), the client of the MongoDB Atlas
 //! Administration API v2: one type per schema of the spec, their JSON codec, what a payload
 //! carried beyond the spec ([`Extra`]) and their validation ([`Validate`]).

@@ -1,3 +1,5 @@
+// docs.rs builds with `--cfg docsrs`: each item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 //! A typed client for the [MongoDB Atlas Administration API v2](https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/),
 //! generated from Atlas's own OpenAPI spec: every operation of every tag, at every API
 //! version, with a Rust type for every schema.
