@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns access logs for authentication attempts made to Atlas database deployments.
+//!
+//! The operations of the spec's `Access Tracking` tag: `client.access_tracking()`, with the cargo feature `access_tracking`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.access_tracking().get_access_history_cluster("32b6e34b3d91647abb20e7b8".parse()?, "cluster1".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Access Tracking` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct AccessTracking<'c> {

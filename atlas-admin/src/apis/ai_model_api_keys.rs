@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes API Keys for your AI Models.
+//!
+//! The operations of the spec's `AI Model API Keys` tag: `client.ai_model_api_keys()`, with the cargo feature `ai_model_api_keys`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.ai_model_api_keys().list_group_model_keys("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `AI Model API Keys` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct AiModelApiKeys<'c> {

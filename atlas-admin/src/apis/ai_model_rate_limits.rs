@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes Rate Limits for your AI Models.
+//!
+//! The operations of the spec's `AI Model Rate Limits` tag: `client.ai_model_rate_limits()`, with the cargo feature `ai_model_rate_limits`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.ai_model_rate_limits().get_group_model_limits("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `AI Model Rate Limits` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct AiModelRateLimits<'c> {

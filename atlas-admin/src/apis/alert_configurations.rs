@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns and edits the conditions that trigger alerts and how MongoDB Cloud notifies users. This collection remains under revision and may change.
+//!
+//! The operations of the spec's `Alert Configurations` tag: `client.alert_configurations()`, with the cargo feature `alert_configurations`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.alert_configurations().list_matcher_field_names().send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Alert Configurations` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct AlertConfigurations<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes Atlas Search indexes for the specified cluster. Also returns and updates user-defined analyzers for the specified cluster.
+//!
+//! The operations of the spec's `Atlas Search` tag: `client.atlas_search()`, with the cargo feature `atlas_search`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.atlas_search().get_cluster_search_deployment("32b6e34b3d91647abb20e7b8".parse()?, "cluster1".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Atlas Search` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct AtlasSearch<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns and edits database auditing settings for MongoDB Cloud projects.
+//!
+//! The operations of the spec's `Auditing` tag: `client.auditing()`, with the cargo feature `auditing`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.auditing().get_group_audit_log("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Auditing` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Auditing<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, authorizes, and removes AWS IAM roles in Atlas.
+//!
+//! The operations of the spec's `Cloud Provider Access` tag: `client.cloud_provider_access()`, with the cargo feature `cloud_provider_access`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.cloud_provider_access().list_cloud_provider_access("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Cloud Provider Access` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct CloudProviderAccess<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, starts, or ends a cluster outage simulation.
+//!
+//! The operations of the spec's `Cluster Outage Simulation` tag: `client.cluster_outage_simulation()`, with the cargo feature `cluster_outage_simulation`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.cluster_outage_simulation().get_outage_simulation("32b6e34b3d91647abb20e7b8".parse()?, "cluster1".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Cluster Outage Simulation` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct ClusterOutageSimulation<'c> {

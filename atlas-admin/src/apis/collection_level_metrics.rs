@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, and edits pinned namespaces for the specified cluster or process. Also returns collection level latency metric data.
+//!
+//! The operations of the spec's `Collection Level Metrics` tag: `client.collection_level_metrics()`, with the cargo feature `collection_level_metrics`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.collection_level_metrics().list_coll_stat_metrics("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Collection Level Metrics` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct CollectionLevelMetrics<'c> {

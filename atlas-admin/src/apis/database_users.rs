@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes database users.
+//!
+//! The operations of the spec's `Database Users` tag: `client.database_users()`, with the cargo feature `database_users`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.database_users().list_database_users("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Database Users` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct DatabaseUsers<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns and edits the Encryption at Rest using Customer Key Management configuration. MongoDB Cloud encrypts all storage whether or not you use your own key management.
+//!
+//! The operations of the spec's `Encryption at Rest using Customer Key Management` tag: `client.encryption_at_rest_using_customer_key_management()`, with the cargo feature `encryption_at_rest_using_customer_key_management`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.encryption_at_rest_using_customer_key_management().get_encryption_at_rest("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Encryption at Rest using Customer Key Management` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct EncryptionAtRestUsingCustomerKeyManagement<'c> {

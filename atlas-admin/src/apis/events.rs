@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns events. This collection remains under revision and may change.
+//!
+//! The operations of the spec's `Events` tag: `client.events()`, with the cargo feature `events`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.events().list_event_types().send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Events` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Events<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes federation-related features such as role mappings and connected organization configurations.
+//!
+//! The operations of the spec's `Federated Authentication` tag: `client.federated_authentication()`, with the cargo feature `federated_authentication`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.federated_authentication().get_federation_settings("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Federated Authentication` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct FederatedAuthentication<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes flex clusters.
+//!
+//! The operations of the spec's `Flex Clusters` tag: `client.flex_clusters()`, with the cargo feature `flex_clusters`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.flex_clusters().list_flex_clusters("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Flex Clusters` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct FlexClusters<'c> {

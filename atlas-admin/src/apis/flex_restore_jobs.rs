@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns and adds restore jobs for flex database deployments.
+//!
+//! The operations of the spec's `Flex Restore Jobs` tag: `client.flex_restore_jobs()`, with the cargo feature `flex_restore_jobs`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.flex_restore_jobs().list_flex_restore_jobs("32b6e34b3d91647abb20e7b8".parse()?, "cluster1".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Flex Restore Jobs` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct FlexRestoreJobs<'c> {

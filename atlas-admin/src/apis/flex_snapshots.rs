@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns and requests to download flex database deployment snapshots.
+//!
+//! The operations of the spec's `Flex Snapshots` tag: `client.flex_snapshots()`, with the cargo feature `flex_snapshots`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.flex_snapshots().list_flex_backup_snapshots("32b6e34b3d91647abb20e7b8".parse()?, "cluster1".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Flex Snapshots` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct FlexSnapshots<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns invoices.
+//!
+//! The operations of the spec's `Invoices` tag: `client.invoices()`, with the cargo feature `invoices`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.invoices().list_skus().send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Invoices` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Invoices<'c> {

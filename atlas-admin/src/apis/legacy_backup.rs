@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Manages Legacy Backup snapshots, restore jobs, schedules and checkpoints.
+//!
+//! The operations of the spec's `Legacy Backup` tag: `client.legacy_backup()`, with the cargo feature `legacy_backup`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let legacy_backup = client.legacy_backup();
+//! # let _ = legacy_backup;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Legacy Backup` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct LegacyBackup<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns User-Configurable Project Limits.
+//!
+//! The operations of the spec's `Limit Description` tag: `client.limit_description()`, with the cargo feature `limit_description`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let limit_description = client.limit_description();
+//! # let _ = limit_description;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Limit Description` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct LimitDescription<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, creates, updates, and removes metric integration configurations for a project.
+//!
+//! The operations of the spec's `Metric Integrations` tag: `client.metric_integrations()`, with the cargo feature `metric_integrations`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.metric_integrations().list_group_metric_integrations("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Metric Integrations` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct MetricIntegrations<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, and edits MongoDB Cloud users.
+//!
+//! The operations of the spec's `MongoDB Cloud Users` tag: `client.mongo_db_cloud_users()`, with the cargo feature `mongo_db_cloud_users`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.mongo_db_cloud_users().list_group_users("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `MongoDB Cloud Users` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct MongoDbCloudUsers<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns database deployment monitoring and logging data.
+//!
+//! The operations of the spec's `Monitoring and Logs` tag: `client.monitoring_and_logs()`, with the cargo feature `monitoring_and_logs`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.monitoring_and_logs().list_group_processes("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Monitoring and Logs` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct MonitoringAndLogs<'c> {

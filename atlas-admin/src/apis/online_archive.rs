@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, or removes an online archive.
+//!
+//! The operations of the spec's `Online Archive` tag: `client.online_archive()`, with the cargo feature `online_archive`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.online_archive().download_query_logs("32b6e34b3d91647abb20e7b8".parse()?, "cluster1".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Online Archive` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct OnlineArchive<'c> {

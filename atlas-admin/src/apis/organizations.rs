@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, and edits organizational units in MongoDB Cloud.
+//!
+//! The operations of the spec's `Organizations` tag: `client.organizations()`, with the cargo feature `organizations`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.organizations().list_orgs().send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Organizations` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Organizations<'c> {

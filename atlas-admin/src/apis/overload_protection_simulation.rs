@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns and starts overload protection simulations for a cluster.
+//!
+//! The operations of the spec's `Overload Protection Simulation` tag: `client.overload_protection_simulation()`, with the cargo feature `overload_protection_simulation`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let overload_protection_simulation = client.overload_protection_simulation();
+//! # let _ = overload_protection_simulation;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Overload Protection Simulation` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct OverloadProtectionSimulation<'c> {

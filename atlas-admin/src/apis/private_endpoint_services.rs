@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes private endpoint services.
+//!
+//! The operations of the spec's `Private Endpoint Services` tag: `client.private_endpoint_services()`, with the cargo feature `private_endpoint_services`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.private_endpoint_services().get_regional_endpoint_mode("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Private Endpoint Services` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct PrivateEndpointServices<'c> {

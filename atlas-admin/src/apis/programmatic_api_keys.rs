@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes access tokens to use the MongoDB Cloud API. MongoDB Cloud applies these keys to organizations. These resources can return, assign, or revoke use of these keys within a specified project.
+//!
+//! The operations of the spec's `Programmatic API Keys` tag: `client.programmatic_api_keys()`, with the cargo feature `programmatic_api_keys`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.programmatic_api_keys().list_group_api_keys("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Programmatic API Keys` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct ProgrammaticApiKeys<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, and edits collections of clusters and users in MongoDB Cloud.
+//!
+//! The operations of the spec's `Projects` tag: `client.projects()`, with the cargo feature `projects`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.projects().list_groups().send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Projects` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Projects<'c> {

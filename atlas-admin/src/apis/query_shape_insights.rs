@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! The `Query Shape Insights` operations.
+//!
+//! The operations of the spec's `Query Shape Insights` tag: `client.query_shape_insights()`, with the cargo feature `query_shape_insights`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.query_shape_insights().list_cluster_query_shapes("32b6e34b3d91647abb20e7b8".parse()?, "cluster1".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Query Shape Insights` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct QueryShapeInsights<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns details about rate limit policies for the Atlas Administration API.
+//!
+//! The operations of the spec's `Rate Limiting` tag: `client.rate_limiting()`, with the cargo feature `rate_limiting`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.rate_limiting().list_rate_limits().send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Rate Limiting` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimiting<'c> {

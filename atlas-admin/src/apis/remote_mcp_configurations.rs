@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns and manages Remote MCP configurations for organizations and projects.
+//!
+//! The operations of the spec's `Remote MCP Configurations` tag: `client.remote_mcp_configurations()`, with the cargo feature `remote_mcp_configurations`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.remote_mcp_configurations().list_group_mcp_configs("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Remote MCP Configurations` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct RemoteMcpConfigurations<'c> {

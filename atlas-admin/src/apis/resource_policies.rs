@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Configure and manage Atlas Resource Policies within your organization.
+//!
+//! The operations of the spec's `Resource Policies` tag: `client.resource_policies()`, with the cargo feature `resource_policies`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.resource_policies().get_non_compliant_resources("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Resource Policies` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct ResourcePolicies<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Creates one index to a database deployment in a rolling manner. Rolling indexes build indexes on the applicable nodes sequentially and may reduce the performance impact of an index build if your deployment's average CPU utilization exceeds (N-1)/N-10% where N is the number of CPU threads available to mongod of if the WiredTiger cache fill ratio regularly exceeds 90%. If your deployment does not meet this criteria, use the default index build. You can't create a rolling index on an `M0` free cluster or `M2/M5` shared cluster.
+//!
+//! The operations of the spec's `Rolling Index` tag: `client.rolling_index()`, with the cargo feature `rolling_index`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let rolling_index = client.rolling_index();
+//! # let _ = rolling_index;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Rolling Index` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct RollingIndex<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes sandbox templates. Also enables/disables sandbox for an organization.
+//!
+//! The operations of the spec's `Sandbox` tag: `client.sandbox()`, with the cargo feature `sandbox`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let sandbox = client.sandbox();
+//! # let _ = sandbox;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Sandbox` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Sandbox<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes serverless instances.
+//!
+//! The operations of the spec's `Serverless Instances` tag: `client.serverless_instances()`, with the cargo feature `serverless_instances`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let serverless_instances = client.serverless_instances();
+//! # let _ = serverless_instances;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Serverless Instances` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct ServerlessInstances<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes private endpoints for serverless instances. To learn more, see the Atlas Administration API tab on the following tutorial.
+//!
+//! The operations of the spec's `Serverless Private Endpoints` tag: `client.serverless_private_endpoints()`, with the cargo feature `serverless_private_endpoints`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let serverless_private_endpoints = client.serverless_private_endpoints();
+//! # let _ = serverless_private_endpoints;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Serverless Private Endpoints` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct ServerlessPrivateEndpoints<'c> {

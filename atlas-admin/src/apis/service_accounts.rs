@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Endpoints for managing Service Accounts and secrets. Service Accounts are used for programmatic access to the Atlas Admin API through the OAuth 2.0 Client Credentials flow.
+//!
+//! The operations of the spec's `Service Accounts` tag: `client.service_accounts()`, with the cargo feature `service_accounts`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.service_accounts().list_group_service_accounts("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Service Accounts` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct ServiceAccounts<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes standby links between clusters for disaster recovery within a specified project.
+//!
+//! The operations of the spec's `Standby Links` tag: `client.standby_links()`, with the cargo feature `standby_links`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let standby_links = client.standby_links();
+//! # let _ = standby_links;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Standby Links` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct StandbyLinks<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes Streams Workspaces. This resource requires your project ID.
+//!
+//! The operations of the spec's `Streams` tag: `client.streams()`, with the cargo feature `streams`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.streams().list_active_peering_connections("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Streams` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Streams<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, or removes teams.
+//!
+//! The operations of the spec's `Teams` tag: `client.teams()`, with the cargo feature `teams`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.teams().list_group_teams("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Teams` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Teams<'c> {

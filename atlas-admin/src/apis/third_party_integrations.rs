@@ -2,6 +2,19 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! Returns, adds, edits, and removes third-party service integration configurations. MongoDB Cloud sends alerts to each third-party service that you configure.
+//!
+//! **IMPORTANT**: Each project can only have one configuration per `integrationType`.
+//!
+//! The operations of the spec's `Third-Party Integrations` tag: `client.third_party_integrations()`, with the cargo feature `third_party_integrations`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.third_party_integrations().list_group_integrations("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Third-Party Integrations` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct ThirdPartyIntegrations<'c> {

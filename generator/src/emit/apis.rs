@@ -54,11 +54,14 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
     }
     // The tag modules, built and formatted on every core; each says which models are pages.
     let mut page_models = BTreeMap::new();
+    let examples = super::e2e::examples(model);
     let pages_per_tag = tree.add_rust_parallel(&files, |(module_name, tag, ops)| {
         let api = format_ident!("{}", names::upper_camel(module_name));
         let mut pages = BTreeMap::new();
         let mut rows = Vec::new();
+        let module_doc = module_doc(model, api_version, tag, module_name, ops, &examples);
         let tokens = emit_tag(model, api_version, tag, module_name, &api, ops, &mut pages, &mut rows);
+        let tokens = quote!(#module_doc #tokens);
         (format!("src/apis/{module_name}.rs"), tokens, (pages, rows))
     })?;
     let mut version_rows = Vec::new();
@@ -199,6 +202,39 @@ fn emit_tag(
         }
         #(#markers)*
     }
+}
+
+/// The tag module's own docs: what the tag is for (the spec's description of it), how to
+/// reach it, and a call that compiles (a read whose arguments the spec's examples give).
+fn module_doc(model: &Model, api_version: &str, tag: &str, module: &str, ops: &[&Operation], examples: &super::e2e::Examples) -> TokenStream {
+    let mut text = model.tag_docs.get(tag).cloned().unwrap_or_else(|| format!("The `{tag}` operations."));
+    text.push_str(&format!("\n\nThe operations of the spec's `{tag}` tag: `client.{module}()`, with the cargo feature `{module}`."));
+    // The simplest read: a GET with no body, in a dated version, whose every argument the
+    // spec gives as text (ids, names); fewest arguments first.
+    let mut reads: Vec<(&Operation, Vec<String>)> = ops
+        .iter()
+        .copied()
+        .filter(|op| op.method == "GET" && op.body.is_none() && !op.deprecated && op.version_for(api_version).is_some_and(|v| v != "preview"))
+        .filter_map(|op| {
+            let values = super::e2e::argument_values(model, op, examples)?;
+            let texts: Option<Vec<String>> = values.iter().map(|v| v.as_str().map(|s| format!("{s:?}.parse()?"))).collect();
+            Some((op, texts?))
+        })
+        .collect();
+    reads.sort_by(|a, b| (a.1.len(), &a.0.name).cmp(&(b.1.len(), &b.0.name)));
+    let call = match reads.first() {
+        Some((op, args)) => format!("let answer = client.{module}().{}({}).send().await?;\n# let _ = answer;", op.name, args.join(", ")),
+        None => format!("let {module} = client.{module}();\n# let _ = {module};"),
+    };
+    let example = format!(
+        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = atlas_admin::Client::from_env()?;\n{call}\n# Ok(()) }}\n```"
+    );
+    let lines = super::docs::sanitize(&text).into_iter().chain(std::iter::once(String::new())).chain(example.lines().map(str::to_owned));
+    let attrs = lines.map(|line| {
+        let line = if line.is_empty() { line } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#attrs)*)
 }
 
 /// One row of `tests/spec_versions.rs`: an operation at one (Atlas) version, and the media

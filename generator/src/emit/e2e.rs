@@ -21,7 +21,7 @@ pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
     // Per tag: each call, and whether it needs the `preview` feature.
     let mut tags: BTreeMap<&str, Vec<(TokenStream, bool)>> = BTreeMap::new();
     let mut left_out: Vec<String> = Vec::new();
-    let examples: Examples = model.examples.iter().filter(|e| !e.request).map(|e| (e.pointer.clone(), e.value.clone())).collect();
+    let examples = examples(model);
     for op in &model.operations {
         match call(model, op, api_version, &examples) {
             Ok(call) => tags.entry(op.tag.as_str()).or_default().push(call),
@@ -93,6 +93,24 @@ pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
     )
 }
 
+/// The spec's property and schema examples, by pointer (response examples left out).
+pub(super) fn examples(model: &Model) -> Examples {
+    model.examples.iter().filter(|e| !e.request).map(|e| (e.pointer.clone(), e.value.clone())).collect()
+}
+
+/// A value from the spec for each of `op`'s required arguments (its method's, in order), as
+/// JSON; `None` when one cannot be made.
+pub(super) fn argument_values(model: &Model, op: &Operation, examples: &Examples) -> Option<Vec<serde_json::Value>> {
+    let fields: Vec<&crate::ir::Field> = match op.params.map(|id| &model.get(id).kind) {
+        Some(TypeKind::Struct(s)) => s.fields.iter().collect(),
+        _ => Vec::new(),
+    };
+    super::apis::method_arguments(op, &fields)
+        .into_iter()
+        .map(|f| sample(model, &f.ty, Site { pointer: None, constraints: Some(&f.constraints), format: f.format.as_deref() }, examples, 0).ok())
+        .collect()
+}
+
 /// One recorded call of `op`, or why it cannot be made from the spec alone.
 fn call(model: &Model, op: &Operation, api_version: &str, examples: &Examples) -> std::result::Result<(TokenStream, bool), String> {
     let plain = op.version_for(api_version);
@@ -157,7 +175,7 @@ fn call(model: &Model, op: &Operation, api_version: &str, examples: &Examples) -
 }
 
 /// The spec's `example`s of schemas and properties, by JSON pointer.
-type Examples = std::collections::HashMap<String, serde_json::Value>;
+pub(super) type Examples = std::collections::HashMap<String, serde_json::Value>;
 
 /// A JSON value of `ty` for a request, made from the spec: the required properties that a
 /// request sends (readOnly ones left out), each from the spec's example of that property

@@ -56,6 +56,7 @@ pub fn lower_with(api: &OpenAPI, registry: &super::registry::Registry) -> Result
     cx.declare_components()?;
     cx.convert_components()?;
     super::operations::lower_operations(&mut cx)?;
+    cx.model.tag_docs = api.tags.iter().filter_map(|t| Some((t.name.clone(), t.description.clone()?))).collect();
     let sites = std::mem::take(&mut cx.enum_sites);
     super::enums::share(&mut cx.model, &sites, &registry);
     super::registry::apply(&mut cx.model, &registry, &mut renamed)?;

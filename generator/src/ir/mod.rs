@@ -41,6 +41,8 @@ pub struct Model {
     pub patterns: BTreeMap<String, PatternInfo>,
     /// Spec tag -> its API module (`Clusters` -> `clusters`), from the registry of names.
     pub modules: BTreeMap<String, String>,
+    /// Spec tag -> its description (the spec's top-level `tags`), for the module's docs.
+    pub tag_docs: BTreeMap<String, String>,
     /// Renames upstream recognised against the registry ([`registry::rekey`]).
     pub upstream_renames: Vec<registry::Renamed>,
     /// What the generator worked around, each naming the place (an unknown `format`, a

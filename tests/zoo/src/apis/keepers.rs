@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! The `Keepers` operations.
+//!
+//! The operations of the spec's `Keepers` tag: `client.keepers()`, with the cargo feature `keepers`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.keepers().get_one_keeper("32b6e34b3d91647abb20e7b8".parse()?).send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Keepers` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Keepers<'c> {

@@ -2,6 +2,17 @@
 // spec/lock.toml. Do not edit: change the generator or spec/fixes.yaml and run
 // `cargo xtask generate`.
 
+//! The `Logs` operations.
+//!
+//! The operations of the spec's `Logs` tag: `client.logs()`, with the cargo feature `logs`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = atlas_admin::Client::from_env()?;
+//! let answer = client.logs().download_logs().send().await?;
+//! # let _ = answer;
+//! # Ok(()) }
+//! ```
 /// The operations of the `Logs` tag.
 #[derive(Debug, Clone, Copy)]
 pub struct Logs<'c> {
