@@ -141,16 +141,43 @@ mod independent_matchers {
         parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12]) && parts.iter().all(|p| hex(p, true))
     }
 
-    /// Strings near the shapes (hex digits of both cases, neighbours, dashes, prefixes) and
-    /// arbitrary ones.
+    /// Valid values of each shape (so acceptance is tested, not only refusal), strings near
+    /// the shapes (hex digits of both cases, neighbours, dashes, prefixes) and arbitrary ones.
     fn candidates() -> impl Strategy<Value = String> {
         prop_oneof![
+            "[0-9a-f]{24}",
+            "[0-9a-fA-F]{24}",
+            "[0-9a-f]{20}",
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            "vpc-[0-9a-f]{17}",
+            "[A-Z]{2}",
             "[0-9a-gA-G]{18,26}",
             "[0-9a-fA-F-]{34,38}",
             "vpc-[0-9a-gA-G]{15,19}",
             "[A-Za-z]{1,3}",
             any::<String>(),
         ]
+    }
+
+    /// Each newtype is given valid values often: one case in twenty at least for each,
+    /// counted over a fixed run (a strategy that stopped producing them would make the
+    /// properties above hold for a parser that refuses everything).
+    #[test]
+    fn the_candidates_include_valid_values_of_every_shape() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let values: Vec<String> = (0..2_000).map(|_| candidates().new_tree(&mut runner).unwrap().current()).collect();
+        let share = |valid: &dyn Fn(&String) -> bool| values.iter().filter(|v| valid(v)).count() as f64 / values.len() as f64;
+        let shares = [
+            ("ObjectId", share(&|s| s.parse::<ObjectId>().is_ok())),
+            ("IdentityProviderId", share(&|s| s.parse::<IdentityProviderId>().is_ok())),
+            ("Uuid", share(&|s| s.parse::<Uuid>().is_ok())),
+            ("AwsVpcId", share(&|s| s.parse::<AwsVpcId>().is_ok())),
+            ("CountryCode", share(&|s| s.parse::<CountryCode>().is_ok())),
+        ];
+        for (name, share) in shares {
+            assert!(share >= 0.05, "{name}: only {share:.3} of the candidates are valid");
+        }
     }
 
     proptest! {

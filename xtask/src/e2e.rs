@@ -41,17 +41,29 @@ impl Drop for Prism {
 pub fn run(root: &Path, spec: &Path, spec_date: &str, fixes: &Path) -> Result<()> {
     let dir = root.join("target/prism");
     let prism = install(&dir)?;
-    let served = dir.join("atlas-api.fixed.json");
+    // The generator's fixture crate first (seconds): its calls are made the same way, so a
+    // fault there is the generator's, found before the long run.
+    let zoo = root.join("generator/tests/fixtures/zoo.yaml");
+    let document = generator::parse::parse_document(&zoo, &generator::parse::read_limited(&zoo)?)?;
+    println!("e2e: the fixture crate (tests/zoo) on {}", zoo.display());
+    serve_and_test(root, &prism, &dir, "zoo", &document)?;
     let mut document = generator::parse::parse_document(spec, &generator::parse::read_limited(spec)?)?;
     let fixed = generator::parse::apply_fixes_for(&mut document, fixes, Some(spec_date))?.applied.len();
-    std::fs::write(&served, serde_json::to_vec(&document)?)?;
     println!("e2e: {} with its {fixed} fixes from {}", spec.display(), fixes.display());
+    serve_and_test(root, &prism, &dir, "atlas-admin", &document)
+}
+
+/// Starts Prism serving `document` and runs `package`'s generated `e2e_prism` test against
+/// it; fails if a call failed.
+fn serve_and_test(root: &Path, prism: &Path, dir: &Path, package: &str, document: &serde_json::Value) -> Result<()> {
+    let served = dir.join(format!("{package}.served.json"));
+    std::fs::write(&served, serde_json::to_vec(document)?)?;
     let port = free_port()?;
     let url = format!("http://127.0.0.1:{port}");
-    let log = dir.join("prism.log");
+    let log = dir.join(format!("prism-{package}.log"));
     println!("e2e: starting Prism {PRISM_VERSION} on {url} with {}", served.display());
     let output = std::fs::File::create(&log)?;
-    let child = Command::new(&prism)
+    let child = Command::new(prism)
         .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
         .arg(&served)
         .stdout(Stdio::from(output.try_clone()?))
@@ -61,23 +73,23 @@ pub fn run(root: &Path, spec: &Path, spec_date: &str, fixes: &Path) -> Result<()
     let mut server = Prism { child, log: log.clone() };
     wait_until_listening(&mut server, port, Duration::from_secs(90))?;
 
-    let report = dir.join("report.txt");
+    let report = dir.join(format!("report-{package}.txt"));
     let _ = std::fs::remove_file(&report);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
-        .args(["test", "-p", "atlas-admin", "--features", "preview", "--test", "e2e_prism", "--", "--ignored", "--nocapture"])
+        .args(["test", "-p", package, "--features", "preview", "--test", "e2e_prism", "--", "--ignored", "--nocapture"])
         .env("ATLAS_E2E_URL", &url)
         .env("ATLAS_E2E_REPORT", &report)
         .status()
         .context("cannot run cargo test")?;
     drop(server);
     let text = std::fs::read_to_string(&report)
-        .with_context(|| format!("the e2e test wrote no report to {} (it did not run to the end)", report.display()))?;
+        .with_context(|| format!("the e2e test of {package} wrote no report to {} (it did not run to the end)", report.display()))?;
     let summary = text.lines().rev().find(|l| l.starts_with("e2e: ")).context("the report has no summary line")?;
-    println!("{summary}");
+    println!("{package}: {summary}");
     if !status.success() {
-        bail!("e2e failed: see the FAIL lines above (Prism's log: {})", log.display());
+        bail!("e2e of {package} failed: see the FAIL lines above (Prism's log: {})", log.display());
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! re-encoded. A table of (pointer, JSON, checker) rather than one test function per
 //! example keeps the crate quick to compile and reports every failure in one run.
 
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::{is_object, type_tokens, Scope};
@@ -146,13 +147,29 @@ fn emit_pattern_examples(model: &Model, tree: &mut Tree) -> Result<()> {
 fn emit_examples(model: &Model, tree: &mut Tree) -> Result<()> {
     let mut examples: Vec<_> = model.examples.iter().collect();
     examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
-    let rows = examples.iter().map(|e| {
-        let pointer = &e.pointer;
-        let json = serde_json::to_string(&e.value).expect("a JSON value always serialises");
-        let ty = type_tokens(model, &e.ty, Scope::External);
-        let request = e.request;
-        quote!(Example { pointer: #pointer, json: #json, request: #request, check: round_trip::<#ty> },)
-    });
+    // The rules a schema puts on its example's value where it is used (a property's
+    // `maxLength`, a body's `maxItems`): statics, named by the example's place.
+    let mut statics = Vec::new();
+    let rows: Vec<TokenStream> = examples
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let pointer = &e.pointer;
+            let json = serde_json::to_string(&e.value).expect("a JSON value always serialises");
+            let ty = type_tokens(model, &e.ty, Scope::External);
+            let request = e.request;
+            let registered = |c: &crate::ir::Constraints| c.pattern.as_ref().is_none_or(|p| model.patterns.contains_key(p));
+            let rules = if e.constraints.is_empty() || !registered(&e.constraints) {
+                quote!(&atlas_admin::validation::Rules::NONE)
+            } else {
+                let ident = super::validate::rules_static(model, &format!("RULES_{i}"), &e.constraints, false, &mut statics);
+                quote!(&#ident)
+            };
+            quote!(Example { pointer: #pointer, json: #json, request: #request, rules: #rules, check: round_trip::<#ty> },)
+        })
+        .collect();
+    // The statics name the crate as its own code does (`crate::`); here it is `atlas_admin`.
+    let statics = in_crate(quote!(#(#statics)*));
     tree.add_rust(
         "tests/spec_examples.rs",
         quote! {
@@ -163,7 +180,9 @@ fn emit_examples(model: &Model, tree: &mut Tree) -> Result<()> {
                 json: &'static str,
                 /// A request body's example: readOnly properties need not be there.
                 request: bool,
-                check: fn(&str, bool) -> Result<(), String>,
+                /// The rules the value must meet where the spec uses it.
+                rules: &'static atlas_admin::validation::Rules,
+                check: fn(&str, bool, &atlas_admin::validation::Rules) -> Result<(), String>,
             }
 
             /// JSON equality where numbers compare by value (`5` and `5.0` are one number).
@@ -183,11 +202,11 @@ fn emit_examples(model: &Model, tree: &mut Tree) -> Result<()> {
 
             /// Decodes with nothing unknown, missing or odd and no rule broken (a strict
             /// `Validate`), and re-encodes to the same JSON.
-            fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + atlas_admin::Validate>(json: &str, request: bool) -> Result<(), String> {
+            fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + atlas_admin::Validate>(json: &str, request: bool, rules: &atlas_admin::validation::Rules) -> Result<(), String> {
                 let expected: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
                 let decoded: T = serde_json::from_value(expected.clone()).map_err(|e| format!("does not decode: {e}"))?;
                 let mut strict = atlas_admin::validation::Validator::strict(request);
-                decoded.validate_into(&mut strict);
+                strict.root(&decoded, rules);
                 // Every rule, bounds and patterns too: an example that breaks its own schema's
                 // rules is a value the server sends or takes that validation would refuse, so a
                 // spec fix (with evidence) is due before a user meets it.
@@ -203,16 +222,34 @@ fn emit_examples(model: &Model, tree: &mut Tree) -> Result<()> {
                 }
             }
 
+            #statics
             static EXAMPLES: &[Example] = &[#(#rows)*];
 
             #[test]
             fn every_spec_example_round_trips() {
                 let failures: Vec<String> = EXAMPLES
                     .iter()
-                    .filter_map(|e| (e.check)(e.json, e.request).err().map(|why| format!("{}: {} {why}", e.pointer, e.json)))
+                    .filter_map(|e| (e.check)(e.json, e.request, e.rules).err().map(|why| format!("{}: {} {why}", e.pointer, e.json)))
                     .collect();
                 assert!(failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), EXAMPLES.len(), failures.join("\n"));
             }
         },
     )
+}
+
+/// `tokens` with every `crate` path written from outside the crate (`atlas_admin::...`).
+fn in_crate(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Ident(ident) if ident == "crate" => TokenTree::Ident(proc_macro2::Ident::new("atlas_admin", ident.span())),
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), in_crate(group.stream()));
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
+            }
+            other => other,
+        })
+        .collect()
 }

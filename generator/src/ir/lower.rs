@@ -199,9 +199,15 @@ impl<'a> Lowerer<'a> {
         Ok((id, schema))
     }
 
-    fn record_example(&mut self, schema: &Schema, pointer: &str, ty: TypeRef) {
+    fn record_example(&mut self, schema: &'a Schema, pointer: &str, ty: TypeRef) {
         if let Some(value) = &schema.schema_data.example {
-            self.model.examples.push(Example { pointer: pointer.to_string(), request: false, value: value.clone(), ty });
+            // The schema's own rules on the value (a named type checks its own).
+            let mut constraints = match ty {
+                TypeRef::Named(_) => Constraints::default(),
+                _ => self.raw_constraints(SchemaRef::Inline(schema), pointer, 0).unwrap_or_default(),
+            };
+            strip_enforced(&self.model, &ty, &mut constraints);
+            self.model.examples.push(Example { pointer: pointer.to_string(), request: false, value: value.clone(), ty, constraints });
         }
     }
 

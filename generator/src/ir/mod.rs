@@ -318,4 +318,7 @@ pub struct Example {
     pub request: bool,
     pub value: serde_json::Value,
     pub ty: TypeRef,
+    /// The rules the schema puts on the value where it is used (a property's `maxLength`,
+    /// a body's `maxItems`), beyond what its type checks itself.
+    pub constraints: Constraints,
 }

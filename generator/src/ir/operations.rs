@@ -439,6 +439,7 @@ fn lower_contents<'a>(
                         request: pointer.contains("/requestBody"),
                         value: value.clone(),
                         ty: ty.clone(),
+                        constraints: constraints.clone(),
                     });
                 }
             }

@@ -8,7 +8,9 @@ struct Example {
     json: &'static str,
     /// A request body's example: readOnly properties need not be there.
     request: bool,
-    check: fn(&str, bool) -> Result<(), String>,
+    /// The rules the value must meet where the spec uses it.
+    rules: &'static atlas_admin::validation::Rules,
+    check: fn(&str, bool, &atlas_admin::validation::Rules) -> Result<(), String>,
 }
 /// JSON equality where numbers compare by value (`5` and `5.0` are one number).
 fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
@@ -30,13 +32,14 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + atlas_admin::Validate>(
     json: &str,
     request: bool,
+    rules: &atlas_admin::validation::Rules,
 ) -> Result<(), String> {
     let expected: serde_json::Value = serde_json::from_str(json)
         .map_err(|e| e.to_string())?;
     let decoded: T = serde_json::from_value(expected.clone())
         .map_err(|e| format!("does not decode: {e}"))?;
     let mut strict = atlas_admin::validation::Validator::strict(request);
-    decoded.validate_into(&mut strict);
+    strict.root(&decoded, rules);
     if let Err(violations) = strict.finish() {
         let broken: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
         return Err(format!("does not match its schema: {}", broken.join(", ")));
@@ -49,41 +52,51 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + atlas_admin::V
         Err(format!("re-encodes as {encoded}"))
     }
 }
+static RULES_3: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::CODE),
+    ..atlas_admin::validation::Rules::NONE
+};
 static EXAMPLES: &[Example] = &[
     Example {
         pointer: "/components/parameters/keeperId/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
+        rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
         pointer: "/components/schemas/Animal/properties/name",
         json: "\"Tom\"",
         request: false,
+        rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/Cat/allOf/1/properties/lives",
         json: "9",
         request: false,
+        rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<i32>,
     },
     Example {
         pointer: "/components/schemas/Gauges/properties/code",
         json: "\"ABC\"",
         request: false,
+        rules: &RULES_3,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/Keeper",
         json: "{\"id\":\"32b6e34b3d91647abb20e7b8\",\"type\":\"senior\",\"badge\":null,\"animals\":[]}",
         request: false,
+        rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::Keeper>,
     },
     Example {
         pointer: "/paths/~1api~1zoo~1v2~1keepers/post/requestBody/content/application~1vnd.atlas.2024-08-05+json/examples/Senior/value",
         json: "{\"type\":\"senior\",\"password\":\"hunter22\",\"badge\":null,\"animals\":[{\"kind\":\"LION\",\"name\":\"Leo\",\"lives\":9}]}",
         request: true,
+        rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::Keeper>,
     },
 ];
@@ -92,7 +105,7 @@ fn every_spec_example_round_trips() {
     let failures: Vec<String> = EXAMPLES
         .iter()
         .filter_map(|e| {
-            (e.check)(e.json, e.request)
+            (e.check)(e.json, e.request, e.rules)
                 .err()
                 .map(|why| format!("{}: {} {why}", e.pointer, e.json))
         })
