@@ -52,350 +52,399 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize + atlas_admin::V
         Err(format!("re-encodes as {encoded}"))
     }
 }
-static RULES_10: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_5: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_14: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_9: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(16),
     max_length: Some(128),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_19: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_14: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_36: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_21: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(1),
     max_length: Some(250),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_43: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_22: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(1.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_44: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_23: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(1.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_50: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_29: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_58: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_37: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_62: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_40: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_79: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_56: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(1),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_90: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_65: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(1.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_95: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_69: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(8),
     max_length: Some(8),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_97: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_71: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_72: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::PROCESS_ID),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_74: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    minimum: Some(2.0),
+    maximum: Some(32.0),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_75: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    minimum: Some(2.0),
+    maximum: Some(32.0),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_76: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    minimum: Some(2.0),
+    maximum: Some(32.0),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_79: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    minimum: Some(2.0),
+    maximum: Some(32.0),
     ..atlas_admin::validation::Rules::NONE
 };
 static RULES_98: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::PROCESS_ID),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_100: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    minimum: Some(2.0),
-    maximum: Some(32.0),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_102: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    minimum: Some(2.0),
-    maximum: Some(32.0),
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
 static RULES_104: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    minimum: Some(2.0),
-    maximum: Some(32.0),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_107: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    minimum: Some(2.0),
-    maximum: Some(32.0),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_128: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_136: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_142: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_108: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_165: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_130: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_173: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_138: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_185: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_150: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_242: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_197: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_250: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_205: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_264: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_219: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_271: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_226: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(20),
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_272: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_227: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(20),
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_274: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_229: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(20),
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_276: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_231: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(20),
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_277: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_232: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(20),
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_291: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_246: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(0.0),
     maximum: Some(7.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_293: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_248: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_296: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_251: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_327: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_278: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(64),
     max_length: Some(64),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_333: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_283: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::GCP_PROJECT_ID2),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_347: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_294: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_353: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_300: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_359: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_306: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(20),
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_363: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_309: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_378: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_321: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_396: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_332: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_406: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_342: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_412: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_348: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_436: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_372: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(3),
     max_length: Some(63),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_439: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_375: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(3),
     max_length: Some(63),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_442: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_377: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(3),
     max_length: Some(63),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_444: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_379: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(33),
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_446: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_381: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(33),
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_448: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_383: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(3),
     max_length: Some(63),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_449: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_384: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(3),
     max_length: Some(63),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_453: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_388: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(1.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_469: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_404: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_496: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_425: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_543: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_460: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(8),
     max_length: Some(8),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_548: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_465: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(0.0),
     exclusive_minimum: true,
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_558: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_470: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_574: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_484: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_579: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_487: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_596: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_501: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_604: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_506: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::BIND_USERNAME),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_608: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_509: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::BIND_USERNAME),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_612: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_512: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::MONGO_DB_VERSION),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_616: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_515: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::MONGO_DB_VERSION),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_631: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_525: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(1),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_633: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_527: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::HOSTNAME),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_634: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_528: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_items: Some(10),
     unique_items: true,
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_636: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_529: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_items: Some(10),
     unique_items: true,
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_639: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_532: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_641: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_534: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_643: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_536: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_645: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_538: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_646: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_539: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_647: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_540: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_648: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_541: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(24),
     max_length: Some(24),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_649: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_542: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(2048),
     ..atlas_admin::validation::Rules::NONE
 };
+static RULES_553: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_559: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_567: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_577: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_585: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_593: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    max_length: Some(200),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_605: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_617: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_626: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    minimum: Some(0.0),
+    exclusive_minimum: true,
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_638: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    minimum: Some(0.0),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_643: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    max_length: Some(200),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_655: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    ..atlas_admin::validation::Rules::NONE
+};
+static RULES_659: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+    max_length: Some(200),
+    ..atlas_admin::validation::Rules::NONE
+};
 static RULES_664: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
+    pattern: Some(&atlas_admin::patterns::NON_RUNNING_HOST_IDS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_672: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_681: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_685: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
@@ -403,256 +452,186 @@ static RULES_692: atlas_admin::validation::Rules = atlas_admin::validation::Rule
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_701: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_705: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
 static RULES_711: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    max_length: Some(200),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_726: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_747: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_756: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    minimum: Some(0.0),
-    exclusive_minimum: true,
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_773: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    minimum: Some(0.0),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_783: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    max_length: Some(200),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_798: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_806: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    max_length: Some(200),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_812: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::NON_RUNNING_HOST_IDS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_835: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_843: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_867: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
-    pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
-    ..atlas_admin::validation::Rules::NONE
-};
-static RULES_875: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(1.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_891: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_727: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_893: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_729: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::CIDR_BLOCK),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_894: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_730: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_900: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_735: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_905: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_738: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(0.0),
     exclusive_minimum: true,
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_907: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_739: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(1),
     max_length: Some(80),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_920: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_744: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_973: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_778: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_982: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_787: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_992: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_794: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     max_length: Some(200),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1007: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_806: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1013: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_810: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::CIDR_BLOCK),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1014: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_811: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1015: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_812: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::CIDR_BLOCK),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1016: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_813: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1027: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_822: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1034: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_828: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1061: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_837: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(1),
     max_length: Some(64),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1064: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_840: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(1),
     max_length: Some(64),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1075: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_847: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::ENTRY_VALUE),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1076: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_848: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::ENTRY_VALUE),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1077: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_849: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::ENTRY_VALUE),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1113: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_885: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(1199145600.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1114: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_886: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(1199145600.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1141: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_909: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     minimum: Some(1.0),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1142: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_910: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1143: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_911: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1144: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_912: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1145: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_913: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1146: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_914: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1147: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_915: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1148: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_916: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1149: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_917: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::PROCESS_ID),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1158: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_926: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::IP_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1166: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_933: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::IP_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1167: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_934: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::IP_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1168: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_935: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     min_length: Some(64),
     max_length: Some(64),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1189: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_956: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::IP_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1198: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_962: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
-static RULES_1205: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
+static RULES_965: atlas_admin::validation::Rules = atlas_admin::validation::Rules {
     pattern: Some(&atlas_admin::patterns::REMOTE_ADDRESS),
     ..atlas_admin::validation::Rules::NONE
 };
 static EXAMPLES: &[Example] = &[
-    Example {
-        pointer: "/components/parameters/collectionName/schema",
-        json: "\"mycoll\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/parameters/databaseName/schema",
-        json: "\"mydb\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
     Example {
         pointer: "/components/parameters/federationSettingsId/schema",
         json: "\"55fa922fb343282757d9554e\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/parameters/granularity/schema",
-        json: "\"PT1M\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/parameters/groupId/schema",
@@ -669,13 +648,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::IdentityProviderId>,
     },
     Example {
-        pointer: "/components/parameters/indexName/schema",
-        json: "\"myindex\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/parameters/liveMigrationId/schema",
         json: "\"6296fb4c7c7aa997cf94e9a8\"",
         request: false,
@@ -690,17 +662,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/parameters/period/schema",
-        json: "\"PT10H\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/parameters/processId/schema",
         json: "\"my.host.name.com:27017\"",
         request: false,
-        rules: &RULES_10,
+        rules: &RULES_5,
         check: round_trip::<String>,
     },
     Example {
@@ -728,7 +693,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/AWSKMSConfiguration/properties/accessKeyID",
         json: "\"019dd98d94b4bb778e7552e4\"",
         request: false,
-        rules: &RULES_14,
+        rules: &RULES_9,
         check: round_trip::<String>,
     },
     Example {
@@ -763,14 +728,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/AcknowledgeAlert/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7days.\"",
         request: false,
-        rules: &RULES_19,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/ActivityFeedLinkResponse/properties/link",
-        json: "\"https://cloud.mongodb.com/redirect/1234567890abcdef12345678\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_14,
         check: round_trip::<String>,
     },
     Example {
@@ -816,129 +774,24 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/apiKeyId",
-        json: "\"a86r5kwrfsk5r5ku5tgvhmpj\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/cloud",
-        json: "\"ANY\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/createdAt",
-        json: "\"2026-01-15T16:47:49.855000+00:00\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/createdBy",
-        json: "\"John Doe\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/endpoint",
-        json: "\"ai.mongodb.com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/geography",
-        json: "\"ANY\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/groupId",
-        json: "\"69681d39c9e8cfd375386316\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/lastUsedAt",
-        json: "\"2026-01-15T16:47:49.855000+00:00\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/maskedSecret",
-        json: "\"al-****odu2\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/AiModelApiKeyResponse/properties/name",
         json: "\"Production key\"",
         request: false,
-        rules: &RULES_36,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/secret",
-        json: "\"al-jZsluhPMzPM9CFXepRWwMwvpZDDra6tZMgoAZKdodu2\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelApiKeyResponse/properties/status",
-        json: "\"ACTIVE\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelRateLimitResponse/properties/cloud",
-        json: "\"ANY\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelRateLimitResponse/properties/endpoint",
-        json: "\"ai.mongodb.com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelRateLimitResponse/properties/geography",
-        json: "\"ANY\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AiModelRateLimitResponse/properties/modelGroupName",
-        json: "\"embed_large\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_21,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/AiModelRateLimitResponse/properties/requestsPerMinuteLimit",
         json: "2000",
         request: false,
-        rules: &RULES_43,
+        rules: &RULES_22,
         check: round_trip::<i32>,
     },
     Example {
         pointer: "/components/schemas/AiModelRateLimitResponse/properties/tokensPerMinuteLimit",
         json: "3000000",
         request: false,
-        rules: &RULES_44,
+        rules: &RULES_23,
         check: round_trip::<i32>,
     },
     Example {
@@ -980,7 +833,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/AlertAudit/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_50,
+        rules: &RULES_29,
         check: round_trip::<String>,
     },
     Example {
@@ -1036,7 +889,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/AlertConfigAudit/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_58,
+        rules: &RULES_37,
         check: round_trip::<String>,
     },
     Example {
@@ -1054,17 +907,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::AlertConfigAuditTypeView>,
     },
     Example {
-        pointer: "/components/schemas/AlertMatcher/properties/value",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/AlertView/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_62,
+        rules: &RULES_40,
         check: round_trip::<String>,
     },
     Example {
@@ -1159,13 +1005,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/ApiAtlasInvalidPolicyView/properties/body",
-        json: "\"  forbid (\\n    principal,\\n    action == cloud::Action::\\\"cluster.createEdit\\\",\\n    resource\\n  ) when {\\n   context.cluster.regions.contains(cloud::region::\\\"aws:us-east-1\\\")\\n  };\\n\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ApiAtlasNonCompliantResourceView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -1183,7 +1022,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ApiAtlasPolicyCreateView/properties/body",
         json: "\"  forbid (\\n    principal,\\n    action == cloud::Action::\\\"cluster.createEdit\\\",\\n    resource\\n  ) when {\\n   context.cluster.regions.contains(cloud::region::\\\"aws:us-east-1\\\")\\n  };\\n\"",
         request: false,
-        rules: &RULES_79,
+        rules: &RULES_56,
         check: round_trip::<String>,
     },
     Example {
@@ -1192,13 +1031,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/ApiAtlasPolicyView/properties/body",
-        json: "\"  forbid (\\n    principal,\\n    action == cloud::Action::\\\"cluster.createEdit\\\",\\n    resource\\n  ) when {\\n   context.cluster.regions.contains(cloud::region::\\\"aws:us-east-1\\\")\\n  };\\n\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ApiAtlasPolicyView/properties/id",
@@ -1229,13 +1061,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/ApiAtlasResourcePolicyView/properties/version",
-        json: "\"v1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ApiAtlasSnapshotScheduleView/properties/clusterId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -1260,7 +1085,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ApiBSONTimestampView/properties/increment",
         json: "1199145600",
         request: false,
-        rules: &RULES_90,
+        rules: &RULES_65,
         check: round_trip::<i32>,
     },
     Example {
@@ -1285,17 +1110,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/ApiKeyUserDetails/properties/privateKey",
-        json: "\"55c3bbb6-b4bb-0be1-e66d20841f3e\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ApiKeyUserDetails/properties/publicKey",
         json: "\"zmmrboas\"",
         request: false,
-        rules: &RULES_95,
+        rules: &RULES_69,
         check: round_trip::<String>,
     },
     Example {
@@ -1309,14 +1127,14 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ApiMeasurementsGeneralView_Atlas/properties/hostId",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_97,
+        rules: &RULES_71,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ApiMeasurementsGeneralView_Atlas/properties/processId",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_98,
+        rules: &RULES_72,
         check: round_trip::<String>,
     },
     Example {
@@ -1330,35 +1148,21 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ApiSearchDeploymentEffectiveSpecView/properties/nodeCount",
         json: "2",
         request: false,
-        rules: &RULES_100,
+        rules: &RULES_74,
         check: round_trip::<i32>,
-    },
-    Example {
-        pointer: "/components/schemas/ApiSearchDeploymentEffectiveSpecView/properties/regionName",
-        json: "\"US_EAST_1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ApiSearchDeploymentRequestSpecView/properties/nodeCount",
         json: "2",
         request: false,
-        rules: &RULES_102,
+        rules: &RULES_75,
         check: round_trip::<i32>,
-    },
-    Example {
-        pointer: "/components/schemas/ApiSearchDeploymentRequestSpecView/properties/regionName",
-        json: "\"US_EAST_1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ApiSearchDeploymentRequestView/properties/defaultNodeCount",
         json: "2",
         request: false,
-        rules: &RULES_104,
+        rules: &RULES_76,
         check: round_trip::<i32>,
     },
     Example {
@@ -1379,7 +1183,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ApiSearchDeploymentSpecView/properties/nodeCount",
         json: "2",
         request: false,
-        rules: &RULES_107,
+        rules: &RULES_79,
         check: round_trip::<i32>,
     },
     Example {
@@ -1446,13 +1250,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
-        pointer: "/components/schemas/ApiStandbyLinkResponse/properties/errorReason",
-        json: "\"STANDBY_NOT_EMPTY\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ApiStandbyLinkResponse/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -1472,13 +1269,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
-    },
-    Example {
-        pointer: "/components/schemas/ApiStandbyLinkResponse/properties/status",
-        json: "\"INITIALIZING\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventTypeViewForNdsGroup",
@@ -1526,14 +1316,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_128,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/targetPublicKey",
-        json: "\"zmmrboas\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_98,
         check: round_trip::<String>,
     },
     Example {
@@ -1542,13 +1325,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/ApiUserEventViewForNdsGroup/properties/whitelistEntry",
-        json: "\"0.0.0.0\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/apiKeyId",
@@ -1582,14 +1358,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ApiUserEventViewForOrg/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_136,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/ApiUserEventViewForOrg/properties/targetPublicKey",
-        json: "\"zmmrboas\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_104,
         check: round_trip::<String>,
     },
     Example {
@@ -1598,13 +1367,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/ApiUserEventViewForOrg/properties/whitelistEntry",
-        json: "\"0.0.0.0\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/AppServiceAlertConfigViewForNdsGroup/properties/groupId",
@@ -1624,7 +1386,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/AppServiceAlertView/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_142,
+        rules: &RULES_108,
         check: round_trip::<String>,
     },
     Example {
@@ -1730,13 +1492,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/AppServiceMetricMatcher/properties/value",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/AppServiceMetricMatcherField",
         json: "\"APPLICATION_ID\"",
         request: false,
@@ -1791,7 +1546,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/AtlasResourcePolicyAuditForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_165,
+        rules: &RULES_130,
         check: round_trip::<String>,
     },
     Example {
@@ -1849,7 +1604,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/AtlasResourcePolicyAuditForOrg/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_173,
+        rules: &RULES_138,
         check: round_trip::<String>,
     },
     Example {
@@ -1933,7 +1688,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/AutomationConfigEventView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_185,
+        rules: &RULES_150,
         check: round_trip::<String>,
     },
     Example {
@@ -1956,13 +1711,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<i64>,
-    },
-    Example {
-        pointer: "/components/schemas/AvailableClustersDeployment/properties/name",
-        json: "\"Project X sharded cluster\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/AvailableClustersDeployment/properties/oplogSizeMB",
@@ -2007,13 +1755,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<i32>,
     },
     Example {
-        pointer: "/components/schemas/AzureKeyVault/properties/keyIdentifier",
-        json: "\"https://EXAMPLEKeyVault.vault.azure.net/keys/EXAMPLEKey/d891821e3d364e9eb88fbd3d11807b86\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/AzureKeyVault/properties/roleId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -2028,13 +1769,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/AzureLogIntegrationRequest/allOf/1/properties/prefixPath",
-        json: "\"logs/mongodb/\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/AzureLogIntegrationRequest/allOf/1/properties/roleId",
         json: "\"507f1f77bcf86cd799439011\"",
         request: false,
@@ -2042,46 +1776,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
-        pointer: "/components/schemas/AzureLogIntegrationRequest/allOf/1/properties/storageAccountName",
-        json: "\"mylogstorageaccount\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AzureLogIntegrationRequest/allOf/1/properties/storageContainerName",
-        json: "\"mongodb-logs\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AzureLogIntegrationResponse/allOf/1/properties/prefixPath",
-        json: "\"logs/mongodb/\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/AzureLogIntegrationResponse/allOf/1/properties/roleId",
         json: "\"507f1f77bcf86cd799439011\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
-    },
-    Example {
-        pointer: "/components/schemas/AzureLogIntegrationResponse/allOf/1/properties/storageAccountName",
-        json: "\"mylogstorageaccount\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/AzureLogIntegrationResponse/allOf/1/properties/storageContainerName",
-        json: "\"mongodb-logs\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/AzureNetworkPeeringConnectionSettings/properties/containerId",
@@ -2098,25 +1797,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/AzurePrivateEndpoint/properties/privateEndpointResourceId",
-        json: "\"/subscriptions/cba6d9c6-1d3f-3c11-03cb-c705d895e636/resourcegroups/qrRTqi4TSN)7yB5YLRjVDveH3.yLzpNR7Br0D3-SGrU3j0.0/providers/Microsoft.Network/privateEndpoints/pVP(vb(XeckpxtXzP0NaOsDjeWDbOK)DX8A2j2E_vBYL2.GEYIdln\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/AzurePrivateLinkConnection/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/AzurePrivateLinkConnection/properties/privateLinkServiceResourceId",
-        json: "\"/subscriptions/ae349d51-d12b-ee3d-2a27-7d53f6479cf0/resourcegroups/KObGGz/providers/Microsoft.Network/privateLinkServices/pls_d1820713f8153388d533e9de\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/BackupComplianceOnDemandPolicyItem/properties/id",
@@ -2334,7 +2019,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/BillingEventViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_242,
+        rules: &RULES_197,
         check: round_trip::<String>,
     },
     Example {
@@ -2390,7 +2075,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/BillingEventViewForOrg/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_250,
+        rules: &RULES_205,
         check: round_trip::<String>,
     },
     Example {
@@ -2488,7 +2173,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ChartsAudit/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_264,
+        rules: &RULES_219,
         check: round_trip::<String>,
     },
     Example {
@@ -2537,14 +2222,14 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRole/allOf/1/properties/atlasAWSAccountArn",
         json: "\"arn:aws:iam::772401394250:role/my-test-aws-role\"",
         request: false,
-        rules: &RULES_271,
+        rules: &RULES_226,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRole/allOf/1/properties/iamAssumedRoleArn",
         json: "\"arn:aws:iam::123456789012:root\"",
         request: false,
-        rules: &RULES_272,
+        rules: &RULES_227,
         check: round_trip::<String>,
     },
     Example {
@@ -2558,7 +2243,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRoleRequest/properties/atlasAWSAccountArn",
         json: "\"arn:aws:iam::772401394250:role/my-test-aws-role\"",
         request: false,
-        rules: &RULES_274,
+        rules: &RULES_229,
         check: round_trip::<String>,
     },
     Example {
@@ -2572,14 +2257,14 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRoleRequestUpdate/allOf/1/properties/atlasAWSAccountArn",
         json: "\"arn:aws:iam::772401394250:role/my-test-aws-role\"",
         request: false,
-        rules: &RULES_276,
+        rules: &RULES_231,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/CloudProviderAccessAWSIAMRoleRequestUpdate/allOf/1/properties/iamAssumedRoleArn",
         json: "\"arn:aws:iam::123456789012:root\"",
         request: false,
-        rules: &RULES_277,
+        rules: &RULES_232,
         check: round_trip::<String>,
     },
     Example {
@@ -2677,7 +2362,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/CloudRegionConfig20240805/properties/priority",
         json: "7",
         request: false,
-        rules: &RULES_291,
+        rules: &RULES_246,
         check: round_trip::<i32>,
     },
     Example {
@@ -2691,7 +2376,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/CloudSearchMetrics/properties/processId",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_293,
+        rules: &RULES_248,
         check: round_trip::<String>,
     },
     Example {
@@ -2712,7 +2397,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ClusterAlertViewForNdsGroup/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_296,
+        rules: &RULES_251,
         check: round_trip::<String>,
     },
     Example {
@@ -2756,13 +2441,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::AlertStatus>,
-    },
-    Example {
-        pointer: "/components/schemas/ClusterConfigurationValidationError/properties/errorCode",
-        json: "\"CLUSTER_NOT_FOUND\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ClusterDescription20240805/properties/groupId",
@@ -2816,20 +2494,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/ClusterEventViewForNdsGroup/properties/shardName",
-        json: "\"event-sh-01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/ClusterMatcher/properties/value",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ClusterMatcherField",
         json: "\"CLUSTER_NAME\"",
         request: false,
@@ -2856,13 +2520,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/ClusterSearchIndex/properties/storedSource",
-        json: "{\"include | exclude\":[\"field1\",\"field2\"]}",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<::serde_json::Value>,
     },
     Example {
         pointer: "/components/schemas/CollStatsLatencyNamespaceMetric/properties/metricName",
@@ -2931,7 +2588,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/CostExplorerFilterResponseView/properties/token",
         json: "\"d9ab638a801efe182f98ae3e18ea4bb47b9fda808a28a8c7de205bb0e94f7d71\"",
         request: false,
-        rules: &RULES_327,
+        rules: &RULES_278,
         check: round_trip::<String>,
     },
     Example {
@@ -2965,17 +2622,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::AwsVpcEndpointId>,
     },
     Example {
-        pointer: "/components/schemas/CreateAzureEndpointRequest/allOf/1/properties/id",
-        json: "\"/subscriptions/cba6d9c6-1d3f-3c11-03cb-c705d895e636/resourcegroups/qrRTqi4TSN)7yB5YLRjVDveH3.yLzpNR7Br0D3-SGrU3j0.0/providers/Microsoft.Network/privateEndpoints/pVP(vb(XeckpxtXzP0NaOsDjeWDbOK)DX8A2j2E_vBYL2.GEYIdln\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/CreateGCPEndpointGroupRequest/allOf/1/properties/gcpProjectId",
         json: "\"p-fdeeb3e43b8e733e5ab627b1\"",
         request: false,
-        rules: &RULES_333,
+        rules: &RULES_283,
         check: round_trip::<String>,
     },
     Example {
@@ -3028,20 +2678,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/DataExplorerAccessedEventView/properties/collection",
-        json: "\"test_collection\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/DataExplorerAccessedEventView/properties/database",
-        json: "\"test_db\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -3056,13 +2692,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/DataExplorerAccessedEventView/properties/opType",
-        json: "\"insertDocument\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -3073,7 +2702,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DataExplorerAccessedEventView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_347,
+        rules: &RULES_294,
         check: round_trip::<String>,
     },
     Example {
@@ -3115,7 +2744,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DataExplorerEvent/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_353,
+        rules: &RULES_300,
         check: round_trip::<String>,
     },
     Example {
@@ -3157,7 +2786,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DataLakeAWSCloudProviderConfig/properties/iamAssumedRoleARN",
         json: "\"arn:aws:iam::123456789012:root\"",
         request: false,
-        rules: &RULES_359,
+        rules: &RULES_306,
         check: round_trip::<String>,
     },
     Example {
@@ -3166,13 +2795,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/DataLakeDatabaseDataSourceSettings/properties/datasetName",
-        json: "\"v1$atlas$snapshot$Cluster0$myDatabase$myCollection$19700101T000000Z\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/DataLakeTenant/properties/groupId",
@@ -3185,7 +2807,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DataMetricAlertView/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_363,
+        rules: &RULES_309,
         check: round_trip::<String>,
     },
     Example {
@@ -3210,13 +2832,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/DataMetricAlertView/properties/hostnameAndPort",
-        json: "\"cloud-test.mongodb.com:27017\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -3224,25 +2839,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/DataMetricAlertView/properties/metricName",
-        json: "\"ASSERT_USER\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/DataMetricAlertView/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/DataMetricAlertView/properties/status",
@@ -3290,21 +2891,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DataMetricEventView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_378,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/DataMetricEventView/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/DataMetricEventView/properties/shardName",
-        json: "\"event-sh-01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_321,
         check: round_trip::<String>,
     },
     Example {
@@ -3336,20 +2923,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/Datadog/properties/apiKey",
-        json: "\"****************************a23c\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/DatadogLogIntegrationRequest/allOf/1/properties/apiKey",
-        json: "\"a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/DatadogLogIntegrationRequest/allOf/1/properties/region",
         json: "\"US1\"",
         request: false,
@@ -3357,32 +2930,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::DatadogLogIntegrationRegion>,
     },
     Example {
-        pointer: "/components/schemas/DatadogLogIntegrationResponse/allOf/1/properties/apiKey",
-        json: "\"****************************o5p6\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/DatadogLogIntegrationResponse/allOf/1/properties/region",
         json: "\"US1\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::DatadogLogIntegrationRegion>,
-    },
-    Example {
-        pointer: "/components/schemas/DatadogNotification/properties/datadogApiKey",
-        json: "\"****************************a23c\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/DatadogNotification/properties/integrationId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/DatadogNotification/properties/notifierId",
@@ -3416,7 +2968,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DefaultAlertViewForNdsGroup/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_396,
+        rules: &RULES_332,
         check: round_trip::<String>,
     },
     Example {
@@ -3486,7 +3038,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DefaultEventViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_406,
+        rules: &RULES_342,
         check: round_trip::<String>,
     },
     Example {
@@ -3528,7 +3080,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DefaultEventViewForOrg/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_412,
+        rules: &RULES_348,
         check: round_trip::<String>,
     },
     Example {
@@ -3696,7 +3248,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketRequest/allOf/1/properties/bucketName",
         json: "\"export-bucket\"",
         request: false,
-        rules: &RULES_436,
+        rules: &RULES_372,
         check: round_trip::<String>,
     },
     Example {
@@ -3717,7 +3269,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketResponse/properties/bucketName",
         json: "\"export-bucket\"",
         request: false,
-        rules: &RULES_439,
+        rules: &RULES_375,
         check: round_trip::<String>,
     },
     Example {
@@ -3728,17 +3280,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/DiskBackupSnapshotAWSExportBucketResponse/properties/region",
-        json: "\"us-east-1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/DiskBackupSnapshotAzureExportBucketRequest/allOf/1/properties/bucketName",
         json: "\"exportcontainer\"",
         request: false,
-        rules: &RULES_442,
+        rules: &RULES_377,
         check: round_trip::<String>,
     },
     Example {
@@ -3752,7 +3297,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DiskBackupSnapshotAzureExportBucketRequest/allOf/1/properties/serviceUrl",
         json: "\"https://examplestorageaccount.blob.core.windows.net/exportcontainer\"",
         request: false,
-        rules: &RULES_444,
+        rules: &RULES_379,
         check: round_trip::<String>,
     },
     Example {
@@ -3766,7 +3311,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DiskBackupSnapshotAzureExportBucketResponse/allOf/1/properties/serviceUrl",
         json: "\"https://examplestorageaccount.blob.core.windows.net/exportcontainer\"",
         request: false,
-        rules: &RULES_446,
+        rules: &RULES_381,
         check: round_trip::<String>,
     },
     Example {
@@ -3780,14 +3325,14 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DiskBackupSnapshotExportBucketResponse/properties/bucketName",
         json: "\"export-bucket\"",
         request: false,
-        rules: &RULES_448,
+        rules: &RULES_383,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/DiskBackupSnapshotGCPExportBucketRequest/allOf/1/properties/bucketName",
         json: "\"export-bucket\"",
         request: false,
-        rules: &RULES_449,
+        rules: &RULES_384,
         check: round_trip::<String>,
     },
     Example {
@@ -3815,7 +3360,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/DiskBackupSnapshotRestoreJob/properties/oplogInc",
         json: "1",
         request: false,
-        rules: &RULES_453,
+        rules: &RULES_388,
         check: round_trip::<i32>,
     },
     Example {
@@ -3927,7 +3472,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/FTSIndexAuditView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_469,
+        rules: &RULES_404,
         check: round_trip::<String>,
     },
     Example {
@@ -3959,25 +3504,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/FederationIdentityProviderUpdate/properties/issuerUri",
-        json: "\"urn:idp:default\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/FederationOidcIdentityProvider/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/FederationOidcIdentityProviderUpdate/properties/issuerUri",
-        json: "\"urn:idp:default\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/FederationOidcWorkforceIdentityProvider/properties/id",
@@ -3987,13 +3518,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/FederationOidcWorkforceIdentityProviderUpdate/properties/issuerUri",
-        json: "\"urn:idp:default\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/FederationOidcWorkloadIdentityProvider/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -4001,32 +3525,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/FederationOidcWorkloadIdentityProviderUpdate/properties/issuerUri",
-        json: "\"urn:idp:default\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/FederationSamlIdentityProvider/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/FederationSamlIdentityProviderUpdate/properties/issuerUri",
-        json: "\"urn:idp:default\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/FederationSamlIdentityProviderUpdate/properties/ssoUrl",
-        json: "\"https://example.com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/FlexBackupRestoreJob20241113/properties/id",
@@ -4116,7 +3619,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/FlexMetricAlert/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_496,
+        rules: &RULES_425,
         check: round_trip::<String>,
     },
     Example {
@@ -4146,13 +3649,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/FlexMetricAlert/properties/metricName",
-        json: "\"FLEX_CONNECTIONS_PERCENT\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/FlexMetricAlert/properties/orgId",
@@ -4197,13 +3693,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/ForNdsGroup/properties/hostname",
-        json: "\"mongodb-host-1.example.com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -4223,20 +3712,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<i32>,
-    },
-    Example {
-        pointer: "/components/schemas/ForNdsGroup/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/ForNdsGroup/properties/shardName",
-        json: "\"event-sh-01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/GCPEndpointService/properties/id",
@@ -4267,39 +3742,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/GcsLogIntegrationRequest/allOf/1/properties/bucketName",
-        json: "\"my-gcs-log-bucket\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/GcsLogIntegrationRequest/allOf/1/properties/prefixPath",
-        json: "\"mongodb-logs/\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/GcsLogIntegrationRequest/allOf/1/properties/roleId",
         json: "\"507f1f77bcf86cd799439011\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
-    },
-    Example {
-        pointer: "/components/schemas/GcsLogIntegrationResponse/allOf/1/properties/bucketName",
-        json: "\"my-gcs-log-bucket\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/GcsLogIntegrationResponse/allOf/1/properties/prefixPath",
-        json: "\"mongodb-logs/\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/GcsLogIntegrationResponse/allOf/1/properties/roleId",
@@ -4321,13 +3768,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/GoogleCloudKMS/properties/keyVersionResourceID",
-        json: "\"projects/my-project-common-0/locations/us-east4/keyRings/my-key-ring-0/cryptoKeys/my-key-0/cryptoKeyVersions/1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/GoogleCloudKMS/properties/roleId",
@@ -4370,20 +3810,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::CountryCode>,
-    },
-    Example {
-        pointer: "/components/schemas/GroupActiveUserResponse/allOf/1/properties/firstName",
-        json: "\"John\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/GroupActiveUserResponse/allOf/1/properties/lastName",
-        json: "\"Doe\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/GroupIPAddresses/properties/groupId",
@@ -4435,17 +3861,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/GroupMigrationRequest/properties/destinationOrgPrivateApiKey",
-        json: "\"55c3bbb6-b4bb-0be1-e66d20841f3e\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/GroupMigrationRequest/properties/destinationOrgPublicApiKey",
         json: "\"zmmrboas\"",
         request: false,
-        rules: &RULES_543,
+        rules: &RULES_460,
         check: round_trip::<String>,
     },
     Example {
@@ -4480,7 +3899,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/GroupServiceAccountRequest/properties/secretExpiresAfterHours",
         json: "8",
         request: false,
-        rules: &RULES_548,
+        rules: &RULES_465,
         check: round_trip::<i32>,
     },
     Example {
@@ -4491,46 +3910,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/Header/properties/name",
-        json: "\"Authorization\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Header/properties/value",
-        json: "\"Bearer token123\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/HipChatNotification/properties/integrationId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/HipChatNotification/properties/notificationToken",
-        json: "\"************************************1234\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/HipChatNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/HipChatNotification/properties/roomName",
-        json: "\"test room\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/HostAlertConfigViewForNdsGroup/properties/groupId",
@@ -4550,7 +3934,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_558,
+        rules: &RULES_470,
         check: round_trip::<String>,
     },
     Example {
@@ -4575,13 +3959,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/hostnameAndPort",
-        json: "\"cloud-test.mongodb.com:27017\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -4594,13 +3971,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/HostAlertViewForNdsGroup/properties/status",
@@ -4662,21 +4032,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/HostEventViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_574,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/HostEventViewForNdsGroup/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/HostEventViewForNdsGroup/properties/shardName",
-        json: "\"event-sh-01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_484,
         check: round_trip::<String>,
     },
     Example {
@@ -4697,7 +4053,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/HostMetricAlert/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_579,
+        rules: &RULES_487,
         check: round_trip::<String>,
     },
     Example {
@@ -4722,13 +4078,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/HostMetricAlert/properties/hostnameAndPort",
-        json: "\"cloud-test.mongodb.com:27017\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/HostMetricAlert/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -4736,25 +4085,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/HostMetricAlert/properties/metricName",
-        json: "\"ASSERT_USER\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/HostMetricAlert/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/HostMetricAlert/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/HostMetricAlert/properties/status",
@@ -4816,21 +4151,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/HostMetricEvent/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_596,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/HostMetricEvent/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/HostMetricEvent/properties/shardName",
-        json: "\"event-sh-01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_501,
         check: round_trip::<String>,
     },
     Example {
@@ -4862,17 +4183,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/LDAPSecuritySettings/properties/authzQueryTemplate",
-        json: "\"{USER}?memberOf?base\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/LDAPSecuritySettings/properties/bindUsername",
         json: "\"CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com\"",
         request: false,
-        rules: &RULES_604,
+        rules: &RULES_506,
         check: round_trip::<String>,
     },
     Example {
@@ -4890,17 +4204,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/LDAPVerifyConnectivityJobRequestParams/properties/authzQueryTemplate",
-        json: "\"{USER}?memberOf?base\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/LDAPVerifyConnectivityJobRequestParams/properties/bindUsername",
         json: "\"CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com\"",
         request: false,
-        rules: &RULES_608,
+        rules: &RULES_509,
         check: round_trip::<String>,
     },
     Example {
@@ -4918,17 +4225,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/LegacyAtlasCluster/properties/mongoDBMajorVersion",
-        json: "\"5.0\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/LegacyAtlasCluster/properties/mongoDBVersion",
         json: "\"5.0.25\"",
         request: false,
-        rules: &RULES_612,
+        rules: &RULES_512,
         check: round_trip::<String>,
     },
     Example {
@@ -4946,17 +4246,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/LegacyAtlasTenantClusterUpgradeRequest/properties/mongoDBMajorVersion",
-        json: "\"5.0\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/LegacyAtlasTenantClusterUpgradeRequest/properties/mongoDBVersion",
         json: "\"5.0.25\"",
         request: false,
-        rules: &RULES_616,
+        rules: &RULES_515,
         check: round_trip::<String>,
     },
     Example {
@@ -4979,34 +4272,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/Link/properties/href",
-        json: "\"https://cloud.mongodb.com/api/atlas\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Link/properties/rel",
-        json: "\"self\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Link_Atlas/properties/href",
-        json: "\"https://cloud.mongodb.com/api/atlas\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Link_Atlas/properties/rel",
-        json: "\"self\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/LiveImportAvailableProject/properties/projectId",
@@ -5044,13 +4309,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/LiveMigrationRequest/properties/migrationHosts/items",
-        json: "\"vm001.example.com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/LiveMigrationRequest20240530/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -5061,7 +4319,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/LiveMigrationRequest20240530/properties/migrationHosts/items",
         json: "\"vm001.example.com\"",
         request: false,
-        rules: &RULES_631,
+        rules: &RULES_525,
         check: round_trip::<String>,
     },
     Example {
@@ -5075,28 +4333,21 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/LiveMigrationResponse/properties/migrationHosts/items",
         json: "\"vm001.example.com\"",
         request: false,
-        rules: &RULES_633,
+        rules: &RULES_527,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/LogIntegrationRequest/properties/logTypes",
         json: "[\"MONGOD\",\"MONGOS\"]",
         request: false,
-        rules: &RULES_634,
+        rules: &RULES_528,
         check: round_trip::<Vec<atlas_admin::models::LogType>>,
-    },
-    Example {
-        pointer: "/components/schemas/LogIntegrationResponse/properties/id",
-        json: "\"507f1f77bcf86cd799439011\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/LogIntegrationResponse/properties/logTypes",
         json: "[\"MONGOD\",\"MONGOS\"]",
         request: false,
-        rules: &RULES_636,
+        rules: &RULES_529,
         check: round_trip::<Vec<atlas_admin::models::LogType>>,
     },
     Example {
@@ -5117,7 +4368,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/MeasurementsCollStatsLatencyCluster/properties/processId",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_639,
+        rules: &RULES_532,
         check: round_trip::<String>,
     },
     Example {
@@ -5131,7 +4382,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/MeasurementsCollStatsLatencyHost/properties/processId",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_641,
+        rules: &RULES_534,
         check: round_trip::<String>,
     },
     Example {
@@ -5145,7 +4396,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/MeasurementsIndexes/properties/processId",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_643,
+        rules: &RULES_536,
         check: round_trip::<String>,
     },
     Example {
@@ -5159,56 +4410,35 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/MeasurementsNonIndex/properties/processId",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_645,
+        rules: &RULES_538,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/MetricIntegrationRequest/properties/endpoint",
         json: "\"https://otel-collector.example.com:4318/v1/metrics\"",
         request: false,
-        rules: &RULES_646,
+        rules: &RULES_539,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/MetricIntegrationResponse/properties/endpoint",
         json: "\"https://otel-collector.example.com:4318/v1/metrics\"",
         request: false,
-        rules: &RULES_647,
+        rules: &RULES_540,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/MetricIntegrationResponse/properties/metricIntegrationId",
         json: "\"507f1f77bcf86cd799439011\"",
         request: false,
-        rules: &RULES_648,
+        rules: &RULES_541,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/MetricIntegrationUpdateRequest/properties/endpoint",
         json: "\"https://otel-collector.example.com:4318/v1/metrics\"",
         request: false,
-        rules: &RULES_649,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/MicrosoftTeams/properties/microsoftTeamsWebhookUrl",
-        json: "\"https://webhook.com/****\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/MicrosoftTeamsNotification/properties/integrationId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/MicrosoftTeamsNotification/properties/microsoftTeamsWebhookUrl",
-        json: "\"https://webhook.com/****\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_542,
         check: round_trip::<String>,
     },
     Example {
@@ -5261,13 +4491,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/dbUserUsername",
-        json: "\"user1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -5292,7 +4515,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_664,
+        rules: &RULES_553,
         check: round_trip::<String>,
     },
     Example {
@@ -5303,25 +4526,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/NDSAuditViewForNdsGroup/properties/whitelistEntry",
-        json: "\"0.0.0.0\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/apiKeyId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/NDSAuditViewForOrg/properties/dbUserUsername",
-        json: "\"user1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/groupId",
@@ -5348,7 +4557,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/NDSAuditViewForOrg/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_672,
+        rules: &RULES_559,
         check: round_trip::<String>,
     },
     Example {
@@ -5357,13 +4566,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/NDSAuditViewForOrg/properties/whitelistEntry",
-        json: "\"0.0.0.0\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoScalingAuditTypeViewAlertable",
@@ -5411,7 +4613,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/NDSAutoScalingAuditViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_681,
+        rules: &RULES_567,
         check: round_trip::<String>,
     },
     Example {
@@ -5434,13 +4636,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/NDSAutoscalingMatcher/properties/value",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/NDSAutoscalingMatcherField",
@@ -5488,7 +4683,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/NDSServerlessInstanceAuditView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_692,
+        rules: &RULES_577,
         check: round_trip::<String>,
     },
     Example {
@@ -5541,17 +4736,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/providerEndpointId",
-        json: "\"vpce-0d6c248dedef65a25\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/NDSTenantEndpointAuditView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_701,
+        rules: &RULES_585,
         check: round_trip::<String>,
     },
     Example {
@@ -5606,24 +4794,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::Hex40>,
     },
     Example {
-        pointer: "/components/schemas/NewRelic/properties/readToken",
-        json: "\"193c96aee4a3ac640b98634562e2631f17ae0a69\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/NewRelic/properties/writeToken",
-        json: "\"a67b10e5cd7f8fb6a34b501136c409f373edc218\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_711,
+        rules: &RULES_593,
         check: round_trip::<String>,
     },
     Example {
@@ -5648,13 +4822,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/NumberMetricAlertView/properties/hostnameAndPort",
-        json: "\"cloud-test.mongodb.com:27017\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -5662,25 +4829,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/NumberMetricAlertView/properties/metricName",
-        json: "\"ASSERT_USER\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/NumberMetricAlertView/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/NumberMetricAlertView/properties/status",
@@ -5728,21 +4881,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/NumberMetricEventView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_726,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/NumberMetricEventView/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/NumberMetricEventView/properties/shardName",
-        json: "\"event-sh-01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_605,
         check: round_trip::<String>,
     },
     Example {
@@ -5767,20 +4906,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/OpsGenie/properties/apiKey",
-        json: "\"********************************a111\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/OpsGenieNotification/properties/integrationId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/OpsGenieNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -5788,46 +4913,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/OpsGenieNotification/properties/opsGenieApiKey",
-        json: "\"********************************a111\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/OrgActiveUserResponse/allOf/1/properties/country",
         json: "\"US\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::CountryCode>,
-    },
-    Example {
-        pointer: "/components/schemas/OrgActiveUserResponse/allOf/1/properties/firstName",
-        json: "\"John\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/OrgActiveUserResponse/allOf/1/properties/lastName",
-        json: "\"Doe\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/OrgAssociatedInvoiceResponse/properties/month",
-        json: "\"01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/OrgAssociatedInvoiceResponse/properties/year",
-        json: "\"2024\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/OrgEventTypeViewForOrg",
@@ -5875,7 +4965,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/OrgEventViewForOrg/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_747,
+        rules: &RULES_617,
         check: round_trip::<String>,
     },
     Example {
@@ -5938,7 +5028,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/OrgServiceAccountRequest/properties/secretExpiresAfterHours",
         json: "8",
         request: false,
-        rules: &RULES_756,
+        rules: &RULES_626,
         check: round_trip::<i32>,
     },
     Example {
@@ -5984,20 +5074,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/OtelLogIntegrationRequest/allOf/1/properties/otelEndpoint",
-        json: "\"https://otel-collector.example.com:4318/v1/logs\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/OtelLogIntegrationResponse/allOf/1/properties/otelEndpoint",
-        json: "\"https://otel-collector.example.com:4318/v1/logs\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/OverloadProtectionSimulationResponse/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -6012,32 +5088,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
-        pointer: "/components/schemas/PagerDuty/properties/serviceKey",
-        json: "\"****************************7890\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/PagerDutyNotification/properties/integrationId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/PagerDutyNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/PagerDutyNotification/properties/serviceKey",
-        json: "\"****************************7890\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/PerformanceAdvisorIndex/properties/id",
@@ -6057,7 +5112,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/PerformanceAdvisorSlowQueryMetrics/properties/tokensUsed",
         json: "363",
         request: false,
-        rules: &RULES_773,
+        rules: &RULES_638,
         check: round_trip::<i64>,
     },
     Example {
@@ -6075,20 +5130,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/PrivateNetworkEndpointIdEntry/properties/region",
-        json: "\"US_EAST_1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Prometheus/properties/username",
-        json: "\"prom_user_618d48e05277a606ed2496fe\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/PublicApiUsageDetailsLineItemView/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -6103,31 +5144,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/RateLimitEndpointSetEndpoint/properties/path",
-        json: "\"/api/atlas/v2/rateLimits\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/RateLimitEndpointSetResponse/properties/endpointSetId",
-        json: "\"rateLimitsInspection_group\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/RateLimitEndpointSetResponse/properties/endpointSetName",
-        json: "\"Rate Limits Inspection\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_783,
+        rules: &RULES_643,
         check: round_trip::<String>,
     },
     Example {
@@ -6152,13 +5172,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/RawMetricAlertView/properties/hostnameAndPort",
-        json: "\"cloud-test.mongodb.com:27017\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -6166,25 +5179,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/RawMetricAlertView/properties/metricName",
-        json: "\"ASSERT_USER\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/RawMetricAlertView/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/RawMetricAlertView/properties/status",
@@ -6232,21 +5231,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/RawMetricEventView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_798,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/RawMetricEventView/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/RawMetricEventView/properties/shardName",
-        json: "\"event-sh-01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_655,
         check: round_trip::<String>,
     },
     Example {
@@ -6255,20 +5240,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/RedactedHeader/properties/name",
-        json: "\"Authorization\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/RedactedHeader/properties/value",
-        json: "\"********oken\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertConfigViewForNdsGroup/properties/groupId",
@@ -6288,7 +5259,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_806,
+        rules: &RULES_659,
         check: round_trip::<String>,
     },
     Example {
@@ -6313,13 +5284,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/hostnameAndPort",
-        json: "\"cloud-test.mongodb.com:27017\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -6330,7 +5294,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/nonRunningHostIds/items",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
-        rules: &RULES_812,
+        rules: &RULES_664,
         check: round_trip::<String>,
     },
     Example {
@@ -6346,13 +5310,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetAlertViewForNdsGroup/properties/status",
@@ -6394,13 +5351,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<
             atlas_admin::models::ReplicaSetEventTypeViewForNdsGroupAlertableWithThreshold,
         >,
-    },
-    Example {
-        pointer: "/components/schemas/ReplicaSetMatcher/properties/value",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ReplicaSetMatcherField",
@@ -6497,7 +5447,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_835,
+        rules: &RULES_685,
         check: round_trip::<String>,
     },
     Example {
@@ -6506,13 +5456,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/resourceType",
-        json: "\"cluster\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ResourceEventViewForNdsGroup/properties/userId",
@@ -6553,7 +5496,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_843,
+        rules: &RULES_692,
         check: round_trip::<String>,
     },
     Example {
@@ -6564,25 +5507,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/ResourceEventViewForOrg/properties/resourceType",
-        json: "\"cluster\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ResourceEventViewForOrg/properties/userId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/S3LogIntegrationRequest/allOf/1/properties/bucketName",
-        json: "\"my-log-bucket\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/S3LogIntegrationRequest/allOf/1/properties/iamRoleId",
@@ -6592,53 +5521,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
-        pointer: "/components/schemas/S3LogIntegrationRequest/allOf/1/properties/kmsKey",
-        json: "\"arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/S3LogIntegrationRequest/allOf/1/properties/prefixPath",
-        json: "\"mongo-logs/\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/S3LogIntegrationResponse/allOf/1/properties/bucketName",
-        json: "\"my-log-bucket\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/S3LogIntegrationResponse/allOf/1/properties/iamRoleId",
         json: "\"507f1f77bcf86cd799439011\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
-    },
-    Example {
-        pointer: "/components/schemas/S3LogIntegrationResponse/allOf/1/properties/kmsKey",
-        json: "\"arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/S3LogIntegrationResponse/allOf/1/properties/prefixPath",
-        json: "\"mongo-logs/\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SMSNotification/properties/mobileNumber",
-        json: "\"1233337892\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/SMSNotification/properties/notifierId",
@@ -6653,27 +5540,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/SandboxClusterTemplateView/properties/provider",
-        json: "\"AWS\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SandboxClusterTemplateView/properties/region",
-        json: "\"US_EAST_1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SandboxClusterTemplateView/properties/tier",
-        json: "\"M0\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/SandboxConfigResponse/properties/id",
@@ -6721,7 +5587,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/SearchDeploymentAuditView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_867,
+        rules: &RULES_705,
         check: round_trip::<String>,
     },
     Example {
@@ -6732,25 +5598,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/SearchIndexDefinition/properties/storedSource",
-        json: "{\"include | exclude\":[\"field1\",\"field2\"]}",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<::serde_json::Value>,
-    },
-    Example {
         pointer: "/components/schemas/SearchIndexResponse/properties/indexID",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/SearchMappings/properties/dynamic",
-        json: "{\"typeSet\":\"typeSet1\"}",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<::serde_json::Value>,
     },
     Example {
         pointer: "/components/schemas/ServerlessAWSTenantEndpoint/properties/_id",
@@ -6777,7 +5629,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ServerlessBackupRestoreJob/properties/oplogInc",
         json: "1",
         request: false,
-        rules: &RULES_875,
+        rules: &RULES_711,
         check: round_trip::<i32>,
     },
     Example {
@@ -6889,7 +5741,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ServiceAccountGroupEvents/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_891,
+        rules: &RULES_727,
         check: round_trip::<String>,
     },
     Example {
@@ -6903,21 +5755,14 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ServiceAccountIPAccessListEntry/properties/cidrBlock",
         json: "\"203.0.113.0/24\"",
         request: false,
-        rules: &RULES_893,
+        rules: &RULES_729,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/ServiceAccountIPAccessListEntry/properties/ipAddress",
         json: "\"203.0.113.10\"",
         request: false,
-        rules: &RULES_894,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/ServiceAccountIPAccessListEntry/properties/lastUsedAddress",
-        json: "\"203.0.113.10\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_730,
         check: round_trip::<String>,
     },
     Example {
@@ -6952,7 +5797,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/ServiceAccountOrgEvents/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_900,
+        rules: &RULES_735,
         check: round_trip::<String>,
     },
     Example {
@@ -6970,66 +5815,17 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/ServiceAccountSecret/properties/maskedSecretValue",
-        json: "\"mdb_sa_sk_...\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/ServiceAccountSecret/properties/secret",
-        json: "\"mdb_sa_sk_...\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/ServiceAccountSecretRequest/properties/secretExpiresAfterHours",
         json: "8",
         request: false,
-        rules: &RULES_905,
+        rules: &RULES_738,
         check: round_trip::<i32>,
-    },
-    Example {
-        pointer: "/components/schemas/Slack/properties/apiToken",
-        json: "\"**********************************************************************abcd\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/Slack/properties/channelName",
         json: "\"alerts\"",
         request: false,
-        rules: &RULES_907,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Slack/properties/teamName",
-        json: "\"MongoDB\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SlackNotification/properties/apiToken",
-        json: "\"**********************************************************************abcd\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SlackNotification/properties/channelName",
-        json: "\"alerts\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SlackNotification/properties/integrationId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_739,
         check: round_trip::<String>,
     },
     Example {
@@ -7045,34 +5841,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/SplunkLogIntegrationRequest/allOf/1/properties/hecToken",
-        json: "\"12345678-1234-1234-1234-123456789012\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SplunkLogIntegrationRequest/allOf/1/properties/hecUrl",
-        json: "\"https://http-inputs-acme.splunkcloud.com:8088/services/collector/event\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SplunkLogIntegrationResponse/allOf/1/properties/hecToken",
-        json: "\"****************************9012\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/SplunkLogIntegrationResponse/allOf/1/properties/hecUrl",
-        json: "\"https://http-inputs-acme.splunkcloud.com:8088/services/collector\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorAlertConfigViewForNdsGroup/properties/groupId",
@@ -7092,7 +5860,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_920,
+        rules: &RULES_744,
         check: round_trip::<String>,
     },
     Example {
@@ -7117,39 +5885,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/instanceName",
-        json: "\"foobar\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/processorErrorMsg",
-        json: "\"MongoServerError: Failed to start stream processor: (Location77175) Could not connect to the Kafka topic with kafka error code: -195, message: Local: Broker transport failure.: (Location77175)\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/processorName",
-        json: "\"foobar\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/processorState",
-        json: "\"STARTED\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorAlertViewForNdsGroup/properties/status",
@@ -7184,13 +5924,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::StreamProcessorEventTypeViewForNdsGroup>,
     },
     Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/fromTier",
-        json: "\"SP10\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/groupId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -7205,67 +5938,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/instanceName",
-        json: "\"foobar\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/modifiedBy",
-        json: "\"user@example.com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/processorErrorMsg",
-        json: "\"invalid auth\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/processorName",
-        json: "\"foobar\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/processorState",
-        json: "\"FAILED\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/reason",
-        json: "\"Out of memory\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/region",
-        json: "\"US_EAST_1\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamProcessorEventViewForNdsGroup/properties/toTier",
-        json: "\"SP30\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/StreamProcessorMetricAlertConfigViewForNdsGroup/properties/groupId",
@@ -7303,13 +5980,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/StreamsEventViewForNdsGroup/properties/instanceName",
-        json: "\"foobar\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/StreamsEventViewForNdsGroup/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -7324,25 +5994,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<::std::collections::BTreeMap<String, String>>,
     },
     Example {
-        pointer: "/components/schemas/StreamsFailoverKafkaConnection/allOf/1/properties/config/additionalProperties",
-        json: "\"{\\\"group.protocol.type\\\":\\\"consumer\\\",\\\"debug\\\":\\\"queue, msg, protocol\\\"}\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/StreamsKafkaConnection/allOf/1/properties/config",
         json: "{\"debug\":\"queue, msg, protocol\",\"group.protocol.type\":\"consumer\"}",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<::std::collections::BTreeMap<String, String>>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamsKafkaConnection/allOf/1/properties/config/additionalProperties",
-        json: "\"{\\\"group.protocol.type\\\":\\\"consumer\\\",\\\"debug\\\":\\\"queue, msg, protocol\\\"}\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/StreamsKafkaNetworkingAccess/properties/connectionId",
@@ -7357,13 +6013,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/StreamsMatcher/properties/value",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/StreamsMatcherField",
@@ -7401,13 +6050,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/StreamsStartProcessorFailover/properties/region",
-        json: "\"VIRGINIA_USA\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/StreamsTenant/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -7420,13 +6062,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/SystemStatus/properties/build",
-        json: "\"83be55e140f493c88e7f578aae96548dd881587b\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/Team/properties/id",
@@ -7467,7 +6102,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/TeamEvent/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_973,
+        rules: &RULES_778,
         check: round_trip::<String>,
     },
     Example {
@@ -7530,7 +6165,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/TeamEventViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_982,
+        rules: &RULES_787,
         check: round_trip::<String>,
     },
     Example {
@@ -7562,13 +6197,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/TeamNotification/properties/teamName",
-        json: "\"Atlas\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/TeamResponse/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -7583,24 +6211,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/TextSearchIndexDefinition/properties/sort",
-        json: "{\"anotherField\":{\"noData\":\"highest\",\"order\":-1},\"fieldName\":1}",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<::serde_json::Value>,
-    },
-    Example {
-        pointer: "/components/schemas/TextSearchIndexDefinition/properties/storedSource",
-        json: "{\"include | exclude\":[\"field1\",\"field2\"]}",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<::serde_json::Value>,
-    },
-    Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/acknowledgementComment",
         json: "\"Expiration on 3/19.  Silencing for 7 days.\"",
         request: false,
-        rules: &RULES_992,
+        rules: &RULES_794,
         check: round_trip::<String>,
     },
     Example {
@@ -7625,13 +6239,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/TimeMetricAlertView/properties/hostnameAndPort",
-        json: "\"cloud-test.mongodb.com:27017\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -7639,25 +6246,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/TimeMetricAlertView/properties/metricName",
-        json: "\"ASSERT_USER\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/orgId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/TimeMetricAlertView/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/TimeMetricAlertView/properties/status",
@@ -7705,21 +6298,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/TimeMetricEventView/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_1007,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/TimeMetricEventView/properties/replicaSetName",
-        json: "\"event-replica-set\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/TimeMetricEventView/properties/shardName",
-        json: "\"event-sh-01\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_806,
         check: round_trip::<String>,
     },
     Example {
@@ -7747,35 +6326,28 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/UserAccessListRequest/properties/cidrBlock",
         json: "\"203.0.113.0/24\"",
         request: false,
-        rules: &RULES_1013,
+        rules: &RULES_810,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/UserAccessListRequest/properties/ipAddress",
         json: "\"203.0.113.10\"",
         request: false,
-        rules: &RULES_1014,
+        rules: &RULES_811,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/UserAccessListResponse/properties/cidrBlock",
         json: "\"203.0.113.0/24\"",
         request: false,
-        rules: &RULES_1015,
+        rules: &RULES_812,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/UserAccessListResponse/properties/ipAddress",
         json: "\"203.0.113.10\"",
         request: false,
-        rules: &RULES_1016,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/UserAccessListResponse/properties/lastUsedAddress",
-        json: "\"203.0.113.10\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_813,
         check: round_trip::<String>,
     },
     Example {
@@ -7791,13 +6363,6 @@ static EXAMPLES: &[Example] = &[
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/UserCert/properties/subject",
-        json: "\"CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/UserEventTypeViewForNdsGroup",
@@ -7845,14 +6410,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/UserEventViewForNdsGroup/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_1027,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/UserEventViewForNdsGroup/properties/targetUsername",
-        json: "\"test.user@mongodb.com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_822,
         check: round_trip::<String>,
     },
     Example {
@@ -7894,14 +6452,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/UserEventViewForOrg/properties/remoteAddress",
         json: "\"216.172.40.186\"",
         request: false,
-        rules: &RULES_1034,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/UserEventViewForOrg/properties/targetUsername",
-        json: "\"test.user@mongodb.com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_828,
         check: round_trip::<String>,
     },
     Example {
@@ -7919,20 +6470,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/UserToDNMapping/properties/match",
-        json: "\"(.*)\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/UserToDNMapping/properties/substitution",
-        json: "\"CN={0},CN=Users,DC=my-atlas-ldap-server,DC=example,DC=com\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/VPCPeeringConnection/properties/_id",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -7947,48 +6484,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/VectorSearchIndex/allOf/1/properties/nestedRoot",
-        json: "\"sections\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/VectorSearchIndexDefinition/properties/nestedRoot",
-        json: "\"sections\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/VectorSearchIndexDefinition/properties/storedSource",
-        json: "{\"include | exclude\":[\"field1\",\"field2\"]}",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<::serde_json::Value>,
-    },
-    Example {
-        pointer: "/components/schemas/VictorOps/properties/apiKey",
-        json: "\"********************************9abc\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/VictorOps/properties/routingKey",
-        json: "\"test routing\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/VictorOpsNotification/properties/integrationId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/VictorOpsNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -7996,67 +6491,11 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/VictorOpsNotification/properties/victorOpsApiKey",
-        json: "\"********************************9abc\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/VictorOpsNotification/properties/victorOpsRoutingKey",
-        json: "\"test routing\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Webhook/properties/bodyTemplate",
-        json: "\"{\\\"alert\\\":\\\"${id}\\\",\\\"severity\\\":\\\"${severity}\\\"}\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Webhook/properties/headersTemplate",
-        json: "\"{\\\"X-Alert-Id\\\":\\\"${id}\\\",\\\"X-Event-Type\\\":\\\"${eventType}\\\"}\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/Webhook/properties/url",
-        json: "\"https://webhook.com/****\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/WebhookNotification/properties/integrationId",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/WebhookNotification/properties/notifierId",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
         rules: &atlas_admin::validation::Rules::NONE,
         check: round_trip::<atlas_admin::models::ObjectId>,
-    },
-    Example {
-        pointer: "/components/schemas/WebhookNotification/properties/webhookUrl",
-        json: "\"https://webhook.com/****\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/components/schemas/raw/properties/_t",
-        json: "\"ALERT_AUDIT\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
     },
     Example {
         pointer: "/components/schemas/raw/properties/alertConfigId",
@@ -8073,17 +6512,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/components/schemas/raw/properties/description",
-        json: "\"Alert Acknowledged\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/components/schemas/raw/properties/gn",
         json: "\"Test Project\"",
         request: false,
-        rules: &RULES_1061,
+        rules: &RULES_837,
         check: round_trip::<String>,
     },
     Example {
@@ -8104,7 +6536,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/components/schemas/raw/properties/orgName",
         json: "\"Test Organization\"",
         request: false,
-        rules: &RULES_1064,
+        rules: &RULES_840,
         check: round_trip::<String>,
     },
     Example {
@@ -8150,52 +6582,24 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1identityProviders~1{identityProviderId}/delete/parameters/1/schema",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1identityProviders~1{identityProviderId}/get/parameters/1/schema",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1identityProviders~1{identityProviderId}/patch/parameters/1/schema",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1federationSettings~1{federationSettingsId}~1identityProviders~1{identityProviderId}~1jwks/delete/parameters/1/schema",
-        json: "\"32b6e34b3d91647abb20e7b8\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1accessList~1{entryValue}/delete/parameters/3/schema",
         json: "\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\"",
         request: false,
-        rules: &RULES_1075,
+        rules: &RULES_847,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1accessList~1{entryValue}/get/parameters/3/schema",
         json: "\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\"",
         request: false,
-        rules: &RULES_1076,
+        rules: &RULES_848,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1accessList~1{entryValue}~1status/get/parameters/3/schema",
         json: "\"IPv4: 192.0.2.0%2F24 or IPv6: 2001:db8:85a3:8d3:1319:8a2e:370:7348 or IPv4 CIDR: 198.51.100.0%2f24 or IPv6 CIDR: 2001:db8::%2f58 or AWS SG: sg-903004f8\"",
         request: false,
-        rules: &RULES_1077,
+        rules: &RULES_849,
         check: round_trip::<String>,
     },
     Example {
@@ -8457,14 +6861,14 @@ static EXAMPLES: &[Example] = &[
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1onlineArchives~1queryLogs.gz/get/parameters/2/schema",
         json: "1636481348",
         request: false,
-        rules: &RULES_1113,
+        rules: &RULES_885,
         check: round_trip::<i64>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1clusters~1{clusterName}~1onlineArchives~1queryLogs.gz/get/parameters/3/schema",
         json: "1636481348",
         request: false,
-        rules: &RULES_1114,
+        rules: &RULES_886,
         check: round_trip::<i64>,
     },
     Example {
@@ -8545,27 +6949,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::CloudDatabaseUser>,
     },
     Example {
-        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers~1{databaseName}~1{username}/delete/parameters/4/schema",
-        json: "\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers~1{databaseName}~1{username}/get/parameters/4/schema",
-        json: "\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1databaseUsers~1{databaseName}~1{username}/patch/parameters/4/schema",
-        json: "\"SCRAM-SHA: dylan or AWS IAM: arn:aws:iam::123456789012:user/sales/enterprise/DylanBloggs or x.509/LDAP: CN=Dylan Bloggs,OU=Enterprise,OU=Sales,DC=Example,DC=COM or OIDC: IdPIdentifier/IdPGroupName\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1flexClusters~1{name}~1backup~1snapshots~1{snapshotId}/get/parameters/3/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -8643,73 +7026,66 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectIdAnyCase>,
     },
     Example {
-        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mongoDBVersions/get/parameters/4/schema",
-        json: "\"M10\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1mongoDBVersions/get/parameters/6/schema",
         json: "100",
         request: false,
-        rules: &RULES_1141,
+        rules: &RULES_909,
         check: round_trip::<i64>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1processes~1{processId}/get/parameters/3/schema",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_1142,
+        rules: &RULES_910,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1processes~1{processId}~1databases/get/parameters/6/schema",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_1143,
+        rules: &RULES_911,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1processes~1{processId}~1databases~1{databaseName}/get/parameters/4/schema",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_1144,
+        rules: &RULES_912,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1processes~1{processId}~1databases~1{databaseName}~1measurements/get/parameters/5/schema",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_1145,
+        rules: &RULES_913,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1processes~1{processId}~1disks/get/parameters/6/schema",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_1146,
+        rules: &RULES_914,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1processes~1{processId}~1disks~1{partitionName}/get/parameters/3/schema",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_1147,
+        rules: &RULES_915,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1processes~1{processId}~1disks~1{partitionName}~1measurements/get/parameters/5/schema",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_1148,
+        rules: &RULES_916,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1processes~1{processId}~1measurements/get/parameters/5/schema",
         json: "\"mongodb.example.com:27017\"",
         request: false,
-        rules: &RULES_1149,
+        rules: &RULES_917,
         check: round_trip::<String>,
     },
     Example {
@@ -8772,7 +7148,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1serviceAccounts~1{clientId}~1accessList~1{ipAddress}/delete/parameters/4/schema",
         json: "\"192.0.2.0%2F24\"",
         request: false,
-        rules: &RULES_1158,
+        rules: &RULES_926,
         check: round_trip::<String>,
     },
     Example {
@@ -8818,31 +7194,24 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<i64>,
     },
     Example {
-        pointer: "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1users/get/parameters/8/schema",
-        json: "\"ACTIVE\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1apiKeys~1{apiUserId}~1accessList~1{ipAddress}/delete/parameters/4/schema",
         json: "\"192.0.2.0%2F24\"",
         request: false,
-        rules: &RULES_1166,
+        rules: &RULES_933,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1apiKeys~1{apiUserId}~1accessList~1{ipAddress}/get/parameters/3/schema",
         json: "\"192.0.2.0%2F24\"",
         request: false,
-        rules: &RULES_1167,
+        rules: &RULES_934,
         check: round_trip::<String>,
     },
     Example {
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1billing~1costExplorer~1usage~1{token}/get/parameters/2/schema",
         json: "\"4ABBE973862346D40F3AE859D4BE96E0F895764EB14EAB039E7B82F9D638C05C\"",
         request: false,
-        rules: &RULES_1168,
+        rules: &RULES_935,
         check: round_trip::<String>,
     },
     Example {
@@ -8989,7 +7358,7 @@ static EXAMPLES: &[Example] = &[
         pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1serviceAccounts~1{clientId}~1accessList~1{ipAddress}/delete/parameters/4/schema",
         json: "\"192.0.2.0%2F24\"",
         request: false,
-        rules: &RULES_1189,
+        rules: &RULES_956,
         check: round_trip::<String>,
     },
     Example {
@@ -9014,20 +7383,6 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ServiceAccountClientId>,
     },
     Example {
-        pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1teams~1{teamId}~1users/get/parameters/7/schema",
-        json: "\"ACTIVE\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1orgs~1{orgId}~1users/get/parameters/7/schema",
-        json: "\"ACTIVE\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits/get/parameters/4/schema",
         json: "\"32b6e34b3d91647abb20e7b8\"",
         request: false,
@@ -9042,38 +7397,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/paths/~1api~1atlas~1v2~1rateLimits/get/parameters/6/schema",
-        json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits/get/parameters/7/schema",
         json: "\"127.0.0.1\"",
         request: false,
-        rules: &RULES_1198,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1rateLimits/get/parameters/8/schema",
-        json: "\"Rate Limits Inspection\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1rateLimits/get/parameters/9/schema",
-        json: "\"/api/atlas/v2/clusters\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
-        pointer: "/paths/~1api~1atlas~1v2~1rateLimits~1{endpointSetId}/get/parameters/0/schema",
-        json: "\"rateLimitsInspection_group\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
+        rules: &RULES_962,
         check: round_trip::<String>,
     },
     Example {
@@ -9091,17 +7418,10 @@ static EXAMPLES: &[Example] = &[
         check: round_trip::<atlas_admin::models::ObjectId>,
     },
     Example {
-        pointer: "/paths/~1api~1atlas~1v2~1rateLimits~1{endpointSetId}/get/parameters/5/schema",
-        json: "\"mdb_sa_id_1234567890abcdef12345678\"",
-        request: false,
-        rules: &atlas_admin::validation::Rules::NONE,
-        check: round_trip::<String>,
-    },
-    Example {
         pointer: "/paths/~1api~1atlas~1v2~1rateLimits~1{endpointSetId}/get/parameters/6/schema",
         json: "\"127.0.0.1\"",
         request: false,
-        rules: &RULES_1205,
+        rules: &RULES_965,
         check: round_trip::<String>,
     },
 ];
