@@ -583,3 +583,39 @@ mod waiters {
         assert!(restored.finished_at.is_some());
     }
 }
+
+/// Found by mutation testing: the policy's setters and `none()` were trusted, not checked.
+mod retry_policy {
+    use super::*;
+
+    #[test]
+    fn the_setters_set_what_they_say() {
+        let policy = RetryPolicy::default().max_attempts(3).backoff(Duration::from_millis(10), Duration::from_millis(50)).max_elapsed(Duration::from_secs(2));
+        assert_eq!(
+            (policy.max_attempts, policy.initial_backoff, policy.max_backoff, policy.max_elapsed),
+            (3, Duration::from_millis(10), Duration::from_millis(50), Duration::from_secs(2))
+        );
+        // One attempt at least, and a ceiling never under the first backoff.
+        let clamped = RetryPolicy::default().max_attempts(0).backoff(Duration::from_secs(2), Duration::from_secs(1));
+        assert_eq!((clamped.max_attempts, clamped.max_backoff), (1, Duration::from_secs(2)));
+        assert!(RetryPolicy::default().retry_non_idempotent(true).retry_non_idempotent);
+    }
+
+    #[tokio::test]
+    async fn none_sends_each_call_once_even_when_atlas_is_busy() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;
+        let client = Client::builder().base_url(server.uri()).retry(RetryPolicy::none()).build().unwrap();
+        let error = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap_err();
+        assert_eq!(error.status(), Some(503));
+    }
+
+    #[test]
+    fn credentials_show_who_but_never_the_secret() {
+        let api_key = format!("{:?}", atlas_admin::Credentials::ApiKey { public_key: "pub-ada".into(), private_key: "hunter2".into() });
+        assert!(api_key.contains("pub-ada") && !api_key.contains("hunter2"), "{api_key}");
+        let account = format!("{:?}", atlas_admin::Credentials::ServiceAccount { client_id: "mdb_sa_id_ada".into(), client_secret: "mdb_sa_sk_x".into() });
+        assert!(account.contains("mdb_sa_id_ada") && !account.contains("mdb_sa_sk_x"), "{account}");
+        assert_eq!(format!("{:?}", atlas_admin::Credentials::Bearer("tok".into())), "Bearer(<redacted>)");
+    }
+}
