@@ -264,8 +264,7 @@ impl<Op: Operation> On<'_, Op> {
     /// Answers with an Atlas error: `status`, and a body with `error`, `errorCode`, `detail`
     /// and `reason` as Atlas writes them.
     pub fn respond_error(self, status: u16, error_code: &str) -> Self {
-        let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
-        let body = json!({"error": status, "errorCode": error_code, "detail": format!("{error_code} (from MockAtlas)"), "reason": reason, "parameters": []});
+        let body = atlas_error(status, error_code, &format!("{error_code} (from MockAtlas)"));
         self.reply(status, Some(body.to_string().into_bytes()))
     }
 
@@ -356,7 +355,7 @@ impl Respond for Dispatcher {
             None => {
                 let line = format!("unexpected request {method} {} (Accept: {accept}): {}", request.url.path(), would_be(method, &segments, &accept));
                 state.unexpected.push(line.clone());
-                ResponseTemplate::new(501).set_body_raw(json!({"error": 501, "errorCode": "UNEXPECTED_REQUEST", "detail": line}).to_string(), "application/json")
+                ResponseTemplate::new(501).set_body_raw(atlas_error(501, "UNEXPECTED_REQUEST", &line).to_string(), "application/json")
             }
         }
     }
@@ -422,8 +421,23 @@ fn is_under(segments: &[String], collection: &str) -> bool {
     segments.len() >= 7 && segments[..5] == ["", "api", "atlas", "v2", "groups"] && segments[6] == collection
 }
 
+/// An error body as Atlas writes one.
+fn atlas_error(status: u16, code: &str, detail: &str) -> Value {
+    let reason = reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
+    json!({"error": status, "errorCode": code, "detail": detail, "reason": reason, "parameters": []})
+}
+
 fn not_found(code: &str) -> Option<(u16, Option<Value>)> {
-    Some((404, Some(json!({"error": 404, "errorCode": code, "detail": format!("{code} (from MockAtlas)"), "reason": "Not Found", "parameters": []}))))
+    Some((404, Some(atlas_error(404, code, &format!("{code} (from MockAtlas)")))))
+}
+
+/// A PATCH: the body's members replace the resource's.
+fn merge(resource: &mut Value, changes: Option<Value>) {
+    if let Some(Value::Object(changes)) = changes {
+        for (k, v) in changes {
+            resource[k] = v;
+        }
+    }
 }
 
 /// A cluster on the mock: its JSON (any version's shape) and the reads left before its
@@ -447,7 +461,7 @@ impl FakeClusters {
                 let mut json = body?;
                 let name = json.get("name")?.as_str()?.to_owned();
                 if self.clusters.contains_key(&(group.clone(), name.clone())) {
-                    return Some((409, Some(json!({"error": 409, "errorCode": "DUPLICATE_CLUSTER_NAME", "detail": name, "reason": "Conflict", "parameters": []}))));
+                    return Some((409, Some(atlas_error(409, "DUPLICATE_CLUSTER_NAME", &name))));
                 }
                 json["groupId"] = json!(group);
                 json["id"] = json!(format!("{:024x}", self.clusters.len() + 1));
@@ -475,11 +489,7 @@ impl FakeClusters {
                         Some((200, Some(cluster.json.clone())))
                     }
                     "PATCH" => {
-                        if let Some(Value::Object(changes)) = body {
-                            for (k, v) in changes {
-                                cluster.json[k] = v;
-                            }
-                        }
+                        merge(&mut cluster.json, body);
                         cluster.json["stateName"] = json!("UPDATING");
                         cluster.reads_left = self.reads;
                         Some((200, Some(cluster.json.clone())))
@@ -517,7 +527,7 @@ impl FakeUsers {
                 let mut user = body?;
                 let key = (group.clone(), user.get("databaseName")?.as_str()?.to_owned(), user.get("username")?.as_str()?.to_owned());
                 if self.users.contains_key(&key) {
-                    return Some((409, Some(json!({"error": 409, "errorCode": "USER_ALREADY_EXISTS", "detail": key.2, "reason": "Conflict", "parameters": []}))));
+                    return Some((409, Some(atlas_error(409, "USER_ALREADY_EXISTS", &key.2))));
                 }
                 user["groupId"] = json!(group);
                 self.users.insert(key, user.clone());
@@ -533,11 +543,7 @@ impl FakeUsers {
                 match method {
                     "GET" => Some((200, Some(answer(user.clone())))),
                     "PATCH" => {
-                        if let Some(Value::Object(changes)) = body {
-                            for (k, v) in changes {
-                                user[k] = v;
-                            }
-                        }
+                        merge(user, body);
                         Some((200, Some(answer(user.clone()))))
                     }
                     "DELETE" => {

@@ -52,6 +52,11 @@ pub struct Generation {
     pub formatted: (usize, usize),
 }
 
+/// Parts as `write` takes them.
+fn borrowed(parts: &[(write::Tree, std::path::PathBuf)]) -> Vec<(&write::Tree, &Path)> {
+    parts.iter().map(|(tree, dir)| (tree, dir.as_path())).collect()
+}
+
 /// Where the generated files of `atlas-admin` go: the models crate takes the models and
 /// their patterns, the client crate the rest. (The fixture crate of the generator's own tests
 /// is one crate and takes the whole tree.)
@@ -93,17 +98,15 @@ impl Generation {
     /// nothing ([`write::write_parts`]).
     pub fn write(&self, layout: &Layout, companions: &[(std::path::PathBuf, String)]) -> Result<write::WriteSummary> {
         let parts = self.parts(layout);
-        let parts: Vec<(&write::Tree, &Path)> = parts.iter().map(|(tree, dir)| (tree, dir.as_path())).collect();
         let mut all = self.manifests(layout)?;
         all.extend(companions.iter().cloned());
-        write::write_parts(&parts, &all)
+        write::write_parts(&borrowed(&parts), &all)
     }
 
     /// What differs between this generation and both crates' files and manifests.
     pub fn check(&self, layout: &Layout) -> Result<Vec<write::Drift>> {
         let parts = self.parts(layout);
-        let parts: Vec<(&write::Tree, &Path)> = parts.iter().map(|(tree, dir)| (tree, dir.as_path())).collect();
-        let mut drift = write::check_parts(&parts)?;
+        let mut drift = write::check_parts(&borrowed(&parts))?;
         for ((path, text), shown) in self.manifests(layout)?.into_iter().zip(["atlas-admin/Cargo.toml", "atlas-admin-models/Cargo.toml"]) {
             drift.extend(write::check_file(&path, shown, &text)?);
         }
