@@ -194,6 +194,7 @@ where
 #[cfg(feature = "clusters")]
 impl<'c> clusters::Clusters<'c> {
     /// Waits until the cluster is `IDLE` (created, or done changing) and returns it.
+    #[inline]
     pub fn wait_until_idle(&self, group_id: m::ObjectId, cluster_name: m::ResourceName) -> Waiter<'c, m::ClusterDescription20240805> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be IDLE");
@@ -202,6 +203,7 @@ impl<'c> clusters::Clusters<'c> {
     }
 
     /// Waits until the cluster is gone (Atlas answers 404).
+    #[inline]
     pub fn wait_until_deleted(&self, group_id: m::ObjectId, cluster_name: m::ResourceName) -> Waiter<'c, ()> {
         let api = *self;
         let what = format!("cluster {cluster_name} to be deleted");
@@ -212,6 +214,7 @@ impl<'c> clusters::Clusters<'c> {
 #[cfg(feature = "flex_clusters")]
 impl<'c> flex_clusters::FlexClusters<'c> {
     /// Waits until the flex cluster is `IDLE` and returns it.
+    #[inline]
     pub fn wait_until_idle(&self, group_id: m::ObjectId, name: m::ResourceName) -> Waiter<'c, m::FlexClusterDescription20241113> {
         let api = *self;
         let what = format!("flex cluster {name} to be IDLE");
@@ -220,6 +223,7 @@ impl<'c> flex_clusters::FlexClusters<'c> {
     }
 
     /// Waits until the flex cluster is gone (Atlas answers 404).
+    #[inline]
     pub fn wait_until_deleted(&self, group_id: m::ObjectId, name: m::ResourceName) -> Waiter<'c, ()> {
         let api = *self;
         let what = format!("flex cluster {name} to be deleted");
@@ -230,6 +234,7 @@ impl<'c> flex_clusters::FlexClusters<'c> {
 #[cfg(feature = "atlas_search")]
 impl<'c> atlas_search::AtlasSearch<'c> {
     /// Waits until the search index is `READY` (or `FAILED`, which is final) and returns it.
+    #[inline]
     pub fn wait_until_ready(
         &self,
         group_id: m::ObjectId,
@@ -255,6 +260,7 @@ impl<'c> atlas_search::AtlasSearch<'c> {
 impl<'c> serverless_private_endpoints::ServerlessPrivateEndpoints<'c> {
     /// Waits until the serverless private endpoint is `AVAILABLE` (or `FAILED`, which is
     /// final) and returns it.
+    #[inline]
     pub fn wait_until_available(
         &self,
         group_id: m::ObjectId,
@@ -278,6 +284,7 @@ impl<'c> serverless_private_endpoints::ServerlessPrivateEndpoints<'c> {
 impl<'c> private_endpoint_services::PrivateEndpointServices<'c> {
     /// Waits until the private endpoint service is `AVAILABLE` (or `FAILED`, which is
     /// final) and returns it.
+    #[inline]
     pub fn wait_until_available(
         &self,
         group_id: m::ObjectId,
@@ -302,6 +309,7 @@ impl<'c> private_endpoint_services::PrivateEndpointServices<'c> {
 #[cfg(feature = "cloud_backups")]
 impl<'c> cloud_backups::CloudBackups<'c> {
     /// Waits until the snapshot is `completed` (or `failed`, which is final) and returns it.
+    #[inline]
     pub fn wait_until_snapshot_completed(
         &self,
         group_id: m::ObjectId,
@@ -316,6 +324,7 @@ impl<'c> cloud_backups::CloudBackups<'c> {
 
     /// Waits until the restore job has finished (or failed, was cancelled or expired) and
     /// returns it.
+    #[inline]
     pub fn wait_until_restore_finished(
         &self,
         group_id: m::ObjectId,

@@ -20,9 +20,13 @@ type Key = [u8; 32];
 pub struct FormatCache {
     path: PathBuf,
     salt: Key,
-    known: HashMap<Key, String>,
-    /// What this run formatted or reused: what the saved cache will hold.
-    used: Mutex<HashMap<Key, String>>,
+    /// The cache file as read: its records' texts are ranges of it (one allocation, not
+    /// one per file).
+    bytes: Vec<u8>,
+    known: HashMap<Key, std::ops::Range<usize>>,
+    /// What this run formatted (`Some`) or reused (`None`: as known): what the saved cache
+    /// will hold.
+    used: Mutex<HashMap<Key, Option<String>>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -31,10 +35,12 @@ impl FormatCache {
     /// The cache at `path` (empty if there is none, or it cannot be read).
     pub fn open(path: &Path) -> Self {
         let salt = executable_salt();
-        let known = std::fs::read(path).ok().and_then(|bytes| parse(&bytes, &salt)).unwrap_or_default();
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let known = parse(&bytes, &salt).unwrap_or_default();
         FormatCache {
             path: path.to_path_buf(),
             salt,
+            bytes,
             known,
             used: Mutex::new(HashMap::new()),
             hits: AtomicUsize::new(0),
@@ -49,18 +55,25 @@ impl FormatCache {
         hasher.0.update(self.salt);
         let _ = std::fmt::Write::write_fmt(&mut hasher, format_args!("{tokens}"));
         let key: Key = hasher.0.finalize().into();
-        let text = match self.known.get(&key) {
+        let (text, remembered) = match self.known_text(&key) {
             Some(text) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
-                text.clone()
+                (text.to_string(), None)
             }
             None => {
                 self.misses.fetch_add(1, Ordering::Relaxed);
-                format()?
+                let text = format()?;
+                let remembered = Some(text.clone());
+                (text, remembered)
             }
         };
-        self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(key, text.clone());
+        self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(key, remembered);
         Ok(text)
+    }
+
+    /// A record's text, checked as UTF-8 when the file was read.
+    fn known_text(&self, key: &Key) -> Option<&str> {
+        self.known.get(key).and_then(|range| std::str::from_utf8(&self.bytes[range.clone()]).ok())
     }
 
     /// (files reused, files formatted) so far.
@@ -78,7 +91,8 @@ impl FormatCache {
         let mut bytes = Vec::new();
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&self.salt);
-        let mut entries: Vec<(&Key, &String)> = used.iter().collect();
+        let mut entries: Vec<(&Key, &str)> =
+            used.iter().filter_map(|(key, text)| Some((key, text.as_deref().or_else(|| self.known_text(key))?))).collect();
         entries.sort();
         for (key, text) in entries {
             bytes.extend_from_slice(key);
@@ -102,16 +116,20 @@ impl std::fmt::Write for HashWriter {
 const MAGIC: &[u8] = b"atlas-admin format cache v1\n";
 
 /// The records of a cache file written with `salt`; `None` if it is anything else.
-fn parse(bytes: &[u8], salt: &Key) -> Option<HashMap<Key, String>> {
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let rest = rest.strip_prefix(salt.as_slice())?;
+/// Each record's text is a range of `bytes`.
+fn parse(bytes: &[u8], salt: &Key) -> Option<HashMap<Key, std::ops::Range<usize>>> {
+    let start = MAGIC.len() + salt.len();
+    if bytes.get(..MAGIC.len())? != MAGIC || bytes.get(MAGIC.len()..start)? != salt.as_slice() {
+        return None;
+    }
     let mut known = HashMap::new();
-    let mut at = 0;
-    while at < rest.len() {
-        let key: Key = rest.get(at..at + 32)?.try_into().ok()?;
-        let len = u64::from_le_bytes(rest.get(at + 32..at + 40)?.try_into().ok()?) as usize;
-        let text = std::str::from_utf8(rest.get(at + 40..at + 40 + len)?).ok()?;
-        known.insert(key, text.to_string());
+    let mut at = start;
+    while at < bytes.len() {
+        let key: Key = bytes.get(at..at + 32)?.try_into().ok()?;
+        let len = u64::from_le_bytes(bytes.get(at + 32..at + 40)?.try_into().ok()?) as usize;
+        let text = at + 40..(at + 40).checked_add(len)?;
+        std::str::from_utf8(bytes.get(text.clone())?).ok()?;
+        known.insert(key, text);
         at += 40 + len;
     }
     Some(known)

@@ -140,13 +140,16 @@ pub struct Inputs<'a> {
     pub api_version: Option<&'a str>,
     /// The registry of names that shipped; everything is named by the rules when `None`.
     pub names: Option<&'a ir::registry::Registry>,
-    /// Where formatted files are remembered between runs ([`format_cache`]); none when `None`.
-    pub format_cache: Option<&'a Path>,
+    /// Where a generation remembers work between runs: the formatted files
+    /// ([`format_cache`], `format.bin`) and the parsed spec ([`parse::DocumentCache`],
+    /// `spec.json`). Nothing is remembered when `None`; either cache missing or corrupt is
+    /// an empty one.
+    pub cache_dir: Option<&'a Path>,
 }
 
 impl<'a> Inputs<'a> {
     pub fn new(spec: &'a Path) -> Self {
-        Inputs { spec, fixes: None, spec_date: None, api_version: None, names: None, format_cache: None }
+        Inputs { spec, fixes: None, spec_date: None, api_version: None, names: None, cache_dir: None }
     }
 }
 
@@ -165,12 +168,44 @@ pub fn generate_for(spec_path: &Path, fixes_path: Option<&Path>, api_version: Op
 
 /// One generation, in memory: parse (with fixes), lower (with the registry of names), emit.
 pub fn generate_with(inputs: &Inputs) -> Result<Generation> {
+    generate_parsed(parse_inputs(inputs)?, inputs)
+}
+
+/// What a generation reads before it lowers: the spec (read, fixed, parsed) and the format
+/// cache.
+#[derive(Debug)]
+pub struct Parsed {
+    spec: parse::SpecSource,
+    cache: Option<std::sync::Arc<format_cache::FormatCache>>,
+    stages: timing::Stages,
+}
+
+/// The first stage of [`generate_with`], apart so that a caller can read its own inputs
+/// (the registry of names) beside it. The format cache loads on a thread of its own while
+/// the spec parses: they share nothing, and the spec's YAML is the longest serial stage.
+pub fn parse_inputs(inputs: &Inputs) -> Result<Parsed> {
     let mut stages = timing::Stages::default();
-    let spec = parse::read_spec_timed(inputs.spec, inputs.fixes, inputs.spec_date, &mut stages)?;
+    let (spec, cache) = std::thread::scope(|scope| {
+        let cache = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            let cache = inputs.cache_dir.map(|dir| std::sync::Arc::new(format_cache::FormatCache::open(&dir.join("format.bin"))));
+            (cache, started.elapsed().as_secs_f64())
+        });
+        let documents = inputs.cache_dir.map(|dir| parse::DocumentCache(dir.join("spec.json")));
+        let spec = parse::read_spec_cached(inputs.spec, inputs.fixes, inputs.spec_date, documents.as_ref(), &mut stages);
+        (spec, cache.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let (cache, cache_seconds) = cache;
+    stages.add("format cache: open (beside parsing)", cache_seconds);
+    Ok(Parsed { spec: spec?, cache, stages })
+}
+
+/// The rest of [`generate_with`] after [`parse_inputs`]: lower, emit, format.
+pub fn generate_parsed(parsed: Parsed, inputs: &Inputs) -> Result<Generation> {
+    let Parsed { spec, cache, mut stages } = parsed;
     let empty = ir::registry::Registry::default();
     let model = stages.time("lower", || ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty)))?;
     let api_version = target_version(&model, inputs.api_version)?;
-    let cache = stages.time("format cache: open", || inputs.format_cache.map(|path| std::sync::Arc::new(format_cache::FormatCache::open(path))));
     let (tree, features) = emit::emit_crate(&model, &api_version, &mut stages, cache.clone())?;
     let formatted = stages.time("format cache: save", || {
         cache.as_ref().map_or((0, tree.files.len()), |cache| {

@@ -162,9 +162,31 @@ pub fn read_spec_timed(
     spec_date: Option<&str>,
     stages: &mut crate::timing::Stages,
 ) -> Result<SpecSource> {
+    read_spec_cached(path, fixes_path, spec_date, None, stages)
+}
+
+/// [`read_spec_timed`], taking the parsed document from `documents` when it holds this
+/// spec's (and leaving it there when it did not).
+pub fn read_spec_cached(
+    path: &Path,
+    fixes_path: Option<&Path>,
+    spec_date: Option<&str>,
+    documents: Option<&DocumentCache>,
+    stages: &mut crate::timing::Stages,
+) -> Result<SpecSource> {
     let bytes = stages.time("read", || read_limited(path))?;
     let sha256 = sha256_hex(&bytes);
-    let mut document = stages.time("parse YAML", || parse_document(path, &bytes))?;
+    let remembered = documents.and_then(|cache| stages.time("parse: from the cache", || cache.get(&sha256)));
+    let mut document = match remembered {
+        Some(document) => document,
+        None => {
+            let document = stages.time("parse YAML", || parse_document(path, &bytes))?;
+            if let Some(cache) = documents {
+                stages.time("parse: remember", || cache.put(&sha256, &document));
+            }
+            document
+        }
+    };
     let fixes = stages.time("fixes", || match fixes_path {
         Some(fixes_path) if fixes_path.exists() => apply_fixes_for(&mut document, fixes_path, spec_date),
         _ => Ok(FixReport::default()),
@@ -176,6 +198,42 @@ pub fn read_spec_timed(
         .map(str::to_owned);
     let openapi = stages.time("OpenAPI", || to_openapi(path, document))?;
     Ok(SpecSource { path: path.into(), sha256, xgen_sha, fixes_applied, fixes, openapi })
+}
+
+/// The spec's parsed document, remembered between runs by the sha256 of the spec's bytes:
+/// YAML parses about five times slower than the same document as JSON, and a spec is
+/// generated from many times (every `generate`, `check`, generator change) between updates.
+/// One file: a header line with the sha256, then the document as JSON. Anything else in
+/// it, or an unreadable file, is a miss; it is only ever an optimisation.
+#[derive(Debug, Clone)]
+pub struct DocumentCache(pub PathBuf);
+
+impl DocumentCache {
+    const HEADER: &'static str = "atlas-admin parsed spec v1 sha256:";
+
+    /// The document of the spec whose bytes hash to `sha256`, if this cache holds it.
+    pub fn get(&self, sha256: &str) -> Option<serde_json::Value> {
+        let bytes = std::fs::read(&self.0).ok()?;
+        let (header, json) = bytes.split_at(bytes.iter().position(|b| *b == b'\n')?);
+        if header != format!("{}{sha256}", Self::HEADER).as_bytes() {
+            return None;
+        }
+        serde_json::from_slice(&json[1..]).ok()
+    }
+
+    /// Remembers `document` as the parse of the spec whose bytes hash to `sha256`, if it
+    /// reads back as the same document (a number JSON would not carry exactly is not
+    /// remembered). Errors are ignored: the next run parses the YAML again.
+    pub fn put(&self, sha256: &str, document: &serde_json::Value) {
+        let mut bytes = format!("{}{sha256}\n", Self::HEADER).into_bytes();
+        let start = bytes.len();
+        if serde_json::to_writer(&mut bytes, document).is_err() {
+            return;
+        }
+        if serde_json::from_slice::<serde_json::Value>(&bytes[start..]).is_ok_and(|read| read == *document) {
+            let _ = crate::write::write_file_atomically(&self.0, &bytes);
+        }
+    }
 }
 
 /// Parses YAML or JSON text into a JSON value.
@@ -321,6 +379,34 @@ mod tests {
         let doc = parse_document(Path::new("x.yaml"), b"a: 3e+06\nb: 1.5\nc: [2.0]\n").unwrap();
         assert_eq!(doc, serde_json::json!({"a": 3000000, "b": 1.5, "c": [2]}));
         assert!(doc["a"].is_i64());
+    }
+
+    #[test]
+    fn a_remembered_parse_is_used_only_for_the_same_spec() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec.yaml");
+        std::fs::write(&spec, "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\nx-n: 0.1\n").unwrap();
+        let cache = DocumentCache(dir.path().join("spec.json"));
+        let read = |cache: Option<&DocumentCache>| {
+            let mut stages = crate::timing::Stages::default();
+            let spec = read_spec_cached(&spec, None, None, cache, &mut stages).unwrap();
+            (spec, stages.0.into_iter().map(|(stage, _)| stage).collect::<Vec<_>>())
+        };
+        let (first, stages) = read(Some(&cache));
+        assert!(stages.contains(&"parse YAML".to_string()) && stages.contains(&"parse: remember".to_string()), "{stages:?}");
+        let (second, stages) = read(Some(&cache));
+        assert!(!stages.contains(&"parse YAML".to_string()), "the second read parses the remembered JSON: {stages:?}");
+        assert_eq!(first.openapi, second.openapi);
+        assert_eq!(second.openapi.extensions["x-n"], serde_json::json!(0.1));
+
+        // Another spec (another sha256) is a miss, and a corrupt cache is an empty one.
+        assert!(cache.get(&"0".repeat(64)).is_none());
+        assert!(cache.get(&first.sha256).is_some());
+        std::fs::write(&cache.0, format!("{}{}\n{{not json", DocumentCache::HEADER, first.sha256)).unwrap();
+        assert!(cache.get(&first.sha256).is_none());
+        let (third, stages) = read(Some(&cache));
+        assert!(stages.contains(&"parse YAML".to_string()));
+        assert_eq!(third.openapi, first.openapi);
     }
 
     #[test]

@@ -121,8 +121,18 @@ fn format_file(header: &str, path: &str, tokens: TokenStream, cache: Option<&cra
     Ok(format!("{header}{body}"))
 }
 
+/// Whether the file starts with [`MARKER`] (only its first bytes are read).
 fn is_generated(path: &Path) -> bool {
-    std::fs::read(path).is_ok_and(|bytes| bytes.starts_with(MARKER.as_bytes()))
+    use std::io::Read;
+    let mut start = [0u8; MARKER.len()];
+    std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut start)).is_ok_and(|()| start == *MARKER.as_bytes())
+}
+
+/// Whether the file at `path` holds exactly `contents` (its size is looked at first, so a
+/// changed file is rarely read).
+fn holds(path: &Path, contents: &str) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.len() == contents.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == contents.as_bytes())
 }
 
 /// Generated files currently in `root`, relative paths (skips `target/` and hidden dirs).
@@ -209,7 +219,7 @@ pub fn write_parts(parts: &[(&Tree, &Path)], companions: &[(PathBuf, String)]) -
     let companion_files =
         companions.iter().enumerate().map(|(i, (path, contents))| (path.clone(), format!("companion/{i}"), contents));
     for (target, staged_name, contents) in crate_files.chain(companion_files) {
-        if std::fs::read(&target).is_ok_and(|old| old == contents.as_bytes()) {
+        if holds(&target, contents) {
             summary.unchanged += 1;
             continue;
         }

@@ -99,7 +99,8 @@ fn machine() -> BTreeMap<String, String> {
     machine
 }
 
-/// Release `xtask generate --timings`, `runs` times cold (no format cache) and `runs` times
+/// Release `xtask generate --timings`, `runs` times cold (no cache: nothing formatted or
+/// parsed before) and `runs` times
 /// warm: the median of each stage of the warm runs, and of both wall times.
 fn generation(root: &Path, runs: usize) -> Result<BTreeMap<String, f64>> {
     println!("bench: building xtask (release)");
@@ -108,11 +109,11 @@ fn generation(root: &Path, runs: usize) -> Result<BTreeMap<String, f64>> {
     }
     let xtask = root.join("target/release/xtask");
     let mut samples: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let cache = crate::update::format_cache(&generator::Paths::new(root));
+    let cache = crate::update::generate_cache(&generator::Paths::new(root));
     for run in 0..2 * runs {
         let cold = run < runs;
         if cold {
-            let _ = std::fs::remove_file(&cache);
+            let _ = std::fs::remove_dir_all(&cache);
         }
         let started = Instant::now();
         let output = Command::new(&xtask).args(["generate", "--timings"]).current_dir(root).env("XTASK_ROOT", root).output()?;
@@ -121,7 +122,7 @@ fn generation(root: &Path, runs: usize) -> Result<BTreeMap<String, f64>> {
             bail!("xtask generate failed: {}", String::from_utf8_lossy(&output.stderr));
         }
         if cold {
-            samples.entry("wall, cold (no format cache)".into()).or_default().push(wall);
+            samples.entry("wall, cold (no cache)".into()).or_default().push(wall);
             println!("bench: generate cold run {}/{runs}: {wall:.3} s", run + 1);
             continue;
         }

@@ -185,21 +185,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let spec_path = update::resolve_locked(&paths, spec.spec.as_deref())?;
             let lock = before.time("verify lock", || if allow_unlocked { Ok(None) } else { verify_lock(&paths, &spec_path).map(Some) })?;
             let target = api_version.clone().or_else(|| lock.as_ref().and_then(|l| l.api_version.clone()));
-            let names = before.time("read names", || Registry::read_or_default(&paths.names))?;
-            let generation = generator::generate_with(&generator::Inputs {
+            let cache_dir = update::generate_cache(&paths);
+            let inputs = generator::Inputs {
                 fixes: Some(&paths.fixes),
                 spec_date: lock.as_ref().map(|l| l.spec_date.as_str()),
                 api_version: target.as_deref(),
-                names: Some(&names),
-                format_cache: Some(&update::format_cache(&paths)),
+                cache_dir: Some(&cache_dir),
                 ..generator::Inputs::new(&spec_path)
-            })?;
+            };
+            // The registry of names reads beside the spec's parse, which does not need it.
+            let (parsed, names) = std::thread::scope(|scope| {
+                let names = scope.spawn(|| {
+                    let mut stage = generator::timing::Stages::default();
+                    let names = stage.time("read names (beside parsing)", || Registry::read_or_default(&paths.names));
+                    (names, stage)
+                });
+                let parsed = generator::parse_inputs(&inputs);
+                (parsed, names.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            let (names, names_stage) = names;
+            before.0.extend(names_stage.0);
+            let names = names?;
+            let generation = generator::generate_parsed(parsed?, &generator::Inputs { names: Some(&names), ..inputs })?;
             // The crate, the registry of names and the lock change together or not at all.
             // An unlocked spec is a trial: its names are not recorded.
             let companions_started = std::time::Instant::now();
             let mut companions = Vec::new();
             if let Some(mut lock) = lock {
-                companions.push((paths.names.clone(), generation.names.to_toml()));
+                // Serialising the registry costs more than comparing it: only a changed one is written.
+                if generation.names != names || !paths.names.exists() {
+                    companions.push((paths.names.clone(), generation.names.to_toml()));
+                }
                 if api_version.is_some() {
                     lock.api_version = Some(generation.api_version.clone());
                     companions.push((paths.lock.clone(), lock.to_toml()));
@@ -247,12 +263,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 spec_date: Some(&lock.spec_date),
                 api_version: lock.api_version.as_deref(),
                 names: Some(&names),
-                format_cache: Some(&update::format_cache(&paths)),
+                cache_dir: Some(&update::generate_cache(&paths)),
                 ..generator::Inputs::new(&spec_path)
             })?;
             let mut drift = generation.check(&paths.layout())?;
             // The registry of names is generated too: it must name what the crate names.
-            drift.extend(generator::write::check_file(&paths.names, "spec/names.toml", &generation.names.to_toml())?);
+            // As read, not as spelled: a registry that reads as the generated one is fresh.
+            if generation.names != names || !paths.names.exists() {
+                drift.extend(generator::write::check_file(&paths.names, "spec/names.toml", &generation.names.to_toml())?);
+            }
             if drift.is_empty() {
                 println!("atlas-admin is up to date with {} ({} files)", spec_path.display(), generation.tree.files.len());
                 return Ok(ExitCode::SUCCESS);

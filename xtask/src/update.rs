@@ -18,9 +18,9 @@ pub fn spec_cache(paths: &Paths) -> PathBuf {
     paths.root.join("target/atlas-spec")
 }
 
-/// Where generation remembers formatted files between runs.
-pub fn format_cache(paths: &Paths) -> PathBuf {
-    paths.root.join("target/generate-cache/format.bin")
+/// Where generation remembers work between runs (formatted files, the parsed spec).
+pub fn generate_cache(paths: &Paths) -> PathBuf {
+    paths.root.join("target/generate-cache")
 }
 
 /// The spec to generate from: an explicit path (or `$ATLAS_SPEC`), else whichever of the
@@ -115,7 +115,7 @@ pub fn check_atlas_spec(path: &Path, shown: &str) -> Result<()> {
 /// One side of a diff: a spec generated with a registry and fixes for its date.
 fn generate_side(paths: &Paths, spec: &Path, spec_date: Option<&str>, api_version: Option<&str>, names: &Registry) -> Result<Generation> {
     Ok(generator::generate_with(&Inputs {
-        format_cache: Some(&format_cache(paths)),
+        cache_dir: Some(&generate_cache(paths)),
         fixes: Some(&paths.fixes),
         spec_date,
         api_version,

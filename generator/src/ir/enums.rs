@@ -103,13 +103,20 @@ pub fn share(model: &mut Model, sites: &[EnumSite], registry: &Registry) {
             None => fresh.push(site),
         }
     }
+    // Enum components by the name they shipped under (the first, in id order).
+    let mut shipped_components: BTreeMap<String, TypeId> = BTreeMap::new();
+    for id in &components {
+        if let Some(names) = registry.types.get(&model.get(*id).pointer) {
+            if value_set(model, *id).is_some() {
+                shipped_components.entry(names.name.clone()).or_insert(*id);
+            }
+        }
+    }
     let mut merged: BTreeMap<TypeId, TypeId> = BTreeMap::new();
     let mut shipped_keys: BTreeMap<(Vec<String>, String), TypeId> = BTreeMap::new();
     for (name, mut members) in shipped {
         members.sort_by(|a, b| model.get(a.id).pointer.cmp(&model.get(b.id).pointer));
-        let component = components
-            .iter()
-            .find(|c| registry.types.get(&model.get(**c).pointer).is_some_and(|n| n.name == name) && value_set(model, **c).is_some());
+        let component = shipped_components.get(&name);
         let target = component.copied().unwrap_or(members[0].id);
         // A shared type lives in a file of its own, as the rules put it.
         if component.is_none() && (members.len() > 1 || model.get(target).name != name) {
