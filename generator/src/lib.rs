@@ -206,14 +206,23 @@ pub fn generate_parsed(parsed: Parsed, inputs: &Inputs) -> Result<Generation> {
     let empty = ir::registry::Registry::default();
     let model = stages.time("lower", || ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty)))?;
     let api_version = target_version(&model, inputs.api_version)?;
-    let (tree, features) = emit::emit_crate(&model, &api_version, &mut stages, cache.clone())?;
+    // The registry of names is read off the model beside the emitters, which do not need it.
+    let (emitted, (names, names_seconds)) = std::thread::scope(|scope| {
+        let names = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            (ir::registry::of_model(&model, &spec.openapi), started.elapsed().as_secs_f64())
+        });
+        let emitted = emit::emit_crate(&model, &api_version, &mut stages, cache.clone());
+        (emitted, names.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let (tree, features) = emitted?;
+    stages.add("registry (beside emitting)", names_seconds);
     let formatted = stages.time("format cache: save", || {
         cache.as_ref().map_or((0, tree.files.len()), |cache| {
             cache.save();
             cache.counts()
         })
     });
-    let names = stages.time("registry", || ir::registry::of_model(&model, &spec.openapi));
     Ok(Generation { tree, model, spec, api_version, names, features, stages, formatted })
 }
 

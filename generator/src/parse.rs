@@ -313,9 +313,32 @@ pub fn to_openapi(path: &Path, document: serde_json::Value) -> Result<openapiv3:
             message: format!("expected an OpenAPI 3.0.x document, found version {version:?}"),
         });
     }
-    serde_path_to_error::deserialize(document).map_err(|e| Error::Shape {
+    // The two big members deserialise beside each other, each in place of an empty one (the
+    // order of the document's members is kept).
+    let mut document = document;
+    let mut take = |member: &str| document.get_mut(member).map(|value| std::mem::replace(value, serde_json::json!({})));
+    let (paths, components) = (take("paths"), take("components"));
+    let (rest, paths, components) = std::thread::scope(|scope| {
+        let paths = scope.spawn(|| paths.map(|paths| deserialize_at::<openapiv3::Paths>(path, "/paths", paths)).transpose());
+        let components = components.map(|c| deserialize_at::<openapiv3::Components>(path, "/components", c)).transpose();
+        let rest = deserialize_at::<openapiv3::OpenAPI>(path, "", document);
+        (rest, paths.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), components)
+    });
+    let (components, paths, mut openapi) = (components?, paths?, rest?);
+    if let Some(paths) = paths {
+        openapi.paths = paths;
+    }
+    if components.is_some() {
+        openapi.components = components;
+    }
+    Ok(openapi)
+}
+
+/// Deserialises the value found at `pointer` in the spec; an error names its place.
+fn deserialize_at<T: serde::de::DeserializeOwned>(path: &Path, pointer: &str, value: serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| Error::Shape {
         path: path.into(),
-        pointer: path_to_pointer(e.path()),
+        pointer: format!("{pointer}{}", path_to_pointer(e.path())),
         message: e.inner().to_string(),
     })
 }
@@ -357,6 +380,18 @@ mod tests {
         });
         let err = to_openapi(Path::new("x.yaml"), doc).unwrap_err().to_string();
         assert!(err.contains("at /components/schemas/A"), "{err}");
+        // In each part that deserialises apart, and in the rest.
+        let doc = serde_json::json!({
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"description": 7}}}}},
+        });
+        let err = to_openapi(Path::new("x.yaml"), doc).unwrap_err().to_string();
+        // (`Paths` flattens its map, which hides the place inside it from serde.)
+        assert!(err.contains("at /paths: invalid type: integer `7`"), "{err}");
+        let doc = serde_json::json!({"openapi": "3.0.1", "info": {"title": 5, "version": "1"}, "paths": {}});
+        let err = to_openapi(Path::new("x.yaml"), doc).unwrap_err().to_string();
+        assert!(err.contains("at /info/title"), "{err}");
     }
 
     #[test]

@@ -19,8 +19,4 @@ impl Stages {
     pub fn add(&mut self, name: &str, seconds: f64) {
         self.0.push((name.to_string(), seconds));
     }
-
-    pub fn total(&self) -> f64 {
-        self.0.iter().map(|(_, s)| s).sum()
-    }
 }

@@ -50,6 +50,12 @@ impl Tree {
         Tree { files, header: self.header.clone(), format_seconds: 0.0, cache: None }
     }
 
+    /// Takes in the files of `other` (built beside this one).
+    pub fn merge(&mut self, other: Tree) {
+        self.files.extend(other.files);
+        self.format_seconds += other.format_seconds;
+    }
+
     /// Reuses (and records) formatted files in `cache`.
     pub fn with_cache(mut self, cache: Option<std::sync::Arc<crate::format_cache::FormatCache>>) -> Self {
         self.cache = cache;
@@ -78,23 +84,26 @@ impl Tree {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let (header, cache) = (&self.header, self.cache.as_deref());
+        let work = || {
+            let mut out = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let (path, tokens, extra) = emit(item);
+                let text = format_file(header, &path, tokens, cache);
+                out.push((i, path, text, extra));
+            }
+            out
+        };
+        // This thread is one of the workers: the memory it freed (the parsed spec) is reused
+        // rather than fresh pages taken, which cost more than the work on some machines.
         let mut done: Vec<(usize, String, Result<String>, E)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut out = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(item) = items.get(i) else { break };
-                            let (path, tokens, extra) = emit(item);
-                            let text = format_file(header, &path, tokens, cache);
-                            out.push((i, path, text, extra));
-                        }
-                        out
-                    })
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+            let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+            let mut done = work();
+            for handle in handles {
+                done.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            }
+            done
         });
         done.sort_by_key(|(i, ..)| *i);
         let mut extras = Vec::with_capacity(done.len());

@@ -19,6 +19,19 @@ use generator::lock::SpecLock;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Turns transparent huge pages off for this process. mimalloc asks for them on its arenas,
+/// and a generation touches its memory once: the kernel zeroes a whole 2 MiB page at the
+/// first touch of any byte of it, under a lock the worker threads then wait on. Measured on
+/// the 2-core CI machine: 0.44 s +- 15% with them, 0.40 s +- 1% without, a third less
+/// memory (perf stat, 12 runs each). Faults after this call take small pages.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generate and maintain the atlas-admin crate")]
 struct Cli {
@@ -167,6 +180,7 @@ fn workspace_root() -> PathBuf {
 }
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
@@ -181,6 +195,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let paths = generator::Paths::new(&root);
     match cli.command {
         Command::Generate { spec, allow_unlocked, api_version, timings } => {
+            let started_run = std::time::Instant::now();
             let mut before = generator::timing::Stages::default();
             let spec_path = update::resolve_locked(&paths, spec.spec.as_deref())?;
             let lock = before.time("verify lock", || if allow_unlocked { Ok(None) } else { verify_lock(&paths, &spec_path).map(Some) })?;
@@ -234,7 +249,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 for (stage, seconds) in &stages.0 {
                     println!("  {stage:<16} {:>8.3} s", seconds);
                 }
-                println!("  {:<16} {:>8.3} s", "total", stages.total());
+                // Stages marked "beside" ran at the same time as others: the sum is not the wall.
+                println!("  {:<16} {:>8.3} s", "wall", started_run.elapsed().as_secs_f64());
             }
             println!(
                 "atlas-admin: {} files written, {} unchanged, {} removed",
