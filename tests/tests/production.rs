@@ -546,6 +546,51 @@ mod waiters {
         assert_eq!(server.received_requests().await.unwrap().len(), 7);
     }
 
+    /// The serverless private endpoint's waiter reads the state of either provider's variant,
+    /// stops at AVAILABLE (not before), and takes FAILED as final rather than waiting on.
+    #[tokio::test]
+    #[allow(deprecated)]
+    async fn serverless_private_endpoints_reach_available_or_failed() {
+        let server = MockServer::start().await;
+        let endpoint = |provider: &str, status: &str| {
+            ResponseTemplate::new(200).set_body_json(json!({"_id": "65f0c1f2a1b2c3d4e5f60718", "providerName": provider, "status": status}))
+        };
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/privateEndpoint/serverless/instance/s0/endpoint/65f0c1f2a1b2c3d4e5f60718"))
+            .respond_with(Sequence::new(vec![endpoint("AWS", "RESERVATION_REQUESTED"), endpoint("AWS", "RESERVED"), endpoint("AWS", "INITIATING"), endpoint("AWS", "AVAILABLE")]))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/privateEndpoint/serverless/instance/s0/endpoint/65f0c1f2a1b2c3d4e5f60719"))
+            .respond_with(Sequence::new(vec![endpoint("AZURE", "INITIATING"), endpoint("AZURE", "FAILED"), endpoint("AZURE", "AVAILABLE")]))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let fast = Duration::from_millis(5);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let available = client
+            .serverless_private_endpoints()
+            .wait_until_available(group(), "s0".parse().unwrap(), "65f0c1f2a1b2c3d4e5f60718".parse().unwrap())
+            .interval(fast)
+            .on_poll(move |state| log.lock().unwrap().push(state.to_string()))
+            .await
+            .unwrap();
+        assert!(matches!(available, atlas_admin::models::ServerlessTenantEndpoint::Aws(_)), "{available:?}");
+        assert_eq!(serde_json::to_value(&available).unwrap()["status"], "AVAILABLE");
+        assert_eq!(*seen.lock().unwrap(), ["RESERVATION_REQUESTED", "RESERVED", "INITIATING"]);
+        let failed = client
+            .serverless_private_endpoints()
+            .wait_until_available(group(), "s0".parse().unwrap(), "65f0c1f2a1b2c3d4e5f60719".parse().unwrap())
+            .interval(fast)
+            .await
+            .unwrap();
+        assert!(matches!(failed, atlas_admin::models::ServerlessTenantEndpoint::Azure(_)), "{failed:?}");
+        assert_eq!(serde_json::to_value(&failed).unwrap()["status"], "FAILED");
+        // Four polls to AVAILABLE, two to FAILED.
+        assert_eq!(server.received_requests().await.unwrap().len(), 6);
+    }
+
     #[tokio::test]
     async fn search_indexes_snapshots_and_restores_reach_their_states() {
         let server = MockServer::start().await;
