@@ -28,7 +28,7 @@ fn generate() -> Generation {
         spec_date: Some(&lock.spec_date),
         api_version: lock.api_version.as_deref(),
         names: Some(&names),
-        format_cache: Some(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("format.bin")),
+        cache_dir: Some(Path::new(env!("CARGO_TARGET_TMPDIR"))),
         ..generator::Inputs::new(&spec)
     })
     .unwrap_or_else(|e| panic!("generation failed: {e}"))
