@@ -672,3 +672,84 @@ async fn a_stale_nonce_is_challenged_again_and_answered_with_the_new_one() {
     let nonce = |i: usize| digest_params(requests[i].headers.get("authorization").unwrap().to_str().unwrap())["nonce"].clone();
     assert_eq!([nonce(1), nonce(2), nonce(3), nonce(4), nonce(5)], ["nonce-0", "nonce-0", "nonce-1", "nonce-1", "nonce-2"]);
 }
+
+/// An operation written by hand (the trait is public, for an endpoint this version of the
+/// crate does not know): with no parameters, the default `target` still puts its path in place.
+struct Ping;
+
+impl atlas_admin::request::Operation for Ping {
+    const ID: &'static str = "ping";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/api/atlas/v2/ping";
+    const ACCEPT: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const CONTENT_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    type Params = atlas_admin::request::NoParams;
+    type Body = atlas_admin::request::NoBody;
+    type Answer = atlas_admin::request::Empty;
+}
+
+#[tokio::test]
+async fn a_hand_written_operation_without_parameters_goes_to_its_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/atlas/v2/ping"))
+        .and(header("accept", "application/vnd.atlas.2023-01-01+json"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    atlas_admin::Request::<Ping>::new(&client, atlas_admin::request::NoParams, None).send().await.unwrap();
+}
+
+/// A request shows what it carries (for logs and test failures) and hands it back.
+#[test]
+fn a_request_shows_and_hands_back_its_parameters_and_body() {
+    let client = Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    let group: atlas_admin::models::ObjectId = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    let user: atlas_admin::models::CloudDatabaseUser =
+        serde_json::from_value(json!({"username": "app", "databaseName": "admin", "groupId": "32b6e34b3d91647abb20e7b8"})).unwrap();
+    let request = client.database_users().create_database_user(group.clone(), user.clone());
+    assert_eq!(request.body_ref(), Some(&user));
+    assert_eq!(request.params().group_id, group);
+    let shown = format!("{request:?}");
+    for part in ["Request", "createGroupDatabaseUser", "32b6e34b3d91647abb20e7b8", "\"app\""] {
+        assert!(shown.contains(part), "{part} not in {shown}");
+    }
+    let listed = client.clusters().list_clusters(group);
+    assert_eq!(listed.body_ref(), None);
+}
+
+/// What a response carries besides its body, raw and typed: the request id for support,
+/// the rate-limit headers, any header, the bytes as sent.
+#[tokio::test]
+async fn a_response_hands_over_its_request_id_rate_limits_headers_and_bytes() {
+    let server = MockServer::start().await;
+    let answer = ResponseTemplate::new(200)
+        .insert_header("X-Request-Id", "req-7")
+        .insert_header("RateLimit-Limit", "100")
+        .insert_header("RateLimit-Remaining", "42")
+        .insert_header("X-Other", "o")
+        .set_body_raw(r#"{"results": [], "totalCount": 0}"#, "application/json");
+    Mock::given(method("GET")).and(path("/api/atlas/v2/groups")).respond_with(answer).mount(&server).await;
+    Mock::given(method("GET")).and(path("/api/atlas/v2/orgs")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": []}))).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+
+    let raw = client.request(Method::GET, "/api/atlas/v2/groups").api_version("2023-01-01").send().await.unwrap();
+    assert_eq!(raw.request_id().as_deref(), Some("req-7"));
+    let limits = raw.rate_limit();
+    assert_eq!((limits.limit, limits.remaining, limits.retry_after), (Some(100), Some(42), None));
+    assert!(!limits.is_empty());
+    assert_eq!(raw.header("x-other").map(|v| v.to_str().unwrap()), Some("o"));
+    assert_eq!(raw.header("x-absent"), None);
+    assert_eq!(raw.clone().into_bytes(), br#"{"results": [], "totalCount": 0}"#.to_vec());
+    assert_eq!(raw.bytes(), br#"{"results": [], "totalCount": 0}"#);
+
+    let typed = client.projects().list_groups().send_with_response().await.unwrap();
+    assert_eq!(typed.request_id().as_deref(), Some("req-7"));
+    assert_eq!(typed.rate_limit(), limits);
+    // Without any of the headers: nothing to report.
+    let bare = client.request(Method::GET, "/api/atlas/v2/orgs").api_version("2023-01-01").send().await.unwrap();
+    assert_eq!(bare.request_id(), None);
+    assert!(bare.rate_limit().is_empty());
+}

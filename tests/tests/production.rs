@@ -334,6 +334,35 @@ async fn a_download_streams_as_it_arrives() {
     assert_eq!(received, gzip);
 }
 
+/// A download read whole, with what it carries for support; its Debug shows the status and
+/// headers, never the bytes.
+#[tokio::test]
+async fn a_download_collected_whole_keeps_its_request_id_and_headers() {
+    let server = MockServer::start().await;
+    let csv = b"date,amount\n2026-11-01,12.50\n".repeat(5_000);
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/vnd.atlas.2023-02-01+gzip")
+                .insert_header("X-Request-Id", "req-9")
+                .set_body_bytes(csv.clone()),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let stream = client
+        .monitoring_and_logs()
+        .download_cluster_log(group(), "host-0.example.net".into(), DownloadGroupClusterLogLogName::Mongodb)
+        .send_stream()
+        .await
+        .unwrap();
+    assert_eq!(stream.request_id().as_deref(), Some("req-9"));
+    assert_eq!(stream.headers().get("content-type").map(|v| v.to_str().unwrap()), Some("application/vnd.atlas.2023-02-01+gzip"));
+    let shown = format!("{stream:?}");
+    assert!(shown.starts_with("ByteStream") && shown.contains("200") && shown.contains("req-9") && !shown.contains("2026-11-01"), "{shown}");
+    assert_eq!(stream.collect_bytes().await.unwrap(), csv);
+}
+
 /// The token endpoint hands out `t1` good for one more second past the refresh margin,
 /// then long-lived `t2`, `t3`, ...
 struct ExpiringTokens(AtomicUsize);
@@ -544,6 +573,91 @@ mod waiters {
         assert_eq!(*seen.lock().unwrap(), ["INITIATING", "WAITING_FOR_USER"]);
         // Two flex polls to IDLE, two to the 404, three to AVAILABLE.
         assert_eq!(server.received_requests().await.unwrap().len(), 7);
+    }
+
+    /// Every kind of search index is waited on by its own status: a vector index, and one of
+    /// a type this version does not know (read from the JSON Atlas sent).
+    #[tokio::test]
+    async fn vector_and_unknown_search_indexes_reach_ready() {
+        let server = MockServer::start().await;
+        let index = |kind: &str, status: &str| ResponseTemplate::new(200).set_body_json(json!({"type": kind, "name": "i", "status": status}));
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/c0/search/indexes/65f0c1f2a1b2c3d4e5f60718"))
+            .respond_with(Sequence::new(vec![index("vectorSearch", "PENDING"), index("vectorSearch", "BUILDING"), index("vectorSearch", "READY")]))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/clusters/c0/search/indexes/65f0c1f2a1b2c3d4e5f60719"))
+            .respond_with(Sequence::new(vec![index("semanticSearch", "BUILDING"), index("semanticSearch", "READY")]))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let fast = Duration::from_millis(5);
+        use std::future::IntoFuture;
+        let within = |wait| tokio::time::timeout(Duration::from_secs(5), wait);
+        let vector = within(client.atlas_search().wait_until_ready(group(), "c0".parse().unwrap(), "65f0c1f2a1b2c3d4e5f60718".parse().unwrap()).interval(fast).into_future())
+            .await
+            .expect("the vector index reached READY")
+            .unwrap();
+        assert!(matches!(vector, atlas_admin::models::SearchIndexResponse::Vector(_)), "{vector:?}");
+        assert_eq!(serde_json::to_value(&vector).unwrap()["status"], "READY");
+        let unknown = within(client.atlas_search().wait_until_ready(group(), "c0".parse().unwrap(), "65f0c1f2a1b2c3d4e5f60719".parse().unwrap()).interval(fast).into_future())
+            .await
+            .expect("the unknown index reached READY")
+            .unwrap();
+        assert!(matches!(unknown, atlas_admin::models::SearchIndexResponse::Unknown(_)), "{unknown:?}");
+        assert_eq!(server.received_requests().await.unwrap().len(), 5);
+    }
+
+    /// A timeout shorter than the interval ends the wait after the first poll (promptly,
+    /// not after polling on), and a waiter shows what it waits for.
+    #[tokio::test]
+    async fn a_timeout_shorter_than_the_interval_ends_after_one_poll() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).and(path(CLUSTER)).respond_with(cluster("CREATING")).mount(&server).await;
+        let client = client(&server);
+        use std::future::IntoFuture;
+        let waiter = client.clusters().wait_until_idle(group(), "c0".parse().unwrap()).interval(Duration::from_millis(50)).timeout(Duration::from_millis(10));
+        let shown = format!("{waiter:?}");
+        assert!(shown.starts_with("Waiter") && shown.contains("cluster c0 to be IDLE") && shown.contains("50ms") && shown.contains("10ms"), "{shown}");
+        let err = tokio::time::timeout(Duration::from_secs(5), waiter.into_future()).await.expect("the wait ended").unwrap_err();
+        assert!(matches!(&err, Error::Timeout { last_state, .. } if last_state == "CREATING"), "{err}");
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+
+    /// The private endpoint service's waiter reads the status of every provider's variant,
+    /// and of one this version does not know.
+    #[tokio::test]
+    async fn private_endpoint_services_of_every_provider_reach_available() {
+        use std::future::IntoFuture;
+        let server = MockServer::start().await;
+        for (provider, id) in [("AWS", "65f0c1f2a1b2c3d4e5f60711"), ("GCP", "65f0c1f2a1b2c3d4e5f60712"), ("OCI", "65f0c1f2a1b2c3d4e5f60713")] {
+            let service = move |status: &str| ResponseTemplate::new(200).set_body_json(json!({"cloudProvider": provider, "id": id, "status": status}));
+            Mock::given(method("GET"))
+                .and(path(format!("/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/privateEndpoint/{provider}/endpointService/{id}")))
+                .respond_with(Sequence::new(vec![service("INITIATING"), service("AVAILABLE")]))
+                .mount(&server)
+                .await;
+        }
+        let client = client(&server);
+        let mut kinds = Vec::new();
+        for (provider, id) in [("AWS", "65f0c1f2a1b2c3d4e5f60711"), ("GCP", "65f0c1f2a1b2c3d4e5f60712"), ("OCI", "65f0c1f2a1b2c3d4e5f60713")] {
+            let wait = client
+                .private_endpoint_services()
+                .wait_until_available(group(), atlas_admin::models::CloudProvider::from(provider), id.parse().unwrap())
+                .interval(Duration::from_millis(5))
+                .into_future();
+            let service = tokio::time::timeout(Duration::from_secs(5), wait).await.expect("reached AVAILABLE").unwrap();
+            assert_eq!(serde_json::to_value(&service).unwrap()["status"], "AVAILABLE");
+            kinds.push(match service {
+                atlas_admin::models::EndpointService::AwsPrivateLinkConnection(_) => "aws",
+                atlas_admin::models::EndpointService::Gcp(_) => "gcp",
+                atlas_admin::models::EndpointService::Unknown(_) => "unknown",
+                other => panic!("{other:?}"),
+            });
+        }
+        assert_eq!(kinds, ["aws", "gcp", "unknown"]);
+        assert_eq!(server.received_requests().await.unwrap().len(), 6);
     }
 
     /// The serverless private endpoint's waiter reads the state of either provider's variant,
