@@ -185,17 +185,11 @@ pub struct Parsed {
 /// the spec parses: they share nothing, and the spec's YAML is the longest serial stage.
 pub fn parse_inputs(inputs: &Inputs) -> Result<Parsed> {
     let mut stages = timing::Stages::default();
-    let (spec, cache) = std::thread::scope(|scope| {
-        let cache = scope.spawn(|| {
-            let started = std::time::Instant::now();
-            let cache = inputs.cache_dir.map(|dir| std::sync::Arc::new(format_cache::FormatCache::open(&dir.join("format.bin"))));
-            (cache, started.elapsed().as_secs_f64())
-        });
-        let documents = inputs.cache_dir.map(|dir| parse::DocumentCache(dir.join("spec.json")));
-        let spec = parse::read_spec_cached(inputs.spec, inputs.fixes, inputs.spec_date, documents.as_ref(), &mut stages);
-        (spec, cache.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
-    let (cache, cache_seconds) = cache;
+    let documents = inputs.cache_dir.map(|dir| parse::DocumentCache(dir.join("spec.json")));
+    let ((cache, cache_seconds), spec) = timing::Stages::beside(
+        || inputs.cache_dir.map(|dir| std::sync::Arc::new(format_cache::FormatCache::open(&dir.join("format.bin")))),
+        || parse::read_spec_cached(inputs.spec, inputs.fixes, inputs.spec_date, documents.as_ref(), &mut stages),
+    );
     stages.add("format cache: open (beside parsing)", cache_seconds);
     Ok(Parsed { spec: spec?, cache, stages })
 }
@@ -207,14 +201,10 @@ pub fn generate_parsed(parsed: Parsed, inputs: &Inputs) -> Result<Generation> {
     let model = stages.time("lower", || ir::lower_with(&spec.openapi, inputs.names.unwrap_or(&empty)))?;
     let api_version = target_version(&model, inputs.api_version)?;
     // The registry of names is read off the model beside the emitters, which do not need it.
-    let (emitted, (names, names_seconds)) = std::thread::scope(|scope| {
-        let names = scope.spawn(|| {
-            let started = std::time::Instant::now();
-            (ir::registry::of_model(&model, &spec.openapi), started.elapsed().as_secs_f64())
-        });
-        let emitted = emit::emit_crate(&model, &api_version, &mut stages, cache.clone());
-        (emitted, names.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
+    let ((names, names_seconds), emitted) = timing::Stages::beside(
+        || ir::registry::of_model(&model, &spec.openapi),
+        || emit::emit_crate(&model, &api_version, &mut stages, cache.clone()),
+    );
     let (tree, features) = emitted?;
     stages.add("registry (beside emitting)", names_seconds);
     let formatted = stages.time("format cache: save", || {

@@ -318,12 +318,13 @@ pub fn to_openapi(path: &Path, document: serde_json::Value) -> Result<openapiv3:
     let mut document = document;
     let mut take = |member: &str| document.get_mut(member).map(|value| std::mem::replace(value, serde_json::json!({})));
     let (paths, components) = (take("paths"), take("components"));
-    let (rest, paths, components) = std::thread::scope(|scope| {
-        let paths = scope.spawn(|| paths.map(|paths| deserialize_at::<openapiv3::Paths>(path, "/paths", paths)).transpose());
-        let components = components.map(|c| deserialize_at::<openapiv3::Components>(path, "/components", c)).transpose();
-        let rest = deserialize_at::<openapiv3::OpenAPI>(path, "", document);
-        (rest, paths.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), components)
-    });
+    let ((paths, _), (components, rest)) = crate::timing::Stages::beside(
+        || paths.map(|paths| deserialize_at::<openapiv3::Paths>(path, "/paths", paths)).transpose(),
+        || {
+            let components = components.map(|c| deserialize_at::<openapiv3::Components>(path, "/components", c)).transpose();
+            (components, deserialize_at::<openapiv3::OpenAPI>(path, "", document))
+        },
+    );
     let (components, paths, mut openapi) = (components?, paths?, rest?);
     if let Some(paths) = paths {
         openapi.paths = paths;

@@ -209,17 +209,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ..generator::Inputs::new(&spec_path)
             };
             // The registry of names reads beside the spec's parse, which does not need it.
-            let (parsed, names) = std::thread::scope(|scope| {
-                let names = scope.spawn(|| {
-                    let mut stage = generator::timing::Stages::default();
-                    let names = stage.time("read names (beside parsing)", || Registry::read_or_default(&paths.names));
-                    (names, stage)
-                });
-                let parsed = generator::parse_inputs(&inputs);
-                (parsed, names.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            });
-            let (names, names_stage) = names;
-            before.0.extend(names_stage.0);
+            let ((names, names_seconds), parsed) =
+                generator::timing::Stages::beside(|| Registry::read_or_default(&paths.names), || generator::parse_inputs(&inputs));
+            before.add("read names (beside parsing)", names_seconds);
             let names = names?;
             let generation = generator::generate_parsed(parsed?, &generator::Inputs { names: Some(&names), ..inputs })?;
             // The crate, the registry of names and the lock change together or not at all.

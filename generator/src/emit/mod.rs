@@ -30,22 +30,21 @@ pub fn emit_crate(
     // both cores busy only while it has files left, and the others have long single files
     // (the generated tests, the module roots) that would otherwise be emitted alone.
     let started = std::time::Instant::now();
-    let (models, rest) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| {
-            let (mut tree, mut stages) = (Tree::new().with_cache(cache.clone()), crate::timing::Stages::default());
+    let part = || (Tree::new().with_cache(cache.clone()), crate::timing::Stages::default());
+    let ((models, _), rest) = crate::timing::Stages::beside(
+        || {
+            let (mut tree, mut stages) = part();
             emitting(&mut stages, &mut tree, "emit models (beside the others)", |tree| models::emit(model, &features, tree)).map(|()| (tree, stages))
-        });
-        let rest = || -> Result<(Tree, crate::timing::Stages)> {
-            let (mut tree, mut stages) = (Tree::new().with_cache(cache.clone()), crate::timing::Stages::default());
+        },
+        || -> Result<(Tree, crate::timing::Stages)> {
+            let (mut tree, mut stages) = part();
             emitting(&mut stages, &mut tree, "emit apis", |tree| apis::emit(model, &features, api_version, tree))?;
             emitting(&mut stages, &mut tree, "emit patterns", |tree| validate::emit_patterns(model, tree))?;
             emitting(&mut stages, &mut tree, "emit examples", |tree| examples::emit(model, tree))?;
             emitting(&mut stages, &mut tree, "emit e2e", |tree| e2e::emit(model, api_version, tree))?;
             Ok((tree, stages))
-        };
-        let rest = rest();
-        (models.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), rest)
-    });
+        },
+    );
     let ((mut tree, models_stages), (rest, rest_stages)) = (models?, rest?);
     tree.merge(rest);
     stages.0.extend(models_stages.0.into_iter().chain(rest_stages.0));
