@@ -9,6 +9,8 @@
 //! object decodes typed (see [`crate::Extra`]), and lets unions try their variants without
 //! copying the payload.
 
+use std::borrow::Cow;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
@@ -81,9 +83,13 @@ macro_rules! string_enum {
         }
         impl $crate::codec::FromJson for $name {
             #[inline]
-            fn from_json(value: $crate::codec::Json) -> Result<Self, $crate::codec::Json> {
+            fn from_json(value: $crate::codec::Json<'_>) -> Result<Self, $crate::codec::Json<'_>> {
                 match value {
-                    $crate::codec::Json::String(s) => Ok(Self::from(s)),
+                    // A known value is matched where it lies; only an unknown one is copied.
+                    $crate::codec::Json::String(s) => Ok(match s {
+                        ::std::borrow::Cow::Borrowed(s) => Self::from(s),
+                        ::std::borrow::Cow::Owned(s) => Self::from(s),
+                    }),
                     other => Err(other),
                 }
             }
@@ -112,7 +118,7 @@ pub(crate) use string_enum;
 /// Decoding from an owned JSON tree that never loses it: `Err` gives the value back when
 /// its shape is not this type's, so the caller can keep it.
 pub trait FromJson: Sized {
-    fn from_json(value: Json) -> Result<Self, Json>;
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>>;
 }
 
 /// `Deserialize` for a [`FromJson`] type: buffer, then decode; only a value whose shape is
@@ -125,22 +131,22 @@ pub fn deserialize<'de, T: FromJson, D: serde::Deserializer<'de>>(deserializer: 
 }
 
 impl FromJson for Value {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         Ok(value.into())
     }
 }
 
 impl FromJson for String {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         match value {
-            Json::String(s) => Ok(s),
+            Json::String(s) => Ok(s.into_owned()),
             other => Err(other),
         }
     }
 }
 
 impl FromJson for bool {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         match value {
             Json::Bool(b) => Ok(b),
             other => Err(other),
@@ -162,31 +168,31 @@ fn float(value: &Json) -> Option<f64> {
 }
 
 impl FromJson for i64 {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         integer(&value).ok_or(value)
     }
 }
 
 impl FromJson for i32 {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         integer(&value).and_then(|n| i32::try_from(n).ok()).ok_or(value)
     }
 }
 
 impl FromJson for f64 {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         float(&value).ok_or(value)
     }
 }
 
 impl FromJson for f32 {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         float(&value).map(|f| f as f32).ok_or(value)
     }
 }
 
 impl FromJson for chrono::DateTime<chrono::Utc> {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         match value.as_str().map(chrono::DateTime::parse_from_rfc3339) {
             Some(Ok(t)) => Ok(t.with_timezone(&chrono::Utc)),
             _ => Err(value),
@@ -195,7 +201,7 @@ impl FromJson for chrono::DateTime<chrono::Utc> {
 }
 
 impl FromJson for chrono::NaiveDate {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         match value.as_str().map(|s| s.parse::<chrono::NaiveDate>()) {
             Some(Ok(d)) => Ok(d),
             _ => Err(value),
@@ -204,7 +210,7 @@ impl FromJson for chrono::NaiveDate {
 }
 
 impl<T: FromJson> FromJson for Box<T> {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         T::from_json(value).map(Box::new)
     }
 }
@@ -213,14 +219,14 @@ impl<T: FromJson> FromJson for Box<T> {
 /// Through bytes, not `serde_json::to_value`: the byte serializer is the one requests and
 /// users already instantiate, so this rare path adds no second copy of every model's
 /// `Serialize` to the build.
-fn re_encode<T: Serialize>(value: &T) -> Json {
-    serde_json::to_vec(value).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or(Json::Null)
+fn re_encode<T: Serialize>(value: &T) -> Json<'static> {
+    serde_json::to_vec(value).ok().and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok()).map_or(Json::Null, Json::from)
 }
 
 /// An array whose every item decodes; otherwise the whole array, as received, is given back
 /// (items already decoded are re-encoded, which is lossless for models).
 impl<T: FromJson + Serialize> FromJson for Vec<T> {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         let Json::Array(items) = value else { return Err(value) };
         let mut decoded = Vec::with_capacity(items.len());
         let mut items = items.into_iter();
@@ -241,7 +247,7 @@ impl<T: FromJson + Serialize> FromJson for Vec<T> {
 
 /// A map whose every value decodes; otherwise the whole map, as received, is given back.
 impl<T: FromJson + Serialize> FromJson for std::collections::BTreeMap<String, T> {
-    fn from_json(value: Json) -> Result<Self, Json> {
+    fn from_json(value: Json<'_>) -> Result<Self, Json<'_>> {
         let Json::Object(members) = value else { return Err(value) };
         let mut decoded = std::collections::BTreeMap::new();
         let mut order: Vec<String> = Vec::with_capacity(members.len());
@@ -249,12 +255,12 @@ impl<T: FromJson + Serialize> FromJson for std::collections::BTreeMap<String, T>
         while let Some((key, item)) = members.next() {
             match T::from_json(item) {
                 Ok(item) => {
-                    order.push(key.clone());
-                    decoded.insert(key, item);
+                    order.push(key.to_string());
+                    decoded.insert(key.into_owned(), item);
                 }
                 Err(odd) => {
-                    let mut raw: Vec<(String, Json)> =
-                        order.into_iter().map(|k| { let v = re_encode(&decoded[&k]); (k, v) }).collect();
+                    let mut raw: Vec<(Cow<'_, str>, Json<'_>)> =
+                        order.into_iter().map(|k| { let v = re_encode(&decoded[&k]); (Cow::Owned(k), v) }).collect();
                     raw.push((key, odd));
                     raw.extend(members);
                     return Err(Json::Object(raw));
@@ -269,31 +275,30 @@ impl<T: FromJson + Serialize> FromJson for std::collections::BTreeMap<String, T>
 /// model's known properties (a generated `match` tells which a name is), the rest are
 /// unknown. Each field then takes its slot, recording missing, odd and `null` properties in
 /// the object's [`Extra`].
-pub struct Fields {
-    slots: Vec<Option<Json>>,
-    unknown: Vec<(String, Json)>,
+pub struct Fields<'a, 's> {
+    /// One per known property, on the decoding function's stack (not one allocation per object).
+    slots: &'s mut [Option<Json<'a>>],
+    unknown: Vec<(Cow<'a, str>, Json<'a>)>,
     extra: Extra,
 }
 
-impl Fields {
-    /// Starts decoding an object with `count` known properties, `slot` telling which a
-    /// property name is; any value that is not an object is given back.
-    pub fn new(value: Json, count: usize, slot: fn(&str) -> Option<usize>) -> Result<Self, Json> {
+impl<'a, 's> Fields<'a, 's> {
+    /// Starts decoding an object whose known properties go to `slots` (all empty), `slot`
+    /// telling which a property name is; any value that is not an object is given back.
+    pub fn new(value: Json<'a>, slots: &'s mut [Option<Json<'a>>], slot: fn(&str) -> Option<usize>) -> Result<Self, Json<'a>> {
         let Json::Object(members) = value else { return Err(value) };
-        let mut slots: Vec<Option<Json>> = Vec::with_capacity(count);
-        slots.resize_with(count, || None);
         let mut unknown = Vec::new();
         for (key, value) in members {
-            match slot(&key) {
+            match slot(&key).and_then(|i| slots.get_mut(i)) {
                 // A repeated property: the last one wins, as with serde_json.
-                Some(i) => slots[i] = Some(value),
+                Some(place) => *place = Some(value),
                 None => unknown.push((key, value)),
             }
         }
         Ok(Fields { slots, unknown, extra: Extra::default() })
     }
 
-    fn take(&mut self, slot: usize) -> Option<Json> {
+    fn take(&mut self, slot: usize) -> Option<Json<'a>> {
         self.slots.get_mut(slot).and_then(Option::take)
     }
 
@@ -347,7 +352,7 @@ impl Fields {
         }
     }
 
-    fn decoded<T: FromJson>(&mut self, key: &'static str, value: Json) -> Option<T> {
+    fn decoded<T: FromJson>(&mut self, key: &'static str, value: Json<'a>) -> Option<T> {
         match T::from_json(value) {
             Ok(v) => Some(v),
             Err(odd) => {
@@ -365,7 +370,7 @@ impl Fields {
         for (key, value) in std::mem::take(&mut self.unknown) {
             match T::from_json(value) {
                 Ok(v) => {
-                    out.insert(key, v);
+                    out.insert(key.into_owned(), v);
                 }
                 Err(odd) => rest.push((key, odd)),
             }
@@ -377,7 +382,7 @@ impl Fields {
     /// The remaining properties become the object's unknown ones.
     pub fn finish(mut self) -> Extra {
         if !self.unknown.is_empty() {
-            let unknown: Map<String, Value> = self.unknown.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
+            let unknown: Map<String, Value> = self.unknown.into_iter().map(|(k, v)| (k.into_owned(), Value::from(v))).collect();
             self.extra.set_unknown(unknown);
         }
         self.extra
@@ -675,7 +680,7 @@ impl<T: ParamText> QueryValue for Option<Vec<T>> {
 }
 
 /// The discriminator value of a payload, if it has one.
-pub fn tag<'v>(value: &'v Json, property: &str) -> Option<&'v str> {
+pub fn tag<'v>(value: &'v Json<'_>, property: &str) -> Option<&'v str> {
     value.get(property).and_then(Json::as_str)
 }
 
@@ -695,12 +700,12 @@ pub struct Candidate<T> {
     pub required: &'static [&'static str],
     /// String-enum properties and the values the variant knows for them.
     pub enums: &'static [(&'static str, &'static [&'static str])],
-    pub decode: fn(Json) -> Result<T, Json>,
+    pub decode: for<'a> fn(Json<'a>) -> Result<T, Json<'a>>,
 }
 
 impl<T> Candidate<T> {
     /// How many of the payload's enum values this variant does not know.
-    fn unknown_values(&self, members: &[(String, Json)]) -> usize {
+    fn unknown_values(&self, members: &[(Cow<'_, str>, Json<'_>)]) -> usize {
         self.enums
             .iter()
             .filter(|(property, values)| {
@@ -714,11 +719,11 @@ impl<T> Candidate<T> {
     /// missing (most properties in common first), then the rest; within the first two
     /// groups a variant that knows the payload's enum values wins, then the one with fewest
     /// properties.
-    fn rank(&self, members: &[(String, Json)]) -> (usize, usize, usize) {
+    fn rank(&self, members: &[(Cow<'_, str>, Json<'_>)]) -> (usize, usize, usize) {
         if !self.required.iter().all(|r| members.iter().any(|(k, _)| k == r)) {
             return (2, 0, 0);
         }
-        let shared = members.iter().filter(|(k, _)| self.known.contains(&k.as_str())).count();
+        let shared = members.iter().filter(|(k, _)| self.known.contains(&k.as_ref())).count();
         let unknown = self.unknown_values(members);
         if shared == members.len() {
             (0, unknown, self.known.len())
@@ -732,7 +737,7 @@ impl<T> Candidate<T> {
 /// `Candidate::rank`; for a value that is not an object, the spec's order). So a payload
 /// never decodes into a variant that would drop fields another variant keeps. A value no
 /// variant takes is given back.
-pub fn decode_untagged<T>(value: Json, candidates: &[Candidate<T>]) -> Result<T, Json> {
+pub fn decode_untagged<'a, T>(value: Json<'a>, candidates: &[Candidate<T>]) -> Result<T, Json<'a>> {
     let best = match &value {
         Json::Object(members) => (0..candidates.len()).min_by_key(|&i| (candidates[i].rank(members), i)),
         _ => None,
@@ -767,7 +772,7 @@ mod tests {
         Large,
     }
 
-    fn json(value: Value) -> Json {
+    fn json(value: Value) -> Json<'static> {
         Json::from(value)
     }
 

@@ -654,9 +654,9 @@ macro_rules! pattern_newtype {
             }
         }
         impl $crate::codec::FromJson for $name {
-            fn from_json(value: $crate::codec::Json) -> Result<Self, $crate::codec::Json> {
+            fn from_json(value: $crate::codec::Json<'_>) -> Result<Self, $crate::codec::Json<'_>> {
                 match value {
-                    $crate::codec::Json::String(s) => Ok(Self(s)),
+                    $crate::codec::Json::String(s) => Ok(Self(s.into_owned())),
                     other => Err(other),
                 }
             }
@@ -757,4 +757,257 @@ mod tests {
         v.field("s", &"éé".to_string(), &R);
         assert!(v.finish().is_ok());
     }
+
+    #[test]
+    fn patterns_and_violations_show_what_they_are() {
+        assert_eq!(format!("{HEX:?}"), r#"Pattern("^[a-f]+$")"#);
+        let mut v = Validator::new();
+        v.field("a", &"X".to_string(), &Rules { pattern: Some(&HEX), ..Rules::NONE });
+        v.field("b", &5_i64, &Rules { maximum: Some(4.0), ..Rules::NONE });
+        assert_eq!(
+            v.finish().unwrap_err().to_string(),
+            "2 constraint violation(s)\n  /a: \"X\" violates pattern ^[a-f]+$\n  /b: 5 violates maximum 4"
+        );
+    }
+
+    #[test]
+    fn an_excerpt_is_the_first_200_characters() {
+        assert_eq!(excerpt("short"), "short");
+        let long = "é".repeat(250);
+        assert_eq!(excerpt(&long), "é".repeat(200));
+    }
+
+    static NAME: Rules = Rules { pattern: Some(&HEX), min_length: Some(2), ..Rules::NONE };
+    static ID: Rules = Rules { min_length: Some(3), ..Rules::NONE };
+    static PASSWORD: Rules = Rules { min_length: Some(8), secret: true, ..Rules::NONE };
+    static SIZE: Rules = Rules { minimum: Some(0.0), ..Rules::NONE };
+    static SIZES: Rules = Rules { min_items: Some(1), max_items: Some(3), items: Some(&SIZE), ..Rules::NONE };
+    static LABEL: Rules = Rules { max_length: Some(3), ..Rules::NONE };
+    static LABELS: Rules = Rules { min_properties: Some(1), max_properties: Some(2), values: Some(&LABEL), ..Rules::NONE };
+    static YEAR_2024: Pattern = Pattern::new("^2024-", "u");
+    static IN_2024: Rules = Rules { pattern: Some(&YEAR_2024), ..Rules::NONE };
+
+    /// A model as the generator writes one: a patterned name, a readOnly id, a required
+    /// writeOnly secret password, a list, a map, dates, and a child of its own kind.
+    #[derive(Debug, Default, Clone, PartialEq)]
+    struct Thing {
+        name: String,
+        id: Option<String>,
+        password: Option<String>,
+        sizes: Vec<i64>,
+        labels: BTreeMap<String, String>,
+        when: Option<chrono::DateTime<chrono::Utc>>,
+        day: Option<chrono::NaiveDate>,
+        child: Option<Box<Thing>>,
+        extra: crate::Extra,
+    }
+
+    impl Validate for Thing {
+        fn validate_into(&self, v: &mut Validator) {
+            v.write_only_required("password", self.password.is_some());
+            v.field("name", &self.name, &NAME);
+            v.read_only_field("id", &self.id, &ID);
+            v.field("password", &self.password, &PASSWORD);
+            v.field("sizes", &self.sizes, &SIZES);
+            v.field("labels", &self.labels, &LABELS);
+            v.field("when", &self.when, &IN_2024);
+            v.field("day", &self.day, &IN_2024);
+            v.field("child", &self.child, &Rules::NONE);
+            v.extra(&self.extra, &["password"], &["id"]);
+        }
+    }
+
+    /// A thing that breaks no rule.
+    fn valid() -> Thing {
+        Thing {
+            name: "abc".into(),
+            id: Some("abcd".into()),
+            password: Some("secret-password".into()),
+            sizes: vec![1],
+            labels: BTreeMap::from([("k".to_string(), "v".to_string())]),
+            when: "2024-05-01T00:00:00Z".parse().ok(),
+            day: "2024-05-01".parse().ok(),
+            ..Thing::default()
+        }
+    }
+
+    fn pointers(result: Result<(), Violations>) -> Vec<(String, Rule)> {
+        result.err().map(|e| e.0.into_iter().map(|v| (v.pointer, v.rule)).collect()).unwrap_or_default()
+    }
+
+    fn at(pointer: &str, rule: Rule) -> (String, Rule) {
+        (pointer.to_string(), rule)
+    }
+
+    #[test]
+    fn a_valid_thing_has_no_violations_as_a_value_or_a_request() {
+        assert_eq!(pointers(valid().validate()), []);
+        assert_eq!(pointers(valid().validate_request()), []);
+    }
+
+    #[test]
+    fn bounds_are_checked_at_their_edges() {
+        let mut thing = valid();
+        thing.name = "ab".into(); // minLength 2: at the edge
+        thing.sizes = vec![0, 1, 2]; // minimum 0, maxItems 3: at the edges
+        thing.labels = BTreeMap::from([("a".to_string(), "xyz".to_string()), ("b".to_string(), String::new())]);
+        assert_eq!(pointers(thing.validate()), []);
+        thing.name = "a".into();
+        thing.sizes = vec![-1, 0, 1, 2];
+        thing.labels.insert("c".into(), "long".into());
+        assert_eq!(
+            pointers(thing.validate()),
+            [
+                at("/name", Rule::MinLength(2)),
+                at("/sizes", Rule::MaxItems(3)),
+                at("/sizes/0", Rule::Minimum(0.0)),
+                at("/labels", Rule::MaxProperties(2)),
+                at("/labels/c", Rule::MaxLength(3)),
+            ]
+        );
+        thing.sizes.clear();
+        thing.labels.clear();
+        assert_eq!(
+            pointers(thing.validate()),
+            [at("/name", Rule::MinLength(2)), at("/sizes", Rule::MinItems(1)), at("/labels", Rule::MinProperties(1))]
+        );
+    }
+
+    #[test]
+    fn maxima_and_minima_are_inclusive_at_the_edge() {
+        static R: Rules = Rules { minimum: Some(1.0), maximum: Some(3.0), ..Rules::NONE };
+        let check = |n: f64| {
+            let mut v = Validator::new();
+            v.field("n", &n, &R);
+            pointers(v.finish())
+        };
+        assert_eq!(check(1.0), []);
+        assert_eq!(check(3.0), []);
+        assert_eq!(check(3.5), [at("/n", Rule::Maximum(3.0))]);
+        assert_eq!(check(0.5), [at("/n", Rule::Minimum(1.0))]);
+    }
+
+    #[test]
+    fn dates_and_free_form_values_are_checked_as_their_text_and_shape() {
+        let mut thing = valid();
+        thing.when = "2023-05-01T00:00:00Z".parse().ok();
+        thing.day = "2023-05-01".parse().ok();
+        assert_eq!(pointers(thing.validate()), [at("/when", Rule::Pattern("^2024-")), at("/day", Rule::Pattern("^2024-"))]);
+        static ANY: Rules = Rules { max_length: Some(1), maximum: Some(1.0), max_items: Some(1), max_properties: Some(1), ..Rules::NONE };
+        let check = |value: serde_json::Value| {
+            let mut v = Validator::new();
+            v.field("v", &value, &ANY);
+            pointers(v.finish())
+        };
+        assert_eq!(check(serde_json::json!("ab")), [at("/v", Rule::MaxLength(1))]);
+        assert_eq!(check(serde_json::json!(2)), [at("/v", Rule::Maximum(1.0))]);
+        assert_eq!(check(serde_json::json!([1, 2])), [at("/v", Rule::MaxItems(1))]);
+        assert_eq!(check(serde_json::json!({"a": 1, "b": 2})), [at("/v", Rule::MaxProperties(1))]);
+        assert_eq!(check(serde_json::json!(null)), []);
+        assert_eq!(check(serde_json::json!("a")), []);
+    }
+
+    #[test]
+    fn containers_validate_what_they_hold_at_its_place() {
+        let mut bad = valid();
+        bad.name = "XY".into();
+        let rule = Rule::Pattern("^[a-f]+$");
+        assert_eq!(pointers(vec![valid(), bad.clone()].validate()), [at("/1/name", rule.clone())]);
+        assert_eq!(pointers([bad.clone()][..].validate()), [at("/0/name", rule.clone())]);
+        assert_eq!(pointers(BTreeMap::from([("k".to_string(), bad.clone())]).validate()), [at("/k/name", rule.clone())]);
+        assert_eq!(pointers(Some(bad.clone()).validate()), [at("/name", rule.clone())]);
+        assert_eq!(pointers(Box::new(bad.clone()).validate()), [at("/name", rule.clone())]);
+        let mut parent = valid();
+        parent.child = Some(Box::new(bad));
+        assert_eq!(pointers(parent.validate()), [at("/child/name", rule)]);
+        // A boxed value's own rules apply through the box.
+        let mut v = Validator::new();
+        v.field("b", &Box::new("X".to_string()), &NAME);
+        assert_eq!(pointers(v.finish()), [at("/b", Rule::Pattern("^[a-f]+$")), at("/b", Rule::MinLength(2))]);
+    }
+
+    #[test]
+    fn a_request_skips_read_only_properties_and_needs_write_only_required_ones() {
+        let mut thing = valid();
+        thing.id = Some("x".into());
+        thing.password = None;
+        thing.extra.push_missing("id");
+        assert_eq!(pointers(thing.validate()), [at("/id", Rule::MinLength(3)), at("/id", Rule::Required)]);
+        assert_eq!(pointers(thing.validate_request()), [at("/password", Rule::Required)]);
+    }
+
+    #[test]
+    fn missing_odd_and_unknown_properties_are_reported_with_secrets_redacted() {
+        let mut thing = valid();
+        thing.extra.push_missing("name");
+        thing.extra.push_odd("sizes", serde_json::json!("short"));
+        thing.extra.push_odd("labels", serde_json::Value::String("x".repeat(300)));
+        thing.extra.push_odd("password", serde_json::json!(12345678));
+        thing.extra.set_unknown(serde_json::Map::from_iter([("more".to_string(), serde_json::json!(1))]));
+        let violations = thing.validate().unwrap_err().0;
+        let shown: Vec<(&str, &Rule, &str)> = violations.iter().map(|v| (v.pointer.as_str(), &v.rule, v.value.as_str())).collect();
+        let long = format!("\"{}...", "x".repeat(199));
+        assert_eq!(
+            shown,
+            [
+                ("/name", &Rule::Required, "nothing"),
+                ("/sizes", &Rule::Shape, "\"short\""),
+                ("/labels", &Rule::Shape, long.as_str()),
+                ("/password", &Rule::Shape, "<redacted>"),
+            ]
+        );
+        // A request checks them too (none is read-only); only a strict validator reports
+        // the unknown property.
+        assert_eq!(pointers(thing.validate_request()).len(), 4);
+        let mut strict = Validator::strict(false);
+        thing.validate_into(&mut strict);
+        let strict = pointers(strict.finish());
+        assert_eq!(strict.len(), 5);
+        assert_eq!(strict[0], at("/more", Rule::Unknown));
+    }
+
+    #[test]
+    fn an_answer_records_its_violations_in_each_object_relative_to_it() {
+        let mut child = valid();
+        child.name = "X".into();
+        child.password = Some("short".into());
+        let mut parent = valid();
+        parent.sizes = vec![-1];
+        parent.child = Some(Box::new(child));
+        parent.record_received();
+        let recorded = |extra: &crate::Extra| extra.received_violations().iter().map(|v| (v.pointer.clone(), v.rule.clone())).collect::<Vec<_>>();
+        // The secret's violation is not recorded: its value is never shown, so a changed
+        // one could not be told from the one received.
+        let child = parent.child.as_deref().unwrap();
+        assert_eq!(recorded(&child.extra), [at("/name", Rule::Pattern("^[a-f]+$")), at("/name", Rule::MinLength(2))]);
+        assert_eq!(recorded(&parent.extra), [at("/sizes/0", Rule::Minimum(0.0))]);
+        // Plain validation still reports everything; a request drops what Atlas sent.
+        assert_eq!(pointers(parent.validate()).len(), 4);
+        assert_eq!(pointers(parent.validate_request()), [at("/child/password", Rule::MinLength(8))]);
+        // A value changed since is checked again.
+        let mut changed = parent.clone();
+        changed.sizes = vec![-2];
+        assert_eq!(pointers(changed.validate_request())[0], at("/sizes/0", Rule::Minimum(0.0)));
+    }
+
+    #[test]
+    fn only_a_received_violation_with_the_same_place_rule_and_value_is_dropped() {
+        let received = |pointer: &str, rule: Rule, value: &str| {
+            let mut thing = valid();
+            thing.name = "X".into();
+            thing.extra.set_received(vec![Violation { pointer: pointer.into(), rule, value: value.into() }]);
+            pointers(thing.validate_request())
+        };
+        let both = [at("/name", Rule::Pattern("^[a-f]+$")), at("/name", Rule::MinLength(2))];
+        assert_eq!(received("/name", Rule::MinLength(2), "\"X\""), [both[0].clone()]);
+        assert_eq!(received("/name", Rule::MinLength(3), "\"X\""), both);
+        assert_eq!(received("/name", Rule::MinLength(2), "\"Y\""), both);
+        assert_eq!(received("/id", Rule::MinLength(2), "\"X\""), both);
+        // Not a request: nothing is dropped.
+        let mut thing = valid();
+        thing.name = "X".into();
+        thing.extra.set_received(vec![Violation { pointer: "/name".into(), rule: Rule::MinLength(2), value: "\"X\"".into() }]);
+        assert_eq!(pointers(thing.validate()), both);
+    }
 }
+

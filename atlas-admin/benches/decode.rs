@@ -6,9 +6,12 @@
 //!   the spec's property examples (`org_users.json`).
 //!
 //! `cargo bench -p atlas-admin --bench decode` (criterion; `cargo xtask bench` runs it and
-//! reads the medians). Also re-encoding of the cluster page.
+//! reads the medians). Typed and `Value` decoding are timed interleaved (see
+//! [`interleaved`]); each time includes dropping what was decoded. Also re-encoding of the
+//! cluster page.
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use atlas_admin::Validate;
 use atlas_admin::models::{PaginatedClusterDescription20240805, PaginatedOrgUserView};
@@ -32,12 +35,29 @@ fn page_of(page: &str, field: &str) -> String {
     serde_json::json!({"links": [], "results": results, "totalCount": ITEMS}).to_string()
 }
 
+/// Runs `timed` and `other` in turn `iters` times and reports the time of `timed` alone. Both
+/// sides of a comparison run this way, so each is measured while the other runs between its
+/// samples: a phase of the machine (its speed here moves by up to 2x from minute to minute)
+/// then weighs on both alike, where one side after the other would see different phases.
+fn interleaved(iters: u64, timed: impl Fn(), other: impl Fn()) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let start = Instant::now();
+        timed();
+        total += start.elapsed();
+        other();
+    }
+    total
+}
+
 fn compare<T: DeserializeOwned>(c: &mut Criterion, group: &str, json: &str) {
     serde_json::from_str::<T>(json).expect("the page decodes");
+    let typed = || drop(black_box(serde_json::from_slice::<T>(black_box(json.as_bytes())).expect("decodes")));
+    let value = || drop(black_box(serde_json::from_slice::<Value>(black_box(json.as_bytes())).expect("decodes")));
     let mut group = c.benchmark_group(group);
     group.throughput(Throughput::Bytes(json.len() as u64));
-    group.bench_function("typed", |b| b.iter(|| serde_json::from_slice::<T>(black_box(json.as_bytes())).expect("decodes")));
-    group.bench_function("value", |b| b.iter(|| serde_json::from_slice::<Value>(black_box(json.as_bytes())).expect("decodes")));
+    group.bench_function("typed", |b| b.iter_custom(|iters| interleaved(iters, typed, value)));
+    group.bench_function("value", |b| b.iter_custom(|iters| interleaved(iters, value, typed)));
     group.finish();
 }
 

@@ -28,10 +28,11 @@ impl ActivityFeedLinkResponse {
 }
 impl crate::codec::FromJson for ActivityFeedLinkResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "link" => Some(0),
                 "links" => Some(1),

@@ -18,10 +18,11 @@ pub struct AdvancedAutoScalingSettings {
 }
 impl crate::codec::FromJson for AdvancedAutoScalingSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "compute" => Some(0),
                 "diskGB" => Some(1),
@@ -72,10 +73,11 @@ pub struct AdvancedAutoScalingSettingsAutoIndexing {
 }
 impl crate::codec::FromJson for AdvancedAutoScalingSettingsAutoIndexing {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 1usize];
         let mut f = crate::codec::Fields::new(
             value,
-            1usize,
+            &mut slots,
             |key| match key {
                 "enabled" => Some(0),
                 _ => None,

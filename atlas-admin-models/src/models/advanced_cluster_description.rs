@@ -144,10 +144,11 @@ pub struct AdvancedClusterDescription {
 }
 impl crate::codec::FromJson for AdvancedClusterDescription {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 32usize];
         let mut f = crate::codec::Fields::new(
             value,
-            32usize,
+            &mut slots,
             |key| match key {
                 "acceptDataRisksAndForceReplicaSetReconfig" => Some(0),
                 "advancedConfiguration" => Some(1),

@@ -32,10 +32,11 @@ impl AiModelApiKeyCreateRequest {
 }
 impl crate::codec::FromJson for AiModelApiKeyCreateRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "cloud" => Some(0),
                 "geography" => Some(1),

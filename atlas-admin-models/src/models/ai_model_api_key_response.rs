@@ -79,10 +79,11 @@ impl ::std::fmt::Debug for AiModelApiKeyResponse {
 }
 impl crate::codec::FromJson for AiModelApiKeyResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "apiKeyId" => Some(0),
                 "cloud" => Some(1),

@@ -34,10 +34,11 @@ pub struct AiModelRateLimitResponse {
 }
 impl crate::codec::FromJson for AiModelRateLimitResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "cloud" => Some(0),
                 "endpoint" => Some(1),

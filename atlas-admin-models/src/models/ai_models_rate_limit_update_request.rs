@@ -24,10 +24,11 @@ impl AiModelsRateLimitUpdateRequest {
 }
 impl crate::codec::FromJson for AiModelsRateLimitUpdateRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "requestsPerMinuteLimit" => Some(0),
                 "tokensPerMinuteLimit" => Some(1),

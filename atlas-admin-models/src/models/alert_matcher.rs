@@ -29,10 +29,11 @@ impl AlertMatcher {
 }
 impl crate::codec::FromJson for AlertMatcher {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "fieldName" => Some(0),
                 "operator" => Some(1),

@@ -64,10 +64,11 @@ pub struct AlertView {
 }
 impl crate::codec::FromJson for AlertView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 13usize];
         let mut f = crate::codec::Fields::new(
             value,
-            13usize,
+            &mut slots,
             |key| match key {
                 "acknowledgedUntil" => Some(0),
                 "acknowledgementComment" => Some(1),

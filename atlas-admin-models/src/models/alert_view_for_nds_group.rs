@@ -44,7 +44,7 @@ impl ::serde::Serialize for AlertViewForNdsGroup {
 }
 impl crate::codec::FromJson for AlertViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -64,7 +64,7 @@ impl ::serde::Serialize for AlertsNotificationRootForGroup {
 }
 impl crate::codec::FromJson for AlertsNotificationRootForGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

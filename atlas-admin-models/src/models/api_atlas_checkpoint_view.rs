@@ -50,10 +50,11 @@ pub struct ApiAtlasCheckpointView {
 }
 impl crate::codec::FromJson for ApiAtlasCheckpointView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "clusterId" => Some(0),
                 "completed" => Some(1),

@@ -23,10 +23,11 @@ pub struct ApiAtlasClusterAdvancedConfigurationView {
 }
 impl crate::codec::FromJson for ApiAtlasClusterAdvancedConfigurationView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "customOpensslCipherConfigTls12" => Some(0),
                 "customOpensslCipherConfigTls13" => Some(1),

@@ -40,10 +40,11 @@ pub struct ApiAtlasCollectionRestoreCollectionStateResponse {
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreCollectionStateResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "effectiveTargetNamespace" => Some(0),
                 "indexStatus" => Some(1),

@@ -18,10 +18,11 @@ pub struct ApiAtlasCollectionRestoreIndexStatus {
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreIndexStatus {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "errorMessage" => Some(0),
                 "failedIndexes" => Some(1),

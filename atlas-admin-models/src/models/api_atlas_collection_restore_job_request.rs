@@ -61,10 +61,11 @@ impl ApiAtlasCollectionRestoreJobRequest {
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "collectionSuffix" => Some(0),
                 "collections" => Some(1),

@@ -71,10 +71,11 @@ pub struct ApiAtlasCollectionRestoreJobResponse {
 }
 impl crate::codec::FromJson for ApiAtlasCollectionRestoreJobResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 20usize];
         let mut f = crate::codec::Fields::new(
             value,
-            20usize,
+            &mut slots,
             |key| match key {
                 "collectionSuffix" => Some(0),
                 "collections" => Some(1),

@@ -54,10 +54,11 @@ impl ApiAtlasFtsAnalyzersViewManual {
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManual {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "charFilters" => Some(0),
                 "name" => Some(1),
@@ -131,7 +132,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualCharFiltersItem {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[
@@ -270,7 +271,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenFiltersItem {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[
@@ -652,7 +653,7 @@ impl ::serde::Serialize for ApiAtlasFtsAnalyzersViewManualTokenizer {
 }
 impl crate::codec::FromJson for ApiAtlasFtsAnalyzersViewManualTokenizer {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         if !value.is_object() {
             return Err(value);
         }

@@ -33,10 +33,11 @@ pub struct ApiAtlasNonCompliantResourceView {
 }
 impl crate::codec::FromJson for ApiAtlasNonCompliantResourceView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "orgId" => Some(0),
                 "resourceId" => Some(1),

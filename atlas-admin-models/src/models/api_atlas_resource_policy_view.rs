@@ -51,10 +51,11 @@ pub struct ApiAtlasResourcePolicyView {
 }
 impl crate::codec::FromJson for ApiAtlasResourcePolicyView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "createdByUser" => Some(0),
                 "createdDate" => Some(1),

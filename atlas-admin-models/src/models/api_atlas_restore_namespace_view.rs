@@ -25,10 +25,11 @@ impl ApiAtlasRestoreNamespaceView {
 }
 impl crate::codec::FromJson for ApiAtlasRestoreNamespaceView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "sourceNamespace" => Some(0),
                 "targetNamespace" => Some(1),

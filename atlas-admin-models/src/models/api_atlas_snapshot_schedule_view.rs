@@ -62,10 +62,11 @@ impl ApiAtlasSnapshotScheduleView {
 }
 impl crate::codec::FromJson for ApiAtlasSnapshotScheduleView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "clusterCheckpointIntervalMin" => Some(0),
                 "clusterId" => Some(1),

@@ -33,10 +33,11 @@ pub struct ApiError {
 }
 impl crate::codec::FromJson for ApiError {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "badRequestDetail" => Some(0),
                 "detail" => Some(1),

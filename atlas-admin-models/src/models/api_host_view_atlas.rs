@@ -60,10 +60,11 @@ pub struct ApiHostViewAtlas {
 }
 impl crate::codec::FromJson for ApiHostViewAtlas {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "created" => Some(0),
                 "groupId" => Some(1),

@@ -49,10 +49,11 @@ impl ::std::fmt::Debug for ApiKeyUserDetails {
 }
 impl crate::codec::FromJson for ApiKeyUserDetails {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "desc" => Some(0),
                 "id" => Some(1),

@@ -52,10 +52,11 @@ pub struct ApiMeasurementsGeneralViewAtlas {
 }
 impl crate::codec::FromJson for ApiMeasurementsGeneralViewAtlas {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "databaseName" => Some(0),
                 "end" => Some(1),

@@ -27,10 +27,11 @@ pub struct ApiSearchDeploymentEffectiveSpecView {
 }
 impl crate::codec::FromJson for ApiSearchDeploymentEffectiveSpecView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "instanceSize" => Some(1),

@@ -25,10 +25,11 @@ impl ApiSearchDeploymentRequestView {
 }
 impl crate::codec::FromJson for ApiSearchDeploymentRequestView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "defaultNodeCount" => Some(0),
                 "specs" => Some(1),

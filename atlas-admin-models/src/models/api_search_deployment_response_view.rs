@@ -41,10 +41,11 @@ pub struct ApiSearchDeploymentResponseView {
 }
 impl crate::codec::FromJson for ApiSearchDeploymentResponseView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "effectiveSpecs" => Some(0),
                 "encryptionAtRestProvider" => Some(1),

@@ -38,10 +38,11 @@ pub struct ApiStandbyLinkFailoverResponse {
 }
 impl crate::codec::FromJson for ApiStandbyLinkFailoverResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "completedAt" => Some(0),
                 "createdDate" => Some(1),

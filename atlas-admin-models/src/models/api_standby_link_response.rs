@@ -49,10 +49,11 @@ impl ApiStandbyLinkResponse {
 }
 impl crate::codec::FromJson for ApiStandbyLinkResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "activeClusterUniqueId" => Some(0),
                 "errorReason" => Some(1),

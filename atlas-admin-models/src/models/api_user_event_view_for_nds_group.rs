@@ -98,10 +98,11 @@ impl ApiUserEventViewForNdsGroup {
 }
 impl crate::codec::FromJson for ApiUserEventViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 16usize];
         let mut f = crate::codec::Fields::new(
             value,
-            16usize,
+            &mut slots,
             |key| match key {
                 "apiKeyId" => Some(0),
                 "created" => Some(1),

@@ -66,10 +66,11 @@ impl AppServiceAlertConfigViewForNdsGroup {
 }
 impl crate::codec::FromJson for AppServiceAlertConfigViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "created" => Some(0),
                 "enabled" => Some(1),

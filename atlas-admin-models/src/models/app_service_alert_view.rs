@@ -68,10 +68,11 @@ pub struct AppServiceAlertView {
 }
 impl crate::codec::FromJson for AppServiceAlertView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "acknowledgedUntil" => Some(0),
                 "acknowledgementComment" => Some(1),

@@ -53,10 +53,11 @@ impl AppServiceEventView {
 }
 impl crate::codec::FromJson for AppServiceEventView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "created" => Some(0),
                 "eventTypeName" => Some(1),

@@ -42,10 +42,11 @@ impl AtlasSearchAnalyzer {
 }
 impl crate::codec::FromJson for AtlasSearchAnalyzer {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "charFilters" => Some(0),
                 "name" => Some(1),

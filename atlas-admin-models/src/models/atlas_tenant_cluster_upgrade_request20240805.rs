@@ -201,10 +201,11 @@ impl AtlasTenantClusterUpgradeRequest20240805 {
 }
 impl crate::codec::FromJson for AtlasTenantClusterUpgradeRequest20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 37usize];
         let mut f = crate::codec::Fields::new(
             value,
-            37usize,
+            &mut slots,
             |key| match key {
                 "acceptDataRisksAndForceReplicaSetReconfig" => Some(0),
                 "adaptiveCapacity" => Some(1),

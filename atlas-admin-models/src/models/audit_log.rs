@@ -20,10 +20,11 @@ pub struct AuditLog {
 }
 impl crate::codec::FromJson for AuditLog {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "auditAuthorizationSuccess" => Some(0),
                 "auditFilter" => Some(1),

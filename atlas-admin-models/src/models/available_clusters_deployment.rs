@@ -59,10 +59,11 @@ pub struct AvailableClustersDeployment {
 }
 impl crate::codec::FromJson for AvailableClustersDeployment {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "agentVersion" => Some(0),
                 "clusterId" => Some(1),

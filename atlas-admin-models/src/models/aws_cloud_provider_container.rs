@@ -56,10 +56,11 @@ impl AwsCloudProviderContainer {
 }
 impl crate::codec::FromJson for AwsCloudProviderContainer {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "providerName" => Some(1),

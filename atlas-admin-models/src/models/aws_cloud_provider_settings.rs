@@ -41,10 +41,11 @@ impl AwsCloudProviderSettings {
 }
 impl crate::codec::FromJson for AwsCloudProviderSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "providerName" => Some(0),
                 "autoScaling" => Some(1),

@@ -48,10 +48,11 @@ pub struct AwsHardwareSpec {
 }
 impl crate::codec::FromJson for AwsHardwareSpec {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "diskIOPS" => Some(0),
                 "diskThroughput" => Some(1),

@@ -64,10 +64,11 @@ impl AwsNetworkPeeringConnectionSettings {
 }
 impl crate::codec::FromJson for AwsNetworkPeeringConnectionSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "accepterRegionName" => Some(0),
                 "awsAccountId" => Some(1),

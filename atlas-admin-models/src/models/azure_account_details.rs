@@ -23,10 +23,11 @@ pub struct AzureAccountDetails {
 }
 impl crate::codec::FromJson for AzureAccountDetails {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "azureSubscriptionId" => Some(0),
                 "cidrBlock" => Some(1),

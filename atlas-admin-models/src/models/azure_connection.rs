@@ -23,10 +23,11 @@ pub struct AzureConnection {
 }
 impl crate::codec::FromJson for AzureConnection {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "links" => Some(0),
                 "region" => Some(1),

@@ -38,10 +38,11 @@ pub struct AzureKeyVaultEarPrivateEndpoint {
 }
 impl crate::codec::FromJson for AzureKeyVaultEarPrivateEndpoint {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "errorMessage" => Some(1),

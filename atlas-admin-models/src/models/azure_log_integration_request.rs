@@ -45,10 +45,11 @@ impl AzureLogIntegrationRequest {
 }
 impl crate::codec::FromJson for AzureLogIntegrationRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "logTypes" => Some(0),
                 "type" => Some(1),

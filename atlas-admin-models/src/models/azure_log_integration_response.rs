@@ -49,10 +49,11 @@ impl AzureLogIntegrationResponse {
 }
 impl crate::codec::FromJson for AzureLogIntegrationResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "logTypes" => Some(1),

@@ -33,10 +33,11 @@ pub struct AzureRegionConfig {
 }
 impl crate::codec::FromJson for AzureRegionConfig {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "electableSpecs" => Some(0),
                 "priority" => Some(1),

@@ -101,10 +101,11 @@ impl BackupOnlineArchiveCreate {
 }
 impl crate::codec::FromJson for BackupOnlineArchiveCreate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "clusterName" => Some(1),

@@ -125,10 +125,11 @@ impl BackupRestoreJob {
 }
 impl crate::codec::FromJson for BackupRestoreJob {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 19usize];
         let mut f = crate::codec::Fields::new(
             value,
-            19usize,
+            &mut slots,
             |key| match key {
                 "batchId" => Some(0),
                 "checkpointId" => Some(1),

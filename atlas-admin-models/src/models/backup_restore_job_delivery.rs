@@ -83,10 +83,11 @@ impl BackupRestoreJobDelivery {
 }
 impl crate::codec::FromJson for BackupRestoreJobDelivery {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "authHeader" => Some(0),
                 "authValue" => Some(1),

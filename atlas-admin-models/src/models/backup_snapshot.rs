@@ -58,10 +58,11 @@ pub struct BackupSnapshot {
 }
 impl crate::codec::FromJson for BackupSnapshot {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "clusterId" => Some(0),
                 "clusterName" => Some(1),

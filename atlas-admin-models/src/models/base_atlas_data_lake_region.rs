@@ -40,7 +40,7 @@ impl ::serde::Serialize for BaseAtlasDataLakeRegion {
 }
 impl crate::codec::FromJson for BaseAtlasDataLakeRegion {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -37,7 +37,7 @@ impl ::serde::Serialize for BaseStreamsRegion {
 }
 impl crate::codec::FromJson for BaseStreamsRegion {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

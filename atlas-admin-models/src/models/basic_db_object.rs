@@ -13,8 +13,9 @@ pub struct BasicDbObject {
 }
 impl crate::codec::FromJson for BasicDbObject {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
-        let mut f = crate::codec::Fields::new(value, 0usize, |_| None)?;
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 0usize];
+        let mut f = crate::codec::Fields::new(value, &mut slots, |_| None)?;
         Ok(Self {
             additional_properties: f.additional(),
             extra: f.finish(),

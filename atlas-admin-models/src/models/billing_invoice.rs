@@ -90,10 +90,11 @@ pub struct BillingInvoice {
 }
 impl crate::codec::FromJson for BillingInvoice {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 18usize];
         let mut f = crate::codec::Fields::new(
             value,
-            18usize,
+            &mut slots,
             |key| match key {
                 "amountBilledCents" => Some(0),
                 "amountPaidCents" => Some(1),

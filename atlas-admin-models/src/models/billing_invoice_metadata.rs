@@ -78,10 +78,11 @@ pub struct BillingInvoiceMetadata {
 }
 impl crate::codec::FromJson for BillingInvoiceMetadata {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 15usize];
         let mut f = crate::codec::Fields::new(
             value,
-            15usize,
+            &mut slots,
             |key| match key {
                 "amountBilledCents" => Some(0),
                 "amountPaidCents" => Some(1),

@@ -60,10 +60,11 @@ pub struct BillingPayment {
 }
 impl crate::codec::FromJson for BillingPayment {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "amountBilledCents" => Some(0),
                 "amountPaidCents" => Some(1),

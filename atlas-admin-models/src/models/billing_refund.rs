@@ -28,10 +28,11 @@ pub struct BillingRefund {
 }
 impl crate::codec::FromJson for BillingRefund {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "amountCents" => Some(0),
                 "created" => Some(1),

@@ -101,10 +101,11 @@ impl ::std::fmt::Debug for CloudAppUser {
 }
 impl crate::codec::FromJson for CloudAppUser {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 13usize];
         let mut f = crate::codec::Fields::new(
             value,
-            13usize,
+            &mut slots,
             |key| match key {
                 "country" => Some(0),
                 "createdAt" => Some(1),

@@ -56,10 +56,11 @@ pub struct CloudCluster {
 }
 impl crate::codec::FromJson for CloudCluster {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "alertCount" => Some(0),
                 "authEnabled" => Some(1),

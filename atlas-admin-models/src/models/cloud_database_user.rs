@@ -110,10 +110,11 @@ impl ::std::fmt::Debug for CloudDatabaseUser {
 }
 impl crate::codec::FromJson for CloudDatabaseUser {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "awsIAMType" => Some(0),
                 "databaseName" => Some(1),

@@ -31,10 +31,11 @@ impl CloudGcpProviderSettings {
 }
 impl crate::codec::FromJson for CloudGcpProviderSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "providerName" => Some(0),
                 "autoScaling" => Some(1),

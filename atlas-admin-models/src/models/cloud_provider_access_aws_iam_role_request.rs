@@ -54,10 +54,11 @@ impl CloudProviderAccessAwsIamRoleRequest {
 }
 impl crate::codec::FromJson for CloudProviderAccessAwsIamRoleRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "atlasAWSAccountArn" => Some(0),
                 "atlasAssumedRoleExternalId" => Some(1),

@@ -57,10 +57,11 @@ impl CloudProviderAccessAwsIamRoleRequestUpdate {
 }
 impl crate::codec::FromJson for CloudProviderAccessAwsIamRoleRequestUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "providerName" => Some(0),
                 "atlasAWSAccountArn" => Some(1),

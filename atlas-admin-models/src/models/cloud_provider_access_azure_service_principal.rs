@@ -52,10 +52,11 @@ impl CloudProviderAccessAzureServicePrincipal {
 }
 impl crate::codec::FromJson for CloudProviderAccessAzureServicePrincipal {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "providerName" => Some(0),
                 "_id" => Some(1),

@@ -21,10 +21,11 @@ pub struct CloudProviderAccessEncryptionAtRestFeatureUsage {
 }
 impl crate::codec::FromJson for CloudProviderAccessEncryptionAtRestFeatureUsage {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "featureType" => Some(0),
                 "featureId" => Some(1),

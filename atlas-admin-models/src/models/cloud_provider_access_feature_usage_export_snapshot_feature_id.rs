@@ -20,10 +20,11 @@ pub struct CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
 }
 impl crate::codec::FromJson for CloudProviderAccessFeatureUsageExportSnapshotFeatureId {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "exportBucketId" => Some(0),
                 "groupId" => Some(1),

@@ -47,10 +47,11 @@ impl CloudProviderAccessGcpServiceAccount {
 }
 impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccount {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "providerName" => Some(0),
                 "createdDate" => Some(1),

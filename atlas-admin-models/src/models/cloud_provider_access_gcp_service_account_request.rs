@@ -44,10 +44,11 @@ impl CloudProviderAccessGcpServiceAccountRequest {
 }
 impl crate::codec::FromJson for CloudProviderAccessGcpServiceAccountRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "createdDate" => Some(0),
                 "featureUsages" => Some(1),

@@ -66,7 +66,7 @@ impl ::serde::Serialize for CloudProviderAccessRoleRequestUpdate {
 }
 impl crate::codec::FromJson for CloudProviderAccessRoleRequestUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         if !value.is_object() {
             return Err(value);
         }

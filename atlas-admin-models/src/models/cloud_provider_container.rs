@@ -64,7 +64,7 @@ impl ::serde::Serialize for CloudProviderContainer {
 }
 impl crate::codec::FromJson for CloudProviderContainer {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         if !value.is_object() {
             return Err(value);
         }

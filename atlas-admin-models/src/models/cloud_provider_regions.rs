@@ -17,10 +17,11 @@ pub struct CloudProviderRegions {
 }
 impl crate::codec::FromJson for CloudProviderRegions {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "instanceSizes" => Some(0),
                 "provider" => Some(1),

@@ -75,7 +75,7 @@ impl ::serde::Serialize for CloudRegionConfig20240805 {
 }
 impl crate::codec::FromJson for CloudRegionConfig20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         if !value.is_object() {
             return Err(value);
         }

@@ -95,10 +95,11 @@ impl ClusterAlertViewForNdsGroup {
 }
 impl crate::codec::FromJson for ClusterAlertViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 15usize];
         let mut f = crate::codec::Fields::new(
             value,
-            15usize,
+            &mut slots,
             |key| match key {
                 "acknowledgedUntil" => Some(0),
                 "acknowledgementComment" => Some(1),

@@ -18,10 +18,11 @@ pub struct ClusterComputeAutoScaling {
 }
 impl crate::codec::FromJson for ClusterComputeAutoScaling {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "enabled" => Some(0),
                 "scaleDownEnabled" => Some(1),

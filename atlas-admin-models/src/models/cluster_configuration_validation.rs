@@ -40,10 +40,11 @@ impl ClusterConfigurationValidation {
 }
 impl crate::codec::FromJson for ClusterConfigurationValidation {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "advancedConfiguration" => Some(0),
                 "clusterDescription" => Some(1),

@@ -42,10 +42,11 @@ pub struct ClusterConnectionStrings {
 }
 impl crate::codec::FromJson for ClusterConnectionStrings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "awsPrivateLink" => Some(0),
                 "awsPrivateLinkSrv" => Some(1),

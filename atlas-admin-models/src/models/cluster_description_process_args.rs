@@ -53,10 +53,11 @@ pub struct ClusterDescriptionProcessArgs {
 }
 impl crate::codec::FromJson for ClusterDescriptionProcessArgs {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 18usize];
         let mut f = crate::codec::Fields::new(
             value,
-            18usize,
+            &mut slots,
             |key| match key {
                 "changeStreamOptionsPreAndPostImagesExpireAfterSeconds" => Some(0),
                 "chunkMigrationConcurrency" => Some(1),

@@ -47,10 +47,11 @@ pub struct ClusterDescriptionProcessArgs20240805 {
 }
 impl crate::codec::FromJson for ClusterDescriptionProcessArgs20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 16usize];
         let mut f = crate::codec::Fields::new(
             value,
-            16usize,
+            &mut slots,
             |key| match key {
                 "changeStreamOptionsPreAndPostImagesExpireAfterSeconds" => Some(0),
                 "chunkMigrationConcurrency" => Some(1),

@@ -30,10 +30,11 @@ impl ClusterFlexProviderSettings {
 }
 impl crate::codec::FromJson for ClusterFlexProviderSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "providerName" => Some(0),
                 "backingProviderName" => Some(1),

@@ -32,10 +32,11 @@ pub struct ClusterIpAddresses {
 }
 impl crate::codec::FromJson for ClusterIpAddresses {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "clusterName" => Some(0),
                 "futureInbound" => Some(1),

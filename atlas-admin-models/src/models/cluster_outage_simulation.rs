@@ -46,10 +46,11 @@ pub struct ClusterOutageSimulation {
 }
 impl crate::codec::FromJson for ClusterOutageSimulation {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "clusterName" => Some(0),
                 "expirationDate" => Some(1),

@@ -28,10 +28,11 @@ pub struct ControlPlaneIpAddresses {
 }
 impl crate::codec::FromJson for ControlPlaneIpAddresses {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "gateways" => Some(0),
                 "inbound" => Some(1),

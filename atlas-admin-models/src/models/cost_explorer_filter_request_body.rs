@@ -44,10 +44,11 @@ impl CostExplorerFilterRequestBody {
 }
 impl crate::codec::FromJson for CostExplorerFilterRequestBody {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "clusters" => Some(0),
                 "endDate" => Some(1),

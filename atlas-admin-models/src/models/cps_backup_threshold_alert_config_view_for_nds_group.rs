@@ -70,10 +70,11 @@ impl CpsBackupThresholdAlertConfigViewForNdsGroup {
 }
 impl crate::codec::FromJson for CpsBackupThresholdAlertConfigViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "created" => Some(0),
                 "enabled" => Some(1),

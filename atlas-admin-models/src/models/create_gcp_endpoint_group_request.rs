@@ -25,10 +25,11 @@ pub struct CreateGcpEndpointGroupRequest {
 }
 impl crate::codec::FromJson for CreateGcpEndpointGroupRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "endpointGroupName" => Some(1),

@@ -20,10 +20,11 @@ pub struct CreateGcpForwardingRuleRequest {
 }
 impl crate::codec::FromJson for CreateGcpForwardingRuleRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "endpointName" => Some(0),
                 "ipAddress" => Some(1),

@@ -103,10 +103,11 @@ impl DataExplorerAccessedEventView {
 }
 impl crate::codec::FromJson for DataExplorerAccessedEventView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 17usize];
         let mut f = crate::codec::Fields::new(
             value,
-            17usize,
+            &mut slots,
             |key| match key {
                 "apiKeyId" => Some(0),
                 "collection" => Some(1),

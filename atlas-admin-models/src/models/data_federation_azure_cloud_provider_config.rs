@@ -38,10 +38,11 @@ impl DataFederationAzureCloudProviderConfig {
 }
 impl crate::codec::FromJson for DataFederationAzureCloudProviderConfig {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "atlasAppId" => Some(0),
                 "roleId" => Some(1),

@@ -29,10 +29,11 @@ impl DataFederationGcpCloudProviderConfig {
 }
 impl crate::codec::FromJson for DataFederationGcpCloudProviderConfig {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "gcpServiceAccount" => Some(0),
                 "roleId" => Some(1),

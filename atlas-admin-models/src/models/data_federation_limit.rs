@@ -53,7 +53,7 @@ impl ::serde::Serialize for DataFederationLimit {
 }
 impl crate::codec::FromJson for DataFederationLimit {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         if !value.is_object() {
             return Err(value);
         }

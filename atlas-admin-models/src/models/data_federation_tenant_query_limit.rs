@@ -55,10 +55,11 @@ impl DataFederationTenantQueryLimit {
 }
 impl crate::codec::FromJson for DataFederationTenantQueryLimit {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "currentUsage" => Some(0),
                 "defaultLimit" => Some(1),

@@ -17,10 +17,11 @@ pub struct DataLakeApiBase {
 }
 impl crate::codec::FromJson for DataLakeApiBase {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "name" => Some(0),
                 "pipeline" => Some(1),

@@ -38,10 +38,11 @@ impl DataLakeAtlasStoreInstance {
 }
 impl crate::codec::FromJson for DataLakeAtlasStoreInstance {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "name" => Some(0),
                 "provider" => Some(1),

@@ -45,10 +45,11 @@ impl DataLakeAzureBlobStore {
 }
 impl crate::codec::FromJson for DataLakeAzureBlobStore {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "name" => Some(0),
                 "provider" => Some(1),

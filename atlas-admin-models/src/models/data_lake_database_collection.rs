@@ -16,10 +16,11 @@ pub struct DataLakeDatabaseCollection {
 }
 impl crate::codec::FromJson for DataLakeDatabaseCollection {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "dataSources" => Some(0),
                 "name" => Some(1),

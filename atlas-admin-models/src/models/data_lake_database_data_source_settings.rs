@@ -37,10 +37,11 @@ pub struct DataLakeDatabaseDataSourceSettings {
 }
 impl crate::codec::FromJson for DataLakeDatabaseDataSourceSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 13usize];
         let mut f = crate::codec::Fields::new(
             value,
-            13usize,
+            &mut slots,
             |key| match key {
                 "allowInsecure" => Some(0),
                 "collection" => Some(1),

@@ -42,10 +42,11 @@ impl DataLakeGoogleCloudStorageStore {
 }
 impl crate::codec::FromJson for DataLakeGoogleCloudStorageStore {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "name" => Some(0),
                 "provider" => Some(1),

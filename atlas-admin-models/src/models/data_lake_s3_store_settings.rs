@@ -47,10 +47,11 @@ impl DataLakeS3StoreSettings {
 }
 impl crate::codec::FromJson for DataLakeS3StoreSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "name" => Some(0),
                 "provider" => Some(1),

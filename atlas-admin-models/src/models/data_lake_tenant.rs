@@ -38,10 +38,11 @@ pub struct DataLakeTenant {
 }
 impl crate::codec::FromJson for DataLakeTenant {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "cloudProviderConfig" => Some(0),
                 "dataProcessRegion" => Some(1),

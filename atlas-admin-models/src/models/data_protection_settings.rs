@@ -72,10 +72,11 @@ impl DataProtectionSettings {
 }
 impl crate::codec::FromJson for DataProtectionSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "authorizedEmail" => Some(0),
                 "authorizedUserFirstName" => Some(1),

@@ -76,10 +76,11 @@ impl DataProtectionSettings20231001 {
 }
 impl crate::codec::FromJson for DataProtectionSettings20231001 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "authorizedEmail" => Some(0),
                 "authorizedUserFirstName" => Some(1),

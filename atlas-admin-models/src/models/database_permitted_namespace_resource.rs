@@ -28,7 +28,7 @@ impl ::serde::Serialize for DatabasePermittedNamespaceResource {
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResource {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[
@@ -82,10 +82,11 @@ impl DatabasePermittedNamespaceResourceCluster {
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResourceCluster {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 1usize];
         let mut f = crate::codec::Fields::new(
             value,
-            1usize,
+            &mut slots,
             |key| match key {
                 "cluster" => Some(0),
                 _ => None,
@@ -139,10 +140,11 @@ impl DatabasePermittedNamespaceResourceNamespace {
 }
 impl crate::codec::FromJson for DatabasePermittedNamespaceResourceNamespace {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "collection" => Some(0),
                 "db" => Some(1),

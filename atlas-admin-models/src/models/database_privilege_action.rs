@@ -29,10 +29,11 @@ impl DatabasePrivilegeAction {
 }
 impl crate::codec::FromJson for DatabasePrivilegeAction {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "action" => Some(0),
                 "resources" => Some(1),

@@ -72,10 +72,11 @@ impl ::std::fmt::Debug for Datadog {
 }
 impl crate::codec::FromJson for Datadog {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "apiKey" => Some(0),
                 "id" => Some(1),

@@ -54,10 +54,11 @@ impl ::std::fmt::Debug for DatadogLogIntegrationResponse {
 }
 impl crate::codec::FromJson for DatadogLogIntegrationResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "logTypes" => Some(1),

@@ -31,7 +31,7 @@ impl ::serde::Serialize for DedicatedHardwareSpec20240805 {
 }
 impl crate::codec::FromJson for DedicatedHardwareSpec20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

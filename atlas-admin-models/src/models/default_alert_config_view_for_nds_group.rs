@@ -63,10 +63,11 @@ impl DefaultAlertConfigViewForNdsGroup {
 }
 impl crate::codec::FromJson for DefaultAlertConfigViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "created" => Some(0),
                 "enabled" => Some(1),

@@ -88,10 +88,11 @@ impl DefaultEventViewForNdsGroup {
 }
 impl crate::codec::FromJson for DefaultEventViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "apiKeyId" => Some(0),
                 "created" => Some(1),

@@ -42,10 +42,11 @@ impl DefaultLimit {
 }
 impl crate::codec::FromJson for DefaultLimit {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "currentUsage" => Some(0),
                 "defaultLimit" => Some(1),

@@ -24,10 +24,11 @@ pub struct DeleteCopiedBackups20240805 {
 }
 impl crate::codec::FromJson for DeleteCopiedBackups20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "regionName" => Some(1),

@@ -36,10 +36,11 @@ impl Destination {
 }
 impl crate::codec::FromJson for Destination {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "clusterName" => Some(0),
                 "groupId" => Some(1),

@@ -55,10 +55,11 @@ pub struct DiskBackupExportJob {
 }
 impl crate::codec::FromJson for DiskBackupExportJob {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "components" => Some(0),
                 "createdAt" => Some(1),

@@ -25,10 +25,11 @@ pub struct DiskBackupExportJobRequest {
 }
 impl crate::codec::FromJson for DiskBackupExportJobRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "customData" => Some(0),
                 "exportBucketId" => Some(1),

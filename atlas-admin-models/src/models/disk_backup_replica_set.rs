@@ -79,10 +79,11 @@ pub struct DiskBackupReplicaSet {
 }
 impl crate::codec::FromJson for DiskBackupReplicaSet {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 16usize];
         let mut f = crate::codec::Fields::new(
             value,
-            16usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "copyRegions" => Some(1),

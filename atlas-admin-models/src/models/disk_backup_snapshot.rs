@@ -51,7 +51,7 @@ impl ::serde::Serialize for DiskBackupSnapshot {
 }
 impl crate::codec::FromJson for DiskBackupSnapshot {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         if !value.is_object() {
             return Err(value);
         }

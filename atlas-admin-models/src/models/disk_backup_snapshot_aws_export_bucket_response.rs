@@ -50,10 +50,11 @@ impl DiskBackupSnapshotAwsExportBucketResponse {
 }
 impl crate::codec::FromJson for DiskBackupSnapshotAwsExportBucketResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "bucketName" => Some(1),

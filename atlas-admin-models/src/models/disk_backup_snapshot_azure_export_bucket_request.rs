@@ -46,10 +46,11 @@ impl DiskBackupSnapshotAzureExportBucketRequest {
 }
 impl crate::codec::FromJson for DiskBackupSnapshotAzureExportBucketRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "links" => Some(1),

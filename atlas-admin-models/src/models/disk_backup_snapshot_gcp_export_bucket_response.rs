@@ -42,10 +42,11 @@ impl DiskBackupSnapshotGcpExportBucketResponse {
 }
 impl crate::codec::FromJson for DiskBackupSnapshotGcpExportBucketResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "bucketName" => Some(1),

@@ -103,10 +103,11 @@ impl DiskBackupSnapshotRestoreJob {
 }
 impl crate::codec::FromJson for DiskBackupSnapshotRestoreJob {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 19usize];
         let mut f = crate::codec::Fields::new(
             value,
-            19usize,
+            &mut slots,
             |key| match key {
                 "cancelled" => Some(0),
                 "components" => Some(1),

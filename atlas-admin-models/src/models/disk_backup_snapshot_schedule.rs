@@ -97,10 +97,11 @@ impl DiskBackupSnapshotSchedule {
 }
 impl crate::codec::FromJson for DiskBackupSnapshotSchedule {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 19usize];
         let mut f = crate::codec::Fields::new(
             value,
-            19usize,
+            &mut slots,
             |key| match key {
                 "autoExportEnabled" => Some(0),
                 "clusterId" => Some(1),

@@ -101,10 +101,11 @@ impl DiskBackupSnapshotSchedule20240805 {
 }
 impl crate::codec::FromJson for DiskBackupSnapshotSchedule20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 20usize];
         let mut f = crate::codec::Fields::new(
             value,
-            20usize,
+            &mut slots,
             |key| match key {
                 "autoCopySettingsEnabled" => Some(0),
                 "autoExportEnabled" => Some(1),

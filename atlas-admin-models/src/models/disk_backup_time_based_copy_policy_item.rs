@@ -38,10 +38,11 @@ impl DiskBackupTimeBasedCopyPolicyItem {
 }
 impl crate::codec::FromJson for DiskBackupTimeBasedCopyPolicyItem {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "frequencyType" => Some(0),
                 "id" => Some(1),

@@ -34,10 +34,11 @@ impl DiskPartitionReadLatencyDataTimeMetricThresholdView {
 }
 impl crate::codec::FromJson for DiskPartitionReadLatencyDataTimeMetricThresholdView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "metricName" => Some(0),
                 "mode" => Some(1),

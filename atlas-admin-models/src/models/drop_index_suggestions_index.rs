@@ -24,10 +24,11 @@ pub struct DropIndexSuggestionsIndex {
 }
 impl crate::codec::FromJson for DropIndexSuggestionsIndex {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "accessCount" => Some(0),
                 "index" => Some(1),

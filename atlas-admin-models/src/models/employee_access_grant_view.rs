@@ -34,10 +34,11 @@ impl EmployeeAccessGrantView {
 }
 impl crate::codec::FromJson for EmployeeAccessGrantView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "expirationTime" => Some(0),
                 "grantType" => Some(1),

@@ -38,10 +38,11 @@ impl EnvelopedSchemaAdvisorResponse {
 }
 impl crate::codec::FromJson for EnvelopedSchemaAdvisorResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "content" => Some(0),
                 "links" => Some(1),

@@ -23,10 +23,11 @@ pub struct EventTypeDetails {
 }
 impl crate::codec::FromJson for EventTypeDetails {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "alertable" => Some(0),
                 "description" => Some(1),

@@ -127,7 +127,7 @@ impl ::serde::Serialize for EventViewForNdsGroup {
 }
 impl crate::codec::FromJson for EventViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -57,7 +57,7 @@ impl ::serde::Serialize for EventViewForOrg {
 }
 impl crate::codec::FromJson for EventViewForOrg {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -16,10 +16,11 @@ pub struct ExtraRetentionSetting {
 }
 impl crate::codec::FromJson for ExtraRetentionSetting {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "frequencyType" => Some(0),
                 "retentionDays" => Some(1),

@@ -33,7 +33,7 @@ impl ::serde::Serialize for FederationIdentityProvider {
 }
 impl crate::codec::FromJson for FederationIdentityProvider {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

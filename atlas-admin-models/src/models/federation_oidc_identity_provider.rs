@@ -30,7 +30,7 @@ impl ::serde::Serialize for FederationOidcIdentityProvider {
 }
 impl crate::codec::FromJson for FederationOidcIdentityProvider {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -31,7 +31,7 @@ impl ::serde::Serialize for FederationOidcIdentityProviderUpdate {
 }
 impl crate::codec::FromJson for FederationOidcIdentityProviderUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -55,10 +55,11 @@ pub struct FederationOidcWorkforceIdentityProvider {
 }
 impl crate::codec::FromJson for FederationOidcWorkforceIdentityProvider {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 17usize];
         let mut f = crate::codec::Fields::new(
             value,
-            17usize,
+            &mut slots,
             |key| match key {
                 "associatedDomains" => Some(0),
                 "associatedOrgs" => Some(1),

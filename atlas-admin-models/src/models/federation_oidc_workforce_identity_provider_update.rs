@@ -36,10 +36,11 @@ pub struct FederationOidcWorkforceIdentityProviderUpdate {
 }
 impl crate::codec::FromJson for FederationOidcWorkforceIdentityProviderUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "associatedDomains" => Some(0),
                 "audience" => Some(1),

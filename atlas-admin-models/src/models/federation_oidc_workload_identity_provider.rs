@@ -49,10 +49,11 @@ pub struct FederationOidcWorkloadIdentityProvider {
 }
 impl crate::codec::FromJson for FederationOidcWorkloadIdentityProvider {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "associatedOrgs" => Some(0),
                 "audience" => Some(1),

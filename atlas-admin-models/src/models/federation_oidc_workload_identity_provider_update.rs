@@ -30,10 +30,11 @@ pub struct FederationOidcWorkloadIdentityProviderUpdate {
 }
 impl crate::codec::FromJson for FederationOidcWorkloadIdentityProviderUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "audience" => Some(0),
                 "authorizationType" => Some(1),

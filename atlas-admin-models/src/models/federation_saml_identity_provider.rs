@@ -61,10 +61,11 @@ pub struct FederationSamlIdentityProvider {
 }
 impl crate::codec::FromJson for FederationSamlIdentityProvider {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 20usize];
         let mut f = crate::codec::Fields::new(
             value,
-            20usize,
+            &mut slots,
             |key| match key {
                 "acsUrl" => Some(0),
                 "associatedDomains" => Some(1),

@@ -62,10 +62,11 @@ impl FederationSamlIdentityProviderUpdate {
 }
 impl crate::codec::FromJson for FederationSamlIdentityProviderUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 13usize];
         let mut f = crate::codec::Fields::new(
             value,
-            13usize,
+            &mut slots,
             |key| match key {
                 "associatedDomains" => Some(0),
                 "description" => Some(1),

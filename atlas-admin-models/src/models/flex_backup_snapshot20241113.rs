@@ -44,10 +44,11 @@ pub struct FlexBackupSnapshot20241113 {
 }
 impl crate::codec::FromJson for FlexBackupSnapshot20241113 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "expiration" => Some(0),
                 "finishTime" => Some(1),

@@ -75,10 +75,11 @@ pub struct FlexClusterDescription20241113 {
 }
 impl crate::codec::FromJson for FlexClusterDescription20241113 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "backupSettings" => Some(0),
                 "clusterType" => Some(1),

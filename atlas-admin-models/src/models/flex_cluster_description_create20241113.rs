@@ -28,10 +28,11 @@ pub struct FlexClusterDescriptionCreate20241113 {
 }
 impl crate::codec::FromJson for FlexClusterDescriptionCreate20241113 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "links" => Some(0),
                 "name" => Some(1),

@@ -106,10 +106,11 @@ impl FlexMetricAlert {
 }
 impl crate::codec::FromJson for FlexMetricAlert {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 17usize];
         let mut f = crate::codec::Fields::new(
             value,
-            17usize,
+            &mut slots,
             |key| match key {
                 "acknowledgedUntil" => Some(0),
                 "acknowledgementComment" => Some(1),

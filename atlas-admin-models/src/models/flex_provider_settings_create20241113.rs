@@ -28,10 +28,11 @@ pub struct FlexProviderSettingsCreate20241113 {
 }
 impl crate::codec::FromJson for FlexProviderSettingsCreate20241113 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "backingProviderName" => Some(0),
                 "diskSizeGB" => Some(1),

@@ -15,10 +15,11 @@ pub struct FreeComputeAutoScalingRules {
 }
 impl crate::codec::FromJson for FreeComputeAutoScalingRules {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "maxInstanceSize" => Some(0),
                 "minInstanceSize" => Some(1),

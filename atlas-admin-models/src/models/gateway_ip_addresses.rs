@@ -23,10 +23,11 @@ pub struct GatewayIpAddresses {
 }
 impl crate::codec::FromJson for GatewayIpAddresses {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "inbound" => Some(0),
                 "outbound" => Some(1),

@@ -24,10 +24,11 @@ pub struct GcpAccountDetails {
 }
 impl crate::codec::FromJson for GcpAccountDetails {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "cidrBlock" => Some(0),
                 "cloudProvider" => Some(1),

@@ -50,10 +50,11 @@ pub struct GcpRegionConfig20240805 {
 }
 impl crate::codec::FromJson for GcpRegionConfig20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "electableSpecs" => Some(0),
                 "priority" => Some(1),

@@ -45,10 +45,11 @@ impl GcsLogIntegrationResponse {
 }
 impl crate::codec::FromJson for GcsLogIntegrationResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "logTypes" => Some(1),

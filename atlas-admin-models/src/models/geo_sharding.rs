@@ -29,10 +29,11 @@ pub struct GeoSharding {
 }
 impl crate::codec::FromJson for GeoSharding {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "customZoneMapping" => Some(0),
                 "managedNamespaces" => Some(1),

@@ -43,10 +43,11 @@ impl ::std::fmt::Debug for GoogleCloudKms {
 }
 impl crate::codec::FromJson for GoogleCloudKms {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "enabled" => Some(0),
                 "keyVersionResourceID" => Some(1),

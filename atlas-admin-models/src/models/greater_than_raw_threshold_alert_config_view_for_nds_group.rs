@@ -68,10 +68,11 @@ impl GreaterThanRawThresholdAlertConfigViewForNdsGroup {
 }
 impl crate::codec::FromJson for GreaterThanRawThresholdAlertConfigViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "created" => Some(0),
                 "enabled" => Some(1),

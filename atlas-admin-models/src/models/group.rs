@@ -62,10 +62,11 @@ impl Group {
 }
 impl crate::codec::FromJson for Group {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "clusterCount" => Some(0),
                 "created" => Some(1),

@@ -51,10 +51,11 @@ pub struct GroupActiveUserResponse {
 }
 impl crate::codec::FromJson for GroupActiveUserResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "orgMembershipStatus" => Some(1),

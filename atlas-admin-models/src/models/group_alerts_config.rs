@@ -122,7 +122,7 @@ impl ::serde::Serialize for GroupAlertsConfig {
 }
 impl crate::codec::FromJson for GroupAlertsConfig {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -45,10 +45,11 @@ pub struct GroupInvitation {
 }
 impl crate::codec::FromJson for GroupInvitation {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "createdAt" => Some(0),
                 "expiresAt" => Some(1),

@@ -52,10 +52,11 @@ impl GroupMaintenanceWindow {
 }
 impl crate::codec::FromJson for GroupMaintenanceWindow {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "autoDeferOnceEnabled" => Some(0),
                 "dayOfWeek" => Some(1),

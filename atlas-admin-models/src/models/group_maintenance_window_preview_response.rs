@@ -60,10 +60,11 @@ impl GroupMaintenanceWindowPreviewResponse {
 }
 impl crate::codec::FromJson for GroupMaintenanceWindowPreviewResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "autoDeferOnceEnabled" => Some(0),
                 "dayOfWeek" => Some(1),

@@ -45,10 +45,11 @@ impl GroupMaintenanceWindowPreviewUpdateRequest {
 }
 impl crate::codec::FromJson for GroupMaintenanceWindowPreviewUpdateRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "autoDeferOnceEnabled" => Some(0),
                 "dayOfWeek" => Some(1),

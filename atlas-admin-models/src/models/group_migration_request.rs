@@ -37,10 +37,11 @@ impl ::std::fmt::Debug for GroupMigrationRequest {
 }
 impl crate::codec::FromJson for GroupMigrationRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "destinationOrgId" => Some(0),
                 "destinationOrgPrivateApiKey" => Some(1),

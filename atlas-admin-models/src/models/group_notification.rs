@@ -51,10 +51,11 @@ impl GroupNotification {
 }
 impl crate::codec::FromJson for GroupNotification {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "delayMin" => Some(0),
                 "emailEnabled" => Some(1),

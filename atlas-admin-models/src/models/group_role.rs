@@ -15,10 +15,11 @@ pub struct GroupRole {
 }
 impl crate::codec::FromJson for GroupRole {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "groupId" => Some(0),
                 "groupRole" => Some(1),

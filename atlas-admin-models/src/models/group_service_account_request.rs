@@ -35,10 +35,11 @@ impl GroupServiceAccountRequest {
 }
 impl crate::codec::FromJson for GroupServiceAccountRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "description" => Some(0),
                 "name" => Some(1),

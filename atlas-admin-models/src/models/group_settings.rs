@@ -33,10 +33,11 @@ pub struct GroupSettings {
 }
 impl crate::codec::FromJson for GroupSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "isClusterAiAssistantEnabled" => Some(0),
                 "isCollectDatabaseSpecificsStatisticsEnabled" => Some(1),

@@ -18,10 +18,11 @@ pub struct GroupUserRequest {
 }
 impl crate::codec::FromJson for GroupUserRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "roles" => Some(0),
                 "username" => Some(1),

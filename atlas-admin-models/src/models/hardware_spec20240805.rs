@@ -36,7 +36,7 @@ impl ::serde::Serialize for HardwareSpec20240805 {
 }
 impl crate::codec::FromJson for HardwareSpec20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

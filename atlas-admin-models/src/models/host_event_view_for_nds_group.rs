@@ -113,10 +113,11 @@ impl HostEventViewForNdsGroup {
 }
 impl crate::codec::FromJson for HostEventViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 19usize];
         let mut f = crate::codec::Fields::new(
             value,
-            19usize,
+            &mut slots,
             |key| match key {
                 "apiKeyId" => Some(0),
                 "created" => Some(1),

@@ -62,10 +62,11 @@ pub struct IndexOptions {
 }
 impl crate::codec::FromJson for IndexOptions {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 17usize];
         let mut f = crate::codec::Fields::new(
             value,
-            17usize,
+            &mut slots,
             |key| match key {
                 "2dsphereIndexVersion" => Some(0),
                 "background" => Some(1),

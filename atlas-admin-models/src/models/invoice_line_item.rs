@@ -90,10 +90,11 @@ pub struct InvoiceLineItem {
 }
 impl crate::codec::FromJson for InvoiceLineItem {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 19usize];
         let mut f = crate::codec::Fields::new(
             value,
-            19usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "clusterName" => Some(1),

@@ -28,10 +28,11 @@ impl InvoiceReportRequest {
 }
 impl crate::codec::FromJson for InvoiceReportRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "formatSpecVersion" => Some(0),
                 "reportFormat" => Some(1),

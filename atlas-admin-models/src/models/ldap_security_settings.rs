@@ -58,10 +58,11 @@ impl ::std::fmt::Debug for LdapSecuritySettings {
 }
 impl crate::codec::FromJson for LdapSecuritySettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "authenticationEnabled" => Some(0),
                 "authorizationEnabled" => Some(1),

@@ -68,10 +68,11 @@ impl ::std::fmt::Debug for LdapVerifyConnectivityJobRequestParams {
 }
 impl crate::codec::FromJson for LdapVerifyConnectivityJobRequestParams {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "authzQueryTemplate" => Some(0),
                 "bindPassword" => Some(1),

@@ -22,10 +22,11 @@ pub struct LdapVerifyConnectivityJobRequestValidation {
 }
 impl crate::codec::FromJson for LdapVerifyConnectivityJobRequestValidation {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "status" => Some(0),
                 "validationType" => Some(1),

@@ -248,10 +248,11 @@ impl LegacyAtlasTenantClusterUpgradeRequest {
 }
 impl crate::codec::FromJson for LegacyAtlasTenantClusterUpgradeRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 44usize];
         let mut f = crate::codec::Fields::new(
             value,
-            44usize,
+            &mut slots,
             |key| match key {
                 "acceptDataRisksAndForceReplicaSetReconfig" => Some(0),
                 "advancedConfiguration" => Some(1),

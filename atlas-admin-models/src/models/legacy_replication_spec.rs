@@ -25,10 +25,11 @@ pub struct LegacyReplicationSpec {
 }
 impl crate::codec::FromJson for LegacyReplicationSpec {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "numShards" => Some(1),

@@ -18,10 +18,11 @@ pub struct LessThanDaysThresholdView {
 }
 impl crate::codec::FromJson for LessThanDaysThresholdView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "operator" => Some(0),
                 "threshold" => Some(1),

@@ -38,10 +38,11 @@ impl LiveImportAvailableProject {
 }
 impl crate::codec::FromJson for LiveImportAvailableProject {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "deployments" => Some(0),
                 "migrationHosts" => Some(1),

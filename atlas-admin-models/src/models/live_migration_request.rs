@@ -47,10 +47,11 @@ impl LiveMigrationRequest {
 }
 impl crate::codec::FromJson for LiveMigrationRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "destination" => Some(1),

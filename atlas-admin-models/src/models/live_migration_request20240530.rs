@@ -52,10 +52,11 @@ impl LiveMigrationRequest20240530 {
 }
 impl crate::codec::FromJson for LiveMigrationRequest20240530 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "destination" => Some(1),

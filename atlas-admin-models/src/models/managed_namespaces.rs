@@ -39,10 +39,11 @@ impl ManagedNamespaces {
 }
 impl crate::codec::FromJson for ManagedNamespaces {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "collection" => Some(0),
                 "customShardKey" => Some(1),

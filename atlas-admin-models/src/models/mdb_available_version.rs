@@ -25,10 +25,11 @@ pub struct MdbAvailableVersion {
 }
 impl crate::codec::FromJson for MdbAvailableVersion {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "defaultStatus" => Some(1),

@@ -55,10 +55,11 @@ pub struct MeasurementsCollStatsLatencyCluster {
 }
 impl crate::codec::FromJson for MeasurementsCollStatsLatencyCluster {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "clusterId" => Some(0),
                 "clusterView" => Some(1),

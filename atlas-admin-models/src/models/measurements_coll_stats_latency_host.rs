@@ -47,10 +47,11 @@ pub struct MeasurementsCollStatsLatencyHost {
 }
 impl crate::codec::FromJson for MeasurementsCollStatsLatencyHost {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "collectionName" => Some(0),
                 "databaseName" => Some(1),

@@ -51,10 +51,11 @@ pub struct MeasurementsIndexes {
 }
 impl crate::codec::FromJson for MeasurementsIndexes {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "collectionName" => Some(0),
                 "databaseName" => Some(1),

@@ -43,10 +43,11 @@ pub struct MeasurementsNonIndex {
 }
 impl crate::codec::FromJson for MeasurementsNonIndex {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "end" => Some(0),
                 "granularity" => Some(1),

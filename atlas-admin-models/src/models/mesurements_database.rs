@@ -17,10 +17,11 @@ pub struct MesurementsDatabase {
 }
 impl crate::codec::FromJson for MesurementsDatabase {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "databaseName" => Some(0),
                 "links" => Some(1),

@@ -58,10 +58,11 @@ impl MetricIntegrationResponse {
 }
 impl crate::codec::FromJson for MetricIntegrationResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "aggregationTemporality" => Some(0),
                 "authType" => Some(1),

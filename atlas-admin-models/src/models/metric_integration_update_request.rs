@@ -53,10 +53,11 @@ impl MetricIntegrationUpdateRequest {
 }
 impl crate::codec::FromJson for MetricIntegrationUpdateRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "aggregationTemporality" => Some(0),
                 "authType" => Some(1),

@@ -30,10 +30,11 @@ impl MicrosoftTeams {
 }
 impl crate::codec::FromJson for MicrosoftTeams {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "microsoftTeamsWebhookUrl" => Some(1),

@@ -42,10 +42,11 @@ impl MicrosoftTeamsNotification {
 }
 impl crate::codec::FromJson for MicrosoftTeamsNotification {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "delayMin" => Some(0),
                 "integrationId" => Some(1),

@@ -46,10 +46,11 @@ pub struct MongoDbAccessLogs {
 }
 impl crate::codec::FromJson for MongoDbAccessLogs {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "authResult" => Some(0),
                 "authSource" => Some(1),

@@ -37,10 +37,11 @@ impl MonthlyScheduleView {
 }
 impl crate::codec::FromJson for MonthlyScheduleView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "type" => Some(0),
                 "dayOfMonth" => Some(1),

@@ -34,10 +34,11 @@ impl NdsAutoscalingMatcher {
 }
 impl crate::codec::FromJson for NdsAutoscalingMatcher {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "fieldName" => Some(0),
                 "operator" => Some(1),

@@ -29,10 +29,11 @@ pub struct NetworkPermissionEntry {
 }
 impl crate::codec::FromJson for NetworkPermissionEntry {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "awsSecurityGroup" => Some(0),
                 "cidrBlock" => Some(1),

@@ -64,10 +64,11 @@ impl ::std::fmt::Debug for NewRelic {
 }
 impl crate::codec::FromJson for NewRelic {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "accountId" => Some(0),
                 "id" => Some(1),

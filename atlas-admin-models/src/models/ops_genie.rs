@@ -50,10 +50,11 @@ impl ::std::fmt::Debug for OpsGenie {
 }
 impl crate::codec::FromJson for OpsGenie {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "apiKey" => Some(0),
                 "id" => Some(1),

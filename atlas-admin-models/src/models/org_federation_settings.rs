@@ -37,10 +37,11 @@ impl OrgFederationSettings {
 }
 impl crate::codec::FromJson for OrgFederationSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "federatedDomains" => Some(0),
                 "hasRoleMappings" => Some(1),

@@ -35,10 +35,11 @@ pub struct OrgGroup {
 }
 impl crate::codec::FromJson for OrgGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "clusters" => Some(0),
                 "groupId" => Some(1),

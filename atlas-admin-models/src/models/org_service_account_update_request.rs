@@ -17,10 +17,11 @@ pub struct OrgServiceAccountUpdateRequest {
 }
 impl crate::codec::FromJson for OrgServiceAccountUpdateRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "description" => Some(0),
                 "name" => Some(1),

@@ -66,10 +66,11 @@ impl OrganizationInvitation {
 }
 impl crate::codec::FromJson for OrganizationInvitation {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "createdAt" => Some(0),
                 "expiresAt" => Some(1),

@@ -21,10 +21,11 @@ pub struct OrganizationInvitationRequest {
 }
 impl crate::codec::FromJson for OrganizationInvitationRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "groupRoleAssignments" => Some(0),
                 "roles" => Some(1),

@@ -37,10 +37,11 @@ impl OtelLogIntegrationRequest {
 }
 impl crate::codec::FromJson for OtelLogIntegrationRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "logTypes" => Some(0),
                 "type" => Some(1),

@@ -41,10 +41,11 @@ impl OtelLogIntegrationResponse {
 }
 impl crate::codec::FromJson for OtelLogIntegrationResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "logTypes" => Some(1),

@@ -23,10 +23,11 @@ pub struct PaginatedApiAtlasCollectionRestoreCollectionStateView {
 }
 impl crate::codec::FromJson for PaginatedApiAtlasCollectionRestoreCollectionStateView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "links" => Some(0),
                 "results" => Some(1),

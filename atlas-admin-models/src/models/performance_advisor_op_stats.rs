@@ -27,10 +27,11 @@ pub struct PerformanceAdvisorOpStats {
 }
 impl crate::codec::FromJson for PerformanceAdvisorOpStats {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "ms" => Some(0),
                 "nReturned" => Some(1),

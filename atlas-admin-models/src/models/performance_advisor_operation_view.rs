@@ -19,10 +19,11 @@ pub struct PerformanceAdvisorOperationView {
 }
 impl crate::codec::FromJson for PerformanceAdvisorOperationView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "predicates" => Some(0),
                 "stats" => Some(1),

@@ -32,10 +32,11 @@ pub struct PerformanceAdvisorSlowQuery {
 }
 impl crate::codec::FromJson for PerformanceAdvisorSlowQuery {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "line" => Some(0),
                 "metrics" => Some(1),

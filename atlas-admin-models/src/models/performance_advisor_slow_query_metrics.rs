@@ -67,10 +67,11 @@ pub struct PerformanceAdvisorSlowQueryMetrics {
 }
 impl crate::codec::FromJson for PerformanceAdvisorSlowQueryMetrics {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "docsExamined" => Some(0),
                 "docsExaminedReturnedRatio" => Some(1),

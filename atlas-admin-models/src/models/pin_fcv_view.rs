@@ -18,10 +18,11 @@ pub struct PinFcvView {
 }
 impl crate::codec::FromJson for PinFcvView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "expirationDate" => Some(0),
                 "links" => Some(1),

@@ -43,10 +43,11 @@ pub struct PrivateGcpEndpointGroup {
 }
 impl crate::codec::FromJson for PrivateGcpEndpointGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "cloudProvider" => Some(0),
                 "deleteRequested" => Some(1),

@@ -48,10 +48,11 @@ impl PrivateNetworkEndpointIdEntry {
 }
 impl crate::codec::FromJson for PrivateNetworkEndpointIdEntry {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "azureLinkId" => Some(0),
                 "comment" => Some(1),

@@ -64,10 +64,11 @@ impl ::std::fmt::Debug for Prometheus {
 }
 impl crate::codec::FromJson for Prometheus {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "enabled" => Some(0),
                 "id" => Some(1),

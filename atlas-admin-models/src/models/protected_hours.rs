@@ -15,10 +15,11 @@ pub struct ProtectedHours {
 }
 impl crate::codec::FromJson for ProtectedHours {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "endHourOfDay" => Some(0),
                 "startHourOfDay" => Some(1),

@@ -35,10 +35,11 @@ pub struct PublicApiUsageDetailsLineItemView {
 }
 impl crate::codec::FromJson for PublicApiUsageDetailsLineItemView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "additionalData" => Some(0),
                 "billDate" => Some(1),

@@ -29,10 +29,11 @@ pub struct PushBasedLogExportProject {
 }
 impl crate::codec::FromJson for PushBasedLogExportProject {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "bucketName" => Some(0),
                 "createDate" => Some(1),

@@ -43,10 +43,11 @@ impl QueryShapeResponse {
 }
 impl crate::codec::FromJson for QueryShapeResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "command" => Some(0),
                 "namespace" => Some(1),

@@ -19,10 +19,11 @@ pub struct QueryShapeSeenMetadata {
 }
 impl crate::codec::FromJson for QueryShapeSeenMetadata {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "applicationName" => Some(0),
                 "driverName" => Some(1),

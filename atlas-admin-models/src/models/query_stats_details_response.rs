@@ -18,10 +18,11 @@ pub struct QueryStatsDetailsResponse {
 }
 impl crate::codec::FromJson for QueryStatsDetailsResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "firstSeen" => Some(0),
                 "lastSeen" => Some(1),

@@ -61,10 +61,11 @@ pub struct QueryStatsSummary {
 }
 impl crate::codec::FromJson for QueryStatsSummary {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 20usize];
         let mut f = crate::codec::Fields::new(
             value,
-            20usize,
+            &mut slots,
             |key| match key {
                 "avgWorkingMillis" => Some(0),
                 "bytesRead" => Some(1),

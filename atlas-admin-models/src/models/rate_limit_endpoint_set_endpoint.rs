@@ -14,10 +14,11 @@ pub struct RateLimitEndpointSetEndpoint {
 }
 impl crate::codec::FromJson for RateLimitEndpointSetEndpoint {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "method" => Some(0),
                 "path" => Some(1),

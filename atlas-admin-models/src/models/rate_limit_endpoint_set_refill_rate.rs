@@ -15,10 +15,11 @@ pub struct RateLimitEndpointSetRefillRate {
 }
 impl crate::codec::FromJson for RateLimitEndpointSetRefillRate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "defaultValue" => Some(0),
                 "value" => Some(1),

@@ -28,10 +28,11 @@ pub struct RateLimitEndpointSetResponse {
 }
 impl crate::codec::FromJson for RateLimitEndpointSetResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "capacity" => Some(0),
                 "endpointSetId" => Some(1),

@@ -43,10 +43,11 @@ pub struct Raw {
 }
 impl crate::codec::FromJson for Raw {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "_t" => Some(0),
                 "alertConfigId" => Some(1),

@@ -119,10 +119,11 @@ impl RawMetricAlertView {
 }
 impl crate::codec::FromJson for RawMetricAlertView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 19usize];
         let mut f = crate::codec::Fields::new(
             value,
-            19usize,
+            &mut slots,
             |key| match key {
                 "acknowledgedUntil" => Some(0),
                 "acknowledgementComment" => Some(1),

@@ -32,10 +32,11 @@ pub struct ReplicationSpec {
 }
 impl crate::codec::FromJson for ReplicationSpec {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "numShards" => Some(1),

@@ -28,10 +28,11 @@ pub struct ReplicationSpec20240805 {
 }
 impl crate::codec::FromJson for ReplicationSpec20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "regionConfigs" => Some(1),

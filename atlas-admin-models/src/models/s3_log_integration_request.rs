@@ -47,10 +47,11 @@ impl S3LogIntegrationRequest {
 }
 impl crate::codec::FromJson for S3LogIntegrationRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "logTypes" => Some(0),
                 "type" => Some(1),

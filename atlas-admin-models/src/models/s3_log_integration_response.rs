@@ -51,10 +51,11 @@ impl S3LogIntegrationResponse {
 }
 impl crate::codec::FromJson for S3LogIntegrationResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "logTypes" => Some(1),

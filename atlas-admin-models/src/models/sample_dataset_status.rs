@@ -35,10 +35,11 @@ pub struct SampleDatasetStatus {
 }
 impl crate::codec::FromJson for SampleDatasetStatus {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "clusterName" => Some(1),

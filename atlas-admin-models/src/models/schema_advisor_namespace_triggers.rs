@@ -19,10 +19,11 @@ pub struct SchemaAdvisorNamespaceTriggers {
 }
 impl crate::codec::FromJson for SchemaAdvisorNamespaceTriggers {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "namespace" => Some(0),
                 "triggers" => Some(1),

@@ -80,10 +80,11 @@ impl SearchIndex {
 }
 impl crate::codec::FromJson for SearchIndex {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 13usize];
         let mut f = crate::codec::Fields::new(
             value,
-            13usize,
+            &mut slots,
             |key| match key {
                 "collectionName" => Some(0),
                 "database" => Some(1),

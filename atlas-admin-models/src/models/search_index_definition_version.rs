@@ -15,10 +15,11 @@ pub struct SearchIndexDefinitionVersion {
 }
 impl crate::codec::FromJson for SearchIndexDefinitionVersion {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "createdAt" => Some(0),
                 "version" => Some(1),

@@ -23,10 +23,11 @@ impl SearchIndexUpdateRequest {
 }
 impl crate::codec::FromJson for SearchIndexUpdateRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 1usize];
         let mut f = crate::codec::Fields::new(
             value,
-            1usize,
+            &mut slots,
             |key| match key {
                 "definition" => Some(0),
                 _ => None,
@@ -84,7 +85,7 @@ impl ::serde::Serialize for SearchIndexUpdateRequestDefinition {
 }
 impl crate::codec::FromJson for SearchIndexUpdateRequestDefinition {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

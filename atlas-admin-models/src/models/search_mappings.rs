@@ -16,10 +16,11 @@ pub struct SearchMappings {
 }
 impl crate::codec::FromJson for SearchMappings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "dynamic" => Some(0),
                 "fields" => Some(1),

@@ -29,10 +29,11 @@ pub struct SearchStagedIndexStatusDetail {
 }
 impl crate::codec::FromJson for SearchStagedIndexStatusDetail {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "definition" => Some(0),
                 "definitionVersion" => Some(1),

@@ -29,10 +29,11 @@ impl SearchSynonymMappingDefinition {
 }
 impl crate::codec::FromJson for SearchSynonymMappingDefinition {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "analyzer" => Some(0),
                 "name" => Some(1),

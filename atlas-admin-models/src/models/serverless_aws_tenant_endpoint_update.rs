@@ -25,10 +25,11 @@ pub struct ServerlessAwsTenantEndpointUpdate {
 }
 impl crate::codec::FromJson for ServerlessAwsTenantEndpointUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "comment" => Some(0),
                 "providerName" => Some(1),

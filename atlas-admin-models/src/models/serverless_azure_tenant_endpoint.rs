@@ -48,10 +48,11 @@ pub struct ServerlessAzureTenantEndpoint {
 }
 impl crate::codec::FromJson for ServerlessAzureTenantEndpoint {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "cloudProviderEndpointId" => Some(1),

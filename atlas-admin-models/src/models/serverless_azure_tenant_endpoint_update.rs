@@ -28,10 +28,11 @@ pub struct ServerlessAzureTenantEndpointUpdate {
 }
 impl crate::codec::FromJson for ServerlessAzureTenantEndpointUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "comment" => Some(0),
                 "providerName" => Some(1),

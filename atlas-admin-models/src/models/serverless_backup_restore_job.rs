@@ -96,10 +96,11 @@ impl ServerlessBackupRestoreJob {
 }
 impl crate::codec::FromJson for ServerlessBackupRestoreJob {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 17usize];
         let mut f = crate::codec::Fields::new(
             value,
-            17usize,
+            &mut slots,
             |key| match key {
                 "cancelled" => Some(0),
                 "deliveryType" => Some(1),

@@ -79,10 +79,11 @@ impl ServerlessInstanceDescription {
 }
 impl crate::codec::FromJson for ServerlessInstanceDescription {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "connectionStrings" => Some(0),
                 "createDate" => Some(1),

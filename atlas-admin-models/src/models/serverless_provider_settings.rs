@@ -44,10 +44,11 @@ impl ServerlessProviderSettings {
 }
 impl crate::codec::FromJson for ServerlessProviderSettings {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "backingProviderName" => Some(0),
                 "effectiveDiskSizeGBLimit" => Some(1),

@@ -28,7 +28,7 @@ impl ::serde::Serialize for ServerlessTenantEndpoint {
 }
 impl crate::codec::FromJson for ServerlessTenantEndpoint {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[

@@ -31,10 +31,11 @@ pub struct ServiceAccountIpAccessListEntry {
 }
 impl crate::codec::FromJson for ServiceAccountIpAccessListEntry {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "cidrBlock" => Some(0),
                 "createdAt" => Some(1),

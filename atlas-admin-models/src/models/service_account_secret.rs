@@ -49,10 +49,11 @@ impl ::std::fmt::Debug for ServiceAccountSecret {
 }
 impl crate::codec::FromJson for ServiceAccountSecret {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 6usize];
         let mut f = crate::codec::Fields::new(
             value,
-            6usize,
+            &mut slots,
             |key| match key {
                 "createdAt" => Some(0),
                 "expiresAt" => Some(1),

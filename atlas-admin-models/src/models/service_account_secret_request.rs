@@ -21,10 +21,11 @@ impl ServiceAccountSecretRequest {
 }
 impl crate::codec::FromJson for ServiceAccountSecretRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 1usize];
         let mut f = crate::codec::Fields::new(
             value,
-            1usize,
+            &mut slots,
             |key| match key {
                 "secretExpiresAfterHours" => Some(0),
                 _ => None,

@@ -24,10 +24,11 @@ pub struct ShardEntry {
 }
 impl crate::codec::FromJson for ShardEntry {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "collection" => Some(0),
                 "database" => Some(1),

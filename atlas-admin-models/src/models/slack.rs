@@ -55,10 +55,11 @@ impl ::std::fmt::Debug for Slack {
 }
 impl crate::codec::FromJson for Slack {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "apiToken" => Some(0),
                 "channelName" => Some(1),

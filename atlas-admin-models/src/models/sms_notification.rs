@@ -38,10 +38,11 @@ impl SmsNotification {
 }
 impl crate::codec::FromJson for SmsNotification {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "delayMin" => Some(0),
                 "intervalMin" => Some(1),

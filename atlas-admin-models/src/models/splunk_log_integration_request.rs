@@ -49,10 +49,11 @@ impl ::std::fmt::Debug for SplunkLogIntegrationRequest {
 }
 impl crate::codec::FromJson for SplunkLogIntegrationRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "logTypes" => Some(0),
                 "type" => Some(1),

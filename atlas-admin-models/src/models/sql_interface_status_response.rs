@@ -32,10 +32,11 @@ impl SqlInterfaceStatusResponse {
 }
 impl crate::codec::FromJson for SqlInterfaceStatusResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "status" => Some(0),
                 "supported" => Some(1),

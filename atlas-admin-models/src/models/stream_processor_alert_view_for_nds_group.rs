@@ -108,10 +108,11 @@ impl StreamProcessorAlertViewForNdsGroup {
 }
 impl crate::codec::FromJson for StreamProcessorAlertViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 18usize];
         let mut f = crate::codec::Fields::new(
             value,
-            18usize,
+            &mut slots,
             |key| match key {
                 "acknowledgedUntil" => Some(0),
                 "acknowledgementComment" => Some(1),

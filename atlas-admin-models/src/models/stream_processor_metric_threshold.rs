@@ -75,7 +75,7 @@ impl ::serde::Serialize for StreamProcessorMetricThreshold {
 }
 impl crate::codec::FromJson for StreamProcessorMetricThreshold {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         if !value.is_object() {
             return Err(value);
         }

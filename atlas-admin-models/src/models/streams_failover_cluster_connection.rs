@@ -37,10 +37,11 @@ pub struct StreamsFailoverClusterConnection {
 }
 impl crate::codec::FromJson for StreamsFailoverClusterConnection {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "links" => Some(1),

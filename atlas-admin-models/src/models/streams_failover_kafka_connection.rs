@@ -42,10 +42,11 @@ pub struct StreamsFailoverKafkaConnection {
 }
 impl crate::codec::FromJson for StreamsFailoverKafkaConnection {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 11usize];
         let mut f = crate::codec::Fields::new(
             value,
-            11usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "links" => Some(1),

@@ -78,10 +78,11 @@ impl ::std::fmt::Debug for StreamsKafkaAuthentication {
 }
 impl crate::codec::FromJson for StreamsKafkaAuthentication {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 14usize];
         let mut f = crate::codec::Fields::new(
             value,
-            14usize,
+            &mut slots,
             |key| match key {
                 "aws" => Some(0),
                 "clientId" => Some(1),

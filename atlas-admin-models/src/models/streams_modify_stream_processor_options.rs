@@ -20,10 +20,11 @@ pub struct StreamsModifyStreamProcessorOptions {
 }
 impl crate::codec::FromJson for StreamsModifyStreamProcessorOptions {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "dlq" => Some(0),
                 "links" => Some(1),

@@ -107,10 +107,11 @@ impl StreamsPrivateLinkConnection {
 }
 impl crate::codec::FromJson for StreamsPrivateLinkConnection {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 18usize];
         let mut f = crate::codec::Fields::new(
             value,
-            18usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "arn" => Some(1),

@@ -34,10 +34,11 @@ impl StreamsProcessorStatus {
 }
 impl crate::codec::FromJson for StreamsProcessorStatus {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "links" => Some(0),
                 "mode" => Some(1),

@@ -48,10 +48,11 @@ pub struct StreamsProcessorWithStats {
 }
 impl crate::codec::FromJson for StreamsProcessorWithStats {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "eligibleForFailover" => Some(1),

@@ -37,10 +37,11 @@ pub struct StreamsS3Connection {
 }
 impl crate::codec::FromJson for StreamsS3Connection {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "links" => Some(1),

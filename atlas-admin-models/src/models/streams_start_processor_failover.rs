@@ -32,10 +32,11 @@ impl StreamsStartProcessorFailover {
 }
 impl crate::codec::FromJson for StreamsStartProcessorFailover {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "clearCheckpoint" => Some(0),
                 "dryRun" => Some(1),

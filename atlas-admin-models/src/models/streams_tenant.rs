@@ -44,10 +44,11 @@ pub struct StreamsTenant {
 }
 impl crate::codec::FromJson for StreamsTenant {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "_id" => Some(0),
                 "connections" => Some(1),

@@ -31,10 +31,11 @@ pub struct SystemStatus {
 }
 impl crate::codec::FromJson for SystemStatus {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "apiKey" => Some(0),
                 "appName" => Some(1),

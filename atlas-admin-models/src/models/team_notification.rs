@@ -54,10 +54,11 @@ impl TeamNotification {
 }
 impl crate::codec::FromJson for TeamNotification {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "delayMin" => Some(0),
                 "emailEnabled" => Some(1),

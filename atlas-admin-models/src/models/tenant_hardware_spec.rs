@@ -17,10 +17,11 @@ pub struct TenantHardwareSpec {
 }
 impl crate::codec::FromJson for TenantHardwareSpec {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "effectiveInstanceSize" => Some(0),
                 "instanceSize" => Some(1),

@@ -31,10 +31,11 @@ pub struct TenantHardwareSpec20240805 {
 }
 impl crate::codec::FromJson for TenantHardwareSpec20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "diskSizeGB" => Some(0),
                 "effectiveInstanceSize" => Some(1),

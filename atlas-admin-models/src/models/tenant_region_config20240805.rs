@@ -28,10 +28,11 @@ pub struct TenantRegionConfig20240805 {
 }
 impl crate::codec::FromJson for TenantRegionConfig20240805 {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "electableSpecs" => Some(0),
                 "priority" => Some(1),

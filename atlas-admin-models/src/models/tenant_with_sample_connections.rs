@@ -10,8 +10,9 @@ pub struct TenantWithSampleConnections {
 }
 impl crate::codec::FromJson for TenantWithSampleConnections {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
-        let f = crate::codec::Fields::new(value, 0usize, |_| None)?;
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 0usize];
+        let f = crate::codec::Fields::new(value, &mut slots, |_| None)?;
         Ok(Self { extra: f.finish() })
     }
 }

@@ -40,10 +40,11 @@ impl TextSearchIndexCreateRequest {
 }
 impl crate::codec::FromJson for TextSearchIndexCreateRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 5usize];
         let mut f = crate::codec::Fields::new(
             value,
-            5usize,
+            &mut slots,
             |key| match key {
                 "collectionName" => Some(0),
                 "database" => Some(1),

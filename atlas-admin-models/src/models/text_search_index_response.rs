@@ -49,10 +49,11 @@ pub struct TextSearchIndexResponse {
 }
 impl crate::codec::FromJson for TextSearchIndexResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 12usize];
         let mut f = crate::codec::Fields::new(
             value,
-            12usize,
+            &mut slots,
             |key| match key {
                 "collectionName" => Some(0),
                 "database" => Some(1),

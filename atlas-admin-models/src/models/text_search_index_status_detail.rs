@@ -36,10 +36,11 @@ pub struct TextSearchIndexStatusDetail {
 }
 impl crate::codec::FromJson for TextSearchIndexStatusDetail {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "definition" => Some(0),
                 "definitionVersion" => Some(1),

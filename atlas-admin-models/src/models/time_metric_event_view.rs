@@ -124,10 +124,11 @@ impl TimeMetricEventView {
 }
 impl crate::codec::FromJson for TimeMetricEventView {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 21usize];
         let mut f = crate::codec::Fields::new(
             value,
-            21usize,
+            &mut slots,
             |key| match key {
                 "apiKeyId" => Some(0),
                 "created" => Some(1),

@@ -33,10 +33,11 @@ impl TokenFilterEdgeGram {
 }
 impl crate::codec::FromJson for TokenFilterEdgeGram {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "maxGram" => Some(0),
                 "minGram" => Some(1),

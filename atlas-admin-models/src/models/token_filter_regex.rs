@@ -37,10 +37,11 @@ impl TokenFilterRegex {
 }
 impl crate::codec::FromJson for TokenFilterRegex {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "matches" => Some(0),
                 "pattern" => Some(1),

@@ -29,10 +29,11 @@ impl TokenFilterStopword {
 }
 impl crate::codec::FromJson for TokenFilterStopword {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "ignoreCase" => Some(0),
                 "tokens" => Some(1),

@@ -28,10 +28,11 @@ impl TokenFilterWordDelimiterGraph {
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraph {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "delimiterOptions" => Some(0),
                 "protectedWords" => Some(1),
@@ -107,10 +108,11 @@ pub struct TokenFilterWordDelimiterGraphDelimiterOptions {
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraphDelimiterOptions {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "concatenateAll" => Some(0),
                 "concatenateNumbers" => Some(1),
@@ -191,10 +193,11 @@ impl TokenFilterWordDelimiterGraphProtectedWords {
 }
 impl crate::codec::FromJson for TokenFilterWordDelimiterGraphProtectedWords {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "ignoreCase" => Some(0),
                 "words" => Some(1),

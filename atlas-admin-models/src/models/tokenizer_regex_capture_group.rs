@@ -33,10 +33,11 @@ impl TokenizerRegexCaptureGroup {
 }
 impl crate::codec::FromJson for TokenizerRegexCaptureGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "group" => Some(0),
                 "pattern" => Some(1),

@@ -26,10 +26,11 @@ impl TokenizerStandard {
 }
 impl crate::codec::FromJson for TokenizerStandard {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "maxTokenLength" => Some(0),
                 "type" => Some(1),

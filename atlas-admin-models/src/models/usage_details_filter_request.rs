@@ -28,10 +28,11 @@ pub struct UsageDetailsFilterRequest {
 }
 impl crate::codec::FromJson for UsageDetailsFilterRequest {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "billEndDate" => Some(0),
                 "billStartDate" => Some(1),

@@ -35,10 +35,11 @@ pub struct UserAccessListResponse {
 }
 impl crate::codec::FromJson for UserAccessListResponse {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "cidrBlock" => Some(0),
                 "count" => Some(1),

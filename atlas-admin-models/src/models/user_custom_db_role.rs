@@ -29,10 +29,11 @@ impl UserCustomDbRole {
 }
 impl crate::codec::FromJson for UserCustomDbRole {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "actions" => Some(0),
                 "inheritedRoles" => Some(1),

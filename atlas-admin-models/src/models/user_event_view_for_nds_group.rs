@@ -93,10 +93,11 @@ impl UserEventViewForNdsGroup {
 }
 impl crate::codec::FromJson for UserEventViewForNdsGroup {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 15usize];
         let mut f = crate::codec::Fields::new(
             value,
-            15usize,
+            &mut slots,
             |key| match key {
                 "apiKeyId" => Some(0),
                 "created" => Some(1),

@@ -19,10 +19,11 @@ pub struct UserSecurity {
 }
 impl crate::codec::FromJson for UserSecurity {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "customerX509" => Some(0),
                 "ldap" => Some(1),

@@ -59,10 +59,11 @@ impl VectorSearchIndex {
 }
 impl crate::codec::FromJson for VectorSearchIndex {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 10usize];
         let mut f = crate::codec::Fields::new(
             value,
-            10usize,
+            &mut slots,
             |key| match key {
                 "collectionName" => Some(0),
                 "database" => Some(1),

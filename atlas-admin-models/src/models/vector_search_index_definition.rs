@@ -32,10 +32,11 @@ impl VectorSearchIndexDefinition {
 }
 impl crate::codec::FromJson for VectorSearchIndexDefinition {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 4usize];
         let mut f = crate::codec::Fields::new(
             value,
-            4usize,
+            &mut slots,
             |key| match key {
                 "fields" => Some(0),
                 "nestedRoot" => Some(1),

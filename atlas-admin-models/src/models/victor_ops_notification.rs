@@ -67,10 +67,11 @@ impl ::std::fmt::Debug for VictorOpsNotification {
 }
 impl crate::codec::FromJson for VictorOpsNotification {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 7usize];
         let mut f = crate::codec::Fields::new(
             value,
-            7usize,
+            &mut slots,
             |key| match key {
                 "delayMin" => Some(0),
                 "integrationId" => Some(1),

@@ -87,10 +87,11 @@ impl ::std::fmt::Debug for WebhookNotification {
 }
 impl crate::codec::FromJson for WebhookNotification {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 9usize];
         let mut f = crate::codec::Fields::new(
             value,
-            9usize,
+            &mut slots,
             |key| match key {
                 "delayMin" => Some(0),
                 "integrationId" => Some(1),

@@ -16,10 +16,11 @@ pub struct X509CertificateUpdate {
 }
 impl crate::codec::FromJson for X509CertificateUpdate {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "content" => Some(0),
                 "notAfter" => Some(1),

@@ -25,10 +25,11 @@ impl ZoneMapping {
 }
 impl crate::codec::FromJson for ZoneMapping {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 2usize];
         let mut f = crate::codec::Fields::new(
             value,
-            2usize,
+            &mut slots,
             |key| match key {
                 "location" => Some(0),
                 "zone" => Some(1),

@@ -391,8 +391,9 @@ fn emit_struct(model: &Model, def: &TypeDef, name: &proc_macro2::Ident, s: &Stru
         #debug_impl
         impl crate::codec::FromJson for #name {
             #[inline]
-            fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
-                let #f_binding = crate::codec::Fields::new(value, #count, #slot_fn)?;
+            fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+                let mut slots = [const { None }; #count];
+                let #f_binding = crate::codec::Fields::new(value, &mut slots, #slot_fn)?;
                 Ok(Self {
                     #(#reads)*
                     #additional_read
@@ -629,7 +630,7 @@ fn emit_tagged(model: &Model, name: &proc_macro2::Ident, t: &TaggedUnion) -> Tok
         }
         impl crate::codec::FromJson for #name {
             #[inline]
-            fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+            fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
                 if !value.is_object() {
                     return Err(value);
                 }
@@ -690,7 +691,7 @@ fn emit_untagged(model: &Model, name: &proc_macro2::Ident, u: &UntaggedUnion) ->
         }
         impl crate::codec::FromJson for #name {
             #[inline]
-            fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+            fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
                 crate::codec::decode_untagged(value, &[#(#candidates)*])
             }
         }

@@ -25,10 +25,11 @@ impl ClusterAlert {
 }
 impl crate::codec::FromJson for ClusterAlert {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 3usize];
         let mut f = crate::codec::Fields::new(
             value,
-            3usize,
+            &mut slots,
             |key| match key {
                 "source" => Some(0),
                 "id" => Some(1),

@@ -35,10 +35,11 @@ impl ::std::fmt::Debug for Gauges {
 }
 impl crate::codec::FromJson for Gauges {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 8usize];
         let mut f = crate::codec::Fields::new(
             value,
-            8usize,
+            &mut slots,
             |key| match key {
                 "code" => Some(0),
                 "note" => Some(1),

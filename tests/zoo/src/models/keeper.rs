@@ -76,10 +76,11 @@ impl ::std::fmt::Debug for Keeper {
 }
 impl crate::codec::FromJson for Keeper {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
+        let mut slots = [const { None }; 15usize];
         let mut f = crate::codec::Fields::new(
             value,
-            15usize,
+            &mut slots,
             |key| match key {
                 "id" => Some(0),
                 "type" => Some(1),
@@ -181,7 +182,7 @@ impl ::serde::Serialize for KeeperFavourite {
 }
 impl crate::codec::FromJson for KeeperFavourite {
     #[inline]
-    fn from_json(value: crate::codec::Json) -> Result<Self, crate::codec::Json> {
+    fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
         crate::codec::decode_untagged(
             value,
             &[
