@@ -91,10 +91,12 @@ impl Client {
     /// `MONGODB_ATLAS_CLIENT_SECRET` (a service account, preferred when both pairs are set)
     /// or `MONGODB_ATLAS_PUBLIC_KEY` + `MONGODB_ATLAS_PRIVATE_KEY` (an API key).
     pub fn from_env() -> Result<Client, Error> {
-        Self::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        Self::from_vars(|name| std::env::var(name).ok())
     }
 
+    /// [`from_env`](Self::from_env) with the variables read by `var`; an empty one is unset.
     fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
+        let var = |name: &str| var(name).filter(|v| !v.is_empty());
         let mut builder = Client::builder();
         if let Some(base) = var("MONGODB_ATLAS_BASE_URL") {
             builder = builder.base_url(base);
@@ -683,5 +685,33 @@ mod tests {
         let none = Client::from_vars(vars(&[])).unwrap_err();
         assert!(none.to_string().contains("MONGODB_ATLAS_CLIENT_ID"), "{none}");
         assert!(!format!("{both:?}").contains("secret\""), "{both:?}");
+    }
+
+    #[test]
+    fn an_empty_variable_is_unset() {
+        let client = Client::from_vars(vars(&[
+            ("MONGODB_ATLAS_BASE_URL", ""),
+            ("MONGODB_ATLAS_CLIENT_ID", ""),
+            ("MONGODB_ATLAS_CLIENT_SECRET", ""),
+            ("MONGODB_ATLAS_PUBLIC_KEY", "pub"),
+            ("MONGODB_ATLAS_PRIVATE_KEY", "priv"),
+        ]))
+        .unwrap();
+        assert!(matches!(client.inner.credentials, Credentials::ApiKey { .. }));
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        let half = Client::from_vars(vars(&[("MONGODB_ATLAS_CLIENT_ID", "id"), ("MONGODB_ATLAS_CLIENT_SECRET", "")])).unwrap_err();
+        assert!(half.to_string().contains("MONGODB_ATLAS_CLIENT_SECRET is not"), "{half}");
+    }
+
+    #[test]
+    fn a_client_shows_its_settings_but_not_its_secrets() {
+        let client = Client::builder().base_url("http://localhost:1/").api_key("pub", "private-key").validate(false).build().unwrap();
+        let shown = format!("{client:?}");
+        for part in ["base_url: \"http://localhost:1\"", "validate: false", "retry: RetryPolicy", "public_key: \"pub\""] {
+            assert!(shown.contains(part), "{part} in {shown}");
+        }
+        assert!(!shown.contains("private-key"), "{shown}");
+        assert!(!client.validates());
+        assert!(Client::builder().build().unwrap().validates());
     }
 }

@@ -753,3 +753,20 @@ async fn a_response_hands_over_its_request_id_rate_limits_headers_and_bytes() {
     assert_eq!(bare.request_id(), None);
     assert!(bare.rate_limit().is_empty());
 }
+
+/// The default body limit (64 MiB) takes a large page whole: 3 MiB here, above the 1 MiB a
+/// wrong limit would allow.
+#[tokio::test]
+async fn the_default_body_limit_takes_a_large_page() {
+    let server = MockServer::start().await;
+    let body = vec![b'x'; 3 * 1024 * 1024];
+    Mock::given(method("GET"))
+        .and(path("/api/atlas/v2/large"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/octet-stream"))
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let response = client.request(Method::GET, "/api/atlas/v2/large").send().await.unwrap();
+    assert_eq!(response.bytes().len(), body.len());
+    assert_eq!(atlas_admin::DEFAULT_MAX_BODY_BYTES, 64 * 1024 * 1024);
+}

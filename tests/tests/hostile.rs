@@ -94,6 +94,33 @@ async fn a_body_over_the_limit_is_refused_with_or_without_a_length() {
     assert!(matches!(get_group(&small).await, Err(Error::TooLarge { status: 500, .. })));
 }
 
+/// The limit is the most bytes taken, not one less: a body of exactly the limit is read,
+/// with its length announced or in chunks; a length announced over the limit is refused at
+/// once, before any of the body is waited for (this server sends a little, then stalls).
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read_and_an_announced_excess_is_refused_at_once() {
+    let exact = r#"{"name": "p"}"#;
+    let limited = |base: &str| {
+        Client::builder()
+            .base_url(base)
+            .max_body_bytes(exact.len() as u64)
+            .timeout(Duration::from_secs(3))
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    let announced = serving(ResponseTemplate::new(200).set_body_raw(exact, "application/json")).await;
+    assert_eq!(get_group(&limited(&announced.uri())).await.unwrap().name, "p");
+    let chunked = raw_server(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n7\r\n{\"name\"\r\n6\r\n: \"p\"}\r\n0\r\n\r\n",
+        Duration::ZERO,
+    )
+    .await;
+    assert_eq!(get_group(&limited(&chunked)).await.unwrap().name, "p");
+    let stalling = raw_server(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"name\":", Duration::from_secs(60)).await;
+    assert!(matches!(get_group(&limited(&stalling)).await, Err(Error::TooLarge { status: 200, limit: 13 })));
+}
+
 #[tokio::test]
 async fn a_truncated_body_is_a_transport_error() {
     let base = raw_server(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"name\": \"p\"", Duration::ZERO).await;

@@ -148,6 +148,22 @@ async fn a_refused_connection_is_retried_like_a_503() {
     assert_eq!(log.matches("atlas request retried").count(), 3, "{log}");
 }
 
+/// A request that reached Atlas and then failed in transport (here: timed out waiting for
+/// the answer) is not retried: Atlas may have acted on it, unlike a refused connection.
+#[tokio::test]
+async fn a_request_that_timed_out_after_reaching_atlas_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/atlas/v2"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(800)))
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).timeout(Duration::from_millis(100)).retry(fast_retries()).build().unwrap();
+    let err = client.request(Method::GET, "/api/atlas/v2").send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport(ref e) if e.is_timeout() && !e.is_connect()), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn rate_limit_headers_are_on_responses_and_errors() {
     let server = MockServer::start().await;
