@@ -80,6 +80,10 @@ async fn oauth_post(
 }
 
 /// Fetches a service-account token.
+/// The most of a token endpoint's answer that is read: a token is a few hundred bytes, and
+/// a broken or hostile server must not make the client buffer without bound.
+const TOKEN_BODY_LIMIT: u64 = 64 * 1024;
+
 pub(crate) async fn fetch_token(
     http: &reqwest::Client,
     base: &str,
@@ -89,7 +93,13 @@ pub(crate) async fn fetch_token(
     let form = url::form_urlencoded::Serializer::new(String::new()).append_pair("grant_type", "client_credentials").finish();
     let response = oauth_post(http, format!("{base}/api/oauth/token"), client_id, client_secret, form).await?;
     let status = response.status();
-    let body = response.text().await?;
+    let body = match crate::client::read_body(response, TOKEN_BODY_LIMIT).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(Error::TooLarge { .. }) => {
+            return Err(Error::Auth(format!("the token endpoint answered {status} with over {TOKEN_BODY_LIMIT} bytes")))
+        }
+        Err(e) => return Err(e),
+    };
     if !status.is_success() {
         return Err(Error::Auth(format!("the token endpoint answered {status}: {}", crate::error::excerpt(&body))));
     }

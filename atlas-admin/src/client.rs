@@ -356,7 +356,7 @@ impl Target {
 /// Reads a body into memory, refusing one over `limit` bytes as soon as it is known to be
 /// (from `Content-Length`, else as the chunks arrive): a hostile or broken server cannot
 /// make the client buffer without bound.
-async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, Error> {
+pub(crate) async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, Error> {
     let status = response.status().as_u16();
     let too_large = || Error::TooLarge { status, limit };
     if response.content_length().is_some_and(|length| length > limit) {

@@ -179,8 +179,27 @@ pub fn write_file_atomically(path: &Path, contents: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     std::io::Write::write_all(&mut tmp, contents).map_err(|e| Error::io(path, e))?;
+    // A temporary file is private to its owner (0600); the file it becomes is not: it keeps
+    // the permissions of the one it replaces, and a new one gets a source file's.
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => new_file_permissions(tmp.as_file()).map_err(|e| Error::io(path, e))?,
+    };
+    tmp.as_file().set_permissions(permissions).map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// Read and write for the owner, read for everyone else (`0644`), as a checked-out file.
+#[cfg(unix)]
+fn new_file_permissions(_: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    Ok(file.metadata()?.permissions())
 }
 
 /// What `write` changed, for the report.
@@ -360,6 +379,22 @@ pub fn check(tree: &Tree, root: &Path) -> Result<Vec<Drift>> {
 mod tests {
     use super::*;
     use quote::quote;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_written_file_is_readable_like_a_source_file_and_a_replaced_one_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let new = dir.path().join("new.toml");
+        write_file_atomically(&new, b"a = 1").unwrap();
+        assert_eq!(mode(&new), 0o644);
+        let kept = dir.path().join("kept.toml");
+        std::fs::write(&kept, "a = 1").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_file_atomically(&kept, b"a = 2").unwrap();
+        assert_eq!((mode(&kept), std::fs::read_to_string(&kept).unwrap().as_str()), (0o640, "a = 2"));
+    }
 
     fn tree(files: &[(&str, TokenStream)]) -> Tree {
         let mut tree = Tree::new();

@@ -770,3 +770,26 @@ async fn the_default_body_limit_takes_a_large_page() {
     assert_eq!(response.bytes().len(), body.len());
     assert_eq!(atlas_admin::DEFAULT_MAX_BODY_BYTES, 64 * 1024 * 1024);
 }
+
+/// A token endpoint that answers without end is cut off: the client reads at most 64 KiB of
+/// a token answer, and says so.
+#[tokio::test]
+async fn an_oversized_token_answer_is_refused_not_buffered() {
+    let server = MockServer::start().await;
+    let huge = format!(r#"{{"access_token": "{}", "expires_in": 3600}}"#, "t".repeat(1024 * 1024));
+    Mock::given(method("POST"))
+        .and(path("/api/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(huge, "application/json"))
+        .mount(&server)
+        .await;
+    let err = service_account(&server).request(Method::GET, "/api/atlas/v2").send().await.unwrap_err();
+    match err {
+        Error::Auth(message) => assert!(message.contains("over 65536 bytes"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // A token of ordinary size is taken.
+    let ordinary = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/api/oauth/token")).respond_with(token("t1", 3600)).mount(&ordinary).await;
+    ok_with_bearer(&ordinary, "t1").await;
+    service_account(&ordinary).request(Method::GET, "/api/atlas/v2").send().await.unwrap();
+}

@@ -12,7 +12,7 @@ pub struct RequestAccepted {
 impl crate::codec::FromJson for RequestAccepted {
     #[inline]
     fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
-        let mut slots = [const { None }; 0usize];
+        let mut slots: [Option<crate::codec::Json<'_>>; 0] = [];
         let f = crate::codec::Fields::new(value, &mut slots, |_| None)?;
         Ok(Self { extra: f.finish() })
     }

@@ -17,7 +17,7 @@ pub struct SynonymMappingStatusDetailMap {
 impl crate::codec::FromJson for SynonymMappingStatusDetailMap {
     #[inline]
     fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
-        let mut slots = [const { None }; 0usize];
+        let mut slots: [Option<crate::codec::Json<'_>>; 0] = [];
         let mut f = crate::codec::Fields::new(value, &mut slots, |_| None)?;
         Ok(Self {
             additional_properties: f.additional(),

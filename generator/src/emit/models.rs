@@ -378,6 +378,12 @@ fn emit_struct(model: &Model, def: &TypeDef, name: &proc_macro2::Ident, s: &Stru
     let debug = if secret { quote!() } else { quote!(Debug,) };
     let debug_impl = secret.then(|| secret_debug(&def.name, name, s, &extra));
     let constructor = constructor(model, name, s, quote!(#extra: Default::default(),));
+    // `[const { None }; 0]` would trip clippy's zero_repeat_side_effects.
+    let slots = if count == 0 {
+        quote!(let mut slots: [Option<crate::codec::Json<'_>>; 0] = [];)
+    } else {
+        quote!(let mut slots = [const { None }; #count];)
+    };
     quote! {
         #[derive(#debug Clone, PartialEq, Default)]
         pub struct #name {
@@ -392,7 +398,7 @@ fn emit_struct(model: &Model, def: &TypeDef, name: &proc_macro2::Ident, s: &Stru
         impl crate::codec::FromJson for #name {
             #[inline]
             fn from_json(value: crate::codec::Json<'_>) -> Result<Self, crate::codec::Json<'_>> {
-                let mut slots = [const { None }; #count];
+                #slots
                 let #f_binding = crate::codec::Fields::new(value, &mut slots, #slot_fn)?;
                 Ok(Self {
                     #(#reads)*
