@@ -144,6 +144,16 @@ fn holds(path: &Path, contents: &str) -> bool {
         && std::fs::read(path).is_ok_and(|old| old == contents.as_bytes())
 }
 
+/// (part, path relative to its root) of every generated file that its part's tree no
+/// longer holds.
+fn stale_files(parts: &[(&Tree, &Path)]) -> Result<Vec<(usize, String)>> {
+    let mut stale = Vec::new();
+    for (i, (tree, root)) in parts.iter().enumerate() {
+        stale.extend(generated_files(root)?.into_iter().filter(|f| !tree.files.contains_key(f)).map(|f| (i, f)));
+    }
+    Ok(stale)
+}
+
 /// Generated files currently in `root`, relative paths (skips `target/` and hidden dirs).
 pub fn generated_files(root: &Path) -> Result<Vec<String>> {
     let mut found = Vec::new();
@@ -226,10 +236,21 @@ pub fn write_with(tree: &Tree, root: &Path, companions: &[(PathBuf, String)]) ->
 /// all-or-nothing swap.
 pub fn write_parts(parts: &[(&Tree, &Path)], companions: &[(PathBuf, String)]) -> Result<WriteSummary> {
     let Some((_, first_root)) = parts.first() else { return Ok(WriteSummary::default()) };
+    let crate_files = parts.iter().enumerate().flat_map(|(i, (tree, root))| {
+        tree.files.iter().map(move |(relative, contents)| (root.join(relative), format!("new/{i}/{relative}"), contents))
+    });
+    let companion_files =
+        companions.iter().enumerate().map(|(i, (path, contents))| (path.clone(), format!("companion/{i}"), contents));
+    let files: Vec<(PathBuf, String, &String)> = crate_files.chain(companion_files).collect();
+    // Which files already hold their contents, found while the stale ones are looked for
+    // beside: both open every file (a regeneration that changes nothing is mostly this).
+    let ((stale, _), unchanged) = crate::timing::Stages::beside(
+        || stale_files(parts),
+        || files.iter().map(|(target, _, contents)| holds(target, contents)).collect::<Vec<bool>>(),
+    );
     // (part, path relative to its root) of every generated file no longer generated.
-    let mut stale: Vec<(usize, String)> = Vec::new();
-    for (i, (tree, root)) in parts.iter().enumerate() {
-        stale.extend(generated_files(root)?.into_iter().filter(|f| !tree.files.contains_key(f)).map(|f| (i, f)));
+    let stale = stale?;
+    for (_, root) in parts {
         std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
     }
     // Stage every changed file next to the first crate first.
@@ -241,13 +262,8 @@ pub fn write_parts(parts: &[(&Tree, &Path)], companions: &[(PathBuf, String)]) -
     let mut summary = WriteSummary::default();
     // (target, staged new content or None to remove, backup place)
     let mut changes: Vec<(PathBuf, Option<PathBuf>, PathBuf)> = Vec::new();
-    let crate_files = parts.iter().enumerate().flat_map(|(i, (tree, root))| {
-        tree.files.iter().map(move |(relative, contents)| (root.join(relative), format!("new/{i}/{relative}"), contents))
-    });
-    let companion_files =
-        companions.iter().enumerate().map(|(i, (path, contents))| (path.clone(), format!("companion/{i}"), contents));
-    for (target, staged_name, contents) in crate_files.chain(companion_files) {
-        if holds(&target, contents) {
+    for ((target, staged_name, contents), unchanged) in files.into_iter().zip(unchanged) {
+        if unchanged {
             summary.unchanged += 1;
             continue;
         }

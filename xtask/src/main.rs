@@ -253,6 +253,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for removed in &summary.removed {
                 println!("  removed {removed}");
             }
+            // The process ends here: freeing the spec, the model and the files' texts one
+            // allocation at a time would only delay the exit (about 8 ms, 2% of a regeneration).
+            std::mem::forget((generation, names));
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { spec } => {

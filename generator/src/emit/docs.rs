@@ -10,6 +10,26 @@ use quote::quote;
 /// `#[doc = "..."]` attributes for a description (nothing for `None`).
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
+    // The spec repeats its descriptions (half of their text is repeats), and a model's are
+    // emitted in several places: each thread sanitises and escapes a text once. Bounded, for
+    // a process that generates many specs.
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<String, TokenStream>> = Default::default();
+    }
+    KNOWN.with_borrow_mut(|known| {
+        if let Some(attrs) = known.get(text) {
+            return attrs.clone();
+        }
+        if known.len() >= 50_000 {
+            known.clear();
+        }
+        let attrs = doc_attrs_of(text);
+        known.insert(text.to_owned(), attrs.clone());
+        attrs
+    })
+}
+
+fn doc_attrs_of(text: &str) -> TokenStream {
     let lines = sanitize(text);
     let attrs = lines.iter().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
@@ -96,6 +116,10 @@ pub fn sanitize(text: &str) -> Vec<String> {
 
 /// Escapes one line of markdown outside code fences; code spans are left as written.
 fn escape_inline(line: &str) -> String {
+    // Most lines hold nothing rustdoc would misread: they are copied as they are.
+    if !line.contains(['`', '[', ']', '<', '>']) && !line.contains("http://") && !line.contains("https://") {
+        return line.to_string();
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
     let mut i = 0;
@@ -161,8 +185,7 @@ fn escape_inline(line: &str) -> String {
 }
 
 fn starts_url(chars: &[char]) -> bool {
-    let head: String = chars.iter().take(8).collect();
-    head.starts_with("https://") || head.starts_with("http://")
+    ["https://", "http://"].iter().any(|scheme| chars.iter().copied().take(scheme.len()).eq(scheme.chars()))
 }
 
 /// For a `[` at `start`, the positions of `]` and `)` of a `[text](url)` link.
