@@ -79,11 +79,11 @@ async fn oauth_post(
         .await?)
 }
 
-/// Fetches a service-account token.
 /// The most of a token endpoint's answer that is read: a token is a few hundred bytes, and
 /// a broken or hostile server must not make the client buffer without bound.
 const TOKEN_BODY_LIMIT: u64 = 64 * 1024;
 
+/// Fetches a service-account token.
 pub(crate) async fn fetch_token(
     http: &reqwest::Client,
     base: &str,

@@ -149,13 +149,19 @@ fn holds(path: &Path, contents: &str) -> bool {
 fn stale_files(parts: &[(&Tree, &Path)]) -> Result<Vec<(usize, String)>> {
     let mut stale = Vec::new();
     for (i, (tree, root)) in parts.iter().enumerate() {
-        stale.extend(generated_files(root)?.into_iter().filter(|f| !tree.files.contains_key(f)).map(|f| (i, f)));
+        // A file the tree holds is not stale, generated or not: it is not opened to see.
+        stale.extend(generated_files_where(root, |f| !tree.files.contains_key(f))?.into_iter().map(|f| (i, f)));
     }
     Ok(stale)
 }
 
 /// Generated files currently in `root`, relative paths (skips `target/` and hidden dirs).
 pub fn generated_files(root: &Path) -> Result<Vec<String>> {
+    generated_files_where(root, |_| true)
+}
+
+/// [`generated_files`] among the `.rs` files whose relative path `wanted` accepts.
+fn generated_files_where(root: &Path, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
     let mut found = Vec::new();
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
@@ -173,9 +179,11 @@ pub fn generated_files(root: &Path) -> Result<Vec<String>> {
                 if !name.starts_with('.') && name != "target" {
                     dirs.push(path);
                 }
-            } else if name.ends_with(".rs") && is_generated(&path) {
-                let relative = path.strip_prefix(root).expect("walked from root");
-                found.push(relative.to_string_lossy().replace('\\', "/"));
+            } else if name.ends_with(".rs") {
+                let relative = path.strip_prefix(root).expect("walked from root").to_string_lossy().replace('\\', "/");
+                if wanted(&relative) && is_generated(&path) {
+                    found.push(relative);
+                }
             }
         }
     }
@@ -236,20 +244,8 @@ pub fn write_with(tree: &Tree, root: &Path, companions: &[(PathBuf, String)]) ->
 /// all-or-nothing swap.
 pub fn write_parts(parts: &[(&Tree, &Path)], companions: &[(PathBuf, String)]) -> Result<WriteSummary> {
     let Some((_, first_root)) = parts.first() else { return Ok(WriteSummary::default()) };
-    let crate_files = parts.iter().enumerate().flat_map(|(i, (tree, root))| {
-        tree.files.iter().map(move |(relative, contents)| (root.join(relative), format!("new/{i}/{relative}"), contents))
-    });
-    let companion_files =
-        companions.iter().enumerate().map(|(i, (path, contents))| (path.clone(), format!("companion/{i}"), contents));
-    let files: Vec<(PathBuf, String, &String)> = crate_files.chain(companion_files).collect();
-    // Which files already hold their contents, found while the stale ones are looked for
-    // beside: both open every file (a regeneration that changes nothing is mostly this).
-    let ((stale, _), unchanged) = crate::timing::Stages::beside(
-        || stale_files(parts),
-        || files.iter().map(|(target, _, contents)| holds(target, contents)).collect::<Vec<bool>>(),
-    );
     // (part, path relative to its root) of every generated file no longer generated.
-    let stale = stale?;
+    let stale = stale_files(parts)?;
     for (_, root) in parts {
         std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
     }
@@ -262,8 +258,13 @@ pub fn write_parts(parts: &[(&Tree, &Path)], companions: &[(PathBuf, String)]) -
     let mut summary = WriteSummary::default();
     // (target, staged new content or None to remove, backup place)
     let mut changes: Vec<(PathBuf, Option<PathBuf>, PathBuf)> = Vec::new();
-    for ((target, staged_name, contents), unchanged) in files.into_iter().zip(unchanged) {
-        if unchanged {
+    let crate_files = parts.iter().enumerate().flat_map(|(i, (tree, root))| {
+        tree.files.iter().map(move |(relative, contents)| (root.join(relative), format!("new/{i}/{relative}"), contents))
+    });
+    let companion_files =
+        companions.iter().enumerate().map(|(i, (path, contents))| (path.clone(), format!("companion/{i}"), contents));
+    for (target, staged_name, contents) in crate_files.chain(companion_files) {
+        if holds(&target, contents) {
             summary.unchanged += 1;
             continue;
         }
