@@ -5,7 +5,8 @@
 //!   time without and with the format cache, and per stage;
 //! * the crate's own build (debug, release, check), all tags and `clusters` only, its
 //!   dependencies prebuilt (their warm-up reported apart), as a downstream user builds it
-//!   (`CARGO_INCREMENTAL=0`), with rustc's peak memory;
+//!   (`CARGO_INCREMENTAL=0`), with rustc's peak memory: medians over rounds that each build
+//!   all six configurations, and the median of the rounds' `clusters` shares;
 //! * decoding MB/s beside `serde_json::Value` on pages of 500 clusters and 500 org users
 //!   (the criterion bench `atlas-admin/benches/decode.rs`).
 
@@ -22,6 +23,8 @@ use serde::{Deserialize, Serialize};
 /// What `cargo xtask bench` measures.
 pub struct Options {
     pub runs: usize,
+    /// Rounds of the six builds (each round builds every configuration once).
+    pub build_rounds: usize,
     pub builds: bool,
     pub decode: bool,
     pub out: Option<PathBuf>,
@@ -33,16 +36,25 @@ pub struct Figures {
     pub machine: BTreeMap<String, String>,
     /// Stage -> median seconds (and `wall`: the whole command).
     pub generation: BTreeMap<String, f64>,
-    /// Build -> seconds and rustc's peak memory (MB).
+    /// Build -> seconds and rustc's peak memory (MB): medians over the rounds.
     pub builds: BTreeMap<String, Build>,
+    /// `clusters` only as a share of all tags (debug build), the median of each round's
+    /// share: both builds of a round ran within a minute of each other, so a slow phase of
+    /// the machine weighs on both.
+    #[serde(default)]
+    pub clusters_share: Option<f64>,
     /// Page -> typed and `Value` throughput.
     pub decode: BTreeMap<String, Decode>,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Build {
+    /// The median over the rounds.
     pub seconds: f64,
     pub peak_mb: f64,
+    /// Every round's seconds, in order.
+    #[serde(default)]
+    pub rounds: Vec<f64>,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -66,7 +78,7 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
     let mut figures = Figures { machine: machine(), ..Figures::default() };
     figures.generation = generation(root, options.runs.max(1))?;
     if options.builds {
-        figures.builds = builds(root)?;
+        (figures.builds, figures.clusters_share) = builds(root, options.build_rounds.max(1))?;
     }
     if options.decode {
         figures.decode = decode(root)?;
@@ -160,12 +172,14 @@ fn measured(root: &Path, args: &[&str]) -> Result<Build> {
     let mut parts = line.split_whitespace();
     let seconds: f64 = parts.next().context("no seconds")?.parse()?;
     let peak_kb: f64 = parts.next().context("no peak")?.parse()?;
-    Ok(Build { seconds, peak_mb: peak_kb / 1024.0 })
+    Ok(Build { seconds, peak_mb: peak_kb / 1024.0, rounds: vec![seconds] })
 }
 
-fn builds(root: &Path) -> Result<BTreeMap<String, Build>> {
+/// The dependencies once (reported apart), then `rounds` rounds of the six configurations,
+/// interleaved so that a slow phase of the machine lands on every configuration alike: the
+/// median of each, and of each round's `clusters` share.
+fn builds(root: &Path, rounds: usize) -> Result<(BTreeMap<String, Build>, Option<f64>)> {
     let mut out = BTreeMap::new();
-    // The dependencies, built once and reported apart.
     for (name, args) in [("warm-up: dependencies (debug)", &["build", "-p", "atlas-admin"][..]), ("warm-up: dependencies (release)", &["build", "--release", "-p", "atlas-admin"][..])] {
         println!("bench: {name}");
         out.insert(name.to_string(), measured(root, args)?);
@@ -179,22 +193,35 @@ fn builds(root: &Path) -> Result<BTreeMap<String, Build>> {
         ("release, clusters", "build", &["--release"], &clusters),
         ("check, clusters", "check", &[], &clusters),
     ];
-    for (name, command, profile, features) in configs {
-        // Both crates are atlas-admin's own build: the client and its models.
-        let mut clean = vec!["clean", "--quiet", "-p", "atlas-admin", "-p", "atlas-admin-models"];
-        clean.extend(profile);
-        if !cargo().args(&clean).current_dir(root).status()?.success() {
-            bail!("cargo clean failed");
+    let mut samples: BTreeMap<&str, Vec<Build>> = BTreeMap::new();
+    let mut shares = Vec::new();
+    for round in 1..=rounds {
+        for (name, command, profile, features) in configs {
+            // Both crates are atlas-admin's own build: the client and its models.
+            let mut clean = vec!["clean", "--quiet", "-p", "atlas-admin", "-p", "atlas-admin-models"];
+            clean.extend(profile);
+            if !cargo().args(&clean).current_dir(root).status()?.success() {
+                bail!("cargo clean failed");
+            }
+            let mut args = vec![command, "-p", "atlas-admin", "--lib"];
+            args.extend(profile);
+            args.extend(features);
+            println!("bench: round {round}/{rounds}: {name}: cargo {}", args.join(" "));
+            let build = measured(root, &args)?;
+            println!("bench: round {round}/{rounds}: {name}: {:.1} s, {:.0} MB", build.seconds, build.peak_mb);
+            samples.entry(name).or_default().push(build);
         }
-        let mut args = vec![command, "-p", "atlas-admin", "--lib"];
-        args.extend(profile);
-        args.extend(features);
-        println!("bench: {name}: cargo {}", args.join(" "));
-        let build = measured(root, &args)?;
-        println!("bench: {name}: {:.1} s, {:.0} MB", build.seconds, build.peak_mb);
+        let last = |name: &str| samples[name].last().map_or(0.0, |b| b.seconds);
+        let share = last("debug, clusters") / last("debug, all tags");
+        println!("bench: round {round}/{rounds}: clusters only is {:.1}% of all tags (debug)", share * 100.0);
+        shares.push(share);
+    }
+    for (name, builds) in samples {
+        let rounds: Vec<f64> = builds.iter().map(|b| b.seconds).collect();
+        let build = Build { seconds: median(rounds.clone()), peak_mb: median(builds.iter().map(|b| b.peak_mb).collect()), rounds };
         out.insert(name.to_string(), build);
     }
-    Ok(out)
+    Ok((out, Some(median(shares))))
 }
 
 /// The criterion bench, then its medians and throughputs from `target/criterion`.
@@ -235,9 +262,13 @@ fn print(figures: &Figures) {
         println!("| {stage} | {seconds:.3} |");
     }
     if !figures.builds.is_empty() {
-        println!("\n## atlas-admin's own build (dependencies prebuilt)\n\n| build | s | rustc peak MB |\n| --- | --- | --- |");
+        println!("\n## atlas-admin's own build (dependencies prebuilt; medians)\n\n| build | s | rustc peak MB | each round (s) |\n| --- | --- | --- | --- |");
         for (name, build) in &figures.builds {
-            println!("| {name} | {:.1} | {:.0} |", build.seconds, build.peak_mb);
+            let rounds: Vec<String> = build.rounds.iter().map(|s| format!("{s:.1}")).collect();
+            println!("| {name} | {:.1} | {:.0} | {} |", build.seconds, build.peak_mb, rounds.join(", "));
+        }
+        if let Some(share) = figures.clusters_share {
+            println!("\n`clusters` only, debug: {:.1}% of all tags (median of the rounds' shares)", share * 100.0);
         }
     }
     if !figures.decode.is_empty() {
@@ -264,6 +295,9 @@ fn compare(before: &Figures, after: &Figures, previous: &Path) {
             row(format!("{name} (s)"), was.seconds, now.seconds);
             row(format!("{name} (peak MB)"), was.peak_mb, now.peak_mb);
         }
+    }
+    if let (Some(was), Some(now)) = (before.clusters_share, after.clusters_share) {
+        row("debug, clusters / all tags (%)".into(), was * 100.0, now * 100.0);
     }
     for (page, now) in &after.decode {
         if let Some(was) = before.decode.get(page) {

@@ -397,7 +397,7 @@ fn apply_type_names(model: &mut Model, registry: &Registry, renamed: &mut [Renam
 
 /// Fields and variants: registered ones keep their names, new ones avoid them.
 fn apply_members(model: &mut Model, registry: &Registry) {
-    let keys: Vec<Option<TypeNames>> = model.types.iter().map(|def| registry.types.get(&type_key(def)).cloned()).collect();
+    let keys: Vec<Option<&TypeNames>> = model.types.iter().map(|def| registry.types.get(&type_key(def))).collect();
     let variant_keys: Vec<String> = model.types.iter().map(type_key).collect();
     for (i, names) in keys.iter().enumerate() {
         let Some(names) = names else { continue };
