@@ -8,7 +8,7 @@
 //!   (`CARGO_INCREMENTAL=0`), with rustc's peak memory: medians over rounds that each build
 //!   all six configurations, and the median of the rounds' `clusters` shares;
 //! * decoding MB/s beside `serde_json::Value` on pages of 500 clusters and 500 org users
-//!   (the criterion bench `atlas-admin/benches/decode.rs`).
+//!   (the criterion bench `atlas-admin/benches/decode.rs`), medians over as many rounds.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 pub struct Options {
     pub runs: usize,
     /// Rounds of the six builds (each round builds every configuration once).
-    pub build_rounds: usize,
+    pub rounds: usize,
     pub builds: bool,
     pub decode: bool,
     pub out: Option<PathBuf>,
@@ -63,6 +63,9 @@ pub struct Decode {
     pub value_mb_s: f64,
     /// typed / value: at least 1.0 is the target.
     pub ratio: f64,
+    /// Every round's ratio, in order.
+    #[serde(default)]
+    pub rounds: Vec<f64>,
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -78,10 +81,10 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
     let mut figures = Figures { machine: machine(), ..Figures::default() };
     figures.generation = generation(root, options.runs.max(1))?;
     if options.builds {
-        (figures.builds, figures.clusters_share) = builds(root, options.build_rounds.max(1))?;
+        (figures.builds, figures.clusters_share) = builds(root, options.rounds.max(1))?;
     }
     if options.decode {
-        figures.decode = decode(root)?;
+        figures.decode = decode(root, options.rounds.max(1))?;
     }
     print(&figures);
     let out = options.out.unwrap_or_else(|| root.join("target/bench/latest.json"));
@@ -180,7 +183,14 @@ fn measured(root: &Path, args: &[&str]) -> Result<Build> {
 /// median of each, and of each round's `clusters` share.
 fn builds(root: &Path, rounds: usize) -> Result<(BTreeMap<String, Build>, Option<f64>)> {
     let mut out = BTreeMap::new();
-    for (name, args) in [("warm-up: dependencies (debug)", &["build", "-p", "atlas-admin"][..]), ("warm-up: dependencies (release)", &["build", "--release", "-p", "atlas-admin"][..])] {
+    // `check` builds its dependencies apart (metadata only), so they are warmed up too: a
+    // fresh clone's first check would otherwise check all of them (about 20 s more here).
+    let warm_ups: [(&str, &[&str]); 3] = [
+        ("warm-up: dependencies (debug)", &["build", "-p", "atlas-admin"]),
+        ("warm-up: dependencies (release)", &["build", "--release", "-p", "atlas-admin"]),
+        ("warm-up: dependencies (check)", &["check", "-p", "atlas-admin"]),
+    ];
+    for (name, args) in warm_ups {
         println!("bench: {name}");
         out.insert(name.to_string(), measured(root, args)?);
     }
@@ -224,30 +234,47 @@ fn builds(root: &Path, rounds: usize) -> Result<(BTreeMap<String, Build>, Option
     Ok((out, Some(median(shares))))
 }
 
-/// The criterion bench, then its medians and throughputs from `target/criterion`.
-fn decode(root: &Path) -> Result<BTreeMap<String, Decode>> {
-    println!("bench: decode (criterion)");
-    let status = cargo()
-        .args(["bench", "-p", "atlas-admin", "--bench", "decode", "--no-default-features", "--features", "clusters,mongo_db_cloud_users", "--"])
-        .args(["--warm-up-time", "1", "--measurement-time", "3"])
-        .current_dir(root)
-        .status()?;
-    if !status.success() {
-        bail!("the decode bench failed");
+/// The criterion bench `rounds` times, then the median of each round's throughputs and
+/// ratios (criterion's own median of each, from `target/criterion`): a round's two sides
+/// are timed interleaved, and the rounds spread the comparison over a few minutes of the
+/// machine.
+fn decode(root: &Path, rounds: usize) -> Result<BTreeMap<String, Decode>> {
+    let mut samples: BTreeMap<&str, Vec<Decode>> = BTreeMap::new();
+    for round in 1..=rounds {
+        println!("bench: decode (criterion), round {round}/{rounds}");
+        let status = cargo()
+            .args(["bench", "-p", "atlas-admin", "--bench", "decode", "--no-default-features", "--features", "clusters,mongo_db_cloud_users", "--"])
+            .args(["--warm-up-time", "1", "--measurement-time", "3"])
+            .current_dir(root)
+            .status()?;
+        if !status.success() {
+            bail!("the decode bench failed");
+        }
+        let criterion = root.join("target/criterion");
+        let mb_s = |group: &str, function: &str| -> Result<f64> {
+            let dir = criterion.join(group).join(function).join("new");
+            let estimates: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("estimates.json"))?)?;
+            let benchmark: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("benchmark.json"))?)?;
+            let nanos = estimates["median"]["point_estimate"].as_f64().context("no median")?;
+            let bytes = benchmark["throughput"]["Bytes"].as_f64().context("no throughput")?;
+            Ok(bytes / (nanos / 1e9) / 1e6)
+        };
+        for page in ["clusters_500", "org_users_500"] {
+            let (typed, value) = (mb_s(page, "typed")?, mb_s(page, "value")?);
+            println!("bench: decode round {round}/{rounds}: {page}: typed / Value {:.2}", typed / value);
+            samples.entry(page).or_default().push(Decode { typed_mb_s: typed, value_mb_s: value, ratio: typed / value, rounds: Vec::new() });
+        }
     }
-    let criterion = root.join("target/criterion");
-    let mb_s = |group: &str, function: &str| -> Result<f64> {
-        let dir = criterion.join(group).join(function).join("new");
-        let estimates: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("estimates.json"))?)?;
-        let benchmark: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("benchmark.json"))?)?;
-        let nanos = estimates["median"]["point_estimate"].as_f64().context("no median")?;
-        let bytes = benchmark["throughput"]["Bytes"].as_f64().context("no throughput")?;
-        Ok(bytes / (nanos / 1e9) / 1e6)
-    };
     let mut out = BTreeMap::new();
-    for page in ["clusters_500", "org_users_500"] {
-        let (typed, value) = (mb_s(page, "typed")?, mb_s(page, "value")?);
-        out.insert(page.to_string(), Decode { typed_mb_s: typed, value_mb_s: value, ratio: typed / value });
+    for (page, decodes) in samples {
+        let of = |f: fn(&Decode) -> f64| median(decodes.iter().map(f).collect());
+        let decode = Decode {
+            typed_mb_s: of(|d| d.typed_mb_s),
+            value_mb_s: of(|d| d.value_mb_s),
+            ratio: of(|d| d.ratio),
+            rounds: decodes.iter().map(|d| d.ratio).collect(),
+        };
+        out.insert(page.to_string(), decode);
     }
     Ok(out)
 }
@@ -272,9 +299,10 @@ fn print(figures: &Figures) {
         }
     }
     if !figures.decode.is_empty() {
-        println!("\n## Decoding\n\n| page | typed MB/s | Value MB/s | typed / Value |\n| --- | --- | --- | --- |");
+        println!("\n## Decoding (medians)\n\n| page | typed MB/s | Value MB/s | typed / Value | each round |\n| --- | --- | --- | --- | --- |");
         for (page, d) in &figures.decode {
-            println!("| {page} | {:.0} | {:.0} | {:.2} |", d.typed_mb_s, d.value_mb_s, d.ratio);
+            let rounds: Vec<String> = d.rounds.iter().map(|r| format!("{r:.2}")).collect();
+            println!("| {page} | {:.0} | {:.0} | {:.2} | {} |", d.typed_mb_s, d.value_mb_s, d.ratio, rounds.join(", "));
         }
     }
 }

@@ -108,9 +108,10 @@ enum Command {
         /// Generation runs (the median is reported).
         #[arg(long, default_value_t = 5)]
         runs: usize,
-        /// Rounds of the builds (each builds all six configurations; medians are reported).
+        /// Rounds of the builds (each builds all six configurations) and of the decoding
+        /// bench; medians are reported.
         #[arg(long, default_value_t = 3)]
-        build_rounds: usize,
+        rounds: usize,
         /// Skip the builds (minutes).
         #[arg(long)]
         no_builds: bool,
@@ -302,8 +303,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             e2e::run(&root, &spec_path, &lock.spec_date, &paths.fixes)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { runs, build_rounds, no_builds, no_decode, out, compare } => {
-            bench::run(&root, bench::Options { runs, build_rounds, builds: !no_builds, decode: !no_decode, out, compare })?;
+        Command::Bench { runs, rounds, no_builds, no_decode, out, compare } => {
+            bench::run(&root, bench::Options { runs, rounds, builds: !no_builds, decode: !no_decode, out, compare })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Measure { command } => bench::measure(&command),
