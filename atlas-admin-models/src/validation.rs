@@ -294,19 +294,24 @@ impl Validator {
         let here = self.pointer();
         let relative = |v: &Violation| v.pointer.strip_prefix(here.as_str()).filter(|rest| rest.starts_with('/')).map(str::to_owned);
         if self.record {
-            let (own, others): (Vec<Violation>, Vec<Violation>) = self.violations.drain(..).partition(|v| relative(v).is_some());
-            self.violations = others;
-            // A secret's value is never shown, so a changed one could not be told apart.
-            let own = own.into_iter().filter(|v| v.value != REDACTED);
-            extra.set_received(own.map(|v| Violation { pointer: relative(&v).unwrap_or_default(), ..v }).collect());
+            let mut own = Vec::new();
+            for v in std::mem::take(&mut self.violations) {
+                match relative(&v) {
+                    // A secret's value is never shown, so a changed one could not be told apart.
+                    Some(pointer) if v.value != REDACTED => own.push(Violation { pointer, ..v }),
+                    Some(_) => {}
+                    None => self.violations.push(v),
+                }
+            }
+            extra.set_received(own);
         } else {
             let received = extra.received_violations();
             if received.is_empty() {
                 return;
             }
             self.violations.retain(|v| {
-                let sent_by_atlas = |r: &Violation| Some(&r.pointer) == relative(v).as_ref() && r.rule == v.rule && r.value == v.value;
-                !received.iter().any(sent_by_atlas)
+                let Some(pointer) = relative(v) else { return true };
+                !received.iter().any(|r| r.pointer == pointer && r.rule == v.rule && r.value == v.value)
             });
         }
     }

@@ -25,7 +25,13 @@ const PROSE_RULES: &[(&str, &str)] = &[("createGroupDatabaseUser", "validate_cre
 /// layout: handled by the runtime, never set per call.
 const RUNTIME_PARAMETERS: &[&str] = &["envelope", "pretty"];
 
-pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version: &str, tree: &mut Tree) -> Result<()> {
+pub fn emit(
+    model: &Model,
+    features: &crate::ir::features::Features,
+    api_version: &str,
+    examples: &super::e2e::Examples,
+    tree: &mut Tree,
+) -> Result<()> {
     let mut tags: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &model.operations {
         tags.entry(op.tag.as_str()).or_default().push(op);
@@ -54,12 +60,11 @@ pub fn emit(model: &Model, features: &crate::ir::features::Features, api_version
     }
     // The tag modules, built and formatted on every core; each says which models are pages.
     let mut page_models = BTreeMap::new();
-    let examples = super::e2e::examples(model);
     let pages_per_tag = tree.add_rust_parallel(&files, |(module_name, tag, ops)| {
         let api = format_ident!("{}", names::upper_camel(module_name));
         let mut pages = BTreeMap::new();
         let mut rows = Vec::new();
-        let module_doc = module_doc(model, api_version, tag, module_name, ops, &examples);
+        let module_doc = module_doc(model, api_version, tag, module_name, ops, examples);
         let tokens = emit_tag(model, api_version, tag, module_name, &api, ops, &mut pages, &mut rows);
         let tokens = quote!(#module_doc #tokens);
         (format!("src/apis/{module_name}.rs"), tokens, (pages, rows))

@@ -17,13 +17,12 @@ use crate::error::Result;
 use crate::ir::{names, Builtin, Constraints, Model, Operation, TypeId, TypeKind, TypeRef};
 use crate::write::Tree;
 
-pub fn emit(model: &Model, api_version: &str, tree: &mut Tree) -> Result<()> {
+pub fn emit(model: &Model, api_version: &str, examples: &Examples, tree: &mut Tree) -> Result<()> {
     // Per tag: each call, and whether it needs the `preview` feature.
     let mut tags: BTreeMap<&str, Vec<(TokenStream, bool)>> = BTreeMap::new();
     let mut left_out: Vec<String> = Vec::new();
-    let examples = examples(model);
     for op in &model.operations {
-        match call(model, op, api_version, &examples) {
+        match call(model, op, api_version, examples) {
             Ok(call) => tags.entry(op.tag.as_str()).or_default().push(call),
             Err(why) => left_out.push(format!("{} ({why})", op.id)),
         }

@@ -38,10 +38,12 @@ pub fn emit_crate(
         },
         || -> Result<(Tree, crate::timing::Stages)> {
             let (mut tree, mut stages) = part();
-            emitting(&mut stages, &mut tree, "emit apis", |tree| apis::emit(model, &features, api_version, tree))?;
+            // The spec's examples fill both the doc examples of the operations and the e2e calls.
+            let examples = e2e::examples(model);
+            emitting(&mut stages, &mut tree, "emit apis", |tree| apis::emit(model, &features, api_version, &examples, tree))?;
             emitting(&mut stages, &mut tree, "emit patterns", |tree| validate::emit_patterns(model, tree))?;
             emitting(&mut stages, &mut tree, "emit examples", |tree| examples::emit(model, tree))?;
-            emitting(&mut stages, &mut tree, "emit e2e", |tree| e2e::emit(model, api_version, tree))?;
+            emitting(&mut stages, &mut tree, "emit e2e", |tree| e2e::emit(model, api_version, &examples, tree))?;
             Ok((tree, stages))
         },
     );
