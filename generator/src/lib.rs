@@ -24,6 +24,7 @@ pub mod error;
 pub mod format_cache;
 pub mod ir;
 pub mod lock;
+mod memo;
 pub mod parse;
 pub mod timing;
 pub mod write;

@@ -227,8 +227,8 @@ fn builds(root: &Path, rounds: usize) -> Result<(BTreeMap<String, Build>, Option
         shares.push(share);
     }
     for (name, builds) in samples {
-        let rounds: Vec<f64> = builds.iter().map(|b| b.seconds).collect();
-        let build = Build { seconds: median(rounds.clone()), peak_mb: median(builds.iter().map(|b| b.peak_mb).collect()), rounds };
+        let seconds: Vec<f64> = builds.iter().map(|b| b.seconds).collect();
+        let build = Build { seconds: median(seconds.clone()), peak_mb: median(builds.iter().map(|b| b.peak_mb).collect()), rounds: seconds };
         out.insert(name.to_string(), build);
     }
     Ok((out, Some(median(shares))))

@@ -11,22 +11,11 @@ use quote::quote;
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
     // The spec repeats its descriptions (half of their text is repeats), and a model's are
-    // emitted in several places: each thread sanitises and escapes a text once. Bounded, for
-    // a process that generates many specs.
+    // emitted in several places: each thread sanitises and escapes a text once.
     thread_local! {
-        static KNOWN: std::cell::RefCell<std::collections::HashMap<String, TokenStream>> = Default::default();
+        static KNOWN: crate::memo::Memo<TokenStream> = Default::default();
     }
-    KNOWN.with_borrow_mut(|known| {
-        if let Some(attrs) = known.get(text) {
-            return attrs.clone();
-        }
-        if known.len() >= 50_000 {
-            known.clear();
-        }
-        let attrs = doc_attrs_of(text);
-        known.insert(text.to_owned(), attrs.clone());
-        attrs
-    })
+    crate::memo::remembered(&KNOWN, text, doc_attrs_of)
 }
 
 fn doc_attrs_of(text: &str) -> TokenStream {

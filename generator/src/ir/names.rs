@@ -141,45 +141,24 @@ pub fn component_type_name(name: &str, title: Option<&str>) -> String {
     type_name(name)
 }
 
-/// Which conversion a memoised name is the result of.
-#[derive(Clone, Copy)]
-enum Case {
-    Type,
-    UpperCamel,
-    Field,
-}
-
-/// `convert(raw)`, remembered per thread: the spec repeats its property and value names
-/// thousands of times, and `heck` formats each word through `fmt`. Cleared at 50,000
-/// names so that a process generating many specs does not grow it without bound.
-fn memoised(case: Case, raw: &str, convert: impl FnOnce(&str) -> String) -> String {
-    thread_local! {
-        static KNOWN: std::cell::RefCell<[std::collections::HashMap<String, String>; 3]> = Default::default();
-    }
-    KNOWN.with_borrow_mut(|known| {
-        let known = &mut known[case as usize];
-        if let Some(name) = known.get(raw) {
-            return name.clone();
-        }
-        if known.len() >= 50_000 {
-            known.clear();
-        }
-        let name = convert(raw);
-        known.insert(raw.to_owned(), name.clone());
-        name
-    })
+// The spec repeats its property and value names thousands of times, and `heck` formats
+// each word through `fmt`: each thread converts a name once per conversion.
+thread_local! {
+    static TYPE_NAMES: crate::memo::Memo<String> = Default::default();
+    static UPPER_CAMEL: crate::memo::Memo<String> = Default::default();
+    static FIELD_NAMES: crate::memo::Memo<String> = Default::default();
 }
 
 /// `UpperCamelCase` type or variant name; never empty, never starting with a digit.
 pub fn type_name(raw: &str) -> String {
-    memoised(Case::Type, raw, |raw| type_identifier(words(raw).to_upper_camel_case()))
+    crate::memo::remembered(&TYPE_NAMES, raw, |raw| type_identifier(words(raw).to_upper_camel_case()))
 }
 
 /// `UpperCamelCase` of a name that is already one word per part (a method or module name:
 /// `list_clusters` -> `ListClusters`), with [`type_name`]'s guards: never empty, never
 /// starting with a digit (`_2024` -> `V2024`), never `Self`.
 pub fn upper_camel(raw: &str) -> String {
-    memoised(Case::UpperCamel, raw, |raw| type_identifier(raw.to_upper_camel_case()))
+    crate::memo::remembered(&UPPER_CAMEL, raw, |raw| type_identifier(raw.to_upper_camel_case()))
 }
 
 /// An `UpperCamelCase` name made a valid type identifier: never empty, never starting with a
@@ -199,7 +178,7 @@ fn type_identifier(mut name: String) -> String {
 
 /// `snake_case` field name; keywords get a trailing underscore (`type` -> `type_`).
 pub fn field_name(raw: &str) -> String {
-    memoised(Case::Field, raw, field_name_of)
+    crate::memo::remembered(&FIELD_NAMES, raw, field_name_of)
 }
 
 fn field_name_of(raw: &str) -> String {
