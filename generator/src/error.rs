@@ -37,6 +37,10 @@ pub enum Error {
 
     #[error("{0}")]
     Lock(String),
+
+    /// A download that failed, stalled, was too large or was not a spec: names the URL.
+    #[error("cannot download {url}: {reason}")]
+    Download { url: String, reason: String },
 }
 
 impl Error {

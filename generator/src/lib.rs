@@ -13,6 +13,7 @@
 //! * [`emit`]: pure functions from the model to formatted Rust sources.
 //! * [`write`]: writes a generated tree atomically, or compares it with the checked-in one.
 //! * [`lock`]: the record of which spec the checked-in crate was generated from.
+//! * [`store`]: where the locked spec is found on any machine (downloaded, verified, cached).
 //!
 //! Beside the pipeline, [`diff`] reports what changed between two specs and [`audit`] where
 //! the spec's constraints may refuse what Atlas sends.
@@ -26,6 +27,7 @@ pub mod ir;
 pub mod lock;
 mod memo;
 pub mod parse;
+pub mod store;
 pub mod timing;
 pub mod write;
 
@@ -273,22 +275,9 @@ impl Paths {
         Layout { client: &self.crate_dir, models: &self.models_dir }
     }
 
-    /// The spec to read: `explicit`, else `$ATLAS_SPEC`, else `../shared/atlas-spec/atlas-api.yaml`
-    /// next to the workspace.
+    /// The locked spec, wherever it is: `explicit`, `$ATLAS_SPEC`, the shared copy, the
+    /// cache, else downloaded from the lock's `source` ([`store::locked_spec`]).
     pub fn resolve_spec(&self, explicit: Option<&Path>) -> Result<std::path::PathBuf> {
-        let candidate = match (explicit, std::env::var_os("ATLAS_SPEC")) {
-            (Some(path), _) => path.to_path_buf(),
-            (None, Some(env)) if !env.is_empty() => env.into(),
-            _ => self.root.join("../shared/atlas-spec/atlas-api.yaml"),
-        };
-        if candidate.is_file() {
-            Ok(candidate)
-        } else {
-            Err(Error::Lock(format!(
-                "no spec at {}: pass --spec PATH or set ATLAS_SPEC (the default is ../shared/atlas-spec/atlas-api.yaml \
-                 beside the workspace; upstream: {UPSTREAM})",
-                candidate.display()
-            )))
-        }
+        store::locked_spec(self, explicit)
     }
 }

@@ -51,7 +51,7 @@ impl SpecLock {
         }
         Err(Error::Lock(format!(
             "{} has sha256 {sha256}, but spec/lock.toml locks {} (spec of {}).\n\
-             To move to this spec: cargo xtask spec update --spec {}\n\
+             To move to this spec: cargo xtask spec update --from {}\n\
              To try it without touching the lock: cargo xtask generate --spec {} --allow-unlocked",
             spec_path.display(),
             self.sha256,
@@ -86,7 +86,7 @@ mod tests {
     #[test]
     fn refuses_another_spec_and_says_how_to_proceed() {
         let err = lock().verify(Path::new("new.yaml"), "def").unwrap_err().to_string();
-        assert!(err.contains("spec update --spec new.yaml"), "{err}");
+        assert!(err.contains("spec update --from new.yaml"), "{err}");
         assert!(err.contains("--allow-unlocked"), "{err}");
         assert!(lock().verify(Path::new("x"), "abc").is_ok());
     }

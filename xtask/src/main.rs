@@ -154,12 +154,17 @@ enum SpecCommand {
         #[arg(long)]
         no_check: bool,
     },
-    /// Walk the real history (../shared/atlas-spec/history/, then the current spec) as a
-    /// maintainer would have, in a scratch copy: lock the first, `spec update` to each next.
+    /// Walk the real specs ($ATLAS_SPEC_HISTORY or ../shared/atlas-spec/history/, then the
+    /// locked one) as a maintainer would, in a scratch copy: `spec update` to each in turn,
+    /// `check` after every step; fails if a public name vanished or a step drifted.
     Walk {
         /// Also build the crate and run its tests at each step.
         #[arg(long)]
         build: bool,
+        /// Where to start: the oldest spec with no names, or the checked-in crate (then every
+        /// older spec in turn, and back).
+        #[arg(long, value_enum, default_value = "oldest")]
+        start: update::Start,
     },
 }
 
@@ -271,24 +276,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Check { spec } => {
             let spec_path = update::resolve_locked(&paths, spec.spec.as_deref())?;
-            let lock = verify_lock(&paths, &spec_path)?;
-            let names = Registry::read_or_default(&paths.names)?;
-            let generation = generator::generate_with(&generator::Inputs {
-                fixes: Some(&paths.fixes),
-                spec_date: Some(&lock.spec_date),
-                api_version: lock.api_version.as_deref(),
-                names: Some(&names),
-                cache_dir: Some(&update::generate_cache(&paths)),
-                ..generator::Inputs::new(&spec_path)
-            })?;
-            let mut drift = generation.check(&paths.layout())?;
-            // The registry of names is generated too: it must name what the crate names.
-            // As read, not as spelled: a registry that reads as the generated one is fresh.
-            if generation.names != names || !paths.names.exists() {
-                drift.extend(generator::write::check_file(&paths.names, "spec/names.toml", &generation.names.to_toml())?);
-            }
+            let (drift, files) = update::drift(&paths, &spec_path)?;
             if drift.is_empty() {
-                println!("atlas-admin is up to date with {} ({} files)", spec_path.display(), generation.tree.files.len());
+                println!("atlas-admin is up to date with {} ({files} files)", spec_path.display());
                 return Ok(ExitCode::SUCCESS);
             }
             for d in &drift {
@@ -320,15 +310,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             update::update(&paths, update::Update { from, date, no_check })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Spec { command: SpecCommand::Walk { build } } => {
-            let vanished = update::walk(&paths, build)?;
-            Ok(if vanished == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        Command::Spec { command: SpecCommand::Walk { build, start } } => {
+            let walked = update::walk(&paths, build, start)?;
+            Ok(if walked.clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     }
 }
 
 /// Refuses a spec that is not the locked one before spending time on it.
-fn verify_lock(paths: &generator::Paths, spec_path: &Path) -> Result<SpecLock> {
+pub(crate) fn verify_lock(paths: &generator::Paths, spec_path: &Path) -> Result<SpecLock> {
     let sha256 = generator::parse::sha256_hex(&generator::parse::read_limited(spec_path)?);
     let lock = SpecLock::read(&paths.lock)?;
     lock.verify(spec_path, &sha256)?;

@@ -10,12 +10,9 @@ use generator::ir::registry::Registry;
 use generator::lock::SpecLock;
 use generator::{Generation, Inputs, Paths};
 
-/// Specs larger than this are refused before download completes.
-const MAX_DOWNLOAD: u64 = generator::parse::MAX_SPEC_BYTES;
-
 /// Where downloaded or updated specs are kept, by sha256, so `generate` finds the locked one.
 pub fn spec_cache(paths: &Paths) -> PathBuf {
-    paths.root.join("target/atlas-spec")
+    generator::store::cache_dir(&paths.root)
 }
 
 /// Where generation remembers work between runs (formatted files, the parsed spec).
@@ -23,61 +20,17 @@ pub fn generate_cache(paths: &Paths) -> PathBuf {
     paths.root.join("target/generate-cache")
 }
 
-/// The spec to generate from: an explicit path (or `$ATLAS_SPEC`), else whichever of the
-/// default (`../shared/atlas-spec/atlas-api.yaml`) and the cache holds the locked sha256.
+/// The locked spec, wherever it is ([`generator::store::locked_spec`]).
 pub fn resolve_locked(paths: &Paths, explicit: Option<&Path>) -> Result<PathBuf> {
-    if explicit.is_some() || std::env::var_os("ATLAS_SPEC").is_some_and(|v| !v.is_empty()) {
-        return Ok(paths.resolve_spec(explicit)?);
-    }
-    if let Ok(lock) = SpecLock::read(&paths.lock) {
-        let cached = spec_cache(paths).join(format!("{}.yaml", lock.sha256));
-        if cached.is_file() {
-            return Ok(cached);
-        }
-    }
-    Ok(paths.resolve_spec(None)?)
+    Ok(generator::store::locked_spec(paths, explicit)?)
 }
 
-/// A `YYYY-MM-DD` in a file name (`atlas-api-2026-03-03.yaml`).
-pub fn date_in_name(path: &Path) -> Option<String> {
-    let name = path.file_name()?.to_string_lossy().to_string();
-    let bytes = name.as_bytes();
-    (0..bytes.len().saturating_sub(9)).find_map(|i| {
-        let candidate = &name[i..i + 10];
-        let ok = candidate.char_indices().all(|(j, c)| if j == 4 || j == 7 { c == '-' } else { c.is_ascii_digit() });
-        ok.then(|| candidate.to_string())
-    })
-}
+pub use generator::store::date_in_name;
 
 /// Fetches `source` (a path or an http(s) URL) into the cache; returns the cached path.
 fn fetch(paths: &Paths, source: &str) -> Result<PathBuf> {
-    let bytes = if source.starts_with("http://") || source.starts_with("https://") {
-        let response = reqwest::blocking::Client::builder()
-            .timeout(std::time::Duration::from_secs(120))
-            .build()?
-            .get(source)
-            .send()
-            .with_context(|| format!("cannot download {source}"))?;
-        if !response.status().is_success() {
-            bail!("cannot download {source}: HTTP {}", response.status());
-        }
-        if response.content_length().is_some_and(|n| n > MAX_DOWNLOAD) {
-            bail!("{source} is over the {MAX_DOWNLOAD}-byte limit for a spec");
-        }
-        let mut body = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(response, MAX_DOWNLOAD + 1), &mut body)
-            .with_context(|| format!("cannot download {source}"))?;
-        if body.len() as u64 > MAX_DOWNLOAD {
-            bail!("{source} is over the {MAX_DOWNLOAD}-byte limit for a spec");
-        }
-        body
-    } else {
-        generator::parse::read_limited(Path::new(source))?
-    };
-    let sha = generator::parse::sha256_hex(&bytes);
-    let cached = spec_cache(paths).join(format!("{sha}.yaml"));
-    generator::write::write_file_atomically(&cached, &bytes)?;
-    Ok(cached)
+    let bytes = generator::store::fetch(source)?;
+    Ok(generator::store::store(&spec_cache(paths), &bytes)?)
 }
 
 /// Refuses anything but an Atlas Admin API v2 OpenAPI 3.0 spec, saying what it is instead.
@@ -131,6 +84,22 @@ fn crate_version(paths: &Paths) -> String {
         .unwrap_or_else(|| "0.1.0".into())
 }
 
+/// `cargo xtask check`: the locked spec regenerated in memory with the registry of names,
+/// against the checked-in crates, their manifests and `spec/names.toml`. Returns the drift
+/// and how many files were compared.
+pub fn drift(paths: &Paths, spec_path: &Path) -> Result<(Vec<generator::write::Drift>, usize)> {
+    let lock = crate::verify_lock(paths, spec_path)?;
+    let names = Registry::read_or_default(&paths.names)?;
+    let generation = generate_side(paths, spec_path, Some(&lock.spec_date), lock.api_version.as_deref(), &names)?;
+    let mut drift = generation.check(&paths.layout())?;
+    // The registry of names is generated too: it must name what the crate names.
+    // As read, not as spelled: a registry that reads as the generated one is fresh.
+    if generation.names != names || !paths.names.exists() {
+        drift.extend(generator::write::check_file(&paths.names, "spec/names.toml", &generation.names.to_toml())?);
+    }
+    Ok((drift, generation.tree.files.len()))
+}
+
 /// `cargo xtask diff OLD NEW`: OLD is named as the checked-in crate names it when it is the
 /// locked spec, else by the rules; NEW keeps OLD's names.
 pub fn diff_specs(paths: &Paths, old: &Path, new: &Path, old_date: Option<String>, new_date: Option<String>, json: bool) -> Result<()> {
@@ -179,6 +148,8 @@ pub struct Updated {
     pub fixes_applied: Vec<usize>,
     pub fixes_skipped: Vec<usize>,
     pub seconds: f64,
+    /// The new spec, where the cache keeps it.
+    pub spec: PathBuf,
 }
 
 /// `cargo xtask spec update`: all or nothing. Nothing is written until the new spec has been
@@ -187,7 +158,16 @@ pub fn update(paths: &Paths, options: Update) -> Result<Updated> {
     let started = Instant::now();
     let old_lock = SpecLock::read(&paths.lock)?;
     let source = options.from.clone().unwrap_or_else(|| old_lock.source.clone());
-    let fetched = fetch(paths, &source)?;
+    // The lock names bytes that never change: a GitHub branch is pinned to its commit now,
+    // and that commit's file is what is taken.
+    let recorded = generator::store::pin_github(&source)?.unwrap_or_else(|| source.clone());
+    if recorded != source {
+        eprintln!("{source} is at {recorded}");
+    }
+    if !generator::store::is_url(&source) {
+        eprintln!("warning: spec/lock.toml will record the local path {source}: others cannot fetch it (a fresh clone needs --spec or $ATLAS_SPEC); take the spec from a URL to record one");
+    }
+    let fetched = fetch(paths, &recorded)?;
     check_atlas_spec(&fetched, &source)?;
     let date = options
         .date
@@ -195,21 +175,21 @@ pub fn update(paths: &Paths, options: Update) -> Result<Updated> {
         .or_else(|| date_in_name(Path::new(&source)))
         .unwrap_or_else(today);
     // The crate as it is: the locked spec, with the names that shipped.
-    let old_spec = resolve_locked(paths, None).context("the locked spec is needed to report what changes")?;
+    let old_spec = old_locked_spec(paths, &old_lock)?;
     let names = Registry::read_or_default(&paths.names)?;
     let before = generate_side(paths, &old_spec, Some(&old_lock.spec_date), old_lock.api_version.as_deref(), &names)
         .context("the locked spec no longer generates")?;
     let after = generate_side(paths, &fetched, Some(&date), old_lock.api_version.as_deref(), &names)
         .with_context(|| format!("{source} cannot be generated from; nothing was changed"))?;
     if !options.no_check {
-        scratch_check(paths, &after).with_context(|| format!("the crate generated from {source} does not compile; nothing was changed"))?;
+        scratch_check(paths, &after, &source).context("nothing was changed")?;
     }
     let report = diff::diff(&side(&before), &side(&after));
     let version = crate_version(paths);
     let next = diff::next_version(&version, report.bump);
     let markdown = report.markdown(&format!("Spec of {date} (x-xgen-sha {})", after.spec.xgen_sha.clone().unwrap_or_default()), Some((&version, &next)));
     let lock = SpecLock {
-        source: if options.from.as_deref().is_some_and(|f| f.starts_with("http")) { source.clone() } else { old_lock.source.clone() },
+        source: recorded,
         spec_date: date.clone(),
         xgen_sha: after.spec.xgen_sha.clone().unwrap_or_default(),
         sha256: after.spec.sha256.clone(),
@@ -236,7 +216,20 @@ pub fn update(paths: &Paths, options: Update) -> Result<Updated> {
         fixes_applied: after.spec.fixes.applied.clone(),
         fixes_skipped: after.spec.fixes.skipped.clone(),
         seconds: started.elapsed().as_secs_f64(),
+        spec: fetched,
     })
+}
+
+/// The spec the crate was generated from, to report what changes: the cache's copy of the
+/// locked sha256, else wherever the locked spec is found, verified (`$ATLAS_SPEC` may name
+/// another spec).
+fn old_locked_spec(paths: &Paths, lock: &SpecLock) -> Result<PathBuf> {
+    if let Some(cached) = generator::store::cached(&spec_cache(paths), &lock.sha256) {
+        return Ok(cached);
+    }
+    let path = resolve_locked(paths, None).context("the locked spec is needed to report what changes")?;
+    crate::verify_lock(paths, &path).context("the locked spec is needed to report what changes")?;
+    Ok(path)
 }
 
 /// Today's date (UTC), `YYYY-MM-DD`, without a date crate: days since the epoch to civil.
@@ -263,23 +256,42 @@ fn prepend_changelog(old: &str, entry: &str) -> String {
 }
 
 /// Generates into a scratch copy of the crate (its hand-written files and the workspace's
-/// manifest and lock) and `cargo check`s it there.
-fn scratch_check(paths: &Paths, generation: &Generation) -> Result<()> {
+/// manifest and lock) and `cargo check`s it there. The dependencies are fetched first, on
+/// their own: on a machine whose cargo cache lacks some, a failed download is reported as
+/// one, naming what could not be fetched, and only a real compile error refuses the spec.
+fn scratch_check(paths: &Paths, generation: &Generation, source: &str) -> Result<()> {
     let scratch = tempfile::tempdir()?;
     let root = scratch.path();
     copy_crates(paths, root)?;
     std::fs::write(root.join("Cargo.toml"), scratch_manifest(&paths.root)?)?;
     std::fs::copy(paths.root.join("Cargo.lock"), root.join("Cargo.lock"))?;
     generation.write(&Paths::new(root).layout(), &[])?;
+    let target = paths.root.join("target/spec-update");
+    let fetched = crate::cargo().args(["fetch", "--quiet"]).current_dir(root).env("CARGO_TARGET_DIR", &target).output()?;
+    if !fetched.status.success() {
+        bail!(
+            "cannot download the crate's dependencies to compile it (`cargo fetch`; the spec itself was not judged):\n{}",
+            cargo_errors(&fetched.stderr)
+        );
+    }
     let status = crate::cargo()
         .args(["check", "--quiet", "-p", "atlas-admin", "--lib", "--tests", "--offline"])
         .current_dir(root)
-        .env("CARGO_TARGET_DIR", paths.root.join("target/spec-update"))
+        .env("CARGO_TARGET_DIR", &target)
         .status()?;
     if !status.success() {
-        bail!("cargo check failed in the scratch copy");
+        bail!("the crate generated from {source} does not compile (cargo check in a scratch copy; its errors are above)");
     }
     Ok(())
+}
+
+/// What cargo said went wrong: its `error`/`Caused by` lines and what follows them, or its
+/// last lines.
+fn cargo_errors(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| l.starts_with("error")).unwrap_or(lines.len().saturating_sub(20));
+    lines[start..].iter().take(30).map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 
 /// The workspace manifest with `atlas-admin` and its models crate its only members.
@@ -319,19 +331,25 @@ pub fn copy_crate(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask spec walk`: the real history in order, in a scratch copy of the workspace.
-/// Returns how many public names vanished although what they named is still there (must
-/// be 0).
-pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
-    let shared = paths.root.join("../shared/atlas-spec");
-    let mut specs: Vec<(String, PathBuf)> = std::fs::read_dir(shared.join("history"))
-        .with_context(|| format!("no history at {}", shared.join("history").display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter_map(|p| date_in_name(&p).map(|d| (d, p)))
-        .collect();
-    specs.sort();
+/// Where a walk starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Start {
+    /// The oldest real spec, locked with no names: the history as a maintainer lived it.
+    Oldest,
+    /// The checked-in crate (its lock and names), taken to every older spec in turn and
+    /// back to the locked one: old specs against today's names, and the way back.
+    Crate,
+}
+
+/// `cargo xtask spec walk`: the real specs in turn, in a scratch copy of the workspace,
+/// with `cargo xtask check` after every step. Returns how many public names vanished
+/// although what they named is still there, and how many files drifted (both must be 0).
+pub fn walk(paths: &Paths, build: bool, start: Start) -> Result<Walked> {
+    let Some(history) = generator::store::history_specs(&paths.root)? else {
+        bail!("the walk needs the older real specs: set ATLAS_SPEC_HISTORY to a directory of atlas-api-YYYY-MM-DD.yaml files (this workplace keeps them in ../shared/atlas-spec/history/)");
+    };
     let current = SpecLock::read(&paths.lock)?;
-    specs.push((current.spec_date.clone(), resolve_locked(paths, None)?));
+    let current_spec = old_locked_spec(paths, &current)?;
 
     let scratch = tempfile::tempdir()?;
     let root = scratch.path();
@@ -343,39 +361,55 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
     let _ = std::fs::remove_file(root.join("atlas-admin/CHANGELOG.md"));
     let walk_paths = Paths::new(root);
 
-    // Step 0: lock the first spec, seeding the registry from it.
-    let (first_date, first) = &specs[0];
     let started = Instant::now();
-    let cached = fetch(&walk_paths, &first.display().to_string())?;
-    let generation = generate_side(&walk_paths, &cached, Some(first_date), current.api_version.as_deref(), &Registry::default())?;
-    let lock = SpecLock {
-        source: first.display().to_string(),
-        spec_date: first_date.clone(),
-        xgen_sha: generation.spec.xgen_sha.clone().unwrap_or_default(),
-        sha256: generation.spec.sha256.clone(),
-        api_version: current.api_version.clone(),
+    let (first_date, steps, generation, cached) = match start {
+        Start::Oldest => {
+            // Step 0: lock the first spec, seeding the registry from it.
+            let (first_date, first) = &history[0];
+            let cached = fetch(&walk_paths, &first.display().to_string())?;
+            let generation = generate_side(&walk_paths, &cached, Some(first_date), current.api_version.as_deref(), &Registry::default())?;
+            let lock = SpecLock {
+                source: first.display().to_string(),
+                spec_date: first_date.clone(),
+                xgen_sha: generation.spec.xgen_sha.clone().unwrap_or_default(),
+                sha256: generation.spec.sha256.clone(),
+                api_version: current.api_version.clone(),
+            };
+            generation.write(
+                &walk_paths.layout(),
+                &[(walk_paths.lock.clone(), lock.to_toml()), (walk_paths.names.clone(), generation.names.to_toml())],
+            )?;
+            let mut steps = history[1..].to_vec();
+            steps.push((current.spec_date.clone(), current_spec.clone()));
+            (format!("{first_date} (locked)"), steps, generation, cached)
+        }
+        Start::Crate => {
+            // The checked-in crate as it is; its spec in the scratch cache, where update finds it.
+            std::fs::copy(&paths.lock, &walk_paths.lock)?;
+            std::fs::copy(&paths.names, &walk_paths.names)?;
+            let cached = fetch(&walk_paths, &current_spec.display().to_string())?;
+            let generation = generate_side(&walk_paths, &cached, Some(&current.spec_date), current.api_version.as_deref(), &Registry::read(&walk_paths.names)?)?;
+            let mut steps = history.clone();
+            steps.push((current.spec_date.clone(), current_spec.clone()));
+            (format!("{} (the checked-in crate)", current.spec_date), steps, generation, cached)
+        }
     };
-    generation.write(
-        &walk_paths.layout(),
-        &[
-            (walk_paths.lock.clone(), lock.to_toml()),
-            (walk_paths.names.clone(), generation.names.to_toml()),
-        ],
-    )?;
+    let mut drifted = drift_after(&walk_paths, &cached, &first_date)?;
     let mut rows = vec![format!(
-        "| {first_date} (locked) | {} ops, {} schemas | | | | | fixes applied {:?}, skipped {:?} | {:.1} |",
+        "| {first_date} | {} ops, {} schemas | | | | | {drifted} | fixes applied {:?}, skipped {:?} | {:.1} |",
         generation.model.operations.len(),
         generation.model.components.len(),
         generation.spec.fixes.applied,
         generation.spec.fixes.skipped,
         started.elapsed().as_secs_f64()
     )];
+    drop(generation);
     let mut notes = Vec::new();
     if build {
         notes.extend(build_and_test(&walk_paths, &paths.root.join("target/spec-walk"))?.map(|n| format!("{first_date}: {n}")));
     }
     let mut vanished = 0;
-    for (date, spec) in &specs[1..] {
+    for (date, spec) in &steps {
         println!("\n=== spec update --from {} ===\n", spec.display());
         let updated = update(&walk_paths, Update { from: Some(spec.display().to_string()), date: Some(date.clone()), no_check: true })?;
         if build {
@@ -383,8 +417,10 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
         }
         let c = &updated.report.counts;
         vanished += updated.report.vanished_names.len();
+        let step_drift = drift_after(&walk_paths, &updated.spec, date)?;
+        drifted += step_drift;
         rows.push(format!(
-            "| {date} | +{} -{} ~{} | +{} -{} ~{} | {} breaking, {} additive | {:?} | {} | fixes applied {:?}, skipped {:?} | {:.1} |",
+            "| {date} | +{} -{} ~{} | +{} -{} ~{} | {} breaking, {} additive | {:?} | {} | {step_drift} | fixes applied {:?}, skipped {:?} | {:.1} |",
             c.operations_added, c.operations_removed, c.operations_renamed, c.models_added, c.models_removed, c.models_renamed,
             c.breaking, c.additive, updated.report.bump, updated.report.vanished_names.len(),
             updated.fixes_applied, updated.fixes_skipped, updated.seconds
@@ -393,8 +429,8 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
             println!("VANISHED although still in the spec: {name}");
         }
     }
-    println!("\n| step | operations (+added -removed ~renamed) | models | changes | bump | names vanished | fixes | seconds |");
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("\n| step | operations (+added -removed ~renamed) | models | changes | bump | names vanished | files drifted | fixes | seconds |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for row in rows {
         println!("{row}");
     }
@@ -402,7 +438,29 @@ pub fn walk(paths: &Paths, build: bool) -> Result<usize> {
         println!("\n{note}");
     }
     println!("\n{vanished} public names vanished although what they named is still in the spec{}", if build { "; every step compiled and passed its tests" } else { "" });
-    Ok(vanished)
+    println!("{drifted} files drifted: `cargo xtask check` right after a step{}", if drifted == 0 { " was clean at every step" } else { " found what that step wrote is not what `generate` makes" });
+    Ok(Walked { vanished, drifted })
+}
+
+/// What the walk found wrong: names that vanished, files `check` found drifted.
+pub struct Walked {
+    pub vanished: usize,
+    pub drifted: usize,
+}
+
+impl Walked {
+    pub fn clean(&self) -> bool {
+        self.vanished == 0 && self.drifted == 0
+    }
+}
+
+/// `cargo xtask check` right after a walk's step: how many files drifted (each printed).
+fn drift_after(paths: &Paths, spec: &Path, date: &str) -> Result<usize> {
+    let (drift, _) = drift(paths, spec).with_context(|| format!("checking the step to the spec of {date}"))?;
+    for d in &drift {
+        println!("DRIFT after the step to the spec of {date}: {d}");
+    }
+    Ok(drift.len())
 }
 
 /// Builds the scratch crate and runs its generated tests. The hand-written waiters call

@@ -112,8 +112,27 @@ pub fn share(model: &mut Model, sites: &[EnumSite], registry: &Registry) {
             }
         }
     }
+    // A new site of a shipped meaning joins that shipped type. Each shipped type's members
+    // are complete before its representative, home and doc are chosen, so that the next run,
+    // which finds every one of them in the registry, chooses the same (a fixed point).
+    let mut shipped_keys: BTreeMap<(Vec<String>, String), String> = BTreeMap::new();
+    for (name, members) in &shipped {
+        for m in members {
+            if let Some(key) = site_key(model, m) {
+                shipped_keys.entry(key).or_insert_with(|| name.clone());
+            }
+        }
+    }
+    let mut groups: BTreeMap<(Vec<String>, String), Vec<&EnumSite>> = BTreeMap::new();
+    for site in fresh {
+        let Some(key) = site_key(model, site) else { continue };
+        match shipped_keys.get(&key) {
+            Some(name) => shipped.get_mut(name).expect("keys come from shipped groups").push(site),
+            None => groups.entry(key).or_default().push(site),
+        }
+    }
+
     let mut merged: BTreeMap<TypeId, TypeId> = BTreeMap::new();
-    let mut shipped_keys: BTreeMap<(Vec<String>, String), TypeId> = BTreeMap::new();
     for (name, mut members) in shipped {
         members.sort_by(|a, b| model.get(a.id).pointer.cmp(&model.get(b.id).pointer));
         let component = shipped_components.get(&name);
@@ -125,29 +144,16 @@ pub fn share(model: &mut Model, sites: &[EnumSite], registry: &Registry) {
             def.name = name.clone();
         }
         for m in &members {
-            if let Some(key) = site_key(model, m) {
-                shipped_keys.entry(key).or_insert(target);
-            }
             if m.id != target {
                 merged.insert(m.id, target);
             }
         }
     }
 
-    let mut groups: BTreeMap<(Vec<String>, String), Vec<&EnumSite>> = BTreeMap::new();
-    for site in fresh {
-        let Some(key) = site_key(model, site) else { continue };
-        groups.entry(key).or_default().push(site);
-    }
-
     let mut unnamed: Vec<(TypeId, Vec<&EnumSite>)> = Vec::new();
-    for ((set, property), mut members) in groups {
+    for ((set, _), mut members) in groups {
         members.sort_by(|a, b| model.get(a.id).pointer.cmp(&model.get(b.id).pointer));
-        if let Some(target) = shipped_keys.get(&(set.clone(), property)) {
-            for m in &members {
-                merged.insert(m.id, *target);
-            }
-        } else if let Some([component]) = component_sets.get(&set).map(Vec::as_slice) {
+        if let Some([component]) = component_sets.get(&set).map(Vec::as_slice) {
             for m in &members {
                 merged.insert(m.id, *component);
             }

@@ -330,9 +330,9 @@ fn apply_type_names(model: &mut Model, registry: &Registry, renamed: &mut [Renam
     let mut taken: BTreeSet<String> = super::names::reserved_types().collect();
     let mut given: BTreeMap<TypeId, String> = BTreeMap::new();
     let mut by_name: BTreeMap<String, TypeId> = BTreeMap::new();
+    let shared = SharedEntries::of(registry);
     for id in &emitted {
-        let key = type_key(model.get(*id));
-        if let Some(names) = registry.types.get(&key) {
+        if let Some(names) = shared.entry(registry, model.get(*id)) {
             // Sites of a shared enum all map to its name; the merged type is the one emitted.
             if let Some(other) = by_name.get(&names.name) {
                 return Err(Error::spec(
@@ -395,9 +395,35 @@ fn apply_type_names(model: &mut Model, registry: &Registry, renamed: &mut [Renam
     Ok(())
 }
 
+/// The entries of shared enums by name: the one entry that records a shared enum's variants
+/// and aliases (its other sites record only its name).
+struct SharedEntries<'r>(BTreeMap<&'r str, &'r TypeNames>);
+
+impl<'r> SharedEntries<'r> {
+    fn of(registry: &'r Registry) -> Self {
+        SharedEntries(registry.types.values().filter(|n| !n.variants.is_empty()).map(|n| (n.name.as_str(), n)).collect())
+    }
+
+    /// The entry that names `def`: its own, except for a string enum whose own entry records
+    /// no variants (it was a site merged into a shared enum) or that has none (a new site
+    /// that now represents a shared enum). A shared enum is emitted at its first site, which
+    /// a new site can precede or which can vanish; its names stay with its name.
+    /// (A component keeps its own entry: one that reappears under a name its former sites
+    /// now ship is another type.)
+    fn entry(&self, registry: &'r Registry, def: &TypeDef) -> Option<&'r TypeNames> {
+        let own = registry.types.get(&type_key(def));
+        let component = def.pointer.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.contains('/'));
+        match def.kind {
+            TypeKind::Enum(_) if !component && own.is_none_or(|n| n.variants.is_empty()) => self.0.get(def.name.as_str()).copied().or(own),
+            _ => own,
+        }
+    }
+}
+
 /// Fields and variants: registered ones keep their names, new ones avoid them.
 fn apply_members(model: &mut Model, registry: &Registry) {
-    let keys: Vec<Option<&TypeNames>> = model.types.iter().map(|def| registry.types.get(&type_key(def))).collect();
+    let shared = SharedEntries::of(registry);
+    let keys: Vec<Option<&TypeNames>> = model.types.iter().map(|def| shared.entry(registry, def)).collect();
     let variant_keys: Vec<String> = model.types.iter().map(type_key).collect();
     for (i, names) in keys.iter().enumerate() {
         let Some(names) = names else { continue };
