@@ -190,7 +190,11 @@ pub fn fetch(source: &str) -> Result<Vec<u8>> {
     loop {
         let n = response.read(&mut chunk).map_err(|e| {
             eprintln!();
-            failed(format!("after {} bytes: {e}", body.len()))
+            let cause = match e.get_ref().and_then(|inner| inner.downcast_ref::<reqwest::Error>()) {
+                Some(inner) => describe(inner),
+                None => e.to_string(),
+            };
+            failed(format!("after {} bytes: {cause}", body.len()))
         })?;
         if n == 0 {
             break;
@@ -219,7 +223,10 @@ fn looks_like_html(body: &[u8]) -> bool {
 
 /// A transport error with its causes (reqwest's own message is only the first).
 fn describe(error: &reqwest::Error) -> String {
-    let mut text = if error.is_timeout() { "timed out".to_string() } else { error.to_string() };
+    let mut text = error.to_string();
+    if error.is_timeout() {
+        text = format!("timed out ({text})");
+    }
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         text.push_str(&format!(": {cause}"));

@@ -8,8 +8,9 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The locked spec, wherever this machine has it (found or downloaded as every command does).
 fn spec() -> PathBuf {
-    root().join("../shared/atlas-spec/atlas-api.yaml")
+    generator::Paths::new(&root()).resolve_spec(None).unwrap_or_else(|e| panic!("the locked spec is needed: {e}"))
 }
 
 const LEGACY: [&str; 2] = [

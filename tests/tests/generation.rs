@@ -197,16 +197,15 @@ fn an_unresolvable_reference_is_an_error_naming_its_place() {
 
 #[test]
 fn every_historical_spec_generates() {
-    // Older real Atlas specs, for confidence that a spec update goes through.
-    let history = paths().root.join("../shared/atlas-spec/history");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&history)
-        .unwrap_or_else(|e| panic!("{}: {e}", history.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    specs.sort();
-    assert!(!specs.is_empty(), "no specs in {}", history.display());
-    for spec in specs {
+    // Older real Atlas specs, for confidence that a spec update goes through. They are data
+    // this project does not commit: where a machine has none, the test says it is skipped,
+    // unless $ATLAS_REQUIRE_HISTORY is set (CI here), where their absence fails.
+    let Some(history) = generator::store::history_specs(&paths().root).unwrap_or_else(|e| panic!("{e}")) else {
+        assert!(std::env::var_os("ATLAS_REQUIRE_HISTORY").is_none(), "ATLAS_REQUIRE_HISTORY is set, but no older specs were found");
+        eprintln!("every_historical_spec_generates: SKIPPED: no older real specs here (set ATLAS_SPEC_HISTORY to a directory of them)");
+        return;
+    };
+    for (_, spec) in history {
         // Without spec/fixes.yaml: each fix pins the text of the locked spec (its `test` op),
         // so on an older spec a fix may rightly refuse to apply.
         let generation = generator::generate(&spec, None)

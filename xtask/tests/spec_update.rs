@@ -8,16 +8,15 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// The current real spec (the locked one).
+/// The current real spec (the locked one), wherever this machine has it.
 fn real_spec() -> PathBuf {
-    match std::env::var_os("ATLAS_SPEC") {
-        Some(path) if !path.is_empty() => PathBuf::from(path),
-        _ => workspace().join("../shared/atlas-spec/atlas-api.yaml"),
-    }
+    generator::store::locked_spec(&generator::Paths::new(&workspace()), None).unwrap_or_else(|e| panic!("the locked spec is needed: {e}"))
 }
 
 /// A scratch workspace: the crate, the lock, the fixes and the registry.
@@ -185,7 +184,8 @@ fn a_failed_download_changes_nothing() {
 
 #[test]
 fn a_download_that_is_not_a_spec_changes_nothing() {
-    refused(None, Some(serve("200 OK", b"<html>rate limited</html>".to_vec())), &["not"]);
+    refused(None, Some(serve("200 OK", b"<html>rate limited</html>".to_vec())), &["cannot download", "HTML page"]);
+    refused(None, Some(serve("200 OK", b"{\"message\": \"rate limited\"}".to_vec())), &["no `openapi` version", "not an OpenAPI document"]);
 }
 
 /// The whole update from a loopback URL: an operation removed upstream is reported, the
@@ -226,6 +226,58 @@ fn an_update_from_a_url_writes_lock_crate_registry_and_changelog_together() {
     assert!(names.contains("[operations.getGroupAccessListEntry]"));
 }
 
+/// The older real specs, or `None` (the test says it is skipped) where this machine has
+/// none and `$ATLAS_REQUIRE_HISTORY` is unset; with it set (CI here), their absence fails.
+fn history(test: &str) -> Option<Vec<(String, PathBuf)>> {
+    let found = generator::store::history_specs(&workspace()).unwrap_or_else(|e| panic!("{e}"));
+    if found.is_none() {
+        assert!(std::env::var_os("ATLAS_REQUIRE_HISTORY").is_none(), "ATLAS_REQUIRE_HISTORY is set, but no older specs were found");
+        eprintln!("{test}: SKIPPED: no older real specs here (set ATLAS_SPEC_HISTORY to a directory of them)");
+    }
+    found
+}
+
+/// A machine whose cargo cache lacks the crate's dependencies, and whose registry cannot be
+/// reached (a loopback registry answering 503): the update's compile step says it could not
+/// download them, naming what, and does not blame the spec. Nothing changes.
+#[test]
+fn on_a_cold_machine_a_failed_dependency_download_is_reported_as_one_and_changes_nothing() {
+    let dir = scratch();
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::copy(workspace().join(file), dir.path().join(file)).unwrap();
+    }
+    let before = snapshot(dir.path());
+    let registry = support::StandIn::start();
+    registry.route("*", support::Route::Status("503 Service Unavailable", b"down".to_vec()));
+    let cargo_home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        cargo_home.path().join("config.toml"),
+        format!("[source.crates-io]\nreplace-with = \"stand-in\"\n[source.stand-in]\nregistry = \"sparse+{}/index/\"\n", registry.base),
+    )
+    .unwrap();
+    // A spec that generates (the locked one, another x-xgen-sha), from a local file.
+    let spec = edited_spec(|doc| doc["info"]["x-xgen-sha"] = serde_json::Value::String("0".repeat(40)));
+    let path = dir.path().join("target/atlas-api-2026-09-01.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, spec).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["spec", "update", "--from", &path.display().to_string()])
+        .env("XTASK_ROOT", dir.path())
+        .env("ATLAS_SPEC", real_spec())
+        .env("CARGO_HOME", cargo_home.path())
+        .env("CARGO_NET_RETRY", "0")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the update succeeded without its dependencies: {stderr}");
+    assert!(stderr.contains("cannot download the crate's dependencies"), "{stderr}");
+    assert!(stderr.contains("503") && stderr.contains(&registry.base), "the message does not say what could not be fetched: {stderr}");
+    assert!(!stderr.contains("does not compile"), "a download failure blames the spec: {stderr}");
+    assert!(stderr.contains("others cannot fetch it"), "a local path is recorded without a warning: {stderr}");
+    assert!(registry.requested().iter().any(|p| p.starts_with("/index/")), "cargo never asked the registry");
+    support::assert_unchanged(&before, dir.path());
+}
+
 /// The operationIds of a spec file, read from the YAML itself.
 fn operation_ids(path: &Path) -> std::collections::BTreeSet<String> {
     let document = generator::parse::parse_document(path, &std::fs::read(path).unwrap()).unwrap();
@@ -243,7 +295,8 @@ fn operation_ids(path: &Path) -> std::collections::BTreeSet<String> {
 /// removed or renamed, exactly the operations that exist in only one of the two files.
 #[test]
 fn the_report_from_2026_03_03_names_every_operation_in_only_one_spec() {
-    let old = workspace().join("../shared/atlas-spec/history/atlas-api-2026-03-03.yaml");
+    let Some(history) = history("the_report_from_2026_03_03_names_every_operation_in_only_one_spec") else { return };
+    let old = history.into_iter().find(|(date, _)| date == "2026-03-03").expect("the history has the spec of 2026-03-03").1;
     let new = real_spec();
     let dir = scratch();
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
