@@ -154,7 +154,8 @@ pub struct Updated {
 
 /// `cargo xtask spec update`: all or nothing. Nothing is written until the new spec has been
 /// checked, fixed, generated and (unless `no_check`) compiled in a scratch copy.
-pub fn update(paths: &Paths, options: Update) -> Result<Updated> {
+/// `None` when the source serves the locked spec (then only a pinned source is recorded).
+pub fn update(paths: &Paths, options: Update) -> Result<Option<Updated>> {
     let started = Instant::now();
     let old_lock = SpecLock::read(&paths.lock)?;
     let source = options.from.clone().unwrap_or_else(|| old_lock.source.clone());
@@ -169,6 +170,17 @@ pub fn update(paths: &Paths, options: Update) -> Result<Updated> {
     }
     let fetched = fetch(paths, &recorded)?;
     check_atlas_spec(&fetched, &source)?;
+    if generator::parse::sha256_hex(&generator::parse::read_limited(&fetched)?) == old_lock.sha256 {
+        // The same spec: nothing to generate and no entry to write; the lock only learns
+        // where the bytes can be fetched for good, if that changed.
+        if recorded != old_lock.source && generator::store::is_url(&recorded) {
+            SpecLock { source: recorded.clone(), ..old_lock }.write(&paths.lock)?;
+            println!("{source} serves the locked spec; spec/lock.toml now names {recorded}");
+        } else {
+            println!("{source} serves the locked spec (sha256 {}): nothing to update", old_lock.sha256);
+        }
+        return Ok(None);
+    }
     let date = options
         .date
         .clone()
@@ -211,13 +223,13 @@ pub fn update(paths: &Paths, options: Update) -> Result<Updated> {
         summary.unchanged,
         summary.removed.len()
     );
-    Ok(Updated {
+    Ok(Some(Updated {
         report,
         fixes_applied: after.spec.fixes.applied.clone(),
         fixes_skipped: after.spec.fixes.skipped.clone(),
         seconds: started.elapsed().as_secs_f64(),
         spec: fetched,
-    })
+    }))
 }
 
 /// The spec the crate was generated from, to report what changes: the cache's copy of the
@@ -411,7 +423,9 @@ pub fn walk(paths: &Paths, build: bool, start: Start) -> Result<Walked> {
     let mut vanished = 0;
     for (date, spec) in &steps {
         println!("\n=== spec update --from {} ===\n", spec.display());
-        let updated = update(&walk_paths, Update { from: Some(spec.display().to_string()), date: Some(date.clone()), no_check: true })?;
+        let Some(updated) = update(&walk_paths, Update { from: Some(spec.display().to_string()), date: Some(date.clone()), no_check: true })? else {
+            bail!("{} is the spec of the step before: the walk's specs must differ", spec.display());
+        };
         if build {
             notes.extend(build_and_test(&walk_paths, &paths.root.join("target/spec-walk"))?.map(|n| format!("{date}: {n}")));
         }

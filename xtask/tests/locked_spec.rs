@@ -164,3 +164,31 @@ fn an_unknown_branch_and_a_github_api_error_are_named_and_change_nothing() {
     );
     update_refused(from, (api, Route::Body(b"{\"message\": \"moved\"}".to_vec())), &["no commit `sha`"]);
 }
+
+/// The branch still serves the locked spec: the update writes no entry and regenerates
+/// nothing; the lock only learns the commit that serves its bytes for good.
+#[test]
+fn an_update_to_the_locked_spec_only_pins_its_source() {
+    let dir = scratch_with_cache();
+    let old = lock(dir.path());
+    let branch = generator::store::GithubRaw::parse(&old.source).expect("the lock names a GitHub raw URL");
+    let pinned = generator::store::GithubRaw { reference: COMMIT.into(), ..branch.clone() }.url();
+    let stand = StandIn::start();
+    stand.route(&format!("/api/repos/{}/{}/commits/{}", branch.owner, branch.repo, branch.reference), Route::Body(format!("{{\"sha\": \"{COMMIT}\"}}").into_bytes()));
+    stand.route(&raw_path(&pinned), Route::Body(locked_bytes()));
+    let before = snapshot(dir.path());
+
+    let output = xtask(dir.path(), &["spec", "update"], &stand.env());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("serves the locked spec"));
+    assert_eq!(lock(dir.path()), generator::lock::SpecLock { source: pinned.clone(), ..old }, "only the source changes");
+    let after = snapshot(dir.path());
+    let changed: Vec<_> = after.iter().filter(|(path, bytes)| before.get(*path) != Some(*bytes)).map(|(p, _)| p.clone()).collect();
+    assert_eq!(changed, vec![std::path::PathBuf::from("spec/lock.toml")]);
+
+    // Once pinned, the next run looks nothing up: the source is a commit.
+    let output = xtask(dir.path(), &["spec", "update"], &stand.env());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("nothing to update"));
+    assert_eq!(stand.requested().iter().filter(|p| p.starts_with("/api/")).count(), 1, "{:?}", stand.requested());
+}
