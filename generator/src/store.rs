@@ -120,8 +120,9 @@ fn download_locked(lock: &SpecLock) -> Result<Vec<u8>> {
         return Err(Error::Lock(format!(
             "{} has sha256 {found}, but spec/lock.toml locks sha256 {} (spec of {}): the source no longer serves the \
              locked spec (a branch that moved on?). Nothing was written.\n\
+             To find the commit that serves the locked bytes and record it: cargo xtask spec pin. \
              To take what it serves now: cargo xtask spec update (the lock then names the commit, which never changes). \
-             To use the locked spec: pass --spec PATH or set ATLAS_SPEC to a copy of it",
+             To use a copy of the locked spec: pass --spec PATH or set ATLAS_SPEC",
             lock.source, lock.sha256, lock.spec_date
         )));
     }
@@ -305,17 +306,43 @@ fn is_commit(text: &str) -> bool {
 
 /// A GitHub raw URL on a branch, pinned to the branch's commit now (looked up with
 /// `GET /repos/OWNER/REPO/commits/BRANCH`); `None` for any other URL or a URL already on a
-/// commit. `$GITHUB_TOKEN`, when set, authenticates the lookup (rate limits on shared runners).
+/// commit.
 pub fn pin_github(url: &str) -> Result<Option<String>> {
     let Some(raw) = GithubRaw::parse(url).filter(|raw| !raw.is_pinned()) else { return Ok(None) };
-    let api = format!("{GITHUB_API}/repos/{}/{}/commits/{}", raw.owner, raw.repo, raw.reference);
+    let api = format!("/repos/{}/{}/commits/{}", raw.owner, raw.repo, raw.reference);
+    let unknown = format!("GitHub knows no branch {:?} in {}/{}: check the URL's branch", raw.reference, raw.owner, raw.repo);
+    let (answer, failed) = github_json(&api, unknown)?;
+    let sha = answer
+        .get("sha")
+        .and_then(|s| s.as_str())
+        .filter(|sha| is_commit(sha))
+        .ok_or_else(|| failed(format!("the GitHub API's answer has no commit `sha`: {}", crate::error::excerpt(&answer.to_string(), 200))))?;
+    Ok(Some(GithubRaw { reference: sha.to_ascii_lowercase(), ..raw }.url()))
+}
+
+/// The commits that changed `raw`'s file on its branch between two dates (`YYYY-MM-DD`,
+/// inclusive), newest first (`GET /repos/OWNER/REPO/commits?sha=BRANCH&path=PATH&since=&until=`,
+/// the first 100).
+pub fn commits_of(raw: &GithubRaw, since: &str, until: &str) -> Result<Vec<String>> {
+    let api = format!(
+        "/repos/{}/{}/commits?sha={}&path={}&since={since}T00:00:00Z&until={until}T23:59:59Z&per_page=100",
+        raw.owner, raw.repo, raw.reference, raw.path
+    );
+    let unknown = format!("GitHub knows no branch {:?} in {}/{}", raw.reference, raw.owner, raw.repo);
+    let (answer, failed) = github_json(&api, unknown)?;
+    let commits = answer.as_array().ok_or_else(|| failed("the GitHub API's answer is not a list of commits".into()))?;
+    Ok(commits.iter().filter_map(|c| c.get("sha").and_then(|s| s.as_str())).filter(|s| is_commit(s)).map(str::to_ascii_lowercase).collect())
+}
+
+/// `GET` of a GitHub API path (`/repos/...`), as JSON, with `$GITHUB_TOKEN` when set (rate
+/// limits on shared runners). A 404 or 422 is `unknown`; any other failure names the URL.
+/// Returns the answer and a maker of errors that name the URL.
+fn github_json(path: &str, unknown: String) -> Result<(serde_json::Value, impl Fn(String) -> Error)> {
+    let api = format!("{GITHUB_API}{path}");
     let effective = effective_url(&api);
     let shown = shown_url(&api, &effective);
-    let failed = |reason: String| Error::Download { url: shown.clone(), reason };
-    let mut request = client()
-        .map_err(|e| failed(e.to_string()))?
-        .get(&effective)
-        .header("Accept", "application/vnd.github+json");
+    let failed = move |reason: String| Error::Download { url: shown.clone(), reason };
+    let mut request = client().map_err(|e| failed(e.to_string()))?.get(&effective).header("Accept", "application/vnd.github+json");
     if let Ok(token) = std::env::var("GITHUB_TOKEN") {
         if !token.is_empty() {
             request = request.bearer_auth(token);
@@ -325,20 +352,13 @@ pub fn pin_github(url: &str) -> Result<Option<String>> {
     let status = response.status();
     let text = response.text().map_err(|e| failed(describe(&e)))?;
     if status.as_u16() == 404 || status.as_u16() == 422 {
-        return Err(failed(format!(
-            "GitHub knows no branch {:?} in {}/{} (HTTP {status}): check the URL's branch",
-            raw.reference, raw.owner, raw.repo
-        )));
+        return Err(failed(format!("{unknown} (HTTP {status})")));
     }
     if !status.is_success() {
         return Err(failed(format!("the GitHub API answered HTTP {status}: {}", crate::error::excerpt(&text, 200))));
     }
-    let sha = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("sha").and_then(|s| s.as_str()).map(str::to_owned))
-        .filter(|sha| is_commit(sha))
-        .ok_or_else(|| failed(format!("the GitHub API's answer has no commit `sha`: {}", crate::error::excerpt(&text, 200))))?;
-    Ok(Some(GithubRaw { reference: sha.to_ascii_lowercase(), ..raw }.url()))
+    let answer = serde_json::from_str(&text).map_err(|e| failed(format!("the GitHub API's answer is not JSON ({e}): {}", crate::error::excerpt(&text, 200))))?;
+    Ok((answer, failed))
 }
 
 #[cfg(test)]

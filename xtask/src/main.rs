@@ -154,6 +154,14 @@ enum SpecCommand {
         #[arg(long)]
         no_check: bool,
     },
+    /// Record in spec/lock.toml the commit that serves the locked spec, when its `source` is a
+    /// GitHub branch: the file's commits near the spec's date are fetched until one hashes to
+    /// the lock's sha256.
+    Pin {
+        /// How many days around the spec's date to search.
+        #[arg(long, default_value_t = 14)]
+        days: u64,
+    },
     /// Walk the real specs ($ATLAS_SPEC_HISTORY or ../shared/atlas-spec/history/, then the
     /// locked one) as a maintainer would, in a scratch copy: `spec update` to each in turn,
     /// `check` after every step; fails if a public name vanished or a step drifted.
@@ -308,6 +316,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Spec { command: SpecCommand::Update { from, date, no_check } } => {
             update::update(&paths, update::Update { from, date, no_check })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Spec { command: SpecCommand::Pin { days } } => {
+            update::pin(&paths, days)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Spec { command: SpecCommand::Walk { build, start } } => {

@@ -244,6 +244,46 @@ fn old_locked_spec(paths: &Paths, lock: &SpecLock) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// `cargo xtask spec pin`: a lock whose `source` is a GitHub branch (written before updates
+/// pinned their commit) learns the commit that serves its bytes: the commits that changed the
+/// file within `days` of the spec's date are fetched, newest first, until one hashes to the
+/// lock's sha256. Only `source` changes (and the cache gains the spec).
+pub fn pin(paths: &Paths, days: u64) -> Result<()> {
+    let lock = SpecLock::read(&paths.lock)?;
+    let Some(raw) = generator::store::GithubRaw::parse(&lock.source) else {
+        bail!("spec/lock.toml's source {} is not a GitHub raw URL: there is no commit to look up", lock.source);
+    };
+    if raw.is_pinned() {
+        println!("spec/lock.toml already names a commit: {}", lock.source);
+        return Ok(());
+    }
+    let date = chrono::NaiveDate::parse_from_str(&lock.spec_date, "%Y-%m-%d").with_context(|| format!("spec/lock.toml's spec_date {:?}", lock.spec_date))?;
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let (since, until) = (day(date - chrono::Days::new(days)), day(date + chrono::Days::new(days)));
+    let commits = generator::store::commits_of(&raw, &since, &until)?;
+    for sha in &commits {
+        let url = generator::store::GithubRaw { reference: sha.clone(), ..raw.clone() }.url();
+        let bytes = generator::store::fetch(&url)?;
+        if generator::parse::sha256_hex(&bytes) == lock.sha256 {
+            generator::store::store(&spec_cache(paths), &bytes)?;
+            let pinned = SpecLock { source: url.clone(), ..lock };
+            pinned.write(&paths.lock)?;
+            println!("spec/lock.toml now names {url}: the commit that serves the locked spec (sha256 {})", pinned.sha256);
+            return Ok(());
+        }
+    }
+    bail!(
+        "none of the {} commits that changed {} on {} of {}/{} between {since} and {until} serves the locked spec (sha256 {}); \
+         nothing was changed. Widen the search with --days, or take the spec upstream serves now: cargo xtask spec update",
+        commits.len(),
+        raw.path,
+        raw.reference,
+        raw.owner,
+        raw.repo,
+        lock.sha256
+    )
+}
+
 /// Today's date (UTC), `YYYY-MM-DD`, without a date crate: days since the epoch to civil.
 fn today() -> String {
     let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0) as i64;

@@ -192,3 +192,43 @@ fn an_update_to_the_locked_spec_only_pins_its_source() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("nothing to update"));
     assert_eq!(stand.requested().iter().filter(|p| p.starts_with("/api/")).count(), 1, "{:?}", stand.requested());
 }
+
+/// A lock written before updates pinned their commit: `spec pin` finds, among the file's
+/// commits near the spec's date, the one that serves the locked bytes, and records it.
+#[test]
+fn spec_pin_finds_the_commit_that_serves_the_locked_spec() {
+    let dir = scratch();
+    let old = lock(dir.path());
+    let branch = generator::store::GithubRaw::parse(&old.source).expect("the lock names a GitHub raw URL");
+    let at = |sha: &str| generator::store::GithubRaw { reference: sha.into(), ..branch.clone() }.url();
+    let (newer, locked, older) = ("c".repeat(40), "b".repeat(40), "a".repeat(40));
+    let stand = StandIn::start();
+    let commits = format!("/api/repos/{}/{}/commits", branch.owner, branch.repo);
+    stand.route(&commits, Route::Body(format!(r#"[{{"sha": "{newer}"}}, {{"sha": "{locked}"}}, {{"sha": "{older}"}}]"#).into_bytes()));
+    stand.route(&raw_path(&at(&newer)), Route::Body(edited_locked_spec()));
+    stand.route(&raw_path(&at(&locked)), Route::Body(locked_bytes()));
+    let output = xtask(dir.path(), &["spec", "pin", "--days", "3"], &stand.env());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(lock(dir.path()), generator::lock::SpecLock { source: at(&locked), ..old.clone() }, "only the source changes");
+    let requested = stand.requested();
+    assert_eq!(requested[1..], [raw_path(&at(&newer)), raw_path(&at(&locked))], "newest first, and no further than the match");
+    let date = |d: &str| format!("{d}T");
+    let (since, until) = (date("2026-08-18"), date("2026-08-24"));
+    assert!(requested[0].starts_with(&format!("{commits}?sha={}&path={}", branch.reference, branch.path)), "{}", requested[0]);
+    assert!(requested[0].contains(&since) && requested[0].contains(&until), "not 3 days around {}: {}", old.spec_date, requested[0]);
+
+    // Pinned: nothing left to look up.
+    let output = xtask(dir.path(), &["spec", "pin"], &stand.env());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("already names a commit"));
+
+    // No commit serves the locked bytes: refused, nothing changed.
+    let dir = scratch();
+    let before = snapshot(dir.path());
+    let stand = StandIn::start();
+    stand.route(&commits, Route::Body(format!(r#"[{{"sha": "{newer}"}}]"#).into_bytes()));
+    stand.route(&raw_path(&at(&newer)), Route::Body(edited_locked_spec()));
+    let output = xtask(dir.path(), &["spec", "pin"], &stand.env());
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("none of the 1 commits") && stderr(&output).contains(&old.sha256), "{}", stderr(&output));
+    assert_unchanged(&before, dir.path());
+}

@@ -55,7 +55,7 @@ impl StandIn {
         StandIn { base, routes, requests }
     }
 
-    /// What `path` answers (`*`: every path without a route of its own).
+    /// What `path` answers (with or without its query; `*`: every path without a route of its own).
     pub fn route(&self, path: &str, route: Route) -> &Self {
         self.routes.lock().unwrap().insert(path.to_string(), route);
         self
@@ -85,7 +85,8 @@ fn answer(mut stream: std::net::TcpStream, routes: &Mutex<BTreeMap<String, Route
     requests.lock().unwrap().push(path.clone());
     let route = {
         let routes = routes.lock().unwrap();
-        routes.get(&path).or_else(|| routes.get("*")).cloned().unwrap_or(Route::Status("404 Not Found", b"404: Not Found".to_vec()))
+        let without_query = path.split('?').next().unwrap_or_default();
+        routes.get(&path).or_else(|| routes.get(without_query)).or_else(|| routes.get("*")).cloned().unwrap_or(Route::Status("404 Not Found", b"404: Not Found".to_vec()))
     };
     let (status, body, announce, stall) = match route {
         Route::Body(body) => ("200 OK", body.clone(), body.len(), false),
