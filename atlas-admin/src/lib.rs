@@ -210,7 +210,7 @@ pub mod testing;
 pub mod waiters;
 
 // The models, their codec and validation: a crate of their own, so that neither crate's
-// build needs the memory of both (see the README's performance section).
+// build needs the memory of both (see docs/performance.md in the repository).
 #[doc(hidden)]
 pub use atlas_admin_models::codec;
 #[doc(inline)]

@@ -93,10 +93,31 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
     }
     std::fs::write(&out, serde_json::to_string_pretty(&figures)?)?;
     println!("\nwritten to {}", out.display());
+    let history = root.join(HISTORY);
+    append_history(&history, &figures, root)?;
+    println!("appended to {} (commit it with the figures' change)", history.display());
     if let Some(previous) = options.compare {
         let before: Figures = serde_json::from_str(&std::fs::read_to_string(&previous).with_context(|| format!("{}", previous.display()))?)?;
         compare(&before, &figures, &previous);
     }
+    Ok(())
+}
+
+/// Every run's figures, one JSON object a line, dated and with the commit measured: the
+/// performance history is data the bench writes, not prose (docs/performance.md shows the latest).
+pub const HISTORY: &str = "docs/bench-history.jsonl";
+
+fn append_history(path: &Path, figures: &Figures, root: &Path) -> Result<()> {
+    let commit = Command::new("git").args(["rev-parse", "--short", "HEAD"]).current_dir(root).output().ok().filter(|o| o.status.success());
+    let dirty = Command::new("git").args(["status", "--porcelain", "--untracked-files=no"]).current_dir(root).output().ok().is_some_and(|o| !o.stdout.is_empty());
+    let mut line = serde_json::to_value(figures)?;
+    line["date"] = serde_json::Value::String(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    line["commit"] = serde_json::Value::String(commit.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default() + if dirty { "+changes" } else { "" });
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).with_context(|| path.display().to_string())?;
+    std::io::Write::write_all(&mut file, format!("{}\n", serde_json::to_string(&line)?).as_bytes())?;
     Ok(())
 }
 
