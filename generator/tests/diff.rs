@@ -186,3 +186,217 @@ fn the_report_lists_what_the_generator_worked_around() {
     let markdown = report.markdown("t", None);
     assert!(markdown.contains("### Worked around in the spec (1)") && markdown.contains("\"rgb\""), "{markdown}");
 }
+
+fn things(thing: Value) -> Value {
+    spec(json!({"Thing": thing}), json!({"/api/atlas/v2/things": {"get": op("listThings", "Thing")}}))
+}
+
+/// `report` with the new side generated for `api_version` (as `spec update` keeps the pinned
+/// API date) and `names` as the new side's registry (a hand edit, when given).
+fn report_with(old: &Value, new: &Value, api_version: Option<&str>, edit: impl FnOnce(&mut generator::ir::registry::Registry)) -> generator::diff::Report {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, doc: &Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, doc.to_string()).unwrap();
+        path
+    };
+    let (old_path, new_path) = (write("old.json", old), write("new.json", new));
+    let before = generate_with(&Inputs { api_version, ..Inputs::new(&old_path) }).unwrap();
+    let mut names = before.names.clone();
+    edit(&mut names);
+    let after = generate_with(&Inputs { api_version, names: Some(&names), ..Inputs::new(&new_path) }).unwrap_or_else(|e| panic!("{e}"));
+    diff(&Side { model: &before.model, api_version: &before.api_version }, &Side { model: &after.model, api_version: &after.api_version })
+}
+
+fn one<'r>(report: &'r generator::diff::Report, change: &str, item: &str) -> &'r generator::diff::Change {
+    let found: Vec<_> = find(report, change).into_iter().filter(|c| c.item == item).collect();
+    assert_eq!(found.len(), 1, "one `{change}` of {item} expected: {:#?}", report.changes);
+    found[0]
+}
+
+#[test]
+fn the_next_version_follows_semver_and_its_0x_rule() {
+    use generator::diff::next_version;
+    assert_eq!(next_version("0.1.0", Bump::Minor), "0.2.0", "breaking under 0.x bumps the minor");
+    assert_eq!(next_version("0.1.7", Bump::Minor), "0.2.0");
+    assert_eq!(next_version("0.1.0", Bump::Patch), "0.1.1");
+    assert_eq!(next_version("0.3.4", Bump::None), "0.3.4");
+    assert_eq!(next_version("1.2.3", Bump::Minor), "2.0.0", "breaking at 1.x bumps the major");
+    assert_eq!(next_version("1.2.3", Bump::Patch), "1.2.4");
+    assert_eq!(next_version("1.2", Bump::Minor), "1.2", "not a version: left as it is");
+}
+
+#[test]
+fn no_change_is_no_bump_and_the_report_says_so() {
+    let same = things(thing(json!({})));
+    let (report, _) = report(&same, &same);
+    assert_eq!(report.bump, Bump::None);
+    assert!(report.changes.is_empty() && report.vanished_names.is_empty(), "{:#?}", report.changes);
+    let markdown = report.markdown("t", Some(("0.1.0", "0.1.0")));
+    assert!(markdown.contains("Semver: **none (no change a user can see)**: 0.1.0 -> 0.1.0."), "{markdown}");
+    assert!(markdown.contains("0 breaking, 0 additive changes; 0 public names gone"), "{markdown}");
+    assert!(!markdown.contains("### Breaking") && !markdown.contains("### Additive"), "{markdown}");
+}
+
+#[test]
+fn bounds_moving_outward_loosen_and_inward_tighten_each_bound() {
+    let old = things(thing(json!({
+        "size": {"type": "integer", "minimum": 1, "maximum": 10},
+        "label": {"type": "string", "minLength": 2, "maxLength": 5},
+        "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        "code": {"type": "string", "pattern": "^a"},
+        "zone": {"type": "string"},
+    })));
+    let new = things(thing(json!({
+        "size": {"type": "integer", "minimum": 0, "maximum": 20},
+        "label": {"type": "string", "minLength": 3},
+        "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 2},
+        "code": {"type": "string"},
+        "zone": {"type": "string", "pattern": "^z"},
+    })));
+    let report = report_with(&old, &new, None, |_| {});
+    let size = one(&report, "loosened", "models::Thing.size");
+    assert!(!size.breaking && size.detail == "minimum 1 -> 0, maximum 10 -> 20", "{size:?}");
+    assert!(find(&report, "tightened").iter().all(|c| c.item != "models::Thing.size"), "{:#?}", report.changes);
+    let label = (one(&report, "tightened", "models::Thing.label"), one(&report, "loosened", "models::Thing.label"));
+    assert!(label.0.breaking && label.0.detail == "minLength 2 -> 3", "{:?}", label.0);
+    assert!(!label.1.breaking && label.1.detail == "no maxLength (was 5)", "{:?}", label.1);
+    let tags = one(&report, "tightened", "models::Thing.tags");
+    assert!(tags.breaking && tags.detail == "minItems 1, maxItems 3 -> 2", "{tags:?}");
+    let code = one(&report, "loosened", "models::Thing.code");
+    assert!(!code.breaking && code.detail == "no pattern (was `^a`)", "{code:?}");
+    let zone = one(&report, "tightened", "models::Thing.zone");
+    assert!(zone.breaking && zone.detail == "pattern `^z`", "{zone:?}");
+    assert_eq!(report.bump, Bump::Minor);
+    assert_eq!(report.counts.breaking, 3, "{:#?}", report.changes);
+    assert_eq!(report.counts.additive, 3, "{:#?}", report.changes);
+}
+
+/// An operation answering in the given versions.
+fn versioned(id: &str, versions: &[&str]) -> Value {
+    let content: serde_json::Map<String, Value> = versions
+        .iter()
+        .map(|v| (format!("application/vnd.atlas.{v}+json"), json!({"schema": {"$ref": "#/components/schemas/Thing"}})))
+        .collect();
+    json!({"operationId": id, "tags": ["Things"], "responses": {"200": {"description": "ok", "content": content}}})
+}
+
+#[test]
+fn versions_added_removed_and_the_pinned_one_moving_are_reported() {
+    let with = |versions: &[&str]| spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": versioned("listThings", versions)}}));
+    let pinned = Some("2024-05-30");
+    let report = report_with(&with(&["2023-01-01", "2024-05-30"]), &with(&["2024-05-30", "2025-01-01"]), pinned, |_| {});
+    let added = one(&report, "version added", "things::list_things");
+    assert!(!added.breaking && added.detail.contains("2025-01-01"), "{added:?}");
+    let removed = one(&report, "version removed", "things::list_things");
+    assert!(removed.breaking && removed.detail.contains("2023-01-01"), "{removed:?}");
+    assert!(find(&report, "version changed").is_empty(), "the pinned version is still there: {:#?}", report.changes);
+    assert_eq!(report.newer_versions["listThings"], vec!["2025-01-01".to_string()]);
+
+    // The pinned version goes: the plain method now sends the newest one not after it.
+    let report = report_with(&with(&["2023-01-01", "2024-05-30"]), &with(&["2023-01-01", "2025-01-01"]), pinned, |_| {});
+    let changed = one(&report, "version changed", "things::list_things");
+    assert!(changed.breaking && changed.detail == "the plain method sends 2023-01-01 instead of 2024-05-30", "{changed:?}");
+}
+
+#[test]
+fn union_variants_added_are_additive_and_removed_breaking() {
+    let animal = |kind: &str| json!({"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}, kind.to_lowercase(): {"type": "string"}}});
+    let with = |kinds: &[&str]| {
+        let mut schemas = serde_json::Map::new();
+        let mut mapping = serde_json::Map::new();
+        for kind in kinds {
+            schemas.insert(kind.to_string(), animal(kind));
+            mapping.insert(kind.to_uppercase(), json!(format!("#/components/schemas/{kind}")));
+        }
+        let refs: Vec<Value> = kinds.iter().map(|k| json!({"$ref": format!("#/components/schemas/{k}")})).collect();
+        schemas.insert("Pet".into(), json!({"oneOf": refs, "discriminator": {"propertyName": "kind", "mapping": mapping}}));
+        spec(Value::Object(schemas), json!({"/api/atlas/v2/pets": {"get": op("getPet", "Pet")}}))
+    };
+    let report = report_with(&with(&["Cat", "Dog"]), &with(&["Cat", "Bird"]), None, |_| {});
+    assert!(!one(&report, "variant added", "models::Pet::Bird").breaking);
+    assert!(one(&report, "variant removed", "models::Pet::Dog").breaking);
+    assert!(one(&report, "removed", "models::Dog").breaking);
+    assert_eq!(report.bump, Bump::Minor);
+}
+
+#[test]
+fn names_a_hand_edit_takes_from_what_is_still_there_are_reported_as_vanished() {
+    let t = things(thing(json!({})));
+    let report = report_with(&t, &t, None, |names| {
+        names.types.get_mut("/components/schemas/Thing").unwrap().fields.insert("name".into(), "title".into());
+        names.types.get_mut("/components/schemas/Thing/properties/state").unwrap().variants.insert("BUSY".into(), "Occupied".into());
+        names.operations.get_mut("listThings").unwrap().method = "all_things".into();
+    });
+    assert_eq!(
+        report.vanished_names,
+        vec!["things::list_things".to_string(), "models::Thing.name".to_string(), "models::ThingState::Busy".to_string()],
+        "{:#?}",
+        report.changes
+    );
+    assert!(one(&report, "renamed", "models::Thing.name").breaking);
+    assert!(one(&report, "renamed", "things::list_things").breaking);
+    // Kept as a deprecated forwarder, the old method is no vanished name.
+    let report = report_with(&t, &t, None, |names| {
+        let op = names.operations.get_mut("listThings").unwrap();
+        op.deprecated.push(op.method.clone());
+        op.method = "all_things".into();
+    });
+    assert!(report.vanished_names.is_empty(), "{:?}", report.vanished_names);
+    assert!(!one(&report, "renamed", "things::list_things").breaking);
+}
+
+#[test]
+fn a_rename_is_recognised_only_one_to_one() {
+    let routes = json!({"/api/atlas/v2/things": {"get": op("getThings", "A")}});
+    // Two vanished components of one shape and one new: which one it is, nothing says.
+    let old = spec(json!({"A": thing(json!({})), "B": thing(json!({}))}), routes.clone());
+    let new = spec(json!({"C": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "C")}}));
+    let (report, after) = crate::report(&old, &new);
+    assert!(find(&report, "renamed").iter().all(|c| c.kind != generator::diff::Kind::Model), "{:#?}", report.changes);
+    assert!(one(&report, "removed", "models::A").breaking && one(&report, "removed", "models::B").breaking);
+    assert!(!one(&report, "added", "models::C").breaking);
+    assert!(after.model.upstream_renames.iter().all(|r| r.kind != "model"), "{:?}", after.model.upstream_renames);
+    // One vanished and two new of its shape: no rename either.
+    let old = spec(json!({"A": thing(json!({}))}), routes);
+    let new = spec(json!({"C": thing(json!({})), "D": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "C")}}));
+    let report = crate::report(&old, &new).0;
+    assert!(one(&report, "removed", "models::A").breaking, "{:#?}", report.changes);
+    // Another shape under a new name is no rename of the vanished one.
+    let old = spec(json!({"A": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "A")}}));
+    let new = spec(json!({"C": thing(json!({"extra": {"type": "integer"}}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "C")}}));
+    let report = crate::report(&old, &new).0;
+    assert!(one(&report, "removed", "models::A").breaking, "{:#?}", report.changes);
+}
+
+#[test]
+fn an_operation_rename_needs_the_same_route_and_an_id_the_registry_does_not_know() {
+    let thing_schema = json!({"Thing": thing(json!({}))});
+    // Another route: a removal and an addition.
+    let old = spec(thing_schema.clone(), json!({"/api/atlas/v2/things": {"get": op("getThings", "Thing")}}));
+    let new = spec(thing_schema.clone(), json!({"/api/atlas/v2/other": {"get": op("getOther", "Thing")}}));
+    let report = crate::report(&old, &new).0;
+    assert!(one(&report, "removed", "things::get_things").breaking, "{:#?}", report.changes);
+    assert!(!one(&report, "added", "things::get_other").breaking);
+    // The same route, but the new id shipped already (on another route): no rename onto it.
+    let old = spec(thing_schema.clone(), json!({"/api/atlas/v2/things": {"get": op("getThings", "Thing")}, "/api/atlas/v2/x": {"get": op("getOther", "Thing")}}));
+    let new = spec(thing_schema, json!({"/api/atlas/v2/things": {"get": op("getOther", "Thing")}}));
+    let (report, after) = crate::report(&old, &new);
+    assert!(after.model.upstream_renames.iter().all(|r| r.kind != "operation"), "{:?}", after.model.upstream_renames);
+    assert!(one(&report, "removed", "things::get_things").breaking, "{:#?}", report.changes);
+    assert!(one(&report, "moved", "things::get_other").breaking, "{:#?}", report.changes);
+}
+
+#[test]
+fn a_tag_whose_operations_split_over_two_new_tags_is_no_rename() {
+    let tagged = |id: &str, tag: &str| {
+        let mut o = op(id, "Thing");
+        o["tags"] = json!([tag]);
+        o
+    };
+    let old = spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": tagged("listThings", "Things"), "post": tagged("createThing", "Things")}}));
+    let new = spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": tagged("listThings", "Reads"), "post": tagged("createThing", "Writes")}}));
+    let (report, after) = report(&old, &new);
+    assert!(find(&report, "tag renamed").is_empty(), "{:#?}", report.changes);
+    assert!(!after.model.modules.contains_key("Things") && after.model.modules.values().all(|m| m != "things"), "{:?}", after.model.modules);
+}

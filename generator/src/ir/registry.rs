@@ -595,3 +595,58 @@ pub fn resolve_shared(model: &Model, mut id: TypeId) -> TypeId {
     }
     id
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_move_takes_the_component_and_what_is_inside_it_not_a_neighbour() {
+        let moves = vec![("/components/schemas/Old".to_string(), "/components/schemas/New".to_string())];
+        assert_eq!(move_key("/components/schemas/Old", &moves), "/components/schemas/New");
+        assert_eq!(move_key("/components/schemas/Old/properties/x", &moves), "/components/schemas/New/properties/x");
+        assert_eq!(move_key("/components/schemas/OldX", &moves), "/components/schemas/OldX", "a neighbour whose name starts alike");
+        assert_eq!(move_key("/components/schemas/OldX/properties/x", &moves), "/components/schemas/OldX/properties/x");
+        assert_eq!(move_key("pattern:^Old$", &moves), "pattern:^Old$");
+    }
+
+    fn named(name: &str, aliases: &[&str]) -> TypeNames {
+        TypeNames { name: name.into(), aliases: aliases.iter().map(|a| a.to_string()).collect(), ..TypeNames::default() }
+    }
+
+    #[test]
+    fn an_alias_has_one_owner_and_is_no_other_types_name() {
+        let mut registry = Registry::default();
+        registry.types.insert("/components/schemas/A".into(), named("A", &["OldA"]));
+        registry.types.insert("/components/schemas/B".into(), named("B", &[]));
+        assert!(registry.check_unique().is_ok());
+        // The sites of a shared enum all carry its name: names may repeat.
+        registry.types.insert("/components/schemas/B/properties/x".into(), named("B", &[]));
+        assert!(registry.check_unique().is_ok());
+
+        let mut twice = registry.clone();
+        twice.types.insert("/components/schemas/C".into(), named("C", &["OldA"]));
+        let error = twice.check_unique().unwrap_err().to_string();
+        assert!(error.contains("the alias OldA is claimed by /components/schemas/A and /components/schemas/C"), "{error}");
+
+        let mut shadowing = registry.clone();
+        shadowing.types.insert("/components/schemas/D".into(), named("D", &["B"]));
+        let error = shadowing.check_unique().unwrap_err().to_string();
+        assert!(error.contains("keeps the alias B, which is the name of"), "{error}");
+    }
+
+    #[test]
+    fn a_hand_edited_registry_is_read_with_its_errors_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("names.toml");
+        assert_eq!(Registry::read_or_default(&path).unwrap(), Registry::default(), "no file yet: an empty registry");
+        std::fs::write(&path, "[types.\"/components/schemas/A\"]\nname = \"A\"\nnickname = \"a\"\n").unwrap();
+        let error = Registry::read(&path).unwrap_err().to_string();
+        assert!(error.contains("names.toml") && error.contains("nickname"), "{error}");
+        let mut registry = Registry::default();
+        registry.types.insert("/components/schemas/A".into(), named("A", &["OldA"]));
+        std::fs::write(&path, registry.to_toml()).unwrap();
+        assert_eq!(Registry::read(&path).unwrap(), registry);
+        assert!(registry.to_toml().starts_with("# The public names of atlas-admin"));
+    }
+}
