@@ -27,6 +27,9 @@
 //!   ([`On::rate_limited`]), delays ([`On::delay`]), another status ([`On::status`]). Each
 //!   `respond*` adds one answer; calls get them in order and the last one repeats, so pages
 //!   served across calls are `respond(page1).respond(page2)`.
+//! * **Matching**: an expectation answers its operation at its version (the `Accept` sent),
+//!   narrowed by path parameters ([`On::path`]) and query parameters ([`On::query`]:
+//!   `pageNum`, `itemsPerPage`, ...); the first that matches and has calls left answers.
 //! * **Requests**: [`MockAtlas::requests`] decodes the bodies an operation was sent;
 //!   [`MockAtlas::calls`] counts them.
 //! * **Failures**: [`MockAtlas::verify`] (also run when the mock is dropped) panics naming
@@ -76,6 +79,8 @@ struct Expectation {
     template: &'static str,
     accept: &'static str,
     path: Option<Vec<String>>,
+    /// Query parameters a call must carry (each name with this value, others allowed).
+    query: Vec<(String, String)>,
     replies: VecDeque<Reply>,
     times: Option<usize>,
     served: usize,
@@ -127,6 +132,7 @@ impl MockAtlas {
             template: Op::PATH,
             accept: Op::ACCEPT,
             path: None,
+            query: Vec::new(),
             replies: VecDeque::new(),
             times: None,
             served: 0,
@@ -252,6 +258,14 @@ impl<Op: Operation> On<'_, Op> {
         self.edit(|e| e.path = Some(values))
     }
 
+    /// Only calls whose query string has `name` with this value (as `Display` writes it);
+    /// call it again for more parameters. Other parameters may be there too. So a test can
+    /// tell pages apart: `.query("pageNum", 2)`.
+    pub fn query(self, name: &str, value: impl Display) -> Self {
+        let pair = (name.to_owned(), value.to_string());
+        self.edit(|e| e.query.push(pair))
+    }
+
     /// Answers with `body`, status 200 (see [`status`](Self::status)).
     pub fn respond(self, body: Output<Op>) -> Self
     where
@@ -322,10 +336,12 @@ impl Respond for Dispatcher {
         let method = request.method.as_str();
         let segments: Vec<String> = request.url.path().split('/').map(decode).collect();
         let accept = request.headers.get("accept").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let query: Vec<(String, String)> = request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         let matching = state.expectations.iter().position(|e| {
             e.method == method
                 && e.accept == accept
                 && path_values(e.template, &segments).is_some_and(|values| e.path.as_ref().is_none_or(|want| *want == values))
+                && e.query.iter().all(|wanted| query.contains(wanted))
                 && e.times.is_none_or(|t| e.served < t)
         });
         if let Some(i) = matching {
@@ -353,7 +369,11 @@ impl Respond for Dispatcher {
                 template(reply, if accept.is_empty() { "application/json" } else { &accept })
             }
             None => {
-                let line = format!("unexpected request {method} {} (Accept: {accept}): {}", request.url.path(), would_be(method, &segments, &accept));
+                let shown = match request.url.query() {
+                    Some(q) => format!("{}?{q}", request.url.path()),
+                    None => request.url.path().to_owned(),
+                };
+                let line = format!("unexpected request {method} {shown} (Accept: {accept}): {}", would_be(method, &segments, &accept));
                 state.unexpected.push(line.clone());
                 ResponseTemplate::new(501).set_body_raw(atlas_error(501, "UNEXPECTED_REQUEST", &line).to_string(), "application/json")
             }

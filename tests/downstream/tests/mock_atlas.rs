@@ -117,7 +117,135 @@ async fn a_call_at_another_version_is_not_the_expected_one() {
     let old = atlas.client().clusters().get_cluster_v2023_02_01(group(), name("c0")).send().await;
     assert_eq!(old.unwrap_err().status(), Some(501));
     let message = verify_failure(&atlas);
-    assert!(message.contains("application/vnd.atlas.2023-02-01+json") && message.contains("getGroupCluster"), "{message}");
+    // The hint names the operation and, the version being one it has, says nothing of versions.
+    let hint = "(Accept: application/vnd.atlas.2023-02-01+json): the operation getGroupCluster (tag Clusters), expected by no `on(..)`";
+    assert!(message.contains(hint), "{message}");
+    assert!(!message.contains("has no version"), "{message}");
+}
+
+#[tokio::test]
+async fn a_version_the_operation_does_not_have_is_named_with_the_ones_it_has() {
+    let atlas = MockAtlas::start().await;
+    let answer = reqwest::Client::new()
+        .get(format!("{}/api/atlas/v2/groups/{GROUP}/clusters/c0", atlas.uri()))
+        .header("accept", "application/vnd.atlas.2099-01-01+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 501);
+    let message = verify_failure(&atlas);
+    assert!(message.contains("the operation getGroupCluster (tag Clusters), expected by no `on(..)`; it has no version \"application/vnd.atlas.2099-01-01+json\""), "{message}");
+    assert!(message.contains("\"application/vnd.atlas.2024-08-05+json\""), "the versions it has are listed: {message}");
+}
+
+#[tokio::test]
+async fn the_last_answer_repeats() {
+    let atlas = MockAtlas::start().await;
+    atlas.on(GetCluster).respond(cluster("first")).respond(cluster("second"));
+    let client = atlas.client();
+    let clusters = client.clusters();
+    let mut names = Vec::new();
+    for _ in 0..4 {
+        let got = clusters.get_cluster(group(), name("c0")).send().await.unwrap();
+        names.push(got.name.unwrap().to_string());
+    }
+    assert_eq!(names, ["first", "second", "second", "second"]);
+    assert_eq!(atlas.calls(GetCluster), 4);
+    atlas.verify();
+}
+
+#[tokio::test]
+async fn path_values_narrow_an_expectation() {
+    let atlas = MockAtlas::start().await;
+    atlas.on(GetCluster).path(&[&GROUP, &"c0"]).respond(cluster("c0"));
+    let client = atlas.client();
+    let clusters = client.clusters();
+    assert_eq!(clusters.get_cluster(group(), name("c0")).send().await.unwrap().name, Some(name("c0")));
+    let other = clusters.get_cluster(group(), name("c1")).send().await.unwrap_err();
+    assert_eq!(other.status(), Some(501));
+    let message = verify_failure(&atlas);
+    assert!(message.contains(&format!("unexpected request GET /api/atlas/v2/groups/{GROUP}/clusters/c1 ")), "{message}");
+    assert!(!message.contains("clusters/c0 "), "{message}");
+}
+
+#[tokio::test]
+async fn query_values_narrow_an_expectation_so_pages_are_told_apart() {
+    let atlas = MockAtlas::start().await;
+    // The second page's expectation first: the first call (no pageNum) must not take it.
+    atlas.on(ListClusters).query("pageNum", 2).query("itemsPerPage", 2).respond(page(&["c"], 3)).times(1);
+    atlas.on(ListClusters).query("itemsPerPage", 2).respond(page(&["a", "b"], 3)).times(1);
+    assert_eq!(downstream::cluster_names(&atlas.client(), group()).await.unwrap(), ["a", "b", "c"]);
+    atlas.verify();
+
+    let atlas = MockAtlas::start().await;
+    atlas.on(ListClusters).query("pageNum", 5).respond(page(&[], 0));
+    let error = atlas.client().clusters().list_clusters(group()).page_num(3).send().await.unwrap_err();
+    assert_eq!(error.status(), Some(501));
+    let message = verify_failure(&atlas);
+    assert!(message.contains(&format!("unexpected request GET /api/atlas/v2/groups/{GROUP}/clusters?pageNum=3")), "the query is shown: {message}");
+}
+
+#[tokio::test]
+async fn status_sets_the_last_answers_status() {
+    let atlas = MockAtlas::start().await;
+    atlas.on(CreateCluster).respond(cluster("c0")).status(201).times(1);
+    let answer = atlas.client().clusters().create_cluster(group(), cluster("c0")).send_with_response().await.unwrap();
+    assert_eq!(answer.status, 201);
+    atlas.verify();
+}
+
+#[tokio::test]
+async fn a_call_beyond_times_is_unexpected_and_answered_501() {
+    let atlas = MockAtlas::start().await;
+    atlas.on(GetCluster).respond(cluster("c0")).times(1);
+    let client = atlas.client();
+    let clusters = client.clusters();
+    clusters.get_cluster(group(), name("c0")).send().await.unwrap();
+    let again = clusters.get_cluster(group(), name("c0")).send().await.unwrap_err();
+    assert_eq!(again.status(), Some(501));
+    assert_eq!(atlas.calls(GetCluster), 1, "the second call was not the expectation's");
+    let message = verify_failure(&atlas);
+    assert!(message.contains(&format!("unexpected request GET /api/atlas/v2/groups/{GROUP}/clusters/c0")), "{message}");
+}
+
+#[tokio::test]
+async fn a_mock_dropped_unverified_verifies_itself() {
+    let atlas = MockAtlas::start().await;
+    atlas.on(DeleteCluster).status(202).times(1);
+    let panic = catch_unwind(AssertUnwindSafe(|| drop(atlas))).expect_err("dropping an unmet expectation must fail the test");
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(message.contains("deleteGroupCluster (DeleteCluster) 1 time(s), called 0"), "{message}");
+
+    // Verified once, a mock drops quietly.
+    let atlas = MockAtlas::start().await;
+    atlas.on(GetCluster).respond(cluster("c0"));
+    atlas.verify();
+    drop(atlas);
+}
+
+#[tokio::test]
+async fn the_cluster_fake_merges_an_update_and_reports_updating_then_deleting() {
+    let atlas = MockAtlas::start().await;
+    atlas.fake_clusters(1);
+    let client = atlas.client();
+    let clusters = client.clusters();
+    let state = |c: &ClusterDescription20240805| c.state_name.as_ref().map(|s| s.to_string()).unwrap_or_default();
+    clusters.create_cluster(group(), ClusterDescription20240805 { paused: Some(false), ..cluster("c1") }).send().await.unwrap();
+    let reads = [clusters.get_cluster(group(), name("c1")).send().await.unwrap(), clusters.get_cluster(group(), name("c1")).send().await.unwrap()];
+    assert_eq!(reads.iter().map(state).collect::<Vec<_>>(), ["CREATING", "IDLE"]);
+
+    let updated = clusters.update_cluster(group(), name("c1"), ClusterDescription20240805 { paused: Some(true), ..Default::default() }).send().await.unwrap();
+    assert_eq!((state(&updated), updated.paused, updated.name.clone()), ("UPDATING".to_string(), Some(true), Some(name("c1"))), "merged, not replaced");
+    let reads = [clusters.get_cluster(group(), name("c1")).send().await.unwrap(), clusters.get_cluster(group(), name("c1")).send().await.unwrap()];
+    assert_eq!(reads.iter().map(state).collect::<Vec<_>>(), ["UPDATING", "IDLE"]);
+    assert_eq!(reads[1].paused, Some(true));
+
+    clusters.delete_cluster(group(), name("c1")).send().await.unwrap();
+    let deleting = clusters.get_cluster(group(), name("c1")).send().await.unwrap();
+    assert_eq!(state(&deleting), "DELETING");
+    let gone = clusters.get_cluster(group(), name("c1")).send().await.unwrap_err();
+    assert_eq!(gone.status(), Some(404));
+    atlas.verify();
 }
 
 #[tokio::test]
