@@ -754,21 +754,29 @@ async fn a_response_hands_over_its_request_id_rate_limits_headers_and_bytes() {
     assert!(bare.rate_limit().is_empty());
 }
 
-/// The default body limit (64 MiB) takes a large page whole: 3 MiB here, above the 1 MiB a
-/// wrong limit would allow.
+/// The default body limit is 64 MiB, to the byte: a body of exactly 64 MiB is taken whole,
+/// one byte more is refused as too large, naming the limit. (A page of a few MiB could not
+/// tell 64 MiB from 4 MiB.)
 #[tokio::test]
-async fn the_default_body_limit_takes_a_large_page() {
+async fn the_default_body_limit_is_64_mib_to_the_byte() {
+    const LIMIT: usize = 64 * 1024 * 1024;
     let server = MockServer::start().await;
-    let body = vec![b'x'; 3 * 1024 * 1024];
-    Mock::given(method("GET"))
-        .and(path("/api/atlas/v2/large"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/octet-stream"))
-        .mount(&server)
-        .await;
-    let client = Client::builder().base_url(server.uri()).build().unwrap();
-    let response = client.request(Method::GET, "/api/atlas/v2/large").send().await.unwrap();
-    assert_eq!(response.bytes().len(), body.len());
-    assert_eq!(atlas_admin::DEFAULT_MAX_BODY_BYTES, 64 * 1024 * 1024);
+    for (route, size) in [("/api/atlas/v2/exact", LIMIT), ("/api/atlas/v2/over", LIMIT + 1)] {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(vec![b'x'; size], "application/octet-stream"))
+            .mount(&server)
+            .await;
+    }
+    let client = Client::builder().base_url(server.uri()).retry(atlas_admin::RetryPolicy::none()).build().unwrap();
+    let response = client.request(Method::GET, "/api/atlas/v2/exact").send().await.unwrap();
+    assert_eq!(response.bytes().len(), LIMIT);
+    drop(response);
+    match client.request(Method::GET, "/api/atlas/v2/over").send().await {
+        Err(Error::TooLarge { status: 200, limit }) => assert_eq!(limit, LIMIT as u64),
+        other => panic!("one byte over the default limit was not refused: {:?}", other.map(|r| r.bytes().len())),
+    }
+    assert_eq!(atlas_admin::DEFAULT_MAX_BODY_BYTES, LIMIT as u64, "the documented default");
 }
 
 /// A token endpoint that answers without end is cut off: the client reads at most 64 KiB of
