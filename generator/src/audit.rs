@@ -515,4 +515,49 @@ mod tests {
             ]
         );
     }
+
+    fn bounds(value: Value) -> BTreeMap<String, Value> {
+        value.as_object().unwrap().clone().into_iter().collect()
+    }
+
+    #[test]
+    fn each_number_rule_is_checked_at_its_edge_exclusive_or_not() {
+        let inclusive = bounds(json!({"minimum": 1, "maximum": 10}));
+        for fine in [json!(1), json!(10), json!(5.5)] {
+            assert!(broken_rules(&fine, &inclusive, true).is_empty(), "{fine}");
+        }
+        assert_eq!(broken_rules(&json!(0), &inclusive, true), ["minimum 1"]);
+        assert_eq!(broken_rules(&json!(10.5), &inclusive, true), ["maximum 10"]);
+        assert_eq!(broken_rules(&json!(11), &inclusive, false), ["maximum 10"], "numbers are checked against any declaration");
+        let exclusive = bounds(json!({"minimum": 1, "maximum": 10, "exclusiveMinimum": true, "exclusiveMaximum": true}));
+        assert_eq!(broken_rules(&json!(1), &exclusive, true), ["minimum 1"]);
+        assert_eq!(broken_rules(&json!(10), &exclusive, true), ["maximum 10"]);
+        assert!(broken_rules(&json!(1.5), &exclusive, true).is_empty());
+        let not_exclusive = bounds(json!({"minimum": 1, "maximum": 10, "exclusiveMinimum": false, "exclusiveMaximum": false}));
+        assert!(broken_rules(&json!(1), &not_exclusive, true).is_empty() && broken_rules(&json!(10), &not_exclusive, true).is_empty());
+    }
+
+    #[test]
+    fn string_rules_count_characters_and_hold_only_for_the_values_own_declaration() {
+        let rules = bounds(json!({"minLength": 2, "maxLength": 3, "pattern": "^[a-zé]+$"}));
+        assert!(broken_rules(&json!("éé"), &rules, true).is_empty(), "two characters, four bytes");
+        assert!(broken_rules(&json!("ééé"), &rules, true).is_empty(), "three characters, six bytes");
+        assert_eq!(broken_rules(&json!("a"), &rules, true), ["minLength"]);
+        assert_eq!(broken_rules(&json!("abcd"), &rules, true), ["maxLength"]);
+        assert_eq!(broken_rules(&json!("a1"), &rules, true), ["pattern ^[a-zé]+$"]);
+        assert_eq!(broken_rules(&json!("A"), &rules, true), ["minLength", "pattern ^[a-zé]+$"]);
+        assert!(broken_rules(&json!("A"), &rules, false).is_empty(), "another declaration's string rules are not this value's");
+        let unusable = bounds(json!({"pattern": "(?<!x"}));
+        assert!(broken_rules(&json!("x"), &unusable, true).is_empty(), "a pattern that does not compile is generation's to report");
+        assert!(broken_rules(&json!(true), &rules, true).is_empty());
+    }
+
+    #[test]
+    fn numbers_are_printed_as_bounds_are_written() {
+        assert_eq!(number_text(10.0), "10");
+        assert_eq!(number_text(0.5), "0.5");
+        assert_eq!(number_text(-3.0), "-3");
+        assert_eq!(numbers_in("between 5 and 10.5 minutes, or 1e3."), ["10.5", "1", "3", "5"].into_iter().map(String::from).collect());
+    }
+
 }
