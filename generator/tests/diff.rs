@@ -52,6 +52,8 @@ fn additive_changes_are_a_patch() {
     assert!(find(&report, "value added").iter().any(|c| c.item.ends_with("::Paused") && !c.breaking));
     assert!(find(&report, "added").iter().any(|c| c.item == "models::Thing.color" && !c.breaking));
     assert!(find(&report, "added").iter().any(|c| c.item == "things::get_other" && !c.breaking));
+    let c = &report.counts;
+    assert_eq!((c.operations_added, c.operations_removed, c.operations_renamed, c.models_added, c.models_removed, c.models_renamed), (1, 0, 0, 0, 0, 0));
 }
 
 #[test]
@@ -73,6 +75,8 @@ fn removals_retypes_and_tighter_bounds_are_breaking() {
     assert!(breaking("value removed", "models::ThingState::Busy"), "{:#?}", report.changes);
     assert!(breaking("removed", "things::delete_things"), "{:#?}", report.changes);
     assert!(report.vanished_names.is_empty());
+    let c = &report.counts;
+    assert_eq!((c.operations_added, c.operations_removed, c.operations_renamed, c.models_added, c.models_removed, c.models_renamed), (0, 1, 0, 0, 0, 0));
 }
 
 #[test]
@@ -87,6 +91,8 @@ fn a_rename_upstream_keeps_the_shipped_name_as_a_deprecated_alias() {
     assert!(renamed.iter().any(|c| c.item == "things::get_things" && !c.breaking), "{:#?}", report.changes);
     assert!(find(&report, "removed").is_empty() && find(&report, "added").is_empty(), "{:#?}", report.changes);
     assert!(report.vanished_names.is_empty(), "{:?}", report.vanished_names);
+    let c = &report.counts;
+    assert_eq!((c.operations_added, c.operations_removed, c.operations_renamed, c.models_added, c.models_removed, c.models_renamed), (0, 0, 1, 0, 0, 1));
     let models = after.tree.files.iter().find(|(p, _)| p.ends_with("project_settings.rs")).map(|(_, t)| t.as_str()).unwrap_or("");
     assert!(models.contains("pub type GroupSettings = ProjectSettings;") && models.contains("#[deprecated"), "{models}");
     let api = &after.tree.files["src/apis/things.rs"];
@@ -228,7 +234,13 @@ fn the_next_version_follows_semver_and_its_0x_rule() {
 
 #[test]
 fn no_change_is_no_bump_and_the_report_says_so() {
-    let same = things(thing(json!({})));
+    // A struct, a string enum, a list alias and a validated string: none changes.
+    let same = spec(
+        json!({"Thing": thing(json!({"ids": {"$ref": "#/components/schemas/Ids"}, "code": {"$ref": "#/components/schemas/Code"}})),
+               "Ids": {"type": "array", "items": {"type": "string"}},
+               "Code": {"type": "string", "pattern": "^[A-Z]{3}$"}}),
+        json!({"/api/atlas/v2/things": {"get": op("listThings", "Thing")}}),
+    );
     let (report, _) = report(&same, &same);
     assert_eq!(report.bump, Bump::None);
     assert!(report.changes.is_empty() && report.vanished_names.is_empty(), "{:#?}", report.changes);
@@ -317,6 +329,8 @@ fn union_variants_added_are_additive_and_removed_breaking() {
     assert!(!one(&report, "variant added", "models::Pet::Bird").breaking);
     assert!(one(&report, "variant removed", "models::Pet::Dog").breaking);
     assert!(one(&report, "removed", "models::Dog").breaking);
+    assert!(!one(&report, "added", "models::Bird").breaking);
+    assert_eq!((report.counts.models_added, report.counts.models_removed), (1, 1));
     assert_eq!(report.bump, Bump::Minor);
 }
 
@@ -399,4 +413,56 @@ fn a_tag_whose_operations_split_over_two_new_tags_is_no_rename() {
     let (report, after) = report(&old, &new);
     assert!(find(&report, "tag renamed").is_empty(), "{:#?}", report.changes);
     assert!(!after.model.modules.contains_key("Things") && after.model.modules.values().all(|m| m != "things"), "{:?}", after.model.modules);
+}
+
+#[test]
+fn a_model_of_another_kind_is_retyped() {
+    let with = |mode: Value| spec(json!({"Thing": thing(json!({"mode": {"$ref": "#/components/schemas/Mode"}})), "Mode": mode}), json!({"/api/atlas/v2/things": {"get": op("listThings", "Thing")}}));
+    let object = json!({"type": "object", "properties": {"fast": {"type": "boolean"}}});
+    let report = crate::report(&with(object), &with(json!({"type": "string", "enum": ["FAST", "SLOW"]}))).0;
+    let retyped = one(&report, "retyped", "models::Mode");
+    assert!(retyped.breaking && retyped.detail == "a string enum now, was a struct", "{retyped:?}");
+}
+
+#[test]
+fn an_operation_newly_deprecated_is_reported_once() {
+    let with = |deprecated: bool| {
+        let mut o = op("listThings", "Thing");
+        o["deprecated"] = json!(deprecated);
+        spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": o}}))
+    };
+    let report = crate::report(&with(false), &with(true)).0;
+    assert!(!one(&report, "deprecated", "things::list_things").breaking);
+    assert_eq!(report.bump, Bump::Patch);
+    let still = crate::report(&with(true), &with(true)).0;
+    assert!(find(&still, "deprecated").is_empty(), "deprecated before and after: {:#?}", still.changes);
+    let undeprecated = crate::report(&with(true), &with(false)).0;
+    assert!(find(&undeprecated, "deprecated").is_empty(), "{:#?}", undeprecated.changes);
+}
+
+#[test]
+fn a_shared_enum_whose_first_site_goes_is_not_a_removed_model() {
+    let site = |values: Value| json!({"type": "object", "properties": {"tier": {"type": "string", "enum": values}, "other": {"type": "string"}}});
+    let old = spec(json!({"A": site(json!(["X", "Y"])), "B": site(json!(["X", "Y"]))}), json!({"/api/atlas/v2/a": {"get": op("getA", "A")}}));
+    let mut a = site(json!(["X", "Y"]));
+    a["properties"].as_object_mut().unwrap().remove("tier");
+    let new = spec(json!({"A": a, "B": site(json!(["X", "Y"]))}), json!({"/api/atlas/v2/a": {"get": op("getA", "A")}}));
+    let (report, after) = crate::report(&old, &new);
+    let shared = after.names.types["/components/schemas/B/properties/tier"].name.clone();
+    assert!(find(&report, "removed").iter().all(|c| c.kind != generator::diff::Kind::Model), "{shared} is still there: {:#?}", report.changes);
+    assert_eq!(report.counts.models_removed, 0);
+    assert!(one(&report, "removed", "models::A.tier").breaking);
+    assert!(report.vanished_names.is_empty(), "{:?}", report.vanished_names);
+}
+
+#[test]
+fn a_string_enum_renamed_by_hand_is_a_breaking_rename_and_a_vanished_name() {
+    let t = things(thing(json!({})));
+    let report = report_with(&t, &t, None, |names| {
+        names.types.get_mut("/components/schemas/Thing/properties/state").unwrap().name = "ThingStatus".into();
+    });
+    let renamed = one(&report, "renamed", "models::ThingState");
+    assert!(renamed.breaking && renamed.detail == "now `ThingStatus`", "{renamed:?}");
+    assert_eq!(report.vanished_names, vec!["models::ThingState".to_string()]);
+    assert_eq!(report.counts.models_renamed, 1);
 }
