@@ -466,3 +466,19 @@ fn a_string_enum_renamed_by_hand_is_a_breaking_rename_and_a_vanished_name() {
     assert_eq!(report.vanished_names, vec!["models::ThingState".to_string()]);
     assert_eq!(report.counts.models_renamed, 1);
 }
+
+#[test]
+fn a_field_that_becomes_optional_required_or_nullable_is_reported() {
+    let with = |required: Value, nullable: bool| {
+        let mut t = thing(json!({"note": {"type": "string", "nullable": nullable}}));
+        t["required"] = required;
+        things(t)
+    };
+    let report = crate::report(&with(json!(["name"]), false), &with(json!(["note"]), false)).0;
+    assert!(one(&report, "optional", "models::Thing.name").breaking, "{:#?}", report.changes);
+    assert!(one(&report, "required", "models::Thing.note").breaking, "{:#?}", report.changes);
+    // Optional either way; nullable now: `Option<Option<_>>`, another type to build.
+    let report = crate::report(&with(json!(["name"]), false), &with(json!(["name"]), true)).0;
+    let nullable = one(&report, "optional", "models::Thing.note");
+    assert!(nullable.breaking && nullable.detail == "`note` is optional now", "{nullable:?}");
+}
