@@ -258,8 +258,16 @@ fn bounds_moving_outward_loosen_and_inward_tighten_each_bound() {
         "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
         "code": {"type": "string", "pattern": "^a"},
         "zone": {"type": "string"},
+        "kept": {"type": "integer", "minimum": 3, "maximum": 7},
+        "word": {"type": "string", "minLength": 1, "maxLength": 9, "pattern": "^w"},
+        "floor": {"type": "integer", "minimum": 2},
+        "ceiling": {"type": "integer"},
     })));
     let new = things(thing(json!({
+        "kept": {"type": "integer", "minimum": 3, "maximum": 7},
+        "word": {"type": "string", "minLength": 1, "maxLength": 9, "pattern": "^w"},
+        "floor": {"type": "integer"},
+        "ceiling": {"type": "integer", "maximum": 9},
         "size": {"type": "integer", "minimum": 0, "maximum": 20},
         "label": {"type": "string", "minLength": 3},
         "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 2},
@@ -279,9 +287,15 @@ fn bounds_moving_outward_loosen_and_inward_tighten_each_bound() {
     assert!(!code.breaking && code.detail == "no pattern (was `^a`)", "{code:?}");
     let zone = one(&report, "tightened", "models::Thing.zone");
     assert!(zone.breaking && zone.detail == "pattern `^z`", "{zone:?}");
+    let floor = one(&report, "loosened", "models::Thing.floor");
+    assert!(!floor.breaking && floor.detail == "no minimum (was 2)", "{floor:?}");
+    let ceiling = one(&report, "tightened", "models::Thing.ceiling");
+    assert!(ceiling.breaking && ceiling.detail == "maximum 9", "{ceiling:?}");
+    // Bounds that did not move are no change.
+    assert!(report.changes.iter().all(|c| c.item != "models::Thing.kept" && c.item != "models::Thing.word"), "{:#?}", report.changes);
     assert_eq!(report.bump, Bump::Minor);
-    assert_eq!(report.counts.breaking, 3, "{:#?}", report.changes);
-    assert_eq!(report.counts.additive, 3, "{:#?}", report.changes);
+    assert_eq!(report.counts.breaking, 4, "{:#?}", report.changes);
+    assert_eq!(report.counts.additive, 4, "{:#?}", report.changes);
 }
 
 /// An operation answering in the given versions.
@@ -481,4 +495,23 @@ fn a_field_that_becomes_optional_required_or_nullable_is_reported() {
     let report = crate::report(&with(json!(["name"]), false), &with(json!(["name"]), true)).0;
     let nullable = one(&report, "optional", "models::Thing.note");
     assert!(nullable.breaking && nullable.detail == "`note` is optional now", "{nullable:?}");
+}
+
+#[test]
+fn untagged_union_variants_added_and_removed_are_reported() {
+    let shape = |field: &str| json!({"type": "object", "required": [field], "properties": {field: {"type": "string"}}});
+    let with = |variants: &[&str]| {
+        let mut schemas = serde_json::Map::new();
+        for v in variants {
+            schemas.insert(v.to_string(), shape(&v.to_lowercase()));
+        }
+        let refs: Vec<Value> = variants.iter().map(|v| json!({"$ref": format!("#/components/schemas/{v}")})).collect();
+        schemas.insert("Target".into(), json!({"oneOf": refs}));
+        spec(Value::Object(schemas), json!({"/api/atlas/v2/targets": {"get": op("getTarget", "Target")}}))
+    };
+    let report = crate::report(&with(&["Email", "Phone"]), &with(&["Email", "Slack"])).0;
+    let added: Vec<_> = find(&report, "variant added").into_iter().filter(|c| c.item.starts_with("models::Target::")).collect();
+    let removed: Vec<_> = find(&report, "variant removed").into_iter().filter(|c| c.item.starts_with("models::Target::")).collect();
+    assert!(added.len() == 1 && !added[0].breaking && added[0].item.contains("Slack"), "{:#?}", report.changes);
+    assert!(removed.len() == 1 && removed[0].breaking && removed[0].item.contains("Phone"), "{:#?}", report.changes);
 }
