@@ -318,6 +318,9 @@ fn versions_added_removed_and_the_pinned_one_moving_are_reported() {
     assert!(removed.breaking && removed.detail.contains("2023-01-01"), "{removed:?}");
     assert!(find(&report, "version changed").is_empty(), "the pinned version is still there: {:#?}", report.changes);
     assert_eq!(report.newer_versions["listThings"], vec!["2025-01-01".to_string()]);
+    // Only versions the old spec did not have: one it had already is no news.
+    let report = report_with(&with(&["2024-05-30", "2025-01-01"]), &with(&["2024-05-30", "2025-01-01", "2026-01-01"]), pinned, |_| {});
+    assert_eq!(report.newer_versions["listThings"], vec!["2026-01-01".to_string()]);
 
     // The pinned version goes: the plain method now sends the newest one not after it.
     let report = report_with(&with(&["2023-01-01", "2024-05-30"]), &with(&["2023-01-01", "2025-01-01"]), pinned, |_| {});
