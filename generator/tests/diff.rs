@@ -68,6 +68,15 @@ fn removals_retypes_and_tighter_bounds_are_breaking() {
     let new = spec(json!({"Thing": t}), json!({"/api/atlas/v2/things": {"get": op("listThings", "Thing")}}));
     let (report, _) = report(&old, &new);
     assert_eq!(report.bump, Bump::Minor);
+    // The Markdown puts each change under its heading, as a line naming its kind and item.
+    let markdown = report.markdown("t", Some(("0.1.0", "0.2.0")));
+    let (breaking_part, additive_part) = markdown.split_once("### Additive").unwrap_or((&markdown, ""));
+    assert!(breaking_part.contains(&format!("### Breaking ({})", report.counts.breaking)), "{markdown}");
+    assert!(breaking_part.contains("- field removed: `models::Thing.gone`: `gone`\n"), "{markdown}");
+    assert!(breaking_part.contains("- operation removed: `things::delete_things`"), "{markdown}");
+    assert!(breaking_part.contains("- enum value removed: `models::ThingState::Busy`: `BUSY`\n"), "{markdown}");
+    assert!(!additive_part.contains("removed"), "{markdown}");
+    assert!(markdown.contains("Semver: **minor (breaking changes; 0.x rules)**: 0.1.0 -> 0.2.0."), "{markdown}");
     let breaking = |change: &str, item: &str| find(&report, change).iter().any(|c| c.item == item && c.breaking);
     assert!(breaking("removed", "models::Thing.gone"), "{:#?}", report.changes);
     assert!(breaking("retyped", "models::Thing.name"), "{:#?}", report.changes);
@@ -321,6 +330,12 @@ fn versions_added_removed_and_the_pinned_one_moving_are_reported() {
     // Only versions the old spec did not have: one it had already is no news.
     let report = report_with(&with(&["2024-05-30", "2025-01-01"]), &with(&["2024-05-30", "2025-01-01", "2026-01-01"]), pinned, |_| {});
     assert_eq!(report.newer_versions["listThings"], vec!["2026-01-01".to_string()]);
+    let markdown = report.markdown("t", None);
+    assert!(markdown.contains("### Newer API versions after the pinned API date (1)") && markdown.contains("- `listThings`: 2026-01-01\n"), "{markdown}");
+    // The pinned date itself, new to the spec, is no newer version: the plain method sends it.
+    let report = report_with(&with(&["2023-01-01"]), &with(&["2023-01-01", "2024-05-30"]), pinned, |_| {});
+    assert!(report.newer_versions.is_empty(), "{:?}", report.newer_versions);
+    assert!(!report.markdown("t", None).contains("### Newer API versions"));
 
     // The pinned version goes: the plain method now sends the newest one not after it.
     let report = report_with(&with(&["2023-01-01", "2024-05-30"]), &with(&["2023-01-01", "2025-01-01"]), pinned, |_| {});

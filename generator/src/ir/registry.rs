@@ -610,6 +610,36 @@ mod tests {
         assert_eq!(move_key("pattern:^Old$", &moves), "pattern:^Old$");
     }
 
+    #[test]
+    fn a_shape_ignores_prose_at_any_depth_and_nothing_else() {
+        let schema = |description: &str, kind: &str| -> openapiv3::ReferenceOr<openapiv3::Schema> {
+            serde_json::from_value(serde_json::json!({
+                "description": description,
+                "allOf": [{"type": "object", "description": description, "x-xgen-note": description,
+                           "properties": {"a": {"type": kind, "example": description, "title": description}}}]
+            }))
+            .unwrap()
+        };
+        assert_eq!(shape_of(&schema("one", "string")), shape_of(&schema("two", "string")), "prose inside a list is prose too");
+        assert_ne!(shape_of(&schema("one", "string")), shape_of(&schema("one", "integer")));
+    }
+
+    #[test]
+    fn a_validated_string_is_keyed_by_its_pattern_and_anything_else_by_its_pointer() {
+        let def = |kind: TypeKind| TypeDef {
+            name: "Id".into(),
+            pointer: "/components/schemas/Id".into(),
+            home: "Id".into(),
+            group: crate::ir::Group::Models,
+            doc: None,
+            deprecated: false,
+            kind,
+            aliases: Vec::new(),
+        };
+        assert_eq!(type_key(&def(TypeKind::Newtype { pattern: "^[0-9a-f]{24}$".into() })), "pattern:^[0-9a-f]{24}$");
+        assert_eq!(type_key(&def(TypeKind::Alias(TypeRef::Builtin(crate::ir::Builtin::String)))), "/components/schemas/Id");
+    }
+
     fn named(name: &str, aliases: &[&str]) -> TypeNames {
         TypeNames { name: name.into(), aliases: aliases.iter().map(|a| a.to_string()).collect(), ..TypeNames::default() }
     }
@@ -640,6 +670,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("names.toml");
         assert_eq!(Registry::read_or_default(&path).unwrap(), Registry::default(), "no file yet: an empty registry");
+        let mut one = Registry::default();
+        one.types.insert("/components/schemas/A".into(), named("A", &[]));
+        std::fs::write(&path, one.to_toml()).unwrap();
+        assert_eq!(Registry::read_or_default(&path).unwrap(), one, "a file there is read");
         std::fs::write(&path, "[types.\"/components/schemas/A\"]\nname = \"A\"\nnickname = \"a\"\n").unwrap();
         let error = Registry::read(&path).unwrap_err().to_string();
         assert!(error.contains("names.toml") && error.contains("nickname"), "{error}");
