@@ -408,6 +408,12 @@ fn a_rename_is_recognised_only_one_to_one() {
     let new = spec(json!({"C": thing(json!({})), "D": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "C")}}));
     let report = crate::report(&old, &new).0;
     assert!(one(&report, "removed", "models::A").breaking, "{:#?}", report.changes);
+    // A component still there, of the same shape, takes no part: A -> C is one to one.
+    let old = spec(json!({"A": thing(json!({})), "B": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "A")}, "/api/atlas/v2/b": {"get": op("getB", "B")}}));
+    let new = spec(json!({"B": thing(json!({})), "C": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "C")}, "/api/atlas/v2/b": {"get": op("getB", "B")}}));
+    let (report, after) = crate::report(&old, &new);
+    assert!(after.model.upstream_renames.iter().any(|r| r.kind == "model" && r.old_key.ends_with("/A") && r.new_key.ends_with("/C")), "{:#?}", report.changes);
+    assert!(find(&report, "removed").is_empty(), "{:#?}", report.changes);
     // Another shape under a new name is no rename of the vanished one.
     let old = spec(json!({"A": thing(json!({}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "A")}}));
     let new = spec(json!({"C": thing(json!({"extra": {"type": "integer"}}))}), json!({"/api/atlas/v2/things": {"get": op("getThings", "C")}}));
