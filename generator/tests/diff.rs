@@ -539,3 +539,48 @@ fn untagged_union_variants_added_and_removed_are_reported() {
     assert!(added.len() == 1 && !added[0].breaking && added[0].item.contains("Slack"), "{:#?}", report.changes);
     assert!(removed.len() == 1 && removed[0].breaking && removed[0].item.contains("Phone"), "{:#?}", report.changes);
 }
+
+/// A shared enum is emitted at its first site by JSON pointer; when that site changes (the
+/// first one goes, or a new one sorts before it), the names the registry gave its variants
+/// stay with it. (A hand-renamed variant shows it: the rules would name it otherwise.)
+#[test]
+fn a_shared_enums_variant_names_stay_when_its_first_site_changes() {
+    let site = |values: Value| json!({"type": "object", "properties": {"tier": {"type": "string", "enum": values}, "other": {"type": "string"}}});
+    let route = json!({"/api/atlas/v2/b": {"get": op("getB", "B")}});
+    let old = spec(json!({"B": site(json!(["X", "Y"])), "C": site(json!(["X", "Y"]))}), route.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, old.to_string()).unwrap();
+    let mut names = generate_with(&Inputs::new(&path)).unwrap().names;
+    let first = "/components/schemas/B/properties/tier";
+    assert!(!names.types[first].variants.is_empty(), "B's site is where the shared enum is emitted: {:?}", names.types[first]);
+    names.types.get_mut(first).unwrap().variants.insert("X".into(), "Ex".into());
+    let generate_new = |doc: Value| {
+        let path = dir.path().join("new.json");
+        std::fs::write(&path, doc.to_string()).unwrap();
+        generate_with(&Inputs { names: Some(&names), ..Inputs::new(&path) }).unwrap()
+    };
+    // The first site goes: C's is emitted now.
+    let mut b = site(json!(["X", "Y"]));
+    b["properties"].as_object_mut().unwrap().remove("tier");
+    let after = generate_new(spec(json!({"B": b, "C": site(json!(["X", "Y"]))}), route.clone()));
+    assert_eq!(after.names.types["/components/schemas/C/properties/tier"].variants["X"], "Ex", "{:?}", after.names.types);
+    // A new site sorts first: A's is emitted now.
+    let after = generate_new(spec(json!({"A": site(json!(["X", "Y"])), "B": site(json!(["X", "Y"])), "C": site(json!(["X", "Y"]))}), route));
+    let a = &after.names.types["/components/schemas/A/properties/tier"];
+    assert_eq!((a.name.as_str(), a.variants["X"].as_str()), (names.types[first].name.as_str(), "Ex"), "{:?}", after.names.types);
+}
+
+#[test]
+fn a_models_file_follows_the_name_the_registry_gives_it() {
+    let t = things(thing(json!({})));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.json");
+    std::fs::write(&path, t.to_string()).unwrap();
+    let mut names = generate_with(&Inputs::new(&path)).unwrap().names;
+    names.types.get_mut("/components/schemas/Thing").unwrap().name = "Widget".into();
+    let after = generate_with(&Inputs { names: Some(&names), ..Inputs::new(&path) }).unwrap();
+    let widget = after.tree.files.get("src/models/widget.rs").unwrap_or_else(|| panic!("{:?}", after.tree.files.keys().collect::<Vec<_>>()));
+    assert!(widget.contains("pub struct Widget"), "{widget}");
+    assert!(!after.tree.files.contains_key("src/models/thing.rs"));
+}
