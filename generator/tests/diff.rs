@@ -584,3 +584,49 @@ fn a_models_file_follows_the_name_the_registry_gives_it() {
     assert!(widget.contains("pub struct Widget"), "{widget}");
     assert!(!after.tree.files.contains_key("src/models/thing.rs"));
 }
+
+#[test]
+fn an_operation_whose_new_id_names_the_same_method_keeps_it_without_a_forwarder() {
+    let old = spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/groups/{groupId}/things": {"get": op("listThings", "Thing")}}));
+    let new = spec(json!({"Thing": thing(json!({}))}), json!({"/api/atlas/v2/groups/{groupId}/things": {"get": op("listGroupThings", "Thing")}}));
+    // The new id keeps the short name (`x-xgen-operation-id-override`), as Atlas's renames do.
+    let fix_params = |mut doc: Value| {
+        let get = &mut doc["paths"]["/api/atlas/v2/groups/{groupId}/things"]["get"];
+        get["parameters"] = json!([{"name": "groupId", "in": "path", "required": true, "schema": {"type": "string"}}]);
+        get["x-xgen-operation-id-override"] = json!("listThings");
+        doc
+    };
+    let (report, after) = crate::report(&fix_params(old), &fix_params(new));
+    let renamed = one(&report, "renamed", "things::list_things");
+    assert!(!renamed.breaking && renamed.detail == "`listThings` is `listGroupThings` now, `things::list_things`", "{renamed:?}");
+    let api = &after.tree.files["src/apis/things.rs"];
+    assert_eq!(api.matches("pub fn list_things").count(), 1, "one method, no forwarder: {api}");
+    assert!(after.names.operations["listGroupThings"].deprecated.is_empty());
+}
+
+/// Union variants keep the names the registry gives them, tagged or not.
+#[test]
+fn union_variant_names_are_the_registrys() {
+    let animal = |field: &str| json!({"type": "object", "required": [field], "properties": {field: {"type": "string"}, "kind": {"type": "string"}}});
+    let tagged = json!({"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "kind", "mapping": {"CAT": "#/components/schemas/Cat", "DOG": "#/components/schemas/Dog"}}});
+    let untagged = json!({"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]});
+    let doc = spec(
+        json!({"Cat": animal("meow"), "Dog": animal("woof"), "Pet": tagged, "Either": untagged}),
+        json!({"/api/atlas/v2/pets": {"get": op("getPet", "Pet")}, "/api/atlas/v2/either": {"get": op("getEither", "Either")}}),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let mut names = generate_with(&Inputs::new(&path)).unwrap().names;
+    for union in ["/components/schemas/Pet", "/components/schemas/Either"] {
+        let variants = &mut names.types.get_mut(union).unwrap().variants;
+        assert_eq!(variants.get("/components/schemas/Cat").map(String::as_str), Some("Cat"), "{union}: {variants:?}");
+        variants.insert("/components/schemas/Cat".into(), "Kitty".into());
+    }
+    let after = generate_with(&Inputs { names: Some(&names), ..Inputs::new(&path) }).unwrap();
+    for (union, file) in [("/components/schemas/Pet", "src/models/pet.rs"), ("/components/schemas/Either", "src/models/either.rs")] {
+        assert_eq!(after.names.types[union].variants["/components/schemas/Cat"], "Kitty", "{union}");
+        assert!(after.tree.files[file].contains("Kitty("), "{file}: {}", after.tree.files[file]);
+    }
+}
