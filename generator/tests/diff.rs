@@ -102,6 +102,10 @@ fn a_rename_upstream_keeps_the_shipped_name_as_a_deprecated_alias() {
     assert!(report.vanished_names.is_empty(), "{:?}", report.vanished_names);
     let c = &report.counts;
     assert_eq!((c.operations_added, c.operations_removed, c.operations_renamed, c.models_added, c.models_removed, c.models_renamed), (0, 0, 1, 0, 0, 1));
+    // The registry written records the alias and the fields, for the next run.
+    let recorded = &after.names.types["/components/schemas/ProjectSettings"];
+    assert_eq!(recorded.aliases, ["GroupSettings"]);
+    assert_eq!(recorded.fields.get("name").map(String::as_str), Some("name"), "{recorded:?}");
     let models = after.tree.files.iter().find(|(p, _)| p.ends_with("project_settings.rs")).map(|(_, t)| t.as_str()).unwrap_or("");
     assert!(models.contains("pub type GroupSettings = ProjectSettings;") && models.contains("#[deprecated"), "{models}");
     let api = &after.tree.files["src/apis/things.rs"];
@@ -629,4 +633,46 @@ fn union_variant_names_are_the_registrys() {
         assert_eq!(after.names.types[union].variants["/components/schemas/Cat"], "Kitty", "{union}");
         assert!(after.tree.files[file].contains("Kitty("), "{file}: {}", after.tree.files[file]);
     }
+}
+
+/// A component enum that appears with the name its former inline sites ship under is another
+/// type: it is named apart, and the sites keep theirs.
+#[test]
+fn a_new_component_enum_does_not_take_the_name_of_a_shipped_shared_enum() {
+    let site = |sev: Value| json!({"type": "object", "properties": {"severity": sev, "other": {"type": "string"}}});
+    let inline = json!({"type": "string", "enum": ["HIGH", "LOW"]});
+    let old = spec(json!({"A": site(inline.clone()), "B": site(inline.clone())}), json!({"/api/atlas/v2/a": {"get": op("getA", "A")}}));
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, doc: &Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, doc.to_string()).unwrap();
+        path
+    };
+    let before = generate_with(&Inputs::new(&write("old.json", &old))).unwrap();
+    let shared = before.names.types["/components/schemas/A/properties/severity"].name.clone();
+    let new = spec(json!({"A": site(inline.clone()), "B": site(inline), shared.clone(): {"type": "string", "enum": ["HIGH", "LOW", "MEDIUM"]}}), json!({"/api/atlas/v2/a": {"get": op("getA", "A")}}));
+    let after = generate_with(&Inputs { names: Some(&before.names), ..Inputs::new(&write("new.json", &new)) }).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(after.names.types["/components/schemas/A/properties/severity"].name, shared);
+    assert_ne!(after.names.types[&format!("/components/schemas/{shared}")].name, shared, "{:?}", after.names.types);
+}
+
+/// A method renamed by hand stays as it is when another operation is renamed upstream.
+#[test]
+fn an_upstream_rename_touches_only_its_own_operation() {
+    let thing_schema = json!({"Thing": thing(json!({}))});
+    let old = spec(thing_schema.clone(), json!({"/api/atlas/v2/things": {"get": op("getThings", "Thing")}, "/api/atlas/v2/other": {"get": op("getOther", "Thing")}}));
+    let new = spec(thing_schema, json!({"/api/atlas/v2/things": {"get": op("getProjectThings", "Thing")}, "/api/atlas/v2/other": {"get": op("getOther", "Thing")}}));
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, doc: &Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, doc.to_string()).unwrap();
+        path
+    };
+    let mut names = generate_with(&Inputs::new(&write("old.json", &old))).unwrap().names;
+    names.operations.get_mut("getOther").unwrap().method = "fetch_other".into();
+    let after = generate_with(&Inputs { names: Some(&names), ..Inputs::new(&write("new.json", &new)) }).unwrap();
+    let other = &after.names.operations["getOther"];
+    assert_eq!((other.method.as_str(), other.deprecated.len()), ("fetch_other", 0), "{other:?}");
+    let renamed = &after.names.operations["getProjectThings"];
+    assert_eq!((renamed.method.as_str(), renamed.deprecated.as_slice()), ("get_project_things", &["get_things".to_string()][..]));
 }
