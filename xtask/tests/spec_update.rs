@@ -3,68 +3,17 @@
 //! source and changes nothing; from a good spec it writes the lock, the crate, the registry
 //! and the changelog together.
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod support;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+use support::{scratch, snapshot, workspace};
 
 /// The current real spec (the locked one), wherever this machine has it.
 fn real_spec() -> PathBuf {
     generator::store::locked_spec(&generator::Paths::new(&workspace()), None).unwrap_or_else(|e| panic!("the locked spec is needed: {e}"))
-}
-
-/// A scratch workspace: the crate, the lock, the fixes and the registry.
-fn scratch() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for krate in ["atlas-admin", "atlas-admin-models"] {
-        copy_dir(&workspace().join(krate), &dir.path().join(krate));
-    }
-    std::fs::create_dir_all(dir.path().join("spec")).unwrap();
-    for file in ["lock.toml", "fixes.yaml", "names.toml"] {
-        std::fs::copy(workspace().join("spec").join(file), dir.path().join("spec").join(file)).unwrap();
-    }
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_name() == "target" {
-            continue;
-        }
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
-/// Every file of the workspace but `target/` (where downloads are cached), with its bytes.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == "target") {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
 }
 
 fn spec_update(root: &Path, args: &[&str]) -> Output {
@@ -98,11 +47,7 @@ fn refused(source_file: Option<(&str, &[u8])>, url: Option<String>, expected: &[
         assert!(stderr.contains(text), "the message does not say {text:?}:\n{stderr}");
     }
     assert!(!stderr.contains("panicked"), "{stderr}");
-    let after = snapshot(dir.path());
-    assert_eq!(before.len(), after.len(), "files were added or removed");
-    for (path, bytes) in &before {
-        assert!(after.get(path) == Some(bytes), "{} changed", path.display());
-    }
+    support::assert_unchanged(&before, dir.path());
 }
 
 #[test]
