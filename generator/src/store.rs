@@ -103,7 +103,7 @@ pub fn locked_spec(paths: &Paths, explicit: Option<&Path>) -> Result<PathBuf> {
         return Ok(cached);
     }
     let bytes = download_locked(&lock)?;
-    store(&cache, &bytes)
+    store_hashed(&cache, &lock.sha256, &bytes)
 }
 
 /// Downloads the lock's `source` and checks it is the locked spec.
@@ -148,7 +148,12 @@ pub fn cached(cache: &Path, sha256: &str) -> Option<PathBuf> {
 
 /// Stores `bytes` in the cache under their sha256, atomically; returns the path.
 pub fn store(cache: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let path = cache.join(format!("{}.yaml", sha256_hex(bytes)));
+    store_hashed(cache, &sha256_hex(bytes), bytes)
+}
+
+/// [`store`] for bytes whose sha256 the caller has computed already.
+pub fn store_hashed(cache: &Path, sha256: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let path = cache.join(format!("{sha256}.yaml"));
     crate::write::write_file_atomically(&path, bytes)?;
     Ok(path)
 }

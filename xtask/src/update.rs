@@ -27,10 +27,12 @@ pub fn resolve_locked(paths: &Paths, explicit: Option<&Path>) -> Result<PathBuf>
 
 pub use generator::store::date_in_name;
 
-/// Fetches `source` (a path or an http(s) URL) into the cache; returns the cached path.
-fn fetch(paths: &Paths, source: &str) -> Result<PathBuf> {
+/// Fetches `source` (a path or an http(s) URL) into the cache; returns the cached path and
+/// the spec's sha256 (its name there).
+fn fetch(paths: &Paths, source: &str) -> Result<(PathBuf, String)> {
     let bytes = generator::store::fetch(source)?;
-    Ok(generator::store::store(&spec_cache(paths), &bytes)?)
+    let sha256 = generator::parse::sha256_hex(&bytes);
+    Ok((generator::store::store_hashed(&spec_cache(paths), &sha256, &bytes)?, sha256))
 }
 
 /// Refuses anything but an Atlas Admin API v2 OpenAPI 3.0 spec, saying what it is instead.
@@ -168,9 +170,9 @@ pub fn update(paths: &Paths, options: Update) -> Result<Option<Updated>> {
     if !generator::store::is_url(&source) {
         eprintln!("warning: spec/lock.toml will record the local path {source}: others cannot fetch it (a fresh clone needs --spec or $ATLAS_SPEC); take the spec from a URL to record one");
     }
-    let fetched = fetch(paths, &recorded)?;
+    let (fetched, sha256) = fetch(paths, &recorded)?;
     check_atlas_spec(&fetched, &source)?;
-    if generator::parse::sha256_hex(&generator::parse::read_limited(&fetched)?) == old_lock.sha256 {
+    if sha256 == old_lock.sha256 {
         // The same spec: nothing to generate and no entry to write; the lock only learns
         // where the bytes can be fetched for good, if that changed.
         if recorded != old_lock.source && generator::store::is_url(&recorded) {
@@ -265,7 +267,7 @@ pub fn pin(paths: &Paths, days: u64) -> Result<()> {
         let url = generator::store::GithubRaw { reference: sha.clone(), ..raw.clone() }.url();
         let bytes = generator::store::fetch(&url)?;
         if generator::parse::sha256_hex(&bytes) == lock.sha256 {
-            generator::store::store(&spec_cache(paths), &bytes)?;
+            generator::store::store_hashed(&spec_cache(paths), &lock.sha256, &bytes)?;
             let pinned = SpecLock { source: url.clone(), ..lock };
             pinned.write(&paths.lock)?;
             println!("spec/lock.toml now names {url}: the commit that serves the locked spec (sha256 {})", pinned.sha256);
@@ -418,7 +420,7 @@ pub fn walk(paths: &Paths, build: bool, start: Start) -> Result<Walked> {
         Start::Oldest => {
             // Step 0: lock the first spec, seeding the registry from it.
             let (first_date, first) = &history[0];
-            let cached = fetch(&walk_paths, &first.display().to_string())?;
+            let (cached, _) = fetch(&walk_paths, &first.display().to_string())?;
             let generation = generate_side(&walk_paths, &cached, Some(first_date), current.api_version.as_deref(), &Registry::default())?;
             let lock = SpecLock {
                 source: first.display().to_string(),
@@ -439,7 +441,7 @@ pub fn walk(paths: &Paths, build: bool, start: Start) -> Result<Walked> {
             // The checked-in crate as it is; its spec in the scratch cache, where update finds it.
             std::fs::copy(&paths.lock, &walk_paths.lock)?;
             std::fs::copy(&paths.names, &walk_paths.names)?;
-            let cached = fetch(&walk_paths, &current_spec.display().to_string())?;
+            let (cached, _) = fetch(&walk_paths, &current_spec.display().to_string())?;
             let generation = generate_side(&walk_paths, &cached, Some(&current.spec_date), current.api_version.as_deref(), &Registry::read(&walk_paths.names)?)?;
             let mut steps = history.clone();
             steps.push((current.spec_date.clone(), current_spec.clone()));

@@ -3,7 +3,6 @@
 //! source and changes nothing; from a good spec it writes the lock, the crate, the registry
 //! and the changelog together.
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -100,26 +99,12 @@ fn a_spec_one_of_whose_fixes_is_stale_changes_nothing_and_names_the_fix() {
     );
 }
 
-/// A loopback HTTP server answering every request with `status` and `body`; returns its URL.
+/// A loopback server answering every request with `status` and `body`; returns a spec URL
+/// on it. (It lives as long as the test process: the stand-in's thread is detached.)
 fn serve(status: &'static str, body: Vec<u8>) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/openapi/atlas-api.yaml", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut request = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buf[..n]),
-                }
-            }
-            let head = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
-            let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
-        }
-    });
-    url
+    let stand = support::StandIn::start();
+    stand.route("*", support::Route::Status(status, body));
+    format!("{}/openapi/atlas-api.yaml", stand.base)
 }
 
 #[test]
