@@ -315,12 +315,10 @@ fn numbers_in(text: &str) -> BTreeSet<String> {
     numbers
 }
 
+/// A number as written in a bound: Rust prints a whole `f64` without a fraction or an
+/// exponent (`10`, `100000000000000000000`), as the spec writes it.
 fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+    format!("{n}")
 }
 
 fn excerpt(text: &str) -> String {
@@ -492,6 +490,18 @@ mod tests {
     }
 
     #[test]
+    fn a_property_bounded_differently_everywhere_is_listed_and_one_bounded_alike_is_not() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"properties": {"port": {"minimum": 1}, "retries": {"maximum": 3}}},
+            "B": {"properties": {"port": {"minimum": 1024}, "retries": {"maximum": 3}}}
+        }}});
+        let audit = audit(&doc);
+        let names: Vec<&str> = audit.differing.iter().map(|d| d.property.as_str()).collect();
+        assert_eq!(names, ["port"]);
+        assert_eq!((audit.declarations, audit.bounded), (4, 4));
+    }
+
+    #[test]
     fn a_description_that_softens_its_bound_is_listed_with_the_words() {
         let audit = audit(&spec());
         // Unbounded `diskSizeGB` and `name` (no description) are not read.
@@ -553,10 +563,47 @@ mod tests {
     }
 
     #[test]
+    fn declarations_and_examples_in_all_of_parts_count_and_example_data_is_no_schema() {
+        let doc = json!({"components": {"schemas": {"Part": {"allOf": [
+            {"properties": {"size": {"type": "integer", "minimum": 1, "example": 0}}},
+            {"properties": {"tags": {"type": "array", "items": {"type": "string"}, "example": ["a", "b"]}}},
+            // Data that looks like a schema, or names a member `example`, is data.
+            {"properties": {"meta": {"type": "object",
+                "example": {"properties": {"ghost": {"minimum": 3}}, "example": 2}}}}
+        ]}}}});
+        let audit = audit(&doc);
+        assert_eq!(audit.declarations, 3, "`size`, `tags` and `meta`, and no `ghost`");
+        assert_eq!(audit.bounded, 1, "only `size` has a rule");
+        // `size`'s 0; the array of strings is one value; the object's two members.
+        assert_eq!(audit.examples, 4);
+        let found: Vec<&str> = audit.broken_examples.iter().map(|b| b.example.as_str()).collect();
+        assert_eq!(found, ["/components/schemas/Part/allOf/0/properties/size/example"]);
+    }
+
+    #[test]
     fn numbers_are_printed_as_bounds_are_written() {
         assert_eq!(number_text(10.0), "10");
         assert_eq!(number_text(0.5), "0.5");
         assert_eq!(number_text(-3.0), "-3");
+        assert_eq!(number_text(1e20), "100000000000000000000", "no exponent, no saturation");
+    }
+
+    #[test]
+    fn the_report_shows_three_places_of_each_finding_and_counts_them_all() {
+        let p = |n: usize| (0..n).map(|i| format!("/p{i}")).collect::<Vec<_>>();
+        assert_eq!(shortened(&p(3)), "`/p0`, `/p1`, `/p2`");
+        assert_eq!(shortened(&p(4)), "`/p0`, `/p1`, `/p2`, ...");
+        let md = audit(&spec()).markdown();
+        assert!(md.contains("  - maximum 4096, minimum 10: `/components/schemas/Legacy/properties/diskSizeGB` (1)\n"), "{md}");
+        assert!(md.contains("- `intervalMin` = 0: breaks minimum 5 of its own declaration `/components/schemas/Notification/properties/intervalMin` (1); in `/components/schemas/Notification/properties/intervalMin/example` (1)\n"), "{md}");
+    }
+
+    #[test]
+    fn an_excerpt_is_one_line_of_at_most_200_characters() {
+        assert_eq!(excerpt("Minutes  to wait,\n between\tnotifications."), "Minutes to wait, between notifications.");
+        let long = "é".repeat(250);
+        assert_eq!(excerpt(&long), format!("{}...", "é".repeat(200)));
+        assert_eq!(excerpt(&"é".repeat(200)), "é".repeat(200));
         assert_eq!(numbers_in("between 5 and 10.5 minutes, or 1e3."), ["10.5", "1", "3", "5"].into_iter().map(String::from).collect());
     }
 

@@ -237,19 +237,22 @@ fn diff_types(old: &Model, new: &Model, out: &mut Vec<Change>, vanished: &mut Ve
                 let new_def = new.get(*new_id);
                 seen_new.insert(*new_id);
                 if new_def.name != old_def.name {
-                    let kept = new_def.aliases.contains(&old_def.name) || new_names.contains(old_def.name.as_str());
-                    if !kept {
+                    // The old name either stays as this type's alias, or now names another
+                    // type (code using it gets that type: breaking, but no vanished name), or
+                    // is gone.
+                    let aliased = new_def.aliases.contains(&old_def.name);
+                    let reused = !aliased && new_names.contains(old_def.name.as_str());
+                    if !aliased && !reused {
                         vanished.push(item.clone());
                     }
-                    if !matches!(old_def.kind, TypeKind::Enum(_)) || !kept {
+                    if !matches!(old_def.kind, TypeKind::Enum(_)) || !aliased {
                         counts.models_renamed += 1;
-                        out.push(change(
-                            !kept,
-                            Kind::Model,
-                            "renamed",
-                            item.clone(),
-                            format!("now `{}`{}", new_def.name, if kept { " (the old name stays, a deprecated alias)" } else { "" }),
-                        ));
+                        let note = match (aliased, reused) {
+                            (true, _) => " (the old name stays, a deprecated alias)",
+                            (false, true) => " (the old name now names another type)",
+                            (false, false) => "",
+                        };
+                        out.push(change(!aliased, Kind::Model, "renamed", item.clone(), format!("now `{}`{note}", new_def.name)));
                     }
                 }
                 diff_members(old, old_def, new, new_def, out, vanished);

@@ -676,3 +676,44 @@ fn an_upstream_rename_touches_only_its_own_operation() {
     let renamed = &after.names.operations["getProjectThings"];
     assert_eq!((renamed.method.as_str(), renamed.deprecated.as_slice()), ("get_project_things", &["get_things".to_string()][..]));
 }
+
+#[test]
+fn names_swapped_by_hand_are_breaking_renames_but_no_vanished_names() {
+    let other = json!({"type": "object", "properties": {"size": {"type": "integer"}}});
+    let doc = spec(
+        json!({"Thing": thing(json!({})), "Other": other}),
+        json!({"/api/atlas/v2/things": {"get": op("listThings", "Thing")}, "/api/atlas/v2/others": {"get": op("listOthers", "Other")}}),
+    );
+    let report = report_with(&doc, &doc, None, |names| {
+        names.types.get_mut("/components/schemas/Thing").unwrap().name = "Other".into();
+        names.types.get_mut("/components/schemas/Other").unwrap().name = "Thing".into();
+    });
+    // `models::Thing` still compiles, but is another type: breaking, and not the alias text.
+    let renamed = one(&report, "renamed", "models::Thing");
+    assert!(renamed.breaking && renamed.detail == "now `Other` (the old name now names another type)", "{renamed:?}");
+    assert!(one(&report, "renamed", "models::Other").breaking, "{:#?}", report.changes);
+    assert!(report.vanished_names.is_empty(), "{:?}", report.vanished_names);
+    assert_eq!(report.counts.models_renamed, 2);
+}
+
+#[test]
+fn an_upstream_rename_to_a_name_already_shipped_keeps_the_old_name() {
+    let other = json!({"type": "object", "properties": {"size": {"type": "integer"}}});
+    let routes = |settings: &str| json!({"/api/atlas/v2/things": {"get": op("getThings", settings)}, "/api/atlas/v2/others": {"get": op("listOthers", "Other")}});
+    let old = spec(json!({"GroupSettings": thing(json!({})), "Other": other.clone()}), routes("GroupSettings"));
+    let new = spec(json!({"ProjectSettings": thing(json!({})), "Other": other}), routes("ProjectSettings"));
+    let dir = tempfile::tempdir().unwrap();
+    let (old_path, new_path) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    std::fs::write(&old_path, old.to_string()).unwrap();
+    std::fs::write(&new_path, new.to_string()).unwrap();
+    let before = generate_with(&Inputs::new(&old_path)).unwrap();
+    // A hand edit shipped `Other` as `ProjectSettings`: the rules' name for the renamed schema.
+    let mut names = before.names.clone();
+    names.types.get_mut("/components/schemas/Other").unwrap().name = "ProjectSettings".into();
+    let after = generate_with(&Inputs { names: Some(&names), ..Inputs::new(&new_path) }).unwrap_or_else(|e| panic!("{e}"));
+    let renamed = &after.names.types["/components/schemas/ProjectSettings"];
+    assert_eq!((renamed.name.as_str(), renamed.aliases.len()), ("GroupSettings", 0), "{renamed:?}");
+    assert_eq!(after.names.types["/components/schemas/Other"].name, "ProjectSettings");
+    let rename = after.model.upstream_renames.iter().find(|r| r.kind == "model").expect("the rename is recognised");
+    assert_eq!(rename.new_name, "GroupSettings", "{rename:?}");
+}
