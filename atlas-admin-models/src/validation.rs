@@ -247,8 +247,11 @@ impl Validator {
     }
 
     /// A required writeOnly property: a request must carry it (a response never does).
+    /// Recording an answer, its absence is recorded like any missing property, so that an
+    /// object Atlas sent goes back without it (the server keeps what it has); one built in
+    /// code must carry it.
     pub fn write_only_required(&mut self, segment: &str, present: bool) {
-        if self.request && !present {
+        if (self.request || self.record) && !present {
             self.violation_at(segment, Rule::Required, "nothing");
         }
     }
@@ -993,6 +996,36 @@ mod tests {
         let mut changed = parent.clone();
         changed.sizes = vec![-2];
         assert_eq!(pointers(changed.validate_request())[0], at("/sizes/0", Rule::Minimum(0.0)));
+    }
+
+    #[test]
+    fn a_required_property_atlas_left_out_goes_back_without_it_at_any_depth() {
+        // As decoded from an answer: the child lacks the writeOnly password (a response never
+        // has it) and its required name (recorded as missing by the decoder).
+        let mut child = valid();
+        child.password = None;
+        child.name = String::new();
+        child.extra.push_missing("name");
+        let mut parent = valid();
+        parent.child = Some(Box::new(child.clone()));
+        let refused = |thing: &Thing| {
+            let found = pointers(thing.validate_request());
+            found.contains(&at("/child/password", Rule::Required)) && found.contains(&at("/child/name", Rule::Required))
+        };
+        assert!(refused(&parent));
+        parent.record_received();
+        assert!(parent.validate_request().is_ok(), "{:?}", parent.validate_request());
+        // Moved into another object, the child keeps what it was sent with.
+        let mut other = valid();
+        other.child = parent.child.take();
+        assert!(other.validate_request().is_ok(), "{:?}", other.validate_request());
+        // Built in code, the same child is refused.
+        other.child = Some(Box::new(child));
+        assert!(refused(&other));
+        // Plain validation of an answer does not ask for a writeOnly property.
+        let mut answer = valid();
+        answer.password = None;
+        assert!(answer.validate().is_ok());
     }
 
     #[test]

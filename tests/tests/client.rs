@@ -445,6 +445,76 @@ async fn an_alert_configuration_read_from_atlas_is_sent_back_as_read() {
     assert_eq!(server.received_requests().await.unwrap().len(), 2, "a refused request is never sent");
 }
 
+/// Atlas never sends a writeOnly property, and leaves out required ones it has no value for.
+/// A federated database instance comes back with `cloudProviderConfig.aws` lacking the
+/// required writeOnly `testS3Bucket`, and `dataProcessRegion` lacking its required `region`
+/// (as recorded from real traffic). Read with the typed GET and sent back through the typed
+/// PATCH, it goes as read, and so does the provider config moved into another body. The same
+/// config built in code is refused, and never sent.
+#[tokio::test]
+async fn a_required_property_atlas_left_out_is_sent_back_left_out() {
+    use atlas_admin::models::{DataLakeAwsCloudProviderConfig, DataLakeCloudProviderConfig, DataLakeTenant};
+    let group = "32b6e34b3d91647abb20e7b8";
+    let tenant = json!({
+        "name": "federated", "groupId": group, "state": "ACTIVE",
+        "cloudProviderConfig": {"aws": {"roleId": "5d1113b25a115342acc2d1aa", "externalId": "e-1",
+            "iamAssumedRoleARN": "arn:aws:iam::123456789012:role/atlas-federation"}},
+        "dataProcessRegion": {"cloudProvider": "AWS"}
+    });
+    let server = MockServer::start().await;
+    let at = format!("/api/atlas/v2/groups/{group}/dataFederation/federated");
+    Mock::given(method("GET")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&tenant)).mount(&server).await;
+    Mock::given(method("PATCH")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&tenant)).expect(2).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let federation = client.data_federation();
+    let read = federation.get_data_federation(group.parse().unwrap(), "federated".into()).send().await.unwrap();
+    federation.update_data_federation(group.parse().unwrap(), "federated".into(), false, read.clone()).send().await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[1].body).unwrap();
+    assert_eq!(sent["cloudProviderConfig"], tenant["cloudProviderConfig"], "sent back as read: {sent}");
+    assert_eq!(sent["dataProcessRegion"], tenant["dataProcessRegion"], "{sent}");
+
+    let moved = DataLakeTenant { name: Some("federated".into()), cloud_provider_config: read.cloud_provider_config.clone(), ..Default::default() };
+    federation.update_data_federation(group.parse().unwrap(), "federated".into(), false, moved).send().await.unwrap();
+
+    let built = DataLakeTenant {
+        cloud_provider_config: Some(DataLakeCloudProviderConfig {
+            aws: Some(DataLakeAwsCloudProviderConfig::new("5d1113b25a115342acc2d1aa".parse().unwrap())),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let refused = federation.update_data_federation(group.parse().unwrap(), "federated".into(), false, built).send().await.unwrap_err();
+    assert!(refused.to_string().contains("/cloudProviderConfig/aws/testS3Bucket"), "{refused}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "a refused request is never sent");
+}
+
+/// The same inside an array, across a union and into another type: an OpenTelemetry log
+/// integration comes back with its headers' writeOnly `value`s left out. Its headers, moved
+/// into the request type and wrapped in the request union, go back as read.
+#[tokio::test]
+async fn headers_read_without_their_write_only_values_go_back_in_another_type() {
+    use atlas_admin::models::{LogIntegrationRequest, LogIntegrationResponse, OtelLogIntegrationRequest};
+    let group = "32b6e34b3d91647abb20e7b8";
+    let id = "6652b2f1c6e5a90f3fb2d3a1";
+    let integration = json!({
+        "id": id, "type": "OTEL_LOG_EXPORT", "logTypes": ["MONGOD"], "otelEndpoint": "https://otel.example.com/v1/logs",
+        "otelSuppliedHeaders": [{"name": "X-Api-Key"}, {"name": "X-Tenant"}]
+    });
+    let server = MockServer::start().await;
+    let at = format!("/api/atlas/v2/groups/{group}/logIntegrations/{id}");
+    Mock::given(method("GET")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&integration)).mount(&server).await;
+    Mock::given(method("PUT")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&integration)).expect(1).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let logs = client.push_based_log_export();
+    let LogIntegrationResponse::Otel(read) = logs.get_group_log_integration(group.parse().unwrap(), id.into()).send().await.unwrap() else {
+        panic!("an OpenTelemetry integration")
+    };
+    let request = OtelLogIntegrationRequest::new(read.log_types, read.type_, read.otel_endpoint, read.otel_supplied_headers);
+    logs.update_group_log_integration(group.parse().unwrap(), id.into(), LogIntegrationRequest::Otel(request)).send().await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[1].body).unwrap();
+    assert_eq!(sent["otelSuppliedHeaders"], integration["otelSuppliedHeaders"], "{sent}");
+}
+
 /// Pre-send validation never refuses what Atlas itself sent. A database user comes back with
 /// a description over the spec's `maxLength` of 100 and a label whose value is a number (the
 /// spec says a string): sent back unchanged, or with other fields changed, it goes; a value
