@@ -411,6 +411,22 @@ async fn a_string_answer_is_the_text_atlas_sends() {
     }
 }
 
+/// A server answering GET and `write` (PUT or PATCH) at `at` with `body`, the write
+/// expected `writes` times, and a client for it: a read-modify-write's Atlas.
+async fn read_write_server(at: &str, write: &str, body: &serde_json::Value, writes: impl Into<wiremock::Times>) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let answer = ResponseTemplate::new(200).set_body_json(body);
+    Mock::given(method("GET")).and(path(at)).respond_with(answer.clone()).mount(&server).await;
+    Mock::given(method(write)).and(path(at)).respond_with(answer).expect(writes).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    (server, client)
+}
+
+/// The JSON body of the `n`th request `server` received.
+async fn body_of_request(server: &MockServer, n: usize) -> serde_json::Value {
+    serde_json::from_slice(&server.received_requests().await.unwrap()[n].body).unwrap()
+}
+
 /// Atlas sends alert notifications with `intervalMin` of 0 and 1, under the spec's
 /// `minimum: 5` (fix #26 lowers it to 0): a configuration read from Atlas goes back as it came,
 /// and pre-send validation does not refuse it. A negative interval is still refused.
@@ -425,15 +441,11 @@ async fn an_alert_configuration_read_from_atlas_is_sent_back_as_read() {
             {"typeName": "GROUP", "intervalMin": 1, "delayMin": 0, "emailEnabled": true, "smsEnabled": false}
         ]
     });
-    let server = MockServer::start().await;
-    let at = format!("/api/atlas/v2/groups/{group}/alertConfigs/{id}");
-    Mock::given(method("GET")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&config)).mount(&server).await;
-    Mock::given(method("PUT")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&config)).expect(1).mount(&server).await;
-    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (server, client) = read_write_server(&format!("/api/atlas/v2/groups/{group}/alertConfigs/{id}"), "PUT", &config, 1).await;
     let alerts = client.alert_configurations();
     let read = alerts.get_alert_config(group.parse().unwrap(), id.parse().unwrap()).send().await.unwrap();
     alerts.update_alert_config(group.parse().unwrap(), id.parse().unwrap(), read.clone()).send().await.unwrap();
-    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[1].body).unwrap();
+    let sent = body_of_request(&server, 1).await;
     assert_eq!(sent["notifications"][0]["intervalMin"], 0);
     assert_eq!(sent["notifications"][1]["intervalMin"], 1);
 
@@ -461,15 +473,11 @@ async fn a_required_property_atlas_left_out_is_sent_back_left_out() {
             "iamAssumedRoleARN": "arn:aws:iam::123456789012:role/atlas-federation"}},
         "dataProcessRegion": {"cloudProvider": "AWS"}
     });
-    let server = MockServer::start().await;
-    let at = format!("/api/atlas/v2/groups/{group}/dataFederation/federated");
-    Mock::given(method("GET")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&tenant)).mount(&server).await;
-    Mock::given(method("PATCH")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&tenant)).expect(2).mount(&server).await;
-    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (server, client) = read_write_server(&format!("/api/atlas/v2/groups/{group}/dataFederation/federated"), "PATCH", &tenant, 2).await;
     let federation = client.data_federation();
     let read = federation.get_data_federation(group.parse().unwrap(), "federated".into()).send().await.unwrap();
     federation.update_data_federation(group.parse().unwrap(), "federated".into(), false, read.clone()).send().await.unwrap();
-    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[1].body).unwrap();
+    let sent = body_of_request(&server, 1).await;
     assert_eq!(sent["cloudProviderConfig"], tenant["cloudProviderConfig"], "sent back as read: {sent}");
     assert_eq!(sent["dataProcessRegion"], tenant["dataProcessRegion"], "{sent}");
 
@@ -500,18 +508,14 @@ async fn headers_read_without_their_write_only_values_go_back_in_another_type() 
         "id": id, "type": "OTEL_LOG_EXPORT", "logTypes": ["MONGOD"], "otelEndpoint": "https://otel.example.com/v1/logs",
         "otelSuppliedHeaders": [{"name": "X-Api-Key"}, {"name": "X-Tenant"}]
     });
-    let server = MockServer::start().await;
-    let at = format!("/api/atlas/v2/groups/{group}/logIntegrations/{id}");
-    Mock::given(method("GET")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&integration)).mount(&server).await;
-    Mock::given(method("PUT")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&integration)).expect(1).mount(&server).await;
-    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (server, client) = read_write_server(&format!("/api/atlas/v2/groups/{group}/logIntegrations/{id}"), "PUT", &integration, 1).await;
     let logs = client.push_based_log_export();
     let LogIntegrationResponse::Otel(read) = logs.get_group_log_integration(group.parse().unwrap(), id.into()).send().await.unwrap() else {
         panic!("an OpenTelemetry integration")
     };
     let request = OtelLogIntegrationRequest::new(read.log_types, read.type_, read.otel_endpoint, read.otel_supplied_headers);
     logs.update_group_log_integration(group.parse().unwrap(), id.into(), LogIntegrationRequest::Otel(request)).send().await.unwrap();
-    let sent: serde_json::Value = serde_json::from_slice(&server.received_requests().await.unwrap()[1].body).unwrap();
+    let sent = body_of_request(&server, 1).await;
     assert_eq!(sent["otelSuppliedHeaders"], integration["otelSuppliedHeaders"], "{sent}");
 }
 
@@ -531,11 +535,7 @@ async fn what_atlas_sent_is_never_refused_before_sending_it_back() {
         "roles": [{"roleName": "readWrite", "databaseName": "app"}],
         "labels": [{"key": "team", "value": 7}]
     });
-    let server = MockServer::start().await;
-    let at = format!("/api/atlas/v2/groups/{group}/databaseUsers/admin/ada");
-    Mock::given(method("GET")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&user)).mount(&server).await;
-    Mock::given(method("PATCH")).and(path(at.as_str())).respond_with(ResponseTemplate::new(200).set_body_json(&user)).mount(&server).await;
-    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let (server, client) = read_write_server(&format!("/api/atlas/v2/groups/{group}/databaseUsers/admin/ada"), "PATCH", &user, ..).await;
     let users = client.database_users();
     let update = |body: CloudDatabaseUser| users.update_database_user(group.parse().unwrap(), "admin".into(), "ada".into(), body).send();
     let sent = || async { server.received_requests().await.unwrap().into_iter().filter(|r| r.method.as_str() == "PATCH").collect::<Vec<_>>() };
