@@ -4,8 +4,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use atlas_admin::apis::clusters::{CreateCluster, DeleteCluster, GetCluster, ListClusters};
+use atlas_admin::apis::clusters::{CreateCluster, DeleteCluster, GetCluster, GetClusterV20230201, ListClusters};
 use atlas_admin::apis::database_users::{GetDatabaseUser, UpdateDatabaseUser};
+use atlas_admin::apis::x_509_authentication::CreateDatabaseUserCert;
 use atlas_admin::models::{ClusterDescription20240805, CloudDatabaseUser, ObjectId, PaginatedClusterDescription20240805, ResourceName};
 use atlas_admin::testing::MockAtlas;
 use atlas_admin::Error;
@@ -297,4 +298,95 @@ async fn expectations_come_before_the_fakes_and_see_the_typed_body() {
     let sent = atlas.requests(UpdateDatabaseUser);
     assert_eq!(sent[0].password.as_deref(), Some("second-secret"));
     atlas.verify();
+}
+
+#[tokio::test]
+async fn a_mock_shows_its_address() {
+    let atlas = MockAtlas::start().await;
+    assert_eq!(format!("{atlas:?}"), format!("MockAtlas {{ uri: {:?}, .. }}", atlas.uri()));
+    atlas.verify();
+}
+
+#[tokio::test]
+async fn calls_count_only_their_operation_at_their_version() {
+    let atlas = MockAtlas::start().await;
+    // The same method and version (list and get), and the same operation at another version.
+    atlas.on(ListClusters).respond(page(&["a"], 1));
+    atlas.on(GetCluster).respond(cluster("c0"));
+    atlas.on(GetClusterV20230201).respond(Default::default());
+    let client = atlas.client();
+    let clusters = client.clusters();
+    for _ in 0..2 {
+        clusters.list_clusters(group()).send().await.unwrap();
+    }
+    clusters.get_cluster(group(), name("c0")).send().await.unwrap();
+    for _ in 0..3 {
+        clusters.get_cluster_v2023_02_01(group(), name("c0")).send().await.unwrap();
+    }
+    assert_eq!((atlas.calls(ListClusters), atlas.calls(GetCluster), atlas.calls(GetClusterV20230201)), (2, 1, 3));
+    atlas.verify();
+}
+
+#[tokio::test]
+async fn a_text_answer_is_the_text_and_an_empty_one_has_no_body() {
+    let atlas = MockAtlas::start().await;
+    let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".to_string();
+    atlas.on(CreateDatabaseUserCert).respond(pem.clone());
+    atlas.on(DeleteCluster).respond(()).status(202);
+    let got = atlas.client().x_509_authentication().create_database_user_cert(group(), "ada".into(), Default::default()).send().await.unwrap();
+    assert_eq!(got, pem);
+    let deleted = reqwest::Client::new()
+        .delete(format!("{}/api/atlas/v2/groups/{GROUP}/clusters/c0", atlas.uri()))
+        .header("accept", <DeleteCluster as atlas_admin::request::Operation>::ACCEPT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 202);
+    assert!(deleted.headers().get("content-type").is_none(), "{:?}", deleted.headers());
+    assert!(deleted.bytes().await.unwrap().is_empty());
+    atlas.verify();
+}
+
+#[tokio::test]
+async fn each_fake_answers_only_its_own_collection() {
+    let atlas = MockAtlas::start().await;
+    atlas.fake_clusters(0);
+    let users = atlas.client().database_users().list_database_users(group()).send().await.unwrap_err();
+    assert_eq!(users.status(), Some(501), "the cluster fake does not answer for database users");
+    let message = verify_failure(&atlas);
+    assert!(message.contains("the operation listGroupDatabaseUsers"), "{message}");
+
+    let atlas = MockAtlas::start().await;
+    atlas.fake_database_users();
+    let clusters = atlas.client().clusters().list_clusters(group()).send().await.unwrap_err();
+    assert_eq!(clusters.status(), Some(501), "the user fake does not answer for clusters");
+    let message = verify_failure(&atlas);
+    assert!(message.contains("the operation listGroupClusters"), "{message}");
+}
+
+#[tokio::test]
+async fn the_cluster_fake_answers_a_cluster_not_what_is_below_it() {
+    let atlas = MockAtlas::start().await;
+    atlas.fake_clusters(0);
+    let client = atlas.client();
+    client.clusters().create_cluster(group(), cluster("c1")).send().await.unwrap();
+    let status = client.clusters().get_cluster_status(group(), name("c1")).send().await.unwrap_err();
+    assert_eq!(status.status(), Some(501), "a cluster's status is no cluster");
+    let message = verify_failure(&atlas);
+    assert!(message.contains("the operation getGroupClusterStatus"), "{message}");
+}
+
+#[tokio::test]
+async fn an_unexpected_path_is_named_by_the_operation_whose_literal_segments_fit() {
+    let atlas = MockAtlas::start().await;
+    // `databaseUsers/ada/certs` also fits `databaseUsers/{databaseName}/{username}`.
+    let answer = reqwest::Client::new()
+        .get(format!("{}/api/atlas/v2/groups/{GROUP}/databaseUsers/ada/certs", atlas.uri()))
+        .header("accept", "application/vnd.atlas.2023-01-01+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 501);
+    let message = verify_failure(&atlas);
+    assert!(message.contains("the operation listGroupDatabaseUserCerts (tag X.509 Authentication)"), "{message}");
 }
