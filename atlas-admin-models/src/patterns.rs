@@ -4,15 +4,6 @@
 
 //! Every `pattern` of the Atlas spec, compiled on first use with `regress`.
 use crate::validation::Pattern;
-/** Used by `mobileNumber` (3).
-
- ```text
- (?:(?:\+?1\s*(?:[.-]\s*)?)?(?:(\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\s*(?:[.-]\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\s*(?:[.-]\s*)?([0-9]{4})$
- ```*/
-pub static MOBILE_NUMBER: Pattern = Pattern::new(
-    "(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$",
-    "u",
-);
 /** Used by `mongoDBVersion` (7), `mongodVersion` (5), `version` (1).
 
  ```text
@@ -41,6 +32,15 @@ pub static INVOICE_ID: Pattern = Pattern::new("[0-9a-f]+", "u");
  ```*/
 pub static NETWORK_NAME: Pattern = Pattern::new(
     "[a-z]([-a-z0-9]{0,62}[a-z0-9]{0,1})?",
+    "u",
+);
+/** Used by `mobileNumber` (3).
+
+ ```text
+ ^$|(?:(?:\+?1\s*(?:[.-]\s*)?)?(?:(\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\s*(?:[.-]\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\s*(?:[.-]\s*)?([0-9]{4})$
+ ```*/
+pub static MOBILE_NUMBER: Pattern = Pattern::new(
+    "^$|(?:(?:\\+?1\\s*(?:[.-]\\s*)?)?(?:(\\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\\s*(?:[.-]\\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\\s*(?:[.-]\\s*)?([0-9]{4})$",
     "u",
 );
 /** Used by `atlasCidrBlock` (3), `cidrBlock` (4), `routeTableCidrBlock` (1).
@@ -338,11 +338,11 @@ pub static ENDPOINT_ID: Pattern = Pattern::new(
 );
 /// All of them, for tests and tools.
 pub static ALL: &[&Pattern] = &[
-    &MOBILE_NUMBER,
     &MONGO_DB_VERSION,
     &SERVICE_ATTACHMENT_NAMES,
     &INVOICE_ID,
     &NETWORK_NAME,
+    &MOBILE_NUMBER,
     &CIDR_BLOCK,
     &REMOTE_ADDRESS,
     &BIND_USERNAME,

@@ -16,6 +16,17 @@
 //!    request or response) checked against its own declaration's rules, and its numbers also
 //!    against every other declaration of the same property name.
 //!
+//! and four more that read a rule against what it applies to ([`patterns`], [`bodies`]):
+//!
+//! 4. **Hexadecimal in one case.** A pattern whose `a-f` has no `A-F` (or the reverse): the
+//!    same id in the other case is refused.
+//! 5. **The empty string refused where nothing is required.** An optional property whose
+//!    pattern refuses `""` (a phone number never set).
+//! 6. **A form the description names and the pattern refuses.** "12-digit", "24-hexadecimal"
+//!    in the description, and no value of that form matches the pattern.
+//! 7. **`required` in error and list bodies.** The schemas of error responses and of lists
+//!    (`results`) with the properties they require: Atlas leaves out what it has nothing for.
+//!
 //! It reads the spec document as JSON (after the fixes), so it sees inline schemas too.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +34,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::error::pointer_token;
+
+mod bodies;
+mod patterns;
+
+pub use bodies::RequiredInBody;
+pub use patterns::{EmptyRefused, FormDisagrees, OneCaseHex};
 
 /// The constraint keywords the audit compares.
 const KEYWORDS: &[&str] = &[
@@ -67,6 +84,8 @@ pub struct Declaration {
     /// Its constraint keywords (and its array items', as `items.<keyword>`), canonical order.
     pub bounds: BTreeMap<String, Value>,
     pub description: String,
+    /// Whether the schema declaring it lists it in `required`.
+    pub required: bool,
 }
 
 impl Declaration {
@@ -122,6 +141,10 @@ pub struct Audit {
     pub differing: Vec<Differing>,
     pub prose: Vec<Prose>,
     pub broken_examples: Vec<BrokenExample>,
+    pub one_case_hex: Vec<OneCaseHex>,
+    pub empty_refused: Vec<EmptyRefused>,
+    pub form_disagrees: Vec<FormDisagrees>,
+    pub required_in_bodies: Vec<RequiredInBody>,
 }
 
 /// Reads the spec at `path`, applies the fixes for `spec_date` and audits it.
@@ -148,6 +171,10 @@ pub fn audit(document: &Value) -> Audit {
         differing: differing(&by_name),
         prose: prose(&declarations),
         broken_examples: broken_examples(&examples, &declarations, &by_name),
+        one_case_hex: patterns::one_case_hex(&declarations),
+        empty_refused: patterns::empty_refused(&declarations),
+        form_disagrees: patterns::form_disagrees(&declarations),
+        required_in_bodies: bodies::required_in_bodies(document),
     }
 }
 
@@ -157,6 +184,7 @@ fn collect_declarations(value: &Value, at: String, out: &mut Vec<Declaration>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::Object(properties)) = map.get("properties") {
+                let required = map.get("required").and_then(Value::as_array);
                 for (name, schema) in properties {
                     let pointer = format!("{at}/properties/{}", pointer_token(name));
                     if let Value::Object(schema) = schema {
@@ -165,6 +193,7 @@ fn collect_declarations(value: &Value, at: String, out: &mut Vec<Declaration>) {
                             property: name.clone(),
                             bounds: bounds_of(schema),
                             description: schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                            required: required.is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name.as_str()))),
                         });
                     }
                 }
@@ -445,6 +474,30 @@ impl Audit {
                 shortened(&examples),
                 examples.len()
             ));
+        }
+        md.push_str(&format!("\n## 4. Hexadecimal in one letter case ({})\n\n", self.one_case_hex.len()));
+        for f in &self.one_case_hex {
+            md.push_str(&format!("- `{}`: {} case only; {} ({})\n", f.pattern, f.case, shortened(&f.pointers), f.pointers.len()));
+        }
+        md.push_str(&format!("\n## 5. The empty string refused where nothing requires a value ({})\n\n", self.empty_refused.len()));
+        for f in &self.empty_refused {
+            md.push_str(&format!("- `{}`: `{}` refuses \"\"; {} ({})\n", f.property, f.pattern, shortened(&f.pointers), f.pointers.len()));
+        }
+        md.push_str(&format!("\n## 6. A form the description names and the pattern refuses ({})\n\n", self.form_disagrees.len()));
+        for f in &self.form_disagrees {
+            md.push_str(&format!("- `{}`: says \"{}\", pattern `{}`; {} ({})\n", f.property, f.said, f.pattern, shortened(&f.pointers), f.pointers.len()));
+        }
+        // One line per kind of body and what it requires: 85 list schemas require `results`.
+        let mut bodies: BTreeMap<(&str, String), (Vec<String>, usize)> = BTreeMap::new();
+        for f in &self.required_in_bodies {
+            let required = f.required.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
+            let (schemas, responses) = bodies.entry((f.body, required)).or_default();
+            schemas.push(f.schema.clone());
+            *responses += f.responses;
+        }
+        md.push_str(&format!("\n## 7. `required` in error and list bodies ({} schemas)\n\n", self.required_in_bodies.len()));
+        for ((body, required), (schemas, responses)) in bodies {
+            md.push_str(&format!("- {body} bodies requiring {required}: {} ({} schemas, {responses} responses)\n", shortened(&schemas), schemas.len()));
         }
         md
     }

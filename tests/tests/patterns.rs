@@ -32,7 +32,7 @@ static CASES: &[(&Pattern, &[&str], &[&str])] = &[
     (&patterns::HOSTNAME, &["mongo.example.com", "10.0.0.1", "anything at all"], &[]),
     (&patterns::BIND_USERNAME, &["CN=BindUser,CN=Users,DC=myldapserver,DC=mycompany,DC=com", "DC=example,DC=com", "cn=admin,dc=example,dc=org"], &["CN=BindUser", "CN=BindUser,OU=Users", "uid=admin,dc=example"]),
     (&patterns::OPLOG_TS, &["2024-02-29T12:34:56Z", "2023-01-31T23:59:59.123456789+05:30"], &["2023-02-29T12:34:56Z", "2023-04-31T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01 12:00:00Z", "2024-01-01T12:00:00"]),
-    (&patterns::MOBILE_NUMBER, &["+1 212-456-0187", "2124560187", "212 456-0187"], &["123-456-7890", "+44 20 7946 0000", "212456018"]),
+    (&patterns::MOBILE_NUMBER, &["+1 212-456-0187", "2124560187", "212 456-0187", ""], &["123-456-7890", "+44 20 7946 0000", "212456018", " "]),
     (&patterns::VNET_NAME, &["my-vnet_1.(prod)"], &["my vnet", "vnet/1", ""]),
     (&patterns::AWS_SECURITY_GROUP, &["sg-0123456789abcdef0", "123456789012/sg-0123"], &["sgx-0123", "vpc-0123", "sg_0123"]),
     (&patterns::NON_RUNNING_HOST_IDS, &["a1b2c3d4", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"], &["a1b2c3d", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "A1B2C3D4"]),

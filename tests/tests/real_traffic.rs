@@ -267,6 +267,16 @@ fn values_atlas_produces_pass_validation() {
         serde_json::from_value(json!({"bindUsername": "cn=admin,dc=example,dc=org", "hostname": "ldap.example.org", "port": 636}))
             .unwrap();
     assert!(ldap.validate().is_ok(), "{:?}", ldap.validate());
+    // A user who never set a mobile number: `""`.
+    let user: atlas_admin::models::CloudAppUser = serde_json::from_value(json!({
+        "username": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "emailAddress": "ada@example.com",
+        "country": "GB", "mobileNumber": "", "roles": []
+    }))
+    .unwrap();
+    assert!(user.validate().is_ok(), "{:?}", user.validate());
+    // An API-key access-list entry no request has used yet: `count` 0.
+    let entry: atlas_admin::models::UserAccessListResponse = serde_json::from_value(json!({"cidrBlock": "10.0.0.0/24", "count": 0})).unwrap();
+    assert!(entry.validate().is_ok(), "{:?}", entry.validate());
 }
 
 #[test]

@@ -90,7 +90,7 @@ impl crate::validation::Validate for UserAccessListResponse {
             ..crate::validation::Rules::NONE
         };
         static COUNT: crate::validation::Rules = crate::validation::Rules {
-            minimum: Some(1.0),
+            minimum: Some(0.0),
             ..crate::validation::Rules::NONE
         };
         static IP_ADDRESS: crate::validation::Rules = crate::validation::Rules {
