@@ -286,20 +286,9 @@ pub fn pin(paths: &Paths, days: u64) -> Result<()> {
     )
 }
 
-/// Today's date (UTC), `YYYY-MM-DD`, without a date crate: days since the epoch to civil.
+/// Today's date (UTC), as a spec's date is written.
 fn today() -> String {
-    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0) as i64;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
 const CHANGELOG_HEADER: &str = "# Changelog\n\nEach entry is the report of `cargo xtask spec update`: what a spec update changed for users of\natlas-admin, newest first.\n\n";

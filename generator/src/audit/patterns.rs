@@ -71,10 +71,11 @@ fn is_id(property: &str) -> bool {
 
 pub(super) fn empty_refused(declarations: &[Declaration]) -> Vec<EmptyRefused> {
     let mut found: BTreeMap<(&str, &str), EmptyRefused> = BTreeMap::new();
+    let mut refuses_empty: BTreeMap<&str, bool> = BTreeMap::new();
     for d in declarations.iter().filter(|d| !d.required && !is_id(&d.property)) {
         let Some(pattern) = own_pattern(d) else { continue };
         // A pattern that does not compile is generation's to report.
-        if compiled(pattern).is_none_or(|regex| regex.find("").is_some()) {
+        if !*refuses_empty.entry(pattern).or_insert_with(|| compiled(pattern).is_some_and(|regex| regex.find("").is_none())) {
             continue;
         }
         found
@@ -95,36 +96,51 @@ const PROVIDER_IDS: &[(&str, &str)] = &[
     (r"(?:Google Cloud|GCP) project", "my-project-123"),
 ];
 
-/// The form a description names, and values of that form (in each letter case, for hex):
-/// its own words first ("12-digit"), else the provider whose id it is.
-fn described_form(description: &str) -> Option<(String, Vec<String>)> {
-    stated_form(description).or_else(|| {
-        PROVIDER_IDS.iter().find_map(|(words, sample)| {
-            let found = regress::Regex::new(words).ok()?.find(description)?;
-            Some((description[found.range()].to_owned(), vec![(*sample).to_owned()]))
-        })
-    })
+/// The forms a description may name, compiled once for the whole audit.
+struct Forms {
+    /// "12-digit", "24-hexadecimal character".
+    stated: regress::Regex,
+    providers: Vec<(regress::Regex, &'static str)>,
 }
 
-fn stated_form(description: &str) -> Option<(String, Vec<String>)> {
-    let words = regress::Regex::new(r"(\d+)[- ](?:character )?(hexadecimal|digit)").ok()?;
-    let found = words.find(description)?;
-    let length: usize = description[found.group(1)?].parse().ok().filter(|n| (1..=128).contains(n))?;
-    let samples = if &description[found.group(2)?] == "digit" {
-        vec!["7".repeat(length)]
-    } else {
-        let lower: String = "0123456789abcdef".chars().cycle().skip(6).take(length).collect();
-        vec![lower.clone(), lower.to_uppercase()]
-    };
-    Some((description[found.range()].to_owned(), samples))
+impl Forms {
+    fn new() -> Option<Self> {
+        let providers = PROVIDER_IDS.iter().map(|(words, sample)| Some((regress::Regex::new(words).ok()?, *sample))).collect::<Option<_>>()?;
+        Some(Forms { stated: regress::Regex::new(r"(\d+)[- ](?:character )?(hexadecimal|digit)").ok()?, providers })
+    }
+
+    /// The form a description names, and values of that form (in each letter case, for
+    /// hex): its own words first ("12-digit"), else the provider whose id it is.
+    fn of(&self, description: &str) -> Option<(String, Vec<String>)> {
+        self.stated(description).or_else(|| {
+            self.providers.iter().find_map(|(words, sample)| {
+                let found = words.find(description)?;
+                Some((description[found.range()].to_owned(), vec![(*sample).to_owned()]))
+            })
+        })
+    }
+
+    fn stated(&self, description: &str) -> Option<(String, Vec<String>)> {
+        let found = self.stated.find(description)?;
+        let length: usize = description[found.group(1)?].parse().ok().filter(|n| (1..=128).contains(n))?;
+        let samples = if &description[found.group(2)?] == "digit" {
+            vec!["7".repeat(length)]
+        } else {
+            let lower: String = "0123456789abcdef".chars().cycle().skip(6).take(length).collect();
+            vec![lower.clone(), lower.to_uppercase()]
+        };
+        Some((description[found.range()].to_owned(), samples))
+    }
 }
 
 pub(super) fn form_disagrees(declarations: &[Declaration]) -> Vec<FormDisagrees> {
+    let Some(forms) = Forms::new() else { return Vec::new() };
     let mut found: BTreeMap<(&str, &str, String), FormDisagrees> = BTreeMap::new();
+    let mut regexes: BTreeMap<&str, Option<regress::Regex>> = BTreeMap::new();
     for d in declarations {
         let Some(pattern) = own_pattern(d) else { continue };
-        let Some((said, samples)) = described_form(&d.description) else { continue };
-        let Some(regex) = compiled(pattern) else { continue };
+        let Some((said, samples)) = forms.of(&d.description) else { continue };
+        let Some(regex) = regexes.entry(pattern).or_insert_with(|| compiled(pattern)) else { continue };
         if samples.iter().any(|s| regex.find(s).is_some_and(|m| m.range() == (0..s.len()))) {
             continue;
         }
