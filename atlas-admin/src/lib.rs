@@ -91,6 +91,14 @@
 //! (`get_cluster_v2023_02_01`), each with its own models. A call names one version in both
 //! `Accept` and `Content-Type`. Each method's docs list its versions and their sunset dates.
 //!
+//! The crate's own version is not a date: it follows semver on what this crate does for you
+//! (0.x rules: a breaking change bumps the minor, an addition the patch). Atlas publishes a
+//! new spec most weeks; a release takes every spec since the last one, and its changelog
+//! (`CHANGELOG.md`) names each spec's date and what it changed. You pin the crate
+//! (`atlas-admin = "0.1"`), never the spec: within one minor version the API date and every
+//! method's version stay as they are, so an upgrade within it changes no request your code
+//! sends. A release that moves the API date is a minor one.
+//!
 //! # Features
 //!
 //! Each tag of the spec is a cargo feature named as its module (`clusters`,

@@ -48,12 +48,38 @@ pub struct Change {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The release a change needs, weakest first (so the strongest of several is their `max`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bump {
     None,
     Patch,
     Minor,
+}
+
+impl Bump {
+    /// The word a report's `Semver:` line starts with (and JSON's `bump`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+        }
+    }
+
+    /// The bump a [`Bump::word`] names.
+    pub fn from_word(word: &str) -> Option<Bump> {
+        [Bump::None, Bump::Patch, Bump::Minor].into_iter().find(|b| b.word() == word)
+    }
+
+    /// What the bump means for users, after its word.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Bump::Minor => "breaking changes; 0.x rules",
+            Bump::Patch => "additive changes only",
+            Bump::None => "no change a user can see",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -432,14 +458,17 @@ fn newer_versions(old: &Side, new: &Side) -> BTreeMap<String, Vec<String>> {
 }
 
 impl Report {
-    /// The report as Markdown, for a changelog entry or a pull request.
+    /// The report as Markdown, for a pull request: its title a level-2 heading.
     pub fn markdown(&self, title: &str, version: Option<(&str, &str)>) -> String {
-        let mut md = format!("## {title}\n\n");
-        let bump = match self.bump {
-            Bump::Minor => "minor (breaking changes; 0.x rules)",
-            Bump::Patch => "patch (additive changes only)",
-            Bump::None => "none (no change a user can see)",
-        };
+        self.markdown_at(2, title, version)
+    }
+
+    /// The report as Markdown with its title a heading of `level` (its sections one below):
+    /// a changelog entry sits under its release's heading.
+    pub fn markdown_at(&self, level: usize, title: &str, version: Option<(&str, &str)>) -> String {
+        let (title_hashes, section) = ("#".repeat(level), "#".repeat(level + 1));
+        let mut md = format!("{title_hashes} {title}\n\n");
+        let bump = format!("{} ({})", self.bump.word(), self.bump.meaning());
         match version {
             Some((from, to)) => md.push_str(&format!("Semver: **{bump}**: {from} -> {to}.\n\n")),
             None => md.push_str(&format!("Semver: **{bump}**.\n\n")),
@@ -456,7 +485,7 @@ impl Report {
             if items.is_empty() {
                 continue;
             }
-            md.push_str(&format!("### {heading} ({})\n\n", items.len()));
+            md.push_str(&format!("{section} {heading} ({})\n\n", items.len()));
             for c in items {
                 let detail = if c.detail.is_empty() { String::new() } else { format!(": {}", c.detail) };
                 md.push_str(&format!("- {} {}: `{}`{detail}\n", c.kind.word(), c.change, c.item));
@@ -465,7 +494,7 @@ impl Report {
         }
         if !self.newer_versions.is_empty() {
             md.push_str(&format!(
-                "### Newer API versions after the pinned API date ({})\n\nThe plain methods still send the pinned version; \
+                "{section} Newer API versions after the pinned API date ({})\n\nThe plain methods still send the pinned version; \
                  the new ones are the `_vYYYY_MM_DD` methods. To move: `cargo xtask generate --api-version YYYY-MM-DD`.\n\n",
                 self.newer_versions.len()
             ));
@@ -475,7 +504,7 @@ impl Report {
             md.push('\n');
         }
         if !self.warnings.is_empty() {
-            md.push_str(&format!("### Worked around in the spec ({})\n\n", self.warnings.len()));
+            md.push_str(&format!("{section} Worked around in the spec ({})\n\n", self.warnings.len()));
             for warning in &self.warnings {
                 md.push_str(&format!("- {warning}\n"));
             }

@@ -242,8 +242,11 @@ pub fn write_with(tree: &Tree, root: &Path, companions: &[(PathBuf, String)]) ->
 /// [`write_with`] for a tree split between several crates (`atlas-admin` and its models):
 /// each part's generated files made exactly its tree, all parts and the companions in one
 /// all-or-nothing swap.
+/// With no parts, only the companions are written (staged beside the first of them).
 pub fn write_parts(parts: &[(&Tree, &Path)], companions: &[(PathBuf, String)]) -> Result<WriteSummary> {
-    let Some((_, first_root)) = parts.first() else { return Ok(WriteSummary::default()) };
+    let staging_root = parts.first().map(|(_, root)| root.to_path_buf()).or_else(|| companions.first().and_then(|(path, _)| path.parent().map(Path::to_path_buf)));
+    let Some(first_root) = staging_root else { return Ok(WriteSummary::default()) };
+    let first_root = first_root.as_path();
     // (part, path relative to its root) of every generated file no longer generated.
     let stale = stale_files(parts)?;
     for (_, root) in parts {

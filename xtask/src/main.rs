@@ -2,8 +2,11 @@
 //! is done by the `generator` library.
 
 mod bench;
+mod changelog;
 mod e2e;
 mod features;
+mod release;
+mod semver;
 mod update;
 
 use std::path::{Path, PathBuf};
@@ -131,6 +134,33 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         command: Vec<String>,
     },
+    /// Cut a release of both crates from atlas-admin/CHANGELOG.md's Unreleased section: the
+    /// version its strongest bump leads to is set in both manifests, and Unreleased becomes
+    /// that version's section. Refuses, changing nothing, when nothing is unreleased, the tree
+    /// is dirty, `check` fails, `cargo publish --dry-run` fails at the new version, or
+    /// cargo-semver-checks finds a breaking change the report calls additive.
+    Release {
+        /// Run every check and say what would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The release's date (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// What cargo-semver-checks compares with [default: the tag of the current version,
+        /// v<version>; none: a first release]
+        #[arg(long, value_name = "REV")]
+        baseline_rev: Option<String>,
+        /// Release without cargo-semver-checks' second opinion.
+        #[arg(long)]
+        no_semver_checks: bool,
+    },
+    /// cargo-semver-checks' second opinion on the changelog entries added since REV: the crates
+    /// as they are now against those of REV (CI runs it on spec-update pull requests). Fails
+    /// when it finds a breaking change the report calls additive.
+    SemverChecks {
+        #[arg(long, value_name = "REV")]
+        baseline_rev: String,
+    },
     /// Manage spec/lock.toml.
     Spec {
         #[command(subcommand)]
@@ -241,9 +271,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     companions.push((paths.names.clone(), generation.names.to_toml()));
                 }
                 if api_version.is_some() {
-                    lock.api_version = Some(generation.api_version.clone());
+                    let moved_from = lock.api_version.replace(generation.api_version.clone()).filter(|old| *old != generation.api_version);
                     companions.push((paths.lock.clone(), lock.to_toml()));
                     println!("spec/lock.toml pins API version {}", generation.api_version);
+                    // What the plain methods send changes: a breaking change the changelog must carry.
+                    if let Some(old) = moved_from {
+                        let mut log = changelog::Changelog::read(&paths.changelog)?;
+                        log.add(&changelog::api_date_entry(&old, &generation.api_version), generator::diff::Bump::Minor);
+                        companions.push((paths.changelog.clone(), log.render(&update::crate_version(&paths))));
+                    }
                 }
             }
             let companions_seconds = companions_started.elapsed().as_secs_f64();
@@ -312,6 +348,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Diff { old, new, old_date, new_date, json } => {
             update::diff_specs(&paths, &old, &new, old_date, new_date, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Release { dry_run, date, baseline_rev, no_semver_checks } => {
+            release::release(&paths, release::Options { dry_run, date, baseline: baseline_rev, no_semver_checks })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SemverChecks { baseline_rev } => {
+            semver::second_opinion(&root, &root, &baseline_rev, &changelog::Changelog::read(&paths.changelog)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Spec { command: SpecCommand::Update { from, date, no_check } } => {

@@ -10,6 +10,8 @@ use generator::ir::registry::Registry;
 use generator::lock::SpecLock;
 use generator::{Generation, Inputs, Paths};
 
+use crate::changelog::Changelog;
+
 /// Where downloaded or updated specs are kept, by sha256, so `generate` finds the locked one.
 pub fn spec_cache(paths: &Paths) -> PathBuf {
     generator::store::cache_dir(&paths.root)
@@ -79,7 +81,7 @@ fn generate_side(paths: &Paths, spec: &Path, spec_date: Option<&str>, api_versio
     })?)
 }
 
-fn crate_version(paths: &Paths) -> String {
+pub fn crate_version(paths: &Paths) -> String {
     let text = std::fs::read_to_string(paths.crate_dir.join("Cargo.toml")).unwrap_or_default();
     text.lines()
         .find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')).map(str::to_owned))
@@ -160,6 +162,8 @@ pub struct Updated {
 pub fn update(paths: &Paths, options: Update) -> Result<Option<Updated>> {
     let started = Instant::now();
     let old_lock = SpecLock::read(&paths.lock)?;
+    // A changelog that cannot be read refuses the update before anything is fetched.
+    let mut changelog = Changelog::read(&paths.changelog)?;
     let source = options.from.clone().unwrap_or_else(|| old_lock.source.clone());
     // The lock names bytes that never change: a GitHub branch is pinned to its commit now,
     // and that commit's file is what is taken.
@@ -200,8 +204,10 @@ pub fn update(paths: &Paths, options: Update) -> Result<Option<Updated>> {
     }
     let report = diff::diff(&side(&before), &side(&after));
     let version = crate_version(paths);
-    let next = diff::next_version(&version, report.bump);
-    let markdown = report.markdown(&format!("Spec of {date} (x-xgen-sha {})", after.spec.xgen_sha.clone().unwrap_or_default()), Some((&version, &next)));
+    let title = format!("Spec of {date} (x-xgen-sha {})", after.spec.xgen_sha.clone().unwrap_or_default());
+    // The entry goes under Unreleased; the versions are the section's, not the entry's.
+    changelog.add(&report.markdown_at(3, &title, None), report.bump);
+    let pending = changelog.pending().unwrap_or(report.bump);
     let lock = SpecLock {
         source: recorded,
         spec_date: date.clone(),
@@ -210,14 +216,19 @@ pub fn update(paths: &Paths, options: Update) -> Result<Option<Updated>> {
         // The pinned API date stays pinned.
         api_version: old_lock.api_version.clone(),
     };
-    let changelog = prepend_changelog(&std::fs::read_to_string(&paths.changelog).unwrap_or_default(), &markdown);
     let companions = vec![
         (paths.lock.clone(), lock.to_toml()),
         (paths.names.clone(), after.names.to_toml()),
-        (paths.changelog.clone(), changelog),
+        (paths.changelog.clone(), changelog.render(&version)),
     ];
     let summary = after.write(&paths.layout(), &companions)?;
-    println!("{markdown}");
+    println!("{}", report.markdown(&title, None));
+    println!(
+        "{} under Unreleased in atlas-admin/CHANGELOG.md: {version} -> {} ({}); `cargo xtask release` cuts it",
+        plural(changelog.unreleased.len(), "entry", "entries"),
+        crate::changelog::next_version(&version, pending),
+        pending.word()
+    );
     println!(
         "spec/lock.toml now locks the spec of {date} (sha256 {}); atlas-admin: {} files written, {} unchanged, {} removed",
         lock.sha256,
@@ -287,15 +298,12 @@ pub fn pin(paths: &Paths, days: u64) -> Result<()> {
 }
 
 /// Today's date (UTC), as a spec's date is written.
-fn today() -> String {
+pub fn today() -> String {
     chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
-const CHANGELOG_HEADER: &str = "# Changelog\n\nEach entry is the report of `cargo xtask spec update`: what a spec update changed for users of\natlas-admin, newest first.\n\n";
-
-fn prepend_changelog(old: &str, entry: &str) -> String {
-    let rest = old.strip_prefix(CHANGELOG_HEADER).unwrap_or(old);
-    format!("{CHANGELOG_HEADER}{entry}\n{rest}")
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Generates into a scratch copy of the crate (its hand-written files and the workspace's

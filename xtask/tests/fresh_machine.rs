@@ -94,13 +94,10 @@ fn the_maintainers_loop_runs_on_a_fresh_machine() {
     let branch = generator::store::GithubRaw::parse(&lock.source).expect("the lock names a GitHub raw URL");
     let locked = std::fs::read(locked_spec()).unwrap();
     machine.stand.route(&raw_path(&lock.source), Route::Body(locked.clone()));
-    let newer = {
-        let path = locked_spec();
-        let mut document = generator::parse::parse_document(&path, &locked).unwrap();
+    let newer = support::edited_spec(|document| {
         document["info"]["x-xgen-sha"] = serde_json::Value::String("1".repeat(40));
-        document["paths"].as_object_mut().unwrap().remove("/api/atlas/v2/groups/{groupId}/accessList").unwrap();
-        serde_json::to_vec(&document).unwrap()
-    };
+        support::without_access_list(document);
+    });
     let pinned = generator::store::GithubRaw { reference: COMMIT.into(), ..branch.clone() }.url();
     machine.stand.route(&format!("/api/repos/{}/{}/commits/{}", branch.owner, branch.repo, branch.reference), Route::Body(format!("{{\"sha\": \"{COMMIT}\"}}").into_bytes()));
     machine.stand.route(&raw_path(&pinned), Route::Body(newer.clone()));

@@ -89,11 +89,10 @@ fn an_html_page_a_missing_file_a_stall_and_an_oversized_answer_are_refused_namin
 }
 
 fn edited_locked_spec() -> Vec<u8> {
-    let path = locked_spec();
-    let mut document = generator::parse::parse_document(&path, &std::fs::read(&path).unwrap()).unwrap();
-    document["info"]["x-xgen-sha"] = serde_json::Value::String("0000000000000000000000000000000000000001".into());
-    document["paths"].as_object_mut().unwrap().remove("/api/atlas/v2/groups/{groupId}/accessList").unwrap();
-    serde_json::to_vec(&document).unwrap()
+    support::edited_spec(|document| {
+        document["info"]["x-xgen-sha"] = serde_json::Value::String("0000000000000000000000000000000000000001".into());
+        support::without_access_list(document);
+    })
 }
 
 const COMMIT: &str = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";

@@ -8,19 +8,14 @@ use std::process::{Command, Output};
 
 mod support;
 
-use support::{scratch, snapshot, workspace};
-
-/// The current real spec (the locked one), wherever this machine has it.
-fn real_spec() -> PathBuf {
-    generator::store::locked_spec(&generator::Paths::new(&workspace()), None).unwrap_or_else(|e| panic!("the locked spec is needed: {e}"))
-}
+use support::{edited_spec, locked_spec, scratch, snapshot, workspace};
 
 fn spec_update(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["spec", "update"])
         .args(args)
         .env("XTASK_ROOT", root)
-        .env("ATLAS_SPEC", real_spec())
+        .env("ATLAS_SPEC", locked_spec())
         .output()
         .unwrap()
 }
@@ -67,22 +62,13 @@ fn a_file_that_is_not_the_atlas_spec_changes_nothing() {
 
 #[test]
 fn a_truncated_spec_changes_nothing() {
-    let spec = std::fs::read(real_spec()).unwrap();
+    let spec = std::fs::read(locked_spec()).unwrap();
     // Cut mid-line half way (in the schemas, before `openapi`), and in the paths: what is
     // left parses as YAML either way.
     refused(Some(("atlas-api-2026-09-01.yaml", &spec[..spec.len() / 2])), None, &["truncated"]);
     let paths = spec.windows(7).position(|w| w == b"\npaths:").unwrap();
     let in_paths = paths + (spec.len() - paths) / 2;
     refused(Some(("atlas-api-2026-09-01.yaml", &spec[..in_paths])), None, &["truncated"]);
-}
-
-/// The real spec as JSON (which is YAML), changed by `edit`.
-fn edited_spec(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
-    let path = real_spec();
-    let bytes = std::fs::read(&path).unwrap();
-    let mut document = generator::parse::parse_document(&path, &bytes).unwrap();
-    edit(&mut document);
-    serde_json::to_vec(&document).unwrap()
 }
 
 #[test]
@@ -123,10 +109,7 @@ fn a_download_that_is_not_a_spec_changes_nothing() {
 #[test]
 fn an_update_from_a_url_writes_lock_crate_registry_and_changelog_together() {
     let dir = scratch();
-    let spec = edited_spec(|doc| {
-        let paths = doc.get_mut("paths").unwrap().as_object_mut().unwrap();
-        paths.remove("/api/atlas/v2/groups/{groupId}/accessList").unwrap();
-    });
+    let spec = edited_spec(support::without_access_list);
     let sha = generator::parse::sha256_hex(&spec);
     let url = serve("200 OK", spec);
     let output = spec_update(dir.path(), &["--from", &url, "--date", "2026-09-01", "--no-check"]);
@@ -193,7 +176,7 @@ fn on_a_cold_machine_a_failed_dependency_download_is_reported_as_one_and_changes
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["spec", "update", "--from", &path.display().to_string()])
         .env("XTASK_ROOT", dir.path())
-        .env("ATLAS_SPEC", real_spec())
+        .env("ATLAS_SPEC", locked_spec())
         .env("CARGO_HOME", cargo_home.path())
         .env("CARGO_NET_RETRY", "0")
         .output()
@@ -227,7 +210,7 @@ fn operation_ids(path: &Path) -> std::collections::BTreeSet<String> {
 fn the_report_from_2026_03_03_names_every_operation_in_only_one_spec() {
     let Some(history) = history("the_report_from_2026_03_03_names_every_operation_in_only_one_spec") else { return };
     let old = history.into_iter().find(|(date, _)| date == "2026-03-03").expect("the history has the spec of 2026-03-03").1;
-    let new = real_spec();
+    let new = locked_spec();
     let dir = scratch();
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("diff")

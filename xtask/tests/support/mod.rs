@@ -19,6 +19,20 @@ pub fn locked_spec() -> PathBuf {
     generator::store::locked_spec(&generator::Paths::new(&workspace()), None).unwrap_or_else(|e| panic!("the locked spec is needed: {e}"))
 }
 
+/// The locked spec as JSON (which is YAML), changed by `edit`.
+pub fn edited_spec(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let path = locked_spec();
+    let mut document = generator::parse::parse_document(&path, &std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut document);
+    serde_json::to_vec(&document).unwrap()
+}
+
+/// The locked spec without the project IP access list's collection (two operations): a
+/// breaking update.
+pub fn without_access_list(document: &mut serde_json::Value) {
+    document["paths"].as_object_mut().unwrap().remove("/api/atlas/v2/groups/{groupId}/accessList").unwrap();
+}
+
 /// What the stand-in answers on one path.
 #[derive(Clone)]
 pub enum Route {
