@@ -542,3 +542,118 @@ fn build_and_test(paths: &Paths, target: &Path) -> Result<Option<String>> {
     println!("note: the hand-written waiters call operations this spec names otherwise; the step was built and tested without them");
     Ok(Some("built without the hand-written waiters".into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_is_titled_by_the_specs_dates_or_their_paths() {
+        let (old, new) = (Path::new("a/old.yaml"), Path::new("b/new.yaml"));
+        assert_eq!(title(Some("2026-01-01"), Some("2026-02-01"), old, new), "atlas-admin: spec of 2026-01-01 -> spec of 2026-02-01");
+        assert_eq!(title(None, Some("2026-02-01"), old, new), "atlas-admin: a/old.yaml -> spec of 2026-02-01");
+        assert_eq!(title(Some("2026-01-01"), None, old, new), "atlas-admin: spec of 2026-01-01 -> b/new.yaml");
+    }
+
+    #[test]
+    fn counts_are_spelled_in_the_singular_for_one() {
+        assert_eq!(plural(1, "entry", "entries"), "1 entry");
+        assert_eq!(plural(0, "entry", "entries"), "0 entries");
+        assert_eq!(plural(2, "entry", "entries"), "2 entries");
+    }
+
+    #[test]
+    fn cargos_errors_start_at_its_first_error_line_else_its_last_lines() {
+        let stderr = "  Downloading crates ...\nwarning: x\nerror: failed to download `reqwest`\n\nCaused by:\n  timed out\n";
+        assert_eq!(cargo_errors(stderr.as_bytes()), "  error: failed to download `reqwest`\n  \n  Caused by:\n    timed out");
+        let noise: String = (0..40).map(|i| format!("line {i}\n")).collect();
+        let shown = cargo_errors(noise.as_bytes());
+        assert!(shown.starts_with("  line 20\n") && shown.ends_with("  line 39"), "the last 20 lines: {shown}");
+        let long: String = std::iter::once("error: first\n".to_string()).chain((0..40).map(|i| format!("line {i}\n"))).collect();
+        assert_eq!(cargo_errors(long.as_bytes()).lines().count(), 30, "at most 30 lines");
+    }
+
+    #[test]
+    fn the_crate_version_is_the_package_s_else_0_1_0() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::new(dir.path());
+        assert_eq!(crate_version(&paths), "0.1.0", "no manifest yet");
+        std::fs::create_dir_all(&paths.crate_dir).unwrap();
+        std::fs::write(paths.crate_dir.join("Cargo.toml"), "[package]\nname = \"atlas-admin\"\nversion = \"0.4.2\"\n[dependencies]\nx = { version = \"9.9.9\" }\n").unwrap();
+        assert_eq!(crate_version(&paths), "0.4.2");
+    }
+
+    #[test]
+    fn the_scratch_workspace_has_only_the_two_crates_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[workspace]\nresolver = \"2\"\nmembers = [\"xtask\", \"generator\", \"atlas-admin\"]\n[workspace.dependencies]\nserde = \"1\"\n",
+        )
+        .unwrap();
+        let manifest: toml::Table = toml::from_str(&scratch_manifest(dir.path()).unwrap()).unwrap();
+        let workspace = manifest["workspace"].as_table().unwrap();
+        assert_eq!(workspace["members"].as_array().unwrap(), &["atlas-admin-models", "atlas-admin"].map(|m| toml::Value::String(m.into())));
+        assert_eq!(workspace["resolver"].as_str(), Some("2"));
+        assert_eq!(workspace["dependencies"]["serde"].as_str(), Some("1"));
+    }
+
+    #[test]
+    fn a_crate_is_copied_without_its_target_and_hidden_entries() {
+        let (from, to) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        for file in ["Cargo.toml", "src/lib.rs", "src/apis/mod.rs", "target/debug/x", ".generate-1/staged", "src/.hidden"] {
+            let path = from.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, file).unwrap();
+        }
+        copy_crate(from.path(), &to.path().join("copy")).unwrap();
+        let copy = to.path().join("copy");
+        for file in ["Cargo.toml", "src/lib.rs", "src/apis/mod.rs"] {
+            assert_eq!(std::fs::read_to_string(copy.join(file)).unwrap(), file);
+        }
+        for left_out in ["target", ".generate-1", "src/.hidden"] {
+            assert!(!copy.join(left_out).exists(), "{left_out} was copied");
+        }
+    }
+
+    #[test]
+    fn a_walk_is_clean_only_with_no_vanished_name_and_no_drift() {
+        assert!(Walked { vanished: 0, drifted: 0 }.clean());
+        assert!(!Walked { vanished: 1, drifted: 0 }.clean());
+        assert!(!Walked { vanished: 0, drifted: 1 }.clean());
+    }
+
+    #[test]
+    fn today_is_written_as_a_spec_date() {
+        let today = today();
+        assert!(chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").is_ok(), "{today}");
+        assert_eq!(today.len(), 10);
+    }
+
+    /// A spec file with `text`, checked.
+    fn checked(text: &str) -> Result<()> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spec.yaml");
+        std::fs::write(&path, text).unwrap();
+        check_atlas_spec(&path, "SOURCE")
+    }
+
+    #[test]
+    fn only_an_atlas_admin_v2_openapi_3_0_spec_as_atlas_publishes_it_passes() {
+        let good = "openapi: 3.0.1\ninfo: {title: MongoDB Atlas Administration API, version: '2.0', x-xgen-sha: abc}\npaths:\n  /api/atlas/v2/groups: {}\ntags:\n  - name: Projects\n";
+        checked(good).unwrap();
+        for (text, says) in [
+            (" \n\t\n", "SOURCE is empty"),
+            ("info: {title: x}\n", "has no `openapi` version"),
+            (&good.replace("3.0.1", "3.1.0") as &str, "not an OpenAPI 3.0 document (openapi: \"3.1.0\")"),
+            (&good.replace("MongoDB Atlas Administration API", "Petstore"), "titled \"Petstore\""),
+            (&good.replace("/api/atlas/v2/groups", "/api/atlas/v1.0/groups"), "has no /api/atlas/v2 paths"),
+            (&good.replace(", x-xgen-sha: abc", ""), "has no info.x-xgen-sha"),
+            (&good.replace("tags:\n  - name: Projects\n", "tags: []\n"), "has no `tags`"),
+            (&good.replace("tags:\n  - name: Projects\n", ""), "has no `tags`"),
+        ] {
+            let error = format!("{:#}", checked(text).unwrap_err());
+            assert!(error.contains(says), "{says:?} is not in: {error}");
+        }
+    }
+}
