@@ -88,6 +88,7 @@ impl Repo {
         std::fs::write(&path, spec).unwrap();
         let output = self.xtask(&["spec", "update", "--from", &path.display().to_string(), "--no-check"], &[]);
         assert!(output.status.success(), "spec update to {date}: {}", stderr(&output));
+        assert!(stderr(&output).contains("will record the local path"), "a local source is warned about: {}", stderr(&output));
     }
 
     fn read(&self, path: &str) -> String {

@@ -137,6 +137,16 @@ fn an_update_from_a_url_writes_lock_crate_registry_and_changelog_together() {
     let names = std::fs::read_to_string(dir.path().join("spec/names.toml")).unwrap();
     assert!(!names.contains("[operations.listGroupAccessListEntries]"), "the registry still names the removed operation");
     assert!(names.contains("[operations.getGroupAccessListEntry]"));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("local path"), "a URL is not warned about as a local path");
+
+    // The fixed point: `generate` from the lock and registry the update wrote makes what it
+    // wrote (the same fixes, spec date, API date and names), so `check` is clean after it.
+    let before = snapshot(dir.path());
+    let generated = support::xtask(dir.path(), &["generate"], &[]);
+    let said = String::from_utf8_lossy(&generated.stdout);
+    assert!(generated.status.success(), "{}", support::stderr(&generated));
+    assert!(said.contains("atlas-admin: 0 files written") && said.contains(" 0 removed"), "generate after the update changed the crate:\n{said}");
+    support::assert_unchanged(&before, dir.path());
 }
 
 /// The older real specs, or `None` (the test says it is skipped) where this machine has
