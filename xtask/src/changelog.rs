@@ -21,11 +21,20 @@ const SEMVER: &str = "Semver: **";
 /// One spec update's report under Unreleased.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Its heading line, `### Spec of <date> (x-xgen-sha <sha>)`: what identifies it.
-    pub heading: String,
     pub bump: Bump,
     /// The whole entry, heading included, ending in one blank line.
     pub text: String,
+}
+
+impl Entry {
+    pub fn new(text: &str, bump: Bump) -> Entry {
+        Entry { bump, text: format!("{}\n\n", text.trim_end()) }
+    }
+
+    /// Its heading line, `### Spec of <date> (x-xgen-sha <sha>)`: what identifies it.
+    pub fn heading(&self) -> &str {
+        self.text.lines().next().unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,23 +92,22 @@ impl Changelog {
         for (n, &start) in entry_starts.iter().enumerate() {
             let stop = entry_starts.get(n + 1).copied().unwrap_or(body.len());
             let entry = &body[start..stop];
-            let heading = entry.lines().next().unwrap_or_default().to_string();
             let Some(bump) = entry_bump(entry) else {
+                let heading = entry.lines().next().unwrap_or_default();
                 bail!(
                     "the entry `{heading}` (line {}) under `## Unreleased` has no `{SEMVER}none|patch|minor ...**` line: \
                      its bump cannot be read (was it edited by hand?)",
                     line_number(text, first + body_start + start)
                 );
             };
-            unreleased.push(Entry { heading, bump, text: format!("{}\n\n", entry.trim_end()) });
+            unreleased.push(Entry::new(entry, bump));
         }
         Ok(Changelog { intro, unreleased, released: text[end..].to_string() })
     }
 
     /// Adds a spec update's report (its heading a level-3 one) as the newest entry.
     pub fn add(&mut self, report: &str, bump: Bump) {
-        let heading = report.lines().next().unwrap_or_default().to_string();
-        self.unreleased.insert(0, Entry { heading, bump, text: format!("{}\n\n", report.trim_end()) });
+        self.unreleased.insert(0, Entry::new(report, bump));
     }
 
     /// The strongest bump of the unreleased entries; `None` when nothing is unreleased.
@@ -109,7 +117,7 @@ impl Changelog {
 
     /// The entries here that `base` did not have unreleased (by heading): what changed since.
     pub fn entries_since<'a>(&'a self, base: &Changelog) -> Vec<&'a Entry> {
-        self.unreleased.iter().filter(|e| !base.unreleased.iter().any(|b| b.heading == e.heading)).collect()
+        self.unreleased.iter().filter(|e| !base.unreleased.iter().any(|b| b.heading() == e.heading())).collect()
     }
 
     /// The changelog as text, for crates now at `current`.
@@ -238,7 +246,7 @@ mod tests {
         base.add(&report("2026-10-01", Bump::Minor), Bump::Minor);
         let mut head = base.clone();
         head.add(&report("2026-11-01", Bump::Patch), Bump::Patch);
-        let since: Vec<&str> = head.entries_since(&base).iter().map(|e| e.heading.as_str()).collect();
+        let since: Vec<&str> = head.entries_since(&base).iter().map(|e| e.heading()).collect();
         assert_eq!(since, ["### Spec of 2026-11-01 (x-xgen-sha abc)"]);
         assert_eq!(head.entries_since(&Changelog::default()).len(), 2);
     }
@@ -249,7 +257,7 @@ mod tests {
         log.add(&report("2026-10-01", Bump::Patch), Bump::Patch);
         log.add(&api_date_entry("2024-08-05", "2025-03-12"), Bump::Minor);
         let read = Changelog::parse(&log.render("0.1.0")).unwrap();
-        assert_eq!(read.unreleased[0].heading, "### API date 2024-08-05 -> 2025-03-12");
+        assert_eq!(read.unreleased[0].heading(), "### API date 2024-08-05 -> 2025-03-12");
         assert_eq!(read.pending(), Some(Bump::Minor), "its own Semver line reads back as breaking");
     }
 

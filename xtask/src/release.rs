@@ -46,11 +46,10 @@ pub fn release(paths: &Paths, options: Options) -> Result<()> {
     let version = changelog::next_version(&current, pending);
     let date = options.date.clone().unwrap_or_else(crate::update::today);
     println!(
-        "release {current} -> {version} ({}: {}), {} unreleased {}",
+        "release {current} -> {version} ({}: {}), {} unreleased",
         pending.word(),
         pending.meaning(),
-        changelog.unreleased.len(),
-        if changelog.unreleased.len() == 1 { "entry" } else { "entries" }
+        update::plural(changelog.unreleased.len(), "entry", "entries")
     );
 
     let dirty = git(root, &["status", "--porcelain"])?;

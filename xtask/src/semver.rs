@@ -48,8 +48,7 @@ impl Found {
             }
         }
         if summaries < crates {
-            let tail: Vec<&str> = output.lines().rev().take(25).collect::<Vec<_>>().into_iter().rev().collect();
-            bail!("cargo-semver-checks judged {summaries} of {crates} crates; its last lines:\n{}", tail.join("\n"));
+            bail!("cargo-semver-checks judged {summaries} of {crates} crates; what it said went wrong:\n{}", crate::update::cargo_errors(output.as_bytes()));
         }
         Ok(found)
     }
@@ -87,7 +86,7 @@ pub enum Judgement {
 /// The report's verdict (`entries`, the changes since `baseline`) against cargo-semver-checks'.
 pub fn judge(baseline: &str, entries: &[&Entry], found: &Found) -> Judgement {
     let report = entries.iter().map(|e| e.bump).max().unwrap_or(Bump::None);
-    let headings = if entries.is_empty() { "no entry".to_string() } else { entries.iter().map(|e| e.heading.trim_start_matches("# ").trim_start_matches('#').trim()).collect::<Vec<_>>().join("; ") };
+    let headings = if entries.is_empty() { "no entry".to_string() } else { entries.iter().map(|e| e.heading().trim_start_matches('#').trim()).collect::<Vec<_>>().join("; ") };
     let lints = if found.lints.is_empty() { "no lint failed".to_string() } else { found.lints.join("; ") };
     let theirs = found.bump();
     if theirs == Bump::Minor && report < Bump::Minor {
@@ -216,11 +215,10 @@ mod tests {
 
     fn entry(bump: Bump, breaking: &[&str]) -> Entry {
         let items: String = breaking.iter().map(|b| format!("- {b}\n")).collect();
-        Entry {
-            heading: "### Spec of 2026-09-01 (x-xgen-sha 1)".into(),
+        Entry::new(
+            &format!("### Spec of 2026-09-01 (x-xgen-sha 1)\n\nSemver: **{}**.\n\n#### Breaking (1)\n\n{items}\n#### Additive (1)\n\n- model added: `X`\n\n", bump.word()),
             bump,
-            text: format!("### Spec of 2026-09-01 (x-xgen-sha 1)\n\nSemver: **{}**.\n\n#### Breaking (1)\n\n{items}\n#### Additive (1)\n\n- model added: `X`\n\n", bump.word()),
-        }
+        )
     }
 
     #[test]

@@ -302,7 +302,7 @@ pub fn today() -> String {
     chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -338,7 +338,7 @@ fn scratch_check(paths: &Paths, generation: &Generation, source: &str) -> Result
 
 /// What cargo said went wrong: its `error`/`Caused by` lines and what follows them, or its
 /// last lines.
-fn cargo_errors(stderr: &[u8]) -> String {
+pub(crate) fn cargo_errors(stderr: &[u8]) -> String {
     let text = String::from_utf8_lossy(stderr);
     let lines: Vec<&str> = text.lines().collect();
     let start = lines.iter().position(|l| l.starts_with("error")).unwrap_or(lines.len().saturating_sub(20));
